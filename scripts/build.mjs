@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// One esbuild script for every bundle: the extension (CommonJS, node, `vscode` external), the `mlops` CLI
+// (node, with a shebang), one browser bundle per webview panel, and (--tests) the test files transpiled
+// one-to-one into out/ so mocha can load them in plain Node or in the extension host.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const tests = args.has('--tests');
+
+function listTs(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const outFiles = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) outFiles.push(...listTs(full));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) outFiles.push(full);
+  }
+  return outFiles;
+}
+
+/** Every folder under webview/ with an index.ts is one panel bundle. */
+function webviewEntries() {
+  const dir = path.join(root, 'webview');
+  if (!fs.existsSync(dir)) return {};
+  const entries = {};
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const index = path.join(dir, entry.name, 'index.ts');
+    if (entry.isDirectory() && fs.existsSync(index)) entries[entry.name] = index;
+  }
+  return entries;
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: production ? 'linked' : 'none',
+  target: 'es2022',
+};
+
+const configs = [
+  {
+    ...common,
+    entryPoints: { extension: path.join(root, 'src', 'extension.ts') },
+    outdir: path.join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    // sql.js ships its WebAssembly next to the JS; the bundle loads it from dist/.
+    loader: { '.wasm': 'file' },
+  },
+  {
+    ...common,
+    entryPoints: { cli: path.join(root, 'src', 'cli', 'main.ts') },
+    outdir: path.join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: webviewEntries(),
+    outdir: path.join(root, 'dist', 'webview'),
+    platform: 'browser',
+    format: 'iife',
+    loader: { '.css': 'text', '.ttf': 'file' },
+  },
+];
+
+function copyStatic() {
+  const wasm = path.join(root, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
+  if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(root, 'dist', 'sql-wasm.wasm'));
+  const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  if (fs.existsSync(codicons)) {
+    fs.mkdirSync(path.join(root, 'dist', 'webview'), { recursive: true });
+    for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist', 'webview', f));
+  }
+}
+
+async function buildTests() {
+  const files = [...listTs(path.join(root, 'src')), ...listTs(path.join(root, 'test'))];
+  await esbuild.build({
+    entryPoints: files,
+    outdir: path.join(root, 'out'),
+    outbase: root,
+    platform: 'node',
+    format: 'cjs',
+    sourcemap: 'inline',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  if (!tests) fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  if (tests) {
+    await buildTests();
+    console.log(`[build] tests transpiled in ${Date.now() - started} ms`);
+    return;
+  }
+  if (watch) {
+    const contexts = await Promise.all(configs.filter((c) => Object.keys(c.entryPoints).length).map((c) => esbuild.context(c)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    copyStatic();
+    console.log('[build] watching for changes (Ctrl-C to stop)');
+    return;
+  }
+  await Promise.all(configs.filter((c) => Object.keys(c.entryPoints).length).map((c) => esbuild.build(c)));
+  copyStatic();
+  fs.chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
+  console.log(`[build] ${production ? 'production' : 'development'} bundles in ${Date.now() - started} ms`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { Logger } from './core/logging';
+import { registerWelcome } from './features/welcome/register';
+import { createLogger } from './platform/logger';
+
+/** What `activate` returns: used by the integration tests, and by nothing else. */
+export interface ExtensionApi {
+  readonly activationMs: number;
+  readonly logger: Logger;
+}
+
+/** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const { logger, channel } = createLogger();
+  context.subscriptions.push(channel);
+  const feature = { extension: context, logger, channel };
+  registerWelcome(feature);
+  const activationMs = performance.now() - started;
+  logger.info(
+    `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
+      `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
+      `trusted ${vscode.workspace.isTrusted})`,
+  );
+  return { activationMs, logger };
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

@@ -1,0 +1,68 @@
+// Opens the real workbench (code-server) in headless Chromium with the extension loaded from the development
+// folder (MLOPS_UI_MODE=dev, the default) or installed from the packaged VSIX (MLOPS_UI_MODE=vsix).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from '../harness/browser';
+import { startCodeServer, type CodeServer } from '../harness/codeServer';
+import { resultsDir, root, vsixPath } from '../harness/paths';
+
+export interface Workbench {
+  page: Page;
+  server: CodeServer;
+  browser: Browser;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const uiMode = (): 'dev' | 'vsix' => (process.env.MLOPS_UI_MODE === 'vsix' ? 'vsix' : 'dev');
+
+export async function openWorkbench(folder: string, options: { theme?: string; settings?: Record<string, unknown> } = {}): Promise<Workbench> {
+  const mode = uiMode();
+  if (mode === 'vsix' && !fs.existsSync(vsixPath)) throw new Error(`MLOPS_UI_MODE=vsix needs ${vsixPath}: run npm run package first.`);
+  const server = await startCodeServer({
+    installVsix: mode === 'vsix' ? [vsixPath] : [],
+    settings: { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings },
+  });
+  const browser = await openBrowser({ colorScheme: options.theme?.includes('Light') ? 'light' : 'dark' });
+  const page = browser.page;
+  await page.goto(server.workbenchUrl(folder, mode === 'dev' ? { extensionDevelopmentPath: root } : undefined));
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // The first paint is unthemed; wait for the theme class on the workbench.
+  await page.waitForSelector('.monaco-workbench.vs-dark, .monaco-workbench.vs, .monaco-workbench.hc-black, .monaco-workbench.hc-light', { timeout: 60_000 });
+  await page.waitForSelector('.part.activitybar', { timeout: 60_000 });
+  return {
+    page,
+    server,
+    browser,
+    async screenshot(name) {
+      const dir = path.join(resultsDir, 'ui', mode);
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Opens the MLOps view container from its activity-bar entry. */
+export async function openMlopsContainer(page: Page): Promise<void> {
+  const tab = page.getByRole('tab', { name: /^MLOps/ });
+  await tab.waitFor({ timeout: 60_000 });
+  await tab.click();
+  await page.locator('.sidebar .composite.title').filter({ hasText: /MLOps/i }).waitFor({ timeout: 30_000 });
+}
+
+/** Runs a command from the palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
