@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, unit, harness self-test, integration (real extension host), UI (real workbench in
 // Chromium, from the development folder and from the packaged VSIX). `npm test -- unit integration` runs a subset.
+// `interop` regenerates fixtures with the real Python tools and compares our readers with them.
 // Prints the time of each tier and ends with one line 'summary: N passed, N failed'.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const allTiers = ['lint', 'typecheck', 'unit', 'selftest', 'integration', 'ui', 'ui-vsix'];
+const allTiers = ['lint', 'typecheck', 'unit', 'interop', 'selftest', 'integration', 'ui', 'ui-vsix'];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const tiers = requested.length ? requested : allTiers;
 for (const t of tiers) {
@@ -103,6 +104,13 @@ for (const t of tiers) {
   if (t === 'lint') await tier('lint', async () => count((await run(npx('eslint'), ['.', '--max-warnings', '0'])).code === 0));
   if (t === 'typecheck') await tier('typecheck', async () => count((await run('npm', ['run', '--silent', 'typecheck'])).code === 0));
   if (t === 'unit') await tier('unit', () => mochaTier('out/test/unit/**/*.test.js'));
+  if (t === 'interop') {
+    await tier('interop', async () => {
+      const { setupPython } = await import('./setupPython.mjs');
+      const python = setupPython();
+      return mochaTier('out/test/interop/**/*.test.js', { MLOPS_PYTHON: python });
+    });
+  }
   if (t === 'selftest') {
     await tier('selftest', async () => {
       const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-selftest-'));
