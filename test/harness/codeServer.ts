@@ -13,6 +13,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extensions to install from .vsix files before starting. */
   installVsix?: string[];
+  /** Port on 127.0.0.1; a free one when absent. */
+  port?: number;
   /** Keep the temp folder after stop (for debugging). */
   keepTemp?: boolean;
   log?: (line: string) => void;
@@ -77,7 +79,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   for (const vsix of options.installVsix ?? []) {
     await runOnce(entry, [...common, '--install-extension', vsix], env, log);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     entry,
     ...common,
