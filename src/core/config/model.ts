@@ -1,0 +1,61 @@
+// The typed form of mlops.yaml (format version 1), as `validateConfig` returns it: every list present (empty when
+// absent), every optional text either a value or undefined.
+
+export const MODEL_STAGES = ['dev', 'staging', 'production', 'archived'] as const;
+export type ModelStage = (typeof MODEL_STAGES)[number];
+
+export const METRIC_GOALS = ['maximize', 'minimize'] as const;
+export type MetricGoal = (typeof METRIC_GOALS)[number];
+
+export const CONVENTION_KINDS = ['models', 'datasets', 'notebooks', 'folders'] as const;
+export type ConventionKind = (typeof CONVENTION_KINDS)[number];
+
+export interface ModelConfig {
+  name: string;
+  /** Relative to the workspace folder, forward slashes, no leading `./` or trailing `/`. */
+  path: string;
+  description?: string;
+  owner?: string;
+  stage?: ModelStage;
+  /** Names of entries of `datasets`. */
+  datasets: string[];
+  /** Metric source files, relative to the workspace folder. */
+  metrics: string[];
+  tags: string[];
+}
+
+export interface DatasetConfig {
+  name: string;
+  path: string;
+  description?: string;
+  format?: string;
+}
+
+export interface MetricDefinition {
+  key: string;
+  label?: string;
+  unit?: string;
+  goal?: MetricGoal;
+  threshold?: number;
+}
+
+/** Naming patterns per kind; a single pattern in the file becomes a list of one. */
+export type Conventions = Partial<Record<ConventionKind, string[]>>;
+
+export interface MlopsConfig {
+  version: 1;
+  /** Empty when the file names no project. */
+  project: string;
+  models: ModelConfig[];
+  datasets: DatasetConfig[];
+  metrics: MetricDefinition[];
+  conventions: Conventions;
+  exclude: string[];
+  /** Top-level sections this version does not know (kept for later sections and for tools that read them). */
+  unknownSections: Record<string, unknown>;
+}
+
+/** The configuration of a folder without mlops.yaml. */
+export function emptyConfig(): MlopsConfig {
+  return { version: 1, project: '', models: [], datasets: [], metrics: [], conventions: {}, exclude: [], unknownSections: {} };
+}

@@ -1,0 +1,528 @@
+// Validates mlops.yaml text against the shipped JSON schema and the rules a schema cannot express (unique names,
+// dataset references), and maps every problem to a source range an editor can underline.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { mlopsSchema as schema } from './mlopsSchema';
+import { CONVENTION_KINDS, emptyConfig, METRIC_GOALS, MODEL_STAGES, type Conventions, type DatasetConfig, type MetricDefinition, type MlopsConfig, type ModelConfig } from './model';
+import { CONFIG_FILE_NAME } from './starter';
+
+export type ProblemSeverity = 'error' | 'warning';
+
+/** One problem of a configuration file. Lines and columns are 0-based, as in VS Code; the end is exclusive. */
+export interface ConfigProblem {
+  message: string;
+  severity: ProblemSeverity;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Where in the document, e.g. `models[0].stage`; empty for the whole document. */
+  path: string;
+  /** A stable identifier of the rule, e.g. `yaml-syntax`, `enum`, `unknown-key`, `duplicate-name`, `unknown-dataset`. */
+  code: string;
+}
+
+export interface ConfigValidation {
+  /** The configuration with defaults filled in; entries that are too broken to use are left out. */
+  config: MlopsConfig;
+  problems: ConfigProblem[];
+  /** True when the text holds no document (empty, or only comments). */
+  empty: boolean;
+}
+
+export interface ValidateOptions {
+  /** The file name used in messages; `mlops.yaml` by default. */
+  fileName?: string;
+}
+
+/** Reading mlops.yaml failed for a reason other than its content (permissions, a folder of that name, ...). */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The JSON schema of mlops.yaml, for editors and tools that validate YAML by schema. */
+export const configSchema: Readonly<Record<string, unknown>> = schema;
+
+/** Keywords editors understand that are not part of JSON Schema itself. */
+const EDITOR_KEYWORDS = ['markdownDescription', 'patternErrorMessage', 'enumDescriptions', 'markdownEnumDescriptions'];
+
+type Segment = string | number;
+
+/**
+ * A compiled validator. Compiling the schema takes a few milliseconds: create one validator and reuse it when a
+ * caller validates on every keystroke.
+ */
+export class ConfigValidator {
+  private readonly validateData: ValidateFunction;
+
+  constructor() {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'array'] });
+    this.validateData = ajv.compile(schema);
+  }
+
+  validate(text: string, options: ValidateOptions = {}): ConfigValidation {
+    const fileName = options.fileName ?? CONFIG_FILE_NAME;
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const locator = new Locator(doc, lineCounter, text.length);
+    const problems: ConfigProblem[] = [];
+
+    for (const [list, severity] of [
+      [doc.errors, 'error'],
+      [doc.warnings, 'warning'],
+    ] as const) {
+      for (const err of list) {
+        const [start, end] = err.pos;
+        problems.push({ ...locator.span(start, Math.max(end, start + 1)), message: `YAML: ${sentence(err.message)}`, severity, path: '', code: 'yaml-syntax' });
+      }
+    }
+    const syntaxBroken = doc.errors.length > 0;
+
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && doc.contents.range[0] === doc.contents.range[1])) {
+      if (!syntaxBroken) {
+        problems.push({ ...locator.span(0, 0), message: `${fileName} is empty: start it with "version: 1" and add the sections you need.`, severity: 'warning', path: '', code: 'empty' });
+      }
+      return { config: emptyConfig(), problems, empty: true };
+    }
+
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      problems.push({ ...locator.span(0, 1), message: `YAML: ${err instanceof Error ? err.message : String(err)}`, severity: 'error', path: '', code: 'yaml-syntax' });
+      return { config: emptyConfig(), problems, empty: false };
+    }
+
+    if (!isRecord(data)) {
+      problems.push({
+        ...locator.nodeSpan(doc.contents),
+        message: `${fileName} must be a mapping of sections (version, project, models, datasets, ...) at the top level, not ${describeType(data)}.`,
+        severity: 'error',
+        path: '',
+        code: 'type',
+      });
+      return { config: emptyConfig(), problems, empty: false };
+    }
+
+    if (!syntaxBroken) {
+      this.validateData(data);
+      for (const err of this.validateData.errors ?? []) problems.push(toProblem(err, locator));
+      problems.push(...crossChecks(data, locator));
+    }
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { config: toConfig(data), problems, empty: false };
+  }
+}
+
+/** Validates mlops.yaml text; see `ConfigValidator` to validate many times with one compiled schema. */
+export function validateConfig(text: string, options: ValidateOptions = {}): ConfigValidation {
+  return new ConfigValidator().validate(text, options);
+}
+
+export interface LoadedConfig {
+  /** Absolute path of mlops.yaml. */
+  file: string;
+  exists: boolean;
+  /** The validation of the file, or of an empty configuration when the file does not exist. */
+  validation: ConfigValidation;
+}
+
+/**
+ * Reads and validates `<folder>/mlops.yaml`. A missing file gives the empty configuration without problems; a file
+ * that cannot be read throws a `ConfigError`.
+ */
+export async function loadConfig(folder: string, validator: ConfigValidator = new ConfigValidator()): Promise<LoadedConfig> {
+  const file = path.join(folder, CONFIG_FILE_NAME);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { file, exists: false, validation: { config: emptyConfig(), problems: [], empty: true } };
+    if (code === 'EISDIR') throw new ConfigError(`${file} is a folder; ${CONFIG_FILE_NAME} must be a file. Rename the folder.`, file);
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}. Check the file's permissions.`, file);
+  }
+  if (bytes.includes(0)) {
+    const validation: ConfigValidation = {
+      config: emptyConfig(),
+      problems: [{ message: `${CONFIG_FILE_NAME} is not a text file (it contains NUL bytes). Replace it with a YAML file.`, severity: 'error', line: 0, column: 0, endLine: 0, endColumn: 0, path: '', code: 'binary' }],
+      empty: false,
+    };
+    return { file, exists: true, validation };
+  }
+  return { file, exists: true, validation: validator.validate(bytes.toString('utf8').replace(/^\uFEFF/, '')) };
+}
+
+// ------------------------------------------------------------------------------------------------ positions
+
+interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+interface Found {
+  /** The value node at the path (or the deepest node found on the way). */
+  value: Node | null | undefined;
+  /** The key node when the last segment is a mapping key. */
+  key: Node | null | undefined;
+  /** Whether the whole path was found. */
+  complete: boolean;
+}
+
+class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly lineCounter: LineCounter,
+    private readonly length: number,
+  ) {}
+
+  find(segments: readonly Segment[]): Found {
+    let current: unknown = this.doc.contents;
+    let key: Node | null | undefined;
+    for (const segment of segments) {
+      if (isAlias(current)) current = current.resolve(this.doc);
+      if (isMap(current)) {
+        const pair = current.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+        if (!pair) return { value: current, key, complete: false };
+        key = pair.key as Node | null;
+        current = pair.value;
+      } else if (isSeq(current) && typeof segment === 'number') {
+        const item = current.items[segment];
+        if (item === undefined) return { value: current, key, complete: false };
+        key = undefined;
+        current = item;
+      } else {
+        return { value: current as Node | null, key, complete: false };
+      }
+    }
+    return { value: current as Node | null, key, complete: true };
+  }
+
+  span(start: number, end: number): Span {
+    const clamp = (offset: number) => Math.max(0, Math.min(offset, this.length));
+    const a = this.lineCounter.linePos(clamp(start));
+    const b = this.lineCounter.linePos(clamp(end));
+    return { line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 };
+  }
+
+  nodeSpan(node: unknown): Span {
+    const range = rangeOf(node);
+    return range ? this.span(range[0], range[1]) : this.span(0, 0);
+  }
+
+  /** The offending value; its key when the value is empty; the nearest node found otherwise. */
+  valueSpan(segments: readonly Segment[]): Span {
+    const found = this.find(segments);
+    const valueRange = rangeOf(found.value);
+    if (found.complete && valueRange && valueRange[1] > valueRange[0]) return this.span(valueRange[0], valueRange[1]);
+    const keyRange = rangeOf(found.key);
+    if (keyRange) return this.span(keyRange[0], keyRange[1]);
+    return this.containerSpan(found.value);
+  }
+
+  /** The key of a mapping entry, e.g. for an unknown key. */
+  keySpan(segments: readonly Segment[]): Span {
+    const found = this.find(segments);
+    const keyRange = rangeOf(found.key);
+    return keyRange && found.complete ? this.span(keyRange[0], keyRange[1]) : this.valueSpan(segments);
+  }
+
+  /** Where a missing property belongs: the key of the mapping that lacks it, or its first key. */
+  parentSpan(segments: readonly Segment[]): Span {
+    const found = this.find(segments);
+    const keyRange = rangeOf(found.key);
+    if (keyRange && segments.length > 0 && typeof segments[segments.length - 1] === 'string') return this.span(keyRange[0], keyRange[1]);
+    return this.containerSpan(found.value);
+  }
+
+  private containerSpan(node: unknown): Span {
+    if (isMap(node) && node.items.length > 0) {
+      const first = rangeOf(node.items[0].key);
+      if (first) return this.span(first[0], first[1]);
+    }
+    const range = rangeOf(node);
+    if (range) {
+      const lineEnd = this.lineCounter.lineStarts.find((s) => s > range[0]);
+      return this.span(range[0], Math.min(range[1], lineEnd === undefined ? range[1] : lineEnd - 1));
+    }
+    return this.span(0, 0);
+  }
+}
+
+function rangeOf(node: unknown): [number, number] | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as { range?: [number, number, number] | null }).range;
+    if (range) return [range[0], range[1]];
+  }
+  return undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------------ messages
+
+function pointerSegments(pointer: string): Segment[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+/** `['models', 0, 'stage']` -> `models[0].stage`. */
+export function formatConfigPath(segments: readonly Segment[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(s)) out += out ? `.${s}` : s;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+function describeType(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `${value}`;
+  return typeof value;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function typeWords(type: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  return types.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
+}
+
+function sentence(message: string): string {
+  const first = message.split('\n')[0].trim();
+  return /[.!?:]$/.test(first) ? first : `${first}.`;
+}
+
+function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
+  const segments = pointerSegments(err.instancePath);
+  const where = formatConfigPath(segments);
+  const subject = where || 'The file';
+  const found = describeType(err.data);
+  const params = err.params as Record<string, unknown>;
+  const base = { severity: 'error' as ProblemSeverity, path: where, code: err.keyword };
+  switch (err.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const within = where ? `${where}` : 'The file';
+      return { ...base, ...locator.parentSpan(segments), code: 'missing-key', path: formatConfigPath([...segments, missing]), message: `${within} is missing "${missing}".` };
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const keyPath = formatConfigPath([...segments, key]);
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const suggestion = closest(key, known);
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : known.length ? ` Known keys: ${known.join(', ')}.` : '';
+      const message = segments.length
+        ? `Unknown key "${key}" in ${where}: it is ignored.${hint}`
+        : `Unknown top-level section "${key}": this version of MLOps Workbench ignores it.${hint}`;
+      return { ...base, ...locator.keySpan([...segments, key]), severity: 'warning', code: 'unknown-key', path: keyPath, message };
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String).join(', ');
+      return { ...base, ...locator.valueSpan(segments), message: `${subject} must be one of ${allowed} (found ${found}).` };
+    }
+    case 'const':
+      return { ...base, ...locator.valueSpan(segments), message: `${subject} must be ${JSON.stringify(params.allowedValue)} (found ${found}): this version of MLOps Workbench reads format version 1.` };
+    case 'type':
+      return { ...base, ...locator.valueSpan(segments), message: `${subject} must be ${typeWords(params.type)} (found ${found}).` };
+    case 'minLength':
+      return { ...base, ...locator.valueSpan(segments), message: `${subject} must not be empty.` };
+    case 'pattern': {
+      const custom = (err.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
+      return { ...base, ...locator.valueSpan(segments), message: custom ? `${subject} ${custom} (found ${found}).` : `${subject} does not match the pattern ${String(params.pattern)}.` };
+    }
+    default:
+      return { ...base, ...locator.valueSpan(segments), message: `${subject} ${err.message ?? 'is not valid'}.` };
+  }
+}
+
+/** The known word closest to a misspelt one (edit distance <= 2), if any. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// ------------------------------------------------------------------------------------------------ cross checks
+
+function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const uniqueNames = (section: 'models' | 'datasets' | 'metrics', field: 'name' | 'key', severity: ProblemSeverity): Map<string, number> => {
+    const seen = new Map<string, number>();
+    const list = data[section];
+    if (!Array.isArray(list)) return seen;
+    list.forEach((entry: unknown, index) => {
+      if (!isRecord(entry) || typeof entry[field] !== 'string') return;
+      const name = entry[field];
+      const first = seen.get(name);
+      if (first === undefined) {
+        seen.set(name, index);
+        return;
+      }
+      const segments = [section, index, field];
+      problems.push({
+        ...locator.valueSpan(segments),
+        message: `${formatConfigPath(segments)} "${name}" is already used by ${section}[${first}]: each ${field} must be unique.`,
+        severity,
+        path: formatConfigPath(segments),
+        code: 'duplicate-name',
+      });
+    });
+    return seen;
+  };
+  uniqueNames('models', 'name', 'error');
+  const datasets = uniqueNames('datasets', 'name', 'error');
+  uniqueNames('metrics', 'key', 'warning');
+
+  const models = Array.isArray(data.models) ? data.models : [];
+  const known = [...datasets.keys()];
+  models.forEach((model: unknown, modelIndex) => {
+    if (!isRecord(model) || !Array.isArray(model.datasets)) return;
+    model.datasets.forEach((name: unknown, i) => {
+      if (typeof name !== 'string' || datasets.has(name)) return;
+      const segments = ['models', modelIndex, 'datasets', i];
+      const suggestion = closest(name, known);
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : known.length ? ` Known datasets: ${known.join(', ')}.` : ' Add it to the datasets section.';
+      problems.push({ ...locator.valueSpan(segments), message: `${formatConfigPath(segments)} names "${name}", which is not in the datasets section.${hint}`, severity: 'error', path: formatConfigPath(segments), code: 'unknown-dataset' });
+    });
+  });
+
+  const checkPath = (segments: Segment[], value: unknown) => {
+    if (typeof value !== 'string') return;
+    const where = formatConfigPath(segments);
+    if (path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) {
+      problems.push({ ...locator.valueSpan(segments), message: `${where} should be relative to the workspace folder, so the file works on every clone.`, severity: 'warning', path: where, code: 'absolute-path' });
+    } else if (normalizeConfigPath(value).split('/').includes('..')) {
+      problems.push({ ...locator.valueSpan(segments), message: `${where} points outside the workspace folder ("..").`, severity: 'warning', path: where, code: 'outside-path' });
+    }
+  };
+  for (const section of ['models', 'datasets'] as const) {
+    const list = data[section];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry: unknown, index) => {
+      if (!isRecord(entry)) return;
+      checkPath([section, index, 'path'], entry.path);
+      if (section === 'models' && Array.isArray(entry.metrics)) entry.metrics.forEach((m: unknown, i) => checkPath([section, index, 'metrics', i], m));
+    });
+  }
+  return problems;
+}
+
+// ------------------------------------------------------------------------------------------------ typed config
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Forward slashes, no leading `./`, no trailing `/`. */
+export function normalizeConfigPath(value: string): string {
+  let out = value.trim().replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  while (out.startsWith('./')) out = out.slice(2);
+  if (out.length > 1 && out.endsWith('/')) out = out.slice(0, -1);
+  return out;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const texts = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : typeof value === 'string' && value ? [value] : []);
+const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined => (allowed.includes(value as T) ? (value as T) : undefined);
+
+/** Builds the typed configuration from parsed YAML, keeping whatever is usable. */
+function toConfig(data: Record<string, unknown>): MlopsConfig {
+  const config = emptyConfig();
+  const known = new Set(Object.keys((schema as { properties: object }).properties));
+  config.project = text(data.project) ?? '';
+  const records = (value: unknown) => (Array.isArray(value) ? value.filter(isRecord) : []);
+  const nameOf = (entry: Record<string, unknown>): { name: string; path: string } | undefined => {
+    const entryPath = text(entry.path) ? normalizeConfigPath(entry.path as string) : '';
+    const name = text(entry.name) || (entryPath ? path.posix.basename(entryPath) : '');
+    return name ? { name, path: entryPath } : undefined;
+  };
+  for (const entry of records(data.models)) {
+    const id = nameOf(entry);
+    if (!id) continue;
+    const model: ModelConfig = { ...id, datasets: texts(entry.datasets), metrics: texts(entry.metrics).map(normalizeConfigPath), tags: texts(entry.tags) };
+    if (text(entry.description) !== undefined) model.description = entry.description as string;
+    if (text(entry.owner) !== undefined) model.owner = entry.owner as string;
+    const stage = oneOf(entry.stage, MODEL_STAGES);
+    if (stage) model.stage = stage;
+    config.models.push(model);
+  }
+  for (const entry of records(data.datasets)) {
+    const id = nameOf(entry);
+    if (!id) continue;
+    const dataset: DatasetConfig = { ...id };
+    if (text(entry.description) !== undefined) dataset.description = entry.description as string;
+    if (text(entry.format)) dataset.format = entry.format as string;
+    config.datasets.push(dataset);
+  }
+  for (const entry of records(data.metrics)) {
+    if (!text(entry.key)) continue;
+    const metric: MetricDefinition = { key: entry.key as string };
+    if (text(entry.label) !== undefined) metric.label = entry.label as string;
+    if (text(entry.unit) !== undefined) metric.unit = entry.unit as string;
+    const goal = oneOf(entry.goal, METRIC_GOALS);
+    if (goal) metric.goal = goal;
+    if (typeof entry.threshold === 'number') metric.threshold = entry.threshold;
+    config.metrics.push(metric);
+  }
+  if (isRecord(data.conventions)) {
+    const conventions: Conventions = {};
+    for (const kind of CONVENTION_KINDS) {
+      const patterns = texts(data.conventions[kind]);
+      if (patterns.length) conventions[kind] = patterns;
+    }
+    config.conventions = conventions;
+  }
+  config.exclude = texts(data.exclude);
+  for (const [key, value] of Object.entries(data)) if (!known.has(key)) config.unknownSections[key] = value;
+  return config;
+}
