@@ -1,0 +1,213 @@
+// Interop with the real MLflow: generates a file store and an mlflow.db with the pinned mlflow client, runs a live
+// `mlflow server`, and checks that our three readers read exactly what mlflow's own client reads back.
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { root } from '../harness/paths';
+import { listExperiments, listRegisteredModels, listRuns, readMetricHistory } from '../../src/core/metrics/mlflow/fileStore';
+import { MlflowRestClient, MlflowRestError } from '../../src/core/metrics/mlflow/rest';
+import { openMlflowDatabase } from '../../src/core/metrics/mlflow/sqlite';
+import { compareWithMlflow, type ExpectedStore } from '../unit/metrics/mlflow/oracle';
+
+const run = promisify(execFile);
+const scripts = path.join(root, 'test', 'interop', 'mlflow');
+const quietEnv = { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false', PYTHONWARNINGS: 'ignore', PYTHONDONTWRITEBYTECODE: '1' };
+
+function python(): string {
+  const value = process.env.MLOPS_PYTHON;
+  if (!value) throw new Error('MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to the interop virtual environment (.cache/venv/bin/python).');
+  return value;
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('MLflow interop (real mlflow 3.17)', function () {
+  this.timeout(180_000);
+  let tmp: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-interop-'));
+    const generate = path.join(scripts, 'generate.py');
+    await Promise.all([run(python(), [generate, tmp, 'file'], { env: quietEnv }), run(python(), [generate, tmp, 'sqlite'], { env: quietEnv })]);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('file store: our reader matches MlflowClient.search_runs and get_metric_history', async () => {
+    const store = path.join(tmp, 'mlruns');
+    const points = await compareWithMlflow(
+      {
+        experiments: (includeDeleted) => listExperiments(store, { includeDeleted }),
+        runs: (query) => listRuns(store, query),
+        history: (runId, key) => readMetricHistory(store, runId, key),
+        models: () => listRegisteredModels(store),
+      },
+      readJson<ExpectedStore>(path.join(tmp, 'expected-file.json')),
+      { sqlInfinity: false },
+    );
+    assert.ok(points > 350);
+  });
+
+  it('mlflow.db: our reader matches MlflowClient on the SQLite backend', async () => {
+    const db = await openMlflowDatabase(path.join(tmp, 'mlflow.db'));
+    try {
+      await compareWithMlflow(
+        {
+          experiments: (includeDeleted) => Promise.resolve(db.listExperiments({ includeDeleted })),
+          runs: (query) => Promise.resolve(db.listRuns(query)),
+          history: (runId, key) => Promise.resolve(db.readMetricHistory(runId, key)),
+          models: () => Promise.resolve(db.listRegisteredModels()),
+        },
+        readJson<ExpectedStore>(path.join(tmp, 'expected-sqlite.json')),
+        { sqlInfinity: true },
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  describe('live tracking server', () => {
+    let server: ChildProcess | undefined;
+    let url = '';
+    let log = '';
+    const stop = async (): Promise<void> => {
+      const child = server;
+      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid, 'SIGTERM'); // the whole process group: mlflow, uvicorn and its workers
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    };
+    const killOnExit = (): void => {
+      if (server?.pid && server.exitCode === null) {
+        try {
+          process.kill(-server.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+
+    before(async () => {
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      const dir = path.join(tmp, 'server');
+      fs.mkdirSync(dir);
+      // The server starts on a copy of the generated database: already migrated and holding that content.
+      fs.copyFileSync(path.join(tmp, 'mlflow.db'), path.join(dir, 'mlflow.db'));
+      process.on('exit', killOnExit);
+      server = spawn(
+        python(),
+        ['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`, '--default-artifact-root', path.join(dir, 'artifacts')],
+        { cwd: dir, env: quietEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      server.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+      server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        if (server.exitCode !== null) throw new Error(`mlflow server exited with ${server.exitCode}:\n${log.slice(-2000)}`);
+        try {
+          const response = await fetch(`${url}/health`);
+          if (response.ok) break;
+        } catch {
+          // Not listening yet.
+        }
+        if (Date.now() > deadline) throw new Error(`mlflow server did not start within 90 s:\n${log.slice(-2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await run(python(), [path.join(scripts, 'serve.py'), url, path.join(tmp, 'expected-rest.json')], { env: quietEnv, maxBuffer: 16 * 1024 * 1024 });
+    });
+    after(async () => {
+      await stop();
+      process.off('exit', killOnExit);
+    });
+
+    it('REST: our client matches MlflowClient through the server, paging runs and a 10,000-step history', async () => {
+      const calls: string[] = [];
+      const client = new MlflowRestClient({
+        baseUrl: url,
+        runPageSize: 4,
+        historyPageSize: 3000,
+        fetch: (input, init) => {
+          calls.push(input instanceof URL ? input.pathname : typeof input === 'string' ? input : input.url);
+          return fetch(input, init);
+        },
+      });
+      const expected = readJson<ExpectedStore>(path.join(tmp, 'expected-rest.json'));
+      await compareWithMlflow(
+        {
+          experiments: (includeDeleted) => client.searchExperiments({ includeDeleted }),
+          runs: (query) => client.listRuns(query),
+          history: (runId, key) => client.getMetricHistory(runId, key),
+          models: () => client.listRegisteredModels(),
+        },
+        expected,
+        { sqlInfinity: true },
+      );
+      const long = expected.runs.find((r) => r.name === 'long-run')!;
+      assert.equal(long.history.loss.length, 10_000);
+      calls.length = 0;
+      const history = await client.getMetricHistory(long.id, 'loss');
+      assert.equal(history.points.length, 10_000);
+      assert.deepEqual(history.points.slice(-1)[0], { step: 9999, value: 1 / 10_000, timestamp: 1_700_000_009_999 });
+      assert.equal(calls.length, 4, '10,000 points in pages of 3,000');
+      calls.length = 0;
+      const { runs } = await client.listRuns();
+      assert.equal(runs.length, expected.runs.filter((r) => r.lifecycle_stage === 'active').length);
+      assert.ok(runs.length > 16);
+      assert.equal(calls.filter((c) => c.endsWith('runs/search')).length, Math.ceil(runs.length / 4), 'runs/search paged by 4');
+      // What mlflow 3.17 sends for special values (SQL backend): NaN as the string "NaN", infinities as +/-DBL_MAX.
+      const raw = await client.call('GET', 'metrics/get-history', { run_id: long.id, metric_key: 'special' });
+      assert.deepEqual(
+        (raw.metrics as { value: unknown }[]).map((m) => m.value),
+        ['NaN', 1.7976931348623157e308, -1.7976931348623157e308, 2.5],
+      );
+      assert.deepEqual((await client.getMetricHistory(long.id, 'special')).points.map((p) => p.value), [NaN, Infinity, -Infinity, 2.5]);
+    });
+
+    it('REST: a wrong URL says it is not an MLflow tracking server', async () => {
+      const err = await new MlflowRestClient({ baseUrl: `${url}/not-here` }).searchExperiments().catch((e: unknown) => e);
+      assert.ok(err instanceof MlflowRestError);
+      assert.equal(err.kind, 'not-mlflow');
+      assert.match(err.message, /not found \(HTTP 404\): is .*\/not-here an MLflow tracking server\?/);
+      const run404 = await new MlflowRestClient({ baseUrl: url }).getMetricHistory('0123456789abcdef0123456789abcdef', 'loss').catch((e: unknown) => e);
+      // mlflow answers the history of an unknown run with an empty list, not an error.
+      assert.deepEqual(run404, { key: 'loss', split: undefined, baseKey: 'loss', points: [] });
+    });
+
+    it('REST: a stopped server gives a clear error', async () => {
+      await stop();
+      const err = await new MlflowRestClient({ baseUrl: url }).searchExperiments().catch((e: unknown) => e);
+      assert.ok(err instanceof MlflowRestError);
+      assert.equal(err.kind, 'unreachable');
+      assert.equal(err.message, `MLflow server at ${url} is not reachable: is \`mlflow server\` running? (connection refused)`);
+    });
+  });
+});

@@ -1,0 +1,41 @@
+"""Logs runs to a live MLflow tracking server with the real client, then writes what the client reads back.
+
+Usage: python serve.py <tracking-url> <expected-json>
+
+The server is started on a copy of the mlflow.db that generate.py wrote (so it already holds that content); this
+adds a run with 10,000 steps and special values, and 15 small runs (enough to page through runs/search and
+metrics/get-history with small page sizes), then writes the expected JSON the same way as generate.py.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from generate import expected  # noqa: E402
+from mlflow import MlflowClient  # noqa: E402
+from mlflow.entities import Metric, Param  # noqa: E402
+
+
+def main():
+    url, out = sys.argv[1], sys.argv[2]
+    client = MlflowClient(url, url)
+    paging = client.create_experiment("paging")
+    start = 1_700_000_000_000
+    long = client.create_run(paging, run_name="long-run")
+    steps = [Metric("loss", 1.0 / (s + 1), start + s, s) for s in range(10_000)]
+    for i in range(0, len(steps), 1000):
+        client.log_batch(long.info.run_id, metrics=steps[i : i + 1000])
+    client.log_batch(long.info.run_id, metrics=[Metric("special", v, start + i, i) for i, v in enumerate([float("nan"), float("inf"), float("-inf"), 2.5])])
+    client.set_terminated(long.info.run_id, "FINISHED", end_time=start + 20_000)
+    for i in range(15):
+        run = client.create_run(paging, run_name=f"small-{i:02d}", start_time=start + i)
+        client.log_batch(run.info.run_id, metrics=[Metric("acc", i / 15, start + i, 0)], params=[Param("index", str(i))])
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(expected(client), f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Writes TensorBoard event files with the real writers and the expected scalars read back by TensorBoard.
+
+Usage: python generate.py <out-dir>
+  <out-dir>/logs/...      event files (one folder per run)
+  <out-dir>/expected.json scalars per run folder and tag, as TensorBoard's EventAccumulator reads them
+
+Both scalar styles are written: tensorboardX's `simple_value` (what PyTorch's SummaryWriter writes) and TF2-style
+scalar tensors (`tensor_content`, `float_val`, `double_val`, `half_val`, `int_val`, `int64_val`), built with
+TensorBoard's bundled protos and written with TensorBoard's EventFileWriter. Non-scalar summaries (histogram,
+text) are mixed in and must be ignored.
+
+The copy the unit tests read (test/fixtures/tensorboard: logs/, expected.json) was made by running this script into
+a temporary folder; the interop test regenerates it every run.
+"""
+
+import json
+import math
+import os
+import socket
+import struct
+import sys
+
+# Event file names carry the host name; keep them neutral.
+socket.gethostname = lambda: "trainer"
+
+import numpy as np  # noqa: E402
+from tensorboard.backend.event_processing import plugin_event_accumulator  # noqa: E402
+from tensorboard.compat.proto import event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2  # noqa: E402
+from tensorboard.summary.writer.event_file_writer import EventFileWriter  # noqa: E402
+from tensorboard.util import tensor_util  # noqa: E402
+from tensorboardX import SummaryWriter  # noqa: E402
+
+WALL = 1_700_000_000.0
+
+
+def encode_float(value):
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def write_tensorboardx(logdir):
+    writer = SummaryWriter(logdir, flush_secs=1)
+    for step in range(200):
+        t = WALL + step * 0.5
+        writer.add_scalar("train/loss", 2.0 / (step + 1), step, walltime=t)
+        writer.add_scalar("train/lr", 0.1 * 0.99**step, step, walltime=t)
+        if step % 20 == 0:
+            writer.add_scalar("val/acc", 0.5 + step / 500, step, walltime=t)
+            if step % 100 == 0:
+                writer.add_histogram("weights", np.linspace(-1, 1, 50) * (step + 1), step, walltime=t)
+    for i, v in enumerate([float("nan"), float("inf"), float("-inf"), 3.4e38, 1e-45, -0.0, 0.1]):
+        writer.add_scalar("special", v, i, walltime=WALL + 1000 + i)
+    writer.add_text("notes", "not a scalar", 0, walltime=WALL)
+    # Grouped scalars: tensorboardX writes each into its own sub-folder (its own run).
+    for step in range(10):
+        writer.add_scalars("compare", {"a": step * 1.0, "b": step * 2.0}, step, walltime=WALL + step)
+    writer.close()
+
+
+def scalar_tensor(dtype, **fields):
+    return tensor_pb2.TensorProto(dtype=dtype, tensor_shape=tensor_shape_pb2.TensorShapeProto(), **fields)
+
+
+def write_tf2(logdir, suffix, steps, offset):
+    """TF2-style: scalar tensors with the `scalars` plugin named in the first event of each tag only."""
+    writer = EventFileWriter(logdir, filename_suffix=suffix)
+    seen = set()
+
+    def value(tag, tensor):
+        metadata = None
+        if tag not in seen:
+            seen.add(tag)
+            metadata = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"))
+        return summary_pb2.Summary.Value(tag=tag, tensor=tensor, metadata=metadata)
+
+    for step in steps:
+        x = (step + offset) / 10.0
+        values = [
+            value("loss", scalar_tensor(types_pb2.DT_FLOAT, tensor_content=struct.pack("<f", 1.0 / (1.0 + x)))),
+            value("epoch_accuracy", scalar_tensor(types_pb2.DT_FLOAT, float_val=[x / (1.0 + x)])),
+            value("precise", scalar_tensor(types_pb2.DT_DOUBLE, double_val=[math.pi * x])),
+            value("precise_content", scalar_tensor(types_pb2.DT_DOUBLE, tensor_content=struct.pack("<d", math.e * x))),
+            value("half", scalar_tensor(types_pb2.DT_HALF, half_val=[int(np.float16(x).view(np.uint16))])),
+            value("count", scalar_tensor(types_pb2.DT_INT32, int_val=[step * 3 - 7])),
+            value("big_count", scalar_tensor(types_pb2.DT_INT64, int64_val=[step * 1_000_003])),
+        ]
+        # A non-scalar tensor (a histogram-like matrix) in the same summary.
+        values.append(
+            summary_pb2.Summary.Value(
+                tag="matrix",
+                tensor=tensor_pb2.TensorProto(
+                    dtype=types_pb2.DT_DOUBLE,
+                    tensor_shape=tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=2), tensor_shape_pb2.TensorShapeProto.Dim(size=3)]),
+                    double_val=[1, 2, 3, 4, 5, 6],
+                ),
+                metadata=summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="histograms")),
+            )
+        )
+        writer.add_event(event_pb2.Event(wall_time=WALL + step, step=step, summary=summary_pb2.Summary(value=values)))
+    # Special values in a float32 tensor_content and a double_val.
+    for i, v in enumerate([float("nan"), float("inf"), float("-inf")]):
+        writer.add_event(
+            event_pb2.Event(
+                wall_time=WALL + 500 + i,
+                step=1000 + i,
+                summary=summary_pb2.Summary(value=[value("loss", scalar_tensor(types_pb2.DT_FLOAT, tensor_content=struct.pack("<f", v)))]),
+            )
+        )
+    writer.close()
+
+
+def expected_for(run_dir):
+    acc = plugin_event_accumulator.EventAccumulator(run_dir, size_guidance={"tensors": 0, "scalars": 0})
+    acc.Reload()
+    tags = {}
+    for tag in sorted(acc.Tags()["tensors"]):
+        if acc.SummaryMetadata(tag).plugin_data.plugin_name != "scalars":
+            continue
+        tags[tag] = [[e.step, e.wall_time, encode_float(float(tensor_util.make_ndarray(e.tensor_proto).item()))] for e in acc.Tensors(tag)]
+    return tags
+
+
+def main():
+    out_dir = os.path.abspath(sys.argv[1])
+    logs = os.path.join(out_dir, "logs")
+    write_tensorboardx(os.path.join(logs, "tbx"))
+    write_tf2(os.path.join(logs, "tf2"), ".v2", range(0, 60), 0)
+    # A second file in the same folder (a resumed run): same tags, later steps.
+    write_tf2(os.path.join(logs, "tf2"), ".v2.resumed", range(60, 80), 0)
+    runs = {}
+    for dirpath, _dirnames, filenames in sorted(os.walk(logs)):
+        if any(f.startswith("events.out.tfevents.") for f in filenames):
+            runs[os.path.relpath(dirpath, logs).replace(os.sep, "/")] = expected_for(dirpath)
+    with open(os.path.join(out_dir, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump({"runs": runs}, f, allow_nan=False, separators=(",", ":"))
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
