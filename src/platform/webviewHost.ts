@@ -15,6 +15,8 @@ export interface WebviewHostOptions {
   extensionUri: vscode.Uri;
   /** Extra `img-src` origins (e.g. `data:`). */
   imgSources?: string[];
+  /** Extra stylesheets of this panel: file names under `media/`, linked after `media/webview.css`. */
+  styles?: string[];
 }
 
 /**
@@ -63,12 +65,13 @@ export class WebviewHost<ToWebview extends Message, FromWebview extends Message>
     this.ready = false;
     const webview = this.panel.webview;
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview', name)).toString();
+    const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'media', name)).toString();
     webview.html = renderWebviewHtml({
       title: this.options.title,
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: asset(`${this.options.bundle}.js`),
-      styleUris: [asset('codicon.css'), webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'media', 'webview.css')).toString()],
+      styleUris: [asset('codicon.css'), media('webview.css'), ...(this.options.styles ?? []).map(media)],
       imgSources: this.options.imgSources,
     });
   }

@@ -1,0 +1,150 @@
+// The plain data the metric-history chart is drawn from. The host prepares it from Runs (query, grouping,
+// decimation, thresholds) and posts it to the panel as JSON; the panel only styles and draws it.
+import type { RunStatus, SourceKind, Split } from '../metrics/model';
+
+export type Goal = 'maximize' | 'minimize';
+
+/** A metric's definition as a team configures it: which way is better and the bound checks compare against. */
+export interface MetricDefinition {
+  /** Matches a series' full key (`test.f1`) or its key without the split (`f1`). */
+  key: string;
+  label?: string;
+  goal?: Goal;
+  threshold?: number;
+  unit?: string;
+}
+
+/** "Across versions": one point per revision. "Across steps": one curve per run. */
+export type HistoryView = 'versions' | 'steps';
+
+/** The x axis of the versions view: the commit (author) date or the position in history. */
+export type VersionAxis = 'date' | 'order';
+
+export type RevisionRange =
+  | { kind: 'all' }
+  | { kind: 'last'; count: number }
+  | { kind: 'sinceTag'; tag: string }
+  | { kind: 'branch'; name: string };
+
+export interface MetricHistoryQuery {
+  view: HistoryView;
+  /** Keys or keys without their split (`f1` selects `train.f1`, `test.f1`, ...). Empty: the defaults. */
+  keys: string[];
+  /** Source ids (see `sourceId`); empty or absent: every source. */
+  sources?: string[];
+  /** Splits to keep; series without a split are always kept. Empty or absent: every split. */
+  splits?: Split[];
+  /** Versions view only. */
+  range?: RevisionRange;
+  /** Versions view only; `date` unless a revision has no date. */
+  axis?: VersionAxis;
+}
+
+export interface PlotSource {
+  /** `<kind>:<location>`, stable across reloads. */
+  id: string;
+  kind: SourceKind;
+  location: string;
+  label: string;
+}
+
+/** One revision of the versions view. */
+export interface PlotVersion {
+  /** Commit sha, or the run id when the run has no revision. */
+  sha: string;
+  shortSha: string;
+  subject: string;
+  author: string;
+  /** Milliseconds since the epoch; NaN when unknown. */
+  date: number;
+  tags: string[];
+  runId: string;
+  sourceId: string;
+  /** Short sha, tags and subject: what the axis and the tooltip show. */
+  label: string;
+}
+
+/** One run of the steps view. */
+export interface PlotRun {
+  id: string;
+  label: string;
+  sourceId: string;
+  status: RunStatus;
+  experiment?: string;
+  /** Start time, milliseconds since the epoch. */
+  time?: number;
+  /** Parameters as [name, value] pairs, at most `MAX_PARAMS` of them. */
+  params: [string, string][];
+}
+
+export interface PlotSeries {
+  /** Stable across refreshes: what hidden series and selections refer to. */
+  id: string;
+  key: string;
+  baseKey: string;
+  split?: Split;
+  /** Legend text. */
+  label: string;
+  sourceId: string;
+  /** The metrics file of the series (relative to its repository), when its source combines several files. */
+  file?: string;
+  /** Steps view: the index of the run in `ChartPayload.runs`. */
+  run?: number;
+  /** Step (steps view), date or position (versions view), ascending. */
+  xs: number[];
+  ys: number[];
+  /** Versions view: the index in `ChartPayload.versions` of each point. */
+  versions?: number[];
+  /** Points the source holds for this series (before decimation). */
+  rawCount: number;
+  /** Points left out because their value is NaN or infinite (a chart cannot place them). */
+  nonFinite: number;
+  /**
+   * Indices (into xs/ys) of points on the wrong side of the threshold: every such revision across versions; the
+   * last point of a run across steps (where it ended).
+   */
+  breaches: number[];
+  /** Index into `ChartPayload.thresholds` of the definition that applies, if any. */
+  threshold?: number;
+  goal?: Goal;
+  unit?: string;
+}
+
+export interface PlotThreshold {
+  /** The definition's key. */
+  key: string;
+  value: number;
+  goal?: Goal;
+  label: string;
+  unit?: string;
+}
+
+export interface ChartPayload {
+  view: HistoryView;
+  axis: VersionAxis;
+  /** The query after defaults were applied (the keys actually plotted). */
+  query: MetricHistoryQuery;
+  series: PlotSeries[];
+  versions: PlotVersion[];
+  runs: PlotRun[];
+  thresholds: PlotThreshold[];
+  /** Every key (without split) in the loaded runs, for the metric picker. */
+  availableKeys: string[];
+  availableSplits: Split[];
+  sources: PlotSource[];
+  rawPoints: number;
+  plottedPoints: number;
+  /** The largest number of points any one series was given. */
+  budgetPerSeries: number;
+}
+
+/** Bad input to the chart functions: says what was wrong and what to do. */
+export class ChartError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'invalid-budget' | 'invalid-range' | 'unknown-tag' | 'unknown-branch' | 'invalid-input',
+  ) {
+    super(message);
+    this.name = 'ChartError';
+  }
+}
