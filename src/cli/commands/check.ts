@@ -1,0 +1,160 @@
+// `mlops check [folder] [--format text|json|junit|sarif|markdown] [--output file] [--fail-on error|warning|never]
+// [--only id,...]`: runs the pipeline checks of mlops.yaml. Exit 0 passing, 1 failing at the chosen level, 2 for
+// usage or config errors. The checks engine is loaded only when the command runs, to keep `mlops --version` fast.
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+// init-ci belongs to the checks: importing this module registers both commands.
+import './initCi';
+
+export const FORMATS = ['text', 'json', 'junit', 'sarif', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+const FAIL_ON = ['error', 'warning', 'never'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+export interface CheckArgs {
+  folder: string;
+  format: Format;
+  output?: string;
+  failOn: FailOn;
+  only?: string[];
+  verbose: boolean;
+}
+
+const HELP = `Usage: mlops check [folder] [options]
+
+Runs the pipeline checks declared in <folder>/mlops.yaml (the default set when it declares none).
+
+Options:
+  --format <f>    text (default), json, junit, sarif or markdown
+  --output <file> write the report to a file (a text summary still goes to stdout)
+  --fail-on <l>   error (default), warning or never: the level that makes the exit code 1
+  --only <ids>    run only these check ids (comma-separated)
+  --verbose       text format: list passing results too
+  --help          print this help
+
+Exit codes: 0 passing, 1 failing at the --fail-on level, 2 usage or configuration error.
+`;
+
+/** Parses the arguments of `mlops check`; throws UsageError. Returns undefined for --help. */
+export function parseCheckArgs(args: readonly string[]): CheckArgs | undefined {
+  const parsed: CheckArgs = { folder: '.', format: 'text', failOn: 'error', verbose: false };
+  let folder: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const value = (): string => {
+      const v = eq === -1 ? args[++i] : arg.slice(eq + 1);
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value. Run 'mlops check --help'.`);
+      return v;
+    };
+    if (name === '--help' || name === '-h') return undefined;
+    else if (name === '--format') {
+      const format = value();
+      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
+      parsed.format = format as Format;
+    } else if (name === '--output' || name === '-o') parsed.output = value();
+    else if (name === '--fail-on') {
+      const level = value();
+      if (!(FAIL_ON as readonly string[]).includes(level)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${level}'.`);
+      parsed.failOn = level as FailOn;
+    } else if (name === '--only') {
+      const ids = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (ids.length === 0) throw new UsageError('--only needs at least one check id.');
+      parsed.only = [...(parsed.only ?? []), ...ids];
+    } else if (name === '--verbose') parsed.verbose = true;
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops check --help'.`);
+    else if (folder === undefined) folder = arg;
+    else throw new UsageError(`only one folder may be checked; got '${folder}' and '${arg}'.`);
+  }
+  parsed.folder = folder ?? '.';
+  return parsed;
+}
+
+/** Writes a file atomically: a temporary file in the same folder, then a rename. */
+export function writeFileAtomic(target: string, text: string): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, target);
+  } catch (err) {
+    fs.rmSync(temporary, { force: true });
+    throw err;
+  }
+}
+
+async function runCheckCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseCheckArgs(args);
+  if (!parsed) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const folder = path.resolve(io.cwd, parsed.folder);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder.`);
+  // Loaded here, not at the top: `mlops --version` and `mlops --help` must not pay for the engine.
+  const [{ runChecks, reportFails }, { createDefaultContext }, { loadProjectConfig }, types, { runGit }, { default: { version } }] = await Promise.all([
+    import('../../core/checks/engine.js'),
+    import('../../core/checks/defaults/context.js'),
+    import('../../core/checks/defaults/config.js'),
+    import('../../core/checks/types.js'),
+    import('../../core/checks/defaults/git.js'),
+    import('../../../package.json'),
+  ]);
+  const configError = (err: unknown): number | undefined => {
+    if (err instanceof types.ChecksConfigError || err instanceof types.CheckInputError || err instanceof types.CheckSelectionError) {
+      io.stderr(`mlops check: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    return undefined;
+  };
+  let report;
+  let configFile: string | undefined;
+  try {
+    const loaded = loadProjectConfig(folder);
+    configFile = loaded.file;
+    const context = createDefaultContext(folder, {
+      loaded,
+      logger: {
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (message) => io.stderr(`mlops check: warning: ${message}\n`),
+        // Check failures are in the report itself.
+        error: () => undefined,
+      },
+    });
+    report = await runChecks(context, { only: parsed.only });
+  } catch (err) {
+    const code = configError(err);
+    if (code !== undefined) return code;
+    throw err;
+  }
+  const options = { toolVersion: version };
+  let text: string;
+  if (parsed.format === 'json') text = (await import('../../core/checks/report/json.js')).formatJson(report, options);
+  else if (parsed.format === 'junit') text = (await import('../../core/checks/report/junit.js')).formatJunit(report);
+  else if (parsed.format === 'markdown') text = (await import('../../core/checks/report/markdown.js')).formatMarkdown(report);
+  else if (parsed.format === 'sarif') {
+    // Code scanning resolves paths from the repository root: prefix the folder's place in the repository.
+    const prefix = await runGit(folder, ['rev-parse', '--show-prefix']).then(
+      (r) => (r.code === 0 ? r.stdout.trim() : ''),
+      () => '',
+    );
+    text = (await import('../../core/checks/report/sarif.js')).formatSarif(report, { ...options, configFile: configFile ?? 'mlops.yaml', uriPrefix: prefix });
+  } else text = (await import('../../core/checks/report/text.js')).formatText(report, { color: io.isTty, verbose: parsed.verbose });
+  if (parsed.output) {
+    const target = path.resolve(io.cwd, parsed.output);
+    writeFileAtomic(target, text);
+    const { formatText } = await import('../../core/checks/report/text.js');
+    io.stdout(formatText(report, { color: io.isTty }));
+    io.stdout(`Wrote ${path.relative(io.cwd, target) || target}\n`);
+  } else io.stdout(text);
+  return reportFails(report, parsed.failOn) ? EXIT.failed : EXIT.ok;
+}
+
+defineCommand('check', 'run the pipeline checks of mlops.yaml (text, json, junit, sarif, markdown)', runCheckCommand);

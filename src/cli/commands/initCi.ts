@@ -1,0 +1,125 @@
+// `mlops init-ci --provider github|azure|gitlab [--force] [--package spec] [folder]`: writes a CI workflow that
+// runs `mlops check` and publishes SARIF / JUnit, triggered only by model, data, notebook, metrics or config
+// changes. Refuses to overwrite an existing file without --force (exit 1).
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+
+const PROVIDERS = ['github', 'azure', 'gitlab'] as const;
+type Provider = (typeof PROVIDERS)[number];
+
+export interface InitCiArgs {
+  provider: Provider;
+  force: boolean;
+  folder: string;
+  packageSpec?: string;
+}
+
+const HELP = `Usage: mlops init-ci --provider github|azure|gitlab [--force] [--package <spec>] [folder]
+
+Writes a CI workflow that runs 'mlops check' (SARIF and JUnit reports) only when models, datasets, notebooks,
+metric files or mlops.yaml change, in its own workflow or job.
+  github  .github/workflows/mlops-check.yml (uploads SARIF to code scanning)
+  azure   .azure-pipelines/mlops-check.yml (publishes JUnit test results)
+  gitlab  .gitlab/mlops-check.yml (JUnit report; include it from .gitlab-ci.yml)
+
+Options:
+  --provider <p>    github, azure or gitlab (required)
+  --force           overwrite an existing file
+  --package <spec>  the npm package the workflow installs (default mlops-workbench@<this version>)
+`;
+
+/** Parses the arguments of `mlops init-ci`; throws UsageError. Returns undefined for --help. */
+export function parseInitCiArgs(args: readonly string[]): InitCiArgs | undefined {
+  let provider: string | undefined;
+  let force = false;
+  let folder: string | undefined;
+  let packageSpec: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const value = (): string => {
+      const v = eq === -1 ? args[++i] : arg.slice(eq + 1);
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value. Run 'mlops init-ci --help'.`);
+      return v;
+    };
+    if (name === '--help' || name === '-h') return undefined;
+    else if (name === '--provider') provider = value();
+    else if (name === '--force') force = true;
+    else if (name === '--package') packageSpec = value();
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops init-ci --help'.`);
+    else if (folder === undefined) folder = arg;
+    else throw new UsageError(`only one folder; got '${folder}' and '${arg}'.`);
+  }
+  if (provider === undefined) throw new UsageError(`--provider is required: ${PROVIDERS.join(', ')}.`);
+  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`unknown provider '${provider}'; use ${PROVIDERS.join(', ')}.`);
+  return { provider: provider as Provider, force, folder: folder ?? '.', packageSpec };
+}
+
+async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseInitCiArgs(args);
+  if (!parsed) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const folder = path.resolve(io.cwd, parsed.folder);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder.`);
+  const [{ ciWorkflow, CI_TARGETS }, { loadProjectConfig }, types, { runGit }, { default: { version } }] = await Promise.all([
+    import('../../core/checks/ci.js'),
+    import('../../core/checks/defaults/config.js'),
+    import('../../core/checks/types.js'),
+    import('../../core/checks/defaults/git.js'),
+    import('../../../package.json'),
+  ]);
+  let loaded;
+  try {
+    loaded = loadProjectConfig(folder);
+  } catch (err) {
+    if (err instanceof types.ChecksConfigError || err instanceof types.CheckInputError) {
+      io.stderr(`mlops init-ci: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  // The workflow lives at the repository root; the config may sit in a subfolder of it.
+  const [top, prefix] = await Promise.all(
+    [['rev-parse', '--show-toplevel'], ['rev-parse', '--show-prefix']].map((a) =>
+      runGit(folder, a).then(
+        (r) => (r.code === 0 ? r.stdout.trim() : undefined),
+        () => undefined,
+      ),
+    ),
+  );
+  const repositoryRoot = top ? path.resolve(top) : folder;
+  const subfolder = top ? (prefix ?? '').replace(/\/+$/, '') : '';
+  const target = path.join(repositoryRoot, CI_TARGETS[parsed.provider]);
+  const shown = path.relative(io.cwd, target) || target;
+  const text = ciWorkflow(parsed.provider, loaded.config, { packageSpec: parsed.packageSpec ?? `mlops-workbench@${version}`, configFile: loaded.file, folder: subfolder });
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text);
+  try {
+    if (parsed.force) fs.renameSync(temporary, target);
+    else {
+      try {
+        // link() fails when the target exists: the existence check and the write are one step.
+        fs.linkSync(temporary, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+          io.stderr(`mlops init-ci: ${shown} already exists; left unchanged. Use --force to overwrite it.\n`);
+          return EXIT.failed;
+        }
+        throw err;
+      }
+    }
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  io.stdout(`Wrote ${shown}\n`);
+  if (parsed.provider === 'gitlab') io.stdout(`Include it from .gitlab-ci.yml:\n  include:\n    - local: ${CI_TARGETS.gitlab}\n`);
+  if (parsed.provider === 'azure') io.stdout('Create a pipeline from this file in Azure DevOps (Pipelines > New pipeline > Existing YAML file).\n');
+  return EXIT.ok;
+}
+
+defineCommand('init-ci', 'write a CI workflow that runs mlops check (github, azure, gitlab)', runInitCi);

@@ -1,0 +1,184 @@
+// A GitHelper that runs the `git` executable (argument arrays, no shell) in the checked folder, plus the few
+// extra facts the default metrics provider needs (file contents at a revision, the merge base).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { Logger } from '../../logging';
+import type { GitHelper } from '../types';
+
+export interface GitOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MAX_OUTPUT = 64 * 1024 * 1024;
+const TIMEOUT_MS = 60_000;
+
+/** Runs git with arguments in `cwd`; never throws for a non-zero exit (see `code`), only when git cannot start. */
+export function runGit(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      signal,
+      timeout: TIMEOUT_MS,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT) out.push(chunk);
+      else child.kill();
+    });
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') reject(new Error('git is not installed or not on PATH; install git to run the checks that read history.'));
+      else reject(e);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+/** A revision or path given to git must not be read as an option. */
+const safe = (value: string): boolean => value.length > 0 && !value.startsWith('-') && !value.includes('\0');
+
+export interface DefaultGitHelper extends GitHelper {
+  /** The text of a file at a revision, undefined when it does not exist there. */
+  showFile(revision: string, relativePath: string): Promise<string | undefined>;
+  /** The merge base of HEAD with origin/HEAD, main, master, origin/main or origin/master (the first that exists). */
+  mergeBase(): Promise<string | undefined>;
+}
+
+interface DvcOuts {
+  /** Root-relative paths DVC caches (outs without `cache: false`). */
+  cached: string[];
+}
+
+function readDvcOuts(root: string): DvcOuts {
+  const cached = new Set<string>();
+  const notCached = new Set<string>();
+  const outPaths = (outs: unknown): { path: string; cache: boolean }[] =>
+    Array.isArray(outs)
+      ? outs.flatMap((o: unknown) => {
+          if (typeof o === 'string') return [{ path: o, cache: true }];
+          if (o && typeof o === 'object') {
+            const record = o as Record<string, unknown>;
+            if (typeof record.path === 'string') return [{ path: record.path, cache: record.cache !== false }];
+            return Object.entries(record).map(([p, v]) => ({ path: p, cache: !(v && typeof v === 'object' && (v as Record<string, unknown>).cache === false) }));
+          }
+          return [];
+        })
+      : [];
+  for (const name of ['dvc.yaml', 'dvc.lock']) {
+    let doc: unknown;
+    try {
+      doc = parse(fs.readFileSync(path.join(root, name), 'utf8'));
+    } catch {
+      continue;
+    }
+    const stages = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).stages : undefined;
+    if (!stages || typeof stages !== 'object') continue;
+    for (const stage of Object.values(stages as Record<string, unknown>)) {
+      if (!stage || typeof stage !== 'object') continue;
+      const record = stage as Record<string, unknown>;
+      for (const field of ['outs', 'metrics', 'plots']) {
+        for (const out of outPaths(record[field])) {
+          const clean = out.path.replace(/^\.\//, '').replace(/\/+$/, '');
+          if (out.cache && field === 'outs') cached.add(clean);
+          else notCached.add(clean);
+        }
+      }
+    }
+  }
+  return { cached: [...cached].filter((p) => !notCached.has(p)) };
+}
+
+/** A GitHelper for the repository containing `root` (paths are relative to `root`). */
+export function createGitHelper(root: string, logger?: Logger, signal?: AbortSignal): DefaultGitHelper {
+  const git = (args: readonly string[]): Promise<GitOutput> => runGit(root, args, signal);
+  let repository: Promise<boolean> | undefined;
+  let dvcOuts: DvcOuts | undefined;
+  let mergeBase: Promise<string | undefined> | undefined;
+  const isRepository = (): Promise<boolean> =>
+    (repository ??= git(['rev-parse', '--is-inside-work-tree']).then(
+      (r) => r.code === 0 && r.stdout.trim() === 'true',
+      (err: unknown) => {
+        logger?.warn(err instanceof Error ? err.message : String(err));
+        return false;
+      },
+    ));
+  const resolveRevision = async (revision: string): Promise<string | undefined> => {
+    if (!safe(revision) || !(await isRepository())) return undefined;
+    const r = await git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
+  };
+  return {
+    isRepository,
+    async isTracked(relativePath) {
+      if (!safe(relativePath) || !(await isRepository())) return false;
+      const r = await git(['ls-files', '-z', '--', relativePath]);
+      return r.code === 0 && r.stdout.length > 0;
+    },
+    async isLfsPointer(relativePath) {
+      try {
+        const fd = await fs.promises.open(path.join(root, relativePath), 'r');
+        try {
+          const head = Buffer.alloc(64);
+          const { bytesRead } = await fd.read(head, 0, 64, 0);
+          if (head.subarray(0, bytesRead).toString('latin1').startsWith('version https://git-lfs.github.com/spec/')) return true;
+        } finally {
+          await fd.close();
+        }
+      } catch {
+        // Missing or unreadable: fall through to the attributes.
+      }
+      if (!safe(relativePath) || !(await isRepository())) return false;
+      const r = await git(['check-attr', 'filter', '--', relativePath]);
+      return r.code === 0 && /: filter: lfs\s*$/.test(r.stdout);
+    },
+    isDvcTracked(relativePath) {
+      const clean = relativePath.replace(/\/+$/, '');
+      const segments = clean.split('/');
+      for (let n = segments.length; n > 0; n--) {
+        if (fs.existsSync(path.join(root, `${segments.slice(0, n).join('/')}.dvc`))) return Promise.resolve(true);
+      }
+      dvcOuts ??= readDvcOuts(root);
+      return Promise.resolve(dvcOuts.cached.some((out) => clean === out || clean.startsWith(`${out}/`)));
+    },
+    async lastCommitDate(relativePath) {
+      if (!safe(relativePath) || !(await isRepository())) return undefined;
+      const r = await git(['log', '-1', '--format=%ct', '--', relativePath]);
+      const seconds = Number(r.stdout.trim());
+      return r.code === 0 && r.stdout.trim() && Number.isFinite(seconds) ? seconds * 1000 : undefined;
+    },
+    async newestTag(pattern) {
+      if (!safe(pattern) || !(await isRepository())) return undefined;
+      const r = await git(['tag', '--list', '--sort=-v:refname', '--sort=-creatordate', pattern]);
+      return r.code === 0 ? r.stdout.split('\n')[0].trim() || undefined : undefined;
+    },
+    resolveRevision,
+    async showFile(revision, relativePath) {
+      if (!safe(revision) || !(await isRepository())) return undefined;
+      const r = await git(['show', `${revision}:./${relativePath.replace(/^\.\//, '')}`]);
+      return r.code === 0 ? r.stdout : undefined;
+    },
+    mergeBase() {
+      mergeBase ??= (async () => {
+        if (!(await isRepository())) return undefined;
+        const originHead = await git(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
+        const candidates = [...(originHead.code === 0 && originHead.stdout.trim() ? [originHead.stdout.trim()] : []), 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
+        for (const candidate of candidates) {
+          if (!(await resolveRevision(candidate))) continue;
+          const r = await git(['merge-base', 'HEAD', candidate]);
+          if (r.code === 0 && r.stdout.trim()) return r.stdout.trim();
+        }
+        return undefined;
+      })();
+      return mergeBase;
+    },
+  };
+}
