@@ -76,6 +76,8 @@ const configs = [
 ];
 
 function copyStatic() {
+  // The mlops.yaml schema, for jsonValidation / yamlValidation.
+  fs.copyFileSync(path.join(root, 'src', 'core', 'config', 'mlops.schema.json'), path.join(root, 'dist', 'mlops.schema.json'));
   const wasm = path.join(root, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
   if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(root, 'dist', 'sql-wasm.wasm'));
   const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from './core/logging';
+import { registerConfigValidation } from './features/config/register';
+import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerWelcome } from './features/welcome/register';
 import { createLogger } from './platform/logger';
 
@@ -7,6 +9,8 @@ import { createLogger } from './platform/logger';
 export interface ExtensionApi {
   readonly activationMs: number;
   readonly logger: Logger;
+  readonly explorer: ExplorerApi;
+  readonly configDiagnostics: vscode.DiagnosticCollection;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -16,13 +20,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(channel);
   const feature = { extension: context, logger, channel };
   registerWelcome(feature);
+  const configDiagnostics = registerConfigValidation(feature);
+  const explorer = registerExplorer(feature);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger };
+  return { activationMs, logger, explorer, configDiagnostics };
 }
 
 export function deactivate(): void {

@@ -52,7 +52,7 @@ for (const r of rows) console.log(line(r));
 fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
 const file = path.join(root, 'test-results', 'bench.json');
 // Keep measures of benchmarks not run this time, so `npm run bench id` updates one row.
-let previous = [];
+let previous;
 try {
   previous = JSON.parse(fs.readFileSync(file, 'utf8')).filter((m) => !measures.some((n) => n.id === m.id));
 } catch {

@@ -1,6 +1,8 @@
 // Opens the real workbench (code-server) in headless Chromium with the extension loaded from the development
 // folder (MLOPS_UI_MODE=dev, the default) or installed from the packaged VSIX (MLOPS_UI_MODE=vsix).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, type Browser } from '../harness/browser';
@@ -65,4 +67,11 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** A fresh copy of the demo workspace in a temp folder (deterministic; about half a second). */
+export function demoWorkspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-ui-demo-'));
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'demo', 'generate.mjs'), dir], { stdio: 'ignore' });
+  return dir;
 }

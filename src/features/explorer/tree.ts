@@ -1,0 +1,239 @@
+import * as vscode from 'vscode';
+import { type GitFileState } from '../../core/git/state';
+import { formatBytes } from '../../core/workspace/hash';
+import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
+import { Disposable } from '../../platform/disposable';
+import { isTrusted } from '../../platform/trust';
+import { type FolderState, type WorkspaceModel } from './workspaceModel';
+
+/** Tree elements are plain data; TreeItems are built in getTreeItem. */
+export type ExplorerNode =
+  | { type: 'folder'; folderKey: string }
+  | { type: 'item'; folderKey: string; itemId: string }
+  | { type: 'link'; folderKey: string; itemId: string; role: 'dataset' | 'metrics'; target: string }
+  | { type: 'message'; text: string; icon: string; tooltip?: string };
+
+export type GitLabel = 'tracked' | 'modified' | 'untracked' | 'ignored' | 'LFS pointer' | 'DVC-tracked' | 'staged' | 'deleted' | 'unknown';
+
+/** The one-word git state the explorer shows for a file. */
+export function gitLabel(state: GitFileState | undefined): GitLabel {
+  if (!state) return 'unknown';
+  if (state.lfsPointer) return 'LFS pointer';
+  if (state.dvcTracked && (state.status === 'ignored' || state.status === 'untracked' || state.status === 'unmodified')) return 'DVC-tracked';
+  switch (state.status) {
+    case 'unmodified':
+      return 'tracked';
+    case 'modified':
+    case 'type-changed':
+    case 'renamed':
+    case 'copied':
+    case 'conflicted':
+      return state.staged && !state.modified ? 'staged' : 'modified';
+    case 'added':
+      return 'staged';
+    case 'untracked':
+      return 'untracked';
+    case 'ignored':
+      return 'ignored';
+    case 'deleted':
+    case 'missing':
+      return 'deleted';
+  }
+}
+
+const KIND_ICON: Record<WorkspaceItemKind, string> = { model: 'package', dataset: 'database', notebook: 'notebook' };
+
+export function relativeTime(ms: number, now = Date.now()): string {
+  const seconds = Math.round((now - ms) / 1000);
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['year', 31_536_000],
+    ['month', 2_592_000],
+    ['week', 604_800],
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(-Math.round(seconds / size), unit);
+  return 'just now';
+}
+
+/** One TreeDataProvider per view (Models, Datasets, Notebooks), over the shared WorkspaceModel. */
+export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly emitter = this.register(new vscode.EventEmitter<ExplorerNode | undefined>());
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(
+    private readonly kind: WorkspaceItemKind,
+    private readonly model: WorkspaceModel,
+  ) {
+    super();
+    this.register(model.onDidChange(() => this.emitter.fire(undefined)));
+  }
+
+  private itemsOf(state: FolderState): WorkspaceItem[] {
+    return state.items.filter((i) => i.kind === this.kind).sort((a, b) => Number(b.missing) - Number(a.missing) || a.name.localeCompare(b.name));
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    await this.model.ensureLoaded();
+    const folders = this.model.folders();
+    if (!node) {
+      if (folders.length === 0) return [];
+      if (folders.length > 1) return folders.map((f) => ({ type: 'folder', folderKey: f.folder.uri.toString() }));
+      return this.folderChildren(folders[0]);
+    }
+    if (node.type === 'folder') {
+      const state = folders.find((f) => f.folder.uri.toString() === node.folderKey);
+      return state ? this.folderChildren(state) : [];
+    }
+    if (node.type === 'item') {
+      const item = this.find(node.folderKey, node.itemId);
+      if (!item) return [];
+      return [
+        ...(item.datasets ?? []).map((d): ExplorerNode => ({ type: 'link', folderKey: node.folderKey, itemId: item.id, role: 'dataset', target: d })),
+        ...(item.metrics ?? []).map((m): ExplorerNode => ({ type: 'link', folderKey: node.folderKey, itemId: item.id, role: 'metrics', target: m })),
+      ];
+    }
+    return [];
+  }
+
+  private folderChildren(state: FolderState): ExplorerNode[] {
+    const key = state.folder.uri.toString();
+    const nodes: ExplorerNode[] = [];
+    if (state.scanError) nodes.push({ type: 'message', text: `Cannot scan ${state.folder.name}`, icon: 'error', tooltip: state.scanError });
+    if (state.configError) nodes.push({ type: 'message', text: 'mlops.yaml cannot be read', icon: 'error', tooltip: state.configError });
+    nodes.push(...this.itemsOf(state).map((i): ExplorerNode => ({ type: 'item', folderKey: key, itemId: i.id })));
+    return nodes;
+  }
+
+  find(folderKey: string, itemId: string): WorkspaceItem | undefined {
+    return this.model.folders().find((f) => f.folder.uri.toString() === folderKey)?.items.find((i) => i.id === itemId);
+  }
+
+  stateOf(folderKey: string): FolderState | undefined {
+    return this.model.folders().find((f) => f.folder.uri.toString() === folderKey);
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    if (node.type === 'message') {
+      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon(node.icon, node.icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+      item.tooltip = node.tooltip;
+      return item;
+    }
+    if (node.type === 'folder') {
+      const state = this.stateOf(node.folderKey);
+      const item = new vscode.TreeItem(state?.folder.name ?? 'folder', vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.resourceUri = state?.folder.uri;
+      item.contextValue = 'mlopsFolder';
+      item.description = `${state ? this.itemsOf(state).length : 0}`;
+      return item;
+    }
+    if (node.type === 'link') {
+      const state = this.stateOf(node.folderKey);
+      const isDataset = node.role === 'dataset';
+      const dataset = isDataset ? state?.items.find((i) => i.kind === 'dataset' && i.name === node.target) : undefined;
+      const item = new vscode.TreeItem(node.target, vscode.TreeItemCollapsibleState.None);
+      item.description = isDataset ? 'dataset' : 'metrics';
+      item.iconPath = new vscode.ThemeIcon(isDataset ? 'database' : 'graph-line');
+      const target = isDataset ? dataset?.absolutePath : state ? vscode.Uri.joinPath(state.folder.uri, node.target).fsPath : undefined;
+      if (target) {
+        item.resourceUri = vscode.Uri.file(target);
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(target)] };
+      }
+      item.contextValue = 'mlopsLink';
+      return item;
+    }
+    const item = this.find(node.folderKey, node.itemId);
+    const state = this.stateOf(node.folderKey);
+    if (!item || !state) return new vscode.TreeItem('(gone)');
+    return buildItem(item, state);
+  }
+}
+
+function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
+  const hasChildren = (item.datasets?.length ?? 0) + (item.metrics?.length ?? 0) > 0;
+  const tree = new vscode.TreeItem(item.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  tree.id = `${state.folder.uri.toString()}|${item.id}`;
+  const stat = state.stats.get(item.id);
+  const git = state.git.get(item.absolutePath);
+  const label = item.mlflow ? 'MLflow registry' : gitLabel(git);
+  const commit = state.commits.get(item.absolutePath);
+  const hash = state.hashes.get(item.absolutePath);
+  const changed = commit?.date ?? stat?.mtimeMs;
+  const parts: string[] = [];
+  if (item.missing) parts.push('missing');
+  if (item.version) parts.push(`v${item.version.replace(/^v/, '')}`);
+  else if (item.fileCount) parts.push(`${item.fileCount} files`);
+  else if (stat && !stat.isDirectory) parts.push(formatBytes(stat.size));
+  if (item.stage) parts.push(item.stage);
+  if (changed && !item.missing) parts.push(relativeTime(changed));
+  tree.description = parts.join(' · ');
+
+  if (item.missing) {
+    tree.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  } else {
+    const color =
+      label === 'modified' ? 'gitDecoration.modifiedResourceForeground' : label === 'untracked' ? 'gitDecoration.untrackedResourceForeground' : label === 'ignored' ? 'gitDecoration.ignoredResourceForeground' : undefined;
+    tree.iconPath = new vscode.ThemeIcon(item.isDirectory ? 'folder-library' : KIND_ICON[item.kind], color ? new vscode.ThemeColor(color) : undefined);
+  }
+  if (!item.missing && !item.mlflow) {
+    tree.resourceUri = vscode.Uri.file(item.absolutePath);
+    tree.command = { command: 'mlops.openItem', title: 'Open', arguments: [{ type: 'item', folderKey: state.folder.uri.toString(), itemId: item.id }] };
+  }
+  const flags = [`mlopsItem`, `kind-${item.kind}`, item.missing ? 'missing' : 'present', item.isDirectory ? 'dir' : 'file', item.mlflow ? 'mlflow' : '', git?.tracked || commit ? 'inGit' : ''];
+  tree.contextValue = flags.filter(Boolean).join(' ');
+  tree.tooltip = tooltip(item, state, label, hash, commit, stat);
+  tree.accessibilityInformation = { label: `${item.kind} ${item.name}, ${tree.description}` };
+  return tree;
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function tooltip(
+  item: WorkspaceItem,
+  state: FolderState,
+  label: GitLabel | 'MLflow registry',
+  hash: ReturnType<FolderState['hashes']['get']>,
+  commit: ReturnType<FolderState['commits']['get']>,
+  stat: ReturnType<FolderState['stats']['get']>,
+): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.supportHtml = false;
+  md.isTrusted = false;
+  md.appendMarkdown(`**$(${KIND_ICON[item.kind]}) `);
+  md.appendText(item.name);
+  md.appendMarkdown(`** — ${item.kind}\n\n`);
+  if (item.description) {
+    md.appendText(item.description);
+    md.appendMarkdown('\n\n');
+  }
+  const rows: [string, string][] = [];
+  rows.push(['Path', code(item.relativePath)]);
+  if (item.missing) rows.push(['Status', `$(warning) missing — ${item.fixHint ? escape(item.fixHint) : 'the path does not exist'}`]);
+  if (stat) rows.push(['Size', stat.isDirectory ? `folder${item.fileCount ? `, ${item.fileCount} files` : ''}` : formatBytes(stat.size)]);
+  if (hash?.status === 'hashed') rows.push([hash.algorithm, code(hash.hash)]);
+  else if (hash?.status === 'skipped') rows.push(['Hash', escape(`not computed: ${hash.reason}`)]);
+  else if (stat && !stat.isDirectory && !item.missing) rows.push(['Hash', 'computing…']);
+  if (item.mlflow) rows.push(['MLflow', escape(`${item.mlflow.registeredModel} version ${item.mlflow.version}${item.mlflow.status ? ` (${item.mlflow.status})` : ''}`)]);
+  else if (state.gitUnavailable) rows.push(['Git', escape(state.gitUnavailable)]);
+  else rows.push(['Git', label]);
+  if (item.dvc) rows.push(['DVC', escape(`declared in ${item.dvc.declaredIn}${item.dvc.md5 ? `, md5 ${item.dvc.md5}` : ''}`)]);
+  if (commit) rows.push(['Last commit', `${escape(commit.subject)} — ${escape(commit.author)}, ${relativeTime(commit.date)} (${code(commit.shortSha)})`]);
+  if (item.stage) rows.push(['Stage', item.stage]);
+  if (item.owner) rows.push(['Owner', escape(item.owner)]);
+  if (item.tags.length) rows.push(['Tags', item.tags.map(escape).join(', ')]);
+  rows.push(['Source', item.sources.join(', ')]);
+  for (const [key, value] of rows) md.appendMarkdown(`**${key}:** ${value}  \n`);
+  if (!isTrusted()) md.appendMarkdown('\n_Git state and history are not read in an untrusted workspace: trust it to see them._');
+  return md;
+}
+
+/** Escapes Markdown so file names and commit subjects render as text. */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { ExplorerTree } from '../../src/features/explorer/tree';
+import { activateExtension } from './activation.test';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function labels(tree: ExplorerTree): Promise<string[]> {
+  const nodes = await tree.getChildren();
+  return nodes.map((n) => tree.getTreeItem(n).label as string);
+}
+
+function root(): string {
+  return vscode.workspace.workspaceFolders![0].uri.fsPath;
+}
+
+describe('Models, Datasets and Notebooks views on the demo', () => {
+  let api: ExtensionApi;
+
+  before(async () => {
+    api = await activateExtension();
+    await api.explorer.model.ensureLoaded();
+  });
+
+  it('lists the demo models, datasets and notebooks by kind', async () => {
+    assert.deepEqual((await labels(api.explorer.trees.models)).sort(), ['fraud-classifier', 'fraud-classifier-onnx']);
+    assert.deepEqual((await labels(api.explorer.trees.datasets)).sort(), ['holdout', 'transactions']);
+    assert.deepEqual((await labels(api.explorer.trees.notebooks)).sort(), ['01-explore-transactions', '02-evaluate-model']);
+  });
+
+  it('shows git state, last commit and the content hash in the tooltip', async () => {
+    const tree = api.explorer.trees.datasets;
+    const tooltipOf = async (name: string) => {
+      const node = (await tree.getChildren()).find((n) => tree.getTreeItem(n).label === name)!;
+      const item = tree.getTreeItem(node);
+      return { text: (item.tooltip as vscode.MarkdownString).value, item };
+    };
+    const expected = createHash('sha256').update(fs.readFileSync(path.join(root(), 'data', 'transactions.csv'))).digest('hex');
+    const { text, item } = await waitFor('the hash of transactions.csv', async () => {
+      const t = await tooltipOf('transactions');
+      return t.text.includes(expected) ? t : undefined;
+    });
+    assert.match(text, /\*\*Git:\*\* tracked/);
+    assert.match(text, /\*\*Last commit:\*\* Add transactions snapshot v3/);
+    assert.match(String(item.description), /^1\.1 MiB · \d+ months? ago$/);
+    assert.match(String(item.contextValue), /\bmlopsItem\b.*\bkind-dataset\b.*\bpresent\b.*\bfile\b.*\binGit\b/);
+    assert.match((await tooltipOf('holdout')).text, /\*\*Git:\*\* DVC-tracked/);
+    const onnx = (await api.explorer.trees.models.getChildren()).map((n) => api.explorer.trees.models.getTreeItem(n)).find((i) => i.label === 'fraud-classifier-onnx')!;
+    assert.match((onnx.tooltip as vscode.MarkdownString).value, /\*\*Git:\*\* LFS pointer/);
+  });
+
+  it('copies a content hash equal to sha256 of the file', async () => {
+    const tree = api.explorer.trees.datasets;
+    const node = (await tree.getChildren()).find((n) => tree.getTreeItem(n).label === 'holdout');
+    const hash = await vscode.commands.executeCommand<string>('mlops.copyItemHash', node);
+    assert.equal(hash, createHash('sha256').update(fs.readFileSync(path.join(root(), 'data', 'holdout.csv'))).digest('hex'));
+    assert.equal(await vscode.env.clipboard.readText(), hash);
+  });
+
+  it('updates the tree when mlops.yaml changes, and shows a missing dataset as a warning item', async () => {
+    const configPath = path.join(root(), 'mlops.yaml');
+    const original = fs.readFileSync(configPath, 'utf8');
+    try {
+      fs.writeFileSync(configPath, original.replace('datasets:\n  - name: transactions', 'datasets:\n  - name: labels-2027\n    path: data/labels-2027.csv\n  - name: transactions'));
+      const names = await waitFor('the new dataset in the tree', async () => {
+        const now = await labels(api.explorer.trees.datasets);
+        return now.includes('labels-2027') ? now : undefined;
+      });
+      assert.deepEqual(names.sort(), ['holdout', 'labels-2027', 'transactions']);
+      const tree = api.explorer.trees.datasets;
+      const item = (await tree.getChildren()).map((n) => tree.getTreeItem(n)).find((i) => i.label === 'labels-2027')!;
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
+      assert.match(String(item.description), /missing/);
+      assert.match((item.tooltip as vscode.MarkdownString).value, /missing/);
+    } finally {
+      fs.writeFileSync(configPath, original);
+    }
+    await waitFor('the dataset to go away', async () => ((await labels(api.explorer.trees.datasets)).includes('labels-2027') ? undefined : true));
+  });
+
+  it('puts mlops.yaml problems in the Problems panel at the right line, live as the user types', async () => {
+    const uri = vscode.Uri.file(path.join(root(), 'mlops.yaml'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('stage: production'));
+    assert.ok(line > 0);
+    try {
+      await editor.edit((e) => e.replace(new vscode.Range(line, 0, line, doc.lineAt(line).text.length), '    stage: prod'));
+      const diagnostics = await waitFor('a diagnostic for stage', () => {
+        const found = vscode.languages.getDiagnostics(uri).filter((d) => /stage/.test(d.message));
+        return found.length ? found : undefined;
+      });
+      assert.equal(diagnostics[0].range.start.line, line);
+      assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
+      assert.match(diagnostics[0].message, /dev, staging, production, archived/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    await waitFor('the diagnostic to clear', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+  });
+
+  it('opens an older revision of a file read-only from the history command', async () => {
+    const file = path.join(root(), 'metrics', 'eval.json');
+    const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('mlops.showItemHistory', vscode.Uri.file(file));
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const uri = await pending;
+    assert.ok(uri, 'a revision was opened');
+    assert.equal(uri.scheme, 'mlops-rev');
+    const query = JSON.parse(uri.query) as { rev: string; path: string };
+    const expected = execFileSync('git', ['show', `${query.rev}:metrics/eval.json`], { cwd: root() }).toString('utf8');
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root() }).toString().trim();
+    assert.notEqual(query.rev, head, 'the second entry is an older commit');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.toString(), uri.toString());
+    assert.equal(doc?.getText(), expected);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('x'))), /read-only|NoPermissions/i);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
