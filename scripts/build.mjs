@@ -99,6 +99,8 @@ async function buildTests() {
     target: 'es2022',
     logLevel: 'warning',
   });
+  // The transpiled CLI reads its version from ../../package.json, relative to out/src/cli.
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(root, 'out', 'package.json'));
 }
 
 async function main() {

@@ -4,6 +4,10 @@ import { errorMessage } from '../core/logging';
 import { commands, EXIT, type CliIo } from './registry';
 // Each subcommand module registers itself with `defineCommand` when imported.
 import './commands/init';
+import './commands/nbstrip';
+import './commands/nbdiff';
+import './commands/check';
+import './commands/metrics';
 
 function usage(): string {
   const lines = [`mlops ${version} — MLOps Workbench on the command line`, '', 'Usage: mlops <command> [options]', '', 'Commands:'];

@@ -27,6 +27,8 @@ export interface MetricSeries {
   /** The key with the split part removed (`validation.f1` -> `f1`), for grouping across splits. */
   baseKey: string;
   points: MetricPoint[];
+  /** The metrics file the series comes from (relative to the repository or workspace root), when a run combines files. */
+  file?: string;
 }
 
 export type RunStatus = 'running' | 'scheduled' | 'finished' | 'failed' | 'killed' | 'unknown';
@@ -63,6 +65,15 @@ export interface Run {
   tags: Record<string, string>;
   status: RunStatus;
   metrics: MetricSeries[];
+  /** Metric values that are text (DVC metrics files may hold strings), keyed like series by file and key. */
+  textMetrics?: TextMetric[];
+}
+
+/** A metric whose value is a string, e.g. `{"model": "resnet"}` in a DVC metrics file. */
+export interface TextMetric {
+  key: string;
+  value: string;
+  file?: string;
 }
 
 /** A reader error a user can act on: names the file (or URL) and, when known, the position. */
