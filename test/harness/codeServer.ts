@@ -13,6 +13,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extensions to install from .vsix files before starting. */
   installVsix?: string[];
+  /** Enable workspace trust, so folders open in Restricted Mode until trusted (default: trust off). */
+  workspaceTrust?: boolean;
   /** Port on 127.0.0.1; a free one when absent. */
   port?: number;
   /** Keep the temp folder after stop (for debugging). */
@@ -64,7 +66,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const extensionsDir = path.join(tempDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...trust, ...options.settings }, null, 2));
   const configFile = path.join(tempDir, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   const env: NodeJS.ProcessEnv = {
@@ -87,7 +90,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { demoWorkspace, openMlopsContainer, openWorkbench, uiMode, type Workbench } from './workbench';
+import { demoWorkspace, openMlopsContainer, openWorkbench, treeRowHover, uiMode, type Workbench } from './workbench';
 
 describe(`Explorer views on the demo (${uiMode()})`, function () {
   this.timeout(180_000);
@@ -31,22 +31,8 @@ describe(`Explorer views on the demo (${uiMode()})`, function () {
   });
 
   it('shows a rich tooltip with path, hash, git state and last commit', async () => {
-    const row = wb.page.locator('.pane-body .monaco-list-row').filter({ hasText: 'transactions' }).first();
     // Wait until the background hash is in (the tooltip says "computing…" before).
-    let text = '';
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await wb.page.keyboard.press('Escape');
-      await row.hover();
-      // Headless Chromium does not always raise VS Code's managed hover from synthetic mouse moves: send the
-      // mouseover the hover listens for to the row and its label.
-      await row.dispatchEvent('mouseover');
-      await row.locator('.monaco-icon-label[custom-hover="true"]').first().dispatchEvent('mouseover');
-      const hover = wb.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Path:' }).first();
-      await hover.waitFor({ timeout: 15_000 });
-      text = await hover.innerText();
-      if (/sha256:\s*[0-9a-f]{64}/.test(text)) break;
-      await wb.page.waitForTimeout(500);
-    }
+    const text = await treeRowHover(wb.page, 'transactions', /sha256:\s*[0-9a-f]{64}/);
     assert.match(text, /data\/transactions\.csv/);
     assert.match(text, /sha256:\s*[0-9a-f]{64}/);
     assert.match(text, /Git:\s*tracked/);

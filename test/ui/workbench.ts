@@ -19,11 +19,12 @@ export interface Workbench {
 
 export const uiMode = (): 'dev' | 'vsix' => (process.env.MLOPS_UI_MODE === 'vsix' ? 'vsix' : 'dev');
 
-export async function openWorkbench(folder: string, options: { theme?: string; settings?: Record<string, unknown> } = {}): Promise<Workbench> {
+export async function openWorkbench(folder: string, options: { theme?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {}): Promise<Workbench> {
   const mode = uiMode();
   if (mode === 'vsix' && !fs.existsSync(vsixPath)) throw new Error(`MLOPS_UI_MODE=vsix needs ${vsixPath}: run npm run package first.`);
   const server = await startCodeServer({
     installVsix: mode === 'vsix' ? [vsixPath] : [],
+    workspaceTrust: options.workspaceTrust,
     settings: { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings },
   });
   const browser = await openBrowser({ colorScheme: options.theme?.includes('Light') ? 'light' : 'dark' });
@@ -74,4 +75,29 @@ export function demoWorkspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-ui-demo-'));
   execFileSync(process.execPath, [path.join(root, 'scripts', 'demo', 'generate.mjs'), dir], { stdio: 'ignore' });
   return dir;
+}
+
+/**
+ * Shows the hover of a tree row and returns its text once `until` matches. Headless Chromium does not always raise
+ * VS Code's managed hover from synthetic mouse moves, so this also sends the mouseover it listens for.
+ */
+export async function treeRowHover(page: Page, rowText: string, until: RegExp, attempts = 20): Promise<string> {
+  const row = page.locator('.pane-body .monaco-list-row').filter({ hasText: rowText }).first();
+  let text = '';
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await page.keyboard.press('Escape');
+    await row.hover();
+    await row.dispatchEvent('mouseover');
+    await row.locator('.monaco-icon-label[custom-hover="true"]').first().dispatchEvent('mouseover');
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Path:' }).first();
+    try {
+      await hover.waitFor({ timeout: 3000 });
+      text = await hover.innerText();
+      if (until.test(text)) return text;
+    } catch {
+      // not shown yet: try again
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the hover of "${rowText}" never matched ${String(until)}; last text: ${text}`);
 }

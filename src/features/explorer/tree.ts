@@ -3,7 +3,6 @@ import { type GitFileState } from '../../core/git/state';
 import { formatBytes } from '../../core/workspace/hash';
 import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
-import { isTrusted } from '../../platform/trust';
 import { type FolderState, type WorkspaceModel } from './workspaceModel';
 
 /** Tree elements are plain data; TreeItems are built in getTreeItem. */
@@ -229,7 +228,6 @@ function tooltip(
   if (item.tags.length) rows.push(['Tags', item.tags.map(escape).join(', ')]);
   rows.push(['Source', item.sources.join(', ')]);
   for (const [key, value] of rows) md.appendMarkdown(`**${key}:** ${value}  \n`);
-  if (!isTrusted()) md.appendMarkdown('\n_Git state and history are not read in an untrusted workspace: trust it to see them._');
   return md;
 }
 
