@@ -39,7 +39,10 @@ function run(cmd, args, env = {}) {
       output += c;
       process.stderr.write(c);
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code, signal) => {
+      if (code !== 0) console.error(`[test] ${path.basename(cmd)} exited with ${code ?? `signal ${signal}`}`);
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
