@@ -22,10 +22,10 @@ describe(`MLOps container and welcome view (${uiMode()})`, function () {
 
   it('opens the MLOps container from the activity bar and shows the welcome text and buttons', async () => {
     await openMlopsContainer(wb.page);
-    const welcome = wb.page.locator('.welcome-view-content');
-    await welcome.filter({ hasText: 'brings DevOps practice to machine-learning work' }).waitFor({ timeout: 60_000 });
-    const create = wb.page.getByRole('button', { name: 'Create mlops.yaml' });
-    const openLog = wb.page.getByRole('button', { name: 'Open Log' });
+    const welcome = wb.page.locator('.welcome-view-content').filter({ hasText: 'brings DevOps practice to machine-learning work' });
+    await welcome.waitFor({ timeout: 60_000 });
+    const create = welcome.getByRole('button', { name: 'Create mlops.yaml' });
+    const openLog = welcome.getByRole('button', { name: 'Open Log' });
     assert.ok(await create.isVisible(), 'Create mlops.yaml button visible');
     assert.ok(await openLog.isVisible(), 'Open Log button visible');
     const shot = await wb.screenshot('welcome');
@@ -33,7 +33,7 @@ describe(`MLOps container and welcome view (${uiMode()})`, function () {
   });
 
   it('creates mlops.yaml from the welcome button, opens it, and hides the welcome view', async () => {
-    await wb.page.getByRole('button', { name: 'Create mlops.yaml' }).click();
+    await wb.page.locator('.welcome-view-content').filter({ hasText: 'brings DevOps practice' }).getByRole('button', { name: 'Create mlops.yaml' }).click();
     await wb.page.locator('.tabs-container .tab').filter({ hasText: 'mlops.yaml' }).waitFor({ timeout: 30_000 });
     const text = fs.readFileSync(path.join(folder, 'mlops.yaml'), 'utf8');
     assert.match(text, /^# MLOps Workbench team configuration/);
