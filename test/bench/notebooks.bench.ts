@@ -8,23 +8,12 @@ import { diffNotebooks, describeDiff } from '../../src/core/notebooks/diff';
 import { JUPYTER_STYLE, notebookToText, parseNotebook, type CellJson, type NotebookJson, type OutputJson } from '../../src/core/notebooks/format';
 import { cloneJson } from '../../src/core/notebooks/jsonText';
 import { stripNotebook } from '../../src/core/notebooks/strip';
+import { seededRandom } from '../helpers/prng';
 import { comparableDiff, type DiffExpectation } from '../unit/notebooks/fixtures';
 import { timeMedian, type Benchmark, type BenchContext, type Measure } from './types';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const toolEnv = { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1', PYTHONWARNINGS: 'ignore' };
-
-/** A small deterministic generator (mulberry32). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBase64(random: () => number, bytes: number): string {
   const buffer = Buffer.alloc(bytes);
@@ -48,7 +37,7 @@ function codeSource(random: () => number, index: number): string[] {
 
 /** A notebook of about `bytes` bytes: markdown and code cells, text outputs and base64 images (nbformat 4.4, no ids). */
 function bigNotebook(bytes: number, seed: number): NotebookJson {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const cells: CellJson[] = [];
   let size = 0;
   for (let index = 0; size < bytes; index++) {
@@ -73,7 +62,7 @@ function bigNotebook(bytes: number, seed: number): NotebookJson {
 
 /** The notebook after a working session: edits, re-run outputs, inserted, removed and moved cells. */
 function edited(notebook: NotebookJson, seed: number): NotebookJson {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const copy = cloneJson(notebook);
   const cells = copy.cells;
   const codeIndexes = (): number[] => cells.map((cell, i) => (cell.cell_type === 'code' ? i : -1)).filter((i) => i >= 0);
@@ -164,7 +153,7 @@ function smallNotebooks(folder: string): string[] {
   fs.mkdirSync(folder, { recursive: true });
   const files: string[] = [];
   for (let n = 0; n < 100; n++) {
-    const random = generator(1000 + n);
+    const random = seededRandom(1000 + n);
     const notebook = bigNotebook(20000 + Math.floor(random() * 60000), 1000 + n);
     notebook.nbformat_minor = 5;
     notebook.cells.forEach((cell, i) => {

@@ -1,9 +1,13 @@
 // One long-lived `git cat-file --batch` process reads any number of objects: object names go in on stdin, one a
 // line; the answers come back in order as `<oid> <type> <size>\n<content>\n` (or `<name> missing\n`), parsed here
 // as a state machine over Buffers so a blob split across chunks, or many blobs in one chunk, cost no extra copies.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import { gitEnv, gitFailure, GitNotFoundError, NotARepositoryError } from './run';
+import { GitError, NotARepositoryError, spawnGit, startFailure } from './gitProcess';
+import { gitFailure } from './run';
+
+const ARGS = ['cat-file', '--batch'];
+const COMMAND = ['git', ...ARGS];
 
 export interface GitObject {
   oid: string;
@@ -40,7 +44,7 @@ export class CatFileBatch {
   /** Starts `git cat-file --batch` in `cwd` (a folder inside the repository). */
   constructor(private readonly cwd: string) {
     if (!fs.existsSync(cwd)) throw new NotARepositoryError(cwd);
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawnGit(cwd, ARGS);
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 64 * 1024) this.stderr += chunk.toString('utf8');
@@ -48,13 +52,13 @@ export class CatFileBatch {
     this.child.stdin.on('error', () => undefined); // reported through 'close'
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e: NodeJS.ErrnoException) => {
-        this.fail(e.code === 'ENOENT' ? new GitNotFoundError() : e);
+        this.fail(startFailure(e, COMMAND));
         resolve();
       });
       this.child.on('close', (code) => {
         if (this.pendingCount() > 0 || code !== 0) {
           const message = this.stderr.trim() || `git cat-file exited with code ${code ?? 'null'}`;
-          this.fail(gitFailure(this.stderr, this.cwd) ?? new Error(`git cat-file: ${message}`));
+          this.fail(gitFailure(this.stderr, this.cwd) ?? new GitError(`git cat-file: ${message}`, 'failed', COMMAND, this.stderr));
         }
         resolve();
       });

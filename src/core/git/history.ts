@@ -21,7 +21,8 @@ import { combineFiles, parseLoaded, type Combined, type LoadedFile, type ParamsF
 import { MetricsError, type Revision, type Run, type Split } from '../metrics/model';
 import { type SplitTokens } from '../metrics/split';
 import { CatFileBatch, listTreeBlobs, parseCommit, type CommitInfo } from './catFile';
-import { NotARepositoryError, runGit } from './run';
+import { NotARepositoryError } from './gitProcess';
+import { runGit } from './run';
 
 export interface FollowedFiles {
   /** Metrics files, relative to the folder given. */

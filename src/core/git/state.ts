@@ -7,8 +7,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { forEachLimited } from '../concurrency';
 import { isDvcMetadataFile, parseDvcMetadata } from '../workspace/dvcFiles';
-import { GitError, execGit, type GitRunOptions } from './gitProcess';
+import { GitError, NotARepositoryError, execGit, type GitRunOptions } from './gitProcess';
 
 export { GitError, type GitErrorKind } from './gitProcess';
 
@@ -31,10 +32,10 @@ export interface GitOptions {
 /** Finds the repository containing `folder`. Throws GitError `git-not-found`, `not-a-repository` or `unsafe-repository`. */
 export async function openRepository(folder: string, options: GitOptions & { gitPath?: string } = {}): Promise<GitRepository> {
   const stat = await fs.stat(folder).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new GitError(`${folder} is not an existing folder, so it cannot be in a git repository.`, 'not-a-repository');
+  if (!stat?.isDirectory()) throw new NotARepositoryError(folder, `${folder} is not an existing folder, so it cannot be in a git repository.`);
   const run = (args: string[], extra: Partial<GitRunOptions> = {}) => execGit(folder, args, { gitPath: options.gitPath, signal: options.signal, ...extra });
   const info = (await run(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--is-shallow-repository'])).stdout.toString('utf8').split('\n');
-  if (info.length < 3 || !info[0]) throw new GitError(`${folder} is not in a working tree (a bare repository?). Open a checked-out repository.`, 'not-a-repository');
+  if (info.length < 3 || !info[0]) throw new NotARepositoryError(folder, `${folder} is not in a working tree (a bare repository?). Open a checked-out repository.`);
   const head = (await run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [0, 1, 128] })).stdout.toString('utf8').trim();
   const repo: GitRepository = { root: path.resolve(info[0]), gitDir: path.resolve(info[1]), shallow: info[2] === 'true' };
   if (/^[0-9a-f]{40,64}$/.test(head)) repo.head = head;
@@ -158,7 +159,7 @@ export async function fileStates(repo: GitRepository, paths?: readonly string[],
 
   if (options.detectLfs ?? requested !== undefined) {
     const candidates = [...result.values()].filter((s) => s.status !== 'missing' && s.status !== 'deleted' && s.status !== 'ignored');
-    await mapLimit(candidates, 16, async (state) => {
+    await forEachLimited(candidates, 16, async (state) => {
       state.lfsPointer = await isLfsPointer(state.absolutePath);
     });
   }
@@ -243,7 +244,7 @@ export async function isLfsPointer(file: string): Promise<boolean> {
 async function existingPaths(root: string, paths: readonly string[], check: boolean, signal?: AbortSignal): Promise<Map<string, boolean>> {
   const out = new Map<string, boolean>();
   if (!check) return out;
-  await mapLimit(paths, 32, async (p) => {
+  await forEachLimited(paths, 32, async (p) => {
     if (signal?.aborted) return;
     out.set(
       p,
@@ -427,12 +428,4 @@ function splitNul(output: Buffer): string[] {
 function parentOf(relative: string): string {
   const slash = relative.lastIndexOf('/');
   return slash < 0 ? '' : relative.slice(0, slash);
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -17,6 +17,7 @@ import { isUtf8 } from 'node:buffer';
 import { parseDocument } from 'yaml';
 import { MetricsError, type MetricPoint, type MetricSeries, type Run, type Split, type TextMetric } from './model';
 import { splitOf, type SplitTokens } from './split';
+import { lineColumn } from '../textPosition';
 
 export type MetricsFormat = 'json' | 'yaml' | 'csv' | 'tsv';
 export type Scalar = number | string | boolean;
@@ -58,20 +59,6 @@ export function formatOf(filePath: string): MetricsFormat {
 }
 
 // ------------------------------------------------------------------------------------------------ text and positions
-
-/** Line and column (both 1-based) of a character offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
-}
 
 function positionError(location: string, text: string, offset: number, what: string, hint: string): MetricsError {
   const { line, column } = lineColumn(text, offset);
@@ -441,14 +428,31 @@ const numberPattern = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A number from table text: decimal notation, or nan/inf/infinity in any case with an optional sign. */
 export function parseNumber(text: string): number | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  if (numberPattern.test(t)) return Number(t);
-  const lower = t.toLowerCase();
-  if (lower === 'nan' || lower === '+nan' || lower === '-nan') return NaN;
-  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
-  if (lower === '-inf' || lower === '-infinity') return -Infinity;
-  return undefined;
+  return parsePythonFloat(text.trim());
+}
+
+/**
+ * A float as Python's `repr`/`str` writes it (`0.1`, `1e-05`, `inf`, `-inf`, `nan`; the words in any case, with an
+ * optional sign), or undefined if it is not one. White space around it makes it not one (see parseNumber).
+ */
+export function parsePythonFloat(text: string): number | undefined {
+  if (numberPattern.test(text)) return Number(text);
+  switch (text.toLowerCase()) {
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    case 'nan':
+    case '+nan':
+    case '-nan':
+      return NaN;
+    default:
+      return undefined;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

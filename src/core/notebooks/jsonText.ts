@@ -4,6 +4,7 @@
 // objects, arrays, strings, numbers, booleans and null; the extra facts ride on a non-enumerable symbol property of
 // the object or array that holds them, so they follow the value wherever it is moved.
 
+import { lineColumn } from '../textPosition';
 import { comparePythonStrings, pythonFloatRepr } from './pythonCompat';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -89,17 +90,6 @@ function isArrayIndex(key: string): boolean {
   return arrayIndexKey.test(key) && Number(key) < 4294967295;
 }
 
-/** Line and column (1-based, column in UTF-16 units) of an offset. */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 class Parser {
   private pos = 0;
   private depth = 0;
@@ -124,7 +114,7 @@ class Parser {
   }
 
   private fail(reason: string, at = this.pos): never {
-    const { line, column } = positionOf(this.text, at);
+    const { line, column } = lineColumn(this.text, at);
     throw new JsonSyntaxError(reason, at, line, column, at >= this.text.length);
   }
 

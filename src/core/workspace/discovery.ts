@@ -7,6 +7,7 @@ import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { forEachLimited } from '../concurrency';
 import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../config/conventions';
 import { emptyConfig, type ModelStage, type MlopsConfig } from '../config/model';
 import { readTagNames } from '../git/tags';
@@ -572,7 +573,7 @@ export class WorkspaceIndex {
     }
     const facts = new Map<string, StatFact>();
     const list = [...paths].filter((p) => p && !p.startsWith('../') && !path.isAbsolute(p));
-    await mapLimit(list, 32, async (relative) => {
+    await forEachLimited(list, 32, async (relative) => {
       const stat = await fs.stat(this.absoluteOf(relative)).catch(() => undefined);
       facts.set(relative, { exists: stat !== undefined, isDirectory: stat?.isDirectory() ?? false });
     });
@@ -860,14 +861,6 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 function diff(before: readonly WorkspaceItem[], after: DiscoveryResult): DiscoveryDelta {
   const old = new Map(before.map((i) => [i.id, i]));
   const added: WorkspaceItem[] = [];
@@ -884,7 +877,7 @@ function diff(before: readonly WorkspaceItem[], after: DiscoveryResult): Discove
 /** Size and modification time of items, fetched after discovery (a stat each, bounded concurrency). */
 export async function statItems(items: readonly WorkspaceItem[], concurrency = 32): Promise<Map<string, { size: number; mtimeMs: number; isDirectory: boolean } | undefined>> {
   const out = new Map<string, { size: number; mtimeMs: number; isDirectory: boolean } | undefined>();
-  await mapLimit(items, concurrency, async (item) => {
+  await forEachLimited(items, concurrency, async (item) => {
     const stat = await fs.stat(item.absolutePath).catch(() => undefined);
     out.set(item.id, stat ? { size: stat.size, mtimeMs: stat.mtimeMs, isDirectory: stat.isDirectory() } : undefined);
   });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { decimateIndices, pick } from '../../../src/core/chart/decimate';
 import { ChartError } from '../../../src/core/chart/types';
-import { random } from './sampleRuns';
+import { seededRandom } from '../../helpers/prng';
 
 function noisy(n: number, seed = 1): { xs: number[]; ys: number[] } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const xs = Array.from({ length: n }, (_, i) => i * 2);
   const ys = xs.map((x) => Math.sin(x / 500) + 0.2 * (next() - 0.5));
   return { xs, ys };

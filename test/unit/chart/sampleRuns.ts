@@ -2,18 +2,7 @@
 // of evaluation metrics per split (like metrics/eval.json across commits) and training curves of many runs.
 import { createHash } from 'node:crypto';
 import type { MetricSeries, Run, Split } from '../../../src/core/metrics/model';
-
-/** A small deterministic generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/prng';
 
 export function series(key: string, points: [number, number][], split?: Split): MetricSeries {
   const baseKey = split && key.startsWith(`${split}.`) ? key.slice(split.length + 1) : key;
@@ -28,7 +17,7 @@ export const HISTORY_START = Date.UTC(2025, 0, 6, 9, 0, 0);
  * 8 commits (`v0.1`, `v0.2`, ...), one commit a day, oldest first, each the parent of the next.
  */
 export function versionRuns(count: number, options: { seed?: number; location?: string; subjects?: (i: number) => string } = {}): Run[] {
-  const next = random(options.seed ?? 7);
+  const next = seededRandom(options.seed ?? 7);
   const runs: Run[] = [];
   for (let i = 0; i < count; i++) {
     const sha = createHash('sha1').update(`${options.location ?? ''}#${i}`).digest('hex');
@@ -70,7 +59,7 @@ export function versionRuns(count: number, options: { seed?: number; location?: 
 
 /** `runCount` training runs, each with `steps` points of `train/loss` (falling) and `val/accuracy` (rising). */
 export function stepRuns(runCount: number, steps: number, options: { seed?: number; keys?: ('loss' | 'accuracy')[]; names?: (i: number) => string } = {}): Run[] {
-  const next = random(options.seed ?? 11);
+  const next = seededRandom(options.seed ?? 11);
   const keys = options.keys ?? ['loss', 'accuracy'];
   const runs: Run[] = [];
   for (let r = 0; r < runCount; r++) {

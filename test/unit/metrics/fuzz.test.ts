@@ -4,17 +4,7 @@ import assert from 'node:assert/strict';
 import { parseDvcLock, parseDvcYaml } from '../../../src/core/metrics/dvc';
 import { parseMetricsDocument } from '../../../src/core/metrics/files';
 import { MetricsError } from '../../../src/core/metrics/model';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/prng';
 
 const tokens = ['{', '}', '[', ']', '"', ',', ':', '\n', '\t', ' ', '-', 'NaN', 'Infinity', '1e999', '\\', '\\u12', '&a', '*a', '<<:', '- ', '#', '\r\n', '${item}', '\u00e9', '\ud83d\ude00', '\0'];
 
@@ -46,7 +36,7 @@ function mutate(seed: Buffer, random: () => number): Buffer {
 function fuzz(name: string, seeds: string[], parse: (input: Buffer) => unknown, iterations = 3000): void {
   it(`${name}: ${iterations} mutated inputs parse or fail with a MetricsError`, function () {
     this.timeout(60_000);
-    const random = prng(0x5eed ^ name.length);
+    const random = seededRandom(0x5eed ^ name.length);
     let parsed = 0;
     let failed = 0;
     for (let i = 0; i < iterations; i++) {

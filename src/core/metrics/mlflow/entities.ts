@@ -85,29 +85,6 @@ export function statusFromName(status: unknown): RunStatus {
   return (typeof status === 'string' && statusByName[status.toUpperCase()]) || 'unknown';
 }
 
-const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A float as Python's `repr`/`str` writes it (`0.1`, `1e-05`, `inf`, `-inf`, `nan`), or undefined if it is not one. */
-export function parsePythonFloat(text: string): number | undefined {
-  if (decimal.test(text)) return Number(text);
-  switch (text.toLowerCase()) {
-    case 'inf':
-    case '+inf':
-    case 'infinity':
-    case '+infinity':
-      return Infinity;
-    case '-inf':
-    case '-infinity':
-      return -Infinity;
-    case 'nan':
-    case '+nan':
-    case '-nan':
-      return NaN;
-    default:
-      return undefined;
-  }
-}
-
 /**
  * The value of a metric as MLflow's SQL stores it: NaN as `is_nan` with value 0, and +/-Infinity replaced by the
  * largest finite double (SQL has no infinity); both are given back as NaN and +/-Infinity.
@@ -128,4 +105,26 @@ export function metricSeries(key: string, points: MetricPoint[]): MetricSeries {
 /** The label MLflow shows: the run name, else the `mlflow.runName` tag, else the run id. */
 export function runLabel(runId: string, runName: string | undefined, tags: Record<string, string>): string {
   return runName || tags['mlflow.runName'] || runId;
+}
+
+/** Orders strings by their UTF-16 code units (what `<` compares): the same order in every locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A text field as stored: strings as they are, numbers and booleans as their text; undefined for anything else. */
+export function textField(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
+}
+
+/** An integer field (times, status, version, step) given as a number or as its decimal text (JSON int64). */
+export function integerField(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** What to show of a failed file operation: its error code (`ENOENT`, ...), else its message. */
+export function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? (err instanceof Error ? err.message : String(err));
 }

@@ -16,13 +16,17 @@ import { type Dirent, closeSync, fstatSync, openSync, readdirSync, readFileSync,
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
+import { parsePythonFloat } from '../files';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../model';
 import {
+  compareText,
   DELETED_VERSION_STAGE,
+  errorCode,
+  integerField,
   metricSeries,
-  parsePythonFloat,
   runLabel,
   statusFromNumber,
+  textField,
   type MlflowExperiment,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
@@ -39,10 +43,6 @@ const RESERVED = new Set(['tags', 'datasets', 'traces', 'models']);
 const TAIL_BYTES = 1024;
 /** Runs read between two yields to the event loop. */
 const BATCH = 16;
-
-function errorCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException)?.code ?? (err instanceof Error ? err.message : String(err));
-}
 
 function exists(file: string): boolean {
   try {
@@ -113,17 +113,6 @@ function readMeta(file: string): Record<string, unknown> {
     throw new MetricsError(`${file}: expected a mapping of MLflow fields (name, lifecycle_stage, ...), found ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'}.`, file);
   }
   return data as Record<string, unknown>;
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
-}
-
-/** An integer field (times, status, version), from its text. */
-function integer(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined;
 }
 
 function listDir(directory: string): Dirent[] {
@@ -266,11 +255,11 @@ function readExperiment(directory: string, id: string, deleted: boolean): Mlflow
   const meta = readMeta(path.join(directory, 'meta.yaml'));
   return {
     id,
-    name: text(meta.name) ?? id,
-    lifecycleStage: deleted ? 'deleted' : (text(meta.lifecycle_stage) ?? 'active'),
-    artifactLocation: text(meta.artifact_location),
-    creationTime: integer(meta.creation_time),
-    lastUpdateTime: integer(meta.last_update_time),
+    name: textField(meta.name) ?? id,
+    lifecycleStage: deleted ? 'deleted' : (textField(meta.lifecycle_stage) ?? 'active'),
+    artifactLocation: textField(meta.artifact_location),
+    creationTime: integerField(meta.creation_time),
+    lastUpdateTime: integerField(meta.last_update_time),
     tags: readKeyValues(path.join(directory, 'tags')),
   };
 }
@@ -307,7 +296,7 @@ function experimentFolders(root: string, includeDeleted: boolean, problems: Metr
 /** Orders id strings numerically when both are digits (without converting them to numbers). */
 function compareIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a, b);
 }
 
 /** The experiments of a file store (`root` is the `mlruns` folder); deleted ones (in `.trash`) only when asked. */
@@ -334,19 +323,19 @@ function readRunFolder(directory: string, experiment: MlflowExperiment, root: st
   return {
     id: runId,
     source: { kind: 'mlflow-file', location: root },
-    label: runLabel(runId, text(meta.run_name), tags),
+    label: runLabel(runId, textField(meta.run_name), tags),
     revision: runId,
     experiment: experiment.name,
     experimentId: experiment.id,
-    time: integer(meta.start_time),
-    endTime: integer(meta.end_time),
+    time: integerField(meta.start_time),
+    endTime: integerField(meta.end_time),
     params,
     tags,
-    status: statusFromNumber(integer(meta.status)),
+    status: statusFromNumber(integerField(meta.status)),
     metrics,
-    lifecycleStage: experiment.lifecycleStage === 'deleted' ? 'deleted' : (text(meta.lifecycle_stage) ?? 'active'),
-    userId: text(meta.user_id),
-    artifactUri: text(meta.artifact_uri),
+    lifecycleStage: experiment.lifecycleStage === 'deleted' ? 'deleted' : (textField(meta.lifecycle_stage) ?? 'active'),
+    userId: textField(meta.user_id),
+    artifactUri: textField(meta.artifact_uri),
     fullHistory,
   };
 }
@@ -434,37 +423,37 @@ export async function listRegisteredModels(root: string): Promise<MlflowRegister
     const metaFile = path.join(directory, 'meta.yaml');
     if (!exists(metaFile)) continue;
     const meta = readMeta(metaFile);
-    const name = text(meta.name) ?? entry.name;
+    const name = textField(meta.name) ?? entry.name;
     const versions: MlflowModelVersion[] = [];
     for (const v of listDir(directory)) {
       if (!v.isDirectory() || !/^version-\d+$/.test(v.name)) continue;
       const versionDir = path.join(directory, v.name);
       const versionMeta = readMeta(path.join(versionDir, 'meta.yaml'));
-      const stage = text(versionMeta.current_stage);
+      const stage = textField(versionMeta.current_stage);
       if (stage === DELETED_VERSION_STAGE) continue;
       versions.push({
         name,
-        version: text(versionMeta.version) ?? v.name.slice('version-'.length),
+        version: textField(versionMeta.version) ?? v.name.slice('version-'.length),
         stage,
-        status: text(versionMeta.status),
-        runId: text(versionMeta.run_id),
-        source: text(versionMeta.source),
-        description: text(versionMeta.description),
-        creationTime: integer(versionMeta.creation_timestamp),
-        lastUpdatedTime: integer(versionMeta.last_updated_timestamp),
+        status: textField(versionMeta.status),
+        runId: textField(versionMeta.run_id),
+        source: textField(versionMeta.source),
+        description: textField(versionMeta.description),
+        creationTime: integerField(versionMeta.creation_timestamp),
+        lastUpdatedTime: integerField(versionMeta.last_updated_timestamp),
         tags: readKeyValues(path.join(versionDir, 'tags')),
       });
     }
     versions.sort((a, b) => compareIds(a.version, b.version));
     models.push({
       name,
-      description: text(meta.description),
-      creationTime: integer(meta.creation_timestamp),
-      lastUpdatedTime: integer(meta.last_updated_timestamp),
+      description: textField(meta.description),
+      creationTime: integerField(meta.creation_timestamp),
+      lastUpdatedTime: integerField(meta.last_updated_timestamp),
       tags: readKeyValues(path.join(directory, 'tags')),
       aliases: Object.fromEntries(Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, version]) => [alias, version.trim()])),
       versions,
     });
   }
-  return models.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return models.sort((a, b) => compareText(a.name, b.name));
 }

@@ -3,11 +3,14 @@
 // global fetch with a timeout; an optional bearer token is sent but never appears in errors.
 import { MetricsError, type MetricPoint, type MetricSeries } from '../model';
 import {
+  compareText,
   DELETED_VERSION_STAGE,
+  integerField,
   metricSeries,
   runLabel,
   statusFromName,
   storedMetricValue,
+  textField,
   type MlflowExperiment,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
@@ -53,16 +56,9 @@ function asArray(value: unknown): Json[] {
   return Array.isArray(value) ? (value.filter((v) => v !== null && typeof v === 'object') as Json[]) : [];
 }
 
+/** A text field; the server sends absent text as an empty string. */
 function str(value: unknown): string | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}
-
-/** int64 fields arrive as JSON numbers or strings. */
-function int(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
-  return undefined;
+  return value === '' ? undefined : textField(value);
 }
 
 /**
@@ -76,6 +72,11 @@ export function restMetricValue(value: unknown): number {
   if (value === '-Infinity') return -Infinity;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return storedMetricValue(Number(value), false);
   return NaN;
+}
+
+/** A metric point as the server sends it (`step`, `value`, `timestamp`). */
+function restPoint(metric: Json): MetricPoint {
+  return { step: integerField(metric.step) ?? 0, value: restMetricValue(metric.value), timestamp: integerField(metric.timestamp) };
 }
 
 function keyValues(list: unknown): Record<string, string> {
@@ -242,8 +243,8 @@ export class MlflowRestClient {
       name: str(e.name) ?? str(e.experiment_id) ?? '',
       lifecycleStage: str(e.lifecycle_stage) ?? 'active',
       artifactLocation: str(e.artifact_location),
-      creationTime: int(e.creation_time),
-      lastUpdateTime: int(e.last_update_time),
+      creationTime: integerField(e.creation_time),
+      lastUpdateTime: integerField(e.last_update_time),
       tags: keyValues(e.tags),
     }));
   }
@@ -281,8 +282,8 @@ export class MlflowRestClient {
     const experimentId = str(info.experiment_id) ?? '';
     const tags = keyValues(data.tags);
     const metrics: MetricSeries[] = asArray(data.metrics)
-      .map((m) => metricSeries(str(m.key) ?? '', [{ step: int(m.step) ?? 0, value: restMetricValue(m.value), timestamp: int(m.timestamp) }]))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      .map((m) => metricSeries(str(m.key) ?? '', [restPoint(m)]))
+      .sort((a, b) => compareText(a.key, b.key));
     return {
       id,
       source: { kind: 'mlflow-rest', location: this.baseUrl },
@@ -290,8 +291,8 @@ export class MlflowRestClient {
       revision: id,
       experiment: experiments.get(experimentId)?.name ?? experimentId,
       experimentId,
-      time: int(info.start_time),
-      endTime: int(info.end_time),
+      time: integerField(info.start_time),
+      endTime: integerField(info.end_time),
       params: keyValues(data.params),
       tags,
       status: statusFromName(info.status),
@@ -306,12 +307,7 @@ export class MlflowRestClient {
   /** The whole history of one metric (GET metrics/get-history, every page), in the server's order. */
   async getMetricHistory(runId: string, key: string): Promise<MetricSeries> {
     const list = await this.pages('GET', 'metrics/get-history', { run_id: runId, metric_key: key, max_results: this.historyPageSize }, 'metrics');
-    const points = new Array<MetricPoint>(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const m = list[i];
-      points[i] = { step: int(m.step) ?? 0, value: restMetricValue(m.value), timestamp: int(m.timestamp) };
-    }
-    return metricSeries(key, points);
+    return metricSeries(key, list.map(restPoint));
   }
 
   /** Registered models (GET registered-models/search) with their live versions (GET model-versions/search). */
@@ -335,14 +331,14 @@ export class MlflowRestClient {
         return {
           name,
           description: typeof m.description === 'string' ? m.description : '', // absent when empty, as MLflow's client reads it
-          creationTime: int(m.creation_timestamp),
-          lastUpdatedTime: int(m.last_updated_timestamp),
+          creationTime: integerField(m.creation_timestamp),
+          lastUpdatedTime: integerField(m.last_updated_timestamp),
           tags: keyValues(m.tags),
           aliases,
           versions: (byName.get(name) ?? []).sort((a, b) => Number(a.version) - Number(b.version)),
         };
       })
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   /** Model versions (GET model-versions/search), optionally filtered (`name = 'fraud-classifier'`). */
@@ -358,8 +354,8 @@ export class MlflowRestClient {
         runId: str(v.run_id),
         source: str(v.source),
         description: typeof v.description === 'string' ? v.description : '',
-        creationTime: int(v.creation_timestamp),
-        lastUpdatedTime: int(v.last_updated_timestamp),
+        creationTime: integerField(v.creation_timestamp),
+        lastUpdatedTime: integerField(v.last_updated_timestamp),
         tags: keyValues(v.tags),
       }));
   }

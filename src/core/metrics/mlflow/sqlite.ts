@@ -6,7 +6,9 @@ import path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../model';
 import {
+  compareText,
   DELETED_VERSION_STAGE,
+  errorCode,
   metricSeries,
   runLabel,
   statusFromName,
@@ -53,7 +55,7 @@ export async function loadSqlJs(options: Pick<SqliteOptions, 'locateFile'> = {})
   try {
     await fs.access(wasm);
   } catch (err) {
-    throw new MetricsError(`${wasm}: SQLite's WebAssembly (sql.js) is missing (${(err as NodeJS.ErrnoException).code ?? String(err)}); reinstall the extension.`, wasm);
+    throw new MetricsError(`${wasm}: SQLite's WebAssembly (sql.js) is missing (${errorCode(err)}); reinstall the extension.`, wasm);
   }
   try {
     return await initSqlJs({ locateFile });
@@ -85,13 +87,30 @@ function num(value: SqlValue | undefined): number | undefined {
   return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
 }
 
+/** A metric point from its columns (`value`, `timestamp`, `step`, `is_nan`). */
+function storedPoint(value: SqlValue, timestamp: SqlValue, step: SqlValue, isNan: SqlValue): MetricPoint {
+  return { step: num(step) ?? 0, value: storedMetricValue(num(value) ?? NaN, !!isNan), timestamp: num(timestamp) };
+}
+
+/** Rows of (key, value, ...owner columns) as owner -> { key: value }; the owner columns joined by a newline. */
+function keyValuesByOwner(rows: SqlValue[][]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const [key, value, ...owner] of rows) {
+    const id = owner.map(String).join('\n');
+    const map = out.get(id) ?? {};
+    map[String(key)] = str(value) ?? '';
+    out.set(id, map);
+  }
+  return out;
+}
+
 /** Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. */
 export async function openMlflowDatabase(file: string, options: SqliteOptions = {}): Promise<MlflowDatabase> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
   } catch (err) {
-    throw new MetricsError(`${file}: cannot read the MLflow database (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, file);
+    throw new MetricsError(`${file}: cannot read the MLflow database (${errorCode(err)}).`, file);
   }
   let walPending: boolean;
   try {
@@ -209,15 +228,9 @@ export class MlflowDatabase {
       [],
       'reading experiments',
     );
-    const tags = new Map<string, Record<string, string>>();
-    if (this.has('experiment_tags', 'experiment_id')) {
-      for (const [key, value, id] of this.rows('SELECT key, value, experiment_id FROM experiment_tags ORDER BY key', [], 'reading experiment tags')) {
-        const experimentId = String(id);
-        const map = tags.get(experimentId) ?? {};
-        map[String(key)] = str(value) ?? '';
-        tags.set(experimentId, map);
-      }
-    }
+    const tags = this.has('experiment_tags', 'experiment_id')
+      ? keyValuesByOwner(this.rows('SELECT key, value, experiment_id FROM experiment_tags ORDER BY key', [], 'reading experiment tags'))
+      : new Map<string, Record<string, string>>();
     return rows
       .map(([id, name, stage, artifactLocation, creationTime, lastUpdateTime]) => ({
         id: String(id),
@@ -287,12 +300,12 @@ export class MlflowDatabase {
       if (!byKey) series.set(String(runId), (byKey = new Map<string, MetricPoint[]>()));
       let points = byKey.get(String(key));
       if (!points) byKey.set(String(key), (points = []));
-      points.push({ step: num(step) ?? 0, value: storedMetricValue(num(value) ?? NaN, !!isNan), timestamp: num(timestamp) });
+      points.push(storedPoint(value, timestamp, step, isNan));
     }
     for (const run of runs.values()) {
       run.label = runLabel(run.id, run.label, run.tags);
       const byKey = series.get(run.id);
-      if (byKey) run.metrics = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, points]) => metricSeries(key, points));
+      if (byKey) run.metrics = [...byKey.entries()].sort(([a], [b]) => compareText(a, b)).map(([key, points]) => metricSeries(key, points));
     }
     const problems: MetricsError[] = this.walPending
       ? [new MetricsError(`${this.file}-wal: holds changes not yet written into the database file; the newest values appear once the tracking process checkpoints it.`, `${this.file}-wal`)]
@@ -317,12 +330,7 @@ export class MlflowDatabase {
     if (!rows.length && !this.rows('SELECT 1 FROM runs WHERE run_uuid = ?', [runId], 'finding the run').length) {
       throw new MetricsError(`${this.file}: no run ${runId} in this database.`, this.file);
     }
-    const points = new Array<MetricPoint>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const [value, timestamp, step, isNan] = rows[i];
-      points[i] = { step: num(step) ?? 0, value: storedMetricValue(num(value) ?? NaN, !!isNan), timestamp: num(timestamp) };
-    }
-    return metricSeries(key, points);
+    return metricSeries(key, rows.map(([value, timestamp, step, isNan]) => storedPoint(value, timestamp, step, isNan)));
   }
 
   /** Registered models with their live versions, tags and aliases (empty when the database has no registry). */
@@ -349,15 +357,9 @@ export class MlflowDatabase {
         if (model) model.aliases[String(alias)] = String(version);
       }
     }
-    const versionTags = new Map<string, Record<string, string>>();
-    if (this.has('model_version_tags', 'version')) {
-      for (const [key, value, name, version] of this.rows('SELECT key, value, name, version FROM model_version_tags ORDER BY key', [], 'reading model version tags')) {
-        const id = `${String(name)}\n${String(version)}`;
-        const map = versionTags.get(id) ?? {};
-        map[String(key)] = str(value) ?? '';
-        versionTags.set(id, map);
-      }
-    }
+    const versionTags = this.has('model_version_tags', 'version')
+      ? keyValuesByOwner(this.rows('SELECT key, value, name, version FROM model_version_tags ORDER BY key', [], 'reading model version tags'))
+      : new Map<string, Record<string, string>>();
     for (const [name, version, stage, status, runId, source, description, created, updated] of this.rows(
       'SELECT name, version, current_stage, status, run_id, source, description, creation_time, last_updated_time FROM model_versions ORDER BY name, version',
       [],

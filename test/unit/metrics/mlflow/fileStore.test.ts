@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { root } from '../../../harness/paths';
 import { MetricsError } from '../../../../src/core/metrics/model';
-import { parsePythonFloat } from '../../../../src/core/metrics/mlflow/entities';
+import { parsePythonFloat } from '../../../../src/core/metrics/files';
 import { listExperiments, listRegisteredModels, listRuns, parseMetricFile, readMetricHistory, readRun } from '../../../../src/core/metrics/mlflow/fileStore';
 import { compareWithMlflow, type ExpectedStore } from './oracle';
-import { mutate, random } from './fuzz';
+import { seededRandom } from '../../../helpers/prng';
+import { mutate } from './fuzz';
 
 const fixture = path.join(root, 'test', 'fixtures', 'mlflow');
 const store = path.join(fixture, 'mlruns');
@@ -215,7 +216,7 @@ describe('MLflow file store reader', () => {
 
   it('survives fuzzed metric files and meta.yaml: every failure is a MetricsError', async function () {
     this.timeout(60_000);
-    const next = random(7);
+    const next = seededRandom(7);
     const metricText = fs.readFileSync(path.join(runDir(store, expected.runs[0].id), 'meta.yaml'));
     const samples = [Buffer.from('1700000000000 0.5 0\n1700000000001 nan 1\n1700000000002 -inf 2 ds d1\n'), metricText];
     for (let i = 0; i < 3000; i++) {

@@ -1,17 +1,5 @@
-// A seeded PRNG and byte-level mutations for fuzz tests: flips, truncation, insertions, deletions, duplicated
-// ranges and tokens that parsers treat specially.
-
-/** mulberry32: a small deterministic PRNG returning numbers in [0, 1). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Byte-level mutations for fuzz tests (driven by a seeded generator, see test/helpers/prng.ts): flips, truncation,
+// insertions, deletions, duplicated ranges and tokens that parsers treat specially.
 
 const tokens = ['\n', ' ', '\0', 'nan', '-inf', '9'.repeat(400), ':', '- ', '&a', '*a', '[', '{', '"', "'", '\r\n', '\ufffd', '\u00ff'];
 

@@ -3,7 +3,8 @@ import http from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { MetricsError } from '../../../../src/core/metrics/model';
 import { MlflowRestClient, MlflowRestError, restMetricValue } from '../../../../src/core/metrics/mlflow/rest';
-import { mutate, random } from './fuzz';
+import { seededRandom } from '../../../helpers/prng';
+import { mutate } from './fuzz';
 
 type Handler = (req: http.IncomingMessage, body: string, url: URL) => { status?: number; body: string; type?: string } | undefined;
 
@@ -245,7 +246,7 @@ describe('MLflow REST client', function () {
 
   it('survives 2,000 mutated server answers: every failure is an MlflowRestError', async function () {
     this.timeout(60_000);
-    const next = random(13);
+    const next = seededRandom(13);
     const valid = {
       experiments: JSON.stringify({ experiments: [{ experiment_id: '1', name: 'e', lifecycle_stage: 'active', tags: [{ key: 'a', value: 'b' }] }] }),
       runs: JSON.stringify({

@@ -10,7 +10,8 @@ import { root } from '../../../harness/paths';
 import { MetricsError } from '../../../../src/core/metrics/model';
 import { defaultWasmLocation, loadSqlJs, MlflowDatabase, openMlflowDatabase } from '../../../../src/core/metrics/mlflow/sqlite';
 import { compareWithMlflow, type ExpectedStore } from './oracle';
-import { mutate, random } from './fuzz';
+import { seededRandom } from '../../../helpers/prng';
+import { mutate } from './fuzz';
 
 const fixture = path.join(root, 'test', 'fixtures', 'mlflow');
 const expected = JSON.parse(fs.readFileSync(path.join(fixture, 'expected-sqlite.json'), 'utf8')) as ExpectedStore;
@@ -183,7 +184,7 @@ describe('MLflow SQLite (mlflow.db) reader', function () {
 
   it('survives 1,000 mutated databases: every failure is a MetricsError', function () {
     this.timeout(120_000);
-    const next = random(11);
+    const next = seededRandom(11);
     let opened = 0;
     for (let i = 0; i < 1000; i++) {
       // Mutate inside the page area (keeping the header most of the time) so SQLite gets past its first check.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { crc32c, maskCrc, maskedCrc32c } from '../../../../src/core/metrics/tensorboard/crc32c';
-import { random } from '../mlflow/fuzz';
+import { seededRandom } from '../../../helpers/prng';
 import { referenceCrc32c, referenceMask } from './write';
 
 describe('CRC-32C', () => {
@@ -14,7 +14,7 @@ describe('CRC-32C', () => {
   });
 
   it('agrees with a bitwise reference on every length, offset and split point', () => {
-    const next = random(3);
+    const next = seededRandom(3);
     const data = Buffer.from(Array.from({ length: 300 }, () => Math.floor(next() * 256)));
     for (let start = 0; start < 9; start++) {
       for (let end = start; end <= data.length; end += 1 + Math.floor(next() * 7)) {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { root } from '../../../harness/paths';
 import { MetricsError } from '../../../../src/core/metrics/model';
 import { EventFileReader, parseEventBytes, readEventFile } from '../../../../src/core/metrics/tensorboard/events';
-import { mutate, random } from '../mlflow/fuzz';
+import { seededRandom } from '../../../helpers/prng';
+import { mutate } from '../mlflow/fuzz';
 import { compareWithTensorBoard, type ExpectedLogs } from './oracle';
 import { event, eventFile, fieldBytes, fieldDouble, fieldFloat, fieldVarint, frame, referenceCrc32c, referenceMask, tensor, varint } from './write';
 
@@ -197,7 +198,7 @@ describe('TensorBoard event files', () => {
 
   it('survives thousands of mutated files, with and without checksums: no crash or hang, every failure a MetricsError', function () {
     this.timeout(60_000);
-    const next = random(5);
+    const next = seededRandom(5);
     const sources = [fs.readFileSync(tbxFile()).subarray(0, 4000), ...fs.readdirSync(path.join(logs, 'tf2')).map((f) => fs.readFileSync(path.join(logs, 'tf2', f)).subarray(0, 3000))];
     let ok = 0;
     for (let i = 0; i < 3000; i++) {
