@@ -46,11 +46,13 @@ describe('activation on the demo workspace', () => {
 
   it('opens its log channel named "MLOps Workbench"', async () => {
     await vscode.commands.executeCommand('mlops.openLog');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 15_000;
     let found: vscode.TextDocument | undefined;
-    while (!found && Date.now() < deadline) {
+    // The output document appears before its content is flushed into it: wait for the activation line.
+    while (Date.now() < deadline) {
       found = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('MLOps Workbench'));
-      if (!found) await new Promise((r) => setTimeout(r, 200));
+      if (found && /MLOps Workbench [\d.]+ activated in [\d.]+ ms/.test(found.getText())) break;
+      await new Promise((r) => setTimeout(r, 200));
     }
     assert.ok(found, `log channel document; open: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`);
     assert.match(found.getText(), /MLOps Workbench [\d.]+ activated in [\d.]+ ms/);

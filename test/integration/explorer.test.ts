@@ -110,7 +110,7 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       await vscode.commands.executeCommand('workbench.action.files.revert');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
-    await waitFor('the diagnostic to clear', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+    await waitFor('the diagnostic to clear', () => ((api.configDiagnostics.get(uri) ?? []).length === 0 ? true : undefined));
   });
 
   it('opens an older revision of a file read-only from the history command', async () => {

@@ -97,7 +97,7 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   const folder = path.resolve(io.cwd, parsed.folder);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder.`);
   // Loaded here, not at the top: `mlops --version` and `mlops --help` must not pay for the engine.
-  const [{ runChecks, reportFails }, { createDefaultContext }, { loadProjectConfig }, types, { runGit }, { default: { version } }] = await Promise.all([
+  const [{ runChecks, reportFails }, { createDefaultContext }, { loadCheckConfig }, types, { runGit }, { default: { version } }] = await Promise.all([
     import('../../core/checks/engine.js'),
     import('../../core/checks/defaults/context.js'),
     import('../../core/checks/defaults/config.js'),
@@ -115,7 +115,8 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   let report;
   let configFile: string | undefined;
   try {
-    const loaded = loadProjectConfig(folder);
+    // The same reading as the editor: schema validation first (src/core/config), the checks' own reader as fallback.
+    const loaded = await loadCheckConfig(folder);
     configFile = loaded.file;
     const context = createDefaultContext(folder, {
       loaded,

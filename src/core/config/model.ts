@@ -51,6 +51,10 @@ export interface MlopsConfig {
   metrics: MetricDefinition[];
   conventions: Conventions;
   exclude: string[];
+  /** The `checks:` section as written (the checks engine validates it further); undefined when absent or empty. */
+  checks?: unknown;
+  /** The `notebooks:` section as written (read by `readNotebooksConfig`); undefined when absent or empty. */
+  notebooks?: unknown;
   /** Top-level sections this version does not know (kept for later sections and for tools that read them). */
   unknownSections: Record<string, unknown>;
 }

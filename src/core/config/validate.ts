@@ -115,7 +115,7 @@ export class ConfigValidator {
 
     if (!syntaxBroken) {
       this.validateData(data);
-      for (const err of this.validateData.errors ?? []) problems.push(toProblem(err, locator));
+      for (const err of relevantErrors(this.validateData.errors ?? [])) problems.push(toProblem(err, locator));
       problems.push(...crossChecks(data, locator));
     }
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -134,6 +134,8 @@ export interface LoadedConfig {
   exists: boolean;
   /** The validation of the file, or of an empty configuration when the file does not exist. */
   validation: ConfigValidation;
+  /** The text that was validated (without a byte-order mark); undefined when the file is missing or not text. */
+  text?: string;
 }
 
 /**
@@ -159,7 +161,8 @@ export async function loadConfig(folder: string, validator: ConfigValidator = ne
     };
     return { file, exists: true, validation };
   }
-  return { file, exists: true, validation: validator.validate(bytes.toString('utf8').replace(/^\uFEFF/, '')) };
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return { file, exists: true, validation: validator.validate(text), text };
 }
 
 // ------------------------------------------------------------------------------------------------ positions
@@ -344,10 +347,12 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
       const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(key, known);
       const hint = suggestion ? ` Did you mean "${suggestion}"?` : known.length ? ` Known keys: ${known.join(', ')}.` : '';
+      // The checks and notebook stripping refuse unknown keys instead of ignoring them: an error, not a warning.
+      const refused = segments[0] === 'checks' || segments[0] === 'notebooks';
       const message = segments.length
-        ? `Unknown key "${key}" in ${where}: it is ignored.${hint}`
+        ? `Unknown key "${key}" in ${where}: ${refused ? `${segments[0] === 'checks' ? 'the checks do' : 'notebook stripping does'} not run with it` : 'it is ignored'}.${hint}`
         : `Unknown top-level section "${key}": this version of MLOps Workbench ignores it.${hint}`;
-      return { ...base, ...locator.keySpan([...segments, key]), severity: 'warning', code: 'unknown-key', path: keyPath, message };
+      return { ...base, ...locator.keySpan([...segments, key]), severity: refused ? 'error' : 'warning', code: 'unknown-key', path: keyPath, message };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String).join(', ');
@@ -363,9 +368,22 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
       const custom = (err.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
       return { ...base, ...locator.valueSpan(segments), message: custom ? `${subject} ${custom} (found ${found}).` : `${subject} does not match the pattern ${String(params.pattern)}.` };
     }
+    case 'anyOf': {
+      const what = (err.parentSchema as { description?: string } | undefined)?.description;
+      return { ...base, ...locator.valueSpan(segments), message: `${subject} is not valid (found ${found})${what ? `: ${what.replace(/\.$/, '')}` : ''}.` };
+    }
     default:
       return { ...base, ...locator.valueSpan(segments), message: `${subject} ${err.message ?? 'is not valid'}.` };
   }
+}
+
+/**
+ * The errors worth showing: an `if` error only repeats the `then` errors beneath it, and the errors of each branch of
+ * an `anyOf` are summed up by the `anyOf` error itself.
+ */
+function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const anyOf = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  return errors.filter((e) => e.keyword !== 'if' && !anyOf.some((prefix) => e.schemaPath.startsWith(prefix)));
 }
 
 /** The known word closest to a misspelt one (edit distance <= 2), if any. */
@@ -523,6 +541,8 @@ function toConfig(data: Record<string, unknown>): MlopsConfig {
     config.conventions = conventions;
   }
   config.exclude = texts(data.exclude);
+  if (data.checks !== undefined && data.checks !== null) config.checks = data.checks;
+  if (data.notebooks !== undefined && data.notebooks !== null) config.notebooks = data.notebooks;
   for (const [key, value] of Object.entries(data)) if (!known.has(key)) config.unknownSections[key] = value;
   return config;
 }

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checksSchema } from '../../../src/core/checks/engine';
 import { compareVersions, compileConvention, splitVersion } from '../../../src/core/config/conventions';
 import { starterConfig } from '../../../src/core/config/starter';
 import { ConfigError, ConfigValidator, configSchema, loadConfig, validateConfig, type ConfigProblem } from '../../../src/core/config/validate';
+import { notebooksConfigSchema } from '../../../src/core/notebooks/config';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -117,17 +119,62 @@ describe('validateConfig', () => {
   });
 
   it('warns (not errors) about unknown top-level sections and unknown keys, suggesting the closest known key', () => {
-    const result = check('version: 1\nchecks:\n  - id: x\nmodels:\n  - name: a\n    path: a.pkl\n    stge: dev\n');
+    const result = check('version: 1\nregistry:\n  - id: x\nmodels:\n  - name: a\n    path: a.pkl\n    stge: dev\n');
     assert.deepEqual(
       result.problems.map((p) => [p.severity, p.code, p.path, p.line, p.column, p.endColumn]),
       [
-        ['warning', 'unknown-key', 'checks', 1, 0, 6],
+        ['warning', 'unknown-key', 'registry', 1, 0, 8],
         ['warning', 'unknown-key', 'models[0].stge', 6, 4, 8],
       ],
     );
-    assert.match(result.problems[0].message, /Unknown top-level section "checks"/);
+    assert.match(result.problems[0].message, /Unknown top-level section "registry"/);
     assert.match(result.problems[1].message, /Did you mean "stage"\?/);
-    assert.deepEqual(result.config.unknownSections, { checks: [{ id: 'x' }] });
+    assert.deepEqual(result.config.unknownSections, { registry: [{ id: 'x' }] });
+  });
+
+  it('validates the checks and notebooks sections with positions, and keeps them in the configuration', () => {
+    const text = [
+      'version: 1',
+      'checks:',
+      '  - { id: names, type: naming-convention, scope: models }',
+      '  - type: lineag',
+      '  - type: staleness',
+      '    scope: everything',
+      '    options: { maxAgeDays: 30, maxAge: 2 }',
+      'notebooks:',
+      '  strip:',
+      '    keepOutput: yes please',
+      '',
+    ].join('\n');
+    const result = check(text);
+    assert.deepEqual(
+      result.problems.map((p) => [p.severity, p.code, p.path, p.line, p.column, p.endColumn]),
+      [
+        ['error', 'enum', 'checks[1].type', 3, 10, 16],
+        ['error', 'anyOf', 'checks[2].scope', 5, 11, 21],
+        ['error', 'unknown-key', 'checks[2].options.maxAge', 6, 31, 37],
+        ['error', 'type', 'notebooks.strip.keepOutput', 9, 16, 26],
+      ],
+    );
+    assert.match(result.problems[0].message, /checks\[1\]\.type must be one of metric-threshold, .*lineage/);
+    assert.match(result.problems[1].message, /checks\[2\]\.scope is not valid \(found the text "everything"\): What the check looks at/);
+    assert.match(result.problems[2].message, /^Unknown key "maxAge" in checks\[2\]\.options: the checks do not run with it\. Known keys: maxAgeDays, datasets, metrics\.$/);
+    const valid = check('version: 1\nchecks:\n  - { type: lineage }\nnotebooks:\n  strip: { keepCount: true }\n');
+    assert.deepEqual(valid.problems, []);
+    assert.deepEqual(valid.config.checks, [{ type: 'lineage' }]);
+    assert.deepEqual(valid.config.notebooks, { strip: { keepCount: true } });
+    assert.deepEqual(valid.config.unknownSections, {});
+  });
+
+  it('embeds the checks and notebooks schema fragments unchanged, only adding titles for editors', () => {
+    const strip = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(strip);
+      if (!node || typeof node !== 'object') return node;
+      return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'title' && key !== 'markdownDescription').map(([key, value]) => [key, strip(value)]));
+    };
+    const properties = (configSchema as { properties: Record<string, unknown> }).properties;
+    assert.deepEqual(strip(properties.checks), JSON.parse(JSON.stringify(checksSchema)), 'copy checksSchema (src/core/checks/engine.ts) into properties.checks of mlops.schema.json and mlopsSchema.ts, with a title and markdownDescription on each property');
+    assert.deepEqual(strip(properties.notebooks), JSON.parse(JSON.stringify(notebooksConfigSchema)), 'copy notebooksConfigSchema (src/core/notebooks/config.ts) into properties.notebooks of mlops.schema.json and mlopsSchema.ts, with a title and markdownDescription on each property');
   });
 
   it('rejects another format version and placeholders that do not exist', () => {

@@ -1,8 +1,11 @@
-// A minimal reader of mlops.yaml into the ProjectConfig the checks need, with positions for messages. It checks
-// only what the checks rely on; the full schema validation of the file lives with the configuration code.
+// Reads mlops.yaml into the ProjectConfig the checks need, with positions for messages. `loadCheckConfig` is what the
+// editor and `mlops check` both use: the schema validation of src/core/config first, and this module's minimal
+// reader (which checks only what the checks rely on) when the file does not validate.
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { ConfigError, ConfigValidator, loadConfig } from '../../config/validate';
+import { projectConfigFromMlops } from '../fromMlopsConfig';
 import { yamlMessage } from '../textPosition';
 import {
   CheckInputError,
@@ -38,6 +41,54 @@ export function loadProjectConfig(root: string, fileName = CONFIG_FILE): LoadedC
   if (!stat.isFile()) throw new CheckInputError(`${fileName} in ${root} is not a file.`, fileName);
   if (stat.size > MAX_CONFIG_BYTES) throw new CheckInputError(`${fileName} is ${stat.size} bytes; a configuration file must be under 2 MB.`, fileName);
   return parseProjectConfig(fs.readFileSync(full, 'utf8'), fileName);
+}
+
+/**
+ * Reads `<root>/mlops.yaml` the way the editor does: validated against the mlops.yaml schema (loadConfig); when it
+ * validates, mapped with projectConfigFromMlops (positions from the same text). When the schema finds errors, the
+ * minimal reader takes over: it runs the checks on what they can use, or throws a ChecksConfigError with positions.
+ * Throws CheckInputError when the file is missing, unreadable or too large.
+ */
+export async function loadCheckConfig(root: string, validator: ConfigValidator = new ConfigValidator()): Promise<LoadedConfig> {
+  let loaded;
+  try {
+    loaded = await loadConfig(root, validator);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CheckInputError(err.message, CONFIG_FILE);
+    throw err;
+  }
+  if (!loaded.exists) throw new CheckInputError(`${CONFIG_FILE} not found in ${root}. Create one with 'mlops init'.`, CONFIG_FILE);
+  const { text, validation } = loaded;
+  if (text === undefined) {
+    // Not a text file: the validator said why.
+    throw new ChecksConfigError(
+      CONFIG_FILE,
+      validation.problems.map((p) => ({ path: [], message: p.message, position: { line: p.line + 1, column: p.column + 1 } })),
+    );
+  }
+  if (text.length > MAX_CONFIG_BYTES) throw new CheckInputError(`${CONFIG_FILE} is ${text.length} bytes; a configuration file must be under 2 MB.`, CONFIG_FILE);
+  if (validation.empty || validation.problems.some((p) => p.severity === 'error')) return parseProjectConfig(text, CONFIG_FILE);
+  const { positionOf } = documentPositions(text);
+  const config = projectConfigFromMlops(validation.config);
+  // Without schema errors every entry was usable, so the indexes of the mapped lists are those of the file.
+  config.models.forEach((model, i) => (model.position = positionOf(['models', i])));
+  config.datasets.forEach((dataset, i) => (dataset.position = positionOf(['datasets', i])));
+  config.metrics.forEach((metric, i) => (metric.position = positionOf(['metrics', i])));
+  return { config, file: CONFIG_FILE, positionOf };
+}
+
+/** A YAML document's node positions (1-based), by path. */
+function documentPositions(text: string): { positionOf: LoadedConfig['positionOf'] } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  return {
+    positionOf: (p) => {
+      const node = (p.length === 0 ? doc.contents : doc.getIn(p, true)) as Node | undefined;
+      if (!node || typeof node !== 'object' || !('range' in node) || !node.range) return undefined;
+      const { line, col } = counter.linePos(node.range[0]);
+      return { line, column: col };
+    },
+  };
 }
 
 /** Parses the text of mlops.yaml. Throws ChecksConfigError with positions for syntax and shape problems. */

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../../logging';
 import type { CheckContext } from '../types';
 import { loadProjectConfig, type LoadedConfig } from './config';
 import { createFileLister } from './files';
-import { createGitHelper } from './git';
+import { createGitHelper, createOfflineGitHelper } from './git';
 import { createMetricsProvider } from './metrics';
 
 export interface DefaultContextOptions {
@@ -16,6 +16,8 @@ export interface DefaultContextOptions {
   signal?: AbortSignal;
   /** An already loaded config (default: read `<root>/mlops.yaml`). */
   loaded?: LoadedConfig;
+  /** Run no git process (an untrusted workspace): git answers come from files only; see CHECK_TYPES_NEEDING_GIT. */
+  offline?: boolean;
 }
 
 /** A CheckContext for `root`. Throws CheckInputError / ChecksConfigError when mlops.yaml is missing or invalid. */
@@ -24,7 +26,7 @@ export function createDefaultContext(root: string, options: DefaultContextOption
   const logger = options.logger ?? silentLogger;
   const loaded = options.loaded ?? loadProjectConfig(absolute);
   const files = createFileLister(absolute, { exclude: loaded.config.exclude });
-  const git = createGitHelper(absolute, logger, options.signal);
+  const git = options.offline ? createOfflineGitHelper(absolute) : createGitHelper(absolute, logger, options.signal);
   return {
     root: absolute,
     config: loaded.config,

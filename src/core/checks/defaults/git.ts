@@ -97,11 +97,40 @@ function readDvcOuts(root: string): DvcOuts {
   return { cached: [...cached].filter((p) => !notCached.has(p)) };
 }
 
+/** Whether a file's content is a Git LFS pointer (false when it is missing or unreadable). */
+async function hasLfsPointerContent(root: string, relativePath: string): Promise<boolean> {
+  try {
+    const fd = await fs.promises.open(path.join(root, relativePath), 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const { bytesRead } = await fd.read(head, 0, 64, 0);
+      return head.subarray(0, bytesRead).toString('latin1').startsWith('version https://git-lfs.github.com/spec/');
+    } finally {
+      await fd.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Whether DVC tracks a path: a `.dvc` file for it or a parent, or a cached `outs` entry (read once). */
+function dvcTracker(root: string): (relativePath: string) => Promise<boolean> {
+  let dvcOuts: DvcOuts | undefined;
+  return (relativePath) => {
+    const clean = relativePath.replace(/\/+$/, '');
+    const segments = clean.split('/');
+    for (let n = segments.length; n > 0; n--) {
+      if (fs.existsSync(path.join(root, `${segments.slice(0, n).join('/')}.dvc`))) return Promise.resolve(true);
+    }
+    dvcOuts ??= readDvcOuts(root);
+    return Promise.resolve(dvcOuts.cached.some((out) => clean === out || clean.startsWith(`${out}/`)));
+  };
+}
+
 /** A GitHelper for the repository containing `root` (paths are relative to `root`). */
 export function createGitHelper(root: string, logger?: Logger, signal?: AbortSignal): DefaultGitHelper {
   const git = (args: readonly string[]): Promise<GitOutput> => runGit(root, args, signal);
   let repository: Promise<boolean> | undefined;
-  let dvcOuts: DvcOuts | undefined;
   let mergeBase: Promise<string | undefined> | undefined;
   const isRepository = (): Promise<boolean> =>
     (repository ??= git(['rev-parse', '--is-inside-work-tree']).then(
@@ -124,31 +153,12 @@ export function createGitHelper(root: string, logger?: Logger, signal?: AbortSig
       return r.code === 0 && r.stdout.length > 0;
     },
     async isLfsPointer(relativePath) {
-      try {
-        const fd = await fs.promises.open(path.join(root, relativePath), 'r');
-        try {
-          const head = Buffer.alloc(64);
-          const { bytesRead } = await fd.read(head, 0, 64, 0);
-          if (head.subarray(0, bytesRead).toString('latin1').startsWith('version https://git-lfs.github.com/spec/')) return true;
-        } finally {
-          await fd.close();
-        }
-      } catch {
-        // Missing or unreadable: fall through to the attributes.
-      }
+      if (await hasLfsPointerContent(root, relativePath)) return true;
       if (!safe(relativePath) || !(await isRepository())) return false;
       const r = await git(['check-attr', 'filter', '--', relativePath]);
       return r.code === 0 && /: filter: lfs\s*$/.test(r.stdout);
     },
-    isDvcTracked(relativePath) {
-      const clean = relativePath.replace(/\/+$/, '');
-      const segments = clean.split('/');
-      for (let n = segments.length; n > 0; n--) {
-        if (fs.existsSync(path.join(root, `${segments.slice(0, n).join('/')}.dvc`))) return Promise.resolve(true);
-      }
-      dvcOuts ??= readDvcOuts(root);
-      return Promise.resolve(dvcOuts.cached.some((out) => clean === out || clean.startsWith(`${out}/`)));
-    },
+    isDvcTracked: dvcTracker(root),
     async lastCommitDate(relativePath) {
       if (!safe(relativePath) || !(await isRepository())) return undefined;
       const r = await git(['log', '-1', '--format=%ct', '--', relativePath]);
@@ -180,5 +190,29 @@ export function createGitHelper(root: string, logger?: Logger, signal?: AbortSig
       })();
       return mergeBase;
     },
+  };
+}
+
+/**
+ * The check types that read git (history, the index, tags or attributes). Without git (an untrusted workspace, where
+ * no process may run) they are skipped instead of giving answers that only hold for files outside git.
+ */
+export const CHECK_TYPES_NEEDING_GIT: readonly string[] = ['metric-regression', 'staleness', 'large-file-untracked'];
+
+/**
+ * A GitHelper that never starts a process: not a repository, nothing tracked, no history. It still answers from
+ * files: Git LFS pointer content, and DVC (`.dvc` files, dvc.yaml and dvc.lock outs).
+ */
+export function createOfflineGitHelper(root: string): DefaultGitHelper {
+  return {
+    isRepository: () => Promise.resolve(false),
+    isTracked: () => Promise.resolve(false),
+    isLfsPointer: (relativePath) => hasLfsPointerContent(root, relativePath),
+    isDvcTracked: dvcTracker(root),
+    lastCommitDate: () => Promise.resolve(undefined),
+    newestTag: () => Promise.resolve(undefined),
+    resolveRevision: () => Promise.resolve(undefined),
+    showFile: () => Promise.resolve(undefined),
+    mergeBase: () => Promise.resolve(undefined),
   };
 }
