@@ -10,6 +10,8 @@
 //       dropEmptyCells: false
 //       stripInitCells: false
 //       dropTaggedCells: [scratch]
+//     links:                     # files committed with a notebook by "Commit Notebook Snapshot"
+//       notebooks/evaluate.ipynb: [params.yaml, metrics/eval.json]
 
 import { type StripOptions } from './strip';
 
@@ -26,6 +28,8 @@ export interface NotebookStripConfig {
 
 export interface NotebooksConfig {
   strip?: NotebookStripConfig;
+  /** Notebook path or glob (relative to the workspace folder) -> the params and metrics files that go with it. */
+  links?: Record<string, string[]>;
 }
 
 const strippableKey = { type: 'string', pattern: '^(metadata|cell)\\..+', description: 'A dotted key: metadata.<key> for the notebook, cell.<key> for every cell.' } as const;
@@ -50,6 +54,11 @@ export const notebooksConfigSchema = {
         stripInitCells: { type: 'boolean', description: 'Also strip the outputs of cells marked init_cell: true.' },
         dropTaggedCells: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Remove cells carrying any of these tags.' },
       },
+    },
+    links: {
+      type: 'object',
+      description: 'The params and metrics files committed together with a notebook by "Commit Notebook Snapshot": notebook path or glob -> list of files, relative to the workspace folder.',
+      additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
     },
   },
 } as const;
@@ -79,9 +88,10 @@ export function readNotebooksConfig(section: unknown, file = 'mlops.yaml'): Note
   };
   if (typeof section !== 'object' || Array.isArray(section)) fail('', 'a mapping with a "strip" key');
   const record = section as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (key !== 'strip') fail(`.${key}`, 'no such key (known: strip)');
+  for (const key of Object.keys(record)) if (key !== 'strip' && key !== 'links') fail(`.${key}`, 'no such key (known: strip, links)');
+  const links = readLinks(record.links, fail);
   const strip = record.strip;
-  if (strip === undefined || strip === null) return {};
+  if (strip === undefined || strip === null) return links ? { links } : {};
   if (typeof strip !== 'object' || Array.isArray(strip)) fail('.strip', 'a mapping');
   const options = strip as Record<string, unknown>;
   const result: NotebookStripConfig = {};
@@ -102,7 +112,18 @@ export function readNotebooksConfig(section: unknown, file = 'mlops.yaml'): Note
       fail(`.strip.${key}`, `no such option (known: ${[...booleanKeys, ...listKeys].join(', ')})`);
     }
   }
-  return { strip: result };
+  return links ? { strip: result, links } : { strip: result };
+}
+
+function readLinks(value: unknown, fail: (key: string, expected: string) => never): Record<string, string[]> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) fail('.links', 'a mapping of notebook path -> list of files');
+  const links: Record<string, string[]> = {};
+  for (const [notebook, files] of Object.entries(value as Record<string, unknown>)) {
+    if (!Array.isArray(files) || !files.every((item) => typeof item === 'string' && item.length > 0)) fail(`.links.${notebook}`, 'a list of file paths');
+    links[notebook] = [...(files as string[])];
+  }
+  return links;
 }
 
 /** The strip options a `notebooks:` section asks for. */
