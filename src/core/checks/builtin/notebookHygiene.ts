@@ -123,7 +123,7 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
         findings.push({
           target: path,
           message: `${path} has committed outputs in ${cellsWithOutputs} cell${cellsWithOutputs === 1 ? '' : 's'} (${formatBytes(bytes)}), first in cell ${first + 1}.`,
-          hint: 'Clear the outputs before committing (Clear All Outputs), or strip them automatically: pip install nbstripout && nbstripout --install.',
+          hint: 'Strip them (mlops nbstrip, or MLOps: Strip Notebook Outputs) and let git strip them on every commit (MLOps: Set Up Notebook Git Filter).',
           location: at(first, 'outputs'),
           key: 'outputs',
         });
