@@ -387,6 +387,9 @@ describe('Notebook versioning in the editor', function () {
   it('toggles outputs and metadata in notebook diffs at workspace scope', async () => {
     const key = 'notebook.diff.ignoreOutputs';
     const start = vscode.workspace.getConfiguration().get<boolean>(key, false);
+    // The extension's configuration defaults hide outputs and metadata in notebook diffs until the user toggles.
+    assert.equal(vscode.workspace.getConfiguration().inspect<boolean>(key)?.defaultValue, true);
+    assert.equal(vscode.workspace.getConfiguration().inspect<boolean>('notebook.diff.ignoreMetadata')?.defaultValue, true);
     try {
       const hidden = await vscode.commands.executeCommand<boolean>('mlops.toggleNotebookDiffOutputs');
       assert.equal(hidden, !start);
