@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import type { Logger } from './core/logging';
+import { registerChecks, type ChecksApi } from './features/checks/register';
 import { registerConfigValidation } from './features/config/register';
+import { registerExperiments, type ExperimentsApi } from './features/experiments/register';
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
+import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
+import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
 import { registerWelcome } from './features/welcome/register';
 import { createLogger } from './platform/logger';
 
@@ -11,6 +15,10 @@ export interface ExtensionApi {
   readonly logger: Logger;
   readonly explorer: ExplorerApi;
   readonly configDiagnostics: vscode.DiagnosticCollection;
+  readonly experiments?: ExperimentsApi;
+  readonly metricHistory?: MetricHistoryApi;
+  readonly checks?: ChecksApi;
+  readonly notebooks?: NotebooksApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -22,13 +30,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerWelcome(feature);
   const configDiagnostics = registerConfigValidation(feature);
   const explorer = registerExplorer(feature);
+  const experiments = registerExperiments(feature);
+  const metricHistory = registerMetricHistory(feature, { data: experiments.service });
+  const checks = registerChecks(feature, explorer.model);
+  const notebooks = registerNotebooks(feature, explorer);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger, explorer, configDiagnostics };
+  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks };
 }
 
 export function deactivate(): void {
