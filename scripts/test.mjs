@@ -72,8 +72,9 @@ function count(ok) {
 
 async function mochaTier(pattern, env = {}) {
   const { code, output } = await run(npx('mocha'), ['--reporter', 'spec', '--no-colors', pattern], env);
-  const passes = Number(/(\d+) passing/.exec(output)?.[1] ?? 0);
-  const failures = Number(/(\d+) failing/.exec(output)?.[1] ?? 0);
+  // Mocha's own summary lines, not test titles that happen to contain "N passing".
+  const passes = Number(/^ {2}(\d+) passing \(/m.exec(output)?.[1] ?? 0);
+  const failures = Number(/^ {2}(\d+) failing$/m.exec(output)?.[1] ?? 0);
   passed += passes;
   failed += failures;
   if (code !== 0 && failures === 0) failed++;
