@@ -59,21 +59,23 @@ describe(`Notebook versioning in the workbench (${uiMode()})`, function () {
     await tab.first().waitFor({ timeout: 60_000 });
     await page.locator('.notebook-text-diff-editor').first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(5000);
-    await wb.screenshot('notebook-diff-editor');
-    assert.ok(await page.locator('.notebook-text-diff-editor').getByText('Outputs changed').first().isVisible(), 'outputs differences are shown until toggled');
-
-    // The toggle hides re-run noise (outputs, execution counts in metadata) for this workspace: the source change stays.
-    await runCommand(page, 'MLOps: Toggle Notebook Diff Outputs');
-    await page.locator('.notebook-text-diff-editor').getByText('Outputs changed').first().waitFor({ state: 'hidden', timeout: 30_000 });
-    await page.waitForTimeout(1500);
+    // By default (the extension's configuration defaults) re-run noise is hidden: outputs and execution counts in
+    // metadata; the one real change, the markdown cell with the new figure, stays.
     const visible = (text: string) => page.locator('.notebook-text-diff-editor').getByText(text).filter({ visible: true }).count();
-    assert.equal(await visible('Metadata changed'), 0);
-    assert.equal(await visible('Outputs changed'), 0);
+    assert.equal(await visible('Outputs changed'), 0, 'outputs are hidden by default');
+    assert.equal(await visible('Metadata changed'), 0, 'metadata is hidden by default');
     assert.equal(await visible('Input changed'), 1, 'the one real change: the markdown cell with the new figure');
+    await wb.screenshot('notebook-diff-editor');
+
+    // The toggle shows outputs and metadata for this workspace.
+    await runCommand(page, 'MLOps: Toggle Notebook Diff Outputs');
+    await page.locator('.notebook-text-diff-editor').getByText('Outputs changed').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    assert.ok((await visible('Outputs changed')) > 0);
     const settings = JSON.parse(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
-    assert.equal(settings['notebook.diff.ignoreOutputs'], true);
-    assert.equal(settings['notebook.diff.ignoreMetadata'], true);
-    await wb.screenshot('notebook-diff-editor-sources-only');
+    assert.equal(settings['notebook.diff.ignoreOutputs'], false);
+    assert.equal(settings['notebook.diff.ignoreMetadata'], false);
+    await wb.screenshot('notebook-diff-editor-with-outputs');
   });
 
   it('puts Diff with Revision and History on the notebook toolbar', async () => {
