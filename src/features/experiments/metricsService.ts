@@ -213,7 +213,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       .map((r) => ({ key: r.key, name: r.folder.name, root: r.root }));
   }
 
-  /** The metric definitions of a folder's mlops.yaml (all folders, first definition of a key wins, without one). */
+  /** The metric definitions of a folder's mlops.yaml; without a folder, every folder's (the first of a key wins). */
   definitions(folderKey?: string): MetricDefinition[] {
     if (folderKey) return this.records.get(folderKey)?.definitions ?? [];
     const seen = new Map<string, MetricDefinition>();
@@ -225,11 +225,6 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     const goals: Record<string, Goal> = {};
     for (const d of this.definitions(folderKey)) if (d.goal) goals[d.key] = d.goal;
     return goals;
-  }
-
-  /** Absolute paths of the metrics files every loaded folder follows (for the editor-title action). */
-  metricsFiles(): string[] {
-    return [...this.records.values()].flatMap((r) => r.followed.metrics.map((m) => path.join(r.root, m)));
   }
 
   /** A folder's metrics files without loading anything else (two small files read), for the editor-title action. */
@@ -869,7 +864,7 @@ export function trackingTarget(uri: string, root: string): TrackingTarget {
 }
 
 /** A PlotSource for the panel: its id and location, with a readable label. */
-export function toPlotSource(s: ServiceSource): PlotSource {
+function toPlotSource(s: ServiceSource): PlotSource {
   return { id: s.id, kind: s.kind, location: s.location, label: s.where ? `${s.label} · ${s.where}` : s.label };
 }
 

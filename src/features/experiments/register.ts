@@ -249,7 +249,7 @@ async function pickRun(service: MetricsService, title: string, exclude: readonly
 }
 
 /** What "Show Metric History" on an item charts: a source, a run's source, or one metric. */
-export function selectionFor(service: MetricsService, node: ExperimentsNode): MetricHistorySelection | undefined {
+function selectionFor(service: MetricsService, node: ExperimentsNode): MetricHistorySelection | undefined {
   if (node.type === 'folder' || node.type === 'more' || node.type === 'problem') return undefined;
   const source = service.source(node.sourceId);
   if (!source) return undefined;

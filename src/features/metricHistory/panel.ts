@@ -101,9 +101,12 @@ export class MetricHistoryPanel extends Disposable {
 
   /** Brings the panel to the front; a selection (from a command) replaces what it shows. */
   reveal(selection?: MetricHistorySelection): void {
+    // A hidden panel's page is gone and reloads on reveal: a message posted now would be lost, so the selection
+    // waits for the reloaded page's `init`.
+    const wasVisible = this.panel.visible;
     this.panel.reveal(undefined, false);
     if (!selection) return;
-    if (this.host.isReady) this.host.post({ type: 'state', selection });
+    if (this.host.isReady && wasVisible) this.host.post({ type: 'state', selection });
     else this.pendingSelection = selection;
   }
 
