@@ -76,8 +76,6 @@ const configs = [
 ];
 
 function copyStatic() {
-  // The mlops.yaml schema, for jsonValidation / yamlValidation.
-  fs.copyFileSync(path.join(root, 'src', 'core', 'config', 'mlops.schema.json'), path.join(root, 'dist', 'mlops.schema.json'));
   const wasm = path.join(root, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
   if (fs.existsSync(wasm)) fs.copyFileSync(wasm, path.join(root, 'dist', 'sql-wasm.wasm'));
   const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
@@ -85,6 +83,22 @@ function copyStatic() {
     fs.mkdirSync(path.join(root, 'dist', 'webview'), { recursive: true });
     for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist', 'webview', f));
   }
+}
+
+/** Writes dist/mlops.schema.json (for jsonValidation / yamlValidation) from the one schema module the validator uses. */
+async function writeSchema() {
+  const result = await esbuild.build({
+    entryPoints: [path.join(root, 'src', 'core', 'config', 'mlopsSchema.ts')],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  const module = { exports: {} };
+  new Function('module', 'exports', result.outputFiles[0].text)(module, module.exports);
+  fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'dist', 'mlops.schema.json'), JSON.stringify(module.exports.mlopsSchema, null, 2) + '\n');
 }
 
 async function buildTests() {
@@ -115,11 +129,13 @@ async function main() {
     const contexts = await Promise.all(configs.filter((c) => Object.keys(c.entryPoints).length).map((c) => esbuild.context(c)));
     await Promise.all(contexts.map((c) => c.watch()));
     copyStatic();
+    await writeSchema();
     console.log('[build] watching for changes (Ctrl-C to stop)');
     return;
   }
   await Promise.all(configs.filter((c) => Object.keys(c.entryPoints).length).map((c) => esbuild.build(c)));
   copyStatic();
+  await writeSchema();
   fs.chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
   console.log(`[build] ${production ? 'production' : 'development'} bundles in ${Date.now() - started} ms`);
 }

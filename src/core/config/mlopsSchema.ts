@@ -1,6 +1,5 @@
-// The JSON schema of mlops.yaml (format version 1), as a module the validator imports. mlops.schema.json next to
-// this file is the same schema for editors (the YAML extension validates and completes mlops.yaml with it); a
-// unit test keeps the two identical. `properties.checks` and `properties.notebooks` are copies of `checksSchema`
+// The JSON schema of mlops.yaml (format version 1), as a module the validator imports. The build writes it to
+// dist/mlops.schema.json for editors (jsonValidation, and the YAML extension through yamlValidation). `properties.checks` and `properties.notebooks` are copies of `checksSchema`
 // (src/core/checks/engine.ts) and `notebooksConfigSchema` (src/core/notebooks/config.ts) with a title and a
 // markdownDescription added to each property; a unit test keeps them in step too.
 export const mlopsSchema = {
