@@ -7,6 +7,7 @@ import type { CheckResult } from '../../src/core/checks/types';
 import type { ExtensionApi } from '../../src/extension';
 import type { ChecksApi } from '../../src/features/checks/register';
 import { activateExtension, EXTENSION_ID } from './activation.test';
+import { waitFor } from './wait';
 
 interface JsonReport {
   counts: { error: number; warning: number; info: number; passed: number; skipped: number };
@@ -14,15 +15,6 @@ interface JsonReport {
   results: CheckResult[];
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function root(): string {
   return vscode.workspace.workspaceFolders![0].uri.fsPath;

@@ -10,19 +10,11 @@ import type { Comparison, ExperimentsApi } from '../../src/features/experiments/
 import { MetricsService } from '../../src/features/experiments/metricsService';
 import { ExperimentsTree, type ExperimentsNode } from '../../src/features/experiments/tree';
 import { activateExtension, EXTENSION_ID } from './activation.test';
+import { waitFor } from './wait';
 
 const TAGS = ['fraud-classifier@v1.0.0', 'fraud-classifier@v1.1.0', 'fraud-classifier@v1.2.0', 'fraud-classifier@v2.0.0'];
 const EXPERIMENTS = ['deep-trees', 'fast-lr', 'lean-trees'];
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function root(): string {
   return vscode.workspace.workspaceFolders![0].uri.fsPath;

@@ -7,18 +7,10 @@ import type { ChartPayload } from '../../src/core/chart/types';
 import type { ExtensionApi } from '../../src/extension';
 import type { MetricHistorySelection } from '../../src/protocol/metricHistory';
 import { activateExtension } from './activation.test';
+import { waitFor } from './wait';
 
 const TAGS = ['fraud-classifier@v1.0.0', 'fraud-classifier@v1.1.0', 'fraud-classifier@v1.2.0', 'fraud-classifier@v2.0.0'];
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function root(): string {
   return vscode.workspace.workspaceFolders![0].uri.fsPath;

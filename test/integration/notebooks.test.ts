@@ -12,6 +12,7 @@ import type { NotebooksApi } from '../../src/features/notebooks/register';
 import type { StripRunResult } from '../../src/features/notebooks/strip';
 import type { SnapshotResult } from '../../src/features/notebooks/snapshot';
 import { activateExtension } from './activation.test';
+import { waitFor } from './wait';
 
 const EDA = 'notebooks/01-explore-transactions.ipynb';
 const EVAL = 'notebooks/02-evaluate-model.ipynb';
@@ -36,15 +37,6 @@ function read(relative: string): Buffer {
   return fs.readFileSync(path.join(root(), relative));
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
