@@ -19,3 +19,22 @@ export function defineCommand(name: string, summary: string, run: Command): void
 
 /** A usage error: the CLI prints its message and exits 2. */
 export class UsageError extends Error {}
+
+/**
+ * Walks command-line arguments: `--name value`, `--name=value`, flags and positionals. `visit` gets the option name,
+ * a `value()` that takes the option's value (or throws a UsageError naming the command), and the raw argument; it
+ * returns false to stop (e.g. at --help).
+ */
+export function scanArgs(args: readonly string[], command: string, visit: (name: string, value: () => string, arg: string) => boolean | void): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const value = (): string => {
+      const v = eq === -1 ? args[++i] : arg.slice(eq + 1);
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value. Run 'mlops ${command} --help'.`);
+      return v;
+    };
+    if (visit(name, value, arg) === false) return;
+  }
+}

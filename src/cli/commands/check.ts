@@ -3,7 +3,7 @@
 // usage or config errors. The checks engine is loaded only when the command runs, to keep `mlops --version` fast.
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+import { defineCommand, EXIT, scanArgs, UsageError, type CliIo } from '../registry';
 // init-ci belongs to the checks: importing this module registers both commands.
 import './initCi';
 
@@ -40,17 +40,13 @@ Exit codes: 0 passing, 1 failing at the --fail-on level, 2 usage or configuratio
 export function parseCheckArgs(args: readonly string[]): CheckArgs | undefined {
   const parsed: CheckArgs = { folder: '.', format: 'text', failOn: 'error', verbose: false };
   let folder: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const value = (): string => {
-      const v = eq === -1 ? args[++i] : arg.slice(eq + 1);
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value. Run 'mlops check --help'.`);
-      return v;
-    };
-    if (name === '--help' || name === '-h') return undefined;
-    else if (name === '--format') {
+  let help = false;
+  scanArgs(args, 'check', (name, value, arg) => {
+    if (name === '--help' || name === '-h') {
+      help = true;
+      return false;
+    }
+    if (name === '--format') {
       const format = value();
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
       parsed.format = format as Format;
@@ -70,7 +66,8 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs | undefined {
     else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops check --help'.`);
     else if (folder === undefined) folder = arg;
     else throw new UsageError(`only one folder may be checked; got '${folder}' and '${arg}'.`);
-  }
+  });
+  if (help) return undefined;
   parsed.folder = folder ?? '.';
   return parsed;
 }

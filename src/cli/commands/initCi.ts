@@ -3,7 +3,7 @@
 // changes. Refuses to overwrite an existing file without --force (exit 1).
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+import { defineCommand, EXIT, scanArgs, UsageError, type CliIo } from '../registry';
 
 const PROVIDERS = ['github', 'azure', 'gitlab'] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -35,23 +35,20 @@ export function parseInitCiArgs(args: readonly string[]): InitCiArgs | undefined
   let force = false;
   let folder: string | undefined;
   let packageSpec: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const value = (): string => {
-      const v = eq === -1 ? args[++i] : arg.slice(eq + 1);
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value. Run 'mlops init-ci --help'.`);
-      return v;
-    };
-    if (name === '--help' || name === '-h') return undefined;
-    else if (name === '--provider') provider = value();
+  let help = false;
+  scanArgs(args, 'init-ci', (name, value, arg) => {
+    if (name === '--help' || name === '-h') {
+      help = true;
+      return false;
+    }
+    if (name === '--provider') provider = value();
     else if (name === '--force') force = true;
     else if (name === '--package') packageSpec = value();
     else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops init-ci --help'.`);
     else if (folder === undefined) folder = arg;
     else throw new UsageError(`only one folder; got '${folder}' and '${arg}'.`);
-  }
+  });
+  if (help) return undefined;
   if (provider === undefined) throw new UsageError(`--provider is required: ${PROVIDERS.join(', ')}.`);
   if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`unknown provider '${provider}'; use ${PROVIDERS.join(', ')}.`);
   return { provider: provider as Provider, force, folder: folder ?? '.', packageSpec };
