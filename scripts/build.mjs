@@ -81,7 +81,8 @@ function copyStatic() {
   const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   if (fs.existsSync(codicons)) {
     fs.mkdirSync(path.join(root, 'dist', 'webview'), { recursive: true });
-    for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist', 'webview', f));
+    for (const f of ['codicon.css', 'codicon.ttf'])
+      fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist', 'webview', f));
   }
 }
 
@@ -98,7 +99,10 @@ async function writeSchema() {
   const module = { exports: {} };
   new Function('module', 'exports', result.outputFiles[0].text)(module, module.exports);
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'dist', 'mlops.schema.json'), JSON.stringify(module.exports.mlopsSchema, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(root, 'dist', 'mlops.schema.json'),
+    JSON.stringify(module.exports.mlopsSchema, null, 2) + '\n',
+  );
 }
 
 async function buildTests() {
@@ -126,7 +130,9 @@ async function main() {
     return;
   }
   if (watch) {
-    const contexts = await Promise.all(configs.filter((c) => Object.keys(c.entryPoints).length).map((c) => esbuild.context(c)));
+    const contexts = await Promise.all(
+      configs.filter((c) => Object.keys(c.entryPoints).length).map((c) => esbuild.context(c)),
+    );
     await Promise.all(contexts.map((c) => c.watch()));
     copyStatic();
     await writeSchema();

@@ -14,14 +14,18 @@ export const venvPython = path.join(venvDir, 'bin', 'python');
 export function setupPython() {
   const requirements = path.join(root, 'test', 'interop', 'requirements.txt');
   const constraints = path.join(root, 'test', 'interop', 'constraints.txt');
-  const digest = createHash('sha256').update(fs.readFileSync(requirements)).update(fs.readFileSync(constraints)).digest('hex');
+  const digest = createHash('sha256')
+    .update(fs.readFileSync(requirements))
+    .update(fs.readFileSync(constraints))
+    .digest('hex');
   const stamp = path.join(venvDir, '.requirements-sha256');
   if (fs.existsSync(venvPython) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return venvPython;
   const python = process.env.MLOPS_BASE_PYTHON ?? 'python3';
   const started = Date.now();
   console.log(`[python] creating ${path.relative(root, venvDir)} with ${python}`);
   if (!fs.existsSync(venvPython)) execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
-  const pip = (args) => execFileSync(venvPython, ['-m', 'pip', '--disable-pip-version-check', ...args], { stdio: 'inherit' });
+  const pip = (args) =>
+    execFileSync(venvPython, ['-m', 'pip', '--disable-pip-version-check', ...args], { stdio: 'inherit' });
   pip(['install', '--quiet', '-r', requirements, '-c', constraints]);
   fs.writeFileSync(stamp, digest);
   console.log(`[python] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -33,7 +33,9 @@ const server = await startCodeServer({
   log: (line) => process.env.MLOPS_VERBOSE && console.log(line),
 });
 const url = server.workbenchUrl(folder, { extensionDevelopmentPath: root });
-console.log(`\nMLOps Workbench is running in VS Code ${'(code-server)'} with ${folder}\n\n  ${url}\n\nOpen the URL in a browser. Press Ctrl-C to stop.`);
+console.log(
+  `\nMLOps Workbench is running in VS Code ${'(code-server)'} with ${folder}\n\n  ${url}\n\nOpen the URL in a browser. Press Ctrl-C to stop.`,
+);
 
 let stopping = false;
 const stop = async () => {

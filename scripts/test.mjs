@@ -105,8 +105,15 @@ if (needsBuild && !(await tier('build', build))) {
 }
 
 for (const t of tiers) {
-  if (t === 'lint') await tier('lint', async () => count((await run(npx('eslint'), ['.', '--max-warnings', '0'])).code === 0));
-  if (t === 'typecheck') await tier('typecheck', async () => count((await run('npm', ['run', '--silent', 'typecheck'])).code === 0));
+  if (t === 'lint')
+    await tier('lint', async () => {
+      const eslint = await run(npx('eslint'), ['.', '--max-warnings', '0']);
+      // The formatter owns whitespace: a file it would change fails the tier.
+      const prettier = await run(npx('prettier'), ['--check', '.']);
+      return count(eslint.code === 0 && prettier.code === 0);
+    });
+  if (t === 'typecheck')
+    await tier('typecheck', async () => count((await run('npm', ['run', '--silent', 'typecheck'])).code === 0));
   if (t === 'unit') await tier('unit', () => mochaTier('out/test/unit/**/*.test.js'));
   if (t === 'interop') {
     await tier('interop', async () => {
@@ -121,7 +128,9 @@ for (const t of tiers) {
       const result = await harness().runSuite({ testsDir: path.join(root, 'out', 'test', 'selftest'), workspace });
       fs.rmSync(workspace, { recursive: true, force: true });
       const ok = result.exitCode !== 0 && result.failures === 1 && result.passes === 1;
-      console.log(`[selftest] a deliberately failing extension-host suite exited ${result.exitCode} with ${result.passes} passing, ${result.failures} failing on ${result.host}: ${ok ? 'the harness propagates failures' : 'HARNESS DOES NOT PROPAGATE FAILURES'}`);
+      console.log(
+        `[selftest] a deliberately failing extension-host suite exited ${result.exitCode} with ${result.passes} passing, ${result.failures} failing on ${result.host}: ${ok ? 'the harness propagates failures' : 'HARNESS DOES NOT PROPAGATE FAILURES'}`,
+      );
       return count(ok);
     });
   }
@@ -133,7 +142,9 @@ for (const t of tiers) {
       passed += result.passes;
       failed += result.failures;
       if (result.exitCode !== 0 && result.failures === 0) failed++;
-      console.log(`[integration] ${result.passes} passing, ${result.failures} failing on ${result.host} in ${(result.durationMs / 1000).toFixed(1)} s`);
+      console.log(
+        `[integration] ${result.passes} passing, ${result.failures} failing on ${result.host} in ${(result.durationMs / 1000).toFixed(1)} s`,
+      );
       return result.exitCode === 0;
     });
   }
@@ -151,7 +162,8 @@ finish();
 
 function finish() {
   console.log('\nTier timings:');
-  for (const { name, seconds, ok } of timings) console.log(`  ${name.padEnd(12)} ${seconds.toFixed(1).padStart(7)} s  ${ok ? 'ok' : 'FAILED'}`);
+  for (const { name, seconds, ok } of timings)
+    console.log(`  ${name.padEnd(12)} ${seconds.toFixed(1).padStart(7)} s  ${ok ? 'ok' : 'FAILED'}`);
   console.log(`\nsummary: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 || timings.some((t) => !t.ok) ? 1 : 0);
 }

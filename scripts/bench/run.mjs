@@ -32,18 +32,48 @@ for (const bench of selected) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `mlops-bench-${bench.id}-`));
   console.log(`\n▶ ${bench.id}: ${bench.title}`);
   try {
-    const result = await bench.run({ tmp, python: fs.existsSync(venvPython) ? venvPython : undefined, log: (m) => console.log(`  ${m}`) });
+    const result = await bench.run({
+      tmp,
+      python: fs.existsSync(venvPython) ? venvPython : undefined,
+      log: (m) => console.log(`  ${m}`),
+    });
     measures.push(...(Array.isArray(result) ? result : [result]));
   } catch (err) {
     console.error(`  ${bench.id} failed: ${err instanceof Error ? err.stack : String(err)}`);
-    measures.push({ id: bench.id, value: NaN, unit: '', baseline: '', baselineValue: null, ratio: null, target: '', notes: `failed: ${err instanceof Error ? err.message : String(err)}` });
+    measures.push({
+      id: bench.id,
+      value: NaN,
+      unit: '',
+      baseline: '',
+      baselineValue: null,
+      ratio: null,
+      target: '',
+      notes: `failed: ${err instanceof Error ? err.message : String(err)}`,
+    });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-const fmt = (n) => (n === null || n === undefined ? '—' : Number.isFinite(n) ? (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3)) : String(n));
-const rows = measures.map((m) => [m.id, `${fmt(m.value)} ${m.unit}`, m.baseline || '—', m.baselineValue === null ? '—' : `${fmt(m.baselineValue)} ${m.unit}`, m.ratio === null ? '—' : `${fmt(m.ratio)}x`, m.target || '—', m.met === undefined ? '' : m.met ? 'met' : 'MISSED']);
+const fmt = (n) =>
+  n === null || n === undefined
+    ? '—'
+    : Number.isFinite(n)
+      ? Math.abs(n) >= 100
+        ? n.toFixed(0)
+        : Math.abs(n) >= 1
+          ? n.toFixed(2)
+          : n.toPrecision(3)
+      : String(n);
+const rows = measures.map((m) => [
+  m.id,
+  `${fmt(m.value)} ${m.unit}`,
+  m.baseline || '—',
+  m.baselineValue === null ? '—' : `${fmt(m.baselineValue)} ${m.unit}`,
+  m.ratio === null ? '—' : `${fmt(m.ratio)}x`,
+  m.target || '—',
+  m.met === undefined ? '' : m.met ? 'met' : 'MISSED',
+]);
 const header = ['id', 'ours', 'baseline', 'baseline value', 'ratio', 'target', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
@@ -58,5 +88,9 @@ try {
 } catch {
   previous = [];
 }
-fs.writeFileSync(file, JSON.stringify([...previous, ...measures], (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+fs.writeFileSync(
+  file,
+  JSON.stringify([...previous, ...measures], (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) +
+    '\n',
+);
 console.log(`\nWrote ${path.relative(root, file)}`);

@@ -73,11 +73,19 @@ function transactions(rng, version, rows = 20_000) {
     const cardPresent = rng.next() < (category === 'online_retail' || category === 'gaming' ? 0.05 : 0.7) ? 1 : 0;
     const hour = Math.floor(rng.next() * 24);
     const scale = drift ? 1.35 : 1;
-    const amount = Math.exp(3.4 + 1.1 * rng.normal()) * scale * (category === 'travel' ? 4 : category === 'electronics' ? 3 : 1);
-    const risk = 0.004 + (cardPresent ? 0 : 0.02) + (hour < 5 ? 0.015 : 0) + (amount > 800 ? 0.03 : 0) + (country === 'NG' ? 0.01 : 0);
+    const amount =
+      Math.exp(3.4 + 1.1 * rng.normal()) * scale * (category === 'travel' ? 4 : category === 'electronics' ? 3 : 1);
+    const risk =
+      0.004 +
+      (cardPresent ? 0 : 0.02) +
+      (hour < 5 ? 0.015 : 0) +
+      (amount > 800 ? 0.03 : 0) +
+      (country === 'NG' ? 0.01 : 0);
     const fraud = rng.next() < risk ? 1 : 0;
     const ts = new Date((base + Math.floor(rng.next() * 120 * DAY)) * 1000).toISOString().replace('.000Z', 'Z');
-    lines.push(`tx-${version}-${String(i).padStart(6, '0')},${ts},${amount.toFixed(2)},${category},${country},${cardPresent},${hour},${fraud}`);
+    lines.push(
+      `tx-${version}-${String(i).padStart(6, '0')},${ts},${amount.toFixed(2)},${category},${country},${cardPresent},${hour},${fraud}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -351,7 +359,8 @@ function lfsPointer(content) {
 }
 
 function dvcLock(files, p) {
-  const entry = (filePath) => `      - path: ${filePath}\n        hash: md5\n        md5: ${md5(files[filePath] ?? '')}\n        size: ${Buffer.byteLength(files[filePath] ?? '')}`;
+  const entry = (filePath) =>
+    `      - path: ${filePath}\n        hash: md5\n        md5: ${md5(files[filePath] ?? '')}\n        size: ${Buffer.byteLength(files[filePath] ?? '')}`;
   const paramBlock = (section) => {
     const lines = Object.entries(p[section]).map(([k, v]) => `          ${section}.${k}: ${v === null ? 'null' : v}`);
     return `      params.yaml:\n${lines.join('\n')}`;
@@ -426,7 +435,15 @@ function build(seed, totalCommits) {
     set('dvclive/plots/metrics/eval/roc_auc.tsv', curves.auc);
     set(
       'dvclive/metrics.json',
-      JSON.stringify({ step: p.train.epochs - 1, train: { loss: Number(curves.loss.trim().split('\n').pop().split('\t')[1]) }, eval: { roc_auc: Number(curves.auc.trim().split('\n').pop().split('\t')[1]) } }, null, 4) + '\n',
+      JSON.stringify(
+        {
+          step: p.train.epochs - 1,
+          train: { loss: Number(curves.loss.trim().split('\n').pop().split('\t')[1]) },
+          eval: { roc_auc: Number(curves.auc.trim().split('\n').pop().split('\t')[1]) },
+        },
+        null,
+        4,
+      ) + '\n',
     );
     set('models/fraud-classifier/model.pkl', modelBytes(rng, i));
     const release = DEMO.releases.find((r) => r.at === i);
@@ -435,15 +452,36 @@ function build(seed, totalCommits) {
       set('models/fraud-classifier/fraud-classifier.onnx', lfsPointer(onnx));
     }
     if (i === 0) {
-      set('data/holdout.csv.dvc', `outs:\n- md5: ${md5(holdout)}\n  size: ${Buffer.byteLength(holdout)}\n  hash: md5\n  path: holdout.csv\n`);
+      set(
+        'data/holdout.csv.dvc',
+        `outs:\n- md5: ${md5(holdout)}\n  size: ${Buffer.byteLength(holdout)}\n  hash: md5\n  path: holdout.csv\n`,
+      );
     }
     // Notebooks are re-run every few commits: outputs and execution counts change, sources now and then.
     if (i === 0 || i % 3 === 0 || release) {
       evalCount += 1;
-      set('notebooks/01-explore-transactions.ipynb', notebookJson('eda', { rng: prng(seed + i), run: evalCount, dataVersion, metrics, png: pngChart(prng(seed + 7 * i), 'bars') }));
+      set(
+        'notebooks/01-explore-transactions.ipynb',
+        notebookJson('eda', {
+          rng: prng(seed + i),
+          run: evalCount,
+          dataVersion,
+          metrics,
+          png: pngChart(prng(seed + 7 * i), 'bars'),
+        }),
+      );
     }
     if (i === 0 || i % 4 === 1 || release) {
-      set('notebooks/02-evaluate-model.ipynb', notebookJson('eval', { rng: prng(seed + 3 * i), run: i + 1, dataVersion, metrics, png: pngChart(prng(seed + 11 * i), 'curve') }));
+      set(
+        'notebooks/02-evaluate-model.ipynb',
+        notebookJson('eval', {
+          rng: prng(seed + 3 * i),
+          run: i + 1,
+          dataVersion,
+          metrics,
+          png: pngChart(prng(seed + 11 * i), 'curve'),
+        }),
+      );
     }
     set('dvc.lock', dvcLock(files, p));
     const author = DEMO.authors[i % DEMO.authors.length];
@@ -529,7 +567,13 @@ export function generate(dir, { seed = 20260105, commits: totalCommits = 40 } = 
   fs.writeFileSync(path.join(dir, 'data', 'holdout.csv'), holdout);
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'logs', 'predictions.jsonl'), predictionsLog(prng(seed + 77), last.when));
-  return { dir, commits: commits.length, head, tags: DEMO.releases.map((r) => `${DEMO.model}@v${r.version}`), experiments: exps.map((e) => e.name) };
+  return {
+    dir,
+    commits: commits.length,
+    head,
+    tags: DEMO.releases.map((r) => `${DEMO.model}@v${r.version}`),
+    experiments: exps.map((e) => e.name),
+  };
 }
 
 /** Operational telemetry: one JSON line per prediction served. */
@@ -544,7 +588,17 @@ function predictionsLog(rng, endSeconds, rows = 5_000) {
     const version = t > endSeconds - 5 * DAY ? versions[1] : versions[0];
     const latency = Math.round(8 + Math.exp(2 + 0.6 * rng.normal()) * (app === 'partner-gateway' ? 2 : 1));
     const status = rng.next() < 0.012 ? 'error' : 'ok';
-    lines.push(JSON.stringify({ timestamp: new Date(t * 1000).toISOString(), model: DEMO.model, model_version: version, caller: app, latency_ms: latency, status, score: round(rng.next() ** 6, 4) }));
+    lines.push(
+      JSON.stringify({
+        timestamp: new Date(t * 1000).toISOString(),
+        model: DEMO.model,
+        model_version: version,
+        caller: app,
+        latency_ms: latency,
+        status,
+        score: round(rng.next() ** 6, 4),
+      }),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -563,7 +617,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const started = Date.now();
     const result = generate(path.resolve(dir), { seed: opt('seed', 20260105), commits: opt('commits', 40) });
-    console.log(`Demo workspace: ${result.dir} (${result.commits} commits, tags ${result.tags.join(', ')}, ${result.experiments.length} experiments) in ${Date.now() - started} ms`);
+    console.log(
+      `Demo workspace: ${result.dir} (${result.commits} commits, tags ${result.tags.join(', ')}, ${result.experiments.length} experiments) in ${Date.now() - started} ms`,
+    );
   } catch (err) {
     console.error(`demo:generate: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -10,8 +10,15 @@ import './commands/check';
 import './commands/metrics';
 
 function usage(): string {
-  const lines = [`mlops ${version} — MLOps Workbench on the command line`, '', 'Usage: mlops <command> [options]', '', 'Commands:'];
-  for (const [name, { summary }] of [...commands].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${name.padEnd(14)} ${summary}`);
+  const lines = [
+    `mlops ${version} — MLOps Workbench on the command line`,
+    '',
+    'Usage: mlops <command> [options]',
+    '',
+    'Commands:',
+  ];
+  for (const [name, { summary }] of [...commands].sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(`  ${name.padEnd(14)} ${summary}`);
   lines.push('', 'Options:', '  --version      print the version', '  --help         print this help', '');
   return lines.join('\n');
 }

@@ -25,7 +25,11 @@ export class UsageError extends Error {}
  * a `value()` that takes the option's value (or throws a UsageError naming the command), and the raw argument; it
  * returns false to stop (e.g. at --help).
  */
-export function scanArgs(args: readonly string[], command: string, visit: (name: string, value: () => string, arg: string) => boolean | void): void {
+export function scanArgs(
+  args: readonly string[],
+  command: string,
+  visit: (name: string, value: () => string, arg: string) => boolean | void,
+): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;

@@ -22,6 +22,10 @@ export function getSetting<K extends keyof Settings>(key: K, scope?: vscode.Conf
   return vscode.workspace.getConfiguration('mlops', scope).get<Settings[K]>(key, defaults[key]);
 }
 
-export function affectsSetting(event: vscode.ConfigurationChangeEvent, key: keyof Settings, scope?: vscode.ConfigurationScope): boolean {
+export function affectsSetting(
+  event: vscode.ConfigurationChangeEvent,
+  key: keyof Settings,
+  scope?: vscode.ConfigurationScope,
+): boolean {
   return event.affectsConfiguration(`mlops.${key}`, scope);
 }

@@ -40,7 +40,10 @@ export class WebviewHost<ToWebview extends Message, FromWebview extends Message>
   ) {
     super();
     const distRoot = vscode.Uri.joinPath(options.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [distRoot, vscode.Uri.joinPath(options.extensionUri, 'media')] };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [distRoot, vscode.Uri.joinPath(options.extensionUri, 'media')],
+    };
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -64,8 +67,10 @@ export class WebviewHost<ToWebview extends Message, FromWebview extends Message>
   render(): void {
     this.ready = false;
     const webview = this.panel.webview;
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview', name)).toString();
-    const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'media', name)).toString();
+    const asset = (name: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview', name)).toString();
+    const media = (name: string) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.options.extensionUri, 'media', name)).toString();
     webview.html = renderWebviewHtml({
       title: this.options.title,
       cspSource: webview.cspSource,

@@ -74,7 +74,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const position = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined);
+const position = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 
 /**
  * Checks a message from the panel and returns it typed, or undefined when its shape is wrong. The host trusts
@@ -89,14 +90,40 @@ export function parseChecksMessage(raw: unknown): WebviewToHost | undefined {
     case 'trust':
       return { type: raw.type };
     case 'open':
-      if (typeof raw.folder !== 'string' || typeof raw.file !== 'string' || raw.file.length === 0 || raw.file.length > 4096) return undefined;
-      return { type: 'open', folder: raw.folder, file: raw.file, line: position(raw.line), column: position(raw.column) };
+      if (
+        typeof raw.folder !== 'string' ||
+        typeof raw.file !== 'string' ||
+        raw.file.length === 0 ||
+        raw.file.length > 4096
+      )
+        return undefined;
+      return {
+        type: 'open',
+        folder: raw.folder,
+        file: raw.file,
+        line: position(raw.line),
+        column: position(raw.column),
+      };
     case 'fix':
-      if (typeof raw.folder !== 'string' || typeof raw.checkId !== 'string' || typeof raw.target !== 'string') return undefined;
-      if ((raw.key !== undefined && typeof raw.key !== 'string') || (raw.file !== undefined && typeof raw.file !== 'string')) return undefined;
-      return { type: 'fix', folder: raw.folder, checkId: raw.checkId, target: raw.target, key: raw.key, file: raw.file };
+      if (typeof raw.folder !== 'string' || typeof raw.checkId !== 'string' || typeof raw.target !== 'string')
+        return undefined;
+      if (
+        (raw.key !== undefined && typeof raw.key !== 'string') ||
+        (raw.file !== undefined && typeof raw.file !== 'string')
+      )
+        return undefined;
+      return {
+        type: 'fix',
+        folder: raw.folder,
+        checkId: raw.checkId,
+        target: raw.target,
+        key: raw.key,
+        file: raw.file,
+      };
     case 'openDocs':
-      return typeof raw.checkType === 'string' && /^[a-z][a-z-]{0,63}$/.test(raw.checkType) ? { type: 'openDocs', checkType: raw.checkType } : undefined;
+      return typeof raw.checkType === 'string' && /^[a-z][a-z-]{0,63}$/.test(raw.checkType)
+        ? { type: 'openDocs', checkType: raw.checkType }
+        : undefined;
     default:
       return undefined;
   }

@@ -1,7 +1,15 @@
 // The Metric History panel's message contract, imported by the host (src/features/metricHistory) and the panel
 // (webview/metricHistory). Every message is plain JSON with a discriminating `type`.
 import type { Split } from '../core/metrics/model';
-import type { ChartPayload, HistoryView, MetricDefinition, MetricHistoryQuery, PlotSource, RevisionRange, VersionAxis } from '../core/chart/types';
+import type {
+  ChartPayload,
+  HistoryView,
+  MetricDefinition,
+  MetricHistoryQuery,
+  PlotSource,
+  RevisionRange,
+  VersionAxis,
+} from '../core/chart/types';
 
 export const METRIC_HISTORY_VIEW_TYPE = 'mlops.metricHistory';
 
@@ -66,10 +74,17 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         ? { type: 'openRevision', sha: raw.sha, path: raw.path, sourceId: raw.sourceId }
         : undefined;
     case 'openRun':
-      return isText(raw.runId) && typeof raw.sourceId === 'string' ? { type: 'openRun', runId: raw.runId, sourceId: raw.sourceId } : undefined;
+      return isText(raw.runId) && typeof raw.sourceId === 'string'
+        ? { type: 'openRun', runId: raw.runId, sourceId: raw.sourceId }
+        : undefined;
     case 'export': {
       const name = typeof raw.suggestedName === 'string' ? raw.suggestedName : 'metric-history';
-      if (raw.format === 'png' && typeof raw.dataUrl === 'string' && raw.dataUrl.length <= MAX_EXPORT_CHARS && raw.dataUrl.startsWith('data:image/png;base64,')) {
+      if (
+        raw.format === 'png' &&
+        typeof raw.dataUrl === 'string' &&
+        raw.dataUrl.length <= MAX_EXPORT_CHARS &&
+        raw.dataUrl.startsWith('data:image/png;base64,')
+      ) {
         return { type: 'export', format: 'png', dataUrl: raw.dataUrl, suggestedName: name };
       }
       if (raw.format === 'csv' && typeof raw.csv === 'string' && raw.csv.length <= MAX_EXPORT_CHARS) {
@@ -78,11 +93,17 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return undefined;
     }
     case 'copyMarkdown':
-      return typeof raw.markdown === 'string' && raw.markdown.length <= MAX_EXPORT_CHARS ? { type: 'copyMarkdown', markdown: raw.markdown } : undefined;
+      return typeof raw.markdown === 'string' && raw.markdown.length <= MAX_EXPORT_CHARS
+        ? { type: 'copyMarkdown', markdown: raw.markdown }
+        : undefined;
     case 'selectSources':
       return { type: 'selectSources', current: stringList(raw.current) ?? [] };
     case 'rendered':
-      return typeof raw.view === 'string' && views.has(raw.view) && typeof raw.series === 'number' && typeof raw.points === 'number' && typeof raw.ms === 'number'
+      return typeof raw.view === 'string' &&
+        views.has(raw.view) &&
+        typeof raw.series === 'number' &&
+        typeof raw.points === 'number' &&
+        typeof raw.ms === 'number'
         ? { type: 'rendered', view: raw.view as HistoryView, series: raw.series, points: raw.points, ms: raw.ms }
         : undefined;
     default:

@@ -22,7 +22,10 @@ function median(values: number[]): number {
  * text parsed in the page, as the webview transport delivers it) to the panel's `rendered` report, which it sends
  * once the chart, legend and status are drawn.
  */
-async function firstPaint(json: string, options: { script?: string; files?: Record<string, string> } = {}): Promise<{ ms: number; points: number }> {
+async function firstPaint(
+  json: string,
+  options: { script?: string; files?: Record<string, string> } = {},
+): Promise<{ ms: number; points: number }> {
   const panel = await openStandalone({ theme: 'dark', ...options });
   try {
     if (!options.script) {
@@ -102,7 +105,9 @@ export const benchmarks: Benchmark[] = [
       }, 7);
       const baselineValue = await timeMedian(() => JSON.stringify(runs.map((r) => r.metrics)).length, 5);
       const decimation = median(prepareOnly);
-      ctx.log(`ours ${value.toFixed(1)} ms (query + decimation ${decimation.toFixed(1)} ms) for ${plotted} points; serialising all 1,000,000: ${baselineValue.toFixed(1)} ms`);
+      ctx.log(
+        `ours ${value.toFixed(1)} ms (query + decimation ${decimation.toFixed(1)} ms) for ${plotted} points; serialising all 1,000,000: ${baselineValue.toFixed(1)} ms`,
+      );
       return {
         id: 'chart-prepare-100x10k',
         value,
@@ -121,17 +126,22 @@ export const benchmarks: Benchmark[] = [
     title: 'Metric History: data message with 100k (already decimated) points to the first complete render, Chromium',
     async run(ctx): Promise<Measure> {
       // 50 runs x 2000 steps: the per-series budget keeps every point, so the panel gets exactly 100k.
-      const payload = prepareChart(stepRuns(50, 2_000, { keys: ['loss'] }), stepsQuery, definitions, { maxPerSeries: 2_000 });
+      const payload = prepareChart(stepRuns(50, 2_000, { keys: ['loss'] }), stepsQuery, definitions, {
+        maxPerSeries: 2_000,
+      });
       if (payload.plottedPoints !== 100_000) throw new Error(`expected 100k points, got ${payload.plottedPoints}`);
       const json = dataMessage(payload);
       const ours: number[] = [];
       for (let i = 0; i < 3; i++) ours.push((await firstPaint(json)).ms);
       const bundle = await baselineBundle();
       const base: number[] = [];
-      for (let i = 0; i < 3; i++) base.push((await firstPaint(json, { script: 'chartBaseline.js', files: { 'chartBaseline.js': bundle } })).ms);
+      for (let i = 0; i < 3; i++)
+        base.push((await firstPaint(json, { script: 'chartBaseline.js', files: { 'chartBaseline.js': bundle } })).ms);
       const value = median(ours);
       const baselineValue = median(base);
-      ctx.log(`ours ${ours.map((t) => t.toFixed(0)).join(', ')} ms; chart.js defaults ${base.map((t) => t.toFixed(0)).join(', ')} ms`);
+      ctx.log(
+        `ours ${ours.map((t) => t.toFixed(0)).join(', ')} ms; chart.js defaults ${base.map((t) => t.toFixed(0)).join(', ')} ms`,
+      );
       return {
         id: 'chart-first-paint-100k',
         value,
@@ -169,7 +179,9 @@ export const benchmarks: Benchmark[] = [
       const naive = await firstPaint(rawJson);
       const baselineValue = serialise + naive.ms;
       const value = median(times);
-      ctx.log(`ours ${times.map((t) => t.toFixed(0)).join(', ')} ms (host ${prepareMs.toFixed(0)} ms) for ${decimated} points; all ${raw.plottedPoints} points: ${baselineValue.toFixed(0)} ms`);
+      ctx.log(
+        `ours ${times.map((t) => t.toFixed(0)).join(', ')} ms (host ${prepareMs.toFixed(0)} ms) for ${decimated} points; all ${raw.plottedPoints} points: ${baselineValue.toFixed(0)} ms`,
+      );
       return {
         id: 'chart-first-paint-1m',
         value,

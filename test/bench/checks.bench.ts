@@ -32,7 +32,14 @@ exclude:
 `;
 
 function notebookText(i: number): string {
-  const cells = Array.from({ length: 6 }, (_, k) => ({ cell_type: 'code', execution_count: k + 1, id: `c${k}`, metadata: {}, outputs: [{ output_type: 'stream', name: 'stdout', text: [`cell ${k} of ${i}\n`] }], source: [`x = ${k}\n`, 'print(x)'] }));
+  const cells = Array.from({ length: 6 }, (_, k) => ({
+    cell_type: 'code',
+    execution_count: k + 1,
+    id: `c${k}`,
+    metadata: {},
+    outputs: [{ output_type: 'stream', name: 'stdout', text: [`cell ${k} of ${i}\n`] }],
+    source: [`x = ${k}\n`, 'print(x)'],
+  }));
   return `${JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 }, null, 1)}\n`;
 }
 
@@ -66,10 +73,20 @@ export function generateRepository(dir: string, count: number): void {
     fs.writeFileSync(full, 'ignored');
   }
   execFileSync('git', ['init', '--quiet', '--initial-branch=main'], { cwd: dir, env: GIT_ENV });
-  const chunks: Buffer[] = [Buffer.from('commit refs/heads/main\nauthor Bench <bench@example.com> 1767225600 +0000\ncommitter Bench <bench@example.com> 1767225600 +0000\ndata 6\nbench\n')];
-  for (const [relative, content] of files) chunks.push(Buffer.from(`M 100644 inline ${relative}\ndata ${Buffer.byteLength(content)}\n${content}\n`));
+  const chunks: Buffer[] = [
+    Buffer.from(
+      'commit refs/heads/main\nauthor Bench <bench@example.com> 1767225600 +0000\ncommitter Bench <bench@example.com> 1767225600 +0000\ndata 6\nbench\n',
+    ),
+  ];
+  for (const [relative, content] of files)
+    chunks.push(Buffer.from(`M 100644 inline ${relative}\ndata ${Buffer.byteLength(content)}\n${content}\n`));
   chunks.push(Buffer.from('\ndone\n'));
-  execFileSync('git', ['fast-import', '--quiet', '--done'], { cwd: dir, env: GIT_ENV, input: Buffer.concat(chunks), maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('git', ['fast-import', '--quiet', '--done'], {
+    cwd: dir,
+    env: GIT_ENV,
+    input: Buffer.concat(chunks),
+    maxBuffer: 64 * 1024 * 1024,
+  });
   execFileSync('git', ['read-tree', 'main'], { cwd: dir, env: GIT_ENV });
 }
 
@@ -90,12 +107,21 @@ export const benchmarks: Benchmark[] = [
       const output = path.join(ctx.tmp, 'report.json');
       let code = -1;
       const ms = await timeMedian(() => {
-        const r = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--output', output, '--fail-on', 'never'], { stdio: 'ignore' });
+        const r = spawnSync(
+          process.execPath,
+          [CLI, 'check', dir, '--format', 'json', '--output', output, '--fail-on', 'never'],
+          { stdio: 'ignore' },
+        );
         code = r.status ?? -1;
       }, 3);
       if (code !== 0) throw new Error(`mlops check exited ${code}`);
-      const report = JSON.parse(fs.readFileSync(output, 'utf8')) as { checks: unknown[]; results: { checkId: string; status: string; message: string }[] };
-      const within = report.results.find((r) => r.checkId === 'large-files' && r.message.includes('files are within'))?.message ?? '';
+      const report = JSON.parse(fs.readFileSync(output, 'utf8')) as {
+        checks: unknown[];
+        results: { checkId: string; status: string; message: string }[];
+      };
+      const within =
+        report.results.find((r) => r.checkId === 'large-files' && r.message.includes('files are within'))?.message ??
+        '';
       ctx.log(`${report.checks.length} checks, ${report.results.length} results; large-files: ${within}`);
       const baseline = await timeMedian(nodeStartup, 5);
       const seconds = ms / 1000;

@@ -22,9 +22,20 @@ function generate(dir: string): void {
   for (let i = 0; i < COMMITS; i++) {
     const when = `${start + i * 600} +0000`;
     const message = `Train run ${i}\n`;
-    parts.push(`commit refs/heads/main\nmark :${i + 1}\nauthor Bench <bench@example.com> ${when}\ncommitter Bench <bench@example.com> ${when}\ndata ${Buffer.byteLength(message)}\n${message}`);
+    parts.push(
+      `commit refs/heads/main\nmark :${i + 1}\nauthor Bench <bench@example.com> ${when}\ncommitter Bench <bench@example.com> ${when}\ndata ${Buffer.byteLength(message)}\n${message}`,
+    );
     if (i > 0) parts.push(`from :${i}\n`);
-    const metrics = JSON.stringify({ train: { loss: 1 / (i + 1), acc: 0.5 + i / (4 * COMMITS) }, test: { f1: 0.4 + i / (3 * COMMITS), auc: 0.7 + i / (5 * COMMITS) }, step: i }, null, 2) + '\n';
+    const metrics =
+      JSON.stringify(
+        {
+          train: { loss: 1 / (i + 1), acc: 0.5 + i / (4 * COMMITS) },
+          test: { f1: 0.4 + i / (3 * COMMITS), auc: 0.7 + i / (5 * COMMITS) },
+          step: i,
+        },
+        null,
+        2,
+      ) + '\n';
     parts.push(`M 100644 inline metrics/eval.json\ndata ${Buffer.byteLength(metrics)}\n${metrics}\n`);
     if (i % 100 === 0) {
       const params = `train:\n  lr: ${(0.1 / (1 + i / 100)).toFixed(6)}\n  epochs: 20\n`;
@@ -33,13 +44,22 @@ function generate(dir: string): void {
     parts.push('\n');
   }
   parts.push('done\n');
-  execFileSync('git', ['fast-import', '--quiet', '--done'], { cwd: dir, env, input: parts.join(''), maxBuffer: 1024 * 1024 * 1024 });
+  execFileSync('git', ['fast-import', '--quiet', '--done'], {
+    cwd: dir,
+    env,
+    input: parts.join(''),
+    maxBuffer: 1024 * 1024 * 1024,
+  });
   execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: dir, env });
 }
 
 /** The floor: raw `git log --raw` for the file, then every blob through one cat-file --batch, JSON-parsed. */
 async function rawHistory(dir: string): Promise<number> {
-  const { stdout } = await run('git', ['log', '--raw', '-z', '--no-abbrev', '--format=%x1e%H', '--', 'metrics/eval.json'], { cwd: dir, env, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' });
+  const { stdout } = await run(
+    'git',
+    ['log', '--raw', '-z', '--no-abbrev', '--format=%x1e%H', '--', 'metrics/eval.json'],
+    { cwd: dir, env, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' },
+  );
   const blobs: string[] = [];
   for (const record of stdout.split('\x1e')) {
     const meta = record.indexOf(':');
@@ -87,20 +107,32 @@ export const benchmarks: Benchmark[] = [
       const check = await readHistory(dir, files);
       if (check.runs.length !== COMMITS) throw new Error(`expected ${COMMITS} runs, got ${check.runs.length}`);
       const last = check.runs[0].metrics.find((m) => m.key === 'step')?.points[0].value;
-      if (last !== COMMITS - 1 || check.runs[COMMITS - 1].params['train.lr'] !== '0.1') throw new Error('history values are wrong');
+      if (last !== COMMITS - 1 || check.runs[COMMITS - 1].params['train.lr'] !== '0.1')
+        throw new Error('history values are wrong');
       if ((await rawHistory(dir)) !== COMMITS) throw new Error('raw baseline did not read every blob');
 
       // Timed: the history of the one file, as the baseline reads it.
-      const ours = await timeMedian(() => readHistory(dir, { metrics: ['metrics/eval.json'], tags: false, experiments: false }), 5);
+      const ours = await timeMedian(
+        () => readHistory(dir, { metrics: ['metrics/eval.json'], tags: false, experiments: false }),
+        5,
+      );
       const raw = await timeMedian(() => rawHistory(dir), 5);
       ctx.log(`ours ${ours.toFixed(0)} ms, raw git log + cat-file ${raw.toFixed(0)} ms`);
 
-      const shas = execFileSync('git', ['rev-list', '--max-count', String(SAMPLE), 'HEAD'], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n');
+      const shas = execFileSync('git', ['rev-list', '--max-count', String(SAMPLE), 'HEAD'], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n');
       const sampleStarted = performance.now();
       await perProcess(dir, shas);
       const sample = performance.now() - sampleStarted;
       const extrapolated = (sample * COMMITS) / SAMPLE;
-      ctx.log(`git show per commit: ${SAMPLE} commits in ${sample.toFixed(0)} ms, ~${(extrapolated / 1000).toFixed(1)} s for ${COMMITS}`);
+      ctx.log(
+        `git show per commit: ${SAMPLE} commits in ${sample.toFixed(0)} ms, ~${(extrapolated / 1000).toFixed(1)} s for ${COMMITS}`,
+      );
 
       return [
         {

@@ -9,7 +9,18 @@ import { listExperiments, listRuns, readMetricHistory } from '../../src/core/met
 import { timeMedian, type Benchmark } from './types';
 
 const RUNS = 1000;
-const METRICS = ['train/loss', 'train/accuracy', 'val/loss', 'val/accuracy', 'test/f1', 'learning_rate', 'grad_norm', 'epoch_time', 'throughput', 'memory_gb'];
+const METRICS = [
+  'train/loss',
+  'train/accuracy',
+  'val/loss',
+  'val/accuracy',
+  'test/f1',
+  'learning_rate',
+  'grad_norm',
+  'epoch_time',
+  'throughput',
+  'memory_gb',
+];
 const STEPS = 1000;
 const EXPERIMENT = '652879404170538216';
 
@@ -85,11 +96,18 @@ export const benchmarks: Benchmark[] = [
       let baseline: number | null = null;
       if (ctx.python) {
         const out = JSON.parse(
-          execFileSync(ctx.python, ['-c', BASELINE, root, target, 'val/loss'], { encoding: 'utf8', maxBuffer: 1024 * 1024, env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1', PYTHONWARNINGS: 'ignore' } }),
+          execFileSync(ctx.python, ['-c', BASELINE, root, target, 'val/loss'], {
+            encoding: 'utf8',
+            maxBuffer: 1024 * 1024,
+            env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1', PYTHONWARNINGS: 'ignore' },
+          }),
         ) as { seconds: number; runs: number; latest: number; history: number };
-        if (out.runs !== RUNS || out.latest !== RUNS * METRICS.length || out.history !== STEPS) throw new Error(`mlflow read ${JSON.stringify(out)}`);
+        if (out.runs !== RUNS || out.latest !== RUNS * METRICS.length || out.history !== STEPS)
+          throw new Error(`mlflow read ${JSON.stringify(out)}`);
         baseline = out.seconds;
-        ctx.log(`mlflow client: ${out.runs} runs, ${out.latest} latest values, ${out.history}-point history in ${out.seconds.toFixed(1)} s`);
+        ctx.log(
+          `mlflow client: ${out.runs} runs, ${out.latest} latest values, ${out.history}-point history in ${out.seconds.toFixed(1)} s`,
+        );
       }
       let check = { runs: 0, latest: 0, history: 0 };
       const ms = await timeMedian(async () => {
@@ -97,9 +115,14 @@ export const benchmarks: Benchmark[] = [
         const { runs, problems } = await listRuns(root, { experimentIds: experiments.map((e) => e.id) });
         if (problems.length) throw problems[0];
         const history = await readMetricHistory(root, target, 'val/loss');
-        check = { runs: runs.length, latest: runs.reduce((n, r) => n + r.metrics.length, 0), history: history.points.length };
+        check = {
+          runs: runs.length,
+          latest: runs.reduce((n, r) => n + r.metrics.length, 0),
+          history: history.points.length,
+        };
       }, 3);
-      if (check.runs !== RUNS || check.latest !== RUNS * METRICS.length || check.history !== STEPS) throw new Error(`read ${JSON.stringify(check)}`);
+      if (check.runs !== RUNS || check.latest !== RUNS * METRICS.length || check.history !== STEPS)
+        throw new Error(`read ${JSON.stringify(check)}`);
       ctx.log(`ours: the same in ${ms.toFixed(0)} ms`);
       return {
         id: 'mlflow-1000-runs',

@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { diffNotebooks, describeDiff } from '../../src/core/notebooks/diff';
-import { JUPYTER_STYLE, notebookToText, parseNotebook, type CellJson, type NotebookJson, type OutputJson } from '../../src/core/notebooks/format';
+import {
+  JUPYTER_STYLE,
+  notebookToText,
+  parseNotebook,
+  type CellJson,
+  type NotebookJson,
+  type OutputJson,
+} from '../../src/core/notebooks/format';
 import { cloneJson } from '../../src/core/notebooks/jsonText';
 import { stripNotebook } from '../../src/core/notebooks/strip';
 import { seededRandom } from '../helpers/prng';
@@ -21,7 +28,23 @@ function randomBase64(random: () => number, bytes: number): string {
   return buffer.toString('base64');
 }
 
-const words = ['loss', 'model', 'train', 'batch', 'epoch', 'score', 'weights', 'frame', 'feature', 'label', 'metric', 'optimizer', 'scheduler', 'dataset', 'split'];
+const words = [
+  'loss',
+  'model',
+  'train',
+  'batch',
+  'epoch',
+  'score',
+  'weights',
+  'frame',
+  'feature',
+  'label',
+  'metric',
+  'optimizer',
+  'scheduler',
+  'dataset',
+  'split',
+];
 
 function codeSource(random: () => number, index: number): string[] {
   const lines: string[] = [];
@@ -47,17 +70,32 @@ function bigNotebook(bytes: number, seed: number): NotebookJson {
       size += text.length + 60;
       continue;
     }
-    const outputs: OutputJson[] = [{ output_type: 'stream', name: 'stdout', text: Array.from({ length: 1 + Math.floor(random() * 8) }, (_, i) => `step ${i}: ${random().toFixed(6)}\n`) }];
+    const outputs: OutputJson[] = [
+      {
+        output_type: 'stream',
+        name: 'stdout',
+        text: Array.from({ length: 1 + Math.floor(random() * 8) }, (_, i) => `step ${i}: ${random().toFixed(6)}\n`),
+      },
+    ];
     if (index % 3 === 0) {
       const image = randomBase64(random, 20000 + Math.floor(random() * 30000));
-      outputs.push({ output_type: 'display_data', data: { 'image/png': image, 'text/plain': ['<Figure size 640x480 with 1 Axes>'] }, metadata: {} });
+      outputs.push({
+        output_type: 'display_data',
+        data: { 'image/png': image, 'text/plain': ['<Figure size 640x480 with 1 Axes>'] },
+        metadata: {},
+      });
       size += image.length;
     }
     const source = codeSource(random, index);
     cells.push({ cell_type: 'code', execution_count: index, metadata: {}, outputs, source });
     size += source.join('').length + 400;
   }
-  return { cells, metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } }, nbformat: 4, nbformat_minor: 4 };
+  return {
+    cells,
+    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+    nbformat: 4,
+    nbformat_minor: 4,
+  };
 }
 
 /** The notebook after a working session: edits, re-run outputs, inserted, removed and moved cells. */
@@ -65,12 +103,14 @@ function edited(notebook: NotebookJson, seed: number): NotebookJson {
   const random = seededRandom(seed);
   const copy = cloneJson(notebook);
   const cells = copy.cells;
-  const codeIndexes = (): number[] => cells.map((cell, i) => (cell.cell_type === 'code' ? i : -1)).filter((i) => i >= 0);
+  const codeIndexes = (): number[] =>
+    cells.map((cell, i) => (cell.cell_type === 'code' ? i : -1)).filter((i) => i >= 0);
   for (const cell of cells) {
     if (cell.cell_type !== 'code') continue;
     cell.execution_count = (cell.execution_count ?? 0) + 100;
     for (const output of cell.outputs ?? []) {
-      if (output.output_type === 'display_data' && random() < 0.2) output.data = { ...output.data, 'image/png': randomBase64(random, 25000) };
+      if (output.output_type === 'display_data' && random() < 0.2)
+        output.data = { ...output.data, 'image/png': randomBase64(random, 25000) };
       if (output.output_type === 'stream' && random() < 0.2) output.text = ['re-run output\n'];
     }
   }
@@ -81,7 +121,13 @@ function edited(notebook: NotebookJson, seed: number): NotebookJson {
     source[0] = source[0].replace('compute_', 'recompute_');
   }
   cells.splice(0, 0, { cell_type: 'markdown', metadata: {}, source: ['# Session notes'] });
-  cells.splice(Math.floor(cells.length / 2), 0, { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['check_invariants()'] });
+  cells.splice(Math.floor(cells.length / 2), 0, {
+    cell_type: 'code',
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source: ['check_invariants()'],
+  });
   cells.push({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['save_all()'] });
   cells.splice(10, 1);
   cells.splice(Math.floor(cells.length / 3), 1);
@@ -99,7 +145,13 @@ const NBDIME_TIMEOUT_SECONDS = 110;
 
 function sortedExpectation(expectation: DiffExpectation): DiffExpectation {
   const modified = Object.fromEntries(Object.entries(expectation.modified).sort(([a], [b]) => Number(a) - Number(b)));
-  return { removed: expectation.removed, added: expectation.added, modified, notebookMetadataChanged: expectation.notebookMetadataChanged, nbformatChanged: expectation.nbformatChanged };
+  return {
+    removed: expectation.removed,
+    added: expectation.added,
+    modified,
+    notebookMetadataChanged: expectation.notebookMetadataChanged,
+    nbformatChanged: expectation.nbformatChanged,
+  };
 }
 
 function nbdiff5mb(ctx: BenchContext): Promise<Measure> {
@@ -124,28 +176,51 @@ function nbdiff5mb(ctx: BenchContext): Promise<Measure> {
     const used = process.cpuUsage(cpu);
     cpus.push((used.user + used.system) / 1000);
   }
-  const comparable = comparableDiff(diffNotebooks(parseNotebook(fs.readFileSync(before)).notebook, parseNotebook(fs.readFileSync(after)).notebook, { detectMoves: false }));
+  const comparable = comparableDiff(
+    diffNotebooks(parseNotebook(fs.readFileSync(before)).notebook, parseNotebook(fs.readFileSync(after)).notebook, {
+      detectMoves: false,
+    }),
+  );
   const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
   const ours = median(walls);
   const oursCpu = median(cpus);
-  ctx.log(`ours: ${(ours / 1000).toFixed(3)} s wall, ${(oursCpu / 1000).toFixed(3)} s CPU (read, parse, diff; first run ${(walls[0] / 1000).toFixed(3)} s): ${description}`);
+  ctx.log(
+    `ours: ${(ours / 1000).toFixed(3)} s wall, ${(oursCpu / 1000).toFixed(3)} s CPU (read, parse, diff; first run ${(walls[0] / 1000).toFixed(3)} s): ${description}`,
+  );
 
-  const run = spawnSync(python(ctx), [path.join(root, 'test', 'interop', 'notebooks', 'time_nbdime.py'), before, after], { env: toolEnv, encoding: 'utf8', timeout: NBDIME_TIMEOUT_SECONDS * 1000 });
+  const run = spawnSync(
+    python(ctx),
+    [path.join(root, 'test', 'interop', 'notebooks', 'time_nbdime.py'), before, after],
+    { env: toolEnv, encoding: 'utf8', timeout: NBDIME_TIMEOUT_SECONDS * 1000 },
+  );
   let baseline: number;
   let notes = `ours: read + parse + diffNotebooks of both files, median of 5 (CPU ${(oursCpu / 1000).toFixed(3)} s, first cold run ${(walls[0] / 1000).toFixed(3)} s); baseline: nbformat.read x2 + nbdime.diff_notebooks timed inside Python (no interpreter start-up)`;
   if (run.error || run.status !== 0) {
-    if (!run.error || (run.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw new Error(`nbdime failed: ${run.stderr || String(run.error)}`);
+    if (!run.error || (run.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT')
+      throw new Error(`nbdime failed: ${run.stderr || String(run.error)}`);
     baseline = NBDIME_TIMEOUT_SECONDS;
     notes += `; nbdime did not finish within ${NBDIME_TIMEOUT_SECONDS} s, so the baseline is a lower bound and the ratio an upper bound`;
   } else {
     const result = JSON.parse(run.stdout) as { seconds: number; summary: DiffExpectation };
     baseline = result.seconds;
     const same = JSON.stringify(sortedExpectation(result.summary)) === JSON.stringify(sortedExpectation(comparable));
-    notes += same ? '; both find the same added, removed and modified cells' : '; WARNING: the cells found differ from nbdime\'s';
+    notes += same
+      ? '; both find the same added, removed and modified cells'
+      : "; WARNING: the cells found differ from nbdime's";
   }
   ctx.log(`nbdime: ${baseline.toFixed(2)} s`);
   const value = ours / 1000;
-  return Promise.resolve({ id: 'nbdiff-5mb', value, unit: 's', baseline: 'nbdime.diff_notebooks (4.0.4)', baselineValue: baseline, ratio: value / baseline, target: 'ours <= 0.2 s', met: value <= 0.2, notes });
+  return Promise.resolve({
+    id: 'nbdiff-5mb',
+    value,
+    unit: 's',
+    baseline: 'nbdime.diff_notebooks (4.0.4)',
+    baselineValue: baseline,
+    ratio: value / baseline,
+    target: 'ours <= 0.2 s',
+    met: value <= 0.2,
+    notes,
+  });
 }
 
 /** 100 notebooks of 20-80 KB with outputs, counts, ids and volatile metadata. */
@@ -158,9 +233,12 @@ function smallNotebooks(folder: string): string[] {
     notebook.nbformat_minor = 5;
     notebook.cells.forEach((cell, i) => {
       cell.id = `cell-${n}-${i}`;
-      if (cell.cell_type === 'code') cell.metadata = { collapsed: false, ExecuteTime: { start_time: '2024-01-01T00:00:00Z' } };
+      if (cell.cell_type === 'code')
+        cell.metadata = { collapsed: false, ExecuteTime: { start_time: '2024-01-01T00:00:00Z' } };
     });
-    notebook.metadata.widgets = { 'application/vnd.jupyter.widget-state+json': { state: {}, version_major: 2, version_minor: 0 } };
+    notebook.metadata.widgets = {
+      'application/vnd.jupyter.widget-state+json': { state: {}, version_major: 2, version_minor: 0 },
+    };
     const file = path.join(folder, `notebook-${String(n).padStart(3, '0')}.ipynb`);
     fs.writeFileSync(file, notebookToText(notebook, JUPYTER_STYLE));
     files.push(file);
@@ -178,7 +256,11 @@ function copyFresh(sources: string[], folder: string): string[] {
   });
 }
 
-async function timeProcess(prepare: () => string[], command: (files: string[]) => [string, string[]], runs: number): Promise<number> {
+async function timeProcess(
+  prepare: () => string[],
+  command: (files: string[]) => [string, string[]],
+  runs: number,
+): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const files = prepare();
@@ -204,14 +286,25 @@ async function nbstrip100(ctx: BenchContext): Promise<Measure> {
   execFileSync(process.execPath, [cli, 'nbstrip', '--no-config', ...ourFiles], { stdio: 'ignore' });
   execFileSync(python(ctx), ['-m', 'nbstripout', ...theirFiles], { env: toolEnv, stdio: 'ignore' });
   const different = ourFiles.filter((file, i) => !fs.readFileSync(file).equals(fs.readFileSync(theirFiles[i])));
-  if (different.length) throw new Error(`${different.length} files differ from nbstripout's, e.g. ${path.basename(different[0])}`);
+  if (different.length)
+    throw new Error(`${different.length} files differ from nbstripout's, e.g. ${path.basename(different[0])}`);
 
-  const ours = await timeProcess(() => copyFresh(sources, path.join(ctx.tmp, 'ours')), (files) => [process.execPath, [cli, 'nbstrip', '--no-config', ...files]], 3);
-  const baseline = await timeProcess(() => copyFresh(sources, path.join(ctx.tmp, 'theirs')), (files) => [python(ctx), ['-m', 'nbstripout', ...files]], 3);
+  const ours = await timeProcess(
+    () => copyFresh(sources, path.join(ctx.tmp, 'ours')),
+    (files) => [process.execPath, [cli, 'nbstrip', '--no-config', ...files]],
+    3,
+  );
+  const baseline = await timeProcess(
+    () => copyFresh(sources, path.join(ctx.tmp, 'theirs')),
+    (files) => [python(ctx), ['-m', 'nbstripout', ...files]],
+    3,
+  );
   const inProcess = await timeMedian(() => {
     for (const file of sources) stripNotebook(fs.readFileSync(file));
   }, 3);
-  ctx.log(`ours ${ours.toFixed(3)} s, nbstripout ${baseline.toFixed(3)} s, in-process strip only ${(inProcess / 1000).toFixed(3)} s`);
+  ctx.log(
+    `ours ${ours.toFixed(3)} s, nbstripout ${baseline.toFixed(3)} s, in-process strip only ${(inProcess / 1000).toFixed(3)} s`,
+  );
   return {
     id: 'nbstrip-100',
     value: ours,

@@ -92,13 +92,22 @@ export const benchmarks: Benchmark[] = [
         events = result.events;
         scalars = result.scalars.reduce((n, s) => n + s.values.length, 0);
       }, 5);
-      if (events !== written || scalars !== written) throw new Error(`read ${events} events and ${scalars} scalars, wrote ${written}`);
+      if (events !== written || scalars !== written)
+        throw new Error(`read ${events} events and ${scalars} scalars, wrote ${written}`);
       const rate = events / (ms / 1000);
-      ctx.log(`ours: ${events} events in ${ms.toFixed(0)} ms (${((size / 1024 / 1024) / (ms / 1000)).toFixed(0)} MB/s, CRCs checked)`);
+      ctx.log(
+        `ours: ${events} events in ${ms.toFixed(0)} ms (${(size / 1024 / 1024 / (ms / 1000)).toFixed(0)} MB/s, CRCs checked)`,
+      );
       let baselineRate: number | null = null;
       let notes = `${(size / 1024 / 1024).toFixed(1)} MB, ${events} events, both CRCs verified`;
       if (ctx.python) {
-        const out = JSON.parse(execFileSync(ctx.python, ['-c', BASELINE, file], { encoding: 'utf8', maxBuffer: 1024 * 1024, env: { ...process.env, PYTHONWARNINGS: 'ignore' } })) as { seconds: number; scalars: number };
+        const out = JSON.parse(
+          execFileSync(ctx.python, ['-c', BASELINE, file], {
+            encoding: 'utf8',
+            maxBuffer: 1024 * 1024,
+            env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+          }),
+        ) as { seconds: number; scalars: number };
         if (out.scalars !== written) throw new Error(`EventAccumulator read ${out.scalars} scalars, wrote ${written}`);
         baselineRate = out.scalars / out.seconds;
         ctx.log(`EventAccumulator: ${out.scalars} scalars in ${out.seconds.toFixed(1)} s`);

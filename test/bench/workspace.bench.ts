@@ -13,7 +13,11 @@ import { timeMedian, type Benchmark, type BenchContext, type Measure } from './t
 const run = promisify(execFile);
 
 /** Median wall times (ms) of `ours` and `baseline`, run alternately so that a busy machine slows both alike. */
-async function interleavedMedians(ours: () => Promise<unknown>, baseline: () => Promise<unknown>, runs: number): Promise<[number, number]> {
+async function interleavedMedians(
+  ours: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  runs: number,
+): Promise<[number, number]> {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -32,7 +36,8 @@ const MATCHING = ['.csv', '.parquet', '.pt', '.onnx', '.ipynb'];
 function generateTree(root: string, count: number, share: number): { matching: number; folders: number } {
   let matching = 0;
   const folders: string[] = [];
-  for (let a = 0; a < 10; a++) for (let b = 0; b < 10; b++) for (let c = 0; c < 10; c++) folders.push(`pkg${a}/mod${b}/part${c}`);
+  for (let a = 0; a < 10; a++)
+    for (let b = 0; b < 10; b++) for (let c = 0; c < 10; c++) folders.push(`pkg${a}/mod${b}/part${c}`);
   for (let i = 0; i < 20; i++) folders.push(`deep/l1/l2/l3/l4/l5/f${i}`);
   const ignoredFolders = ['build/out', 'cache/tmp'];
   fs.writeFileSync(path.join(root, '.gitignore'), 'build/\ncache/\n*.log\n');
@@ -51,7 +56,10 @@ function generateTree(root: string, count: number, share: number): { matching: n
 }
 
 async function gitLsFiles(root: string): Promise<number> {
-  const { stdout } = await run('git', ['ls-files', '--others', '--cached', '--exclude-standard', '-z'], { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run('git', ['ls-files', '--others', '--cached', '--exclude-standard', '-z'], {
+    cwd: root,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout.split('\0').length - 1;
 }
 
@@ -78,7 +86,8 @@ async function statWalk(root: string): Promise<number> {
 
 const discovery100k: Benchmark = {
   id: 'discovery-100k',
-  title: 'Discover models, datasets and notebooks in a 100k-file tree (vs git ls-files --others --cached --exclude-standard)',
+  title:
+    'Discover models, datasets and notebooks in a 100k-file tree (vs git ls-files --others --cached --exclude-standard)',
   async run(ctx: BenchContext): Promise<Measure> {
     const root = path.join(ctx.tmp, 'tree');
     fs.mkdirSync(root);
@@ -89,7 +98,11 @@ const discovery100k: Benchmark = {
     const found = (await discoverWorkspace({ root, folderThreshold: 0 })).items.length;
     const listed = await gitLsFiles(root);
     ctx.log(`discovery lists ${found} items; git ls-files lists ${listed} files`);
-    const [oursMs, baselineMs] = await interleavedMedians(() => discoverWorkspace({ root, folderThreshold: 0 }), () => gitLsFiles(root), 7);
+    const [oursMs, baselineMs] = await interleavedMedians(
+      () => discoverWorkspace({ root, folderThreshold: 0 }),
+      () => gitLsFiles(root),
+      7,
+    );
     const ours = oursMs / 1000;
     const baseline = baselineMs / 1000;
     const ratio = ours / baseline;
@@ -121,7 +134,11 @@ const hash1gib: Benchmark = {
       const result = await hashFile(file);
       const { stdout } = await run('openssl', ['dgst', '-sha256', file]);
       const same = result.status === 'hashed' && stdout.trim().endsWith(result.hash);
-      const [oursMs, opensslMs] = await interleavedMedians(() => hashFile(file), () => run('openssl', ['dgst', '-sha256', file]), 3);
+      const [oursMs, opensslMs] = await interleavedMedians(
+        () => hashFile(file),
+        () => run('openssl', ['dgst', '-sha256', file]),
+        3,
+      );
       const ours = (mib * 1.048576) / (oursMs / 1000);
       const baseline = (mib * 1.048576) / (opensslMs / 1000);
       const ratio = ours / baseline;
@@ -155,7 +172,8 @@ const rescan20k: Benchmark = {
     }
     // Files written seconds ago are within the hash cache's racy window; an existing tree is older than that.
     const hourAgo = new Date(Date.now() - 3_600_000);
-    for (let i = 0; i < 20_000; i++) fs.utimesSync(path.join(root, `d${i % 20}`, `e${i % 200}`, `f${i}.bin`), hourAgo, hourAgo);
+    for (let i = 0; i < 20_000; i++)
+      fs.utimesSync(path.join(root, `d${i % 20}`, `e${i % 200}`, `f${i}.bin`), hourAgo, hourAgo);
     const cold = await HashCache.load(storage);
     const coldStarted = performance.now();
     await hashTree(root, { cache: cold });

@@ -39,7 +39,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -66,8 +68,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const extensionsDir = path.join(tempDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...trust, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : {};
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...baseSettings, ...trust, ...options.settings }, null, 2),
+  );
   const configFile = path.join(tempDir, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   const env: NodeJS.ProcessEnv = {
@@ -86,8 +93,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const args = [
     entry,
     ...common,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -105,8 +114,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     workbenchUrl(folder, payload) {
       const params = new URLSearchParams({ folder });
       const items: string[][] = [];
-      if (payload?.extensionDevelopmentPath) items.push(['extensionDevelopmentPath', `vscode-remote://remote${payload.extensionDevelopmentPath}`]);
-      if (payload?.extensionTestsPath) items.push(['extensionTestsPath', `vscode-remote://remote${payload.extensionTestsPath}`]);
+      if (payload?.extensionDevelopmentPath)
+        items.push(['extensionDevelopmentPath', `vscode-remote://remote${payload.extensionDevelopmentPath}`]);
+      if (payload?.extensionTestsPath)
+        items.push(['extensionTestsPath', `vscode-remote://remote${payload.extensionTestsPath}`]);
       items.push(['skipWelcome', 'true']);
       params.set('payload', JSON.stringify(items));
       return `${url}/?${params.toString()}`;
@@ -121,7 +132,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 function waitForListening(child: ChildProcess, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`code-server did not start within 60 s:\n${output.slice(-2000)}`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`code-server did not start within 60 s:\n${output.slice(-2000)}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
@@ -138,7 +152,9 @@ function waitForListening(child: ChildProcess, log: (line: string) => void): Pro
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`code-server exited with code ${String(code)} before listening:\n${output.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`code-server exited with code ${String(code)} before listening:\n${output.slice(-2000)}`)),
+    );
   });
 }
 

@@ -46,7 +46,9 @@ export async function chooseHost(log: (line: string) => void): Promise<TestHost>
     ]);
     return 'electron';
   } catch (err) {
-    log(`[integration] VS Code cannot be downloaded (${err instanceof Error ? err.message : String(err)}): using code-server`);
+    log(
+      `[integration] VS Code cannot be downloaded (${err instanceof Error ? err.message : String(err)}): using code-server`,
+    );
     return 'code-server';
   }
 }
@@ -75,7 +77,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       extensionTestsPath: indexPath,
       extensionTestsEnv: env,
       cachePath: path.join(root, '.cache', 'vscode-test'),
-      launchArgs: [options.workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [
+        options.workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
     }).then(
       () => 0,
       () => 1,
@@ -90,7 +98,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   return { host, exitCode, passes, failures, durationMs: Date.now() - started };
 }
 
-async function runInCodeServer(indexPath: string, workspace: string, env: Record<string, string>, timeoutMs: number, log: (line: string) => void): Promise<number> {
+async function runInCodeServer(
+  indexPath: string,
+  workspace: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<number> {
   const server = await startCodeServer({ env, log: (line) => process.env.MLOPS_TEST_VERBOSE && log(line) });
   const browser = await openBrowser();
   try {
@@ -102,11 +116,15 @@ async function runInCodeServer(indexPath: string, workspace: string, env: Record
     });
     await browser.page.exposeFunction('codeAutomationExit', (code: number) => settle(Number(code)));
     browser.page.on('pageerror', (err) => process.env.MLOPS_TEST_VERBOSE && log(`[page error] ${err.message}`));
-    await browser.page.goto(server.workbenchUrl(workspace, { extensionDevelopmentPath: root, extensionTestsPath: indexPath }));
-    const timer = new Promise<number>((resolve) => setTimeout(() => {
-      log(`[integration] no result within ${timeoutMs / 1000} s: failing the run`);
-      resolve(124);
-    }, timeoutMs).unref());
+    await browser.page.goto(
+      server.workbenchUrl(workspace, { extensionDevelopmentPath: root, extensionTestsPath: indexPath }),
+    );
+    const timer = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        log(`[integration] no result within ${timeoutMs / 1000} s: failing the run`);
+        resolve(124);
+      }, timeoutMs).unref(),
+    );
     return await Promise.race([exited, timer]);
   } finally {
     await browser.close();

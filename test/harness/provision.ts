@@ -11,7 +11,13 @@ function run(cmd: string, args: string[], cwd: string): void {
   execFileSync(cmd, args, {
     cwd,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+    env: {
+      ...process.env,
+      npm_config_yes: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    },
   });
 }
 
@@ -42,8 +48,15 @@ export function provisionCodeServer(force = false): string {
   const started = Date.now();
   fs.rmSync(codeServerDir, { recursive: true, force: true });
   fs.mkdirSync(codeServerDir, { recursive: true });
-  fs.writeFileSync(path.join(codeServerDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }));
-  run('npm', ['install', '--no-save', '--ignore-scripts', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], codeServerDir);
+  fs.writeFileSync(
+    path.join(codeServerDir, 'package.json'),
+    JSON.stringify({ name: 'code-server-cache', private: true }),
+  );
+  run(
+    'npm',
+    ['install', '--no-save', '--ignore-scripts', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`],
+    codeServerDir,
+  );
   run('npm', ['rebuild', 'argon2'], codeServerDir);
   const vscodeDir = path.join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode');
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-save', '--no-package-lock'], vscodeDir);
@@ -53,12 +66,16 @@ export function provisionCodeServer(force = false): string {
   run('npm', ['rebuild', '--foreground-scripts'], vscodeDir);
   relink('node_modules', path.join(vscodeDir, 'node_modules.asar'));
   const remoteCli = path.join(vscodeDir, 'bin', 'remote-cli');
-  if (fs.existsSync(path.join(remoteCli, 'code-linux.sh'))) relink('code-linux.sh', path.join(remoteCli, 'code-server'));
+  if (fs.existsSync(path.join(remoteCli, 'code-linux.sh')))
+    relink('code-linux.sh', path.join(remoteCli, 'code-server'));
   const helpers = path.join(vscodeDir, 'bin', 'helpers');
-  if (fs.existsSync(path.join(helpers, 'browser-linux.sh'))) relink('browser-linux.sh', path.join(helpers, 'browser.sh'));
+  if (fs.existsSync(path.join(helpers, 'browser-linux.sh')))
+    relink('browser-linux.sh', path.join(helpers, 'browser.sh'));
   run('npm', ['install', '--omit=dev', '--no-save', '--no-package-lock'], path.join(vscodeDir, 'extensions'));
   fs.writeFileSync(marker, new Date().toISOString());
-  console.log(`[provision] code-server ${CODE_SERVER_VERSION} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `[provision] code-server ${CODE_SERVER_VERSION} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return codeServerEntry;
 }
 

@@ -25,7 +25,9 @@ describe('activation on the demo workspace', () => {
   });
 
   it('runs in a real VS Code and reports where', () => {
-    console.log(`VS Code ${vscode.version} | appName ${vscode.env.appName} | uiKind ${vscode.UIKind[vscode.env.uiKind]} | remote ${vscode.env.remoteName ?? 'none'}`);
+    console.log(
+      `VS Code ${vscode.version} | appName ${vscode.env.appName} | uiKind ${vscode.UIKind[vscode.env.uiKind]} | remote ${vscode.env.remoteName ?? 'none'}`,
+    );
     console.log(`activate() took ${api.activationMs.toFixed(2)} ms`);
     assert.match(vscode.version, /^1\.\d+\.\d+/);
     assert.ok(Number(vscode.version.split('.')[1]) >= 100, 'engine is 1.100 or later');
@@ -37,7 +39,9 @@ describe('activation on the demo workspace', () => {
   });
 
   it('registers every contributed command', async () => {
-    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    const contributed = (
+      vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string }[] } }
+    ).contributes.commands.map((c) => c.command);
     assert.ok(contributed.length >= 2);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));
@@ -50,11 +54,16 @@ describe('activation on the demo workspace', () => {
     let found: vscode.TextDocument | undefined;
     // The output document appears before its content is flushed into it: wait for the activation line.
     while (Date.now() < deadline) {
-      found = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('MLOps Workbench'));
+      found = vscode.workspace.textDocuments.find(
+        (d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('MLOps Workbench'),
+      );
       if (found && /MLOps Workbench [\d.]+ activated in [\d.]+ ms/.test(found.getText())) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.ok(found, `log channel document; open: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`);
+    assert.ok(
+      found,
+      `log channel document; open: ${vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`,
+    );
     assert.match(found.getText(), /MLOps Workbench [\d.]+ activated in [\d.]+ ms/);
   });
 });

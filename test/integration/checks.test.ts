@@ -15,7 +15,6 @@ interface JsonReport {
   results: CheckResult[];
 }
 
-
 function root(): string {
   return vscode.workspace.workspaceFolders![0].uri.fsPath;
 }
@@ -25,17 +24,34 @@ async function cliReport(): Promise<{ code: number; report: JsonReport }> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { main } = require(path.join(extension.extensionPath, 'dist', 'cli.js')) as {
-    main: (argv: string[], io: { stdout: (t: string) => void; stderr: (t: string) => void; cwd: string; isTty: boolean }) => Promise<number>;
+    main: (
+      argv: string[],
+      io: { stdout: (t: string) => void; stderr: (t: string) => void; cwd: string; isTty: boolean },
+    ) => Promise<number>;
   };
   let stdout = '';
   let stderr = '';
-  const code = await main(['check', '--format', 'json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: root(), isTty: false });
+  const code = await main(['check', '--format', 'json'], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: root(),
+    isTty: false,
+  });
   assert.equal(stderr, '', 'mlops check wrote nothing to stderr');
   return { code, report: JSON.parse(stdout) as JsonReport };
 }
 
 /** Every 'mlops checks' diagnostic as plain data. */
-function publishedDiagnostics(checks: ChecksApi): { file: string; line: number; column: number; severity: string; type: string; message: string; target: string; source?: string }[] {
+function publishedDiagnostics(checks: ChecksApi): {
+  file: string;
+  line: number;
+  column: number;
+  severity: string;
+  type: string;
+  message: string;
+  target: string;
+  source?: string;
+}[] {
   const out: ReturnType<typeof publishedDiagnostics> = [];
   checks.diagnostics.forEach((uri, diagnostics) => {
     for (const d of diagnostics) {
@@ -81,7 +97,8 @@ describe('Pipeline checks in the editor on the demo', function () {
     const { code, report } = await cliReport();
     assert.equal(code, 0, 'warnings only: mlops check passes at --fail-on error');
     const findings = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
-    const byType = (type: string, key?: string) => findings.filter((r) => r.type === type && (key === undefined || r.key === key)).length;
+    const byType = (type: string, key?: string) =>
+      findings.filter((r) => r.type === type && (key === undefined || r.key === key)).length;
     assert.equal(byType('naming-convention'), 2, 'two models break the naming convention');
     assert.equal(byType('notebook-hygiene', 'outputs'), 2, 'two notebooks have committed outputs');
     assert.equal(byType('lineage'), 1, 'one model declares no metric files');
@@ -148,15 +165,25 @@ describe('Pipeline checks in the editor on the demo', function () {
     const oldPath = 'models/fraud-classifier/model.pkl';
     const newPath = 'models/fraud-classifier/fraud-classifier-v2.0.0.pkl';
     const original = fs.readFileSync(config.fsPath, 'utf8');
-    const diagnostic = vscode.languages.getDiagnostics(config).find((d) => d.message.startsWith(`${oldPath} should be named`));
+    const diagnostic = vscode.languages
+      .getDiagnostics(config)
+      .find((d) => d.message.startsWith(`${oldPath} should be named`));
     assert.ok(diagnostic, 'the naming finding of fraud-classifier is on mlops.yaml');
     // Code actions are asked of an open document, as the editor does.
     await vscode.workspace.openTextDocument(config);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', config, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      config,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const titles = actions.map((a) => a.title);
     const rename = actions.find((a) => a.title.startsWith(`Rename to ${newPath}`));
     assert.ok(rename, `a rename quick fix among: ${titles.join(' | ')}`);
-    assert.equal(rename.title, `Rename to ${newPath} (the version of tag fraud-classifier@v2.0.0) and update mlops.yaml`);
+    assert.equal(
+      rename.title,
+      `Rename to ${newPath} (the version of tag fraud-classifier@v2.0.0) and update mlops.yaml`,
+    );
     assert.ok(titles.includes('Rename to the naming convention…'), 'and one that asks for the version');
     assert.ok(rename.edit && rename.command);
 
@@ -167,23 +194,34 @@ describe('Pipeline checks in the editor on the demo', function () {
       assert.ok(fs.existsSync(path.join(root(), newPath)), 'the model file moved');
       assert.ok(!fs.existsSync(path.join(root(), oldPath)), 'the old name is gone');
       const saved = fs.readFileSync(config.fsPath, 'utf8');
-      assert.equal(saved, original.replace(`path: ${oldPath}`, `path: ${newPath}`), 'mlops.yaml names the new path, and nothing else changed');
+      assert.equal(
+        saved,
+        original.replace(`path: ${oldPath}`, `path: ${newPath}`),
+        'mlops.yaml names the new path, and nothing else changed',
+      );
       // The checks run again on their own: one naming finding is left (the ONNX model).
-      await waitFor('the rerun without the fixed finding', () => publishedDiagnostics(checks).filter((d) => d.type === 'naming-convention').length === 1);
+      await waitFor(
+        'the rerun without the fixed finding',
+        () => publishedDiagnostics(checks).filter((d) => d.type === 'naming-convention').length === 1,
+      );
       await checks.whenIdle();
       assert.equal(checks.status().counts.warning, 4);
 
       // Undo (in the editor of mlops.yaml) takes back the text edit and the rename together.
       await vscode.window.showTextDocument(config);
       await vscode.commands.executeCommand('undo');
-      await waitFor('the rename to be undone', () => fs.existsSync(path.join(root(), oldPath)) && !fs.existsSync(path.join(root(), newPath)));
+      await waitFor(
+        'the rename to be undone',
+        () => fs.existsSync(path.join(root(), oldPath)) && !fs.existsSync(path.join(root(), newPath)),
+      );
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === config.toString())!;
       assert.equal(document.getText(), original);
       if (document.isDirty) await document.save();
       assert.equal(fs.readFileSync(config.fsPath, 'utf8'), original);
     } finally {
       // Leave the demo as it was for the other suites, whatever happened above.
-      if (!fs.existsSync(path.join(root(), oldPath)) && fs.existsSync(path.join(root(), newPath))) fs.renameSync(path.join(root(), newPath), path.join(root(), oldPath));
+      if (!fs.existsSync(path.join(root(), oldPath)) && fs.existsSync(path.join(root(), newPath)))
+        fs.renameSync(path.join(root(), newPath), path.join(root(), oldPath));
       if (fs.readFileSync(config.fsPath, 'utf8') !== original) fs.writeFileSync(config.fsPath, original);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
@@ -192,7 +230,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     assert.deepEqual(checks.status().counts, { error: 0, warning: 5, info: 0 });
   });
 
-  it('adds a Git LFS rule to .gitattributes for a large untracked file (the panel\'s Fix), and the finding goes away', async () => {
+  it("adds a Git LFS rule to .gitattributes for a large untracked file (the panel's Fix), and the finding goes away", async () => {
     const big = path.join(root(), 'models', 'big.pt');
     const attributes = path.join(root(), '.gitattributes');
     const original = fs.readFileSync(attributes, 'utf8');
@@ -200,7 +238,9 @@ describe('Pipeline checks in the editor on the demo', function () {
     try {
       fs.writeFileSync(big, Buffer.alloc(11 * 1024 * 1024, 7));
       const finding = await waitFor('the large-file finding', () =>
-        checks.runner.folderRuns[0]?.report.results.find((r) => r.type === 'large-file-untracked' && r.status === 'fail' && r.location?.file === 'models/big.pt'),
+        checks.runner.folderRuns[0]?.report.results.find(
+          (r) => r.type === 'large-file-untracked' && r.status === 'fail' && r.location?.file === 'models/big.pt',
+        ),
       );
       assert.deepEqual(finding.fix, { kind: 'appendLine', file: '.gitattributes', line });
       await checks.whenIdle();
@@ -208,7 +248,15 @@ describe('Pipeline checks in the editor on the demo', function () {
       const [diagnostic] = checks.diagnostics.get(vscode.Uri.file(big)) ?? [];
       assert.ok(diagnostic, 'a diagnostic on models/big.pt');
       assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
-      assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.line, diagnostic.range.end.character], [0, 0, 0, 0]);
+      assert.deepEqual(
+        [
+          diagnostic.range.start.line,
+          diagnostic.range.start.character,
+          diagnostic.range.end.line,
+          diagnostic.range.end.character,
+        ],
+        [0, 0, 0, 0],
+      );
       const applied = await vscode.commands.executeCommand<string>('mlops.checks.fixResult', {
         folder: vscode.workspace.workspaceFolders![0].uri.toString(),
         checkId: finding.checkId,
@@ -218,9 +266,17 @@ describe('Pipeline checks in the editor on the demo', function () {
       });
       assert.equal(applied, `Add '${line}' to .gitattributes`);
       assert.equal(fs.readFileSync(attributes, 'utf8'), `${original}${line}\n`, 'the line is appended and saved');
-      await waitFor('the finding to go', () => !(checks.diagnostics.get(vscode.Uri.file(big)) ?? []).length && !checks.runner.running);
+      await waitFor(
+        'the finding to go',
+        () => !(checks.diagnostics.get(vscode.Uri.file(big)) ?? []).length && !checks.runner.running,
+      );
       await checks.whenIdle();
-      assert.ok(!checks.runner.folderRuns[0].report.results.some((r) => r.type === 'large-file-untracked' && r.status === 'fail'), 'git now stores it with LFS');
+      assert.ok(
+        !checks.runner.folderRuns[0].report.results.some(
+          (r) => r.type === 'large-file-untracked' && r.status === 'fail',
+        ),
+        'git now stores it with LFS',
+      );
     } finally {
       fs.rmSync(big, { force: true });
       fs.writeFileSync(attributes, original);
@@ -236,30 +292,64 @@ describe('Pipeline checks in the editor on the demo', function () {
     try {
       fs.mkdirSync(path.join(root(), 'models', 'churn'), { recursive: true });
       fs.writeFileSync(path.join(root(), 'models', 'churn', 'model.pkl'), 'weights');
-      fs.writeFileSync(config.fsPath, original.replace('\n\ndatasets:\n', '\n  - name: churn\n    path: models/churn/model.pkl\n    owner: growth\n    datasets: [transactions]\n\ndatasets:\n'));
+      fs.writeFileSync(
+        config.fsPath,
+        original.replace(
+          '\n\ndatasets:\n',
+          '\n  - name: churn\n    path: models/churn/model.pkl\n    owner: growth\n    datasets: [transactions]\n\ndatasets:\n',
+        ),
+      );
       const churnLine = fs.readFileSync(config.fsPath, 'utf8').split('\n').indexOf('  - name: churn');
       const diagnostic = await waitFor('the model-card finding', () =>
-        vscode.languages.getDiagnostics(config).find((d) => (d.code as { value?: string } | undefined)?.value === 'required-files' && d.range.start.line === churnLine),
+        vscode.languages
+          .getDiagnostics(config)
+          .find(
+            (d) =>
+              (d.code as { value?: string } | undefined)?.value === 'required-files' &&
+              d.range.start.line === churnLine,
+          ),
       );
-      assert.match(diagnostic.message, /^models\/churn has none of model_card\.md, MODEL_CARD\.md, README\.md \(model 'churn'\)\./);
+      assert.match(
+        diagnostic.message,
+        /^models\/churn has none of model_card\.md, MODEL_CARD\.md, README\.md \(model 'churn'\)\./,
+      );
       await vscode.workspace.openTextDocument(config);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', config, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        config,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const create = actions.find((a) => a.title === 'Create models/churn/model_card.md from a template');
-      assert.ok(create?.edit && create.command, `a model-card quick fix among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(
+        create?.edit && create.command,
+        `a model-card quick fix among: ${actions.map((a) => a.title).join(' | ')}`,
+      );
       assert.equal(await vscode.workspace.applyEdit(create.edit), true);
       await vscode.commands.executeCommand(create.command.command, ...((create.command.arguments ?? []) as unknown[]));
-      assert.equal(path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), 'model_card.md', 'the new card is open');
+      assert.equal(
+        path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''),
+        'model_card.md',
+        'the new card is open',
+      );
       const text = fs.readFileSync(card, 'utf8');
       assert.match(text, /^# churn\n/);
-      assert.ok(text.includes('- File: `models/churn/model.pkl`') && text.includes('- Owner: growth') && text.includes('- transactions: `data/transactions.csv`'));
+      assert.ok(
+        text.includes('- File: `models/churn/model.pkl`') &&
+          text.includes('- Owner: growth') &&
+          text.includes('- transactions: `data/transactions.csv`'),
+      );
       assert.ok(text.includes('- F1 score: at least 0.75'), 'the thresholds the checks enforce');
       await waitFor('the model card to pass', () =>
-        checks.runner.folderRuns[0]?.report.results.some((r) => r.type === 'required-files' && r.model === 'churn' && r.status === 'pass'),
+        checks.runner.folderRuns[0]?.report.results.some(
+          (r) => r.type === 'required-files' && r.model === 'churn' && r.status === 'pass',
+        ),
       );
     } finally {
       fs.writeFileSync(config.fsPath, original);
       // File by file, so every watcher sees each file go (not only its folder).
-      for (const file of ['model_card.md', 'model.pkl']) fs.rmSync(path.join(root(), 'models', 'churn', file), { force: true });
+      for (const file of ['model_card.md', 'model.pkl'])
+        fs.rmSync(path.join(root(), 'models', 'churn', file), { force: true });
       await new Promise((r) => setTimeout(r, 500));
       fs.rmSync(path.join(root(), 'models', 'churn'), { recursive: true, force: true });
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -291,7 +381,10 @@ describe('Pipeline checks in the editor on the demo', function () {
       fs.writeFileSync(config, original);
       await vscode.commands.executeCommand('notifications.clearAll');
     }
-    await waitFor('the thresholds to pass again', () => checks.status().counts.error === 0 && publishedDiagnostics(checks).length === 5);
+    await waitFor(
+      'the thresholds to pass again',
+      () => checks.status().counts.error === 0 && publishedDiagnostics(checks).length === 5,
+    );
   });
 
   it('puts a checks section the engine refuses (but the schema allows) in Problems at its position', async () => {
@@ -299,19 +392,36 @@ describe('Pipeline checks in the editor on the demo', function () {
     const original = fs.readFileSync(config, 'utf8');
     const line = original.split('\n').length + 1;
     try {
-      fs.writeFileSync(config, `${original}checks:\n  - { id: same, type: lineage }\n  - { id: same, type: environment }\n`);
+      fs.writeFileSync(
+        config,
+        `${original}checks:\n  - { id: same, type: lineage }\n  - { id: same, type: environment }\n`,
+      );
       const problem = await waitFor('the config problem', () => {
-        const found = (checks.diagnostics.get(vscode.Uri.file(config)) ?? []).filter((d) => (d.code as { value: string }).value === 'checks');
+        const found = (checks.diagnostics.get(vscode.Uri.file(config)) ?? []).filter(
+          (d) => (d.code as { value: string }).value === 'checks',
+        );
         return found.length ? found : undefined;
       });
       assert.equal(problem.length, 1);
-      assert.deepEqual([problem[0].range.start.line, problem[0].range.start.character], [line, 10], 'at the repeated id');
+      assert.deepEqual(
+        [problem[0].range.start.line, problem[0].range.start.character],
+        [line, 10],
+        'at the repeated id',
+      );
       assert.equal(problem[0].severity, vscode.DiagnosticSeverity.Error);
-      assert.match(problem[0].message, /^checks\[1\] has the id 'same' of checks\[0\]; give each check a distinct id\. The pipeline checks do not run until this is fixed\.$/);
+      assert.match(
+        problem[0].message,
+        /^checks\[1\] has the id 'same' of checks\[0\]; give each check a distinct id\. The pipeline checks do not run until this is fixed\.$/,
+      );
       await checks.whenIdle();
       const [run] = checks.runner.folderRuns;
       assert.equal(run.report.status, 'config-error');
-      assert.deepEqual(run.report.problems[0], { message: "checks[1] has the id 'same' of checks[0]; give each check a distinct id.", file: 'mlops.yaml', line: line + 1, column: 11 });
+      assert.deepEqual(run.report.problems[0], {
+        message: "checks[1] has the id 'same' of checks[0]; give each check a distinct id.",
+        file: 'mlops.yaml',
+        line: line + 1,
+        column: 11,
+      });
       assert.deepEqual(checks.status().counts, { error: 1, warning: 0, info: 0 });
       assert.match(checks.status().text, /\$\(alert\)$/);
     } finally {
@@ -323,17 +433,32 @@ describe('Pipeline checks in the editor on the demo', function () {
   it('writes a CI workflow that parses with "Add CI Workflow…", and refuses to overwrite it', async () => {
     const target = path.join(root(), '.github', 'workflows', 'mlops-check.yml');
     try {
-      const created = await vscode.commands.executeCommand<{ status: string; uri: vscode.Uri }>('mlops.addCiWorkflow', 'github');
+      const created = await vscode.commands.executeCommand<{ status: string; uri: vscode.Uri }>(
+        'mlops.addCiWorkflow',
+        'github',
+      );
       assert.equal(created.status, 'created');
       assert.equal(created.uri.fsPath, target);
       const text = fs.readFileSync(target, 'utf8');
-      const workflow = parse(text) as { on: { push: { paths: string[] }; pull_request: { paths: string[] } }; jobs: Record<string, { steps: { run?: string; uses?: string }[] }> };
-      for (const p of ['mlops.yaml', 'models/fraud-classifier/model.pkl', 'data/transactions.csv', 'metrics/eval.json', '**/*.ipynb']) {
+      const workflow = parse(text) as {
+        on: { push: { paths: string[] }; pull_request: { paths: string[] } };
+        jobs: Record<string, { steps: { run?: string; uses?: string }[] }>;
+      };
+      for (const p of [
+        'mlops.yaml',
+        'models/fraud-classifier/model.pkl',
+        'data/transactions.csv',
+        'metrics/eval.json',
+        '**/*.ipynb',
+      ]) {
         assert.ok(workflow.on.push.paths.includes(p), `push paths include ${p}`);
         assert.ok(workflow.on.pull_request.paths.includes(p), `pull request paths include ${p}`);
       }
       const runs = workflow.jobs['mlops-check'].steps.map((s) => s.run ?? s.uses ?? '');
-      assert.ok(runs.some((r) => /npm install .*mlops-workbench@\d+\.\d+\.\d+/.test(r)), 'installs this version of the CLI');
+      assert.ok(
+        runs.some((r) => /npm install .*mlops-workbench@\d+\.\d+\.\d+/.test(r)),
+        'installs this version of the CLI',
+      );
       assert.ok(runs.some((r) => r.includes('npx mlops check --format sarif --output mlops.sarif')));
       assert.ok(runs.includes('github/codeql-action/upload-sarif@v3'));
       assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, target, 'the new workflow is open');
@@ -341,7 +466,10 @@ describe('Pipeline checks in the editor on the demo', function () {
       fs.appendFileSync(target, '# edited by the team\n');
       const again = await vscode.commands.executeCommand<{ status: string }>('mlops.addCiWorkflow', 'github');
       assert.equal(again.status, 'exists');
-      assert.ok(fs.readFileSync(target, 'utf8').endsWith('# edited by the team\n'), 'the existing file is left unchanged');
+      assert.ok(
+        fs.readFileSync(target, 'utf8').endsWith('# edited by the team\n'),
+        'the existing file is left unchanged',
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.commands.executeCommand('notifications.clearAll');

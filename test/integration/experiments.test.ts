@@ -12,16 +12,22 @@ import { ExperimentsTree, type ExperimentsNode } from '../../src/features/experi
 import { activateExtension, EXTENSION_ID } from './activation.test';
 import { waitFor } from './wait';
 
-const TAGS = ['fraud-classifier@v1.0.0', 'fraud-classifier@v1.1.0', 'fraud-classifier@v1.2.0', 'fraud-classifier@v2.0.0'];
+const TAGS = [
+  'fraud-classifier@v1.0.0',
+  'fraud-classifier@v1.1.0',
+  'fraud-classifier@v1.2.0',
+  'fraud-classifier@v2.0.0',
+];
 const EXPERIMENTS = ['deep-trees', 'fast-lr', 'lean-trees'];
-
 
 function root(): string {
   return vscode.workspace.workspaceFolders![0].uri.fsPath;
 }
 
 function git(args: string[], cwd = root()): string {
-  return execFileSync('git', args, { cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).toString('utf8').trim();
+  return execFileSync('git', args, { cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } })
+    .toString('utf8')
+    .trim();
 }
 
 interface EvalJson {
@@ -97,8 +103,16 @@ describe('Experiments view on the demo', () => {
     assert.equal(commits.length, 40);
     assert.deepEqual([...ids].sort(), [...commits, ...expShas].sort(), 'every commit of main and every experiment ref');
 
-    const dates = runs.map((r) => experiments.service.run((r.node as { sourceId: string }).sourceId, (r.node as { runId: string }).runId)!.revisionInfo!.date);
-    assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
+    const dates = runs.map(
+      (r) =>
+        experiments.service.run((r.node as { sourceId: string }).sourceId, (r.node as { runId: string }).runId)!
+          .revisionInfo!.date,
+    );
+    assert.deepEqual(
+      dates,
+      [...dates].sort((a, b) => b - a),
+      'newest first',
+    );
 
     const exps = runs.filter((r) => /\bexperiment\b/.test(String(r.item.contextValue)));
     assert.deepEqual(exps.map((r) => r.label.split(' ')[1]).sort(), EXPERIMENTS);
@@ -127,7 +141,8 @@ describe('Experiments view on the demo', () => {
     const release = runs.find((r) => r.label.includes('fraud-classifier@v1.1.0'))!;
     const metrics = await children(tree, release.node);
     const expected = evalAt('fraud-classifier@v1.1.0');
-    const row = (label: string, description: string) => metrics.find((m) => m.label.startsWith(`${label} = `) && m.item.description === description);
+    const row = (label: string, description: string) =>
+      metrics.find((m) => m.label.startsWith(`${label} = `) && m.item.description === description);
     for (const split of ['train', 'validation', 'test'] as const) {
       for (const key of ['f1', 'precision', 'recall', 'roc_auc']) {
         const shown = row(key, split);
@@ -135,7 +150,10 @@ describe('Experiments view on the demo', () => {
         assert.equal(shown.label, `${key} = ${expected[split][key]}`);
       }
     }
-    assert.equal(row('fraud_loss_prevented_usd', '')?.label, `fraud_loss_prevented_usd = ${expected.fraud_loss_prevented_usd} USD`);
+    assert.equal(
+      row('fraud_loss_prevented_usd', '')?.label,
+      `fraud_loss_prevented_usd = ${expected.fraud_loss_prevented_usd} USD`,
+    );
     assert.deepEqual(
       metrics.slice(0, 3).map((m) => [m.label.split(' = ')[0], m.item.description]),
       [
@@ -146,7 +164,11 @@ describe('Experiments view on the demo', () => {
       'defined metrics first, in mlops.yaml order',
     );
     const loss = metrics.find((m) => m.label.startsWith('loss = '))!;
-    assert.equal(loss.item.description, 'train · step 19 · dvclive/metrics.json', 'DVCLive per-step series show their last step and file');
+    assert.equal(
+      loss.item.description,
+      'train · step 19 · dvclive/metrics.json',
+      'DVCLive per-step series show their last step and file',
+    );
     const breach = metrics.filter((m) => (m.item.iconPath as vscode.ThemeIcon).id === 'warning').map((m) => m.label);
     for (const label of breach) {
       const value = Number(label.split(' = ')[1]);
@@ -191,7 +213,9 @@ describe('Experiments view on the demo', () => {
     );
     await vscode.commands.executeCommand('mlops.filterExperiments', 'max_depth=10');
     assert.deepEqual(
-      (await children(tree, (await sourceNamed(tree, 'Git history')).node)).map((r) => r.label.split(' ')[1]).filter((l) => EXPERIMENTS.includes(l)),
+      (await children(tree, (await sourceNamed(tree, 'Git history')).node))
+        .map((r) => r.label.split(' ')[1])
+        .filter((l) => EXPERIMENTS.includes(l)),
       ['deep-trees'],
       'parameters are searched too',
     );
@@ -214,29 +238,44 @@ describe('Experiments view on the demo', () => {
     const after = evalAt('fraud-classifier@v2.0.0');
     for (const split of ['train', 'validation', 'test'] as const) {
       for (const key of ['f1', 'precision', 'recall']) {
-        const entry = comparison.diff.entries.find((e) => e.file === 'metrics/eval.json' && e.key === `${split}.${key}`);
+        const entry = comparison.diff.entries.find(
+          (e) => e.file === 'metrics/eval.json' && e.key === `${split}.${key}`,
+        );
         assert.ok(entry, `${split}.${key} is compared`);
         assert.equal(entry.old, before[split][key]);
         assert.equal(entry.new, after[split][key]);
         assert.ok(Math.abs(entry.change! - (after[split][key] - before[split][key])) < 1e-12);
         assert.ok(Math.abs(entry.relative! - (after[split][key] - before[split][key]) / before[split][key]) < 1e-12);
-        assert.equal(entry.improvement, after[split][key] > before[split][key], 'f1, precision and recall are maximized');
+        assert.equal(
+          entry.improvement,
+          after[split][key] > before[split][key],
+          'f1, precision and recall are maximized',
+        );
       }
     }
     const f1 = comparison.diff.entries.find((e) => e.key === 'test.f1')!;
     const delta = Number((after.test.f1 - before.test.f1).toPrecision(10));
     const percent = (((after.test.f1 - before.test.f1) / before.test.f1) * 100).toFixed(2);
     const line = comparison.markdown.split('\n').find((l) => l.startsWith('| metrics/eval.json | test.f1 |'));
-    assert.equal(line, `| metrics/eval.json | test.f1 | ${before.test.f1} | ${after.test.f1} | ${delta > 0 ? '+' : ''}${delta} | ${delta > 0 ? '+' : ''}${percent}% | ${f1.improvement ? '↑ better' : '↓ worse'} |`);
+    assert.equal(
+      line,
+      `| metrics/eval.json | test.f1 | ${before.test.f1} | ${after.test.f1} | ${delta > 0 ? '+' : ''}${delta} | ${delta > 0 ? '+' : ''}${percent}% | ${f1.improvement ? '↑ better' : '↓ worse'} |`,
+    );
     assert.match(comparison.markdown, /^# Compare fraud-classifier@v1\.0\.0 → fraud-classifier@v2\.0\.0\n/);
     assert.match(comparison.markdown, /\| Commit \| [0-9a-f]{7} \| [0-9a-f]{7} \|/);
-    const rows = comparison.markdown.split('\n').filter((l) => l.startsWith('| metrics/eval.json |') || l.startsWith('| dvclive/'));
+    const rows = comparison.markdown
+      .split('\n')
+      .filter((l) => l.startsWith('| metrics/eval.json |') || l.startsWith('| dvclive/'));
     assert.deepEqual(
       rows.slice(0, 3).map((l) => l.split(' | ')[1]),
       ['test.f1', 'train.f1', 'validation.f1'],
       'the defined metrics first, f1 before precision',
     );
-    assert.match(comparison.markdown, /\| train\.model \| random\\_forest \| gradient\\_boosting \|/, 'changed parameters are listed');
+    assert.match(
+      comparison.markdown,
+      /\| train\.model \| random\\_forest \| gradient\\_boosting \|/,
+      'changed parameters are listed',
+    );
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === comparison.document.toString());
     assert.equal(document?.languageId, 'markdown');
     assert.equal(document?.getText(), comparison.markdown);
@@ -276,7 +315,10 @@ describe('Experiments view on the demo', () => {
     const markdown = await vscode.commands.executeCommand<string>('mlops.openRun', sha, sourceId);
     assert.match(markdown, new RegExp(`\\| Commit \\| ${sha} \\|`));
     assert.match(markdown, /\| Tags \| fraud-classifier@v1\.2\.0 \|/);
-    assert.match(markdown, new RegExp(`\\| test\\.f1 \\| ${evalAt(sha).test.f1} \\| 0 \\| 1 \\| metrics/eval\\.json \\|`));
+    assert.match(
+      markdown,
+      new RegExp(`\\| test\\.f1 \\| ${evalAt(sha).test.f1} \\| 0 \\| 1 \\| metrics/eval\\.json \\|`),
+    );
     assert.match(markdown, /\| train\.n\\_estimators \| \d+ \|/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -286,7 +328,9 @@ describe('Experiments view on the demo', () => {
     const history = await sourceNamed(tree, 'Git history');
     const runs = await children(tree, history.node);
     const release = runs.find((r) => r.label.includes('fraud-classifier@v1.1.0'))!;
-    const f1 = (await children(tree, release.node)).find((m) => m.label.startsWith('f1 = ') && m.item.description === 'test')!;
+    const f1 = (await children(tree, release.node)).find(
+      (m) => m.label.startsWith('f1 = ') && m.item.description === 'test',
+    )!;
     await vscode.commands.executeCommand('mlops.showItemMetricHistory', f1.node);
     const payload = await waitFor('the panel charting test.f1', () => {
       const p = api.metricHistory!.lastPostedData();
@@ -299,16 +343,28 @@ describe('Experiments view on the demo', () => {
     );
     assert.equal(payload.versions.length, 40);
     const at = payload.versions.findIndex((v) => v.tags.includes('fraud-classifier@v1.1.0'));
-    assert.equal(payload.series[0].ys[payload.series[0].versions!.indexOf(at)], evalAt('fraud-classifier@v1.1.0').test.f1);
+    assert.equal(
+      payload.series[0].ys[payload.series[0].versions!.indexOf(at)],
+      evalAt('fraud-classifier@v1.1.0').test.f1,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('picks up a TensorBoard run logging into the workspace, and its new points as they come', async function () {
     this.timeout(60_000);
-    const fixture = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'test', 'fixtures', 'tensorboard', 'logs', 'tf2');
+    const fixture = path.join(
+      vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath,
+      'test',
+      'fixtures',
+      'tensorboard',
+      'logs',
+      'tf2',
+    );
     // The demo's logs/ folder exists from the start (a job logging into a folder made just now can race the watcher).
     const logs = path.join(root(), 'logs');
-    const files = fs.readdirSync(fixture).map((file) => ({ target: path.join(logs, file), bytes: fs.readFileSync(path.join(fixture, file)) }));
+    const files = fs
+      .readdirSync(fixture)
+      .map((file) => ({ target: path.join(logs, file), bytes: fs.readFileSync(path.join(fixture, file)) }));
     const tensorboard = async () => (await children(experiments.tree)).find((s) => s.label === 'TensorBoard');
     const points = () => {
       const source = experiments.service.sources().find((s) => s.kind === 'tensorboard');
@@ -329,10 +385,21 @@ describe('Experiments view on the demo', () => {
       // ...then the rest: only that source reloads, with every point.
       for (const { target, bytes } of files) fs.appendFileSync(target, bytes.subarray(Math.floor(bytes.length / 2)));
       const all = await waitFor('the rest of the points', () => (points() > early ? points() : undefined));
-      const expected = JSON.parse(fs.readFileSync(path.join(fixture, '..', '..', 'expected.json'), 'utf8')) as { runs: Record<string, Record<string, unknown[]>> };
-      assert.equal(all, Object.values(expected.runs.tf2).reduce((n, list) => n + list.length, 0));
-      const metrics = await children(experiments.tree, (await children(experiments.tree, (await tensorboard())!.node))[0].node);
-      assert.ok(metrics.length > 0 && metrics.every((m) => / = /.test(m.label)), metrics.map((m) => m.label).join(', '));
+      const expected = JSON.parse(fs.readFileSync(path.join(fixture, '..', '..', 'expected.json'), 'utf8')) as {
+        runs: Record<string, Record<string, unknown[]>>;
+      };
+      assert.equal(
+        all,
+        Object.values(expected.runs.tf2).reduce((n, list) => n + list.length, 0),
+      );
+      const metrics = await children(
+        experiments.tree,
+        (await children(experiments.tree, (await tensorboard())!.node))[0].node,
+      );
+      assert.ok(
+        metrics.length > 0 && metrics.every((m) => / = /.test(m.label)),
+        metrics.map((m) => m.label).join(', '),
+      );
     } finally {
       for (const { target } of files) fs.rmSync(target, { force: true });
       await vscode.commands.executeCommand('mlops.refreshExperiments');
@@ -344,7 +411,9 @@ describe('Experiments view on the demo', () => {
     const config = vscode.workspace.getConfiguration('mlops');
     await config.update('mlflow.trackingUri', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
     try {
-      const server = await waitFor('the MLflow server source', async () => (await children(experiments.tree)).find((s) => s.label === 'MLflow server'));
+      const server = await waitFor('the MLflow server source', async () =>
+        (await children(experiments.tree)).find((s) => s.label === 'MLflow server'),
+      );
       assert.match(String(server.item.description), /^127\.0\.0\.1:9 · 0 runs$/);
       const items = await children(experiments.tree, server.node);
       assert.equal(items.length, 1);
@@ -354,7 +423,9 @@ describe('Experiments view on the demo', () => {
     } finally {
       await config.update('mlflow.trackingUri', undefined, vscode.ConfigurationTarget.Global);
     }
-    await waitFor('the server source to go', async () => ((await children(experiments.tree)).some((s) => s.label === 'MLflow server') ? undefined : true));
+    await waitFor('the server source to go', async () =>
+      (await children(experiments.tree)).some((s) => s.label === 'MLflow server') ? undefined : true,
+    );
   });
 
   it('lists MLflow file-store and mlflow.db runs and TensorBoard runs, with whole histories across steps', async function () {
@@ -362,10 +433,22 @@ describe('Experiments view on the demo', () => {
     const fixtures = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'test', 'fixtures');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-trackers-'));
     fs.cpSync(path.join(fixtures, 'mlflow', 'mlruns'), path.join(dir, 'mlruns'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'mlflow.db'), zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow', 'mlflow.db.gz'))));
+    fs.writeFileSync(
+      path.join(dir, 'mlflow.db'),
+      zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow', 'mlflow.db.gz'))),
+    );
     fs.cpSync(path.join(fixtures, 'tensorboard', 'logs'), path.join(dir, 'logs'), { recursive: true });
-    const wasmPath = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'dist', 'sql-wasm.wasm');
-    const service = new MetricsService({ logger: api.logger, folders: () => [{ uri: vscode.Uri.file(dir), name: 'trackers', index: 0 }], wasmPath, watch: false });
+    const wasmPath = path.join(
+      vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath,
+      'dist',
+      'sql-wasm.wasm',
+    );
+    const service = new MetricsService({
+      logger: api.logger,
+      folders: () => [{ uri: vscode.Uri.file(dir), name: 'trackers', index: 0 }],
+      wasmPath,
+      watch: false,
+    });
     const tree = new ExperimentsTree(service);
     try {
       const sources = await children(tree);
@@ -378,7 +461,10 @@ describe('Experiments view on the demo', () => {
       const sweep = store.find((r) => r.label === 'sweep-1')!;
       assert.match(String(sweep.item.description), /^tuning · running · /);
       assert.equal((sweep.item.iconPath as vscode.ThemeIcon).id, 'sync~spin');
-      assert.match(plain((store.find((r) => r.label === 'resnet-baseline')!.item.tooltip as vscode.MarkdownString).value), /note = naïve — ünïcode <b>bold<\/b> & 'quotes'/);
+      assert.match(
+        plain((store.find((r) => r.label === 'resnet-baseline')!.item.tooltip as vscode.MarkdownString).value),
+        /note = naïve — ünïcode <b>bold<\/b> & 'quotes'/,
+      );
       assert.deepEqual(
         (await children(tree, sweep.node)).map((m) => `${m.label} ${String(m.item.description)}`),
         ['loss = 0.05 train · step 19'],
@@ -388,12 +474,20 @@ describe('Experiments view on the demo', () => {
 
       // Across steps the MLflow runs come with whole histories (the listing reads only the latest points).
       const cancel = new vscode.CancellationTokenSource();
-      const steps = await service.loadRuns({ view: 'steps', keys: [], sources: [(sources[0].node as { sourceId: string }).sourceId] }, cancel.token);
+      const steps = await service.loadRuns(
+        { view: 'steps', keys: [], sources: [(sources[0].node as { sourceId: string }).sourceId] },
+        cancel.token,
+      );
       const resnet = steps.find((r) => r.label === 'resnet-baseline')!;
       assert.equal(resnet.metrics.find((m) => m.key === 'train/loss')!.points.length, 300);
-      const sqlite = await service.loadRuns({ view: 'steps', keys: [], sources: [(sources[1].node as { sourceId: string }).sourceId] }, cancel.token);
-      assert.equal(sqlite.find((r) => r.label === 'resnet-baseline')!.metrics.find((m) => m.key === 'train/loss')!.points.length, 300);
-
+      const sqlite = await service.loadRuns(
+        { view: 'steps', keys: [], sources: [(sources[1].node as { sourceId: string }).sourceId] },
+        cancel.token,
+      );
+      assert.equal(
+        sqlite.find((r) => r.label === 'resnet-baseline')!.metrics.find((m) => m.key === 'train/loss')!.points.length,
+        300,
+      );
     } finally {
       tree.dispose();
       service.dispose();
@@ -405,7 +499,11 @@ describe('Experiments view on the demo', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-shallow-'));
     const clone = path.join(dir, 'fraud-detection');
     git(['clone', '--quiet', '--depth', '5', `file://${root()}`, clone], dir);
-    const service = new MetricsService({ logger: api.logger, folders: () => [{ uri: vscode.Uri.file(clone), name: 'fraud-detection', index: 0 }], watch: false });
+    const service = new MetricsService({
+      logger: api.logger,
+      folders: () => [{ uri: vscode.Uri.file(clone), name: 'fraud-detection', index: 0 }],
+      watch: false,
+    });
     const tree = new ExperimentsTree(service);
     try {
       const history = await sourceNamed(tree, 'Git history');
@@ -415,7 +513,10 @@ describe('Experiments view on the demo', () => {
       assert.equal(items[0].label, `Shallow clone: history goes back to ${boundary} (${date}).`);
       assert.equal((items[0].item.iconPath as vscode.ThemeIcon).id, 'info');
       assert.equal(items.filter((i) => i.node.type === 'run').length, 5);
-      assert.ok(items.some((i) => i.label.includes('fraud-classifier@v2.0.0')), 'the tag inside the clone is shown');
+      assert.ok(
+        items.some((i) => i.label.includes('fraud-classifier@v2.0.0')),
+        'the tag inside the clone is shown',
+      );
     } finally {
       tree.dispose();
       service.dispose();
@@ -424,7 +525,12 @@ describe('Experiments view on the demo', () => {
   });
 
   it('runs no git in an untrusted workspace and says why, still listing the workspace run', async () => {
-    const service = new MetricsService({ logger: api.logger, folders: () => vscode.workspace.workspaceFolders!, isTrusted: () => false, watch: false });
+    const service = new MetricsService({
+      logger: api.logger,
+      folders: () => vscode.workspace.workspaceFolders!,
+      isTrusted: () => false,
+      watch: false,
+    });
     const tree = new ExperimentsTree(service);
     try {
       const history = await sourceNamed(tree, 'Git history');
@@ -433,7 +539,10 @@ describe('Experiments view on the demo', () => {
         items.map((i) => i.label),
         ['Git history is not read in an untrusted workspace.'],
       );
-      assert.match(plain((items[0].item.tooltip as vscode.MarkdownString).value), /Trust this workspace to see git state and history/);
+      assert.match(
+        plain((items[0].item.tooltip as vscode.MarkdownString).value),
+        /Trust this workspace to see git state and history/,
+      );
       const workspace = await children(tree, (await sourceNamed(tree, 'Workspace')).node);
       assert.deepEqual(
         workspace.map((r) => r.label),

@@ -9,7 +9,6 @@ import type { ExplorerTree } from '../../src/features/explorer/tree';
 import { activateExtension } from './activation.test';
 import { waitFor } from './wait';
 
-
 async function labels(tree: ExplorerTree): Promise<string[]> {
   const nodes = await tree.getChildren();
   return nodes.map((n) => tree.getTreeItem(n).label as string);
@@ -30,7 +29,10 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
   it('lists the demo models, datasets and notebooks by kind', async () => {
     assert.deepEqual((await labels(api.explorer.trees.models)).sort(), ['fraud-classifier', 'fraud-classifier-onnx']);
     assert.deepEqual((await labels(api.explorer.trees.datasets)).sort(), ['holdout', 'transactions']);
-    assert.deepEqual((await labels(api.explorer.trees.notebooks)).sort(), ['01-explore-transactions', '02-evaluate-model']);
+    assert.deepEqual((await labels(api.explorer.trees.notebooks)).sort(), [
+      '01-explore-transactions',
+      '02-evaluate-model',
+    ]);
   });
 
   it('shows git state, last commit and the content hash in the tooltip', async () => {
@@ -40,7 +42,9 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       const item = tree.getTreeItem(node);
       return { text: (item.tooltip as vscode.MarkdownString).value, item };
     };
-    const expected = createHash('sha256').update(fs.readFileSync(path.join(root(), 'data', 'transactions.csv'))).digest('hex');
+    const expected = createHash('sha256')
+      .update(fs.readFileSync(path.join(root(), 'data', 'transactions.csv')))
+      .digest('hex');
     const { text, item } = await waitFor('the hash of transactions.csv', async () => {
       const t = await tooltipOf('transactions');
       return t.text.includes(expected) ? t : undefined;
@@ -50,7 +54,9 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     assert.match(String(item.description), /^1\.1 MiB · \d+ months? ago$/);
     assert.match(String(item.contextValue), /\bmlopsItem\b.*\bkind-dataset\b.*\bpresent\b.*\bfile\b.*\binGit\b/);
     assert.match((await tooltipOf('holdout')).text, /\*\*Git:\*\* DVC-tracked/);
-    const onnx = (await api.explorer.trees.models.getChildren()).map((n) => api.explorer.trees.models.getTreeItem(n)).find((i) => i.label === 'fraud-classifier-onnx')!;
+    const onnx = (await api.explorer.trees.models.getChildren())
+      .map((n) => api.explorer.trees.models.getTreeItem(n))
+      .find((i) => i.label === 'fraud-classifier-onnx')!;
     assert.match((onnx.tooltip as vscode.MarkdownString).value, /\*\*Git:\*\* LFS pointer/);
   });
 
@@ -58,7 +64,12 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     const tree = api.explorer.trees.datasets;
     const node = (await tree.getChildren()).find((n) => tree.getTreeItem(n).label === 'holdout');
     const hash = await vscode.commands.executeCommand<string>('mlops.copyItemHash', node);
-    assert.equal(hash, createHash('sha256').update(fs.readFileSync(path.join(root(), 'data', 'holdout.csv'))).digest('hex'));
+    assert.equal(
+      hash,
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(root(), 'data', 'holdout.csv')))
+        .digest('hex'),
+    );
     assert.equal(await vscode.env.clipboard.readText(), hash);
   });
 
@@ -66,7 +77,13 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     const configPath = path.join(root(), 'mlops.yaml');
     const original = fs.readFileSync(configPath, 'utf8');
     try {
-      fs.writeFileSync(configPath, original.replace('datasets:\n  - name: transactions', 'datasets:\n  - name: labels-2027\n    path: data/labels-2027.csv\n  - name: transactions'));
+      fs.writeFileSync(
+        configPath,
+        original.replace(
+          'datasets:\n  - name: transactions',
+          'datasets:\n  - name: labels-2027\n    path: data/labels-2027.csv\n  - name: transactions',
+        ),
+      );
       const names = await waitFor('the new dataset in the tree', async () => {
         const now = await labels(api.explorer.trees.datasets);
         return now.includes('labels-2027') ? now : undefined;
@@ -80,17 +97,24 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     } finally {
       fs.writeFileSync(configPath, original);
     }
-    await waitFor('the dataset to go away', async () => ((await labels(api.explorer.trees.datasets)).includes('labels-2027') ? undefined : true));
+    await waitFor('the dataset to go away', async () =>
+      (await labels(api.explorer.trees.datasets)).includes('labels-2027') ? undefined : true,
+    );
   });
 
   it('puts mlops.yaml problems in the Problems panel at the right line, live as the user types', async () => {
     const uri = vscode.Uri.file(path.join(root(), 'mlops.yaml'));
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('stage: production'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('stage: production'));
     assert.ok(line > 0);
     try {
-      await editor.edit((e) => e.replace(new vscode.Range(line, 0, line, doc.lineAt(line).text.length), '    stage: prod'));
+      await editor.edit((e) =>
+        e.replace(new vscode.Range(line, 0, line, doc.lineAt(line).text.length), '    stage: prod'),
+      );
       const diagnostics = await waitFor('a diagnostic for stage', () => {
         const found = vscode.languages.getDiagnostics(uri).filter((d) => /stage/.test(d.message));
         return found.length ? found : undefined;
@@ -102,12 +126,17 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       await vscode.commands.executeCommand('workbench.action.files.revert');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
-    await waitFor('the diagnostic to clear', () => ((api.configDiagnostics.get(uri) ?? []).length === 0 ? true : undefined));
+    await waitFor('the diagnostic to clear', () =>
+      (api.configDiagnostics.get(uri) ?? []).length === 0 ? true : undefined,
+    );
   });
 
   it('opens an older revision of a file read-only from the history command', async () => {
     const file = path.join(root(), 'metrics', 'eval.json');
-    const pending = vscode.commands.executeCommand<vscode.Uri | undefined>('mlops.showItemHistory', vscode.Uri.file(file));
+    const pending = vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'mlops.showItemHistory',
+      vscode.Uri.file(file),
+    );
     await new Promise((r) => setTimeout(r, 1500));
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -121,7 +150,10 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     const doc = vscode.window.activeTextEditor?.document;
     assert.equal(doc?.uri.toString(), uri.toString());
     assert.equal(doc?.getText(), expected);
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('x'))), /read-only|NoPermissions/i);
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('x'))),
+      /read-only|NoPermissions/i,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

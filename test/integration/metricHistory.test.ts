@@ -9,8 +9,12 @@ import type { MetricHistorySelection } from '../../src/protocol/metricHistory';
 import { activateExtension } from './activation.test';
 import { waitFor } from './wait';
 
-const TAGS = ['fraud-classifier@v1.0.0', 'fraud-classifier@v1.1.0', 'fraud-classifier@v1.2.0', 'fraud-classifier@v2.0.0'];
-
+const TAGS = [
+  'fraud-classifier@v1.0.0',
+  'fraud-classifier@v1.1.0',
+  'fraud-classifier@v1.2.0',
+  'fraud-classifier@v2.0.0',
+];
 
 function root(): string {
   return vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -56,7 +60,10 @@ describe('Metric History panel on the demo', () => {
   const keysAre = (keys: string[]) => (p: ChartPayload) => JSON.stringify(p.query.keys) === JSON.stringify(keys);
 
   it('charts f1, precision and recall across the 40 commits of main, with tags and the thresholds of mlops.yaml', async () => {
-    const payload = await show({ view: 'versions', keys: ['f1', 'precision', 'recall'], splits: ['test'] }, keysAre(['f1', 'precision', 'recall']));
+    const payload = await show(
+      { view: 'versions', keys: ['f1', 'precision', 'recall'], splits: ['test'] },
+      keysAre(['f1', 'precision', 'recall']),
+    );
     assert.equal(payload.versions.length, 40, 'every commit of main; the DVC experiments branch off it');
     assert.deepEqual(payload.versions.map((v) => v.sha).reverse(), git(['rev-list', 'main']).split('\n'));
     assert.deepEqual(
@@ -87,7 +94,11 @@ describe('Metric History panel on the demo', () => {
     assert.deepEqual([threshold.key, threshold.value, threshold.goal], ['f1', 0.75, 'maximize']);
     assert.ok(f1.breaches.length > 0, 'the early revisions miss the f1 threshold');
     for (const b of f1.breaches) assert.ok(f1.ys[b] < 0.75);
-    assert.deepEqual(payload.thresholds.map((t) => `${t.key} ${t.value}`).sort(), ['f1 0.75', 'precision 0.7', 'recall 0.7']);
+    assert.deepEqual(payload.thresholds.map((t) => `${t.key} ${t.value}`).sort(), [
+      'f1 0.75',
+      'precision 0.7',
+      'recall 0.7',
+    ]);
   });
 
   it('adds a point when a new commit changes metrics/eval.json', async function () {
@@ -120,7 +131,9 @@ describe('Metric History panel on the demo', () => {
       git(['update-ref', 'refs/heads/main', head]);
       git(['read-tree', 'HEAD']);
     }
-    await waitFor('the chart back at 40 revisions', () => (api.metricHistory!.lastPostedData()?.versions.length === 40 ? true : undefined));
+    await waitFor('the chart back at 40 revisions', () =>
+      api.metricHistory!.lastPostedData()?.versions.length === 40 ? true : undefined,
+    );
   });
 
   it('charts per-step curves of the workspace, the branch tip, the releases and the experiments', async () => {
@@ -139,8 +152,14 @@ describe('Metric History panel on the demo', () => {
       .split('\n')
       .slice(1)
       .map((l) => l.split('\t').map(Number));
-    assert.deepEqual(workspace.xs, tsv.map(([step]) => step));
-    assert.deepEqual(workspace.ys, tsv.map(([, value]) => value));
+    assert.deepEqual(
+      workspace.xs,
+      tsv.map(([step]) => step),
+    );
+    assert.deepEqual(
+      workspace.ys,
+      tsv.map(([, value]) => value),
+    );
     assert.equal(workspace.goal, 'minimize', 'loss is minimized in mlops.yaml');
   });
 
@@ -155,10 +174,22 @@ describe('Metric History panel on the demo', () => {
 
   it('opens the metrics file at a revision read-only, as a click on a point does', async () => {
     const sha = git(['rev-list', '-n', '1', 'fraud-classifier@v1.1.0']);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('mlops.openRevision', root(), sha, 'metrics/eval.json');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'mlops.openRevision',
+      root(),
+      sha,
+      'metrics/eval.json',
+    );
     assert.equal(uri.scheme, 'mlops-rev');
-    const doc = await waitFor('the revision editor', () => (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() ? vscode.window.activeTextEditor.document : undefined));
+    const doc = await waitFor('the revision editor', () =>
+      vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()
+        ? vscode.window.activeTextEditor.document
+        : undefined,
+    );
     assert.equal(doc.getText(), git(['show', `${sha}:metrics/eval.json`]) + '\n');
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('x'))), /read-only|NoPermissions/i);
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('x'))),
+      /read-only|NoPermissions/i,
+    );
   });
 });

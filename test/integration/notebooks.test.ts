@@ -37,7 +37,6 @@ function read(relative: string): Buffer {
   return fs.readFileSync(path.join(root(), relative));
 }
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The source of every cell, as the notebook editor shows it. */
@@ -81,9 +80,12 @@ describe('Notebook versioning in the editor', function () {
     // VS Code for the Web (code-server) saves after a delay by default: unsaved edits must stay unsaved here.
     await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
     originalHead = git('rev-parse', 'HEAD').trim();
-    for (const file of [EDA, EVAL, 'mlops.yaml', 'params.yaml', 'metrics/eval.json', 'README.md']) originals.set(file, read(file));
+    for (const file of [EDA, EVAL, 'mlops.yaml', 'params.yaml', 'metrics/eval.json', 'README.md'])
+      originals.set(file, read(file));
     // One notebook editor stays open throughout: in code-server, opening one after none was open can take 30 s.
-    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(fileUri(EDA)), { preview: false });
+    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(fileUri(EDA)), {
+      preview: false,
+    });
   });
 
   afterEach(async () => {
@@ -95,9 +97,14 @@ describe('Notebook versioning in the editor', function () {
   after(async () => {
     notebooks.prompts.responder = undefined;
     await closeAll();
-    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('files')
+      .update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
     // The demo workspace is a throw-away copy in the temp folder: put its repository back as it was for later suites.
-    assert.ok(root().startsWith(fs.realpathSync(os.tmpdir())) || root().startsWith(os.tmpdir()), 'cleaning up only a temporary demo workspace');
+    assert.ok(
+      root().startsWith(fs.realpathSync(os.tmpdir())) || root().startsWith(os.tmpdir()),
+      'cleaning up only a temporary demo workspace',
+    );
     for (const section of ['filter.mlops-nbstrip', 'diff.mlops-nbstrip']) {
       try {
         execFileSync('git', ['config', '--local', '--remove-section', section], { cwd: root(), stdio: 'ignore' });
@@ -134,14 +141,22 @@ describe('Notebook versioning in the editor', function () {
     const list = await notebooks.revisions(fileUri(EVAL), 'previous');
     assert.ok(list.revisions.every((r) => r.kind === 'commit'));
     const [newest, previous] = list.revisions;
-    const expected = describeDiff(diffNotebooks(parseNotebook(gitBytes('show', `${previous.sha}:${EVAL}`)), parseNotebook(gitBytes('show', `${newest.sha}:${EVAL}`))));
+    const expected = describeDiff(
+      diffNotebooks(
+        parseNotebook(gitBytes('show', `${previous.sha}:${EVAL}`)),
+        parseNotebook(gitBytes('show', `${newest.sha}:${EVAL}`)),
+      ),
+    );
     assert.equal(newest.summary, expected);
     assert.notEqual(newest.summary, 'no changes');
     assert.equal(list.revisions[list.revisions.length - 1].summary, 'first version: 5 cells');
   });
 
   it('opens the notebook diff editor for a revision chosen in the quick pick', async () => {
-    const pending = vscode.commands.executeCommand<{ original: vscode.Uri; modified: vscode.Uri } | undefined>('mlops.diffNotebookWithRevision', fileUri(EVAL));
+    const pending = vscode.commands.executeCommand<{ original: vscode.Uri; modified: vscode.Uri } | undefined>(
+      'mlops.diffNotebookWithRevision',
+      fileUri(EVAL),
+    );
     await sleep(2500);
     // The first entry is the newest tag; the next one is the tag before it.
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
@@ -163,9 +178,16 @@ describe('Notebook versioning in the editor', function () {
   });
 
   it('opens the diff for a revision named by the caller', async () => {
-    const result = await vscode.commands.executeCommand<{ original: vscode.Uri } | undefined>('mlops.diffNotebookWithRevision', fileUri(EVAL), 'fraud-classifier@v1.0.0');
+    const result = await vscode.commands.executeCommand<{ original: vscode.Uri } | undefined>(
+      'mlops.diffNotebookWithRevision',
+      fileUri(EVAL),
+      'fraud-classifier@v1.0.0',
+    );
     assert.ok(result);
-    assert.equal((JSON.parse(result.original.query) as { rev: string }).rev, git('rev-parse', 'fraud-classifier@v1.0.0^{commit}').trim());
+    assert.equal(
+      (JSON.parse(result.original.query) as { rev: string }).rev,
+      git('rev-parse', 'fraud-classifier@v1.0.0^{commit}').trim(),
+    );
     const input = await waitFor('the notebook diff tab', () => {
       const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       return active instanceof vscode.TabInputNotebookDiff ? active : undefined;
@@ -175,11 +197,23 @@ describe('Notebook versioning in the editor', function () {
 
   it('opens a version from the history read-only', async () => {
     const sha = git('log', '--format=%H', '--', EVAL).trim().split('\n')[2];
-    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mlops.showNotebookHistory', fileUri(EVAL), sha, 'open');
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'mlops.showNotebookHistory',
+      fileUri(EVAL),
+      sha,
+      'open',
+    );
     assert.ok(uri instanceof vscode.Uri);
-    const editor = await waitFor('the revision in a notebook editor', () => (vscode.window.activeNotebookEditor?.notebook.uri.toString() === uri.toString() ? vscode.window.activeNotebookEditor : undefined));
+    const editor = await waitFor('the revision in a notebook editor', () =>
+      vscode.window.activeNotebookEditor?.notebook.uri.toString() === uri.toString()
+        ? vscode.window.activeNotebookEditor
+        : undefined,
+    );
     assert.deepEqual(cellTexts(editor.notebook), sourcesOf(gitBytes('show', `${sha}:${EVAL}`)));
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('{}'))), /read-only|NoPermissions/i);
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('{}'))),
+      /read-only|NoPermissions/i,
+    );
   });
 
   it('restores a revision as an edit that Undo reverts, without writing the file', async () => {
@@ -204,7 +238,11 @@ describe('Notebook versioning in the editor', function () {
     const doc = await vscode.workspace.openNotebookDocument(fileUri(EVAL));
     await vscode.window.showNotebookDocument(doc);
     const edit = new vscode.WorkspaceEdit();
-    edit.set(doc.uri, [vscode.NotebookEdit.insertCells(0, [new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, 'unsaved work', 'markdown')])]);
+    edit.set(doc.uri, [
+      vscode.NotebookEdit.insertCells(0, [
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, 'unsaved work', 'markdown'),
+      ]),
+    ]);
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(doc.isDirty);
     const asked: string[] = [];
@@ -220,7 +258,11 @@ describe('Notebook versioning in the editor', function () {
     const doc = await vscode.workspace.openNotebookDocument(fileUri(EDA));
     await vscode.window.showNotebookDocument(doc);
     const edit = new vscode.WorkspaceEdit();
-    edit.set(doc.uri, [vscode.NotebookEdit.insertCells(0, [new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, 'not saved yet', 'markdown')])]);
+    edit.set(doc.uri, [
+      vscode.NotebookEdit.insertCells(0, [
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, 'not saved yet', 'markdown'),
+      ]),
+    ]);
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(doc.isDirty);
     const before = notebooks.prompts.log.length;
@@ -229,35 +271,55 @@ describe('Notebook versioning in the editor', function () {
     assert.equal(asked.length, 1, 'one modal question');
     assert.equal(asked[0].message, '01-explore-transactions.ipynb has unsaved changes.');
     assert.deepEqual(asked[0].items, ['Save and Strip', 'Skip Them']);
-    assert.deepEqual(result.files.map((f) => f.status), ['cancelled']);
+    assert.deepEqual(
+      result.files.map((f) => f.status),
+      ['cancelled'],
+    );
     assert.deepEqual(read(EDA), originals.get(EDA), 'the file on disk is untouched');
     assert.ok(doc.isDirty, 'the unsaved edit is still there');
 
     // "Skip Them": the dirty one is left alone, a clean one in the same run is stripped.
     answer = (message) => (/unsaved changes/.test(message) ? 'Skip Them' : undefined);
-    const both = await vscode.commands.executeCommand<StripRunResult>('mlops.stripNotebookOutputs', fileUri(EDA), [fileUri(EDA), fileUri(EVAL)]);
-    assert.deepEqual(both.files.map((f) => [path.basename(f.file), f.status]), [
-      ['01-explore-transactions.ipynb', 'skipped-unsaved'],
-      ['02-evaluate-model.ipynb', 'stripped'],
+    const both = await vscode.commands.executeCommand<StripRunResult>('mlops.stripNotebookOutputs', fileUri(EDA), [
+      fileUri(EDA),
+      fileUri(EVAL),
     ]);
+    assert.deepEqual(
+      both.files.map((f) => [path.basename(f.file), f.status]),
+      [
+        ['01-explore-transactions.ipynb', 'skipped-unsaved'],
+        ['02-evaluate-model.ipynb', 'stripped'],
+      ],
+    );
     assert.deepEqual(read(EDA), originals.get(EDA));
     const expected = stripNotebook(originals.get(EVAL)!);
     assert.equal(read(EVAL).toString('utf8'), expected.text);
     assert.equal(both.files[1].bytesRemoved, expected.bytesRemoved);
     assert.equal(both.bytesRemoved, expected.bytesRemoved);
     assert.ok(expected.bytesRemoved > 500);
-    assert.ok(parseNotebook(read(EVAL)).notebook.cells.every((cell) => (cell.outputs ?? []).length === 0), 'the outputs, the PNG chart among them, are gone');
+    assert.ok(
+      parseNotebook(read(EVAL)).notebook.cells.every((cell) => (cell.outputs ?? []).length === 0),
+      'the outputs, the PNG chart among them, are gone',
+    );
     fs.writeFileSync(path.join(root(), EVAL), originals.get(EVAL)!);
   });
 
   it('strips every notebook of the workspace with the options of mlops.yaml', async () => {
-    fs.writeFileSync(path.join(root(), 'mlops.yaml'), `${originals.get('mlops.yaml')!.toString('utf8')}\nnotebooks:\n  strip:\n    keepCount: true\n`);
+    fs.writeFileSync(
+      path.join(root(), 'mlops.yaml'),
+      `${originals.get('mlops.yaml')!.toString('utf8')}\nnotebooks:\n  strip:\n    keepCount: true\n`,
+    );
     try {
-      const result = await vscode.commands.executeCommand<StripRunResult>('mlops.stripNotebookOutputs', { scope: 'workspace' });
-      assert.deepEqual(result.files.map((f) => [path.relative(root(), f.file).split(path.sep).join('/'), f.status]), [
-        [EDA, 'stripped'],
-        [EVAL, 'stripped'],
-      ]);
+      const result = await vscode.commands.executeCommand<StripRunResult>('mlops.stripNotebookOutputs', {
+        scope: 'workspace',
+      });
+      assert.deepEqual(
+        result.files.map((f) => [path.relative(root(), f.file).split(path.sep).join('/'), f.status]),
+        [
+          [EDA, 'stripped'],
+          [EVAL, 'stripped'],
+        ],
+      );
       let total = 0;
       for (const file of [EDA, EVAL]) {
         const expected = stripNotebook(originals.get(file)!, { keepCount: true });
@@ -265,9 +327,15 @@ describe('Notebook versioning in the editor', function () {
         total += expected.bytesRemoved;
       }
       assert.equal(result.bytesRemoved, total);
-      assert.ok(parseNotebook(read(EDA)).notebook.cells.some((cell) => typeof cell.execution_count === 'number'), 'execution counts kept');
+      assert.ok(
+        parseNotebook(read(EDA)).notebook.cells.some((cell) => typeof cell.execution_count === 'number'),
+        'execution counts kept',
+      );
       const report = notebooks.prompts.log[notebooks.prompts.log.length - 1];
-      assert.match(report.message, /^Stripped 2 notebooks: .+ removed \(01-explore-transactions\.ipynb: .+, 02-evaluate-model\.ipynb: .+\)\.$/);
+      assert.match(
+        report.message,
+        /^Stripped 2 notebooks: .+ removed \(01-explore-transactions\.ipynb: .+, 02-evaluate-model\.ipynb: .+\)\.$/,
+      );
     } finally {
       for (const file of [EDA, EVAL, 'mlops.yaml']) fs.writeFileSync(path.join(root(), file), originals.get(file)!);
     }
@@ -275,19 +343,29 @@ describe('Notebook versioning in the editor', function () {
 
   it('sets up the git filter so commits store notebooks without outputs while the working copy keeps them', async () => {
     const attributesBefore = read('.gitattributes').toString('utf8');
-    const result = await vscode.commands.executeCommand<{ attributesChanged: boolean; command: string } | undefined>('mlops.setupNotebookGitFilter', vscode.Uri.file(root()));
+    const result = await vscode.commands.executeCommand<{ attributesChanged: boolean; command: string } | undefined>(
+      'mlops.setupNotebookGitFilter',
+      vscode.Uri.file(root()),
+    );
     assert.ok(result);
     assert.equal(result.attributesChanged, true);
     const line = '*.ipynb filter=mlops-nbstrip diff=mlops-nbstrip\n';
     assert.equal(read('.gitattributes').toString('utf8'), attributesBefore + line);
     // Running it again adds nothing.
-    const again = await vscode.commands.executeCommand<{ attributesChanged: boolean }>('mlops.setupNotebookGitFilter', vscode.Uri.file(root()));
+    const again = await vscode.commands.executeCommand<{ attributesChanged: boolean }>(
+      'mlops.setupNotebookGitFilter',
+      vscode.Uri.file(root()),
+    );
     assert.equal(again.attributesChanged, false);
     assert.equal(read('.gitattributes').toString('utf8'), attributesBefore + line);
 
     const cli = await notebooks.cliPath();
     assert.equal(path.basename(cli), 'mlops-cli.js');
-    assert.deepEqual(fs.readFileSync(cli), fs.readFileSync(path.join(__dirname, '..', '..', '..', 'dist', 'cli.js')), 'the CLI copy is the bundled one');
+    assert.deepEqual(
+      fs.readFileSync(cli),
+      fs.readFileSync(path.join(__dirname, '..', '..', '..', 'dist', 'cli.js')),
+      'the CLI copy is the bundled one',
+    );
     const clean = git('config', '--get', 'filter.mlops-nbstrip.clean').trim();
     assert.ok(clean.endsWith(' nbstrip --stdin'));
     assert.ok(clean.includes(cli), `the filter runs the copy in global storage: ${clean}`);
@@ -345,7 +423,13 @@ describe('Notebook versioning in the editor', function () {
   });
 
   it('commits a snapshot of the notebook with its params and metrics files, and tags it', async () => {
-    fs.writeFileSync(path.join(root(), 'params.yaml'), originals.get('params.yaml')!.toString('utf8').replace(/threshold: [\d.]+/, 'threshold: 0.42'));
+    fs.writeFileSync(
+      path.join(root(), 'params.yaml'),
+      originals
+        .get('params.yaml')!
+        .toString('utf8')
+        .replace(/threshold: [\d.]+/, 'threshold: 0.42'),
+    );
     const metrics = JSON.parse(originals.get('metrics/eval.json')!.toString('utf8')) as { test: { f1: number } };
     metrics.test.f1 = 0.9123;
     fs.writeFileSync(path.join(root(), 'metrics/eval.json'), JSON.stringify(metrics, null, 2) + '\n');
@@ -353,26 +437,48 @@ describe('Notebook versioning in the editor', function () {
     notebook.notebook.cells[0].source = ['# Evaluate the fraud classifier (threshold 0.42)\n'];
     fs.writeFileSync(path.join(root(), EVAL), JSON.stringify(notebook.notebook, null, 1) + '\n');
     // Something else staged stays staged and out of the snapshot.
-    fs.writeFileSync(path.join(root(), 'README.md'), `${originals.get('README.md')!.toString('utf8')}\nStaged elsewhere.\n`);
+    fs.writeFileSync(
+      path.join(root(), 'README.md'),
+      `${originals.get('README.md')!.toString('utf8')}\nStaged elsewhere.\n`,
+    );
     git('add', 'README.md');
 
-    const result = await vscode.commands.executeCommand<SnapshotResult | undefined>('mlops.commitNotebookSnapshot', fileUri(EVAL), { message: 'Snapshot evaluate-model at threshold 0.42', tag: '02-evaluate-model@v1.0.0' });
+    const result = await vscode.commands.executeCommand<SnapshotResult | undefined>(
+      'mlops.commitNotebookSnapshot',
+      fileUri(EVAL),
+      { message: 'Snapshot evaluate-model at threshold 0.42', tag: '02-evaluate-model@v1.0.0' },
+    );
     assert.ok(result);
     assert.equal(result.shortSha, git('rev-parse', '--short', 'HEAD').trim());
     assert.equal(git('log', '-1', '--format=%s').trim(), 'Snapshot evaluate-model at threshold 0.42');
-    assert.deepEqual(git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(), ['metrics/eval.json', EVAL, 'params.yaml']);
+    assert.deepEqual(git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort(), [
+      'metrics/eval.json',
+      EVAL,
+      'params.yaml',
+    ]);
     assert.deepEqual([...result.files].sort(), ['metrics/eval.json', EVAL, 'params.yaml']);
     assert.equal(git('cat-file', '-t', '02-evaluate-model@v1.0.0').trim(), 'tag', 'an annotated tag');
     assert.equal(git('rev-parse', '02-evaluate-model@v1.0.0^{commit}').trim(), result.sha);
     assert.equal(git('diff', '--cached', '--name-only').trim(), 'README.md');
-    assert.ok(notebooks.prompts.log.some((p) => p.message.startsWith(`Committed ${result.shortSha} and tagged it 02-evaluate-model@v1.0.0`)));
+    assert.ok(
+      notebooks.prompts.log.some((p) =>
+        p.message.startsWith(`Committed ${result.shortSha} and tagged it 02-evaluate-model@v1.0.0`),
+      ),
+    );
 
     // Nothing changed since: refused, no commit.
     const head = git('rev-parse', 'HEAD').trim();
-    const again = await vscode.commands.executeCommand<SnapshotResult | undefined>('mlops.commitNotebookSnapshot', fileUri(EVAL), { message: 'again', tag: false });
+    const again = await vscode.commands.executeCommand<SnapshotResult | undefined>(
+      'mlops.commitNotebookSnapshot',
+      fileUri(EVAL),
+      { message: 'again', tag: false },
+    );
     assert.equal(again, undefined);
     assert.equal(git('rev-parse', 'HEAD').trim(), head);
-    assert.match(notebooks.prompts.log[notebooks.prompts.log.length - 1].message, /^Nothing to commit: 02-evaluate-model\.ipynb and .*params\.yaml.* have no changes/);
+    assert.match(
+      notebooks.prompts.log[notebooks.prompts.log.length - 1].message,
+      /^Nothing to commit: 02-evaluate-model\.ipynb and .*params\.yaml.* have no changes/,
+    );
     git('reset', '--quiet', 'README.md');
   });
 
@@ -381,15 +487,22 @@ describe('Notebook versioning in the editor', function () {
     const start = vscode.workspace.getConfiguration().get<boolean>(key, false);
     // The extension's configuration defaults hide outputs and metadata in notebook diffs until the user toggles.
     assert.equal(vscode.workspace.getConfiguration().inspect<boolean>(key)?.defaultValue, true);
-    assert.equal(vscode.workspace.getConfiguration().inspect<boolean>('notebook.diff.ignoreMetadata')?.defaultValue, true);
+    assert.equal(
+      vscode.workspace.getConfiguration().inspect<boolean>('notebook.diff.ignoreMetadata')?.defaultValue,
+      true,
+    );
     try {
       const hidden = await vscode.commands.executeCommand<boolean>('mlops.toggleNotebookDiffOutputs');
       assert.equal(hidden, !start);
       assert.equal(vscode.workspace.getConfiguration().inspect<boolean>(key)?.workspaceValue, !start);
-      assert.equal(vscode.workspace.getConfiguration().inspect<boolean>('notebook.diff.ignoreMetadata')?.workspaceValue, !start);
+      assert.equal(
+        vscode.workspace.getConfiguration().inspect<boolean>('notebook.diff.ignoreMetadata')?.workspaceValue,
+        !start,
+      );
       assert.equal(await vscode.commands.executeCommand<boolean>('mlops.toggleNotebookDiffOutputs'), start);
     } finally {
-      for (const setting of [key, 'notebook.diff.ignoreMetadata']) await vscode.workspace.getConfiguration().update(setting, undefined, vscode.ConfigurationTarget.Workspace);
+      for (const setting of [key, 'notebook.diff.ignoreMetadata'])
+        await vscode.workspace.getConfiguration().update(setting, undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });

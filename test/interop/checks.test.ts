@@ -17,9 +17,15 @@ describe('interop: notebook-hygiene with nbformat and nbstripout', function () {
   let out = '';
 
   before(function () {
-    if (!python) assert.fail('MLOPS_PYTHON is not set: run `node scripts/setupPython.mjs` and set MLOPS_PYTHON to .cache/venv/bin/python');
+    if (!python)
+      assert.fail(
+        'MLOPS_PYTHON is not set: run `node scripts/setupPython.mjs` and set MLOPS_PYTHON to .cache/venv/bin/python',
+      );
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-interop-checks-'));
-    execFileSync(python, [path.join(root, 'test', 'interop', 'checks', 'make_notebooks.py'), out, '--with-secret'], { env: { ...process.env, PYTHONWARNINGS: 'ignore' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(python, [path.join(root, 'test', 'interop', 'checks', 'make_notebooks.py'), out, '--with-secret'], {
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   });
   after(() => {
     if (out) fs.rmSync(out, { recursive: true, force: true });
@@ -29,8 +35,14 @@ describe('interop: notebook-hygiene with nbformat and nbstripout', function () {
   it('regenerates the committed fixtures byte for byte', () => {
     const committed = fs.readdirSync(fixtures).sort();
     assert.deepEqual(committed, ['no-kernel.ipynb', 'out-of-order.ipynb', 'stripped.ipynb', 'with-outputs.ipynb']);
-    const stale = committed.filter((name) => !fs.readFileSync(path.join(out, name)).equals(fs.readFileSync(path.join(fixtures, name))));
-    assert.deepEqual(stale, [], 'regenerate with: .cache/venv/bin/python test/interop/checks/make_notebooks.py test/fixtures/checks/notebooks');
+    const stale = committed.filter(
+      (name) => !fs.readFileSync(path.join(out, name)).equals(fs.readFileSync(path.join(fixtures, name))),
+    );
+    assert.deepEqual(
+      stale,
+      [],
+      'regenerate with: .cache/venv/bin/python test/interop/checks/make_notebooks.py test/fixtures/checks/notebooks',
+    );
   });
 
   it('agrees with nbstripout: outputs and counts go, a credential in the source stays', async () => {

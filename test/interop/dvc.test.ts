@@ -22,7 +22,10 @@ describe('interop: DVC and DVCLive', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-interop-dvc-'));
     repo = path.join(tmp, 'repo');
     expected = path.join(tmp, 'expected');
-    execFileSync(python, [path.join(root, 'test', 'interop', 'dvc', 'generate.py'), repo, expected], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 200_000 });
+    execFileSync(python, [path.join(root, 'test', 'interop', 'dvc', 'generate.py'), repo, expected], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 200_000,
+    });
   });
   after(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -37,7 +40,11 @@ describe('interop: DVC and DVCLive', function () {
   it('the committed fixture is what the pinned tools write today (diffs carry no commit ids or times)', () => {
     const committed = path.join(root, 'test', 'fixtures', 'dvc', 'expected');
     for (const name of ['metrics-diff.json', 'metrics-diff-commits.json', 'params-diff.json']) {
-      assert.equal(JSON.stringify(readExpected(expected, name)), JSON.stringify(readExpected(committed, name)), `${name}: refresh test/fixtures/dvc (see generate.py)`);
+      assert.equal(
+        JSON.stringify(readExpected(expected, name)),
+        JSON.stringify(readExpected(committed, name)),
+        `${name}: refresh test/fixtures/dvc (see generate.py)`,
+      );
     }
   });
 });

@@ -8,18 +8,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { root } from '../harness/paths';
-import { listExperiments, listRegisteredModels, listRuns, readMetricHistory } from '../../src/core/metrics/mlflow/fileStore';
+import {
+  listExperiments,
+  listRegisteredModels,
+  listRuns,
+  readMetricHistory,
+} from '../../src/core/metrics/mlflow/fileStore';
 import { MlflowRestClient, MlflowRestError } from '../../src/core/metrics/mlflow/rest';
 import { openMlflowDatabase } from '../../src/core/metrics/mlflow/sqlite';
 import { compareWithMlflow, type ExpectedStore } from '../unit/metrics/mlflow/oracle';
 
 const run = promisify(execFile);
 const scripts = path.join(root, 'test', 'interop', 'mlflow');
-const quietEnv = { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false', PYTHONWARNINGS: 'ignore', PYTHONDONTWRITEBYTECODE: '1' };
+const quietEnv = {
+  ...process.env,
+  MLFLOW_DISABLE_TELEMETRY: 'true',
+  DO_NOT_TRACK: '1',
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+  PYTHONWARNINGS: 'ignore',
+  PYTHONDONTWRITEBYTECODE: '1',
+};
 
 function python(): string {
   const value = process.env.MLOPS_PYTHON;
-  if (!value) throw new Error('MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to the interop virtual environment (.cache/venv/bin/python).');
+  if (!value)
+    throw new Error(
+      'MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to the interop virtual environment (.cache/venv/bin/python).',
+    );
   return value;
 }
 
@@ -45,7 +60,10 @@ describe('MLflow interop (real mlflow 3.17)', function () {
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-interop-'));
     const generate = path.join(scripts, 'generate.py');
-    await Promise.all([run(python(), [generate, tmp, 'file'], { env: quietEnv }), run(python(), [generate, tmp, 'sqlite'], { env: quietEnv })]);
+    await Promise.all([
+      run(python(), [generate, tmp, 'file'], { env: quietEnv }),
+      run(python(), [generate, tmp, 'sqlite'], { env: quietEnv }),
+    ]);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -125,14 +143,29 @@ describe('MLflow interop (real mlflow 3.17)', function () {
       process.on('exit', killOnExit);
       server = spawn(
         python(),
-        ['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`, '--default-artifact-root', path.join(dir, 'artifacts')],
+        [
+          '-m',
+          'mlflow',
+          'server',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--workers',
+          '1',
+          '--backend-store-uri',
+          `sqlite:///${path.join(dir, 'mlflow.db')}`,
+          '--default-artifact-root',
+          path.join(dir, 'artifacts'),
+        ],
         { cwd: dir, env: quietEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       server.stdout!.on('data', (c: Buffer) => (log += c.toString()));
       server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
       const deadline = Date.now() + 90_000;
       for (;;) {
-        if (server.exitCode !== null) throw new Error(`mlflow server exited with ${server.exitCode}:\n${log.slice(-2000)}`);
+        if (server.exitCode !== null)
+          throw new Error(`mlflow server exited with ${server.exitCode}:\n${log.slice(-2000)}`);
         try {
           const response = await fetch(`${url}/health`);
           if (response.ok) break;
@@ -142,7 +175,10 @@ describe('MLflow interop (real mlflow 3.17)', function () {
         if (Date.now() > deadline) throw new Error(`mlflow server did not start within 90 s:\n${log.slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      await run(python(), [path.join(scripts, 'serve.py'), url, path.join(tmp, 'expected-rest.json')], { env: quietEnv, maxBuffer: 16 * 1024 * 1024 });
+      await run(python(), [path.join(scripts, 'serve.py'), url, path.join(tmp, 'expected-rest.json')], {
+        env: quietEnv,
+        maxBuffer: 16 * 1024 * 1024,
+      });
     });
     after(async () => {
       await stop();
@@ -182,22 +218,33 @@ describe('MLflow interop (real mlflow 3.17)', function () {
       const { runs } = await client.listRuns();
       assert.equal(runs.length, expected.runs.filter((r) => r.lifecycle_stage === 'active').length);
       assert.ok(runs.length > 16);
-      assert.equal(calls.filter((c) => c.endsWith('runs/search')).length, Math.ceil(runs.length / 4), 'runs/search paged by 4');
+      assert.equal(
+        calls.filter((c) => c.endsWith('runs/search')).length,
+        Math.ceil(runs.length / 4),
+        'runs/search paged by 4',
+      );
       // What mlflow 3.17 sends for special values (SQL backend): NaN as the string "NaN", infinities as +/-DBL_MAX.
       const raw = await client.call('GET', 'metrics/get-history', { run_id: long.id, metric_key: 'special' });
       assert.deepEqual(
         (raw.metrics as { value: unknown }[]).map((m) => m.value),
         ['NaN', 1.7976931348623157e308, -1.7976931348623157e308, 2.5],
       );
-      assert.deepEqual((await client.getMetricHistory(long.id, 'special')).points.map((p) => p.value), [NaN, Infinity, -Infinity, 2.5]);
+      assert.deepEqual(
+        (await client.getMetricHistory(long.id, 'special')).points.map((p) => p.value),
+        [NaN, Infinity, -Infinity, 2.5],
+      );
     });
 
     it('REST: a wrong URL says it is not an MLflow tracking server', async () => {
-      const err = await new MlflowRestClient({ baseUrl: `${url}/not-here` }).searchExperiments().catch((e: unknown) => e);
+      const err = await new MlflowRestClient({ baseUrl: `${url}/not-here` })
+        .searchExperiments()
+        .catch((e: unknown) => e);
       assert.ok(err instanceof MlflowRestError);
       assert.equal(err.kind, 'not-mlflow');
       assert.match(err.message, /not found \(HTTP 404\): is .*\/not-here an MLflow tracking server\?/);
-      const run404 = await new MlflowRestClient({ baseUrl: url }).getMetricHistory('0123456789abcdef0123456789abcdef', 'loss').catch((e: unknown) => e);
+      const run404 = await new MlflowRestClient({ baseUrl: url })
+        .getMetricHistory('0123456789abcdef0123456789abcdef', 'loss')
+        .catch((e: unknown) => e);
       // mlflow answers the history of an unknown run with an empty list, not an error.
       assert.deepEqual(run404, { key: 'loss', split: undefined, baseKey: 'loss', points: [] });
     });
@@ -207,7 +254,10 @@ describe('MLflow interop (real mlflow 3.17)', function () {
       const err = await new MlflowRestClient({ baseUrl: url }).searchExperiments().catch((e: unknown) => e);
       assert.ok(err instanceof MlflowRestError);
       assert.equal(err.kind, 'unreachable');
-      assert.equal(err.message, `MLflow server at ${url} is not reachable: is \`mlflow server\` running? (connection refused)`);
+      assert.equal(
+        err.message,
+        `MLflow server at ${url} is not reachable: is \`mlflow server\` running? (connection refused)`,
+      );
     });
   });
 });

@@ -18,9 +18,14 @@ describe('TensorBoard interop (real tensorboard 2.21, tensorboardX 2.6)', functi
 
   before(async () => {
     const python = process.env.MLOPS_PYTHON;
-    if (!python) throw new Error('MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to the interop virtual environment (.cache/venv/bin/python).');
+    if (!python)
+      throw new Error(
+        'MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to the interop virtual environment (.cache/venv/bin/python).',
+      );
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tensorboard-interop-'));
-    await run(python, [path.join(root, 'test', 'interop', 'tensorboard', 'generate.py'), tmp], { env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+    await run(python, [path.join(root, 'test', 'interop', 'tensorboard', 'generate.py'), tmp], {
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    });
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -15,7 +15,9 @@ describe('interop: discovery and hashing against DVC and MLflow', function () {
   before(function () {
     if (!python) this.skip();
     out = tempFolder('mlops-interop-workspace-');
-    execFileSync(python, [path.join(repositoryRoot, 'test', 'interop', 'workspace', 'generate.py'), out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(python, [path.join(repositoryRoot, 'test', 'interop', 'workspace', 'generate.py'), out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   });
 
   after(() => {

@@ -49,27 +49,45 @@ for (const { name, theme } of THEMES) {
         await wb.screenshot(`checks-status-missing-${name}`);
         throw err;
       });
-      assert.equal((await entry.innerText()).replace(/\s+/g, ' ').trim(), '0 5', 'error and warning counts next to their icons');
+      assert.equal(
+        (await entry.innerText()).replace(/\s+/g, ' ').trim(),
+        '0 5',
+        'error and warning counts next to their icons',
+      );
       await entry.click();
       const frame = panel(page);
-      await frame.locator('.ck-summary').filter({ hasText: /0 errors, 5 warnings, 0 info · 43 passed · 10 checks at/ }).waitFor({ timeout: 60_000 });
+      await frame
+        .locator('.ck-summary')
+        .filter({ hasText: /0 errors, 5 warnings, 0 info · 43 passed · 10 checks at/ })
+        .waitFor({ timeout: 60_000 });
     });
 
     it('groups the findings by check with their documentation, filters by severity and text, and by model', async () => {
       const page = wb.page;
       const frame = panel(page);
-      const headings = async () => frame.locator('vscode-collapsible').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('heading') ?? ''));
+      const headings = async () =>
+        frame.locator('vscode-collapsible').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('heading') ?? ''));
       // Passed results are hidden at first: three checks have findings.
-      assert.deepEqual(await headings(), ['Paths follow the naming convention', 'Notebooks are clean and free of secrets', 'Models declare existing datasets and metrics']);
+      assert.deepEqual(await headings(), [
+        'Paths follow the naming convention',
+        'Notebooks are clean and free of secrets',
+        'Models declare existing datasets and metrics',
+      ]);
       assert.equal(await frame.locator('.ck-result').count(), 5);
       assert.equal(await frame.locator('#ck-show-warning').getAttribute('label'), 'Warnings (5)');
       assert.equal(await frame.locator('#ck-show-passed').getAttribute('label'), 'Passed (43)');
       // Findings with a quick fix have a Fix button (the same fixes as the light bulb in the editor).
       assert.deepEqual(await frame.locator('.ck-result-actions vscode-button').allInnerTexts(), ['Rename…', 'Rename…']);
       // The documentation of a check type: a summary, a link, and more on demand.
-      assert.equal(await frame.locator('vscode-collapsible').first().getAttribute('description'), 'model-naming · 2 findings');
+      assert.equal(
+        await frame.locator('vscode-collapsible').first().getAttribute('description'),
+        'model-naming · 2 findings',
+      );
       const doc = frame.locator('.ck-doc').first();
-      assert.match((await doc.innerText()).replace(/\s+/g, ' '), /^naming-convention Checks that model, dataset or notebook paths .* Documentation of naming-convention More about this check$/);
+      assert.match(
+        (await doc.innerText()).replace(/\s+/g, ' '),
+        /^naming-convention Checks that model, dataset or notebook paths .* Documentation of naming-convention More about this check$/,
+      );
 
       // Passed on: every check is listed, those without findings folded.
       await frame.locator('#ck-show-passed').click();
@@ -83,7 +101,10 @@ for (const { name, theme } of THEMES) {
       await frame.locator('#ck-show-passed').click();
       await frame.locator('#ck-text').click();
       await page.keyboard.type('onnx');
-      await frame.locator('.ck-status').filter({ hasText: '2 results shown in 2 groups.' }).waitFor({ timeout: 10_000 });
+      await frame
+        .locator('.ck-status')
+        .filter({ hasText: '2 results shown in 2 groups.' })
+        .waitFor({ timeout: 10_000 });
       // By model.
       await frame.locator('vscode-radio[value="model"]').click();
       await frame.locator('vscode-collapsible[heading="Model fraud-classifier-onnx"]').waitFor({ timeout: 10_000 });
@@ -95,26 +116,40 @@ for (const { name, theme } of THEMES) {
       await page.keyboard.press('Control+A');
       await page.keyboard.press('Backspace');
       await frame.locator('vscode-radio[value="check"]').click();
-      await frame.locator('.ck-status').filter({ hasText: '5 results shown in 3 groups.' }).waitFor({ timeout: 10_000 });
+      await frame
+        .locator('.ck-status')
+        .filter({ hasText: '5 results shown in 3 groups.' })
+        .waitFor({ timeout: 10_000 });
     });
 
     it('opens a finding at its line and column, and offers the rename quick fix there', async () => {
       const page = wb.page;
       const frame = panel(page);
-      await frame.locator('button.ck-open').filter({ hasText: 'models/fraud-classifier/model.pkl should be named' }).click();
-      const cursor = page.locator('.statusbar-item').filter({ hasText: /Ln \d+, Col \d+/ }).first();
+      await frame
+        .locator('button.ck-open')
+        .filter({ hasText: 'models/fraud-classifier/model.pkl should be named' })
+        .click();
+      const cursor = page
+        .locator('.statusbar-item')
+        .filter({ hasText: /Ln \d+, Col \d+/ })
+        .first();
       await cursor.filter({ hasText: 'Ln 6, Col 5' }).waitFor({ timeout: 30_000 });
       await page.locator('.tab.active').filter({ hasText: 'mlops.yaml' }).waitFor();
       if (name !== 'dark') return;
       // The light bulb menu on the finding (Ctrl+.).
-      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      await page
+        .locator('.monaco-editor .view-lines')
+        .first()
+        .click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('Control+G');
       await page.keyboard.type('6:12');
       await page.keyboard.press('Enter');
       await cursor.filter({ hasText: 'Ln 6, Col 12' }).waitFor({ timeout: 10_000 });
       await page.keyboard.press('Control+.');
       const menu = page.locator('.action-widget');
-      await menu.filter({ hasText: 'Rename to models/fraud-classifier/fraud-classifier-v2.0.0.pkl' }).waitFor({ timeout: 30_000 });
+      await menu
+        .filter({ hasText: 'Rename to models/fraud-classifier/fraud-classifier-v2.0.0.pkl' })
+        .waitFor({ timeout: 30_000 });
       assert.match(await menu.innerText(), /Rename to the naming convention…/);
       await wb.screenshot('checks-quick-fix-menu');
       await page.keyboard.press('Escape');
@@ -133,18 +168,28 @@ for (const { name, theme } of THEMES) {
         const frame = panel(page);
         const problem = frame.locator('.ck-problem');
         await problem.waitFor({ timeout: 60_000 });
-        assert.match(await problem.innerText(), /mlops\.yaml cannot be used, so the checks did not run[\s\S]*checks\[0\]\.type must be one of metric-threshold/);
+        assert.match(
+          await problem.innerText(),
+          /mlops\.yaml cannot be used, so the checks did not run[\s\S]*checks\[0\]\.type must be one of metric-threshold/,
+        );
         const open = problem.locator('vscode-button').filter({ hasText: `Open mlops.yaml:${line}:26` });
         await open.waitFor();
         await iconsLoaded(frame);
         await wb.screenshot('checks-panel-config-error');
         await open.click();
-        await page.locator('.statusbar-item').filter({ hasText: `Ln ${line}, Col 26` }).first().waitFor({ timeout: 30_000 });
+        await page
+          .locator('.statusbar-item')
+          .filter({ hasText: `Ln ${line}, Col 26` })
+          .first()
+          .waitFor({ timeout: 30_000 });
       } finally {
         fs.writeFileSync(config, original);
       }
       await page.locator('.tab').filter({ hasText: 'Pipeline Checks' }).click();
-      await panel(page).locator('.ck-summary').filter({ hasText: /0 errors, 5 warnings/ }).waitFor({ timeout: 60_000 });
+      await panel(page)
+        .locator('.ck-summary')
+        .filter({ hasText: /0 errors, 5 warnings/ })
+        .waitFor({ timeout: 60_000 });
       assert.equal(await panel(page).locator('.ck-problem').count(), 0);
     });
   });
@@ -167,14 +212,24 @@ describe(`Pipeline checks in Restricted Mode (untrusted workspace) (${uiMode()})
 
   it('runs the checks that need no git, and says why the others were skipped', async () => {
     const page = wb.page;
-    await page.locator('.statusbar-item').filter({ hasText: /Restricted Mode/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.statusbar-item')
+      .filter({ hasText: /Restricted Mode/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     // The extension's contributions are in once its activity-bar entry is.
     await page.getByRole('tab', { name: /^MLOps/ }).waitFor({ timeout: 60_000 });
     await runCommand(page, 'MLOps: Show Pipeline Checks');
     const frame = panel(page);
-    await frame.locator('.ck-summary').filter({ hasText: /0 errors, 5 warnings, 0 info · \d+ passed, 3 skipped/ }).waitFor({ timeout: 90_000 });
+    await frame
+      .locator('.ck-summary')
+      .filter({ hasText: /0 errors, 5 warnings, 0 info · \d+ passed, 3 skipped/ })
+      .waitFor({ timeout: 90_000 });
     const notice = frame.locator('.ck-notice');
-    assert.match(await notice.innerText(), /not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped/);
+    assert.match(
+      await notice.innerText(),
+      /not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped/,
+    );
     await notice.locator('vscode-button').filter({ hasText: 'Manage Workspace Trust' }).waitFor();
     await frame.locator('#ck-show-passed').click();
     const skipped = await frame.locator('.ck-result.ck-skipped .ck-message').allInnerTexts();

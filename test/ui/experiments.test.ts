@@ -18,8 +18,11 @@ function row(page: Page, text: string | RegExp): Locator {
 /** Collapses the other MLOps views so the Experiments view gets the height. */
 async function collapseOthers(page: Page): Promise<void> {
   for (const title of ['Models', 'Datasets', 'Notebooks']) {
-    const header = page.locator('.pane-header').filter({ has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
-    if ((await header.count()) && (await header.first().getAttribute('aria-expanded')) === 'true') await header.first().click();
+    const header = page
+      .locator('.pane-header')
+      .filter({ has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+    if ((await header.count()) && (await header.first().getAttribute('aria-expanded')) === 'true')
+      await header.first().click();
   }
 }
 
@@ -53,7 +56,8 @@ for (const { name, theme } of [
     });
 
     afterEach(async function () {
-      if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}-${name}`);
+      if (this.currentTest?.state === 'failed')
+        await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}-${name}`);
     });
 
     after(async () => {
@@ -72,7 +76,10 @@ for (const { name, theme } of [
       await page.keyboard.press('ArrowRight');
       await row(page, /^f1 = 0\.\d+test$/).waitFor({ timeout: 30_000 });
       const labels = await experimentsPane(page).locator('.monaco-list-row .label-name').allTextContents();
-      assert.ok(labels.some((l) => /^recall = 0\.\d+$/.test(l)), labels.join(' | '));
+      assert.ok(
+        labels.some((l) => /^recall = 0\.\d+$/.test(l)),
+        labels.join(' | '),
+      );
       await page.mouse.move(5, 5);
       await wb.screenshot(`experiments-view-${name}`);
       await page.keyboard.press('ArrowLeft');
@@ -88,7 +95,13 @@ for (const { name, theme } of [
         await input.fill('fraud-classifier@v');
         await page.keyboard.press('Enter');
         await row(page, /^Git history.*4 of 43 runs/).waitFor({ timeout: 30_000 });
-        assert.equal(await experimentsPane(page).locator('.monaco-list-row').filter({ hasText: /— Release fraud-classifier/ }).count(), 4);
+        assert.equal(
+          await experimentsPane(page)
+            .locator('.monaco-list-row')
+            .filter({ hasText: /— Release fraud-classifier/ })
+            .count(),
+          4,
+        );
         await experimentsPane(page).getByText('Runs matching “fraud-classifier@v”: 4').waitFor({ timeout: 10_000 });
         await page.mouse.move(5, 5);
         await wb.screenshot('experiments-filtered');
@@ -110,18 +123,29 @@ for (const { name, theme } of [
         // Select v2.0.0 and the release before it (the next row) with the keyboard, then compare from the palette.
         await row(page, 'fraud-classifier@v2.0.0').click();
         await page.waitForTimeout(300);
-        if ((await row(page, 'fraud-classifier@v2.0.0').getAttribute('aria-expanded')) === 'true') await page.keyboard.press('ArrowLeft');
+        if ((await row(page, 'fraud-classifier@v2.0.0').getAttribute('aria-expanded')) === 'true')
+          await page.keyboard.press('ArrowLeft');
         await page.waitForTimeout(300);
         await page.keyboard.down('Shift');
         await page.keyboard.press('ArrowDown');
         await page.keyboard.up('Shift');
-        await page.waitForFunction(() => document.querySelectorAll('.pane-body .monaco-list-row.selected').length === 2, undefined, { timeout: 10_000 });
+        await page.waitForFunction(
+          () => document.querySelectorAll('.pane-body .monaco-list-row.selected').length === 2,
+          undefined,
+          { timeout: 10_000 },
+        );
         await runCommand(page, 'MLOps: Compare Selected Runs');
         const preview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-        await preview.locator('h1').filter({ hasText: /Compare fraud-classifier@v1\.2\.0 → fraud-classifier@v2\.0\.0/ }).waitFor({ timeout: 60_000 });
+        await preview
+          .locator('h1')
+          .filter({ hasText: /Compare fraud-classifier@v1\.2\.0 → fraud-classifier@v2\.0\.0/ })
+          .waitFor({ timeout: 60_000 });
         await widenSidebar(page, 330);
         const rows = await preview.locator('table').nth(1).locator('tbody tr').allTextContents();
-        assert.ok(rows.some((r) => /test\.f1[\s\S]*↑ better/.test(r)), rows.join(' / '));
+        assert.ok(
+          rows.some((r) => /test\.f1[\s\S]*↑ better/.test(r)),
+          rows.join(' / '),
+        );
         await page.mouse.move(5, 5);
         await wb.screenshot('experiments-compare-preview');
         await runCommand(page, 'MLOps: Clear Filter');
@@ -142,7 +166,10 @@ for (const { name, theme } of [
         await action.waitFor({ timeout: 30_000 });
         await action.click();
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-        await frame.locator('.mh-status').filter({ hasText: /^40 revisions · 9 of 9 series/ }).waitFor({ timeout: 60_000 });
+        await frame
+          .locator('.mh-status')
+          .filter({ hasText: /^40 revisions · 9 of 9 series/ })
+          .waitFor({ timeout: 60_000 });
         assert.match((await frame.locator('vscode-label[for="mh-keys"]').textContent()) ?? '', /f1, precision, recall/);
         await runCommand(page, 'View: Close All Editors');
       });
@@ -157,8 +184,20 @@ async function fakeMlflow(): Promise<{ url: string; authorizations: string[]; cl
   const authorizations: string[] = [];
   const started = Date.UTC(2026, 9, 20, 8, 0);
   const run = (id: string, name: string, lr: string, loss: number) => ({
-    info: { run_id: id, run_name: name, experiment_id: '7', status: 'FINISHED', start_time: started, end_time: started + 600_000, lifecycle_stage: 'active' },
-    data: { metrics: [{ key: 'val_loss', value: loss, step: 9, timestamp: started + 600_000 }], params: [{ key: 'lr', value: lr }], tags: [{ key: 'mlflow.runName', value: name }] },
+    info: {
+      run_id: id,
+      run_name: name,
+      experiment_id: '7',
+      status: 'FINISHED',
+      start_time: started,
+      end_time: started + 600_000,
+      lifecycle_stage: 'active',
+    },
+    data: {
+      metrics: [{ key: 'val_loss', value: loss, step: 9, timestamp: started + 600_000 }],
+      params: [{ key: 'lr', value: lr }],
+      tags: [{ key: 'mlflow.runName', value: name }],
+    },
   });
   const server = http.createServer((req, res) => {
     authorizations.push(req.headers.authorization ?? '');
@@ -171,10 +210,23 @@ async function fakeMlflow(): Promise<{ url: string; authorizations: string[]; cl
         return;
       }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname.endsWith('/experiments/search')) res.end(JSON.stringify({ experiments: [{ experiment_id: '7', name: 'fraud-tuning', lifecycle_stage: 'active' }] }));
-      else if (url.pathname.endsWith('/runs/search')) res.end(JSON.stringify({ runs: [run('r1', 'lr-0.01', '0.01', 0.21), run('r2', 'lr-0.1', '0.1', 0.34)] }));
+      if (url.pathname.endsWith('/experiments/search'))
+        res.end(
+          JSON.stringify({ experiments: [{ experiment_id: '7', name: 'fraud-tuning', lifecycle_stage: 'active' }] }),
+        );
+      else if (url.pathname.endsWith('/runs/search'))
+        res.end(JSON.stringify({ runs: [run('r1', 'lr-0.01', '0.01', 0.21), run('r2', 'lr-0.1', '0.1', 0.34)] }));
       else if (url.pathname.endsWith('/metrics/get-history')) {
-        res.end(JSON.stringify({ metrics: Array.from({ length: 10 }, (_, step) => ({ key: 'val_loss', value: 0.6 / (step + 1), step, timestamp: started + step * 60_000 })) }));
+        res.end(
+          JSON.stringify({
+            metrics: Array.from({ length: 10 }, (_, step) => ({
+              key: 'val_loss',
+              value: 0.6 / (step + 1),
+              step,
+              timestamp: started + step * 60_000,
+            })),
+          }),
+        );
       } else {
         res.statusCode = 404;
         res.end(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: 'No such endpoint' }));
@@ -183,7 +235,11 @@ async function fakeMlflow(): Promise<{ url: string; authorizations: string[]; cl
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, authorizations, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    authorizations,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe(`Experiments view with an MLflow tracking server (${uiMode()})`, function () {
@@ -202,7 +258,8 @@ describe(`Experiments view with an MLflow tracking server (${uiMode()})`, functi
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    if (this.currentTest?.state === 'failed')
+      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
   });
 
   after(async () => {
@@ -215,7 +272,10 @@ describe(`Experiments view with an MLflow tracking server (${uiMode()})`, functi
     const page = wb.page;
     const host = new URL(mlflow.url).host;
     await row(page, new RegExp(`^MLflow server${host.replace(/\./g, '\\.')} · 0 runs$`)).waitFor({ timeout: 60_000 });
-    await row(page, /refused the request \(HTTP 401: Missing or invalid token\): check the token \(none was given\)/).waitFor();
+    await row(
+      page,
+      /refused the request \(HTTP 401: Missing or invalid token\): check the token \(none was given\)/,
+    ).waitFor();
     await page.mouse.move(5, 5);
     await wb.screenshot('experiments-mlflow-refused');
 

@@ -19,7 +19,9 @@ function panel(page: Page): FrameLocator {
 
 /** Clicks the quick-pick row whose label is exactly `label` (toggles it in a multi-select pick). */
 async function toggleRow(page: Page, label: string): Promise<void> {
-  const name = page.locator('.quick-input-list .monaco-list-row .label-name').filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  const name = page
+    .locator('.quick-input-list .monaco-list-row .label-name')
+    .filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
   if (!(await name.count())) {
     const texts = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
     throw new Error(`no quick-pick row "${label}"; rows: ${texts.join(' | ')}`);
@@ -28,7 +30,10 @@ async function toggleRow(page: Page, label: string): Promise<void> {
 }
 
 async function canvasData(frame: FrameLocator): Promise<Record<string, string>> {
-  return frame.locator('canvas').first().evaluate((c) => ({ ...(c as HTMLCanvasElement).dataset }) as Record<string, string>);
+  return frame
+    .locator('canvas')
+    .first()
+    .evaluate((c) => ({ ...(c as HTMLCanvasElement).dataset }) as Record<string, string>);
 }
 
 for (const { name, theme } of THEMES) {
@@ -43,7 +48,8 @@ for (const { name, theme } of THEMES) {
     });
 
     afterEach(async function () {
-      if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}-${name}`);
+      if (this.currentTest?.state === 'failed')
+        await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}-${name}`);
     });
 
     after(async () => {
@@ -57,7 +63,11 @@ for (const { name, theme } of THEMES) {
       // 1/2: sources, all ticked.
       const title = page.locator('.quick-input-widget .quick-input-title');
       await title.filter({ hasText: 'Show Metric History (1/2): sources' }).waitFor({ timeout: 60_000 });
-      assert.equal(await page.locator('.quick-input-list .monaco-list-row').count(), 2, 'git history and the workspace');
+      assert.equal(
+        await page.locator('.quick-input-list .monaco-list-row').count(),
+        2,
+        'git history and the workspace',
+      );
       await page.keyboard.press('Enter');
       // 2/2: metrics; the defined ones are ticked: keep f1, precision and recall.
       await title.filter({ hasText: 'Show Metric History (2/2): metrics' }).waitFor({ timeout: 60_000 });
@@ -70,7 +80,8 @@ for (const { name, theme } of THEMES) {
       assert.match((await frame.locator('vscode-label[for="mh-keys"]').textContent()) ?? '', /f1, precision, recall/);
       // Only the test split: untick train and validation.
       await frame.locator('#mh-splits').click();
-      for (const split of ['Train', 'Validation']) await frame.locator('#mh-splits').getByRole('option', { name: split, exact: true }).click();
+      for (const split of ['Train', 'Validation'])
+        await frame.locator('#mh-splits').getByRole('option', { name: split, exact: true }).click();
       await page.keyboard.press('Escape');
       await status.filter({ hasText: /40 revisions · 3 of 3 series · 120 points/ }).waitFor({ timeout: 30_000 });
       const legend = await frame.locator('.mh-legend-label').allTextContents();
@@ -88,7 +99,10 @@ for (const { name, theme } of THEMES) {
       const status = frame.locator('.mh-status');
       await status.filter({ hasText: /^9 runs · \d+ of \d+ series/ }).waitFor({ timeout: 60_000 });
       const legend = await frame.locator('.mh-legend-label').allTextContents();
-      assert.ok(legend.some((l) => l.startsWith('workspace')), legend.join(' | '));
+      assert.ok(
+        legend.some((l) => l.startsWith('workspace')),
+        legend.join(' | '),
+      );
       assert.ok(legend.some((l) => l.startsWith('lean-trees')));
       assert.ok(legend.some((l) => l.includes('fraud-classifier@v2.0.0')));
       await wb.page.mouse.move(5, 5);
@@ -99,7 +113,10 @@ for (const { name, theme } of THEMES) {
       const page = wb.page;
       const frame = panel(page);
       await frame.locator('vscode-tab-header').filter({ hasText: 'Across versions' }).click();
-      await frame.locator('.mh-status').filter({ hasText: /40 revisions · 3 of 3 series/ }).waitFor({ timeout: 60_000 });
+      await frame
+        .locator('.mh-status')
+        .filter({ hasText: /40 revisions · 3 of 3 series/ })
+        .waitFor({ timeout: 60_000 });
       await frame.locator('#mh-show-table').click();
       const table = frame.locator('.mh-data-table');
       await table.waitFor();
@@ -109,12 +126,24 @@ for (const { name, theme } of THEMES) {
       const compare = frame.locator('.mh-compare-table');
       await compare.waitFor();
       assert.equal(await compare.locator('tbody tr').count(), 2);
-      assert.deepEqual(await compare.locator('thead th').allTextContents(), ['Selected', 'test.f1', 'test.precision', 'test.recall']);
-      const eval1 = JSON.parse(execFileSync('git', ['show', 'fraud-classifier@v1.0.0:metrics/eval.json'], { cwd: folder }).toString()) as { test: Record<string, number> };
-      const eval2 = JSON.parse(execFileSync('git', ['show', 'fraud-classifier@v2.0.0:metrics/eval.json'], { cwd: folder }).toString()) as { test: Record<string, number> };
+      assert.deepEqual(await compare.locator('thead th').allTextContents(), [
+        'Selected',
+        'test.f1',
+        'test.precision',
+        'test.recall',
+      ]);
+      const eval1 = JSON.parse(
+        execFileSync('git', ['show', 'fraud-classifier@v1.0.0:metrics/eval.json'], { cwd: folder }).toString(),
+      ) as { test: Record<string, number> };
+      const eval2 = JSON.parse(
+        execFileSync('git', ['show', 'fraud-classifier@v2.0.0:metrics/eval.json'], { cwd: folder }).toString(),
+      ) as { test: Record<string, number> };
       const newer = ((await compare.locator('tbody tr').nth(1).textContent()) ?? '').replace(/\s+/g, ' ');
       assert.ok(newer.includes(String(eval2.test.f1)), `the newer row shows test.f1 ${eval2.test.f1}: ${newer}`);
-      assert.equal(await compare.locator('td.verdict-improved').count(), ['f1', 'precision', 'recall'].filter((k) => eval2.test[k] > eval1.test[k]).length);
+      assert.equal(
+        await compare.locator('td.verdict-improved').count(),
+        ['f1', 'precision', 'recall'].filter((k) => eval2.test[k] > eval1.test[k]).length,
+      );
       await compare.scrollIntoViewIfNeeded();
       await page.mouse.move(5, 5);
       await wb.screenshot(`metric-history-compare-${name}`);
@@ -128,7 +157,8 @@ for (const { name, theme } of THEMES) {
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 30_000 });
       // The simple dialog fills in the suggested path asynchronously: wait for it, then type ours over it.
-      for (let i = 0; i < 50 && !(await input.inputValue()).endsWith('metric-history-versions.csv'); i++) await page.waitForTimeout(100);
+      for (let i = 0; i < 50 && !(await input.inputValue()).endsWith('metric-history-versions.csv'); i++)
+        await page.waitForTimeout(100);
       await input.fill(target);
       for (let i = 0; i < 20 && (await input.inputValue()) !== target; i++) {
         await page.waitForTimeout(100);
@@ -142,12 +172,17 @@ for (const { name, theme } of THEMES) {
       assert.equal(rows[0], 'series,key,split,source,file,revision,tags,subject,author,date,value');
       assert.equal(rows.length, 1 + 3 * 40);
       const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: folder }).toString().trim();
-      const f1 = JSON.parse(fs.readFileSync(path.join(folder, 'metrics', 'eval.json'), 'utf8')) as { test: { f1: number } };
+      const f1 = JSON.parse(fs.readFileSync(path.join(folder, 'metrics', 'eval.json'), 'utf8')) as {
+        test: { f1: number };
+      };
       assert.ok(
         rows.some((r) => r.startsWith('test.f1,') && r.includes(head) && r.endsWith(`,${f1.test.f1}`)),
         'the HEAD revision has its test.f1',
       );
-      await page.locator('.notifications-toasts').filter({ hasText: `Exported history-${name}.csv` }).waitFor({ timeout: 30_000 });
+      await page
+        .locator('.notifications-toasts')
+        .filter({ hasText: `Exported history-${name}.csv` })
+        .waitFor({ timeout: 30_000 });
     });
   });
 }

@@ -50,7 +50,8 @@ function countColour(page: Page, hex: string, tolerance = 40): Promise<number> {
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       const [r, g, b] = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
       let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= t) n++;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= t) n++;
       return n;
     },
     { hex, tolerance },
@@ -89,7 +90,9 @@ async function legendLabels(page: Page): Promise<string[]> {
 }
 
 async function savedState(page: Page): Promise<Record<string, unknown>> {
-  return page.evaluate(() => JSON.parse(sessionStorage.getItem('mlops-standalone-state') ?? '{}') as Record<string, unknown>);
+  return page.evaluate(
+    () => JSON.parse(sessionStorage.getItem('mlops-standalone-state') ?? '{}') as Record<string, unknown>,
+  );
 }
 
 describe('Metric History panel, standalone in Chromium', function () {
@@ -143,9 +146,18 @@ describe('Metric History panel, standalone in Chromium', function () {
       const drawn = await canvasData(panel.page);
       assert.equal(drawn.tags, '5', 'five tagged revisions are marked');
       assert.equal(drawn.thresholds, '2', 'f1 at 0.75 and precision/recall at 0.7');
-      assert.ok((await countColour(panel.page, '#cca700')) > 300, 'the threshold lines are drawn in the warning colour');
-      assert.match((await panel.page.locator('.mh-status').textContent()) ?? '', /40 revisions · 3 of 3 series · 120 points/);
-      assert.match((await panel.page.locator('vscode-label[for="mh-keys"]').textContent()) ?? '', /f1, precision, recall/);
+      assert.ok(
+        (await countColour(panel.page, '#cca700')) > 300,
+        'the threshold lines are drawn in the warning colour',
+      );
+      assert.match(
+        (await panel.page.locator('.mh-status').textContent()) ?? '',
+        /40 revisions · 3 of 3 series · 120 points/,
+      );
+      assert.match(
+        (await panel.page.locator('vscode-label[for="mh-keys"]').textContent()) ?? '',
+        /f1, precision, recall/,
+      );
       await panel.screenshot('versions-dark');
     });
 
@@ -168,7 +180,10 @@ describe('Metric History panel, standalone in Chromium', function () {
       const target = await pointOnLine(panel.page, blue, 0.5);
       await panel.page.mouse.click(target.x, target.y);
       const opened = await panel.waitForPosted('openRevision');
-      assert.ok(runs.some((r) => r.id === opened.sha), 'a sha of the history');
+      assert.ok(
+        runs.some((r) => r.id === opened.sha),
+        'a sha of the history',
+      );
       assert.equal(opened.path, 'metrics/eval.json');
       assert.equal(opened.sourceId, 'git:metrics/eval.json');
 
@@ -181,8 +196,17 @@ describe('Metric History panel, standalone in Chromium', function () {
       const compare = panel.page.locator('.mh-compare-table');
       await compare.waitFor();
       assert.equal(await compare.locator('tbody tr').count(), 2);
-      assert.deepEqual(await compare.locator('thead th').allTextContents(), ['Selected', 'test.f1', 'test.precision', 'test.recall']);
-      assert.equal(await compare.locator('td.verdict-improved').count(), 3, 'the later revision is better on every metric');
+      assert.deepEqual(await compare.locator('thead th').allTextContents(), [
+        'Selected',
+        'test.f1',
+        'test.precision',
+        'test.recall',
+      ]);
+      assert.equal(
+        await compare.locator('td.verdict-improved').count(),
+        3,
+        'the later revision is better on every metric',
+      );
       assert.equal((await canvasData(panel.page)).selected, '6', 'two revisions ringed on three series');
       await panel.page.getByText('Copy as Markdown').click();
       const copied = await panel.waitForPosted('copyMarkdown');
@@ -204,7 +228,9 @@ describe('Metric History panel, standalone in Chromium', function () {
       await panel.page.getByText('Export PNG').click();
       const png = await panel.waitForPosted('export');
       assert.equal(png.format, 'png');
-      assert.ok(png.format === 'png' && png.dataUrl.startsWith('data:image/png;base64,') && png.dataUrl.length > 20_000);
+      assert.ok(
+        png.format === 'png' && png.dataUrl.startsWith('data:image/png;base64,') && png.dataUrl.length > 20_000,
+      );
       assert.equal(png.suggestedName, 'metric-history-versions.png');
     });
 
@@ -251,7 +277,11 @@ describe('Metric History panel, standalone in Chromium', function () {
       const verdict = await compare.locator('tbody tr').nth(1).locator('td').getAttribute('class');
       assert.match(verdict ?? '', /verdict-(improved|regressed)/, 'loss has a goal, so the delta is judged');
       await panel.page.locator('#mh-smoothing').fill('0.9');
-      await panel.page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('mlops-standalone-state') ?? '{}') as { smoothing?: number }).smoothing === 0.9);
+      await panel.page.waitForFunction(
+        () =>
+          (JSON.parse(sessionStorage.getItem('mlops-standalone-state') ?? '{}') as { smoothing?: number }).smoothing ===
+          0.9,
+      );
       await panel.page.locator('#mh-show-table').click();
       await panel.page.locator('.mh-data-table').waitFor({ state: 'detached' });
       await panel.screenshot('steps-smoothed-compare-dark');
@@ -268,7 +298,10 @@ describe('Metric History panel, standalone in Chromium', function () {
         return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
       });
     assert.equal(await corner(), '#ffffff', 'the chart background is the light editor background');
-    assert.equal(await panel.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+    assert.equal(
+      await panel.page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+      'rgb(255, 255, 255)',
+    );
     assert.ok((await countColour(panel.page, '#1a85ff')) > 100, 'the first series uses the light theme blue');
     await panel.screenshot('versions-light');
     await panel.setTheme('dark');
@@ -293,7 +326,11 @@ describe('Metric History panel, standalone in Chromium', function () {
     const evilSubject = '<img src=x onerror="window.__pwned=1">';
     const runs = versionRuns(6, { subjects: () => evilSubject, location: '<b>metrics</b>.json' });
     for (const run of runs) {
-      run.metrics.push({ key: evilKey, baseKey: evilKey, points: [{ step: 0, value: 0.5 + run.metrics.length / 100 }] });
+      run.metrics.push({
+        key: evilKey,
+        baseKey: evilKey,
+        points: [{ step: 0, value: 0.5 + run.metrics.length / 100 }],
+      });
       run.revisionInfo!.tags = ['<svg onload=alert(2)>'];
     }
     const { payload } = await start(panel, runs, { keys: [evilKey, 'f1'], splits: ['test'] });
@@ -306,7 +343,11 @@ describe('Metric History panel, standalone in Chromium', function () {
     assert.ok(((await table.locator('tbody').textContent()) ?? '').includes(evilSubject));
     await table.getByRole('button', { name: 'Open' }).first().click();
     const opened = await panel.waitForPosted('openRevision');
-    assert.deepEqual([opened.sha, opened.path], [runs[runs.length - 1].id, '<b>metrics</b>.json'], 'the newest revision, its file passed as data');
+    assert.deepEqual(
+      [opened.sha, opened.path],
+      [runs[runs.length - 1].id, '<b>metrics</b>.json'],
+      'the newest revision, its file passed as data',
+    );
     const boxes = table.locator('tbody input[type="checkbox"]');
     await boxes.nth(0).check();
     await boxes.nth(1).check();
@@ -330,7 +371,12 @@ describe('Metric History panel, standalone in Chromium', function () {
       scripts: Array.from(document.querySelectorAll('script'), (s) => s.src.split('/').pop()),
       pwned: (window as unknown as { __pwned?: number }).__pwned,
     }));
-    assert.deepEqual(facts, { images: 0, svgs: 0, scripts: ['fakeVscodeApi.js', 'metricHistory.js'], pwned: undefined });
+    assert.deepEqual(facts, {
+      images: 0,
+      svgs: 0,
+      scripts: ['fakeVscodeApi.js', 'metricHistory.js'],
+      pwned: undefined,
+    });
     await panel.screenshot('injection-as-text');
   });
 
@@ -357,7 +403,11 @@ describe('Metric History panel, standalone in Chromium', function () {
     await message.getByText('Choose sources…').click();
     await panel.waitForPosted('selectSources');
 
-    await panel.post({ type: 'error', message: 'metrics/eval.json line 3, column 7: Unexpected token }', hint: 'Fix the JSON and save; the chart updates by itself.' });
+    await panel.post({
+      type: 'error',
+      message: 'metrics/eval.json line 3, column 7: Unexpected token }',
+      hint: 'Fix the JSON and save; the chart updates by itself.',
+    });
     const error = panel.page.locator('.mh-message.error-state');
     await error.waitFor();
     assert.equal(await error.getAttribute('role'), 'alert');
@@ -403,7 +453,11 @@ describe('Metric History panel, standalone in Chromium', function () {
     await panel.page.keyboard.press('Enter');
     const request = await panel.waitForPosted('requestData');
     assert.throws(() => prepareChart(runs, request.query, definitions), /No loaded revision has the tag "v9"/);
-    await panel.post({ type: 'error', message: 'No loaded revision has the tag "v9". Pick one of: v0.1, v0.2, v0.3, v0.4, v0.5.', hint: 'Choose another revision range above.' });
+    await panel.post({
+      type: 'error',
+      message: 'No loaded revision has the tag "v9". Pick one of: v0.1, v0.2, v0.3, v0.4, v0.5.',
+      hint: 'Choose another revision range above.',
+    });
     await panel.page.locator('.mh-message.error-state').waitFor();
     assert.ok(await panel.page.locator('#mh-range').isVisible(), 'the range picker stays usable');
     assert.equal(await panel.page.locator('.mh-status').textContent(), '', 'no stale status under the error');
@@ -428,19 +482,30 @@ describe('Metric History panel, standalone in Chromium', function () {
     await boxes.nth(0).check();
     await boxes.nth(3).check();
     await panel.page.locator('.mh-compare-table').waitFor();
-    await panel.page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('mlops-standalone-state') ?? '{}') as { smoothing?: number }).smoothing === 0.5);
+    await panel.page.waitForFunction(
+      () =>
+        (JSON.parse(sessionStorage.getItem('mlops-standalone-state') ?? '{}') as { smoothing?: number }).smoothing ===
+        0.5,
+    );
     const before = await savedState(panel.page);
 
     // A new revision arrives (the host refreshes on a file change): nothing the user set is lost.
     const more = versionRuns(41);
-    const refreshed = prepareChart(more, { view: 'versions', keys: [], splits: ['test'], range: { kind: 'all' }, axis: 'date' }, definitions);
+    const refreshed = prepareChart(
+      more,
+      { view: 'versions', keys: [], splits: ['test'], range: { kind: 'all' }, axis: 'date' },
+      definitions,
+    );
     await panel.post({ type: 'data', payload: refreshed, reason: 'refresh' });
     const rendered = await panel.waitForPosted('rendered');
     assert.equal(rendered.points, 82, 'two visible series of 41 revisions (test.recall hidden)');
     const after = await canvasData(panel.page);
     assert.equal(after.xMin, zoomed.xMin, 'zoom kept on refresh');
     assert.equal(after.xMax, zoomed.xMax);
-    assert.equal(await panel.page.locator('.mh-legend-item[aria-pressed="false"] .mh-legend-label').textContent(), 'test.recall');
+    assert.equal(
+      await panel.page.locator('.mh-legend-item[aria-pressed="false"] .mh-legend-label').textContent(),
+      'test.recall',
+    );
     assert.equal(await panel.page.locator('.mh-compare-table tbody tr').count(), 2, 'the comparison stays');
     assert.deepEqual(await savedState(panel.page), before);
 
@@ -449,14 +514,23 @@ describe('Metric History panel, standalone in Chromium', function () {
     const restored = await canvasData(panel.page);
     assert.equal(Number(restored.xMin).toFixed(0), Number(zoomed.xMin).toFixed(0), 'zoom restored after reload');
     assert.equal(Number(restored.xMax).toFixed(0), Number(zoomed.xMax).toFixed(0));
-    assert.equal(await panel.page.locator('.mh-legend-item[aria-pressed="false"] .mh-legend-label').textContent(), 'test.recall');
+    assert.equal(
+      await panel.page.locator('.mh-legend-item[aria-pressed="false"] .mh-legend-label').textContent(),
+      'test.recall',
+    );
     assert.equal(await panel.page.locator('#mh-smoothing').inputValue(), '0.5');
-    assert.equal(await panel.page.locator('#mh-log').evaluate((e) => (e as HTMLElement & { checked: boolean }).checked), true);
+    assert.equal(
+      await panel.page.locator('#mh-log').evaluate((e) => (e as HTMLElement & { checked: boolean }).checked),
+      true,
+    );
     assert.equal(await panel.page.locator('.mh-compare-table tbody tr').count(), 2);
     assert.equal(await panel.page.locator('.mh-data-table').count(), 1, 'the table stays on');
     await panel.page.getByRole('button', { name: 'Reset zoom' }).click();
     const reset = await canvasData(panel.page);
-    assert.ok(Number(reset.xMax) - Number(reset.xMin) > Number(restored.xMax) - Number(restored.xMin), 'reset shows everything');
+    assert.ok(
+      Number(reset.xMax) - Number(reset.xMin) > Number(restored.xMax) - Number(restored.xMin),
+      'reset shows everything',
+    );
     assert.equal((await savedState(panel.page)).zoom && JSON.stringify((await savedState(panel.page)).zoom), '{}');
     await panel.screenshot('restored-after-reload');
     assert.ok(fs.existsSync(bundlePath()));

@@ -33,7 +33,10 @@ export interface StandalonePanel {
   /** Everything the panel posted so far, oldest first. */
   posted(): Promise<Posted[]>;
   /** Waits for the next message of a type posted after `after` messages (default: any not yet seen). */
-  waitForPosted<T extends WebviewToHost['type']>(type: T, options?: { after?: number; timeout?: number }): Promise<Extract<WebviewToHost, { type: T }>>;
+  waitForPosted<T extends WebviewToHost['type']>(
+    type: T,
+    options?: { after?: number; timeout?: number },
+  ): Promise<Extract<WebviewToHost, { type: T }>>;
   /** Posts a host message to the panel. */
   post(message: HostToWebview): Promise<void>;
   setTheme(theme: ThemeName): Promise<void>;
@@ -210,11 +213,20 @@ const THEMES: Record<ThemeName, Record<string, string>> = {
   },
 };
 
-const BODY_CLASS: Record<ThemeName, string> = { dark: 'vscode-dark', light: 'vscode-light', 'high-contrast': 'vscode-high-contrast' };
+const BODY_CLASS: Record<ThemeName, string> = {
+  dark: 'vscode-dark',
+  light: 'vscode-light',
+  'high-contrast': 'vscode-high-contrast',
+};
 
 function themeCss(): string {
   return (Object.keys(THEMES) as ThemeName[])
-    .map((name) => `body.${BODY_CLASS[name]} {\n${Object.entries(THEMES[name]).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n}`)
+    .map(
+      (name) =>
+        `body.${BODY_CLASS[name]} {\n${Object.entries(THEMES[name])
+          .map(([k, v]) => `  --vscode-${k}: ${v};`)
+          .join('\n')}\n}`,
+    )
     .join('\n');
 }
 
@@ -241,7 +253,13 @@ const FAKE_API = `(() => {
 })();
 `;
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
 
 export function bundlePath(): string {
   const bundle = path.join(root, 'dist', 'webview', 'metricHistory.js');
@@ -271,12 +289,15 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-standalone-'));
   for (const file of ['metricHistory.js', 'codicon.css', 'codicon.ttf']) {
     const from = path.join(root, 'dist', 'webview', file);
-    if (fs.existsSync(from) || file === 'metricHistory.js') fs.copyFileSync(file === 'metricHistory.js' ? bundlePath() : from, path.join(folder, file));
+    if (fs.existsSync(from) || file === 'metricHistory.js')
+      fs.copyFileSync(file === 'metricHistory.js' ? bundlePath() : from, path.join(folder, file));
   }
-  for (const file of ['webview.css', 'metricHistory.css']) fs.copyFileSync(path.join(root, 'media', file), path.join(folder, file));
+  for (const file of ['webview.css', 'metricHistory.css'])
+    fs.copyFileSync(path.join(root, 'media', file), path.join(folder, file));
   fs.writeFileSync(path.join(folder, 'theme.css'), themeCss());
   fs.writeFileSync(path.join(folder, 'fakeVscodeApi.js'), FAKE_API);
-  for (const [name, content] of Object.entries(options.files ?? {})) fs.writeFileSync(path.join(folder, path.basename(name)), content);
+  for (const [name, content] of Object.entries(options.files ?? {}))
+    fs.writeFileSync(path.join(folder, path.basename(name)), content);
   const script = options.script ?? 'metricHistory.js';
 
   let origin = '';
@@ -289,8 +310,16 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
         cspSource: origin,
         nonce,
         scriptUri: `${origin}/${script}`,
-        styleUris: [`${origin}/codicon.css`, `${origin}/theme.css`, `${origin}/webview.css`, `${origin}/metricHistory.css`],
-      }).replace(`<script nonce="${nonce}"`, `<script nonce="${nonce}" src="${origin}/fakeVscodeApi.js"></script>\n    <script nonce="${nonce}"`);
+        styleUris: [
+          `${origin}/codicon.css`,
+          `${origin}/theme.css`,
+          `${origin}/webview.css`,
+          `${origin}/metricHistory.css`,
+        ],
+      }).replace(
+        `<script nonce="${nonce}"`,
+        `<script nonce="${nonce}" src="${origin}/fakeVscodeApi.js"></script>\n    <script nonce="${nonce}"`,
+      );
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(html);
       return;
@@ -300,13 +329,20 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     fs.createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const browser = await openBrowser({ width: options.width ?? 1280, height: options.height ?? 900, colorScheme: options.theme === 'light' ? 'light' : 'dark' });
+  const browser = await openBrowser({
+    width: options.width ?? 1280,
+    height: options.height ?? 900,
+    colorScheme: options.theme === 'light' ? 'light' : 'dark',
+  });
   const page = browser.page;
   const theme = options.theme ?? 'dark';
   await page.goto(`${origin}/?theme=${theme}`);
@@ -315,13 +351,15 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
   const panel: StandalonePanel = {
     page,
     browser,
-    posted: () => page.evaluate(() => (window as unknown as { __standalone: { posted: Posted[] } }).__standalone.posted),
+    posted: () =>
+      page.evaluate(() => (window as unknown as { __standalone: { posted: Posted[] } }).__standalone.posted),
     async waitForPosted(type, waitOptions = {}) {
       const after = waitOptions.after ?? seen;
       const handle = await page.waitForFunction(
         ({ type: wanted, after: from }) => {
           const posted = (window as unknown as { __standalone: { posted: Posted[] } }).__standalone.posted;
-          for (let i = from; i < posted.length; i++) if (posted[i].message.type === wanted) return { index: i, message: posted[i].message };
+          for (let i = from; i < posted.length; i++)
+            if (posted[i].message.type === wanted) return { index: i, message: posted[i].message };
           return undefined;
         },
         { type, after },
@@ -339,8 +377,10 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
         document.body.className = cls;
       }, BODY_CLASS[name]);
     },
-    violations: () => page.evaluate(() => (window as unknown as { __standalone: { violations: Violation[] } }).__standalone.violations),
-    errors: () => page.evaluate(() => (window as unknown as { __standalone: { errors: string[] } }).__standalone.errors),
+    violations: () =>
+      page.evaluate(() => (window as unknown as { __standalone: { violations: Violation[] } }).__standalone.violations),
+    errors: () =>
+      page.evaluate(() => (window as unknown as { __standalone: { errors: string[] } }).__standalone.errors),
     async screenshot(name) {
       const dir = path.join(resultsDir, 'ui', 'standalone');
       fs.mkdirSync(dir, { recursive: true });

@@ -25,10 +25,14 @@ describe(`Notebook versioning in the workbench (${uiMode()})`, function () {
     await runCommand(page, 'MLOps: Diff Notebook with Revision…');
     // No notebook is active: the command asks which one.
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    await rows.filter({ hasText: '02-evaluate-model' }).first().waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
-      await wb.screenshot('debug-notebook-pick');
-      throw err;
-    });
+    await rows
+      .filter({ hasText: '02-evaluate-model' })
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: unknown) => {
+        await wb.screenshot('debug-notebook-pick');
+        throw err;
+      });
     await page.locator('.quick-input-widget input').fill('02-evaluate');
     await page.keyboard.press('Enter');
 
@@ -55,13 +59,16 @@ describe(`Notebook versioning in the workbench (${uiMode()})`, function () {
     // The next entry (the tag before the newest) opens VS Code's notebook diff editor.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    const tab = page.locator('.tabs-container .tab').filter({ hasText: /02-evaluate-model\.ipynb \([0-9a-f]{7}\) ↔ Working Tree/ });
+    const tab = page
+      .locator('.tabs-container .tab')
+      .filter({ hasText: /02-evaluate-model\.ipynb \([0-9a-f]{7}\) ↔ Working Tree/ });
     await tab.first().waitFor({ timeout: 60_000 });
     await page.locator('.notebook-text-diff-editor').first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(5000);
     // By default (the extension's configuration defaults) re-run noise is hidden: outputs and execution counts in
     // metadata; the one real change, the markdown cell with the new figure, stays.
-    const visible = (text: string) => page.locator('.notebook-text-diff-editor').getByText(text).filter({ visible: true }).count();
+    const visible = (text: string) =>
+      page.locator('.notebook-text-diff-editor').getByText(text).filter({ visible: true }).count();
     assert.equal(await visible('Outputs changed'), 0, 'outputs are hidden by default');
     assert.equal(await visible('Metadata changed'), 0, 'metadata is hidden by default');
     assert.equal(await visible('Input changed'), 1, 'the one real change: the markdown cell with the new figure');
@@ -69,10 +76,17 @@ describe(`Notebook versioning in the workbench (${uiMode()})`, function () {
 
     // The toggle shows outputs and metadata for this workspace.
     await runCommand(page, 'MLOps: Toggle Notebook Diff Outputs');
-    await page.locator('.notebook-text-diff-editor').getByText('Outputs changed').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.notebook-text-diff-editor')
+      .getByText('Outputs changed')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await page.waitForTimeout(1500);
     assert.ok((await visible('Outputs changed')) > 0);
-    const settings = JSON.parse(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    const settings = JSON.parse(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.equal(settings['notebook.diff.ignoreOutputs'], false);
     assert.equal(settings['notebook.diff.ignoreMetadata'], false);
     await wb.screenshot('notebook-diff-editor-with-outputs');
@@ -82,18 +96,31 @@ describe(`Notebook versioning in the workbench (${uiMode()})`, function () {
     const page = wb.page;
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill('01-explore-transactions.ipynb');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: '01-explore-transactions.ipynb' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ hasText: '01-explore-transactions.ipynb' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     const toolbar = page.locator('.notebook-toolbar-container').filter({ visible: true }).first();
     await toolbar.getByText('Diff with Revision').waitFor({ timeout: 90_000 });
     assert.ok(await toolbar.getByText('History').isVisible());
-    await page.locator('.notebookOverlay .cell-editor-container .view-lines').filter({ hasText: 'describe()' }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.notebookOverlay .cell-editor-container .view-lines')
+      .filter({ hasText: 'describe()' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1000);
     await wb.screenshot('notebook-toolbar');
     await toolbar.getByText('History').click();
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => !(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? '').includes('comparing'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        !(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? '').includes('comparing'),
+      undefined,
+      { timeout: 60_000 },
+    );
     const text = await page.locator('.quick-input-widget .quick-input-list').innerText();
     assert.match(text, /vs previous: /);
     assert.match(text, /Refresh evaluation notebook|Release fraud-classifier/);

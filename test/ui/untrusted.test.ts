@@ -19,8 +19,16 @@ describe(`Restricted Mode (untrusted workspace) (${uiMode()})`, function () {
   });
 
   it('lists discovered files but reads no git state, and says why', async () => {
-    await wb.page.locator('.statusbar-item').filter({ hasText: /Restricted Mode/ }).first().waitFor({ timeout: 60_000 });
-    await wb.page.locator('.pane-body .monaco-list-row').filter({ hasText: 'transactions' }).first().waitFor({ timeout: 60_000 });
+    await wb.page
+      .locator('.statusbar-item')
+      .filter({ hasText: /Restricted Mode/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await wb.page
+      .locator('.pane-body .monaco-list-row')
+      .filter({ hasText: 'transactions' })
+      .first()
+      .waitFor({ timeout: 60_000 });
     const text = await treeRowHover(wb.page, 'transactions', /Git:/);
     assert.match(text, /Git:\s*Trust this workspace to see git state/);
     assert.doesNotMatch(text, /Last commit:/);

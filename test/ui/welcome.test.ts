@@ -22,7 +22,9 @@ describe(`MLOps container and welcome view (${uiMode()})`, function () {
 
   it('opens the MLOps container from the activity bar and shows the welcome text and buttons', async () => {
     await openMlopsContainer(wb.page);
-    const welcome = wb.page.locator('.welcome-view-content').filter({ hasText: 'brings DevOps practice to machine-learning work' });
+    const welcome = wb.page
+      .locator('.welcome-view-content')
+      .filter({ hasText: 'brings DevOps practice to machine-learning work' });
     await welcome.waitFor({ timeout: 60_000 });
     const create = welcome.getByRole('button', { name: 'Create mlops.yaml' });
     const openLog = welcome.getByRole('button', { name: 'Open Log' });
@@ -33,12 +35,19 @@ describe(`MLOps container and welcome view (${uiMode()})`, function () {
   });
 
   it('creates mlops.yaml from the welcome button, opens it, and hides the welcome view', async () => {
-    await wb.page.locator('.welcome-view-content').filter({ hasText: 'brings DevOps practice' }).getByRole('button', { name: 'Create mlops.yaml' }).click();
+    await wb.page
+      .locator('.welcome-view-content')
+      .filter({ hasText: 'brings DevOps practice' })
+      .getByRole('button', { name: 'Create mlops.yaml' })
+      .click();
     await wb.page.locator('.tabs-container .tab').filter({ hasText: 'mlops.yaml' }).waitFor({ timeout: 30_000 });
     const text = fs.readFileSync(path.join(folder, 'mlops.yaml'), 'utf8');
     assert.match(text, /^# MLOps Workbench team configuration/);
     assert.match(text, /^version: 1$/m);
-    await wb.page.locator('.welcome-view-content').filter({ hasText: 'brings DevOps practice' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await wb.page
+      .locator('.welcome-view-content')
+      .filter({ hasText: 'brings DevOps practice' })
+      .waitFor({ state: 'detached', timeout: 30_000 });
     await wb.screenshot('after-create-config');
   });
 });

@@ -19,9 +19,13 @@ export interface Workbench {
 
 export const uiMode = (): 'dev' | 'vsix' => (process.env.MLOPS_UI_MODE === 'vsix' ? 'vsix' : 'dev');
 
-export async function openWorkbench(folder: string, options: { theme?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {}): Promise<Workbench> {
+export async function openWorkbench(
+  folder: string,
+  options: { theme?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {},
+): Promise<Workbench> {
   const mode = uiMode();
-  if (mode === 'vsix' && !fs.existsSync(vsixPath)) throw new Error(`MLOPS_UI_MODE=vsix needs ${vsixPath}: run npm run package first.`);
+  if (mode === 'vsix' && !fs.existsSync(vsixPath))
+    throw new Error(`MLOPS_UI_MODE=vsix needs ${vsixPath}: run npm run package first.`);
   const server = await startCodeServer({
     installVsix: mode === 'vsix' ? [vsixPath] : [],
     workspaceTrust: options.workspaceTrust,
@@ -32,7 +36,10 @@ export async function openWorkbench(folder: string, options: { theme?: string; s
   await page.goto(server.workbenchUrl(folder, mode === 'dev' ? { extensionDevelopmentPath: root } : undefined));
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   // The first paint is unthemed; wait for the theme class on the workbench.
-  await page.waitForSelector('.monaco-workbench.vs-dark, .monaco-workbench.vs, .monaco-workbench.hc-black, .monaco-workbench.hc-light', { timeout: 60_000 });
+  await page.waitForSelector(
+    '.monaco-workbench.vs-dark, .monaco-workbench.vs, .monaco-workbench.hc-black, .monaco-workbench.hc-light',
+    { timeout: 60_000 },
+  );
   await page.waitForSelector('.part.activitybar', { timeout: 60_000 });
   return {
     page,

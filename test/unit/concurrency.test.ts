@@ -15,7 +15,10 @@ describe('forEachLimited', () => {
       for (let i = 0; i < (index % 3) + 1; i++) await tick();
       running--;
     });
-    assert.deepEqual(started, items.map((_, i) => i));
+    assert.deepEqual(
+      started,
+      items.map((_, i) => i),
+    );
     assert.equal(most, 4);
   });
 

@@ -11,9 +11,25 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { CheckResult } from '../../src/core/checks/types';
-import type { CheckTypeDoc, FolderProblem, FolderReport, HostToWebview, WebviewToHost } from '../../src/protocol/checks';
+import type {
+  CheckTypeDoc,
+  FolderProblem,
+  FolderReport,
+  HostToWebview,
+  WebviewToHost,
+} from '../../src/protocol/checks';
 import { connect, el } from '../shared/vscodeApi';
-import { buildGroups, countsByFilter, filterOf, locationText, restoreState, type Filter, type Group, type GroupBy, type UiState } from './model';
+import {
+  buildGroups,
+  countsByFilter,
+  filterOf,
+  locationText,
+  restoreState,
+  type Filter,
+  type Group,
+  type GroupBy,
+  type UiState,
+} from './model';
 
 const channel = connect<WebviewToHost, HostToWebview, UiState>();
 
@@ -36,21 +52,34 @@ class ChecksApp {
   private running = false;
   private trusted = true;
 
-  private readonly root = document.getElementById('root') ?? document.body.appendChild(el('main', { attrs: { id: 'root' } }));
+  private readonly root =
+    document.getElementById('root') ?? document.body.appendChild(el('main', { attrs: { id: 'root' } }));
   private readonly summary = el('p', { className: 'ck-summary' });
-  private readonly rerun = el('vscode-button', { text: 'Rerun', attrs: { icon: 'refresh', title: 'Run the pipeline checks again', 'aria-label': 'Rerun the pipeline checks' } });
+  private readonly rerun = el('vscode-button', {
+    text: 'Rerun',
+    attrs: { icon: 'refresh', title: 'Run the pipeline checks again', 'aria-label': 'Rerun the pipeline checks' },
+  });
   private readonly groupBy = el('vscode-radio-group', { attrs: { 'aria-label': 'Group results by' } });
   private readonly filterBoxes = new Map<Filter, VscodeCheckbox>();
-  private readonly text = el('vscode-textfield', { attrs: { id: 'ck-text', placeholder: 'Filter by text, file, model…', 'aria-label': 'Filter results by text' } });
-  private readonly retrainOnly = el('vscode-checkbox', { attrs: { id: 'ck-retrain', label: 'Retraining only', title: 'Only staleness and metric-threshold results' } });
+  private readonly text = el('vscode-textfield', {
+    attrs: { id: 'ck-text', placeholder: 'Filter by text, file, model…', 'aria-label': 'Filter results by text' },
+  });
+  private readonly retrainOnly = el('vscode-checkbox', {
+    attrs: { id: 'ck-retrain', label: 'Retraining only', title: 'Only staleness and metric-threshold results' },
+  });
   private readonly status = el('div', { className: 'ck-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly notice = el('div', { className: 'ck-notice', attrs: { role: 'note' } });
-  private readonly problems = el('section', { className: 'ck-problems', attrs: { 'aria-label': 'Configuration problems' } });
+  private readonly problems = el('section', {
+    className: 'ck-problems',
+    attrs: { 'aria-label': 'Configuration problems' },
+  });
   private readonly list = el('section', { className: 'ck-groups', attrs: { 'aria-label': 'Check results' } });
 
   constructor() {
     this.state = restoreState(channel.state());
-    const codicons = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].find((l) => l.href.endsWith('codicon.css'));
+    const codicons = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].find((l) =>
+      l.href.endsWith('codicon.css'),
+    );
     if (codicons && !document.getElementById('vscode-codicon-stylesheet')) codicons.id = 'vscode-codicon-stylesheet';
     this.buildLayout();
     this.showLoading();
@@ -62,7 +91,10 @@ class ChecksApp {
 
   private buildLayout(): void {
     this.rerun.addEventListener('click', () => channel.post({ type: 'rerun' }));
-    const header = el('header', { className: 'ck-header' }, [el('div', { className: 'ck-title' }, [el('h1', { text: 'Pipeline Checks' }), this.summary]), this.rerun]);
+    const header = el('header', { className: 'ck-header' }, [
+      el('div', { className: 'ck-title' }, [el('h1', { text: 'Pipeline Checks' }), this.summary]),
+      this.rerun,
+    ]);
 
     for (const [value, label] of [
       ['check', 'By check'],
@@ -78,9 +110,18 @@ class ChecksApp {
       });
       this.groupBy.append(radio);
     }
-    const filters = el('div', { className: 'ck-filters', attrs: { role: 'group', 'aria-label': 'Show results by severity' } });
+    const filters = el('div', {
+      className: 'ck-filters',
+      attrs: { role: 'group', 'aria-label': 'Show results by severity' },
+    });
     for (const { filter, label } of FILTERS) {
-      const box = el('vscode-checkbox', { attrs: { id: `ck-show-${filter}`, label, title: filter === 'passed' ? 'Passed and skipped results' : `${label} (failing results)` } });
+      const box = el('vscode-checkbox', {
+        attrs: {
+          id: `ck-show-${filter}`,
+          label,
+          title: filter === 'passed' ? 'Passed and skipped results' : `${label} (failing results)`,
+        },
+      });
       box.checked = this.state.show[filter];
       box.addEventListener('change', () => {
         this.state.show[filter] = box.checked;
@@ -102,11 +143,21 @@ class ChecksApp {
       this.save();
       this.render();
     });
-    const toolbar = el('div', { className: 'ck-toolbar', attrs: { role: 'group', 'aria-label': 'Filters and grouping' } }, [
-      el('div', { className: 'ck-field' }, [el('span', { className: 'ck-field-label', text: 'Group' }), this.groupBy]),
-      el('div', { className: 'ck-field' }, [el('span', { className: 'ck-field-label', text: 'Show' }), filters]),
-      el('div', { className: 'ck-field ck-grow' }, [el('label', { className: 'ck-field-label', text: 'Filter', attrs: { for: 'ck-text' } }), el('div', { className: 'ck-inline' }, [this.text, this.retrainOnly])]),
-    ]);
+    const toolbar = el(
+      'div',
+      { className: 'ck-toolbar', attrs: { role: 'group', 'aria-label': 'Filters and grouping' } },
+      [
+        el('div', { className: 'ck-field' }, [
+          el('span', { className: 'ck-field-label', text: 'Group' }),
+          this.groupBy,
+        ]),
+        el('div', { className: 'ck-field' }, [el('span', { className: 'ck-field-label', text: 'Show' }), filters]),
+        el('div', { className: 'ck-field ck-grow' }, [
+          el('label', { className: 'ck-field-label', text: 'Filter', attrs: { for: 'ck-text' } }),
+          el('div', { className: 'ck-inline' }, [this.text, this.retrainOnly]),
+        ]),
+      ],
+    );
     this.notice.hidden = true;
     this.root.classList.add('ck-root');
     this.root.replaceChildren(header, toolbar, this.status, this.notice, this.problems, this.list);
@@ -162,7 +213,10 @@ class ChecksApp {
     this.root.setAttribute('aria-busy', 'true');
     this.problems.replaceChildren();
     this.list.replaceChildren(
-      el('div', { className: 'loading-state' }, [el('vscode-progress-ring', { attrs: { 'aria-label': 'Running' } }), el('p', { text: 'Running the pipeline checks…' })]),
+      el('div', { className: 'loading-state' }, [
+        el('vscode-progress-ring', { attrs: { 'aria-label': 'Running' } }),
+        el('p', { text: 'Running the pipeline checks…' }),
+      ]),
     );
     this.status.textContent = 'Running the pipeline checks…';
   }
@@ -212,9 +266,11 @@ class ChecksApp {
       return;
     }
     if (folders.every((f) => f.status === 'no-config')) {
-      this.empty('No mlops.yaml in this workspace', 'Pipeline checks read the models, datasets, metrics and checks declared in mlops.yaml at the root of a workspace folder.', [
-        this.button('Create mlops.yaml', 'new-file', () => channel.post({ type: 'createConfig' })),
-      ]);
+      this.empty(
+        'No mlops.yaml in this workspace',
+        'Pipeline checks read the models, datasets, metrics and checks declared in mlops.yaml at the root of a workspace folder.',
+        [this.button('Create mlops.yaml', 'new-file', () => channel.post({ type: 'createConfig' }))],
+      );
       return;
     }
     if (ran.length === 0) {
@@ -227,9 +283,15 @@ class ChecksApp {
     if (groups.length === 0) {
       const failing = counts.error + counts.warning + counts.info;
       if (failing === 0 && !this.state.text && !this.state.retrainOnly && total > 0) {
-        this.empty('No findings', `All ${plural(counts.passed, 'result')} passed. Turn on Passed to list them.`, [this.button('Show Passed', 'pass', () => this.setShow('passed', true))]);
+        this.empty('No findings', `All ${plural(counts.passed, 'result')} passed. Turn on Passed to list them.`, [
+          this.button('Show Passed', 'pass', () => this.setShow('passed', true)),
+        ]);
       } else {
-        this.empty('Nothing matches the filters', `${plural(total, 'result')} in all; change the filters to see them.`, [this.button('Clear Filters', 'clear-all', () => this.clearFilters())]);
+        this.empty(
+          'Nothing matches the filters',
+          `${plural(total, 'result')} in all; change the filters to see them.`,
+          [this.button('Clear Filters', 'clear-all', () => this.clearFilters())],
+        );
       }
       return;
     }
@@ -239,7 +301,13 @@ class ChecksApp {
   }
 
   private empty(title: string, hint: string, actions: HTMLElement[] = []): void {
-    this.list.replaceChildren(el('div', { className: 'empty-state' }, [el('h2', { text: title }), el('p', { text: hint }), ...(actions.length ? [el('div', { className: 'ck-actions' }, actions)] : [])]));
+    this.list.replaceChildren(
+      el('div', { className: 'empty-state' }, [
+        el('h2', { text: title }),
+        el('p', { text: hint }),
+        ...(actions.length ? [el('div', { className: 'ck-actions' }, actions)] : []),
+      ]),
+    );
     this.status.textContent = `${title}. ${hint}`;
   }
 
@@ -275,7 +343,9 @@ class ChecksApp {
     this.notice.replaceChildren(
       el('span', { className: 'codicon codicon-shield', attrs: { 'aria-hidden': 'true' } }),
       el('span', { text: notice }),
-      ...(this.trusted ? [] : [this.button('Manage Workspace Trust', 'workspace-trusted', () => channel.post({ type: 'trust' }), true)]),
+      ...(this.trusted
+        ? []
+        : [this.button('Manage Workspace Trust', 'workspace-trusted', () => channel.post({ type: 'trust' }), true)]),
     );
   }
 
@@ -283,51 +353,107 @@ class ChecksApp {
     const broken = folders.filter((f) => f.status === 'config-error' || f.status === 'failed');
     this.problems.replaceChildren(
       ...broken.map((folder) => {
-        const title = folder.status === 'config-error' ? `${folders.length > 1 ? `${folder.name}: ` : ''}mlops.yaml cannot be used, so the checks did not run` : `${folders.length > 1 ? `${folder.name}: ` : ''}The checks could not run`;
+        const title =
+          folder.status === 'config-error'
+            ? `${folders.length > 1 ? `${folder.name}: ` : ''}mlops.yaml cannot be used, so the checks did not run`
+            : `${folders.length > 1 ? `${folder.name}: ` : ''}The checks could not run`;
         return el('div', { className: 'error-state ck-problem', attrs: { role: 'alert' } }, [
           el('h2', { text: title }),
           el(
             'ul',
             {},
-            folder.problems.map((p) => el('li', {}, [el('span', { className: 'ck-problem-message', text: problemText(p) }), ...(p.file ? [this.openButton(folder, p)] : [])])),
+            folder.problems.map((p) =>
+              el('li', {}, [
+                el('span', { className: 'ck-problem-message', text: problemText(p) }),
+                ...(p.file ? [this.openButton(folder, p)] : []),
+              ]),
+            ),
           ),
-          el('p', { className: 'ck-hint', text: folder.status === 'config-error' ? 'Fix mlops.yaml and save it: the checks run again on their own.' : 'Rerun the checks; the log (MLOps: Open Log) has the details.' }),
+          el('p', {
+            className: 'ck-hint',
+            text:
+              folder.status === 'config-error'
+                ? 'Fix mlops.yaml and save it: the checks run again on their own.'
+                : 'Rerun the checks; the log (MLOps: Open Log) has the details.',
+          }),
         ]);
       }),
     );
   }
 
   private openButton(folder: FolderReport, p: FolderProblem): HTMLElement {
-    const where = p.line !== undefined ? `${p.file ?? ''}:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : (p.file ?? '');
-    return this.button(`Open ${where}`, 'go-to-file', () => channel.post({ type: 'open', folder: folder.folder, file: p.file ?? 'mlops.yaml', line: p.line, column: p.column }), true);
+    const where =
+      p.line !== undefined
+        ? `${p.file ?? ''}:${p.line}${p.column !== undefined ? `:${p.column}` : ''}`
+        : (p.file ?? '');
+    return this.button(
+      `Open ${where}`,
+      'go-to-file',
+      () =>
+        channel.post({
+          type: 'open',
+          folder: folder.folder,
+          file: p.file ?? 'mlops.yaml',
+          line: p.line,
+          column: p.column,
+        }),
+      true,
+    );
   }
 
   private renderGroup(group: Group): HTMLElement {
     const failing = group.failed;
     const open = this.state.open[group.key] ?? failing > 0;
-    const counts = [failing ? plural(failing, 'finding') : 'no findings', group.passed ? `${group.passed} passed` : ''].filter(Boolean).join(', ');
+    const counts = [failing ? plural(failing, 'finding') : 'no findings', group.passed ? `${group.passed} passed` : '']
+      .filter(Boolean)
+      .join(', ');
     const description = group.checkId ? `${group.checkId} · ${counts}` : counts;
-    const collapsible = el('vscode-collapsible', { className: `ck-group ck-${group.worst ?? 'passed'}`, attrs: { heading: group.title, description } });
+    const collapsible = el('vscode-collapsible', {
+      className: `ck-group ck-${group.worst ?? 'passed'}`,
+      attrs: { heading: group.title, description },
+    });
     collapsible.open = open;
     collapsible.addEventListener('vsc-collapsible-toggle', (event) => {
       this.state.open[group.key] = event.detail.open;
       this.save();
     });
-    const decoration = el('span', { className: `codicon codicon-${STATUS_ICON[group.worst ?? 'passed']} ck-icon-${group.worst ?? 'passed'}`, attrs: { slot: 'decorations', 'aria-hidden': 'true' } });
+    const decoration = el('span', {
+      className: `codicon codicon-${STATUS_ICON[group.worst ?? 'passed']} ck-icon-${group.worst ?? 'passed'}`,
+      attrs: { slot: 'decorations', 'aria-hidden': 'true' },
+    });
     const body: HTMLElement[] = [];
     const doc = group.type ? this.docs.get(group.type) : undefined;
     if (doc) body.push(this.renderDoc(doc));
-    body.push(el('ul', { className: 'ck-results', attrs: { 'aria-label': group.title } }, group.results.map((item) => this.renderResult(item.folder, item.result, group))));
+    body.push(
+      el(
+        'ul',
+        { className: 'ck-results', attrs: { 'aria-label': group.title } },
+        group.results.map((item) => this.renderResult(item.folder, item.result, group)),
+      ),
+    );
     collapsible.append(decoration, ...body);
     return collapsible;
   }
 
   private renderDoc(doc: CheckTypeDoc): HTMLElement {
-    const link = el('button', { className: 'ck-link', text: `Documentation of ${doc.type}`, attrs: { type: 'button', title: doc.helpUri } });
+    const link = el('button', {
+      className: 'ck-link',
+      text: `Documentation of ${doc.type}`,
+      attrs: { type: 'button', title: doc.helpUri },
+    });
     link.addEventListener('click', () => channel.post({ type: 'openDocs', checkType: doc.type }));
-    const details = el('details', { className: 'ck-doc-more' }, [el('summary', { text: 'More about this check' }), el('p', { text: doc.description })]);
+    const details = el('details', { className: 'ck-doc-more' }, [
+      el('summary', { text: 'More about this check' }),
+      el('p', { text: doc.description }),
+    ]);
     return el('div', { className: 'ck-doc' }, [
-      el('p', {}, [el('span', { className: 'ck-type', text: doc.type }), ' ', el('span', { text: doc.summary }), ' ', link]),
+      el('p', {}, [
+        el('span', { className: 'ck-type', text: doc.type }),
+        ' ',
+        el('span', { text: doc.summary }),
+        ' ',
+        link,
+      ]),
       details,
     ]);
   }
@@ -337,32 +463,79 @@ class ChecksApp {
     const where = locationText(result);
     const skipped = result.status === 'skip';
     const word = skipped ? 'Skipped' : result.status === 'error' ? 'Check error' : STATUS_WORD[filter];
-    const icon = el('span', { className: `codicon codicon-${skipped ? 'circle-slash' : STATUS_ICON[filter]} ck-icon-${skipped ? 'skipped' : filter}`, attrs: { role: 'img', 'aria-label': word, title: word } });
+    const icon = el('span', {
+      className: `codicon codicon-${skipped ? 'circle-slash' : STATUS_ICON[filter]} ck-icon-${skipped ? 'skipped' : filter}`,
+      attrs: { role: 'img', 'aria-label': word, title: word },
+    });
     const message: HTMLElement = where
-      ? el('button', { className: 'ck-message ck-open', text: result.message, attrs: { type: 'button', title: `Open ${where}`, 'aria-label': `${word}: ${result.message}. Open ${where}` } })
+      ? el('button', {
+          className: 'ck-message ck-open',
+          text: result.message,
+          attrs: { type: 'button', title: `Open ${where}`, 'aria-label': `${word}: ${result.message}. Open ${where}` },
+        })
       : el('span', { className: 'ck-message', text: result.message });
     if (where && result.location) {
       const location = result.location;
-      message.addEventListener('click', () => channel.post({ type: 'open', folder: folder.folder, file: location.file, line: location.line, column: location.column }));
+      message.addEventListener('click', () =>
+        channel.post({
+          type: 'open',
+          folder: folder.folder,
+          file: location.file,
+          line: location.line,
+          column: location.column,
+        }),
+      );
     }
     const meta: (Node | string)[] = [];
     // What the result is about, unless the group or the location already says it.
     const about = result.model ?? result.dataset ?? result.target;
-    const context = group.type ? (about !== result.location?.file && about !== result.message ? about : undefined) : result.checkId;
+    const context = group.type
+      ? about !== result.location?.file && about !== result.message
+        ? about
+        : undefined
+      : result.checkId;
     if (context) meta.push(el('span', { className: 'ck-target', text: context }));
     if (where) meta.push(el('span', { className: 'ck-where', text: where }));
-    if (result.retrain) meta.push(el('vscode-badge', { className: 'ck-retrain', text: 'Retrain', attrs: { title: 'The model should be retrained' } }));
+    if (result.retrain)
+      meta.push(
+        el('vscode-badge', {
+          className: 'ck-retrain',
+          text: 'Retrain',
+          attrs: { title: 'The model should be retrained' },
+        }),
+      );
     // Fixes write files: offered once the workspace is trusted.
     const fixLabel = this.trusted ? fixLabelOf(result) : undefined;
     const actions: HTMLElement[] = [];
     if (fixLabel) {
-      const fix = el('vscode-button', { text: fixLabel.text, attrs: { secondary: '', icon: 'lightbulb', title: fixLabel.title, 'aria-label': `${fixLabel.text}: ${fixLabel.title}` } });
-      fix.addEventListener('click', () => channel.post({ type: 'fix', folder: folder.folder, checkId: result.checkId, target: result.target, key: result.key, file: result.location?.file }));
+      const fix = el('vscode-button', {
+        text: fixLabel.text,
+        attrs: {
+          secondary: '',
+          icon: 'lightbulb',
+          title: fixLabel.title,
+          'aria-label': `${fixLabel.text}: ${fixLabel.title}`,
+        },
+      });
+      fix.addEventListener('click', () =>
+        channel.post({
+          type: 'fix',
+          folder: folder.folder,
+          checkId: result.checkId,
+          target: result.target,
+          key: result.key,
+          file: result.location?.file,
+        }),
+      );
       actions.push(fix);
     }
     return el('li', { className: `ck-result ck-${skipped ? 'skipped' : filter}` }, [
       icon,
-      el('div', { className: 'ck-result-main' }, [message, el('div', { className: 'ck-meta' }, meta), ...(result.hint && filter !== 'passed' ? [el('p', { className: 'ck-hint', text: result.hint })] : [])]),
+      el('div', { className: 'ck-result-main' }, [
+        message,
+        el('div', { className: 'ck-meta' }, meta),
+        ...(result.hint && filter !== 'passed' ? [el('p', { className: 'ck-hint', text: result.hint })] : []),
+      ]),
       ...(actions.length ? [el('div', { className: 'ck-result-actions' }, actions)] : []),
     ]);
   }
@@ -371,9 +544,15 @@ class ChecksApp {
 /** The Fix button of a result that has a quick fix (the same fixes as the light bulb in the editor). */
 function fixLabelOf(result: CheckResult): { text: string; title: string } | undefined {
   if (result.status !== 'fail') return undefined;
-  if (result.fix?.kind === 'rename') return { text: 'Rename…', title: `Rename ${result.fix.from} to the naming convention (and its path in mlops.yaml)` };
-  if (result.fix?.kind === 'appendLine') return { text: `Add to ${result.fix.file}`, title: `Add '${result.fix.line}' to ${result.fix.file}` };
-  if (result.type === 'required-files' && result.key === 'missing' && result.model) return { text: 'Create model card', title: `Create a model card for ${result.model} from a template` };
+  if (result.fix?.kind === 'rename')
+    return {
+      text: 'Rename…',
+      title: `Rename ${result.fix.from} to the naming convention (and its path in mlops.yaml)`,
+    };
+  if (result.fix?.kind === 'appendLine')
+    return { text: `Add to ${result.fix.file}`, title: `Add '${result.fix.line}' to ${result.fix.file}` };
+  if (result.type === 'required-files' && result.key === 'missing' && result.model)
+    return { text: 'Create model card', title: `Create a model card for ${result.model} from a template` };
   return undefined;
 }
 

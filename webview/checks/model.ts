@@ -17,7 +17,13 @@ export interface UiState {
 }
 
 export function defaultState(): UiState {
-  return { groupBy: 'check', show: { error: true, warning: true, info: true, passed: false }, text: '', retrainOnly: false, open: {} };
+  return {
+    groupBy: 'check',
+    show: { error: true, warning: true, info: true, passed: false },
+    text: '',
+    retrainOnly: false,
+    open: {},
+  };
 }
 
 /** A saved state, checked field by field (an older or damaged one falls back to the defaults). */
@@ -26,10 +32,13 @@ export function restoreState(saved: unknown): UiState {
   if (!saved || typeof saved !== 'object') return state;
   const s = saved as Partial<UiState>;
   if (s.groupBy === 'check' || s.groupBy === 'model') state.groupBy = s.groupBy;
-  if (s.show && typeof s.show === 'object') for (const key of Object.keys(state.show) as Filter[]) if (typeof s.show[key] === 'boolean') state.show[key] = s.show[key];
+  if (s.show && typeof s.show === 'object')
+    for (const key of Object.keys(state.show) as Filter[])
+      if (typeof s.show[key] === 'boolean') state.show[key] = s.show[key];
   if (typeof s.text === 'string') state.text = s.text.slice(0, 200);
   if (typeof s.retrainOnly === 'boolean') state.retrainOnly = s.retrainOnly;
-  if (s.open && typeof s.open === 'object') for (const [k, v] of Object.entries(s.open)) if (typeof v === 'boolean') state.open[k] = v;
+  if (s.open && typeof s.open === 'object')
+    for (const [k, v] of Object.entries(s.open)) if (typeof v === 'boolean') state.open[k] = v;
   return state;
 }
 
@@ -64,7 +73,20 @@ const RANK: Record<Filter, number> = { error: 3, warning: 2, info: 1, passed: 0 
 function matchesText(item: ShownResult, text: string): boolean {
   if (!text) return true;
   const r = item.result;
-  const haystack = [r.message, r.target, r.checkId, r.type, r.model, r.dataset, r.location?.file, r.hint, item.check?.title].filter(Boolean).join('\n').toLowerCase();
+  const haystack = [
+    r.message,
+    r.target,
+    r.checkId,
+    r.type,
+    r.model,
+    r.dataset,
+    r.location?.file,
+    r.hint,
+    item.check?.title,
+  ]
+    .filter(Boolean)
+    .join('\n')
+    .toLowerCase();
   return text
     .toLowerCase()
     .split(/\s+/)
@@ -94,7 +116,11 @@ function candidates(folders: readonly FolderReport[], state: UiState): ShownResu
 
 /** Retraining findings: the staleness check (flagged `retrain`) and metric thresholds. */
 export function isRetrain(result: CheckResult): boolean {
-  return result.retrain === true || result.type === 'staleness' || (result.type === 'metric-threshold' && result.status === 'fail');
+  return (
+    result.retrain === true ||
+    result.type === 'staleness' ||
+    (result.type === 'metric-threshold' && result.status === 'fail')
+  );
 }
 
 /** The groups to show, in report order, each with its shown results; groups with nothing shown are left out. */
@@ -144,5 +170,9 @@ export function buildGroups(folders: readonly FolderReport[], state: UiState): G
 export function locationText(result: CheckResult): string | undefined {
   const l = result.location;
   if (!l) return undefined;
-  return l.line === undefined ? l.file : l.column === undefined ? `${l.file}:${l.line}` : `${l.file}:${l.line}:${l.column}`;
+  return l.line === undefined
+    ? l.file
+    : l.column === undefined
+      ? `${l.file}:${l.line}`
+      : `${l.file}:${l.line}:${l.column}`;
 }

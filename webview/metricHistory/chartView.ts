@@ -135,14 +135,22 @@ export class HistoryChart {
         },
         onClick: (event, _elements, chart) => {
           const native = event.native as MouseEvent | null;
-          const hits = chart.getElementsAtEventForMode(native ?? (event as unknown as Event), 'nearest', { intersect: false }, false);
+          const hits = chart.getElementsAtEventForMode(
+            native ?? (event as unknown as Event),
+            'nearest',
+            { intersect: false },
+            false,
+          );
           const hit = hits.find((h) => !(chart.data.datasets[h.datasetIndex] as LineDataset).raw);
           if (!hit || !this.payload) return;
           const element = hit.element as unknown as { x: number; y: number };
           if (Math.hypot(element.x - (event.x ?? 0), element.y - (event.y ?? 0)) > 24) return;
           const dataset = chart.data.datasets[hit.datasetIndex] as LineDataset;
           const series = this.payload.series[dataset.seriesIndex];
-          this.callbacks.onPointClick({ series, index: hit.index }, Boolean(native && (native.shiftKey || native.ctrlKey || native.metaKey)));
+          this.callbacks.onPointClick(
+            { series, index: hit.index },
+            Boolean(native && (native.shiftKey || native.ctrlKey || native.metaKey)),
+          );
         },
       },
       plugins: [overlay],
@@ -251,7 +259,8 @@ export class HistoryChart {
       x.max = undefined;
       return;
     }
-    const margin = payload.view === 'versions' ? (payload.axis === 'order' ? 0.5 : Math.max((max - min) * 0.02, 3_600_000)) : 0;
+    const margin =
+      payload.view === 'versions' ? (payload.axis === 'order' ? 0.5 : Math.max((max - min) * 0.02, 3_600_000)) : 0;
     x.min = min === max && margin === 0 ? min - 1 : min - margin;
     x.max = min === max && margin === 0 ? max + 1 : max + margin;
   }
@@ -315,7 +324,18 @@ export class HistoryChart {
       if (smoothing > 0 && series.ys.length > 2) {
         const smooth = smoothEma(series.ys, smoothing);
         this.smoothed.set(series.id, smooth);
-        datasets.push({ ...common, label: series.label, data: raw, raw: true, borderColor: withAlpha(colour, 0.3), backgroundColor: withAlpha(colour, 0.3), pointRadius: 0, pointHitRadius: 0, pointHoverRadius: 0, borderWidth: 1 });
+        datasets.push({
+          ...common,
+          label: series.label,
+          data: raw,
+          raw: true,
+          borderColor: withAlpha(colour, 0.3),
+          backgroundColor: withAlpha(colour, 0.3),
+          pointRadius: 0,
+          pointHitRadius: 0,
+          pointHoverRadius: 0,
+          borderWidth: 1,
+        });
         datasets.push({ ...common, label: series.label, data: toXY(series.xs, smooth) });
       } else {
         datasets.push({ ...common, label: series.label, data: raw });
@@ -328,7 +348,10 @@ export class HistoryChart {
     const payload = this.payload;
     const scales = this.chart.options.scales;
     if (!payload || !scales?.x || !scales.y) return;
-    const x = scales.x as { ticks: { callback?: unknown; precision?: number; maxRotation?: number; autoSkipPadding?: number }; title: { display: boolean; text: string } };
+    const x = scales.x as {
+      ticks: { callback?: unknown; precision?: number; maxRotation?: number; autoSkipPadding?: number };
+      title: { display: boolean; text: string };
+    };
     const versions = payload.view === 'versions';
     if (versions && payload.axis === 'date') {
       x.title.text = 'Commit date';
@@ -355,7 +378,12 @@ export class HistoryChart {
     if ((y.type === 'logarithmic') !== wantLog) {
       // A fresh plain object: chart.js options are proxies and must not be copied into new options.
       const theme = this.theme;
-      const common = { grid: { color: theme.grid }, border: { color: theme.grid }, ticks: { color: theme.muted, autoSkipPadding: 10 }, title: { display: false, text: '', color: theme.muted } };
+      const common = {
+        grid: { color: theme.grid },
+        border: { color: theme.grid },
+        ticks: { color: theme.muted, autoSkipPadding: 10 },
+        title: { display: false, text: '', color: theme.muted },
+      };
       scales.y = wantLog ? { ...common, type: 'logarithmic' } : { ...common, type: 'linear' };
     }
     const units = [...new Set(payload.series.map((s) => s.unit).filter(Boolean))];
@@ -374,7 +402,12 @@ export class HistoryChart {
     const series = payload.series[(item.dataset as LineDataset).seriesIndex];
     if (payload.view === 'versions') {
       const version = payload.versions[series.versions?.[item.dataIndex] ?? -1];
-      return version ? [version.shortSha + (version.tags.length ? `  ${version.tags.join(', ')}` : ''), truncate(version.subject, 80)] : '';
+      return version
+        ? [
+            version.shortSha + (version.tags.length ? `  ${version.tags.join(', ')}` : ''),
+            truncate(version.subject, 80),
+          ]
+        : '';
     }
     const run = series.run === undefined ? undefined : payload.runs[series.run];
     return run ? truncate(run.label, 80) : series.label;
@@ -389,7 +422,8 @@ export class HistoryChart {
     const unit = series.unit ? ` ${series.unit}` : '';
     const smoothText = smooth === undefined ? '' : ` (smoothed ${formatValue(smooth)})`;
     const breach = series.breaches.includes(item.dataIndex) ? '  ⚠ breaches threshold' : '';
-    if (payload.view === 'versions') return `${truncate(series.label, 60)}: ${formatValue(value)}${unit}${smoothText}${breach}`;
+    if (payload.view === 'versions')
+      return `${truncate(series.label, 60)}: ${formatValue(value)}${unit}${smoothText}${breach}`;
     return `${series.key}: ${formatValue(value)}${unit}${smoothText} at step ${series.xs[item.dataIndex]}${breach}`;
   }
 
@@ -402,12 +436,19 @@ export class HistoryChart {
       const version = payload.versions[series.versions?.[item.dataIndex] ?? -1];
       if (!version) return [];
       const date = Number.isFinite(version.date) ? DATE_TIME_FORMAT.format(new Date(version.date)) : 'date unknown';
-      return [`${version.author ? `${truncate(version.author, 40)}, ` : ''}${date}`, 'Click to open this revision · Shift+click to compare'];
+      return [
+        `${version.author ? `${truncate(version.author, 40)}, ` : ''}${date}`,
+        'Click to open this revision · Shift+click to compare',
+      ];
     }
     const run = series.run === undefined ? undefined : payload.runs[series.run];
     if (!run) return [];
     const params = run.params.slice(0, 6).map(([k, v]) => `${truncate(k, 24)}=${truncate(v, 24)}`);
-    return [...(run.experiment ? [`experiment ${truncate(run.experiment, 40)}`] : []), ...(params.length ? [params.join('  ')] : []), 'Click to open this run · Shift+click to compare'];
+    return [
+      ...(run.experiment ? [`experiment ${truncate(run.experiment, 40)}`] : []),
+      ...(params.length ? [params.join('  ')] : []),
+      'Click to open this run · Shift+click to compare',
+    ];
   }
 
   private drawTags(chart: Chart): number {
@@ -463,7 +504,9 @@ export class HistoryChart {
     const y = chart.scales.y;
     const { left, right, top, bottom } = chart.chartArea;
     const ctx = chart.ctx;
-    const visible = new Set(payload.series.filter((s) => !this.options.hidden.has(s.id) && s.threshold !== undefined).map((s) => s.threshold));
+    const visible = new Set(
+      payload.series.filter((s) => !this.options.hidden.has(s.id) && s.threshold !== undefined).map((s) => s.threshold),
+    );
     // Thresholds at the same height share one line and one label.
     const lines = new Map<number, string[]>();
     payload.thresholds.forEach((threshold, index) => {

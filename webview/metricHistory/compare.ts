@@ -1,11 +1,21 @@
 // The comparison of selected revisions or runs: a table of values and deltas against the first selected, coloured
 // by each metric's goal, and its Markdown for "Copy as Markdown".
-import { compareItems, formatDelta, type CompareColumn, type CompareItem, type CompareTable } from '../../src/core/chart/deltas';
+import {
+  compareItems,
+  formatDelta,
+  type CompareColumn,
+  type CompareItem,
+  type CompareTable,
+} from '../../src/core/chart/deltas';
 import { formatValue } from '../../src/core/chart/annotations';
 import type { ChartPayload } from '../../src/core/chart/types';
 
 /** Builds the comparison of the selected ids (shas or run ids, in selection order) over the visible series. */
-export function buildComparison(payload: ChartPayload, selected: readonly string[], hidden: ReadonlySet<string>): CompareTable | undefined {
+export function buildComparison(
+  payload: ChartPayload,
+  selected: readonly string[],
+  hidden: ReadonlySet<string>,
+): CompareTable | undefined {
   const visible = payload.series.filter((s) => !hidden.has(s.id));
   if (payload.view === 'versions') {
     const columns: CompareColumn[] = visible.map((s) => ({ id: s.id, label: s.label, goal: s.goal, unit: s.unit }));
@@ -24,7 +34,8 @@ export function buildComparison(payload: ChartPayload, selected: readonly string
   }
   // Steps: one row per run, one column per key; each cell is the run's last value.
   const keys = new Map<string, CompareColumn>();
-  for (const s of visible) if (!keys.has(s.key)) keys.set(s.key, { id: s.key, label: s.key, goal: s.goal, unit: s.unit });
+  for (const s of visible)
+    if (!keys.has(s.key)) keys.set(s.key, { id: s.key, label: s.key, goal: s.goal, unit: s.unit });
   const items: CompareItem[] = [];
   for (const runId of selected) {
     const runIndex = payload.runs.findIndex((r) => r.id === runId);
@@ -74,7 +85,14 @@ export function renderComparison(table: CompareTable): HTMLTableElement {
         delta.className = 'mh-delta';
         delta.textContent = formatDelta(cell);
         td.append(' ', delta);
-        td.title = cell.verdict === 'improved' ? 'Better than the baseline' : cell.verdict === 'regressed' ? 'Worse than the baseline' : cell.verdict === 'unchanged' ? 'Same as the baseline' : 'No goal defined for this metric';
+        td.title =
+          cell.verdict === 'improved'
+            ? 'Better than the baseline'
+            : cell.verdict === 'regressed'
+              ? 'Worse than the baseline'
+              : cell.verdict === 'unchanged'
+                ? 'Same as the baseline'
+                : 'No goal defined for this metric';
       }
     }
   }

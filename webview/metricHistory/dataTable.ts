@@ -11,11 +11,19 @@ export interface TableCallbacks {
 const MAX_ROWS = 500;
 const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
-export function renderDataTable(payload: ChartPayload, hidden: ReadonlySet<string>, selected: ReadonlySet<string>, callbacks: TableCallbacks): HTMLElement {
+export function renderDataTable(
+  payload: ChartPayload,
+  hidden: ReadonlySet<string>,
+  selected: ReadonlySet<string>,
+  callbacks: TableCallbacks,
+): HTMLElement {
   const visible = payload.series.filter((s) => !hidden.has(s.id));
   const table = el('table', { className: 'mh-data-table' });
   const caption = el('caption', {
-    text: payload.view === 'versions' ? `Metric values per revision, newest first (${visible.length} series)` : `Last value of each run's series (${visible.length} series)`,
+    text:
+      payload.view === 'versions'
+        ? `Metric values per revision, newest first (${visible.length} series)`
+        : `Last value of each run's series (${visible.length} series)`,
   });
   table.append(caption);
   const headRow = table.createTHead().insertRow();
@@ -36,15 +44,33 @@ export function renderDataTable(payload: ChartPayload, hidden: ReadonlySet<strin
     truncated = rows.length > MAX_ROWS;
     for (const { v, i } of rows.slice(0, MAX_ROWS)) {
       const tr = body.insertRow();
-      tr.append(actions(v.sha, 'Open'), el('th', { text: v.label, attrs: { scope: 'row' } }), el('td', { text: Number.isFinite(v.date) ? DATE.format(new Date(v.date)) : '' }));
+      tr.append(
+        actions(v.sha, 'Open'),
+        el('th', { text: v.label, attrs: { scope: 'row' } }),
+        el('td', { text: Number.isFinite(v.date) ? DATE.format(new Date(v.date)) : '' }),
+      );
       for (const s of visible) {
         const at = s.versions?.indexOf(i) ?? -1;
         const breach = at >= 0 && s.breaches.includes(at);
-        tr.append(el('td', { className: `mh-num${breach ? ' verdict-regressed' : ''}`, text: at >= 0 ? `${formatValue(s.ys[at])}${breach ? ' ⚠' : ''}` : '—' }));
+        tr.append(
+          el('td', {
+            className: `mh-num${breach ? ' verdict-regressed' : ''}`,
+            text: at >= 0 ? `${formatValue(s.ys[at])}${breach ? ' ⚠' : ''}` : '—',
+          }),
+        );
       }
     }
   } else {
-    headRow.append(th('Compare / open'), th('Run'), th('Key'), th('Last step'), th('Last value'), th('Min'), th('Max'), th('Points'));
+    headRow.append(
+      th('Compare / open'),
+      th('Run'),
+      th('Key'),
+      th('Last step'),
+      th('Last value'),
+      th('Min'),
+      th('Max'),
+      th('Points'),
+    );
     truncated = visible.length > MAX_ROWS;
     for (const s of visible.slice(0, MAX_ROWS)) {
       const run = s.run === undefined ? undefined : payload.runs[s.run];
@@ -62,7 +88,10 @@ export function renderDataTable(payload: ChartPayload, hidden: ReadonlySet<strin
         el('th', { text: run?.label ?? s.label, attrs: { scope: 'row' } }),
         el('td', { text: s.key }),
         el('td', { className: 'mh-num', text: last >= 0 ? String(s.xs[last]) : '—' }),
-        el('td', { className: `mh-num${breach ? ' verdict-regressed' : ''}`, text: last >= 0 ? `${formatValue(s.ys[last])}${breach ? ' ⚠' : ''}` : '—' }),
+        el('td', {
+          className: `mh-num${breach ? ' verdict-regressed' : ''}`,
+          text: last >= 0 ? `${formatValue(s.ys[last])}${breach ? ' ⚠' : ''}` : '—',
+        }),
         el('td', { className: 'mh-num', text: last >= 0 ? formatValue(min) : '—' }),
         el('td', { className: 'mh-num', text: last >= 0 ? formatValue(max) : '—' }),
         el('td', { className: 'mh-num', text: `${s.xs.length}${s.rawCount > s.xs.length ? ` of ${s.rawCount}` : ''}` }),
@@ -70,6 +99,12 @@ export function renderDataTable(payload: ChartPayload, hidden: ReadonlySet<strin
     }
   }
   const wrap = el('div', { className: 'mh-table-wrap' }, [table]);
-  if (truncated) wrap.append(el('p', { className: 'mh-note', text: `Only the first ${MAX_ROWS} rows are listed; export CSV for all of them.` }));
+  if (truncated)
+    wrap.append(
+      el('p', {
+        className: 'mh-note',
+        text: `Only the first ${MAX_ROWS} rows are listed; export CSV for all of them.`,
+      }),
+    );
   return wrap;
 }

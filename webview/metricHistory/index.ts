@@ -15,7 +15,15 @@ import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-mu
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import { compareToMarkdown } from '../../src/core/chart/export';
 import { plotToCsv } from '../../src/core/chart/export';
-import type { ChartPayload, HistoryView, MetricDefinition, MetricHistoryQuery, PlotSeries, PlotSource, RevisionRange } from '../../src/core/chart/types';
+import type {
+  ChartPayload,
+  HistoryView,
+  MetricDefinition,
+  MetricHistoryQuery,
+  PlotSeries,
+  PlotSource,
+  RevisionRange,
+} from '../../src/core/chart/types';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/metricHistory';
 import { connect, el } from '../shared/vscodeApi';
 import { HistoryChart, type PointTarget } from './chartView';
@@ -52,15 +60,20 @@ class MetricHistoryApp {
   private receivedAt = 0;
   private pendingRender = false;
 
-  private readonly root = document.getElementById('root') ?? document.body.appendChild(el('main', { attrs: { id: 'root' } }));
+  private readonly root =
+    document.getElementById('root') ?? document.body.appendChild(el('main', { attrs: { id: 'root' } }));
   private readonly tabs = el('vscode-tabs', { attrs: { 'aria-label': 'Chart view' } });
   private readonly keysSelect = el('vscode-multi-select', { attrs: { id: 'mh-keys', label: 'Metrics', combobox: '' } });
   private readonly sourcesSelect = el('vscode-multi-select', { attrs: { id: 'mh-sources', label: 'Sources' } });
   private readonly splitsSelect = el('vscode-multi-select', { attrs: { id: 'mh-splits', label: 'Splits' } });
   private readonly rangeSelect = el('vscode-single-select', { attrs: { id: 'mh-range', label: 'Revisions' } });
-  private readonly rangeText = el('vscode-textfield', { attrs: { id: 'mh-range-text', 'aria-label': 'Tag or branch name' } });
+  private readonly rangeText = el('vscode-textfield', {
+    attrs: { id: 'mh-range-text', 'aria-label': 'Tag or branch name' },
+  });
   private readonly axisSelect = el('vscode-single-select', { attrs: { id: 'mh-axis', label: 'X axis' } });
-  private readonly smoothing = el('input', { attrs: { id: 'mh-smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' } });
+  private readonly smoothing = el('input', {
+    attrs: { id: 'mh-smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' },
+  });
   private readonly smoothingValue = el('output', { attrs: { for: 'mh-smoothing' } });
   private readonly logScale = el('vscode-checkbox', { attrs: { id: 'mh-log', label: 'Log scale' } });
   private readonly showTable = el('vscode-checkbox', { attrs: { id: 'mh-show-table', label: 'Show as table' } });
@@ -70,7 +83,10 @@ class MetricHistoryApp {
   private readonly chartWrap = el('div', { className: 'mh-chart-wrap' }, [this.canvas]);
   private readonly body = el('div', { className: 'mh-body' });
   private readonly compare = el('section', { className: 'mh-compare', attrs: { 'aria-label': 'Compare selected' } });
-  private readonly tableSection = el('section', { className: 'mh-table', attrs: { 'aria-label': 'Chart data as a table' } });
+  private readonly tableSection = el('section', {
+    className: 'mh-table',
+    attrs: { 'aria-label': 'Chart data as a table' },
+  });
   /** The selected names next to each multi-select's label (its face only shows a count). */
   private readonly summaries = new Map<HTMLElement, HTMLElement>([
     [this.keysSelect, el('span', { className: 'mh-summary' })],
@@ -78,13 +94,21 @@ class MetricHistoryApp {
     [this.splitsSelect, el('span', { className: 'mh-summary' })],
   ]);
   private readonly viewHint: Record<HistoryView, HTMLElement> = {
-    versions: el('p', { className: 'mh-hint', text: 'One point per revision. Click a point to open the file at that revision; Shift+click points to compare them. Drag to zoom, Ctrl+wheel to zoom, Alt+drag to pan.' }),
-    steps: el('p', { className: 'mh-hint', text: 'One curve per run. Click a curve to open its run; Shift+click runs to compare them. Drag to zoom, Ctrl+wheel to zoom, Alt+drag to pan.' }),
+    versions: el('p', {
+      className: 'mh-hint',
+      text: 'One point per revision. Click a point to open the file at that revision; Shift+click points to compare them. Drag to zoom, Ctrl+wheel to zoom, Alt+drag to pan.',
+    }),
+    steps: el('p', {
+      className: 'mh-hint',
+      text: 'One curve per run. Click a curve to open its run; Shift+click runs to compare them. Drag to zoom, Ctrl+wheel to zoom, Alt+drag to pan.',
+    }),
   };
 
   constructor() {
     this.state = restoreState(channel.state());
-    const codicons = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].find((l) => l.href.endsWith('codicon.css'));
+    const codicons = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].find((l) =>
+      l.href.endsWith('codicon.css'),
+    );
     if (codicons && !document.getElementById('vscode-codicon-stylesheet')) codicons.id = 'vscode-codicon-stylesheet';
     this.legend = new Legend({
       onToggle: (ids, hide) => this.setHidden(ids, hide),
@@ -119,7 +143,11 @@ class MetricHistoryApp {
   private buildLayout(): void {
     for (const view of VIEWS) {
       const header = el('vscode-tab-header', { text: VIEW_TITLES[view], attrs: { slot: 'header' } });
-      const panel = el('vscode-tab-panel', {}, view === 'versions' ? [this.versionControls(), this.viewHint.versions] : [this.viewHint.steps]);
+      const panel = el(
+        'vscode-tab-panel',
+        {},
+        view === 'versions' ? [this.versionControls(), this.viewHint.versions] : [this.viewHint.steps],
+      );
       this.tabs.append(header, panel);
     }
     this.tabs.selectedIndex = VIEWS.indexOf(this.state.view);
@@ -137,7 +165,10 @@ class MetricHistoryApp {
         extra.length ? el('div', { className: 'mh-inline' }, [control, ...extra]) : control,
       ]);
 
-    const labelsOf = (select: VscodeMultiSelect) => [...select.querySelectorAll('vscode-option')].filter((o) => select.value.includes(o.getAttribute('value') ?? '')).map((o) => o.textContent ?? '');
+    const labelsOf = (select: VscodeMultiSelect) =>
+      [...select.querySelectorAll('vscode-option')]
+        .filter((o) => select.value.includes(o.getAttribute('value') ?? ''))
+        .map((o) => o.textContent ?? '');
     this.keysSelect.addEventListener('change', () => {
       this.summarize(this.keysSelect, labelsOf(this.keysSelect));
       this.state.keys[this.state.view] = [...this.keysSelect.value];
@@ -145,7 +176,8 @@ class MetricHistoryApp {
       this.request();
     });
     // Sources and splits: everything ticked means "all", kept as an empty list so new ones are included.
-    const unlessAll = (select: VscodeMultiSelect) => (select.value.length === select.querySelectorAll('vscode-option').length ? [] : [...select.value]);
+    const unlessAll = (select: VscodeMultiSelect) =>
+      select.value.length === select.querySelectorAll('vscode-option').length ? [] : [...select.value];
     this.sourcesSelect.addEventListener('change', () => {
       this.summarize(this.sourcesSelect, labelsOf(this.sourcesSelect));
       this.state.sources = unlessAll(this.sourcesSelect);
@@ -154,11 +186,16 @@ class MetricHistoryApp {
     });
     this.splitsSelect.addEventListener('change', () => {
       this.summarize(this.splitsSelect, labelsOf(this.splitsSelect));
-      this.state.splits[this.state.view] = unlessAll(this.splitsSelect).filter((s): s is 'train' | 'validation' | 'test' => s in SPLIT_LABELS);
+      this.state.splits[this.state.view] = unlessAll(this.splitsSelect).filter(
+        (s): s is 'train' | 'validation' | 'test' => s in SPLIT_LABELS,
+      );
       this.save();
       this.request();
     });
-    const chooseSources = el('vscode-button', { text: 'Choose…', attrs: { secondary: '', title: 'Pick the sources in a list' } });
+    const chooseSources = el('vscode-button', {
+      text: 'Choose…',
+      attrs: { secondary: '', title: 'Pick the sources in a list' },
+    });
     chooseSources.addEventListener('click', () => channel.post({ type: 'selectSources', current: this.state.sources }));
 
     this.smoothing.value = String(this.state.smoothing);
@@ -205,7 +242,11 @@ class MetricHistoryApp {
       group('Metrics', this.keysSelect),
       group('Sources', this.sourcesSelect, [chooseSources]),
       group('Splits', this.splitsSelect),
-      el('div', { className: 'mh-field' }, [el('label', { text: 'Smoothing', attrs: { for: 'mh-smoothing' } }), this.smoothing, this.smoothingValue]),
+      el('div', { className: 'mh-field' }, [
+        el('label', { text: 'Smoothing', attrs: { for: 'mh-smoothing' } }),
+        this.smoothing,
+        this.smoothingValue,
+      ]),
       el('div', { className: 'mh-field mh-checks' }, [this.logScale, this.showTable]),
       zoomButtons,
       exportButtons,
@@ -228,13 +269,26 @@ class MetricHistoryApp {
     });
 
     this.body.append(this.chartWrap, this.legend.element);
-    this.root.replaceChildren(this.tabs, toolbar, this.status, this.message, this.body, this.compare, this.tableSection);
+    this.root.replaceChildren(
+      this.tabs,
+      toolbar,
+      this.status,
+      this.message,
+      this.body,
+      this.compare,
+      this.tableSection,
+    );
     this.root.classList.add('mh-root');
   }
 
   private versionControls(): HTMLElement {
-    for (const [value, label] of RANGE_CHOICES) this.rangeSelect.append(el('vscode-option', { text: label, attrs: { value } }));
-    for (const [value, label] of [['date', 'Commit date'], ['order', 'Revision order']]) this.axisSelect.append(el('vscode-option', { text: label, attrs: { value } }));
+    for (const [value, label] of RANGE_CHOICES)
+      this.rangeSelect.append(el('vscode-option', { text: label, attrs: { value } }));
+    for (const [value, label] of [
+      ['date', 'Commit date'],
+      ['order', 'Revision order'],
+    ])
+      this.axisSelect.append(el('vscode-option', { text: label, attrs: { value } }));
     this.syncRangeControls();
     this.rangeSelect.addEventListener('change', () => {
       const token = this.rangeSelect.value;
@@ -249,7 +303,9 @@ class MetricHistoryApp {
     this.rangeText.addEventListener('change', () => {
       const text = this.rangeText.value.trim();
       if (!text) return;
-      this.setRange(this.rangeSelect.value === 'branch' ? { kind: 'branch', name: text } : { kind: 'sinceTag', tag: text });
+      this.setRange(
+        this.rangeSelect.value === 'branch' ? { kind: 'branch', name: text } : { kind: 'sinceTag', tag: text },
+      );
     });
     this.axisSelect.addEventListener('change', () => {
       this.state.axis = this.axisSelect.value === 'order' ? 'order' : 'date';
@@ -258,8 +314,15 @@ class MetricHistoryApp {
       this.request();
     });
     return el('div', { className: 'mh-toolbar mh-view-controls' }, [
-      el('div', { className: 'mh-field' }, [el('vscode-label', { text: 'Revisions', attrs: { for: 'mh-range' } }), this.rangeSelect, this.rangeText]),
-      el('div', { className: 'mh-field' }, [el('vscode-label', { text: 'X axis', attrs: { for: 'mh-axis' } }), this.axisSelect]),
+      el('div', { className: 'mh-field' }, [
+        el('vscode-label', { text: 'Revisions', attrs: { for: 'mh-range' } }),
+        this.rangeSelect,
+        this.rangeText,
+      ]),
+      el('div', { className: 'mh-field' }, [
+        el('vscode-label', { text: 'X axis', attrs: { for: 'mh-axis' } }),
+        this.axisSelect,
+      ]),
     ]);
   }
 
@@ -303,13 +366,18 @@ class MetricHistoryApp {
         this.request();
         return;
       case 'loading':
-        if (this.payload && this.payload.view === this.state.view) this.status.textContent = message.message || 'Updating…';
+        if (this.payload && this.payload.view === this.state.view)
+          this.status.textContent = message.message || 'Updating…';
         else this.showMessage('loading', message.message || 'Loading metrics…');
         return;
       case 'empty':
         if (message.view !== this.state.view) return;
         this.payload = undefined;
-        this.setOptions(this.keysSelect, message.availableKeys.map((k) => [k, k]), this.state.keys[this.state.view]);
+        this.setOptions(
+          this.keysSelect,
+          message.availableKeys.map((k) => [k, k]),
+          this.state.keys[this.state.view],
+        );
         this.showMessage('empty', message.title, message.hint);
         return;
       case 'error':
@@ -344,14 +412,24 @@ class MetricHistoryApp {
   }
 
   /** Replaces a select's options (text only) and selects `selected`. */
-  private setOptions(select: VscodeMultiSelect | VscodeSingleSelect, options: [string, string][], selected: readonly string[]): void {
-    const current = [...select.querySelectorAll('vscode-option')].map((o) => `${o.getAttribute('value') ?? ''}\u0000${o.textContent ?? ''}`).join('\u0001');
+  private setOptions(
+    select: VscodeMultiSelect | VscodeSingleSelect,
+    options: [string, string][],
+    selected: readonly string[],
+  ): void {
+    const current = [...select.querySelectorAll('vscode-option')]
+      .map((o) => `${o.getAttribute('value') ?? ''}\u0000${o.textContent ?? ''}`)
+      .join('\u0001');
     const next = options.map(([v, l]) => `${v}\u0000${l}`).join('\u0001');
     // An empty choice of sources or splits means all of them: show them all ticked.
     const all = selected.length === 0 && (select === this.sourcesSelect || select === this.splitsSelect);
     const wanted = new Set(all ? options.map(([v]) => v) : selected);
     if (current !== next) {
-      select.replaceChildren(...options.map(([value, label]) => el('vscode-option', { text: label, attrs: { value, ...(wanted.has(value) ? { selected: '' } : {}) } })));
+      select.replaceChildren(
+        ...options.map(([value, label]) =>
+          el('vscode-option', { text: label, attrs: { value, ...(wanted.has(value) ? { selected: '' } : {}) } }),
+        ),
+      );
     }
     if ('selectedIndexes' in select) {
       const values = options.map(([v]) => v).filter((v) => wanted.has(v));
@@ -375,11 +453,29 @@ class MetricHistoryApp {
   private showData(payload: ChartPayload): void {
     if (payload.series.length === 0) {
       this.payload = undefined;
-      this.setOptions(this.keysSelect, payload.availableKeys.map((k) => [k, k]), payload.query.keys);
-      this.setOptions(this.splitsSelect, payload.availableSplits.map((s) => [s, SPLIT_LABELS[s] ?? s]), this.state.splits[payload.view]);
+      this.setOptions(
+        this.keysSelect,
+        payload.availableKeys.map((k) => [k, k]),
+        payload.query.keys,
+      );
+      this.setOptions(
+        this.splitsSelect,
+        payload.availableSplits.map((s) => [s, SPLIT_LABELS[s] ?? s]),
+        this.state.splits[payload.view],
+      );
       const what = payload.view === 'versions' ? 'revision' : 'run';
-      this.showMessage('empty', `No ${what} has ${payload.query.keys.join(', ') || 'these metrics'} for the chosen splits and sources.`, 'Pick other metrics, splits or sources above.');
-      channel.post({ type: 'rendered', view: payload.view, series: 0, points: 0, ms: performance.now() - this.receivedAt });
+      this.showMessage(
+        'empty',
+        `No ${what} has ${payload.query.keys.join(', ') || 'these metrics'} for the chosen splits and sources.`,
+        'Pick other metrics, splits or sources above.',
+      );
+      channel.post({
+        type: 'rendered',
+        view: payload.view,
+        series: 0,
+        points: 0,
+        ms: performance.now() - this.receivedAt,
+      });
       return;
     }
     this.payload = payload;
@@ -387,13 +483,27 @@ class MetricHistoryApp {
     this.message.replaceChildren();
     this.body.hidden = false;
     this.root.setAttribute('aria-busy', 'false');
-    this.setOptions(this.keysSelect, payload.availableKeys.map((k) => [k, k]), payload.query.keys);
+    this.setOptions(
+      this.keysSelect,
+      payload.availableKeys.map((k) => [k, k]),
+      payload.query.keys,
+    );
     const sources = new Map(this.sources.map((s) => [s.id, s]));
     for (const s of payload.sources) if (!sources.has(s.id)) sources.set(s.id, s);
     this.sources = [...sources.values()];
-    this.setOptions(this.sourcesSelect, this.sources.map((s) => [s.id, s.label]), this.state.sources);
-    this.setOptions(this.splitsSelect, payload.availableSplits.map((s) => [s, SPLIT_LABELS[s] ?? s]), this.state.splits[payload.view]);
-    this.splitsSelect.closest<HTMLElement>('.mh-field')?.toggleAttribute('hidden', payload.availableSplits.length === 0);
+    this.setOptions(
+      this.sourcesSelect,
+      this.sources.map((s) => [s.id, s.label]),
+      this.state.sources,
+    );
+    this.setOptions(
+      this.splitsSelect,
+      payload.availableSplits.map((s) => [s, SPLIT_LABELS[s] ?? s]),
+      this.state.splits[payload.view],
+    );
+    this.splitsSelect
+      .closest<HTMLElement>('.mh-field')
+      ?.toggleAttribute('hidden', payload.availableSplits.length === 0);
     this.assignColours();
     this.chart.setData(payload, this.chartOptions(), this.state.zoom[payload.view]);
     this.pendingRender = true;
@@ -404,7 +514,13 @@ class MetricHistoryApp {
     this.describeCanvas();
     if (this.pendingRender) {
       this.pendingRender = false;
-      channel.post({ type: 'rendered', view: payload.view, series: payload.series.length, points: this.chart.visiblePoints, ms: performance.now() - this.receivedAt });
+      channel.post({
+        type: 'rendered',
+        view: payload.view,
+        series: payload.series.length,
+        points: this.chart.visiblePoints,
+        ms: performance.now() - this.receivedAt,
+      });
     }
   }
 
@@ -418,7 +534,13 @@ class MetricHistoryApp {
 
   private chartOptions() {
     const hidden = new Set(this.state.hidden);
-    return { smoothing: this.state.smoothing, logScale: this.state.logScale, hidden, colours: this.colours, selected: new Set(this.state.selection[this.state.view]) };
+    return {
+      smoothing: this.state.smoothing,
+      logScale: this.state.logScale,
+      hidden,
+      colours: this.colours,
+      selected: new Set(this.state.selection[this.state.view]),
+    };
   }
 
   private refreshOptions(): void {
@@ -450,7 +572,9 @@ class MetricHistoryApp {
         id: s.id,
         label: s.label,
         colour: this.colours.get(s.id) ?? '#888888',
-        search: [s.key, s.split ?? '', run?.experiment ?? '', ...(run?.params.map(([k, v]) => `${k}=${v}`) ?? [])].join('\u0000'),
+        search: [s.key, s.split ?? '', run?.experiment ?? '', ...(run?.params.map(([k, v]) => `${k}=${v}`) ?? [])].join(
+          '\u0000',
+        ),
         breaches: s.breaches.length > 0,
       };
     });
@@ -469,7 +593,8 @@ class MetricHistoryApp {
       `${payload.plottedPoints.toLocaleString('en-US')} points${payload.rawPoints > payload.plottedPoints ? ` (decimated from ${payload.rawPoints.toLocaleString('en-US')})` : ''}`,
     ];
     if (nonFinite) parts.push(`${nonFinite} NaN or infinite values not shown`);
-    if (this.state.logScale && payload.series.some((s) => s.ys.some((y) => y <= 0))) parts.push('zero and negative values are not shown on a log scale');
+    if (this.state.logScale && payload.series.some((s) => s.ys.some((y) => y <= 0)))
+      parts.push('zero and negative values are not shown on a log scale');
     this.status.textContent = parts.join(' · ');
   }
 
@@ -477,8 +602,14 @@ class MetricHistoryApp {
     const payload = this.payload;
     if (!payload) return;
     const keys = payload.query.keys.join(', ');
-    const scope = payload.view === 'versions' ? `across ${payload.versions.length} revisions` : `across the steps of ${payload.runs.length} runs`;
-    this.canvas.setAttribute('aria-label', `Line chart of ${keys} ${scope}, ${payload.series.length} series. Turn on "Show as table" to read the values. Keys: plus and minus zoom, arrows pan, 0 resets.`);
+    const scope =
+      payload.view === 'versions'
+        ? `across ${payload.versions.length} revisions`
+        : `across the steps of ${payload.runs.length} runs`;
+    this.canvas.setAttribute(
+      'aria-label',
+      `Line chart of ${keys} ${scope}, ${payload.series.length} series. Turn on "Show as table" to read the values. Keys: plus and minus zoom, arrows pan, 0 resets.`,
+    );
   }
 
   private onPointClick(target: PointTarget, extend: boolean): void {
@@ -514,7 +645,12 @@ class MetricHistoryApp {
       const hidden = new Set(this.state.hidden);
       const owner = series ?? payload.series.find((s) => !hidden.has(s.id) && s.versions?.includes(index));
       const source = this.sources.find((s) => s.id === version.sourceId);
-      channel.post({ type: 'openRevision', sha: version.sha, path: owner?.file ?? source?.location ?? '', sourceId: version.sourceId });
+      channel.post({
+        type: 'openRevision',
+        sha: version.sha,
+        path: owner?.file ?? source?.location ?? '',
+        sourceId: version.sourceId,
+      });
     } else {
       const run = payload.runs.find((r) => r.id === id);
       if (run) channel.post({ type: 'openRun', runId: run.id, sourceId: run.sourceId });
@@ -554,7 +690,10 @@ class MetricHistoryApp {
     if (!table) {
       this.compare.replaceChildren(
         el('div', { className: 'mh-compare-header' }, [heading, clear]),
-        el('p', { className: 'mh-hint', text: 'Shift+click another point (or tick another row in "Show as table") to compare. The first selected is the baseline.' }),
+        el('p', {
+          className: 'mh-hint',
+          text: 'Shift+click another point (or tick another row in "Show as table") to compare. The first selected is the baseline.',
+        }),
       );
       return;
     }
@@ -567,7 +706,11 @@ class MetricHistoryApp {
       el('span', { className: 'verdict-regressed', text: 'worse' }),
       ' by each metric’s goal; grey where no goal is defined.',
     ]);
-    this.compare.replaceChildren(el('div', { className: 'mh-compare-header' }, [heading, copy, clear]), legend, el('div', { className: 'mh-table-wrap' }, [renderComparison(table)]));
+    this.compare.replaceChildren(
+      el('div', { className: 'mh-compare-header' }, [heading, copy, clear]),
+      legend,
+      el('div', { className: 'mh-table-wrap' }, [renderComparison(table)]),
+    );
   }
 
   private renderTable(): void {
@@ -613,7 +756,12 @@ class MetricHistoryApp {
 
   private exportPng(): void {
     if (!this.payload) return;
-    channel.post({ type: 'export', format: 'png', dataUrl: this.chart.toPng(), suggestedName: `metric-history-${this.payload.view}.png` });
+    channel.post({
+      type: 'export',
+      format: 'png',
+      dataUrl: this.chart.toPng(),
+      suggestedName: `metric-history-${this.payload.view}.png`,
+    });
   }
 
   private exportCsv(): void {

@@ -25,15 +25,36 @@ export class Legend {
   private hidden = new Set<string>();
 
   constructor(private readonly callbacks: LegendCallbacks) {
-    this.search = el('input', { className: 'mh-legend-search', attrs: { type: 'search', placeholder: 'Filter series', 'aria-label': 'Filter series in the legend' } });
+    this.search = el('input', {
+      className: 'mh-legend-search',
+      attrs: { type: 'search', placeholder: 'Filter series', 'aria-label': 'Filter series in the legend' },
+    });
     this.search.addEventListener('input', () => {
       this.callbacks.onFilter(this.search.value);
       this.renderList();
     });
-    const showAll = el('button', { className: 'mh-link-button', text: 'Show all', attrs: { type: 'button', title: 'Show every series that matches the filter' } });
-    const hideAll = el('button', { className: 'mh-link-button', text: 'Hide all', attrs: { type: 'button', title: 'Hide every series that matches the filter' } });
-    showAll.addEventListener('click', () => this.callbacks.onToggle(this.matching().map((e) => e.id), false));
-    hideAll.addEventListener('click', () => this.callbacks.onToggle(this.matching().map((e) => e.id), true));
+    const showAll = el('button', {
+      className: 'mh-link-button',
+      text: 'Show all',
+      attrs: { type: 'button', title: 'Show every series that matches the filter' },
+    });
+    const hideAll = el('button', {
+      className: 'mh-link-button',
+      text: 'Hide all',
+      attrs: { type: 'button', title: 'Hide every series that matches the filter' },
+    });
+    showAll.addEventListener('click', () =>
+      this.callbacks.onToggle(
+        this.matching().map((e) => e.id),
+        false,
+      ),
+    );
+    hideAll.addEventListener('click', () =>
+      this.callbacks.onToggle(
+        this.matching().map((e) => e.id),
+        true,
+      ),
+    );
     this.count = el('span', { className: 'mh-legend-count', attrs: { 'aria-live': 'polite' } });
     this.list = el('ul', { className: 'mh-legend-list', attrs: { 'aria-label': 'Series' } });
     this.element = el('aside', { className: 'mh-legend', attrs: { 'aria-label': 'Legend' } }, [
@@ -71,11 +92,23 @@ export class Legend {
         'button',
         {
           className: `mh-legend-item${hidden ? ' is-hidden' : ''}`,
-          attrs: { type: 'button', 'aria-pressed': String(!hidden), title: `${entry.label} — click to ${hidden ? 'show' : 'hide'}`, 'data-series-id': entry.id },
+          attrs: {
+            type: 'button',
+            'aria-pressed': String(!hidden),
+            title: `${entry.label} — click to ${hidden ? 'show' : 'hide'}`,
+            'data-series-id': entry.id,
+          },
         },
         [swatch, el('span', { className: 'mh-legend-label', text: entry.label })],
       );
-      if (entry.breaches) button.append(el('span', { className: 'mh-breach-mark', text: '⚠', attrs: { title: 'Breaches its threshold', 'aria-label': 'breaches its threshold' } }));
+      if (entry.breaches)
+        button.append(
+          el('span', {
+            className: 'mh-breach-mark',
+            text: '⚠',
+            attrs: { title: 'Breaches its threshold', 'aria-label': 'breaches its threshold' },
+          }),
+        );
       button.addEventListener('click', () => this.callbacks.onToggle([entry.id], !this.hidden.has(entry.id)));
       return el('li', {}, [button]);
     });

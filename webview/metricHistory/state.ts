@@ -67,12 +67,14 @@ export function restoreState(saved: unknown): UiState {
   }
   state.range = range(saved.range) ?? state.range;
   if (saved.axis === 'date' || saved.axis === 'order') state.axis = saved.axis;
-  if (typeof saved.smoothing === 'number' && saved.smoothing >= 0 && saved.smoothing < 1) state.smoothing = saved.smoothing;
+  if (typeof saved.smoothing === 'number' && saved.smoothing >= 0 && saved.smoothing < 1)
+    state.smoothing = saved.smoothing;
   state.logScale = saved.logScale === true;
   if (isRecord(saved.zoom)) {
     for (const view of ['versions', 'steps'] as const) {
       const z = saved.zoom[view];
-      if (isRecord(z) && typeof z.min === 'number' && typeof z.max === 'number' && z.min < z.max) state.zoom[view] = { min: z.min, max: z.max };
+      if (isRecord(z) && typeof z.min === 'number' && typeof z.max === 'number' && z.min < z.max)
+        state.zoom[view] = { min: z.min, max: z.max };
     }
   }
   state.hidden = strings(saved.hidden);
@@ -102,7 +104,8 @@ export function rangeToken(r: RevisionRange): string {
 function range(value: unknown): RevisionRange | undefined {
   if (!isRecord(value)) return undefined;
   if (value.kind === 'all') return { kind: 'all' };
-  if (value.kind === 'last' && typeof value.count === 'number' && Number.isInteger(value.count) && value.count > 0) return { kind: 'last', count: value.count };
+  if (value.kind === 'last' && typeof value.count === 'number' && Number.isInteger(value.count) && value.count > 0)
+    return { kind: 'last', count: value.count };
   if (value.kind === 'sinceTag' && typeof value.tag === 'string') return { kind: 'sinceTag', tag: value.tag };
   if (value.kind === 'branch' && typeof value.name === 'string') return { kind: 'branch', name: value.name };
   return undefined;

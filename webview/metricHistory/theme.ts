@@ -45,7 +45,8 @@ export function themeKind(): ThemeKind {
 
 export function readTheme(): ChartTheme {
   const style = getComputedStyle(document.body);
-  const read = (name: string, fallback?: string) => style.getPropertyValue(name).trim() || fallback || FALLBACK[name] || '';
+  const read = (name: string, fallback?: string) =>
+    style.getPropertyValue(name).trim() || fallback || FALLBACK[name] || '';
   const kind = themeKind();
   const light = kind === 'light' || kind === 'high-contrast-light';
   const base = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c) => read(`--vscode-charts-${c}`));
@@ -56,7 +57,10 @@ export function readTheme(): ChartTheme {
     foreground,
     muted: read('--vscode-descriptionForeground'),
     background: read('--vscode-editor-background'),
-    grid: withAlpha(read('--vscode-panel-border', light ? '#e5e5e5' : '#2b2b2b'), kind.startsWith('high-contrast') ? 0.6 : 1),
+    grid: withAlpha(
+      read('--vscode-panel-border', light ? '#e5e5e5' : '#2b2b2b'),
+      kind.startsWith('high-contrast') ? 0.6 : 1,
+    ),
     border,
     passed: read('--vscode-testing-iconPassed'),
     failed: read('--vscode-testing-iconFailed', '') || read('--vscode-errorForeground'),

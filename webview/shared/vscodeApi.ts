@@ -21,7 +21,11 @@ export interface PanelChannel<ToHost extends { type: string }, FromHost extends 
 
 let api: VsCodeApi<unknown> | undefined;
 
-export function connect<ToHost extends { type: string }, FromHost extends { type: string }, State>(): PanelChannel<ToHost, FromHost, State> {
+export function connect<ToHost extends { type: string }, FromHost extends { type: string }, State>(): PanelChannel<
+  ToHost,
+  FromHost,
+  State
+> {
   api ??= acquireVsCodeApi<unknown>();
   const vscode = api as VsCodeApi<State>;
   return {
@@ -31,7 +35,8 @@ export function connect<ToHost extends { type: string }, FromHost extends { type
     onMessage(handler) {
       window.addEventListener('message', (event: MessageEvent<unknown>) => {
         const data = event.data;
-        if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string') handler(data as FromHost);
+        if (data && typeof data === 'object' && typeof (data as { type?: unknown }).type === 'string')
+          handler(data as FromHost);
       });
     },
     ready: () => vscode.postMessage({ type: 'ready' }),

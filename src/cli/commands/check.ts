@@ -48,12 +48,14 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs | undefined {
     }
     if (name === '--format') {
       const format = value();
-      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
+      if (!(FORMATS as readonly string[]).includes(format))
+        throw new UsageError(`unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
       parsed.format = format as Format;
     } else if (name === '--output' || name === '-o') parsed.output = value();
     else if (name === '--fail-on') {
       const level = value();
-      if (!(FAIL_ON as readonly string[]).includes(level)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${level}'.`);
+      if (!(FAIL_ON as readonly string[]).includes(level))
+        throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${level}'.`);
       parsed.failOn = level as FailOn;
     } else if (name === '--only') {
       const ids = value()
@@ -94,7 +96,16 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   const folder = path.resolve(io.cwd, parsed.folder);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder.`);
   // Loaded here, not at the top: `mlops --version` and `mlops --help` must not pay for the engine.
-  const [{ runChecks, reportFails }, { createDefaultContext }, { loadCheckConfig }, types, { runGit }, { default: { version } }] = await Promise.all([
+  const [
+    { runChecks, reportFails },
+    { createDefaultContext },
+    { loadCheckConfig },
+    types,
+    { runGit },
+    {
+      default: { version },
+    },
+  ] = await Promise.all([
     import('../../core/checks/engine.js'),
     import('../../core/checks/defaults/context.js'),
     import('../../core/checks/defaults/config.js'),
@@ -103,7 +114,11 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     import('../../../package.json'),
   ]);
   const configError = (err: unknown): number | undefined => {
-    if (err instanceof types.ChecksConfigError || err instanceof types.CheckInputError || err instanceof types.CheckSelectionError) {
+    if (
+      err instanceof types.ChecksConfigError ||
+      err instanceof types.CheckInputError ||
+      err instanceof types.CheckSelectionError
+    ) {
       io.stderr(`mlops check: ${err.message}\n`);
       return EXIT.usage;
     }
@@ -136,15 +151,24 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   let text: string;
   if (parsed.format === 'json') text = (await import('../../core/checks/report/json.js')).formatJson(report, options);
   else if (parsed.format === 'junit') text = (await import('../../core/checks/report/junit.js')).formatJunit(report);
-  else if (parsed.format === 'markdown') text = (await import('../../core/checks/report/markdown.js')).formatMarkdown(report);
+  else if (parsed.format === 'markdown')
+    text = (await import('../../core/checks/report/markdown.js')).formatMarkdown(report);
   else if (parsed.format === 'sarif') {
     // Code scanning resolves paths from the repository root: prefix the folder's place in the repository.
     const prefix = await runGit(folder, ['rev-parse', '--show-prefix']).then(
       (r) => (r.code === 0 ? r.stdout.trim() : ''),
       () => '',
     );
-    text = (await import('../../core/checks/report/sarif.js')).formatSarif(report, { ...options, configFile: configFile ?? 'mlops.yaml', uriPrefix: prefix });
-  } else text = (await import('../../core/checks/report/text.js')).formatText(report, { color: io.isTty, verbose: parsed.verbose });
+    text = (await import('../../core/checks/report/sarif.js')).formatSarif(report, {
+      ...options,
+      configFile: configFile ?? 'mlops.yaml',
+      uriPrefix: prefix,
+    });
+  } else
+    text = (await import('../../core/checks/report/text.js')).formatText(report, {
+      color: io.isTty,
+      verbose: parsed.verbose,
+    });
   if (parsed.output) {
     const target = path.resolve(io.cwd, parsed.output);
     writeFileAtomic(target, text);

@@ -50,7 +50,8 @@ export function parseInitCiArgs(args: readonly string[]): InitCiArgs | undefined
   });
   if (help) return undefined;
   if (provider === undefined) throw new UsageError(`--provider is required: ${PROVIDERS.join(', ')}.`);
-  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`unknown provider '${provider}'; use ${PROVIDERS.join(', ')}.`);
+  if (!(PROVIDERS as readonly string[]).includes(provider))
+    throw new UsageError(`unknown provider '${provider}'; use ${PROVIDERS.join(', ')}.`);
   return { provider: provider as Provider, force, folder: folder ?? '.', packageSpec };
 }
 
@@ -62,7 +63,15 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
   }
   const folder = path.resolve(io.cwd, parsed.folder);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder.`);
-  const [{ ciWorkflow, CI_TARGETS }, { loadProjectConfig }, types, { runGit }, { default: { version } }] = await Promise.all([
+  const [
+    { ciWorkflow, CI_TARGETS },
+    { loadProjectConfig },
+    types,
+    { runGit },
+    {
+      default: { version },
+    },
+  ] = await Promise.all([
     import('../../core/checks/ci.js'),
     import('../../core/checks/defaults/config.js'),
     import('../../core/checks/types.js'),
@@ -81,7 +90,10 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
   }
   // The workflow lives at the repository root; the config may sit in a subfolder of it.
   const [top, prefix] = await Promise.all(
-    [['rev-parse', '--show-toplevel'], ['rev-parse', '--show-prefix']].map((a) =>
+    [
+      ['rev-parse', '--show-toplevel'],
+      ['rev-parse', '--show-prefix'],
+    ].map((a) =>
       runGit(folder, a).then(
         (r) => (r.code === 0 ? r.stdout.trim() : undefined),
         () => undefined,
@@ -92,7 +104,11 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
   const subfolder = top ? (prefix ?? '').replace(/\/+$/, '') : '';
   const target = path.join(repositoryRoot, CI_TARGETS[parsed.provider]);
   const shown = path.relative(io.cwd, target) || target;
-  const text = ciWorkflow(parsed.provider, loaded.config, { packageSpec: parsed.packageSpec ?? `mlops-workbench@${version}`, configFile: loaded.file, folder: subfolder });
+  const text = ciWorkflow(parsed.provider, loaded.config, {
+    packageSpec: parsed.packageSpec ?? `mlops-workbench@${version}`,
+    configFile: loaded.file,
+    folder: subfolder,
+  });
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, text);
@@ -114,8 +130,10 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
     fs.rmSync(temporary, { force: true });
   }
   io.stdout(`Wrote ${shown}\n`);
-  if (parsed.provider === 'gitlab') io.stdout(`Include it from .gitlab-ci.yml:\n  include:\n    - local: ${CI_TARGETS.gitlab}\n`);
-  if (parsed.provider === 'azure') io.stdout('Create a pipeline from this file in Azure DevOps (Pipelines > New pipeline > Existing YAML file).\n');
+  if (parsed.provider === 'gitlab')
+    io.stdout(`Include it from .gitlab-ci.yml:\n  include:\n    - local: ${CI_TARGETS.gitlab}\n`);
+  if (parsed.provider === 'azure')
+    io.stdout('Create a pipeline from this file in Azure DevOps (Pipelines > New pipeline > Existing YAML file).\n');
   return EXIT.ok;
 }
 

@@ -58,7 +58,8 @@ function readTeamConfig(folder: string): TeamConfig {
   const record = doc as Record<string, unknown>;
   for (const model of Array.isArray(record.models) ? record.models : []) {
     const metrics = (model as Record<string, unknown> | null)?.metrics;
-    for (const m of Array.isArray(metrics) ? metrics : typeof metrics === 'string' ? [metrics] : []) if (typeof m === 'string') config.metricsFiles.push(m);
+    for (const m of Array.isArray(metrics) ? metrics : typeof metrics === 'string' ? [metrics] : [])
+      if (typeof m === 'string') config.metricsFiles.push(m);
   }
   for (const metric of Array.isArray(record.metrics) ? record.metrics : []) {
     const m = metric as Record<string, unknown> | null;
@@ -77,13 +78,26 @@ function metricsFiles(folder: string, sources: string[], team: TeamConfig): stri
   return [...files];
 }
 
-async function workspaceRun(folder: string, files: string[], explicit: boolean): Promise<{ run: Run; errors: MetricsError[] }> {
+async function workspaceRun(
+  folder: string,
+  files: string[],
+  explicit: boolean,
+): Promise<{ run: Run; errors: MetricsError[] }> {
   const { loaded, errors } = await loadWorkspaceFiles(folder, { metrics: files });
   if (explicit) {
-    for (const f of files) if (!fs.existsSync(path.join(folder, f))) errors.push(new MetricsError(`${f} does not exist.`, f));
+    for (const f of files)
+      if (!fs.existsSync(path.join(folder, f))) errors.push(new MetricsError(`${f} does not exist.`, f));
   }
   const combined = combineFiles(loaded);
-  const run: Run = { id: WORKSPACE, source: { kind: 'file', location: folder }, label: WORKSPACE, params: combined.params, tags: {}, status: 'unknown', metrics: combined.metrics };
+  const run: Run = {
+    id: WORKSPACE,
+    source: { kind: 'file', location: folder },
+    label: WORKSPACE,
+    params: combined.params,
+    tags: {},
+    status: 'unknown',
+    metrics: combined.metrics,
+  };
   if (combined.textMetrics.length) run.textMetrics = combined.textMetrics;
   return { run, errors: [...errors, ...combined.errors] };
 }
@@ -92,11 +106,13 @@ function reportErrors(errors: MetricsError[], io: CliIo, command: string): void 
   for (const e of errors) io.stderr(`mlops metrics ${command}: ${e.message}\n`);
 }
 
-const jsonValue = (v: number | string): number | string => (typeof v === 'number' && !Number.isFinite(v) ? formatValue(v) : v);
+const jsonValue = (v: number | string): number | string =>
+  typeof v === 'number' && !Number.isFinite(v) ? formatValue(v) : v;
 
 async function show(args: string[], io: CliIo): Promise<number> {
   const { positional, sources, flags } = parseArgs(args, ['--json']);
-  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'. Use --source <path> to name files.`);
+  if (positional.length)
+    throw new UsageError(`unexpected argument '${positional[0]}'. Use --source <path> to name files.`);
   const folder = io.cwd;
   const files = metricsFiles(folder, sources, readTeamConfig(folder));
   const { run, errors } = await workspaceRun(folder, files, sources.length > 0);
@@ -108,25 +124,53 @@ async function show(args: string[], io: CliIo): Promise<number> {
   };
   for (const s of run.metrics) {
     const p = latest(s);
-    if (p) add(s.file, s.points.length > 1 ? { key: s.key, value: p.value, step: p.step } : { key: s.key, value: p.value });
+    if (p)
+      add(s.file, s.points.length > 1 ? { key: s.key, value: p.value, step: p.step } : { key: s.key, value: p.value });
   }
   for (const t of run.textMetrics ?? []) add(t.file, { key: t.key, value: t.value });
   if (flags.has('--json')) {
     const out: Record<string, Record<string, number | string>> = {};
     for (const [file, rows] of byFile) out[file] = Object.fromEntries(rows.map((r) => [r.key, jsonValue(r.value)]));
-    io.stdout(JSON.stringify({ files: out, errors: errors.map((e) => ({ location: e.location, message: e.message, ...e.position })) }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        { files: out, errors: errors.map((e) => ({ location: e.location, message: e.message, ...e.position })) },
+        null,
+        2,
+      ) + '\n',
+    );
   } else if (byFile.size === 0 && errors.length === 0) {
-    io.stderr('No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n');
+    io.stderr(
+      'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
+    );
   } else {
-    const table = [['Path', 'Metric', 'Value'], ...[...byFile].flatMap(([file, rows]) => rows.map((r) => [file, r.key, formatValue(r.value) + (r.step === undefined ? '' : ` (step ${r.step})`)]))];
+    const table = [
+      ['Path', 'Metric', 'Value'],
+      ...[...byFile].flatMap(([file, rows]) =>
+        rows.map((r) => [file, r.key, formatValue(r.value) + (r.step === undefined ? '' : ` (step ${r.step})`)]),
+      ),
+    ];
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-    io.stdout(table.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n');
+    io.stdout(
+      table
+        .map((r) =>
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n') + '\n',
+    );
   }
   reportErrors(errors, io, 'show');
   return errors.length ? EXIT.usage : EXIT.ok;
 }
 
-async function runAt(folder: string, rev: string, files: string[], explicit: boolean): Promise<{ run: Run; errors: MetricsError[] }> {
+async function runAt(
+  folder: string,
+  rev: string,
+  files: string[],
+  explicit: boolean,
+): Promise<{ run: Run; errors: MetricsError[] }> {
   if (rev === WORKSPACE) return workspaceRun(folder, files, explicit);
   const { run, errors } = await readAtRevision(folder, rev, { metrics: files });
   return { run: { ...run, label: rev }, errors };
@@ -140,7 +184,10 @@ async function diffCommand(args: string[], io: CliIo): Promise<number> {
   const folder = io.cwd;
   const team = readTeamConfig(folder);
   const files = metricsFiles(folder, sources, team);
-  const [a, b] = await Promise.all([runAt(folder, revA, files, sources.length > 0), runAt(folder, revB, files, sources.length > 0)]);
+  const [a, b] = await Promise.all([
+    runAt(folder, revA, files, sources.length > 0),
+    runAt(folder, revB, files, sources.length > 0),
+  ]);
   const result = diff(a.run, b.run, team.goals);
   const all = flags.has('--all');
   if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');

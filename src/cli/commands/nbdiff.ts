@@ -1,8 +1,20 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeDiff, diffNotebooks, parseDiffCategories, type CellDiff, type DiffCategory, type NotebookDiff } from '../../core/notebooks/diff';
-import { DEFAULT_MAX_NOTEBOOK_BYTES, parseNotebook, readNotebook, type NotebookJson } from '../../core/notebooks/format';
+import {
+  describeDiff,
+  diffNotebooks,
+  parseDiffCategories,
+  type CellDiff,
+  type DiffCategory,
+  type NotebookDiff,
+} from '../../core/notebooks/diff';
+import {
+  DEFAULT_MAX_NOTEBOOK_BYTES,
+  parseNotebook,
+  readNotebook,
+  type NotebookJson,
+} from '../../core/notebooks/format';
 import { defineCommand, EXIT, UsageError } from '../registry';
 
 const HELP = `Usage: mlops nbdiff <before.ipynb> <after.ipynb> [options]
@@ -44,14 +56,18 @@ function parseArguments(args: string[]): Parsed | 'help' {
       } catch (err) {
         throw new UsageError(`--ignore: ${(err as Error).message}`);
       }
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops nbdiff --help' for the list.`);
+    } else if (arg.startsWith('-'))
+      throw new UsageError(`unknown option '${arg}'. Run 'mlops nbdiff --help' for the list.`);
     else parsed.files.push(arg);
   }
   if (parsed.git) {
-    if (parsed.files.length < 1 || parsed.files.length > 2) throw new UsageError('--git takes a notebook path and optionally a revision (default HEAD)');
+    if (parsed.files.length < 1 || parsed.files.length > 2)
+      throw new UsageError('--git takes a notebook path and optionally a revision (default HEAD)');
     if (parsed.files[1]?.startsWith('-')) throw new UsageError(`invalid revision '${parsed.files[1]}'`);
   } else if (parsed.files.length !== 2) {
-    throw new UsageError("give two notebooks to compare, or --git <notebook> [revision]. Run 'mlops nbdiff --help' for details.");
+    throw new UsageError(
+      "give two notebooks to compare, or --git <notebook> [revision]. Run 'mlops nbdiff --help' for details.",
+    );
   }
   return parsed;
 }
@@ -65,7 +81,10 @@ function gitShow(file: string, revision: string): Promise<Buffer | undefined> {
   while (!fs.existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
   const relative = path.relative(folder, file).split(path.sep).join('/');
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['show', `${revision}:./${relative}`], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', ['show', `${revision}:./${relative}`], {
+      cwd: folder,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     let errorText = '';
@@ -97,16 +116,25 @@ const changeNames: Record<string, string> = { executionCount: 'execution count',
 
 function changeText(cell: CellDiff): string {
   return cell.changes
-    .map((change) => (change === 'source' ? `source +${cell.linesAdded} -${cell.linesRemoved}` : (changeNames[change] ?? change)))
+    .map((change) =>
+      change === 'source' ? `source +${cell.linesAdded} -${cell.linesRemoved}` : (changeNames[change] ?? change),
+    )
     .join(', ');
 }
 
 function renderText(before: string, after: string, diff: NotebookDiff): string {
   const lines = [`--- ${before}`, `+++ ${after}`];
   for (const cell of diff.cells) {
-    if (cell.kind === 'added') lines.push(`  + added    ${cellLabel(cell)}, ${cell.linesAdded} line${cell.linesAdded === 1 ? '' : 's'}`);
-    else if (cell.kind === 'removed') lines.push(`  - removed  cell ${(cell.beforeIndex ?? 0) + 1} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''}), ${cell.linesRemoved} line${cell.linesRemoved === 1 ? '' : 's'}`);
-    else if (cell.kind === 'moved') lines.push(`  > moved    cell ${(cell.beforeIndex ?? 0) + 1} -> ${cellLabel(cell)}${cell.changes.length ? `: ${changeText(cell)}` : ''}`);
+    if (cell.kind === 'added')
+      lines.push(`  + added    ${cellLabel(cell)}, ${cell.linesAdded} line${cell.linesAdded === 1 ? '' : 's'}`);
+    else if (cell.kind === 'removed')
+      lines.push(
+        `  - removed  cell ${(cell.beforeIndex ?? 0) + 1} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''}), ${cell.linesRemoved} line${cell.linesRemoved === 1 ? '' : 's'}`,
+      );
+    else if (cell.kind === 'moved')
+      lines.push(
+        `  > moved    cell ${(cell.beforeIndex ?? 0) + 1} -> ${cellLabel(cell)}${cell.changes.length ? `: ${changeText(cell)}` : ''}`,
+      );
     else if (cell.kind === 'modified') lines.push(`  ~ modified ${cellLabel(cell)}: ${changeText(cell)}`);
   }
   if (diff.notebookMetadataChanged) lines.push('  ~ notebook metadata');
@@ -115,32 +143,40 @@ function renderText(before: string, after: string, diff: NotebookDiff): string {
   return lines.join('\n');
 }
 
-defineCommand('nbdiff', 'compare notebooks cell by cell, telling source changes from output noise', async (args, io) => {
-  const parsed = parseArguments(args);
-  if (parsed === 'help') {
-    io.stdout(HELP);
-    return EXIT.ok;
-  }
-  let before: NotebookJson;
-  let after: NotebookJson;
-  let beforeName: string;
-  let afterName: string;
-  if (parsed.git) {
-    const file = path.resolve(io.cwd, parsed.files[0]);
-    const revision = parsed.files[1] ?? 'HEAD';
-    beforeName = `${parsed.files[0]}@${revision}`;
-    afterName = parsed.files[0];
-    const committed = await gitShow(file, revision);
-    before = committed === undefined ? emptyNotebook() : parseNotebook(committed, { file: beforeName }).notebook;
-    after = fs.existsSync(file) ? (await readNotebook(file, { file: afterName })).notebook : emptyNotebook();
-    if (committed === undefined) io.stderr(`mlops nbdiff: ${parsed.files[0]} is not in ${revision}; every cell counts as added\n`);
-  } else {
-    [beforeName, afterName] = parsed.files;
-    before = (await readNotebook(path.resolve(io.cwd, beforeName), { file: beforeName })).notebook;
-    after = (await readNotebook(path.resolve(io.cwd, afterName), { file: afterName })).notebook;
-  }
-  const diff = diffNotebooks(before, after, { ignore: parsed.ignore, detectMoves: parsed.moves });
-  if (parsed.json) io.stdout(`${JSON.stringify({ before: beforeName, after: afterName, description: describeDiff(diff), ...diff }, null, 2)}\n`);
-  else io.stdout(renderText(beforeName, afterName, diff));
-  return parsed.exitCode && !diff.summary.identical ? EXIT.failed : EXIT.ok;
-});
+defineCommand(
+  'nbdiff',
+  'compare notebooks cell by cell, telling source changes from output noise',
+  async (args, io) => {
+    const parsed = parseArguments(args);
+    if (parsed === 'help') {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    let before: NotebookJson;
+    let after: NotebookJson;
+    let beforeName: string;
+    let afterName: string;
+    if (parsed.git) {
+      const file = path.resolve(io.cwd, parsed.files[0]);
+      const revision = parsed.files[1] ?? 'HEAD';
+      beforeName = `${parsed.files[0]}@${revision}`;
+      afterName = parsed.files[0];
+      const committed = await gitShow(file, revision);
+      before = committed === undefined ? emptyNotebook() : parseNotebook(committed, { file: beforeName }).notebook;
+      after = fs.existsSync(file) ? (await readNotebook(file, { file: afterName })).notebook : emptyNotebook();
+      if (committed === undefined)
+        io.stderr(`mlops nbdiff: ${parsed.files[0]} is not in ${revision}; every cell counts as added\n`);
+    } else {
+      [beforeName, afterName] = parsed.files;
+      before = (await readNotebook(path.resolve(io.cwd, beforeName), { file: beforeName })).notebook;
+      after = (await readNotebook(path.resolve(io.cwd, afterName), { file: afterName })).notebook;
+    }
+    const diff = diffNotebooks(before, after, { ignore: parsed.ignore, detectMoves: parsed.moves });
+    if (parsed.json)
+      io.stdout(
+        `${JSON.stringify({ before: beforeName, after: afterName, description: describeDiff(diff), ...diff }, null, 2)}\n`,
+      );
+    else io.stdout(renderText(beforeName, afterName, diff));
+    return parsed.exitCode && !diff.summary.identical ? EXIT.failed : EXIT.ok;
+  },
+);

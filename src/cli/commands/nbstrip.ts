@@ -47,7 +47,8 @@ interface Parsed {
 }
 
 function listOption(value: string | undefined, flag: string): string[] {
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value, e.g. ${flag} "metadata.kernelspec cell.metadata.tags"`);
+  if (value === undefined || value.startsWith('--'))
+    throw new UsageError(`${flag} needs a value, e.g. ${flag} "metadata.kernelspec cell.metadata.tags"`);
   return value.split(/[\s,]+/).filter(Boolean);
 }
 
@@ -100,12 +101,16 @@ function parseArguments(args: string[]): Parsed | 'help' {
         options.dropTaggedCells = [...(options.dropTaggedCells ?? []), ...listOption(args[++i], arg)];
         break;
       default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'. Run 'mlops nbstrip --help' for the list.`);
+        if (arg.startsWith('-') && arg !== '-')
+          throw new UsageError(`unknown option '${arg}'. Run 'mlops nbstrip --help' for the list.`);
         parsed.files.push(arg);
     }
   }
   const modes = [parsed.stdin, parsed.textconv !== undefined, parsed.files.length > 0].filter(Boolean).length;
-  if (modes === 0) throw new UsageError("give notebook files or folders, --stdin, or --textconv <file>. Run 'mlops nbstrip --help' for details.");
+  if (modes === 0)
+    throw new UsageError(
+      "give notebook files or folders, --stdin, or --textconv <file>. Run 'mlops nbstrip --help' for details.",
+    );
   if (modes > 1) throw new UsageError('use one of: files, --stdin, --textconv <file>');
   return parsed;
 }
@@ -129,7 +134,8 @@ async function configOptions(cwd: string): Promise<StripOptions> {
   } catch (err) {
     throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
   }
-  const section = document !== null && typeof document === 'object' ? (document as Record<string, unknown>).notebooks : undefined;
+  const section =
+    document !== null && typeof document === 'object' ? (document as Record<string, unknown>).notebooks : undefined;
   return stripOptionsFromConfig(readNotebooksConfig(section, file));
 }
 
@@ -174,7 +180,10 @@ function collect(targets: string[], cwd: string): string[] {
 
 /** Replaces a file atomically: a temporary file in the same folder, with the same mode, renamed over it. */
 function writeAtomic(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`,
+  );
   try {
     fs.writeFileSync(temporary, text, { mode: fs.statSync(file).mode & 0o7777, flag: 'wx' });
     fs.renameSync(temporary, file);
@@ -201,61 +210,72 @@ function filter(io: StreamIo, input: Buffer, options: StripOptions, name: string
   return EXIT.ok;
 }
 
-defineCommand('nbstrip', 'strip outputs and volatile metadata from notebooks (nbstripout-compatible; git filter)', async (args, rawIo) => {
-  const io = rawIo as StreamIo;
-  const parsed = parseArguments(args);
-  if (parsed === 'help') {
-    io.stdout(HELP);
-    return EXIT.ok;
-  }
-  const options = merge(parsed.useConfig ? await configOptions(io.cwd) : {}, parsed.options);
-
-  if (parsed.stdin) return filter(io, await (io.stdin ?? readStdin)(), options, '<stdin>');
-  if (parsed.textconv !== undefined) {
-    const file = path.resolve(io.cwd, parsed.textconv);
-    let input: Buffer;
-    try {
-      input = fs.readFileSync(file);
-    } catch (err) {
-      io.stderr(`mlops nbstrip: cannot read ${parsed.textconv} (${errorMessage(err)})\n`);
-      return EXIT.failed;
+defineCommand(
+  'nbstrip',
+  'strip outputs and volatile metadata from notebooks (nbstripout-compatible; git filter)',
+  async (args, rawIo) => {
+    const io = rawIo as StreamIo;
+    const parsed = parseArguments(args);
+    if (parsed === 'help') {
+      io.stdout(HELP);
+      return EXIT.ok;
     }
-    return filter(io, input, options, parsed.textconv);
-  }
+    const options = merge(parsed.useConfig ? await configOptions(io.cwd) : {}, parsed.options);
 
-  let failures = 0;
-  let pending = 0;
-  let removed = 0;
-  for (const file of collect(parsed.files, io.cwd)) {
-    const shown = path.relative(io.cwd, file) || file;
-    try {
+    if (parsed.stdin) return filter(io, await (io.stdin ?? readStdin)(), options, '<stdin>');
+    if (parsed.textconv !== undefined) {
+      const file = path.resolve(io.cwd, parsed.textconv);
       let input: Buffer;
       try {
         input = fs.readFileSync(file);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new Error(`${shown}: cannot read (${code === 'ENOENT' ? 'no such file' : errorMessage(err)})`, { cause: err });
+        io.stderr(`mlops nbstrip: cannot read ${parsed.textconv} (${errorMessage(err)})\n`);
+        return EXIT.failed;
       }
-      const result = stripNotebook(input, options, { file: shown });
-      for (const warning of result.warnings) io.stderr(`mlops nbstrip: ${warning}\n`);
-      if (!result.changed) {
-        io.stdout(`${shown}: already stripped\n`);
-        continue;
-      }
-      if (parsed.check) {
-        pending++;
-        io.stdout(`${shown}: would be stripped (${result.bytesRemoved} bytes)\n`);
-        continue;
-      }
-      writeAtomic(file, result.text);
-      removed += result.bytesRemoved;
-      const details = [result.outputsRemoved ? `${result.outputsRemoved} output${result.outputsRemoved === 1 ? '' : 's'}` : '', result.cellsRemoved ? `${result.cellsRemoved} cell${result.cellsRemoved === 1 ? '' : 's'}` : ''].filter(Boolean);
-      io.stdout(`${shown}: stripped, ${result.bytesRemoved} bytes removed${details.length ? ` (${details.join(', ')})` : ''}\n`);
-    } catch (err) {
-      failures++;
-      io.stderr(`mlops nbstrip: ${describeFailure(err)}\n`);
+      return filter(io, input, options, parsed.textconv);
     }
-  }
-  if (removed > 0) io.stdout(`${removed} bytes removed in total\n`);
-  return failures > 0 || pending > 0 ? EXIT.failed : EXIT.ok;
-});
+
+    let failures = 0;
+    let pending = 0;
+    let removed = 0;
+    for (const file of collect(parsed.files, io.cwd)) {
+      const shown = path.relative(io.cwd, file) || file;
+      try {
+        let input: Buffer;
+        try {
+          input = fs.readFileSync(file);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          throw new Error(`${shown}: cannot read (${code === 'ENOENT' ? 'no such file' : errorMessage(err)})`, {
+            cause: err,
+          });
+        }
+        const result = stripNotebook(input, options, { file: shown });
+        for (const warning of result.warnings) io.stderr(`mlops nbstrip: ${warning}\n`);
+        if (!result.changed) {
+          io.stdout(`${shown}: already stripped\n`);
+          continue;
+        }
+        if (parsed.check) {
+          pending++;
+          io.stdout(`${shown}: would be stripped (${result.bytesRemoved} bytes)\n`);
+          continue;
+        }
+        writeAtomic(file, result.text);
+        removed += result.bytesRemoved;
+        const details = [
+          result.outputsRemoved ? `${result.outputsRemoved} output${result.outputsRemoved === 1 ? '' : 's'}` : '',
+          result.cellsRemoved ? `${result.cellsRemoved} cell${result.cellsRemoved === 1 ? '' : 's'}` : '',
+        ].filter(Boolean);
+        io.stdout(
+          `${shown}: stripped, ${result.bytesRemoved} bytes removed${details.length ? ` (${details.join(', ')})` : ''}\n`,
+        );
+      } catch (err) {
+        failures++;
+        io.stderr(`mlops nbstrip: ${describeFailure(err)}\n`);
+      }
+    }
+    if (removed > 0) io.stdout(`${removed} bytes removed in total\n`);
+    return failures > 0 || pending > 0 ? EXIT.failed : EXIT.ok;
+  },
+);

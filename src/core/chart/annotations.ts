@@ -1,7 +1,11 @@
 import type { Goal, MetricDefinition } from './types';
 
 /** The definition that applies to a series: an exact key match first, then one on the key without its split. */
-export function findDefinition(definitions: readonly MetricDefinition[], key: string, baseKey: string): MetricDefinition | undefined {
+export function findDefinition(
+  definitions: readonly MetricDefinition[],
+  key: string,
+  baseKey: string,
+): MetricDefinition | undefined {
   return definitions.find((d) => d.key === key) ?? definitions.find((d) => d.key === baseKey);
 }
 

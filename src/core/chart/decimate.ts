@@ -15,7 +15,10 @@ export const MIN_BUDGET = 5;
  */
 export function decimateIndices(xs: ArrayLike<number>, ys: ArrayLike<number>, budget: number): number[] {
   if (!Number.isFinite(budget) || budget < MIN_BUDGET) {
-    throw new ChartError(`The point budget must be a number of at least ${MIN_BUDGET}; got ${String(budget)}.`, 'invalid-budget');
+    throw new ChartError(
+      `The point budget must be a number of at least ${MIN_BUDGET}; got ${String(budget)}.`,
+      'invalid-budget',
+    );
   }
   if (xs.length !== ys.length) {
     throw new ChartError(`x and y must have the same length; got ${xs.length} and ${ys.length}.`, 'invalid-input');

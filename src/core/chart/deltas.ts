@@ -8,7 +8,7 @@ export function verdict(delta: number, goal: Goal | undefined): Verdict {
   if (!Number.isFinite(delta)) return 'unknown';
   if (delta === 0) return 'unchanged';
   if (!goal) return 'unknown';
-  return (delta > 0) === (goal === 'maximize') ? 'improved' : 'regressed';
+  return delta > 0 === (goal === 'maximize') ? 'improved' : 'regressed';
 }
 
 export interface CompareColumn {
@@ -54,7 +54,12 @@ export function compareItems(items: readonly CompareItem[], columns: readonly Co
         const reference = finite(base.values[column.id]);
         if (reference === undefined) return { value, verdict: 'unknown' };
         const delta = value - reference;
-        return { value, delta, relative: reference === 0 ? undefined : delta / Math.abs(reference), verdict: verdict(delta, column.goal) };
+        return {
+          value,
+          delta,
+          relative: reference === 0 ? undefined : delta / Math.abs(reference),
+          verdict: verdict(delta, column.goal),
+        };
       }),
     })),
   };

@@ -11,7 +11,8 @@ export type Cell = string | number | undefined;
  */
 export function csvField(value: Cell): string {
   if (value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -36,7 +37,11 @@ export function markdownCell(value: Cell): string {
     .replace(/[\\|`*_[\]]/g, (ch) => `\\${ch}`);
 }
 
-export function toMarkdownTable(header: readonly string[], rows: readonly (readonly Cell[])[], align?: readonly ('left' | 'right')[]): string {
+export function toMarkdownTable(
+  header: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  align?: readonly ('left' | 'right')[],
+): string {
   const line = (cells: readonly Cell[]) => `| ${header.map((_, i) => markdownCell(cells[i])).join(' | ')} |`;
   const rule = `| ${header.map((_, i) => (align?.[i] === 'right' ? '---:' : '---')).join(' | ')} |`;
   return [line(header), rule, ...rows.map(line)].join('\n') + '\n';
@@ -47,9 +52,16 @@ export function compareToMarkdown(table: CompareTable): string {
   const header = ['', ...table.columns.flatMap((c) => [c.unit ? `${c.label} (${c.unit})` : c.label, `Δ ${c.label}`])];
   const rows = table.rows.map((row) => [
     row.baseline ? `${row.item.label} (baseline)` : row.item.label,
-    ...row.cells.flatMap((cell) => [cell.value, cell.delta === undefined ? undefined : `${formatDelta(cell)}${verdictMark(cell.verdict)}`]),
+    ...row.cells.flatMap((cell) => [
+      cell.value,
+      cell.delta === undefined ? undefined : `${formatDelta(cell)}${verdictMark(cell.verdict)}`,
+    ]),
   ]);
-  return toMarkdownTable(header, rows, header.map((_, i) => (i === 0 ? 'left' : 'right')));
+  return toMarkdownTable(
+    header,
+    rows,
+    header.map((_, i) => (i === 0 ? 'left' : 'right')),
+  );
 }
 
 function verdictMark(verdict: string): string {
@@ -60,11 +72,28 @@ function verdictMark(verdict: string): string {
  * The plotted data as CSV, one row per point (long format). `smoothed` holds each series' smoothed values when
  * smoothing is on (same length as its ys); hidden series are left out by the caller.
  */
-export function plotToCsv(payload: Pick<ChartPayload, 'view' | 'versions' | 'runs' | 'sources'>, series: readonly PlotSeries[], smoothed?: ReadonlyMap<string, readonly number[]>): string {
+export function plotToCsv(
+  payload: Pick<ChartPayload, 'view' | 'versions' | 'runs' | 'sources'>,
+  series: readonly PlotSeries[],
+  smoothed?: ReadonlyMap<string, readonly number[]>,
+): string {
   const sourceLabel = new Map(payload.sources.map((s) => [s.id, s.location]));
   const withSmoothing = smoothed !== undefined && smoothed.size > 0;
   if (payload.view === 'versions') {
-    const header = ['series', 'key', 'split', 'source', 'file', 'revision', 'tags', 'subject', 'author', 'date', 'value', ...(withSmoothing ? ['smoothed'] : [])];
+    const header = [
+      'series',
+      'key',
+      'split',
+      'source',
+      'file',
+      'revision',
+      'tags',
+      'subject',
+      'author',
+      'date',
+      'value',
+      ...(withSmoothing ? ['smoothed'] : []),
+    ];
     const rows: Cell[][] = [];
     for (const s of series) {
       const smooth = smoothed?.get(s.id);
@@ -88,13 +117,33 @@ export function plotToCsv(payload: Pick<ChartPayload, 'view' | 'versions' | 'run
     }
     return toCsv(header, rows);
   }
-  const header = ['series', 'key', 'split', 'source', 'run', 'run id', 'step', 'value', ...(withSmoothing ? ['smoothed'] : [])];
+  const header = [
+    'series',
+    'key',
+    'split',
+    'source',
+    'run',
+    'run id',
+    'step',
+    'value',
+    ...(withSmoothing ? ['smoothed'] : []),
+  ];
   const rows: Cell[][] = [];
   for (const s of series) {
     const run = s.run === undefined ? undefined : payload.runs[s.run];
     const smooth = smoothed?.get(s.id);
     s.ys.forEach((y, i) => {
-      rows.push([s.label, s.key, s.split, sourceLabel.get(s.sourceId) ?? s.sourceId, run?.label, run?.id, s.xs[i], y, ...(withSmoothing ? [smooth?.[i]] : [])]);
+      rows.push([
+        s.label,
+        s.key,
+        s.split,
+        sourceLabel.get(s.sourceId) ?? s.sourceId,
+        run?.label,
+        run?.id,
+        s.xs[i],
+        y,
+        ...(withSmoothing ? [smooth?.[i]] : []),
+      ]);
     });
   }
   return toCsv(header, rows);

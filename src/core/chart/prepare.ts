@@ -15,7 +15,15 @@ import {
   stepPoints,
   versionXs,
 } from './series';
-import { ChartError, type ChartPayload, type MetricDefinition, type MetricHistoryQuery, type PlotSeries, type PlotThreshold, type PlotVersion } from './types';
+import {
+  ChartError,
+  type ChartPayload,
+  type MetricDefinition,
+  type MetricHistoryQuery,
+  type PlotSeries,
+  type PlotThreshold,
+  type PlotVersion,
+} from './types';
 
 export interface PrepareOptions {
   /** Points for all series together; each series gets an equal share within [minPerSeries, maxPerSeries]. */
@@ -46,7 +54,12 @@ export function defaultKeys(runs: readonly Run[], definitions: readonly MetricDe
   return defined.length ? defined.slice(0, Math.max(count, 1)) : keys.slice(0, count);
 }
 
-export function prepareChart(runs: readonly Run[], query: MetricHistoryQuery, definitions: readonly MetricDefinition[], options: PrepareOptions = {}): ChartPayload {
+export function prepareChart(
+  runs: readonly Run[],
+  query: MetricHistoryQuery,
+  definitions: readonly MetricDefinition[],
+  options: PrepareOptions = {},
+): ChartPayload {
   if (query.view !== 'versions' && query.view !== 'steps') {
     throw new ChartError(`Unknown chart view "${String(query.view)}"; use "versions" or "steps".`, 'invalid-input');
   }
@@ -54,7 +67,10 @@ export function prepareChart(runs: readonly Run[], query: MetricHistoryQuery, de
   const minPerSeries = Math.max(MIN_BUDGET, options.minPerSeries ?? DEFAULT_MIN_PER_SERIES);
   const maxPerSeries = Math.max(minPerSeries, options.maxPerSeries ?? DEFAULT_MAX_PER_SERIES);
   if (!Number.isFinite(totalBudget) || totalBudget < MIN_BUDGET) {
-    throw new ChartError(`The total point budget must be at least ${MIN_BUDGET}; got ${String(totalBudget)}.`, 'invalid-budget');
+    throw new ChartError(
+      `The total point budget must be at least ${MIN_BUDGET}; got ${String(totalBudget)}.`,
+      'invalid-budget',
+    );
   }
 
   const sourceSet = query.sources && query.sources.length ? new Set(query.sources) : undefined;
@@ -89,7 +105,13 @@ export function prepareChart(runs: readonly Run[], query: MetricHistoryQuery, de
       if (index === undefined) {
         index = thresholds.length;
         thresholdIndex.set(definition, index);
-        thresholds.push({ key: definition.key, value: threshold, goal: definition.goal, label: thresholdLabel({ ...definition, threshold }), unit: definition.unit });
+        thresholds.push({
+          key: definition.key,
+          value: threshold,
+          goal: definition.goal,
+          label: thresholdLabel({ ...definition, threshold }),
+          unit: definition.unit,
+        });
       }
       series.threshold = index;
     }
@@ -102,7 +124,9 @@ export function prepareChart(runs: readonly Run[], query: MetricHistoryQuery, de
     const groups = buildVersionPoints(ordered, xs, filter).filter((g) => g.rawCount > 0);
     const perSeries = shareOf(totalBudget, groups.length, minPerSeries, maxPerSeries);
     const manySources = new Set(groups.map((g) => g.sourceId)).size > 1;
-    const manyFiles = new Set(groups.map((g) => `${g.sourceId}\u0000${g.file ?? ''}`)).size > new Set(groups.map((g) => g.sourceId)).size;
+    const manyFiles =
+      new Set(groups.map((g) => `${g.sourceId}\u0000${g.file ?? ''}`)).size >
+      new Set(groups.map((g) => g.sourceId)).size;
     const versions: PlotVersion[] = ordered.map(plotVersion);
     let rawPoints = 0;
     let plottedPoints = 0;
@@ -128,10 +152,22 @@ export function prepareChart(runs: readonly Run[], query: MetricHistoryQuery, de
         breaches: [],
       });
     });
-    return { ...base, axis, series, versions, runs: [], thresholds, rawPoints, plottedPoints, budgetPerSeries: perSeries };
+    return {
+      ...base,
+      axis,
+      series,
+      versions,
+      runs: [],
+      thresholds,
+      rawPoints,
+      plottedPoints,
+      budgetPerSeries: perSeries,
+    };
   }
 
-  const selected = inSources.map((run) => ({ run, series: selectSeries(run, filter) })).filter((e) => e.series.length > 0);
+  const selected = inSources
+    .map((run) => ({ run, series: selectSeries(run, filter) }))
+    .filter((e) => e.series.length > 0);
   const seriesCount = selected.reduce((n, e) => n + e.series.length, 0);
   const perSeries = shareOf(totalBudget, seriesCount, minPerSeries, maxPerSeries);
   const plotRuns = selected.map((e) => plotRun(e.run));
@@ -164,7 +200,17 @@ export function prepareChart(runs: readonly Run[], query: MetricHistoryQuery, de
       );
     }
   });
-  return { ...base, axis: 'order', series, versions: [], runs: plotRuns, thresholds, rawPoints, plottedPoints, budgetPerSeries: perSeries };
+  return {
+    ...base,
+    axis: 'order',
+    series,
+    versions: [],
+    runs: plotRuns,
+    thresholds,
+    rawPoints,
+    plottedPoints,
+    budgetPerSeries: perSeries,
+  };
 }
 
 function shareOf(total: number, count: number, min: number, max: number): number {

@@ -1,7 +1,14 @@
 // Series building: Runs in, plottable series out. Across versions every run is one revision and gives one point
 // per (key, split); across steps every run gives one curve per key.
 import { latest, type MetricSeries, type Run, type SourceRef, type Split } from '../metrics/model';
-import { ChartError, type PlotRun, type PlotSource, type PlotVersion, type RevisionRange, type VersionAxis } from './types';
+import {
+  ChartError,
+  type PlotRun,
+  type PlotSource,
+  type PlotVersion,
+  type RevisionRange,
+  type VersionAxis,
+} from './types';
 
 /** How many parameters of a run travel to the panel (for the tooltip). */
 export const MAX_PARAMS = 12;
@@ -11,7 +18,12 @@ export function sourceId(source: SourceRef): string {
 }
 
 export function plotSource(source: SourceRef): PlotSource {
-  return { id: sourceId(source), kind: source.kind, location: source.location, label: `${source.location} (${source.kind})` };
+  return {
+    id: sourceId(source),
+    kind: source.kind,
+    location: source.location,
+    label: `${source.location} (${source.kind})`,
+  };
 }
 
 /** Whether a query key selects a series: the full key, or the key without its split. */
@@ -27,7 +39,9 @@ export interface SeriesFilter {
 /** The series of a run the filter selects: a matching key, and a wanted split (series without a split always pass). */
 export function selectSeries(run: Run, filter: SeriesFilter): MetricSeries[] {
   const splits = filter.splits && filter.splits.length ? new Set(filter.splits) : undefined;
-  return run.metrics.filter((s) => filter.keys.some((k) => keyMatches(k, s)) && (!splits || !s.split || splits.has(s.split)));
+  return run.metrics.filter(
+    (s) => filter.keys.some((k) => keyMatches(k, s)) && (!splits || !s.split || splits.has(s.split)),
+  );
 }
 
 /** The date a run's revision is placed at: the author date, else the run's start time, else NaN. */
@@ -91,7 +105,10 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
   if (!range || range.kind === 'all') return [...ordered];
   if (range.kind === 'last') {
     if (!Number.isInteger(range.count) || range.count < 1) {
-      throw new ChartError(`"Last N revisions" needs a whole number of at least 1; got ${String(range.count)}.`, 'invalid-range');
+      throw new ChartError(
+        `"Last N revisions" needs a whole number of at least 1; got ${String(range.count)}.`,
+        'invalid-range',
+      );
     }
     return ordered.slice(Math.max(0, ordered.length - range.count));
   }
@@ -116,7 +133,10 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
   }
   const tips = ordered.filter((r) => r.revisionInfo?.refs.some((ref) => names.has(ref)));
   if (tips.length === 0) {
-    throw new ChartError(`No loaded revision is on the branch "${name}". Check the branch name, or choose "All revisions".`, 'unknown-branch');
+    throw new ChartError(
+      `No loaded revision is on the branch "${name}". Check the branch name, or choose "All revisions".`,
+      'unknown-branch',
+    );
   }
   const reachable = new Set<string>();
   const stack = tips.map((t) => t.revisionInfo?.sha ?? t.revision ?? '');
@@ -154,7 +174,11 @@ export interface VersionPoints {
  * Across versions: for every (source, file, key) the runs select, one point per run: the series' latest value.
  * Series come out in first-seen order.
  */
-export function buildVersionPoints(ordered: readonly Run[], xs: readonly number[], filter: SeriesFilter): VersionPoints[] {
+export function buildVersionPoints(
+  ordered: readonly Run[],
+  xs: readonly number[],
+  filter: SeriesFilter,
+): VersionPoints[] {
   const groups = new Map<string, VersionPoints>();
   ordered.forEach((run, index) => {
     const source = sourceId(run.source);
@@ -162,7 +186,18 @@ export function buildVersionPoints(ordered: readonly Run[], xs: readonly number[
       const id = `${source}\u0000${series.file ?? ''}\u0000${series.key}`;
       let group = groups.get(id);
       if (!group) {
-        group = { key: series.key, baseKey: series.baseKey, split: series.split, sourceId: source, file: series.file, xs: [], ys: [], versions: [], rawCount: 0, nonFinite: 0 };
+        group = {
+          key: series.key,
+          baseKey: series.baseKey,
+          split: series.split,
+          sourceId: source,
+          file: series.file,
+          xs: [],
+          ys: [],
+          versions: [],
+          rawCount: 0,
+          nonFinite: 0,
+        };
         groups.set(id, group);
       }
       const point = latest(series);
@@ -196,7 +231,12 @@ export function stepPoints(series: MetricSeries): StepPoints {
       break;
     }
   }
-  const ordered = sorted ? points : points.map((p, i) => ({ p, i })).sort((a, b) => a.p.step - b.p.step || a.i - b.i).map((e) => e.p);
+  const ordered = sorted
+    ? points
+    : points
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => a.p.step - b.p.step || a.i - b.i)
+        .map((e) => e.p);
   const xs: number[] = [];
   const ys: number[] = [];
   let nonFinite = 0;

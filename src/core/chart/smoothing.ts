@@ -7,7 +7,10 @@ import { ChartError } from './types';
  */
 export function smoothEma(values: readonly number[], weight: number): number[] {
   if (!Number.isFinite(weight) || weight < 0 || weight >= 1) {
-    throw new ChartError(`The smoothing weight must be at least 0 and below 1; got ${String(weight)}.`, 'invalid-input');
+    throw new ChartError(
+      `The smoothing weight must be at least 0 and below 1; got ${String(weight)}.`,
+      'invalid-input',
+    );
   }
   if (weight === 0 || values.length === 0) return values.slice();
   const first = values[0];

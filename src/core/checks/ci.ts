@@ -61,7 +61,8 @@ export function ciWorkflow(provider: CiProvider, config: ProjectConfig, options:
   const install = `npm install --no-save --no-package-lock ${options.packageSpec}`;
   const sarif = `${cd}npx mlops check --format sarif --output ${SARIF_FILE} --fail-on never`;
   const junit = `${cd}npx mlops check --format junit --output ${JUNIT_FILE} --fail-on error`;
-  const reportPath = (file: string): string => (options.folder ? `${options.folder.replace(/\/+$/, '')}/${file}` : file);
+  const reportPath = (file: string): string =>
+    options.folder ? `${options.folder.replace(/\/+$/, '')}/${file}` : file;
   const header = (how: string): string =>
     `# MLOps Workbench pipeline checks, written by \`mlops init-ci --provider ${provider}\`; edit freely.\n` +
     '# It runs only when models, data, notebooks, metrics or the config change, in its own ' +

@@ -16,7 +16,11 @@ const ANY_NAME = '[A-Za-z0-9][A-Za-z0-9_-]*';
 const EXT = '[A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)?';
 const PLACEHOLDERS = ['name', 'version', 'date', 'ext'];
 
-type Token = { kind: 'literal'; text: string } | { kind: 'placeholder'; name: string } | { kind: 'star' } | { kind: 'globstar' };
+type Token =
+  | { kind: 'literal'; text: string }
+  | { kind: 'placeholder'; name: string }
+  | { kind: 'star' }
+  | { kind: 'globstar' };
 
 function tokenize(pattern: string, source: string): Token[] {
   const tokens: Token[] = [];
@@ -70,17 +74,33 @@ export function conventionRegExp(pattern: string, values: ConventionValues = {},
 }
 
 /** Whether a relative path follows a convention pattern. */
-export function matchesConvention(pattern: string, relativePath: string, values: ConventionValues = {}, source?: string): boolean {
+export function matchesConvention(
+  pattern: string,
+  relativePath: string,
+  values: ConventionValues = {},
+  source?: string,
+): boolean {
   return conventionRegExp(pattern, values, source).test(normalizePath(relativePath));
 }
 
-const MULTI_EXTENSIONS = ['tar.gz', 'tar.bz2', 'tar.xz', 'tar.zst', 'csv.gz', 'json.gz', 'jsonl.gz', 'parquet.gz', 'pt.gz'];
+const MULTI_EXTENSIONS = [
+  'tar.gz',
+  'tar.bz2',
+  'tar.xz',
+  'tar.zst',
+  'csv.gz',
+  'json.gz',
+  'jsonl.gz',
+  'parquet.gz',
+  'pt.gz',
+];
 
 /** The extension of a file name without the dot (`model.pkl` -> `pkl`, `data.tar.gz` -> `tar.gz`), or ''. */
 export function fileExtension(relativePath: string): string {
   const base = normalizePath(relativePath).split('/').pop() ?? '';
   const lower = base.toLowerCase();
-  for (const multi of MULTI_EXTENSIONS) if (lower.endsWith(`.${multi}`) && lower.length > multi.length + 1) return base.slice(-multi.length);
+  for (const multi of MULTI_EXTENSIONS)
+    if (lower.endsWith(`.${multi}`) && lower.length > multi.length + 1) return base.slice(-multi.length);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot + 1) : '';
 }
@@ -113,7 +133,13 @@ export function suggestConventionalPath(pattern: string, currentPath: string, va
   const version = values.version ?? new RegExp(SEMVER).exec(base)?.[0];
   const date = values.date ?? new RegExp(DATE).exec(base)?.[0];
   const ext = values.ext ?? fileExtension(current);
-  const name = values.name ?? slug(stem(current).replace(new RegExp(`[-_]?v?${SEMVER}`), '').replace(new RegExp(`[-_]?${DATE}[-_]?`), ''));
+  const name =
+    values.name ??
+    slug(
+      stem(current)
+        .replace(new RegExp(`[-_]?v?${SEMVER}`), '')
+        .replace(new RegExp(`[-_]?${DATE}[-_]?`), ''),
+    );
   const patternSegments = normalizePath(pattern).split('/');
   const currentSegments = current.split('/');
   const sameDepth = patternSegments.length === currentSegments.length;

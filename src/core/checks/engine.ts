@@ -37,12 +37,17 @@ export const checksSchema: Record<string, unknown> = {
     required: ['type'],
     additionalProperties: false,
     properties: {
-      id: { type: 'string', pattern: ID_PATTERN, description: 'Unique id of the check (default: its type). Used by `mlops check --only`.' },
+      id: {
+        type: 'string',
+        pattern: ID_PATTERN,
+        description: 'Unique id of the check (default: its type). Used by `mlops check --only`.',
+      },
       type: { enum: BUILTIN_CHECK_TYPES.map((t) => t.type), description: 'The kind of check.' },
       description: { type: 'string', description: 'What the check is for, in your words.' },
       severity: { enum: [...SEVERITIES], description: 'How serious a finding is (default depends on the type).' },
       scope: {
-        description: 'What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
+        description:
+          'What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
         anyOf: [
           { enum: [...SCOPE_KINDS] },
           {
@@ -69,11 +74,20 @@ export const checksSchema: Record<string, unknown> = {
 
 /** The checks that run when mlops.yaml has no `checks:` section. */
 export function defaultChecks(config: ProjectConfig): CheckDefinition[] {
-  const check = (id: string, type: string, severity: Severity, kind: ScopeKind): CheckDefinition => ({ id, type, severity, scope: { kind }, options: {}, enabled: true });
+  const check = (id: string, type: string, severity: Severity, kind: ScopeKind): CheckDefinition => ({
+    id,
+    type,
+    severity,
+    scope: { kind },
+    options: {},
+    enabled: true,
+  });
   const naming: CheckDefinition[] = [];
   if (config.conventions.models?.length) naming.push(check('model-naming', 'naming-convention', 'warning', 'models'));
-  if (config.conventions.datasets?.length) naming.push(check('dataset-naming', 'naming-convention', 'warning', 'datasets'));
-  if (config.conventions.notebooks?.length) naming.push(check('notebook-naming', 'naming-convention', 'warning', 'notebooks'));
+  if (config.conventions.datasets?.length)
+    naming.push(check('dataset-naming', 'naming-convention', 'warning', 'datasets'));
+  if (config.conventions.notebooks?.length)
+    naming.push(check('notebook-naming', 'naming-convention', 'warning', 'notebooks'));
   return [
     check('metric-thresholds', 'metric-threshold', 'error', 'models'),
     check('metric-regression', 'metric-regression', 'warning', 'models'),
@@ -108,10 +122,16 @@ export function resolveChecks(config: ProjectConfig, source: ConfigSource = {}):
     raw.forEach((item: unknown, index) => {
       const { allOf: _perType, ...structure } = itemSchema;
       validateValue(structure, item, ['checks', index], problems);
-      const type = item && typeof item === 'object' ? checkTypeNamed(String((item as Record<string, unknown>).type)) : undefined;
+      const type =
+        item && typeof item === 'object' ? checkTypeNamed(String((item as Record<string, unknown>).type)) : undefined;
       const options = item && typeof item === 'object' ? (item as Record<string, unknown>).options : undefined;
       if (type && options && typeof options === 'object' && !Array.isArray(options)) {
-        validateValue({ type: 'object', additionalProperties: false, properties: type.options }, options, ['checks', index, 'options'], problems);
+        validateValue(
+          { type: 'object', additionalProperties: false, properties: type.options },
+          options,
+          ['checks', index, 'options'],
+          problems,
+        );
       }
     });
   }
@@ -130,17 +150,37 @@ export function resolveChecks(config: ProjectConfig, source: ConfigSource = {}):
       }
       seen.set(id, index);
       const scopeRaw = item.scope as string | { kind: ScopeKind; names?: string[]; globs?: string[] } | undefined;
-      const scope = scopeRaw === undefined ? { kind: type.scopes[0] } : typeof scopeRaw === 'string' ? { kind: scopeRaw as ScopeKind } : { ...scopeRaw };
+      const scope =
+        scopeRaw === undefined
+          ? { kind: type.scopes[0] }
+          : typeof scopeRaw === 'string'
+            ? { kind: scopeRaw as ScopeKind }
+            : { ...scopeRaw };
       if (!type.scopes.includes(scope.kind)) {
-        problems.push({ path: ['checks', index, 'scope'], message: `checks[${index}] (${type.type}) cannot have scope '${scope.kind}'; use ${type.scopes.join(' or ')}.` });
+        problems.push({
+          path: ['checks', index, 'scope'],
+          message: `checks[${index}] (${type.type}) cannot have scope '${scope.kind}'; use ${type.scopes.join(' or ')}.`,
+        });
       }
       if (scope.names) {
-        const known = scope.kind === 'models' ? config.models.map((m) => m.name) : scope.kind === 'datasets' ? config.datasets.map((d) => d.name) : [];
+        const known =
+          scope.kind === 'models'
+            ? config.models.map((m) => m.name)
+            : scope.kind === 'datasets'
+              ? config.datasets.map((d) => d.name)
+              : [];
         if (scope.kind !== 'models' && scope.kind !== 'datasets') {
-          problems.push({ path: ['checks', index, 'scope', 'names'], message: `checks[${index}].scope.names only applies to models and datasets; use globs for ${scope.kind}.` });
+          problems.push({
+            path: ['checks', index, 'scope', 'names'],
+            message: `checks[${index}].scope.names only applies to models and datasets; use globs for ${scope.kind}.`,
+          });
         } else {
           scope.names.forEach((name, n) => {
-            if (!known.includes(name)) problems.push({ path: ['checks', index, 'scope', 'names', n], message: `checks[${index}].scope.names: no ${scope.kind.slice(0, -1)} named '${name}' (known: ${known.join(', ') || 'none'}).` });
+            if (!known.includes(name))
+              problems.push({
+                path: ['checks', index, 'scope', 'names', n],
+                message: `checks[${index}].scope.names: no ${scope.kind.slice(0, -1)} named '${name}' (known: ${known.join(', ') || 'none'}).`,
+              });
           });
         }
       }
@@ -188,7 +228,8 @@ export interface RunOptions {
   onProgress?: (progress: CheckProgress) => void;
 }
 
-const compareText = (a: string | undefined, b: string | undefined): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+const compareText = (a: string | undefined, b: string | undefined): number =>
+  (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
 
 function compareResults(a: CheckResult, b: CheckResult): number {
   return (
@@ -232,7 +273,11 @@ export async function runChecks(context: CheckContext, options: RunOptions = {})
   let selected = all.filter((c) => c.enabled);
   if (options.only && options.only.length) {
     const unknown = options.only.filter((id) => !all.some((c) => c.id === id));
-    if (unknown.length) throw new CheckSelectionError(unknown, all.map((c) => c.id));
+    if (unknown.length)
+      throw new CheckSelectionError(
+        unknown,
+        all.map((c) => c.id),
+      );
     selected = all.filter((c) => options.only!.includes(c.id));
   }
   const results: CheckResult[] = [];
@@ -267,7 +312,10 @@ export async function runChecks(context: CheckContext, options: RunOptions = {})
         err instanceof CheckInputError
           ? { file: err.file, line: err.position?.line, column: err.position?.column }
           : context.configFile
-            ? { file: context.configFile, ...(check.position ? { line: check.position.line, column: check.position.column } : {}) }
+            ? {
+                file: context.configFile,
+                ...(check.position ? { line: check.position.line, column: check.position.column } : {}),
+              }
             : undefined;
       own.push({
         ...base,
@@ -302,6 +350,8 @@ export async function runChecks(context: CheckContext, options: RunOptions = {})
 /** The most severe failing severity of a list of results, or undefined when nothing failed. */
 export function worstSeverity(results: readonly CheckResult[]): Severity | undefined {
   let worst: Severity | undefined;
-  for (const r of results) if ((r.status === 'fail' || r.status === 'error') && (!worst || SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst])) worst = r.severity;
+  for (const r of results)
+    if ((r.status === 'fail' || r.status === 'error') && (!worst || SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst]))
+      worst = r.severity;
   return worst;
 }

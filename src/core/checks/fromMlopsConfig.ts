@@ -8,10 +8,27 @@ export function projectConfigFromMlops(config: MlopsConfig): ProjectConfig {
   const withChecks = config as MlopsConfig & { checks?: unknown };
   return {
     project: config.project || undefined,
-    models: config.models.map((m) => ({ name: m.name, path: m.path, datasets: [...m.datasets], metrics: [...m.metrics], stage: m.stage, owner: m.owner })),
+    models: config.models.map((m) => ({
+      name: m.name,
+      path: m.path,
+      datasets: [...m.datasets],
+      metrics: [...m.metrics],
+      stage: m.stage,
+      owner: m.owner,
+    })),
     datasets: config.datasets.map((d) => ({ name: d.name, path: d.path })),
-    metrics: config.metrics.map((m) => ({ key: m.key, label: m.label, goal: m.goal, threshold: m.threshold, unit: m.unit })),
-    conventions: { models: config.conventions.models, datasets: config.conventions.datasets, notebooks: config.conventions.notebooks },
+    metrics: config.metrics.map((m) => ({
+      key: m.key,
+      label: m.label,
+      goal: m.goal,
+      threshold: m.threshold,
+      unit: m.unit,
+    })),
+    conventions: {
+      models: config.conventions.models,
+      datasets: config.conventions.datasets,
+      notebooks: config.conventions.notebooks,
+    },
     exclude: [...config.exclude],
     checks: withChecks.checks ?? config.unknownSections.checks,
   };

@@ -130,5 +130,9 @@ export async function metricLocation(
  */
 export function valueLabels(root: string, key: string, values: readonly MetricValue[]): string[] {
   const plain = values.map((v) => metricLabel(key, v.split));
-  return plain.map((label, i) => (plain.filter((l) => l === label).length > 1 ? `${label} in ${runFile(root, values[i].run) ?? values[i].run.label}` : label));
+  return plain.map((label, i) =>
+    plain.filter((l) => l === label).length > 1
+      ? `${label} in ${runFile(root, values[i].run) ?? values[i].run.label}`
+      : label,
+  );
 }

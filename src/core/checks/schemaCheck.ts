@@ -8,7 +8,10 @@ export type Schema = Record<string, unknown>;
 
 /** `checks[2].options.maxSize` for ['checks', 2, 'options', 'maxSize']. */
 export function describePath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+  return path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part),
+    '',
+  );
 }
 
 function typeOf(value: unknown): string {
@@ -23,10 +26,23 @@ function hasType(value: unknown, type: string): boolean {
   return actual === type || (type === 'number' && actual === 'integer');
 }
 
-const TYPE_WORDS: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'text', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'empty' };
+const TYPE_WORDS: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
+};
 
 /** Problems of `value` against `schema`, appended to `problems` (none when it is valid). */
-export function validateValue(schema: Schema, value: unknown, path: (string | number)[], problems: ConfigProblem[]): void {
+export function validateValue(
+  schema: Schema,
+  value: unknown,
+  path: (string | number)[],
+  problems: ConfigProblem[],
+): void {
   const where = describePath(path);
   const push = (message: string, at: (string | number)[] = path): void => {
     problems.push({ path: at, message });
@@ -35,7 +51,11 @@ export function validateValue(schema: Schema, value: unknown, path: (string | nu
     const options = schema.anyOf as Schema[];
     if (!options.some((option) => valid(option, value))) {
       const scopeLike = path[path.length - 1] === 'scope';
-      push(scopeLike ? `${where} must be one of models, datasets, notebooks, paths, or { kind, names, globs }.` : `${where} is not valid${typeof schema.description === 'string' ? `: ${schema.description}` : '.'}`);
+      push(
+        scopeLike
+          ? `${where} must be one of models, datasets, notebooks, paths, or { kind, names, globs }.`
+          : `${where} is not valid${typeof schema.description === 'string' ? `: ${schema.description}` : '.'}`,
+      );
     }
     return;
   }
@@ -52,16 +72,21 @@ export function validateValue(schema: Schema, value: unknown, path: (string | nu
     return;
   }
   if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) push(`${where} must be at least ${schema.minimum}.`);
-    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) push(`${where} must be more than ${schema.exclusiveMinimum}.`);
+    if (typeof schema.minimum === 'number' && value < schema.minimum)
+      push(`${where} must be at least ${schema.minimum}.`);
+    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
+      push(`${where} must be more than ${schema.exclusiveMinimum}.`);
   }
   if (typeof value === 'string') {
     if (typeof schema.minLength === 'number' && value.length < schema.minLength) push(`${where} must not be empty.`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value)) push(`${where} ('${value}') must match ${schema.pattern}.`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value))
+      push(`${where} ('${value}') must match ${schema.pattern}.`);
   }
   if (Array.isArray(value)) {
-    if (typeof schema.minItems === 'number' && value.length < schema.minItems) push(`${where} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}.`);
-    if (schema.items) value.forEach((item, index) => validateValue(schema.items as Schema, item, [...path, index], problems));
+    if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+      push(`${where} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}.`);
+    if (schema.items)
+      value.forEach((item, index) => validateValue(schema.items as Schema, item, [...path, index], problems));
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
@@ -74,7 +99,10 @@ export function validateValue(schema: Schema, value: unknown, path: (string | nu
       if (childSchema) validateValue(childSchema, child, [...path, name], problems);
       else if (schema.additionalProperties === false) {
         const allowed = Object.keys(properties);
-        push(`${where} has an unknown property '${name}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none'}.`, [...path, name]);
+        push(`${where} has an unknown property '${name}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none'}.`, [
+          ...path,
+          name,
+        ]);
       }
     }
   }

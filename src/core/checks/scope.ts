@@ -1,6 +1,14 @@
 // Which models, datasets, notebooks or files a check looks at, from its `scope`.
 import picomatch from 'picomatch';
-import type { CheckContext, CheckDefinition, DatasetEntry, FileEntry, Location, ModelEntry, SourcePosition } from './types';
+import type {
+  CheckContext,
+  CheckDefinition,
+  DatasetEntry,
+  FileEntry,
+  Location,
+  ModelEntry,
+  SourcePosition,
+} from './types';
 
 export const DEFAULT_NOTEBOOK_GLOBS = ['**/*.ipynb'];
 
@@ -26,7 +34,11 @@ export function selectDatasets(context: CheckContext, check: CheckDefinition): D
 }
 
 /** Notebooks: the scope's globs, else the config's `notebooks` globs, else every `.ipynb`. */
-export async function selectNotebooks(context: CheckContext, check: CheckDefinition, signal: AbortSignal): Promise<FileEntry[]> {
+export async function selectNotebooks(
+  context: CheckContext,
+  check: CheckDefinition,
+  signal: AbortSignal,
+): Promise<FileEntry[]> {
   const globs = check.scope.globs ?? context.config.notebooks ?? DEFAULT_NOTEBOOK_GLOBS;
   const matches = globMatcher(globs);
   const isNotebook = (p: string): boolean => p.toLowerCase().endsWith('.ipynb');
@@ -34,7 +46,12 @@ export async function selectNotebooks(context: CheckContext, check: CheckDefinit
 }
 
 /** Files matching the scope's globs (every listed file when there are none). */
-export async function selectPaths(context: CheckContext, check: CheckDefinition, signal: AbortSignal, defaultGlobs?: readonly string[]): Promise<FileEntry[]> {
+export async function selectPaths(
+  context: CheckContext,
+  check: CheckDefinition,
+  signal: AbortSignal,
+  defaultGlobs?: readonly string[],
+): Promise<FileEntry[]> {
   const matches = globMatcher(check.scope.globs ?? defaultGlobs);
   return (await context.files.list(signal)).filter((f) => matches(f.path));
 }
@@ -42,7 +59,9 @@ export async function selectPaths(context: CheckContext, check: CheckDefinition,
 /** A location in the config file (an entry's position), or undefined when there is no config file. */
 export function configLocation(context: CheckContext, position?: SourcePosition): Location | undefined {
   if (!context.configFile) return undefined;
-  return position ? { file: context.configFile, line: position.line, column: position.column } : { file: context.configFile };
+  return position
+    ? { file: context.configFile, line: position.line, column: position.column }
+    : { file: context.configFile };
 }
 
 /** The folder of a model or dataset: the path itself when it is a folder, else its parent ('' for the root). */

@@ -37,7 +37,8 @@ export function shannonEntropy(value: string): number {
   return entropy;
 }
 
-const PLACEHOLDER = /^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|changeme|change-me|password|secret|your[_-]?\w*|example\w*|redacted|dummy|test|none|null|todo|\.\.\.)$/i;
+const PLACEHOLDER =
+  /^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|changeme|change-me|password|secret|your[_-]?\w*|example\w*|redacted|dummy|test|none|null|todo|\.\.\.)$/i;
 
 const DETECTORS: Detector[] = [
   {
@@ -61,9 +62,27 @@ const DETECTORS: Detector[] = [
     group: 1,
     showPrefix: false,
   },
-  { kind: 'github-token', label: 'GitHub token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,255})\b/dg, group: 1, showPrefix: true },
-  { kind: 'github-token', label: 'GitHub token', pattern: /\b(github_pat_[A-Za-z0-9_]{22,255})\b/dg, group: 1, showPrefix: true },
-  { kind: 'slack-token', label: 'Slack token', pattern: /\b(xox[abposr]-[A-Za-z0-9-]{10,250})\b/dg, group: 1, showPrefix: true },
+  {
+    kind: 'github-token',
+    label: 'GitHub token',
+    pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,255})\b/dg,
+    group: 1,
+    showPrefix: true,
+  },
+  {
+    kind: 'github-token',
+    label: 'GitHub token',
+    pattern: /\b(github_pat_[A-Za-z0-9_]{22,255})\b/dg,
+    group: 1,
+    showPrefix: true,
+  },
+  {
+    kind: 'slack-token',
+    label: 'Slack token',
+    pattern: /\b(xox[abposr]-[A-Za-z0-9-]{10,250})\b/dg,
+    group: 1,
+    showPrefix: true,
+  },
   {
     kind: 'slack-webhook',
     label: 'Slack webhook URL',
@@ -90,10 +109,12 @@ const DETECTORS: Detector[] = [
   {
     kind: 'generic-api-key',
     label: 'high-entropy API key or token',
-    pattern: /\b(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|private[_-]?token|secret|token)\b["']?\s*[:=]\s*(["']?)([A-Za-z0-9_\-+/=.]{16,})\1/dgi,
+    pattern:
+      /\b(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|private[_-]?token|secret|token)\b["']?\s*[:=]\s*(["']?)([A-Za-z0-9_\-+/=.]{16,})\1/dgi,
     group: 2,
     showPrefix: true,
-    accept: (value) => !PLACEHOLDER.test(value) && shannonEntropy(value) >= 3.5 && /\d/.test(value) && /[A-Za-z]/.test(value),
+    accept: (value) =>
+      !PLACEHOLDER.test(value) && shannonEntropy(value) >= 3.5 && /\d/.test(value) && /[A-Za-z]/.test(value),
   },
 ];
 
@@ -112,8 +133,15 @@ export function findSecrets(text: string): SecretMatch[] {
       if (!value) continue;
       const offset = m.indices?.[detector.group]?.[0] ?? m.index + m[0].lastIndexOf(value);
       if (detector.accept && !detector.accept(value)) continue;
-      if (matches.some((other) => offset < other.offset + other.length && other.offset < offset + value.length)) continue;
-      matches.push({ kind: detector.kind, label: detector.label, offset, length: value.length, masked: maskSecret(value, detector.showPrefix) });
+      if (matches.some((other) => offset < other.offset + other.length && other.offset < offset + value.length))
+        continue;
+      matches.push({
+        kind: detector.kind,
+        label: detector.label,
+        offset,
+        length: value.length,
+        masked: maskSecret(value, detector.showPrefix),
+      });
     }
   }
   return matches.sort((a, b) => a.offset - b.offset);

@@ -241,7 +241,11 @@ export class ChecksConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(problems.map((p) => `${file}${p.position ? `:${p.position.line}:${p.position.column}` : ''}: ${p.message}`).join('\n'));
+    super(
+      problems
+        .map((p) => `${file}${p.position ? `:${p.position.line}:${p.position.column}` : ''}: ${p.message}`)
+        .join('\n'),
+    );
     this.name = 'ChecksConfigError';
   }
 }
@@ -272,7 +276,9 @@ export class CheckSelectionError extends Error {
     readonly unknown: string[],
     readonly known: string[],
   ) {
-    super(`Unknown check id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. Declared checks: ${known.join(', ') || '(none)'}.`);
+    super(
+      `Unknown check id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. Declared checks: ${known.join(', ') || '(none)'}.`,
+    );
     this.name = 'CheckSelectionError';
   }
 }

@@ -47,7 +47,9 @@ export function compileConvention(pattern: string): (relativePath: string) => Co
 
 /** `classifier-v1.2.0` -> name `classifier`, version `1.2.0`; a file stem without a version gives only a name. */
 export function splitVersion(stem: string): { name: string; version?: string } {
-  const m = /^(.+?)[-_@.]v(\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.]+)?)$/i.exec(stem) ?? /^(.+?)[-_@](\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.]+)?)$/.exec(stem);
+  const m =
+    /^(.+?)[-_@.]v(\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.]+)?)$/i.exec(stem) ??
+    /^(.+?)[-_@](\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.]+)?)$/.exec(stem);
   if (m && /[A-Za-z0-9]$/.test(m[1])) return { name: m[1], version: m[2] };
   return { name: stem };
 }

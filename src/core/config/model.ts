@@ -61,5 +61,14 @@ export interface MlopsConfig {
 
 /** The configuration of a folder without mlops.yaml. */
 export function emptyConfig(): MlopsConfig {
-  return { version: 1, project: '', models: [], datasets: [], metrics: [], conventions: {}, exclude: [], unknownSections: {} };
+  return {
+    version: 1,
+    project: '',
+    models: [],
+    datasets: [],
+    metrics: [],
+    conventions: {},
+    exclude: [],
+    unknownSections: {},
+  };
 }

@@ -69,7 +69,11 @@ export function summarizeConfig(text: string): StarterSummary {
   const record = doc as Record<string, unknown>;
   const names = (value: unknown, field: 'name' | 'key'): string[] =>
     Array.isArray(value)
-      ? value.flatMap((item) => (item && typeof item === 'object' && typeof (item as Record<string, unknown>)[field] === 'string' ? [(item as Record<string, string>)[field]] : []))
+      ? value.flatMap((item) =>
+          item && typeof item === 'object' && typeof (item as Record<string, unknown>)[field] === 'string'
+            ? [(item as Record<string, string>)[field]]
+            : [],
+        )
       : [];
   return {
     version: typeof record.version === 'number' ? record.version : NaN,

@@ -5,7 +5,17 @@ import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { mlopsSchema as schema } from './mlopsSchema';
-import { CONVENTION_KINDS, emptyConfig, METRIC_GOALS, MODEL_STAGES, type Conventions, type DatasetConfig, type MetricDefinition, type MlopsConfig, type ModelConfig } from './model';
+import {
+  CONVENTION_KINDS,
+  emptyConfig,
+  METRIC_GOALS,
+  MODEL_STAGES,
+  type Conventions,
+  type DatasetConfig,
+  type MetricDefinition,
+  type MlopsConfig,
+  type ModelConfig,
+} from './model';
 import { CONFIG_FILE_NAME } from './starter';
 
 export type ProblemSeverity = 'error' | 'warning';
@@ -82,14 +92,29 @@ export class ConfigValidator {
     ] as const) {
       for (const err of list) {
         const [start, end] = err.pos;
-        problems.push({ ...locator.span(start, Math.max(end, start + 1)), message: `YAML: ${sentence(err.message)}`, severity, path: '', code: 'yaml-syntax' });
+        problems.push({
+          ...locator.span(start, Math.max(end, start + 1)),
+          message: `YAML: ${sentence(err.message)}`,
+          severity,
+          path: '',
+          code: 'yaml-syntax',
+        });
       }
     }
     const syntaxBroken = doc.errors.length > 0;
 
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && doc.contents.range[0] === doc.contents.range[1])) {
+    if (
+      doc.contents === null ||
+      (isScalar(doc.contents) && doc.contents.value === null && doc.contents.range[0] === doc.contents.range[1])
+    ) {
       if (!syntaxBroken) {
-        problems.push({ ...locator.span(0, 0), message: `${fileName} is empty: start it with "version: 1" and add the sections you need.`, severity: 'warning', path: '', code: 'empty' });
+        problems.push({
+          ...locator.span(0, 0),
+          message: `${fileName} is empty: start it with "version: 1" and add the sections you need.`,
+          severity: 'warning',
+          path: '',
+          code: 'empty',
+        });
       }
       return { config: emptyConfig(), problems, empty: true };
     }
@@ -98,7 +123,13 @@ export class ConfigValidator {
     try {
       data = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      problems.push({ ...locator.span(0, 1), message: `YAML: ${err instanceof Error ? err.message : String(err)}`, severity: 'error', path: '', code: 'yaml-syntax' });
+      problems.push({
+        ...locator.span(0, 1),
+        message: `YAML: ${err instanceof Error ? err.message : String(err)}`,
+        severity: 'error',
+        path: '',
+        code: 'yaml-syntax',
+      });
       return { config: emptyConfig(), problems, empty: false };
     }
 
@@ -142,21 +173,37 @@ export interface LoadedConfig {
  * Reads and validates `<folder>/mlops.yaml`. A missing file gives the empty configuration without problems; a file
  * that cannot be read throws a `ConfigError`.
  */
-export async function loadConfig(folder: string, validator: ConfigValidator = new ConfigValidator()): Promise<LoadedConfig> {
+export async function loadConfig(
+  folder: string,
+  validator: ConfigValidator = new ConfigValidator(),
+): Promise<LoadedConfig> {
   const file = path.join(folder, CONFIG_FILE_NAME);
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { file, exists: false, validation: { config: emptyConfig(), problems: [], empty: true } };
-    if (code === 'EISDIR') throw new ConfigError(`${file} is a folder; ${CONFIG_FILE_NAME} must be a file. Rename the folder.`, file);
+    if (code === 'ENOENT')
+      return { file, exists: false, validation: { config: emptyConfig(), problems: [], empty: true } };
+    if (code === 'EISDIR')
+      throw new ConfigError(`${file} is a folder; ${CONFIG_FILE_NAME} must be a file. Rename the folder.`, file);
     throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}. Check the file's permissions.`, file);
   }
   if (bytes.includes(0)) {
     const validation: ConfigValidation = {
       config: emptyConfig(),
-      problems: [{ message: `${CONFIG_FILE_NAME} is not a text file (it contains NUL bytes). Replace it with a YAML file.`, severity: 'error', line: 0, column: 0, endLine: 0, endColumn: 0, path: '', code: 'binary' }],
+      problems: [
+        {
+          message: `${CONFIG_FILE_NAME} is not a text file (it contains NUL bytes). Replace it with a YAML file.`,
+          severity: 'error',
+          line: 0,
+          column: 0,
+          endLine: 0,
+          endColumn: 0,
+          path: '',
+          code: 'binary',
+        },
+      ],
       empty: false,
     };
     return { file, exists: true, validation };
@@ -245,7 +292,8 @@ class Locator {
   parentSpan(segments: readonly Segment[]): Span {
     const found = this.find(segments);
     const keyRange = rangeOf(found.key);
-    if (keyRange && segments.length > 0 && typeof segments[segments.length - 1] === 'string') return this.span(keyRange[0], keyRange[1]);
+    if (keyRange && segments.length > 0 && typeof segments[segments.length - 1] === 'string')
+      return this.span(keyRange[0], keyRange[1]);
     return this.containerSpan(found.value);
   }
 
@@ -339,38 +387,77 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
     case 'required': {
       const missing = String(params.missingProperty);
       const within = where ? `${where}` : 'The file';
-      return { ...base, ...locator.parentSpan(segments), code: 'missing-key', path: formatConfigPath([...segments, missing]), message: `${within} is missing "${missing}".` };
+      return {
+        ...base,
+        ...locator.parentSpan(segments),
+        code: 'missing-key',
+        path: formatConfigPath([...segments, missing]),
+        message: `${within} is missing "${missing}".`,
+      };
     }
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const keyPath = formatConfigPath([...segments, key]);
       const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(key, known);
-      const hint = suggestion ? ` Did you mean "${suggestion}"?` : known.length ? ` Known keys: ${known.join(', ')}.` : '';
+      const hint = suggestion
+        ? ` Did you mean "${suggestion}"?`
+        : known.length
+          ? ` Known keys: ${known.join(', ')}.`
+          : '';
       // The checks and notebook stripping refuse unknown keys instead of ignoring them: an error, not a warning.
       const refused = segments[0] === 'checks' || segments[0] === 'notebooks';
       const message = segments.length
         ? `Unknown key "${key}" in ${where}: ${refused ? `${segments[0] === 'checks' ? 'the checks do' : 'notebook stripping does'} not run with it` : 'it is ignored'}.${hint}`
         : `Unknown top-level section "${key}": this version of MLOps Workbench ignores it.${hint}`;
-      return { ...base, ...locator.keySpan([...segments, key]), severity: refused ? 'error' : 'warning', code: 'unknown-key', path: keyPath, message };
+      return {
+        ...base,
+        ...locator.keySpan([...segments, key]),
+        severity: refused ? 'error' : 'warning',
+        code: 'unknown-key',
+        path: keyPath,
+        message,
+      };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String).join(', ');
-      return { ...base, ...locator.valueSpan(segments), message: `${subject} must be one of ${allowed} (found ${found}).` };
+      return {
+        ...base,
+        ...locator.valueSpan(segments),
+        message: `${subject} must be one of ${allowed} (found ${found}).`,
+      };
     }
     case 'const':
-      return { ...base, ...locator.valueSpan(segments), message: `${subject} must be ${JSON.stringify(params.allowedValue)} (found ${found}): this version of MLOps Workbench reads format version 1.` };
+      return {
+        ...base,
+        ...locator.valueSpan(segments),
+        message: `${subject} must be ${JSON.stringify(params.allowedValue)} (found ${found}): this version of MLOps Workbench reads format version 1.`,
+      };
     case 'type':
-      return { ...base, ...locator.valueSpan(segments), message: `${subject} must be ${typeWords(params.type)} (found ${found}).` };
+      return {
+        ...base,
+        ...locator.valueSpan(segments),
+        message: `${subject} must be ${typeWords(params.type)} (found ${found}).`,
+      };
     case 'minLength':
       return { ...base, ...locator.valueSpan(segments), message: `${subject} must not be empty.` };
     case 'pattern': {
       const custom = (err.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage;
-      return { ...base, ...locator.valueSpan(segments), message: custom ? `${subject} ${custom} (found ${found}).` : `${subject} does not match the pattern ${String(params.pattern)}.` };
+      return {
+        ...base,
+        ...locator.valueSpan(segments),
+        message: custom
+          ? `${subject} ${custom} (found ${found}).`
+          : `${subject} does not match the pattern ${String(params.pattern)}.`,
+      };
     }
     case 'anyOf': {
       const what = (err.parentSchema as { description?: string } | undefined)?.description;
-      return { ...base, ...locator.valueSpan(segments), message: `${subject} is not valid (found ${found})${what ? `: ${what.replace(/\.$/, '')}` : ''}.` };
+      return {
+        ...base,
+        ...locator.valueSpan(segments),
+        message: `${subject} is not valid (found ${found})${what ? `: ${what.replace(/\.$/, '')}` : ''}.`,
+      };
     }
     default:
       return { ...base, ...locator.valueSpan(segments), message: `${subject} ${err.message ?? 'is not valid'}.` };
@@ -404,7 +491,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];
@@ -414,7 +502,11 @@ function editDistance(a: string, b: string): number {
 
 function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const uniqueNames = (section: 'models' | 'datasets' | 'metrics', field: 'name' | 'key', severity: ProblemSeverity): Map<string, number> => {
+  const uniqueNames = (
+    section: 'models' | 'datasets' | 'metrics',
+    field: 'name' | 'key',
+    severity: ProblemSeverity,
+  ): Map<string, number> => {
     const seen = new Map<string, number>();
     const list = data[section];
     if (!Array.isArray(list)) return seen;
@@ -449,8 +541,18 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
       if (typeof name !== 'string' || datasets.has(name)) return;
       const segments = ['models', modelIndex, 'datasets', i];
       const suggestion = closest(name, known);
-      const hint = suggestion ? ` Did you mean "${suggestion}"?` : known.length ? ` Known datasets: ${known.join(', ')}.` : ' Add it to the datasets section.';
-      problems.push({ ...locator.valueSpan(segments), message: `${formatConfigPath(segments)} names "${name}", which is not in the datasets section.${hint}`, severity: 'error', path: formatConfigPath(segments), code: 'unknown-dataset' });
+      const hint = suggestion
+        ? ` Did you mean "${suggestion}"?`
+        : known.length
+          ? ` Known datasets: ${known.join(', ')}.`
+          : ' Add it to the datasets section.';
+      problems.push({
+        ...locator.valueSpan(segments),
+        message: `${formatConfigPath(segments)} names "${name}", which is not in the datasets section.${hint}`,
+        severity: 'error',
+        path: formatConfigPath(segments),
+        code: 'unknown-dataset',
+      });
     });
   });
 
@@ -458,9 +560,21 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
     if (typeof value !== 'string') return;
     const where = formatConfigPath(segments);
     if (path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) {
-      problems.push({ ...locator.valueSpan(segments), message: `${where} should be relative to the workspace folder, so the file works on every clone.`, severity: 'warning', path: where, code: 'absolute-path' });
+      problems.push({
+        ...locator.valueSpan(segments),
+        message: `${where} should be relative to the workspace folder, so the file works on every clone.`,
+        severity: 'warning',
+        path: where,
+        code: 'absolute-path',
+      });
     } else if (normalizeConfigPath(value).split('/').includes('..')) {
-      problems.push({ ...locator.valueSpan(segments), message: `${where} points outside the workspace folder ("..").`, severity: 'warning', path: where, code: 'outside-path' });
+      problems.push({
+        ...locator.valueSpan(segments),
+        message: `${where} points outside the workspace folder ("..").`,
+        severity: 'warning',
+        path: where,
+        code: 'outside-path',
+      });
     }
   };
   for (const section of ['models', 'datasets'] as const) {
@@ -469,7 +583,8 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
     list.forEach((entry: unknown, index) => {
       if (!isRecord(entry)) return;
       checkPath([section, index, 'path'], entry.path);
-      if (section === 'models' && Array.isArray(entry.metrics)) entry.metrics.forEach((m: unknown, i) => checkPath([section, index, 'metrics', i], m));
+      if (section === 'models' && Array.isArray(entry.metrics))
+        entry.metrics.forEach((m: unknown, i) => checkPath([section, index, 'metrics', i], m));
     });
   }
   return problems;
@@ -483,15 +598,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Forward slashes, no leading `./`, no trailing `/`. */
 export function normalizeConfigPath(value: string): string {
-  let out = value.trim().replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+  let out = value
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/');
   while (out.startsWith('./')) out = out.slice(2);
   if (out.length > 1 && out.endsWith('/')) out = out.slice(0, -1);
   return out;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const texts = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : typeof value === 'string' && value ? [value] : []);
-const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined => (allowed.includes(value as T) ? (value as T) : undefined);
+const texts = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string' && v.length > 0)
+    : typeof value === 'string' && value
+      ? [value]
+      : [];
+const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
+  allowed.includes(value as T) ? (value as T) : undefined;
 
 /** Builds the typed configuration from parsed YAML, keeping whatever is usable. */
 function toConfig(data: Record<string, unknown>): MlopsConfig {
@@ -507,7 +631,12 @@ function toConfig(data: Record<string, unknown>): MlopsConfig {
   for (const entry of records(data.models)) {
     const id = nameOf(entry);
     if (!id) continue;
-    const model: ModelConfig = { ...id, datasets: texts(entry.datasets), metrics: texts(entry.metrics).map(normalizeConfigPath), tags: texts(entry.tags) };
+    const model: ModelConfig = {
+      ...id,
+      datasets: texts(entry.datasets),
+      metrics: texts(entry.metrics).map(normalizeConfigPath),
+      tags: texts(entry.tags),
+    };
     if (text(entry.description) !== undefined) model.description = entry.description as string;
     if (text(entry.owner) !== undefined) model.owner = entry.owner as string;
     const stage = oneOf(entry.stage, MODEL_STAGES);

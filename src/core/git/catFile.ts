@@ -58,7 +58,10 @@ export class CatFileBatch {
       this.child.on('close', (code) => {
         if (this.pendingCount() > 0 || code !== 0) {
           const message = this.stderr.trim() || `git cat-file exited with code ${code ?? 'null'}`;
-          this.fail(gitFailure(this.stderr, this.cwd) ?? new GitError(`git cat-file: ${message}`, 'failed', COMMAND, this.stderr));
+          this.fail(
+            gitFailure(this.stderr, this.cwd) ??
+              new GitError(`git cat-file: ${message}`, 'failed', COMMAND, this.stderr),
+          );
         }
         resolve();
       });
@@ -75,11 +78,18 @@ export class CatFileBatch {
     if (this.failure) return Promise.reject(this.failure);
     if (this.child.stdin.writableEnded) return Promise.reject(new Error('git cat-file: the reader is closed.'));
     for (const name of names) {
-      if (/[\n\r]/.test(name) || name.length === 0) return Promise.reject(new Error(`Not a valid object name: ${JSON.stringify(name)}`));
+      if (/[\n\r]/.test(name) || name.length === 0)
+        return Promise.reject(new Error(`Not a valid object name: ${JSON.stringify(name)}`));
     }
     if (names.length === 0) return Promise.resolve([]);
     const promise = new Promise<(GitObject | undefined)[]>((resolve, reject) => {
-      const batch: Batch = { results: new Array<GitObject | undefined>(names.length), remaining: names.length, resolve, reject, settled: false };
+      const batch: Batch = {
+        results: new Array<GitObject | undefined>(names.length),
+        remaining: names.length,
+        resolve,
+        reject,
+        settled: false,
+      };
       for (let index = 0; index < names.length; index++) this.queue.push({ batch, index });
     });
     this.child.stdin.write(names.join('\n') + '\n');

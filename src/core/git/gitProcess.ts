@@ -4,7 +4,15 @@
 // subclasses. execGit runs one command; spawnGit and startFailure serve a long-lived process (CatFileBatch).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
-export type GitErrorKind = 'git-not-found' | 'not-a-repository' | 'unsafe-repository' | 'no-commits' | 'not-found' | 'too-large' | 'cancelled' | 'failed';
+export type GitErrorKind =
+  | 'git-not-found'
+  | 'not-a-repository'
+  | 'unsafe-repository'
+  | 'no-commits'
+  | 'not-found'
+  | 'too-large'
+  | 'cancelled'
+  | 'failed';
 
 /** A git failure a user can act on; `kind` tells which. */
 export class GitError extends Error {
@@ -21,7 +29,10 @@ export class GitError extends Error {
 
 /** git is not installed or not on PATH (kind `git-not-found`). */
 export class GitNotFoundError extends GitError {
-  constructor(message = 'git was not found. Install git and make sure it is on PATH, then try again.', command: readonly string[] = []) {
+  constructor(
+    message = 'git was not found. Install git and make sure it is on PATH, then try again.',
+    command: readonly string[] = [],
+  ) {
     super(message, 'git-not-found', command);
     this.name = 'GitNotFoundError';
   }
@@ -84,8 +95,17 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Starts `git <args>` in `cwd` with that environment and three pipes; its `error` event goes to startFailure. */
-export function spawnGit(cwd: string, args: readonly string[], options: Pick<GitRunOptions, 'gitPath' | 'env'> = {}): ChildProcessWithoutNullStreams {
-  return spawn(options.gitPath ?? 'git', args, { cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+export function spawnGit(
+  cwd: string,
+  args: readonly string[],
+  options: Pick<GitRunOptions, 'gitPath' | 'env'> = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(options.gitPath ?? 'git', args, {
+    cwd,
+    env: gitEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
 }
 
 /**
@@ -94,7 +114,12 @@ export function spawnGit(cwd: string, args: readonly string[], options: Pick<Git
  */
 export function startFailure(error: NodeJS.ErrnoException, command: readonly string[], gitPath?: string): GitError {
   if (error.code === 'ENOENT') {
-    return gitPath === undefined ? new GitNotFoundError(undefined, command) : new GitNotFoundError(`git not found: install git and make sure "${gitPath}" is on the PATH (or set the path to git).`, command);
+    return gitPath === undefined
+      ? new GitNotFoundError(undefined, command)
+      : new GitNotFoundError(
+          `git not found: install git and make sure "${gitPath}" is on the PATH (or set the path to git).`,
+          command,
+        );
   }
   return new GitError(`Cannot run ${gitPath ?? 'git'}: ${error.message}`, 'failed', command);
 }
@@ -104,7 +129,9 @@ const NOT_A_REPOSITORY = /not a git repository/i;
 const NO_COMMITS = /does not have any commits yet|bad default revision 'HEAD'|ambiguous argument 'HEAD'/i;
 
 /** What a failed git run's stderr says about the repository, when it names a failure the user can fix. */
-export function repositoryFailureKind(stderr: string): 'unsafe-repository' | 'not-a-repository' | 'no-commits' | undefined {
+export function repositoryFailureKind(
+  stderr: string,
+): 'unsafe-repository' | 'not-a-repository' | 'no-commits' | undefined {
   if (UNSAFE_REPOSITORY.test(stderr)) return 'unsafe-repository';
   if (NOT_A_REPOSITORY.test(stderr)) return 'not-a-repository';
   if (NO_COMMITS.test(stderr)) return 'no-commits';
@@ -146,7 +173,13 @@ export function execGit(cwd: string, args: readonly string[], options: GitRunOpt
       }
       size += chunk.length;
       if (size > maxBytes) {
-        stop(new GitError(`git ${args[0] ?? ''} printed more than ${maxBytes} bytes; the output is too large to load.`, 'too-large', command));
+        stop(
+          new GitError(
+            `git ${args[0] ?? ''} printed more than ${maxBytes} bytes; the output is too large to load.`,
+            'too-large',
+            command,
+          ),
+        );
         return;
       }
       chunks.push(chunk);
@@ -178,14 +211,29 @@ function classify(cwd: string, command: readonly string[], output: GitOutput): G
   const stderr = output.stderr.trim();
   switch (repositoryFailureKind(stderr)) {
     case 'unsafe-repository':
-      return new UnsafeRepositoryError(cwd, `git refuses to work in ${cwd} because another user owns it. If you trust it, run: git config --global --add safe.directory "${cwd}"`, command, stderr);
+      return new UnsafeRepositoryError(
+        cwd,
+        `git refuses to work in ${cwd} because another user owns it. If you trust it, run: git config --global --add safe.directory "${cwd}"`,
+        command,
+        stderr,
+      );
     case 'not-a-repository':
-      return new NotARepositoryError(cwd, `${cwd} is not in a git repository. Run "git init" there, or open the repository's folder.`, command, stderr);
+      return new NotARepositoryError(
+        cwd,
+        `${cwd} is not in a git repository. Run "git init" there, or open the repository's folder.`,
+        command,
+        stderr,
+      );
     case 'no-commits':
       return new GitError(`The repository at ${cwd} has no commits yet.`, 'no-commits', command, stderr);
     default: {
       const first = stderr.split('\n').find((l) => l.trim()) ?? `exit code ${output.code}`;
-      return new GitError(`${command.slice(0, 3).join(' ')} failed in ${cwd}: ${first.replace(/^(fatal|error): /, '')}`, 'failed', command, stderr);
+      return new GitError(
+        `${command.slice(0, 3).join(' ')} failed in ${cwd}: ${first.replace(/^(fatal|error): /, '')}`,
+        'failed',
+        command,
+        stderr,
+      );
     }
   }
 }

@@ -87,11 +87,22 @@ const expRef = /^refs\/exps\/([0-9a-f]{2})\/([0-9a-f]{38})\/(.+)$/;
 
 async function repoInfo(folder: string): Promise<RepoInfo> {
   if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
-  const { stdout, code, stderr } = await runGit(folder, ['rev-parse', '--show-toplevel', '--show-prefix', '--is-shallow-repository', '--git-common-dir']);
+  const { stdout, code, stderr } = await runGit(folder, [
+    'rev-parse',
+    '--show-toplevel',
+    '--show-prefix',
+    '--is-shallow-repository',
+    '--git-common-dir',
+  ]);
   if (code !== 0) throw new Error(`git rev-parse failed in ${folder}: ${stderr.trim()}`);
   const [root, prefix, shallow, commonDir] = stdout.toString('utf8').split('\n');
   if (!root) throw new NotARepositoryError(folder);
-  return { root, prefix: prefix ?? '', shallow: shallow === 'true', commonDir: path.resolve(folder, commonDir ?? '.git') };
+  return {
+    root,
+    prefix: prefix ?? '',
+    shallow: shallow === 'true',
+    commonDir: path.resolve(folder, commonDir ?? '.git'),
+  };
 }
 
 async function listRefs(root: string): Promise<RefInfo[]> {
@@ -175,7 +186,13 @@ function followedList(info: RepoInfo, files: FollowedFiles): Followed[] {
   for (const m of files.metrics ?? []) out.push({ top: top(m), given: clean(m), role: 'metrics', folder: false });
   for (const p of files.params ?? []) {
     const spec = typeof p === 'string' ? { path: p } : p;
-    out.push({ top: top(spec.path), given: clean(spec.path), role: 'params', folder: false, ...(spec.keys ? { keys: spec.keys } : {}) });
+    out.push({
+      top: top(spec.path),
+      given: clean(spec.path),
+      role: 'params',
+      folder: false,
+      ...(spec.keys ? { keys: spec.keys } : {}),
+    });
   }
   for (const p of files.plots ?? []) {
     const folder = !/\.(json|ya?ml|csv|tsv)$/i.test(p);
@@ -310,7 +327,12 @@ function shownPath(f: Followed, current: string, prefix: string): string {
 }
 
 /** Files of a state as LoadedFile stubs (content filled from blobs later), with followed names. */
-function filesOf(state: State, match: (p: string) => Followed | undefined, aliases: Map<string, string>, prefix: string): { followed: Followed; path: string; oid: string }[] {
+function filesOf(
+  state: State,
+  match: (p: string) => Followed | undefined,
+  aliases: Map<string, string>,
+  prefix: string,
+): { followed: Followed; path: string; oid: string }[] {
   const out: { followed: Followed; path: string; oid: string }[] = [];
   for (const [p, oid] of state) {
     const f = match(p);
@@ -321,7 +343,12 @@ function filesOf(state: State, match: (p: string) => Followed | undefined, alias
 }
 
 /** Reads the followed files at a tree-ish through cat-file: exact files by `rev:path`, folders by walking trees. */
-async function stateAt(cat: CatFileBatch, rev: string, followed: Followed[], aliases: Map<string, string>): Promise<State> {
+async function stateAt(
+  cat: CatFileBatch,
+  rev: string,
+  followed: Followed[],
+  aliases: Map<string, string>,
+): Promise<State> {
   const state: State = new Map();
   const names: string[] = [];
   for (const f of followed) {
@@ -334,7 +361,8 @@ async function stateAt(cat: CatFileBatch, rev: string, followed: Followed[], ali
     objects.map(async (o, i) => {
       if (!o) return;
       if (o.type === 'blob') state.set(unique[i], o.oid);
-      else if (o.type === 'tree') for (const b of await listTreeBlobs(cat, o.oid)) state.set(`${unique[i]}/${b.path}`, b.oid);
+      else if (o.type === 'tree')
+        for (const b of await listTreeBlobs(cat, o.oid)) state.set(`${unique[i]}/${b.path}`, b.oid);
     }),
   );
   return state;
@@ -410,9 +438,17 @@ class RunBuilder {
   private readonly splitCache = new Map<string, { split?: Split; baseKey: string }>();
   private readonly source: Run['source'];
 
-  build(sha: string, rev: Revision, files: { followed: Followed; path: string; oid: string }[], experiment: string | undefined, branches: string[] | undefined): Run {
+  build(
+    sha: string,
+    rev: Revision,
+    files: { followed: Followed; path: string; oid: string }[],
+    experiment: string | undefined,
+    branches: string[] | undefined,
+  ): Run {
     // Without plots files, a revision is the sum of its files: each blob is combined once and reused.
-    const combined = files.some((f) => f.followed.role === 'plots') ? this.combine(this.loaded(files, rev)) : this.sum(files, rev);
+    const combined = files.some((f) => f.followed.role === 'plots')
+      ? this.combine(this.loaded(files, rev))
+      : this.sum(files, rev);
     const run: Run = {
       id: sha,
       source: this.source,
@@ -430,12 +466,21 @@ class RunBuilder {
     return run;
   }
 
-  private loaded(files: { followed: Followed; path: string; oid: string }[], rev: Revision): (LoadedFile & { oid: string })[] {
+  private loaded(
+    files: { followed: Followed; path: string; oid: string }[],
+    rev: Revision,
+  ): (LoadedFile & { oid: string })[] {
     const loaded: (LoadedFile & { oid: string })[] = [];
     for (const f of files) {
       const content = this.blobs.get(f.oid);
       if (!content) continue;
-      const file: LoadedFile & { oid: string } = { path: f.path, role: f.followed.role, content, location: `${rev.shortSha}:${f.path}`, oid: f.oid };
+      const file: LoadedFile & { oid: string } = {
+        path: f.path,
+        role: f.followed.role,
+        content,
+        location: `${rev.shortSha}:${f.path}`,
+        oid: f.oid,
+      };
       if (f.followed.keys) file.keys = f.followed.keys;
       loaded.push(file);
     }
@@ -443,7 +488,12 @@ class RunBuilder {
   }
 
   /** The series, text metrics and params one blob gives one followed file (computed once, reused). */
-  private contribution(followed: Followed, shown: string, oid: string, location: string): { combined: Combined; used: boolean } {
+  private contribution(
+    followed: Followed,
+    shown: string,
+    oid: string,
+    location: string,
+  ): { combined: Combined; used: boolean } {
     let byEntry = this.contributions.get(followed);
     if (!byEntry) {
       byEntry = new Map();
@@ -454,7 +504,16 @@ class RunBuilder {
     if (!entry) {
       const content = this.blobs.get(oid);
       const combined = content
-        ? this.combine([{ path: shown, role: followed.role, content, location, oid, ...(followed.keys ? { keys: followed.keys } : {}) }])
+        ? this.combine([
+            {
+              path: shown,
+              role: followed.role,
+              content,
+              location,
+              oid,
+              ...(followed.keys ? { keys: followed.keys } : {}),
+            },
+          ])
         : { metrics: [], textMetrics: [], params: {}, errors: [] };
       entry = { combined, used: false };
       byEntry.set(key, entry);
@@ -482,7 +541,11 @@ class RunBuilder {
   }
 
   private combine(loaded: (LoadedFile & { oid: string })[]): Combined {
-    return combineFiles(loaded, { splits: this.splits, splitCache: this.splitCache, parse: (file) => this.parse(file as LoadedFile & { oid: string }) });
+    return combineFiles(loaded, {
+      splits: this.splits,
+      splitCache: this.splitCache,
+      parse: (file) => this.parse(file as LoadedFile & { oid: string }),
+    });
   }
 
   /** Parses a blob once per (blob, role, extension); a failure is recorded once and rethrown. */
@@ -533,7 +596,12 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     if (head) tips.set(head.oid, undefined);
     for (const ref of refs) {
       const { kind } = refDisplayName(ref.name);
-      if ((kind === 'branch' && options.branches === 'all') || (kind === 'tag' && options.tags !== false) || (kind === 'exp' && options.experiments !== false)) tips.set(ref.commit, ref.name);
+      if (
+        (kind === 'branch' && options.branches === 'all') ||
+        (kind === 'tag' && options.tags !== false) ||
+        (kind === 'exp' && options.experiments !== false)
+      )
+        tips.set(ref.commit, ref.name);
     }
     if (tips.size === 0 || followed.length === 0) return result;
 
@@ -586,7 +654,10 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
       builder.flush();
     };
     const stream = new LogStream();
-    const log = await runGit(info.root, args, { input: [...tips.keys()].join('\n') + '\n', onStdout: (chunk) => learn(stream.push(chunk)) });
+    const log = await runGit(info.root, args, {
+      input: [...tips.keys()].join('\n') + '\n',
+      onStdout: (chunk) => learn(stream.push(chunk)),
+    });
     learn(stream.end());
     if (log.code !== 0) throw new Error(`git log failed in ${info.root}: ${log.stderr.trim()}`);
 
@@ -630,7 +701,14 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     const emitted: { sha: string; rev: Revision }[] = [];
     for (const c of commits) {
       if (!changed.has(c.sha) && !tips.has(c.sha)) continue;
-      emitted.push({ sha: c.sha, rev: revision(c.sha, { parents: c.parents, author: c.author, authorEmail: c.email, date: c.date, subject: c.subject }, deco) });
+      emitted.push({
+        sha: c.sha,
+        rev: revision(
+          c.sha,
+          { parents: c.parents, author: c.author, authorEmail: c.email, date: c.date, subject: c.subject },
+          deco,
+        ),
+      });
     }
     for (const [sha, commitInfo] of tipInfo) emitted.push({ sha, rev: revision(sha, commitInfo, deco) });
 
@@ -647,7 +725,9 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     if (info.shallow) {
       const boundary = readShallowBoundary(info);
       const objects = await cat.readMany(boundary);
-      const candidates = objects.flatMap((o, i) => (o?.type === 'commit' ? [revision(boundary[i], parseCommit(o.content), deco)] : []));
+      const candidates = objects.flatMap((o, i) =>
+        o?.type === 'commit' ? [revision(boundary[i], parseCommit(o.content), deco)] : [],
+      );
       result.start = candidates.sort((a, b) => a.date - b.date)[0];
     } else if (result.runs.length) {
       result.start = result.runs[result.runs.length - 1].revisionInfo;
@@ -666,7 +746,11 @@ export interface RevisionResult {
 }
 
 /** The followed files at one revision (a sha, branch, tag or any `git rev-parse` name). */
-export async function readAtRevision(folder: string, rev: string, files: FollowedFiles & { splits?: SplitTokens }): Promise<RevisionResult> {
+export async function readAtRevision(
+  folder: string,
+  rev: string,
+  files: FollowedFiles & { splits?: SplitTokens },
+): Promise<RevisionResult> {
   const info = await repoInfo(folder);
   const followed = followedList(info, files);
   const cat = new CatFileBatch(info.root);
@@ -674,7 +758,10 @@ export async function readAtRevision(folder: string, rev: string, files: Followe
     if (rev.startsWith('-') || /[\n\r]/.test(rev)) throw new MetricsError(`'${rev}' is not a revision name.`, rev);
     const commit = await cat.read(`${rev}^{commit}`);
     if (!commit || commit.type !== 'commit') {
-      throw new MetricsError(`${info.root}: unknown revision '${rev}'. Use a branch, a tag or a commit sha (see 'git log --oneline').`, rev);
+      throw new MetricsError(
+        `${info.root}: unknown revision '${rev}'. Use a branch, a tag or a commit sha (see 'git log --oneline').`,
+        rev,
+      );
     }
     const deco = decorations(await listRefs(info.root));
     const rev2 = revision(commit.oid, parseCommit(commit.content), deco);
@@ -683,7 +770,13 @@ export async function readAtRevision(folder: string, rev: string, files: Followe
     for (const oid of state.values()) builder.request(oid);
     await builder.settle();
     const present = filesOf(state, matcher(followed, new Map()), new Map(), info.prefix);
-    const run = builder.build(commit.oid, rev2, present, deco.experiments.get(commit.oid), deco.branches.get(commit.oid));
+    const run = builder.build(
+      commit.oid,
+      rev2,
+      present,
+      deco.experiments.get(commit.oid),
+      deco.branches.get(commit.oid),
+    );
     const missing = followed.filter((f) => !present.some((p) => p.followed === f)).map((f) => f.given);
     return { run, errors: builder.errors, missing };
   } finally {

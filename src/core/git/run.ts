@@ -3,7 +3,15 @@
 // except when git is missing, the folder is not in a repository, or git refuses a repository owned by another user
 // (typed errors, in this API's wording).
 import fs from 'node:fs';
-import { execGit, GitError, GitNotFoundError, NotARepositoryError, repositoryFailureKind, UnsafeRepositoryError, type GitOutput } from './gitProcess';
+import {
+  execGit,
+  GitError,
+  GitNotFoundError,
+  NotARepositoryError,
+  repositoryFailureKind,
+  UnsafeRepositoryError,
+  type GitOutput,
+} from './gitProcess';
 
 export { GitNotFoundError, NotARepositoryError, UnsafeRepositoryError } from './gitProcess';
 
@@ -48,7 +56,12 @@ export async function runGit(cwd: string, args: string[], options: RunGitOptions
   } catch (err) {
     // runGit keeps its own wording; it takes no git path, so its message for a missing git offers none.
     if (err instanceof GitNotFoundError) throw new GitNotFoundError(undefined, err.command);
-    if (err instanceof GitError && err.kind === 'too-large') throw new GitError(`git ${args[0]} wrote more than ${maxBuffer} bytes; narrow the request.`, 'too-large', err.command);
+    if (err instanceof GitError && err.kind === 'too-large')
+      throw new GitError(
+        `git ${args[0]} wrote more than ${maxBuffer} bytes; narrow the request.`,
+        'too-large',
+        err.command,
+      );
     throw err;
   }
   const typed = result.code !== 0 ? gitFailure(result.stderr, cwd) : undefined;

@@ -30,14 +30,31 @@ export interface GitOptions {
 }
 
 /** Finds the repository containing `folder`. Throws GitError `git-not-found`, `not-a-repository` or `unsafe-repository`. */
-export async function openRepository(folder: string, options: GitOptions & { gitPath?: string } = {}): Promise<GitRepository> {
+export async function openRepository(
+  folder: string,
+  options: GitOptions & { gitPath?: string } = {},
+): Promise<GitRepository> {
   const stat = await fs.stat(folder).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new NotARepositoryError(folder, `${folder} is not an existing folder, so it cannot be in a git repository.`);
-  const run = (args: string[], extra: Partial<GitRunOptions> = {}) => execGit(folder, args, { gitPath: options.gitPath, signal: options.signal, ...extra });
-  const info = (await run(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--is-shallow-repository'])).stdout.toString('utf8').split('\n');
-  if (info.length < 3 || !info[0]) throw new NotARepositoryError(folder, `${folder} is not in a working tree (a bare repository?). Open a checked-out repository.`);
-  const head = (await run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [0, 1, 128] })).stdout.toString('utf8').trim();
-  const repo: GitRepository = { root: path.resolve(info[0]), gitDir: path.resolve(info[1]), shallow: info[2] === 'true' };
+  if (!stat?.isDirectory())
+    throw new NotARepositoryError(folder, `${folder} is not an existing folder, so it cannot be in a git repository.`);
+  const run = (args: string[], extra: Partial<GitRunOptions> = {}) =>
+    execGit(folder, args, { gitPath: options.gitPath, signal: options.signal, ...extra });
+  const info = (await run(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--is-shallow-repository'])).stdout
+    .toString('utf8')
+    .split('\n');
+  if (info.length < 3 || !info[0])
+    throw new NotARepositoryError(
+      folder,
+      `${folder} is not in a working tree (a bare repository?). Open a checked-out repository.`,
+    );
+  const head = (await run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [0, 1, 128] })).stdout
+    .toString('utf8')
+    .trim();
+  const repo: GitRepository = {
+    root: path.resolve(info[0]),
+    gitDir: path.resolve(info[1]),
+    shallow: info[2] === 'true',
+  };
   if (/^[0-9a-f]{40,64}$/.test(head)) repo.head = head;
   if (options.gitPath) repo.gitPath = options.gitPath;
   return repo;
@@ -45,7 +62,18 @@ export async function openRepository(folder: string, options: GitOptions & { git
 
 // ---------------------------------------------------------------------------------------------- file states
 
-export type GitFileStatus = 'unmodified' | 'modified' | 'added' | 'deleted' | 'renamed' | 'copied' | 'type-changed' | 'conflicted' | 'untracked' | 'ignored' | 'missing';
+export type GitFileStatus =
+  | 'unmodified'
+  | 'modified'
+  | 'added'
+  | 'deleted'
+  | 'renamed'
+  | 'copied'
+  | 'type-changed'
+  | 'conflicted'
+  | 'untracked'
+  | 'ignored'
+  | 'missing';
 
 export interface GitFileState {
   /** Relative to the repository root. */
@@ -87,15 +115,31 @@ interface StatusEntry {
  * changed, untracked and ignored path when `paths` is omitted. Two git processes whatever the number of files.
  * Paths outside the repository are left out of the result.
  */
-export async function fileStates(repo: GitRepository, paths?: readonly string[], options: FileStateOptions = {}): Promise<Map<string, GitFileState>> {
+export async function fileStates(
+  repo: GitRepository,
+  paths?: readonly string[],
+  options: FileStateOptions = {},
+): Promise<Map<string, GitFileState>> {
   const requested = paths?.map((p) => toRepoPath(repo, p)).filter((p): p is string => p !== undefined);
   const dvcSpecs = [':(glob)**/*.dvc', ':(glob)**/dvc.yaml', ':(glob)**/dvc.lock'];
   const specChars = requested?.reduce((sum, p) => sum + p.length + 12, 0) ?? 0;
-  const pathspecs = requested && requested.length <= 2000 && specChars < 60_000 ? ['--', ...requested.map((p) => `:(literal)${p || '.'}`), ...dvcSpecs] : [];
+  const pathspecs =
+    requested && requested.length <= 2000 && specChars < 60_000
+      ? ['--', ...requested.map((p) => `:(literal)${p || '.'}`), ...dvcSpecs]
+      : [];
   const run = (args: string[]) => execGit(repo.root, args, { gitPath: repo.gitPath, signal: options.signal });
   const [listed, status] = await Promise.all([
     run(['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', ...pathspecs]),
-    run(['-c', 'core.quotepath=off', 'status', '--porcelain=v2', '-z', '--ignored=traditional', '--untracked-files=normal', ...pathspecs]),
+    run([
+      '-c',
+      'core.quotepath=off',
+      'status',
+      '--porcelain=v2',
+      '-z',
+      '--ignored=traditional',
+      '--untracked-files=normal',
+      ...pathspecs,
+    ]),
   ]);
   const tracked = splitNul(listed.stdout);
   const trackedSet = new Set(tracked);
@@ -108,13 +152,16 @@ export async function fileStates(repo: GitRepository, paths?: readonly string[],
   }
 
   // DVC metadata anywhere in the repository (tracked or new) declares DVC-tracked paths.
-  const dvcFiles = [...new Set([...tracked, ...[...entries.keys()].filter((p) => entries.get(p)!.kind === '?')])].filter((p) => isDvcMetadataFile(path.posix.basename(p)));
+  const dvcFiles = [
+    ...new Set([...tracked, ...[...entries.keys()].filter((p) => entries.get(p)!.kind === '?')]),
+  ].filter((p) => isDvcMetadataFile(path.posix.basename(p)));
   const dvcOuts = new Map<string, string>();
   await Promise.all(
     dvcFiles.map(async (file) => {
       const text = await fs.readFile(path.join(repo.root, file), 'utf8').catch(() => undefined);
       if (text === undefined) return;
-      for (const out of parseDvcMetadata(file, text).outs) if (!dvcOuts.has(out.path) || file.endsWith('.dvc')) dvcOuts.set(out.path, file);
+      for (const out of parseDvcMetadata(file, text).outs)
+        if (!dvcOuts.has(out.path) || file.endsWith('.dvc')) dvcOuts.set(out.path, file);
     }),
   );
   const dvcOf = (p: string): string | undefined => {
@@ -129,7 +176,16 @@ export async function fileStates(repo: GitRepository, paths?: readonly string[],
   const result = new Map<string, GitFileState>();
   const existence = await existingPaths(repo.root, targets, requested !== undefined, options.signal);
   for (const target of targets) {
-    const state: GitFileState = { relativePath: target, absolutePath: path.join(repo.root, ...target.split('/')), status: 'unmodified', tracked: false, staged: false, modified: false, lfsPointer: false, dvcTracked: false };
+    const state: GitFileState = {
+      relativePath: target,
+      absolutePath: path.join(repo.root, ...target.split('/')),
+      status: 'unmodified',
+      tracked: false,
+      staged: false,
+      modified: false,
+      lfsPointer: false,
+      dvcTracked: false,
+    };
     const entry = entries.get(target) ?? entries.get(`${target}/`);
     if (entry) applyEntry(state, entry, trackedSet.has(target));
     else if (trackedSet.has(target)) state.tracked = true;
@@ -158,7 +214,9 @@ export async function fileStates(repo: GitRepository, paths?: readonly string[],
   }
 
   if (options.detectLfs ?? requested !== undefined) {
-    const candidates = [...result.values()].filter((s) => s.status !== 'missing' && s.status !== 'deleted' && s.status !== 'ignored');
+    const candidates = [...result.values()].filter(
+      (s) => s.status !== 'missing' && s.status !== 'deleted' && s.status !== 'ignored',
+    );
     await forEachLimited(candidates, 16, async (state) => {
       state.lfsPointer = await isLfsPointer(state.absolutePath);
     });
@@ -241,7 +299,12 @@ export async function isLfsPointer(file: string): Promise<boolean> {
   }
 }
 
-async function existingPaths(root: string, paths: readonly string[], check: boolean, signal?: AbortSignal): Promise<Map<string, boolean>> {
+async function existingPaths(
+  root: string,
+  paths: readonly string[],
+  check: boolean,
+  signal?: AbortSignal,
+): Promise<Map<string, boolean>> {
   const out = new Map<string, boolean>();
   if (!check) return out;
   await forEachLimited(paths, 32, async (p) => {
@@ -285,10 +348,18 @@ export interface FileHistory {
 const FORMAT = '%x1e%H%x00%h%x00%an%x00%ae%x00%at%x00%s';
 
 /** The last commit that changed `file` (a file or folder), or undefined (untracked, or no commits yet). */
-export async function lastCommit(repo: GitRepository, file: string, options: GitOptions = {}): Promise<FileCommit | undefined> {
+export async function lastCommit(
+  repo: GitRepository,
+  file: string,
+  options: GitOptions = {},
+): Promise<FileCommit | undefined> {
   const relative = toRepoPath(repo, file);
   if (relative === undefined || !repo.head) return undefined;
-  const out = await execGit(repo.root, ['-c', 'core.quotepath=off', 'log', '-1', `--format=${FORMAT}`, '--', `:(literal)${relative || '.'}`], { gitPath: repo.gitPath, signal: options.signal });
+  const out = await execGit(
+    repo.root,
+    ['-c', 'core.quotepath=off', 'log', '-1', `--format=${FORMAT}`, '--', `:(literal)${relative || '.'}`],
+    { gitPath: repo.gitPath, signal: options.signal },
+  );
   const text = out.stdout.toString('utf8');
   const record = text.split('\x1e').find((r) => r.trim());
   return record ? parseHeader(record.split('\0')) : undefined;
@@ -298,10 +369,16 @@ export async function lastCommit(repo: GitRepository, file: string, options: Git
  * The last commit of each of many files (or folders) in ONE `git log --name-only` walk that stops as soon as every
  * file is found. Files never committed are absent from the result.
  */
-export async function lastCommits(repo: GitRepository, files: readonly string[], options: GitOptions = {}): Promise<Map<string, FileCommit>> {
+export async function lastCommits(
+  repo: GitRepository,
+  files: readonly string[],
+  options: GitOptions = {},
+): Promise<Map<string, FileCommit>> {
   const result = new Map<string, FileCommit>();
   if (!repo.head) return result;
-  const pending = new Set(files.map((f) => toRepoPath(repo, f)).filter((f): f is string => f !== undefined && f !== ''));
+  const pending = new Set(
+    files.map((f) => toRepoPath(repo, f)).filter((f): f is string => f !== undefined && f !== ''),
+  );
   if (pending.size === 0) return result;
   const wanted = [...pending];
   const chars = wanted.reduce((sum, p) => sum + p.length + 12, 0);
@@ -323,37 +400,50 @@ export async function lastCommits(repo: GitRepository, files: readonly string[],
     }
     return pending.size > 0;
   };
-  await execGit(repo.root, ['-c', 'core.quotepath=off', 'log', `--format=${FORMAT}`, '--name-only', '-z', '--no-renames', ...pathspecs], {
-    gitPath: repo.gitPath,
-    signal: options.signal,
-    onStdout: (chunk) => {
-      buffered += decoder.write(chunk);
-      const cut = buffered.lastIndexOf('\x1e');
-      if (cut <= 0) return true;
-      const complete = buffered.slice(0, cut);
-      buffered = buffered.slice(cut);
-      for (const record of complete.split('\x1e')) if (record && !consume(record)) return false;
-      return true;
+  await execGit(
+    repo.root,
+    ['-c', 'core.quotepath=off', 'log', `--format=${FORMAT}`, '--name-only', '-z', '--no-renames', ...pathspecs],
+    {
+      gitPath: repo.gitPath,
+      signal: options.signal,
+      onStdout: (chunk) => {
+        buffered += decoder.write(chunk);
+        const cut = buffered.lastIndexOf('\x1e');
+        if (cut <= 0) return true;
+        const complete = buffered.slice(0, cut);
+        buffered = buffered.slice(cut);
+        for (const record of complete.split('\x1e')) if (record && !consume(record)) return false;
+        return true;
+      },
     },
-  });
+  );
   buffered += decoder.end();
   for (const record of buffered.split('\x1e')) if (record && pending.size > 0) consume(record);
   return result;
 }
 
 /** The commits that changed `file`, newest first, following renames (for a file; a folder lists its commits). */
-export async function fileHistory(repo: GitRepository, file: string, options: GitOptions & { maxCount?: number; follow?: boolean } = {}): Promise<FileHistory> {
+export async function fileHistory(
+  repo: GitRepository,
+  file: string,
+  options: GitOptions & { maxCount?: number; follow?: boolean } = {},
+): Promise<FileHistory> {
   const relative = toRepoPath(repo, file);
   if (relative === undefined) throw new GitError(`${file} is outside the repository at ${repo.root}.`, 'not-found');
   if (!repo.head) return { entries: [], shallow: repo.shallow };
-  const isFolder = (await fs.stat(path.join(repo.root, ...relative.split('/'))).catch(() => undefined))?.isDirectory() ?? false;
+  const isFolder =
+    (await fs.stat(path.join(repo.root, ...relative.split('/'))).catch(() => undefined))?.isDirectory() ?? false;
   const follow = options.follow !== false && !isFolder && relative !== '';
   const args = ['-c', 'core.quotepath=off', 'log', `--format=${FORMAT}`, '--name-status', '-z', '-M'];
   if (follow) args.push('--follow');
   if (options.maxCount !== undefined) args.push(`--max-count=${Math.max(1, Math.floor(options.maxCount))}`);
   args.push('--', follow ? relative : `:(literal)${relative || '.'}`);
   // --follow takes one plain pathspec: make git read it literally.
-  const out = await execGit(repo.root, args, { gitPath: repo.gitPath, signal: options.signal, env: follow ? { GIT_LITERAL_PATHSPECS: '1' } : {} });
+  const out = await execGit(repo.root, args, {
+    gitPath: repo.gitPath,
+    signal: options.signal,
+    env: follow ? { GIT_LITERAL_PATHSPECS: '1' } : {},
+  });
   const entries: FileHistoryEntry[] = [];
   let currentPath = relative;
   for (const record of out.stdout.toString('utf8').split('\x1e')) {
@@ -361,7 +451,10 @@ export async function fileHistory(repo: GitRepository, file: string, options: Gi
     const tokens = record.split('\0');
     const commit = parseHeader(tokens);
     if (!commit) continue;
-    const rest = tokens.slice(6).map((t) => t.replace(/^\n/, '')).filter((t) => t !== '');
+    const rest = tokens
+      .slice(6)
+      .map((t) => t.replace(/^\n/, ''))
+      .filter((t) => t !== '');
     let change = '';
     let atCommit = currentPath;
     for (let i = 0; i < rest.length; ) {
@@ -389,16 +482,36 @@ export async function fileHistory(repo: GitRepository, file: string, options: Gi
 }
 
 /** The bytes of `file` at `revision` (a sha, tag or branch), e.g. to open an older version read-only. */
-export async function showFileAtRevision(repo: GitRepository, revision: string, file: string, options: GitOptions & { maxBytes?: number } = {}): Promise<Buffer> {
-  if (!revision || revision.startsWith('-') || /[\s:]/.test(revision)) throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
+export async function showFileAtRevision(
+  repo: GitRepository,
+  revision: string,
+  file: string,
+  options: GitOptions & { maxBytes?: number } = {},
+): Promise<Buffer> {
+  if (!revision || revision.startsWith('-') || /[\s:]/.test(revision))
+    throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
   const relative = toRepoPath(repo, file);
-  if (relative === undefined || relative === '') throw new GitError(`${file} is not a file in the repository at ${repo.root}.`, 'not-found');
+  if (relative === undefined || relative === '')
+    throw new GitError(`${file} is not a file in the repository at ${repo.root}.`, 'not-found');
   try {
-    const out = await execGit(repo.root, ['cat-file', 'blob', `${revision}:${relative}`], { gitPath: repo.gitPath, signal: options.signal, maxBytes: options.maxBytes });
+    const out = await execGit(repo.root, ['cat-file', 'blob', `${revision}:${relative}`], {
+      gitPath: repo.gitPath,
+      signal: options.signal,
+      maxBytes: options.maxBytes,
+    });
     return out.stdout;
   } catch (err) {
-    if (err instanceof GitError && err.kind === 'failed' && /does not exist|not a valid object|invalid object name|exists on disk, but not in|bad file/i.test(err.stderr)) {
-      throw new GitError(`${relative} does not exist at revision ${revision.slice(0, 12)}.`, 'not-found', err.command, err.stderr);
+    if (
+      err instanceof GitError &&
+      err.kind === 'failed' &&
+      /does not exist|not a valid object|invalid object name|exists on disk, but not in|bad file/i.test(err.stderr)
+    ) {
+      throw new GitError(
+        `${relative} does not exist at revision ${revision.slice(0, 12)}.`,
+        'not-found',
+        err.command,
+        err.stderr,
+      );
     }
     throw err;
   }
@@ -409,7 +522,14 @@ export async function showFileAtRevision(repo: GitRepository, revision: string, 
 function parseHeader(tokens: string[]): FileCommit | undefined {
   const [sha, shortSha, author, authorEmail, time, subject] = tokens;
   if (!sha || !/^[0-9a-f]{40,64}$/.test(sha.trim())) return undefined;
-  return { sha: sha.trim(), shortSha, subject: (subject ?? '').replace(/\n+$/, ''), author, authorEmail, date: Number(time) * 1000 };
+  return {
+    sha: sha.trim(),
+    shortSha,
+    subject: (subject ?? '').replace(/\n+$/, ''),
+    author,
+    authorEmail,
+    date: Number(time) * 1000,
+  };
 }
 
 /** An absolute path or a repository-relative one, as a repository-relative path with forward slashes. */

@@ -4,7 +4,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /** The git directory of the repository that contains `folder` (a `.git` folder or a `.git` file's `gitdir:`). */
-export async function findGitDirectory(folder: string): Promise<{ gitDir: string; commonDir: string; root: string } | undefined> {
+export async function findGitDirectory(
+  folder: string,
+): Promise<{ gitDir: string; commonDir: string; root: string } | undefined> {
   let current = path.resolve(folder);
   for (;;) {
     const dotGit = path.join(current, '.git');

@@ -41,7 +41,8 @@ function values(run: Run): Map<string, { file?: string; key: string; value: Valu
     const point = latest(s);
     if (point) out.set(`${s.file ?? ''}\0${s.key}`, { file: s.file, key: s.key, value: point.value });
   }
-  for (const t of run.textMetrics ?? []) out.set(`${t.file ?? ''}\0${t.key}`, { file: t.file, key: t.key, value: t.value });
+  for (const t of run.textMetrics ?? [])
+    out.set(`${t.file ?? ''}\0${t.key}`, { file: t.file, key: t.key, value: t.value });
   return out;
 }
 
@@ -56,13 +57,18 @@ function goalOf(key: string, goals: ReadonlyMap<string, Goal> | Readonly<Record<
   return get(key) ?? get(base) ?? get(last);
 }
 
-const same = (a: Value, b: Value): boolean => (typeof a === 'number' && typeof b === 'number' ? Object.is(a, b) || a === b : a === b);
+const same = (a: Value, b: Value): boolean =>
+  typeof a === 'number' && typeof b === 'number' ? Object.is(a, b) || a === b : a === b;
 
 /**
  * Compares `runA` (old) with `runB` (new). Keys match by file and key; a key on one side only is added or removed.
  * `goals` maps a key or its base key (`f1` for `test.f1`) to maximize or minimize.
  */
-export function diff(runA: Run, runB: Run, goals: ReadonlyMap<string, Goal> | Readonly<Record<string, Goal>> = {}): MetricsDiff {
+export function diff(
+  runA: Run,
+  runB: Run,
+  goals: ReadonlyMap<string, Goal> | Readonly<Record<string, Goal>> = {},
+): MetricsDiff {
   const a = values(runA);
   const b = values(runB);
   const entries: DiffEntry[] = [];
@@ -81,15 +87,28 @@ export function diff(runA: Run, runB: Run, goals: ReadonlyMap<string, Goal> | Re
       if (typeof old.value === 'number' && typeof now.value === 'number') {
         const change = now.value - old.value;
         entry.change = entry.status === 'unchanged' ? 0 : change;
-        if (Number.isFinite(old.value) && Number.isFinite(now.value) && old.value !== 0) entry.relative = entry.change / Math.abs(old.value);
+        if (Number.isFinite(old.value) && Number.isFinite(now.value) && old.value !== 0)
+          entry.relative = entry.change / Math.abs(old.value);
         const goal = goalOf(key, goals);
-        if (goal && entry.status === 'changed' && Number.isFinite(change) && change !== 0) entry.improvement = goal === 'maximize' ? change > 0 : change < 0;
+        if (goal && entry.status === 'changed' && Number.isFinite(change) && change !== 0)
+          entry.improvement = goal === 'maximize' ? change > 0 : change < 0;
       }
     }
     entries.push(entry);
   }
-  entries.sort((x, y) => ((x.file ?? '') < (y.file ?? '') ? -1 : (x.file ?? '') > (y.file ?? '') ? 1 : x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-  const side = (run: Run): DiffSide => (run.revision ? { label: run.label, revision: run.revision } : { label: run.label });
+  entries.sort((x, y) =>
+    (x.file ?? '') < (y.file ?? '')
+      ? -1
+      : (x.file ?? '') > (y.file ?? '')
+        ? 1
+        : x.key < y.key
+          ? -1
+          : x.key > y.key
+            ? 1
+            : 0,
+  );
+  const side = (run: Run): DiffSide =>
+    run.revision ? { label: run.label, revision: run.revision } : { label: run.label };
   return { a: side(runA), b: side(runB), entries };
 }
 
@@ -159,7 +178,10 @@ export function diffToMarkdown(d: MetricsDiff, options: { all?: boolean; title?:
   }
   const withVerdict = rows.some((e) => e.improvement !== undefined);
   const header = ['File', 'Metric', side(d.a), side(d.b), 'Change', ...(withVerdict ? [''] : [])];
-  lines.push(`| ${header.join(' | ')} |`, `| ${['---', '---', '--:', '--:', '--:', ...(withVerdict ? [':-:'] : [])].join(' | ')} |`);
+  lines.push(
+    `| ${header.join(' | ')} |`,
+    `| ${['---', '---', '--:', '--:', '--:', ...(withVerdict ? [':-:'] : [])].join(' | ')} |`,
+  );
   for (const e of rows) {
     const cells = [e.file ?? '', e.key, formatValue(e.old), formatValue(e.new), changeCell(e)].map(escapeMarkdownCell);
     if (withVerdict) cells.push(verdictCell(e));
@@ -171,15 +193,25 @@ export function diffToMarkdown(d: MetricsDiff, options: { all?: boolean; title?:
   return lines.join('\n') + '\n';
 }
 
-const jsonNumber = (v: number | string | undefined): number | string | undefined => (typeof v === 'number' && !Number.isFinite(v) ? formatValue(v) : v);
+const jsonNumber = (v: number | string | undefined): number | string | undefined =>
+  typeof v === 'number' && !Number.isFinite(v) ? formatValue(v) : v;
 
 /** JSON-ready form: NaN and infinities become the strings "NaN", "Infinity", "-Infinity". */
-export function diffToJson(d: MetricsDiff, options: { all?: boolean } = {}): { a: DiffSide; b: DiffSide; metrics: Record<string, unknown>[] } {
+export function diffToJson(
+  d: MetricsDiff,
+  options: { all?: boolean } = {},
+): { a: DiffSide; b: DiffSide; metrics: Record<string, unknown>[] } {
   return {
     a: d.a,
     b: d.b,
     metrics: visible(d, options.all ?? false).map((e) => {
-      const o: Record<string, unknown> = { file: e.file, key: e.key, status: e.status, old: jsonNumber(e.old), new: jsonNumber(e.new) };
+      const o: Record<string, unknown> = {
+        file: e.file,
+        key: e.key,
+        status: e.status,
+        old: jsonNumber(e.old),
+        new: jsonNumber(e.new),
+      };
       if (e.change !== undefined) o.change = jsonNumber(e.change);
       if (e.relative !== undefined) o.relative = e.relative;
       if (e.improvement !== undefined) o.improvement = e.improvement;
@@ -192,7 +224,19 @@ export function diffToJson(d: MetricsDiff, options: { all?: boolean } = {}): { a
 export function diffToText(d: MetricsDiff, options: { all?: boolean } = {}): string {
   const rows = visible(d, options.all ?? false);
   if (rows.length === 0) return `No metric changed between ${d.a.label} and ${d.b.label}.\n`;
-  const table = [['Path', 'Metric', d.a.label, d.b.label, 'Change', ''], ...rows.map((e) => [e.file ?? '', e.key, formatValue(e.old), formatValue(e.new), changeCell(e), verdictCell(e)])];
+  const table = [
+    ['Path', 'Metric', d.a.label, d.b.label, 'Change', ''],
+    ...rows.map((e) => [e.file ?? '', e.key, formatValue(e.old), formatValue(e.new), changeCell(e), verdictCell(e)]),
+  ];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  return table.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    table
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -4,7 +4,14 @@
 // and what the workspace's run looks like.
 import fs from 'node:fs';
 import path from 'node:path';
-import { documentMetrics, flattenParams, parseMetricsDocument, parseStructuredText, readBytes, type MetricsDocument } from './files';
+import {
+  documentMetrics,
+  flattenParams,
+  parseMetricsDocument,
+  parseStructuredText,
+  readBytes,
+  type MetricsDocument,
+} from './files';
 import { MetricsError, type MetricSeries, type Run, type Split, type TextMetric } from './model';
 import { splitOf, type SplitTokens } from './split';
 
@@ -107,7 +114,10 @@ function joinPosix(...parts: string[]): string {
 
 function lookup(context: Obj, expression: string): unknown {
   let value: unknown = context;
-  for (const part of expression.trim().split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '')) {
+  for (const part of expression
+    .trim()
+    .split(/\.|\[(\d+)\]/)
+    .filter((p) => p !== undefined && p !== '')) {
     if (Array.isArray(value) && /^\d+$/.test(part)) value = value[Number(part)];
     else if (isObj(value) && part in value) value = value[part];
     else return undefined;
@@ -132,7 +142,12 @@ function interpolate(value: unknown, context: Obj, where: string, warnings: Metr
       if (escaped) return match.slice(1);
       const found = lookup(context, expression);
       if (found === undefined || isObj(found) || Array.isArray(found)) {
-        warnings.push(new MetricsError(`${where}: cannot resolve \${${expression}}; define it in params.yaml or under 'vars'.`, where));
+        warnings.push(
+          new MetricsError(
+            `${where}: cannot resolve \${${expression}}; define it in params.yaml or under 'vars'.`,
+            where,
+          ),
+        );
         return match;
       }
       return scalarText(found);
@@ -141,7 +156,14 @@ function interpolate(value: unknown, context: Obj, where: string, warnings: Metr
   if (Array.isArray(value)) return value.map((v) => interpolate(v, context, where, warnings, depth + 1));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) out[interpolate(k, context, where, warnings, depth + 1) as string] = interpolate(v, context, where, warnings, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[interpolate(k, context, where, warnings, depth + 1) as string] = interpolate(
+        v,
+        context,
+        where,
+        warnings,
+        depth + 1,
+      );
     return out;
   }
   return value;
@@ -158,7 +180,8 @@ function outEntries(value: unknown, base: string, where: string, warnings: Metri
         if (isObj(flags) && typeof flags.persist === 'boolean') o.persist = flags.persist;
         out.push(o);
       }
-    } else warnings.push(new MetricsError(`${where}: an entry that is neither a path nor a mapping was skipped.`, where));
+    } else
+      warnings.push(new MetricsError(`${where}: an entry that is neither a path nor a mapping was skipped.`, where));
   }
   return out;
 }
@@ -174,14 +197,20 @@ function paramsEntries(value: unknown, base: string): ParamsFile[] {
   for (const entry of asList(value)) {
     if (typeof entry === 'string') add(joinPosix(base, DEFAULT_PARAMS_FILE), [entry]);
     else if (isObj(entry)) {
-      for (const [file, keys] of Object.entries(entry)) add(joinPosix(base, file), asList(keys).filter((k): k is string => typeof k === 'string'));
+      for (const [file, keys] of Object.entries(entry))
+        add(
+          joinPosix(base, file),
+          asList(keys).filter((k): k is string => typeof k === 'string'),
+        );
     }
   }
   return [...byFile].map(([p, keys]) => (keys ? { path: p, keys: [...keys] } : { path: p }));
 }
 
 function depsEntries(value: unknown, base: string): string[] {
-  return asList(value).flatMap((d) => (typeof d === 'string' ? [joinPosix(base, d)] : isObj(d) ? Object.keys(d).map((k) => joinPosix(base, k)) : []));
+  return asList(value).flatMap((d) =>
+    typeof d === 'string' ? [joinPosix(base, d)] : isObj(d) ? Object.keys(d).map((k) => joinPosix(base, k)) : [],
+  );
 }
 
 /** The files named by a top-level plots entry: its id when it is a path, else the files of its x and y. */
@@ -190,7 +219,9 @@ function plotFiles(entry: unknown, base: string): string[] {
   if (!isObj(entry)) return [];
   const files: string[] = [];
   for (const [id, config] of Object.entries(entry)) {
-    const axisFiles = isObj(config) ? [config.x, config.y].flatMap((axis) => (isObj(axis) ? Object.keys(axis) : [])) : [];
+    const axisFiles = isObj(config)
+      ? [config.x, config.y].flatMap((axis) => (isObj(axis) ? Object.keys(axis) : []))
+      : [];
     if (axisFiles.length) files.push(...axisFiles.map((f) => joinPosix(base, f)));
     else files.push(joinPosix(base, id));
   }
@@ -207,13 +238,29 @@ export interface ParseDvcYamlOptions {
 }
 
 /** Parses a dvc.yaml. Throws a MetricsError with the position when the YAML is malformed. */
-export function parseDvcYaml(content: Buffer | string, location: string, options: ParseDvcYamlOptions = {}): DvcProject {
+export function parseDvcYaml(
+  content: Buffer | string,
+  location: string,
+  options: ParseDvcYamlOptions = {},
+): DvcProject {
   const folder = options.folder ?? '';
   const doc = parseStructuredText(content, location, 'yaml');
   const warnings: MetricsError[] = [];
-  const project: DvcProject = { file: location, stages: [], params: [], metrics: [], plots: [], artifacts: [], warnings };
+  const project: DvcProject = {
+    file: location,
+    stages: [],
+    params: [],
+    metrics: [],
+    plots: [],
+    artifacts: [],
+    warnings,
+  };
   if (doc === null || doc === undefined) return project;
-  if (!isObj(doc)) throw new MetricsError(`${location}: dvc.yaml must be a mapping with 'stages', 'metrics', 'plots' or 'params'.`, location);
+  if (!isObj(doc))
+    throw new MetricsError(
+      `${location}: dvc.yaml must be a mapping with 'stages', 'metrics', 'plots' or 'params'.`,
+      location,
+    );
 
   // Templating context: params.yaml (loaded by default), then top-level vars.
   const context: Obj = {};
@@ -240,19 +287,38 @@ export function parseDvcYaml(content: Buffer | string, location: string, options
     if ('foreach' in rawStage && isObj(rawStage.do)) {
       const items = interpolate(rawStage.foreach, context, location, warnings);
       if (Array.isArray(items)) {
-        items.forEach((item, i) => expansions.push({ name: `${stageName}@${isObj(item) || Array.isArray(item) ? i : scalarText(item)}`, extra: { item }, body: rawStage.do as Obj }));
+        items.forEach((item, i) =>
+          expansions.push({
+            name: `${stageName}@${isObj(item) || Array.isArray(item) ? i : scalarText(item)}`,
+            extra: { item },
+            body: rawStage.do as Obj,
+          }),
+        );
       } else if (isObj(items)) {
-        for (const [key, item] of Object.entries(items)) expansions.push({ name: `${stageName}@${key}`, extra: { item, key }, body: rawStage.do });
-      } else warnings.push(new MetricsError(`${location}: stage '${stageName}' has a foreach that is not a list or mapping; skipped.`, location));
+        for (const [key, item] of Object.entries(items))
+          expansions.push({ name: `${stageName}@${key}`, extra: { item, key }, body: rawStage.do });
+      } else
+        warnings.push(
+          new MetricsError(
+            `${location}: stage '${stageName}' has a foreach that is not a list or mapping; skipped.`,
+            location,
+          ),
+        );
     } else if (isObj(rawStage.matrix)) {
       let combos: { names: string[]; item: Obj }[] = [{ names: [], item: {} }];
       for (const [axis, rawValues] of Object.entries(rawStage.matrix)) {
         const values = asList(interpolate(rawValues, context, location, warnings));
-        combos = combos.flatMap((c) => values.map((v, i) => ({ names: [...c.names, isObj(v) || Array.isArray(v) ? `${axis}${i}` : scalarText(v)], item: { ...c.item, [axis]: v } })));
+        combos = combos.flatMap((c) =>
+          values.map((v, i) => ({
+            names: [...c.names, isObj(v) || Array.isArray(v) ? `${axis}${i}` : scalarText(v)],
+            item: { ...c.item, [axis]: v },
+          })),
+        );
       }
       const body: Obj = { ...rawStage };
       delete body.matrix;
-      for (const c of combos) expansions.push({ name: `${stageName}@${c.names.join('-')}`, extra: { item: c.item }, body });
+      for (const c of combos)
+        expansions.push({ name: `${stageName}@${c.names.join('-')}`, extra: { item: c.item }, body });
     } else expansions.push({ name: stageName, extra: {}, body: rawStage });
 
     for (const { name, extra, body } of expansions) {
@@ -274,7 +340,9 @@ export function parseDvcYaml(content: Buffer | string, location: string, options
       });
     }
   }
-  project.params = asList(doc.params).flatMap((p) => (typeof p === 'string' ? [joinPosix(folder, p)] : isObj(p) ? Object.keys(p).map((k) => joinPosix(folder, k)) : []));
+  project.params = asList(doc.params).flatMap((p) =>
+    typeof p === 'string' ? [joinPosix(folder, p)] : isObj(p) ? Object.keys(p).map((k) => joinPosix(folder, k)) : [],
+  );
   project.metrics = asList(doc.metrics).flatMap((m) => (typeof m === 'string' ? [joinPosix(folder, m)] : []));
   project.plots = [...new Set(asList(doc.plots).flatMap((p) => plotFiles(p, folder)))];
   if (isObj(doc.artifacts)) {
@@ -283,7 +351,11 @@ export function parseDvcYaml(content: Buffer | string, location: string, options
         warnings.push(new MetricsError(`${location}: artifact '${name}' has no path; skipped.`, location));
         continue;
       }
-      const artifact: DvcArtifact = { name, path: joinPosix(folder, a.path), labels: asList(a.labels).filter((l): l is string => typeof l === 'string') };
+      const artifact: DvcArtifact = {
+        name,
+        path: joinPosix(folder, a.path),
+        labels: asList(a.labels).filter((l): l is string => typeof l === 'string'),
+      };
       if (typeof a.type === 'string') artifact.type = a.type;
       if (typeof a.desc === 'string') artifact.desc = a.desc;
       if (a.meta !== undefined) artifact.meta = a.meta;
@@ -314,13 +386,17 @@ export function parseDvcLock(content: Buffer | string, location: string): DvcLoc
   if (!isObj(doc)) throw new MetricsError(`${location}: dvc.lock must be a mapping.`, location);
   const schema = typeof doc.schema === 'string' || typeof doc.schema === 'number' ? String(doc.schema) : '';
   if (!schema.startsWith('2.')) {
-    throw new MetricsError(`${location}: lock file schema '${schema || 'none (DVC 1.x)'}' is not read; run 'dvc repro' with DVC 2 or later to rewrite it.`, location);
+    throw new MetricsError(
+      `${location}: lock file schema '${schema || 'none (DVC 1.x)'}' is not read; run 'dvc repro' with DVC 2 or later to rewrite it.`,
+      location,
+    );
   }
   const stages: Record<string, DvcLockStage> = {};
   for (const [name, s] of Object.entries(isObj(doc.stages) ? doc.stages : {})) {
     if (!isObj(s)) continue;
     const params: Record<string, Record<string, string>> = {};
-    if (isObj(s.params)) for (const [file, values] of Object.entries(s.params)) params[file] = flattenParams(values, location);
+    if (isObj(s.params))
+      for (const [file, values] of Object.entries(s.params)) params[file] = flattenParams(values, location);
     stages[name] = {
       cmd: typeof s.cmd === 'string' ? s.cmd : Array.isArray(s.cmd) ? s.cmd.map(scalarText) : '',
       deps: lockEntries(s.deps),
@@ -387,7 +463,8 @@ export function declaredFiles(root: string, projects: DvcProject[]): DeclaredFil
   const dvclive = new Set<string>();
   for (const m of metrics) {
     const dir = path.posix.dirname(m);
-    if (path.posix.basename(m) === 'metrics.json' && isDir(path.join(root, dir, 'plots', 'metrics'))) dvclive.add(dir === '.' ? '' : dir);
+    if (path.posix.basename(m) === 'metrics.json' && isDir(path.join(root, dir, 'plots', 'metrics')))
+      dvclive.add(dir === '.' ? '' : dir);
   }
   return {
     metrics: [...metrics],
@@ -478,11 +555,19 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
   if (files.length === 1 && files[0].role === 'metrics') {
     const file = files[0];
     try {
-      const { metrics, textMetrics } = documentMetrics(parse(file) as MetricsDocument, { file: file.path, splits: options.splits, splitCache: options.splitCache });
+      const { metrics, textMetrics } = documentMetrics(parse(file) as MetricsDocument, {
+        file: file.path,
+        splits: options.splits,
+        splitCache: options.splitCache,
+      });
       result.metrics = metrics;
       result.textMetrics = textMetrics;
     } catch (err) {
-      result.errors.push(err instanceof MetricsError ? err : new MetricsError(`${file.location ?? file.path}: ${String(err)}`, file.location ?? file.path));
+      result.errors.push(
+        err instanceof MetricsError
+          ? err
+          : new MetricsError(`${file.location ?? file.path}: ${String(err)}`, file.location ?? file.path),
+      );
     }
     return result;
   }
@@ -492,7 +577,11 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
     try {
       parsed = parse(file);
     } catch (err) {
-      result.errors.push(err instanceof MetricsError ? err : new MetricsError(`${file.location ?? file.path}: ${String(err)}`, file.location ?? file.path));
+      result.errors.push(
+        err instanceof MetricsError
+          ? err
+          : new MetricsError(`${file.location ?? file.path}: ${String(err)}`, file.location ?? file.path),
+      );
       continue;
     }
     if (file.role === 'params') {
@@ -503,24 +592,31 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
   // DVCLive: plots under D/plots/metrics/ attach to D/metrics.json.
   const liveDirs = new Map<string, MetricsDocument>();
   for (const { file, doc } of docs.values()) {
-    if (file.role === 'metrics' && path.posix.basename(file.path) === 'metrics.json') liveDirs.set(joinPosix(path.posix.dirname(file.path)), doc);
+    if (file.role === 'metrics' && path.posix.basename(file.path) === 'metrics.json')
+      liveDirs.set(joinPosix(path.posix.dirname(file.path)), doc);
   }
   const attached = new Map<string, Map<string, MetricSeries>>();
   const loose: MetricSeries[] = [];
   for (const { file, doc } of docs.values()) {
     if (file.role !== 'plots') continue;
-    const live = [...liveDirs.keys()].find((d) => file.path.startsWith(d === '' ? 'plots/metrics/' : `${d}/plots/metrics/`));
+    const live = [...liveDirs.keys()].find((d) =>
+      file.path.startsWith(d === '' ? 'plots/metrics/' : `${d}/plots/metrics/`),
+    );
     if (live === undefined) {
       for (const s of documentMetrics(doc, { file: file.path, splits: options.splits }).metrics) loose.push(s);
       continue;
     }
-    const rel = file.path.slice((live === '' ? '' : `${live}/`).length + 'plots/metrics/'.length).replace(/\.[^./]*$/, '');
+    const rel = file.path
+      .slice((live === '' ? '' : `${live}/`).length + 'plots/metrics/'.length)
+      .replace(/\.[^./]*$/, '');
     const relDir = path.posix.dirname(rel);
     const liveFile = live === '' ? 'metrics.json' : `${live}/metrics.json`;
     for (const s of doc.series) {
       const key = (relDir === '.' ? '' : `${relDir.split('/').join('.')}.`) + s.key;
       if (!attached.has(liveFile)) attached.set(liveFile, new Map());
-      attached.get(liveFile)!.set(key, { ...s, key, ...splitOf(key, options.splits), points: s.points.slice(), file: liveFile });
+      attached
+        .get(liveFile)!
+        .set(key, { ...s, key, ...splitOf(key, options.splits), points: s.points.slice(), file: liveFile });
     }
   }
   for (const { file, doc } of docs.values()) {
@@ -535,7 +631,8 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
         plotsHere!.delete(s.key);
         const summary = s.points[0]?.value;
         const last = history.points[history.points.length - 1];
-        if (summary !== undefined && !Object.is(summary, last.value)) history.points.push({ step: Math.max(last.step, step ?? last.step), value: summary });
+        if (summary !== undefined && !Object.is(summary, last.value))
+          history.points.push({ step: Math.max(last.step, step ?? last.step), value: summary });
         result.metrics.push(history);
       } else result.metrics.push(s);
     }
@@ -557,7 +654,10 @@ export interface WorkspaceResult {
 }
 
 /** Reads the workspace's declared files into LoadedFiles; files that do not exist are skipped silently. */
-export async function loadWorkspaceFiles(root: string, files: { metrics?: string[]; params?: ParamsFile[]; plots?: string[] }): Promise<{ loaded: LoadedFile[]; errors: MetricsError[] }> {
+export async function loadWorkspaceFiles(
+  root: string,
+  files: { metrics?: string[]; params?: ParamsFile[]; plots?: string[] },
+): Promise<{ loaded: LoadedFile[]; errors: MetricsError[] }> {
   const loaded: LoadedFile[] = [];
   const errors: MetricsError[] = [];
   const wanted: { rel: string; role: LoadedFile['role']; keys?: string[] }[] = [];
@@ -590,7 +690,10 @@ export async function loadWorkspaceFiles(root: string, files: { metrics?: string
  * metrics from the metrics files, per-step series from plots files and DVCLive. A malformed dvc.yaml throws;
  * a malformed metrics file is reported in `errors` and the rest still loads.
  */
-export async function readDvcWorkspace(root: string, options: { dvcYamlFiles?: string[]; splits?: SplitTokens } = {}): Promise<WorkspaceResult> {
+export async function readDvcWorkspace(
+  root: string,
+  options: { dvcYamlFiles?: string[]; splits?: SplitTokens } = {},
+): Promise<WorkspaceResult> {
   const projects = readDvcProjects(root, options.dvcYamlFiles);
   const files = declaredFiles(root, projects);
   const { loaded, errors } = await loadWorkspaceFiles(root, files);
@@ -614,8 +717,15 @@ export function isDvcLiveDir(dir: string): boolean {
 }
 
 /** A DVCLive output folder as one Run (source kind `dvclive`): summary, per-step plots and logged params. */
-export async function readDvcLive(dir: string, options: { splits?: SplitTokens } = {}): Promise<{ run: Run; errors: MetricsError[] }> {
-  if (!isDir(dir)) throw new MetricsError(`${dir} is not a DVCLive folder (it does not exist). Run the training script that logs with DVCLive.`, dir);
+export async function readDvcLive(
+  dir: string,
+  options: { splits?: SplitTokens } = {},
+): Promise<{ run: Run; errors: MetricsError[] }> {
+  if (!isDir(dir))
+    throw new MetricsError(
+      `${dir} is not a DVCLive folder (it does not exist). Run the training script that logs with DVCLive.`,
+      dir,
+    );
   const { loaded, errors } = await loadWorkspaceFiles(dir, {
     metrics: ['metrics.json'],
     params: [{ path: 'params.yaml' }],

@@ -53,7 +53,10 @@ export function formatOf(filePath: string): MetricsFormat {
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv') return 'tsv';
   if (ext === '.toml') {
-    throw new MetricsError(`${filePath}: TOML files are not read yet. Write the metrics or params as JSON or YAML instead.`, filePath);
+    throw new MetricsError(
+      `${filePath}: TOML files are not read yet. Write the metrics or params as JSON or YAML instead.`,
+      filePath,
+    );
   }
   return 'yaml';
 }
@@ -129,7 +132,14 @@ class JsonParser {
 
   parse(): unknown {
     this.space();
-    if (this.at >= this.text.length) throw positionError(this.location, this.text, this.at, 'the file is empty', 'A JSON metrics file holds an object such as {"accuracy": 0.9}.');
+    if (this.at >= this.text.length)
+      throw positionError(
+        this.location,
+        this.text,
+        this.at,
+        'the file is empty',
+        'A JSON metrics file holds an object such as {"accuracy": 0.9}.',
+      );
     const value = this.value(0);
     this.space();
     if (this.at < this.text.length) throw this.fail('unexpected content after the JSON value');
@@ -137,7 +147,8 @@ class JsonParser {
   }
 
   private fail(what: string): MetricsError {
-    if (this.at >= this.text.length) return positionError(this.location, this.text, this.text.length, `${what}: the file ends too early`, jsonHint);
+    if (this.at >= this.text.length)
+      return positionError(this.location, this.text, this.text.length, `${what}: the file ends too early`, jsonHint);
     return positionError(this.location, this.text, this.at, what, jsonHint);
   }
 
@@ -217,7 +228,16 @@ class JsonParser {
       if (c === 92) {
         out += t.slice(chunk, this.at);
         const e = t[this.at + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e !== undefined && e in simple) {
           out += simple[e];
           this.at += 2;
@@ -309,23 +329,33 @@ export function parseYamlText(text: string, location: string): unknown {
   try {
     doc = parseDocument(text, { merge: true, prettyErrors: false });
   } catch (err) {
-    throw new MetricsError(`${location}: cannot parse the YAML (${err instanceof Error ? err.message : String(err)}).`, location);
+    throw new MetricsError(
+      `${location}: cannot parse the YAML (${err instanceof Error ? err.message : String(err)}).`,
+      location,
+    );
   }
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0].line ?? lineColumn(text, error.pos[0]).line;
     const column = error.linePos?.[0].col ?? lineColumn(text, error.pos[0]).column;
     const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new MetricsError(`${location}:${line}:${column}: ${what}. Fix the YAML syntax (indentation, quotes, a truncated file?).`, location, {
-      line,
-      column,
-      offset: error.pos[0],
-    });
+    throw new MetricsError(
+      `${location}:${line}:${column}: ${what}. Fix the YAML syntax (indentation, quotes, a truncated file?).`,
+      location,
+      {
+        line,
+        column,
+        offset: error.pos[0],
+      },
+    );
   }
   try {
     return doc.toJS({ maxAliasCount: 1000 }) as unknown;
   } catch (err) {
-    throw new MetricsError(`${location}: cannot read the YAML (${err instanceof Error ? err.message : String(err)}).`, location);
+    throw new MetricsError(
+      `${location}: cannot read the YAML (${err instanceof Error ? err.message : String(err)}).`,
+      location,
+    );
   }
 }
 
@@ -361,7 +391,14 @@ export function parseDelimitedText(text: string, location: string, delimiter: ',
         i++;
         let chunk = i;
         for (;;) {
-          if (i >= n) throw positionError(location, text, open, 'a quoted field starting here is never closed', 'Close the quote or remove it.');
+          if (i >= n)
+            throw positionError(
+              location,
+              text,
+              open,
+              'a quoted field starting here is never closed',
+              'Close the quote or remove it.',
+            );
           const c = text.charCodeAt(i);
           if (c === 34) {
             if (text.charCodeAt(i + 1) === 34) {
@@ -379,7 +416,13 @@ export function parseDelimitedText(text: string, location: string, delimiter: ',
         }
         const c = text.charCodeAt(i);
         if (i < n && c !== delim && c !== 10 && c !== 13) {
-          throw positionError(location, text, i, 'unexpected text after a closing quote', 'Quote the whole field, and double any quote inside it ("").');
+          throw positionError(
+            location,
+            text,
+            i,
+            'unexpected text after a closing quote',
+            'Quote the whole field, and double any quote inside it ("").',
+          );
         }
       } else {
         const start = i;
@@ -463,10 +506,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function flattenScalars(value: unknown, location: string): Map<string, Scalar> {
   const out = new Map<string, Scalar>();
   const walk = (v: unknown, prefix: string, depth: number): void => {
-    if (depth > MAX_NESTING) throw new MetricsError(`${location}: nesting deeper than ${MAX_NESTING} levels. Flatten the metrics.`, location);
+    if (depth > MAX_NESTING)
+      throw new MetricsError(`${location}: nesting deeper than ${MAX_NESTING} levels. Flatten the metrics.`, location);
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out.set(prefix, v);
     else if (v instanceof Date) out.set(prefix, v.toISOString());
-    else if (isRecord(v)) for (const key of Object.keys(v)) walk(v[key], prefix === '' ? key : `${prefix}.${key}`, depth + 1);
+    else if (isRecord(v))
+      for (const key of Object.keys(v)) walk(v[key], prefix === '' ? key : `${prefix}.${key}`, depth + 1);
   };
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
     out.set(path.basename(location).replace(/\.[^.]*$/, '') || location, value);
@@ -477,11 +522,19 @@ export function flattenScalars(value: unknown, location: string): Map<string, Sc
 /** A value as text for params: strings as they are, lists and mappings as compact JSON, null as `null`. */
 export function formatParam(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isNaN(value) ? 'nan' : value === Infinity ? 'inf' : value === -Infinity ? '-inf' : String(value);
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? 'nan' : value === Infinity ? 'inf' : value === -Infinity ? '-inf' : String(value);
   if (typeof value === 'boolean' || value === null || value === undefined) return String(value ?? 'null');
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'string' ? JSON.stringify(v) : formatParam(v))).join(', ')}]`;
-  if (isRecord(value)) return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}: ${typeof value[k] === 'string' ? JSON.stringify(value[k]) : formatParam(value[k])}`).join(', ')}}`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (typeof v === 'string' ? JSON.stringify(v) : formatParam(v))).join(', ')}]`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .map(
+        (k) =>
+          `${JSON.stringify(k)}: ${typeof value[k] === 'string' ? JSON.stringify(value[k]) : formatParam(value[k])}`,
+      )
+      .join(', ')}}`;
   return typeof value === 'bigint' ? value.toString() : '';
 }
 
@@ -492,8 +545,10 @@ export function formatParam(value: unknown): string {
 export function flattenParams(value: unknown, location: string, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (v: unknown, key: string, depth: number): void => {
-    if (depth > MAX_NESTING) throw new MetricsError(`${location}: nesting deeper than ${MAX_NESTING} levels.`, location);
-    if (isRecord(v) && Object.keys(v).length > 0) for (const k of Object.keys(v)) walk(v[k], key === '' ? k : `${key}.${k}`, depth + 1);
+    if (depth > MAX_NESTING)
+      throw new MetricsError(`${location}: nesting deeper than ${MAX_NESTING} levels.`, location);
+    if (isRecord(v) && Object.keys(v).length > 0)
+      for (const k of Object.keys(v)) walk(v[k], key === '' ? k : `${key}.${k}`, depth + 1);
     else if (key !== '') out[key] = formatParam(v);
   };
   walk(value, prefix, 0);
@@ -502,11 +557,17 @@ export function flattenParams(value: unknown, location: string, prefix = ''): Re
 
 // ------------------------------------------------------------------------------------------------ tables -> series
 
-function tableSeries(columns: string[], cells: (row: number, column: number) => unknown, rowCount: number, splits: SplitTokens | undefined): MetricSeries[] {
+function tableSeries(
+  columns: string[],
+  cells: (row: number, column: number) => unknown,
+  rowCount: number,
+  splits: SplitTokens | undefined,
+): MetricSeries[] {
   // Later duplicates of a column name win, as Python's csv.DictReader does.
   const index = new Map<string, number>();
   columns.forEach((c, i) => index.set(c, i));
-  const number = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' ? parseNumber(v) : undefined);
+  const number = (v: unknown): number | undefined =>
+    typeof v === 'number' ? v : typeof v === 'string' ? parseNumber(v) : undefined;
   const empty = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
   const stepColumn = index.get('step');
   const timeColumn = index.get('timestamp');
@@ -528,7 +589,10 @@ function tableSeries(columns: string[], cells: (row: number, column: number) => 
       if (empty(v)) continue;
       const value = number(v);
       if (value === undefined) numeric = false;
-      else points.push(times[r] === undefined ? { step: steps[r], value } : { step: steps[r], value, timestamp: times[r] });
+      else
+        points.push(
+          times[r] === undefined ? { step: steps[r], value } : { step: steps[r], value, timestamp: times[r] },
+        );
     }
     if (!numeric || points.length === 0) continue;
     out.push({ key: name, ...splitOf(name, splits), points });
@@ -547,7 +611,12 @@ function recordsSeries(records: unknown[], splits: SplitTokens | undefined): Met
       columns.push(k);
     }
   }
-  return tableSeries(columns, (row, column) => (records[row] as Record<string, unknown>)[columns[column]], records.length, splits);
+  return tableSeries(
+    columns,
+    (row, column) => (records[row] as Record<string, unknown>)[columns[column]],
+    records.length,
+    splits,
+  );
 }
 
 function isRecordList(value: unknown): value is Record<string, unknown>[] {
@@ -571,26 +640,51 @@ function firstList(value: unknown, depth = 0): unknown[] | undefined {
 // ------------------------------------------------------------------------------------------------ documents
 
 /** Parses the bytes of a metrics or plots file. Throws a MetricsError with the position on malformed input. */
-export function parseMetricsDocument(content: Buffer | string, location: string, options: ParseOptions = {}): MetricsDocument {
+export function parseMetricsDocument(
+  content: Buffer | string,
+  location: string,
+  options: ParseOptions = {},
+): MetricsDocument {
   const format = options.format ?? formatOf(location);
   if (content.length > MAX_METRICS_FILE_BYTES) {
-    throw new MetricsError(`${location}: ${content.length} bytes is more than a metrics file should hold (${MAX_METRICS_FILE_BYTES}). Point the reader at a smaller file.`, location);
+    throw new MetricsError(
+      `${location}: ${content.length} bytes is more than a metrics file should hold (${MAX_METRICS_FILE_BYTES}). Point the reader at a smaller file.`,
+      location,
+    );
   }
   const text = decodeText(content, location);
   if (format === 'csv' || format === 'tsv') {
     const table = parseDelimitedText(text, location, format === 'csv' ? ',' : '\t');
-    return { location, format, scalars: new Map(), series: tableSeries(table.columns, (r, c) => table.rows[r][c], table.rows.length, options.splits) };
+    return {
+      location,
+      format,
+      scalars: new Map(),
+      series: tableSeries(table.columns, (r, c) => table.rows[r][c], table.rows.length, options.splits),
+    };
   }
   const value = parseStructuredText(text, location, format);
   const list = Array.isArray(value) ? value : options.asPlot ? firstList(value) : undefined;
-  if (list) return { location, format, scalars: new Map(), series: isRecordList(list) ? recordsSeries(list, options.splits) : [] };
+  if (list)
+    return {
+      location,
+      format,
+      scalars: new Map(),
+      series: isRecordList(list) ? recordsSeries(list, options.splits) : [],
+    };
   return { location, format, scalars: flattenScalars(value, location), series: [] };
 }
 
 /** Parses JSON or YAML content (bytes or text) into plain data; a params file, a dvc.yaml, a lock file. */
-export function parseStructuredText(content: Buffer | string, location: string, format: 'json' | 'yaml' = formatOf(location) === 'json' ? 'json' : 'yaml'): unknown {
+export function parseStructuredText(
+  content: Buffer | string,
+  location: string,
+  format: 'json' | 'yaml' = formatOf(location) === 'json' ? 'json' : 'yaml',
+): unknown {
   if (content.length > MAX_METRICS_FILE_BYTES) {
-    throw new MetricsError(`${location}: ${content.length} bytes is more than this file should hold (${MAX_METRICS_FILE_BYTES}).`, location);
+    throw new MetricsError(
+      `${location}: ${content.length} bytes is more than this file should hold (${MAX_METRICS_FILE_BYTES}).`,
+      location,
+    );
   }
   const text = decodeText(content, location);
   return format === 'json' ? parseJsonText(text, location) : parseYamlText(text, location);
@@ -609,15 +703,20 @@ export async function readBytes(filePath: string, maxBytes = MAX_METRICS_FILE_BY
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new MetricsError(`${filePath} is a folder, not a metrics file.`, filePath);
     if (stat.size > maxBytes) {
-      throw new MetricsError(`${filePath}: ${stat.size} bytes is more than a metrics file should hold (${maxBytes}). Point the reader at a smaller file.`, filePath);
+      throw new MetricsError(
+        `${filePath}: ${stat.size} bytes is more than a metrics file should hold (${maxBytes}). Point the reader at a smaller file.`,
+        filePath,
+      );
     }
     return await handle.readFile();
   } catch (err) {
     if (err instanceof MetricsError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MetricsError(`${filePath} does not exist. Check the path, or run the step that writes it.`, filePath);
+    if (code === 'ENOENT')
+      throw new MetricsError(`${filePath} does not exist. Check the path, or run the step that writes it.`, filePath);
     if (code === 'EISDIR') throw new MetricsError(`${filePath} is a folder, not a metrics file.`, filePath);
-    if (code === 'EACCES' || code === 'EPERM') throw new MetricsError(`${filePath} cannot be read (permission denied).`, filePath);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new MetricsError(`${filePath} cannot be read (permission denied).`, filePath);
     throw new MetricsError(`${filePath} cannot be read: ${err instanceof Error ? err.message : String(err)}`, filePath);
   } finally {
     await handle?.close();
@@ -630,7 +729,13 @@ export async function readBytes(filePath: string, maxBytes = MAX_METRICS_FILE_BY
  */
 export function documentMetrics(
   doc: MetricsDocument,
-  options: { file?: string; step?: number; timestamp?: number; splits?: SplitTokens; splitCache?: Map<string, { split?: Split; baseKey: string }> } = {},
+  options: {
+    file?: string;
+    step?: number;
+    timestamp?: number;
+    splits?: SplitTokens;
+    splitCache?: Map<string, { split?: Split; baseKey: string }>;
+  } = {},
 ): {
   metrics: MetricSeries[];
   textMetrics: TextMetric[];
@@ -665,7 +770,10 @@ export function documentMetrics(
 
 /** One Run for a plain metrics file (source kind `file`). */
 export async function readFileRun(filePath: string, options: ParseOptions & { label?: string } = {}): Promise<Run> {
-  const [doc, stat] = await Promise.all([readMetricsDocument(filePath, options), fs.promises.stat(filePath).catch(() => undefined)]);
+  const [doc, stat] = await Promise.all([
+    readMetricsDocument(filePath, options),
+    fs.promises.stat(filePath).catch(() => undefined),
+  ]);
   const { metrics, textMetrics } = documentMetrics(doc, { splits: options.splits, timestamp: stat?.mtimeMs });
   const run: Run = {
     id: filePath,

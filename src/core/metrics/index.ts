@@ -63,7 +63,8 @@ export function defaultReaders(options: { splits?: SplitTokens } = {}): SourceRe
       kind: 'dvclive',
       matches: (p) => {
         try {
-          if (path.basename(p) === 'metrics.json') return fs.statSync(path.join(path.dirname(p), 'plots', 'metrics')).isDirectory();
+          if (path.basename(p) === 'metrics.json')
+            return fs.statSync(path.join(path.dirname(p), 'plots', 'metrics')).isDirectory();
           return fs.statSync(p).isDirectory() && isDvcLiveDir(p);
         } catch {
           return false;
@@ -77,7 +78,11 @@ export function defaultReaders(options: { splits?: SplitTokens } = {}): SourceRe
         return [run];
       },
     },
-    { kind: 'file', matches: (p) => tabular.test(p), load: async (p) => [await readFileRun(p, { splits: options.splits, label: path.basename(p) })] },
+    {
+      kind: 'file',
+      matches: (p) => tabular.test(p),
+      load: async (p) => [await readFileRun(p, { splits: options.splits, label: path.basename(p) })],
+    },
   ];
 }
 
@@ -191,12 +196,20 @@ export class MetricsIndex {
         return false;
       }
     });
-    if (!reader) return { path: p, runs: [], error: new MetricsError(`${p}: no reader for this kind of file. Metrics files are JSON, YAML, CSV or TSV.`, p) };
+    if (!reader)
+      return {
+        path: p,
+        runs: [],
+        error: new MetricsError(`${p}: no reader for this kind of file. Metrics files are JSON, YAML, CSV or TSV.`, p),
+      };
     entry.scope = reader.scope?.(p) ?? p;
     try {
       return { path: p, kind: reader.kind, runs: await reader.load(p) };
     } catch (err) {
-      const error = err instanceof MetricsError ? err : new MetricsError(`${p}: ${err instanceof Error ? err.message : String(err)}`, p);
+      const error =
+        err instanceof MetricsError
+          ? err
+          : new MetricsError(`${p}: ${err instanceof Error ? err.message : String(err)}`, p);
       return { path: p, kind: reader.kind, runs: [], error };
     }
   }

@@ -1,7 +1,15 @@
 // The source-neutral model of metrics: every reader (plain files, DVC, git history, MLflow, TensorBoard) produces
 // Runs; the chart, the Experiments view, the checks and the CLI consume them without knowing the source.
 
-export type SourceKind = 'file' | 'dvc' | 'dvclive' | 'git' | 'mlflow-file' | 'mlflow-sqlite' | 'mlflow-rest' | 'tensorboard';
+export type SourceKind =
+  | 'file'
+  | 'dvc'
+  | 'dvclive'
+  | 'git'
+  | 'mlflow-file'
+  | 'mlflow-sqlite'
+  | 'mlflow-rest'
+  | 'tensorboard';
 
 export type Split = 'train' | 'validation' | 'test';
 

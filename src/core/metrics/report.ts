@@ -38,7 +38,17 @@ export function runTitle(run: Run): string {
 /** Everything a filter looks in: names, sha, subject, tags, refs, experiment, author, status, parameters. */
 export function runSearchText(run: Run): string {
   const info = run.revisionInfo;
-  const parts = [run.id, run.label, run.experiment ?? '', run.status, info?.sha ?? '', info?.subject ?? '', info?.author ?? '', ...(info?.tags ?? []), ...(info?.refs ?? [])];
+  const parts = [
+    run.id,
+    run.label,
+    run.experiment ?? '',
+    run.status,
+    info?.sha ?? '',
+    info?.subject ?? '',
+    info?.author ?? '',
+    ...(info?.tags ?? []),
+    ...(info?.refs ?? []),
+  ];
   for (const [k, v] of Object.entries(run.params)) parts.push(`${k}=${v}`);
   for (const [k, v] of Object.entries(run.tags)) if (!k.startsWith('mlflow.')) parts.push(`${k}=${v}`);
   return parts.join('\n').toLowerCase();
@@ -102,9 +112,17 @@ export interface ComparisonOptions {
  * absolute and relative change and, where mlops.yaml gives the metric a goal, whether it got better (↑) or
  * worse (↓); then the parameters that differ.
  */
-export function comparisonMarkdown(old: RunDescription, now: RunDescription, result: MetricsDiff, options: ComparisonOptions = {}): string {
+export function comparisonMarkdown(
+  old: RunDescription,
+  now: RunDescription,
+  result: MetricsDiff,
+  options: ComparisonOptions = {},
+): string {
   const lines: string[] = [];
-  lines.push(`# Compare ${escapeMarkdownText(runShortName(old.run))} → ${escapeMarkdownText(runShortName(now.run))}`, '');
+  lines.push(
+    `# Compare ${escapeMarkdownText(runShortName(old.run))} → ${escapeMarkdownText(runShortName(now.run))}`,
+    '',
+  );
   lines.push(row(['', 'Old', 'New']), row(['---', '---', '---']));
   const fact = (label: string, get: (r: Run) => string | undefined) => {
     const a = get(old.run);
@@ -118,37 +136,57 @@ export function comparisonMarkdown(old: RunDescription, now: RunDescription, res
   fact('Tags', (r) => (r.revisionInfo?.tags.length ? r.revisionInfo.tags.join(', ') : undefined));
   fact('Experiment', (r) => r.experiment);
   fact('Author', (r) => r.revisionInfo?.author);
-  fact('Date', (r) => ((r.revisionInfo?.date ?? r.time) !== undefined ? formatDate(r.revisionInfo?.date ?? r.time) : undefined));
+  fact('Date', (r) =>
+    (r.revisionInfo?.date ?? r.time) !== undefined ? formatDate(r.revisionInfo?.date ?? r.time) : undefined,
+  );
   lines.push(row(['Source', escapeMarkdownCell(old.source), escapeMarkdownCell(now.source)]), '');
 
   lines.push('## Metrics', '');
   if (result.entries.length === 0) {
     lines.push('Neither run has metrics.', '');
   } else {
-    lines.push(row(['File', 'Metric', 'Old', 'New', 'Change', 'Change %', 'Goal']), row(['---', '---', '--:', '--:', '--:', '--:', ':-:']));
+    lines.push(
+      row(['File', 'Metric', 'Old', 'New', 'Change', 'Change %', 'Goal']),
+      row(['---', '---', '--:', '--:', '--:', '--:', ':-:']),
+    );
     const keys = options.keys ?? [];
     const rank = (e: DiffEntry) => {
       const i = keys.findIndex((k) => k === e.key || k === e.baseKey);
       return i < 0 ? keys.length : i;
     };
-    const entries = result.entries.map((e, index) => ({ e, index })).sort((a, b) => rank(a.e) - rank(b.e) || a.index - b.index);
+    const entries = result.entries
+      .map((e, index) => ({ e, index }))
+      .sort((a, b) => rank(a.e) - rank(b.e) || a.index - b.index);
     for (const { e } of entries) {
-      lines.push(row([e.file ?? '', e.key, formatValue(e.old), formatValue(e.new), change(e), relative(e), verdict(e)].map(escapeMarkdownCell)));
+      lines.push(
+        row(
+          [e.file ?? '', e.key, formatValue(e.old), formatValue(e.new), change(e), relative(e), verdict(e)].map(
+            escapeMarkdownCell,
+          ),
+        ),
+      );
     }
     const better = result.entries.filter((e) => e.improvement === true).length;
     const worse = result.entries.filter((e) => e.improvement === false).length;
     const changed = result.entries.filter((e) => e.status !== 'unchanged').length;
-    lines.push('', `${changed} of ${result.entries.length} metrics changed: ${better} better, ${worse} worse by the goals in mlops.yaml.`, '');
+    lines.push(
+      '',
+      `${changed} of ${result.entries.length} metrics changed: ${better} better, ${worse} worse by the goals in mlops.yaml.`,
+      '',
+    );
   }
 
   const keys = [...new Set([...Object.keys(old.run.params), ...Object.keys(now.run.params)])].sort();
   const differing = keys.filter((k) => old.run.params[k] !== now.run.params[k]);
   lines.push('## Parameters', '');
-  if (differing.length === 0) lines.push(keys.length ? `The ${keys.length} parameters are the same.` : 'Neither run has parameters.');
+  if (differing.length === 0)
+    lines.push(keys.length ? `The ${keys.length} parameters are the same.` : 'Neither run has parameters.');
   else {
     lines.push(row(['Parameter', 'Old', 'New']), row(['---', '---', '---']));
-    for (const k of differing) lines.push(row([k, old.run.params[k] ?? '—', now.run.params[k] ?? '—'].map(escapeMarkdownCell)));
-    if (keys.length > differing.length) lines.push('', `${keys.length - differing.length} other parameters are the same.`);
+    for (const k of differing)
+      lines.push(row([k, old.run.params[k] ?? '—', now.run.params[k] ?? '—'].map(escapeMarkdownCell)));
+    if (keys.length > differing.length)
+      lines.push('', `${keys.length - differing.length} other parameters are the same.`);
   }
   return lines.join('\n') + '\n';
 }
@@ -164,10 +202,20 @@ export function runDetailsMarkdown(d: RunDescription): string {
     ['Status', run.status === 'unknown' ? undefined : run.status],
     ['Started', run.time !== undefined && !run.revisionInfo ? formatDate(run.time) : undefined],
     ['Ended', run.endTime !== undefined ? formatDate(run.endTime) : undefined],
-    ['Duration', run.time !== undefined && run.endTime !== undefined && run.endTime >= run.time ? duration(run.endTime - run.time) : undefined],
+    [
+      'Duration',
+      run.time !== undefined && run.endTime !== undefined && run.endTime >= run.time
+        ? duration(run.endTime - run.time)
+        : undefined,
+    ],
     ['Commit', run.revisionInfo?.sha],
     ['Subject', run.revisionInfo?.subject],
-    ['Author', run.revisionInfo ? `${run.revisionInfo.author}${run.revisionInfo.authorEmail ? ` <${run.revisionInfo.authorEmail}>` : ''}` : undefined],
+    [
+      'Author',
+      run.revisionInfo
+        ? `${run.revisionInfo.author}${run.revisionInfo.authorEmail ? ` <${run.revisionInfo.authorEmail}>` : ''}`
+        : undefined,
+    ],
     ['Date', run.revisionInfo ? formatDate(run.revisionInfo.date) : undefined],
     ['Tags', run.revisionInfo?.tags.length ? run.revisionInfo.tags.join(', ') : undefined],
   ];
@@ -179,9 +227,20 @@ export function runDetailsMarkdown(d: RunDescription): string {
     lines.push(row(['Metric', 'Value', 'Step', 'Points', 'File']), row(['---', '--:', '--:', '--:', '---']));
     for (const s of run.metrics) {
       const point = latest(s);
-      lines.push(row([s.key, point ? formatValue(point.value) : '—', point ? String(point.step) : '', String(s.points.length), s.file ?? ''].map(escapeMarkdownCell)));
+      lines.push(
+        row(
+          [
+            s.key,
+            point ? formatValue(point.value) : '—',
+            point ? String(point.step) : '',
+            String(s.points.length),
+            s.file ?? '',
+          ].map(escapeMarkdownCell),
+        ),
+      );
     }
-    for (const t of run.textMetrics ?? []) lines.push(row([t.key, t.value, '', '1', t.file ?? ''].map(escapeMarkdownCell)));
+    for (const t of run.textMetrics ?? [])
+      lines.push(row([t.key, t.value, '', '1', t.file ?? ''].map(escapeMarkdownCell)));
   }
   const params = Object.entries(run.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   lines.push('', '## Parameters', '');

@@ -32,7 +32,11 @@ export interface NotebooksConfig {
   links?: Record<string, string[]>;
 }
 
-const strippableKey = { type: 'string', pattern: '^(metadata|cell)\\..+', description: 'A dotted key: metadata.<key> for the notebook, cell.<key> for every cell.' } as const;
+const strippableKey = {
+  type: 'string',
+  pattern: '^(metadata|cell)\\..+',
+  description: 'A dotted key: metadata.<key> for the notebook, cell.<key> for every cell.',
+} as const;
 
 /** JSON-schema fragment for the `notebooks` property of mlops.yaml. */
 export const notebooksConfigSchema = {
@@ -42,22 +46,42 @@ export const notebooksConfigSchema = {
   properties: {
     strip: {
       type: 'object',
-      description: 'Options of `mlops nbstrip` and the git clean filter; they mean what the nbstripout options of the same name mean.',
+      description:
+        'Options of `mlops nbstrip` and the git clean filter; they mean what the nbstripout options of the same name mean.',
       additionalProperties: false,
       properties: {
-        keepOutput: { type: 'boolean', description: 'Keep cell outputs (only execution counts and metadata are stripped).' },
+        keepOutput: {
+          type: 'boolean',
+          description: 'Keep cell outputs (only execution counts and metadata are stripped).',
+        },
         keepCount: { type: 'boolean', description: 'Keep execution counts.' },
         keepId: { type: 'boolean', description: 'Keep cell ids instead of numbering them 0, 1, 2, ...' },
-        extraKeys: { type: 'array', items: strippableKey, uniqueItems: true, description: 'More keys to remove, e.g. metadata.kernelspec or cell.metadata.tags.' },
-        keepKeys: { type: 'array', items: strippableKey, uniqueItems: true, description: 'Keys removed by default that should be kept, e.g. cell.metadata.collapsed.' },
+        extraKeys: {
+          type: 'array',
+          items: strippableKey,
+          uniqueItems: true,
+          description: 'More keys to remove, e.g. metadata.kernelspec or cell.metadata.tags.',
+        },
+        keepKeys: {
+          type: 'array',
+          items: strippableKey,
+          uniqueItems: true,
+          description: 'Keys removed by default that should be kept, e.g. cell.metadata.collapsed.',
+        },
         dropEmptyCells: { type: 'boolean', description: 'Remove cells whose source is empty or only whitespace.' },
         stripInitCells: { type: 'boolean', description: 'Also strip the outputs of cells marked init_cell: true.' },
-        dropTaggedCells: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Remove cells carrying any of these tags.' },
+        dropTaggedCells: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          uniqueItems: true,
+          description: 'Remove cells carrying any of these tags.',
+        },
       },
     },
     links: {
       type: 'object',
-      description: 'The params and metrics files committed together with a notebook by "Commit Notebook Snapshot": notebook path or glob -> list of files, relative to the workspace folder.',
+      description:
+        'The params and metrics files committed together with a notebook by "Commit Notebook Snapshot": notebook path or glob -> list of files, relative to the workspace folder.',
       additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
     },
   },
@@ -88,7 +112,8 @@ export function readNotebooksConfig(section: unknown, file = 'mlops.yaml'): Note
   };
   if (typeof section !== 'object' || Array.isArray(section)) fail('', 'a mapping with a "strip" key');
   const record = section as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (key !== 'strip' && key !== 'links') fail(`.${key}`, 'no such key (known: strip, links)');
+  for (const key of Object.keys(record))
+    if (key !== 'strip' && key !== 'links') fail(`.${key}`, 'no such key (known: strip, links)');
   const links = readLinks(record.links, fail);
   const strip = record.strip;
   if (strip === undefined || strip === null) return links ? { links } : {};
@@ -101,7 +126,8 @@ export function readNotebooksConfig(section: unknown, file = 'mlops.yaml'): Note
       if (typeof value !== 'boolean') fail(`.strip.${key}`, 'true or false');
       result[key as (typeof booleanKeys)[number]] = value as boolean;
     } else if ((listKeys as readonly string[]).includes(key)) {
-      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.length > 0)) fail(`.strip.${key}`, 'a list of strings');
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.length > 0))
+        fail(`.strip.${key}`, 'a list of strings');
       const items = value as string[];
       if (key !== 'dropTaggedCells') {
         const bad = items.find((item) => !/^(metadata|cell)\..+/.test(item));
@@ -115,12 +141,16 @@ export function readNotebooksConfig(section: unknown, file = 'mlops.yaml'): Note
   return links ? { strip: result, links } : { strip: result };
 }
 
-function readLinks(value: unknown, fail: (key: string, expected: string) => never): Record<string, string[]> | undefined {
+function readLinks(
+  value: unknown,
+  fail: (key: string, expected: string) => never,
+): Record<string, string[]> | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) fail('.links', 'a mapping of notebook path -> list of files');
   const links: Record<string, string[]> = {};
   for (const [notebook, files] of Object.entries(value as Record<string, unknown>)) {
-    if (!Array.isArray(files) || !files.every((item) => typeof item === 'string' && item.length > 0)) fail(`.links.${notebook}`, 'a list of file paths');
+    if (!Array.isArray(files) || !files.every((item) => typeof item === 'string' && item.length > 0))
+      fail(`.links.${notebook}`, 'a list of file paths');
     links[notebook] = [...(files as string[])];
   }
   return links;

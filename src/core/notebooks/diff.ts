@@ -15,7 +15,14 @@ export type DiffCategory = 'source' | 'outputs' | 'metadata' | 'executionCount' 
 /** What can change in a cell: a category, its type, or another key. */
 export type CellChangeCategory = DiffCategory | 'cellType' | 'other';
 
-export const DIFF_CATEGORIES: readonly DiffCategory[] = Object.freeze(['source', 'outputs', 'metadata', 'executionCount', 'attachments', 'id']);
+export const DIFF_CATEGORIES: readonly DiffCategory[] = Object.freeze([
+  'source',
+  'outputs',
+  'metadata',
+  'executionCount',
+  'attachments',
+  'id',
+]);
 
 export interface NotebookDiffOptions {
   /** Categories whose changes are not reported (alignment still uses them, as in nbdime). */
@@ -120,7 +127,10 @@ function rejoinBundle(data: JsonValue | undefined): JsonValue | undefined {
   const result: JsonObject = {};
   for (const key of Object.keys(data)) {
     const value = data[key];
-    result[key] = !isJsonMime(key) && Array.isArray(value) && value.every((line) => typeof line === 'string') ? value.join('') : value;
+    result[key] =
+      !isJsonMime(key) && Array.isArray(value) && value.every((line) => typeof line === 'string')
+        ? value.join('')
+        : value;
   }
   return result;
 }
@@ -236,7 +246,12 @@ function isBase64(text: string): boolean {
   else if (joined.endsWith('=')) end -= 1;
   for (let i = 0; i < end; i++) {
     const code = joined.charCodeAt(i);
-    const ok = (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f;
+    const ok =
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      code === 0x2b ||
+      code === 0x2f;
     if (!ok) return false;
   }
   return true;
@@ -255,15 +270,22 @@ class Heuristics {
 
   textApproximate(x: JsonValue | undefined, y: JsonValue | undefined, maxLength?: number): boolean {
     if (typeof x !== 'string' || typeof y !== 'string') return pythonEqual(x, y);
-    if ((x.length > 0) !== (y.length > 0)) return false;
+    if (x.length > 0 !== y.length > 0) return false;
     if (this.text.length(x) < 10 && this.text.length(y) < 10) return true;
     return this.text.similar(x, y, 0.7, maxLength);
   }
 
   private mimeData(mimeType: string, x: JsonValue | undefined, y: JsonValue | undefined, strict: boolean): boolean {
     const mime = mimeType.toLowerCase();
-    const compareText = (a: JsonValue | undefined, b: JsonValue | undefined): boolean => (strict ? this.textStrict(a, b, 10000) : this.textApproximate(a, b, 10000));
-    if (mime === 'text/plain' && typeof x === 'string' && typeof y === 'string' && !x.includes('\n') && !y.includes('\n')) {
+    const compareText = (a: JsonValue | undefined, b: JsonValue | undefined): boolean =>
+      strict ? this.textStrict(a, b, 10000) : this.textApproximate(a, b, 10000);
+    if (
+      mime === 'text/plain' &&
+      typeof x === 'string' &&
+      typeof y === 'string' &&
+      !x.includes('\n') &&
+      !y.includes('\n')
+    ) {
       const partsX = x.split(pointer);
       const partsY = y.split(pointer);
       if (partsX.length === partsY.length && partsX.every((part, i) => part === partsY[i])) return true;
@@ -283,13 +305,21 @@ class Heuristics {
     if ((x === undefined || x === null) && (y === undefined || y === null)) return true;
     if (!isObject(x) || !isObject(y)) return pythonEqual(x ?? null, y ?? null);
     const keys = Object.keys(x).filter((key) => x[key] !== undefined);
-    if (keys.length !== Object.keys(y).filter((key) => y[key] !== undefined).length || !keys.every((key) => has(y, key))) return false;
+    if (
+      keys.length !== Object.keys(y).filter((key) => y[key] !== undefined).length ||
+      !keys.every((key) => has(y, key))
+    )
+      return false;
     return keys.every((key) => this.mimeData(key, x[key], y[key], strict));
   }
 
   private sameKeys(x: JsonObject, y: JsonObject): string[] | undefined {
     const keys = Object.keys(x).filter((key) => x[key] !== undefined);
-    if (keys.length !== Object.keys(y).filter((key) => y[key] !== undefined).length || !keys.every((key) => has(y, key))) return undefined;
+    if (
+      keys.length !== Object.keys(y).filter((key) => y[key] !== undefined).length ||
+      !keys.every((key) => has(y, key))
+    )
+      return undefined;
     return keys;
   }
 
@@ -322,7 +352,8 @@ class Heuristics {
       const tracebackX = Array.isArray(x.traceback) ? x.traceback : [];
       const tracebackY = Array.isArray(y.traceback) ? y.traceback : [];
       if (tracebackX.length !== tracebackY.length) return false;
-      for (let i = 0; i < tracebackX.length; i++) if (!this.stringsApproximate(tracebackX[i], tracebackY[i])) return false;
+      for (let i = 0; i < tracebackX.length; i++)
+        if (!this.stringsApproximate(tracebackX[i], tracebackY[i])) return false;
       handled.add('ename').add('evalue').add('traceback');
     } else if (type === 'display_data' || type === 'execute_result') {
       if (!this.mimeBundle(x.data, y.data, false)) return false;
@@ -341,7 +372,10 @@ class Heuristics {
   outputsAlign(x: PreparedOutput[], y: PreparedOutput[]): boolean {
     if (this.settings.ignore.has('outputs')) return true;
     if (x.length !== y.length) return false;
-    const compares: Predicate[] = [(i, j) => this.outputApproximate(x[i], y[j]), (i, j) => this.outputStrict(x[i], y[j])];
+    const compares: Predicate[] = [
+      (i, j) => this.outputApproximate(x[i], y[j]),
+      (i, j) => this.outputStrict(x[i], y[j]),
+    ];
     const snakes = multilevelSnakes(compares, [0, 0, x.length, y.length], () => []);
     return snakes.reduce((sum, snake) => sum + snake[2], 0) === x.length;
   }
@@ -367,7 +401,8 @@ class Heuristics {
     });
     const a = columns(before);
     const b = columns(after);
-    const approximateSource = (i: number, j: number): boolean => a.source[i] === b.source[j] || this.textApproximate(before[i].source, after[j].source);
+    const approximateSource = (i: number, j: number): boolean =>
+      a.source[i] === b.source[j] || this.textApproximate(before[i].source, after[j].source);
 
     const approximate: Predicate = (i, j) => a.type[i] === b.type[j] && approximateSource(i, j);
     const moderate: Predicate = (i, j) => {
@@ -375,7 +410,7 @@ class Heuristics {
       const x = before[i];
       const y = after[j];
       if (!x.isCode) return true;
-      if ((x.outputs.length > 0) !== (y.outputs.length > 0)) return false;
+      if (x.outputs.length > 0 !== y.outputs.length > 0) return false;
       return a.outputs[i] === b.outputs[j] || this.outputsAlign(x.outputs, y.outputs);
     };
     const strict: Predicate = (i, j) => {
@@ -386,7 +421,7 @@ class Heuristics {
         // real_quick_ratio first, from lengths computed once per cell.
         const lengthX = a.length[i];
         const lengthY = b.length[j];
-        if ((lengthX > 0) !== (lengthY > 0) || (2 * Math.min(lengthX, lengthY)) / (lengthX + lengthY) < 0.95) return false;
+        if (lengthX > 0 !== lengthY > 0 || (2 * Math.min(lengthX, lengthY)) / (lengthX + lengthY) < 0.95) return false;
         if (!this.text.similar(x.source, y.source, 0.95)) return false;
       }
       if (!x.isCode || a.outputs[i] === b.outputs[j]) return true;
@@ -438,7 +473,11 @@ function compareCells(before: PreparedCell, after: PreparedCell, ignore: Set<Dif
   if (!ignore.has('source') && before.source !== after.source) changes.push('source');
   if (!ignore.has('outputs') && before.outputsDigest !== after.outputsDigest) changes.push('outputs');
   if (!ignore.has('metadata') && before.metadataDigest !== after.metadataDigest) changes.push('metadata');
-  if (!ignore.has('executionCount') && (before.hasExecutionCount !== after.hasExecutionCount || !pythonEqual(before.executionCount, after.executionCount))) changes.push('executionCount');
+  if (
+    !ignore.has('executionCount') &&
+    (before.hasExecutionCount !== after.hasExecutionCount || !pythonEqual(before.executionCount, after.executionCount))
+  )
+    changes.push('executionCount');
   if (!ignore.has('attachments') && before.attachmentsDigest !== after.attachmentsDigest) changes.push('attachments');
   if (!ignore.has('id') && (before.hasId !== after.hasId || !pythonEqual(before.id, after.id))) changes.push('id');
   if (before.otherDigest !== after.otherDigest) changes.push('other');
@@ -461,13 +500,17 @@ function alignCells(before: PreparedCell[], after: PreparedCell[], heuristics: H
     return key;
   };
   let unique = -1;
-  const idKeys = (cells: PreparedCell[]): number[] => cells.map((cell) => (cell.hasId ? keyOf(`i${canonical(cell.id)}`) : unique--));
+  const idKeys = (cells: PreparedCell[]): number[] =>
+    cells.map((cell) => (cell.hasId ? keyOf(`i${canonical(cell.id)}`) : unique--));
   const contentKeys = (cells: PreparedCell[]): number[] => cells.map((cell) => keyOf(`c${cell.contentKey}`));
   let byId: [number[], number[]] | undefined;
   let byContent: [number[], number[]] | undefined;
   // Regions too large for a grid: exact ids at the id level, exact type and source below it.
   const fallback = (level: number, i0: number, j0: number, i1: number, j1: number): Snake[] => {
-    const [keysBefore, keysAfter] = level === 3 ? (byId ??= [idKeys(before), idKeys(after)]) : (byContent ??= [contentKeys(before), contentKeys(after)]);
+    const [keysBefore, keysAfter] =
+      level === 3
+        ? (byId ??= [idKeys(before), idKeys(after)])
+        : (byContent ??= [contentKeys(before), contentKeys(after)]);
     return keyedSnakes(keysBefore, keysAfter, i0, j0, i1, j1);
   };
   return multilevelSnakes(predicates, [0, 0, before.length, after.length], fallback);
@@ -477,30 +520,72 @@ function alignCells(before: PreparedCell[], after: PreparedCell[], heuristics: H
  * Compares two notebooks (documents or their JSON) and reports every cell as unchanged, modified (with what
  * changed), added, removed or moved, plus notebook metadata and version changes and a summary.
  */
-export function diffNotebooks(beforeInput: NotebookInput, afterInput: NotebookInput, options: NotebookDiffOptions = {}): NotebookDiff {
+export function diffNotebooks(
+  beforeInput: NotebookInput,
+  afterInput: NotebookInput,
+  options: NotebookDiffOptions = {},
+): NotebookDiff {
   const ignore = new Set(options.ignore ?? []);
-  for (const category of ignore) if (!DIFF_CATEGORIES.includes(category)) throw new RangeError(`unknown diff category '${String(category)}' (known: ${DIFF_CATEGORIES.join(', ')})`);
-  const settings: Settings = { ignore, outputSkip: new Set([...(ignore.has('metadata') ? ['metadata'] : []), ...(ignore.has('executionCount') ? ['execution_count'] : [])]) };
+  for (const category of ignore)
+    if (!DIFF_CATEGORIES.includes(category))
+      throw new RangeError(`unknown diff category '${String(category)}' (known: ${DIFF_CATEGORIES.join(', ')})`);
+  const settings: Settings = {
+    ignore,
+    outputSkip: new Set([
+      ...(ignore.has('metadata') ? ['metadata'] : []),
+      ...(ignore.has('executionCount') ? ['execution_count'] : []),
+    ]),
+  };
   const beforeNotebook = notebookOf(beforeInput);
   const afterNotebook = notebookOf(afterInput);
-  const before = (Array.isArray(beforeNotebook.cells) ? beforeNotebook.cells : []).map((cell) => prepareCell(cell, settings));
-  const after = (Array.isArray(afterNotebook.cells) ? afterNotebook.cells : []).map((cell) => prepareCell(cell, settings));
+  const before = (Array.isArray(beforeNotebook.cells) ? beforeNotebook.cells : []).map((cell) =>
+    prepareCell(cell, settings),
+  );
+  const after = (Array.isArray(afterNotebook.cells) ? afterNotebook.cells : []).map((cell) =>
+    prepareCell(cell, settings),
+  );
   const heuristics = new Heuristics(settings);
   const snakes = alignCells(before, after, heuristics);
 
   const cells: CellDiff[] = [];
-  const describe = (cell: PreparedCell): Pick<CellDiff, 'cellType' | 'id'> => ({ cellType: cell.cellType, ...(typeof cell.id === 'string' ? { id: cell.id } : {}) });
+  const describe = (cell: PreparedCell): Pick<CellDiff, 'cellType' | 'id'> => ({
+    cellType: cell.cellType,
+    ...(typeof cell.id === 'string' ? { id: cell.id } : {}),
+  });
   let i0 = 0;
   let j0 = 0;
   for (const [i, j, n] of [...snakes, [before.length, after.length, 0] as Snake]) {
-    for (let k = i0; k < i; k++) cells.push({ kind: 'removed', beforeIndex: k, ...describe(before[k]), changes: [], linesAdded: 0, linesRemoved: linesOf(before[k]).length });
-    for (let k = j0; k < j; k++) cells.push({ kind: 'added', afterIndex: k, ...describe(after[k]), changes: [], linesAdded: linesOf(after[k]).length, linesRemoved: 0 });
+    for (let k = i0; k < i; k++)
+      cells.push({
+        kind: 'removed',
+        beforeIndex: k,
+        ...describe(before[k]),
+        changes: [],
+        linesAdded: 0,
+        linesRemoved: linesOf(before[k]).length,
+      });
+    for (let k = j0; k < j; k++)
+      cells.push({
+        kind: 'added',
+        afterIndex: k,
+        ...describe(after[k]),
+        changes: [],
+        linesAdded: linesOf(after[k]).length,
+        linesRemoved: 0,
+      });
     for (let k = 0; k < n; k++) {
       const x = before[i + k];
       const y = after[j + k];
       const changes = compareCells(x, y, ignore);
       const lines = changes.includes('source') ? lineChanges(x, y) : { linesAdded: 0, linesRemoved: 0 };
-      cells.push({ kind: changes.length ? 'modified' : 'unchanged', beforeIndex: i + k, afterIndex: j + k, ...describe(y), changes, ...lines });
+      cells.push({
+        kind: changes.length ? 'modified' : 'unchanged',
+        beforeIndex: i + k,
+        afterIndex: j + k,
+        ...describe(y),
+        changes,
+        ...lines,
+      });
     }
     i0 = i + n;
     j0 = j + n;
@@ -509,8 +594,12 @@ export function diffNotebooks(beforeInput: NotebookInput, afterInput: NotebookIn
   if (options.detectMoves ?? true) detectMoves(cells, before, after, ignore);
 
   const metadataSkip = new Set(['signature', 'orig_nbformat', 'orig_nbformat_minor']);
-  const notebookMetadataChanged = !ignore.has('metadata') && digest(beforeNotebook.metadata, metadataSkip) !== digest(afterNotebook.metadata, metadataSkip);
-  const nbformatChanged = !pythonEqual(beforeNotebook.nbformat, afterNotebook.nbformat) || !pythonEqual(beforeNotebook.nbformat_minor, afterNotebook.nbformat_minor);
+  const notebookMetadataChanged =
+    !ignore.has('metadata') &&
+    digest(beforeNotebook.metadata, metadataSkip) !== digest(afterNotebook.metadata, metadataSkip);
+  const nbformatChanged =
+    !pythonEqual(beforeNotebook.nbformat, afterNotebook.nbformat) ||
+    !pythonEqual(beforeNotebook.nbformat_minor, afterNotebook.nbformat_minor);
   return {
     cells,
     notebookMetadataChanged,
@@ -521,9 +610,15 @@ export function diffNotebooks(beforeInput: NotebookInput, afterInput: NotebookIn
 }
 
 /** Pairs removed and added cells that are the same cell (same id, or same type and non-empty source) as moves. */
-function detectMoves(cells: CellDiff[], before: PreparedCell[], after: PreparedCell[], ignore: Set<DiffCategory>): void {
+function detectMoves(
+  cells: CellDiff[],
+  before: PreparedCell[],
+  after: PreparedCell[],
+  ignore: Set<DiffCategory>,
+): void {
   const removedBy = new Map<string, CellDiff[]>();
-  const keyOf = (cell: PreparedCell): string | undefined => (cell.hasId ? `i${canonical(cell.id)}` : cell.source.trim() ? `c${cell.contentKey}` : undefined);
+  const keyOf = (cell: PreparedCell): string | undefined =>
+    cell.hasId ? `i${canonical(cell.id)}` : cell.source.trim() ? `c${cell.contentKey}` : undefined;
   for (const entry of cells) {
     if (entry.kind !== 'removed') continue;
     const key = keyOf(before[entry.beforeIndex!]);
@@ -552,8 +647,23 @@ function detectMoves(cells: CellDiff[], before: PreparedCell[], after: PreparedC
   }
 }
 
-function summarize(cells: CellDiff[], cellsBefore: number, cellsAfter: number, notebookMetadataChanged: boolean, nbformatChanged: boolean): NotebookDiffSummary {
-  const byCategory: Record<CellChangeCategory, number> = { source: 0, outputs: 0, metadata: 0, executionCount: 0, attachments: 0, id: 0, cellType: 0, other: 0 };
+function summarize(
+  cells: CellDiff[],
+  cellsBefore: number,
+  cellsAfter: number,
+  notebookMetadataChanged: boolean,
+  nbformatChanged: boolean,
+): NotebookDiffSummary {
+  const byCategory: Record<CellChangeCategory, number> = {
+    source: 0,
+    outputs: 0,
+    metadata: 0,
+    executionCount: 0,
+    attachments: 0,
+    id: 0,
+    cellType: 0,
+    other: 0,
+  };
   const summary: NotebookDiffSummary = {
     cellsBefore,
     cellsAfter,

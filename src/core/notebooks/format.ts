@@ -5,7 +5,17 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { cloneJson, jsonEqual, JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonParseResult, type JsonStyle, type JsonValue } from './jsonText';
+import {
+  cloneJson,
+  jsonEqual,
+  JsonSyntaxError,
+  parseJson,
+  stringifyJson,
+  type JsonObject,
+  type JsonParseResult,
+  type JsonStyle,
+  type JsonValue,
+} from './jsonText';
 import { pythonSplitLines } from './pythonCompat';
 
 /** A multi-line text field: nbformat writes a list of lines, other tools sometimes one string. */
@@ -82,7 +92,15 @@ export interface NotebookDocument {
   readonly nbformatMinor: number;
 }
 
-export type NotebookErrorCode = 'invalid-json' | 'truncated' | 'binary' | 'not-notebook' | 'unsupported-version' | 'invalid-notebook' | 'too-large' | 'read-failed';
+export type NotebookErrorCode =
+  | 'invalid-json'
+  | 'truncated'
+  | 'binary'
+  | 'not-notebook'
+  | 'unsupported-version'
+  | 'invalid-notebook'
+  | 'too-large'
+  | 'read-failed';
 
 /** A notebook that cannot be read: the message names the file, the position when known, and what to do. */
 export class NotebookError extends Error {
@@ -109,11 +127,25 @@ export interface ReadOptions {
 function decode(input: string | Uint8Array, file: string, maxBytes: number): string {
   if (typeof input === 'string') return input;
   if (input.byteLength > maxBytes) {
-    throw new NotebookError(`${file}: the file is ${input.byteLength} bytes, more than the ${maxBytes}-byte limit for notebooks`, 'too-large', file);
+    throw new NotebookError(
+      `${file}: the file is ${input.byteLength} bytes, more than the ${maxBytes}-byte limit for notebooks`,
+      'too-large',
+      file,
+    );
   }
   const probe = input.subarray(0, 8192);
-  if (probe.includes(0)) throw new NotebookError(`${file}: this is a binary file, not a Jupyter notebook (it contains NUL bytes)`, 'binary', file);
-  if (!isUtf8(input)) throw new NotebookError(`${file}: not UTF-8 text; a notebook is a UTF-8 JSON file (is this a binary file?)`, 'binary', file);
+  if (probe.includes(0))
+    throw new NotebookError(
+      `${file}: this is a binary file, not a Jupyter notebook (it contains NUL bytes)`,
+      'binary',
+      file,
+    );
+  if (!isUtf8(input))
+    throw new NotebookError(
+      `${file}: not UTF-8 text; a notebook is a UTF-8 JSON file (is this a binary file?)`,
+      'binary',
+      file,
+    );
   // Decoding keeps a byte order mark as U+FEFF, so the text gives back the same bytes.
   return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
 }
@@ -125,7 +157,10 @@ function conflictMarkerLine(text: string): number | undefined {
 }
 
 /** Reads the style of a notebook's text from the parse and the text around the first tokens. */
-function detectStyle(text: string, parsed: Pick<JsonParseResult, 'sortedKeys' | 'numberStyle' | 'itemSeparator' | 'keySeparator'>): NotebookStyle {
+function detectStyle(
+  text: string,
+  parsed: Pick<JsonParseResult, 'sortedKeys' | 'numberStyle' | 'itemSeparator' | 'keySeparator'>,
+): NotebookStyle {
   const bom = text.charCodeAt(0) === 0xfeff;
   const body = bom ? text.slice(1) : text;
   const open = body.indexOf('{');
@@ -142,7 +177,8 @@ function detectStyle(text: string, parsed: Pick<JsonParseResult, 'sortedKeys' | 
   const trailing = body.slice(end);
   // ensure_ascii=True leaves no raw non-ASCII character and escapes at least one.
   const asciiOnly = !/[\u0080-\uffff]/.test(body) && body.includes('\\u') && /\\u(?!00[0-7])[0-9a-fA-F]{4}/.test(body);
-  const keySeparator = parsed.keySeparator !== undefined && !/[\r\n]/.test(parsed.keySeparator) ? parsed.keySeparator : ': ';
+  const keySeparator =
+    parsed.keySeparator !== undefined && !/[\r\n]/.test(parsed.keySeparator) ? parsed.keySeparator : ': ';
   let itemSeparator = parsed.itemSeparator ?? (indent === null ? ', ' : ',');
   if (/[\r\n]/.test(itemSeparator)) itemSeparator = ',';
   return {
@@ -162,44 +198,91 @@ function detectStyle(text: string, parsed: Pick<JsonParseResult, 'sortedKeys' | 
 /** Checks the shape the rest of the code relies on and names the first problem. */
 function checkShape(value: JsonValue, file: string): NotebookJson {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new NotebookError(`${file}: not a Jupyter notebook (the JSON is ${Array.isArray(value) ? 'an array' : typeof value}, not an object)`, 'not-notebook', file);
+    throw new NotebookError(
+      `${file}: not a Jupyter notebook (the JSON is ${Array.isArray(value) ? 'an array' : typeof value}, not an object)`,
+      'not-notebook',
+      file,
+    );
   }
   const major = value.nbformat;
   if (major === undefined) {
     throw new NotebookError(`${file}: not a Jupyter notebook (no "nbformat" field)`, 'not-notebook', file);
   }
   if (typeof major !== 'number' || !Number.isInteger(major)) {
-    throw new NotebookError(`${file}: "nbformat" must be an integer, found ${JSON.stringify(major)}`, 'invalid-notebook', file);
+    throw new NotebookError(
+      `${file}: "nbformat" must be an integer, found ${JSON.stringify(major)}`,
+      'invalid-notebook',
+      file,
+    );
   }
   if (major < 4) {
-    throw new NotebookError(`${file}: nbformat ${major} is not supported: upgrade with \`jupyter nbconvert --to notebook --nbformat 4\``, 'unsupported-version', file);
+    throw new NotebookError(
+      `${file}: nbformat ${major} is not supported: upgrade with \`jupyter nbconvert --to notebook --nbformat 4\``,
+      'unsupported-version',
+      file,
+    );
   }
   if (major > 4) {
-    throw new NotebookError(`${file}: nbformat ${major} is not supported (this version reads nbformat 4.0-4.5)`, 'unsupported-version', file);
+    throw new NotebookError(
+      `${file}: nbformat ${major} is not supported (this version reads nbformat 4.0-4.5)`,
+      'unsupported-version',
+      file,
+    );
   }
   const minor = value.nbformat_minor;
   if (typeof minor !== 'number' || !Number.isInteger(minor) || minor < 0) {
-    throw new NotebookError(`${file}: "nbformat_minor" must be a non-negative integer, found ${JSON.stringify(minor ?? null)}`, 'invalid-notebook', file);
+    throw new NotebookError(
+      `${file}: "nbformat_minor" must be a non-negative integer, found ${JSON.stringify(minor ?? null)}`,
+      'invalid-notebook',
+      file,
+    );
   }
-  if (value.metadata === undefined || value.metadata === null || typeof value.metadata !== 'object' || Array.isArray(value.metadata)) {
+  if (
+    value.metadata === undefined ||
+    value.metadata === null ||
+    typeof value.metadata !== 'object' ||
+    Array.isArray(value.metadata)
+  ) {
     throw new NotebookError(`${file}: the notebook "metadata" must be an object`, 'invalid-notebook', file);
   }
   const cells = value.cells;
-  if (!Array.isArray(cells)) throw new NotebookError(`${file}: the notebook has no "cells" list`, 'invalid-notebook', file);
+  if (!Array.isArray(cells))
+    throw new NotebookError(`${file}: the notebook has no "cells" list`, 'invalid-notebook', file);
   cells.forEach((cell, index) => {
     if (cell === null || typeof cell !== 'object' || Array.isArray(cell)) {
       throw new NotebookError(`${file}: cell ${index + 1} is not an object`, 'invalid-notebook', file);
     }
-    if (typeof cell.cell_type !== 'string') throw new NotebookError(`${file}: cell ${index + 1} has no "cell_type"`, 'invalid-notebook', file);
+    if (typeof cell.cell_type !== 'string')
+      throw new NotebookError(`${file}: cell ${index + 1} has no "cell_type"`, 'invalid-notebook', file);
     const { source, metadata, outputs } = cell;
-    if (source !== undefined && typeof source !== 'string' && !(Array.isArray(source) && source.every((line) => typeof line === 'string'))) {
-      throw new NotebookError(`${file}: cell ${index + 1} has a "source" that is neither a string nor a list of strings`, 'invalid-notebook', file);
+    if (
+      source !== undefined &&
+      typeof source !== 'string' &&
+      !(Array.isArray(source) && source.every((line) => typeof line === 'string'))
+    ) {
+      throw new NotebookError(
+        `${file}: cell ${index + 1} has a "source" that is neither a string nor a list of strings`,
+        'invalid-notebook',
+        file,
+      );
     }
     if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
-      throw new NotebookError(`${file}: cell ${index + 1} has a "metadata" that is not an object`, 'invalid-notebook', file);
+      throw new NotebookError(
+        `${file}: cell ${index + 1} has a "metadata" that is not an object`,
+        'invalid-notebook',
+        file,
+      );
     }
-    if (outputs !== undefined && (!Array.isArray(outputs) || outputs.some((output) => output === null || typeof output !== 'object' || Array.isArray(output)))) {
-      throw new NotebookError(`${file}: cell ${index + 1} has "outputs" that are not a list of objects`, 'invalid-notebook', file);
+    if (
+      outputs !== undefined &&
+      (!Array.isArray(outputs) ||
+        outputs.some((output) => output === null || typeof output !== 'object' || Array.isArray(output)))
+    ) {
+      throw new NotebookError(
+        `${file}: cell ${index + 1} has "outputs" that are not a list of objects`,
+        'invalid-notebook',
+        file,
+      );
     }
   });
   return value as NotebookJson;
@@ -229,15 +312,31 @@ export function parseNotebook(input: string | Uint8Array, options: ReadOptions =
         position,
       );
     }
-    if (body.trim() === '') throw new NotebookError(`${file}: the file is empty, not a notebook`, 'truncated', file, position);
+    if (body.trim() === '')
+      throw new NotebookError(`${file}: the file is empty, not a notebook`, 'truncated', file, position);
     if (err.truncated) {
-      throw new NotebookError(`${file}:${line}:${column}: the notebook ends too early (${err.reason}); the file looks truncated: restore it from version control or a backup`, 'truncated', file, position);
+      throw new NotebookError(
+        `${file}:${line}:${column}: the notebook ends too early (${err.reason}); the file looks truncated: restore it from version control or a backup`,
+        'truncated',
+        file,
+        position,
+      );
     }
-    throw new NotebookError(`${file}:${line}:${column}: not valid JSON (${err.reason}); fix the file there or restore it from version control`, 'invalid-json', file, position);
+    throw new NotebookError(
+      `${file}:${line}:${column}: not valid JSON (${err.reason}); fix the file there or restore it from version control`,
+      'invalid-json',
+      file,
+      position,
+    );
   }
   const notebook = checkShape(parsed.value, file);
   // The style is read on first use: stripping and diffing never need it.
-  const facts = { sortedKeys: parsed.sortedKeys, numberStyle: parsed.numberStyle, itemSeparator: parsed.itemSeparator, keySeparator: parsed.keySeparator };
+  const facts = {
+    sortedKeys: parsed.sortedKeys,
+    numberStyle: parsed.numberStyle,
+    itemSeparator: parsed.itemSeparator,
+    keySeparator: parsed.keySeparator,
+  };
   let style: NotebookStyle | undefined;
   return {
     file,
@@ -263,19 +362,28 @@ export async function readNotebook(path: string, options: ReadOptions = {}): Pro
     const stat = await fs.promises.stat(path);
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_NOTEBOOK_BYTES;
     if (stat.isDirectory()) throw new NotebookError(`${file}: is a folder, not a notebook`, 'read-failed', file);
-    if (stat.size > maxBytes) throw new NotebookError(`${file}: the file is ${stat.size} bytes, more than the ${maxBytes}-byte limit for notebooks`, 'too-large', file);
+    if (stat.size > maxBytes)
+      throw new NotebookError(
+        `${file}: the file is ${stat.size} bytes, more than the ${maxBytes}-byte limit for notebooks`,
+        'too-large',
+        file,
+      );
     bytes = await fs.promises.readFile(path);
   } catch (err) {
     if (err instanceof NotebookError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new NotebookError(`${file}: cannot read the notebook (${reason})`, 'read-failed', file);
   }
   return parseNotebook(bytes, { ...options, file });
 }
 
 /** Writes a notebook value in a style (default: what Jupyter writes). */
-export function notebookToText(notebook: NotebookJson | JsonObject, style: Readonly<NotebookStyle> = JUPYTER_STYLE): string {
+export function notebookToText(
+  notebook: NotebookJson | JsonObject,
+  style: Readonly<NotebookStyle> = JUPYTER_STYLE,
+): string {
   return (style.bom ? '\ufeff' : '') + stringifyJson(notebook, style) + style.finalNewline;
 }
 
@@ -334,16 +442,19 @@ export function notebookProblems(notebook: NotebookJson): string[] {
   const needsIds = notebook.nbformat === 4 && notebook.nbformat_minor >= 5;
   notebook.cells.forEach((cell, index) => {
     const where = `cell ${index + 1}`;
-    if (!['code', 'markdown', 'raw'].includes(cell.cell_type)) problems.push(`${where}: unknown cell_type ${JSON.stringify(cell.cell_type)}`);
+    if (!['code', 'markdown', 'raw'].includes(cell.cell_type))
+      problems.push(`${where}: unknown cell_type ${JSON.stringify(cell.cell_type)}`);
     if (cell.source === undefined) problems.push(`${where}: no source`);
     if (cell.metadata === undefined) problems.push(`${where}: no metadata`);
     if (cell.cell_type === 'code') {
       if (!Array.isArray(cell.outputs)) problems.push(`${where}: a code cell needs "outputs"`);
-      if (cell.execution_count === undefined) problems.push(`${where}: a code cell needs "execution_count" (null when not run)`);
+      if (cell.execution_count === undefined)
+        problems.push(`${where}: a code cell needs "execution_count" (null when not run)`);
     }
     if (needsIds) {
       if (typeof cell.id !== 'string') problems.push(`${where}: nbformat 4.5 needs a cell id`);
-      else if (!cellIdPattern.test(cell.id)) problems.push(`${where}: cell id ${JSON.stringify(cell.id)} must be 1-64 characters of a-z, A-Z, 0-9, - and _`);
+      else if (!cellIdPattern.test(cell.id))
+        problems.push(`${where}: cell id ${JSON.stringify(cell.id)} must be 1-64 characters of a-z, A-Z, 0-9, - and _`);
       else if (seen.has(cell.id)) problems.push(`${where}: duplicate cell id ${JSON.stringify(cell.id)}`);
       if (typeof cell.id === 'string') seen.add(cell.id);
     }

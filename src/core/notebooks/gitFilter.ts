@@ -52,7 +52,10 @@ export function hasNotebookFilter(attributes: string): { filter: string | undefi
  * The .gitattributes text with the notebook line added (unchanged when it is already there); keeps the file's line
  * endings and ends with a line break.
  */
-export function withNotebookAttributes(attributes: string, settings: GitFilterSettings = notebookFilterSettings('mlops')): string {
+export function withNotebookAttributes(
+  attributes: string,
+  settings: GitFilterSettings = notebookFilterSettings('mlops'),
+): string {
   const current = hasNotebookFilter(attributes);
   if (current.filter === NOTEBOOK_FILTER_NAME && current.diff === NOTEBOOK_FILTER_NAME) return attributes;
   const newline = attributes.includes('\r\n') ? '\r\n' : '\n';

@@ -45,7 +45,12 @@ const formatInfo = Symbol('jsonFormat');
 type Container = (JsonObject | JsonValue[]) & { [formatInfo]?: ContainerFormat };
 
 function attachFormat(container: Container, format: ContainerFormat): void {
-  Object.defineProperty(container, formatInfo, { value: format, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(container, formatInfo, {
+    value: format,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
 }
 
 /** The text a number had in the file, when it differs from JavaScript's String(value) (e.g. "1.0", "1e-05"). */
@@ -156,7 +161,8 @@ class Parser {
       case 0x49: // I
         return this.parseLiteral('Infinity', Infinity);
       default:
-        if (code === 0x2d && this.text.startsWith('-Infinity', this.pos)) return this.parseLiteral('-Infinity', -Infinity);
+        if (code === 0x2d && this.text.startsWith('-Infinity', this.pos))
+          return this.parseLiteral('-Infinity', -Infinity);
         if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.parseNumber().value;
         if (this.pos >= this.text.length) this.fail('unexpected end of input: expected a value');
         return this.fail(`unexpected ${this.describe()}: expected a value`);
@@ -165,7 +171,8 @@ class Parser {
 
   private parseLiteral<T extends JsonValue>(word: string, value: T): T {
     if (!this.text.startsWith(word, this.pos)) {
-      if (word.startsWith(this.text.slice(this.pos))) this.fail(`unexpected end of input in '${word}'`, this.text.length);
+      if (word.startsWith(this.text.slice(this.pos)))
+        this.fail(`unexpected end of input in '${word}'`, this.text.length);
       this.fail(`unexpected ${this.describe()}: expected a value`);
     }
     this.pos += word.length;
@@ -331,7 +338,7 @@ class Parser {
         this.pos++;
         break;
       }
-      if (this.pos >= this.text.length) this.fail('unexpected end of input in an array (missing \']\')');
+      if (this.pos >= this.text.length) this.fail("unexpected end of input in an array (missing ']')");
       this.fail(`unexpected ${this.describe()} in an array: expected ',' or ']'`);
     }
     if (numbers) attachFormat(array, { numbers });
@@ -356,14 +363,14 @@ class Parser {
     for (;;) {
       this.skipWhitespace();
       if (this.text.charCodeAt(this.pos) !== 0x22) {
-        if (this.pos >= this.text.length) this.fail('unexpected end of input in an object (missing \'}\')');
+        if (this.pos >= this.text.length) this.fail("unexpected end of input in an object (missing '}')");
         this.fail(`unexpected ${this.describe()} in an object: expected a key in double quotes`);
       }
       const key = this.parseString();
       const keyEnd = this.pos;
       this.skipWhitespace();
       if (this.text.charCodeAt(this.pos) !== 0x3a) {
-        if (this.pos >= this.text.length) this.fail('unexpected end of input in an object (missing \':\')');
+        if (this.pos >= this.text.length) this.fail("unexpected end of input in an object (missing ':')");
         this.fail(`unexpected ${this.describe()} after a key: expected ':'`);
       }
       this.pos++;
@@ -385,7 +392,8 @@ class Parser {
         value = this.parseValue();
         numbers?.delete(key);
       }
-      if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       else object[key] = value;
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.pos);
@@ -398,10 +406,11 @@ class Parser {
         this.pos++;
         break;
       }
-      if (this.pos >= this.text.length) this.fail('unexpected end of input in an object (missing \'}\')');
+      if (this.pos >= this.text.length) this.fail("unexpected end of input in an object (missing '}')");
       this.fail(`unexpected ${this.describe()} in an object: expected ',' or '}'`);
     }
-    if (numbers?.size || hasIndexKey) attachFormat(object, { numbers: numbers?.size ? numbers : undefined, keys: hasIndexKey ? keys : undefined });
+    if (numbers?.size || hasIndexKey)
+      attachFormat(object, { numbers: numbers?.size ? numbers : undefined, keys: hasIndexKey ? keys : undefined });
     this.depth--;
     return object;
   }
@@ -538,11 +547,18 @@ export function cloneJson<T extends JsonValue>(value: T): T {
     for (const key of Object.keys(value)) {
       const item = value[key];
       if (item === undefined) continue;
-      if (key === '__proto__') Object.defineProperty(object, key, { value: cloneJson(item), enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(object, key, {
+          value: cloneJson(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else object[key] = cloneJson(item);
     }
     copy = object;
   }
-  if (format) attachFormat(copy, { numbers: format.numbers && new Map(format.numbers), keys: format.keys && [...format.keys] });
+  if (format)
+    attachFormat(copy, { numbers: format.numbers && new Map(format.numbers), keys: format.keys && [...format.keys] });
   return copy as T;
 }

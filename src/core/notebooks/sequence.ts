@@ -60,7 +60,9 @@ export function gridSnakes(compare: Predicate, i0: number, j0: number, i1: numbe
   const lengths = new Int32Array((n + 1) * width);
   for (let x = 1; x <= n; x++) {
     for (let y = 1; y <= m; y++) {
-      lengths[x * width + y] = grid[(x - 1) * m + y - 1] ? lengths[(x - 1) * width + y - 1] + 1 : Math.max(lengths[(x - 1) * width + y], lengths[x * width + y - 1]);
+      lengths[x * width + y] = grid[(x - 1) * m + y - 1]
+        ? lengths[(x - 1) * width + y - 1] + 1
+        : Math.max(lengths[(x - 1) * width + y], lengths[x * width + y - 1]);
     }
   }
   const pairs: [number, number][] = [];
@@ -98,7 +100,8 @@ export function multilevelSnakes(
   if (level === 0) return snakes;
   const result: Snake[] = [[0, 0, 0]];
   for (const [i, j, n] of [...snakes, [i1, j1, 0] as Snake]) {
-    if (i > i0 && j > j0) for (const snake of multilevelSnakes(compares, [i0, j0, i, j], fallback, level - 1)) result.push(snake);
+    if (i > i0 && j > j0)
+      for (const snake of multilevelSnakes(compares, [i0, j0, i, j], fallback, level - 1)) result.push(snake);
     if (n > 0) {
       const last = result[result.length - 1];
       if (last[0] + last[2] === i && last[1] + last[2] === j) last[2] += n;
@@ -115,7 +118,15 @@ export function multilevelSnakes(
  * LCS of two sequences of integer keys: equal prefix and suffix first, then a full grid when small, else patience
  * anchors (keys unique on both sides, longest increasing run) with recursion between them.
  */
-export function keyedPairs(a: ArrayLike<number>, b: ArrayLike<number>, aStart = 0, bStart = 0, aEnd = a.length, bEnd = b.length, depth = 0): [number, number][] {
+export function keyedPairs(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  aStart = 0,
+  bStart = 0,
+  aEnd = a.length,
+  bEnd = b.length,
+  depth = 0,
+): [number, number][] {
   const head: [number, number][] = [];
   const tail: [number, number][] = [];
   while (aStart < aEnd && bStart < bEnd && a[aStart] === b[bStart]) head.push([aStart++, bStart++]);
@@ -140,7 +151,8 @@ export function keyedPairs(a: ArrayLike<number>, b: ArrayLike<number>, aStart = 
     positionB.set(b[j], j);
   }
   const candidates: [number, number][] = [];
-  for (let i = aStart; i < aEnd; i++) if (countA.get(a[i]) === 1 && countB.get(a[i]) === 1) candidates.push([i, positionB.get(a[i])!]);
+  for (let i = aStart; i < aEnd; i++)
+    if (countA.get(a[i]) === 1 && countB.get(a[i]) === 1) candidates.push([i, positionB.get(a[i])!]);
   // No anchors, or nested too deep for the stack: leave the region unmatched.
   if (candidates.length === 0 || depth > 200) return head.concat(tail);
   // Longest increasing subsequence of the after positions.
@@ -174,6 +186,13 @@ export function keyedPairs(a: ArrayLike<number>, b: ArrayLike<number>, aStart = 
 }
 
 /** Snakes from keyed pairs over a rectangle (used as the large-region fallback). */
-export function keyedSnakes(keysBefore: number[], keysAfter: number[], i0: number, j0: number, i1: number, j1: number): Snake[] {
+export function keyedSnakes(
+  keysBefore: number[],
+  keysAfter: number[],
+  i0: number,
+  j0: number,
+  i1: number,
+  j1: number,
+): Snake[] {
   return toSnakes(keyedPairs(keysBefore, keysAfter, i0, j0, i1, j1));
 }

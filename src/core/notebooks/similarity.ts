@@ -147,7 +147,10 @@ export class TextComparer {
     const asciiY = histogramY.ascii;
     for (let code = 0; code < 128; code++) matches += asciiX[code] < asciiY[code] ? asciiX[code] : asciiY[code];
     if (histogramX.other && histogramY.other) {
-      const [small, large] = histogramX.other.size <= histogramY.other.size ? [histogramX.other, histogramY.other] : [histogramY.other, histogramX.other];
+      const [small, large] =
+        histogramX.other.size <= histogramY.other.size
+          ? [histogramX.other, histogramY.other]
+          : [histogramY.other, histogramX.other];
       for (const [point, count] of small) matches += Math.min(count, large.get(point) ?? 0);
     }
     return calculateRatio(matches, this.length(x) + this.length(y));
@@ -197,7 +200,7 @@ export class TextComparer {
    * real_quick_ratio and quick_ratio cut-offs); when both are longer than maxLength only equality counts.
    */
   similar(x: string, y: string, threshold = 0.7, maxLength?: number): boolean {
-    if ((x.length > 0) !== (y.length > 0)) return false;
+    if (x.length > 0 !== y.length > 0) return false;
     if (x === y) return true;
     const lengthX = this.length(x);
     const lengthY = this.length(y);

@@ -5,7 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { cloneJson, rawNumberText, type JsonObject, type JsonValue } from './jsonText';
 import { JUPYTER_STYLE, notebookToText, parseNotebook, type NotebookDocument, type ReadOptions } from './format';
-import { hasNonSpace, pythonEqual, pythonFloatRepr, pythonLength, pythonSplitLines, pythonTruthy } from './pythonCompat';
+import {
+  hasNonSpace,
+  pythonEqual,
+  pythonFloatRepr,
+  pythonLength,
+  pythonSplitLines,
+  pythonTruthy,
+} from './pythonCompat';
 
 export interface StripOptions {
   /** Keep outputs (nbstripout --keep-output). Unset: the notebook's metadata `keep_output` decides; false: strip. */
@@ -88,7 +95,8 @@ function rejoinMimeBundle(data: JsonValue | undefined): void {
   if (!isObject(data)) return;
   for (const key of Object.keys(data)) {
     const value = data[key];
-    if (!isJsonMime(key) && Array.isArray(value) && value.every((line) => typeof line === 'string')) data[key] = value.join('');
+    if (!isJsonMime(key) && Array.isArray(value) && value.every((line) => typeof line === 'string'))
+      data[key] = value.join('');
   }
 }
 
@@ -98,7 +106,8 @@ function splitMimeBundle(data: JsonValue | undefined): void {
   if (!isObject(data)) return;
   for (const key of Object.keys(data)) {
     const value = data[key];
-    if (typeof value === 'string' && (key.startsWith('text/') || splitMimes.has(key))) data[key] = pythonSplitLines(value);
+    if (typeof value === 'string' && (key.startsWith('text/') || splitMimes.has(key)))
+      data[key] = pythonSplitLines(value);
   }
 }
 
@@ -111,19 +120,23 @@ function outputsOf(cell: Node): Node[] {
 }
 
 function attachmentBundles(cell: Node): JsonValue[] {
-  return isObject(cell.attachments) ? Object.values(cell.attachments).filter((value): value is JsonValue => value !== undefined) : [];
+  return isObject(cell.attachments)
+    ? Object.values(cell.attachments).filter((value): value is JsonValue => value !== undefined)
+    : [];
 }
 
 /** nbformat's rejoin_lines: multi-line fields read as lists become strings. */
 function rejoinLines(notebook: Node): void {
   for (const cell of cellsOf(notebook)) {
-    if (Array.isArray(cell.source)) cell.source = cell.source.map((line) => (typeof line === 'string' ? line : '')).join('');
+    if (Array.isArray(cell.source))
+      cell.source = cell.source.map((line) => (typeof line === 'string' ? line : '')).join('');
     for (const bundle of attachmentBundles(cell)) rejoinMimeBundle(bundle);
     if (cell.cell_type !== 'code') continue;
     for (const output of outputsOf(cell)) {
       const type = typeof output.output_type === 'string' ? output.output_type : '';
       if (type === 'execute_result' || type === 'display_data') rejoinMimeBundle(output.data);
-      else if (type && Array.isArray(output.text)) output.text = output.text.map((line) => (typeof line === 'string' ? line : '')).join('');
+      else if (type && Array.isArray(output.text))
+        output.text = output.text.map((line) => (typeof line === 'string' ? line : '')).join('');
     }
   }
 }
@@ -135,8 +148,10 @@ function splitLines(notebook: Node): void {
     for (const bundle of attachmentBundles(cell)) splitMimeBundle(bundle);
     if (cell.cell_type !== 'code') continue;
     for (const output of outputsOf(cell)) {
-      if (output.output_type === 'execute_result' || output.output_type === 'display_data') splitMimeBundle(output.data);
-      else if (output.output_type === 'stream' && typeof output.text === 'string') output.text = pythonSplitLines(output.text);
+      if (output.output_type === 'execute_result' || output.output_type === 'display_data')
+        splitMimeBundle(output.data);
+      else if (output.output_type === 'stream' && typeof output.text === 'string')
+        output.text = pythonSplitLines(output.text);
     }
   }
 }
@@ -178,7 +193,8 @@ function pythonSize(value: JsonValue | undefined, container?: JsonObject | JsonV
   if (value === null || value === undefined) return 4; // "None"
   if (typeof value === 'boolean') return value ? 4 : 5;
   const raw = container !== undefined && key !== undefined ? rawNumberText(container, key) : undefined;
-  if (raw !== undefined && Object.is(Number(raw), value)) return (/[.eEIN]/.test(raw) ? pythonFloatRepr(value) : BigInt(raw).toString()).length;
+  if (raw !== undefined && Object.is(Number(raw), value))
+    return (/[.eEIN]/.test(raw) ? pythonFloatRepr(value) : BigInt(raw).toString()).length;
   return (Number.isInteger(value) && Math.abs(value) < 1e21 ? String(value) : pythonFloatRepr(value)).length;
 }
 
@@ -199,7 +215,11 @@ function sizeExceeds(value: JsonValue, limit: number): boolean {
 
 function matchesOutputType(output: Node, pattern: string, file: string): boolean {
   const parts = pattern.split(':');
-  if (parts.length > 2) throw new StripError(`${file}: invalid output type '${pattern}': use 'type' or 'type:name', e.g. 'stream:stderr'`, file);
+  if (parts.length > 2)
+    throw new StripError(
+      `${file}: invalid output type '${pattern}': use 'type' or 'type:name', e.g. 'stream:stderr'`,
+      file,
+    );
   const [type, name] = parts;
   return output.output_type === type && (name === undefined || output.name === name);
 }
@@ -212,7 +232,13 @@ function contains(haystack: JsonValue | undefined, needle: string): boolean {
   return false;
 }
 
-function keepOutputOf(cell: Node, fallback: boolean | undefined, stripInitCells: boolean, file: string, index: number): boolean | undefined {
+function keepOutputOf(
+  cell: Node,
+  fallback: boolean | undefined,
+  stripInitCells: boolean,
+  file: string,
+  index: number,
+): boolean | undefined {
   if (!has(cell, 'metadata') || !isObject(cell.metadata)) return fallback;
   const metadata = cell.metadata;
   if (has(metadata, 'init_cell')) return pythonTruthy(metadata.init_cell) && !stripInitCells;
@@ -220,7 +246,10 @@ function keepOutputOf(cell: Node, fallback: boolean | undefined, stripInitCells:
   const keepMetadata = pythonTruthy(metadata.keep_output ?? false);
   const hasKeepTag = contains(metadata.tags, 'keep_output');
   if (hasKeepMetadata && hasKeepTag && !keepMetadata) {
-    throw new StripError(`${file}: cell ${index + 1}: cell metadata contradicts tags: \`keep_output\` is false, but \`keep_output\` in tags; remove one of them`, file);
+    throw new StripError(
+      `${file}: cell ${index + 1}: cell metadata contradicts tags: \`keep_output\` is false, but \`keep_output\` in tags; remove one of them`,
+      file,
+    );
   }
   if (hasKeepMetadata || hasKeepTag) return keepMetadata || hasKeepTag;
   return fallback;
@@ -255,15 +284,25 @@ export function resolveStripKeys(options: StripOptions): { notebook: string[]; c
 }
 
 /** Strips a normalised notebook in place, as nbstripout's strip_output does. */
-function stripOutput(notebook: Node, options: StripOptions, file: string, keys: { notebook: string[]; cell: string[] }): { outputsRemoved: number } {
+function stripOutput(
+  notebook: Node,
+  options: StripOptions,
+  file: string,
+  keys: { notebook: string[]; cell: string[] },
+): { outputsRemoved: number } {
   let keepOutput = options.keepOutput;
-  if (keepOutput === undefined && isObject(notebook.metadata) && has(notebook.metadata, 'keep_output')) keepOutput = pythonTruthy(notebook.metadata.keep_output);
+  if (keepOutput === undefined && isObject(notebook.metadata) && has(notebook.metadata, 'keep_output'))
+    keepOutput = pythonTruthy(notebook.metadata.keep_output);
   for (const field of keys.notebook) popRecursive(notebook.metadata, field);
 
   if (Array.isArray(notebook.cells)) {
     let cells = notebook.cells;
-    if (options.dropEmptyCells) cells = cells.filter((cell) => isObject(cell) && typeof cell.source === 'string' && hasNonSpace(cell.source));
-    for (const tag of options.dropTaggedCells ?? []) cells = cells.filter((cell) => !(isObject(cell) && isObject(cell.metadata) && contains(cell.metadata.tags ?? [], tag)));
+    if (options.dropEmptyCells)
+      cells = cells.filter((cell) => isObject(cell) && typeof cell.source === 'string' && hasNonSpace(cell.source));
+    for (const tag of options.dropTaggedCells ?? [])
+      cells = cells.filter(
+        (cell) => !(isObject(cell) && isObject(cell.metadata) && contains(cell.metadata.tags ?? [], tag)),
+      );
     notebook.cells = cells;
   }
 
@@ -276,10 +315,18 @@ function stripOutput(notebook: Node, options: StripOptions, file: string, keys: 
     if (has(cell, 'outputs') && Array.isArray(cell.outputs)) {
       const before = cell.outputs.length;
       if (!keepThis || keepTypes.length > 0) {
-        cell.outputs = cell.outputs.filter((output) => isObject(output) && (!sizeExceeds(output, maxSize) || keepTypes.some((type) => matchesOutputType(output, type, file))));
+        cell.outputs = cell.outputs.filter(
+          (output) =>
+            isObject(output) &&
+            (!sizeExceeds(output, maxSize) || keepTypes.some((type) => matchesOutputType(output, type, file))),
+        );
       }
-      if (!options.keepCount) for (const output of outputsOf(cell)) if (has(output, 'execution_count')) output.execution_count = null;
-      if (dropTypes.length > 0) cell.outputs = cell.outputs.filter((output) => !(isObject(output) && dropTypes.some((type) => matchesOutputType(output, type, file))));
+      if (!options.keepCount)
+        for (const output of outputsOf(cell)) if (has(output, 'execution_count')) output.execution_count = null;
+      if (dropTypes.length > 0)
+        cell.outputs = cell.outputs.filter(
+          (output) => !(isObject(output) && dropTypes.some((type) => matchesOutputType(output, type, file))),
+        );
       outputsRemoved += before - cell.outputs.length;
     }
     if (has(cell, 'prompt_number') && !options.keepCount) cell.prompt_number = null;
@@ -299,10 +346,15 @@ function byteLength(text: string): number {
  * file's text or bytes, or an already parsed document (its current notebook is used; the document is not changed).
  * Throws NotebookError for input that is not a notebook and StripError for contradictory keep_output metadata.
  */
-export function stripNotebook(input: string | Uint8Array | NotebookDocument, options: StripOptions = {}, readOptions: ReadOptions = {}): StripResult {
+export function stripNotebook(
+  input: string | Uint8Array | NotebookDocument,
+  options: StripOptions = {},
+  readOptions: ReadOptions = {},
+): StripResult {
   const document = typeof input === 'string' || input instanceof Uint8Array ? parseNotebook(input, readOptions) : input;
   const file = document.file;
-  const bytesBefore = typeof input === 'string' || !(input instanceof Uint8Array) ? byteLength(document.text) : input.byteLength;
+  const bytesBefore =
+    typeof input === 'string' || !(input instanceof Uint8Array) ? byteLength(document.text) : input.byteLength;
   const notebook = cloneJson(document.notebook) as Node;
   const keys = resolveStripKeys(options);
 

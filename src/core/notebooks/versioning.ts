@@ -52,16 +52,22 @@ function normalize(relative: string): string {
 export function linkedFiles(input: LinkedFilesInput): LinkedFiles {
   const notebook = normalize(input.notebook);
   const finish = (files: Iterable<string>, source: LinkedFiles['source'], key?: string): LinkedFiles => {
-    const unique = [...new Set([...files].map(normalize))].filter((file) => file !== '' && file !== notebook && !file.startsWith('../') && !path.posix.isAbsolute(file));
+    const unique = [...new Set([...files].map(normalize))].filter(
+      (file) => file !== '' && file !== notebook && !file.startsWith('../') && !path.posix.isAbsolute(file),
+    );
     return { files: unique.sort(), source, ...(key !== undefined ? { key } : {}) };
   };
   const links = input.links ?? {};
   const exact = Object.keys(links).find((key) => normalize(key) === notebook);
   if (exact !== undefined) return finish(links[exact], 'config', exact);
-  const glob = Object.keys(links).find((key) => /[*?[{]/.test(key) && picomatch(normalize(key), { dot: true })(notebook));
+  const glob = Object.keys(links).find(
+    (key) => /[*?[{]/.test(key) && picomatch(normalize(key), { dot: true })(notebook),
+  );
   if (glob !== undefined) return finish(links[glob], 'config', glob);
   const folder = path.posix.dirname(notebook) === '.' ? '' : path.posix.dirname(notebook);
-  const siblings = input.siblings.filter((name) => SIBLING_LINK_NAMES.includes(name)).map((name) => (folder ? `${folder}/${name}` : name));
+  const siblings = input.siblings
+    .filter((name) => SIBLING_LINK_NAMES.includes(name))
+    .map((name) => (folder ? `${folder}/${name}` : name));
   return finish([...siblings, ...input.declared], 'discovered');
 }
 
@@ -130,13 +136,16 @@ function hasControl(text: string): boolean {
 /** Why git would refuse `name` as a tag (the rules of `git check-ref-format`), or undefined when it is valid. */
 export function refNameProblem(name: string): string | undefined {
   if (name.trim() === '') return 'A tag name cannot be empty.';
-  if (hasControl(name) || /[ ~^:?*[\\]/.test(name)) return 'A tag name cannot contain spaces, control characters or any of ~ ^ : ? * [ \\.';
+  if (hasControl(name) || /[ ~^:?*[\\]/.test(name))
+    return 'A tag name cannot contain spaces, control characters or any of ~ ^ : ? * [ \\.';
   if (name.startsWith('-')) return 'A tag name cannot start with "-".';
   if (name.includes('..')) return 'A tag name cannot contain "..".';
   if (name.includes('@{')) return 'A tag name cannot contain "@{".';
   if (name === '@') return 'A tag name cannot be "@".';
-  if (name.endsWith('.') || name.endsWith('/') || name.startsWith('/') || name.includes('//')) return 'A tag name cannot start or end with "/" or end with ".".';
-  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'No part of a tag name can start with "." or end with ".lock".';
+  if (name.endsWith('.') || name.endsWith('/') || name.startsWith('/') || name.includes('//'))
+    return 'A tag name cannot start or end with "/" or end with ".".';
+  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')))
+    return 'No part of a tag name can start with "." or end with ".lock".';
   return undefined;
 }
 
@@ -153,8 +162,12 @@ export function checkSnapshotTag(tag: string, name: string, existing: readonly s
   if (problem) return { error: problem };
   if (existing.includes(tag)) return { error: `The tag ${tag} already exists.` };
   const match = matchTag(tag);
-  if (!match?.version) return { warning: `${tag} does not follow the naming convention ${SNAPSHOT_TAG_CONVENTION} (e.g. ${name}@v1.0.0).` };
-  if (match.name !== name) return { warning: `${tag} names "${match.name ?? ''}", not this notebook's name "${name}".` };
+  if (!match?.version)
+    return {
+      warning: `${tag} does not follow the naming convention ${SNAPSHOT_TAG_CONVENTION} (e.g. ${name}@v1.0.0).`,
+    };
+  if (match.name !== name)
+    return { warning: `${tag} names "${match.name ?? ''}", not this notebook's name "${name}".` };
   return {};
 }
 
@@ -186,7 +199,8 @@ export function cliCommand(runtime: NodeRuntime, cliPath: string): string {
 export function parseCliCommand(command: string): { execPath: string; cliPath: string; electron: boolean } | undefined {
   const words: string[] = [];
   const pattern = /'((?:[^']|'\\'')*)'|([^\s']+)/g;
-  for (const match of command.matchAll(pattern)) words.push(match[1] !== undefined ? match[1].replace(/'\\''/g, "'") : match[2]);
+  for (const match of command.matchAll(pattern))
+    words.push(match[1] !== undefined ? match[1].replace(/'\\''/g, "'") : match[2]);
   const electron = words[0] === 'ELECTRON_RUN_AS_NODE=1';
   const rest = electron ? words.slice(1) : words;
   if (rest.length < 2 || !/\.js$/.test(rest[1])) return undefined;

@@ -19,18 +19,51 @@ export type WorkspaceItemKind = 'model' | 'dataset' | 'notebook';
 /** Where an item comes from, strongest first: config > dvc-artifact > mlflow-registry > dvc-tracked > discovery. */
 export type WorkspaceItemSource = 'config' | 'dvc-artifact' | 'mlflow-registry' | 'dvc-tracked' | 'discovery';
 
-export const MODEL_EXTENSIONS: readonly string[] = ['.onnx', '.pt', '.pth', '.pkl', '.joblib', '.h5', '.keras', '.safetensors', '.pb', '.tflite', '.gguf', '.ckpt', '.mlmodel'];
+export const MODEL_EXTENSIONS: readonly string[] = [
+  '.onnx',
+  '.pt',
+  '.pth',
+  '.pkl',
+  '.joblib',
+  '.h5',
+  '.keras',
+  '.safetensors',
+  '.pb',
+  '.tflite',
+  '.gguf',
+  '.ckpt',
+  '.mlmodel',
+];
 export const DATASET_EXTENSIONS: readonly string[] = ['.csv', '.tsv', '.parquet', '.jsonl', '.arrow', '.feather'];
 export const NOTEBOOK_EXTENSIONS: readonly string[] = ['.ipynb'];
 
 /** Folders never entered, whatever the ignore rules say. */
-export const SKIPPED_FOLDER_NAMES: readonly string[] = ['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.ipynb_checkpoints', '.dvc', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.tox', '.nox'];
+export const SKIPPED_FOLDER_NAMES: readonly string[] = [
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.ipynb_checkpoints',
+  '.dvc',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.tox',
+  '.nox',
+];
 
 /** More changes than this in one batch are handled by a rescan. */
 export const RESCAN_AFTER_CHANGES = 1000;
 
 const VIRTUAL_ENVIRONMENT_NAMES = new Set(['.venv', 'venv', 'env', '.env', 'virtualenv']);
-const SOURCE_RANK: Record<WorkspaceItemSource, number> = { config: 0, 'dvc-artifact': 1, 'mlflow-registry': 2, 'dvc-tracked': 3, discovery: 4 };
+const SOURCE_RANK: Record<WorkspaceItemSource, number> = {
+  config: 0,
+  'dvc-artifact': 1,
+  'mlflow-registry': 2,
+  'dvc-tracked': 3,
+  discovery: 4,
+};
 
 export interface WorkspaceItem {
   /** Stable within a workspace folder: `<kind>:<relative path>`, or `model:mlflow:<store>/<name>/<version>`. */
@@ -64,7 +97,15 @@ export interface WorkspaceItem {
   /** Index of the entry in mlops.yaml's `models` or `datasets`. */
   configIndex?: number;
   dvc?: { declaredIn: string; md5?: string; size?: number; nfiles?: number; stage?: string; artifact?: string };
-  mlflow?: { store: string; registeredModel: string; version: string; runId?: string; source?: string; status?: string; aliases: string[] };
+  mlflow?: {
+    store: string;
+    registeredModel: string;
+    version: string;
+    runId?: string;
+    source?: string;
+    status?: string;
+    aliases: string[];
+  };
 }
 
 export interface DiscoveryProblem {
@@ -228,7 +269,12 @@ export class WorkspaceIndex {
     this.entries = 0;
     const rootStat = await fs.stat(this.root).catch((err: NodeJS.ErrnoException) => err);
     if (rootStat instanceof Error || !rootStat.isDirectory()) {
-      const reason = rootStat instanceof Error ? (rootStat.code === 'ENOENT' ? 'does not exist' : rootStat.message) : 'is not a folder';
+      const reason =
+        rootStat instanceof Error
+          ? rootStat.code === 'ENOENT'
+            ? 'does not exist'
+            : rootStat.message
+          : 'is not a folder';
       throw new DiscoveryError(`Cannot scan ${this.root}: it ${reason}. Open an existing workspace folder.`, this.root);
     }
     const rootLevels = await this.rootLevels();
@@ -240,17 +286,36 @@ export class WorkspaceIndex {
   }
 
   /** Takes a new configuration and/or exclude list; rescans only when the excludes changed. */
-  reconfigure(update: { config?: MlopsConfig; exclude?: readonly string[]; respectGitignore?: boolean }): Promise<DiscoveryDelta> {
+  reconfigure(update: {
+    config?: MlopsConfig;
+    exclude?: readonly string[];
+    respectGitignore?: boolean;
+  }): Promise<DiscoveryDelta> {
     return this.serialize(() => this.applyConfiguration(update));
   }
 
-  private async applyConfiguration(update: { config?: MlopsConfig; exclude?: readonly string[]; respectGitignore?: boolean }): Promise<DiscoveryDelta> {
+  private async applyConfiguration(update: {
+    config?: MlopsConfig;
+    exclude?: readonly string[];
+    respectGitignore?: boolean;
+  }): Promise<DiscoveryDelta> {
     const before = this.current.items;
-    const oldExcludes = JSON.stringify([this.config.exclude, this.options.exclude ?? [], this.options.respectGitignore]);
+    const oldExcludes = JSON.stringify([
+      this.config.exclude,
+      this.options.exclude ?? [],
+      this.options.respectGitignore,
+    ]);
     if (update.config) this.config = update.config;
-    this.options = { ...this.options, ...(update.exclude ? { exclude: update.exclude } : {}), ...(update.respectGitignore !== undefined ? { respectGitignore: update.respectGitignore } : {}) };
+    this.options = {
+      ...this.options,
+      ...(update.exclude ? { exclude: update.exclude } : {}),
+      ...(update.respectGitignore !== undefined ? { respectGitignore: update.respectGitignore } : {}),
+    };
     this.compileExcludes();
-    if (JSON.stringify([this.config.exclude, this.options.exclude ?? [], this.options.respectGitignore]) !== oldExcludes) await this.fullScan();
+    if (
+      JSON.stringify([this.config.exclude, this.options.exclude ?? [], this.options.respectGitignore]) !== oldExcludes
+    )
+      await this.fullScan();
     else {
       const started = performance.now();
       await this.refreshStatFacts();
@@ -310,7 +375,8 @@ export class WorkspaceIndex {
     if (prunedAncestor !== undefined) {
       const reason = this.pruned.get(prunedAncestor);
       if (reason === 'mlflow-store') await this.readRegistry(prunedAncestor);
-      else if (reason === 'virtual-environment' && prunedAncestor === parent && name === 'pyvenv.cfg') await this.rescanFolder(parent);
+      else if (reason === 'virtual-environment' && prunedAncestor === parent && name === 'pyvenv.cfg')
+        await this.rescanFolder(parent);
       return;
     }
     if (type === 'deleted') {
@@ -369,7 +435,14 @@ export class WorkspaceIndex {
   /** Drops every fact at or under `relative`. */
   private forget(relative: string): void {
     const under = (p: string) => relative === '' || p === relative || p.startsWith(`${relative}/`);
-    for (const map of [this.candidates, this.dvcFacts, this.registries, this.ignoreLevels, this.pruned, this.readProblems] as Map<string, unknown>[]) {
+    for (const map of [
+      this.candidates,
+      this.dvcFacts,
+      this.registries,
+      this.ignoreLevels,
+      this.pruned,
+      this.readProblems,
+    ] as Map<string, unknown>[]) {
       for (const key of map.keys()) if (under(key)) map.delete(key);
     }
     for (const folder of this.walked) if (under(folder)) this.walked.delete(folder);
@@ -407,7 +480,9 @@ export class WorkspaceIndex {
   private async rootLevels(): Promise<IgnoreLevel[]> {
     if (this.options.respectGitignore === false) return [];
     const levels: IgnoreLevel[] = [];
-    const infoExclude = await fs.readFile(path.join(this.root, '.git', 'info', 'exclude'), 'utf8').catch(() => undefined);
+    const infoExclude = await fs
+      .readFile(path.join(this.root, '.git', 'info', 'exclude'), 'utf8')
+      .catch(() => undefined);
     if (infoExclude?.trim()) levels.push({ base: '', rules: ignore().add(infoExclude) });
     if (levels.length) this.ignoreLevels.set('', levels);
     return levels;
@@ -459,7 +534,10 @@ export class WorkspaceIndex {
       entries = await fs.readdir(this.absoluteOf(relative), { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.readProblems.set(relative, [{ file: relative || '.', message: `Cannot read folder ${relative || '.'}: ${(err as Error).message}` }]);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        this.readProblems.set(relative, [
+          { file: relative || '.', message: `Cannot read folder ${relative || '.'}: ${(err as Error).message}` },
+        ]);
       return;
     }
     this.directories++;
@@ -468,9 +546,15 @@ export class WorkspaceIndex {
     if (relative) {
       const names = new Set(entries.map((e) => e.name));
       let isEnvironment = names.has('pyvenv.cfg') || names.has('conda-meta');
-      if (!isEnvironment && VIRTUAL_ENVIRONMENT_NAMES.has(path.posix.basename(relative)) && (names.has('bin') || names.has('Scripts'))) {
+      if (
+        !isEnvironment &&
+        VIRTUAL_ENVIRONMENT_NAMES.has(path.posix.basename(relative)) &&
+        (names.has('bin') || names.has('Scripts'))
+      ) {
         const folder = this.absoluteOf(relative);
-        isEnvironment = (await exists(path.join(folder, 'bin', 'python'))) || (await exists(path.join(folder, 'Scripts', 'python.exe')));
+        isEnvironment =
+          (await exists(path.join(folder, 'bin', 'python'))) ||
+          (await exists(path.join(folder, 'Scripts', 'python.exe')));
       }
       if (isEnvironment) {
         this.prune(relative, 'virtual-environment');
@@ -505,8 +589,7 @@ export class WorkspaceIndex {
         if (kindOf(name) || isDvcMetadataFile(name)) {
           const work = this.considerFile(child, name, levels, true);
           if (work) pending.push(work);
-        }
-        else this.pruned.set(child, 'symlink');
+        } else this.pruned.set(child, 'symlink');
       }
     }
     if (pending.length) await Promise.all(pending);
@@ -525,7 +608,12 @@ export class WorkspaceIndex {
   }
 
   /** Records a matching file or reads a DVC metadata file. Returns a promise only when there is I/O to wait for. */
-  private considerFile(relative: string, name: string, levels: IgnoreLevel[], isLink: boolean): Promise<void> | undefined {
+  private considerFile(
+    relative: string,
+    name: string,
+    levels: IgnoreLevel[],
+    isLink: boolean,
+  ): Promise<void> | undefined {
     const dvc = isDvcMetadataFile(name);
     const kind = dvc ? undefined : kindOf(name);
     if (!dvc && !kind) return undefined;
@@ -586,7 +674,8 @@ export class WorkspaceIndex {
     const items = new Map<string, WorkspaceItem>();
     const metricsPaths: string[] = [];
     for (const facts of this.dvcFacts.values()) metricsPaths.push(...facts.metricsAndPlots);
-    const isMetricsFile = (p: string) => p.split('/').includes('dvclive') || metricsPaths.some((m) => p === m || p.startsWith(`${m}/`));
+    const isMetricsFile = (p: string) =>
+      p.split('/').includes('dvclive') || metricsPaths.some((m) => p === m || p.startsWith(`${m}/`));
     const excluded = (p: string) => this.excludeMatcher(p);
     const conventions = {
       model: (this.config.conventions.models ?? []).map(compileConvention),
@@ -594,10 +683,26 @@ export class WorkspaceIndex {
       notebook: (this.config.conventions.notebooks ?? []).map(compileConvention),
     };
 
-    const upsert = (relative: string, kind: WorkspaceItemKind, source: WorkspaceItemSource, fill: (item: WorkspaceItem) => void) => {
+    const upsert = (
+      relative: string,
+      kind: WorkspaceItemKind,
+      source: WorkspaceItemSource,
+      fill: (item: WorkspaceItem) => void,
+    ) => {
       let item = items.get(relative);
       if (!item) {
-        item = { id: `${kind}:${relative}`, kind, name: path.posix.basename(relative), relativePath: relative, absolutePath: this.absoluteOf(relative), source, sources: [], isDirectory: false, missing: false, tags: [] };
+        item = {
+          id: `${kind}:${relative}`,
+          kind,
+          name: path.posix.basename(relative),
+          relativePath: relative,
+          absolutePath: this.absoluteOf(relative),
+          source,
+          sources: [],
+          isDirectory: false,
+          missing: false,
+          tags: [],
+        };
         items.set(relative, item);
       }
       if (SOURCE_RANK[source] < SOURCE_RANK[item.source]) {
@@ -644,8 +749,11 @@ export class WorkspaceIndex {
 
     // DVC-tracked outs: `.dvc` files always, stage outs when they look like a model or data file.
     const locks = new Map<string, DvcOut>();
-    for (const facts of this.dvcFacts.values()) if (facts.file.endsWith('dvc.lock')) for (const out of facts.outs) locks.set(out.path, out);
-    const lockLast = [...this.dvcFacts.values()].sort((a, b) => Number(a.file.endsWith('dvc.lock')) - Number(b.file.endsWith('dvc.lock')));
+    for (const facts of this.dvcFacts.values())
+      if (facts.file.endsWith('dvc.lock')) for (const out of facts.outs) locks.set(out.path, out);
+    const lockLast = [...this.dvcFacts.values()].sort(
+      (a, b) => Number(a.file.endsWith('dvc.lock')) - Number(b.file.endsWith('dvc.lock')),
+    );
     for (const facts of lockLast) {
       const isDotDvc = facts.file.endsWith('.dvc');
       for (const out of facts.outs) {
@@ -653,8 +761,15 @@ export class WorkspaceIndex {
         const stat = this.statFacts.get(out.path);
         const kindByName = kindOf(out.path);
         const isDirectory = stat?.exists ? stat.isDirectory : (out.isDirectory ?? false);
-        if (!isDotDvc && (!kindByName || kindByName === 'notebook' || (kindByName === 'dataset' && isMetricsFile(out.path)))) continue;
-        const kind: WorkspaceItemKind = kindByName === 'model' || (isDirectory && /(^|\/)(models?|checkpoints?|weights)(\/|$)/i.test(out.path)) ? 'model' : 'dataset';
+        if (
+          !isDotDvc &&
+          (!kindByName || kindByName === 'notebook' || (kindByName === 'dataset' && isMetricsFile(out.path)))
+        )
+          continue;
+        const kind: WorkspaceItemKind =
+          kindByName === 'model' || (isDirectory && /(^|\/)(models?|checkpoints?|weights)(\/|$)/i.test(out.path))
+            ? 'model'
+            : 'dataset';
         const lock = locks.get(out.path);
         upsert(out.path, kind, 'dvc-tracked', (item) => {
           item.isDirectory = isDirectory;
@@ -664,7 +779,8 @@ export class WorkspaceIndex {
           if ((out.size ?? lock?.size) !== undefined) item.dvc.size = out.size ?? lock?.size;
           if ((out.nfiles ?? lock?.nfiles) !== undefined) item.dvc.nfiles = out.nfiles ?? lock?.nfiles;
           if (out.stage) item.dvc.stage = out.stage;
-          if (kind === 'dataset' && !item.format && !isDirectory) item.format = extensionOf(out.path).slice(1) || undefined;
+          if (kind === 'dataset' && !item.format && !isDirectory)
+            item.format = extensionOf(out.path).slice(1) || undefined;
           if (stat && !stat.exists) {
             item.missing = true;
             item.fixHint = isDotDvc
@@ -683,7 +799,10 @@ export class WorkspaceIndex {
         if (artifact.type !== 'model' && artifact.type !== 'dataset') continue;
         if (artifact.path.startsWith('../') || excluded(artifact.path)) continue;
         const stat = this.statFacts.get(artifact.path);
-        const version = latestTagVersion(this.tags, artifact.folder ? `${artifact.folder}:${artifact.name}` : artifact.name);
+        const version = latestTagVersion(
+          this.tags,
+          artifact.folder ? `${artifact.folder}:${artifact.name}` : artifact.name,
+        );
         upsert(artifact.path, artifact.type, 'dvc-artifact', (item) => {
           if (item.source === 'dvc-artifact') item.name = artifact.name;
           if (artifact.description && !item.description) item.description = artifact.description;
@@ -729,7 +848,12 @@ export class WorkspaceIndex {
     }
 
     // mlops.yaml entries win.
-    const applyConfig = (kind: 'model' | 'dataset', entry: { name: string; path: string; description?: string }, index: number, fill: (item: WorkspaceItem) => void) => {
+    const applyConfig = (
+      kind: 'model' | 'dataset',
+      entry: { name: string; path: string; description?: string },
+      index: number,
+      fill: (item: WorkspaceItem) => void,
+    ) => {
       if (!entry.path) return;
       const stat = this.statFacts.get(entry.path);
       upsert(entry.path, kind, 'config', (item) => {
@@ -771,7 +895,9 @@ export class WorkspaceIndex {
     );
 
     // Files inside a model or dataset folder declared by mlops.yaml or DVC belong to it.
-    const folders = [...items.values()].filter((i) => i.isDirectory && i.source !== 'discovery').map((i) => i.relativePath);
+    const folders = [...items.values()]
+      .filter((i) => i.isDirectory && i.source !== 'discovery')
+      .map((i) => i.relativePath);
     const result: WorkspaceItem[] = [];
     for (const item of items.values()) {
       if (item.source === 'discovery' && folders.some((f) => item.relativePath.startsWith(`${f}/`))) continue;
@@ -780,12 +906,23 @@ export class WorkspaceIndex {
     }
     result.push(...registryItems);
     const kindOrder: Record<WorkspaceItemKind, number> = { model: 0, dataset: 1, notebook: 2 };
-    result.sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || a.name.localeCompare(b.name) || compareVersions(a.version ?? '', b.version ?? '') || a.relativePath.localeCompare(b.relativePath));
+    result.sort(
+      (a, b) =>
+        kindOrder[a.kind] - kindOrder[b.kind] ||
+        a.name.localeCompare(b.name) ||
+        compareVersions(a.version ?? '', b.version ?? '') ||
+        a.relativePath.localeCompare(b.relativePath),
+    );
 
     const problems: DiscoveryProblem[] = [];
     for (const list of this.readProblems.values()) problems.push(...list);
     for (const facts of this.dvcFacts.values()) problems.push(...facts.problems);
-    return { root: this.root, items: result, problems, stats: { directories: this.directories, entries: this.entries, durationMs } };
+    return {
+      root: this.root,
+      items: result,
+      problems,
+      stats: { directories: this.directories, entries: this.entries, durationMs },
+    };
   }
 }
 
@@ -828,7 +965,10 @@ function toRelative(root: string, absolute: string): string {
   return path.relative(root, absolute).split(path.sep).join('/');
 }
 
-function nameAndVersion(relative: string, conventions: ((p: string) => ConventionMatch | undefined)[]): { name: string; version?: string } {
+function nameAndVersion(
+  relative: string,
+  conventions: ((p: string) => ConventionMatch | undefined)[],
+): { name: string; version?: string } {
   for (const match of conventions) {
     const m = match(relative);
     if (m?.name) return m.version ? { name: m.name, version: m.version } : { name: m.name };
@@ -875,7 +1015,10 @@ function diff(before: readonly WorkspaceItem[], after: DiscoveryResult): Discove
 }
 
 /** Size and modification time of items, fetched after discovery (a stat each, bounded concurrency). */
-export async function statItems(items: readonly WorkspaceItem[], concurrency = 32): Promise<Map<string, { size: number; mtimeMs: number; isDirectory: boolean } | undefined>> {
+export async function statItems(
+  items: readonly WorkspaceItem[],
+  concurrency = 32,
+): Promise<Map<string, { size: number; mtimeMs: number; isDirectory: boolean } | undefined>> {
   const out = new Map<string, { size: number; mtimeMs: number; isDirectory: boolean } | undefined>();
   await forEachLimited(items, concurrency, async (item) => {
     const stat = await fs.stat(item.absolutePath).catch(() => undefined);

@@ -62,7 +62,12 @@ export function parseDvcMetadata(relativeFile: string, text: string): DvcFileFac
   if (doc.errors.length) {
     const err = doc.errors[0];
     const pos = lineCounter.linePos(err.pos[0]);
-    facts.problems.push({ file: relativeFile, message: `${relativeFile}:${pos.line}:${pos.col}: ${err.message.split('\n')[0]} (DVC entries in this file are skipped until it is fixed)`, line: pos.line - 1, column: pos.col - 1 });
+    facts.problems.push({
+      file: relativeFile,
+      message: `${relativeFile}:${pos.line}:${pos.col}: ${err.message.split('\n')[0]} (DVC entries in this file are skipped until it is fixed)`,
+      line: pos.line - 1,
+      column: pos.col - 1,
+    });
     return facts;
   }
   let data: unknown;
@@ -74,7 +79,12 @@ export function parseDvcMetadata(relativeFile: string, text: string): DvcFileFac
   }
   if (data === null || data === undefined) return facts;
   if (!isRecord(data)) {
-    facts.problems.push({ file: relativeFile, message: `${relativeFile}: expected a mapping at the top level; DVC entries in this file are skipped.`, line: 0, column: 0 });
+    facts.problems.push({
+      file: relativeFile,
+      message: `${relativeFile}: expected a mapping at the top level; DVC entries in this file are skipped.`,
+      line: 0,
+      column: 0,
+    });
     return facts;
   }
   const folder = path.posix.dirname(relativeFile) === '.' ? '' : path.posix.dirname(relativeFile);
@@ -91,7 +101,8 @@ function readDvcYaml(data: Record<string, unknown>, folder: string, facts: DvcFi
       if (!isRecord(stage) || 'foreach' in stage || 'matrix' in stage) continue; // templated: dvc.lock has the expanded outs
       const wdir = joinPath(folder, text1(stage.wdir) ?? '');
       readOuts(stage.outs, wdir, facts, stageName);
-      for (const key of ['metrics', 'plots'] as const) for (const entry of pathEntries(stage[key])) facts.metricsAndPlots.push(joinPath(wdir, entry.path));
+      for (const key of ['metrics', 'plots'] as const)
+        for (const entry of pathEntries(stage[key])) facts.metricsAndPlots.push(joinPath(wdir, entry.path));
     }
   }
   for (const entry of pathEntries(data.metrics)) facts.metricsAndPlots.push(joinPath(folder, entry.path));
@@ -123,7 +134,11 @@ function readDvcLock(data: Record<string, unknown>, folder: string, facts: DvcFi
 function readOuts(outs: unknown, base: string, facts: DvcFileFacts, stage: string | undefined): void {
   for (const entry of pathEntries(outs)) {
     const md5 = text1(entry.fields.md5);
-    const out: DvcOut = { path: joinPath(base, entry.path), declaredIn: facts.file, cache: entry.fields.cache !== false };
+    const out: DvcOut = {
+      path: joinPath(base, entry.path),
+      declaredIn: facts.file,
+      cache: entry.fields.cache !== false,
+    };
     if (stage) out.stage = stage;
     if (md5) {
       out.md5 = md5;
@@ -152,7 +167,8 @@ function pathEntries(value: unknown): PathEntry[] {
     else if (isRecord(item) && typeof item.path === 'string') out.push({ path: item.path, fields: item });
     else if (isRecord(item)) {
       const keys = Object.keys(item);
-      if (keys.length === 1) out.push({ path: keys[0], fields: isRecord(item[keys[0]]) ? (item[keys[0]] as Record<string, unknown>) : {} });
+      if (keys.length === 1)
+        out.push({ path: keys[0], fields: isRecord(item[keys[0]]) ? (item[keys[0]] as Record<string, unknown>) : {} });
     }
   }
   return out.filter((e) => e.path && !e.path.includes('${'));

@@ -20,7 +20,15 @@ export const RACY_WINDOW_MS = 2000;
 export type SkipReason = 'missing' | 'not-a-file' | 'too-large' | 'unreadable';
 
 export type HashResult =
-  | { status: 'hashed'; path: string; algorithm: HashAlgorithm; hash: string; size: number; mtimeMs: number; fromCache: boolean }
+  | {
+      status: 'hashed';
+      path: string;
+      algorithm: HashAlgorithm;
+      hash: string;
+      size: number;
+      mtimeMs: number;
+      fromCache: boolean;
+    }
   | { status: 'skipped'; path: string; code: SkipReason; reason: string };
 
 export interface HashOptions {
@@ -73,7 +81,16 @@ interface CacheFile {
 }
 
 function isEntry(value: unknown): value is CacheEntry {
-  return Array.isArray(value) && value.length === 6 && typeof value[0] === 'number' && typeof value[1] === 'number' && typeof value[2] === 'number' && typeof value[3] === 'number' && typeof value[4] === 'string' && typeof value[5] === 'string';
+  return (
+    Array.isArray(value) &&
+    value.length === 6 &&
+    typeof value[0] === 'number' &&
+    typeof value[1] === 'number' &&
+    typeof value[2] === 'number' &&
+    typeof value[3] === 'number' &&
+    typeof value[4] === 'string' &&
+    typeof value[5] === 'string'
+  );
 }
 
 /** Hashes by (path, size, mtime, inode). Load with `HashCache.load(folder)`; `save()` writes it back when changed. */
@@ -105,7 +122,11 @@ export class HashCache {
       text = await fs.readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new HashCache(file, new Map());
-      return new HashCache(file, new Map(), `Cannot read ${file}: ${(err as Error).message}; starting with an empty hash cache.`);
+      return new HashCache(
+        file,
+        new Map(),
+        `Cannot read ${file}: ${(err as Error).message}; starting with an empty hash cache.`,
+      );
     }
     try {
       const data = JSON.parse(text) as Partial<CacheFile>;
@@ -118,7 +139,11 @@ export class HashCache {
       }
       return new HashCache(file, entries);
     } catch (err) {
-      return new HashCache(file, new Map(), `${file} is not a valid hash cache (${(err as Error).message}); starting with an empty one.`);
+      return new HashCache(
+        file,
+        new Map(),
+        `${file} is not a valid hash cache (${(err as Error).message}); starting with an empty one.`,
+      );
     }
   }
 
@@ -133,16 +158,29 @@ export class HashCache {
   /** The cached hash of a file with these stats, if it is still valid. */
   lookup(file: string, stat: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>, algorithm: HashAlgorithm): string | undefined {
     const entry = this.entries.get(file);
-    if (!entry || entry[SIZE] !== stat.size || entry[MTIME] !== stat.mtimeMs || entry[INODE] !== stat.ino) return undefined;
+    if (!entry || entry[SIZE] !== stat.size || entry[MTIME] !== stat.mtimeMs || entry[INODE] !== stat.ino)
+      return undefined;
     if (entry[MTIME] >= entry[HASHED_AT] - RACY_WINDOW_MS) return undefined;
     return entry[DIGEST_SLOT[algorithm]] || undefined;
   }
 
-  store(file: string, stat: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>, algorithm: HashAlgorithm, hash: string, hashedAt: number): void {
+  store(
+    file: string,
+    stat: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>,
+    algorithm: HashAlgorithm,
+    hash: string,
+    hashedAt: number,
+  ): void {
     const previous = this.entries.get(file);
     const entry: CacheEntry = [stat.size, stat.mtimeMs, stat.ino, hashedAt, '', ''];
     // Keep the other algorithm's hash when it belongs to the same, trustworthy content.
-    if (previous && previous[SIZE] === stat.size && previous[MTIME] === stat.mtimeMs && previous[INODE] === stat.ino && previous[MTIME] < previous[HASHED_AT] - RACY_WINDOW_MS) {
+    if (
+      previous &&
+      previous[SIZE] === stat.size &&
+      previous[MTIME] === stat.mtimeMs &&
+      previous[INODE] === stat.ino &&
+      previous[MTIME] < previous[HASHED_AT] - RACY_WINDOW_MS
+    ) {
       entry[4] = previous[4];
       entry[5] = previous[5];
     }
@@ -182,7 +220,10 @@ export class HashCache {
       this.changed = false;
     } catch (err) {
       await fs.rm(temp, { force: true }).catch(() => undefined);
-      throw new HashCacheError(`Cannot write the hash cache ${this.file}: ${(err as Error).message}. Check that the folder is writable.`, this.file);
+      throw new HashCacheError(
+        `Cannot write the hash cache ${this.file}: ${(err as Error).message}. Check that the folder is writable.`,
+        this.file,
+      );
     }
   }
 }
@@ -206,30 +247,67 @@ export async function hashFile(file: string, options: HashOptions = {}, known?: 
     stat = known ?? (await fs.stat(file));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'skipped', path: file, code: 'missing', reason: `${file} does not exist.` };
-    if (code === 'ELOOP') return { status: 'skipped', path: file, code: 'unreadable', reason: `${file} is a symbolic link loop.` };
-    return { status: 'skipped', path: file, code: 'unreadable', reason: `Cannot read ${file}: ${(err as Error).message}` };
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { status: 'skipped', path: file, code: 'missing', reason: `${file} does not exist.` };
+    if (code === 'ELOOP')
+      return { status: 'skipped', path: file, code: 'unreadable', reason: `${file} is a symbolic link loop.` };
+    return {
+      status: 'skipped',
+      path: file,
+      code: 'unreadable',
+      reason: `Cannot read ${file}: ${(err as Error).message}`,
+    };
   }
-  if (!stat.isFile()) return { status: 'skipped', path: file, code: 'not-a-file', reason: `${file} is ${describeSpecial(stat)}, not a regular file; it has no content hash.` };
+  if (!stat.isFile())
+    return {
+      status: 'skipped',
+      path: file,
+      code: 'not-a-file',
+      reason: `${file} is ${describeSpecial(stat)}, not a regular file; it has no content hash.`,
+    };
   if (options.maxSize !== undefined && stat.size > options.maxSize) {
-    return { status: 'skipped', path: file, code: 'too-large', reason: `${file} is ${formatBytes(stat.size)}, over the ${formatBytes(options.maxSize)} limit for hashing.` };
+    return {
+      status: 'skipped',
+      path: file,
+      code: 'too-large',
+      reason: `${file} is ${formatBytes(stat.size)}, over the ${formatBytes(options.maxSize)} limit for hashing.`,
+    };
   }
   const key = path.resolve(file);
   const cached = options.cache?.lookup(key, stat, algorithm);
   if (cached) {
     options.onProgress?.(stat.size, stat.size);
-    return { status: 'hashed', path: file, algorithm, hash: cached, size: stat.size, mtimeMs: stat.mtimeMs, fromCache: true };
+    return {
+      status: 'hashed',
+      path: file,
+      algorithm,
+      hash: cached,
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      fromCache: true,
+    };
   }
   const hashedAt = Date.now();
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, constants.O_RDONLY | NONBLOCK);
   } catch (err) {
-    return { status: 'skipped', path: file, code: 'unreadable', reason: `Cannot open ${file}: ${(err as Error).message}` };
+    return {
+      status: 'skipped',
+      path: file,
+      code: 'unreadable',
+      reason: `Cannot open ${file}: ${(err as Error).message}`,
+    };
   }
   try {
     const opened = await handle.stat();
-    if (!opened.isFile()) return { status: 'skipped', path: file, code: 'not-a-file', reason: `${file} is ${describeSpecial(opened)}, not a regular file; it has no content hash.` };
+    if (!opened.isFile())
+      return {
+        status: 'skipped',
+        path: file,
+        code: 'not-a-file',
+        reason: `${file} is ${describeSpecial(opened)}, not a regular file; it has no content hash.`,
+      };
     const { hash, bytes } = await hashHandle(handle, file, algorithm, opened.size, options);
     // A file that changed while being read is not cached (one that changed within the same mtime tick is caught by
     // the racy-window rule of the cache).
@@ -237,13 +315,24 @@ export async function hashFile(file: string, options: HashOptions = {}, known?: 
     return { status: 'hashed', path: file, algorithm, hash, size: bytes, mtimeMs: opened.mtimeMs, fromCache: false };
   } catch (err) {
     if (err instanceof HashCancelledError) throw err;
-    return { status: 'skipped', path: file, code: 'unreadable', reason: `Cannot read ${file}: ${(err as Error).message}` };
+    return {
+      status: 'skipped',
+      path: file,
+      code: 'unreadable',
+      reason: `Cannot read ${file}: ${(err as Error).message}`,
+    };
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
 
-async function hashHandle(handle: fs.FileHandle, file: string, algorithm: HashAlgorithm, expected: number, options: HashOptions): Promise<{ hash: string; bytes: number }> {
+async function hashHandle(
+  handle: fs.FileHandle,
+  file: string,
+  algorithm: HashAlgorithm,
+  expected: number,
+  options: HashOptions,
+): Promise<{ hash: string; bytes: number }> {
   const hash = createHash(algorithm);
   // Small files get one small buffer; large ones two 4 MiB buffers (the next read runs while one is hashed).
   const size = expected < CHUNK_SIZE ? Math.max(expected + 1, 16) : CHUNK_SIZE;
@@ -320,7 +409,9 @@ export async function hashTree(folder: string, options: HashManyOptions = {}): P
   const relativePaths: string[] = [];
   const queue: string[] = [''];
   const readOne = async (relative: string) => {
-    const entries = await fs.readdir(relative ? path.join(base, relative) : base, { withFileTypes: true }).catch(() => []);
+    const entries = await fs
+      .readdir(relative ? path.join(base, relative) : base, { withFileTypes: true })
+      .catch(() => []);
     for (const entry of entries) {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
@@ -351,7 +442,12 @@ export async function hashTree(folder: string, options: HashManyOptions = {}): P
       try {
         stat = await fs.stat(file);
       } catch {
-        results[i] = { status: 'skipped', path: file, code: 'unreadable', reason: `${file} is a broken link or disappeared.` };
+        results[i] = {
+          status: 'skipped',
+          path: file,
+          code: 'unreadable',
+          reason: `${file} is a broken link or disappeared.`,
+        };
         continue;
       }
       if (stat.isFile() && (options.maxSize === undefined || stat.size <= options.maxSize)) {
@@ -359,7 +455,15 @@ export async function hashTree(folder: string, options: HashManyOptions = {}): P
         const cached = options.cache?.lookup(file, stat, algorithm);
         if (cached) {
           done += stat.size;
-          results[i] = { status: 'hashed', path: file, algorithm, hash: cached, size: stat.size, mtimeMs: stat.mtimeMs, fromCache: true };
+          results[i] = {
+            status: 'hashed',
+            path: file,
+            algorithm,
+            hash: cached,
+            size: stat.size,
+            mtimeMs: stat.mtimeMs,
+            fromCache: true,
+          };
           continue;
         }
       }
@@ -396,7 +500,10 @@ export interface DvcDirectoryHash {
 }
 
 /** DVC's hash of a folder: md5 of the JSON list of `{md5, relpath}` sorted by path, plus `.dir`. */
-export async function dvcDirectoryHash(folder: string, options: Omit<HashManyOptions, 'algorithm'> = {}): Promise<DvcDirectoryHash> {
+export async function dvcDirectoryHash(
+  folder: string,
+  options: Omit<HashManyOptions, 'algorithm'> = {},
+): Promise<DvcDirectoryHash> {
   const tree = await hashTree(folder, { ...options, algorithm: 'md5' });
   const listing: { md5: string; relpath: string }[] = [];
   const skipped: HashResult[] = [];
@@ -414,7 +521,10 @@ export async function dvcDirectoryHash(folder: string, options: Omit<HashManyOpt
 
 /** A string as Python's json.dumps writes it (ASCII only, non-ASCII as \uXXXX escapes). */
 function pythonJson(value: string): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Orders paths as DVC does: the whole relative path, by code point (not by UTF-16 unit). */
@@ -445,7 +555,12 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Runs `fn` on queue items (which may add more) with bounded concurrency. */
-async function drain(queue: string[], limit: number, fn: (item: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
+async function drain(
+  queue: string[],
+  limit: number,
+  fn: (item: string) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let active = 0;
   await new Promise<void>((resolve, reject) => {
     const pump = () => {

@@ -49,9 +49,13 @@ export async function readMlflowRegistry(storeFolder: string): Promise<RegistryC
         const modelMeta = await readMeta(path.join(modelFolder, 'meta.yaml'), result.problems);
         const name = typeof modelMeta?.name === 'string' ? modelMeta.name : model.name;
         const aliasesByVersion = new Map<string, string[]>();
-        const addAlias = (alias: string, version: string) => aliasesByVersion.set(version, [...(aliasesByVersion.get(version) ?? []), alias]);
-        if (isRecord(modelMeta?.aliases)) for (const [alias, version] of Object.entries(modelMeta.aliases)) addAlias(alias, String(version));
-        else for (const [alias, version] of Object.entries(await readTags(path.join(modelFolder, 'aliases')))) addAlias(alias, version.trim());
+        const addAlias = (alias: string, version: string) =>
+          aliasesByVersion.set(version, [...(aliasesByVersion.get(version) ?? []), alias]);
+        if (isRecord(modelMeta?.aliases))
+          for (const [alias, version] of Object.entries(modelMeta.aliases)) addAlias(alias, String(version));
+        else
+          for (const [alias, version] of Object.entries(await readTags(path.join(modelFolder, 'aliases'))))
+            addAlias(alias, version.trim());
         const entries = await fs.readdir(modelFolder, { withFileTypes: true }).catch(() => []);
         await Promise.all(
           entries
@@ -61,8 +65,17 @@ export async function readMlflowRegistry(storeFolder: string): Promise<RegistryC
               const meta = await readMeta(path.join(folder, 'meta.yaml'), result.problems);
               // Deleted versions stay on disk with the internal stage `Deleted_Internal`.
               if (!meta || String(meta.current_stage) === 'Deleted_Internal') return;
-              const version = typeof meta.version === 'number' || typeof meta.version === 'string' ? String(meta.version) : entry.name.slice('version-'.length);
-              const item: RegisteredModelVersion = { name, version, folder, aliases: [...new Set(aliasesByVersion.get(version) ?? [])].sort(), tags: await readTags(path.join(folder, 'tags')) };
+              const version =
+                typeof meta.version === 'number' || typeof meta.version === 'string'
+                  ? String(meta.version)
+                  : entry.name.slice('version-'.length);
+              const item: RegisteredModelVersion = {
+                name,
+                version,
+                folder,
+                aliases: [...new Set(aliasesByVersion.get(version) ?? [])].sort(),
+                tags: await readTags(path.join(folder, 'tags')),
+              };
               const description = text(meta.description) ?? text(modelMeta?.description);
               if (description) item.description = description;
               const stage = STAGES[String(meta.current_stage).toLowerCase()];
@@ -92,7 +105,10 @@ async function readMeta(file: string, problems: RegistryProblem[]): Promise<Reco
     if (isRecord(data)) return data;
     problems.push({ file, message: `${file}: expected a mapping; this registry entry is skipped.` });
   } catch (err) {
-    problems.push({ file, message: `${file}: ${(err as Error).message.split('\n')[0]}; this registry entry is skipped.` });
+    problems.push({
+      file,
+      message: `${file}: ${(err as Error).message.split('\n')[0]}; this registry entry is skipped.`,
+    });
   }
   return undefined;
 }
@@ -104,7 +120,8 @@ async function readTags(folder: string): Promise<Record<string, string>> {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (entry.isDirectory()) await walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
-      else if (entry.isFile()) tags[`${prefix}${entry.name}`] = await fs.readFile(path.join(dir, entry.name), 'utf8').catch(() => '');
+      else if (entry.isFile())
+        tags[`${prefix}${entry.name}`] = await fs.readFile(path.join(dir, entry.name), 'utf8').catch(() => '');
     }
   };
   await walk(folder, '');

@@ -19,7 +19,9 @@ export function isRetrainTrigger(result: CheckResult): boolean {
 
 /** A stable identity of a finding across runs. */
 function identity(run: FolderRun, result: CheckResult): string {
-  return [run.folder.uri.toString(), result.checkId, result.target, result.key ?? '', result.location?.file ?? ''].join('\u0000');
+  return [run.folder.uri.toString(), result.checkId, result.target, result.key ?? '', result.location?.file ?? ''].join(
+    '\u0000',
+  );
 }
 
 export interface AlertRecord {
@@ -48,7 +50,9 @@ export class RetrainingAlerts {
     const ran = runs.filter((r) => r.report.status === 'ok');
     if (ran.length === 0) return;
     const current = new Map<string, { run: FolderRun; result: CheckResult }>();
-    for (const run of ran) for (const result of run.report.results) if (isRetrainTrigger(result)) current.set(identity(run, result), { run, result });
+    for (const run of ran)
+      for (const result of run.report.results)
+        if (isRetrainTrigger(result)) current.set(identity(run, result), { run, result });
     const folders = new Set(ran.map((r) => r.folder.uri.toString()));
     const known = this.state.get<string[]>(KNOWN_KEY, []);
     const knownSet = new Set(known);
@@ -58,12 +62,16 @@ export class RetrainingAlerts {
     await this.state.update(KNOWN_KEY, [...kept, ...current.keys()]);
     if (fresh.length === 0) return;
     if (!checksSetting('retrainingAlerts')) {
-      this.logger.debug(`checks: ${fresh.length} new retraining finding(s); alerts are off (mlops.checks.retrainingAlerts)`);
+      this.logger.debug(
+        `checks: ${fresh.length} new retraining finding(s); alerts are off (mlops.checks.retrainingAlerts)`,
+      );
       return;
     }
     const snoozedUntil = this.state.get<number>(SNOOZE_KEY, 0);
     if (snoozedUntil > Date.now()) {
-      this.logger.info(`checks: ${fresh.length} new retraining finding(s); alerts snoozed until ${new Date(snoozedUntil).toISOString()}`);
+      this.logger.info(
+        `checks: ${fresh.length} new retraining finding(s); alerts snoozed until ${new Date(snoozedUntil).toISOString()}`,
+      );
       return;
     }
     if (this.visible) return;
@@ -88,6 +96,11 @@ export class RetrainingAlerts {
 export function alertMessage(results: readonly CheckResult[]): string {
   if (results.length === 1) return `Retraining alert: ${results[0].message}`;
   const models = [...new Set(results.map((r) => r.model).filter((m): m is string => Boolean(m)))];
-  const who = models.length === 0 ? '' : models.length === 1 ? ` for ${models[0]}` : ` for ${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`;
+  const who =
+    models.length === 0
+      ? ''
+      : models.length === 1
+        ? ` for ${models[0]}`
+        : ` for ${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`;
   return `Retraining alert${who}: ${results.length} new findings (stale models or metrics past their thresholds). First: ${results[0].message}`;
 }

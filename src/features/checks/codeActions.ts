@@ -26,7 +26,14 @@ export interface ResultRef {
 }
 
 export function findResult(run: FolderRun, ref: ResultRef): CheckResult | undefined {
-  return run.report.results.find((r) => r.checkId === ref.checkId && r.target === ref.target && r.key === ref.key && r.location?.file === ref.file && r.status === 'fail');
+  return run.report.results.find(
+    (r) =>
+      r.checkId === ref.checkId &&
+      r.target === ref.target &&
+      r.key === ref.key &&
+      r.location?.file === ref.file &&
+      r.status === 'fail',
+  );
 }
 
 const PLACEHOLDER = /<(version|date|ext)>/g;
@@ -50,7 +57,11 @@ export class ChecksCodeActions implements vscode.CodeActionProvider {
     private readonly logger: Logger,
   ) {}
 
-  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== 'mlops') continue;
@@ -95,14 +106,24 @@ export async function fixesFor(run: FolderRun, result: CheckResult): Promise<Fix
         fixes.push({
           title: `Rename to ${resolved.to}${resolved.reason ? ` (${resolved.reason})` : ''}${rename.configChanged ? ` and update ${run.configFile}` : ''}`,
           edit: rename.edit,
-          command: rename.configChanged ? { title: 'Save', command: SAVE_AFTER_FIX_COMMAND, arguments: [rename.configUri.toString(), rename.configWasDirty] } : undefined,
+          command: rename.configChanged
+            ? {
+                title: 'Save',
+                command: SAVE_AFTER_FIX_COMMAND,
+                arguments: [rename.configUri.toString(), rename.configWasDirty],
+              }
+            : undefined,
           preferred: true,
         });
       }
     }
     if (fix.to.match(PLACEHOLDER)) {
       const request: RenameRequest = { folder: run.folder.uri.toString(), from: fix.from, to: fix.to };
-      fixes.push({ title: 'Rename to the naming convention…', command: { title: 'Rename…', command: RENAME_TO_CONVENTION_COMMAND, arguments: [request] }, preferred: false });
+      fixes.push({
+        title: 'Rename to the naming convention…',
+        command: { title: 'Rename…', command: RENAME_TO_CONVENTION_COMMAND, arguments: [request] },
+        preferred: false,
+      });
     }
   } else if (fix?.kind === 'appendLine') {
     const append = await appendLineEdit(run.folder, fix.file, fix.line);
@@ -111,7 +132,11 @@ export async function fixesFor(run: FolderRun, result: CheckResult): Promise<Fix
         title: `Add '${fix.line}' to ${fix.file}`,
         edit: append.edit,
         // Saved unless the file had unsaved changes of its own.
-        command: { title: 'Save', command: SAVE_AFTER_FIX_COMMAND, arguments: [append.uri.toString(), append.wasDirty] },
+        command: {
+          title: 'Save',
+          command: SAVE_AFTER_FIX_COMMAND,
+          arguments: [append.uri.toString(), append.wasDirty],
+        },
         preferred: true,
       });
     }
@@ -122,7 +147,11 @@ export async function fixesFor(run: FolderRun, result: CheckResult): Promise<Fix
       fixes.push({
         title: `Create ${card.relative} from a template`,
         edit: card.edit,
-        command: { title: 'Save and open', command: SAVE_AFTER_FIX_COMMAND, arguments: [card.uri.toString(), false, true] },
+        command: {
+          title: 'Save and open',
+          command: SAVE_AFTER_FIX_COMMAND,
+          arguments: [card.uri.toString(), false, true],
+        },
         preferred: true,
       });
     }
@@ -133,7 +162,8 @@ export async function fixesFor(run: FolderRun, result: CheckResult): Promise<Fix
 /** Applies a fix as the editor does: the edit (undoable), then its command. False when the edit was refused. */
 export async function applyFix(fix: Fix): Promise<boolean> {
   if (fix.edit && !(await vscode.workspace.applyEdit(fix.edit, { isRefactoring: true }))) return false;
-  if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
+  if (fix.command)
+    await vscode.commands.executeCommand(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
   return true;
 }
 
@@ -148,7 +178,12 @@ export interface RenameEdit {
  * Renames `from` to `to` (folder-relative) and, in the same edit, every value in mlops.yaml that names `from`.
  * Undefined when the source is missing or the target exists.
  */
-export async function renameEdit(folder: vscode.WorkspaceFolder, configFile: string, from: string, to: string): Promise<RenameEdit | undefined> {
+export async function renameEdit(
+  folder: vscode.WorkspaceFolder,
+  configFile: string,
+  from: string,
+  to: string,
+): Promise<RenameEdit | undefined> {
   const source = resolveInFolder(folder, from);
   const target = resolveInFolder(folder, to);
   const configUri = resolveInFolder(folder, configFile);
@@ -189,10 +224,19 @@ export function pathValueEdits(text: string, from: string, to: string): { range:
   });
   function collect(node: Scalar): void {
     if (typeof node.value !== 'string' || !node.range || clean(node.value) !== clean(from)) return;
-    const quoted = node.type === 'QUOTE_DOUBLE' ? JSON.stringify(to) : node.type === 'QUOTE_SINGLE' ? `'${to.replace(/'/g, "''")}'` : /^[\w./@+-][\w./@+ -]*$/.test(to) && !/\s$/.test(to) ? to : JSON.stringify(to);
+    const quoted =
+      node.type === 'QUOTE_DOUBLE'
+        ? JSON.stringify(to)
+        : node.type === 'QUOTE_SINGLE'
+          ? `'${to.replace(/'/g, "''")}'`
+          : /^[\w./@+-][\w./@+ -]*$/.test(to) && !/\s$/.test(to)
+            ? to
+            : JSON.stringify(to);
     edits.push({ range: [node.range[0], node.range[1]], text: quoted });
   }
-  return edits.sort((a, b) => a.range[0] - b.range[0]).filter((e, i, all) => i === 0 || e.range[0] !== all[i - 1].range[0]);
+  return edits
+    .sort((a, b) => a.range[0] - b.range[0])
+    .filter((e, i, all) => i === 0 || e.range[0] !== all[i - 1].range[0]);
 }
 
 /**
@@ -221,14 +265,18 @@ export async function appendLineEdit(
 }
 
 /** Creates a model card next to the model of a `required-files` finding; undefined when one exists. */
-async function modelCardEdit(run: FolderRun, result: CheckResult): Promise<{ edit: vscode.WorkspaceEdit; uri: vscode.Uri; relative: string } | undefined> {
+async function modelCardEdit(
+  run: FolderRun,
+  result: CheckResult,
+): Promise<{ edit: vscode.WorkspaceEdit; uri: vscode.Uri; relative: string } | undefined> {
   const model = run.config?.models.find((m) => m.name === result.model);
   if (!model || !run.config) return undefined;
   const modelUri = resolveInFolder(run.folder, model.path);
   if (!modelUri) return undefined;
   let folder = path.posix.dirname(model.path.replace(/\/+$/, ''));
   try {
-    if ((await vscode.workspace.fs.stat(modelUri)).type & vscode.FileType.Directory) folder = model.path.replace(/\/+$/, '');
+    if ((await vscode.workspace.fs.stat(modelUri)).type & vscode.FileType.Directory)
+      folder = model.path.replace(/\/+$/, '');
   } catch {
     // A missing model: the card goes where its file would be.
   }
@@ -250,7 +298,11 @@ function createWithText(edit: vscode.WorkspaceEdit, uri: vscode.Uri, text: strin
 }
 
 /** The internal commands the quick fixes use. */
-export function registerFixCommands(subscriptions: vscode.Disposable[], findRun: (folder: string) => FolderRun | undefined, logger: Logger): void {
+export function registerFixCommands(
+  subscriptions: vscode.Disposable[],
+  findRun: (folder: string) => FolderRun | undefined,
+  logger: Logger,
+): void {
   subscriptions.push(
     vscode.commands.registerCommand(SAVE_AFTER_FIX_COMMAND, async (uri: string, wasDirty: boolean, open?: boolean) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
@@ -259,26 +311,34 @@ export function registerFixCommands(subscriptions: vscode.Disposable[], findRun:
     }),
     vscode.commands.registerCommand(FIX_RESULT_COMMAND, async (ref: ResultRef): Promise<string | undefined> => {
       if (!isTrusted()) {
-        void vscode.window.showWarningMessage('Trust this workspace to apply fixes: MLOps Workbench writes nothing in untrusted workspaces.');
+        void vscode.window.showWarningMessage(
+          'Trust this workspace to apply fixes: MLOps Workbench writes nothing in untrusted workspaces.',
+        );
         return undefined;
       }
       const run = findRun(ref.folder);
       const result = run && findResult(run, ref);
       const fixes = run && result ? await fixesFor(run, result) : [];
       if (fixes.length === 0) {
-        void vscode.window.showInformationMessage('This finding has no quick fix any more: the checks will run again after the change.');
+        void vscode.window.showInformationMessage(
+          'This finding has no quick fix any more: the checks will run again after the change.',
+        );
         return undefined;
       }
       const fix =
         fixes.length === 1
           ? fixes[0]
-          : (await vscode.window.showQuickPick(
-              fixes.map((f) => ({ label: f.title, fix: f })),
-              { title: 'Fix the finding', placeHolder: result?.message },
-            ))?.fix;
+          : (
+              await vscode.window.showQuickPick(
+                fixes.map((f) => ({ label: f.title, fix: f })),
+                { title: 'Fix the finding', placeHolder: result?.message },
+              )
+            )?.fix;
       if (!fix) return undefined;
       if (!(await applyFix(fix))) {
-        void vscode.window.showWarningMessage(`Could not apply "${fix.title}": a file it changes may have been modified.`);
+        void vscode.window.showWarningMessage(
+          `Could not apply "${fix.title}": a file it changes may have been modified.`,
+        );
         return undefined;
       }
       logger.info(`checks: applied "${fix.title}"`);
@@ -288,11 +348,18 @@ export function registerFixCommands(subscriptions: vscode.Disposable[], findRun:
       const run = findRun(request.folder);
       if (!run) return;
       let to = request.to;
-      for (const [placeholder, name] of [...new Set(to.match(PLACEHOLDER) ?? [])].map((p) => [p, p.slice(1, -1)] as const)) {
+      for (const [placeholder, name] of [...new Set(to.match(PLACEHOLDER) ?? [])].map(
+        (p) => [p, p.slice(1, -1)] as const,
+      )) {
         const value = await vscode.window.showInputBox({
           title: `Rename ${request.from}`,
           prompt: `The ${name} in ${to}`,
-          value: name === 'date' ? new Date().toISOString().slice(0, 10) : name === 'version' ? '1.0.0' : path.posix.extname(request.from).slice(1),
+          value:
+            name === 'date'
+              ? new Date().toISOString().slice(0, 10)
+              : name === 'version'
+                ? '1.0.0'
+                : path.posix.extname(request.from).slice(1),
           validateInput: (v) =>
             name === 'version' && !/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(v)
               ? 'A semantic version, e.g. 1.2.0'
@@ -307,14 +374,17 @@ export function registerFixCommands(subscriptions: vscode.Disposable[], findRun:
       }
       const rename = await renameEdit(run.folder, run.configFile, request.from, to);
       if (!rename) {
-        void vscode.window.showWarningMessage(`Cannot rename ${request.from} to ${to}: the file is missing or the new name is taken.`);
+        void vscode.window.showWarningMessage(
+          `Cannot rename ${request.from} to ${to}: the file is missing or the new name is taken.`,
+        );
         return;
       }
       if (!(await vscode.workspace.applyEdit(rename.edit, { isRefactoring: true }))) {
         logger.warn(`checks: the rename of ${request.from} to ${to} was not applied`);
         return;
       }
-      if (rename.configChanged && !rename.configWasDirty) await vscode.workspace.textDocuments.find((d) => d.uri.toString() === rename.configUri.toString())?.save();
+      if (rename.configChanged && !rename.configWasDirty)
+        await vscode.workspace.textDocuments.find((d) => d.uri.toString() === rename.configUri.toString())?.save();
     }),
   );
 }

@@ -65,7 +65,11 @@ export class ChecksDiagnostics implements vscode.Disposable {
         const location: Location = result.location ?? { file: run.configFile };
         const uri = resolveInFolder(run.folder, location.file) ?? vscode.Uri.joinPath(run.folder.uri, run.configFile);
         const range = rangeOf(location, await textOf(uri));
-        const diagnostic = new vscode.Diagnostic(range, result.hint ? `${result.message}\n${result.hint}` : result.message, SEVERITY[result.severity]);
+        const diagnostic = new vscode.Diagnostic(
+          range,
+          result.hint ? `${result.message}\n${result.hint}` : result.message,
+          SEVERITY[result.severity],
+        );
         diagnostic.source = 'mlops';
         diagnostic.code = { value: result.type, target: checkTypeHelpUri(result.type) };
         const list = entries.get(uri.toString()) ?? [];
@@ -84,9 +88,20 @@ export class ChecksDiagnostics implements vscode.Disposable {
         const line = problem.line - 1;
         const shown = vscode.languages
           .getDiagnostics(uri)
-          .some((d) => d.source === 'mlops' && typeof d.code !== 'object' && d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line <= line && d.range.end.line >= line);
+          .some(
+            (d) =>
+              d.source === 'mlops' &&
+              typeof d.code !== 'object' &&
+              d.severity === vscode.DiagnosticSeverity.Error &&
+              d.range.start.line <= line &&
+              d.range.end.line >= line,
+          );
         if (shown) continue;
-        const diagnostic = new vscode.Diagnostic(rangeOf({ file: problem.file!, line: problem.line, column: problem.column }, await textOf(uri)), `${problem.message} The pipeline checks do not run until this is fixed.`, vscode.DiagnosticSeverity.Error);
+        const diagnostic = new vscode.Diagnostic(
+          rangeOf({ file: problem.file!, line: problem.line, column: problem.column }, await textOf(uri)),
+          `${problem.message} The pipeline checks do not run until this is fixed.`,
+          vscode.DiagnosticSeverity.Error,
+        );
         diagnostic.source = 'mlops';
         diagnostic.code = { value: 'checks', target: checkTypeHelpUri('pipeline-checks') };
         configProblems.set(uri.toString(), [...(configProblems.get(uri.toString()) ?? []), diagnostic]);
@@ -95,7 +110,8 @@ export class ChecksDiagnostics implements vscode.Disposable {
     this.entries = entries;
     this.collection.clear();
     for (const [uri, list] of configProblems) this.collection.set(vscode.Uri.parse(uri), list);
-    for (const list of entries.values()) this.collection.set(list[0].uri, [...(this.collection.get(list[0].uri) ?? []), ...list.map((e) => e.diagnostic)]);
+    for (const list of entries.values())
+      this.collection.set(list[0].uri, [...(this.collection.get(list[0].uri) ?? []), ...list.map((e) => e.diagnostic)]);
     this.changeEmitter.fire(this.counts());
   }
 
@@ -123,7 +139,12 @@ export class ChecksDiagnostics implements vscode.Disposable {
     const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
     return this.entries
       .get(uri.toString())
-      ?.find((e) => e.diagnostic.range.isEqual(diagnostic.range) && e.diagnostic.message === diagnostic.message && e.result.type === String(code));
+      ?.find(
+        (e) =>
+          e.diagnostic.range.isEqual(diagnostic.range) &&
+          e.diagnostic.message === diagnostic.message &&
+          e.result.type === String(code),
+      );
   }
 }
 
@@ -162,7 +183,8 @@ export function rangeOf(location: Location, text: string | undefined): vscode.Ra
   }
   const line = Math.max(0, location.line - 1);
   const content = lineText(line);
-  const start = location.column !== undefined ? Math.max(0, location.column - 1) : content.length - content.trimStart().length;
+  const start =
+    location.column !== undefined ? Math.max(0, location.column - 1) : content.length - content.trimStart().length;
   if (location.endLine !== undefined || location.endColumn !== undefined) {
     const endLine = Math.max(line, (location.endLine ?? location.line) - 1);
     const endColumn = location.endColumn !== undefined ? Math.max(0, location.endColumn - 1) : lineText(endLine).length;

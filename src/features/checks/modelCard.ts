@@ -14,7 +14,10 @@ export function modelCardTemplate(model: ModelEntry, config: ProjectConfig): str
   });
   const thresholds = config.metrics
     .filter((m) => m.threshold !== undefined && m.goal !== undefined)
-    .map((m) => `- ${m.label ?? m.key}: ${m.goal === 'maximize' ? 'at least' : 'at most'} ${m.threshold}${m.unit ? ` ${m.unit}` : ''}`);
+    .map(
+      (m) =>
+        `- ${m.label ?? m.key}: ${m.goal === 'maximize' ? 'at least' : 'at most'} ${m.threshold}${m.unit ? ` ${m.unit}` : ''}`,
+    );
   return [
     `# ${model.name}`,
     '',
@@ -32,11 +35,15 @@ export function modelCardTemplate(model: ModelEntry, config: ProjectConfig): str
     '',
     '## Training data',
     '',
-    ...(datasets.length ? datasets : ['_The datasets the model is trained on (add them under `datasets:` of the model in mlops.yaml)._']),
+    ...(datasets.length
+      ? datasets
+      : ['_The datasets the model is trained on (add them under `datasets:` of the model in mlops.yaml)._']),
     '',
     '## Evaluation',
     '',
-    ...(model.metrics.length ? model.metrics.map((m) => `- Metrics: ${code(m)}`) : ['_Where the evaluation results are written._']),
+    ...(model.metrics.length
+      ? model.metrics.map((m) => `- Metrics: ${code(m)}`)
+      : ['_Where the evaluation results are written._']),
     ...(thresholds.length ? ['', 'Thresholds the pipeline checks enforce:', '', ...thresholds] : []),
     '',
     '## Limitations and risks',

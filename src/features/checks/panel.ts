@@ -4,7 +4,13 @@ import { errorMessage, type Logger } from '../../core/logging';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted } from '../../platform/trust';
 import { WebviewHost } from '../../platform/webviewHost';
-import { parseChecksMessage, type CheckTypeDoc, type ChecksPanelFilter, type HostToWebview, type WebviewToHost } from '../../protocol/checks';
+import {
+  parseChecksMessage,
+  type CheckTypeDoc,
+  type ChecksPanelFilter,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../../protocol/checks';
 import { FIX_RESULT_COMMAND } from './codeActions';
 import { checkTypeHelpUri, resolveInFolder } from './diagnostics';
 import type { ChecksRunner } from './runner';
@@ -150,7 +156,10 @@ export class ChecksPanel extends Disposable {
     const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
     try {
       const document = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
+      await vscode.window.showTextDocument(document, {
+        selection: new vscode.Range(position, position),
+        preview: true,
+      });
     } catch {
       // Not a text file (a model, say): let VS Code pick the editor.
       await vscode.commands.executeCommand('vscode.open', uri);

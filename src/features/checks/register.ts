@@ -45,8 +45,16 @@ export interface ChecksApi {
 }
 
 const PROVIDERS: { provider: CiProvider; label: string; detail: string }[] = [
-  { provider: 'github', label: 'GitHub Actions', detail: 'Uploads SARIF to code scanning, so findings show on their lines in pull requests.' },
-  { provider: 'azure', label: 'Azure Pipelines', detail: 'Publishes JUnit test results and the SARIF report as a build artifact.' },
+  {
+    provider: 'github',
+    label: 'GitHub Actions',
+    detail: 'Uploads SARIF to code scanning, so findings show on their lines in pull requests.',
+  },
+  {
+    provider: 'azure',
+    label: 'Azure Pipelines',
+    detail: 'Publishes JUnit test results and the SARIF report as a build artifact.',
+  },
   { provider: 'gitlab', label: 'GitLab CI', detail: 'A job with a JUnit report; include it from .gitlab-ci.yml.' },
 ];
 
@@ -71,7 +79,13 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
   let lastReport: FolderReport[] | undefined;
 
   const refreshStatus = () =>
-    statusBar.update({ counts: diagnostics.counts(), runs: runner.folderRuns, hasConfig: hasConfig || runner.folderRuns.some((r) => r.report.status !== 'no-config'), running: runner.running, ranOnce });
+    statusBar.update({
+      counts: diagnostics.counts(),
+      runs: runner.folderRuns,
+      hasConfig: hasConfig || runner.folderRuns.some((r) => r.report.status !== 'no-config'),
+      running: runner.running,
+      ranOnce,
+    });
   const start = (reason: string, delay = 0) => {
     started = true;
     runner.schedule(reason, delay);
@@ -97,9 +111,15 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
 
   // Quick fixes on every file the diagnostics can be on.
   subscriptions.push(
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ChecksCodeActions(diagnostics, logger), { providedCodeActionKinds: ChecksCodeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ChecksCodeActions(diagnostics, logger), {
+      providedCodeActionKinds: ChecksCodeActions.kinds,
+    }),
   );
-  registerFixCommands(subscriptions, (folder) => runner.folderRuns.find((r) => r.folder.uri.toString() === folder), logger);
+  registerFixCommands(
+    subscriptions,
+    (folder) => runner.folderRuns.find((r) => r.folder.uri.toString() === folder),
+    logger,
+  );
 
   // First run: when the explorer's workspace model first loads (or at once if it already has).
   if (trigger.loaded) start('workspace loaded');
@@ -132,12 +152,18 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
   );
 
   async function updateHasConfig(): Promise<void> {
-    const found = await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => exists(vscode.Uri.joinPath(f.uri, CONFIG_FILE_NAME))));
+    const found = await Promise.all(
+      (vscode.workspace.workspaceFolders ?? []).map((f) => exists(vscode.Uri.joinPath(f.uri, CONFIG_FILE_NAME))),
+    );
     hasConfig = found.some(Boolean);
     refreshStatus();
   }
   const configWatcher = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`, false, true, false);
-  subscriptions.push(configWatcher, configWatcher.onDidCreate(() => void updateHasConfig()), configWatcher.onDidDelete(() => void updateHasConfig()));
+  subscriptions.push(
+    configWatcher,
+    configWatcher.onDidCreate(() => void updateHasConfig()),
+    configWatcher.onDidDelete(() => void updateHasConfig()),
+  );
   // One stat per folder, after activation returns.
   setTimeout(() => void updateHasConfig(), 0);
 
@@ -165,10 +191,18 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
       panel.reveal(filter);
       return;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(CHECKS_VIEW_TYPE, 'Pipeline Checks', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extension.extensionUri, 'media')],
-    });
+    const webviewPanel = vscode.window.createWebviewPanel(
+      CHECKS_VIEW_TYPE,
+      'Pipeline Checks',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview'),
+          vscode.Uri.joinPath(extension.extensionUri, 'media'),
+        ],
+      },
+    );
     adopt(webviewPanel, filter);
   }
 
@@ -186,27 +220,43 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
     }),
     vscode.commands.registerCommand(RUN_CHECKS_COMMAND, async () => {
       started = true;
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running pipeline checks', cancellable: true }, (_progress, token) => runner.run('command', token));
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Running pipeline checks', cancellable: true },
+        (_progress, token) => runner.run('command', token),
+      );
       await published;
       const status = statusBar.snapshot;
-      void vscode.window.setStatusBarMessage(`Pipeline checks: ${status.counts.error} errors, ${status.counts.warning} warnings, ${status.counts.info} info`, 5000);
+      void vscode.window.setStatusBarMessage(
+        `Pipeline checks: ${status.counts.error} errors, ${status.counts.warning} warnings, ${status.counts.info} info`,
+        5000,
+      );
       return status.counts;
     }),
-    vscode.commands.registerCommand(SHOW_CHECKS_COMMAND, (filter?: ChecksPanelFilter) => showPanel(filter && typeof filter === 'object' ? { retrainOnly: filter.retrainOnly === true } : undefined)),
+    vscode.commands.registerCommand(SHOW_CHECKS_COMMAND, (filter?: ChecksPanelFilter) =>
+      showPanel(filter && typeof filter === 'object' ? { retrainOnly: filter.retrainOnly === true } : undefined),
+    ),
     vscode.commands.registerCommand(ADD_CI_WORKFLOW_COMMAND, (provider?: CiProvider) => addCiWorkflow(provider)),
     { dispose: () => panel?.dispose() },
   );
 
   /** Writes the CI workflow of a provider at the repository root; never overwrites. Returns what happened. */
-  async function addCiWorkflow(providerArg?: CiProvider): Promise<{ status: 'created' | 'exists'; uri: vscode.Uri } | undefined> {
+  async function addCiWorkflow(
+    providerArg?: CiProvider,
+  ): Promise<{ status: 'created' | 'exists'; uri: vscode.Uri } | undefined> {
     if (!isTrusted()) {
       void vscode.window.showWarningMessage(`Add CI Workflow: ${UNTRUSTED_REASON}`);
       return undefined;
     }
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const folder = folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: `Folder whose ${CONFIG_FILE_NAME} the workflow checks` });
+    const folder =
+      folders.length <= 1
+        ? folders[0]
+        : await vscode.window.showWorkspaceFolderPick({
+            placeHolder: `Folder whose ${CONFIG_FILE_NAME} the workflow checks`,
+          });
     if (!folder) {
-      if (folders.length === 0) void vscode.window.showInformationMessage(`Open a folder with ${CONFIG_FILE_NAME} first.`);
+      if (folders.length === 0)
+        void vscode.window.showInformationMessage(`Open a folder with ${CONFIG_FILE_NAME} first.`);
       return undefined;
     }
     const provider =
@@ -214,8 +264,17 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
         ? providerArg
         : (
             await vscode.window.showQuickPick(
-              PROVIDERS.map((p) => ({ label: p.label, description: CI_TARGETS[p.provider], detail: p.detail, provider: p.provider })),
-              { title: 'Add CI Workflow', placeHolder: 'Where does your CI run? The workflow runs mlops check when models, data, notebooks or metrics change.' },
+              PROVIDERS.map((p) => ({
+                label: p.label,
+                description: CI_TARGETS[p.provider],
+                detail: p.detail,
+                provider: p.provider,
+              })),
+              {
+                title: 'Add CI Workflow',
+                placeHolder:
+                  'Where does your CI run? The workflow runs mlops check when models, data, notebooks or metrics change.',
+              },
             )
           )?.provider;
     if (!provider) return undefined;
@@ -227,7 +286,10 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
       if (err instanceof ChecksConfigError || err instanceof CheckInputError) {
         const open = `Open ${CONFIG_FILE_NAME}`;
         const missing = err instanceof CheckInputError && /not found/.test(err.message);
-        const choice = await vscode.window.showErrorMessage(`Add CI Workflow: ${err.message}`, missing ? 'Create mlops.yaml' : open);
+        const choice = await vscode.window.showErrorMessage(
+          `Add CI Workflow: ${err.message}`,
+          missing ? 'Create mlops.yaml' : open,
+        );
         if (choice === open) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME));
         if (choice === 'Create mlops.yaml') await vscode.commands.executeCommand('mlops.createConfig', folder.uri);
         return undefined;
@@ -236,7 +298,10 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
     }
     // The workflow lives at the repository root; mlops.yaml may sit in a subfolder of it.
     const [top, prefix] = await Promise.all(
-      [['rev-parse', '--show-toplevel'], ['rev-parse', '--show-prefix']].map((args) =>
+      [
+        ['rev-parse', '--show-toplevel'],
+        ['rev-parse', '--show-prefix'],
+      ].map((args) =>
         runGit(root, args).then(
           (r) => (r.code === 0 ? r.stdout.trim() : undefined),
           () => undefined,
@@ -247,22 +312,37 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
     const subfolder = top ? (prefix ?? '').replace(/\/+$/, '') : '';
     const target = vscode.Uri.file(path.join(repositoryRoot, CI_TARGETS[provider]));
     const version = String((extension.extension.packageJSON as { version?: string }).version ?? 'latest');
-    const text = ciWorkflow(provider, loaded.config, { packageSpec: `mlops-workbench@${version}`, configFile: loaded.file, folder: subfolder });
+    const text = ciWorkflow(provider, loaded.config, {
+      packageSpec: `mlops-workbench@${version}`,
+      configFile: loaded.file,
+      folder: subfolder,
+    });
     const shown = vscode.workspace.asRelativePath(target, folders.length > 1);
     const result = await createFileExclusive(target, text);
     if (result === 'exists') {
       const openExisting = 'Open Existing';
-      void vscode.window.showWarningMessage(`${shown} already exists; it was left unchanged.`, openExisting).then(async (choice) => {
-        if (choice === openExisting) await vscode.window.showTextDocument(target);
-      });
+      void vscode.window
+        .showWarningMessage(`${shown} already exists; it was left unchanged.`, openExisting)
+        .then(async (choice) => {
+          if (choice === openExisting) await vscode.window.showTextDocument(target);
+        });
       logger.info(`addCiWorkflow: ${target.fsPath} exists, not overwritten`);
       return { status: 'exists', uri: target };
     }
     logger.info(`addCiWorkflow: wrote ${target.fsPath}`);
     await vscode.window.showTextDocument(target);
-    if (provider === 'gitlab') void vscode.window.showInformationMessage(`Wrote ${shown}. Include it from .gitlab-ci.yml (include: - local: ${CI_TARGETS.gitlab}).`);
-    else if (provider === 'azure') void vscode.window.showInformationMessage(`Wrote ${shown}. In Azure DevOps, create a pipeline from this file (Pipelines > New pipeline > Existing YAML file).`);
-    else void vscode.window.showInformationMessage(`Wrote ${shown}. Commit it to run the checks on pushes and pull requests.`);
+    if (provider === 'gitlab')
+      void vscode.window.showInformationMessage(
+        `Wrote ${shown}. Include it from .gitlab-ci.yml (include: - local: ${CI_TARGETS.gitlab}).`,
+      );
+    else if (provider === 'azure')
+      void vscode.window.showInformationMessage(
+        `Wrote ${shown}. In Azure DevOps, create a pipeline from this file (Pipelines > New pipeline > Existing YAML file).`,
+      );
+    else
+      void vscode.window.showInformationMessage(
+        `Wrote ${shown}. Commit it to run the checks on pushes and pull requests.`,
+      );
     return { status: 'created', uri: target };
   }
 

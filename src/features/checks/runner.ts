@@ -41,9 +41,21 @@ export interface RunEvent {
   reason: string;
 }
 
-export const UNTRUSTED_CHECKS_NOTICE = 'This workspace is not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped.';
+export const UNTRUSTED_CHECKS_NOTICE =
+  'This workspace is not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped.';
 
-const FILE_NAMES = new Set([CONFIG_FILE_NAME, '.gitattributes', '.gitignore', 'pyproject.toml', 'environment.yml', 'environment.yaml', 'conda.yaml', 'conda.yml', 'dvc.yaml', 'dvc.lock']);
+const FILE_NAMES = new Set([
+  CONFIG_FILE_NAME,
+  '.gitattributes',
+  '.gitignore',
+  'pyproject.toml',
+  'environment.yml',
+  'environment.yaml',
+  'conda.yaml',
+  'conda.yml',
+  'dvc.yaml',
+  'dvc.lock',
+]);
 const EXTENSIONS = new Set([...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS, '.dvc']);
 
 /** The files whose change can change a check result; the watcher's glob (filtered further by `isRelevant`). */
@@ -156,14 +168,23 @@ export class ChecksRunner extends Disposable {
     if (!relative || relative.startsWith('..') || /(^|\/)(\.git|node_modules)\//.test(relative)) return false;
     const base = path.posix.basename(relative);
     const ext = path.posix.extname(base).toLowerCase();
-    if (FILE_NAMES.has(base) || /^requirements.*\.txt$/i.test(base) || /^dockerfile/i.test(base) || /^(licen[cs]e|copying)/i.test(base) || EXTENSIONS.has(ext)) return true;
+    if (
+      FILE_NAMES.has(base) ||
+      /^requirements.*\.txt$/i.test(base) ||
+      /^dockerfile/i.test(base) ||
+      /^(licen[cs]e|copying)/i.test(base) ||
+      EXTENSIONS.has(ext)
+    )
+      return true;
     const config = this.runs.find((r) => r.folder.uri.toString() === folder.uri.toString())?.config;
     if (!config) return false;
     const under = (p: string) => relative === p || relative.startsWith(`${p.replace(/\/+$/, '')}/`);
     const folderOf = (p: string) => path.posix.dirname(p.replace(/\/+$/, ''));
     return (
-      config.models.some((m) => under(m.path) || m.metrics.includes(relative) || (ext === '.md' && folderOf(relative) === folderOf(m.path))) ||
-      config.datasets.some((d) => under(d.path) || (ext === '.md' && folderOf(relative) === folderOf(d.path)))
+      config.models.some(
+        (m) =>
+          under(m.path) || m.metrics.includes(relative) || (ext === '.md' && folderOf(relative) === folderOf(m.path)),
+      ) || config.datasets.some((d) => under(d.path) || (ext === '.md' && folderOf(relative) === folderOf(d.path)))
     );
   }
 
@@ -174,7 +195,17 @@ export class ChecksRunner extends Disposable {
       folder,
       configFile: CONFIG_FILE_NAME,
       renameTargets: new Map(),
-      report: { folder: folder.uri.toString(), name: folder.name, status: 'ok', checks: [], results: [], counts: countResults([]), problems: [], finishedAt: 0, durationMs: 0 },
+      report: {
+        folder: folder.uri.toString(),
+        name: folder.name,
+        status: 'ok',
+        checks: [],
+        results: [],
+        counts: countResults([]),
+        problems: [],
+        finishedAt: 0,
+        durationMs: 0,
+      },
     };
     const finish = (run: FolderRun): FolderRun => {
       run.report.finishedAt = Date.now();
@@ -206,10 +237,17 @@ export class ChecksRunner extends Disposable {
       if (err instanceof CheckCancelledError || signal.aborted) return undefined;
       if (err instanceof ChecksConfigError) {
         base.report.status = 'config-error';
-        base.report.problems = err.problems.map((p) => ({ message: p.message, file: err.file, line: p.position?.line, column: p.position?.column }));
+        base.report.problems = err.problems.map((p) => ({
+          message: p.message,
+          file: err.file,
+          line: p.position?.line,
+          column: p.position?.column,
+        }));
       } else if (err instanceof CheckInputError) {
         base.report.status = 'config-error';
-        base.report.problems = [{ message: err.message, file: err.file, line: err.position?.line, column: err.position?.column }];
+        base.report.problems = [
+          { message: err.message, file: err.file, line: err.position?.line, column: err.position?.column },
+        ];
       } else {
         base.report.status = 'failed';
         base.report.problems = [{ message: errorMessage(err) }];
@@ -221,7 +259,9 @@ export class ChecksRunner extends Disposable {
 
   /** The checks that need no git, plus one skipped result for each that does (it says why). */
   private async runOffline(context: CheckContext, signal: AbortSignal): Promise<CheckReport> {
-    const declared = resolveChecks(context.config, { file: context.configFile, positionOf: context.positionOf }).filter((c) => c.enabled);
+    const declared = resolveChecks(context.config, { file: context.configFile, positionOf: context.positionOf }).filter(
+      (c) => c.enabled,
+    );
     const offline = declared.filter((c) => !CHECK_TYPES_NEEDING_GIT.includes(c.type));
     const report: CheckReport = offline.length
       ? await runChecks(context, { signal, only: offline.map((c) => c.id) })
@@ -235,7 +275,16 @@ export class ChecksRunner extends Disposable {
         results.push(...report.results.filter((r) => r.checkId === check.id));
         continue;
       }
-      checks.push({ id: check.id, type: check.type, severity: check.severity, title: BUILTIN_CHECK_TYPES.find((t) => t.type === check.type)?.title ?? check.type, passed: 0, failed: 0, skipped: 1, durationMs: 0 });
+      checks.push({
+        id: check.id,
+        type: check.type,
+        severity: check.severity,
+        title: BUILTIN_CHECK_TYPES.find((t) => t.type === check.type)?.title ?? check.type,
+        passed: 0,
+        failed: 0,
+        skipped: 1,
+        durationMs: 0,
+      });
       results.push({
         checkId: check.id,
         type: check.type,
@@ -243,7 +292,9 @@ export class ChecksRunner extends Disposable {
         status: 'skip',
         target: check.id,
         message: `Skipped: '${check.id}' reads git history, and MLOps Workbench runs no git process in an untrusted workspace. Trust the workspace to run it.`,
-        ...(context.configFile && check.position ? { location: { file: context.configFile, line: check.position.line, column: check.position.column } } : {}),
+        ...(context.configFile && check.position
+          ? { location: { file: context.configFile, line: check.position.line, column: check.position.column } }
+          : {}),
         key: 'untrusted',
       });
     }
@@ -257,15 +308,27 @@ const SEMVER = /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/;
  * Fills the `<version>` placeholder of rename fixes with the version of the model's newest release tag
  * (`<model>@v1.2.3`, `<model>-v1.2.3` or `<model>/v1.2.3`), so the quick fix can name a real file.
  */
-async function renameTargets(context: CheckContext, results: readonly CheckResult[]): Promise<Map<CheckResult, { to: string; reason: string }>> {
+async function renameTargets(
+  context: CheckContext,
+  results: readonly CheckResult[],
+): Promise<Map<CheckResult, { to: string; reason: string }>> {
   const targets = new Map<CheckResult, { to: string; reason: string }>();
   for (const result of results) {
-    if (result.status !== 'fail' || result.fix?.kind !== 'rename' || !result.fix.to.includes('<version>') || !result.model) continue;
+    if (
+      result.status !== 'fail' ||
+      result.fix?.kind !== 'rename' ||
+      !result.fix.to.includes('<version>') ||
+      !result.model
+    )
+      continue;
     for (const pattern of [`${result.model}@v*`, `${result.model}-v*`, `${result.model}/v*`]) {
       const tag = await context.git.newestTag(pattern).catch(() => undefined);
       const version = tag ? SEMVER.exec(tag)?.[1] : undefined;
       if (tag && version) {
-        targets.set(result, { to: result.fix.to.split('<version>').join(version), reason: `the version of tag ${tag}` });
+        targets.set(result, {
+          to: result.fix.to.split('<version>').join(version),
+          reason: `the version of tag ${tag}`,
+        });
         break;
       }
     }

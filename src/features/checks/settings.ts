@@ -8,6 +8,9 @@ export interface ChecksSettings {
 
 const defaults: ChecksSettings = { runOnSave: true, retrainingAlerts: true };
 
-export function checksSetting<K extends keyof ChecksSettings>(key: K, scope?: vscode.ConfigurationScope): ChecksSettings[K] {
+export function checksSetting<K extends keyof ChecksSettings>(
+  key: K,
+  scope?: vscode.ConfigurationScope,
+): ChecksSettings[K] {
   return vscode.workspace.getConfiguration('mlops.checks', scope).get<ChecksSettings[K]>(key, defaults[key]);
 }

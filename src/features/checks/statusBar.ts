@@ -16,7 +16,12 @@ export interface StatusSnapshot {
  */
 export class ChecksStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mlops.checks.status', vscode.StatusBarAlignment.Left, 40);
-  private snapshotValue: StatusSnapshot = { visible: false, text: '', tooltip: '', counts: { error: 0, warning: 0, info: 0 } };
+  private snapshotValue: StatusSnapshot = {
+    visible: false,
+    text: '',
+    tooltip: '',
+    counts: { error: 0, warning: 0, info: 0 },
+  };
 
   constructor(command: string) {
     this.item.name = 'MLOps Pipeline Checks';
@@ -31,7 +36,13 @@ export class ChecksStatusBar implements vscode.Disposable {
     return this.snapshotValue;
   }
 
-  update(state: { counts: DiagnosticCounts; runs: readonly FolderRun[]; hasConfig: boolean; running: boolean; ranOnce: boolean }): void {
+  update(state: {
+    counts: DiagnosticCounts;
+    runs: readonly FolderRun[];
+    hasConfig: boolean;
+    running: boolean;
+    ranOnce: boolean;
+  }): void {
     const { counts, runs } = state;
     const problems = runs.filter((r) => r.report.status === 'config-error' || r.report.status === 'failed');
     const passed = runs.reduce((sum, r) => sum + r.report.counts.passed, 0);
@@ -43,10 +54,13 @@ export class ChecksStatusBar implements vscode.Disposable {
       text = icon;
       lines.push(state.running ? 'Pipeline checks are running…' : 'Pipeline checks have not run yet.');
     } else {
-      lines.push(`Pipeline checks: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'info')}; ${passed} passed.`);
+      lines.push(
+        `Pipeline checks: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'info')}; ${passed} passed.`,
+      );
       if (state.running) lines.push('Running again…');
     }
-    for (const run of problems) lines.push(`${run.folder.name}: ${run.report.problems[0]?.message ?? 'the checks could not run'}`);
+    for (const run of problems)
+      lines.push(`${run.folder.name}: ${run.report.problems[0]?.message ?? 'the checks could not run'}`);
     if (problems.length) text += ' $(alert)';
     const notice = runs.find((r) => r.report.notice)?.report.notice;
     if (notice) lines.push(notice);

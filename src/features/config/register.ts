@@ -9,7 +9,10 @@ import { sharedValidator } from './validator';
 export function registerConfigValidation({ extension, logger }: FeatureContext): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('mlops.yaml');
   const timers = new Map<string, NodeJS.Timeout>();
-  const isConfig = (uri: vscode.Uri) => uri.scheme === 'file' && path.basename(uri.fsPath) === CONFIG_FILE_NAME && vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+  const isConfig = (uri: vscode.Uri) =>
+    uri.scheme === 'file' &&
+    path.basename(uri.fsPath) === CONFIG_FILE_NAME &&
+    vscode.workspace.getWorkspaceFolder(uri) !== undefined;
 
   const publish = (uri: vscode.Uri, text: string) => {
     const { problems } = sharedValidator().validate(text, { fileName: CONFIG_FILE_NAME });
@@ -20,7 +23,10 @@ export function registerConfigValidation({ extension, logger }: FeatureContext):
     if (!isConfig(doc.uri)) return;
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => publish(doc.uri, doc.getText()), delay));
+    timers.set(
+      key,
+      setTimeout(() => publish(doc.uri, doc.getText()), delay),
+    );
   };
   const validateOnDisk = async (uri: vscode.Uri) => {
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
@@ -48,14 +54,24 @@ export function registerConfigValidation({ extension, logger }: FeatureContext):
   // The root mlops.yaml of each folder: one small file each, read after activation returns.
   setTimeout(() => {
     for (const doc of vscode.workspace.textDocuments) validateDocument(doc, 0);
-    for (const folder of vscode.workspace.workspaceFolders ?? []) void validateOnDisk(vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME));
+    for (const folder of vscode.workspace.workspaceFolders ?? [])
+      void validateOnDisk(vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME));
   }, 0);
   return collection;
 }
 
 function toDiagnostic(problem: ConfigProblem): vscode.Diagnostic {
-  const range = new vscode.Range(problem.line, problem.column, problem.endLine, Math.max(problem.endColumn, problem.endLine === problem.line ? problem.column + 1 : problem.endColumn));
-  const diagnostic = new vscode.Diagnostic(range, problem.message, problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+  const range = new vscode.Range(
+    problem.line,
+    problem.column,
+    problem.endLine,
+    Math.max(problem.endColumn, problem.endLine === problem.line ? problem.column + 1 : problem.endColumn),
+  );
+  const diagnostic = new vscode.Diagnostic(
+    range,
+    problem.message,
+    problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
   diagnostic.source = 'mlops';
   diagnostic.code = problem.code;
   return diagnostic;

@@ -8,7 +8,13 @@ import { readHistory, type HistoryResult } from '../../core/git/history';
 import { findGitDirectory } from '../../core/git/tags';
 import { errorMessage, type Logger } from '../../core/logging';
 import type { Goal } from '../../core/metrics/diff';
-import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects, type ParamsFile } from '../../core/metrics/dvc';
+import {
+  combineFiles,
+  declaredFiles,
+  loadWorkspaceFiles,
+  readDvcProjects,
+  type ParamsFile,
+} from '../../core/metrics/dvc';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
 import { listRuns as listFileStoreRuns } from '../../core/metrics/mlflow/fileStore';
 import { MlflowRestClient } from '../../core/metrics/mlflow/rest';
@@ -66,7 +72,8 @@ const FILE_DEBOUNCE_MS = 300;
 const GIT_DEBOUNCE_MS = 500;
 const MAX_HISTORY = 10_000;
 /** Folders never searched for tracker files. */
-const DISCOVERY_EXCLUDE = '**/{node_modules,.git,.hg,.svn,.venv,venv,.tox,.nox,__pycache__,site-packages,.ipynb_checkpoints,.dvc}/**';
+const DISCOVERY_EXCLUDE =
+  '**/{node_modules,.git,.hg,.svn,.venv,venv,.tox,.nox,__pycache__,site-packages,.ipynb_checkpoints,.dvc}/**';
 const WORKSPACE_FILE_EXTENSIONS = '{json,yaml,yml,toml,csv,tsv}';
 
 /** The secret-storage key of the token for a tracking server (one per origin, so a token only goes where it was set). */
@@ -166,7 +173,8 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   constructor(private readonly options: MetricsServiceOptions) {
     super();
     this.isTrusted = options.isTrusted ?? (() => vscode.workspace.isTrusted);
-    this.folderList = options.folders ?? (() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file'));
+    this.folderList =
+      options.folders ?? (() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file'));
     this.register({
       dispose: () => {
         for (const record of this.records.values()) this.dropRecord(record);
@@ -217,7 +225,8 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   definitions(folderKey?: string): MetricDefinition[] {
     if (folderKey) return this.records.get(folderKey)?.definitions ?? [];
     const seen = new Map<string, MetricDefinition>();
-    for (const f of this.folders()) for (const d of this.records.get(f.key)?.definitions ?? []) if (!seen.has(d.key)) seen.set(d.key, d);
+    for (const f of this.folders())
+      for (const d of this.records.get(f.key)?.definitions ?? []) if (!seen.has(d.key)) seen.set(d.key, d);
     return [...seen.values()];
   }
 
@@ -303,10 +312,15 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         this.records.delete(key);
       }
     }
-    await vscode.window.withProgress({ location: { viewId: 'mlops.views.experiments' }, title: 'Reading experiments' }, async () => {
-      await Promise.all(folders.map((folder) => this.serial(this.recordOf(folder), (record) => this.loadFolder(record, true))));
-      await this.loadServers();
-    });
+    await vscode.window.withProgress(
+      { location: { viewId: 'mlops.views.experiments' }, title: 'Reading experiments' },
+      async () => {
+        await Promise.all(
+          folders.map((folder) => this.serial(this.recordOf(folder), (record) => this.loadFolder(record, true))),
+        );
+        await this.loadServers();
+      },
+    );
     this.publish();
   }
 
@@ -369,26 +383,43 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     let modelMetrics: string[] = [];
     try {
       const config = await loadConfig(root, sharedValidator());
-      record.definitions = config.validation.config.metrics.map((m) => ({ key: m.key, label: m.label, goal: m.goal, threshold: m.threshold, unit: m.unit }));
+      record.definitions = config.validation.config.metrics.map((m) => ({
+        key: m.key,
+        label: m.label,
+        goal: m.goal,
+        threshold: m.threshold,
+        unit: m.unit,
+      }));
       modelMetrics = config.validation.config.models.flatMap((m) => m.metrics).map(clean);
     } catch (err) {
       record.definitions = [];
       record.configProblems.push({ severity: 'warning', message: `mlops.yaml cannot be read: ${errorMessage(err)}` });
     }
-    let declared = { metrics: [] as string[], params: [] as ParamsFile[], plots: [] as string[], dvclive: [] as string[] };
+    let declared = {
+      metrics: [] as string[],
+      params: [] as ParamsFile[],
+      plots: [] as string[],
+      dvclive: [] as string[],
+    };
     record.workspaceKind = fs.existsSync(path.join(root, 'dvc.yaml')) ? 'dvc' : 'file';
     try {
       declared = declaredFiles(root, readDvcProjects(root));
     } catch (err) {
       record.configProblems.push({ severity: 'warning', message: `dvc.yaml cannot be read: ${errorMessage(err)}` });
     }
-    const [discovered, gitDir] = await Promise.all([this.discover(record, found), findGitDirectory(root).catch(() => undefined)]);
+    const [discovered, gitDir] = await Promise.all([
+      this.discover(record, found),
+      findGitDirectory(root).catch(() => undefined),
+    ]);
     record.git.dir = gitDir;
     const live = unique([...declared.dvclive, ...discovered.live]);
     record.followed = {
       metrics: unique([...declared.metrics, ...modelMetrics, ...live.map((d) => joinPosix(d, 'metrics.json'))]),
       params: declared.params,
-      plots: unique([...declared.plots, ...live.map((d) => joinPosix(d, 'plots/metrics')).filter((p) => isDirectory(path.join(root, p)))]),
+      plots: unique([
+        ...declared.plots,
+        ...live.map((d) => joinPosix(d, 'plots/metrics')).filter((p) => isDirectory(path.join(root, p))),
+      ]),
       live,
     };
     record.stores = discovered.stores;
@@ -396,11 +427,19 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     record.eventFolders = discovered.eventFolders;
     record.logFolders = eventLogFolders(discovered.eventFolders, root);
     record.trackingServer = discovered.server;
-    const sources = [...(this.hasWorkspaceFiles(record) ? [this.workspacePath(record)] : []), ...record.stores, ...record.databases, ...record.logFolders];
+    const sources = [
+      ...(this.hasWorkspaceFiles(record) ? [this.workspacePath(record)] : []),
+      ...record.stores,
+      ...record.databases,
+      ...record.logFolders,
+    ];
     record.index.setSources(sources);
     record.index.invalidate(record.index.sources());
     record.full.clear();
-    await Promise.all([(async () => (record.snapshot = await record.index.load()))(), withGit ? this.loadGit(record) : Promise.resolve()]);
+    await Promise.all([
+      (async () => (record.snapshot = await record.index.load()))(),
+      withGit ? this.loadGit(record) : Promise.resolve(),
+    ]);
     this.watch(record);
     this.options.logger.info(
       `experiments: ${record.folder.name}: ${record.followed.metrics.length} metrics files, ${record.stores.length + record.databases.length} MLflow stores, ` +
@@ -417,9 +456,14 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   }
 
   /** MLflow stores and databases, TensorBoard event files and DVCLive folders under the folder, and settings. */
-  private async discover(record: FolderRecord, found?: Found): Promise<{ stores: string[]; databases: string[]; eventFolders: string[]; live: string[]; server?: string }> {
+  private async discover(
+    record: FolderRecord,
+    found?: Found,
+  ): Promise<{ stores: string[]; databases: string[]; eventFolders: string[]; live: string[]; server?: string }> {
     const find = (glob: string, max: number) =>
-      Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(record.folder, glob), DISCOVERY_EXCLUDE, max)).then(
+      Promise.resolve(
+        vscode.workspace.findFiles(new vscode.RelativePattern(record.folder, glob), DISCOVERY_EXCLUDE, max),
+      ).then(
         (uris) => uris.map((u) => u.fsPath),
         (err: unknown) => {
           this.options.logger.warn(`experiments: searching ${glob} in ${record.folder.name}: ${errorMessage(err)}`);
@@ -432,25 +476,41 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       find('**/events.out.tfevents.*', 5000),
       find('**/dvclive/metrics.json', 100),
     ]);
-    const stores = new Set([...metas.map((m) => path.dirname(path.dirname(m))), ...(found?.stores ?? []).filter(isDirectory)]);
+    const stores = new Set([
+      ...metas.map((m) => path.dirname(path.dirname(m))),
+      ...(found?.stores ?? []).filter(isDirectory),
+    ]);
     if (isDirectory(path.join(record.root, 'mlruns'))) stores.add(path.join(record.root, 'mlruns'));
     const databases = new Set([...dbs, ...(found?.databases ?? []).filter((d) => fs.existsSync(d))]);
-    const eventFolders = unique([...events.map((e) => path.dirname(e)), ...(found?.eventFolders ?? []).filter(isDirectory)]).sort();
+    const eventFolders = unique([
+      ...events.map((e) => path.dirname(e)),
+      ...(found?.eventFolders ?? []).filter(isDirectory),
+    ]).sort();
     let server: string | undefined;
-    const uri = vscode.workspace.getConfiguration('mlops', record.folder.uri).get<string>(TRACKING_URI_SETTING, '').trim();
+    const uri = vscode.workspace
+      .getConfiguration('mlops', record.folder.uri)
+      .get<string>(TRACKING_URI_SETTING, '')
+      .trim();
     if (uri) {
       const target = trackingTarget(uri, record.root);
       if (target.kind === 'server') server = target.location;
       else if (target.kind === 'store' && isDirectory(target.location)) stores.add(target.location);
       else if (target.kind === 'database' && fs.existsSync(target.location)) databases.add(target.location);
-      else if (target.kind === 'unsupported') record.configProblems.push({ severity: 'warning', message: `mlops.mlflow.trackingUri: ${target.reason}` });
-      else record.configProblems.push({ severity: 'warning', message: `mlops.mlflow.trackingUri: ${target.location} does not exist.` });
+      else if (target.kind === 'unsupported')
+        record.configProblems.push({ severity: 'warning', message: `mlops.mlflow.trackingUri: ${target.reason}` });
+      else
+        record.configProblems.push({
+          severity: 'warning',
+          message: `mlops.mlflow.trackingUri: ${target.location} does not exist.`,
+        });
     }
     return {
       stores: [...stores].sort(),
       databases: [...databases].sort(),
       eventFolders,
-      live: live.map((m) => path.relative(record.root, path.dirname(m)).split(path.sep).join('/')).filter((d) => d && !d.startsWith('..')),
+      live: live
+        .map((m) => path.relative(record.root, path.dirname(m)).split(path.sep).join('/'))
+        .filter((d) => d && !d.startsWith('..')),
       server,
     };
   }
@@ -478,7 +538,13 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         matches: (p) => record.stores.includes(p),
         load: async (p) => {
           const listing = await listFileStoreRuns(p);
-          note(p, summarize(listing.problems.map((e) => e.message), 'runs could not be read'));
+          note(
+            p,
+            summarize(
+              listing.problems.map((e) => e.message),
+              'runs could not be read',
+            ),
+          );
           return listing.runs;
         },
       },
@@ -490,8 +556,19 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           try {
             const listing = db.listRuns();
             note(p, [
-              ...summarize(listing.problems.map((e) => e.message), 'runs could not be read'),
-              ...(db.walPending ? [{ severity: 'info' as const, message: 'The newest runs may be missing: MLflow has not yet written its -wal file into the database.' }] : []),
+              ...summarize(
+                listing.problems.map((e) => e.message),
+                'runs could not be read',
+              ),
+              ...(db.walPending
+                ? [
+                    {
+                      severity: 'info' as const,
+                      message:
+                        'The newest runs may be missing: MLflow has not yet written its -wal file into the database.',
+                    },
+                  ]
+                : []),
             ]);
             return listing.runs;
           } finally {
@@ -536,10 +613,19 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         git.result = undefined;
       } else if (!this.isTrusted()) {
         git.result = undefined;
-        problems.push({ severity: 'warning', message: 'Git history is not read in an untrusted workspace.', detail: UNTRUSTED_REASON });
+        problems.push({
+          severity: 'warning',
+          message: 'Git history is not read in an untrusted workspace.',
+          detail: UNTRUSTED_REASON,
+        });
       } else {
         try {
-          const scope = vscode.workspace.getConfiguration('mlops', record.folder.uri).get<string>(HISTORY_SCOPE_SETTING, 'current') === 'all' ? 'all' : 'current';
+          const scope =
+            vscode.workspace
+              .getConfiguration('mlops', record.folder.uri)
+              .get<string>(HISTORY_SCOPE_SETTING, 'current') === 'all'
+              ? 'all'
+              : 'current';
           const result = await readHistory(record.root, {
             metrics: record.followed.metrics,
             params: record.followed.params,
@@ -555,12 +641,20 @@ export class MetricsService extends Disposable implements MetricHistoryData {
             const start = result.start;
             problems.push({
               severity: 'info',
-              message: start ? `Shallow clone: history goes back to ${start.shortSha} (${formatDate(start.date).slice(0, 10)}).` : 'Shallow clone: older history is not available.',
+              message: start
+                ? `Shallow clone: history goes back to ${start.shortSha} (${formatDate(start.date).slice(0, 10)}).`
+                : 'Shallow clone: older history is not available.',
               detail: 'Run `git fetch --unshallow` to read the older revisions.',
             });
           }
-          if (result.runs.length >= MAX_HISTORY) problems.push({ severity: 'info', message: `Only the newest ${MAX_HISTORY} revisions are read.` });
-          problems.push(...summarize(result.errors.map((e) => e.message), 'metrics files could not be read at some revisions'));
+          if (result.runs.length >= MAX_HISTORY)
+            problems.push({ severity: 'info', message: `Only the newest ${MAX_HISTORY} revisions are read.` });
+          problems.push(
+            ...summarize(
+              result.errors.map((e) => e.message),
+              'metrics files could not be read at some revisions',
+            ),
+          );
         } catch (err) {
           if (generation !== git.generation) return;
           git.result = undefined;
@@ -577,7 +671,8 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   /** The tracking servers of the folders' settings (one record per address). */
   private async loadServers(): Promise<void> {
     const wanted = new Map<string, string>();
-    for (const record of this.records.values()) if (record.trackingServer && !wanted.has(record.trackingServer)) wanted.set(record.trackingServer, record.key);
+    for (const record of this.records.values())
+      if (record.trackingServer && !wanted.has(record.trackingServer)) wanted.set(record.trackingServer, record.key);
     for (const key of [...this.servers.keys()]) if (!wanted.has(key)) this.servers.delete(key);
     await Promise.all([...wanted].map(([setting, folderKey]) => this.loadServer(setting, folderKey)));
   }
@@ -586,7 +681,11 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     const server: ServerRecord = { setting, folderKey, location: setting, runs: [], problems: [] };
     this.servers.set(setting, server);
     if (!this.isTrusted()) {
-      server.problems.push({ severity: 'warning', message: 'The MLflow server is not contacted in an untrusted workspace.', detail: UNTRUSTED_REASON });
+      server.problems.push({
+        severity: 'warning',
+        message: 'The MLflow server is not contacted in an untrusted workspace.',
+        detail: UNTRUSTED_REASON,
+      });
       return;
     }
     try {
@@ -594,10 +693,20 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       server.location = client.baseUrl;
       const listing = await client.listRuns();
       server.runs = listing.runs;
-      server.problems = summarize(listing.problems.map((e) => e.message), 'runs could not be read');
+      server.problems = summarize(
+        listing.problems.map((e) => e.message),
+        'runs could not be read',
+      );
     } catch (err) {
       server.runs = [];
-      server.problems = [{ severity: 'warning', message: errorMessage(err), detail: 'Check mlops.mlflow.trackingUri and that the server runs; set a token with "MLOps: Set MLflow Tracking Token".' }];
+      server.problems = [
+        {
+          severity: 'warning',
+          message: errorMessage(err),
+          detail:
+            'Check mlops.mlflow.trackingUri and that the server runs; set a token with "MLOps: Set MLflow Tracking Token".',
+        },
+      ];
       this.options.logger.warn(`experiments: MLflow server: ${errorMessage(err)}`);
     }
   }
@@ -673,13 +782,30 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     const states = new Map((record.snapshot?.sources ?? []).map((s) => [s.path, s]));
     const indexSource = (p: string, kind: SourceKind, label: string, where: string): ServiceSource => {
       const state = states.get(p);
-      const problems = [...(state?.error ? [{ severity: 'warning' as const, message: state.error.message }] : []), ...(record.problems.get(p) ?? [])];
+      const problems = [
+        ...(state?.error ? [{ severity: 'warning' as const, message: state.error.message }] : []),
+        ...(record.problems.get(p) ?? []),
+      ];
       const location = kind === 'dvc' || kind === 'file' ? record.root : p;
-      return { id: sourceId({ kind, location }), folderKey: record.key, kind, location, label, where, runs: newestFirst(state?.runs ?? []), problems };
+      return {
+        id: sourceId({ kind, location }),
+        folderKey: record.key,
+        kind,
+        location,
+        label,
+        where,
+        runs: newestFirst(state?.runs ?? []),
+        problems,
+      };
     };
     const relative = (p: string) => path.relative(record.root, p).split(path.sep).join('/') || '.';
     if (this.hasWorkspaceFiles(record) || record.configProblems.length) {
-      const where = record.workspaceKind === 'dvc' ? 'dvc.yaml' : record.followed.metrics.length === 1 ? record.followed.metrics[0] : 'mlops.yaml';
+      const where =
+        record.workspaceKind === 'dvc'
+          ? 'dvc.yaml'
+          : record.followed.metrics.length === 1
+            ? record.followed.metrics[0]
+            : 'mlops.yaml';
       const workspace = indexSource(this.workspacePath(record), record.workspaceKind, 'Workspace', where);
       workspace.problems.unshift(...record.configProblems);
       out.push(workspace);
@@ -726,10 +852,13 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       if (dir) {
         const onGit = () => this.queueGit(record);
         add(new vscode.RelativePattern(vscode.Uri.file(dir.gitDir), '{HEAD,packed-refs,refs/**}'), onGit);
-        if (dir.commonDir !== dir.gitDir) add(new vscode.RelativePattern(vscode.Uri.file(dir.commonDir), '{packed-refs,refs/**}'), onGit);
+        if (dir.commonDir !== dir.gitDir)
+          add(new vscode.RelativePattern(vscode.Uri.file(dir.commonDir), '{packed-refs,refs/**}'), onGit);
       }
     } catch (err) {
-      this.options.logger.warn(`experiments: cannot watch ${record.folder.name} (${errorMessage(err)}); use Refresh in the Experiments view after changes.`);
+      this.options.logger.warn(
+        `experiments: cannot watch ${record.folder.name} (${errorMessage(err)}); use Refresh in the Experiments view after changes.`,
+      );
     }
   }
 
@@ -773,7 +902,12 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         followed.plots.some((p) => rel === p || rel.startsWith(`${p}/`)) ||
         followed.live.some((d) => rel.startsWith(`${d}/`));
       if (workspaceFile) invalidate.add(this.workspacePath(record));
-      if (name === 'metrics.json' && path.basename(path.dirname(file)) === 'dvclive' && !followed.live.includes(path.posix.dirname(rel))) rediscover = true;
+      if (
+        name === 'metrics.json' &&
+        path.basename(path.dirname(file)) === 'dvclive' &&
+        !followed.live.includes(path.posix.dirname(rel))
+      )
+        rediscover = true;
       const parts = rel.split('/');
       if (parts.includes('mlruns')) {
         const store = record.stores.find((s) => inside(file, s));
@@ -800,7 +934,9 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         }
       }
     }
-    this.options.logger.debug(`experiments: ${changed.length} file change(s) in ${record.folder.name}: reconfigure ${reconfigure}, rediscover ${rediscover}, reload ${invalidate.size} source(s)`);
+    this.options.logger.debug(
+      `experiments: ${changed.length} file change(s) in ${record.folder.name}: reconfigure ${reconfigure}, rediscover ${rediscover}, reload ${invalidate.size} source(s)`,
+    );
     if (!reconfigure && !rediscover && invalidate.size === 0) return;
     try {
       await this.serial(record, async () => {
@@ -821,10 +957,20 @@ export class MetricsService extends Disposable implements MetricHistoryData {
 // ------------------------------------------------------------------------------------------------ helpers
 
 /** The workspace's run: the followed metrics, params and plots files as they are now (none: no run). */
-async function readWorkspaceRun(root: string, followed: Followed, kind: 'dvc' | 'file'): Promise<{ run?: Run; problems: SourceProblem[] }> {
-  const { loaded, errors } = await loadWorkspaceFiles(root, { metrics: followed.metrics, params: followed.params, plots: followed.plots });
+async function readWorkspaceRun(
+  root: string,
+  followed: Followed,
+  kind: 'dvc' | 'file',
+): Promise<{ run?: Run; problems: SourceProblem[] }> {
+  const { loaded, errors } = await loadWorkspaceFiles(root, {
+    metrics: followed.metrics,
+    params: followed.params,
+    plots: followed.plots,
+  });
   const combined = combineFiles(loaded);
-  const problems = [...errors, ...combined.errors].map((e): SourceProblem => ({ severity: 'warning', message: e.message }));
+  const problems = [...errors, ...combined.errors].map(
+    (e): SourceProblem => ({ severity: 'warning', message: e.message }),
+  );
   if (!loaded.some((f) => f.role !== 'params')) return { problems };
   let time: number | undefined;
   await Promise.all(
@@ -833,7 +979,16 @@ async function readWorkspaceRun(root: string, followed: Followed, kind: 'dvc' | 
       if (stat && (time === undefined || stat.mtimeMs > time)) time = stat.mtimeMs;
     }),
   );
-  const run: Run = { id: 'workspace', source: { kind, location: root }, label: 'workspace', params: combined.params, tags: {}, status: 'unknown', metrics: combined.metrics, time };
+  const run: Run = {
+    id: 'workspace',
+    source: { kind, location: root },
+    label: 'workspace',
+    params: combined.params,
+    tags: {},
+    status: 'unknown',
+    metrics: combined.metrics,
+    time,
+  };
   if (combined.textMetrics.length) run.textMetrics = combined.textMetrics;
   return { run, problems };
 }
@@ -858,7 +1013,10 @@ export function trackingTarget(uri: string, root: string): TrackingTarget {
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    return { kind: 'unsupported', reason: `'${uri.split(':')[0]}' tracking URIs are not supported; use an http(s):// server, a file store or sqlite:///mlflow.db.` };
+    return {
+      kind: 'unsupported',
+      reason: `'${uri.split(':')[0]}' tracking URIs are not supported; use an http(s):// server, a file store or sqlite:///mlflow.db.`,
+    };
   }
   return { kind: 'store', location: path.resolve(root, uri) };
 }
@@ -908,7 +1066,13 @@ function newestFirst(runs: readonly Run[]): Run[] {
 function summarize(messages: string[], what: string): SourceProblem[] {
   if (messages.length === 0) return [];
   if (messages.length === 1) return [{ severity: 'warning', message: messages[0] }];
-  return [{ severity: 'warning', message: `${messages.length} ${what}: ${messages[0]}`, detail: messages.slice(0, 20).join('\n') }];
+  return [
+    {
+      severity: 'warning',
+      message: `${messages.length} ${what}: ${messages[0]}`,
+      detail: messages.slice(0, 20).join('\n'),
+    },
+  ];
 }
 
 function hostOf(url: string): string {

@@ -9,7 +9,14 @@ import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import type { MetricHistorySelection } from '../../protocol/metricHistory';
 import { relativeTime } from '../explorer/tree';
 import { revisionUri } from '../revisions/provider';
-import { HISTORY_SCOPE_SETTING, MetricsService, tokenKey, TRACKING_URI_SETTING, trackingTarget, type ServiceSource } from './metricsService';
+import {
+  HISTORY_SCOPE_SETTING,
+  MetricsService,
+  tokenKey,
+  TRACKING_URI_SETTING,
+  trackingTarget,
+  type ServiceSource,
+} from './metricsService';
 import { ExperimentsTree, metricEntries, runLabel, type ExperimentsNode } from './tree';
 
 export const EXPERIMENTS_VIEW = 'mlops.views.experiments';
@@ -47,16 +54,25 @@ interface Picked {
  */
 export function registerExperiments({ extension, logger }: FeatureContext): ExperimentsApi {
   const subscriptions = extension.subscriptions;
-  const service = new MetricsService({ logger, secrets: extension.secrets, wasmPath: path.join(extension.extensionUri.fsPath, 'dist', 'sql-wasm.wasm') });
+  const service = new MetricsService({
+    logger,
+    secrets: extension.secrets,
+    wasmPath: path.join(extension.extensionUri.fsPath, 'dist', 'sql-wasm.wasm'),
+  });
   const tree = new ExperimentsTree(service);
-  const view = vscode.window.createTreeView(EXPERIMENTS_VIEW, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const view = vscode.window.createTreeView(EXPERIMENTS_VIEW, {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   subscriptions.push(service, tree, view);
 
   subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.reload()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void service.reload()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`mlops.${HISTORY_SCOPE_SETTING}`) || e.affectsConfiguration('mlops.mlflow')) void service.reload();
+      if (e.affectsConfiguration(`mlops.${HISTORY_SCOPE_SETTING}`) || e.affectsConfiguration('mlops.mlflow'))
+        void service.reload();
     }),
     extension.secrets.onDidChange((e) => {
       if (e.key.startsWith('mlops.mlflow.token:')) void service.reload();
@@ -85,26 +101,45 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     return uri;
   };
 
-  const compare = async (first?: ExperimentsNode, selected?: readonly ExperimentsNode[]): Promise<Comparison | undefined> => {
+  const compare = async (
+    first?: ExperimentsNode,
+    selected?: readonly ExperimentsNode[],
+  ): Promise<Comparison | undefined> => {
     await service.ensureLoaded();
     const nodes = selected?.length ? selected : first ? [first] : view.selection;
     let picked = nodes.map(pickedOf).filter((p): p is Picked => p !== undefined);
     if (picked.length > 2) {
-      void vscode.window.showInformationMessage(`Select exactly two runs to compare (${picked.length} are selected); pick two now.`);
+      void vscode.window.showInformationMessage(
+        `Select exactly two runs to compare (${picked.length} are selected); pick two now.`,
+      );
       picked = [];
     }
     while (picked.length < 2) {
-      const next = await pickRun(service, picked.length === 0 ? 'Compare runs (1/2): the baseline (older) run' : `Compare runs (2/2): compare ${runLabel(picked[0].run)} with`, picked.map((p) => p.run));
+      const next = await pickRun(
+        service,
+        picked.length === 0
+          ? 'Compare runs (1/2): the baseline (older) run'
+          : `Compare runs (2/2): compare ${runLabel(picked[0].run)} with`,
+        picked.map((p) => p.run),
+      );
       if (!next) return undefined;
       picked.push(next);
     }
     const [a, b] = picked;
     const [old, now] = timeOf(a.run) <= timeOf(b.run) ? [a, b] : [b, a];
     const result = diff(old.run, now.run, service.goalsOf(now.source.folderKey));
-    const markdown = comparisonMarkdown(describe(old), describe(now), result, { keys: service.definitions(now.source.folderKey).map((d) => d.key) });
+    const markdown = comparisonMarkdown(describe(old), describe(now), result, {
+      keys: service.definitions(now.source.folderKey).map((d) => d.key),
+    });
     const document = await showMarkdown(`Compare ${runShortName(old.run)} with ${runShortName(now.run)}`, markdown);
     logger.info(`experiments: compared ${old.run.id} with ${now.run.id} (${result.entries.length} metrics)`);
-    return { old: { sourceId: old.source.id, runId: old.run.id }, new: { sourceId: now.source.id, runId: now.run.id }, diff: result, markdown, document };
+    return {
+      old: { sourceId: old.source.id, runId: old.run.id },
+      new: { sourceId: now.source.id, runId: now.run.id },
+      diff: result,
+      markdown,
+      document,
+    };
   };
 
   const setFilter = async (text: string): Promise<void> => {
@@ -119,13 +154,17 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     }
     const count = service.loaded ? tree.matchingRuns() : undefined;
     view.message =
-      count === 0 ? `No run matches “${tree.filter}”. Clear the filter to see every run.` : `Runs matching “${tree.filter}”${count === undefined ? '' : `: ${count}`}`;
+      count === 0
+        ? `No run matches “${tree.filter}”. Clear the filter to see every run.`
+        : `Runs matching “${tree.filter}”${count === undefined ? '' : `: ${count}`}`;
   };
   subscriptions.push(service.onDidChange(describeFilter));
 
   subscriptions.push(
     vscode.commands.registerCommand('mlops.refreshExperiments', () =>
-      vscode.window.withProgress({ location: { viewId: EXPERIMENTS_VIEW }, title: 'Reading experiments' }, () => (service.loaded ? service.reload() : service.ensureLoaded())),
+      vscode.window.withProgress({ location: { viewId: EXPERIMENTS_VIEW }, title: 'Reading experiments' }, () =>
+        service.loaded ? service.reload() : service.ensureLoaded(),
+      ),
     ),
     vscode.commands.registerCommand('mlops.filterExperiments', async (text?: unknown) => {
       const value =
@@ -144,15 +183,18 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     vscode.commands.registerCommand('mlops.loadMoreRuns', (node?: ExperimentsNode) => {
       if (node && node.type !== 'folder') tree.loadMore(node.sourceId);
     }),
-    vscode.commands.registerCommand('mlops.compareRuns', async (first?: ExperimentsNode, selected?: readonly ExperimentsNode[]) => {
-      try {
-        return await compare(first, selected);
-      } catch (err) {
-        logger.error(`experiments: compare failed: ${errorMessage(err)}`);
-        void vscode.window.showErrorMessage(`Could not compare the runs: ${errorMessage(err)}`);
-        return undefined;
-      }
-    }),
+    vscode.commands.registerCommand(
+      'mlops.compareRuns',
+      async (first?: ExperimentsNode, selected?: readonly ExperimentsNode[]) => {
+        try {
+          return await compare(first, selected);
+        } catch (err) {
+          logger.error(`experiments: compare failed: ${errorMessage(err)}`);
+          void vscode.window.showErrorMessage(`Could not compare the runs: ${errorMessage(err)}`);
+          return undefined;
+        }
+      },
+    ),
     vscode.commands.registerCommand('mlops.copyRunId', async (node?: ExperimentsNode) => {
       const target = node ?? view.selection[0];
       const picked = target ? pickedOf(target) : undefined;
@@ -169,14 +211,18 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     vscode.commands.registerCommand('mlops.openRun', async (runId?: unknown, sourceIdArg?: unknown) => {
       await service.ensureLoaded();
       let picked: Picked | undefined;
-      if (runId && typeof runId === 'object' && (runId as ExperimentsNode).type === 'run') picked = pickedOf(runId as ExperimentsNode);
+      if (runId && typeof runId === 'object' && (runId as ExperimentsNode).type === 'run')
+        picked = pickedOf(runId as ExperimentsNode);
       else if (typeof runId === 'string' && typeof sourceIdArg === 'string') {
         const source = service.source(sourceIdArg);
         const run = service.run(sourceIdArg, runId);
         if (source && run) picked = { source, run };
       } else picked = await pickRun(service, 'Open run details', []);
       if (!picked) {
-        if (typeof runId === 'string') void vscode.window.showWarningMessage(`Run ${runId} is no longer in its source; refresh the Experiments view.`);
+        if (typeof runId === 'string')
+          void vscode.window.showWarningMessage(
+            `Run ${runId} is no longer in its source; refresh the Experiments view.`,
+          );
         return undefined;
       }
       const markdown = runDetailsMarkdown(describe(picked));
@@ -184,7 +230,8 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
       return markdown;
     }),
     vscode.commands.registerCommand('mlops.openRevision', async (repoRoot?: unknown, sha?: unknown, file?: unknown) => {
-      if (typeof repoRoot !== 'string' || typeof sha !== 'string' || typeof file !== 'string' || !sha || !file) return undefined;
+      if (typeof repoRoot !== 'string' || typeof sha !== 'string' || typeof file !== 'string' || !sha || !file)
+        return undefined;
       if (!isTrusted()) {
         void vscode.window.showWarningMessage(UNTRUSTED_REASON);
         return undefined;
@@ -206,7 +253,11 @@ class ReportDocuments implements vscode.TextDocumentContentProvider {
   private count = 0;
 
   add(name: string, content: string): vscode.Uri {
-    const file = name.replace(/[^\w.@-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'report';
+    const file =
+      name
+        .replace(/[^\w.@-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 80) || 'report';
     const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${++this.count}/${file}.md` });
     this.contents.set(uri.toString(), content);
     if (this.contents.size > MAX_REPORTS) this.contents.delete(this.contents.keys().next().value as string);
@@ -234,7 +285,9 @@ async function pickRun(service: MetricsService, title: string, exclude: readonly
         const when = run.revisionInfo?.date ?? run.time;
         return {
           label: runLabel(run),
-          description: [source.label, run.revisionInfo?.author, when !== undefined ? relativeTime(when) : undefined].filter(Boolean).join(' · '),
+          description: [source.label, run.revisionInfo?.author, when !== undefined ? relativeTime(when) : undefined]
+            .filter(Boolean)
+            .join(' · '),
           source,
           run,
         };
@@ -244,7 +297,11 @@ async function pickRun(service: MetricsService, title: string, exclude: readonly
     void vscode.window.showInformationMessage('No runs to choose from: the Experiments view lists none.');
     return undefined;
   }
-  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder: 'Type to filter by commit, tag, experiment or run name', matchOnDescription: true });
+  const chosen = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Type to filter by commit, tag, experiment or run name',
+    matchOnDescription: true,
+  });
   return chosen ? { source: chosen.source, run: chosen.run } : undefined;
 }
 
@@ -253,9 +310,15 @@ function selectionFor(service: MetricsService, node: ExperimentsNode): MetricHis
   if (node.type === 'folder' || node.type === 'more' || node.type === 'problem') return undefined;
   const source = service.source(node.sourceId);
   if (!source) return undefined;
-  const gitOf = (s: ServiceSource) => (s.kind === 'git' ? s : service.sources().find((o) => o.kind === 'git' && o.folderKey === s.folderKey && o.runs.length > 0));
+  const gitOf = (s: ServiceSource) =>
+    s.kind === 'git'
+      ? s
+      : service.sources().find((o) => o.kind === 'git' && o.folderKey === s.folderKey && o.runs.length > 0);
   const steps = (runs: readonly Run[]) => runs.some((r) => r.metrics.some((m) => m.points.length > 1));
-  if (node.type === 'source') return source.kind === 'git' || !steps(source.runs) ? { view: 'versions', sources: [source.id] } : { view: 'steps', sources: [source.id] };
+  if (node.type === 'source')
+    return source.kind === 'git' || !steps(source.runs)
+      ? { view: 'versions', sources: [source.id] }
+      : { view: 'steps', sources: [source.id] };
   if (node.type === 'run') {
     const run = service.run(node.sourceId, node.runId);
     if (source.kind === 'git' || !run || !steps([run])) {
@@ -277,7 +340,8 @@ function selectionFor(service: MetricsService, node: ExperimentsNode): MetricHis
  */
 function registerMetricsFilesContext(service: MetricsService, subscriptions: vscode.Disposable[]): void {
   const known = new Map<string, string[]>();
-  const publish = () => void vscode.commands.executeCommand('setContext', METRICS_FILES_CONTEXT, [...new Set([...known.values()].flat())]);
+  const publish = () =>
+    void vscode.commands.executeCommand('setContext', METRICS_FILES_CONTEXT, [...new Set([...known.values()].flat())]);
   const learn = async (uri: vscode.Uri | undefined, force = false): Promise<void> => {
     if (!uri || uri.scheme !== 'file' || !METRICS_FILE.test(uri.fsPath)) return;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
@@ -322,12 +386,19 @@ async function chooseServer(action: string): Promise<string | undefined> {
   const servers = configuredServers();
   if (servers.length === 0) {
     const open = 'Open Settings';
-    const choice = await vscode.window.showWarningMessage(`Set mlops.mlflow.trackingUri to your MLflow tracking server's address (http:// or https://) first, then ${action}.`, open);
-    if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', `mlops.${TRACKING_URI_SETTING}`);
+    const choice = await vscode.window.showWarningMessage(
+      `Set mlops.mlflow.trackingUri to your MLflow tracking server's address (http:// or https://) first, then ${action}.`,
+      open,
+    );
+    if (choice === open)
+      await vscode.commands.executeCommand('workbench.action.openSettings', `mlops.${TRACKING_URI_SETTING}`);
     return undefined;
   }
   if (servers.length === 1) return servers[0];
-  const chosen = await vscode.window.showQuickPick(servers, { title: 'MLflow tracking server', placeHolder: `The server to ${action} for` });
+  const chosen = await vscode.window.showQuickPick(servers, {
+    title: 'MLflow tracking server',
+    placeHolder: `The server to ${action} for`,
+  });
   return chosen;
 }
 

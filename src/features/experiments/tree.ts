@@ -101,21 +101,34 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       if (folders.length > 1) return folders.map((f) => ({ type: 'folder', folderKey: f.key }));
       return shown.map((s) => ({ type: 'source', sourceId: s.id }));
     }
-    if (node.type === 'folder') return shown.filter((s) => s.folderKey === node.folderKey).map((s) => ({ type: 'source', sourceId: s.id }));
+    if (node.type === 'folder')
+      return shown.filter((s) => s.folderKey === node.folderKey).map((s) => ({ type: 'source', sourceId: s.id }));
     if (node.type === 'source') {
       const source = this.service.source(node.sourceId);
       if (!source) return [];
-      const problems = source.problems.map((_, index): ExperimentsNode => ({ type: 'problem', sourceId: source.id, index }));
+      const problems = source.problems.map(
+        (_, index): ExperimentsNode => ({ type: 'problem', sourceId: source.id, index }),
+      );
       const runs = this.visibleRuns(source);
       const limit = this.limitOf(source.id);
-      const shown = runs.slice(0, limit).map((r): ExperimentsNode => ({ type: 'run', sourceId: source.id, runId: r.id }));
+      const shown = runs
+        .slice(0, limit)
+        .map((r): ExperimentsNode => ({ type: 'run', sourceId: source.id, runId: r.id }));
       return [...problems, ...shown, ...(runs.length > limit ? [{ type: 'more', sourceId: source.id } as const] : [])];
     }
     if (node.type === 'run') {
       const run = this.service.run(node.sourceId, node.runId);
       if (!run) return [];
       const definitions = this.definitionsOf(node.sourceId);
-      return metricEntries(run, definitions).map((m): ExperimentsNode => ({ type: 'metric', sourceId: node.sourceId, runId: node.runId, key: m.key, file: m.file }));
+      return metricEntries(run, definitions).map(
+        (m): ExperimentsNode => ({
+          type: 'metric',
+          sourceId: node.sourceId,
+          runId: node.runId,
+          key: m.key,
+          file: m.file,
+        }),
+      );
     }
     return [];
   }
@@ -161,8 +174,12 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const source = this.service.source(id);
     if (!source) return new vscode.TreeItem('(gone)');
     // Few sources open by themselves; among many, those with a problem to read open, the rest stay closed.
-    const expanded = this.service.sources().filter((s) => s.folderKey === source.folderKey).length <= 2 || source.problems.length > 0;
-    const item = new vscode.TreeItem(source.label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const expanded =
+      this.service.sources().filter((s) => s.folderKey === source.folderKey).length <= 2 || source.problems.length > 0;
+    const item = new vscode.TreeItem(
+      source.label,
+      expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = `source|${id}`;
     const runs = this.visibleRuns(source);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -171,13 +188,19 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       this.filterText && runs.length !== source.runs.length
         ? `${runs.length} of ${plural(source.runs.length, 'run')}`
         : source.kind === 'git'
-          ? [plural(source.runs.length - experiments, 'revision'), ...(experiments ? [plural(experiments, 'experiment')] : [])].join(' · ')
+          ? [
+              plural(source.runs.length - experiments, 'revision'),
+              ...(experiments ? [plural(experiments, 'experiment')] : []),
+            ].join(' · ')
           : plural(source.runs.length, 'run');
     // A git source's folder name only helps when there are several folders.
     const where = source.kind === 'git' && this.service.folders().length < 2 ? '' : source.where;
     item.description = [where, count].filter(Boolean).join(' · ');
     const warn = source.problems.some((p) => p.severity === 'warning');
-    item.iconPath = new vscode.ThemeIcon(SOURCE_ICON[source.kind] ?? 'symbol-misc', warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      SOURCE_ICON[source.kind] ?? 'symbol-misc',
+      warn ? new vscode.ThemeColor('list.warningForeground') : undefined,
+    );
     item.contextValue = `mlopsSource kind-${source.kind}${source.runs.length ? ' hasRuns' : ''}`;
     const md = markdown();
     md.appendMarkdown(`**${source.label}** — `);
@@ -199,7 +222,10 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     if (!source || !run) return new vscode.TreeItem('(gone)');
     const info = run.revisionInfo;
     const hasMetrics = run.metrics.length + (run.textMetrics?.length ?? 0) > 0;
-    const item = new vscode.TreeItem(runLabel(run), hasMetrics ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      runLabel(run),
+      hasMetrics ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `run|${sourceId}|${runId}`;
     const when = info?.date ?? run.time;
     const branches = info ? info.refs.filter((r) => !r.startsWith('refs/') && !info.tags.includes(r)) : [];
@@ -213,7 +239,14 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     if (when !== undefined && Number.isFinite(when)) parts.push(relativeTime(when));
     item.description = parts.join(' · ');
     item.iconPath = runIcon(run, source);
-    const flags = ['mlopsRun', `kind-${source.kind}`, info ? 'revision' : '', run.experiment && info ? 'experiment' : '', info?.tags.length ? 'tagged' : '', run.id === 'workspace' ? 'workspace' : ''];
+    const flags = [
+      'mlopsRun',
+      `kind-${source.kind}`,
+      info ? 'revision' : '',
+      run.experiment && info ? 'experiment' : '',
+      info?.tags.length ? 'tagged' : '',
+      run.id === 'workspace' ? 'workspace' : '',
+    ];
     item.contextValue = flags.filter(Boolean).join(' ');
     item.tooltip = runTooltip(run, source);
     item.accessibilityInformation = { label: `${info ? 'Revision' : 'Run'} ${runLabel(run)}, ${item.description}` };
@@ -225,19 +258,28 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     const entry = run ? metricEntries(run, []).find((m) => m.key === node.key && m.file === node.file) : undefined;
     if (!run || !entry) return new vscode.TreeItem('(gone)');
     const definition = findDefinition(this.definitionsOf(node.sourceId), entry.key, entry.baseKey);
-    const item = new vscode.TreeItem(`${entry.baseKey} = ${formatMetricValue(entry.value)}${definition?.unit ? ` ${definition.unit}` : ''}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      `${entry.baseKey} = ${formatMetricValue(entry.value)}${definition?.unit ? ` ${definition.unit}` : ''}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `metric|${node.sourceId}|${node.runId}|${node.file ?? ''}|${node.key}`;
     const parts: string[] = [];
     if (entry.split) parts.push(entry.split);
     else if (entry.key !== entry.baseKey) parts.push(entry.key);
-    if (entry.key !== 'step' && (entry.points > 1 || (entry.step !== undefined && entry.step !== 0))) parts.push(`step ${entry.step ?? 0}`);
+    if (entry.key !== 'step' && (entry.points > 1 || (entry.step !== undefined && entry.step !== 0)))
+      parts.push(`step ${entry.step ?? 0}`);
     // When a run combines files, the series of the less common files say where they come from.
     const main = mainFile(run);
     if (entry.file && main !== undefined && entry.file !== main) parts.push(entry.file);
     item.description = parts.join(' · ');
     const breach =
-      typeof entry.value === 'number' && definition?.threshold !== undefined && definition.goal !== undefined && breachesThreshold(entry.value, definition.threshold, definition.goal);
-    item.iconPath = breach ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(entry.points > 1 ? 'graph-line' : 'symbol-number');
+      typeof entry.value === 'number' &&
+      definition?.threshold !== undefined &&
+      definition.goal !== undefined &&
+      breachesThreshold(entry.value, definition.threshold, definition.goal);
+    item.iconPath = breach
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon(entry.points > 1 ? 'graph-line' : 'symbol-number');
     item.contextValue = `mlopsMetric${entry.points > 1 ? ' steps' : ''}${typeof entry.value === 'number' ? ' numeric' : ''}`;
     const md = markdown();
     md.appendMarkdown('`');
@@ -251,14 +293,17 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     if (entry.split) rows.push(['Split', entry.split]);
     if (entry.points > 1) rows.push(['Steps', `${entry.points} points, last at step ${entry.step ?? 0}`]);
     if (definition?.goal) rows.push(['Goal', definition.goal === 'maximize' ? 'higher is better' : 'lower is better']);
-    if (definition?.threshold !== undefined) rows.push(['Threshold', `${definition.threshold}${breach ? ' (not met)' : ''}`]);
+    if (definition?.threshold !== undefined)
+      rows.push(['Threshold', `${definition.threshold}${breach ? ' (not met)' : ''}`]);
     for (const [k, v] of rows) {
       md.appendMarkdown(`**${k}:** `);
       md.appendText(v);
       md.appendMarkdown('  \n');
     }
     item.tooltip = md;
-    item.accessibilityInformation = { label: `${entry.key} ${formatMetricValue(entry.value)}${breach ? ', below its threshold' : ''}` };
+    item.accessibilityInformation = {
+      label: `${entry.key} ${formatMetricValue(entry.value)}${breach ? ', below its threshold' : ''}`,
+    };
     return item;
   }
 }
@@ -273,10 +318,20 @@ export function metricEntries(run: Run, definitions: readonly MetricDefinition[]
   const entries: MetricEntry[] = [];
   const add = (s: MetricSeries) => {
     const point = latest(s);
-    if (point) entries.push({ key: s.key, baseKey: s.baseKey || s.key, split: s.split, file: s.file, value: point.value, step: point.step, points: s.points.length });
+    if (point)
+      entries.push({
+        key: s.key,
+        baseKey: s.baseKey || s.key,
+        split: s.split,
+        file: s.file,
+        value: point.value,
+        step: point.step,
+        points: s.points.length,
+      });
   };
   run.metrics.forEach(add);
-  for (const t of run.textMetrics ?? []) entries.push({ key: t.key, baseKey: t.key, file: t.file, value: t.value, points: 1 });
+  for (const t of run.textMetrics ?? [])
+    entries.push({ key: t.key, baseKey: t.key, file: t.file, value: t.value, points: 1 });
   const rank = (e: MetricEntry) => {
     const i = definitions.findIndex((d) => d.key === e.key || d.key === e.baseKey);
     return i < 0 ? definitions.length : i;
@@ -373,12 +428,21 @@ function runTooltip(run: Run, source: ServiceSource): vscode.MarkdownString {
   return md;
 }
 
-function problemItem(problem: SourceProblem | undefined, node: Extract<ExperimentsNode, { type: 'problem' }>): vscode.TreeItem {
+function problemItem(
+  problem: SourceProblem | undefined,
+  node: Extract<ExperimentsNode, { type: 'problem' }>,
+): vscode.TreeItem {
   const message = problem?.message ?? '';
-  const item = new vscode.TreeItem(message.length > 160 ? `${message.slice(0, 159)}…` : message, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    message.length > 160 ? `${message.slice(0, 159)}…` : message,
+    vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `problem|${node.sourceId}|${node.index}|${message.slice(0, 80)}`;
   const warning = problem?.severity !== 'info';
-  item.iconPath = new vscode.ThemeIcon(warning ? 'warning' : 'info', warning ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  item.iconPath = new vscode.ThemeIcon(
+    warning ? 'warning' : 'info',
+    warning ? new vscode.ThemeColor('list.warningForeground') : undefined,
+  );
   item.contextValue = `mlopsProblem ${warning ? 'warning' : 'info'}`;
   const md = markdown();
   md.appendText(message);

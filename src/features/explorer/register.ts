@@ -25,14 +25,23 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
     notebooks: new ExplorerTree('notebook', model),
   };
   for (const [name, tree] of Object.entries(trees)) {
-    subscriptions.push(tree, vscode.window.createTreeView(`mlops.views.${name}`, { treeDataProvider: tree, showCollapseAll: name === 'models', canSelectMany: name === 'notebooks' }));
+    subscriptions.push(
+      tree,
+      vscode.window.createTreeView(`mlops.views.${name}`, {
+        treeDataProvider: tree,
+        showCollapseAll: name === 'models',
+        canSelectMany: name === 'notebooks',
+      }),
+    );
   }
 
   // Revisions of files, read-only, for history and diffs.
   subscriptions.push(
     vscode.workspace.registerFileSystemProvider(
       REVISION_SCHEME,
-      new RevisionFileSystem(async (repoRoot, rev, file) => showFileAtRevision(await openRepository(repoRoot), rev, file)),
+      new RevisionFileSystem(async (repoRoot, rev, file) =>
+        showFileAtRevision(await openRepository(repoRoot), rev, file),
+      ),
       { isReadonly: true, isCaseSensitive: true },
     ),
   );
@@ -47,8 +56,15 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
       watcher.onDidDelete((uri) => model.queueChange(uri, 'deleted')),
     );
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const gitWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.git/{HEAD,index,refs/**}'));
-      subscriptions.push(gitWatcher, gitWatcher.onDidChange(() => model.queueGitRefresh()), gitWatcher.onDidCreate(() => model.queueGitRefresh()), gitWatcher.onDidDelete(() => model.queueGitRefresh()));
+      const gitWatcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(folder, '.git/{HEAD,index,refs/**}'),
+      );
+      subscriptions.push(
+        gitWatcher,
+        gitWatcher.onDidChange(() => model.queueGitRefresh()),
+        gitWatcher.onDidCreate(() => model.queueGitRefresh()),
+        gitWatcher.onDidDelete(() => model.queueGitRefresh()),
+      );
     }
   } catch (err) {
     const message = `MLOps Workbench cannot watch files (${errorMessage(err)}); use Refresh in the Models view after changes. On Linux, raise fs.inotify.max_user_watches.`;
@@ -56,7 +72,9 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
     void vscode.window.showWarningMessage(message);
   }
 
-  const resolve = (node: ExplorerNode | undefined): { item: WorkspaceItem; folder: vscode.WorkspaceFolder } | undefined => {
+  const resolve = (
+    node: ExplorerNode | undefined,
+  ): { item: WorkspaceItem; folder: vscode.WorkspaceFolder } | undefined => {
     if (!node || node.type !== 'item') return undefined;
     for (const tree of Object.values(trees)) {
       const item = tree.find(node.folderKey, node.itemId);
@@ -71,14 +89,26 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
     // From the palette: choose among every item.
     await model.ensureLoaded();
     const choices = model.folders().flatMap((state) =>
-      state.items.filter((i) => !i.missing && !i.mlflow).map((item) => ({ label: item.name, description: `${item.kind} · ${item.relativePath}`, item, folder: state.folder })),
+      state.items
+        .filter((i) => !i.missing && !i.mlflow)
+        .map((item) => ({
+          label: item.name,
+          description: `${item.kind} · ${item.relativePath}`,
+          item,
+          folder: state.folder,
+        })),
     );
-    const chosen = await vscode.window.showQuickPick(choices, { placeHolder: 'Model, dataset or notebook', matchOnDescription: true });
+    const chosen = await vscode.window.showQuickPick(choices, {
+      placeHolder: 'Model, dataset or notebook',
+      matchOnDescription: true,
+    });
     return chosen ? { item: chosen.item, folder: chosen.folder } : undefined;
   };
 
   subscriptions.push(
-    vscode.commands.registerCommand('mlops.refreshExplorer', () => (model.loaded ? model.reload() : model.ensureLoaded())),
+    vscode.commands.registerCommand('mlops.refreshExplorer', () =>
+      model.loaded ? model.reload() : model.ensureLoaded(),
+    ),
     vscode.commands.registerCommand('mlops.openItem', async (node?: ExplorerNode) => {
       const target = await pick(node);
       if (!target) return;
@@ -133,7 +163,10 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
     }
     try {
       const repo = await openRepository(path.dirname(file));
-      const history = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading history' }, () => fileHistory(repo, file, { maxCount: 500 }));
+      const history = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Reading history' },
+        () => fileHistory(repo, file, { maxCount: 500 }),
+      );
       if (!history.entries.length) {
         void vscode.window.showInformationMessage(`${path.basename(file)} has no committed history yet.`);
         return undefined;

@@ -12,13 +12,23 @@ export type ExplorerNode =
   | { type: 'link'; folderKey: string; itemId: string; role: 'dataset' | 'metrics'; target: string }
   | { type: 'message'; text: string; icon: string; tooltip?: string };
 
-export type GitLabel = 'tracked' | 'modified' | 'untracked' | 'ignored' | 'LFS pointer' | 'DVC-tracked' | 'staged' | 'deleted' | 'unknown';
+export type GitLabel =
+  | 'tracked'
+  | 'modified'
+  | 'untracked'
+  | 'ignored'
+  | 'LFS pointer'
+  | 'DVC-tracked'
+  | 'staged'
+  | 'deleted'
+  | 'unknown';
 
 /** The one-word git state the explorer shows for a file. */
 export function gitLabel(state: GitFileState | undefined): GitLabel {
   if (!state) return 'unknown';
   if (state.lfsPointer) return 'LFS pointer';
-  if (state.dvcTracked && (state.status === 'ignored' || state.status === 'untracked' || state.status === 'unmodified')) return 'DVC-tracked';
+  if (state.dvcTracked && (state.status === 'ignored' || state.status === 'untracked' || state.status === 'unmodified'))
+    return 'DVC-tracked';
   switch (state.status) {
     case 'unmodified':
       return 'tracked';
@@ -53,7 +63,8 @@ export function relativeTime(ms: number, now = Date.now()): string {
     ['minute', 60],
   ];
   const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(-Math.round(seconds / size), unit);
+  for (const [unit, size] of units)
+    if (Math.abs(seconds) >= size) return format.format(-Math.round(seconds / size), unit);
   return 'just now';
 }
 
@@ -71,7 +82,9 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   private itemsOf(state: FolderState): WorkspaceItem[] {
-    return state.items.filter((i) => i.kind === this.kind).sort((a, b) => Number(b.missing) - Number(a.missing) || a.name.localeCompare(b.name));
+    return state.items
+      .filter((i) => i.kind === this.kind)
+      .sort((a, b) => Number(b.missing) - Number(a.missing) || a.name.localeCompare(b.name));
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -90,8 +103,24 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       const item = this.find(node.folderKey, node.itemId);
       if (!item) return [];
       return [
-        ...(item.datasets ?? []).map((d): ExplorerNode => ({ type: 'link', folderKey: node.folderKey, itemId: item.id, role: 'dataset', target: d })),
-        ...(item.metrics ?? []).map((m): ExplorerNode => ({ type: 'link', folderKey: node.folderKey, itemId: item.id, role: 'metrics', target: m })),
+        ...(item.datasets ?? []).map(
+          (d): ExplorerNode => ({
+            type: 'link',
+            folderKey: node.folderKey,
+            itemId: item.id,
+            role: 'dataset',
+            target: d,
+          }),
+        ),
+        ...(item.metrics ?? []).map(
+          (m): ExplorerNode => ({
+            type: 'link',
+            folderKey: node.folderKey,
+            itemId: item.id,
+            role: 'metrics',
+            target: m,
+          }),
+        ),
       ];
     }
     return [];
@@ -100,14 +129,24 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   private folderChildren(state: FolderState): ExplorerNode[] {
     const key = state.folder.uri.toString();
     const nodes: ExplorerNode[] = [];
-    if (state.scanError) nodes.push({ type: 'message', text: `Cannot scan ${state.folder.name}`, icon: 'error', tooltip: state.scanError });
-    if (state.configError) nodes.push({ type: 'message', text: 'mlops.yaml cannot be read', icon: 'error', tooltip: state.configError });
+    if (state.scanError)
+      nodes.push({
+        type: 'message',
+        text: `Cannot scan ${state.folder.name}`,
+        icon: 'error',
+        tooltip: state.scanError,
+      });
+    if (state.configError)
+      nodes.push({ type: 'message', text: 'mlops.yaml cannot be read', icon: 'error', tooltip: state.configError });
     nodes.push(...this.itemsOf(state).map((i): ExplorerNode => ({ type: 'item', folderKey: key, itemId: i.id })));
     return nodes;
   }
 
   find(folderKey: string, itemId: string): WorkspaceItem | undefined {
-    return this.model.folders().find((f) => f.folder.uri.toString() === folderKey)?.items.find((i) => i.id === itemId);
+    return this.model
+      .folders()
+      .find((f) => f.folder.uri.toString() === folderKey)
+      ?.items.find((i) => i.id === itemId);
   }
 
   stateOf(folderKey: string): FolderState | undefined {
@@ -117,7 +156,10 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     if (node.type === 'message') {
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon(node.icon, node.icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+      item.iconPath = new vscode.ThemeIcon(
+        node.icon,
+        node.icon === 'error' ? new vscode.ThemeColor('list.errorForeground') : undefined,
+      );
       item.tooltip = node.tooltip;
       return item;
     }
@@ -137,7 +179,11 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       const item = new vscode.TreeItem(node.target, vscode.TreeItemCollapsibleState.None);
       item.description = isDataset ? 'dataset' : 'metrics';
       item.iconPath = new vscode.ThemeIcon(isDataset ? 'database' : 'graph-line');
-      const target = isDataset ? dataset?.absolutePath : state ? vscode.Uri.joinPath(state.folder.uri, node.target).fsPath : undefined;
+      const target = isDataset
+        ? dataset?.absolutePath
+        : state
+          ? vscode.Uri.joinPath(state.folder.uri, node.target).fsPath
+          : undefined;
       if (target) {
         item.resourceUri = vscode.Uri.file(target);
         item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(target)] };
@@ -154,7 +200,10 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
 
 function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   const hasChildren = (item.datasets?.length ?? 0) + (item.metrics?.length ?? 0) > 0;
-  const tree = new vscode.TreeItem(item.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const tree = new vscode.TreeItem(
+    item.name,
+    hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   tree.id = `${state.folder.uri.toString()}|${item.id}`;
   const stat = state.stats.get(item.id);
   const git = state.git.get(item.absolutePath);
@@ -175,14 +224,34 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
     tree.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   } else {
     const color =
-      label === 'modified' ? 'gitDecoration.modifiedResourceForeground' : label === 'untracked' ? 'gitDecoration.untrackedResourceForeground' : label === 'ignored' ? 'gitDecoration.ignoredResourceForeground' : undefined;
-    tree.iconPath = new vscode.ThemeIcon(item.isDirectory ? 'folder-library' : KIND_ICON[item.kind], color ? new vscode.ThemeColor(color) : undefined);
+      label === 'modified'
+        ? 'gitDecoration.modifiedResourceForeground'
+        : label === 'untracked'
+          ? 'gitDecoration.untrackedResourceForeground'
+          : label === 'ignored'
+            ? 'gitDecoration.ignoredResourceForeground'
+            : undefined;
+    tree.iconPath = new vscode.ThemeIcon(
+      item.isDirectory ? 'folder-library' : KIND_ICON[item.kind],
+      color ? new vscode.ThemeColor(color) : undefined,
+    );
   }
   if (!item.missing && !item.mlflow) {
     tree.resourceUri = vscode.Uri.file(item.absolutePath);
-    tree.command = { command: 'mlops.openItem', title: 'Open', arguments: [{ type: 'item', folderKey: state.folder.uri.toString(), itemId: item.id }] };
+    tree.command = {
+      command: 'mlops.openItem',
+      title: 'Open',
+      arguments: [{ type: 'item', folderKey: state.folder.uri.toString(), itemId: item.id }],
+    };
   }
-  const flags = [`mlopsItem`, `kind-${item.kind}`, item.missing ? 'missing' : 'present', item.isDirectory ? 'dir' : 'file', item.mlflow ? 'mlflow' : '', git?.tracked || commit ? 'inGit' : ''];
+  const flags = [
+    `mlopsItem`,
+    `kind-${item.kind}`,
+    item.missing ? 'missing' : 'present',
+    item.isDirectory ? 'dir' : 'file',
+    item.mlflow ? 'mlflow' : '',
+    git?.tracked || commit ? 'inGit' : '',
+  ];
   tree.contextValue = flags.filter(Boolean).join(' ');
   tree.tooltip = tooltip(item, state, label, hash, commit, stat);
   tree.accessibilityInformation = { label: `${item.kind} ${item.name}, ${tree.description}` };
@@ -213,16 +282,32 @@ function tooltip(
   }
   const rows: [string, string][] = [];
   rows.push(['Path', code(item.relativePath)]);
-  if (item.missing) rows.push(['Status', `$(warning) missing — ${item.fixHint ? escape(item.fixHint) : 'the path does not exist'}`]);
-  if (stat) rows.push(['Size', stat.isDirectory ? `folder${item.fileCount ? `, ${item.fileCount} files` : ''}` : formatBytes(stat.size)]);
+  if (item.missing)
+    rows.push(['Status', `$(warning) missing — ${item.fixHint ? escape(item.fixHint) : 'the path does not exist'}`]);
+  if (stat)
+    rows.push([
+      'Size',
+      stat.isDirectory ? `folder${item.fileCount ? `, ${item.fileCount} files` : ''}` : formatBytes(stat.size),
+    ]);
   if (hash?.status === 'hashed') rows.push([hash.algorithm, code(hash.hash)]);
   else if (hash?.status === 'skipped') rows.push(['Hash', escape(`not computed: ${hash.reason}`)]);
   else if (stat && !stat.isDirectory && !item.missing) rows.push(['Hash', 'computing…']);
-  if (item.mlflow) rows.push(['MLflow', escape(`${item.mlflow.registeredModel} version ${item.mlflow.version}${item.mlflow.status ? ` (${item.mlflow.status})` : ''}`)]);
+  if (item.mlflow)
+    rows.push([
+      'MLflow',
+      escape(
+        `${item.mlflow.registeredModel} version ${item.mlflow.version}${item.mlflow.status ? ` (${item.mlflow.status})` : ''}`,
+      ),
+    ]);
   else if (state.gitUnavailable) rows.push(['Git', escape(state.gitUnavailable)]);
   else rows.push(['Git', label]);
-  if (item.dvc) rows.push(['DVC', escape(`declared in ${item.dvc.declaredIn}${item.dvc.md5 ? `, md5 ${item.dvc.md5}` : ''}`)]);
-  if (commit) rows.push(['Last commit', `${escape(commit.subject)} — ${escape(commit.author)}, ${relativeTime(commit.date)} (${code(commit.shortSha)})`]);
+  if (item.dvc)
+    rows.push(['DVC', escape(`declared in ${item.dvc.declaredIn}${item.dvc.md5 ? `, md5 ${item.dvc.md5}` : ''}`)]);
+  if (commit)
+    rows.push([
+      'Last commit',
+      `${escape(commit.subject)} — ${escape(commit.author)}, ${relativeTime(commit.date)} (${code(commit.shortSha)})`,
+    ]);
   if (item.stage) rows.push(['Stage', item.stage]);
   if (item.owner) rows.push(['Owner', escape(item.owner)]);
   if (item.tags.length) rows.push(['Tags', item.tags.map(escape).join(', ')]);

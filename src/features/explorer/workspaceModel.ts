@@ -3,9 +3,24 @@ import * as vscode from 'vscode';
 import { loadConfig, type LoadedConfig } from '../../core/config/validate';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage, type Logger } from '../../core/logging';
-import { fileStates, lastCommits, openRepository, type FileCommit, type GitFileState, type GitRepository } from '../../core/git/state';
+import {
+  fileStates,
+  lastCommits,
+  openRepository,
+  type FileCommit,
+  type GitFileState,
+  type GitRepository,
+} from '../../core/git/state';
 import { HashCache, hashFile, type HashAlgorithm, type HashResult } from '../../core/workspace/hash';
-import { MODEL_EXTENSIONS, DATASET_EXTENSIONS, NOTEBOOK_EXTENSIONS, WorkspaceIndex, statItems, type FileChange, type WorkspaceItem } from '../../core/workspace/discovery';
+import {
+  MODEL_EXTENSIONS,
+  DATASET_EXTENSIONS,
+  NOTEBOOK_EXTENSIONS,
+  WorkspaceIndex,
+  statItems,
+  type FileChange,
+  type WorkspaceItem,
+} from '../../core/workspace/discovery';
 import { getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
@@ -56,7 +71,12 @@ export class WorkspaceModel extends Disposable {
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('mlops.discovery') || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('mlops.hash')) void this.reload();
+        if (
+          e.affectsConfiguration('mlops.discovery') ||
+          e.affectsConfiguration('files.exclude') ||
+          e.affectsConfiguration('mlops.hash')
+        )
+          void this.reload();
       }),
     );
     this.register({ dispose: () => this.hashRun?.abort() });
@@ -67,7 +87,9 @@ export class WorkspaceModel extends Disposable {
   }
 
   folders(): FolderState[] {
-    return (vscode.workspace.workspaceFolders ?? []).map((f) => this.states.get(f.uri.toString())).filter((s): s is FolderState => s !== undefined);
+    return (vscode.workspace.workspaceFolders ?? [])
+      .map((f) => this.states.get(f.uri.toString()))
+      .filter((s): s is FolderState => s !== undefined);
   }
 
   folderOf(uri: vscode.Uri): FolderState | undefined {
@@ -91,7 +113,8 @@ export class WorkspaceModel extends Disposable {
 
   private async loadAll(): Promise<void> {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
-    for (const key of [...this.states.keys()]) if (!folders.some((f) => f.uri.toString() === key)) this.states.delete(key);
+    for (const key of [...this.states.keys()])
+      if (!folders.some((f) => f.uri.toString() === key)) this.states.delete(key);
     await vscode.window.withProgress({ location: { viewId: 'mlops.views.models' }, title: 'Scanning workspace' }, () =>
       Promise.all(folders.map((folder) => this.loadFolder(folder))),
     );
@@ -100,14 +123,28 @@ export class WorkspaceModel extends Disposable {
   }
 
   private excludes(folder: vscode.WorkspaceFolder): string[] {
-    const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude', {});
-    return [...Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob), ...getSetting('discovery.exclude', folder.uri)];
+    const filesExclude = vscode.workspace
+      .getConfiguration('files', folder.uri)
+      .get<Record<string, boolean>>('exclude', {});
+    return [
+      ...Object.entries(filesExclude)
+        .filter(([, on]) => on === true)
+        .map(([glob]) => glob),
+      ...getSetting('discovery.exclude', folder.uri),
+    ];
   }
 
   private async loadFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     const root = folder.uri.fsPath;
     const started = performance.now();
-    const state: FolderState = this.states.get(folder.uri.toString()) ?? { folder, items: [], stats: new Map(), git: new Map(), commits: new Map(), hashes: new Map() };
+    const state: FolderState = this.states.get(folder.uri.toString()) ?? {
+      folder,
+      items: [],
+      stats: new Map(),
+      git: new Map(),
+      commits: new Map(),
+      hashes: new Map(),
+    };
     this.states.set(folder.uri.toString(), state);
     state.scanError = undefined;
     state.configError = undefined;
@@ -121,15 +158,22 @@ export class WorkspaceModel extends Disposable {
       root,
       config: state.config?.validation.config,
       exclude: this.excludes(folder),
-      respectGitignore: vscode.workspace.getConfiguration('mlops', folder.uri).get<boolean>('discovery.respectGitignore', true),
+      respectGitignore: vscode.workspace
+        .getConfiguration('mlops', folder.uri)
+        .get<boolean>('discovery.respectGitignore', true),
     });
     try {
       const result = await index.scan();
       this.indexes.set(folder.uri.toString(), index);
       state.items = result.items;
       state.stats = await statItems(result.items);
-      for (const problem of result.problems) this.logger.warn(`discovery: ${problem.file}${problem.line !== undefined ? `:${problem.line + 1}` : ''}: ${problem.message}`);
-      this.logger.info(`discovery: ${folder.name}: ${result.items.length} items in ${result.stats.directories} folders (${(performance.now() - started).toFixed(0)} ms)`);
+      for (const problem of result.problems)
+        this.logger.warn(
+          `discovery: ${problem.file}${problem.line !== undefined ? `:${problem.line + 1}` : ''}: ${problem.message}`,
+        );
+      this.logger.info(
+        `discovery: ${folder.name}: ${result.items.length} items in ${result.stats.directories} folders (${(performance.now() - started).toFixed(0)} ms)`,
+      );
       checkWatchLimit(result.stats.directories, this.logger);
     } catch (err) {
       state.items = [];
@@ -166,7 +210,11 @@ export class WorkspaceModel extends Disposable {
       const index = this.indexes.get(key);
       if (!state || !index) continue;
       try {
-        if (changes.some((c) => path.basename(c.path) === CONFIG_FILE_NAME && path.dirname(c.path) === state.folder.uri.fsPath)) {
+        if (
+          changes.some(
+            (c) => path.basename(c.path) === CONFIG_FILE_NAME && path.dirname(c.path) === state.folder.uri.fsPath,
+          )
+        ) {
           state.config = await loadConfig(state.folder.uri.fsPath, sharedValidator()).catch(() => undefined);
           await index.reconfigure({ config: state.config?.validation.config });
         }
@@ -176,7 +224,9 @@ export class WorkspaceModel extends Disposable {
         const stats = await statItems(touched);
         for (const [id, stat] of stats) state.stats.set(id, stat);
         for (const change of changes) state.hashes.delete(change.path);
-        this.logger.debug(`discovery: ${changes.length} change(s): +${delta.added.length} -${delta.removed.length} ~${delta.updated.length}`);
+        this.logger.debug(
+          `discovery: ${changes.length} change(s): +${delta.added.length} -${delta.removed.length} ~${delta.updated.length}`,
+        );
       } catch (err) {
         this.logger.error(`discovery update failed: ${errorMessage(err)}`);
       }
@@ -243,7 +293,11 @@ export class WorkspaceModel extends Disposable {
     const total = jobs.reduce((s, j) => s + j.size, 0);
     const large = total > 256 * 1024 * 1024;
     await vscode.window.withProgress(
-      { location: large ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: 'MLOps: hashing models and datasets', cancellable: large },
+      {
+        location: large ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
+        title: 'MLOps: hashing models and datasets',
+        cancellable: large,
+      },
       async (progress, token) => {
         token.onCancellationRequested(() => run.abort());
         let done = 0;
@@ -284,21 +338,24 @@ export class WorkspaceModel extends Disposable {
     const known = state?.hashes.get(item.absolutePath);
     if (known?.status === 'hashed' && known.algorithm === getSetting('hash.algorithm', folder.uri)) return known;
     const cache = await this.cache();
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Hashing ${item.name}`, cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      return hashFile(item.absolutePath, {
-        algorithm: getSetting('hash.algorithm', folder.uri),
-        cache,
-        signal: abort.signal,
-        onProgress: (done, total) => {
-          const pct = total ? (done / total) * 100 : 100;
-          progress.report({ increment: pct - last });
-          last = pct;
-        },
-      });
-    });
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Hashing ${item.name}`, cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        return hashFile(item.absolutePath, {
+          algorithm: getSetting('hash.algorithm', folder.uri),
+          cache,
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            const pct = total ? (done / total) * 100 : 100;
+            progress.report({ increment: pct - last });
+            last = pct;
+          },
+        });
+      },
+    );
     state?.hashes.set(item.absolutePath, result);
     await cache.save().catch(() => undefined);
     return result;

@@ -1,12 +1,23 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { prepareChart } from '../../core/chart/prepare';
-import { ChartError, type ChartPayload, type MetricDefinition, type MetricHistoryQuery, type PlotSource } from '../../core/chart/types';
+import {
+  ChartError,
+  type ChartPayload,
+  type MetricDefinition,
+  type MetricHistoryQuery,
+  type PlotSource,
+} from '../../core/chart/types';
 import { errorMessage, type Logger } from '../../core/logging';
 import { MetricsError, type Run } from '../../core/metrics/model';
 import { Disposable } from '../../platform/disposable';
 import { WebviewHost } from '../../platform/webviewHost';
-import { parseWebviewMessage, type HostToWebview, type MetricHistorySelection, type WebviewToHost } from '../../protocol/metricHistory';
+import {
+  parseWebviewMessage,
+  type HostToWebview,
+  type MetricHistorySelection,
+  type WebviewToHost,
+} from '../../protocol/metricHistory';
 
 /** Where the panel's data comes from: the metric readers, wired by the extension. */
 export interface MetricHistoryData {
@@ -139,7 +150,10 @@ export class MetricHistoryPanel extends Disposable {
           await this.openRevision(message.sha, message.path, message.sourceId);
           return;
         case 'openRun':
-          await (this.context.deps.openRun ?? ((runId: string, sourceId: string) => vscode.commands.executeCommand(OPEN_RUN_COMMAND, runId, sourceId)))(message.runId, message.sourceId);
+          await (
+            this.context.deps.openRun ??
+            ((runId: string, sourceId: string) => vscode.commands.executeCommand(OPEN_RUN_COMMAND, runId, sourceId))
+          )(message.runId, message.sourceId);
           return;
         case 'export':
           await this.export(message);
@@ -152,7 +166,9 @@ export class MetricHistoryPanel extends Disposable {
           await this.selectSources(message.current);
           return;
         case 'rendered':
-          this.context.logger.debug(`metricHistory: drew ${message.series} series, ${message.points} points in ${message.ms.toFixed(0)} ms (${message.view})`);
+          this.context.logger.debug(
+            `metricHistory: drew ${message.series} series, ${message.points} points in ${message.ms.toFixed(0)} ms (${message.view})`,
+          );
           return;
         case 'ready':
           return;
@@ -181,7 +197,11 @@ export class MetricHistoryPanel extends Disposable {
     this.loading?.dispose();
     const cancellation = new vscode.CancellationTokenSource();
     this.loading = cancellation;
-    if (reason === 'request') this.host.post({ type: 'loading', message: query.view === 'versions' ? 'Reading metric history…' : 'Reading runs…' });
+    if (reason === 'request')
+      this.host.post({
+        type: 'loading',
+        message: query.view === 'versions' ? 'Reading metric history…' : 'Reading runs…',
+      });
     try {
       const runs = await this.context.deps.data.loadRuns(query, cancellation.token);
       if (generation !== this.generation || this.isDisposed) return;
@@ -192,7 +212,13 @@ export class MetricHistoryPanel extends Disposable {
       );
       if (runs.length === 0 || payload.availableKeys.length === 0) {
         const empty = EMPTY_HINTS[query.view];
-        this.host.post({ type: 'empty', view: query.view, title: empty.title, hint: empty.hint, availableKeys: payload.availableKeys });
+        this.host.post({
+          type: 'empty',
+          view: query.view,
+          title: empty.title,
+          hint: empty.hint,
+          availableKeys: payload.availableKeys,
+        });
         return;
       }
       for (const s of payload.sources) if (!this.sources.has(s.id)) this.sources.set(s.id, s);
@@ -209,10 +235,18 @@ export class MetricHistoryPanel extends Disposable {
   private async openRevision(sha: string, location: string, sourceId: string): Promise<void> {
     const source = this.sources.get(sourceId);
     // A git source is a repository; the file of a series is relative to it.
-    const repository = source?.kind === 'git' && path.isAbsolute(source.location) && source.location !== location ? source.location : undefined;
-    const target = repository && !path.isAbsolute(location) ? { repoRoot: repository, path: location.split(path.sep).join('/') } : resolveInWorkspace(location);
+    const repository =
+      source?.kind === 'git' && path.isAbsolute(source.location) && source.location !== location
+        ? source.location
+        : undefined;
+    const target =
+      repository && !path.isAbsolute(location)
+        ? { repoRoot: repository, path: location.split(path.sep).join('/') }
+        : resolveInWorkspace(location);
     if (!target) {
-      void vscode.window.showWarningMessage(`Metric History: ${location || 'the metrics file'} is not inside an open workspace folder.`);
+      void vscode.window.showWarningMessage(
+        `Metric History: ${location || 'the metrics file'} is not inside an open workspace folder.`,
+      );
       return;
     }
     await vscode.commands.executeCommand(OPEN_REVISION_COMMAND, target.repoRoot, sha, target.path);
@@ -230,12 +264,18 @@ export class MetricHistoryPanel extends Disposable {
     });
     if (!target) return;
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === target.toString() && d.isDirty)) {
-      void vscode.window.showWarningMessage(`${path.basename(target.path)} has unsaved changes in an editor; save or close it first, then export again.`);
+      void vscode.window.showWarningMessage(
+        `${path.basename(target.path)} has unsaved changes in an editor; save or close it first, then export again.`,
+      );
       return;
     }
-    const bytes = png ? Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64') : Buffer.from(message.csv, 'utf8');
+    const bytes = png
+      ? Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64')
+      : Buffer.from(message.csv, 'utf8');
     await writeAtomically(target, bytes);
-    this.context.logger.info(`metricHistory: exported ${message.format.toUpperCase()} to ${target.fsPath} (${bytes.length} bytes)`);
+    this.context.logger.info(
+      `metricHistory: exported ${message.format.toUpperCase()} to ${target.fsPath} (${bytes.length} bytes)`,
+    );
     const open = 'Open';
     void vscode.window.showInformationMessage(`Exported ${path.basename(target.path)}.`, open).then((choice) => {
       if (choice === open) void vscode.commands.executeCommand('vscode.open', target);
@@ -245,13 +285,19 @@ export class MetricHistoryPanel extends Disposable {
   private async selectSources(current: string[]): Promise<void> {
     const sources = await this.context.deps.data.listSources();
     if (sources.length === 0) {
-      void vscode.window.showInformationMessage('No metric sources found. Create metrics/eval.json, or configure sources in mlops.yaml.');
+      void vscode.window.showInformationMessage(
+        'No metric sources found. Create metrics/eval.json, or configure sources in mlops.yaml.',
+      );
       return;
     }
     const chosen = new Set(current.length ? current : sources.map((s) => s.id));
     const picked = await vscode.window.showQuickPick(
       sources.map((s) => ({ label: s.location, description: s.kind, source: s, picked: chosen.has(s.id) })),
-      { canPickMany: true, title: 'Metric History: sources', placeHolder: 'Sources to chart (none picked: all of them)' },
+      {
+        canPickMany: true,
+        title: 'Metric History: sources',
+        placeHolder: 'Sources to chart (none picked: all of them)',
+      },
     );
     if (!picked) return;
     const ids = picked.length === sources.length ? [] : picked.map((p) => p.source.id);
@@ -262,11 +308,16 @@ export class MetricHistoryPanel extends Disposable {
 /** What the user can do about an error, next to its message. */
 export function hintFor(err: unknown): string | undefined {
   if (err instanceof MetricsError) {
-    const at = err.position?.line !== undefined ? ` at line ${err.position.line}${err.position.column !== undefined ? `, column ${err.position.column}` : ''}` : '';
+    const at =
+      err.position?.line !== undefined
+        ? ` at line ${err.position.line}${err.position.column !== undefined ? `, column ${err.position.column}` : ''}`
+        : '';
     return `Fix ${err.location}${at} and save; the chart updates by itself.`;
   }
   if (err instanceof ChartError) {
-    return err.code === 'unknown-tag' || err.code === 'unknown-branch' || err.code === 'invalid-range' ? 'Choose another revision range above.' : undefined;
+    return err.code === 'unknown-tag' || err.code === 'unknown-branch' || err.code === 'invalid-range'
+      ? 'Choose another revision range above.'
+      : undefined;
   }
   return 'See the MLOps Workbench log (MLOps: Open Log) for details.';
 }

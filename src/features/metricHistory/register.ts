@@ -25,7 +25,12 @@ export function registerMetricHistory(feature: FeatureContext, deps: MetricHisto
   const { extension, logger } = feature;
   let current: MetricHistoryPanel | undefined;
   let lastData: ChartPayload | undefined;
-  const context: PanelContext = { extensionUri: extension.extensionUri, logger, deps, onDidPostData: (payload) => (lastData = payload) };
+  const context: PanelContext = {
+    extensionUri: extension.extensionUri,
+    logger,
+    deps,
+    onDidPostData: (payload) => (lastData = payload),
+  };
 
   const adopt = (webviewPanel: vscode.WebviewPanel, selection?: MetricHistorySelection): MetricHistoryPanel => {
     webviewPanel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'media', 'mlops.svg');
@@ -42,10 +47,18 @@ export function registerMetricHistory(feature: FeatureContext, deps: MetricHisto
       current.reveal(selection);
       return;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(METRIC_HISTORY_VIEW_TYPE, 'Metric History', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extension.extensionUri, 'media')],
-    });
+    const webviewPanel = vscode.window.createWebviewPanel(
+      METRIC_HISTORY_VIEW_TYPE,
+      'Metric History',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview'),
+          vscode.Uri.joinPath(extension.extensionUri, 'media'),
+        ],
+      },
+    );
     adopt(webviewPanel, selection);
   };
 
@@ -83,7 +96,8 @@ async function chooseSelection(arg: unknown, deps: MetricHistoryDeps): Promise<M
     const source = sources.find((s) => sameFile(s.location, arg));
     return { view: 'versions', sources: source ? [source.id] : [] };
   }
-  if (arg && typeof arg === 'object' && ('keys' in arg || 'sources' in arg || 'view' in arg)) return arg as MetricHistorySelection;
+  if (arg && typeof arg === 'object' && ('keys' in arg || 'sources' in arg || 'view' in arg))
+    return arg as MetricHistorySelection;
 
   const sources = await deps.data.listSources();
   if (sources.length === 0) return { view: 'versions' }; // The panel explains how to add a source.
@@ -118,9 +132,19 @@ async function chooseSelection(arg: unknown, deps: MetricHistoryDeps): Promise<M
     keys.keys.map((key) => {
       const d = definitions.get(key);
       const goal = d?.goal ? (d.goal === 'maximize' ? 'higher is better' : 'lower is better') : undefined;
-      return { label: key, description: [d?.label, goal, d?.threshold !== undefined ? `threshold ${d.threshold}` : undefined].filter(Boolean).join(' · '), picked: defined.length ? defined.includes(key) : keys.keys.indexOf(key) < 3 };
+      return {
+        label: key,
+        description: [d?.label, goal, d?.threshold !== undefined ? `threshold ${d.threshold}` : undefined]
+          .filter(Boolean)
+          .join(' · '),
+        picked: defined.length ? defined.includes(key) : keys.keys.indexOf(key) < 3,
+      };
     }),
-    { canPickMany: true, title: 'Show Metric History (2/2): metrics', placeHolder: 'Metrics to chart (none picked: the defined ones)' },
+    {
+      canPickMany: true,
+      title: 'Show Metric History (2/2): metrics',
+      placeHolder: 'Metrics to chart (none picked: the defined ones)',
+    },
   );
   if (!chosen) return undefined;
   return { view: keys.view, sources: ids, keys: chosen.map((c) => c.label) };

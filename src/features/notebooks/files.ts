@@ -14,7 +14,10 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     (stat) => stat.mode & 0o7777,
     () => 0o644,
   );
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`,
+  );
   try {
     await fs.writeFile(temporary, content, { mode, flag: 'wx' });
     await fs.rename(temporary, file);
@@ -38,10 +41,24 @@ export async function readNotebooksSection(folder: string): Promise<NotebooksCon
   try {
     document = parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new Error(`${CONFIG_FILE_NAME} is not valid YAML (${errorMessage(err).split('\n')[0]}); fix it to use its notebooks settings.`, { cause: err });
+    throw new Error(
+      `${CONFIG_FILE_NAME} is not valid YAML (${errorMessage(err).split('\n')[0]}); fix it to use its notebooks settings.`,
+      { cause: err },
+    );
   }
-  const record = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>) : {};
-  const conventions = record.conventions !== null && typeof record.conventions === 'object' ? (record.conventions as Record<string, unknown>).notebooks : undefined;
-  const patterns = typeof conventions === 'string' ? [conventions] : Array.isArray(conventions) ? conventions.filter((p): p is string => typeof p === 'string') : [];
+  const record =
+    document !== null && typeof document === 'object' && !Array.isArray(document)
+      ? (document as Record<string, unknown>)
+      : {};
+  const conventions =
+    record.conventions !== null && typeof record.conventions === 'object'
+      ? (record.conventions as Record<string, unknown>).notebooks
+      : undefined;
+  const patterns =
+    typeof conventions === 'string'
+      ? [conventions]
+      : Array.isArray(conventions)
+        ? conventions.filter((p): p is string => typeof p === 'string')
+        : [];
   return { ...readNotebooksConfig(record.notebooks, CONFIG_FILE_NAME), conventions: patterns };
 }

@@ -26,13 +26,28 @@ export interface TagInfo {
 
 /** Every tag of the repository, newest first. */
 export async function listTags(repo: GitRepository, signal?: AbortSignal): Promise<TagInfo[]> {
-  const format = ['%(refname:short)', '%(objectname)', '%(*objectname)', '%(creatordate:unix)', '%(contents:subject)', '%(taggername)', '%(authorname)', '%(*authorname)'].join('%00');
+  const format = [
+    '%(refname:short)',
+    '%(objectname)',
+    '%(*objectname)',
+    '%(creatordate:unix)',
+    '%(contents:subject)',
+    '%(taggername)',
+    '%(authorname)',
+    '%(*authorname)',
+  ].join('%00');
   const out = await run(repo, ['for-each-ref', '--sort=-creatordate', `--format=${format}`, 'refs/tags'], { signal });
   const tags: TagInfo[] = [];
   for (const line of out.stdout.toString('utf8').split('\n')) {
     if (!line) continue;
     const [name, object, peeled, time, subject, tagger, author, peeledAuthor] = line.split('\0');
-    tags.push({ name, commit: peeled || object, author: tagger || peeledAuthor || author || '', date: Number(time) * 1000, subject: subject ?? '' });
+    tags.push({
+      name,
+      commit: peeled || object,
+      author: tagger || peeledAuthor || author || '',
+      date: Number(time) * 1000,
+      subject: subject ?? '',
+    });
   }
   return tags;
 }
@@ -44,9 +59,16 @@ export async function tagNames(repo: GitRepository): Promise<string[]> {
 }
 
 /** The blob id of `<rev>:<path>` for each name, or undefined when the file does not exist there. One git process. */
-export async function blobIds(repo: GitRepository, names: readonly string[], signal?: AbortSignal): Promise<(string | undefined)[]> {
+export async function blobIds(
+  repo: GitRepository,
+  names: readonly string[],
+  signal?: AbortSignal,
+): Promise<(string | undefined)[]> {
   if (names.length === 0) return [];
-  const out = await run(repo, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: names.join('\n') + '\n', signal });
+  const out = await run(repo, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    input: names.join('\n') + '\n',
+    signal,
+  });
   const lines = out.stdout.toString('utf8').split('\n');
   return names.map((_, index) => {
     const match = /^([0-9a-f]{40,64}) blob$/.exec(lines[index] ?? '');
@@ -56,10 +78,12 @@ export async function blobIds(repo: GitRepository, names: readonly string[], sig
 
 /** Resolves a revision (sha, tag, branch) to its commit sha. */
 export async function resolveCommit(repo: GitRepository, revision: string): Promise<string> {
-  if (!revision || revision.startsWith('-') || /\s/.test(revision)) throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
+  if (!revision || revision.startsWith('-') || /\s/.test(revision))
+    throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
   const out = await run(repo, ['rev-parse', '-q', '--verify', `${revision}^{commit}`], { okCodes: [0, 1] });
   const sha = out.stdout.toString('utf8').trim();
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`There is no commit or tag named "${revision}" in ${repo.root}.`, 'not-found');
+  if (!/^[0-9a-f]{40,64}$/.test(sha))
+    throw new GitError(`There is no commit or tag named "${revision}" in ${repo.root}.`, 'not-found');
   return sha;
 }
 
@@ -81,7 +105,16 @@ export async function commitHeader(repo: GitRepository, revision: string): Promi
 /** The paths among `relative` that have changes to commit (modified, new, deleted, staged), per `git status`. */
 export async function changedPaths(repo: GitRepository, relative: readonly string[]): Promise<string[]> {
   if (relative.length === 0) return [];
-  const out = await run(repo, ['-c', 'core.quotepath=off', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...relative.map(literal)]);
+  const out = await run(repo, [
+    '-c',
+    'core.quotepath=off',
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=all',
+    '--',
+    ...relative.map(literal),
+  ]);
   const tokens = out.stdout.toString('utf8').split('\0').filter(Boolean);
   const changed: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -95,16 +128,29 @@ export async function changedPaths(repo: GitRepository, relative: readonly strin
 }
 
 /** Stages the paths and commits exactly them (other staged changes stay staged); returns the new commit. */
-export async function commitPaths(repo: GitRepository, relative: readonly string[], message: string): Promise<CommitHeader> {
+export async function commitPaths(
+  repo: GitRepository,
+  relative: readonly string[],
+  message: string,
+): Promise<CommitHeader> {
   const specs = relative.map(literal);
   await run(repo, ['add', '--all', '--', ...specs]);
-  await run(repo, ['commit', '--quiet', '--file=-', '--only', '--', ...specs], { input: message.endsWith('\n') ? message : `${message}\n` });
+  await run(repo, ['commit', '--quiet', '--file=-', '--only', '--', ...specs], {
+    input: message.endsWith('\n') ? message : `${message}\n`,
+  });
   return commitHeader(repo, 'HEAD');
 }
 
 /** Creates an annotated tag on a commit. */
-export async function createAnnotatedTag(repo: GitRepository, tag: string, commit: string, message: string): Promise<void> {
-  await run(repo, ['tag', '--annotate', '--file=-', '--', tag, commit], { input: message.endsWith('\n') ? message : `${message}\n` });
+export async function createAnnotatedTag(
+  repo: GitRepository,
+  tag: string,
+  commit: string,
+  message: string,
+): Promise<void> {
+  await run(repo, ['tag', '--annotate', '--file=-', '--', tag, commit], {
+    input: message.endsWith('\n') ? message : `${message}\n`,
+  });
 }
 
 /** A value of this clone's git config, or undefined when unset. */
@@ -121,6 +167,7 @@ export async function setLocalConfig(repo: GitRepository, key: string, value: st
 /** The path of a file relative to the repository root, with forward slashes (undefined outside it). */
 export function repoRelative(repo: GitRepository, file: string): string | undefined {
   const relative = path.relative(repo.root, file);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
+    return undefined;
   return relative.split(path.sep).join('/');
 }

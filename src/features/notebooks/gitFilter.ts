@@ -8,7 +8,12 @@ import * as vscode from 'vscode';
 import { findGitDirectory } from '../../core/git/tags';
 import { openRepository, type GitRepository } from '../../core/git/state';
 import { type Logger } from '../../core/logging';
-import { hasNotebookFilter, NOTEBOOK_FILTER_NAME, notebookFilterSettings, withNotebookAttributes } from '../../core/notebooks/gitFilter';
+import {
+  hasNotebookFilter,
+  NOTEBOOK_FILTER_NAME,
+  notebookFilterSettings,
+  withNotebookAttributes,
+} from '../../core/notebooks/gitFilter';
 import { cliCommand, parseCliCommand, type NodeRuntime } from '../../core/notebooks/versioning';
 import { getConfig, setLocalConfig } from './git';
 import { writeFileAtomic } from './files';
@@ -28,7 +33,8 @@ export function currentRuntime(): NodeRuntime {
  * the bundle's size and time in development). Atomic: a temporary file renamed into place.
  */
 export async function ensureCli(context: vscode.ExtensionContext): Promise<string> {
-  if (context.globalStorageUri.scheme !== 'file') throw new Error(`the extension's storage (${context.globalStorageUri.toString()}) is not on this machine's disk`);
+  if (context.globalStorageUri.scheme !== 'file')
+    throw new Error(`the extension's storage (${context.globalStorageUri.toString()}) is not on this machine's disk`);
   const source = context.asAbsolutePath(path.join('dist', 'cli.js'));
   const folder = path.join(context.globalStorageUri.fsPath, 'bin');
   const target = path.join(folder, 'mlops-cli.js');
@@ -94,7 +100,11 @@ export class NotebookGitFilter {
     const attributesFile = path.join(repo.root, '.gitattributes');
     const attributesUri = vscode.Uri.file(attributesFile);
     if (openDocumentsOf(attributesUri).text?.isDirty) {
-      const answer = await this.prompts.ask('.gitattributes has unsaved changes.', 'Save it first, so the notebook line is added to what you see in the editor.', 'Save and Continue');
+      const answer = await this.prompts.ask(
+        '.gitattributes has unsaved changes.',
+        'Save it first, so the notebook line is added to what you see in the editor.',
+        'Save and Continue',
+      );
       if (answer !== 'Save and Continue') return undefined;
       await openDocumentsOf(attributesUri).text?.save();
     }
@@ -105,7 +115,9 @@ export class NotebookGitFilter {
     const after = withNotebookAttributes(before, settings);
     if (after !== before) await writeFileAtomic(attributesFile, after);
     for (const [key, value] of settings.config) await setLocalConfig(repo, key, value);
-    this.logger.info(`Notebook git filter set up in ${repo.root}: ${settings.config.map(([k, v]) => `${k}=${v}`).join('; ')}${after !== before ? '; .gitattributes updated' : ''}`);
+    this.logger.info(
+      `Notebook git filter set up in ${repo.root}: ${settings.config.map(([k, v]) => `${k}=${v}`).join('; ')}${after !== before ? '; .gitattributes updated' : ''}`,
+    );
     return { repo: repo.root, command, attributesFile, attributesChanged: after !== before, config: settings.config };
   }
 
@@ -124,7 +136,10 @@ export class NotebookGitFilter {
    * Offers the setup once per workspace (remembered in workspaceState) when a repository asks for the filter in
    * .gitattributes and this clone lacks it. Resolves with whether the offer was shown.
    */
-  async offerIfNeeded(folder: vscode.WorkspaceFolder, runSetUp: (folder: string) => Thenable<unknown>): Promise<boolean> {
+  async offerIfNeeded(
+    folder: vscode.WorkspaceFolder,
+    runSetUp: (folder: string) => Thenable<unknown>,
+  ): Promise<boolean> {
     if (!vscode.workspace.isTrusted || folder.uri.scheme !== 'file') return false;
     const key = folder.uri.toString();
     if (this.checked.has(key)) return false;

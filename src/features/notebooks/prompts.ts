@@ -21,16 +21,36 @@ export class Prompts {
   /** When set, nothing is shown: the responder answers (undefined means the user dismissed the question). */
   responder: ((prompt: PromptRecord) => string | undefined) | undefined;
 
-  async show(kind: PromptKind, message: string, options: { modal?: boolean; detail?: string } = {}, ...items: string[]): Promise<string | undefined> {
-    const record: PromptRecord = { kind, message, modal: options.modal ?? false, items, ...(options.detail ? { detail: options.detail } : {}) };
+  async show(
+    kind: PromptKind,
+    message: string,
+    options: { modal?: boolean; detail?: string } = {},
+    ...items: string[]
+  ): Promise<string | undefined> {
+    const record: PromptRecord = {
+      kind,
+      message,
+      modal: options.modal ?? false,
+      items,
+      ...(options.detail ? { detail: options.detail } : {}),
+    };
     this.log.push(record);
     if (this.log.length > 200) this.log.splice(0, this.log.length - 200);
     if (this.responder) {
       record.answer = this.responder(record);
       return record.answer;
     }
-    const show = kind === 'error' ? vscode.window.showErrorMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    const answer = await show(message, { modal: record.modal, ...(options.detail ? { detail: options.detail } : {}) }, ...items);
+    const show =
+      kind === 'error'
+        ? vscode.window.showErrorMessage
+        : kind === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    const answer = await show(
+      message,
+      { modal: record.modal, ...(options.detail ? { detail: options.detail } : {}) },
+      ...items,
+    );
     record.answer = answer;
     return answer;
   }

@@ -86,19 +86,41 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
 
   const stripCommand = async (first?: unknown, second?: unknown): Promise<StripRunResult | undefined> => {
     let uris = notebookUris(explorer, first, second);
-    const wantsAll = first === 'workspace' || (typeof first === 'object' && first !== null && (first as { scope?: unknown }).scope === 'workspace');
+    const wantsAll =
+      first === 'workspace' ||
+      (typeof first === 'object' && first !== null && (first as { scope?: unknown }).scope === 'workspace');
     if (wantsAll) uris = await workspaceNotebooks(explorer);
     else if (uris.length === 0) {
       const all = await workspaceNotebooks(explorer);
       const active = activeNotebookUri();
       type Choice = vscode.QuickPickItem & { uris?: vscode.Uri[] };
       const items: Choice[] = [
-        ...(active ? [{ label: `$(notebook) ${path.basename(active.fsPath)}`, description: 'the active notebook', uris: [active] }] : []),
-        { label: '$(files) All notebooks in the workspace', description: `${all.length} notebook${all.length === 1 ? '' : 's'}`, uris: all },
+        ...(active
+          ? [
+              {
+                label: `$(notebook) ${path.basename(active.fsPath)}`,
+                description: 'the active notebook',
+                uris: [active],
+              },
+            ]
+          : []),
+        {
+          label: '$(files) All notebooks in the workspace',
+          description: `${all.length} notebook${all.length === 1 ? '' : 's'}`,
+          uris: all,
+        },
         { label: 'Notebooks', kind: vscode.QuickPickItemKind.Separator },
-        ...all.map((uri) => ({ label: path.basename(uri.fsPath, '.ipynb'), description: vscode.workspace.asRelativePath(uri), uris: [uri] })),
+        ...all.map((uri) => ({
+          label: path.basename(uri.fsPath, '.ipynb'),
+          description: vscode.workspace.asRelativePath(uri),
+          uris: [uri],
+        })),
       ];
-      const chosen = await vscode.window.showQuickPick(items, { title: 'Strip notebook outputs', placeHolder: 'Which notebooks? (options come from notebooks.strip in mlops.yaml)', matchOnDescription: true });
+      const chosen = await vscode.window.showQuickPick(items, {
+        title: 'Strip notebook outputs',
+        placeHolder: 'Which notebooks? (options come from notebooks.strip in mlops.yaml)',
+        matchOnDescription: true,
+      });
       uris = chosen?.uris ?? [];
     }
     if (uris.length === 0) return undefined;
@@ -109,7 +131,9 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
     const config = vscode.workspace.getConfiguration();
     const hidden = !config.get<boolean>(DIFF_SETTINGS[0], false);
     for (const key of DIFF_SETTINGS) await config.update(key, hidden, vscode.ConfigurationTarget.Workspace);
-    void prompts.info(hidden ? 'Notebook diffs now hide outputs and metadata.' : 'Notebook diffs now show outputs and metadata.');
+    void prompts.info(
+      hidden ? 'Notebook diffs now hide outputs and metadata.' : 'Notebook diffs now show outputs and metadata.',
+    );
     return hidden;
   };
 
@@ -135,30 +159,48 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
         return file ? history.restore(file, typeof revision === 'string' ? revision : undefined) : false;
       }),
     ),
-    vscode.commands.registerCommand('mlops.stripNotebookOutputs', guarded('Strip Notebook Outputs', false, stripCommand)),
-    vscode.commands.registerCommand('mlops.setupNotebookGitFilter', guarded('Set Up Notebook Git Filter', true, setUpFilter)),
+    vscode.commands.registerCommand(
+      'mlops.stripNotebookOutputs',
+      guarded('Strip Notebook Outputs', false, stripCommand),
+    ),
+    vscode.commands.registerCommand(
+      'mlops.setupNotebookGitFilter',
+      guarded('Set Up Notebook Git Filter', true, setUpFilter),
+    ),
     vscode.commands.registerCommand(
       'mlops.commitNotebookSnapshot',
-      guarded('Commit Notebook Snapshot', true, async (target?: unknown, options?: SnapshotOptions): Promise<SnapshotResult | undefined> => {
-        const file = await singleNotebook(explorer, target, 'Notebook to commit');
-        return file ? snapshots.commit(file, options ?? {}) : undefined;
-      }),
+      guarded(
+        'Commit Notebook Snapshot',
+        true,
+        async (target?: unknown, options?: SnapshotOptions): Promise<SnapshotResult | undefined> => {
+          const file = await singleNotebook(explorer, target, 'Notebook to commit');
+          return file ? snapshots.commit(file, options ?? {}) : undefined;
+        },
+      ),
     ),
-    vscode.commands.registerCommand('mlops.toggleNotebookDiffOutputs', guarded('Toggle Notebook Diff Outputs', false, toggleDiffOutputs)),
+    vscode.commands.registerCommand(
+      'mlops.toggleNotebookDiffOutputs',
+      guarded('Toggle Notebook Diff Outputs', false, toggleDiffOutputs),
+    ),
   );
 
   // The CLI copy for the git filter is refreshed when the extension changes (cheap: one stat when it is current).
-  void ensureCli(extension).catch((err: unknown) => logger.warn(`Cannot copy the mlops command line to global storage: ${errorMessage(err)}`));
+  void ensureCli(extension).catch((err: unknown) =>
+    logger.warn(`Cannot copy the mlops command line to global storage: ${errorMessage(err)}`),
+  );
 
   // Offer the git filter once per workspace, when the first notebook of a folder whose .gitattributes asks for it opens.
   const offer = (uri: vscode.Uri): void => {
     if (uri.scheme !== 'file' || !isNotebookPath(uri)) return;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (folder) void filter.offerIfNeeded(folder, (root) => vscode.commands.executeCommand('mlops.setupNotebookGitFilter', root));
+    if (folder)
+      void filter.offerIfNeeded(folder, (root) => vscode.commands.executeCommand('mlops.setupNotebookGitFilter', root));
   };
   extension.subscriptions.push(
     vscode.workspace.onDidOpenNotebookDocument((doc) => offer(doc.uri)),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.notebookDocuments.forEach((doc) => offer(doc.uri))),
+    vscode.workspace.onDidGrantWorkspaceTrust(() =>
+      vscode.workspace.notebookDocuments.forEach((doc) => offer(doc.uri)),
+    ),
   );
   const timer = setTimeout(() => vscode.workspace.notebookDocuments.forEach((doc) => offer(doc.uri)), 2000);
   extension.subscriptions.push({ dispose: () => clearTimeout(timer) });
@@ -167,7 +209,8 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
     prompts,
     revisions: (file, against) => history.revisions(file, against),
     cliPath: () => ensureCli(extension),
-    checkFilterOffer: (folder) => filter.offerIfNeeded(folder, (root) => vscode.commands.executeCommand('mlops.setupNotebookGitFilter', root)),
+    checkFilterOffer: (folder) =>
+      filter.offerIfNeeded(folder, (root) => vscode.commands.executeCommand('mlops.setupNotebookGitFilter', root)),
     resetFilterOffer: (sessionOnly) => filter.resetOffer(sessionOnly),
   };
 }

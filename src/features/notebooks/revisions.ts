@@ -53,7 +53,11 @@ export interface RevisionList {
  * The commits that changed the notebook (newest first, following renames, at most MAX_REVISIONS) and, when
  * `withTags`, every tag whose commit contains the notebook (listed first).
  */
-export async function listRevisions(repo: GitRepository, file: string, options: { withTags: boolean; signal?: AbortSignal }): Promise<RevisionList> {
+export async function listRevisions(
+  repo: GitRepository,
+  file: string,
+  options: { withTags: boolean; signal?: AbortSignal },
+): Promise<RevisionList> {
   const relative = repoRelative(repo, file);
   if (relative === undefined) throw new Error(`${file} is not inside the repository at ${repo.root}.`);
   const history = await fileHistory(repo, file, { maxCount: MAX_REVISIONS + 1, signal: options.signal });
@@ -65,19 +69,45 @@ export async function listRevisions(repo: GitRepository, file: string, options: 
   const pathAt = new Map(entries.map((entry) => [entry.sha, entry.path]));
   const tagPaths = tags.map((tag) => pathAt.get(tag.commit) ?? relative);
   // Blob ids of every entry (including the one before the oldest shown) and of every tag, in one git process.
-  const names = [...entries.map((entry) => `${entry.sha}:${entry.path}`), ...tags.map((tag, index) => `${tag.commit}:${tagPaths[index]}`)];
+  const names = [
+    ...entries.map((entry) => `${entry.sha}:${entry.path}`),
+    ...tags.map((tag, index) => `${tag.commit}:${tagPaths[index]}`),
+  ];
   const blobs = await blobIds(repo, names, options.signal);
   const revisions: NotebookRevision[] = [];
   tags.forEach((tag, index) => {
     const blob = blobs[entries.length + index];
     if (!blob) return;
-    revisions.push({ kind: 'tag', sha: tag.commit, shortSha: tag.commit.slice(0, 7), tag: tag.name, subject: tag.subject, author: tag.author, date: tag.date, path: tagPaths[index], blob });
+    revisions.push({
+      kind: 'tag',
+      sha: tag.commit,
+      shortSha: tag.commit.slice(0, 7),
+      tag: tag.name,
+      subject: tag.subject,
+      author: tag.author,
+      date: tag.date,
+      path: tagPaths[index],
+      blob,
+    });
   });
   entries.slice(0, shown).forEach((entry, index) => {
     const blob = blobs[index];
     if (!blob) return;
-    const previous = index + 1 < entries.length && blobs[index + 1] ? { previousBlob: blobs[index + 1], previousSha: entries[index + 1].sha, previousPath: entries[index + 1].path } : {};
-    revisions.push({ kind: 'commit', sha: entry.sha, shortSha: entry.shortSha, subject: entry.subject, author: entry.author, date: entry.date, path: entry.path, blob, ...previous });
+    const previous =
+      index + 1 < entries.length && blobs[index + 1]
+        ? { previousBlob: blobs[index + 1], previousSha: entries[index + 1].sha, previousPath: entries[index + 1].path }
+        : {};
+    revisions.push({
+      kind: 'commit',
+      sha: entry.sha,
+      shortSha: entry.shortSha,
+      subject: entry.subject,
+      author: entry.author,
+      date: entry.date,
+      path: entry.path,
+      blob,
+      ...previous,
+    });
   });
   return { repo, file, relative, revisions, truncated, shallow: history.shallow };
 }
@@ -134,7 +164,11 @@ export class SummaryComputer {
   }
 
   /** Fills `summary` of every revision, in order, in batches; stops when `shouldStop` says so. */
-  async summarizeAll(revisions: readonly NotebookRevision[], onBatch?: (done: number) => void, shouldStop?: () => boolean): Promise<void> {
+  async summarizeAll(
+    revisions: readonly NotebookRevision[],
+    onBatch?: (done: number) => void,
+    shouldStop?: () => boolean,
+  ): Promise<void> {
     for (let start = 0; start < revisions.length; start += BATCH) {
       if (shouldStop?.()) return;
       for (const revision of revisions.slice(start, start + BATCH)) revision.summary = await this.summarize(revision);
@@ -178,7 +212,12 @@ function itemOf(revision: NotebookRevision, againstLabel: string): RevisionItem 
 export async function pickRevision(
   list: RevisionList,
   computer: SummaryComputer,
-  options: { title: string; placeholder: string; againstLabel: string; onItems?: (items: readonly vscode.QuickPickItem[]) => void },
+  options: {
+    title: string;
+    placeholder: string;
+    againstLabel: string;
+    onItems?: (items: readonly vscode.QuickPickItem[]) => void;
+  },
 ): Promise<NotebookRevision | undefined> {
   const pick = vscode.window.createQuickPick<RevisionItem>();
   pick.title = options.title;
@@ -188,9 +227,18 @@ export async function pickRevision(
   const tags = list.revisions.filter((r) => r.kind === 'tag');
   const commits = list.revisions.filter((r) => r.kind === 'commit');
   const build = (): RevisionItem[] => [
-    ...(tags.length ? [{ label: 'Tags', kind: vscode.QuickPickItemKind.Separator }, ...tags.map((r) => itemOf(r, options.againstLabel))] : []),
+    ...(tags.length
+      ? [
+          { label: 'Tags', kind: vscode.QuickPickItemKind.Separator },
+          ...tags.map((r) => itemOf(r, options.againstLabel)),
+        ]
+      : []),
     {
-      label: list.truncated ? `Commits (the last ${MAX_REVISIONS})` : list.shallow ? 'Commits (shallow clone: older ones are not available)' : 'Commits',
+      label: list.truncated
+        ? `Commits (the last ${MAX_REVISIONS})`
+        : list.shallow
+          ? 'Commits (shallow clone: older ones are not available)'
+          : 'Commits',
       kind: vscode.QuickPickItemKind.Separator,
     },
     ...commits.map((r) => itemOf(r, options.againstLabel)),

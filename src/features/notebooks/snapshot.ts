@@ -9,7 +9,14 @@ import { errorMessage } from '../../core/logging';
 import { declaredFiles, readDvcProjects } from '../../core/metrics/dvc';
 import { describeDiff, diffNotebooks } from '../../core/notebooks/diff';
 import { parseNotebook } from '../../core/notebooks/format';
-import { checkSnapshotTag, linkedFiles, nextSnapshotTag, snapshotName, SNAPSHOT_TAG_CONVENTION, type LinkedFiles } from '../../core/notebooks/versioning';
+import {
+  checkSnapshotTag,
+  linkedFiles,
+  nextSnapshotTag,
+  snapshotName,
+  SNAPSHOT_TAG_CONVENTION,
+  type LinkedFiles,
+} from '../../core/notebooks/versioning';
 import { changedPaths, commitPaths, createAnnotatedTag, repoRelative, tagNames } from './git';
 import { readNotebooksSection } from './files';
 import { type Prompts } from './prompts';
@@ -37,7 +44,10 @@ export async function notebookLinks(file: string, folder: string): Promise<Linke
   const siblings = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
   let declared: string[] = [];
   try {
-    const dvcFiles = ['dvc.yaml', ...(path.dirname(notebook) !== '.' ? [`${path.posix.dirname(notebook)}/dvc.yaml`] : [])];
+    const dvcFiles = [
+      'dvc.yaml',
+      ...(path.dirname(notebook) !== '.' ? [`${path.posix.dirname(notebook)}/dvc.yaml`] : []),
+    ];
     const files = declaredFiles(folder, readDvcProjects(folder, dvcFiles));
     declared = [...files.params.map((p) => p.path), ...files.metrics];
   } catch {
@@ -82,14 +92,18 @@ export class NotebookSnapshots {
     const relative = candidates.map((p) => repoRelative(repo, p)).filter((p): p is string => p !== undefined);
     const changed = await changedPaths(repo, relative);
     if (changed.length === 0) {
-      void this.prompts.info(`Nothing to commit: ${name}${links.files.length ? ` and ${links.files.join(', ')}` : ''} have no changes since the last commit.`);
+      void this.prompts.info(
+        `Nothing to commit: ${name}${links.files.length ? ` and ${links.files.join(', ')}` : ''} have no changes since the last commit.`,
+      );
       return undefined;
     }
     const notebookRelative = repoRelative(repo, file.fsPath)!;
 
     let message = options.message;
     if (message === undefined) {
-      const summary = changed.includes(notebookRelative) ? await this.notebookSummary(repo, notebookRelative, file.fsPath) : 'notebook unchanged';
+      const summary = changed.includes(notebookRelative)
+        ? await this.notebookSummary(repo, notebookRelative, file.fsPath)
+        : 'notebook unchanged';
       message = await vscode.window.showInputBox({
         title: `Commit a snapshot of ${name}`,
         prompt: `Commits ${changed.join(', ')}${links.source === 'config' ? ' (files linked in mlops.yaml)' : ''}`,
@@ -125,11 +139,15 @@ export class NotebookSnapshots {
       try {
         await createAnnotatedTag(repo, tag, commit.sha, message);
       } catch (err) {
-        void this.prompts.error(`Committed ${commit.shortSha}, but the tag ${tag} could not be created: ${errorMessage(err)}`);
+        void this.prompts.error(
+          `Committed ${commit.shortSha}, but the tag ${tag} could not be created: ${errorMessage(err)}`,
+        );
         return { sha: commit.sha, shortSha: commit.shortSha, files: changed };
       }
     }
-    void this.prompts.info(`Committed ${commit.shortSha}${tag ? ` and tagged it ${tag}` : ''}: ${changed.length} file${changed.length === 1 ? '' : 's'} (${changed.join(', ')}).`);
+    void this.prompts.info(
+      `Committed ${commit.shortSha}${tag ? ` and tagged it ${tag}` : ''}: ${changed.length} file${changed.length === 1 ? '' : 's'} (${changed.join(', ')}).`,
+    );
     return { sha: commit.sha, shortSha: commit.shortSha, files: changed, ...(tag ? { tag } : {}) };
   }
 
@@ -155,7 +173,10 @@ export class NotebookSnapshots {
       { label: '$(edit) Another tag name…', choice: 'custom' },
       { label: '$(circle-slash) No tag', choice: 'none' },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Tag the snapshot?', placeHolder: 'An annotated tag marks this version of the notebook for later diffs and restores' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Tag the snapshot?',
+      placeHolder: 'An annotated tag marks this version of the notebook for later diffs and restores',
+    });
     if (!picked) return null;
     if (picked.choice === 'none') return undefined;
     if (picked.choice === 'suggested') return suggested;

@@ -28,14 +28,20 @@ export interface StripRunResult {
 }
 
 /** Strips the given notebooks with progress and cancellation, asking before touching any with unsaved changes. */
-export async function stripNotebooks(uris: readonly vscode.Uri[], prompts: Prompts, logger: Logger): Promise<StripRunResult> {
+export async function stripNotebooks(
+  uris: readonly vscode.Uri[],
+  prompts: Prompts,
+  logger: Logger,
+): Promise<StripRunResult> {
   const results: StripFileResult[] = [];
   const dirty = uris.filter(isDirty);
   let skip = new Set<string>();
   if (dirty.length) {
     const names = dirty.map((uri) => path.basename(uri.fsPath)).join(', ');
     const answer = await prompts.ask(
-      dirty.length === 1 ? `${names} has unsaved changes.` : `${dirty.length} notebooks have unsaved changes: ${names}.`,
+      dirty.length === 1
+        ? `${names} has unsaved changes.`
+        : `${dirty.length} notebooks have unsaved changes: ${names}.`,
       'Stripping rewrites the file on disk, which would discard what you have not saved. Save first to strip your current version, or leave these notebooks out.',
       'Save and Strip',
       'Skip Them',
@@ -43,14 +49,19 @@ export async function stripNotebooks(uris: readonly vscode.Uri[], prompts: Promp
     if (answer === 'Save and Strip') {
       for (const uri of dirty) {
         const open = openDocumentsOf(uri);
-        const saved = open.notebook?.isDirty ? await open.notebook.save() : open.text?.isDirty ? await open.text.save() : true;
+        const saved = open.notebook?.isDirty
+          ? await open.notebook.save()
+          : open.text?.isDirty
+            ? await open.text.save()
+            : true;
         if (!saved) skip.add(uri.toString());
       }
     } else if (answer === 'Skip Them') {
       skip = new Set(dirty.map((uri) => uri.toString()));
     } else {
       // Dismissed: nothing is stripped.
-      for (const uri of uris) results.push({ file: uri.fsPath, status: 'cancelled', bytesRemoved: 0, outputsRemoved: 0 });
+      for (const uri of uris)
+        results.push({ file: uri.fsPath, status: 'cancelled', bytesRemoved: 0, outputsRemoved: 0 });
       report(results, prompts, logger, true);
       return { files: results, bytesRemoved: 0 };
     }
@@ -76,9 +87,18 @@ export async function stripNotebooks(uris: readonly vscode.Uri[], prompts: Promp
           results.push({ file, status: 'cancelled', bytesRemoved: 0, outputsRemoved: 0 });
           continue;
         }
-        progress.report({ message: `${vscode.workspace.asRelativePath(uri)} (${index + 1}/${uris.length})`, increment: 100 / uris.length });
+        progress.report({
+          message: `${vscode.workspace.asRelativePath(uri)} (${index + 1}/${uris.length})`,
+          increment: 100 / uris.length,
+        });
         if (skip.has(uri.toString()) || isDirty(uri)) {
-          results.push({ file, status: 'skipped-unsaved', bytesRemoved: 0, outputsRemoved: 0, message: 'unsaved changes' });
+          results.push({
+            file,
+            status: 'skipped-unsaved',
+            bytesRemoved: 0,
+            outputsRemoved: 0,
+            message: 'unsaved changes',
+          });
           continue;
         }
         try {
@@ -92,11 +112,22 @@ export async function stripNotebooks(uris: readonly vscode.Uri[], prompts: Promp
           }
           // Checked again right before writing: the user may have typed into it meanwhile.
           if (isDirty(uri)) {
-            results.push({ file, status: 'skipped-unsaved', bytesRemoved: 0, outputsRemoved: 0, message: 'unsaved changes' });
+            results.push({
+              file,
+              status: 'skipped-unsaved',
+              bytesRemoved: 0,
+              outputsRemoved: 0,
+              message: 'unsaved changes',
+            });
             continue;
           }
           await writeFileAtomic(file, stripped.text);
-          results.push({ file, status: 'stripped', bytesRemoved: stripped.bytesRemoved, outputsRemoved: stripped.outputsRemoved });
+          results.push({
+            file,
+            status: 'stripped',
+            bytesRemoved: stripped.bytesRemoved,
+            outputsRemoved: stripped.outputsRemoved,
+          });
         } catch (err) {
           results.push({ file, status: 'failed', bytesRemoved: 0, outputsRemoved: 0, message: errorMessage(err) });
         }
@@ -126,14 +157,20 @@ function report(results: StripFileResult[], prompts: Prompts, logger: Logger, di
   const total = stripped.reduce((sum, r) => sum + r.bytesRemoved, 0);
   const parts: string[] = [];
   if (stripped.length) {
-    const each = stripped.length <= 4 ? ` (${stripped.map((r) => `${path.basename(r.file)}: ${formatBytes(r.bytesRemoved)}`).join(', ')})` : '';
-    parts.push(`Stripped ${stripped.length} notebook${stripped.length === 1 ? '' : 's'}: ${formatBytes(total)} removed${each}`);
+    const each =
+      stripped.length <= 4
+        ? ` (${stripped.map((r) => `${path.basename(r.file)}: ${formatBytes(r.bytesRemoved)}`).join(', ')})`
+        : '';
+    parts.push(
+      `Stripped ${stripped.length} notebook${stripped.length === 1 ? '' : 's'}: ${formatBytes(total)} removed${each}`,
+    );
   }
   const count = (status: StripStatus) => results.filter((r) => r.status === status).length;
   if (count('unchanged')) parts.push(`${count('unchanged')} already stripped`);
   if (count('skipped-unsaved')) parts.push(`${count('skipped-unsaved')} skipped (unsaved changes)`);
   if (count('cancelled')) parts.push(`${count('cancelled')} not done (cancelled)`);
-  if (count('failed')) parts.push(`${count('failed')} failed: ${results.find((r) => r.status === 'failed')?.message ?? ''}`);
+  if (count('failed'))
+    parts.push(`${count('failed')} failed: ${results.find((r) => r.status === 'failed')?.message ?? ''}`);
   const message = parts.join('; ') + '.';
   void (count('failed') ? prompts.error(message, 'Show Log') : prompts.info(message, 'Show Log')).then((answer) => {
     if (answer === 'Show Log') void vscode.commands.executeCommand('mlops.openLog');

@@ -58,7 +58,11 @@ export async function workspaceNotebooks(explorer: ExplorerApi): Promise<vscode.
 }
 
 /** One notebook: from the arguments, else the active notebook, else a quick pick of the workspace's notebooks. */
-export async function singleNotebook(explorer: ExplorerApi, first: unknown, placeHolder: string): Promise<vscode.Uri | undefined> {
+export async function singleNotebook(
+  explorer: ExplorerApi,
+  first: unknown,
+  placeHolder: string,
+): Promise<vscode.Uri | undefined> {
   const [given] = notebookUris(explorer, first);
   if (given) return given;
   const active = activeNotebookUri();
@@ -70,7 +74,11 @@ export async function singleNotebook(explorer: ExplorerApi, first: unknown, plac
   }
   if (all.length === 1) return all[0];
   const chosen = await vscode.window.showQuickPick(
-    all.map((uri) => ({ label: path.basename(uri.fsPath, '.ipynb'), description: vscode.workspace.asRelativePath(uri), uri })),
+    all.map((uri) => ({
+      label: path.basename(uri.fsPath, '.ipynb'),
+      description: vscode.workspace.asRelativePath(uri),
+      uri,
+    })),
     { placeHolder, matchOnDescription: true },
   );
   return chosen?.uri;

@@ -58,7 +58,9 @@ export class RevisionFileSystem implements vscode.FileSystemProvider {
     if (!pending) {
       pending = this.read(ref.repo, ref.rev, ref.path).catch((err: unknown) => {
         this.cache.delete(key);
-        throw vscode.FileSystemError.FileNotFound(`${ref.path} at ${ref.rev.slice(0, 7)}: ${err instanceof Error ? err.message : String(err)}`);
+        throw vscode.FileSystemError.FileNotFound(
+          `${ref.path} at ${ref.rev.slice(0, 7)}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       });
       this.cache.set(key, pending);
       if (this.cache.size > 200) this.cache.delete(this.cache.keys().next().value as string);
@@ -68,7 +70,13 @@ export class RevisionFileSystem implements vscode.FileSystemProvider {
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const bytes = await this.load(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: bytes.byteLength, permissions: vscode.FilePermission.Readonly };
+    return {
+      type: vscode.FileType.File,
+      ctime: 0,
+      mtime: 0,
+      size: bytes.byteLength,
+      permissions: vscode.FilePermission.Readonly,
+    };
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {

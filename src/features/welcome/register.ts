@@ -29,9 +29,11 @@ export function registerWelcome({ extension, logger, channel }: FeatureContext):
         const result = await createFileExclusive(target, starterConfig(path.basename(folder.uri.fsPath)));
         if (result === 'exists') {
           const open = 'Open Existing';
-          void vscode.window.showWarningMessage(`${CONFIG_FILE_NAME} already exists in ${folder.name}; it was left unchanged.`, open).then(async (choice) => {
-            if (choice === open) await vscode.window.showTextDocument(target);
-          });
+          void vscode.window
+            .showWarningMessage(`${CONFIG_FILE_NAME} already exists in ${folder.name}; it was left unchanged.`, open)
+            .then(async (choice) => {
+              if (choice === open) await vscode.window.showTextDocument(target);
+            });
           logger.info(`createConfig: ${target.fsPath} exists, not overwritten`);
           return 'exists';
         }
@@ -53,7 +55,9 @@ async function pickFolder(arg?: vscode.Uri): Promise<vscode.WorkspaceFolder | un
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (arg) return vscode.workspace.getWorkspaceFolder(arg);
   if (folders.length === 0) {
-    void vscode.window.showInformationMessage(`Open a folder first: ${CONFIG_FILE_NAME} lives at the root of a workspace folder.`);
+    void vscode.window.showInformationMessage(
+      `Open a folder first: ${CONFIG_FILE_NAME} lives at the root of a workspace folder.`,
+    );
     return undefined;
   }
   if (folders.length === 1) return folders[0];

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { breachIndices, breachesThreshold, findDefinition, formatValue, thresholdLabel } from '../../../src/core/chart/annotations';
+import {
+  breachIndices,
+  breachesThreshold,
+  findDefinition,
+  formatValue,
+  thresholdLabel,
+} from '../../../src/core/chart/annotations';
 import { compareItems, formatDelta, verdict } from '../../../src/core/chart/deltas';
 
 describe('chart deltas and goals', () => {
@@ -27,7 +33,10 @@ describe('chart deltas and goals', () => {
       ],
     );
     assert.equal(table.rows[0].baseline, true);
-    assert.deepEqual(table.rows[0].cells.map((c) => c.delta), [undefined, undefined, undefined]);
+    assert.deepEqual(
+      table.rows[0].cells.map((c) => c.delta),
+      [undefined, undefined, undefined],
+    );
     const [f1, loss, auc] = table.rows[1].cells;
     assert.ok(Math.abs(f1.delta! - 0.04) < 1e-12);
     assert.ok(Math.abs(f1.relative! - 0.05) < 1e-12);

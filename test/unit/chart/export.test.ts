@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { compareItems } from '../../../src/core/chart/deltas';
-import { compareToMarkdown, csvField, markdownCell, plotToCsv, toCsv, toMarkdownTable } from '../../../src/core/chart/export';
+import {
+  compareToMarkdown,
+  csvField,
+  markdownCell,
+  plotToCsv,
+  toCsv,
+  toMarkdownTable,
+} from '../../../src/core/chart/export';
 import { prepareChart } from '../../../src/core/chart/prepare';
 import { stepRuns, versionRuns } from './sampleRuns';
 
@@ -54,12 +61,19 @@ describe('chart export (CSV and Markdown)', () => {
   });
 
   it('exports the plotted versions data, one row per point, with revision facts', () => {
-    const payload = prepareChart(versionRuns(3, { subjects: (i) => (i === 1 ? '=cmd|"x",y' : `c${i}`) }), { view: 'versions', keys: ['f1'], splits: ['test'] }, []);
+    const payload = prepareChart(
+      versionRuns(3, { subjects: (i) => (i === 1 ? '=cmd|"x",y' : `c${i}`) }),
+      { view: 'versions', keys: ['f1'], splits: ['test'] },
+      [],
+    );
     const csv = plotToCsv(payload, payload.series);
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'series,key,split,source,file,revision,tags,subject,author,date,value');
     assert.equal(lines.length, 1 + 3 + 1, 'header, 3 points, final empty line');
-    assert.match(lines[2], /^test\.f1,test\.f1,test,metrics\/eval\.json,,[0-9a-f]{40},,"'=cmd\|""x"",y",Alan Turing,2025-01-07T09:00:00\.000Z,0\.\d+$/);
+    assert.match(
+      lines[2],
+      /^test\.f1,test\.f1,test,metrics\/eval\.json,,[0-9a-f]{40},,"'=cmd\|""x"",y",Alan Turing,2025-01-07T09:00:00\.000Z,0\.\d+$/,
+    );
   });
 
   it('exports the plotted steps data with the smoothed column when smoothing is on', () => {

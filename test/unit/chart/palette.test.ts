@@ -12,7 +12,10 @@ describe('chart palette', () => {
   });
 
   it('keeps generated colours readable on the theme background', () => {
-    for (const [theme, background] of [['dark', '#1e1e1e'], ['light', '#ffffff']] as const) {
+    for (const [theme, background] of [
+      ['dark', '#1e1e1e'],
+      ['light', '#ffffff'],
+    ] as const) {
       const generated = seriesPalette(40, [], theme);
       const worst = Math.min(...generated.map((c) => contrastRatio(c, background)));
       assert.ok(worst >= 2.5, `${theme}: lowest contrast ${worst.toFixed(2)}`);

@@ -4,15 +4,41 @@ import { parseQuery, parseWebviewMessage } from '../../../src/protocol/metricHis
 describe('metric history protocol', () => {
   it('accepts well-formed panel messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
-    assert.deepEqual(parseWebviewMessage({ type: 'openRevision', sha: 'abc', path: 'metrics/eval.json', sourceId: 'git:metrics/eval.json' }), {
-      type: 'openRevision',
-      sha: 'abc',
-      path: 'metrics/eval.json',
-      sourceId: 'git:metrics/eval.json',
+    assert.deepEqual(
+      parseWebviewMessage({
+        type: 'openRevision',
+        sha: 'abc',
+        path: 'metrics/eval.json',
+        sourceId: 'git:metrics/eval.json',
+      }),
+      {
+        type: 'openRevision',
+        sha: 'abc',
+        path: 'metrics/eval.json',
+        sourceId: 'git:metrics/eval.json',
+      },
+    );
+    assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'csv', csv: 'a\r\n', suggestedName: 'x' }), {
+      type: 'export',
+      format: 'csv',
+      csv: 'a\r\n',
+      suggestedName: 'x',
     });
-    assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'csv', csv: 'a\r\n', suggestedName: 'x' }), { type: 'export', format: 'csv', csv: 'a\r\n', suggestedName: 'x' });
-    const q = parseWebviewMessage({ type: 'requestData', query: { view: 'versions', keys: ['f1'], splits: ['test', 'bogus'], range: { kind: 'last', count: 5 }, axis: 'order', extra: 1 } });
-    assert.deepEqual(q, { type: 'requestData', query: { view: 'versions', keys: ['f1'], splits: ['test'], range: { kind: 'last', count: 5 }, axis: 'order' } });
+    const q = parseWebviewMessage({
+      type: 'requestData',
+      query: {
+        view: 'versions',
+        keys: ['f1'],
+        splits: ['test', 'bogus'],
+        range: { kind: 'last', count: 5 },
+        axis: 'order',
+        extra: 1,
+      },
+    });
+    assert.deepEqual(q, {
+      type: 'requestData',
+      query: { view: 'versions', keys: ['f1'], splits: ['test'], range: { kind: 'last', count: 5 }, axis: 'order' },
+    });
   });
 
   it('rejects malformed or hostile messages', () => {

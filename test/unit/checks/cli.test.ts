@@ -14,7 +14,8 @@ import { SAMPLE_CONFIG, sampleRepo } from './sample';
 const ROOT = path.resolve(__dirname, '../../../..');
 const GOLDEN = path.join(ROOT, 'test', 'fixtures', 'checks', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const TOOL_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const TOOL_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 interface CliResult {
   code: number;
@@ -22,7 +23,10 @@ interface CliResult {
   stderr: string;
 }
 
-type Main = (argv: string[], io: { stdout: (t: string) => void; stderr: (t: string) => void; cwd: string; isTty: boolean }) => Promise<number>;
+type Main = (
+  argv: string[],
+  io: { stdout: (t: string) => void; stderr: (t: string) => void; cwd: string; isTty: boolean },
+) => Promise<number>;
 
 let cliPath = '';
 let main: Main;
@@ -121,7 +125,10 @@ describe('mlops check (CLI)', function () {
     assert.equal((await cli(['check', '--fail-on', 'never'], sample)).code, 0);
     assert.equal((await cli(['check', '--only', 'regression,naming'], sample)).code, 0, 'warnings only');
     assert.equal((await cli(['check', '--only', 'regression', '--fail-on', 'warning'], sample)).code, 1);
-    const clean = makeRepo({ 'mlops.yaml': 'version: 1\nmodels: []\nchecks:\n  - type: environment\n', 'requirements.txt': 'a==1\n' });
+    const clean = makeRepo({
+      'mlops.yaml': 'version: 1\nmodels: []\nchecks:\n  - type: environment\n',
+      'requirements.txt': 'a==1\n',
+    });
     const passing = await cli(['check', '--fail-on', 'warning'], clean);
     assert.deepEqual([passing.code, passing.stderr], [0, '']);
     assert.match(passing.stdout, /^✔ environment \(environment\) {2}1 passed\n/);
@@ -155,7 +162,10 @@ describe('mlops check (CLI)', function () {
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /unknown format/);
     assert.match(spawnCli(['--version'], sample).stdout, /^\d+\.\d+\.\d+\n$/);
-    assert.match(spawnCli(['--help'], sample).stdout, /check +run the pipeline checks[\s\S]*init-ci +write a CI workflow/);
+    assert.match(
+      spawnCli(['--help'], sample).stdout,
+      /check +run the pipeline checks[\s\S]*init-ci +write a CI workflow/,
+    );
     const bundle = fs.readFileSync(cliPath, 'utf8');
     assert.match(bundle, /var init_engine = __esm\(/, 'the engine loads lazily, not on --version');
   });
@@ -165,19 +175,45 @@ describe('mlops check (CLI)', function () {
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'demo', 'generate.mjs'), demo], { stdio: 'pipe' });
     const result = await cli(['check', '--format', 'json'], demo);
     assert.equal(result.code, 0, 'only warnings: passes at --fail-on error');
-    const report = JSON.parse(result.stdout) as { results: { checkId: string; status: string; severity: string; target: string; message: string; location?: { file: string; line?: number } }[] };
+    const report = JSON.parse(result.stdout) as {
+      results: {
+        checkId: string;
+        status: string;
+        severity: string;
+        target: string;
+        message: string;
+        location?: { file: string; line?: number };
+      }[];
+    };
     const failing = report.results.filter((r) => r.status !== 'pass' && r.status !== 'skip');
     assert.deepEqual(
       failing.map((r) => [r.checkId, r.severity, r.message]),
       [
-        ['model-naming', 'warning', 'models/fraud-classifier/model.pkl should be named models/fraud-classifier/fraud-classifier-v<version>.pkl'],
-        ['model-naming', 'warning', 'models/fraud-classifier/fraud-classifier.onnx should be named models/fraud-classifier-onnx/fraud-classifier-onnx-v<version>.onnx'],
-        ['notebook-hygiene', 'warning', 'notebooks/01-explore-transactions.ipynb has committed outputs in 4 cells (946 B), first in cell 2.'],
-        ['notebook-hygiene', 'warning', 'notebooks/02-evaluate-model.ipynb has committed outputs in 3 cells (1.0 KB), first in cell 2.'],
+        [
+          'model-naming',
+          'warning',
+          'models/fraud-classifier/model.pkl should be named models/fraud-classifier/fraud-classifier-v<version>.pkl',
+        ],
+        [
+          'model-naming',
+          'warning',
+          'models/fraud-classifier/fraud-classifier.onnx should be named models/fraud-classifier-onnx/fraud-classifier-onnx-v<version>.onnx',
+        ],
+        [
+          'notebook-hygiene',
+          'warning',
+          'notebooks/01-explore-transactions.ipynb has committed outputs in 4 cells (946 B), first in cell 2.',
+        ],
+        [
+          'notebook-hygiene',
+          'warning',
+          'notebooks/02-evaluate-model.ipynb has committed outputs in 3 cells (1.0 KB), first in cell 2.',
+        ],
         ['lineage', 'warning', "Model 'fraud-classifier-onnx' declares no metric files."],
       ],
     );
-    const passed = (checkId: string): string[] => report.results.filter((r) => r.checkId === checkId && r.status === 'pass').map((r) => r.target);
+    const passed = (checkId: string): string[] =>
+      report.results.filter((r) => r.checkId === checkId && r.status === 'pass').map((r) => r.target);
     assert.deepEqual(passed('environment'), ['requirements.txt'], 'requirements.txt is pinned');
     assert.equal(passed('metric-thresholds').length, 13, 'every metric with a threshold, per split and file');
     assert.ok(passed('metric-thresholds').includes('fraud-classifier: roc_auc (validation) in dvclive/metrics.json'));
@@ -214,10 +250,19 @@ describe('mlops init-ci (CLI)', function () {
     const filters = workflow.on.push.paths;
     assert.deepEqual(workflow.on.pull_request.paths, filters);
     const matches = (p: string): boolean => filters.some((f) => picomatch(f, { dot: true })(p));
-    for (const configured of ['mlops.yaml', 'models/churn/model.pkl', 'models/churn/model.pkl.dvc', 'data/customers.csv', 'data/customers.csv.dvc', 'metrics/eval.json', 'analysis/2026/eda.ipynb']) {
+    for (const configured of [
+      'mlops.yaml',
+      'models/churn/model.pkl',
+      'models/churn/model.pkl.dvc',
+      'data/customers.csv',
+      'data/customers.csv.dvc',
+      'metrics/eval.json',
+      'analysis/2026/eda.ipynb',
+    ]) {
       assert.ok(matches(configured), `${configured} triggers the workflow`);
     }
-    for (const other of ['src/app.py', 'README.md', 'models/other.pkl', 'data/customers.csv.bak']) assert.ok(!matches(other), `${other} does not`);
+    for (const other of ['src/app.py', 'README.md', 'models/other.pkl', 'data/customers.csv.bak'])
+      assert.ok(!matches(other), `${other} does not`);
     assert.equal(workflow.permissions['security-events'], 'write');
     const steps = Object.values(workflow.jobs)[0].steps;
     assert.equal(Object.keys(workflow.jobs).length, 1, 'its own workflow with one job');
@@ -248,14 +293,29 @@ describe('mlops init-ci (CLI)', function () {
   it('writes Azure Pipelines (JUnit published) and GitLab CI (junit report) files that parse', async () => {
     const dir = repoWithNotebooks();
     assert.equal((await cli(['init-ci', '--provider', 'azure'], dir)).code, 0);
-    const azure = parse(fs.readFileSync(path.join(dir, '.azure-pipelines/mlops-check.yml'), 'utf8')) as { trigger: { paths: { include: string[] } }; pr: { paths: { include: string[] } }; steps: { task?: string; inputs?: Record<string, string>; condition?: string }[] };
+    const azure = parse(fs.readFileSync(path.join(dir, '.azure-pipelines/mlops-check.yml'), 'utf8')) as {
+      trigger: { paths: { include: string[] } };
+      pr: { paths: { include: string[] } };
+      steps: { task?: string; inputs?: Record<string, string>; condition?: string }[];
+    };
     assert.ok(azure.trigger.paths.include.includes('metrics/eval.json'));
     assert.deepEqual(azure.pr.paths.include, azure.trigger.paths.include);
     const publish = azure.steps.find((s) => s.task === 'PublishTestResults@2')!;
-    assert.deepEqual([publish.inputs?.testResultsFormat, publish.inputs?.testResultsFiles, publish.condition], ['JUnit', 'mlops-junit.xml', 'succeededOrFailed()']);
+    assert.deepEqual(
+      [publish.inputs?.testResultsFormat, publish.inputs?.testResultsFiles, publish.condition],
+      ['JUnit', 'mlops-junit.xml', 'succeededOrFailed()'],
+    );
     const gitlabRun = await cli(['init-ci', '--provider=gitlab'], dir);
     assert.match(gitlabRun.stdout, /include:\n {4}- local: \.gitlab\/mlops-check\.yml/);
-    const gitlab = parse(fs.readFileSync(path.join(dir, '.gitlab/mlops-check.yml'), 'utf8')) as Record<string, { needs: unknown[]; rules: { changes: string[] }[]; artifacts: { when: string; reports: { junit: string } }; script: string[] }>;
+    const gitlab = parse(fs.readFileSync(path.join(dir, '.gitlab/mlops-check.yml'), 'utf8')) as Record<
+      string,
+      {
+        needs: unknown[];
+        rules: { changes: string[] }[];
+        artifacts: { when: string; reports: { junit: string } };
+        script: string[];
+      }
+    >;
     const job = gitlab['mlops-check'];
     assert.deepEqual(job.needs, []);
     assert.equal(job.artifacts.reports.junit, 'mlops-junit.xml');
@@ -266,7 +326,10 @@ describe('mlops init-ci (CLI)', function () {
 
   it('places the workflow at the repository root and filters on the subfolder of the config', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'ml/mlops.yaml': 'version: 1\nmodels:\n  - { name: m, path: models/m.pkl }\n', 'app/main.py': '' });
+    writeFiles(dir, {
+      'ml/mlops.yaml': 'version: 1\nmodels:\n  - { name: m, path: models/m.pkl }\n',
+      'app/main.py': '',
+    });
     git(dir, ['init', '--quiet']);
     const result = await cli(['init-ci', 'ml', '--provider', 'github'], dir);
     assert.equal(result.code, 0, result.stderr);

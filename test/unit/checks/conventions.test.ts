@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { conventionRegExp, fileExtension, matchesConvention, suggestConventionalPath } from '../../../src/core/checks/conventions';
+import {
+  conventionRegExp,
+  fileExtension,
+  matchesConvention,
+  suggestConventionalPath,
+} from '../../../src/core/checks/conventions';
 import { CheckInputError } from '../../../src/core/checks/types';
 
 describe('naming conventions', () => {
@@ -34,9 +39,19 @@ describe('naming conventions', () => {
       suggestConventionalPath(models, 'models/fraud-classifier/model.pkl', { name: 'fraud-classifier' }),
       'models/fraud-classifier/fraud-classifier-v<version>.pkl',
     );
-    assert.equal(suggestConventionalPath(models, 'models/churn/churn_1.4.0.pkl', { name: 'churn' }), 'models/churn/churn-v1.4.0.pkl', 'keeps a version it finds');
-    assert.equal(suggestConventionalPath('data/{name}.{ext}', 'datasets/Customers.tar.gz', { name: 'customers' }), 'data/customers.tar.gz');
-    assert.equal(suggestConventionalPath('notebooks/{date}-{name}.ipynb', 'nb/Explore Data.ipynb'), 'notebooks/<date>-explore-data.ipynb');
+    assert.equal(
+      suggestConventionalPath(models, 'models/churn/churn_1.4.0.pkl', { name: 'churn' }),
+      'models/churn/churn-v1.4.0.pkl',
+      'keeps a version it finds',
+    );
+    assert.equal(
+      suggestConventionalPath('data/{name}.{ext}', 'datasets/Customers.tar.gz', { name: 'customers' }),
+      'data/customers.tar.gz',
+    );
+    assert.equal(
+      suggestConventionalPath('notebooks/{date}-{name}.ipynb', 'nb/Explore Data.ipynb'),
+      'notebooks/<date>-explore-data.ipynb',
+    );
     assert.equal(suggestConventionalPath('models/{name}', 'models/x/weights', { name: 'churn' }), 'models/churn');
     assert.equal(suggestConventionalPath('*/{name}.{ext}', 'notebooks/Analysis.ipynb'), 'notebooks/analysis.ipynb');
   });
@@ -44,7 +59,9 @@ describe('naming conventions', () => {
   it('reports an unknown placeholder with the setting and what to use', () => {
     assert.throws(
       () => matchesConvention('models/{nmae}.pkl', 'models/a.pkl', {}, 'conventions.models'),
-      (err: unknown) => err instanceof CheckInputError && /conventions\.models: unknown placeholder '\{nmae\}'.*\{name\}, \{version\}/.test(err.message),
+      (err: unknown) =>
+        err instanceof CheckInputError &&
+        /conventions\.models: unknown placeholder '\{nmae\}'.*\{name\}, \{version\}/.test(err.message),
     );
   });
 

@@ -34,7 +34,16 @@ describe('default readers', () => {
       'local-only.txt': '',
     });
     const files = walkFiles(dir, { exclude: ['data/prepared/**'] }).map((f) => f.path);
-    assert.deepEqual(files, ['.gitignore', 'data/raw.csv', 'keep.log', 'nb/a.ipynb', 'src/.gitignore', 'src/build/ok.txt', 'src/important.log', 'src/main.py']);
+    assert.deepEqual(files, [
+      '.gitignore',
+      'data/raw.csv',
+      'keep.log',
+      'nb/a.ipynb',
+      'src/.gitignore',
+      'src/build/ok.txt',
+      'src/important.log',
+      'src/main.py',
+    ]);
   });
 
   it('reads text with clear errors for missing, large, binary and outside files', async () => {
@@ -42,7 +51,10 @@ describe('default readers', () => {
     writeFiles(dir, { 'a.txt': '\uFEFFhello', 'big.txt': 'x'.repeat(100), 'bin.dat': Buffer.from([1, 0, 2]) });
     const files = createFileLister(dir);
     assert.equal(await files.readText('a.txt'), 'hello');
-    await assert.rejects(files.readText('nope.txt'), (e: unknown) => e instanceof CheckInputError && e.message === 'nope.txt does not exist.');
+    await assert.rejects(
+      files.readText('nope.txt'),
+      (e: unknown) => e instanceof CheckInputError && e.message === 'nope.txt does not exist.',
+    );
     await assert.rejects(files.readText('big.txt', 10), /big\.txt is 100 B, more than the 10 B this check reads/);
     await assert.rejects(files.readText('bin.dat'), /bin\.dat is a binary file/);
     await assert.rejects(files.readText('../outside.txt'), /outside the checked folder/);
@@ -51,18 +63,42 @@ describe('default readers', () => {
   });
 
   it('parses metric files of every format, flattening scalar numbers', () => {
-    assert.deepEqual([...flattenMetrics(parseMetricsText('{"test": {"f1": 0.8, "n": "x", "ok": true}, "loss": 0.1}', 'm.json'))], [['test.f1', 0.8], ['loss', 0.1]]);
+    assert.deepEqual(
+      [...flattenMetrics(parseMetricsText('{"test": {"f1": 0.8, "n": "x", "ok": true}, "loss": 0.1}', 'm.json'))],
+      [
+        ['test.f1', 0.8],
+        ['loss', 0.1],
+      ],
+    );
     assert.deepEqual([...flattenMetrics(parseMetricsText('val:\n  auc: .nan\n', 'm.yaml'))], [['val.auc', NaN]]);
-    assert.deepEqual([...flattenMetrics(parseMetricsText('acc = 0.9\n[eval]\nloss = 1_000\n', 'm.toml'))], [['acc', 0.9], ['eval.loss', 1000]]);
+    assert.deepEqual(
+      [...flattenMetrics(parseMetricsText('acc = 0.9\n[eval]\nloss = 1_000\n', 'm.toml'))],
+      [
+        ['acc', 0.9],
+        ['eval.loss', 1000],
+      ],
+    );
     assert.deepEqual(splitKey('eval.roc_auc'), { split: 'validation', baseKey: 'roc_auc' });
     assert.deepEqual(splitKey('train/loss'), { split: 'train', baseKey: 'loss' });
     assert.deepEqual(splitKey('fraud_loss_prevented_usd'), { baseKey: 'fraud_loss_prevented_usd' });
   });
 
   it('names the file and position of a malformed metrics file', () => {
-    assert.throws(() => parseMetricsText('{\n  "a": 1,\n  "b": }\n', 'metrics/eval.json'), (e: unknown) => e instanceof CheckInputError && /^metrics\/eval\.json:3:\d+: not valid JSON/.test(e.message) && e.position?.line === 3);
-    assert.throws(() => parseMetricsText('a: [1\n', 'm.yaml'), /m\.yaml:2:1: not valid YAML \(Flow sequence in block collection must be sufficiently indented and end with a \]\)\./);
-    assert.throws(() => parseMetricsText('[t]\nthis is not toml\n', 'm.toml'), /m\.toml:2:1: cannot read 'this is not toml' as TOML/);
+    assert.throws(
+      () => parseMetricsText('{\n  "a": 1,\n  "b": }\n', 'metrics/eval.json'),
+      (e: unknown) =>
+        e instanceof CheckInputError &&
+        /^metrics\/eval\.json:3:\d+: not valid JSON/.test(e.message) &&
+        e.position?.line === 3,
+    );
+    assert.throws(
+      () => parseMetricsText('a: [1\n', 'm.yaml'),
+      /m\.yaml:2:1: not valid YAML \(Flow sequence in block collection must be sufficiently indented and end with a \]\)\./,
+    );
+    assert.throws(
+      () => parseMetricsText('[t]\nthis is not toml\n', 'm.toml'),
+      /m\.toml:2:1: cannot read 'this is not toml' as TOML/,
+    );
   });
 
   it('answers git questions: tracking, LFS attributes, last commit date, newest tag, merge base', async () => {

@@ -2,16 +2,33 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { lfsAttributesLine } from '../../../src/core/checks/builtin/largeFileUntracked';
-import { commitAll, config, DAY, BASE_TIME, failures, makeRepo, passes, removeTempDirs, run, writeFiles } from './helpers';
+import {
+  commitAll,
+  config,
+  DAY,
+  BASE_TIME,
+  failures,
+  makeRepo,
+  passes,
+  removeTempDirs,
+  run,
+  writeFiles,
+} from './helpers';
 
 const base = { 'metrics/eval.json': '{"test": {"f1": 0.9}}\n', 'data/customers.csv': 'id\n1\n' };
 
 describe('naming-convention', () => {
   after(removeTempDirs);
-  const checks = '  - { id: model-naming, type: naming-convention, scope: models }\n  - { id: dataset-naming, type: naming-convention, scope: datasets }\n  - { id: notebook-naming, type: naming-convention, scope: notebooks, options: { pattern: "notebooks/{date}-{name}.ipynb" } }\n';
+  const checks =
+    '  - { id: model-naming, type: naming-convention, scope: models }\n  - { id: dataset-naming, type: naming-convention, scope: datasets }\n  - { id: notebook-naming, type: naming-convention, scope: notebooks, options: { pattern: "notebooks/{date}-{name}.ipynb" } }\n';
 
   it('passes paths that follow the conventions', async () => {
-    const dir = makeRepo({ ...base, 'mlops.yaml': config(checks), 'models/churn/churn-v1.0.0.pkl': 'w', 'notebooks/2026-01-02-explore.ipynb': '{}' });
+    const dir = makeRepo({
+      ...base,
+      'mlops.yaml': config(checks),
+      'models/churn/churn-v1.0.0.pkl': 'w',
+      'notebooks/2026-01-02-explore.ipynb': '{}',
+    });
     const report = await run(dir);
     assert.deepEqual(failures(report), []);
     assert.deepEqual(
@@ -26,11 +43,20 @@ describe('naming-convention', () => {
 
   it('names the expected path and offers a rename', async () => {
     const text = config(checks).replace('path: models/churn/churn-v1.0.0.pkl', 'path: models/churn/model.pkl');
-    const dir = makeRepo({ ...base, 'mlops.yaml': text, 'models/churn/model.pkl': 'w', 'notebooks/Explore.ipynb': '{}' });
+    const dir = makeRepo({
+      ...base,
+      'mlops.yaml': text,
+      'models/churn/model.pkl': 'w',
+      'notebooks/Explore.ipynb': '{}',
+    });
     const report = await run(dir);
     const [model] = failures(report, 'model-naming');
     assert.equal(model.message, 'models/churn/model.pkl should be named models/churn/churn-v<version>.pkl');
-    assert.deepEqual(model.fix, { kind: 'rename', from: 'models/churn/model.pkl', to: 'models/churn/churn-v<version>.pkl' });
+    assert.deepEqual(model.fix, {
+      kind: 'rename',
+      from: 'models/churn/model.pkl',
+      to: 'models/churn/churn-v<version>.pkl',
+    });
     assert.deepEqual(model.location, { file: 'mlops.yaml', line: 4, column: 5 }, 'points at the model entry');
     const [nb] = failures(report, 'notebook-naming');
     assert.equal(nb.message, 'notebooks/Explore.ipynb should be named notebooks/<date>-explore.ipynb');
@@ -49,16 +75,30 @@ describe('large-file-untracked', () => {
     const [finding] = failures(report);
     assert.equal(failures(report).length, 1);
     assert.equal(finding.target, 'models/weights.bin');
-    assert.equal(finding.message, 'models/weights.bin is 4.0 KB, above the 1.0 KB limit, and is committed as a plain git blob.');
+    assert.equal(
+      finding.message,
+      'models/weights.bin is 4.0 KB, above the 1.0 KB limit, and is committed as a plain git blob.',
+    );
     assert.match(finding.hint!, /git lfs track "\*\.bin"/);
     assert.match(finding.hint!, /dvc add models\/weights\.bin \(first: git rm --cached models\/weights\.bin\)/);
-    assert.deepEqual(finding.fix, { kind: 'appendLine', file: '.gitattributes', line: '*.bin filter=lfs diff=lfs merge=lfs -text' });
+    assert.deepEqual(finding.fix, {
+      kind: 'appendLine',
+      file: '.gitattributes',
+      line: '*.bin filter=lfs diff=lfs merge=lfs -text',
+    });
     writeFiles(dir, { 'new.bin': big });
-    assert.match(failures(await run(dir)).find((f) => f.target === 'new.bin')!.message, /would be committed as a plain git blob/);
+    assert.match(
+      failures(await run(dir)).find((f) => f.target === 'new.bin')!.message,
+      /would be committed as a plain git blob/,
+    );
   });
 
   it('passes files in Git LFS (attributes or pointer), tracked by DVC, ignored, or under the limit', async () => {
-    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'a'.repeat(64) + '\nsize 9999999\n' + ' '.repeat(2000);
+    const pointer =
+      'version https://git-lfs.github.com/spec/v1\noid sha256:' +
+      'a'.repeat(64) +
+      '\nsize 9999999\n' +
+      ' '.repeat(2000);
     const dir = makeRepo({
       ...base,
       'mlops.yaml': config(checks),
@@ -69,7 +109,8 @@ describe('large-file-untracked', () => {
       'data/raw.parquet': big,
       'data/raw.parquet.dvc': 'outs:\n- md5: 0\n  path: raw.parquet\n',
       'cache/tmp.bin': big,
-      'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py\n    outs:\n      - out/model.pkl\n      - out/report.bin:\n          cache: false\n',
+      'dvc.yaml':
+        'stages:\n  train:\n    cmd: python train.py\n    outs:\n      - out/model.pkl\n      - out/report.bin:\n          cache: false\n',
       'out/model.pkl': big,
     });
     const report = await run(dir);
@@ -85,7 +126,11 @@ describe('large-file-untracked', () => {
     );
     assert.deepEqual(failures(report), []);
     writeFiles(dir, { 'out/report.bin': big });
-    assert.deepEqual(failures(await run(dir)).map((f) => f.target), ['out/report.bin'], 'an out with cache: false is a plain git file');
+    assert.deepEqual(
+      failures(await run(dir)).map((f) => f.target),
+      ['out/report.bin'],
+      'an out with cache: false is a plain git file',
+    );
   });
 
   it('writes a .gitattributes line per extension, or for the path', () => {
@@ -107,7 +152,9 @@ describe('lineage', () => {
   });
 
   it('fails undeclared datasets and missing paths, pointing at the model entry', async () => {
-    const text = config(checks).replace('datasets: [customers]', 'datasets: [customers, clicks]').replace('metrics: [metrics/eval.json]', 'metrics: [metrics/eval.json, metrics/missing.json]');
+    const text = config(checks)
+      .replace('datasets: [customers]', 'datasets: [customers, clicks]')
+      .replace('metrics: [metrics/eval.json]', 'metrics: [metrics/eval.json, metrics/missing.json]');
     const dir = makeRepo({ 'mlops.yaml': text, 'metrics/eval.json': '{}' });
     const report = await run(dir);
     assert.deepEqual(
@@ -141,7 +188,10 @@ describe('staleness', () => {
     const dir = makeRepo({ ...base, 'mlops.yaml': config(checks), 'models/churn/churn-v1.0.0.pkl': 'w' });
     const report = await run(dir, {}, BASE_TIME + 5 * DAY);
     assert.deepEqual(failures(report), []);
-    assert.equal(passes(report)[0].message, 'updated 2026-03-02 (5 days ago), newer than its data, metrics within thresholds');
+    assert.equal(
+      passes(report)[0].message,
+      'updated 2026-03-02 (5 days ago), newer than its data, metrics within thresholds',
+    );
   });
 
   it('raises retraining alerts for age, newer data and a metric past its threshold', async () => {
@@ -164,17 +214,32 @@ describe('staleness', () => {
 
 describe('required-files', () => {
   after(removeTempDirs);
-  const checks = '  - { id: model-card, type: required-files, scope: models }\n  - { id: license, type: required-files, scope: paths, severity: error, options: { anyOf: [LICENSE, "LICENSE.*"] } }\n';
+  const checks =
+    '  - { id: model-card, type: required-files, scope: models }\n  - { id: license, type: required-files, scope: paths, severity: error, options: { anyOf: [LICENSE, "LICENSE.*"] } }\n';
 
   it('passes when a model card and a licence exist', async () => {
-    const dir = makeRepo({ ...base, 'mlops.yaml': config(checks), 'models/churn/churn-v1.0.0.pkl': 'w', 'models/churn/model_card.md': '#', 'LICENSE.txt': 'MIT' });
+    const dir = makeRepo({
+      ...base,
+      'mlops.yaml': config(checks),
+      'models/churn/churn-v1.0.0.pkl': 'w',
+      'models/churn/model_card.md': '#',
+      'LICENSE.txt': 'MIT',
+    });
     const report = await run(dir);
     assert.deepEqual(failures(report), []);
-    assert.deepEqual(passes(report).map((p) => p.message), ['models/churn/model_card.md present', 'LICENSE.txt present']);
+    assert.deepEqual(
+      passes(report).map((p) => p.message),
+      ['models/churn/model_card.md present', 'LICENSE.txt present'],
+    );
   });
 
   it('fails when they are missing', async () => {
-    const dir = makeRepo({ ...base, 'mlops.yaml': config(checks), 'models/churn/churn-v1.0.0.pkl': 'w', 'README.md': '#' });
+    const dir = makeRepo({
+      ...base,
+      'mlops.yaml': config(checks),
+      'models/churn/churn-v1.0.0.pkl': 'w',
+      'README.md': '#',
+    });
     const report = await run(dir);
     assert.deepEqual(
       failures(report).map((f) => [f.checkId, f.severity, f.message]),

@@ -24,11 +24,15 @@ const GIT_ENV = {
 
 export function git(dir: string, args: string[], date = BASE_TIME): string {
   const when = `${Math.floor(date / 1000)} +0000`;
-  return execFileSync('git', ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', '-c', 'init.defaultBranch=main', ...args], {
-    cwd: dir,
-    env: { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).toString();
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', '-c', 'init.defaultBranch=main', ...args],
+    {
+      cwd: dir,
+      env: { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  ).toString();
 }
 
 export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
@@ -81,9 +85,12 @@ export async function run(dir: string, options: RunOptions = {}, now?: number): 
 }
 
 export const failures = (report: CheckReport, checkId?: string): CheckResult[] =>
-  report.results.filter((r) => (r.status === 'fail' || r.status === 'error') && (checkId === undefined || r.checkId === checkId));
+  report.results.filter(
+    (r) => (r.status === 'fail' || r.status === 'error') && (checkId === undefined || r.checkId === checkId),
+  );
 
-export const passes = (report: CheckReport, checkId?: string): CheckResult[] => report.results.filter((r) => r.status === 'pass' && (checkId === undefined || r.checkId === checkId));
+export const passes = (report: CheckReport, checkId?: string): CheckResult[] =>
+  report.results.filter((r) => r.status === 'pass' && (checkId === undefined || r.checkId === checkId));
 
 /** An mlops.yaml with one model and dataset, and the given checks section (YAML text, indented by 2). */
 export function config(checks: string, extra = ''): string {
@@ -112,11 +119,21 @@ ${checks}`;
 }
 
 /** A small notebook (nbformat 4.5) with the given code cells. */
-export function notebook(cells: { source: string[]; count?: number | null; outputs?: unknown[] }[], metadata: Record<string, unknown> = KERNEL): string {
+export function notebook(
+  cells: { source: string[]; count?: number | null; outputs?: unknown[] }[],
+  metadata: Record<string, unknown> = KERNEL,
+): string {
   return (
     JSON.stringify(
       {
-        cells: cells.map((c, i) => ({ cell_type: 'code', execution_count: c.count ?? null, id: `cell-${i}`, metadata: {}, outputs: c.outputs ?? [], source: c.source })),
+        cells: cells.map((c, i) => ({
+          cell_type: 'code',
+          execution_count: c.count ?? null,
+          id: `cell-${i}`,
+          metadata: {},
+          outputs: c.outputs ?? [],
+          source: c.source,
+        })),
         metadata,
         nbformat: 4,
         nbformat_minor: 5,
@@ -144,15 +161,22 @@ export const FAKE = {
 };
 
 /** Runs notebook-hygiene on the notebooks of a folder, in a git repository; returns finding keys and passes per notebook. */
-export async function hygieneByNotebook(folder: string): Promise<Record<string, { failed: string[]; passed: string[] }>> {
+export async function hygieneByNotebook(
+  folder: string,
+): Promise<Record<string, { failed: string[]; passed: string[] }>> {
   const files: Record<string, string> = { 'mlops.yaml': config('  - { id: notebooks, type: notebook-hygiene }\n') };
-  for (const name of fs.readdirSync(folder).filter((f) => f.endsWith('.ipynb'))) files[`nb/${name}`] = fs.readFileSync(path.join(folder, name), 'utf8');
+  for (const name of fs.readdirSync(folder).filter((f) => f.endsWith('.ipynb')))
+    files[`nb/${name}`] = fs.readFileSync(path.join(folder, name), 'utf8');
   const report = await run(makeRepo(files));
   const out: Record<string, { failed: string[]; passed: string[] }> = {};
   for (const name of Object.keys(files).filter((f) => f.startsWith('nb/'))) {
     out[name.slice(3)] = {
-      failed: failures(report).filter((r) => r.target === name).map((r) => (r.key ?? '').split('|')[0]),
-      passed: passes(report).filter((r) => r.target === name).map((r) => r.key ?? ''),
+      failed: failures(report)
+        .filter((r) => r.target === name)
+        .map((r) => (r.key ?? '').split('|')[0]),
+      passed: passes(report)
+        .filter((r) => r.target === name)
+        .map((r) => r.key ?? ''),
     };
   }
   return out;

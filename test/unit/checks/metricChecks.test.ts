@@ -1,10 +1,28 @@
 import assert from 'node:assert/strict';
-import { commitAll, config, DAY, BASE_TIME, failures, git, makeRepo, passes, removeTempDirs, run, tempDir, writeFiles } from './helpers';
+import {
+  commitAll,
+  config,
+  DAY,
+  BASE_TIME,
+  failures,
+  git,
+  makeRepo,
+  passes,
+  removeTempDirs,
+  run,
+  tempDir,
+  writeFiles,
+} from './helpers';
 
-const evalJson = (f1: number, loss = 0.3): string => `${JSON.stringify({ train: { f1: 0.97, loss: 0.1 }, test: { f1, loss } }, null, 2)}\n`;
+const evalJson = (f1: number, loss = 0.3): string =>
+  `${JSON.stringify({ train: { f1: 0.97, loss: 0.1 }, test: { f1, loss } }, null, 2)}\n`;
 
 function repo(checks: string, f1: number, loss?: number): string {
-  return makeRepo({ 'mlops.yaml': config(checks), 'metrics/eval.json': evalJson(f1, loss), 'models/churn/churn-v1.0.0.pkl': 'weights' });
+  return makeRepo({
+    'mlops.yaml': config(checks),
+    'metrics/eval.json': evalJson(f1, loss),
+    'models/churn/churn-v1.0.0.pkl': 'weights',
+  });
 }
 
 describe('metric-threshold', () => {
@@ -34,7 +52,8 @@ describe('metric-threshold', () => {
   });
 
   it('honours metric, split and min options, and fails a configured metric that has no value', async () => {
-    const checks = '  - { id: f1-test, type: metric-threshold, options: { metric: f1, split: test, min: 0.9 } }\n  - { id: recall, type: metric-threshold, severity: warning, options: { metric: recall, min: 0.5 } }\n';
+    const checks =
+      '  - { id: f1-test, type: metric-threshold, options: { metric: f1, split: test, min: 0.9 } }\n  - { id: recall, type: metric-threshold, severity: warning, options: { metric: recall, min: 0.5 } }\n';
     const report = await run(repo(checks, 0.85));
     assert.deepEqual(
       failures(report).map((f) => [f.checkId, f.target, f.severity]),
@@ -50,7 +69,8 @@ describe('metric-threshold', () => {
 
 describe('metric-regression', () => {
   after(removeTempDirs);
-  const check = (options: string): string => `  - { id: regression, type: metric-regression, options: { metric: f1, split: test${options} } }\n`;
+  const check = (options: string): string =>
+    `  - { id: regression, type: metric-regression, options: { metric: f1, split: test${options} } }\n`;
 
   it('compares with the newest tag matching a pattern and fails a drop beyond the tolerance', async () => {
     const dir = repo(check(", baseline: '{name}@v*', tolerance: 0.01"), 0.7);
@@ -63,13 +83,16 @@ describe('metric-regression', () => {
     const [finding] = failures(report);
     assert.equal(failures(report).length, 1);
     assert.equal(finding.severity, 'warning');
-    assert.equal(finding.message, 'churn: f1 (test) regressed: 0.9 at churn@v1.1.0 -> 0.85 (lower is worse; allowed 0.01).');
+    assert.equal(
+      finding.message,
+      'churn: f1 (test) regressed: 0.9 at churn@v1.1.0 -> 0.85 (lower is worse; allowed 0.01).',
+    );
     assert.equal(finding.location?.file, 'metrics/eval.json');
     assert.equal(finding.location?.line, 7);
   });
 
   it('passes within an absolute or relative tolerance', async () => {
-    for (const options of [", baseline: HEAD, tolerance: 0.1", ", baseline: HEAD, relativeTolerance: 0.1"]) {
+    for (const options of [', baseline: HEAD, tolerance: 0.1', ', baseline: HEAD, relativeTolerance: 0.1']) {
       const dir = repo(check(options), 0.9);
       writeFiles(dir, { 'metrics/eval.json': evalJson(0.84) });
       const report = await run(dir);

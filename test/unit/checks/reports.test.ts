@@ -15,7 +15,10 @@ import { AWKWARD_FILE, sampleRepo } from './sample';
 const ROOT = path.resolve(__dirname, '../../../..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'checks');
 
-const all = (element: XmlElement, name: string): XmlElement[] => [...(element.name === name ? [element] : []), ...element.children.flatMap((c) => all(c, name))];
+const all = (element: XmlElement, name: string): XmlElement[] => [
+  ...(element.name === name ? [element] : []),
+  ...element.children.flatMap((c) => all(c, name)),
+];
 
 describe('report formats', () => {
   let report: CheckReport;
@@ -27,7 +30,17 @@ describe('report formats', () => {
   it('finds something in every check of the sample', () => {
     assert.deepEqual(
       report.checks.map((c) => [c.id, c.failed > 0]),
-      ['thresholds', 'regression', 'naming', 'large-files', 'notebooks', 'lineage', 'staleness', 'environment', 'license'].map((id) => [id, true]),
+      [
+        'thresholds',
+        'regression',
+        'naming',
+        'large-files',
+        'notebooks',
+        'lineage',
+        'staleness',
+        'environment',
+        'license',
+      ].map((id) => [id, true]),
     );
   });
 
@@ -35,7 +48,10 @@ describe('report formats', () => {
     const plain = formatText(report);
     assert.ok(!plain.includes('\u001b['));
     assert.ok(formatText(report, { color: true }).includes('\u001b[31m'));
-    assert.match(plain, /^ {2}error {3}metrics\/eval\.json:3:5 {2}churn: f1 \(test\) is 0\.78, below the minimum 0\.8 \(goal: maximize\)\.$/m);
+    assert.match(
+      plain,
+      /^ {2}error {3}metrics\/eval\.json:3:5 {2}churn: f1 \(test\) is 0\.78, below the minimum 0\.8 \(goal: maximize\)\.$/m,
+    );
     assert.match(plain, /\n4 errors, 7 warnings, 2 info; \d+ passed, 0 skipped \(9 checks in \d+\.\d s\)\n$/);
     assert.ok(formatText(report, { verbose: true }).includes('pass    '), 'verbose lists passes');
   });
@@ -53,7 +69,10 @@ describe('report formats', () => {
     const doc = parseXml(xml);
     assert.equal(doc.name, 'testsuites');
     const suites = all(doc, 'testsuite');
-    assert.deepEqual(suites.map((s) => s.attributes.name), report.checks.map((c) => c.id));
+    assert.deepEqual(
+      suites.map((s) => s.attributes.name),
+      report.checks.map((c) => c.id),
+    );
     let failures = 0;
     for (const suite of suites) {
       const cases = all(suite, 'testcase');
@@ -64,7 +83,9 @@ describe('report formats', () => {
       for (const testcase of cases) {
         const failure = testcase.children.find((c) => c.name === 'failure');
         if (!failure) continue;
-        const first = own.find((r) => r.target === testcase.attributes.name && r.status === 'fail' && r.severity !== 'info')!;
+        const first = own.find(
+          (r) => r.target === testcase.attributes.name && r.status === 'fail' && r.severity !== 'info',
+        )!;
         assert.equal(failure.attributes.message, first.message, 'the message survives escaping');
         assert.ok(failure.text.includes(first.message));
       }
@@ -74,20 +95,42 @@ describe('report formats', () => {
     assert.ok(awkward, 'a target with < > & " | survives escaping');
     assert.equal(awkward.attributes.file, AWKWARD_FILE);
     const staleness = all(doc, 'testcase').find((t) => t.attributes.classname === 'mlops.staleness')!;
-    assert.equal(staleness.children.find((c) => c.name === 'failure'), undefined, 'info findings do not fail');
+    assert.equal(
+      staleness.children.find((c) => c.name === 'failure'),
+      undefined,
+      'info findings do not fail',
+    );
     assert.match(staleness.children.find((c) => c.name === 'system-out')!.text, /retrain on the new data/);
     assert.equal(escapeXmlAttribute('a\u0000b"\n'), 'ab&quot;&#10;', 'invalid characters dropped');
   });
 
   it('SARIF: valid against the 2.1.0 schema, with rules, levels, 1-based regions and fingerprints', () => {
-    const schema = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sarif-schema-2.1.0-subset.json'), 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sarif-schema-2.1.0-subset.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const ajv = new Ajv({ allErrors: true, strict: false });
     ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s));
     ajv.addFormat('uri-reference', (s: string) => !/[\s<>"|\\^`{}]/.test(s));
     ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
     const validate = ajv.compile(schema);
     const sarif = JSON.parse(formatSarif(report, { toolVersion: '1.2.3', configFile: 'mlops.yaml' })) as {
-      runs: { tool: { driver: { rules: { id: string; helpUri: string; fullDescription: { text: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn?: number } } }[]; partialFingerprints: Record<string, string> }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri: string; fullDescription: { text: string } }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: {
+            physicalLocation: {
+              artifactLocation: { uri: string; uriBaseId: string };
+              region: { startLine: number; startColumn?: number };
+            };
+          }[];
+          partialFingerprints: Record<string, string>;
+        }[];
+      }[];
     };
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 1));
     const [runLog] = sarif.runs;
@@ -104,24 +147,47 @@ describe('report formats', () => {
       assert.match(Object.values(result.partialFingerprints)[0], /^[0-9a-f]{32}$/);
     }
     const threshold = runLog.results.find((r) => r.ruleId === 'metric-threshold')!;
-    assert.deepEqual(threshold.locations[0].physicalLocation, { artifactLocation: { uri: 'metrics/eval.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, startColumn: 5 } });
+    assert.deepEqual(threshold.locations[0].physicalLocation, {
+      artifactLocation: { uri: 'metrics/eval.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 3, startColumn: 5 },
+    });
     assert.equal(threshold.level, 'error');
     assert.equal(runLog.results.find((r) => r.ruleId === 'staleness')!.level, 'note');
-    assert.ok(runLog.results.some((r) => r.locations[0].physicalLocation.artifactLocation.uri === 'data/raw%7Cv1%20%3Cx%3E%26%22y%22.bin'));
+    assert.ok(
+      runLog.results.some(
+        (r) => r.locations[0].physicalLocation.artifactLocation.uri === 'data/raw%7Cv1%20%3Cx%3E%26%22y%22.bin',
+      ),
+    );
     const again = toSarif(report, { toolVersion: '1.2.3' }) as typeof sarif;
-    assert.deepEqual(again.runs[0].results.map((r) => r.partialFingerprints), runLog.results.map((r) => r.partialFingerprints), 'stable fingerprints');
+    assert.deepEqual(
+      again.runs[0].results.map((r) => r.partialFingerprints),
+      runLog.results.map((r) => r.partialFingerprints),
+      'stable fingerprints',
+    );
     const prefixed = toSarif(report, { toolVersion: '1', uriPrefix: 'ml/' }) as typeof sarif;
-    assert.equal(prefixed.runs[0].results.find((r) => r.ruleId === 'metric-threshold')!.locations[0].physicalLocation.artifactLocation.uri, 'ml/metrics/eval.json');
+    assert.equal(
+      prefixed.runs[0].results.find((r) => r.ruleId === 'metric-threshold')!.locations[0].physicalLocation
+        .artifactLocation.uri,
+      'ml/metrics/eval.json',
+    );
   });
 
   it('Markdown: summary and a table whose cells cannot add markup or HTML', () => {
     const md = formatMarkdown(report);
     assert.match(md, /^### ❌ MLOps checks: 4 errors, 7 warnings, 2 info, \d+ passed, 0 skipped\n/);
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'));
-    for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, row.startsWith('| Check') || /^\| [\w-]+ \| [\w-]+ \| \d/.test(row) ? 7 : 6, `cells of ${row}`);
+    for (const row of rows)
+      assert.equal(
+        row.split(/(?<!\\)\|/).length,
+        row.startsWith('| Check') || /^\| [\w-]+ \| [\w-]+ \| \d/.test(row) ? 7 : 6,
+        `cells of ${row}`,
+      );
     assert.ok(md.includes('data/raw\\|v1 &lt;x&gt;&amp;"y".bin'));
     assert.doesNotMatch(md, /<x>/);
-    assert.equal(escapeMarkdownCell('[link](http://x) *b* `c` <img>\nnext'), '\\[link\\](http://x) \\*b\\* \\`c\\` &lt;img&gt; next');
+    assert.equal(
+      escapeMarkdownCell('[link](http://x) *b* `c` <img>\nnext'),
+      '\\[link\\](http://x) \\*b\\* \\`c\\` &lt;img&gt; next',
+    );
   });
 
   it('never prints a secret, in any format', () => {
@@ -132,7 +198,10 @@ describe('report formats', () => {
       formatSarif(report, { toolVersion: '1' }),
       formatMarkdown(report),
     ];
-    assert.ok(report.results.some((r) => r.key?.startsWith('secret|aws-access-key-id')), 'the secret was found');
+    assert.ok(
+      report.results.some((r) => r.key?.startsWith('secret|aws-access-key-id')),
+      'the secret was found',
+    );
     for (const output of outputs) {
       assert.ok(!output.includes(FAKE.awsKeyId), 'the key is absent');
       assert.ok(!output.includes(FAKE.awsKeyId.slice(4)), 'even without its prefix');

@@ -44,13 +44,21 @@ export function sampleRepo(): string {
       'requirements.txt': 'pandas==2.2.3\nnumpy>=1.2\n',
       Dockerfile: 'FROM python:latest\n',
       'notebooks/leak.ipynb': notebook([
-        { source: ['import boto3\n', `key = "${FAKE.awsKeyId}"`], count: 2, outputs: [{ output_type: 'stream', name: 'stdout', text: ['connected\n'] }] },
+        {
+          source: ['import boto3\n', `key = "${FAKE.awsKeyId}"`],
+          count: 2,
+          outputs: [{ output_type: 'stream', name: 'stdout', text: ['connected\n'] }],
+        },
         { source: ['print(1)'], count: 1 },
       ]),
     },
     BASE_TIME,
   );
-  writeFiles(dir, { 'metrics/eval.json': `${JSON.stringify({ test: { f1: 0.78 } }, null, 2)}\n`, 'data/customers.csv': 'id\n1\n2\n', [AWKWARD_FILE]: Buffer.alloc(3000, 1) });
+  writeFiles(dir, {
+    'metrics/eval.json': `${JSON.stringify({ test: { f1: 0.78 } }, null, 2)}\n`,
+    'data/customers.csv': 'id\n1\n2\n',
+    [AWKWARD_FILE]: Buffer.alloc(3000, 1),
+  });
   commitAll(dir, 'Retrain on new customers', BASE_TIME + DAY);
   return dir;
 }

@@ -5,7 +5,11 @@ import { FAKE } from './helpers';
 describe('secret detection', () => {
   const cases: [string, string, string][] = [
     ['aws-access-key-id', `key = "${FAKE.awsKeyId}"`, FAKE.awsKeyId],
-    ['aws-secret-access-key', `aws_secret_access_key = ${'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY'}`, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    [
+      'aws-secret-access-key',
+      `aws_secret_access_key = ${'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY'}`,
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ],
     ['github-token', `token: ${FAKE.githubToken}`, FAKE.githubToken],
     ['slack-token', `SLACK=${FAKE.slackToken}`, FAKE.slackToken],
     ['openai-api-key', `client = OpenAI(api_key="${FAKE.openAiKey}")`, FAKE.openAiKey],
@@ -26,7 +30,10 @@ describe('secret detection', () => {
   }
 
   it('ignores placeholders, environment lookups and low-entropy values', () => {
-    assert.deepEqual(findSecrets('password = "changeme"\npassword = "<your password>"\npassword = os.environ["DB_PASSWORD"]'), []);
+    assert.deepEqual(
+      findSecrets('password = "changeme"\npassword = "<your password>"\npassword = os.environ["DB_PASSWORD"]'),
+      [],
+    );
     assert.deepEqual(findSecrets('api_key = "xxxxxxxxxxxxxxxxxxxxxxxx"\ntoken = "aaaaaaaaaaaaaaaaaaaaaaaa1"'), []);
     assert.deepEqual(findSecrets('task-force-1234567890abcdefghij is not a key; neither is desk-lamp'), []);
   });

@@ -12,7 +12,9 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function unescapeXml(text: string): string {
   assert.doesNotMatch(text, /&(?!(amp|lt|gt|quot|apos|#\d+);)/, `unescaped & in ${text}`);
-  return text.replace(/&(amp|lt|gt|quot|apos|#(\d+));/g, (_m, name: string, code: string | undefined) => (code ? String.fromCharCode(Number(code)) : ENTITIES[name]));
+  return text.replace(/&(amp|lt|gt|quot|apos|#(\d+));/g, (_m, name: string, code: string | undefined) =>
+    code ? String.fromCharCode(Number(code)) : ENTITIES[name],
+  );
 }
 
 /** A small, strict XML reader for the JUnit report: well-formed nesting, quoted attributes, known entities. */
@@ -35,7 +37,8 @@ export function parseXml(xml: string): XmlElement {
     const open = /^<([A-Za-z][\w.-]*)((?:\s+[A-Za-z][\w:-]*="[^"<]*")*)\s*(\/?)>$/.exec(token);
     assert.ok(open, `well-formed tag: ${token}`);
     const element: XmlElement = { name: open[1], attributes: {}, children: [], text: '' };
-    for (const [, name, value] of open[2].matchAll(/([A-Za-z][\w:-]*)="([^"]*)"/g)) element.attributes[name] = unescapeXml(value);
+    for (const [, name, value] of open[2].matchAll(/([A-Za-z][\w:-]*)="([^"]*)"/g))
+      element.attributes[name] = unescapeXml(value);
     top.children.push(element);
     if (!open[3]) stack.push(element);
   }
@@ -43,4 +46,3 @@ export function parseXml(xml: string): XmlElement {
   assert.equal(root.children.length, 1, 'one root element');
   return root.children[0];
 }
-

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { checksSchema } from '../../../src/core/checks/engine';
 import { compareVersions, compileConvention, splitVersion } from '../../../src/core/config/conventions';
 import { starterConfig } from '../../../src/core/config/starter';
-import { ConfigError, ConfigValidator, configSchema, loadConfig, validateConfig, type ConfigProblem } from '../../../src/core/config/validate';
+import {
+  ConfigError,
+  ConfigValidator,
+  configSchema,
+  loadConfig,
+  validateConfig,
+  type ConfigProblem,
+} from '../../../src/core/config/validate';
 import { notebooksConfigSchema } from '../../../src/core/notebooks/config';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -32,7 +39,8 @@ describe('mlops.yaml schema', () => {
       const record = node as Record<string, unknown>;
       if (record.properties && typeof record.properties === 'object') {
         for (const [key, property] of Object.entries(record.properties as Record<string, Record<string, unknown>>)) {
-          for (const field of ['title', 'description', 'markdownDescription']) if (typeof property[field] !== 'string') missing.push(`${where}.${key}.${field}`);
+          for (const field of ['title', 'description', 'markdownDescription'])
+            if (typeof property[field] !== 'string') missing.push(`${where}.${key}.${field}`);
           walk(property, `${where}.${key}`);
         }
       }
@@ -63,7 +71,10 @@ describe('mlops.yaml schema', () => {
       result.config.models.map((m) => [m.name, m.path, m.stage, m.datasets, m.metrics]),
       [['classifier', 'models/classifier.pkl', 'dev', ['training-data'], ['metrics/eval.json']]],
     );
-    assert.deepEqual(result.config.conventions, { models: ['models/{name}/{name}-v{version}.{ext}'], datasets: ['data/{name}.{ext}'] });
+    assert.deepEqual(result.config.conventions, {
+      models: ['models/{name}/{name}-v{version}.{ext}'],
+      datasets: ['data/{name}.{ext}'],
+    });
     assert.deepEqual(result.config.exclude, ['**/scratch/**']);
   });
 
@@ -97,7 +108,8 @@ describe('validateConfig', () => {
   });
 
   it('reports wrong types in words a person understands', () => {
-    const text = 'version: 1\nmodels:\n  - name: a\n    path: a.pkl\n    tags: fraud\nmetrics:\n  - key: f1\n    threshold: high\n';
+    const text =
+      'version: 1\nmodels:\n  - name: a\n    path: a.pkl\n    tags: fraud\nmetrics:\n  - key: f1\n    threshold: high\n';
     const problems = check(text).problems;
     assert.deepEqual(
       problems.map((p) => [p.path, p.line, p.column, p.message]),
@@ -159,8 +171,14 @@ describe('validateConfig', () => {
       ],
     );
     assert.match(result.problems[0].message, /checks\[1\]\.type must be one of metric-threshold, .*lineage/);
-    assert.match(result.problems[1].message, /checks\[2\]\.scope is not valid \(found the text "everything"\): What the check looks at/);
-    assert.match(result.problems[2].message, /^Unknown key "maxAge" in checks\[2\]\.options: the checks do not run with it\. Known keys: maxAgeDays, datasets, metrics\.$/);
+    assert.match(
+      result.problems[1].message,
+      /checks\[2\]\.scope is not valid \(found the text "everything"\): What the check looks at/,
+    );
+    assert.match(
+      result.problems[2].message,
+      /^Unknown key "maxAge" in checks\[2\]\.options: the checks do not run with it\. Known keys: maxAgeDays, datasets, metrics\.$/,
+    );
     const valid = check('version: 1\nchecks:\n  - { type: lineage }\nnotebooks:\n  strip: { keepCount: true }\n');
     assert.deepEqual(valid.problems, []);
     assert.deepEqual(valid.config.checks, [{ type: 'lineage' }]);
@@ -172,15 +190,29 @@ describe('validateConfig', () => {
     const strip = (node: unknown): unknown => {
       if (Array.isArray(node)) return node.map(strip);
       if (!node || typeof node !== 'object') return node;
-      return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'title' && key !== 'markdownDescription').map(([key, value]) => [key, strip(value)]));
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([key]) => key !== 'title' && key !== 'markdownDescription')
+          .map(([key, value]) => [key, strip(value)]),
+      );
     };
     const properties = (configSchema as { properties: Record<string, unknown> }).properties;
-    assert.deepEqual(strip(properties.checks), JSON.parse(JSON.stringify(checksSchema)), 'copy checksSchema (src/core/checks/engine.ts) into properties.checks of mlopsSchema.ts, with a title and markdownDescription on each property');
-    assert.deepEqual(strip(properties.notebooks), JSON.parse(JSON.stringify(notebooksConfigSchema)), 'copy notebooksConfigSchema (src/core/notebooks/config.ts) into properties.notebooks of mlopsSchema.ts, with a title and markdownDescription on each property');
+    assert.deepEqual(
+      strip(properties.checks),
+      JSON.parse(JSON.stringify(checksSchema)),
+      'copy checksSchema (src/core/checks/engine.ts) into properties.checks of mlopsSchema.ts, with a title and markdownDescription on each property',
+    );
+    assert.deepEqual(
+      strip(properties.notebooks),
+      JSON.parse(JSON.stringify(notebooksConfigSchema)),
+      'copy notebooksConfigSchema (src/core/notebooks/config.ts) into properties.notebooks of mlopsSchema.ts, with a title and markdownDescription on each property',
+    );
   });
 
   it('rejects another format version and placeholders that do not exist', () => {
-    const problems = check('version: 2\nconventions:\n  models: "models/{nam}.{ext}"\n  notebooks: ["ok/{name}.ipynb", "{when}.ipynb"]\n').problems;
+    const problems = check(
+      'version: 2\nconventions:\n  models: "models/{nam}.{ext}"\n  notebooks: ["ok/{name}.ipynb", "{when}.ipynb"]\n',
+    ).problems;
     assert.deepEqual(
       problems.map((p) => [p.code, p.path, p.line]),
       [
@@ -222,7 +254,9 @@ describe('validateConfig', () => {
   });
 
   it('warns about absolute paths and paths outside the workspace', () => {
-    const problems = check('version: 1\ndatasets:\n  - name: a\n    path: /data/a.csv\n  - name: b\n    path: ../b.csv\n').problems;
+    const problems = check(
+      'version: 1\ndatasets:\n  - name: a\n    path: /data/a.csv\n  - name: b\n    path: ../b.csv\n',
+    ).problems;
     assert.deepEqual(
       problems.map((p) => [p.severity, p.code, p.line]),
       [
@@ -274,7 +308,8 @@ describe('validateConfig', () => {
   });
 
   it('returns the usable part of a broken configuration, with defaults filled', () => {
-    const text = 'version: 1\nmodels:\n  - name: a\n    path: ./models\\a.pkl/\n    stage: prod\n    tags: [x, 3]\n  - 42\n  - path: b.onnx\nmetrics:\n  - key: f1\n    goal: up\n    threshold: 0.8\n  - label: no key\n';
+    const text =
+      'version: 1\nmodels:\n  - name: a\n    path: ./models\\a.pkl/\n    stage: prod\n    tags: [x, 3]\n  - 42\n  - path: b.onnx\nmetrics:\n  - key: f1\n    goal: up\n    threshold: 0.8\n  - label: no key\n';
     const { config } = check(text);
     assert.deepEqual(config.models, [
       { name: 'a', path: 'models/a.pkl', datasets: [], metrics: [], tags: ['x'] },
@@ -285,7 +320,8 @@ describe('validateConfig', () => {
   });
 
   it('resolves anchors and aliases and reports positions through them', () => {
-    const text = 'version: 1\nx-defaults: &owner\n  owner: ml\nmodels:\n  - name: a\n    path: a.pkl\n    stage: *owner\n';
+    const text =
+      'version: 1\nx-defaults: &owner\n  owner: ml\nmodels:\n  - name: a\n    path: a.pkl\n    stage: *owner\n';
     const problems = check(text).problems;
     const stage = problems.find((p) => p.path === 'models[0].stage');
     assert.ok(stage);
@@ -332,7 +368,13 @@ describe('loadConfig', () => {
 
   it('throws a ConfigError naming the file when mlops.yaml is a folder', async () => {
     fs.mkdirSync(path.join(folder, 'mlops.yaml'));
-    await assert.rejects(loadConfig(folder), (err: unknown) => err instanceof ConfigError && err.message.includes(path.join(folder, 'mlops.yaml')) && /is a folder/.test(err.message));
+    await assert.rejects(
+      loadConfig(folder),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.includes(path.join(folder, 'mlops.yaml')) &&
+        /is a folder/.test(err.message),
+    );
   });
 });
 
@@ -342,7 +384,10 @@ describe('naming conventions', () => {
     assert.deepEqual(match('models/clf/clf-v1.2.0.onnx'), { name: 'clf', version: '1.2.0', ext: 'onnx' });
     assert.equal(match('models/clf/other-v1.2.0.onnx'), undefined);
     assert.equal(match('models/clf/clf.onnx'), undefined);
-    assert.deepEqual(compileConvention('notebooks/{date}-{name}.ipynb')('notebooks/2026-01-05-eda.ipynb'), { date: '2026-01-05', name: 'eda' });
+    assert.deepEqual(compileConvention('notebooks/{date}-{name}.ipynb')('notebooks/2026-01-05-eda.ipynb'), {
+      date: '2026-01-05',
+      name: 'eda',
+    });
     assert.deepEqual(compileConvention('**/{name}.{ext}')('a/b/c.csv'), { name: 'c', ext: 'csv' });
     assert.equal(compileConvention('data/*.csv')('data/x/y.csv'), undefined);
   });
@@ -353,6 +398,11 @@ describe('naming conventions', () => {
     assert.deepEqual(splitVersion('bert_2.1'), { name: 'bert', version: '2.1' });
     assert.deepEqual(splitVersion('resnet50'), { name: 'resnet50' });
     assert.deepEqual(splitVersion('efficientnetv2'), { name: 'efficientnetv2' });
-    assert.deepEqual(['1.10.0', '1.9.2', '2.0.0', '1.10.0-rc1'].sort(compareVersions), ['1.9.2', '1.10.0-rc1', '1.10.0', '2.0.0']);
+    assert.deepEqual(['1.10.0', '1.9.2', '2.0.0', '1.10.0-rc1'].sort(compareVersions), [
+      '1.9.2',
+      '1.10.0-rc1',
+      '1.10.0',
+      '2.0.0',
+    ]);
   });
 });

@@ -35,7 +35,11 @@ describe('git history: the demo repository', function () {
     assert.equal(result.runs.length, 43);
     const main = git(repo, ['rev-list', 'main']).trim().split('\n');
     assert.equal(main.length, 40);
-    for (const sha of main) assert.ok(result.runs.some((r) => r.id === sha), sha);
+    for (const sha of main)
+      assert.ok(
+        result.runs.some((r) => r.id === sha),
+        sha,
+      );
     for (let i = 1; i < result.runs.length; i++) assert.ok(result.runs[i - 1].time! >= result.runs[i].time!);
     assert.equal(result.start?.sha, main[main.length - 1]);
     assert.equal(result.start?.subject, 'Initial fraud-detection pipeline');
@@ -44,16 +48,24 @@ describe('git history: the demo repository', function () {
   it('reads every revision’s values exactly as git has them', async () => {
     const result = await readHistory(repo, demoFiles);
     for (const run of result.runs) {
-      const evalJson = JSON.parse(git(repo, ['show', `${run.id}:metrics/eval.json`])) as Record<string, Record<string, number>>;
+      const evalJson = JSON.parse(git(repo, ['show', `${run.id}:metrics/eval.json`])) as Record<
+        string,
+        Record<string, number>
+      >;
       assert.equal(value(run, 'test.f1', 'metrics/eval.json'), evalJson.test.f1, run.label);
       assert.equal(value(run, 'validation.roc_auc', 'metrics/eval.json'), evalJson.validation.roc_auc, run.label);
-      assert.equal(value(run, 'fraud_loss_prevented_usd'), (evalJson as unknown as Record<string, number>).fraud_loss_prevented_usd);
+      assert.equal(
+        value(run, 'fraud_loss_prevented_usd'),
+        (evalJson as unknown as Record<string, number>).fraud_loss_prevented_usd,
+      );
       const params = git(repo, ['show', `${run.id}:params.yaml`]);
       assert.equal(run.params['train.max_depth'], /max_depth: (\d+)/.exec(params)![1]);
       const loss = run.metrics.find((m) => m.key === 'train.loss')!;
       assert.equal(loss.file, 'dvclive/metrics.json');
       assert.equal(loss.points.length, 20, 'per-epoch curve from dvclive/plots/metrics/train/loss.tsv');
-      const tsv = git(repo, ['show', `${run.id}:dvclive/plots/metrics/train/loss.tsv`]).trim().split('\n');
+      const tsv = git(repo, ['show', `${run.id}:dvclive/plots/metrics/train/loss.tsv`])
+        .trim()
+        .split('\n');
       assert.equal(loss.points[5].value, Number(tsv[6].split('\t')[1]));
       assert.equal(run.source.kind, 'git');
       assert.equal(run.revision, run.id);
@@ -119,13 +131,19 @@ describe('git history: the demo repository', function () {
   });
 
   it('reads a single revision by tag, and names the missing files', async () => {
-    const { run, missing, errors } = await readAtRevision(repo, 'fraud-classifier@v1.0.0', { metrics: ['metrics/eval.json', 'nope.json'], params: ['params.yaml'] });
+    const { run, missing, errors } = await readAtRevision(repo, 'fraud-classifier@v1.0.0', {
+      metrics: ['metrics/eval.json', 'nope.json'],
+      params: ['params.yaml'],
+    });
     assert.deepEqual(errors, []);
     assert.deepEqual(missing, ['nope.json']);
     assert.equal(run.id, git(repo, ['rev-parse', 'fraud-classifier@v1.0.0^{commit}']).trim());
     assert.equal(run.metrics.length, 13);
     assert.equal(run.params['train.model'], 'random_forest');
-    await assert.rejects(readAtRevision(repo, 'no-such-tag', { metrics: ['metrics/eval.json'] }), (err: unknown) => err instanceof MetricsError && /unknown revision 'no-such-tag'/.test(err.message));
+    await assert.rejects(
+      readAtRevision(repo, 'no-such-tag', { metrics: ['metrics/eval.json'] }),
+      (err: unknown) => err instanceof MetricsError && /unknown revision 'no-such-tag'/.test(err.message),
+    );
     await assert.rejects(readAtRevision(repo, '--output=x', { metrics: ['metrics/eval.json'] }), MetricsError);
   });
 
@@ -294,16 +312,40 @@ describe('git history: renames, merges, subfolders and odd repositories', functi
     const saved = process.env.PATH;
     process.env.PATH = path.join(tmp, 'no-bin');
     try {
-      await assert.rejects(readHistory(repo, { metrics: ['m.json'] }), (err: unknown) => err instanceof GitNotFoundError && /Install git/.test(err.message));
+      await assert.rejects(
+        readHistory(repo, { metrics: ['m.json'] }),
+        (err: unknown) => err instanceof GitNotFoundError && /Install git/.test(err.message),
+      );
     } finally {
       process.env.PATH = saved;
     }
   });
 
   it('never throws on damaged log output', () => {
-    const sample = ['\x1eabc', 'def', 'Ann', 'a@x', '1700000000', 'subject', '\n:100644 100644 aaa bbb M', 'm.json', '\x1edef', '', 'Bob', 'b@x', '1700000000', 's2', '\n:000000 100644 000 ccc R100', 'old.json', 'new.json', ''].join('\x00');
+    const sample = [
+      '\x1eabc',
+      'def',
+      'Ann',
+      'a@x',
+      '1700000000',
+      'subject',
+      '\n:100644 100644 aaa bbb M',
+      'm.json',
+      '\x1edef',
+      '',
+      'Bob',
+      'b@x',
+      '1700000000',
+      's2',
+      '\n:000000 100644 000 ccc R100',
+      'old.json',
+      'new.json',
+      '',
+    ].join('\x00');
     assert.equal(parseLogOutput(sample).length, 2);
-    assert.deepEqual(parseLogOutput(sample)[1].changes, [{ status: 'R', dst: 'ccc', path: 'new.json', from: 'old.json' }]);
+    assert.deepEqual(parseLogOutput(sample)[1].changes, [
+      { status: 'R', dst: 'ccc', path: 'new.json', from: 'old.json' },
+    ]);
     for (let cut = 0; cut <= sample.length; cut++) parseLogOutput(sample.slice(0, cut));
     for (let i = 0; i < sample.length; i++) parseLogOutput(sample.slice(0, i) + '\0\x1e:' + sample.slice(i));
   });

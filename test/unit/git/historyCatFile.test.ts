@@ -15,7 +15,12 @@ describe('git cat-file --batch reader (used by history)', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-catfile-'));
     repo = initRepo(path.join(tmp, 'r'));
     for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
-    const files: Record<string, string | Buffer> = { 'big.bin': big, 'dir with space/a b.json': '{"x": 1}', 'empty.txt': '', 'sub/deeper/c.tsv': 'step\tv\n0\t1\n' };
+    const files: Record<string, string | Buffer> = {
+      'big.bin': big,
+      'dir with space/a b.json': '{"x": 1}',
+      'empty.txt': '',
+      'sub/deeper/c.tsv': 'step\tv\n0\t1\n',
+    };
     for (let i = 0; i < 300; i++) files[`many/${String(i).padStart(3, '0')}.json`] = `{"i": ${i}}`;
     commit(repo, 'first line of the subject\nsecond line\n\nbody', files);
   });
@@ -24,7 +29,12 @@ describe('git cat-file --batch reader (used by history)', function () {
   it('reads many objects in order, big and small, split across pipe chunks', async () => {
     const cat = new CatFileBatch(repo);
     try {
-      const names = ['HEAD:big.bin', ...Array.from({ length: 300 }, (_, i) => `HEAD:many/${String(i).padStart(3, '0')}.json`), 'HEAD:big.bin', 'HEAD:empty.txt'];
+      const names = [
+        'HEAD:big.bin',
+        ...Array.from({ length: 300 }, (_, i) => `HEAD:many/${String(i).padStart(3, '0')}.json`),
+        'HEAD:big.bin',
+        'HEAD:empty.txt',
+      ];
       const objects = await cat.readMany(names);
       assert.equal(objects.length, names.length);
       assert.ok(objects[0]!.content.equals(big));
@@ -41,7 +51,11 @@ describe('git cat-file --batch reader (used by history)', function () {
   it('answers undefined for missing objects and reads paths with spaces', async () => {
     const cat = new CatFileBatch(repo);
     try {
-      const [missing, spaced, sha] = await cat.readMany(['HEAD:nope.json', 'HEAD:dir with space/a b.json', '0'.repeat(40)]);
+      const [missing, spaced, sha] = await cat.readMany([
+        'HEAD:nope.json',
+        'HEAD:dir with space/a b.json',
+        '0'.repeat(40),
+      ]);
       assert.equal(missing, undefined);
       assert.equal(spaced!.content.toString(), '{"x": 1}');
       assert.equal(sha, undefined);
@@ -68,7 +82,9 @@ describe('git cat-file --batch reader (used by history)', function () {
     try {
       const tree = await cat.read('HEAD:sub');
       assert.equal(tree!.type, 'tree');
-      assert.deepEqual(await listTreeBlobs(cat, tree!.oid), [{ path: 'deeper/c.tsv', oid: git(repo, ['rev-parse', 'HEAD:sub/deeper/c.tsv']).trim() }]);
+      assert.deepEqual(await listTreeBlobs(cat, tree!.oid), [
+        { path: 'deeper/c.tsv', oid: git(repo, ['rev-parse', 'HEAD:sub/deeper/c.tsv']).trim() },
+      ]);
       const root = await cat.read('HEAD^{tree}');
       const entries = parseTree(root!.content, 20);
       assert.deepEqual(
@@ -98,8 +114,17 @@ describe('git cat-file --batch reader (used by history)', function () {
     } finally {
       await cat.close();
     }
-    const signed = Buffer.from('tree abc\nparent p1\nparent p2\nauthor A B <a@b> 1700000000 +0200\ncommitter A B <a@b> 1700000000 +0200\ngpgsig -----BEGIN-----\n line\n -----END-----\n\nSubject\n');
-    assert.deepEqual(parseCommit(signed), { tree: 'abc', parents: ['p1', 'p2'], author: 'A B', authorEmail: 'a@b', date: 1_700_000_000_000, subject: 'Subject' });
+    const signed = Buffer.from(
+      'tree abc\nparent p1\nparent p2\nauthor A B <a@b> 1700000000 +0200\ncommitter A B <a@b> 1700000000 +0200\ngpgsig -----BEGIN-----\n line\n -----END-----\n\nSubject\n',
+    );
+    assert.deepEqual(parseCommit(signed), {
+      tree: 'abc',
+      parents: ['p1', 'p2'],
+      author: 'A B',
+      authorEmail: 'a@b',
+      date: 1_700_000_000_000,
+      subject: 'Subject',
+    });
   });
 
   it('fails every pending read with NotARepositoryError outside a repository', async () => {

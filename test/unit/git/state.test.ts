@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileHistory, fileStates, GitError, isLfsPointer, lastCommit, lastCommits, openRepository, showFileAtRevision, type GitRepository } from '../../../src/core/git/state';
+import {
+  fileHistory,
+  fileStates,
+  GitError,
+  isLfsPointer,
+  lastCommit,
+  lastCommits,
+  openRepository,
+  showFileAtRevision,
+  type GitRepository,
+} from '../../../src/core/git/state';
 import { removeFolder, tempFolder, writeTree } from '../workspace/tempTree';
 
 const env = {
@@ -16,15 +26,23 @@ const env = {
 };
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+  return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString('utf8');
 }
 
 function commit(cwd: string, message: string, date: string): string {
-  execFileSync('git', ['commit', '-q', '-m', message], { cwd, env: { ...env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+  execFileSync('git', ['commit', '-q', '-m', message], {
+    cwd,
+    env: { ...env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  });
   return git(cwd, 'rev-parse', 'HEAD').trim();
 }
 
-const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n';
+const LFS_POINTER =
+  'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n';
 
 describe('git state', () => {
   let root = '';
@@ -78,7 +96,18 @@ describe('git state', () => {
   });
 
   it('classifies many files with two git processes: tracked, modified, staged, deleted, untracked, ignored, missing', async () => {
-    const wanted = ['train.py', 'staged.py', 'models/model.pkl', 'new/untracked.csv', 'scratch.tmp', 'logs/run.log', 'data/new name.csv', 'notes/ümlaut file.md', 'nothing-here.csv', path.join(root, 'models', 'model.onnx')];
+    const wanted = [
+      'train.py',
+      'staged.py',
+      'models/model.pkl',
+      'new/untracked.csv',
+      'scratch.tmp',
+      'logs/run.log',
+      'data/new name.csv',
+      'notes/ümlaut file.md',
+      'nothing-here.csv',
+      path.join(root, 'models', 'model.onnx'),
+    ];
     const states = await fileStates(repo, wanted);
     const stateOf = (p: string) => {
       const s = states.get(p)!;
@@ -125,7 +154,10 @@ describe('git state', () => {
       [states.get('data/raw.csv')?.status, states.get('data/raw.csv')?.dvcTracked, states.get('data/raw.csv')?.dvcFile],
       ['ignored', true, 'data/raw.csv.dvc'],
     );
-    assert.deepEqual([states.get('data/prepared/train.csv')?.dvcTracked, states.get('data/prepared/train.csv')?.dvcFile], [true, 'dvc.yaml']);
+    assert.deepEqual(
+      [states.get('data/prepared/train.csv')?.dvcTracked, states.get('data/prepared/train.csv')?.dvcFile],
+      [true, 'dvc.yaml'],
+    );
     assert.equal(states.get('data/raw.csv.dvc')?.dvcTracked, false);
   });
 
@@ -147,17 +179,27 @@ describe('git state', () => {
 
   it('finds the last commit of a file, and of many files in one walk', async () => {
     const one = await lastCommit(repo, 'train.py');
-    assert.deepEqual(one, { sha: shas[0], shortSha: shas[0].slice(0, 7), subject: 'Initial commit', author: 'Ana Ruiz', authorEmail: 'ana@example.com', date: Date.parse('2026-01-05T09:30:00Z') });
-    const many = await lastCommits(repo, ['train.py', 'data/new name.csv', 'data', 'never-committed.txt', path.join(root, 'models', 'model.onnx')]);
-    assert.deepEqual(
-      [...many.entries()].map(([p, c]) => [p, c.subject]).sort(),
-      [
-        ['data', 'More rows'],
-        ['data/new name.csv', 'More rows'],
-        ['models/model.onnx', 'Initial commit'],
-        ['train.py', 'Initial commit'],
-      ],
-    );
+    assert.deepEqual(one, {
+      sha: shas[0],
+      shortSha: shas[0].slice(0, 7),
+      subject: 'Initial commit',
+      author: 'Ana Ruiz',
+      authorEmail: 'ana@example.com',
+      date: Date.parse('2026-01-05T09:30:00Z'),
+    });
+    const many = await lastCommits(repo, [
+      'train.py',
+      'data/new name.csv',
+      'data',
+      'never-committed.txt',
+      path.join(root, 'models', 'model.onnx'),
+    ]);
+    assert.deepEqual([...many.entries()].map(([p, c]) => [p, c.subject]).sort(), [
+      ['data', 'More rows'],
+      ['data/new name.csv', 'More rows'],
+      ['models/model.onnx', 'Initial commit'],
+      ['train.py', 'Initial commit'],
+    ]);
     for (const [file, c] of many) assert.deepEqual(c, await lastCommit(repo, file), file);
   });
 
@@ -183,9 +225,19 @@ describe('git state', () => {
   });
 
   it('gives typed errors for a path missing at a revision and for a bad revision', async () => {
-    await assert.rejects(showFileAtRevision(repo, shas[0], 'data/new name.csv'), (err: unknown) => err instanceof GitError && err.kind === 'not-found' && /does not exist at revision/.test(err.message));
-    await assert.rejects(showFileAtRevision(repo, '--output=/tmp/x', 'train.py'), (err: unknown) => err instanceof GitError && err.kind === 'not-found');
-    await assert.rejects(showFileAtRevision(repo, 'HEAD', '../outside.txt'), (err: unknown) => err instanceof GitError && err.kind === 'not-found');
+    await assert.rejects(
+      showFileAtRevision(repo, shas[0], 'data/new name.csv'),
+      (err: unknown) =>
+        err instanceof GitError && err.kind === 'not-found' && /does not exist at revision/.test(err.message),
+    );
+    await assert.rejects(
+      showFileAtRevision(repo, '--output=/tmp/x', 'train.py'),
+      (err: unknown) => err instanceof GitError && err.kind === 'not-found',
+    );
+    await assert.rejects(
+      showFileAtRevision(repo, 'HEAD', '../outside.txt'),
+      (err: unknown) => err instanceof GitError && err.kind === 'not-found',
+    );
   });
 });
 
@@ -197,12 +249,22 @@ describe('git state edge cases', () => {
   afterEach(() => removeFolder(root));
 
   it('says "git not found" when git is not installed', async () => {
-    await assert.rejects(openRepository(root, { gitPath: path.join(root, 'no-git-here') }), (err: unknown) => err instanceof GitError && err.kind === 'git-not-found' && /^git not found: install git/.test(err.message));
+    await assert.rejects(
+      openRepository(root, { gitPath: path.join(root, 'no-git-here') }),
+      (err: unknown) =>
+        err instanceof GitError && err.kind === 'git-not-found' && /^git not found: install git/.test(err.message),
+    );
   });
 
   it('reports a folder outside any repository, and a folder that does not exist', async () => {
-    await assert.rejects(openRepository(root), (err: unknown) => err instanceof GitError && err.kind === 'not-a-repository' && err.message.includes(root));
-    await assert.rejects(openRepository(path.join(root, 'missing')), (err: unknown) => err instanceof GitError && err.kind === 'not-a-repository');
+    await assert.rejects(
+      openRepository(root),
+      (err: unknown) => err instanceof GitError && err.kind === 'not-a-repository' && err.message.includes(root),
+    );
+    await assert.rejects(
+      openRepository(path.join(root, 'missing')),
+      (err: unknown) => err instanceof GitError && err.kind === 'not-a-repository',
+    );
   });
 
   it('works in a repository without commits', async () => {
@@ -236,10 +298,7 @@ describe('git state edge cases', () => {
     const repo = await openRepository(clone);
     assert.equal(repo.shallow, true);
     const history = await fileHistory(repo, 'metrics.json');
-    assert.deepEqual(
-      [history.shallow, history.entries.map((e) => e.subject)],
-      [true, ['Run 3']],
-    );
+    assert.deepEqual([history.shallow, history.entries.map((e) => e.subject)], [true, ['Run 3']]);
     assert.equal((await lastCommit(repo, 'metrics.json'))?.subject, 'Run 3');
   });
 
@@ -248,6 +307,9 @@ describe('git state edge cases', () => {
     const repo = await openRepository(root);
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(fileStates(repo, ['x'], { signal: controller.signal }), (err: unknown) => err instanceof GitError && err.kind === 'cancelled');
+    await assert.rejects(
+      fileStates(repo, ['x'], { signal: controller.signal }),
+      (err: unknown) => err instanceof GitError && err.kind === 'cancelled',
+    );
   });
 });

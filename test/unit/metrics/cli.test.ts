@@ -20,7 +20,8 @@ describe('mlops metrics (CLI)', function () {
   this.timeout(60_000);
   let tmp: string;
   let repo: string;
-  const evalAt = (rev: string): { test: Record<string, number> } => JSON.parse(git(repo, ['show', `${rev}:metrics/eval.json`])) as { test: Record<string, number> };
+  const evalAt = (rev: string): { test: Record<string, number> } =>
+    JSON.parse(git(repo, ['show', `${rev}:metrics/eval.json`])) as { test: Record<string, number> };
 
   before(() => {
     // The transpiled CLI reads its version from ../../package.json, relative to out/src/cli/.
@@ -39,8 +40,14 @@ describe('mlops metrics (CLI)', function () {
     assert.equal(code, 0, stderr);
     const lines = stdout.trim().split('\n');
     assert.match(lines[0], /^Path\s+Metric\s+Value$/);
-    assert.ok(lines.some((l) => /^metrics\/eval\.json\s+test\.f1\s+0\.8457$/.test(l)), stdout);
-    assert.ok(lines.some((l) => /^dvclive\/metrics\.json\s+train\.loss\s+0\.09007$/.test(l)), stdout);
+    assert.ok(
+      lines.some((l) => /^metrics\/eval\.json\s+test\.f1\s+0\.8457$/.test(l)),
+      stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^dvclive\/metrics\.json\s+train\.loss\s+0\.09007$/.test(l)),
+      stdout,
+    );
     assert.equal(lines.length, 1 + 13 + 3);
   });
 
@@ -49,7 +56,9 @@ describe('mlops metrics (CLI)', function () {
     const parsed = JSON.parse(all.stdout) as { files: Record<string, Record<string, number>>; errors: unknown[] };
     assert.equal(parsed.files['metrics/eval.json']['test.f1'], evalAt('HEAD').test.f1);
     assert.deepEqual(parsed.errors, []);
-    const one = JSON.parse((await cli(repo, ['metrics', 'show', '--source', 'dvclive/metrics.json', '--json'])).stdout) as { files: Record<string, unknown> };
+    const one = JSON.parse(
+      (await cli(repo, ['metrics', 'show', '--source', 'dvclive/metrics.json', '--json'])).stdout,
+    ) as { files: Record<string, unknown> };
     assert.deepEqual(Object.keys(one.files), ['dvclive/metrics.json']);
   });
 
@@ -70,9 +79,18 @@ describe('mlops metrics (CLI)', function () {
   });
 
   it('diffs two tags as JSON with the values git has', async () => {
-    const { code, stdout, stderr } = await cli(repo, ['metrics', 'diff', 'fraud-classifier@v1.0.0', 'fraud-classifier@v2.0.0', '--json']);
+    const { code, stdout, stderr } = await cli(repo, [
+      'metrics',
+      'diff',
+      'fraud-classifier@v1.0.0',
+      'fraud-classifier@v2.0.0',
+      '--json',
+    ]);
     assert.equal(code, 0, stderr);
-    const parsed = JSON.parse(stdout) as { a: { label: string }; metrics: { file: string; key: string; old: number; new: number; improvement?: boolean; status: string }[] };
+    const parsed = JSON.parse(stdout) as {
+      a: { label: string };
+      metrics: { file: string; key: string; old: number; new: number; improvement?: boolean; status: string }[];
+    };
     assert.equal(parsed.a.label, 'fraud-classifier@v1.0.0');
     const f1 = parsed.metrics.find((m) => m.file === 'metrics/eval.json' && m.key === 'test.f1')!;
     assert.equal(f1.old, evalAt('fraud-classifier@v1.0.0').test.f1);
@@ -110,7 +128,14 @@ describe('mlops metrics (CLI)', function () {
   });
 
   it('exits 2 on usage errors, unknown revisions and outside a repository', async () => {
-    for (const args of [['metrics'], ['metrics', 'bogus'], ['metrics', 'diff', 'a', 'b', 'c'], ['metrics', 'diff', '--json', '--md'], ['metrics', 'show', '--frobnicate'], ['metrics', 'show', '--source']]) {
+    for (const args of [
+      ['metrics'],
+      ['metrics', 'bogus'],
+      ['metrics', 'diff', 'a', 'b', 'c'],
+      ['metrics', 'diff', '--json', '--md'],
+      ['metrics', 'show', '--frobnicate'],
+      ['metrics', 'show', '--source'],
+    ]) {
       const r = await cli(repo, args);
       assert.equal(r.code, 2, args.join(' '));
     }
@@ -130,9 +155,16 @@ describe('mlops metrics (CLI)', function () {
   it('works the same from the built dist/cli.js', () => {
     const cliJs = path.join(repoRoot, 'dist', 'cli.js');
     if (!fs.existsSync(cliJs)) execFileSync('node', [path.join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'ignore' });
-    const ok = spawnSync('node', [cliJs, 'metrics', 'diff', 'fraud-classifier@v1.0.0', 'fraud-classifier@v1.1.0', '--md'], { cwd: repo, encoding: 'utf8' });
+    const ok = spawnSync(
+      'node',
+      [cliJs, 'metrics', 'diff', 'fraud-classifier@v1.0.0', 'fraud-classifier@v1.1.0', '--md'],
+      { cwd: repo, encoding: 'utf8' },
+    );
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /^\| File \| Metric \| fraud-classifier@v1\.0\.0 \| fraud-classifier@v1\.1\.0 \| Change \|/);
+    assert.match(
+      ok.stdout,
+      /^\| File \| Metric \| fraud-classifier@v1\.0\.0 \| fraud-classifier@v1\.1\.0 \| Change \|/,
+    );
     assert.match(ok.stdout, /\| metrics\/eval\.json \| test\.f1 \| /);
     const bad = spawnSync('node', [cliJs, 'metrics', 'show', '--source', 'nope.json'], { cwd: repo, encoding: 'utf8' });
     assert.equal(bad.status, 2);

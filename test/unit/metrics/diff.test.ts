@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { diff, diffToJson, diffToMarkdown, diffToText, escapeMarkdownCell, formatChange } from '../../../src/core/metrics/diff';
+import {
+  diff,
+  diffToJson,
+  diffToMarkdown,
+  diffToText,
+  escapeMarkdownCell,
+  formatChange,
+} from '../../../src/core/metrics/diff';
 import { type MetricSeries, type Run } from '../../../src/core/metrics/model';
 
 function run(label: string, values: Record<string, number | number[] | string>, file = 'metrics/eval.json'): Run {
@@ -7,16 +14,35 @@ function run(label: string, values: Record<string, number | number[] | string>, 
   const textMetrics: { key: string; value: string; file: string }[] = [];
   for (const [key, v] of Object.entries(values)) {
     if (typeof v === 'string') textMetrics.push({ key, value: v, file });
-    else metrics.push({ key, baseKey: key, file, points: (Array.isArray(v) ? v : [v]).map((value, step) => ({ step, value })) });
+    else
+      metrics.push({
+        key,
+        baseKey: key,
+        file,
+        points: (Array.isArray(v) ? v : [v]).map((value, step) => ({ step, value })),
+      });
   }
-  return { id: label, label, source: { kind: 'file', location: file }, params: {}, tags: {}, status: 'unknown', metrics, textMetrics };
+  return {
+    id: label,
+    label,
+    source: { kind: 'file', location: file },
+    params: {},
+    tags: {},
+    status: 'unknown',
+    metrics,
+    textMetrics,
+  };
 }
 
 describe('metrics diff', () => {
   const goals = { f1: 'maximize', loss: 'minimize' } as const;
 
   it('compares latest values with absolute and relative change and goal-aware improvement', () => {
-    const d = diff(run('HEAD', { 'test.f1': 0.8, 'train.loss': [0.9, 0.5], 'val.loss': 0.3, acc: 0.5 }), run('workspace', { 'test.f1': 0.84, 'train.loss': [0.9, 0.4], 'val.loss': 0.35, acc: 0.6 }), goals);
+    const d = diff(
+      run('HEAD', { 'test.f1': 0.8, 'train.loss': [0.9, 0.5], 'val.loss': 0.3, acc: 0.5 }),
+      run('workspace', { 'test.f1': 0.84, 'train.loss': [0.9, 0.4], 'val.loss': 0.35, acc: 0.6 }),
+      goals,
+    );
     const byKey = new Map(d.entries.map((e) => [e.key, e]));
     assert.equal(byKey.get('test.f1')!.old, 0.8);
     assert.equal(byKey.get('test.f1')!.new, 0.84);
@@ -35,10 +61,26 @@ describe('metrics diff', () => {
   });
 
   it('marks added, removed and unchanged keys; relative change undefined from 0 or non-finite', () => {
-    const d = diff(run('a', { gone: 1, zero: 0, same: 2, nan: NaN, inf: Infinity, text: 'rf' }), run('b', { zero: 5, same: 2, nan: NaN, inf: 3, added: 7, text: 'gb' }), goals);
+    const d = diff(
+      run('a', { gone: 1, zero: 0, same: 2, nan: NaN, inf: Infinity, text: 'rf' }),
+      run('b', { zero: 5, same: 2, nan: NaN, inf: 3, added: 7, text: 'gb' }),
+      goals,
+    );
     const byKey = new Map(d.entries.map((e) => [e.key, e]));
-    assert.deepEqual(byKey.get('gone'), { file: 'metrics/eval.json', key: 'gone', baseKey: 'gone', old: 1, status: 'removed' });
-    assert.deepEqual(byKey.get('added'), { file: 'metrics/eval.json', key: 'added', baseKey: 'added', new: 7, status: 'added' });
+    assert.deepEqual(byKey.get('gone'), {
+      file: 'metrics/eval.json',
+      key: 'gone',
+      baseKey: 'gone',
+      old: 1,
+      status: 'removed',
+    });
+    assert.deepEqual(byKey.get('added'), {
+      file: 'metrics/eval.json',
+      key: 'added',
+      baseKey: 'added',
+      new: 7,
+      status: 'added',
+    });
     assert.equal(byKey.get('zero')!.change, 5);
     assert.equal(byKey.get('zero')!.relative, undefined);
     assert.equal(byKey.get('same')!.status, 'unchanged');
@@ -46,7 +88,14 @@ describe('metrics diff', () => {
     assert.equal(byKey.get('nan')!.status, 'unchanged');
     assert.equal(byKey.get('inf')!.change, -Infinity);
     assert.equal(byKey.get('inf')!.relative, undefined);
-    assert.deepEqual(byKey.get('text'), { file: 'metrics/eval.json', key: 'text', baseKey: 'text', old: 'rf', new: 'gb', status: 'changed' });
+    assert.deepEqual(byKey.get('text'), {
+      file: 'metrics/eval.json',
+      key: 'text',
+      baseKey: 'text',
+      old: 'rf',
+      new: 'gb',
+      status: 'changed',
+    });
   });
 
   it('keys by file too, so the same key in two files is two rows', () => {
@@ -64,7 +113,11 @@ describe('metrics diff', () => {
   });
 
   it('renders a Markdown table for a pull request, escaping pipes and HTML in keys', () => {
-    const d = diff(run('HEAD', { 'test.f1': 0.8, 'a|b <script>': 1, same: 1, loss: 0.5 }), run('workspace', { 'test.f1': 0.8457, 'a|b <script>': 2, same: 1, loss: 0.6 }), goals);
+    const d = diff(
+      run('HEAD', { 'test.f1': 0.8, 'a|b <script>': 1, same: 1, loss: 0.5 }),
+      run('workspace', { 'test.f1': 0.8457, 'a|b <script>': 2, same: 1, loss: 0.6 }),
+      goals,
+    );
     const md = diffToMarkdown(d);
     assert.equal(
       md,

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { combineFiles, declaredFiles, parseDvcLock, parseDvcYaml, readDvcLive, readDvcProjects, readDvcWorkspace } from '../../../src/core/metrics/dvc';
+import {
+  combineFiles,
+  declaredFiles,
+  parseDvcLock,
+  parseDvcYaml,
+  readDvcLive,
+  readDvcProjects,
+  readDvcWorkspace,
+} from '../../../src/core/metrics/dvc';
 import { MetricsError } from '../../../src/core/metrics/model';
 
 function write(root: string, files: Record<string, string>): void {
@@ -43,7 +51,11 @@ describe('dvc.yaml', () => {
         cmd: 'python train.py',
         wdir: 'src',
         deps: ['src/train.py', 'data'],
-        params: [{ path: 'src/params.yaml', keys: ['train', 'lr'] }, { path: 'custom.yaml', keys: ['a.b'] }, { path: 'whole.json' }],
+        params: [
+          { path: 'src/params.yaml', keys: ['train', 'lr'] },
+          { path: 'custom.yaml', keys: ['a.b'] },
+          { path: 'whole.json' },
+        ],
         outs: [{ path: 'models/m.pkl', cache: false, persist: true }],
         metrics: [{ path: 'metrics/eval.json', cache: false }],
         plots: [{ path: 'plots/roc.csv' }],
@@ -89,7 +101,14 @@ stages:
     cmd: python x.py \${nope.missing}
 `,
       'dvc.yaml',
-      { readVars: (file) => (file === 'params.yaml' ? { models: ['rf', 'gb'] } : file === 'config.yaml' ? { seed: 7, other: 1 } : undefined) },
+      {
+        readVars: (file) =>
+          file === 'params.yaml'
+            ? { models: ['rf', 'gb'] }
+            : file === 'config.yaml'
+              ? { seed: 7, other: 1 }
+              : undefined,
+      },
     );
     assert.deepEqual(
       project.stages.map((s) => [s.name, s.cmd]),
@@ -109,7 +128,14 @@ stages:
     );
     assert.deepEqual(
       project.stages.flatMap((s) => s.metrics.map((m) => m.path)),
-      ['metrics/rf.json', 'metrics/gb.json', 'grid/adam-2.json', 'grid/adam-4.json', 'grid/sgd-2.json', 'grid/sgd-4.json'],
+      [
+        'metrics/rf.json',
+        'metrics/gb.json',
+        'grid/adam-2.json',
+        'grid/adam-4.json',
+        'grid/sgd-2.json',
+        'grid/sgd-4.json',
+      ],
     );
     assert.deepEqual(project.stages[5].plots, [{ path: 'plots/b.tsv' }]);
     assert.equal(project.warnings.length, 1);
@@ -147,15 +173,30 @@ artifacts:
     );
     assert.deepEqual(project.metrics, ['sub/dvclive/metrics.json']);
     assert.deepEqual(project.params, ['sub/dvclive/params.yaml']);
-    assert.deepEqual(project.plots, ['sub/dvclive/plots/metrics', 'sub/eval/roc_train.json', 'sub/eval/roc_test.json', 'sub/images/confusion.png']);
-    assert.deepEqual(project.artifacts, [{ name: 'classifier', path: 'sub/models/classifier.pkl', type: 'model', desc: 'The model', labels: ['tabular', 'fraud'], meta: { owner: 'ml' } }]);
+    assert.deepEqual(project.plots, [
+      'sub/dvclive/plots/metrics',
+      'sub/eval/roc_train.json',
+      'sub/eval/roc_test.json',
+      'sub/images/confusion.png',
+    ]);
+    assert.deepEqual(project.artifacts, [
+      {
+        name: 'classifier',
+        path: 'sub/models/classifier.pkl',
+        type: 'model',
+        desc: 'The model',
+        labels: ['tabular', 'fraud'],
+        meta: { owner: 'ml' },
+      },
+    ]);
     assert.equal(project.warnings.length, 1);
   });
 
   it('gives the position of a YAML error and refuses a document that is not a mapping', () => {
     assert.throws(
       () => parseDvcYaml('stages:\n  train:\n    cmd: [a\n', 'dvc.yaml'),
-      (err: unknown) => err instanceof MetricsError && err.position?.line !== undefined && /^dvc\.yaml:\d+:\d+: /.test(err.message),
+      (err: unknown) =>
+        err instanceof MetricsError && err.position?.line !== undefined && /^dvc\.yaml:\d+:\d+: /.test(err.message),
     );
     assert.throws(() => parseDvcYaml('- a\n', 'dvc.yaml'), /must be a mapping/);
     assert.deepEqual(parseDvcYaml('', 'dvc.yaml').stages, []);
@@ -218,7 +259,8 @@ describe('DVC workspace and DVCLive', () => {
     write(root, {
       'params.yaml': 'train: {lr: 0.1}\nother: 1\n',
       'custom.yaml': 'a: {b: 1, c: 2}\n',
-      'dvc.yaml': 'stages:\n  s:\n    cmd: x\n    params:\n      - custom.yaml: [a.b]\n    metrics: [m/eval.json]\n    plots: [p/loss.csv]\nmetrics: [dvclive/metrics.json]\n',
+      'dvc.yaml':
+        'stages:\n  s:\n    cmd: x\n    params:\n      - custom.yaml: [a.b]\n    metrics: [m/eval.json]\n    plots: [p/loss.csv]\nmetrics: [dvclive/metrics.json]\n',
       'dvclive/metrics.json': '{}',
       'dvclive/plots/metrics/loss.tsv': 'step\tloss\n',
     });
@@ -235,7 +277,8 @@ describe('DVC workspace and DVCLive', () => {
     write(root, {
       'params.yaml': 'train:\n  lr: 0.1\n  layers: [8, 8]\n',
       'custom.yaml': 'a: {b: 1, c: 2}\n',
-      'dvc.yaml': 'stages:\n  s:\n    cmd: x\n    params:\n      - custom.yaml: [a.b]\n    metrics: [m/eval.json, m/broken.json, m/not-yet.json]\n    plots: [p/loss.csv]\n',
+      'dvc.yaml':
+        'stages:\n  s:\n    cmd: x\n    params:\n      - custom.yaml: [a.b]\n    metrics: [m/eval.json, m/broken.json, m/not-yet.json]\n    plots: [p/loss.csv]\n',
       'm/eval.json': '{"test": {"f1": 0.8}, "model": "rf"}',
       'm/broken.json': '{"x": ',
       'p/loss.csv': 'step,loss\n0,0.9\n1,0.4\n',
@@ -261,7 +304,8 @@ describe('DVC workspace and DVCLive', () => {
     write(root, {
       'dvclive/metrics.json': '{"step": 2, "train": {"loss": 0.2}, "eval": {"acc": 0.75}, "lr": 0.01}',
       'dvclive/params.yaml': 'optimizer: adam\nepochs: 3\n',
-      'dvclive/plots/metrics/train/loss.tsv': 'timestamp\tstep\tloss\n1700000000000\t0\t0.9\n1700000001000\t1\t0.5\n1700000002000\t2\t0.2\n',
+      'dvclive/plots/metrics/train/loss.tsv':
+        'timestamp\tstep\tloss\n1700000000000\t0\t0.9\n1700000001000\t1\t0.5\n1700000002000\t2\t0.2\n',
       'dvclive/plots/metrics/eval/acc.tsv': 'step\tacc\n0\t0.5\n1\t0.6\n2\t0.7\n',
       'dvclive/plots/metrics/only_plot.tsv': 'step\tonly_plot\n0\t1\n',
     });
@@ -297,6 +341,9 @@ describe('DVC workspace and DVCLive', () => {
 
   it('throws a positioned MetricsError for a malformed dvc.yaml', async () => {
     write(root, { 'dvc.yaml': 'stages:\n  a: [\n' });
-    await assert.rejects(readDvcWorkspace(root), (err: unknown) => err instanceof MetricsError && err.position?.line === 3);
+    await assert.rejects(
+      readDvcWorkspace(root),
+      (err: unknown) => err instanceof MetricsError && err.position?.line === 3,
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('DVC fixture project (written by the real dvc and dvclive)', () => {
   });
 
   it('finds the commits, the release tag and the three experiments DVC made', async () => {
-    const expected = readExpected(path.join(fixture, 'expected'), 'commits.json') as { commits: { sha: string; subject: string }[]; refs: { ref: string; commit: string }[] };
+    const expected = readExpected(path.join(fixture, 'expected'), 'commits.json') as {
+      commits: { sha: string; subject: string }[];
+      refs: { ref: string; commit: string }[];
+    };
     const { files } = await readDvcWorkspace(repo);
     const history = await readHistory(repo, files);
     const exps = expected.refs.filter((r) => /^refs\/exps\/[0-9a-f]{2}\//.test(r.ref));
@@ -43,7 +46,10 @@ describe('DVC fixture project (written by the real dvc and dvclive)', () => {
     assert.match(tagged.label, /^[0-9a-f]{7} model@v1\.0\.0$/);
     // The commit that only initialised DVC has no metrics: no run.
     const init = expected.commits.find((c) => c.subject === 'Initialize DVC')!;
-    assert.equal(history.runs.find((r) => r.id === init.sha), undefined);
+    assert.equal(
+      history.runs.find((r) => r.id === init.sha),
+      undefined,
+    );
     assert.equal(history.runs.length, 5);
   });
 

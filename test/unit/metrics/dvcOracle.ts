@@ -13,10 +13,24 @@ import { latest, type Run } from '../../../src/core/metrics/model';
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+export const gitEnv = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
 
 export function git(cwd: string, args: string[], input?: string | Buffer): string {
-  return execFileSync('git', args, { cwd, env: gitEnv, input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).toString('utf8');
+  return execFileSync('git', args, {
+    cwd,
+    env: gitEnv,
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  }).toString('utf8');
 }
 
 /** Rebuilds the fixture project (commits, branches, tags, experiment refs from the bundle, then the workspace files). */
@@ -61,24 +75,31 @@ export interface Comparison {
 
 function compareMetrics(where: string, dvcFiles: unknown, run: Run | undefined, result: Comparison): void {
   const expected = new Map<string, unknown>();
-  if (isObj(dvcFiles)) for (const [file, entry] of Object.entries(dvcFiles)) for (const [k, v] of flatten(isObj(entry) && 'data' in entry ? entry.data : entry)) expected.set(`${file}\t${k}`, v);
+  if (isObj(dvcFiles))
+    for (const [file, entry] of Object.entries(dvcFiles))
+      for (const [k, v] of flatten(isObj(entry) && 'data' in entry ? entry.data : entry))
+        expected.set(`${file}\t${k}`, v);
   const ours = ourMetrics(run);
   for (const [key, value] of expected) {
     result.compared++;
-    if (!sameValue(value, ours.get(key))) result.mismatches.push(`${where} ${key}: DVC ${String(value)}, ours ${String(ours.get(key))}`);
+    if (!sameValue(value, ours.get(key)))
+      result.mismatches.push(`${where} ${key}: DVC ${String(value)}, ours ${String(ours.get(key))}`);
   }
   for (const key of ours.keys()) if (!expected.has(key)) result.mismatches.push(`${where} ${key}: ours only`);
 }
 
 function compareParams(where: string, dvcParams: unknown, run: Run | undefined, result: Comparison): void {
   const expected = new Map<string, string>();
-  if (isObj(dvcParams)) for (const [file, data] of Object.entries(dvcParams)) for (const [k, v] of flatten(data)) expected.set(paramsKey(file, k), formatParam(v));
+  if (isObj(dvcParams))
+    for (const [file, data] of Object.entries(dvcParams))
+      for (const [k, v] of flatten(data)) expected.set(paramsKey(file, k), formatParam(v));
   const ours = run?.params ?? {};
   for (const [key, value] of expected) {
     result.compared++;
     if (ours[key] !== value) result.mismatches.push(`${where} param ${key}: DVC ${value}, ours ${ours[key]}`);
   }
-  for (const key of Object.keys(ours)) if (!expected.has(key)) result.mismatches.push(`${where} param ${key}: ours only`);
+  for (const key of Object.keys(ours))
+    if (!expected.has(key)) result.mismatches.push(`${where} param ${key}: ours only`);
 }
 
 /** Everything DVC reported about the project at `repo`, against our readers. */
@@ -105,10 +126,21 @@ export async function compareWithDvc(repo: string, expectedDir: string): Promise
   const experiments = new Map(history.runs.filter((r) => r.experiment).map((r) => [r.experiment!, r]));
   for (const row of readExpected(expectedDir, 'exp-show.json') as Json[]) {
     const rev = row.rev as string;
-    const run = rev === 'workspace' ? workspace.run : typeof row.experiment === 'string' ? experiments.get(row.experiment) : bySha.get(rev);
-    const where = rev === 'workspace' ? 'workspace' : typeof row.experiment === 'string' ? `experiment ${row.experiment}` : rev.slice(0, 7);
+    const run =
+      rev === 'workspace'
+        ? workspace.run
+        : typeof row.experiment === 'string'
+          ? experiments.get(row.experiment)
+          : bySha.get(rev);
+    const where =
+      rev === 'workspace'
+        ? 'workspace'
+        : typeof row.experiment === 'string'
+          ? `experiment ${row.experiment}`
+          : rev.slice(0, 7);
     if (isObj(row.metrics) && Object.keys(row.metrics).length === 0 && !run) continue;
-    if (typeof row.experiment === 'string' && run?.id !== rev) result.mismatches.push(`${where}: DVC commit ${rev}, ours ${run?.id}`);
+    if (typeof row.experiment === 'string' && run?.id !== rev)
+      result.mismatches.push(`${where}: DVC commit ${rev}, ours ${run?.id}`);
     compareMetrics(where, row.metrics, run, result);
     compareParams(where, row.params, run, result);
   }
@@ -133,11 +165,20 @@ export async function compareWithDvc(repo: string, expectedDir: string): Promise
           result.mismatches.push(`${name} ${file} ${key}: ours missing`);
           continue;
         }
-        if (!sameValue(dd.old, e.old) || !sameValue(dd.new, e.new)) result.mismatches.push(`${name} ${file} ${key}: DVC ${String(dd.old)} -> ${String(dd.new)}, ours ${String(e.old)} -> ${String(e.new)}`);
+        if (!sameValue(dd.old, e.old) || !sameValue(dd.new, e.new))
+          result.mismatches.push(
+            `${name} ${file} ${key}: DVC ${String(dd.old)} -> ${String(dd.new)}, ours ${String(e.old)} -> ${String(e.new)}`,
+          );
         // DVC computes NaN - NaN = NaN for an unchanged NaN; ours calls it unchanged (change 0).
         const nanUnchanged = typeof dd.diff === 'number' && Number.isNaN(dd.diff) && e.status === 'unchanged';
-        if (dd.diff !== undefined && !nanUnchanged && !(e.change !== undefined && Math.abs(e.change - dd.diff) <= 1e-12)) result.mismatches.push(`${name} ${file} ${key}: DVC diff ${dd.diff}, ours ${e.change}`);
-        if (dd.diff === undefined && e.change !== undefined && typeof dd.old !== 'boolean') result.mismatches.push(`${name} ${file} ${key}: ours has a change, DVC none`);
+        if (
+          dd.diff !== undefined &&
+          !nanUnchanged &&
+          !(e.change !== undefined && Math.abs(e.change - dd.diff) <= 1e-12)
+        )
+          result.mismatches.push(`${name} ${file} ${key}: DVC diff ${dd.diff}, ours ${e.change}`);
+        if (dd.diff === undefined && e.change !== undefined && typeof dd.old !== 'boolean')
+          result.mismatches.push(`${name} ${file} ${key}: ours has a change, DVC none`);
       }
     }
     if (count !== ours.size) result.mismatches.push(`${name}: DVC lists ${count} keys, ours ${ours.size}`);
@@ -151,7 +192,9 @@ export async function compareWithDvc(repo: string, expectedDir: string): Promise
       const k = paramsKey(file, key);
       const dd = d as { old: unknown; new: unknown };
       if (head.params[k] !== formatParam(dd.old) || workspace.run.params[k] !== formatParam(dd.new)) {
-        result.mismatches.push(`params diff ${k}: DVC ${formatParam(dd.old)} -> ${formatParam(dd.new)}, ours ${head.params[k]} -> ${workspace.run.params[k]}`);
+        result.mismatches.push(
+          `params diff ${k}: DVC ${formatParam(dd.old)} -> ${formatParam(dd.new)}, ours ${head.params[k]} -> ${workspace.run.params[k]}`,
+        );
       }
     }
   }

@@ -28,14 +28,20 @@ function throwsAt(fn: () => unknown, line: number, column: number, message?: Reg
 
 describe('metrics files: JSON', () => {
   it('flattens nested scalar leaves with dots, keeping numbers, strings and booleans (DVC semantics)', () => {
-    const doc = parseMetricsDocument('{"train": {"loss": 0.5, "acc": 0.9}, "model": "resnet", "ok": true, "n": 3}', 'm.json');
-    assert.deepEqual([...doc.scalars], [
-      ['train.loss', 0.5],
-      ['train.acc', 0.9],
-      ['model', 'resnet'],
-      ['ok', true],
-      ['n', 3],
-    ]);
+    const doc = parseMetricsDocument(
+      '{"train": {"loss": 0.5, "acc": 0.9}, "model": "resnet", "ok": true, "n": 3}',
+      'm.json',
+    );
+    assert.deepEqual(
+      [...doc.scalars],
+      [
+        ['train.loss', 0.5],
+        ['train.acc', 0.9],
+        ['model', 'resnet'],
+        ['ok', true],
+        ['n', 3],
+      ],
+    );
     assert.deepEqual(doc.series, []);
   });
 
@@ -66,7 +72,12 @@ describe('metrics files: JSON', () => {
   });
 
   it('names the line and column of a syntax error', () => {
-    throwsAt(() => parseMetricsDocument('{\n  "a": 1,\n  "b" 2\n}', 'metrics/eval.json'), 3, 7, /metrics\/eval\.json:3:7: expected ':'/);
+    throwsAt(
+      () => parseMetricsDocument('{\n  "a": 1,\n  "b" 2\n}', 'metrics/eval.json'),
+      3,
+      7,
+      /metrics\/eval\.json:3:7: expected ':'/,
+    );
     throwsAt(() => parseMetricsDocument('{"a": [1, 2,]}', 'm.json'), 1, 13, /unexpected character/);
     throwsAt(() => parseMetricsDocument('{"a": 01}', 'm.json'), 1, 8);
     throwsAt(() => parseMetricsDocument('{"a": 1} x', 'm.json'), 1, 10, /after the JSON value/);
@@ -92,14 +103,20 @@ describe('metrics files: JSON', () => {
   });
 
   it('drops a UTF-8 byte-order mark', () => {
-    const doc = parseMetricsDocument(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a": 1}')]), 'm.json');
+    const doc = parseMetricsDocument(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a": 1}')]),
+      'm.json',
+    );
     assert.equal(doc.scalars.get('a'), 1);
   });
 
   it('refuses nesting deeper than 1000 levels without overflowing the stack', () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     assert.throws(() => parseJsonText(deep.slice(0, -1), 'm.json'), MetricsError);
-    assert.throws(() => parseMetricsDocument('{"a":'.repeat(3000) + '1' + '}'.repeat(3000), 'm.json'), /nesting deeper than 1000/);
+    assert.throws(
+      () => parseMetricsDocument('{"a":'.repeat(3000) + '1' + '}'.repeat(3000), 'm.json'),
+      /nesting deeper than 1000/,
+    );
   });
 
   it('names a bare scalar file after the file', () => {
@@ -107,28 +124,58 @@ describe('metrics files: JSON', () => {
   });
 
   it('turns a list of records into per-step series (x = step, else the row index)', () => {
-    const doc = parseMetricsDocument('[{"step": 10, "loss": 0.5, "name": "a"}, {"step": 20, "loss": 0.25, "name": "b"}]', 'p.json');
-    assert.deepEqual(doc.series, [{ key: 'loss', baseKey: 'loss', points: [{ step: 10, value: 0.5 }, { step: 20, value: 0.25 }] }]);
+    const doc = parseMetricsDocument(
+      '[{"step": 10, "loss": 0.5, "name": "a"}, {"step": 20, "loss": 0.25, "name": "b"}]',
+      'p.json',
+    );
+    assert.deepEqual(doc.series, [
+      {
+        key: 'loss',
+        baseKey: 'loss',
+        points: [
+          { step: 10, value: 0.5 },
+          { step: 20, value: 0.25 },
+        ],
+      },
+    ]);
     const noStep = parseMetricsDocument('[{"precision": 1, "recall": 0}, {"precision": 0.5, "recall": 1}]', 'prc.json');
     assert.deepEqual(
       noStep.series.map((s) => [s.key, s.points]),
       [
-        ['precision', [{ step: 0, value: 1 }, { step: 1, value: 0.5 }]],
-        ['recall', [{ step: 0, value: 0 }, { step: 1, value: 1 }]],
+        [
+          'precision',
+          [
+            { step: 0, value: 1 },
+            { step: 1, value: 0.5 },
+          ],
+        ],
+        [
+          'recall',
+          [
+            { step: 0, value: 0 },
+            { step: 1, value: 1 },
+          ],
+        ],
       ],
     );
   });
 
   it("finds a declared plot's first list of records inside a mapping (DVC plots)", () => {
     const text = '{"meta": {"v": 1}, "prc": [{"precision": 1, "recall": 0}]}';
-    assert.deepEqual(parseMetricsDocument(text, 'plots/prc.json', { asPlot: true }).series.map((s) => s.key), ['precision', 'recall']);
+    assert.deepEqual(
+      parseMetricsDocument(text, 'plots/prc.json', { asPlot: true }).series.map((s) => s.key),
+      ['precision', 'recall'],
+    );
     assert.deepEqual([...parseMetricsDocument(text, 'plots/prc.json').scalars], [['meta.v', 1]]);
   });
 });
 
 describe('metrics files: YAML', () => {
   it('reads nested YAML with .nan and .inf, YAML 1.2 booleans, and merge keys', () => {
-    const doc = parseMetricsDocument('base: &b\n  f1: 0.5\ntest:\n  <<: *b\n  auc: .inf\nloss: .nan\nneg: -.inf\nok: true\nword: yes\n', 'm.yaml');
+    const doc = parseMetricsDocument(
+      'base: &b\n  f1: 0.5\ntest:\n  <<: *b\n  auc: .inf\nloss: .nan\nneg: -.inf\nok: true\nword: yes\n',
+      'm.yaml',
+    );
     assert.equal(doc.scalars.get('test.f1'), 0.5);
     assert.equal(doc.scalars.get('test.auc'), Infinity);
     assert.ok(Number.isNaN(doc.scalars.get('loss')));
@@ -153,14 +200,22 @@ describe('metrics files: YAML', () => {
 
   it('refuses alias bombs with a MetricsError', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     assert.throws(() => parseMetricsDocument(lines.join('\n'), 'bomb.yaml'), MetricsError);
   });
 });
 
 describe('metrics files: CSV and TSV', () => {
   it('makes a series of every numeric column, x from the step column, timestamps kept', () => {
-    const doc = parseMetricsDocument('timestamp\tstep\tloss\n1700000000000\t0\t0.9\n1700000001000\t1\t0.5\n', 'dvclive/plots/metrics/loss.tsv');
+    const doc = parseMetricsDocument(
+      'timestamp\tstep\tloss\n1700000000000\t0\t0.9\n1700000001000\t1\t0.5\n',
+      'dvclive/plots/metrics/loss.tsv',
+    );
     assert.deepEqual(doc.series, [
       {
         key: 'loss',
@@ -174,7 +229,10 @@ describe('metrics files: CSV and TSV', () => {
   });
 
   it('keeps nan and inf in any case, skips text columns and empty cells', () => {
-    const doc = parseMetricsDocument('epoch,val_loss,note,acc\n1,nan,ok,0.5\n2,INF,"a, b",\n3,-Infinity,x,0.7\n', 'h.csv');
+    const doc = parseMetricsDocument(
+      'epoch,val_loss,note,acc\n1,nan,ok,0.5\n2,INF,"a, b",\n3,-Infinity,x,0.7\n',
+      'h.csv',
+    );
     const loss = doc.series.find((s) => s.key === 'val_loss')!;
     assert.equal(loss.split, 'validation');
     assert.equal(loss.baseKey, 'loss');
@@ -185,8 +243,14 @@ describe('metrics files: CSV and TSV', () => {
       { step: 0, value: 0.5 },
       { step: 2, value: 0.7 },
     ]);
-    assert.equal(doc.series.find((s) => s.key === 'note'), undefined);
-    assert.deepEqual(doc.series.find((s) => s.key === 'epoch')!.points.map((p) => p.value), [1, 2, 3]);
+    assert.equal(
+      doc.series.find((s) => s.key === 'note'),
+      undefined,
+    );
+    assert.deepEqual(
+      doc.series.find((s) => s.key === 'epoch')!.points.map((p) => p.value),
+      [1, 2, 3],
+    );
   });
 
   it('handles quotes, doubled quotes, CRLF and a quoted field across lines', () => {
@@ -200,7 +264,10 @@ describe('metrics files: CSV and TSV', () => {
   });
 
   it('accepts a short last row (a file being written) but refuses extra fields, with the line', () => {
-    assert.deepEqual(parseMetricsDocument('step,loss,acc\n0,0.5,0.1\n1,0.4', 'h.csv').series.map((s) => s.points.length), [2, 1]);
+    assert.deepEqual(
+      parseMetricsDocument('step,loss,acc\n0,0.5,0.1\n1,0.4', 'h.csv').series.map((s) => s.points.length),
+      [2, 1],
+    );
     throwsAt(() => parseMetricsDocument('step,loss\n0,0.5\n1,0.4,9\n', 'h.csv'), 3, 1, /3 fields but the header has 2/);
   });
 
@@ -257,27 +324,39 @@ describe('metrics files: reading from disk', () => {
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, '');
     fs.truncateSync(big, 65 * 1024 * 1024);
-    await assert.rejects(readMetricsDocument(big), (err: unknown) => err instanceof MetricsError && /more than a metrics file should hold/.test(err.message));
+    await assert.rejects(
+      readMetricsDocument(big),
+      (err: unknown) => err instanceof MetricsError && /more than a metrics file should hold/.test(err.message),
+    );
   });
 
   it('reads keys with HTML and spaces into series unchanged', async () => {
     const file = path.join(dir, 'odd.yaml');
     fs.writeFileSync(file, '"<img src=x onerror=alert(1)>": 1\n"a b/c.d": 2\n');
     const doc = await readMetricsDocument(file);
-    assert.deepEqual(documentMetrics(doc).metrics.map((s) => s.key), ['<img src=x onerror=alert(1)>', 'a b/c.d']);
+    assert.deepEqual(
+      documentMetrics(doc).metrics.map((s) => s.key),
+      ['<img src=x onerror=alert(1)>', 'a b/c.d'],
+    );
   });
 });
 
 describe('params flattening', () => {
   it('flattens mappings, keeps lists as one value and formats like DVC shows them', () => {
-    assert.deepEqual(flattenParams({ train: { lr: 0.001, layers: [64, 32], opt: 'adam', w: null, on: true, deep: { x: 'a' } }, inf: Infinity }, 'p.yaml'), {
-      'train.lr': '0.001',
-      'train.layers': '[64, 32]',
-      'train.opt': 'adam',
-      'train.w': 'null',
-      'train.on': 'true',
-      'train.deep.x': 'a',
-      inf: 'inf',
-    });
+    assert.deepEqual(
+      flattenParams(
+        { train: { lr: 0.001, layers: [64, 32], opt: 'adam', w: null, on: true, deep: { x: 'a' } }, inf: Infinity },
+        'p.yaml',
+      ),
+      {
+        'train.lr': '0.001',
+        'train.layers': '[64, 32]',
+        'train.opt': 'adam',
+        'train.w': 'null',
+        'train.on': 'true',
+        'train.deep.x': 'a',
+        inf: 'inf',
+      },
+    );
   });
 });

@@ -6,7 +6,34 @@ import { parseMetricsDocument } from '../../../src/core/metrics/files';
 import { MetricsError } from '../../../src/core/metrics/model';
 import { seededRandom } from '../../helpers/prng';
 
-const tokens = ['{', '}', '[', ']', '"', ',', ':', '\n', '\t', ' ', '-', 'NaN', 'Infinity', '1e999', '\\', '\\u12', '&a', '*a', '<<:', '- ', '#', '\r\n', '${item}', '\u00e9', '\ud83d\ude00', '\0'];
+const tokens = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  '\n',
+  '\t',
+  ' ',
+  '-',
+  'NaN',
+  'Infinity',
+  '1e999',
+  '\\',
+  '\\u12',
+  '&a',
+  '*a',
+  '<<:',
+  '- ',
+  '#',
+  '\r\n',
+  '${item}',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\0',
+];
 
 function mutate(seed: Buffer, random: () => number): Buffer {
   let bytes = Buffer.from(seed);
@@ -14,7 +41,8 @@ function mutate(seed: Buffer, random: () => number): Buffer {
   for (let r = 0; r < rounds; r++) {
     const at = Math.floor(random() * (bytes.length + 1));
     const choice = random();
-    if (choice < 0.2) bytes = bytes.subarray(0, at); // truncate
+    if (choice < 0.2)
+      bytes = bytes.subarray(0, at); // truncate
     else if (choice < 0.4 && bytes.length) {
       const copy = Buffer.from(bytes);
       copy[Math.min(at, copy.length - 1)] = Math.floor(random() * 256); // random byte
@@ -46,7 +74,10 @@ function fuzz(name: string, seeds: string[], parse: (input: Buffer) => unknown, 
         parse(input);
         parsed++;
       } catch (err) {
-        if (!(err instanceof MetricsError)) assert.fail(`input ${JSON.stringify(input.toString('latin1'))} threw ${err instanceof Error ? err.stack : String(err)}`);
+        if (!(err instanceof MetricsError))
+          assert.fail(
+            `input ${JSON.stringify(input.toString('latin1'))} threw ${err instanceof Error ? err.stack : String(err)}`,
+          );
         assert.ok(err.message.length > 0 && err.location.length > 0);
         failed++;
       }
@@ -59,14 +90,28 @@ function fuzz(name: string, seeds: string[], parse: (input: Buffer) => unknown, 
 }
 
 describe('parser fuzzing', () => {
-  fuzz('JSON metrics', ['{"train": {"loss": 0.5, "acc": [1, 2]}, "test": {"f1": NaN, "name": "x\\"y"}, "n": -1.5e3}', '[{"step": 1, "loss": 0.5}, {"step": 2, "loss": 0.25}]'], (b) =>
-    parseMetricsDocument(b, 'fuzz.json'),
+  fuzz(
+    'JSON metrics',
+    [
+      '{"train": {"loss": 0.5, "acc": [1, 2]}, "test": {"f1": NaN, "name": "x\\"y"}, "n": -1.5e3}',
+      '[{"step": 1, "loss": 0.5}, {"step": 2, "loss": 0.25}]',
+    ],
+    (b) => parseMetricsDocument(b, 'fuzz.json'),
   );
-  fuzz('YAML metrics', ['train:\n  loss: 0.5\n  acc: .nan\nbase: &b\n  f1: 1\ntest:\n  <<: *b\n  list: [1, 2]\n"quoted key": "v"\n', '- step: 1\n  loss: 0.5\n- step: 2\n  loss: .inf\n'], (b) =>
-    parseMetricsDocument(b, 'fuzz.yaml'),
+  fuzz(
+    'YAML metrics',
+    [
+      'train:\n  loss: 0.5\n  acc: .nan\nbase: &b\n  f1: 1\ntest:\n  <<: *b\n  list: [1, 2]\n"quoted key": "v"\n',
+      '- step: 1\n  loss: 0.5\n- step: 2\n  loss: .inf\n',
+    ],
+    (b) => parseMetricsDocument(b, 'fuzz.yaml'),
   );
-  fuzz('CSV plots', ['step,loss,"val acc"\n0,0.5,"0.1"\n1,nan,0.2\r\n2,inf,"a ""b"""\n'], (b) => parseMetricsDocument(b, 'fuzz.csv'));
-  fuzz('TSV plots', ['timestamp\tstep\tloss\n1700000000000\t0\t0.5\n1700000000100\t1\t0.4\n'], (b) => parseMetricsDocument(b, 'fuzz.tsv'));
+  fuzz('CSV plots', ['step,loss,"val acc"\n0,0.5,"0.1"\n1,nan,0.2\r\n2,inf,"a ""b"""\n'], (b) =>
+    parseMetricsDocument(b, 'fuzz.csv'),
+  );
+  fuzz('TSV plots', ['timestamp\tstep\tloss\n1700000000000\t0\t0.5\n1700000000100\t1\t0.4\n'], (b) =>
+    parseMetricsDocument(b, 'fuzz.tsv'),
+  );
   fuzz(
     'dvc.yaml',
     [
@@ -77,7 +122,9 @@ describe('parser fuzzing', () => {
   );
   fuzz(
     'dvc.lock',
-    ["schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n    - path: data\n      hash: md5\n      md5: 0123.dir\n      size: 10\n      nfiles: 2\n    params:\n      params.yaml:\n        train.lr: 0.1\n    outs:\n    - path: model.pkl\n      md5: abc\n      size: 3\n"],
+    [
+      "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n    - path: data\n      hash: md5\n      md5: 0123.dir\n      size: 10\n      nfiles: 2\n    params:\n      params.yaml:\n        train.lr: 0.1\n    outs:\n    - path: model.pkl\n      md5: abc\n      size: 3\n",
+    ],
     (b) => parseDvcLock(b, 'dvc.lock'),
     1500,
   );

@@ -37,10 +37,13 @@ describe('metrics index', () => {
     );
     await index.load();
     // Sources load concurrently: compare the counts, not the order they finished in.
-    assert.deepEqual([...counts].sort(([a], [b]) => a.localeCompare(b)), [
-      ['eval.json', 1],
-      ['history.csv', 1],
-    ]);
+    assert.deepEqual(
+      [...counts].sort(([a], [b]) => a.localeCompare(b)),
+      [
+        ['eval.json', 1],
+        ['history.csv', 1],
+      ],
+    );
   });
 
   it('reloads a file whose size or mtime changed, and an invalidated one, and nothing else', async () => {
@@ -56,7 +59,9 @@ describe('metrics index', () => {
       second.runs[0].metrics.map((m) => m.points[0].value),
       [0.75, 1],
     );
-    assert.deepEqual(index.invalidate([path.join(dir, 'metrics', 'history.csv')]), [path.join(dir, 'metrics', 'history.csv')]);
+    assert.deepEqual(index.invalidate([path.join(dir, 'metrics', 'history.csv')]), [
+      path.join(dir, 'metrics', 'history.csv'),
+    ]);
     await index.load();
     assert.equal(counts.get('history.csv'), 2);
     assert.equal(counts.get('eval.json'), 2);
@@ -71,12 +76,24 @@ describe('metrics index', () => {
     const snapshot = await index.load();
     assert.equal(snapshot.runs.length, 1);
     assert.deepEqual(
-      snapshot.sources.map((s) => [path.basename(s.path), s.kind, s.error ? s.error.message.replace(dir, '<dir>') : '']),
+      snapshot.sources.map((s) => [
+        path.basename(s.path),
+        s.kind,
+        s.error ? s.error.message.replace(dir, '<dir>') : '',
+      ]),
       [
-        ['bad.json', 'file', '<dir>/bad.json:1:7: unexpected character "}" where a value should be. Fix the JSON syntax (is the file truncated, or still being written?).'],
+        [
+          'bad.json',
+          'file',
+          '<dir>/bad.json:1:7: unexpected character "}" where a value should be. Fix the JSON syntax (is the file truncated, or still being written?).',
+        ],
         ['eval.json', 'file', ''],
         ['missing.yaml', 'file', '<dir>/missing.yaml does not exist. Check the path, or run the step that writes it.'],
-        ['notes.txt', undefined, '<dir>/notes.txt: no reader for this kind of file. Metrics files are JSON, YAML, CSV or TSV.'],
+        [
+          'notes.txt',
+          undefined,
+          '<dir>/notes.txt: no reader for this kind of file. Metrics files are JSON, YAML, CSV or TSV.',
+        ],
       ],
     );
   });
@@ -95,13 +112,28 @@ describe('metrics index', () => {
     );
     assert.equal(snapshot.runs[1].metrics.find((m) => m.key === 'loss')!.points.length, 2);
     assert.deepEqual(index.invalidate([path.join(dir, 'metrics', 'eval.json')]), [path.join(dir, 'dvc.yaml')]);
-    assert.deepEqual(index.invalidate([path.join(dir, 'dvclive', 'plots', 'metrics', 'loss.tsv')]).sort(), [path.join(dir, 'dvc.yaml'), path.join(dir, 'dvclive', 'metrics.json')].sort());
+    assert.deepEqual(
+      index.invalidate([path.join(dir, 'dvclive', 'plots', 'metrics', 'loss.tsv')]).sort(),
+      [path.join(dir, 'dvc.yaml'), path.join(dir, 'dvclive', 'metrics.json')].sort(),
+    );
   });
 
   it('takes other readers through register, ahead of the built-in ones', async () => {
     const index = new MetricsIndex(dir);
-    const fake: Run = { id: 'r1', label: 'r1', source: { kind: 'mlflow-file', location: 'mlruns' }, params: {}, tags: {}, status: 'finished', metrics: [] };
-    index.register({ kind: 'mlflow-file', matches: (p) => p.endsWith('eval.json'), load: () => Promise.resolve([fake]) });
+    const fake: Run = {
+      id: 'r1',
+      label: 'r1',
+      source: { kind: 'mlflow-file', location: 'mlruns' },
+      params: {},
+      tags: {},
+      status: 'finished',
+      metrics: [],
+    };
+    index.register({
+      kind: 'mlflow-file',
+      matches: (p) => p.endsWith('eval.json'),
+      load: () => Promise.resolve([fake]),
+    });
     index.setSources(['metrics/eval.json', 'metrics/history.csv']);
     const snapshot = await index.load();
     assert.equal(snapshot.runs[0], fake);

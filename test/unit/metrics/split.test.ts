@@ -28,7 +28,20 @@ describe('metric key splits', () => {
   }
 
   it('does not split words that merely contain a split name', () => {
-    for (const key of ['trainable_params', 'contest', 'retrain_count', 'evaluation_time', 'latest', 'devices', 'validated.rows', 'testament', 'train', 'val', 'loss', '']) {
+    for (const key of [
+      'trainable_params',
+      'contest',
+      'retrain_count',
+      'evaluation_time',
+      'latest',
+      'devices',
+      'validated.rows',
+      'testament',
+      'train',
+      'val',
+      'loss',
+      '',
+    ]) {
       const result = splitOf(key);
       assert.equal(result.split, undefined, key);
       assert.equal(result.baseKey, key, key);

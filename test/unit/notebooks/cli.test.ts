@@ -52,7 +52,10 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     assert.equal(first.code, 0, first.stderr);
     const expected = stripNotebook(basic);
     assert.equal(fs.readFileSync(file, 'utf8'), expected.text);
-    assert.match(first.stdout, new RegExp(`train\\.ipynb: stripped, ${expected.bytesRemoved} bytes removed \\(7 outputs\\)`));
+    assert.match(
+      first.stdout,
+      new RegExp(`train\\.ipynb: stripped, ${expected.bytesRemoved} bytes removed \\(7 outputs\\)`),
+    );
     assert.equal(fs.statSync(file).mode & 0o777, 0o640, 'mode kept');
     assert.deepEqual(fs.readdirSync(folder), ['train.ipynb'], 'no temporary file left');
 
@@ -80,7 +83,10 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     assert.equal(strip.code, 1);
     assert.match(strip.stderr, /missing\.ipynb: cannot read \(no such file\)/);
     assert.equal(fs.readFileSync(path.join(folder, 'nb', 'a.ipynb'), 'utf8'), stripNotebook(basic).text);
-    assert.ok(fs.readFileSync(path.join(folder, 'nb', '.ipynb_checkpoints', 'a-checkpoint.ipynb')).equals(basic), 'checkpoints skipped');
+    assert.ok(
+      fs.readFileSync(path.join(folder, 'nb', '.ipynb_checkpoints', 'a-checkpoint.ipynb')).equals(basic),
+      'checkpoints skipped',
+    );
   });
 
   it('never writes an nbformat 3 notebook, and says how to upgrade it', async () => {
@@ -88,7 +94,10 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     fs.writeFileSync(file, fixture('special/v3.ipynb'));
     const result = await run('nbstrip', ['old.ipynb'], folder);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /old\.ipynb: nbformat 3 is not supported: upgrade with `jupyter nbconvert --to notebook --nbformat 4`/);
+    assert.match(
+      result.stderr,
+      /old\.ipynb: nbformat 3 is not supported: upgrade with `jupyter nbconvert --to notebook --nbformat 4`/,
+    );
     assert.ok(fs.readFileSync(file).equals(fixture('special/v3.ipynb')));
   });
 
@@ -111,21 +120,38 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     fs.writeFileSync(path.join(folder, 'mlops.yaml'), 'version: 1\nnotebooks:\n  strip:\n    keepOutput: true\n');
     fs.mkdirSync(path.join(folder, 'sub'));
     const configured = await run('nbstrip', ['--textconv', '../a.ipynb'], path.join(folder, 'sub'));
-    assert.equal(configured.stdout, stripNotebook(basic, { keepOutput: true }).text, 'mlops.yaml found in a parent folder');
+    assert.equal(
+      configured.stdout,
+      stripNotebook(basic, { keepOutput: true }).text,
+      'mlops.yaml found in a parent folder',
+    );
     const flags = await run('nbstrip', ['--textconv', 'a.ipynb', '--keep-count'], folder);
     assert.equal(flags.stdout, stripNotebook(basic, { keepOutput: true, keepCount: true }).text);
-    const noConfig = await run('nbstrip', ['-t', 'a.ipynb', '--no-config', '--extra-keys', 'metadata.kernelspec'], folder);
+    const noConfig = await run(
+      'nbstrip',
+      ['-t', 'a.ipynb', '--no-config', '--extra-keys', 'metadata.kernelspec'],
+      folder,
+    );
     assert.equal(noConfig.stdout, stripNotebook(basic, { extraKeys: ['metadata.kernelspec'] }).text);
     fs.writeFileSync(path.join(folder, 'mlops.yaml'), 'notebooks:\n  strip:\n    keepOutputs: true\n');
-    await assert.rejects(run('nbstrip', ['-t', 'a.ipynb'], folder), /notebooks\.strip\.keepOutputs: expected no such option/);
+    await assert.rejects(
+      run('nbstrip', ['-t', 'a.ipynb'], folder),
+      /notebooks\.strip\.keepOutputs: expected no such option/,
+    );
   });
 
   it('rejects wrong usage with a hint', async () => {
-    await assert.rejects(run('nbstrip', [], folder), (err: unknown) => err instanceof UsageError && /give notebook files/.test(err.message));
+    await assert.rejects(
+      run('nbstrip', [], folder),
+      (err: unknown) => err instanceof UsageError && /give notebook files/.test(err.message),
+    );
     await assert.rejects(run('nbstrip', ['--frobnicate', 'a.ipynb'], folder), /unknown option '--frobnicate'/);
     await assert.rejects(run('nbstrip', ['--stdin', 'a.ipynb'], folder), /use one of/);
     await assert.rejects(run('nbdiff', ['a.ipynb'], folder), /give two notebooks/);
-    await assert.rejects(run('nbdiff', ['a', 'b', '--ignore', 'colour'], folder), /--ignore: unknown category 'colour'/);
+    await assert.rejects(
+      run('nbdiff', ['a', 'b', '--ignore', 'colour'], folder),
+      /--ignore: unknown category 'colour'/,
+    );
     await assert.rejects(run('nbdiff', ['--git', 'a.ipynb', '--output=x'], folder), /unknown option/);
     assert.match((await run('nbstrip', ['--help'], folder)).stdout, /Usage: mlops nbstrip/);
   });
@@ -146,12 +172,20 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     assert.equal(parsed.summary.added, 1);
     assert.equal((await run('nbdiff', ['a.ipynb', 'b.ipynb', '--exit-code'], folder)).code, 1);
     assert.equal((await run('nbdiff', ['a.ipynb', 'a.ipynb', '--exit-code'], folder)).code, 0);
-    await assert.rejects(run('nbdiff', ['a.ipynb', 'missing.ipynb'], folder), /missing\.ipynb: cannot read the notebook \(no such file\)/);
+    await assert.rejects(
+      run('nbdiff', ['a.ipynb', 'missing.ipynb'], folder),
+      /missing\.ipynb: cannot read the notebook \(no such file\)/,
+    );
   });
 
   it('compares the working copy with a git revision', async function () {
     this.timeout(20000);
-    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd: folder, encoding: 'utf8' });
+    const git = (...args: string[]): string =>
+      execFileSync(
+        'git',
+        ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args],
+        { cwd: folder, encoding: 'utf8' },
+      );
     git('init', '-q');
     fs.mkdirSync(path.join(folder, 'notebooks'));
     fs.writeFileSync(path.join(folder, 'notebooks', 'train.ipynb'), fixture('diff/ids-base.ipynb'));
@@ -169,10 +203,20 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     const added = await run('nbdiff', ['--git', 'notebooks/new.ipynb'], folder);
     assert.match(added.stderr, /is not in HEAD; every cell counts as added/);
     assert.match(added.stdout, /9 cells changed \(9 added\)/);
-    await assert.rejects(run('nbdiff', ['--git', 'notebooks/train.ipynb', 'no-such-revision'], folder), /git show no-such-revision:train\.ipynb failed/);
+    await assert.rejects(
+      run('nbdiff', ['--git', 'notebooks/train.ipynb', 'no-such-revision'], folder),
+      /git show no-such-revision:train\.ipynb failed/,
+    );
     fs.rmSync(path.join(folder, 'notebooks'), { recursive: true });
     const deleted = await run('nbdiff', ['--git', 'notebooks/train.ipynb'], folder);
-    assert.match(deleted.stdout, /9 cells changed \(9 removed\)/, 'a deleted notebook (and folder) shows every cell removed');
-    await assert.rejects(run('nbdiff', ['--git', 'notebooks/train.ipynb', '--upload-pack=x'], folder), /unknown option/);
+    assert.match(
+      deleted.stdout,
+      /9 cells changed \(9 removed\)/,
+      'a deleted notebook (and folder) shows every cell removed',
+    );
+    await assert.rejects(
+      run('nbdiff', ['--git', 'notebooks/train.ipynb', '--upload-pack=x'], folder),
+      /unknown option/,
+    );
   });
 });

@@ -48,7 +48,13 @@ export function notebookFiles(root: string): string[] {
 
 /** Our diff in the shape generate.py gives nbdime's (moves off: nbdime has no moves). */
 export function comparableDiff(diff: NotebookDiff): DiffExpectation {
-  const result: DiffExpectation = { removed: [], added: [], modified: {}, notebookMetadataChanged: diff.notebookMetadataChanged, nbformatChanged: diff.nbformatChanged };
+  const result: DiffExpectation = {
+    removed: [],
+    added: [],
+    modified: {},
+    notebookMetadataChanged: diff.notebookMetadataChanged,
+    nbformatChanged: diff.nbformatChanged,
+  };
   for (const cell of diff.cells) {
     if (cell.kind === 'removed') result.removed.push(cell.beforeIndex!);
     else if (cell.kind === 'added') result.added.push(cell.afterIndex!);

@@ -79,7 +79,14 @@ describe('notebooks: reading and writing nbformat', () => {
   });
 
   it('writes a changed notebook in the style of the file', () => {
-    for (const name of ['basic-v4.5', 'style-indent2-unsorted', 'style-indent4-ascii', 'style-compact', 'style-crlf', 'numbers']) {
+    for (const name of [
+      'basic-v4.5',
+      'style-indent2-unsorted',
+      'style-indent4-ascii',
+      'style-compact',
+      'style-crlf',
+      'numbers',
+    ]) {
       const document = parseNotebook(fixture(`corpus/${name}.ipynb`));
       const cell = document.notebook.cells[0];
       setCellSource(cell, 'print("changed")\nprint("é")');
@@ -91,7 +98,8 @@ describe('notebooks: reading and writing nbformat', () => {
       // Only the edited cell's lines differ.
       const before = document.text.split(document.style.newline);
       const after = text.split(document.style.newline);
-      if (document.style.indent !== null) assert.ok(Math.abs(after.length - before.length) <= 3, `${name}: ${before.length} -> ${after.length} lines`);
+      if (document.style.indent !== null)
+        assert.ok(Math.abs(after.length - before.length) <= 3, `${name}: ${before.length} -> ${after.length} lines`);
     }
   });
 
@@ -99,7 +107,15 @@ describe('notebooks: reading and writing nbformat', () => {
     const document = parseNotebook(fixture('corpus/numbers.ipynb'));
     document.notebook.cells[0].source = ['changed'];
     const text = serializeNotebook(document);
-    for (const number of ['"one": 1.0', '"smaller": 1e-05', '9007199254740993', '"int64": 18446744073709551616', '"neg_zero": -0.0', '"e16": 1000000000000000.0', '"big": 123456789012345678901234567890']) {
+    for (const number of [
+      '"one": 1.0',
+      '"smaller": 1e-05',
+      '9007199254740993',
+      '"int64": 18446744073709551616',
+      '"neg_zero": -0.0',
+      '"e16": 1000000000000000.0',
+      '"big": 123456789012345678901234567890',
+    ]) {
       assert.ok(text.includes(number), `${number} kept`);
     }
   });
@@ -107,7 +123,10 @@ describe('notebooks: reading and writing nbformat', () => {
   it('puts new keys where the file would: sorted in sorted files, last otherwise', () => {
     const sorted = parseNotebook(fixture('corpus/basic-v4.5.ipynb'));
     sorted.notebook.cells[0].metadata.added = true;
-    assert.match(serializeNotebook(sorted), /"metadata": \{\n {4}"added": true,\n {4}"heading_collapsed": true\n {3}\}/);
+    assert.match(
+      serializeNotebook(sorted),
+      /"metadata": \{\n {4}"added": true,\n {4}"heading_collapsed": true\n {3}\}/,
+    );
     const unsorted = parseNotebook(fixture('corpus/style-indent2-unsorted.ipynb'));
     unsorted.notebook.metadata.zzz = 1;
     unsorted.notebook.metadata.aaa = 2;
@@ -121,7 +140,10 @@ describe('notebooks: reading and writing nbformat', () => {
     assert.equal(document.nbformatMinor, 2);
     assert.equal(cellSource(document.notebook.cells[0]), 'plot()\nshow()');
     const basic = parseNotebook(fixture('corpus/basic-v4.5.ipynb')).notebook;
-    assert.equal(cellSource(basic.cells[1]), 'import numpy as np\nimport pandas as pd\n\nrng = np.random.default_rng(0)');
+    assert.equal(
+      cellSource(basic.cells[1]),
+      'import numpy as np\nimport pandas as pd\n\nrng = np.random.default_rng(0)',
+    );
     const cell: CellJson = { cell_type: 'code', source: 'a', metadata: {} };
     setCellSource(cell, 'x\ny');
     assert.equal(cell.source, 'x\ny', 'a string source stays a string');
@@ -132,7 +154,10 @@ describe('notebooks: reading and writing nbformat', () => {
 
   it('lists problems nbformat would reject: missing, malformed and duplicate 4.5 ids', () => {
     assert.deepEqual(notebookProblems(parseNotebook(fixture('corpus/basic-v4.5.ipynb')).notebook), []);
-    assert.deepEqual(notebookProblems(parseNotebook(fixture('corpus/missing-ids.ipynb')).notebook), ['cell 2: nbformat 4.5 needs a cell id', 'cell 3: duplicate cell id "first"']);
+    assert.deepEqual(notebookProblems(parseNotebook(fixture('corpus/missing-ids.ipynb')).notebook), [
+      'cell 2: nbformat 4.5 needs a cell id',
+      'cell 3: duplicate cell id "first"',
+    ]);
     const notebook = parseNotebook(minimal).notebook;
     notebook.cells.push({ cell_type: 'code', id: 'has space', source: [], metadata: {} });
     assert.deepEqual(notebookProblems(notebook), [
@@ -143,30 +168,61 @@ describe('notebooks: reading and writing nbformat', () => {
   });
 
   it('explains malformed input: invalid JSON with its position, truncation, conflicts, empty files', () => {
-    const invalid = rejects('{\n "cells": [],\n "metadata": {,\n "nbformat": 4\n}', 'invalid-json', /^broken\.ipynb:3:15: not valid JSON \(unexpected ','.*restore it from version control/);
+    const invalid = rejects(
+      '{\n "cells": [],\n "metadata": {,\n "nbformat": 4\n}',
+      'invalid-json',
+      /^broken\.ipynb:3:15: not valid JSON \(unexpected ','.*restore it from version control/,
+    );
     assert.deepEqual(invalid.position, { line: 3, column: 15, offset: 30 });
     const full = fixture('corpus/basic-v4.5.ipynb');
     rejects(full.subarray(0, full.length / 2), 'truncated', /looks truncated/);
     rejects('', 'truncated', /empty/);
     rejects('  \n', 'truncated', /empty/);
-    rejects('<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> branch\n', 'invalid-json', /^broken\.ipynb:1: .*merge conflict markers/);
+    rejects(
+      '<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> branch\n',
+      'invalid-json',
+      /^broken\.ipynb:1: .*merge conflict markers/,
+    );
   });
 
   it('refuses nbformat 3 with the upgrade command, and other versions and shapes', () => {
-    rejects(fixture('special/v3.ipynb'), 'unsupported-version', /nbformat 3 is not supported: upgrade with `jupyter nbconvert --to notebook --nbformat 4`/);
-    rejects('{"nbformat": 5, "nbformat_minor": 0, "cells": [], "metadata": {}}', 'unsupported-version', /nbformat 5 is not supported/);
+    rejects(
+      fixture('special/v3.ipynb'),
+      'unsupported-version',
+      /nbformat 3 is not supported: upgrade with `jupyter nbconvert --to notebook --nbformat 4`/,
+    );
+    rejects(
+      '{"nbformat": 5, "nbformat_minor": 0, "cells": [], "metadata": {}}',
+      'unsupported-version',
+      /nbformat 5 is not supported/,
+    );
     rejects('[1, 2]', 'not-notebook', /not a Jupyter notebook \(the JSON is an array/);
     rejects('{"cells": []}', 'not-notebook', /no "nbformat" field/);
     rejects('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}', 'invalid-notebook', /no "cells" list/);
-    rejects('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"source": []}]}', 'invalid-notebook', /cell 1 has no "cell_type"/);
-    rejects('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": [1]}]}', 'invalid-notebook', /cell 1 has a "source"/);
-    rejects('{"nbformat": "4", "nbformat_minor": 5, "metadata": {}, "cells": []}', 'invalid-notebook', /must be an integer/);
+    rejects(
+      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"source": []}]}',
+      'invalid-notebook',
+      /cell 1 has no "cell_type"/,
+    );
+    rejects(
+      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": [1]}]}',
+      'invalid-notebook',
+      /cell 1 has a "source"/,
+    );
+    rejects(
+      '{"nbformat": "4", "nbformat_minor": 5, "metadata": {}, "cells": []}',
+      'invalid-notebook',
+      /must be an integer/,
+    );
   });
 
   it('refuses binary, non-UTF-8 and oversized input', () => {
     rejects(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'binary', /binary file/);
     rejects(Buffer.from('{"nbformat": 4, "x": "\xff"}', 'latin1'), 'binary', /not UTF-8/);
-    assert.throws(() => parseNotebook(Buffer.from(minimal), { file: 'big.ipynb', maxBytes: 10 }), (err: unknown) => err instanceof NotebookError && err.code === 'too-large');
+    assert.throws(
+      () => parseNotebook(Buffer.from(minimal), { file: 'big.ipynb', maxBytes: 10 }),
+      (err: unknown) => err instanceof NotebookError && err.code === 'too-large',
+    );
   });
 
   it('reads files, and reports a missing one or a folder clearly', async () => {
@@ -176,7 +232,10 @@ describe('notebooks: reading and writing nbformat', () => {
       const document = await readNotebook(path.join(folder, 'a.ipynb'));
       assert.equal(document.text, minimal);
       assert.equal(document.file, path.join(folder, 'a.ipynb'));
-      await assert.rejects(readNotebook(path.join(folder, 'missing.ipynb'), { file: 'missing.ipynb' }), /^NotebookError: missing\.ipynb: cannot read the notebook \(no such file\)/);
+      await assert.rejects(
+        readNotebook(path.join(folder, 'missing.ipynb'), { file: 'missing.ipynb' }),
+        /^NotebookError: missing\.ipynb: cannot read the notebook \(no such file\)/,
+      );
       await assert.rejects(readNotebook(folder, { file: 'folder' }), /folder: is a folder/);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });

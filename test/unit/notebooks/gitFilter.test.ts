@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { hasNotebookFilter, NOTEBOOK_FILTER_NAME, notebookFilterSettings, withNotebookAttributes } from '../../../src/core/notebooks/gitFilter';
+import {
+  hasNotebookFilter,
+  NOTEBOOK_FILTER_NAME,
+  notebookFilterSettings,
+  withNotebookAttributes,
+} from '../../../src/core/notebooks/gitFilter';
 import { newCellId, parseNotebook } from '../../../src/core/notebooks/format';
 import { fixture } from './fixtures';
 
@@ -18,11 +23,20 @@ describe('notebooks: git filter settings', () => {
 
   it('adds the .gitattributes line once, keeping line endings', () => {
     assert.equal(withNotebookAttributes(''), '*.ipynb filter=mlops-nbstrip diff=mlops-nbstrip\n');
-    assert.equal(withNotebookAttributes('*.csv -diff'), '*.csv -diff\n*.ipynb filter=mlops-nbstrip diff=mlops-nbstrip\n');
-    assert.equal(withNotebookAttributes('*.csv -diff\r\n'), '*.csv -diff\r\n*.ipynb filter=mlops-nbstrip diff=mlops-nbstrip\r\n');
+    assert.equal(
+      withNotebookAttributes('*.csv -diff'),
+      '*.csv -diff\n*.ipynb filter=mlops-nbstrip diff=mlops-nbstrip\n',
+    );
+    assert.equal(
+      withNotebookAttributes('*.csv -diff\r\n'),
+      '*.csv -diff\r\n*.ipynb filter=mlops-nbstrip diff=mlops-nbstrip\r\n',
+    );
     const once = withNotebookAttributes('*.csv -diff\n');
     assert.equal(withNotebookAttributes(once), once);
-    assert.deepEqual(hasNotebookFilter('*.ipynb filter=nbstripout\n*.ipynb diff=ipynb\n'), { filter: 'nbstripout', diff: 'ipynb' });
+    assert.deepEqual(hasNotebookFilter('*.ipynb filter=nbstripout\n*.ipynb diff=ipynb\n'), {
+      filter: 'nbstripout',
+      diff: 'ipynb',
+    });
     assert.deepEqual(hasNotebookFilter(once), { filter: NOTEBOOK_FILTER_NAME, diff: NOTEBOOK_FILTER_NAME });
     assert.deepEqual(hasNotebookFilter('*.py text\n'), { filter: undefined, diff: undefined });
   });

@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
-import { cloneJson, JsonSyntaxError, parseJson, rawNumberText, stringifyJson, type JsonObject, type JsonStyle } from '../../../src/core/notebooks/jsonText';
+import {
+  cloneJson,
+  JsonSyntaxError,
+  parseJson,
+  rawNumberText,
+  stringifyJson,
+  type JsonObject,
+  type JsonStyle,
+} from '../../../src/core/notebooks/jsonText';
 
-const python: JsonStyle = { indent: ' ', newline: '\n', keySeparator: ': ', itemSeparator: ',', sortKeys: true, asciiOnly: false, numbers: 'python', keepNumberText: false };
+const python: JsonStyle = {
+  indent: ' ',
+  newline: '\n',
+  keySeparator: ': ',
+  itemSeparator: ',',
+  sortKeys: true,
+  asciiOnly: false,
+  numbers: 'python',
+  keepNumberText: false,
+};
 const preserve: JsonStyle = { ...python, sortKeys: false, keepNumberText: true };
 
 function syntaxError(text: string): JsonSyntaxError {
@@ -28,7 +45,9 @@ describe('notebooks: JSON text', () => {
   });
 
   it('writes numbers as Python does when the text is not kept', () => {
-    const { value } = parseJson('{"a": 1.0, "b": 0.00001, "c": 12345678901234567890, "d": -0, "e": 2.50, "f": 1E400, "g": 1e-7, "h": 1e21, "i": 100}');
+    const { value } = parseJson(
+      '{"a": 1.0, "b": 0.00001, "c": 12345678901234567890, "d": -0, "e": 2.50, "f": 1E400, "g": 1e-7, "h": 1e21, "i": 100}',
+    );
     assert.equal(
       stringifyJson(value, { ...python, indent: null, itemSeparator: ', ' }),
       '{"a": 1.0, "b": 1e-05, "c": 12345678901234567890, "d": 0, "e": 2.5, "f": Infinity, "g": 1e-07, "h": 1e+21, "i": 100}',
@@ -46,11 +65,20 @@ describe('notebooks: JSON text', () => {
     const { value, sortedKeys } = parseJson('{"b": 1, "10": 2, "a": 3, "9": 4}');
     assert.equal(sortedKeys, false);
     assert.deepEqual(Object.keys(value as JsonObject), ['9', '10', 'b', 'a'], 'JavaScript reorders integer keys');
-    assert.equal(stringifyJson(value, { ...preserve, indent: null, itemSeparator: ',', keySeparator: ':' }), '{"b":1,"10":2,"a":3,"9":4}');
-    assert.equal(stringifyJson(value, { ...python, indent: null, itemSeparator: ',', keySeparator: ':' }), '{"10":2,"9":4,"a":3,"b":1}');
+    assert.equal(
+      stringifyJson(value, { ...preserve, indent: null, itemSeparator: ',', keySeparator: ':' }),
+      '{"b":1,"10":2,"a":3,"9":4}',
+    );
+    assert.equal(
+      stringifyJson(value, { ...python, indent: null, itemSeparator: ',', keySeparator: ':' }),
+      '{"10":2,"9":4,"a":3,"b":1}',
+    );
     const copy = cloneJson(value);
     (copy as JsonObject).c = 5;
-    assert.equal(stringifyJson(copy, { ...preserve, indent: null, itemSeparator: ',', keySeparator: ':' }), '{"b":1,"10":2,"a":3,"9":4,"c":5}');
+    assert.equal(
+      stringifyJson(copy, { ...preserve, indent: null, itemSeparator: ',', keySeparator: ':' }),
+      '{"b":1,"10":2,"a":3,"9":4,"c":5}',
+    );
   });
 
   it('reads duplicate keys as Python does and keeps __proto__ as data', () => {
@@ -65,13 +93,21 @@ describe('notebooks: JSON text', () => {
   it('reads NaN and Infinity as Python writes them', () => {
     const { value } = parseJson('[NaN, Infinity, -Infinity, -1]');
     assert.deepEqual(value, [NaN, Infinity, -Infinity, -1]);
-    assert.equal(stringifyJson(value, { ...python, indent: null, itemSeparator: ', ' }), '[NaN, Infinity, -Infinity, -1]');
+    assert.equal(
+      stringifyJson(value, { ...python, indent: null, itemSeparator: ', ' }),
+      '[NaN, Infinity, -Infinity, -1]',
+    );
   });
 
   it('decodes escapes and writes strings as json.dumps(ensure_ascii=False) or (ensure_ascii=True)', () => {
-    const { value } = parseJson('["\\u00e9\\n\\t\\"\\\\\\/\\ud83d\\ude00", "caf\u00e9 \u2028 \u007f \u0001"]'.replace('\u0001', '\\u0001'));
+    const { value } = parseJson(
+      '["\\u00e9\\n\\t\\"\\\\\\/\\ud83d\\ude00", "caf\u00e9 \u2028 \u007f \u0001"]'.replace('\u0001', '\\u0001'),
+    );
     assert.deepEqual(value, ['é\n\t"\\/😀', 'café \u2028 \u007f \u0001']);
-    assert.equal(stringifyJson(value, { ...python, indent: null, itemSeparator: ', ' }), '["é\\n\\t\\"\\\\/😀", "café \u2028 \u007f \\u0001"]');
+    assert.equal(
+      stringifyJson(value, { ...python, indent: null, itemSeparator: ', ' }),
+      '["é\\n\\t\\"\\\\/😀", "café \u2028 \u007f \\u0001"]',
+    );
     assert.equal(
       stringifyJson(value, { ...python, indent: null, itemSeparator: ', ', asciiOnly: true }),
       '["\\u00e9\\n\\t\\"\\\\/\\ud83d\\ude00", "caf\\u00e9 \\u2028 \\u007f \\u0001"]',
@@ -82,7 +118,10 @@ describe('notebooks: JSON text', () => {
     const value = { b: [1, { c: [] }], a: {} };
     assert.equal(stringifyJson(value, python), JSON.stringify({ a: {}, b: [1, { c: [] }] }, null, 1));
     assert.equal(stringifyJson(value, { ...preserve, indent: '  ' }), JSON.stringify(value, null, 2));
-    assert.equal(stringifyJson(value, { ...preserve, indent: '\t', newline: '\r\n' }), JSON.stringify(value, null, '\t').replace(/\n/g, '\r\n'));
+    assert.equal(
+      stringifyJson(value, { ...preserve, indent: '\t', newline: '\r\n' }),
+      JSON.stringify(value, null, '\t').replace(/\n/g, '\r\n'),
+    );
   });
 
   it('reports the line and column of a syntax error, and whether the input was cut short', () => {

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { codePoints, comparePythonStrings, hasNonSpace, pythonEqual, pythonFloatRepr, pythonLength, pythonSplitLines, pythonTruthy } from '../../../src/core/notebooks/pythonCompat';
+import {
+  codePoints,
+  comparePythonStrings,
+  hasNonSpace,
+  pythonEqual,
+  pythonFloatRepr,
+  pythonLength,
+  pythonSplitLines,
+  pythonTruthy,
+} from '../../../src/core/notebooks/pythonCompat';
 import { TextComparer } from '../../../src/core/notebooks/similarity';
 
 describe('notebooks: Python compatibility', () => {
@@ -31,7 +40,17 @@ describe('notebooks: Python compatibility', () => {
   });
 
   it('splits lines at every boundary str.splitlines knows, keeping the endings', () => {
-    assert.deepEqual(pythonSplitLines('a\r\nb\rc\vd\fe\x1cf\x85g\u2028h\u2029i\n'), ['a\r\n', 'b\r', 'c\v', 'd\f', 'e\x1c', 'f\x85', 'g\u2028', 'h\u2029', 'i\n']);
+    assert.deepEqual(pythonSplitLines('a\r\nb\rc\vd\fe\x1cf\x85g\u2028h\u2029i\n'), [
+      'a\r\n',
+      'b\r',
+      'c\v',
+      'd\f',
+      'e\x1c',
+      'f\x85',
+      'g\u2028',
+      'h\u2029',
+      'i\n',
+    ]);
     assert.deepEqual(pythonSplitLines('one\ntwo'), ['one\n', 'two']);
     assert.deepEqual(pythonSplitLines(''), []);
     assert.deepEqual(pythonSplitLines('\n\n'), ['\n', '\n']);
@@ -55,7 +74,8 @@ describe('notebooks: Python compatibility', () => {
     assert.equal(pythonEqual([1], [1, 2]), false);
     assert.equal(pythonEqual({ a: 1 }, { a: 1, b: null }), false);
     for (const falsy of [null, false, 0, '', [], {}]) assert.equal(pythonTruthy(falsy), false, JSON.stringify(falsy));
-    for (const truthy of [true, 1, 'x', [0], { a: null }, NaN]) assert.equal(pythonTruthy(truthy), true, JSON.stringify(truthy));
+    for (const truthy of [true, 1, 'x', [0], { a: null }, NaN])
+      assert.equal(pythonTruthy(truthy), true, JSON.stringify(truthy));
   });
 
   it('measures similarity as difflib.SequenceMatcher does', () => {

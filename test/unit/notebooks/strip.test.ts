@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import Ajv from 'ajv';
-import { notebooksConfigSchema, NotebooksConfigError, readNotebooksConfig, stripOptionsFromConfig } from '../../../src/core/notebooks/config';
+import {
+  notebooksConfigSchema,
+  NotebooksConfigError,
+  readNotebooksConfig,
+  stripOptionsFromConfig,
+} from '../../../src/core/notebooks/config';
 import { parseNotebook, type NotebookJson } from '../../../src/core/notebooks/format';
-import { DEFAULT_STRIP_KEYS, resolveStripKeys, stripNotebook, StripError, type StripOptions } from '../../../src/core/notebooks/strip';
+import {
+  DEFAULT_STRIP_KEYS,
+  resolveStripKeys,
+  stripNotebook,
+  StripError,
+  type StripOptions,
+} from '../../../src/core/notebooks/strip';
 import { fixture, fixturesDir, readJson, type Manifest, type StripExpectations } from './fixtures';
 
 function strip(notebook: NotebookJson, options: StripOptions = {}): NotebookJson {
@@ -11,7 +22,14 @@ function strip(notebook: NotebookJson, options: StripOptions = {}): NotebookJson
 }
 
 function code(source: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { cell_type: 'code', execution_count: 3, metadata: {}, outputs: [{ output_type: 'stream', name: 'stdout', text: ['out\n'] }], source, ...extra };
+  return {
+    cell_type: 'code',
+    execution_count: 3,
+    metadata: {},
+    outputs: [{ output_type: 'stream', name: 'stdout', text: ['out\n'] }],
+    source,
+    ...extra,
+  };
 }
 
 function notebookOf(cells: Record<string, unknown>[], metadata: Record<string, unknown> = {}, minor = 4): NotebookJson {
@@ -31,7 +49,11 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
         assert.ok(Array.isArray(want), `${notebook}: nbstripout failed on it`);
         const result = stripNotebook(fixture(`corpus/${notebook}.ipynb`), set.options, { file: notebook });
         const digest = createHash('sha256').update(result.text).digest('hex').slice(0, 16);
-        assert.equal(digest, want[0], `${notebook}: output differs from nbstripout's (${result.bytesAfter} bytes, nbstripout ${want[1]})`);
+        assert.equal(
+          digest,
+          want[0],
+          `${notebook}: output differs from nbstripout's (${result.bytesAfter} bytes, nbstripout ${want[1]})`,
+        );
         assert.equal(result.changed, want[2], `${notebook}: changed`);
         compared++;
       }
@@ -50,14 +72,31 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
     const stripped = strip(
       notebookOf(
         [
-          code('a', { id: 'x9', metadata: { collapsed: true, scrolled: false, ExecuteTime: {}, execution: {}, tags: ['t'], jupyter: { source_hidden: true } } }),
+          code('a', {
+            id: 'x9',
+            metadata: {
+              collapsed: true,
+              scrolled: false,
+              ExecuteTime: {},
+              execution: {},
+              tags: ['t'],
+              jupyter: { source_hidden: true },
+            },
+          }),
           { cell_type: 'markdown', id: 'md', metadata: { heading_collapsed: true, hidden: true }, source: ['# title'] },
         ],
         { widgets: {}, signature: 'x', kernelspec: { name: 'python3' } },
         5,
       ),
     );
-    assert.deepEqual(stripped.cells[0], { cell_type: 'code', execution_count: null, id: '0', metadata: { tags: ['t'], jupyter: { source_hidden: true } }, outputs: [], source: ['a'] });
+    assert.deepEqual(stripped.cells[0], {
+      cell_type: 'code',
+      execution_count: null,
+      id: '0',
+      metadata: { tags: ['t'], jupyter: { source_hidden: true } },
+      outputs: [],
+      source: ['a'],
+    });
     assert.deepEqual(stripped.cells[1], { cell_type: 'markdown', id: '1', metadata: {}, source: ['# title'] });
     assert.deepEqual(stripped.metadata, { kernelspec: { name: 'python3' } });
   });
@@ -65,7 +104,10 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
   it('keeps outputs marked keep_output (metadata or tag, cell or notebook) and init cells, nulling their counts', () => {
     const result = strip(
       notebookOf([
-        code('metadata', { metadata: { keep_output: true }, outputs: [{ output_type: 'execute_result', execution_count: 3, data: { 'text/plain': '1' }, metadata: {} }] }),
+        code('metadata', {
+          metadata: { keep_output: true },
+          outputs: [{ output_type: 'execute_result', execution_count: 3, data: { 'text/plain': '1' }, metadata: {} }],
+        }),
         code('tag', { metadata: { tags: ['keep_output'] } }),
         code('init', { metadata: { init_cell: true } }),
         code('plain'),
@@ -76,8 +118,14 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
     assert.equal(result.cells[1].outputs?.length, 1);
     assert.equal(result.cells[2].outputs?.length, 1);
     assert.equal(result.cells[3].outputs?.length, 0);
-    assert.equal(strip(notebookOf([code('init', { metadata: { init_cell: true } })]), { stripInitCells: true }).cells[0].outputs?.length, 0);
-    const notebookWide = strip(notebookOf([code('a'), code('b', { metadata: { keep_output: false } })], { keep_output: true }));
+    assert.equal(
+      strip(notebookOf([code('init', { metadata: { init_cell: true } })]), { stripInitCells: true }).cells[0].outputs
+        ?.length,
+      0,
+    );
+    const notebookWide = strip(
+      notebookOf([code('a'), code('b', { metadata: { keep_output: false } })], { keep_output: true }),
+    );
     assert.deepEqual(
       notebookWide.cells.map((cell) => cell.outputs?.length),
       [1, 0],
@@ -85,7 +133,16 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
   });
 
   it('refuses contradictory keep_output metadata, as nbstripout does', () => {
-    assert.throws(() => stripNotebook(JSON.stringify(notebookOf([code('x', { metadata: { keep_output: false, tags: ['keep_output'] } })])), {}, { file: 'c.ipynb' }), (err: unknown) => err instanceof StripError && /c\.ipynb: cell 1: cell metadata contradicts tags/.test(err.message));
+    assert.throws(
+      () =>
+        stripNotebook(
+          JSON.stringify(notebookOf([code('x', { metadata: { keep_output: false, tags: ['keep_output'] } })])),
+          {},
+          { file: 'c.ipynb' },
+        ),
+      (err: unknown) =>
+        err instanceof StripError && /c\.ipynb: cell 1: cell metadata contradicts tags/.test(err.message),
+    );
   });
 
   it('applies extra keys, kept keys, counts, empty and tagged cells', () => {
@@ -98,12 +155,20 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
       ],
       { kernelspec: { name: 'k' }, language_info: { version: '3' } },
     );
-    const result = strip(notebook, { extraKeys: ['metadata.language_info.version', 'cell.metadata.custom.drop', 'cell.metadata.dotted.key'], keepKeys: ['cell.metadata.collapsed'], keepCount: true, dropEmptyCells: true, dropTaggedCells: ['scratch'] });
+    const result = strip(notebook, {
+      extraKeys: ['metadata.language_info.version', 'cell.metadata.custom.drop', 'cell.metadata.dotted.key'],
+      keepKeys: ['cell.metadata.collapsed'],
+      keepCount: true,
+      dropEmptyCells: true,
+      dropTaggedCells: ['scratch'],
+    });
     assert.equal(result.cells.length, 1);
     assert.deepEqual(result.cells[0].metadata, { collapsed: true, custom: { keep: 2 } });
     assert.equal(result.cells[0].execution_count, 3);
     assert.deepEqual(result.metadata, { kernelspec: { name: 'k' }, language_info: {} });
-    assert.deepEqual(resolveStripKeys({ extraKeys: ['wrong'] }).warnings, ['Ignoring invalid extra key `wrong` (it must start with "metadata." or "cell.")']);
+    assert.deepEqual(resolveStripKeys({ extraKeys: ['wrong'] }).warnings, [
+      'Ignoring invalid extra key `wrong` (it must start with "metadata." or "cell.")',
+    ]);
     assert.equal(resolveStripKeys({}).cell.length + resolveStripKeys({}).notebook.length, DEFAULT_STRIP_KEYS.length);
   });
 
@@ -130,17 +195,54 @@ describe('notebooks: strip (nbstripout 0.9.1 semantics)', () => {
   });
 
   it('reads the notebooks section of mlops.yaml and publishes a JSON schema for it', () => {
-    const config = readNotebooksConfig({ strip: { keepOutput: true, keepCount: false, extraKeys: ['metadata.kernelspec'], keepKeys: ['cell.metadata.collapsed'], dropEmptyCells: true, keepId: true, dropTaggedCells: ['scratch'] } });
-    assert.deepEqual(stripOptionsFromConfig(config), { keepOutput: true, keepCount: false, extraKeys: ['metadata.kernelspec'], keepKeys: ['cell.metadata.collapsed'], dropEmptyCells: true, keepId: true, dropTaggedCells: ['scratch'] });
-    assert.deepEqual(stripOptionsFromConfig(readNotebooksConfig({ strip: { keepOutput: false } })), {}, 'keepOutput false leaves the decision to the notebook');
+    const config = readNotebooksConfig({
+      strip: {
+        keepOutput: true,
+        keepCount: false,
+        extraKeys: ['metadata.kernelspec'],
+        keepKeys: ['cell.metadata.collapsed'],
+        dropEmptyCells: true,
+        keepId: true,
+        dropTaggedCells: ['scratch'],
+      },
+    });
+    assert.deepEqual(stripOptionsFromConfig(config), {
+      keepOutput: true,
+      keepCount: false,
+      extraKeys: ['metadata.kernelspec'],
+      keepKeys: ['cell.metadata.collapsed'],
+      dropEmptyCells: true,
+      keepId: true,
+      dropTaggedCells: ['scratch'],
+    });
+    assert.deepEqual(
+      stripOptionsFromConfig(readNotebooksConfig({ strip: { keepOutput: false } })),
+      {},
+      'keepOutput false leaves the decision to the notebook',
+    );
     assert.deepEqual(readNotebooksConfig(undefined), {});
-    assert.throws(() => readNotebooksConfig({ strip: { keepOutputs: true } }, 'mlops.yaml'), (err: unknown) => err instanceof NotebooksConfigError && /mlops\.yaml: notebooks\.strip\.keepOutputs: expected no such option/.test(err.message));
-    assert.throws(() => readNotebooksConfig({ strip: { extraKeys: ['kernelspec'] } }), /keys starting with "metadata\." or "cell\." \(found "kernelspec"\)/);
-    assert.throws(() => readNotebooksConfig({ strip: { keepCount: 'yes' } }), /notebooks\.strip\.keepCount: expected true or false/);
+    assert.throws(
+      () => readNotebooksConfig({ strip: { keepOutputs: true } }, 'mlops.yaml'),
+      (err: unknown) =>
+        err instanceof NotebooksConfigError &&
+        /mlops\.yaml: notebooks\.strip\.keepOutputs: expected no such option/.test(err.message),
+    );
+    assert.throws(
+      () => readNotebooksConfig({ strip: { extraKeys: ['kernelspec'] } }),
+      /keys starting with "metadata\." or "cell\." \(found "kernelspec"\)/,
+    );
+    assert.throws(
+      () => readNotebooksConfig({ strip: { keepCount: 'yes' } }),
+      /notebooks\.strip\.keepCount: expected true or false/,
+    );
     assert.throws(() => readNotebooksConfig([1]), /notebooks: expected a mapping/);
 
     const validate = new Ajv({ strict: true }).compile(notebooksConfigSchema);
-    assert.equal(validate({ strip: { keepOutput: true, extraKeys: ['metadata.kernelspec', 'cell.metadata.tags'] } }), true, JSON.stringify(validate.errors));
+    assert.equal(
+      validate({ strip: { keepOutput: true, extraKeys: ['metadata.kernelspec', 'cell.metadata.tags'] } }),
+      true,
+      JSON.stringify(validate.errors),
+    );
     assert.equal(validate({ strip: { keepOutputs: true } }), false);
     assert.equal(validate({ strip: { extraKeys: ['kernelspec'] } }), false);
   });

@@ -25,12 +25,18 @@ describe('webview html', () => {
 
   it('puts the nonce on the script and escapes the title', () => {
     const html = renderWebviewHtml(page);
-    assert.match(html, /<script nonce="abc123NONCE==" src="https:\/\/webview\.test\/dist\/webview\/panel\.js"><\/script>/);
+    assert.match(
+      html,
+      /<script nonce="abc123NONCE==" src="https:\/\/webview\.test\/dist\/webview\/panel\.js"><\/script>/,
+    );
     assert.ok(html.includes('<title>Metric &#60;History&#62;</title>'));
     assert.equal((html.match(/<script/g) ?? []).length, 1, 'exactly one script tag');
   });
 
   it('escapes every HTML-significant character', () => {
-    assert.equal(escapeHtml(`<img src=x onerror="alert('1')">&`), '&#60;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&#62;&#38;');
+    assert.equal(
+      escapeHtml(`<img src=x onerror="alert('1')">&`),
+      '&#60;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&#62;&#38;',
+    );
   });
 });

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateConfig } from '../../../src/core/config/validate';
-import { DiscoveryCancelledError, DiscoveryError, discoverWorkspace, statItems, WorkspaceIndex, type DiscoveryOptions, type WorkspaceItem } from '../../../src/core/workspace/discovery';
+import {
+  DiscoveryCancelledError,
+  DiscoveryError,
+  discoverWorkspace,
+  statItems,
+  WorkspaceIndex,
+  type DiscoveryOptions,
+  type WorkspaceItem,
+} from '../../../src/core/workspace/discovery';
 import { checkProject, type Expected } from './projectCheck';
 import { copyFixture, fixturesRoot, removeFolder, tempFolder, writeTree } from './tempTree';
 
@@ -16,7 +24,8 @@ const config = (text: string) => {
 };
 
 /** `kind:path (source)` lines, the shape most assertions compare. */
-const summary = (items: readonly WorkspaceItem[]) => items.map((i) => `${i.kind}:${i.relativePath} (${i.source})`).sort();
+const summary = (items: readonly WorkspaceItem[]) =>
+  items.map((i) => `${i.kind}:${i.relativePath} (${i.source})`).sort();
 
 describe('discoverWorkspace', () => {
   let root = '';
@@ -52,7 +61,10 @@ describe('discoverWorkspace', () => {
       'notebook:notebooks/eda.ipynb (discovery)',
     ]);
     const classifier = result.items.find((i) => i.relativePath === 'models/classifier-v1.2.0.onnx')!;
-    assert.deepEqual([classifier.name, classifier.version, classifier.absolutePath], ['classifier', '1.2.0', path.join(root, 'models', 'classifier-v1.2.0.onnx')]);
+    assert.deepEqual(
+      [classifier.name, classifier.version, classifier.absolutePath],
+      ['classifier', '1.2.0', path.join(root, 'models', 'classifier-v1.2.0.onnx')],
+    );
     assert.equal(result.items.find((i) => i.relativePath === 'data/train.csv')?.format, 'csv');
     assert.deepEqual(result.problems, []);
     assert.ok(result.stats.directories >= 5 && result.stats.entries >= 10);
@@ -75,17 +87,39 @@ datasets:
     format: csv
 `);
     const result = await discover({ config: cfg });
-    assert.deepEqual(summary(result.items), ['dataset:data/train.csv (config)', 'model:models/model.pkl (config)', 'model:models/other.pt (discovery)']);
+    assert.deepEqual(summary(result.items), [
+      'dataset:data/train.csv (config)',
+      'model:models/model.pkl (config)',
+      'model:models/other.pt (discovery)',
+    ]);
     const fraud = result.items.find((i) => i.name === 'fraud')!;
     assert.deepEqual(
-      { sources: fraud.sources, stage: fraud.stage, owner: fraud.owner, tags: fraud.tags, datasets: fraud.datasets, configIndex: fraud.configIndex, missing: fraud.missing },
-      { sources: ['config', 'discovery'], stage: 'production', owner: 'risk', tags: ['tabular'], datasets: ['train'], configIndex: 0, missing: false },
+      {
+        sources: fraud.sources,
+        stage: fraud.stage,
+        owner: fraud.owner,
+        tags: fraud.tags,
+        datasets: fraud.datasets,
+        configIndex: fraud.configIndex,
+        missing: fraud.missing,
+      },
+      {
+        sources: ['config', 'discovery'],
+        stage: 'production',
+        owner: 'risk',
+        tags: ['tabular'],
+        datasets: ['train'],
+        configIndex: 0,
+        missing: false,
+      },
     );
     assert.equal(result.items.find((i) => i.name === 'train')?.description, 'Training rows');
   });
 
   it('marks config entries whose path is missing, with a hint to fix them', async () => {
-    const cfg = config('version: 1\nmodels:\n  - name: gone\n    path: models/gone.pkl\ndatasets:\n  - name: folder\n    path: data/images\n');
+    const cfg = config(
+      'version: 1\nmodels:\n  - name: gone\n    path: models/gone.pkl\ndatasets:\n  - name: folder\n    path: data/images\n',
+    );
     fs.mkdirSync(path.join(root, 'data', 'images'), { recursive: true });
     fs.writeFileSync(path.join(root, 'data', 'images', 'a.csv'), 'x');
     const result = await discover({ config: cfg });
@@ -117,7 +151,11 @@ datasets:
     });
     const cfg = config('version: 1\nexclude:\n  - "**/scratch/**"\n');
     const result = await discover({ config: cfg, exclude: ['tmp/**'] });
-    assert.deepEqual(summary(result.items), ['dataset:data/keep.csv (discovery)', 'model:models/m.pt (discovery)', 'model:src/build/model.onnx (discovery)']);
+    assert.deepEqual(summary(result.items), [
+      'dataset:data/keep.csv (discovery)',
+      'model:models/m.pt (discovery)',
+      'model:src/build/model.onnx (discovery)',
+    ]);
     const unfiltered = await discover({ respectGitignore: false });
     assert.equal(unfiltered.items.length, 11);
   });
@@ -145,7 +183,10 @@ datasets:
       'mlruns/0/abc/artifacts/model.pkl': 'x',
     });
     const result = await discover();
-    assert.deepEqual(summary(result.items), ['dataset:env-not/data.csv (discovery)', 'notebook:notebooks/eda.ipynb (discovery)']);
+    assert.deepEqual(summary(result.items), [
+      'dataset:env-not/data.csv (discovery)',
+      'notebook:notebooks/eda.ipynb (discovery)',
+    ]);
   });
 
   it('lists DVC-tracked data even when .gitignore hides it, present or not, with DVC facts', async () => {
@@ -154,7 +195,8 @@ datasets:
       'data/raw.csv': 'a,b\n1,2\n',
       'data/raw.csv.dvc': 'outs:\n- md5: 0123456789abcdef0123456789abcdef\n  size: 8\n  hash: md5\n  path: raw.csv\n',
       'data/images/a.png': 'x',
-      'data/images.dvc': 'outs:\n- md5: 0123456789abcdef0123456789abcdef.dir\n  size: 1\n  nfiles: 1\n  hash: md5\n  path: images\n',
+      'data/images.dvc':
+        'outs:\n- md5: 0123456789abcdef0123456789abcdef.dir\n  size: 1\n  nfiles: 1\n  hash: md5\n  path: images\n',
       'data/gone.parquet.dvc': 'outs:\n- md5: 0123456789abcdef0123456789abcdef\n  size: 3\n  path: gone.parquet\n',
       'models/weights.dvc': 'outs:\n- md5: 0123456789abcdef0123456789abcdef.dir\n  nfiles: 2\n  path: weights\n',
     });
@@ -196,7 +238,8 @@ artifacts:
     path: docs/notes.md
     type: doc
 `,
-      'dvc.lock': "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: models/model.pkl\n      hash: md5\n      md5: ffffffffffffffffffffffffffffffff\n      size: 9\n",
+      'dvc.lock':
+        "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: models/model.pkl\n      hash: md5\n      md5: ffffffffffffffffffffffffffffffff\n      size: 9\n",
       'models/model.pkl': 'x',
       'reports/curve.csv': 'x',
       'dvclive/plots/metrics/loss.tsv': 'x',
@@ -205,11 +248,32 @@ artifacts:
       '.git/packed-refs': '# pack-refs\n1111111111111111111111111111111111111111 refs/tags/fraud@v1.10.0\n',
     });
     const result = await discover();
-    assert.deepEqual(summary(result.items), ['dataset:data/features.parquet (dvc-tracked)', 'model:models/model.pkl (dvc-artifact)']);
+    assert.deepEqual(summary(result.items), [
+      'dataset:data/features.parquet (dvc-tracked)',
+      'model:models/model.pkl (dvc-artifact)',
+    ]);
     const fraud = result.items.find((i) => i.name === 'fraud')!;
     assert.deepEqual(
-      { version: fraud.version, description: fraud.description, tags: fraud.tags, sources: fraud.sources, dvc: fraud.dvc },
-      { version: '1.10.0', description: 'Fraud model', tags: ['tabular'], sources: ['dvc-artifact', 'dvc-tracked', 'discovery'], dvc: { declaredIn: 'dvc.yaml', md5: 'ffffffffffffffffffffffffffffffff', size: 9, stage: 'train', artifact: 'fraud' } },
+      {
+        version: fraud.version,
+        description: fraud.description,
+        tags: fraud.tags,
+        sources: fraud.sources,
+        dvc: fraud.dvc,
+      },
+      {
+        version: '1.10.0',
+        description: 'Fraud model',
+        tags: ['tabular'],
+        sources: ['dvc-artifact', 'dvc-tracked', 'discovery'],
+        dvc: {
+          declaredIn: 'dvc.yaml',
+          md5: 'ffffffffffffffffffffffffffffffff',
+          size: 9,
+          stage: 'train',
+          artifact: 'fraud',
+        },
+      },
     );
     const features = result.items.find((i) => i.relativePath === 'data/features.parquet')!;
     assert.equal(features.missing, true);
@@ -222,8 +286,15 @@ artifacts:
     await checkProject(project, expected);
     const result = await discoverWorkspace({ root: project });
     const champion = result.items.find((i) => i.mlflow?.aliases.includes('champion'))!;
-    assert.deepEqual([champion.id, champion.relativePath, champion.tags], ['model:mlflow:mlruns/fraud-classifier/2', 'mlruns/models/fraud-classifier/version-2', ['@champion']]);
-    assert.equal(result.items.find((i) => i.relativePath === 'data/raw.csv')?.source, 'dvc-tracked', 'gitignored by data/.gitignore, listed through data/raw.csv.dvc');
+    assert.deepEqual(
+      [champion.id, champion.relativePath, champion.tags],
+      ['model:mlflow:mlruns/fraud-classifier/2', 'mlruns/models/fraud-classifier/version-2', ['@champion']],
+    );
+    assert.equal(
+      result.items.find((i) => i.relativePath === 'data/raw.csv')?.source,
+      'dvc-tracked',
+      'gitignored by data/.gitignore, listed through data/raw.csv.dvc',
+    );
   });
 
   it('lists a folder of many matching files as one item', async () => {
@@ -246,7 +317,11 @@ artifacts:
     fs.symlinkSync(path.join(root, 'nowhere.pt'), path.join(root, 'a', 'dangling.pt'));
     fs.symlinkSync('self.pkl', path.join(root, 'self.pkl'));
     const result = await discover();
-    assert.deepEqual(summary(result.items), ['model:a/b/model.pt (discovery)', 'model:a/linked.onnx (discovery)', 'model:real.onnx (discovery)']);
+    assert.deepEqual(summary(result.items), [
+      'model:a/b/model.pt (discovery)',
+      'model:a/linked.onnx (discovery)',
+      'model:real.onnx (discovery)',
+    ]);
   });
 
   it('lists a binary file named .csv as a dataset without reading it', async () => {
@@ -266,7 +341,10 @@ artifacts:
   });
 
   it('fails with a DiscoveryError for a folder that does not exist, and stops when cancelled', async () => {
-    await assert.rejects(discoverWorkspace({ root: path.join(root, 'nope') }), (err: unknown) => err instanceof DiscoveryError && /does not exist/.test(err.message));
+    await assert.rejects(
+      discoverWorkspace({ root: path.join(root, 'nope') }),
+      (err: unknown) => err instanceof DiscoveryError && /does not exist/.test(err.message),
+    );
     writeTree(root, { 'a/b/c/m.pt': 'x' });
     const controller = new AbortController();
     controller.abort();
@@ -304,7 +382,10 @@ describe('WorkspaceIndex.applyChanges', () => {
       { path: 'new/deep/x.csv', type: 'created' },
       { path: 'data/z.tmp.csv', type: 'created' },
     ]);
-    assert.deepEqual(summary(delta.added), ['dataset:new/deep/x.csv (discovery)', 'dataset:new/deep/y.tmp.csv (discovery)']);
+    assert.deepEqual(summary(delta.added), [
+      'dataset:new/deep/x.csv (discovery)',
+      'dataset:new/deep/y.tmp.csv (discovery)',
+    ]);
 
     fs.rmSync(path.join(root, 'new'), { recursive: true });
     fs.rmSync(path.join(root, 'models', 'a.pt'));
@@ -312,7 +393,11 @@ describe('WorkspaceIndex.applyChanges', () => {
       { path: 'new', type: 'deleted' },
       { path: 'models/a.pt', type: 'deleted' },
     ]);
-    assert.deepEqual(summary(delta.removed), ['dataset:new/deep/x.csv (discovery)', 'dataset:new/deep/y.tmp.csv (discovery)', 'model:models/a.pt (discovery)']);
+    assert.deepEqual(summary(delta.removed), [
+      'dataset:new/deep/x.csv (discovery)',
+      'dataset:new/deep/y.tmp.csv (discovery)',
+      'model:models/a.pt (discovery)',
+    ]);
     await assertSameAsRescan(index);
   });
 
@@ -327,7 +412,9 @@ describe('WorkspaceIndex.applyChanges', () => {
     assert.deepEqual(summary(delta.removed), ['model:out/a.pkl (discovery)', 'model:out/b.pkl (discovery)']);
     await assertSameAsRescan(index);
 
-    writeTree(root, { 'data/raw.csv.dvc': 'outs:\n- md5: 00000000000000000000000000000000\n  size: 1\n  path: raw.csv\n' });
+    writeTree(root, {
+      'data/raw.csv.dvc': 'outs:\n- md5: 00000000000000000000000000000000\n  size: 1\n  path: raw.csv\n',
+    });
     delta = await index.applyChanges([{ path: 'data/raw.csv.dvc', type: 'created' }]);
     assert.deepEqual(summary(delta.added), ['dataset:data/raw.csv (dvc-tracked)']);
     assert.equal(delta.added[0].missing, true);
@@ -400,7 +487,9 @@ describe('WorkspaceIndex.applyChanges', () => {
     writeTree(root, { 'models/m.pt': 'x', 'scratch/s.pt': 'x' });
     const index = new WorkspaceIndex({ root });
     await index.scan();
-    let delta = await index.reconfigure({ config: config('version: 1\nmodels:\n  - name: main\n    path: models/m.pt\n    stage: staging\n') });
+    let delta = await index.reconfigure({
+      config: config('version: 1\nmodels:\n  - name: main\n    path: models/m.pt\n    stage: staging\n'),
+    });
     assert.deepEqual(
       delta.updated.map((i) => [i.name, i.source, i.stage]),
       [['main', 'config', 'staging']],

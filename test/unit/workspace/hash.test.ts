@@ -3,7 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHUNK_SIZE, HASH_CACHE_FILE, HashCache, HashCancelledError, hashFile, hashFiles, hashTree, type HashResult } from '../../../src/core/workspace/hash';
+import {
+  CHUNK_SIZE,
+  HASH_CACHE_FILE,
+  HashCache,
+  HashCancelledError,
+  hashFile,
+  hashFiles,
+  hashTree,
+  type HashResult,
+} from '../../../src/core/workspace/hash';
 import { removeFolder, tempFolder, writeTree } from './tempTree';
 
 const hashOf = (result: HashResult) => (result.status === 'hashed' ? result.hash : `skipped: ${result.reason}`);
@@ -83,7 +92,13 @@ describe('hashFile', () => {
     fs.closeSync(handle);
     assert.equal(fs.statSync(file).size, 2 ** 31 + 1);
     const refused = await hashFile(file, { maxSize: 1024 ** 3 });
-    assert.deepEqual(refused.status === 'skipped' && [refused.code, refused.reason.endsWith('is 2.0 GiB, over the 1.0 GiB limit for hashing.')], ['too-large', true]);
+    assert.deepEqual(
+      refused.status === 'skipped' && [
+        refused.code,
+        refused.reason.endsWith('is 2.0 GiB, over the 1.0 GiB limit for hashing.'),
+      ],
+      ['too-large', true],
+    );
     // 2^31 zero bytes then "x" (the value openssl dgst -sha256 prints for the same file).
     const full = await hashFile(file);
     assert.equal(hashOf(full), '4ec7c05249cde176c7277af25f400dc66e87fabf7158179a191562d4338c42d3');
@@ -125,7 +140,10 @@ describe('HashCache', () => {
     fs.writeFileSync(file, 'version two');
     age(file, new Date(Date.now() - 900_000));
     const rewritten = await hashFile(file, { cache });
-    assert.deepEqual([rewritten.status === 'hashed' && rewritten.fromCache, hashOf(rewritten)], [false, createHash('sha256').update('version two').digest('hex')]);
+    assert.deepEqual(
+      [rewritten.status === 'hashed' && rewritten.fromCache, hashOf(rewritten)],
+      [false, createHash('sha256').update('version two').digest('hex')],
+    );
 
     const { mtime } = fs.statSync(file);
     const replacement = path.join(folder, 'model.pkl.new');
@@ -133,7 +151,10 @@ describe('HashCache', () => {
     age(replacement, mtime);
     fs.renameSync(replacement, file);
     const replaced = await hashFile(file, { cache });
-    assert.deepEqual([replaced.status === 'hashed' && replaced.fromCache, hashOf(replaced)], [false, createHash('sha256').update('version 3!!').digest('hex')]);
+    assert.deepEqual(
+      [replaced.status === 'hashed' && replaced.fromCache, hashOf(replaced)],
+      [false, createHash('sha256').update('version 3!!').digest('hex')],
+    );
   });
 
   it('treats a renamed file as a new path (a miss, by design) and keeps sha256 and md5 side by side', async () => {
@@ -146,7 +167,10 @@ describe('HashCache', () => {
     assert.equal(afterRename.status === 'hashed' && afterRename.fromCache, false);
     const md5 = await hashFile(moved, { cache, algorithm: 'md5' });
     const sha = await hashFile(moved, { cache });
-    assert.deepEqual([md5.status === 'hashed' && md5.fromCache, sha.status === 'hashed' && sha.fromCache], [false, true]);
+    assert.deepEqual(
+      [md5.status === 'hashed' && md5.fromCache, sha.status === 'hashed' && sha.fromCache],
+      [false, true],
+    );
   });
 
   it('does not trust a hash taken within the racy window of the file mtime', async () => {
@@ -168,7 +192,10 @@ describe('HashCache', () => {
     const reloaded = await HashCache.load(storage);
     const hit = await hashFile(file, { cache: reloaded });
     assert.equal(hit.status === 'hashed' && hit.fromCache, true);
-    assert.equal(reloaded.prune((p) => p !== file), 1);
+    assert.equal(
+      reloaded.prune((p) => p !== file),
+      1,
+    );
 
     fs.writeFileSync(path.join(storage, HASH_CACHE_FILE), '{"version": 1, "entries": ');
     const corrupt = await HashCache.load(storage);

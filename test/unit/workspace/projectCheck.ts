@@ -6,9 +6,34 @@ import { discoverWorkspace, type WorkspaceItem } from '../../../src/core/workspa
 import { dvcDirectoryHash, hashFile } from '../../../src/core/workspace/hash';
 
 export interface Expected {
-  dvcOuts: { path: string; md5: string; size: number; nfiles: number | null; isDirectory: boolean; declaredIn: string; cache: boolean }[];
-  dvcArtifacts: { name: string; path: string; type: string; description: string | null; labels: string[]; declaredIn: string }[];
-  registeredVersions: { name: string; version: string; stage: string; description: string | null; aliases: string[]; tags: Record<string, string>; runId: string; source: string; status: string }[];
+  dvcOuts: {
+    path: string;
+    md5: string;
+    size: number;
+    nfiles: number | null;
+    isDirectory: boolean;
+    declaredIn: string;
+    cache: boolean;
+  }[];
+  dvcArtifacts: {
+    name: string;
+    path: string;
+    type: string;
+    description: string | null;
+    labels: string[];
+    declaredIn: string;
+  }[];
+  registeredVersions: {
+    name: string;
+    version: string;
+    stage: string;
+    description: string | null;
+    aliases: string[];
+    tags: Record<string, string>;
+    runId: string;
+    source: string;
+    status: string;
+  }[];
 }
 
 /** Checks discovery and hashing of a project against what the tools reported about it (expected.json). */
@@ -32,13 +57,21 @@ export async function checkProject(root: string, expected: Expected): Promise<vo
       const absolute = path.join(root, out.path);
       if (out.isDirectory) {
         const dir = await dvcDirectoryHash(absolute);
-        assert.deepEqual({ md5: dir.md5, nfiles: dir.nfiles, size: dir.size }, { md5: out.md5, nfiles: out.nfiles, size: out.size }, `our .dir hash of ${out.path}`);
+        assert.deepEqual(
+          { md5: dir.md5, nfiles: dir.nfiles, size: dir.size },
+          { md5: out.md5, nfiles: out.nfiles, size: out.size },
+          `our .dir hash of ${out.path}`,
+        );
       } else {
         const hashed = await hashFile(absolute, { algorithm: 'md5' });
         assert.equal(hashed.status === 'hashed' ? hashed.hash : hashed.reason, out.md5, `our md5 of ${out.path}`);
       }
     } else {
-      assert.equal(result.items.find((i) => i.relativePath === out.path), undefined, `${out.path} (metrics) is not an item`);
+      assert.equal(
+        result.items.find((i) => i.relativePath === out.path),
+        undefined,
+        `${out.path} (metrics) is not an item`,
+      );
     }
   }
   for (const artifact of expected.dvcArtifacts) {
@@ -50,7 +83,11 @@ export async function checkProject(root: string, expected: Expected): Promise<vo
     assert.deepEqual(item.tags, artifact.labels);
     assert.equal(item.dvc?.declaredIn, artifact.path === 'data/images' ? 'data/images.dvc' : artifact.declaredIn);
   }
-  assert.equal(result.items.find((i) => i.relativePath === 'plots/curve.csv'), undefined, 'a DVC plots file is not a dataset');
+  assert.equal(
+    result.items.find((i) => i.relativePath === 'plots/curve.csv'),
+    undefined,
+    'a DVC plots file is not a dataset',
+  );
   const registry = result.items.filter((i) => i.source === 'mlflow-registry');
   assert.deepEqual(
     registry.map((i) => ({

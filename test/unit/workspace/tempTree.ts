@@ -40,7 +40,11 @@ export function storeFixture(from: string, to: string): void {
     fs.mkdirSync(target, { recursive: true });
     for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (['.git', '.dvc', '.dvcignore'].includes(child) || (child.startsWith('mlruns/') && !child.startsWith('mlruns/models'))) continue;
+      if (
+        ['.git', '.dvc', '.dvcignore'].includes(child) ||
+        (child.startsWith('mlruns/') && !child.startsWith('mlruns/models'))
+      )
+        continue;
       const name = entry.name === '.gitignore' ? '_gitignore' : entry.name;
       if (entry.isDirectory()) copy(path.join(source, entry.name), path.join(target, name), child);
       else fs.copyFileSync(path.join(source, entry.name), path.join(target, name));

@@ -39,7 +39,13 @@ export function environmentFileKind(relativePath: string): Kind | undefined {
   }
   if (/^(environment.*|conda)\.ya?ml$/.test(lower)) return 'conda';
   if (lower === 'pyproject.toml') return 'pyproject';
-  if (lower === 'dockerfile' || lower === 'containerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile')) return 'docker';
+  if (
+    lower === 'dockerfile' ||
+    lower === 'containerfile' ||
+    lower.startsWith('dockerfile.') ||
+    lower.endsWith('.dockerfile')
+  )
+    return 'docker';
   return undefined;
 }
 
@@ -51,7 +57,8 @@ export function requirementPinned(requirement: string): boolean | undefined {
   if (!text) return undefined;
   if (text.startsWith('-')) {
     // -r/-c include other files (checked on their own); -e/--editable installs a path or VCS checkout.
-    if (/^(-e|--editable)\b/.test(text)) return /@[0-9a-f]{7,40}\b/i.test(text) ? true : /^(-e|--editable)\s+(\.|\/|file:)/.test(text) ? undefined : false;
+    if (/^(-e|--editable)\b/.test(text))
+      return /@[0-9a-f]{7,40}\b/i.test(text) ? true : /^(-e|--editable)\s+(\.|\/|file:)/.test(text) ? undefined : false;
     return undefined;
   }
   if (/^(\.{1,2}\/|\/|file:)/.test(text)) return undefined;
@@ -110,7 +117,10 @@ function checkConda(path: string, text: string): Finding[] {
   if (doc.errors.length) {
     const error = doc.errors[0];
     const { line, col } = counter.linePos(error.pos[0]);
-    throw new CheckInputError(`${path}:${line}:${col}: not valid YAML: ${yamlMessage(error.message)}`, path, { line, column: col });
+    throw new CheckInputError(`${path}:${line}:${col}: not valid YAML: ${yamlMessage(error.message)}`, path, {
+      line,
+      column: col,
+    });
   }
   const findings: Finding[] = [];
   const root = doc.contents as Node | null;
@@ -122,7 +132,9 @@ function checkConda(path: string, text: string): Finding[] {
     findings.push({
       target: path,
       message: `${path}:${at.line}: '${spec}' is not pinned to a version.`,
-      hint: pip ? `Pin it (${name}==<version>).` : `Pin it (${name}=<version>); conda env export --no-builds lists what is installed.`,
+      hint: pip
+        ? `Pin it (${name}==<version>).`
+        : `Pin it (${name}=<version>); conda env export --no-builds lists what is installed.`,
       location: { file: path, line: at.line, column: at.col },
       key: `${pip ? 'pip' : 'conda'}|${name.toLowerCase()}`,
     });
@@ -134,7 +146,12 @@ function checkConda(path: string, text: string): Finding[] {
       const pip = item.get('pip', true) as Node | undefined;
       if (isSeq(pip)) {
         for (const entry of pip.items as Node[]) {
-          if (isScalar(entry) && typeof entry.value === 'string' && requirementPinned(entry.value.replace(/(^|\s)#.*$/, '')) === false) report(entry, entry.value, true);
+          if (
+            isScalar(entry) &&
+            typeof entry.value === 'string' &&
+            requirementPinned(entry.value.replace(/(^|\s)#.*$/, '')) === false
+          )
+            report(entry, entry.value, true);
         }
       }
     }
@@ -154,7 +171,12 @@ function pyprojectDependenciesLine(text: string): number | undefined {
       if (table === 'tool.poetry.dependencies' || table === 'dependency-groups') return i + 1;
       continue;
     }
-    if (table === 'project' && /^\s*dependencies\s*=\s*\[\s*("|'|$)/.test(lines[i]) && !/^\s*dependencies\s*=\s*\[\s*\]/.test(lines[i])) return i + 1;
+    if (
+      table === 'project' &&
+      /^\s*dependencies\s*=\s*\[\s*("|'|$)/.test(lines[i]) &&
+      !/^\s*dependencies\s*=\s*\[\s*\]/.test(lines[i])
+    )
+      return i + 1;
   }
   return undefined;
 }
@@ -194,13 +216,19 @@ function checkDockerfile(path: string, text: string): Finding[] {
     }
     if (keyword !== 'FROM') continue;
     seenFrom = true;
-    const tokens = instruction[2].trim().split(/\s+/).filter((t) => !t.startsWith('--'));
+    const tokens = instruction[2]
+      .trim()
+      .split(/\s+/)
+      .filter((t) => !t.startsWith('--'));
     const written = tokens[0] ?? '';
     if (tokens.length >= 3 && tokens[1].toLowerCase() === 'as') stages.add(tokens[2].toLowerCase());
-    const image = written.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-      const value = args.get(braced ?? bare ?? '');
-      return value !== undefined && value !== '' ? value : (fallback ?? whole);
-    });
+    const image = written.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+        const value = args.get(braced ?? bare ?? '');
+        return value !== undefined && value !== '' ? value : (fallback ?? whole);
+      },
+    );
     if (!image || image.includes('$') || image.toLowerCase() === 'scratch' || stages.has(image.toLowerCase())) continue;
     const { pinned, reason } = imagePinned(image);
     if (pinned) continue;
@@ -209,7 +237,13 @@ function checkDockerfile(path: string, text: string): Finding[] {
       target: path,
       message: `${path}:${startLine + 1}: FROM ${image} ${reason}; builds will change under you.`,
       hint: `Pin a version tag (e.g. ${image.split(':')[0]}:<version>) or a digest (${image.split(':')[0]}@sha256:<digest>).`,
-      location: { file: path, line: startLine + 1, column: Math.max(1, column), endLine: startLine + 1, endColumn: Math.max(1, column) + written.length },
+      location: {
+        file: path,
+        line: startLine + 1,
+        column: Math.max(1, column),
+        endLine: startLine + 1,
+        endColumn: Math.max(1, column) + written.length,
+      },
       key: `from|${image.toLowerCase()}`,
     });
   }
@@ -261,7 +295,12 @@ async function runEnvironment({ context, check, sink, signal }: CheckRun): Promi
       }
     } catch (err) {
       if (!(err instanceof CheckInputError)) throw err;
-      sink.fail({ target: file.path, message: err.message, location: { file: err.file, line: err.position?.line, column: err.position?.column }, key: 'read' });
+      sink.fail({
+        target: file.path,
+        message: err.message,
+        location: { file: err.file, line: err.position?.line, column: err.position?.column },
+        key: 'read',
+      });
       continue;
     }
     if (findings.length === 0) sink.pass(file.path, 'pinned', { location: { file: file.path }, key: kind });

@@ -18,7 +18,8 @@ export const largeFileUntracked: CheckTypeDefinition = {
         { type: 'number', minimum: 0 },
         { type: 'string', pattern: SIZE_PATTERN },
       ],
-      description: "Largest size allowed as a plain git blob: bytes, or text such as '10MB' or '500KB' (units of 1024). Default 10MB.",
+      description:
+        "Largest size allowed as a plain git blob: bytes, or text such as '10MB' or '500KB' (units of 1024). Default 10MB.",
     },
   },
   run: runLargeFileUntracked,
@@ -48,7 +49,10 @@ async function runLargeFileUntracked({ context, check, sink, signal }: CheckRun)
     throwIfAborted(signal);
     const size = formatBytes(file.size);
     if (await context.git.isLfsPointer(file.path)) {
-      sink.pass(file.path, `${file.path} (${size}) is stored with Git LFS`, { location: { file: file.path }, key: 'size' });
+      sink.pass(file.path, `${file.path} (${size}) is stored with Git LFS`, {
+        location: { file: file.path },
+        key: 'size',
+      });
       continue;
     }
     if (await context.git.isDvcTracked(file.path)) {
@@ -67,5 +71,7 @@ async function runLargeFileUntracked({ context, check, sink, signal }: CheckRun)
       fix: { kind: 'appendLine', file: '.gitattributes', line },
     });
   }
-  sink.pass('(all files)', `${within} of ${files.length} files are within ${formatBytes(limit)}`, { key: 'within-limit' });
+  sink.pass('(all files)', `${within} of ${files.length} files are within ${formatBytes(limit)}`, {
+    key: 'within-limit',
+  });
 }

@@ -40,29 +40,59 @@ async function runLineage({ context, check, sink, signal }: CheckRun): Promise<v
       sink.fail({ target: model.name, message, hint, location, model: model.name, dataset, key });
     };
     if (!(await present(context, model.path))) {
-      fail('model-path', `Model '${model.name}': ${model.path} does not exist.`, `Fix models[].path in ${configName}, or restore the file (dvc pull / git lfs pull).`);
+      fail(
+        'model-path',
+        `Model '${model.name}': ${model.path} does not exist.`,
+        `Fix models[].path in ${configName}, or restore the file (dvc pull / git lfs pull).`,
+      );
     }
     if (model.datasets.length === 0 && requireDatasets) {
-      fail('datasets', `Model '${model.name}' declares no datasets.`, `List the data it is trained on: datasets: [<name>] under the model in ${configName}.`);
+      fail(
+        'datasets',
+        `Model '${model.name}' declares no datasets.`,
+        `List the data it is trained on: datasets: [<name>] under the model in ${configName}.`,
+      );
     }
     for (const name of model.datasets) {
       const dataset = context.config.datasets.find((d) => d.name === name);
       if (!dataset) {
-        fail(`dataset:${name}`, `Model '${model.name}' names dataset '${name}', which is not declared under datasets:.`, `Add '${name}' with its path under datasets: in ${configName}, or fix the name.`, name);
+        fail(
+          `dataset:${name}`,
+          `Model '${model.name}' names dataset '${name}', which is not declared under datasets:.`,
+          `Add '${name}' with its path under datasets: in ${configName}, or fix the name.`,
+          name,
+        );
       } else if (!(await present(context, dataset.path))) {
-        fail(`dataset-path:${name}`, `Dataset '${name}' of model '${model.name}': ${dataset.path} does not exist.`, `Fix datasets[].path in ${configName}, or fetch the data (dvc pull).`, name);
+        fail(
+          `dataset-path:${name}`,
+          `Dataset '${name}' of model '${model.name}': ${dataset.path} does not exist.`,
+          `Fix datasets[].path in ${configName}, or fetch the data (dvc pull).`,
+          name,
+        );
       }
     }
     if (model.metrics.length === 0 && requireMetrics) {
-      fail('metrics', `Model '${model.name}' declares no metric files.`, `List the files its evaluation writes: metrics: [<path>] under the model in ${configName}.`);
+      fail(
+        'metrics',
+        `Model '${model.name}' declares no metric files.`,
+        `List the files its evaluation writes: metrics: [<path>] under the model in ${configName}.`,
+      );
     }
     for (const metricsPath of model.metrics) {
       if (!(await present(context, metricsPath))) {
-        fail(`metrics-path:${metricsPath}`, `Metric file ${metricsPath} of model '${model.name}' does not exist.`, `Fix the path under the model's metrics: in ${configName}, or run the evaluation that writes it.`);
+        fail(
+          `metrics-path:${metricsPath}`,
+          `Metric file ${metricsPath} of model '${model.name}' does not exist.`,
+          `Fix the path under the model's metrics: in ${configName}, or run the evaluation that writes it.`,
+        );
       }
     }
     if (problems === 0) {
-      sink.pass(model.name, `${model.datasets.length} dataset(s) and ${model.metrics.length} metric file(s) declared and present`, { ...before, key: 'lineage' });
+      sink.pass(
+        model.name,
+        `${model.datasets.length} dataset(s) and ${model.metrics.length} metric file(s) declared and present`,
+        { ...before, key: 'lineage' },
+      );
     }
   }
 }

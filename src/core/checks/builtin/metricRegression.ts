@@ -10,7 +10,7 @@ export const metricRegression: CheckTypeDefinition = {
   type: 'metric-regression',
   title: 'Metric did not regress against the baseline',
   description:
-    'Compares each model\'s current metric values with the same files at a baseline revision: by default the merge base of HEAD with the default branch (origin/HEAD, main or master); `baseline` may name a tag pattern (`{name}@v*` takes the newest matching tag) or any revision. Fails when a metric is worse, by its goal, by more than `tolerance` (absolute) or `relativeTolerance` (a fraction of the baseline), whichever is larger.',
+    "Compares each model's current metric values with the same files at a baseline revision: by default the merge base of HEAD with the default branch (origin/HEAD, main or master); `baseline` may name a tag pattern (`{name}@v*` takes the newest matching tag) or any revision. Fails when a metric is worse, by its goal, by more than `tolerance` (absolute) or `relativeTolerance` (a fraction of the baseline), whichever is larger.",
   scopes: ['models'],
   defaultSeverity: 'warning',
   options: {
@@ -21,17 +21,28 @@ export const metricRegression: CheckTypeDefinition = {
       description: "'merge-base' (default), a tag pattern with * (e.g. '{name}@v*'), or a revision (branch, tag, sha).",
     },
     tolerance: { type: 'number', minimum: 0, description: 'Allowed absolute worsening (default 0).' },
-    relativeTolerance: { type: 'number', minimum: 0, description: 'Allowed worsening as a fraction of the baseline value (0.02 = 2%).' },
+    relativeTolerance: {
+      type: 'number',
+      minimum: 0,
+      description: 'Allowed worsening as a fraction of the baseline value (0.02 = 2%).',
+    },
   },
   run: runMetricRegression,
 };
 
 const EPSILON = 1e-12;
 
-async function baselineFor(context: CheckContext, model: ModelEntry, baseline: string): Promise<{ revision?: string; label: string }> {
+async function baselineFor(
+  context: CheckContext,
+  model: ModelEntry,
+  baseline: string,
+): Promise<{ revision?: string; label: string }> {
   if (baseline === 'merge-base') {
     const revision = await context.metrics.mergeBase();
-    return { revision, label: revision ? `the merge base ${revision.slice(0, 7)}` : 'the merge base with the default branch' };
+    return {
+      revision,
+      label: revision ? `the merge base ${revision.slice(0, 7)}` : 'the merge base with the default branch',
+    };
   }
   const named = baseline.replace(/\{name\}/g, model.name);
   if (named.includes('*')) {
@@ -63,13 +74,18 @@ async function runMetricRegression({ context, check, sink, signal }: CheckRun): 
       sink.skip(model.name, `No baseline: ${label} does not exist.`, { model: model.name });
       continue;
     }
-    const [current, base] = [await context.metrics.current(model.name), await context.metrics.atRevision(revision, model.name)];
+    const [current, base] = [
+      await context.metrics.current(model.name),
+      await context.metrics.atRevision(revision, model.name),
+    ];
     for (const definition of definitions) {
       const goal = definition.goal ?? 'maximize';
       const values = valuesFor(current, definition.key, split);
       const labels = valueLabels(context.root, definition.key, values);
       for (const [index, now] of values.entries()) {
-        const before = valuesFor(base, definition.key, now.split).find((b) => b.series.key === now.series.key && b.run.source.location === now.run.source.location);
+        const before = valuesFor(base, definition.key, now.split).find(
+          (b) => b.series.key === now.series.key && b.run.source.location === now.run.source.location,
+        );
         const name = labels[index];
         const target = `${model.name}: ${name}`;
         const key = `${definition.key}|${now.split ?? ''}|${now.series.key}|${now.run.source.location}`;

@@ -1,7 +1,16 @@
 // metric-threshold: a metric of each model (per split) against a bound, by default `metrics[].threshold` read by
 // its goal (>= for maximize, <= for minimize).
 import { option, optionalOption, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
-import { boundFor, formatValue, metricLabel, metricLocation, normalizeSplit, valueLabels, valuesFor, withinBound } from '../metricValues';
+import {
+  boundFor,
+  formatValue,
+  metricLabel,
+  metricLocation,
+  normalizeSplit,
+  valueLabels,
+  valuesFor,
+  withinBound,
+} from '../metricValues';
 import { configLocation, selectModels } from '../scope';
 import type { MetricDefinition } from '../types';
 
@@ -9,11 +18,14 @@ export const metricThreshold: CheckTypeDefinition = {
   type: 'metric-threshold',
   title: 'Metric meets its threshold',
   description:
-    'Compares the latest value of a metric of each model, per split, with a bound: `min`/`max` from the options, else the metric\'s `threshold` in mlops.yaml (a minimum when its goal is maximize, a maximum when it is minimize). Without `metric`, every metric with a threshold is checked. Improve the model or revisit the threshold.',
+    "Compares the latest value of a metric of each model, per split, with a bound: `min`/`max` from the options, else the metric's `threshold` in mlops.yaml (a minimum when its goal is maximize, a maximum when it is minimize). Without `metric`, every metric with a threshold is checked. Improve the model or revisit the threshold.",
   scopes: ['models'],
   defaultSeverity: 'error',
   options: {
-    metric: { type: 'string', description: 'Metric key (as in metrics[].key); all metrics with a threshold when absent.' },
+    metric: {
+      type: 'string',
+      description: 'Metric key (as in metrics[].key); all metrics with a threshold when absent.',
+    },
     split: { type: 'string', description: 'Only this split (train, validation, test).' },
     min: { type: 'number', description: 'The value must be at least this.' },
     max: { type: 'number', description: 'The value must be at most this.' },
@@ -51,7 +63,7 @@ async function runMetricThreshold({ context, check, sink, signal }: CheckRun): P
           sink.fail({
             target: `${model.name}: ${metricLabel(definition.key, split)}`,
             message: `${model.name} has no value for metric ${metricLabel(definition.key, split)} in ${model.metrics.length ? model.metrics.join(', ') : 'its metric files (none declared)'}.`,
-            hint: 'Write the metric in one of the model\'s metric files, or list the file under the model\'s `metrics:`.',
+            hint: "Write the metric in one of the model's metric files, or list the file under the model's `metrics:`.",
             location: configLocation(context, model.position),
             model: model.name,
             key: `${definition.key}|${split ?? ''}|missing`,
@@ -67,13 +79,17 @@ async function runMetricThreshold({ context, check, sink, signal }: CheckRun): P
         const location = await metricLocation(context, run, series.key, texts);
         const key = `${definition.key}|${valueSplit ?? ''}|${series.key}|${run.source.location}`;
         if (withinBound(value, bound)) {
-          sink.pass(target, `${label} = ${formatValue(value, definition.unit)} ${relation} ${formatValue(bound.value, definition.unit)}`, { model: model.name, location, key });
+          sink.pass(
+            target,
+            `${label} = ${formatValue(value, definition.unit)} ${relation} ${formatValue(bound.value, definition.unit)}`,
+            { model: model.name, location, key },
+          );
         } else {
           const words = bound.kind === 'min' ? 'below the minimum' : 'above the maximum';
           sink.fail({
             target,
             message: `${model.name}: ${label} is ${formatValue(value, definition.unit)}, ${words} ${formatValue(bound.value, definition.unit)}${definition.goal ? ` (goal: ${definition.goal})` : ''}.`,
-            hint: `Improve the model before releasing it, or revisit the ${min !== undefined || max !== undefined ? 'bound in the check\'s options' : `threshold of '${definition.key}' under metrics:`}.`,
+            hint: `Improve the model before releasing it, or revisit the ${min !== undefined || max !== undefined ? "bound in the check's options" : `threshold of '${definition.key}' under metrics:`}.`,
             location,
             model: model.name,
             key,

@@ -9,7 +9,7 @@ export const namingConvention: CheckTypeDefinition = {
   type: 'naming-convention',
   title: 'Paths follow the naming convention',
   description:
-    'Checks that model, dataset or notebook paths (by the check\'s scope) match a pattern under `conventions` in mlops.yaml (a pattern or a list), or the `pattern` option. Placeholders: {name} (the entry\'s name; any lower-case word for notebooks), {version} (semver), {date} (YYYY-MM-DD), {ext}, * and **. The message shows the expected path; rename the file (and its path in mlops.yaml) or change the convention.',
+    "Checks that model, dataset or notebook paths (by the check's scope) match a pattern under `conventions` in mlops.yaml (a pattern or a list), or the `pattern` option. Placeholders: {name} (the entry's name; any lower-case word for notebooks), {version} (semver), {date} (YYYY-MM-DD), {ext}, * and **. The message shows the expected path; rename the file (and its path in mlops.yaml) or change the convention.",
   scopes: ['models', 'datasets', 'notebooks'],
   defaultSeverity: 'warning',
   options: {

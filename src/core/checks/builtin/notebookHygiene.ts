@@ -17,7 +17,11 @@ export const notebookHygiene: CheckTypeDefinition = {
   defaultSeverity: 'warning',
   options: {
     outputs: { type: 'boolean', description: 'Report committed outputs (default true).' },
-    maxOutputBytes: { type: 'integer', minimum: 0, description: 'Outputs up to this many bytes are allowed (default 0: none).' },
+    maxOutputBytes: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Outputs up to this many bytes are allowed (default 0: none).',
+    },
     executionOrder: { type: 'boolean', description: 'Report execution counts out of order (default true).' },
     kernel: { type: 'boolean', description: 'Report missing kernel metadata (default true).' },
     secrets: { type: 'boolean', description: 'Report secrets (default true).' },
@@ -43,13 +47,21 @@ interface Notebook {
   nbformat?: number;
 }
 
-const TEXT_MIMES = ['text/plain', 'text/html', 'text/markdown', 'text/latex', 'application/javascript', 'application/json'];
+const TEXT_MIMES = [
+  'text/plain',
+  'text/html',
+  'text/markdown',
+  'text/latex',
+  'application/javascript',
+  'application/json',
+];
 
 /** Offsets of top-level keys and of values under `cells` up to a few levels deep, keyed by path joined with `/`. */
 function cellOffsets(text: string): Map<string, number> {
   const offsets = new Map<string, number>();
   scanJson(text, (path, valueOffset, keyOffset) => {
-    if (path.length === 1 || (path[0] === 'cells' && path.length >= 2 && path.length <= 7)) offsets.set(path.join('/'), keyOffset ?? valueOffset);
+    if (path.length === 1 || (path[0] === 'cells' && path.length >= 2 && path.length <= 7))
+      offsets.set(path.join('/'), keyOffset ?? valueOffset);
   });
   return offsets;
 }
@@ -65,7 +77,12 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
     throwIfAborted(signal);
     const path = file.path;
     if (file.size > MAX_NOTEBOOK_BYTES) {
-      sink.fail({ target: path, message: `${path} is ${formatBytes(file.size)}, too large to inspect (limit ${formatBytes(MAX_NOTEBOOK_BYTES)}).`, location: { file: path }, key: 'size' });
+      sink.fail({
+        target: path,
+        message: `${path} is ${formatBytes(file.size)}, too large to inspect (limit ${formatBytes(MAX_NOTEBOOK_BYTES)}).`,
+        location: { file: path },
+        key: 'size',
+      });
       continue;
     }
     let text: string;
@@ -94,7 +111,12 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
       continue;
     }
     if (!notebook || typeof notebook !== 'object' || !Array.isArray(notebook.cells)) {
-      sink.fail({ target: path, message: `${path} is not an nbformat 4 notebook (no 'cells' list). Convert it with 'jupyter nbconvert --to notebook'.`, location: { file: path, line: 1 }, key: 'format' });
+      sink.fail({
+        target: path,
+        message: `${path} is not an nbformat 4 notebook (no 'cells' list). Convert it with 'jupyter nbconvert --to notebook'.`,
+        location: { file: path, line: 1 },
+        key: 'format',
+      });
       continue;
     }
     const cells = notebook.cells.filter((c) => c && typeof c === 'object');
@@ -127,7 +149,14 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
           location: at(first, 'outputs'),
           key: 'outputs',
         });
-      } else sink.pass(path, cellsWithOutputs ? `outputs ${formatBytes(bytes)} within ${formatBytes(maxOutputBytes)}` : 'no committed outputs', { location: { file: path }, key: 'outputs' });
+      } else
+        sink.pass(
+          path,
+          cellsWithOutputs
+            ? `outputs ${formatBytes(bytes)} within ${formatBytes(maxOutputBytes)}`
+            : 'no committed outputs',
+          { location: { file: path }, key: 'outputs' },
+        );
     }
 
     if (wantOrder) {
@@ -175,20 +204,37 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
         // Source: one piece per line when stored as a list (positions are then exact), else the whole string.
         if (Array.isArray(cell.source)) {
           cell.source.forEach((line, j) => {
-            if (typeof line === 'string') pieces.push({ where: 'source', path: [index, 'source', j], text: line, lineBase: j });
+            if (typeof line === 'string')
+              pieces.push({ where: 'source', path: [index, 'source', j], text: line, lineBase: j });
           });
-        } else if (typeof cell.source === 'string') pieces.push({ where: 'source', path: [index, 'source'], text: cell.source, lineBase: 0 });
+        } else if (typeof cell.source === 'string')
+          pieces.push({ where: 'source', path: [index, 'source'], text: cell.source, lineBase: 0 });
         (Array.isArray(cell.outputs) ? cell.outputs : []).forEach((output, k) => {
           if (!output || typeof output !== 'object') return;
           const add = (field: (string | number)[], value: unknown): void => {
-            if (Array.isArray(value)) value.forEach((v, m) => pieces.push({ where: `output ${k + 1}`, path: [index, 'outputs', k, ...field, m], text: typeof v === 'string' ? v : JSON.stringify(v), lineBase: m }));
-            else if (value !== undefined && value !== null) pieces.push({ where: `output ${k + 1}`, path: [index, 'outputs', k, ...field], text: typeof value === 'string' ? value : JSON.stringify(value), lineBase: 0 });
+            if (Array.isArray(value))
+              value.forEach((v, m) =>
+                pieces.push({
+                  where: `output ${k + 1}`,
+                  path: [index, 'outputs', k, ...field, m],
+                  text: typeof v === 'string' ? v : JSON.stringify(v),
+                  lineBase: m,
+                }),
+              );
+            else if (value !== undefined && value !== null)
+              pieces.push({
+                where: `output ${k + 1}`,
+                path: [index, 'outputs', k, ...field],
+                text: typeof value === 'string' ? value : JSON.stringify(value),
+                lineBase: 0,
+              });
           };
           add(['text'], output.text);
           add(['evalue'], output.evalue);
           add(['traceback'], output.traceback);
           const data = output.data;
-          if (data && typeof data === 'object' && !Array.isArray(data)) for (const mime of TEXT_MIMES) add(['data', mime], data[mime]);
+          if (data && typeof data === 'object' && !Array.isArray(data))
+            for (const mime of TEXT_MIMES) add(['data', mime], data[mime]);
         });
         for (const piece of pieces) {
           for (const secret of findSecrets(piece.text)) {

@@ -39,13 +39,23 @@ async function runRequiredFiles({ context, check, sink, signal }: CheckRun): Pro
     const entries = kind === 'models' ? selectModels(context, check) : selectDatasets(context, check);
     for (const entry of entries) {
       const folder = await entryFolder(context, entry.path);
-      targets.push({ label: entry.name, folder, location: configLocation(context, entry.position), ...(kind === 'models' ? { model: entry.name } : { dataset: entry.name }) });
+      targets.push({
+        label: entry.name,
+        folder,
+        location: configLocation(context, entry.position),
+        ...(kind === 'models' ? { model: entry.name } : { dataset: entry.name }),
+      });
     }
   }
   for (const target of targets) {
     throwIfAborted(signal);
     const prefix = target.folder ? `${target.folder}/` : '';
-    const found = files.find((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes('/') && matchers.some((m) => m(f.path.slice(prefix.length))));
+    const found = files.find(
+      (f) =>
+        f.path.startsWith(prefix) &&
+        !f.path.slice(prefix.length).includes('/') &&
+        matchers.some((m) => m(f.path.slice(prefix.length))),
+    );
     const where = target.folder || 'the root';
     const extra = { model: target.model, dataset: target.dataset };
     if (found) {

@@ -50,9 +50,23 @@ async function runStaleness({ context, check, sink, signal }: CheckRun): Promise
     const location = configLocation(context, model.position);
     const modelDate = await changedAt(context, model.path);
     let alerts = 0;
-    const alert = (key: string, message: string, hint: string, extra: { dataset?: string; location?: typeof location } = {}): void => {
+    const alert = (
+      key: string,
+      message: string,
+      hint: string,
+      extra: { dataset?: string; location?: typeof location } = {},
+    ): void => {
       alerts++;
-      sink.fail({ target: model.name, message, hint, location: extra.location ?? location, model: model.name, dataset: extra.dataset, key, retrain: true });
+      sink.fail({
+        target: model.name,
+        message,
+        hint,
+        location: extra.location ?? location,
+        model: model.name,
+        dataset: extra.dataset,
+        key,
+        retrain: true,
+      });
     };
     if (modelDate === undefined) {
       sink.skip(model.name, `${model.path} does not exist; cannot tell its age.`, { model: model.name, location });
@@ -60,7 +74,11 @@ async function runStaleness({ context, check, sink, signal }: CheckRun): Promise
     }
     const ageDays = Math.floor((now - modelDate) / DAY);
     if (ageDays > maxAgeDays) {
-      alert('age', `Model '${model.name}' was last updated on ${isoDate(modelDate)}, ${ageDays} days ago (limit ${maxAgeDays}): time to retrain.`, 'Retrain it on current data, or raise maxAgeDays if it is meant to stay as it is.');
+      alert(
+        'age',
+        `Model '${model.name}' was last updated on ${isoDate(modelDate)}, ${ageDays} days ago (limit ${maxAgeDays}): time to retrain.`,
+        'Retrain it on current data, or raise maxAgeDays if it is meant to stay as it is.',
+      );
     }
     if (checkDatasets) {
       for (const name of model.datasets) {
@@ -93,6 +111,11 @@ async function runStaleness({ context, check, sink, signal }: CheckRun): Promise
         }
       }
     }
-    if (alerts === 0) sink.pass(model.name, `updated ${isoDate(modelDate)} (${ageDays} days ago), newer than its data, metrics within thresholds`, { model: model.name, location, key: 'fresh' });
+    if (alerts === 0)
+      sink.pass(
+        model.name,
+        `updated ${isoDate(modelDate)} (${ageDays} days ago), newer than its data, metrics within thresholds`,
+        { model: model.name, location, key: 'fresh' },
+      );
   }
 }

@@ -39,7 +39,8 @@ export function loadProjectConfig(root: string, fileName = CONFIG_FILE): LoadedC
     throw new CheckInputError(`${fileName} not found in ${root}. Create one with 'mlops init'.`, fileName);
   }
   if (!stat.isFile()) throw new CheckInputError(`${fileName} in ${root} is not a file.`, fileName);
-  if (stat.size > MAX_CONFIG_BYTES) throw new CheckInputError(`${fileName} is ${stat.size} bytes; a configuration file must be under 2 MB.`, fileName);
+  if (stat.size > MAX_CONFIG_BYTES)
+    throw new CheckInputError(`${fileName} is ${stat.size} bytes; a configuration file must be under 2 MB.`, fileName);
   return parseProjectConfig(fs.readFileSync(full, 'utf8'), fileName);
 }
 
@@ -49,7 +50,10 @@ export function loadProjectConfig(root: string, fileName = CONFIG_FILE): LoadedC
  * minimal reader takes over: it runs the checks on what they can use, or throws a ChecksConfigError with positions.
  * Throws CheckInputError when the file is missing, unreadable or too large.
  */
-export async function loadCheckConfig(root: string, validator: ConfigValidator = new ConfigValidator()): Promise<LoadedConfig> {
+export async function loadCheckConfig(
+  root: string,
+  validator: ConfigValidator = new ConfigValidator(),
+): Promise<LoadedConfig> {
   let loaded;
   try {
     loaded = await loadConfig(root, validator);
@@ -57,17 +61,27 @@ export async function loadCheckConfig(root: string, validator: ConfigValidator =
     if (err instanceof ConfigError) throw new CheckInputError(err.message, CONFIG_FILE);
     throw err;
   }
-  if (!loaded.exists) throw new CheckInputError(`${CONFIG_FILE} not found in ${root}. Create one with 'mlops init'.`, CONFIG_FILE);
+  if (!loaded.exists)
+    throw new CheckInputError(`${CONFIG_FILE} not found in ${root}. Create one with 'mlops init'.`, CONFIG_FILE);
   const { text, validation } = loaded;
   if (text === undefined) {
     // Not a text file: the validator said why.
     throw new ChecksConfigError(
       CONFIG_FILE,
-      validation.problems.map((p) => ({ path: [], message: p.message, position: { line: p.line + 1, column: p.column + 1 } })),
+      validation.problems.map((p) => ({
+        path: [],
+        message: p.message,
+        position: { line: p.line + 1, column: p.column + 1 },
+      })),
     );
   }
-  if (text.length > MAX_CONFIG_BYTES) throw new CheckInputError(`${CONFIG_FILE} is ${text.length} bytes; a configuration file must be under 2 MB.`, CONFIG_FILE);
-  if (validation.empty || validation.problems.some((p) => p.severity === 'error')) return parseProjectConfig(text, CONFIG_FILE);
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new CheckInputError(
+      `${CONFIG_FILE} is ${text.length} bytes; a configuration file must be under 2 MB.`,
+      CONFIG_FILE,
+    );
+  if (validation.empty || validation.problems.some((p) => p.severity === 'error'))
+    return parseProjectConfig(text, CONFIG_FILE);
   const { positionOf } = documentPositions(text);
   const config = projectConfigFromMlops(validation.config);
   // Without schema errors every entry was usable, so the indexes of the mapped lists are those of the file.
@@ -102,7 +116,11 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
   if (doc.errors.length) {
     throw new ChecksConfigError(
       fileName,
-      doc.errors.map((e) => ({ path: [], message: `YAML syntax error: ${yamlMessage(e.message)}`, position: at(e.pos[0]) })),
+      doc.errors.map((e) => ({
+        path: [],
+        message: `YAML syntax error: ${yamlMessage(e.message)}`,
+        position: at(e.pos[0]),
+      })),
     );
   }
   const positionOf = (p: readonly (string | number)[]): SourcePosition | undefined => {
@@ -115,10 +133,18 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
   };
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) {
-    throw new ChecksConfigError(fileName, [{ path: [], message: `${fileName} is empty. Start from 'mlops init'.`, position: { line: 1, column: 1 } }]);
+    throw new ChecksConfigError(fileName, [
+      { path: [], message: `${fileName} is empty. Start from 'mlops init'.`, position: { line: 1, column: 1 } },
+    ]);
   }
   if (typeof data !== 'object' || Array.isArray(data) || !isMap(doc.contents)) {
-    throw new ChecksConfigError(fileName, [{ path: [], message: `${fileName} must be a mapping (key: value) at the top level.`, position: { line: 1, column: 1 } }]);
+    throw new ChecksConfigError(fileName, [
+      {
+        path: [],
+        message: `${fileName} must be a mapping (key: value) at the top level.`,
+        position: { line: 1, column: 1 },
+      },
+    ]);
   }
   const record = data as Record<string, unknown>;
 
@@ -140,7 +166,8 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
     }
     return value.flatMap((v, i) => {
       if (typeof v === 'string') return [v];
-      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).path === 'string') return [(v as Record<string, string>).path];
+      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).path === 'string')
+        return [(v as Record<string, string>).path];
       problem([...p, i], `${describe([...p, i])} must be a string.`);
       return [];
     });
@@ -180,7 +207,8 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
     if (!item) return;
     const name = requiredString(item, 'name', ['datasets', i]);
     const datasetPath = requiredString(item, 'path', ['datasets', i]);
-    if (name && datasetPath) datasets.push({ name, path: cleanPath(datasetPath), position: positionOf(['datasets', i]) });
+    if (name && datasetPath)
+      datasets.push({ name, path: cleanPath(datasetPath), position: positionOf(['datasets', i]) });
   });
   const metrics: MetricDefinition[] = [];
   list('metrics').forEach((raw, i) => {
@@ -191,8 +219,10 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
     const item = raw as Record<string, unknown>;
     const key = requiredString(item, 'key', ['metrics', i]);
     if (!key) return;
-    if (item.goal !== undefined && item.goal !== 'maximize' && item.goal !== 'minimize') problem(['metrics', i, 'goal'], `metrics[${i}].goal must be maximize or minimize.`);
-    if (item.threshold !== undefined && typeof item.threshold !== 'number') problem(['metrics', i, 'threshold'], `metrics[${i}].threshold must be a number.`);
+    if (item.goal !== undefined && item.goal !== 'maximize' && item.goal !== 'minimize')
+      problem(['metrics', i, 'goal'], `metrics[${i}].goal must be maximize or minimize.`);
+    if (item.threshold !== undefined && typeof item.threshold !== 'number')
+      problem(['metrics', i, 'threshold'], `metrics[${i}].threshold must be a number.`);
     metrics.push({
       key,
       label: typeof item.label === 'string' ? item.label : undefined,
@@ -205,13 +235,15 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
   const conventions: Conventions = {};
   const rawConventions = record.conventions;
   if (rawConventions !== undefined && rawConventions !== null) {
-    if (typeof rawConventions !== 'object' || Array.isArray(rawConventions)) problem(['conventions'], 'conventions must be a mapping (models, datasets, notebooks, folders).');
+    if (typeof rawConventions !== 'object' || Array.isArray(rawConventions))
+      problem(['conventions'], 'conventions must be a mapping (models, datasets, notebooks, folders).');
     else {
       for (const kind of ['models', 'datasets', 'notebooks'] as const) {
         const value = (rawConventions as Record<string, unknown>)[kind];
         if (value === undefined || value === null) continue;
         if (typeof value === 'string') conventions[kind] = [value];
-        else if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string')) conventions[kind] = value;
+        else if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string'))
+          conventions[kind] = value;
         else problem(['conventions', kind], `conventions.${kind} must be a pattern or a list of patterns.`);
       }
     }
@@ -238,5 +270,8 @@ function cleanPath(p: string): string {
 }
 
 function describe(p: readonly (string | number)[]): string {
-  return p.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+  return p.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part),
+    '',
+  );
 }

@@ -88,7 +88,8 @@ export function walkFiles(root: string, options: FileListerOptions = {}, signal?
       const name = entry.name;
       const child = relative ? `${relative}/${name}` : name;
       if (entry.isDirectory()) {
-        if (SKIPPED_FOLDERS.has(name) || (levels.length > 0 && ignored(levels, child, true)) || excluded(child)) continue;
+        if (SKIPPED_FOLDERS.has(name) || (levels.length > 0 && ignored(levels, child, true)) || excluded(child))
+          continue;
         stack.push({ relative: child, levels });
       } else if (entry.isFile()) {
         if (name === '.git' || (levels.length > 0 && ignored(levels, child, false)) || excluded(child)) continue;
@@ -145,9 +146,14 @@ export function createFileLister(root: string, options: FileListerOptions = {}):
         throw new CheckInputError(`${relativePath} does not exist.`, relativePath);
       }
       if (!stat.isFile()) throw new CheckInputError(`${relativePath} is not a file.`, relativePath);
-      if (stat.size > maxBytes) throw new CheckInputError(`${relativePath} is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} this check reads.`, relativePath);
+      if (stat.size > maxBytes)
+        throw new CheckInputError(
+          `${relativePath} is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} this check reads.`,
+          relativePath,
+        );
       const buffer = await fs.promises.readFile(full);
-      if (buffer.subarray(0, 8000).includes(0)) throw new CheckInputError(`${relativePath} is a binary file, not text.`, relativePath);
+      if (buffer.subarray(0, 8000).includes(0))
+        throw new CheckInputError(`${relativePath} is a binary file, not text.`, relativePath);
       return buffer.toString('utf8').replace(/^\uFEFF/, '');
     },
   };

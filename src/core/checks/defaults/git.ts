@@ -36,10 +36,17 @@ export function runGit(cwd: string, args: readonly string[], signal?: AbortSigna
     });
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') reject(new Error('git is not installed or not on PATH; install git to run the checks that read history.'));
+      if (e.code === 'ENOENT')
+        reject(new Error('git is not installed or not on PATH; install git to run the checks that read history.'));
       else reject(e);
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
   });
 }
 
@@ -68,7 +75,10 @@ function readDvcOuts(root: string): DvcOuts {
           if (o && typeof o === 'object') {
             const record = o as Record<string, unknown>;
             if (typeof record.path === 'string') return [{ path: record.path, cache: record.cache !== false }];
-            return Object.entries(record).map(([p, v]) => ({ path: p, cache: !(v && typeof v === 'object' && (v as Record<string, unknown>).cache === false) }));
+            return Object.entries(record).map(([p, v]) => ({
+              path: p,
+              cache: !(v && typeof v === 'object' && (v as Record<string, unknown>).cache === false),
+            }));
           }
           return [];
         })
@@ -180,7 +190,13 @@ export function createGitHelper(root: string, logger?: Logger, signal?: AbortSig
       mergeBase ??= (async () => {
         if (!(await isRepository())) return undefined;
         const originHead = await git(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
-        const candidates = [...(originHead.code === 0 && originHead.stdout.trim() ? [originHead.stdout.trim()] : []), 'refs/heads/main', 'refs/heads/master', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
+        const candidates = [
+          ...(originHead.code === 0 && originHead.stdout.trim() ? [originHead.stdout.trim()] : []),
+          'refs/heads/main',
+          'refs/heads/master',
+          'refs/remotes/origin/main',
+          'refs/remotes/origin/master',
+        ];
         for (const candidate of candidates) {
           if (!(await resolveRevision(candidate))) continue;
           const r = await git(['merge-base', 'HEAD', candidate]);

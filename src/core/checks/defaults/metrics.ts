@@ -7,14 +7,24 @@ import { jsonErrorOffset } from '../jsonScan';
 import { metricsFormat } from '../keyLocation';
 import { splitKey } from '../metricValues';
 import { positionOfOffset, yamlMessage } from '../textPosition';
-import { CheckInputError, type FileLister, type MetricsProvider, type ProjectConfig, type SourcePosition } from '../types';
+import {
+  CheckInputError,
+  type FileLister,
+  type MetricsProvider,
+  type ProjectConfig,
+  type SourcePosition,
+} from '../types';
 import type { DefaultGitHelper } from './git';
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 
 function invalid(file: string, message: string, position?: SourcePosition, revision?: string): CheckInputError {
   const where = position ? `${file}:${position.line}:${position.column}` : file;
-  return new CheckInputError(`${where}${revision ? ` (at ${revision.slice(0, 12)})` : ''}: ${message}`, file, revision ? undefined : position);
+  return new CheckInputError(
+    `${where}${revision ? ` (at ${revision.slice(0, 12)})` : ''}: ${message}`,
+    file,
+    revision ? undefined : position,
+  );
 }
 
 /** A minimal TOML reader for metric files: tables, dotted keys, numbers and booleans (strings and arrays are skipped). */
@@ -76,7 +86,12 @@ export function parseMetricsText(text: string, file: string, revision?: string):
           : scanned !== undefined
             ? positionOfOffset(text, scanned)
             : undefined;
-      throw invalid(file, `not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)$/, '')}).`, position, revision);
+      throw invalid(
+        file,
+        `not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)$/, '')}).`,
+        position,
+        revision,
+      );
     }
   }
   if (format === 'toml') return parseToml(text, file, revision);
@@ -94,14 +109,24 @@ export function flattenMetrics(value: unknown, prefix = '', out = new Map<string
   if (typeof value === 'number') {
     if (prefix) out.set(prefix, value);
   } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) flattenMetrics(child, prefix ? `${prefix}.${key}` : key, out);
+    for (const [key, child] of Object.entries(value as Record<string, unknown>))
+      flattenMetrics(child, prefix ? `${prefix}.${key}` : key, out);
   }
   return out;
 }
 
 /** A Run of one metrics file's values. */
-export function metricsRun(file: string, values: Map<string, number>, model: string | undefined, revision?: string): Run {
-  const metrics: MetricSeries[] = [...values].map(([key, value]) => ({ key, ...splitKey(key), points: [{ step: 0, value }] }));
+export function metricsRun(
+  file: string,
+  values: Map<string, number>,
+  model: string | undefined,
+  revision?: string,
+): Run {
+  const metrics: MetricSeries[] = [...values].map(([key, value]) => ({
+    key,
+    ...splitKey(key),
+    points: [{ step: 0, value }],
+  }));
   return {
     id: `${file}@${revision ?? 'workspace'}`,
     source: { kind: 'file', location: file },
@@ -125,7 +150,8 @@ export interface DefaultMetricsOptions {
 export function createMetricsProvider({ config, files, git, logger }: DefaultMetricsOptions): MetricsProvider {
   const current = new Map<string, Promise<Run | undefined>>();
   const atRevision = new Map<string, Promise<Run | undefined>>();
-  const modelsOf = (name?: string): ProjectConfig['models'] => (name === undefined ? config.models : config.models.filter((m) => m.name === name));
+  const modelsOf = (name?: string): ProjectConfig['models'] =>
+    name === undefined ? config.models : config.models.filter((m) => m.name === name);
   const readCurrent = (file: string): Promise<Run | undefined> => {
     let pending = current.get(file);
     if (!pending) {
@@ -154,7 +180,10 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     }
     return pending;
   };
-  const collect = async (name: string | undefined, read: (file: string) => Promise<Run | undefined>): Promise<Run[]> => {
+  const collect = async (
+    name: string | undefined,
+    read: (file: string) => Promise<Run | undefined>,
+  ): Promise<Run[]> => {
     const runs: Run[] = [];
     for (const model of modelsOf(name)) {
       for (const file of model.metrics) {

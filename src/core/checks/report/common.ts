@@ -20,7 +20,9 @@ export function findings(report: CheckReport): CheckResult[] {
 export function formatLocation(location: Location | undefined): string {
   if (!location) return '';
   if (location.line === undefined) return location.file;
-  return location.column === undefined ? `${location.file}:${location.line}` : `${location.file}:${location.line}:${location.column}`;
+  return location.column === undefined
+    ? `${location.file}:${location.line}`
+    : `${location.file}:${location.line}:${location.column}`;
 }
 
 /** `2 errors, 1 warning, 0 info`. */

@@ -12,14 +12,27 @@ export function escapeXmlText(text: string): string {
 }
 
 export function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return escapeXmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 function details(results: readonly CheckResult[]): string {
   return results
-    .map((r) => [`[${r.severity}] ${r.message}`, r.location ? `at ${formatLocation(r.location)}` : '', r.hint ? `hint: ${r.hint}` : ''].filter(Boolean).join('\n'))
+    .map((r) =>
+      [
+        `[${r.severity}] ${r.message}`,
+        r.location ? `at ${formatLocation(r.location)}` : '',
+        r.hint ? `hint: ${r.hint}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    )
     .join('\n\n');
 }
 
@@ -46,20 +59,30 @@ export function formatJunit(report: CheckReport): string {
       const body: string[] = [];
       if (crashed.length) {
         counts.errors++;
-        body.push(`      <error message="${escapeXmlAttribute(crashed[0].message)}" type="check-error">${escapeXmlText(details(crashed))}</error>`);
+        body.push(
+          `      <error message="${escapeXmlAttribute(crashed[0].message)}" type="check-error">${escapeXmlText(details(crashed))}</error>`,
+        );
       } else if (failed.length) {
         counts.failures++;
-        body.push(`      <failure message="${escapeXmlAttribute(failed[0].message)}" type="${failed[0].severity}">${escapeXmlText(details(failed))}</failure>`);
+        body.push(
+          `      <failure message="${escapeXmlAttribute(failed[0].message)}" type="${failed[0].severity}">${escapeXmlText(details(failed))}</failure>`,
+        );
       } else if (allSkipped) {
         counts.skipped++;
         body.push(`      <skipped message="${escapeXmlAttribute(results[0].message)}"/>`);
       }
       if (notes.length) body.push(`      <system-out>${escapeXmlText(details(notes))}</system-out>`);
-      cases.push(body.length ? `    <testcase ${attributes}>\n${body.join('\n')}\n    </testcase>` : `    <testcase ${attributes}/>`);
+      cases.push(
+        body.length
+          ? `    <testcase ${attributes}>\n${body.join('\n')}\n    </testcase>`
+          : `    <testcase ${attributes}/>`,
+      );
     }
     if (counts.tests === 0) {
       counts.tests = 1;
-      cases.push(`    <testcase classname="${escapeXmlAttribute(`mlops.${check.id}`)}" name="${escapeXmlAttribute(check.id)}"/>`);
+      cases.push(
+        `    <testcase classname="${escapeXmlAttribute(`mlops.${check.id}`)}" name="${escapeXmlAttribute(check.id)}"/>`,
+      );
     }
     tests += counts.tests;
     failures += counts.failures;

@@ -21,20 +21,33 @@ export function formatMarkdown(report: CheckReport): string {
   const failing = findings(report);
   const lines: string[] = [];
   const status = c.error ? '❌' : c.warning ? '⚠️' : '✅';
-  lines.push(`### ${status} MLOps checks: ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.info, 'info')}, ${c.passed} passed, ${c.skipped} skipped`, '');
+  lines.push(
+    `### ${status} MLOps checks: ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.info, 'info')}, ${c.passed} passed, ${c.skipped} skipped`,
+    '',
+  );
   if (failing.length === 0) lines.push(`All ${plural(report.checks.length, 'check')} passed.`, '');
   else {
     lines.push('| Severity | Check | Location | Finding |', '| --- | --- | --- | --- |');
     for (const r of failing.slice(0, MAX_ROWS)) {
       const finding = `${r.message}${r.retrain ? ' (retrain)' : ''}${r.hint ? ` — ${r.hint}` : ''}`;
-      lines.push(`| ${ICON[r.severity]} ${r.severity} | ${escapeMarkdownCell(r.checkId)} | ${escapeMarkdownCell(formatLocation(r.location))} | ${escapeMarkdownCell(finding)} |`);
+      lines.push(
+        `| ${ICON[r.severity]} ${r.severity} | ${escapeMarkdownCell(r.checkId)} | ${escapeMarkdownCell(formatLocation(r.location))} | ${escapeMarkdownCell(finding)} |`,
+      );
     }
-    if (failing.length > MAX_ROWS) lines.push('', `… and ${failing.length - MAX_ROWS} more findings; see the full report.`);
+    if (failing.length > MAX_ROWS)
+      lines.push('', `… and ${failing.length - MAX_ROWS} more findings; see the full report.`);
     lines.push('');
   }
-  lines.push('<details><summary>Checks</summary>', '', '| Check | Type | Failed | Passed | Skipped |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '<details><summary>Checks</summary>',
+    '',
+    '| Check | Type | Failed | Passed | Skipped |',
+    '| --- | --- | --- | --- | --- |',
+  );
   for (const check of report.checks) {
-    lines.push(`| ${escapeMarkdownCell(check.id)} | ${escapeMarkdownCell(check.type)} | ${check.failed} | ${check.passed} | ${check.skipped} |`);
+    lines.push(
+      `| ${escapeMarkdownCell(check.id)} | ${escapeMarkdownCell(check.type)} | ${check.failed} | ${check.passed} | ${check.skipped} |`,
+    );
   }
   lines.push('', '</details>', '');
   return lines.join('\n');

@@ -20,7 +20,8 @@ export function artifactUri(file: string): string {
     .join('/');
 }
 
-const pascal = (type: string): string => type.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+const pascal = (type: string): string =>
+  type.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
 /** A fingerprint that survives line moves and value changes: check, target, file and the finding's key. */
 export function fingerprint(result: CheckResult): string {
@@ -33,7 +34,12 @@ function physicalLocation(location: Location, uriPrefix: string): Record<string,
   if (location.column !== undefined) region.startColumn = Math.max(1, location.column);
   if (location.endLine !== undefined) region.endLine = Math.max(region.startLine, location.endLine);
   if (location.endColumn !== undefined) region.endColumn = Math.max(1, location.endColumn);
-  return { physicalLocation: { artifactLocation: { uri: artifactUri(`${uriPrefix}${location.file}`), uriBaseId: '%SRCROOT%' }, region } };
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: artifactUri(`${uriPrefix}${location.file}`), uriBaseId: '%SRCROOT%' },
+      region,
+    },
+  };
 }
 
 export interface SarifOptions extends ReportOptions {

@@ -11,14 +11,25 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, cyan: 36, green: 32, dim: 2, bold: 1 } as const;
 
 export function formatText(report: CheckReport, options: TextOptions = {}): string {
-  const paint = (code: keyof typeof CODES, text: string): string => (options.color ? `\u001b[${CODES[code]}m${text}\u001b[0m` : text);
+  const paint = (code: keyof typeof CODES, text: string): string =>
+    options.color ? `\u001b[${CODES[code]}m${text}\u001b[0m` : text;
   const severityColor: Record<Severity, keyof typeof CODES> = { error: 'red', warning: 'yellow', info: 'cyan' };
   const lines: string[] = [];
   for (const check of report.checks) {
     const own = report.results.filter((r) => r.checkId === check.id);
     const failing = own.filter((r) => r.status === 'fail' || r.status === 'error');
-    const mark = check.error ? paint('red', '✖') : failing.length ? paint(severityColor[worst(failing)], '✖') : paint('green', '✔');
-    const counts = [failing.length ? `${failing.length} failed` : '', check.passed ? `${check.passed} passed` : '', check.skipped ? `${check.skipped} skipped` : ''].filter(Boolean).join(', ');
+    const mark = check.error
+      ? paint('red', '✖')
+      : failing.length
+        ? paint(severityColor[worst(failing)], '✖')
+        : paint('green', '✔');
+    const counts = [
+      failing.length ? `${failing.length} failed` : '',
+      check.passed ? `${check.passed} passed` : '',
+      check.skipped ? `${check.skipped} skipped` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`${mark} ${paint('bold', check.id)} ${paint('dim', `(${check.type})`)}${counts ? `  ${counts}` : ''}`);
     const shown = options.verbose ? own : failing;
     for (const result of shown) lines.push(...formatResult(result, paint, severityColor));
@@ -30,13 +41,28 @@ export function formatText(report: CheckReport, options: TextOptions = {}): stri
 }
 
 function worst(results: readonly CheckResult[]): Severity {
-  return results.some((r) => r.severity === 'error') ? 'error' : results.some((r) => r.severity === 'warning') ? 'warning' : 'info';
+  return results.some((r) => r.severity === 'error')
+    ? 'error'
+    : results.some((r) => r.severity === 'warning')
+      ? 'warning'
+      : 'info';
 }
 
-function formatResult(result: CheckResult, paint: (code: keyof typeof CODES, text: string) => string, colors: Record<Severity, keyof typeof CODES>): string[] {
-  const label = result.status === 'pass' ? paint('green', 'pass'.padEnd(7)) : result.status === 'skip' ? paint('dim', 'skip'.padEnd(7)) : paint(colors[result.severity], result.severity.padEnd(7));
+function formatResult(
+  result: CheckResult,
+  paint: (code: keyof typeof CODES, text: string) => string,
+  colors: Record<Severity, keyof typeof CODES>,
+): string[] {
+  const label =
+    result.status === 'pass'
+      ? paint('green', 'pass'.padEnd(7))
+      : result.status === 'skip'
+        ? paint('dim', 'skip'.padEnd(7))
+        : paint(colors[result.severity], result.severity.padEnd(7));
   const where = formatLocation(result.location);
-  const out = [`  ${label} ${where ? `${where}  ` : ''}${result.message}${result.retrain ? paint('bold', ' [retrain]') : ''}`];
+  const out = [
+    `  ${label} ${where ? `${where}  ` : ''}${result.message}${result.retrain ? paint('bold', ' [retrain]') : ''}`,
+  ];
   if (result.hint && result.status !== 'pass') out.push(`          ${paint('dim', `hint: ${result.hint}`)}`);
   return out;
 }

@@ -72,8 +72,20 @@ export interface MlflowRunListing {
 /** Stage MLflow gives a model version it deleted but still stores. */
 export const DELETED_VERSION_STAGE = 'Deleted_Internal';
 
-const statusByNumber: Record<number, RunStatus> = { 1: 'running', 2: 'scheduled', 3: 'finished', 4: 'failed', 5: 'killed' };
-const statusByName: Record<string, RunStatus> = { RUNNING: 'running', SCHEDULED: 'scheduled', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
+const statusByNumber: Record<number, RunStatus> = {
+  1: 'running',
+  2: 'scheduled',
+  3: 'finished',
+  4: 'failed',
+  5: 'killed',
+};
+const statusByName: Record<string, RunStatus> = {
+  RUNNING: 'running',
+  SCHEDULED: 'scheduled',
+  FINISHED: 'finished',
+  FAILED: 'failed',
+  KILLED: 'killed',
+};
 
 /** Run status from the file store's number (1 RUNNING .. 5 KILLED). */
 export function statusFromNumber(status: unknown): RunStatus {
@@ -115,7 +127,9 @@ export function compareText(a: string, b: string): number {
 /** A text field as stored: strings as they are, numbers and booleans as their text; undefined for anything else. */
 export function textField(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+    ? String(value)
+    : undefined;
 }
 
 /** An integer field (times, status, version, step) given as a number or as its decimal text (JSON int64). */

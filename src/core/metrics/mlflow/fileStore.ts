@@ -81,7 +81,8 @@ function parseFlatYaml(content: string): Record<string, unknown> | undefined {
     else if (value === '[]') out[match[1]] = [];
     else if (value === '{}') out[match[1]] = {};
     else if (value.startsWith("'")) {
-      if (value.length < 2 || !value.endsWith("'") || value.slice(1, -1).replace(/''/g, '').includes("'")) return undefined;
+      if (value.length < 2 || !value.endsWith("'") || value.slice(1, -1).replace(/''/g, '').includes("'"))
+        return undefined;
       out[match[1]] = value.slice(1, -1).replace(/''/g, "'");
     } else if (/^[-?:,[\]{}#&*!|>"%@`\s]/.test(value) && !/^-\d/.test(value)) return undefined;
     else if (value.includes(': ') || value.includes(' #')) return undefined;
@@ -110,7 +111,10 @@ function readMeta(file: string): Record<string, unknown> {
     );
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new MetricsError(`${file}: expected a mapping of MLflow fields (name, lifecycle_stage, ...), found ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'}.`, file);
+    throw new MetricsError(
+      `${file}: expected a mapping of MLflow fields (name, lifecycle_stage, ...), found ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'}.`,
+      file,
+    );
   }
   return data as Record<string, unknown>;
 }
@@ -224,7 +228,11 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
       while (last >= 0 && lines[last].trim() === '') last--;
       let previous = last - 1;
       while (previous >= 0 && lines[previous].trim() === '') previous--;
-      if (last === lines.length - 1 && last >= 0 && isPartial(lines[last], previous >= 0 ? lines[previous] : undefined)) {
+      if (
+        last === lines.length - 1 &&
+        last >= 0 &&
+        isPartial(lines[last], previous >= 0 ? lines[previous] : undefined)
+      ) {
         last = previous;
         previous = last - 1;
       }
@@ -235,7 +243,11 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
       }
       if (last < 0) return undefined;
       const point = parseMetricLine(lines[last]);
-      if (!point) throw new MetricsError(`${file}: its last line is not a metric line ('${lines[last].slice(0, 80)}'); fix or delete it.`, file);
+      if (!point)
+        throw new MetricsError(
+          `${file}: its last line is not a metric line ('${lines[last].slice(0, 80)}'); fix or delete it.`,
+          file,
+        );
       return point;
     }
   } catch (err) {
@@ -269,7 +281,10 @@ function experimentFolders(root: string, includeDeleted: boolean, problems: Metr
   try {
     entries = readdirSync(root, { withFileTypes: true });
   } catch (err) {
-    throw new MetricsError(`${root}: no MLflow file store here (${errorCode(err)}); give the folder that holds the experiment folders (usually mlruns).`, root);
+    throw new MetricsError(
+      `${root}: no MLflow file store here (${errorCode(err)}); give the folder that holds the experiment folders (usually mlruns).`,
+      root,
+    );
   }
   const candidates = entries
     .filter((e) => e.isDirectory() && e.name !== MODELS && !e.name.startsWith('.'))
@@ -300,7 +315,10 @@ function compareIds(a: string, b: string): number {
 }
 
 /** The experiments of a file store (`root` is the `mlruns` folder); deleted ones (in `.trash`) only when asked. */
-export async function listExperiments(root: string, options: { includeDeleted?: boolean } = {}): Promise<MlflowExperiment[]> {
+export async function listExperiments(
+  root: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<MlflowExperiment[]> {
   await yieldToEventLoop();
   const problems: MetricsError[] = [];
   const folders = experimentFolders(root, options.includeDeleted ?? false, problems);
@@ -308,7 +326,13 @@ export async function listExperiments(root: string, options: { includeDeleted?: 
   return folders.map((f) => f.experiment);
 }
 
-function readRunFolder(directory: string, experiment: MlflowExperiment, root: string, fullHistory: boolean, scratch: { buffer: Buffer }): MlflowRun {
+function readRunFolder(
+  directory: string,
+  experiment: MlflowExperiment,
+  root: string,
+  fullHistory: boolean,
+  scratch: { buffer: Buffer },
+): MlflowRun {
   const meta = readMeta(path.join(directory, 'meta.yaml'));
   const runId = path.basename(directory);
   const metricsDir = path.join(directory, 'metrics');
@@ -356,14 +380,21 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   const problems: MetricsError[] = [];
   let experiments = experimentFolders(root, includeDeleted, problems);
   if (query.experimentIds) experiments = experiments.filter((e) => query.experimentIds!.includes(e.experiment.id));
-  const folders = experiments.flatMap((e) => runFolders(e.directory).map((directory) => ({ directory, experiment: e.experiment })));
+  const folders = experiments.flatMap((e) =>
+    runFolders(e.directory).map((directory) => ({ directory, experiment: e.experiment })),
+  );
   const runs: MlflowRun[] = [];
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
   for (let i = 0; i < folders.length; i++) {
     if (i % BATCH === 0) await yieldToEventLoop();
     const { directory, experiment } = folders[i];
     if (!exists(path.join(directory, 'meta.yaml'))) {
-      problems.push(new MetricsError(`${directory}: a run folder without meta.yaml; MLflow skips it too (delete the folder if it is left over).`, directory));
+      problems.push(
+        new MetricsError(
+          `${directory}: a run folder without meta.yaml; MLflow skips it too (delete the folder if it is left over).`,
+          directory,
+        ),
+      );
       continue;
     }
     try {
@@ -379,34 +410,54 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
 }
 
 /** Finds the folder of a run by its id (experiment folders first, then deleted experiments). */
-function findRunFolder(root: string, runId: string, experimentId?: string): { directory: string; experiment: MlflowExperiment } {
+function findRunFolder(
+  root: string,
+  runId: string,
+  experimentId?: string,
+): { directory: string; experiment: MlflowExperiment } {
   if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new MetricsError(`${root}: '${runId}' is not an MLflow run id.`, root);
   for (const e of experimentFolders(root, true, [])) {
     if (experimentId !== undefined && e.experiment.id !== experimentId) continue;
     const directory = path.join(e.directory, runId);
     if (exists(path.join(directory, 'meta.yaml'))) return { directory, experiment: e.experiment };
   }
-  throw new MetricsError(`${root}: no run ${runId} in this file store${experimentId !== undefined ? ` (experiment ${experimentId})` : ''}; it may have been deleted for good (mlflow gc).`, root);
+  throw new MetricsError(
+    `${root}: no run ${runId} in this file store${experimentId !== undefined ? ` (experiment ${experimentId})` : ''}; it may have been deleted for good (mlflow gc).`,
+    root,
+  );
 }
 
 /** One run, with every metric's full history unless `fullHistory` is false. */
-export async function readRun(root: string, runId: string, options: { experimentId?: string; fullHistory?: boolean } = {}): Promise<MlflowRun> {
+export async function readRun(
+  root: string,
+  runId: string,
+  options: { experimentId?: string; fullHistory?: boolean } = {},
+): Promise<MlflowRun> {
   await yieldToEventLoop();
   const { directory, experiment } = findRunFolder(root, runId, options.experimentId);
-  return readRunFolder(directory, experiment, root, options.fullHistory ?? true, { buffer: Buffer.allocUnsafe(TAIL_BYTES) });
+  return readRunFolder(directory, experiment, root, options.fullHistory ?? true, {
+    buffer: Buffer.allocUnsafe(TAIL_BYTES),
+  });
 }
 
 /** The whole history of one metric of one run, in logging order (what `MlflowClient.get_metric_history` returns). */
-export async function readMetricHistory(root: string, runId: string, key: string, options: { experimentId?: string } = {}): Promise<MetricSeries> {
+export async function readMetricHistory(
+  root: string,
+  runId: string,
+  key: string,
+  options: { experimentId?: string } = {},
+): Promise<MetricSeries> {
   await yieldToEventLoop();
-  if (key.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new MetricsError(`${root}: '${key}' is not a metric key.`, root);
+  if (key.split('/').some((part) => part === '' || part === '.' || part === '..'))
+    throw new MetricsError(`${root}: '${key}' is not a metric key.`, root);
   const { directory } = findRunFolder(root, runId, options.experimentId);
   const file = path.join(directory, 'metrics', ...key.split('/'));
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
   } catch (err) {
-    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'EISDIR') throw new MetricsError(`${file}: run ${runId} has no metric '${key}'.`, file);
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'EISDIR')
+      throw new MetricsError(`${file}: run ${runId} has no metric '${key}'.`, file);
     throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
   }
   return metricSeries(key, parseMetricFile(content, file));
@@ -451,7 +502,12 @@ export async function listRegisteredModels(root: string): Promise<MlflowRegister
       creationTime: integerField(meta.creation_timestamp),
       lastUpdatedTime: integerField(meta.last_updated_timestamp),
       tags: readKeyValues(path.join(directory, 'tags')),
-      aliases: Object.fromEntries(Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, version]) => [alias, version.trim()])),
+      aliases: Object.fromEntries(
+        Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, version]) => [
+          alias,
+          version.trim(),
+        ]),
+      ),
       versions,
     });
   }

@@ -19,7 +19,15 @@ import {
   type MlflowRunQuery,
 } from './entities';
 
-export type MlflowRestErrorKind = 'unreachable' | 'timeout' | 'not-mlflow' | 'unauthorized' | 'not-found' | 'server' | 'malformed' | 'invalid-url';
+export type MlflowRestErrorKind =
+  | 'unreachable'
+  | 'timeout'
+  | 'not-mlflow'
+  | 'unauthorized'
+  | 'not-found'
+  | 'server'
+  | 'malformed'
+  | 'invalid-url';
 
 /** A failed call to a tracking server; `kind` says what went wrong, the message what to do. */
 export class MlflowRestError extends MetricsError {
@@ -70,13 +78,18 @@ export function restMetricValue(value: unknown): number {
   if (value === 'NaN') return NaN;
   if (value === 'Infinity') return Infinity;
   if (value === '-Infinity') return -Infinity;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return storedMetricValue(Number(value), false);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return storedMetricValue(Number(value), false);
   return NaN;
 }
 
 /** A metric point as the server sends it (`step`, `value`, `timestamp`). */
 function restPoint(metric: Json): MetricPoint {
-  return { step: integerField(metric.step) ?? 0, value: restMetricValue(metric.value), timestamp: integerField(metric.timestamp) };
+  return {
+    step: integerField(metric.step) ?? 0,
+    value: restMetricValue(metric.value),
+    timestamp: integerField(metric.timestamp),
+  };
 }
 
 function keyValues(list: unknown): Record<string, string> {
@@ -104,10 +117,18 @@ export class MlflowRestClient {
     try {
       url = new URL(options.baseUrl);
     } catch {
-      throw new MlflowRestError(`'${options.baseUrl}' is not a URL; give the tracking server's address, e.g. http://127.0.0.1:5000.`, options.baseUrl, 'invalid-url');
+      throw new MlflowRestError(
+        `'${options.baseUrl}' is not a URL; give the tracking server's address, e.g. http://127.0.0.1:5000.`,
+        options.baseUrl,
+        'invalid-url',
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new MlflowRestError(`${url.protocol}// is not supported for a tracking server; use an http:// or https:// address.`, options.baseUrl, 'invalid-url');
+      throw new MlflowRestError(
+        `${url.protocol}// is not supported for a tracking server; use an http:// or https:// address.`,
+        options.baseUrl,
+        'invalid-url',
+      );
     }
     this.headers = { Accept: 'application/json' };
     this.secrets = [];
@@ -170,15 +191,24 @@ export class MlflowRestClient {
       body = await response.text();
     } catch (err) {
       if (controller.signal.aborted) {
-        throw this.fail(`MLflow server at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s (${shown}); check that it is not overloaded, or raise the timeout.`, 'timeout');
+        throw this.fail(
+          `MLflow server at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s (${shown}); check that it is not overloaded, or raise the timeout.`,
+          'timeout',
+        );
       }
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const code = cause?.code ?? (err as NodeJS.ErrnoException).code;
       if (code === 'ECONNREFUSED') {
-        throw this.fail(`MLflow server at ${this.baseUrl} is not reachable: is \`mlflow server\` running? (connection refused)`, 'unreachable');
+        throw this.fail(
+          `MLflow server at ${this.baseUrl} is not reachable: is \`mlflow server\` running? (connection refused)`,
+          'unreachable',
+        );
       }
       const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-      throw this.fail(`MLflow server at ${this.baseUrl} is not reachable (${detail}): check the address and that \`mlflow server\` is running.`, 'unreachable');
+      throw this.fail(
+        `MLflow server at ${this.baseUrl} is not reachable (${detail}): check the address and that \`mlflow server\` is running.`,
+        'unreachable',
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -201,11 +231,21 @@ export class MlflowRestClient {
     }
     if (response.status === 404) {
       if (errorCode) throw this.fail(`${shown}: ${serverMessage ?? errorCode} (${errorCode}).`, 'not-found', 404);
-      throw this.fail(`${shown} was not found (HTTP 404): is ${this.baseUrl} an MLflow tracking server? Check the address and any path prefix.`, 'not-mlflow', 404);
+      throw this.fail(
+        `${shown} was not found (HTTP 404): is ${this.baseUrl} an MLflow tracking server? Check the address and any path prefix.`,
+        'not-mlflow',
+        404,
+      );
     }
     if (!response.ok) {
-      const what = serverMessage ? `${serverMessage}${errorCode ? ` (${errorCode})` : ''}` : body.slice(0, 200).trim() || response.statusText;
-      throw this.fail(`MLflow server at ${this.baseUrl} answered HTTP ${response.status} to ${endpoint}: ${what}.`, 'server', response.status);
+      const what = serverMessage
+        ? `${serverMessage}${errorCode ? ` (${errorCode})` : ''}`
+        : body.slice(0, 200).trim() || response.statusText;
+      throw this.fail(
+        `MLflow server at ${this.baseUrl} answered HTTP ${response.status} to ${endpoint}: ${what}.`,
+        'server',
+        response.status,
+      );
     }
     if (!errorBody || Array.isArray(json)) {
       throw this.fail(
@@ -225,19 +265,31 @@ export class MlflowRestClient {
     for (;;) {
       const page = await this.call(method, endpoint, token ? { ...params, page_token: token } : params);
       if (page[field] !== undefined && !Array.isArray(page[field])) {
-        throw this.fail(`${this.baseUrl}/${API}${endpoint}: '${field}' is not a list: is this an MLflow tracking server?`, 'malformed');
+        throw this.fail(
+          `${this.baseUrl}/${API}${endpoint}: '${field}' is not a list: is this an MLflow tracking server?`,
+          'malformed',
+        );
       }
       out.push(...asArray(page[field]));
       token = typeof page.next_page_token === 'string' && page.next_page_token ? page.next_page_token : undefined;
       if (!token) return out;
-      if (seen.has(token)) throw this.fail(`${this.baseUrl}/${API}${endpoint}: the server returned the same page token twice; stopping to avoid a loop.`, 'malformed');
+      if (seen.has(token))
+        throw this.fail(
+          `${this.baseUrl}/${API}${endpoint}: the server returned the same page token twice; stopping to avoid a loop.`,
+          'malformed',
+        );
       seen.add(token);
     }
   }
 
   /** Experiments (POST experiments/search), deleted ones only when asked. */
   async searchExperiments(options: { includeDeleted?: boolean } = {}): Promise<MlflowExperiment[]> {
-    const list = await this.pages('POST', 'experiments/search', { max_results: 1000, view_type: options.includeDeleted ? 'ALL' : 'ACTIVE_ONLY' }, 'experiments');
+    const list = await this.pages(
+      'POST',
+      'experiments/search',
+      { max_results: 1000, view_type: options.includeDeleted ? 'ALL' : 'ACTIVE_ONLY' },
+      'experiments',
+    );
     return list.map((e) => ({
       id: str(e.experiment_id) ?? '',
       name: str(e.name) ?? str(e.experiment_id) ?? '',
@@ -262,7 +314,12 @@ export class MlflowRestClient {
     const list = await this.pages(
       'POST',
       'runs/search',
-      { experiment_ids: ids, filter: query.filter ?? '', max_results: this.runPageSize, run_view_type: query.includeDeleted ? 'ALL' : 'ACTIVE_ONLY' },
+      {
+        experiment_ids: ids,
+        filter: query.filter ?? '',
+        max_results: this.runPageSize,
+        run_view_type: query.includeDeleted ? 'ALL' : 'ACTIVE_ONLY',
+      },
       'runs',
     );
     const runs = list.map((r) => this.toRun(r, names));
@@ -306,7 +363,12 @@ export class MlflowRestClient {
 
   /** The whole history of one metric (GET metrics/get-history, every page), in the server's order. */
   async getMetricHistory(runId: string, key: string): Promise<MetricSeries> {
-    const list = await this.pages('GET', 'metrics/get-history', { run_id: runId, metric_key: key, max_results: this.historyPageSize }, 'metrics');
+    const list = await this.pages(
+      'GET',
+      'metrics/get-history',
+      { run_id: runId, metric_key: key, max_results: this.historyPageSize },
+      'metrics',
+    );
     return metricSeries(key, list.map(restPoint));
   }
 

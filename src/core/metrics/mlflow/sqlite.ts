@@ -55,12 +55,18 @@ export async function loadSqlJs(options: Pick<SqliteOptions, 'locateFile'> = {})
   try {
     await fs.access(wasm);
   } catch (err) {
-    throw new MetricsError(`${wasm}: SQLite's WebAssembly (sql.js) is missing (${errorCode(err)}); reinstall the extension.`, wasm);
+    throw new MetricsError(
+      `${wasm}: SQLite's WebAssembly (sql.js) is missing (${errorCode(err)}); reinstall the extension.`,
+      wasm,
+    );
   }
   try {
     return await initSqlJs({ locateFile });
   } catch (err) {
-    throw new MetricsError(`${wasm}: cannot load SQLite (sql.js WebAssembly): ${err instanceof Error ? err.message : String(err)}. Reinstall the extension.`, wasm);
+    throw new MetricsError(
+      `${wasm}: cannot load SQLite (sql.js WebAssembly): ${err instanceof Error ? err.message : String(err)}. Reinstall the extension.`,
+      wasm,
+    );
   }
 }
 
@@ -75,16 +81,34 @@ const REQUIRED_COLUMNS: Record<string, string[]> = {
 };
 const REGISTRY_COLUMNS: Record<string, string[]> = {
   registered_models: ['name', 'description', 'creation_time', 'last_updated_time'],
-  model_versions: ['name', 'version', 'current_stage', 'status', 'run_id', 'source', 'description', 'creation_time', 'last_updated_time'],
+  model_versions: [
+    'name',
+    'version',
+    'current_stage',
+    'status',
+    'run_id',
+    'source',
+    'description',
+    'creation_time',
+    'last_updated_time',
+  ],
 };
 
 function str(value: SqlValue | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
-  return typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : String(value);
+  return typeof value === 'string'
+    ? value
+    : value instanceof Uint8Array
+      ? Buffer.from(value).toString('utf8')
+      : String(value);
 }
 
 function num(value: SqlValue | undefined): number | undefined {
-  return typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : undefined;
 }
 
 /** A metric point from its columns (`value`, `timestamp`, `step`, `is_nan`). */
@@ -135,15 +159,26 @@ export class MlflowDatabase {
 
   /** Opens database bytes (an SQLite file's content); `file` names them in errors. */
   static fromBytes(bytes: Uint8Array, file: string, sqlJs: SqlJsStatic, walPending = false): MlflowDatabase {
-    if (bytes.length === 0) throw new MetricsError(`${file}: the file is empty, not an MLflow database; MLflow creates it on first use (mlflow server --backend-store-uri sqlite:///${path.basename(file)}).`, file);
+    if (bytes.length === 0)
+      throw new MetricsError(
+        `${file}: the file is empty, not an MLflow database; MLflow creates it on first use (mlflow server --backend-store-uri sqlite:///${path.basename(file)}).`,
+        file,
+      );
     if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== SQLITE_HEADER) {
-      throw new MetricsError(`${file}: not an SQLite database (its first bytes are not 'SQLite format 3'); point to the mlflow.db file the tracking server uses.`, file, { offset: 0 });
+      throw new MetricsError(
+        `${file}: not an SQLite database (its first bytes are not 'SQLite format 3'); point to the mlflow.db file the tracking server uses.`,
+        file,
+        { offset: 0 },
+      );
     }
     let db: Database;
     try {
       db = new sqlJs.Database(bytes);
     } catch (err) {
-      throw new MetricsError(`${file}: SQLite cannot open it (${err instanceof Error ? err.message : String(err)}).`, file);
+      throw new MetricsError(
+        `${file}: SQLite cannot open it (${err instanceof Error ? err.message : String(err)}).`,
+        file,
+      );
     }
     const database = new MlflowDatabase(db, file, walPending);
     try {
@@ -229,7 +264,13 @@ export class MlflowDatabase {
       'reading experiments',
     );
     const tags = this.has('experiment_tags', 'experiment_id')
-      ? keyValuesByOwner(this.rows('SELECT key, value, experiment_id FROM experiment_tags ORDER BY key', [], 'reading experiment tags'))
+      ? keyValuesByOwner(
+          this.rows(
+            'SELECT key, value, experiment_id FROM experiment_tags ORDER BY key',
+            [],
+            'reading experiment tags',
+          ),
+        )
       : new Map<string, Record<string, string>>();
     return rows
       .map(([id, name, stage, artifactLocation, creationTime, lastUpdateTime]) => ({
@@ -282,18 +323,34 @@ export class MlflowDatabase {
         fullHistory: query.fullHistory ?? false,
       });
     }
-    for (const [key, value, runId] of this.rows('SELECT key, value, run_uuid FROM params ORDER BY key', [], 'reading params')) {
+    for (const [key, value, runId] of this.rows(
+      'SELECT key, value, run_uuid FROM params ORDER BY key',
+      [],
+      'reading params',
+    )) {
       const run = runs.get(String(runId));
       if (run) run.params[String(key)] = str(value) ?? '';
     }
-    for (const [key, value, runId] of this.rows('SELECT key, value, run_uuid FROM tags ORDER BY key', [], 'reading tags')) {
+    for (const [key, value, runId] of this.rows(
+      'SELECT key, value, run_uuid FROM tags ORDER BY key',
+      [],
+      'reading tags',
+    )) {
       const run = runs.get(String(runId));
       if (run) run.tags[String(key)] = str(value) ?? '';
     }
     const series = new Map<string, Map<string, MetricPoint[]>>();
     const metricRows = query.fullHistory
-      ? this.rows('SELECT key, value, timestamp, step, is_nan, run_uuid FROM metrics ORDER BY run_uuid, key, timestamp, step, value', [], 'reading metrics')
-      : this.rows('SELECT key, value, timestamp, step, is_nan, run_uuid FROM latest_metrics ORDER BY run_uuid, key', [], 'reading latest metrics');
+      ? this.rows(
+          'SELECT key, value, timestamp, step, is_nan, run_uuid FROM metrics ORDER BY run_uuid, key, timestamp, step, value',
+          [],
+          'reading metrics',
+        )
+      : this.rows(
+          'SELECT key, value, timestamp, step, is_nan, run_uuid FROM latest_metrics ORDER BY run_uuid, key',
+          [],
+          'reading latest metrics',
+        );
     for (const [key, value, timestamp, step, isNan, runId] of metricRows) {
       if (!runs.has(String(runId))) continue;
       let byKey = series.get(String(runId));
@@ -305,17 +362,27 @@ export class MlflowDatabase {
     for (const run of runs.values()) {
       run.label = runLabel(run.id, run.label, run.tags);
       const byKey = series.get(run.id);
-      if (byKey) run.metrics = [...byKey.entries()].sort(([a], [b]) => compareText(a, b)).map(([key, points]) => metricSeries(key, points));
+      if (byKey)
+        run.metrics = [...byKey.entries()]
+          .sort(([a], [b]) => compareText(a, b))
+          .map(([key, points]) => metricSeries(key, points));
     }
     const problems: MetricsError[] = this.walPending
-      ? [new MetricsError(`${this.file}-wal: holds changes not yet written into the database file; the newest values appear once the tracking process checkpoints it.`, `${this.file}-wal`)]
+      ? [
+          new MetricsError(
+            `${this.file}-wal: holds changes not yet written into the database file; the newest values appear once the tracking process checkpoints it.`,
+            `${this.file}-wal`,
+          ),
+        ]
       : [];
     return { runs: [...runs.values()], problems };
   }
 
   /** One run with every metric's full history (or latest points when `fullHistory` is false). */
   readRun(runId: string, options: { fullHistory?: boolean } = {}): MlflowRun {
-    const run = this.listRuns({ includeDeleted: true, fullHistory: options.fullHistory ?? true }).runs.find((r) => r.id === runId);
+    const run = this.listRuns({ includeDeleted: true, fullHistory: options.fullHistory ?? true }).runs.find(
+      (r) => r.id === runId,
+    );
     if (!run) throw new MetricsError(`${this.file}: no run ${runId} in this database.`, this.file);
     return run;
   }
@@ -330,7 +397,10 @@ export class MlflowDatabase {
     if (!rows.length && !this.rows('SELECT 1 FROM runs WHERE run_uuid = ?', [runId], 'finding the run').length) {
       throw new MetricsError(`${this.file}: no run ${runId} in this database.`, this.file);
     }
-    return metricSeries(key, rows.map(([value, timestamp, step, isNan]) => storedPoint(value, timestamp, step, isNan)));
+    return metricSeries(
+      key,
+      rows.map(([value, timestamp, step, isNan]) => storedPoint(value, timestamp, step, isNan)),
+    );
   }
 
   /** Registered models with their live versions, tags and aliases (empty when the database has no registry). */
@@ -343,22 +413,44 @@ export class MlflowDatabase {
       [],
       'reading registered models',
     )) {
-      models.set(String(name), { name: String(name), description: str(description), creationTime: num(created), lastUpdatedTime: num(updated), tags: {}, aliases: {}, versions: [] });
+      models.set(String(name), {
+        name: String(name),
+        description: str(description),
+        creationTime: num(created),
+        lastUpdatedTime: num(updated),
+        tags: {},
+        aliases: {},
+        versions: [],
+      });
     }
     if (this.has('registered_model_tags', 'name')) {
-      for (const [key, value, name] of this.rows('SELECT key, value, name FROM registered_model_tags ORDER BY key', [], 'reading model tags')) {
+      for (const [key, value, name] of this.rows(
+        'SELECT key, value, name FROM registered_model_tags ORDER BY key',
+        [],
+        'reading model tags',
+      )) {
         const model = models.get(String(name));
         if (model) model.tags[String(key)] = str(value) ?? '';
       }
     }
     if (this.has('registered_model_aliases', 'alias')) {
-      for (const [alias, version, name] of this.rows('SELECT alias, version, name FROM registered_model_aliases ORDER BY alias', [], 'reading model aliases')) {
+      for (const [alias, version, name] of this.rows(
+        'SELECT alias, version, name FROM registered_model_aliases ORDER BY alias',
+        [],
+        'reading model aliases',
+      )) {
         const model = models.get(String(name));
         if (model) model.aliases[String(alias)] = String(version);
       }
     }
     const versionTags = this.has('model_version_tags', 'version')
-      ? keyValuesByOwner(this.rows('SELECT key, value, name, version FROM model_version_tags ORDER BY key', [], 'reading model version tags'))
+      ? keyValuesByOwner(
+          this.rows(
+            'SELECT key, value, name, version FROM model_version_tags ORDER BY key',
+            [],
+            'reading model version tags',
+          ),
+        )
       : new Map<string, Record<string, string>>();
     for (const [name, version, stage, status, runId, source, description, created, updated] of this.rows(
       'SELECT name, version, current_stage, status, run_id, source, description, creation_time, last_updated_time FROM model_versions ORDER BY name, version',

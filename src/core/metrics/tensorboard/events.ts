@@ -5,7 +5,14 @@
 import { promises as fs } from 'node:fs';
 import { MetricsError } from '../model';
 import { maskedCrc32c } from './crc32c';
-import { ProtobufError, ProtobufReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobuf';
+import {
+  ProtobufError,
+  ProtobufReader,
+  WIRE_FIXED32,
+  WIRE_FIXED64,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_VARINT,
+} from './protobuf';
 
 /** The scalars of one tag, as parallel columns (no object per point). */
 export interface ScalarColumns {
@@ -117,9 +124,21 @@ export class EventParser {
   ) {}
 
   /** Hands over what was gathered since the last call, and starts afresh. */
-  take(): { scalars: ScalarColumns[]; events: number; fileVersion?: string; firstWallTime?: number; lastWallTime?: number } {
+  take(): {
+    scalars: ScalarColumns[];
+    events: number;
+    fileVersion?: string;
+    firstWallTime?: number;
+    lastWallTime?: number;
+  } {
     for (const entry of this.touched) entry.columns = undefined;
-    const out = { scalars: this.scalars, events: this.events, fileVersion: this.fileVersion, firstWallTime: this.firstWallTime, lastWallTime: this.lastWallTime };
+    const out = {
+      scalars: this.scalars,
+      events: this.events,
+      fileVersion: this.fileVersion,
+      firstWallTime: this.firstWallTime,
+      lastWallTime: this.lastWallTime,
+    };
     this.scalars = [];
     this.touched = [];
     this.events = 0;
@@ -258,7 +277,8 @@ export class EventParser {
     }
     if (tagStart < 0) return;
     const entry = this.entryFor(bytes, tagStart, tagEnd);
-    if (metadataStart >= 0 && entry.plugin === undefined) entry.plugin = this.pluginName(bytes, metadataStart, metadataEnd);
+    if (metadataStart >= 0 && entry.plugin === undefined)
+      entry.plugin = this.pluginName(bytes, metadataStart, metadataEnd);
     let value: number;
     if (hasSimple) value = simple;
     else if (tensorStart >= 0 && entry.plugin === 'scalars') {
@@ -296,7 +316,11 @@ export class EventParser {
       }
       if (same) return entry;
     }
-    const entry: TagEntry = { bytes: Buffer.from(bytes.subarray(start, end)), tag: bytes.toString('utf8', start, end), next: first };
+    const entry: TagEntry = {
+      bytes: Buffer.from(bytes.subarray(start, end)),
+      tag: bytes.toString('utf8', start, end),
+      next: first,
+    };
     this.tags.set(hash, entry);
     return entry;
   }
@@ -343,7 +367,15 @@ export class EventParser {
         contentEnd = r.delimitedEnd();
         contentStart = r.pos;
         r.pos = contentEnd;
-      } else if (field === 5 || field === 6 || field === 7 || field === 10 || field === 13 || field === 16 || field === 17) {
+      } else if (
+        field === 5 ||
+        field === 6 ||
+        field === 7 ||
+        field === 10 ||
+        field === 13 ||
+        field === 16 ||
+        field === 17
+      ) {
         // Repeated numeric fields, packed (length-delimited) or one value per key; keep the first value.
         const v = this.firstRepeated(r, field, wire);
         if (first === undefined) first = v;
@@ -490,7 +522,11 @@ export class EventFileReader {
 
   /** Reads the complete records from `offset` on. Calls on one reader must not overlap. */
   async readFrom(offset = this.nextOffset): Promise<EventReadResult> {
-    if (this.busy) throw new MetricsError(`${this.file}: a read of this file is already in progress; wait for it before reading again.`, this.file);
+    if (this.busy)
+      throw new MetricsError(
+        `${this.file}: a read of this file is already in progress; wait for it before reading again.`,
+        this.file,
+      );
     this.busy = true;
     try {
       return await this.read(offset);
@@ -504,7 +540,10 @@ export class EventFileReader {
     try {
       handle = await fs.open(this.file, 'r');
     } catch (err) {
-      throw new MetricsError(`${this.file}: cannot open the event file (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, this.file);
+      throw new MetricsError(
+        `${this.file}: cannot open the event file (${(err as NodeJS.ErrnoException).code ?? String(err)}).`,
+        this.file,
+      );
     }
     try {
       const size = (await handle.stat()).size;
@@ -562,7 +601,10 @@ export class EventFileReader {
       };
     } catch (err) {
       if (err instanceof MetricsError) throw err;
-      throw new MetricsError(`${this.file}: cannot read the event file (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, this.file);
+      throw new MetricsError(
+        `${this.file}: cannot read the event file (${(err as NodeJS.ErrnoException).code ?? String(err)}).`,
+        this.file,
+      );
     } finally {
       await handle.close();
     }
@@ -575,7 +617,11 @@ export function readEventFile(file: string, options: EventReaderOptions = {}): P
 }
 
 /** Parses event-file bytes already in memory (`location` names them in errors). */
-export function parseEventBytes(bytes: Uint8Array, location: string, options: { verifyChecksums?: boolean } = {}): Omit<EventReadResult, 'file'> & { location: string } {
+export function parseEventBytes(
+  bytes: Uint8Array,
+  location: string,
+  options: { verifyChecksums?: boolean } = {},
+): Omit<EventReadResult, 'file'> & { location: string } {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parser = new EventParser(location, options.verifyChecksums ?? true);
   const consumed = parser.parseRecords(buffer, 0, buffer.length, 0);

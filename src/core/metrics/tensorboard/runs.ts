@@ -31,10 +31,14 @@ export async function findEventRuns(logDir: string, options: FindEventRunsOption
   const root = path.resolve(logDir);
   try {
     const stat = await fs.stat(root);
-    if (!stat.isDirectory()) throw new MetricsError(`${root}: not a folder; give the folder that holds TensorBoard runs.`, root);
+    if (!stat.isDirectory())
+      throw new MetricsError(`${root}: not a folder; give the folder that holds TensorBoard runs.`, root);
   } catch (err) {
     if (err instanceof MetricsError) throw err;
-    throw new MetricsError(`${root}: the TensorBoard log folder does not exist or cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, root);
+    throw new MetricsError(
+      `${root}: the TensorBoard log folder does not exist or cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`,
+      root,
+    );
   }
   const runs: EventRunFolder[] = [];
   const walk = async (directory: string, depth: number): Promise<void> => {
@@ -68,7 +72,12 @@ export function mergeScalars(parts: readonly ScalarColumns[][]): ScalarColumns[]
     for (const columns of list) {
       const existing = byTag.get(columns.tag);
       if (!existing) {
-        byTag.set(columns.tag, { tag: columns.tag, steps: columns.steps.slice(), values: columns.values.slice(), wallTimes: columns.wallTimes.slice() });
+        byTag.set(columns.tag, {
+          tag: columns.tag,
+          steps: columns.steps.slice(),
+          values: columns.values.slice(),
+          wallTimes: columns.wallTimes.slice(),
+        });
         continue;
       }
       for (let i = 0; i < columns.steps.length; i++) {
@@ -85,7 +94,8 @@ export function mergeScalars(parts: readonly ScalarColumns[][]): ScalarColumns[]
 export function scalarSeries(columns: readonly ScalarColumns[]): MetricSeries[] {
   return columns.map((c) => {
     const points = new Array<{ step: number; value: number; timestamp: number }>(c.steps.length);
-    for (let i = 0; i < points.length; i++) points[i] = { step: c.steps[i], value: c.values[i], timestamp: c.wallTimes[i] * 1000 };
+    for (let i = 0; i < points.length; i++)
+      points[i] = { step: c.steps[i], value: c.values[i], timestamp: c.wallTimes[i] * 1000 };
     const { split, baseKey } = splitOf(c.tag);
     return { key: c.tag, split, baseKey, points };
   });
@@ -103,7 +113,13 @@ export interface EventRunRead {
 export async function readEventRun(folder: EventRunFolder, options: EventReaderOptions = {}): Promise<EventRunRead> {
   const results: EventReadResult[] = [];
   for (const file of folder.files) results.push(await new EventFileReader(file, options).readFrom(0));
-  return { run: runFromEvents(folder, results), truncated: results.filter((r) => r.truncatedAt !== undefined).map((r) => ({ file: r.file, offset: r.truncatedAt! })), offsets: Object.fromEntries(results.map((r) => [r.file, r.nextOffset])) };
+  return {
+    run: runFromEvents(folder, results),
+    truncated: results
+      .filter((r) => r.truncatedAt !== undefined)
+      .map((r) => ({ file: r.file, offset: r.truncatedAt! })),
+    offsets: Object.fromEntries(results.map((r) => [r.file, r.nextOffset])),
+  };
 }
 
 /** Builds the Run of a folder from read results of its files (in file order). */

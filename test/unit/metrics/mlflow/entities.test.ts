@@ -15,7 +15,8 @@ describe('MLflow field helpers shared by the three readers', () => {
     assert.equal(integerField(1_767_600_000_000), 1_767_600_000_000);
     assert.equal(integerField('1767600000000'), 1_767_600_000_000);
     assert.equal(integerField('-3'), -3);
-    for (const other of ['1.5', '1e3', ' 7', '', 'abc', NaN, Infinity, null, undefined, true]) assert.equal(integerField(other), undefined, String(other));
+    for (const other of ['1.5', '1e3', ' 7', '', 'abc', NaN, Infinity, null, undefined, true])
+      assert.equal(integerField(other), undefined, String(other));
   });
 
   it('orders by code units, whatever the locale', () => {

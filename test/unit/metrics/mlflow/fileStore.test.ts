@@ -5,7 +5,14 @@ import path from 'node:path';
 import { root } from '../../../harness/paths';
 import { MetricsError } from '../../../../src/core/metrics/model';
 import { parsePythonFloat } from '../../../../src/core/metrics/files';
-import { listExperiments, listRegisteredModels, listRuns, parseMetricFile, readMetricHistory, readRun } from '../../../../src/core/metrics/mlflow/fileStore';
+import {
+  listExperiments,
+  listRegisteredModels,
+  listRuns,
+  parseMetricFile,
+  readMetricHistory,
+  readRun,
+} from '../../../../src/core/metrics/mlflow/fileStore';
 import { compareWithMlflow, type ExpectedStore } from './oracle';
 import { seededRandom } from '../../../helpers/prng';
 import { mutate } from './fuzz';
@@ -50,8 +57,12 @@ describe('MLflow file store reader', () => {
     const ids = (await listExperiments(store, { includeDeleted: true })).map((e) => e.id);
     const long = ids.filter((id) => id.length === 18);
     assert.equal(long.length, 3);
-    for (const id of long) assert.ok(fs.existsSync(path.join(store, id)) || fs.existsSync(path.join(store, '.trash', id)), id);
-    assert.ok(long.some((id) => Number(id) > Number.MAX_SAFE_INTEGER), 'ids beyond 2^53 stay exact');
+    for (const id of long)
+      assert.ok(fs.existsSync(path.join(store, id)) || fs.existsSync(path.join(store, '.trash', id)), id);
+    assert.ok(
+      long.some((id) => Number(id) > Number.MAX_SAFE_INTEGER),
+      'ids beyond 2^53 stay exact',
+    );
   });
 
   it('leaves out deleted experiments and runs by default and filters by experiment', async () => {
@@ -60,7 +71,10 @@ describe('MLflow file store reader', () => {
     const all = (await listRuns(store, { includeDeleted: true })).runs.map((r) => r.label).sort();
     assert.deepEqual(all, ['deleted-run', 'resnet-baseline', 'scratch-run', 'special-values', 'sweep-1', 'sweep-2']);
     const tuning = (await listExperiments(store)).find((e) => e.name === 'tuning')!;
-    assert.deepEqual((await listRuns(store, { experimentIds: [tuning.id] })).runs.map((r) => r.label).sort(), ['sweep-1', 'sweep-2']);
+    assert.deepEqual((await listRuns(store, { experimentIds: [tuning.id] })).runs.map((r) => r.label).sort(), [
+      'sweep-1',
+      'sweep-2',
+    ]);
     const run = (await listRuns(store)).runs.find((r) => r.label === 'resnet-baseline')!;
     assert.equal(run.source.kind, 'mlflow-file');
     assert.equal(run.revision, run.id);
@@ -75,7 +89,9 @@ describe('MLflow file store reader', () => {
     const file = path.join(runDir(store, run.id), 'metrics', 'train', 'loss');
     assert.ok(fs.statSync(file).size > 8192);
     const listed = (await listRuns(store)).runs.find((r) => r.id === run.id)!;
-    assert.deepEqual(listed.metrics.find((m) => m.key === 'train/loss')!.points, [{ step: 299, value: run.latest['train/loss'][1] as number, timestamp: run.latest['train/loss'][2] }]);
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'train/loss')!.points, [
+      { step: 299, value: run.latest['train/loss'][1] as number, timestamp: run.latest['train/loss'][2] },
+    ]);
   });
 
   it('ignores a last line still being written, and finds a latest line longer than the tail block', async () => {
@@ -102,7 +118,10 @@ describe('MLflow file store reader', () => {
       weird.points.map((p) => p.value),
       [NaN, Infinity, -Infinity, 1.7976931348623157e308, -0, 5e-324, 0.1, -1e-300],
     );
-    await assert.rejects(readMetricHistory(store, want.id, 'no-such-metric'), (err: unknown) => err instanceof MetricsError && /no metric 'no-such-metric'/.test(err.message));
+    await assert.rejects(
+      readMetricHistory(store, want.id, 'no-such-metric'),
+      (err: unknown) => err instanceof MetricsError && /no metric 'no-such-metric'/.test(err.message),
+    );
     await assert.rejects(readMetricHistory(store, want.id, '../meta.yaml'), MetricsError);
     await assert.rejects(readMetricHistory(store, 'ffffffffffffffffffffffffffffffff', 'weird'), /no run ffff/);
     await assert.rejects(readMetricHistory(store, '../../etc', 'passwd'), MetricsError);
@@ -110,9 +129,16 @@ describe('MLflow file store reader', () => {
 
   it('lists registered models with live versions only, aliases and tags', async () => {
     const models = await listRegisteredModels(store);
-    assert.deepEqual(models.map((m) => m.name), ['empty-model', 'fraud-classifier']);
+    assert.deepEqual(
+      models.map((m) => m.name),
+      ['empty-model', 'fraud-classifier'],
+    );
     const fraud = models[1];
-    assert.deepEqual(fraud.versions.map((v) => v.version), ['1', '2'], 'version 3 was deleted');
+    assert.deepEqual(
+      fraud.versions.map((v) => v.version),
+      ['1', '2'],
+      'version 3 was deleted',
+    );
     assert.deepEqual(fraud.aliases, { champion: '2' });
     assert.deepEqual(fraud.versions[1].tags, { validated: 'true' });
     assert.deepEqual(await listRegisteredModels(path.join(tmp, 'nothing')), []);
@@ -153,7 +179,8 @@ describe('MLflow file store reader', () => {
     assert.deepEqual(parseMetricFile('', 'm'), []);
     assert.throws(
       () => parseMetricFile('10 0.5 0\n<html> 1 2\n12 1 2\n', '/x/metrics/loss'),
-      (err: unknown) => err instanceof MetricsError && err.position?.line === 2 && /\/x\/metrics\/loss:2/.test(err.message),
+      (err: unknown) =>
+        err instanceof MetricsError && err.position?.line === 2 && /\/x\/metrics\/loss:2/.test(err.message),
     );
     assert.throws(() => parseMetricFile('10 0.5 0 x\n11 1 1\n', 'm'), MetricsError);
   });
@@ -167,10 +194,17 @@ describe('MLflow file store reader', () => {
     fs.rmSync(path.join(killed, 'meta.yaml'));
     fs.mkdirSync(path.join(path.dirname(sweep), 'tags'), { recursive: true });
     const listing = await listRuns(copy, { fullHistory: true });
-    assert.deepEqual(listing.runs.map((r) => r.label), ['resnet-baseline']);
+    assert.deepEqual(
+      listing.runs.map((r) => r.label),
+      ['resnet-baseline'],
+    );
     assert.equal(listing.problems.length, 3);
     assert.ok(listing.problems.every((p) => p instanceof MetricsError));
-    assert.ok(listing.problems.some((p) => p.message.includes(path.join(special, 'meta.yaml')) && /not valid YAML/.test(p.message)));
+    assert.ok(
+      listing.problems.some(
+        (p) => p.message.includes(path.join(special, 'meta.yaml')) && /not valid YAML/.test(p.message),
+      ),
+    );
     assert.ok(listing.problems.some((p) => p.message.includes(`${path.join(sweep, 'metrics', 'train_loss')}:2`)));
     assert.ok(listing.problems.some((p) => p.message.includes(killed) && /without meta.yaml/.test(p.message)));
   });
@@ -183,7 +217,9 @@ describe('MLflow file store reader', () => {
     fs.writeFileSync(path.join(dir, 'params', 'bytes'), Buffer.from([0x61, 0xff, 0xfe, 0x62]));
     fs.writeFileSync(path.join(dir, 'tags', '<img src=x onerror=alert(1)>'), 'x');
     const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
-    assert.deepEqual(listed.metrics.find((m) => m.key === 'eval <b>set</b>/a.b/f1 score')!.points, [{ step: 2, value: 0.75, timestamp: 5 }]);
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'eval <b>set</b>/a.b/f1 score')!.points, [
+      { step: 2, value: 0.75, timestamp: 5 },
+    ]);
     assert.equal(listed.params.bytes, 'a\ufffd\ufffdb');
     assert.equal(listed.tags['<img src=x onerror=alert(1)>'], 'x');
   });
@@ -192,22 +228,37 @@ describe('MLflow file store reader', () => {
     const run = expected.runs.find((r) => r.name === 'sweep-2')!;
     const dir = runDir(copy, run.id);
     const meta = fs.readFileSync(path.join(dir, 'meta.yaml'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'meta.yaml'), meta.replace('run_name: sweep-2', "run_name: 'it''s #1: a ''quoted'' name'"));
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      meta.replace('run_name: sweep-2', "run_name: 'it''s #1: a ''quoted'' name'"),
+    );
     let listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
     assert.equal(listed.label, "it's #1: a 'quoted' name");
     fs.writeFileSync(path.join(dir, 'meta.yaml'), meta.replace('run_name: sweep-2', 'run_name: 1e5'));
     listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
     assert.equal(listed.label, '1e5', 'a plain scalar stays the text MLflow wrote');
     // PyYAML folds long strings onto indented continuation lines: the full YAML parser reads those.
-    fs.writeFileSync(path.join(dir, 'meta.yaml'), meta.replace('run_name: sweep-2', "run_name: 'a very long run name that PyYAML folds onto a second line because it is\n  longer than eighty characters'"));
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      meta.replace(
+        'run_name: sweep-2',
+        "run_name: 'a very long run name that PyYAML folds onto a second line because it is\n  longer than eighty characters'",
+      ),
+    );
     listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
-    assert.equal(listed.label, 'a very long run name that PyYAML folds onto a second line because it is longer than eighty characters');
+    assert.equal(
+      listed.label,
+      'a very long run name that PyYAML folds onto a second line because it is longer than eighty characters',
+    );
     assert.equal(listed.status, 'killed');
     assert.equal(listed.time, run.start_time);
   });
 
   it('gives a clear error for a missing store, a file instead of a folder, and an empty folder', async () => {
-    await assert.rejects(listRuns(path.join(tmp, 'missing')), (err: unknown) => err instanceof MetricsError && /no MLflow file store here \(ENOENT\)/.test(err.message));
+    await assert.rejects(
+      listRuns(path.join(tmp, 'missing')),
+      (err: unknown) => err instanceof MetricsError && /no MLflow file store here \(ENOENT\)/.test(err.message),
+    );
     fs.writeFileSync(path.join(tmp, 'file'), 'x');
     await assert.rejects(listExperiments(path.join(tmp, 'file')), MetricsError);
     fs.mkdirSync(path.join(tmp, 'empty'));

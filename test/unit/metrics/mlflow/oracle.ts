@@ -2,7 +2,12 @@
 // written by test/interop/mlflow/generate.py). Used on the committed fixtures and on freshly generated stores.
 import assert from 'node:assert/strict';
 import { type MetricSeries } from '../../../../src/core/metrics/model';
-import { type MlflowExperiment, type MlflowRegisteredModel, type MlflowRunListing, type MlflowRunQuery } from '../../../../src/core/metrics/mlflow/entities';
+import {
+  type MlflowExperiment,
+  type MlflowRegisteredModel,
+  type MlflowRunListing,
+  type MlflowRunQuery,
+} from '../../../../src/core/metrics/mlflow/entities';
 
 type Float = number | 'NaN' | 'Infinity' | '-Infinity';
 
@@ -28,7 +33,15 @@ export interface ExpectedStore {
     description: string | null;
     tags: Record<string, string>;
     aliases: Record<string, string>;
-    versions: { version: string; run_id: string; source: string; stage: string; status: string; description: string | null; tags: Record<string, string> }[];
+    versions: {
+      version: string;
+      run_id: string;
+      source: string;
+      stage: string;
+      status: string;
+      description: string | null;
+      tags: Record<string, string>;
+    }[];
   }[];
 }
 
@@ -56,7 +69,13 @@ export function decodeFloat(value: Float, options: OracleOptions): number {
   return value;
 }
 
-const statusNames: Record<string, string> = { RUNNING: 'running', SCHEDULED: 'scheduled', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
+const statusNames: Record<string, string> = {
+  RUNNING: 'running',
+  SCHEDULED: 'scheduled',
+  FINISHED: 'finished',
+  FAILED: 'failed',
+  KILLED: 'killed',
+};
 
 function isActive(run: ExpectedRun, expected: ExpectedStore): boolean {
   const experiment = expected.experiments.find((e) => e.id === run.experiment_id);
@@ -64,27 +83,48 @@ function isActive(run: ExpectedRun, expected: ExpectedStore): boolean {
 }
 
 /** Asserts that `source` reads exactly what mlflow read. Returns the number of metric points compared. */
-export async function compareWithMlflow(source: MlflowSource, expected: ExpectedStore, options: OracleOptions): Promise<number> {
+export async function compareWithMlflow(
+  source: MlflowSource,
+  expected: ExpectedStore,
+  options: OracleOptions,
+): Promise<number> {
   let points = 0;
   // Experiments: all, then active only.
   const all = await source.experiments(true);
   assert.deepEqual(
-    all.map((e) => ({ id: e.id, name: e.name, lifecycle_stage: e.lifecycleStage, tags: e.tags })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    all
+      .map((e) => ({ id: e.id, name: e.name, lifecycle_stage: e.lifecycleStage, tags: e.tags }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
     [...expected.experiments].sort((a, b) => (a.id < b.id ? -1 : 1)),
     'experiments',
   );
   const active = await source.experiments(false);
-  assert.deepEqual(active.map((e) => e.id).sort(), expected.experiments.filter((e) => e.lifecycle_stage === 'active').map((e) => e.id).sort(), 'active experiments');
+  assert.deepEqual(
+    active.map((e) => e.id).sort(),
+    expected.experiments
+      .filter((e) => e.lifecycle_stage === 'active')
+      .map((e) => e.id)
+      .sort(),
+    'active experiments',
+  );
 
   // Runs with latest values, deleted included.
   const listing = await source.runs({ includeDeleted: true });
-  assert.deepEqual(listing.problems.map((p) => p.message), [], 'no problems reading the store');
+  assert.deepEqual(
+    listing.problems.map((p) => p.message),
+    [],
+    'no problems reading the store',
+  );
   assert.deepEqual(listing.runs.map((r) => r.id).sort(), expected.runs.map((r) => r.id).sort(), 'run ids');
   for (const want of expected.runs) {
     const run = listing.runs.find((r) => r.id === want.id)!;
     const where = `run ${want.name} (${want.id})`;
     assert.equal(run.experimentId, want.experiment_id, `${where}: experiment id`);
-    assert.equal(run.experiment, expected.experiments.find((e) => e.id === want.experiment_id)?.name, `${where}: experiment name`);
+    assert.equal(
+      run.experiment,
+      expected.experiments.find((e) => e.id === want.experiment_id)?.name,
+      `${where}: experiment name`,
+    );
     assert.equal(run.label, want.name, `${where}: label`);
     assert.equal(run.status, statusNames[want.status], `${where}: status`);
     assert.equal(run.time, want.start_time, `${where}: start time`);
@@ -98,7 +138,12 @@ export async function compareWithMlflow(source: MlflowSource, expected: Expected
       assert.equal(m.points.length, 1, `${where}: ${m.key} has one latest point`);
       latest[m.key] = [m.points[0].step, m.points[0].value, m.points[0].timestamp!];
     }
-    const wantLatest = Object.fromEntries(Object.entries(want.latest).map(([k, [step, value, timestamp]]) => [k, [step, decodeFloat(value, options), timestamp]]));
+    const wantLatest = Object.fromEntries(
+      Object.entries(want.latest).map(([k, [step, value, timestamp]]) => [
+        k,
+        [step, decodeFloat(value, options), timestamp],
+      ]),
+    );
     assert.deepEqual(latest, wantLatest, `${where}: latest values`);
 
     // Full history of every metric, one by one.
@@ -114,15 +159,29 @@ export async function compareWithMlflow(source: MlflowSource, expected: Expected
 
   // Default listing: deleted runs and runs of deleted experiments left out.
   const visible = await source.runs({});
-  assert.deepEqual(visible.runs.map((r) => r.id).sort(), expected.runs.filter((r) => isActive(r, expected)).map((r) => r.id).sort(), 'active runs');
+  assert.deepEqual(
+    visible.runs.map((r) => r.id).sort(),
+    expected.runs
+      .filter((r) => isActive(r, expected))
+      .map((r) => r.id)
+      .sort(),
+    'active runs',
+  );
 
   // Full histories in one listing.
   const full = await source.runs({ includeDeleted: true, fullHistory: true });
   for (const want of expected.runs) {
     const run = full.runs.find((r) => r.id === want.id)!;
     assert.equal(run.fullHistory, true);
-    const got = Object.fromEntries(run.metrics.map((m) => [m.key, m.points.map((p) => [p.step, p.value, p.timestamp])]));
-    const wanted = Object.fromEntries(Object.entries(want.history).map(([k, h]) => [k, h.map(([step, value, timestamp]) => [step, decodeFloat(value, options), timestamp])]));
+    const got = Object.fromEntries(
+      run.metrics.map((m) => [m.key, m.points.map((p) => [p.step, p.value, p.timestamp])]),
+    );
+    const wanted = Object.fromEntries(
+      Object.entries(want.history).map(([k, h]) => [
+        k,
+        h.map(([step, value, timestamp]) => [step, decodeFloat(value, options), timestamp]),
+      ]),
+    );
     assert.deepEqual(got, wanted, `run ${want.name}: full histories`);
   }
 
@@ -134,7 +193,15 @@ export async function compareWithMlflow(source: MlflowSource, expected: Expected
       description: m.description ?? null,
       tags: m.tags,
       aliases: m.aliases,
-      versions: m.versions.map((v) => ({ version: v.version, run_id: v.runId, source: v.source, stage: v.stage, status: v.status, description: v.description ?? null, tags: v.tags })),
+      versions: m.versions.map((v) => ({
+        version: v.version,
+        run_id: v.runId,
+        source: v.source,
+        stage: v.stage,
+        status: v.status,
+        description: v.description ?? null,
+        tags: v.tags,
+      })),
     })),
     expected.registered_models,
     'registered models',

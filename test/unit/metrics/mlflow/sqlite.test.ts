@@ -8,7 +8,12 @@ import { build } from 'esbuild';
 import { type SqlJsStatic } from 'sql.js';
 import { root } from '../../../harness/paths';
 import { MetricsError } from '../../../../src/core/metrics/model';
-import { defaultWasmLocation, loadSqlJs, MlflowDatabase, openMlflowDatabase } from '../../../../src/core/metrics/mlflow/sqlite';
+import {
+  defaultWasmLocation,
+  loadSqlJs,
+  MlflowDatabase,
+  openMlflowDatabase,
+} from '../../../../src/core/metrics/mlflow/sqlite';
 import { compareWithMlflow, type ExpectedStore } from './oracle';
 import { seededRandom } from '../../../helpers/prng';
 import { mutate } from './fuzz';
@@ -86,7 +91,10 @@ describe('MLflow SQLite (mlflow.db) reader', function () {
     assert.equal(db.listExperiments().length, 3);
     db.close();
     assert.ok(asked.includes('sql-wasm.wasm'));
-    await assert.rejects(loadSqlJs({ locateFile: () => path.join(tmp, 'missing.wasm') }), (err: unknown) => err instanceof MetricsError && err.message.includes('missing.wasm'));
+    await assert.rejects(
+      loadSqlJs({ locateFile: () => path.join(tmp, 'missing.wasm') }),
+      (err: unknown) => err instanceof MetricsError && err.message.includes('missing.wasm'),
+    );
   });
 
   it('works from an esbuild bundle with sql-wasm.wasm beside it, as the extension ships it, without node_modules', async function () {
@@ -101,22 +109,46 @@ describe('MLflow SQLite (mlflow.db) reader', function () {
         (err) => { console.error(err.message); process.exit(3); },
       );`,
     );
-    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', outfile: path.join(dist, 'extension.js'), logLevel: 'silent' });
-    fs.copyFileSync(path.join(root, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'es2022',
+      outfile: path.join(dist, 'extension.js'),
+      logLevel: 'silent',
+    });
+    fs.copyFileSync(
+      path.join(root, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'),
+      path.join(dist, 'sql-wasm.wasm'),
+    );
     const out = execFileSync(process.execPath, [path.join(dist, 'extension.js'), file], { cwd: tmp, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), ['resnet-baseline', 'special-values', 'sweep-1', 'sweep-2']);
     fs.rmSync(path.join(dist, 'sql-wasm.wasm'));
-    const missing = spawnSync(process.execPath, [path.join(dist, 'extension.js'), file], { cwd: tmp, encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [path.join(dist, 'extension.js'), file], {
+      cwd: tmp,
+      encoding: 'utf8',
+    });
     assert.equal(missing.status, 3);
-    assert.match(missing.stderr, /sql-wasm\.wasm: SQLite's WebAssembly \(sql\.js\) is missing \(ENOENT\); reinstall the extension/);
+    assert.match(
+      missing.stderr,
+      /sql-wasm\.wasm: SQLite's WebAssembly \(sql\.js\) is missing \(ENOENT\); reinstall the extension/,
+    );
   });
 
   it('rejects a missing file, an empty file and a file that is not SQLite with a typed error', async () => {
-    await assert.rejects(openMlflowDatabase(path.join(tmp, 'none.db'), { sqlJs }), (err: unknown) => err instanceof MetricsError && /ENOENT/.test(err.message));
+    await assert.rejects(
+      openMlflowDatabase(path.join(tmp, 'none.db'), { sqlJs }),
+      (err: unknown) => err instanceof MetricsError && /ENOENT/.test(err.message),
+    );
     fs.writeFileSync(path.join(tmp, 'empty.db'), '');
     await assert.rejects(openMlflowDatabase(path.join(tmp, 'empty.db'), { sqlJs }), /empty, not an MLflow database/);
     fs.writeFileSync(path.join(tmp, 'text.db'), 'experiment_id,name\n1,x\n'.repeat(20));
-    await assert.rejects(openMlflowDatabase(path.join(tmp, 'text.db'), { sqlJs }), (err: unknown) => err instanceof MetricsError && /not an SQLite database/.test(err.message) && err.position?.offset === 0);
+    await assert.rejects(
+      openMlflowDatabase(path.join(tmp, 'text.db'), { sqlJs }),
+      (err: unknown) =>
+        err instanceof MetricsError && /not an SQLite database/.test(err.message) && err.position?.offset === 0,
+    );
   });
 
   it('names the missing table or column of a database from another MLflow version', () => {
@@ -138,11 +170,31 @@ describe('MLflow SQLite (mlflow.db) reader', function () {
     assert.deepEqual(minimal.listRegisteredModels(), [], 'no registry tables: no models');
     minimal.close();
     assert.throws(
-      () => MlflowDatabase.fromBytes(make(full.replace('step INT, is_nan INT, run_uuid TEXT);\n      CREATE TABLE latest', 'step INT, run_uuid TEXT);\n      CREATE TABLE latest')), 'old.db', sqlJs),
-      (err: unknown) => err instanceof MetricsError && /old\.db: table 'metrics' has no column 'is_nan'/.test(err.message) && /mlflow db upgrade/.test(err.message),
+      () =>
+        MlflowDatabase.fromBytes(
+          make(
+            full.replace(
+              'step INT, is_nan INT, run_uuid TEXT);\n      CREATE TABLE latest',
+              'step INT, run_uuid TEXT);\n      CREATE TABLE latest',
+            ),
+          ),
+          'old.db',
+          sqlJs,
+        ),
+      (err: unknown) =>
+        err instanceof MetricsError &&
+        /old\.db: table 'metrics' has no column 'is_nan'/.test(err.message) &&
+        /mlflow db upgrade/.test(err.message),
     );
-    assert.throws(() => MlflowDatabase.fromBytes(make('CREATE TABLE other (x INT);'), 'other.db', sqlJs), /other\.db: no table 'experiments'/);
-    const registry = MlflowDatabase.fromBytes(make(`${full} CREATE TABLE registered_models (name TEXT);`), 'reg.db', sqlJs);
+    assert.throws(
+      () => MlflowDatabase.fromBytes(make('CREATE TABLE other (x INT);'), 'other.db', sqlJs),
+      /other\.db: no table 'experiments'/,
+    );
+    const registry = MlflowDatabase.fromBytes(
+      make(`${full} CREATE TABLE registered_models (name TEXT);`),
+      'reg.db',
+      sqlJs,
+    );
     assert.throws(() => registry.listRegisteredModels(), /table 'registered_models' has no column 'description'/);
     registry.close();
   });
@@ -191,7 +243,8 @@ describe('MLflow SQLite (mlflow.db) reader', function () {
       const input = Buffer.from(bytes);
       const at = 100 + Math.floor(next() * (input.length - 200));
       const piece = mutate(input.subarray(at, at + 64), next);
-      const mutated = next() < 0.1 ? mutate(input, next) : Buffer.concat([input.subarray(0, at), piece, input.subarray(at + 64)]);
+      const mutated =
+        next() < 0.1 ? mutate(input, next) : Buffer.concat([input.subarray(0, at), piece, input.subarray(at + 64)]);
       try {
         const db = MlflowDatabase.fromBytes(mutated, `fuzz-${i}.db`, sqlJs);
         opened++;

@@ -8,7 +8,19 @@ import { EventFileReader, parseEventBytes, readEventFile } from '../../../../src
 import { seededRandom } from '../../../helpers/prng';
 import { mutate } from '../mlflow/fuzz';
 import { compareWithTensorBoard, type ExpectedLogs } from './oracle';
-import { event, eventFile, fieldBytes, fieldDouble, fieldFloat, fieldVarint, frame, referenceCrc32c, referenceMask, tensor, varint } from './write';
+import {
+  event,
+  eventFile,
+  fieldBytes,
+  fieldDouble,
+  fieldFloat,
+  fieldVarint,
+  frame,
+  referenceCrc32c,
+  referenceMask,
+  tensor,
+  varint,
+} from './write';
 
 const fixture = path.join(root, 'test', 'fixtures', 'tensorboard');
 const logs = path.join(fixture, 'logs');
@@ -40,7 +52,10 @@ describe('TensorBoard event files', () => {
     assert.equal(result.fileVersion, 'brain.Event:2');
     assert.equal(result.truncatedAt, undefined);
     assert.equal(result.nextOffset, fs.statSync(tbxFile()).size);
-    assert.deepEqual(result.scalars.map((s) => s.tag), ['train/loss', 'train/lr', 'val/acc', 'special']);
+    assert.deepEqual(
+      result.scalars.map((s) => s.tag),
+      ['train/loss', 'train/lr', 'val/acc', 'special'],
+    );
     // 1 file_version + 200 x 2 scalars + 10 val/acc + 2 histograms + 7 special + 1 text
     assert.equal(result.events, 421);
     assert.equal(result.firstWallTime, 1700000000);
@@ -49,7 +64,8 @@ describe('TensorBoard event files', () => {
 
   it('reads the same with tiny chunks as with one big chunk (records across chunk ends, growing the buffer)', async () => {
     const whole = await readEventFile(tbxFile());
-    for (const chunkSize of [64, 100, 4096]) assert.deepEqual(await readEventFile(tbxFile(), { chunkSize }), whole, `chunk ${chunkSize}`);
+    for (const chunkSize of [64, 100, 4096])
+      assert.deepEqual(await readEventFile(tbxFile(), { chunkSize }), whole, `chunk ${chunkSize}`);
   });
 
   it('tolerates a truncated last record and continues from it when the file grows (tailing)', async () => {
@@ -77,25 +93,47 @@ describe('TensorBoard event files', () => {
     assert.equal(first.events + second.events + third.events, whole.events);
     for (const tag of ['train/loss', 'val/acc', 'special']) {
       const parts = [first, second, third].flatMap((r) => r.scalars.filter((s) => s.tag === tag));
-      assert.deepEqual(parts.flatMap((p) => p.values), whole.scalars.find((s) => s.tag === tag)!.values, tag);
+      assert.deepEqual(
+        parts.flatMap((p) => p.values),
+        whole.scalars.find((s) => s.tag === tag)!.values,
+        tag,
+      );
     }
     const nothing = await reader.readFrom();
     assert.equal(nothing.events, 0);
     assert.deepEqual(nothing.scalars, []);
     fs.writeFileSync(file, bytes.subarray(0, 100));
-    await assert.rejects(reader.readFrom(), (err: unknown) => err instanceof MetricsError && /was replaced; read it again from the start/.test(err.message));
+    await assert.rejects(
+      reader.readFrom(),
+      (err: unknown) => err instanceof MetricsError && /was replaced; read it again from the start/.test(err.message),
+    );
   });
 
   it('keeps TF2 tags of the scalars plugin across incremental reads (metadata only in a tag first event)', async () => {
     const plugin = 'scalars';
     const value = (step: number, withMetadata: boolean): Buffer =>
-      frame(event({ wallTime: 10 + step, step, values: [{ tag: 'loss', tensor: tensor({ dtype: 1, fields: [fieldBytes(5, Buffer.from(new Float32Array([step / 2]).buffer))] }), plugin: withMetadata ? plugin : undefined }] }));
+      frame(
+        event({
+          wallTime: 10 + step,
+          step,
+          values: [
+            {
+              tag: 'loss',
+              tensor: tensor({ dtype: 1, fields: [fieldBytes(5, Buffer.from(new Float32Array([step / 2]).buffer))] }),
+              plugin: withMetadata ? plugin : undefined,
+            },
+          ],
+        }),
+      );
     const file = path.join(tmp, 'events.out.tfevents.2.x');
     fs.writeFileSync(file, Buffer.concat([value(0, true), value(1, false)]));
     const reader = new EventFileReader(file);
     assert.deepEqual((await reader.readFrom()).scalars[0].values, [0, 0.5]);
     fs.appendFileSync(file, value(2, false));
-    assert.deepEqual((await reader.readFrom()).scalars.map((s) => [s.tag, s.values]), [['loss', [1]]]);
+    assert.deepEqual(
+      (await reader.readFrom()).scalars.map((s) => [s.tag, s.values]),
+      [['loss', [1]]],
+    );
   });
 
   it('decodes scalar tensors in every encoding and skips what is not a one-element number', () => {
@@ -123,21 +161,39 @@ describe('TensorBoard event files', () => {
       ['bool', tensor({ dtype: 10, fields: [fieldVarint(11, 1)] }), undefined],
       ['short content', tensor({ dtype: 2, content: Buffer.from([1, 2, 3]) }), undefined],
     ];
-    const events = cases.map(([tag, t], i) => frame(event({ wallTime: 100 + i, step: i, values: [{ tag, tensor: t, plugin: 'scalars' }] })));
+    const events = cases.map(([tag, t], i) =>
+      frame(event({ wallTime: 100 + i, step: i, values: [{ tag, tensor: t, plugin: 'scalars' }] })),
+    );
     const result = parseEventBytes(Buffer.concat(events), 'tensors');
     const got = Object.fromEntries(result.scalars.map((s) => [s.tag, s.values[0]]));
     for (const [tag, , want] of cases) assert.deepEqual(got[tag], want, tag);
     // A scalar tensor of another plugin, or with no plugin at all, is not a TensorBoard scalar.
     const other = parseEventBytes(
-      Buffer.concat([frame(event({ wallTime: 1, step: 1, values: [{ tag: 'h', tensor: tensor({ dtype: 1, content: f32(1) }), plugin: 'histograms' }] })), frame(event({ wallTime: 1, step: 1, values: [{ tag: 'n', tensor: tensor({ dtype: 1, content: f32(1) }) }] }))]),
+      Buffer.concat([
+        frame(
+          event({
+            wallTime: 1,
+            step: 1,
+            values: [{ tag: 'h', tensor: tensor({ dtype: 1, content: f32(1) }), plugin: 'histograms' }],
+          }),
+        ),
+        frame(event({ wallTime: 1, step: 1, values: [{ tag: 'n', tensor: tensor({ dtype: 1, content: f32(1) }) }] })),
+      ]),
       'other',
     );
     assert.deepEqual(other.scalars, []);
   });
 
   it('reads negative and 64-bit steps, and keeps tags with slashes, dots, spaces, HTML and invalid UTF-8', () => {
-    const tags: (string | Buffer)[] = ['a/b/c', 'x.y z', '<img src=x onerror=alert(1)>', Buffer.from([0x6c, 0xff, 0x6f])];
-    const events = tags.map((tag, i) => frame(event({ wallTime: 5, step: [-3, 2 ** 40, 0, 7][i], values: [{ tag, simple: i }] })));
+    const tags: (string | Buffer)[] = [
+      'a/b/c',
+      'x.y z',
+      '<img src=x onerror=alert(1)>',
+      Buffer.from([0x6c, 0xff, 0x6f]),
+    ];
+    const events = tags.map((tag, i) =>
+      frame(event({ wallTime: 5, step: [-3, 2 ** 40, 0, 7][i], values: [{ tag, simple: i }] })),
+    );
     const result = parseEventBytes(Buffer.concat(events), 'tags');
     assert.deepEqual(
       result.scalars.map((s) => [s.tag, s.steps[0], s.values[0]]),
@@ -159,11 +215,19 @@ describe('TensorBoard event files', () => {
     fs.writeFileSync(file, damagedData);
     await assert.rejects(
       readEventFile(file),
-      (err: unknown) => err instanceof MetricsError && err.position?.offset === offsets[42] && err.message.includes(`data checksum of the record at byte ${offsets[42]}`) && err.message.includes(file),
+      (err: unknown) =>
+        err instanceof MetricsError &&
+        err.position?.offset === offsets[42] &&
+        err.message.includes(`data checksum of the record at byte ${offsets[42]}`) &&
+        err.message.includes(file),
     );
     const damagedLength = Buffer.from(bytes);
     damagedLength[offsets[7] + 1] ^= 0x01;
-    assert.throws(() => parseEventBytes(damagedLength, 'len'), (err: unknown) => err instanceof MetricsError && err.position?.offset === offsets[7] && /length checksum/.test(err.message));
+    assert.throws(
+      () => parseEventBytes(damagedLength, 'len'),
+      (err: unknown) =>
+        err instanceof MetricsError && err.position?.offset === offsets[7] && /length checksum/.test(err.message),
+    );
     // Without checks, a flipped bit in a value is read as it is.
     const valueFlip = Buffer.from(bytes);
     valueFlip[offsets[1] + 12 + 8] ^= 0x01;
@@ -175,9 +239,15 @@ describe('TensorBoard event files', () => {
     fs.writeFileSync(empty, '');
     const result = await readEventFile(empty);
     assert.deepEqual([result.events, result.scalars, result.truncatedAt, result.nextOffset], [0, [], undefined, 0]);
-    await assert.rejects(readEventFile(path.join(tmp, 'missing')), (err: unknown) => err instanceof MetricsError && /ENOENT/.test(err.message));
+    await assert.rejects(
+      readEventFile(path.join(tmp, 'missing')),
+      (err: unknown) => err instanceof MetricsError && /ENOENT/.test(err.message),
+    );
     const text = Buffer.from('this is a text file, not TensorBoard events\n'.repeat(3));
-    assert.throws(() => parseEventBytes(text, 'text'), (err: unknown) => err instanceof MetricsError && err.position?.offset === 0);
+    assert.throws(
+      () => parseEventBytes(text, 'text'),
+      (err: unknown) => err instanceof MetricsError && err.position?.offset === 0,
+    );
     const huge = Buffer.alloc(16);
     huge.writeUInt32LE(0x7fffffff, 0);
     huge.writeUInt32LE(referenceMask(referenceCrc32c(huge.subarray(0, 8))), 8);
@@ -189,7 +259,13 @@ describe('TensorBoard event files', () => {
 
   it('rejects an Event that is not a valid message, with the record offset', () => {
     const bad = eventFile([Buffer.concat([fieldBytes(5, Buffer.from([0x0a, 0x7f, 0x01]))])]);
-    assert.throws(() => parseEventBytes(bad, 'bad'), (err: unknown) => err instanceof MetricsError && /record at byte \d+ is not a valid Event/.test(err.message) && err.position?.offset !== undefined);
+    assert.throws(
+      () => parseEventBytes(bad, 'bad'),
+      (err: unknown) =>
+        err instanceof MetricsError &&
+        /record at byte \d+ is not a valid Event/.test(err.message) &&
+        err.position?.offset !== undefined,
+    );
     const groups = eventFile([Buffer.concat([Buffer.alloc(100, 0x0b)])]); // start-group keys nested 100 deep
     assert.throws(() => parseEventBytes(groups, 'groups'), MetricsError);
     const longVarint = eventFile([Buffer.concat([varint(2 << 3), Buffer.alloc(11, 0xff)])]);
@@ -199,7 +275,12 @@ describe('TensorBoard event files', () => {
   it('survives thousands of mutated files, with and without checksums: no crash or hang, every failure a MetricsError', function () {
     this.timeout(60_000);
     const next = seededRandom(5);
-    const sources = [fs.readFileSync(tbxFile()).subarray(0, 4000), ...fs.readdirSync(path.join(logs, 'tf2')).map((f) => fs.readFileSync(path.join(logs, 'tf2', f)).subarray(0, 3000))];
+    const sources = [
+      fs.readFileSync(tbxFile()).subarray(0, 4000),
+      ...fs
+        .readdirSync(path.join(logs, 'tf2'))
+        .map((f) => fs.readFileSync(path.join(logs, 'tf2', f)).subarray(0, 3000)),
+    ];
     let ok = 0;
     for (let i = 0; i < 3000; i++) {
       const source = sources[i % sources.length];

@@ -16,7 +16,11 @@ function decode(value: Float): number {
 /** Asserts every run folder, tag, step, wall time and value matches; returns the number of points compared. */
 export async function compareWithTensorBoard(logDir: string, expected: ExpectedLogs): Promise<number> {
   const folders = await findEventRuns(logDir);
-  assert.deepEqual(folders.map((f) => f.id), Object.keys(expected.runs).sort(), 'run folders');
+  assert.deepEqual(
+    folders.map((f) => f.id),
+    Object.keys(expected.runs).sort(),
+    'run folders',
+  );
   let points = 0;
   for (const folder of folders) {
     const want = expected.runs[folder.id];
@@ -27,7 +31,11 @@ export async function compareWithTensorBoard(logDir: string, expected: ExpectedL
     for (const columns of merged) {
       const rows = want[columns.tag];
       const got = columns.steps.map((step, i) => [step, columns.wallTimes[i], columns.values[i]]);
-      assert.deepEqual(got, rows.map(([step, wall, value]) => [step, wall, decode(value)]), `${folder.id}: ${columns.tag}`);
+      assert.deepEqual(
+        got,
+        rows.map(([step, wall, value]) => [step, wall, decode(value)]),
+        `${folder.id}: ${columns.tag}`,
+      );
       points += got.length;
     }
     const { run, truncated } = await readEventRun(folder);
@@ -35,7 +43,11 @@ export async function compareWithTensorBoard(logDir: string, expected: ExpectedL
     assert.equal(run.source.kind, 'tensorboard');
     for (const series of run.metrics) {
       const rows = want[series.key];
-      assert.deepEqual(series.points.map((p) => [p.step, p.timestamp, p.value]), rows.map(([step, wall, value]) => [step, wall * 1000, decode(value)]), `${folder.id}: ${series.key} as a Run`);
+      assert.deepEqual(
+        series.points.map((p) => [p.step, p.timestamp, p.value]),
+        rows.map(([step, wall, value]) => [step, wall * 1000, decode(value)]),
+        `${folder.id}: ${series.key} as a Run`,
+      );
     }
   }
   return points;

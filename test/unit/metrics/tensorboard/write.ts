@@ -38,7 +38,8 @@ export function varint(value: number | bigint): Buffer {
 }
 
 const key = (field: number, wire: number): Buffer => varint((field << 3) | wire);
-export const fieldVarint = (field: number, value: number | bigint): Buffer => Buffer.concat([key(field, 0), varint(value)]);
+export const fieldVarint = (field: number, value: number | bigint): Buffer =>
+  Buffer.concat([key(field, 0), varint(value)]);
 export const fieldBytes = (field: number, bytes: Uint8Array | string): Buffer => {
   const data = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes);
   return Buffer.concat([key(field, 2), varint(data.length), data]);
@@ -69,7 +70,12 @@ export function summaryValue(v: ValueSpec): Buffer {
   return Buffer.concat(parts);
 }
 
-export function event(spec: { wallTime: number; step?: number | bigint; fileVersion?: string; values?: ValueSpec[] }): Buffer {
+export function event(spec: {
+  wallTime: number;
+  step?: number | bigint;
+  fileVersion?: string;
+  values?: ValueSpec[];
+}): Buffer {
   const parts = [fieldDouble(1, spec.wallTime)];
   if (spec.step !== undefined) parts.push(fieldVarint(2, spec.step));
   if (spec.fileVersion) parts.push(fieldBytes(3, spec.fileVersion));
