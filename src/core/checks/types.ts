@@ -112,6 +112,8 @@ export interface FileLister {
   stat(relativePath: string): Promise<FileStat | undefined>;
   /** The text of a file; throws a CheckInputError when it is missing or larger than `maxBytes`. */
   readText(relativePath: string, maxBytes?: number): Promise<string>;
+  /** Whether a path from the config resolves (symlinks included) outside the root: it is never opened. */
+  isOutside?(relativePath: string): boolean;
 }
 
 export interface MetricsProvider {

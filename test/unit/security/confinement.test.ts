@@ -89,7 +89,7 @@ describe('confinement of repository paths (issue 11, cases 1 and 2)', function (
       errors: { location: string; message: string }[];
     };
     assert.deepEqual(Object.keys(parsed.files), ['metrics/eval.json']);
-    assert.equal(parsed.files["metrics/eval.json"]?.loss, 0.25);
+    assert.equal(parsed.files['metrics/eval.json']?.loss, 0.25);
     assert.equal(parsed.errors.filter((e) => /outside the workspace/.test(e.message)).length, outsideEntries.length);
   });
 
@@ -114,10 +114,26 @@ describe('confinement of repository paths (issue 11, cases 1 and 2)', function (
     assertNoLeak(json.stdout + json.stderr, 'metrics diff --json');
   });
 
-  it('mlops check does not follow a symlink out of the workspace', async () => {
+  it('mlops check refuses the same entries, a symlink out of the workspace included', async () => {
     const r = await run(['check', '--format', 'json']);
     assertNoLeak(r.stdout + r.stderr, 'check');
-    assert.match(r.stdout, /metrics\/link\.yaml is outside the workspace/);
+    assert.match(r.stdout, /\.\.\/outside\/secret\.yaml is outside the workspace/);
+    // Only the symlink listed: the check does not follow it either.
+    const config = fs.readFileSync(path.join(ws, 'mlops.yaml'), 'utf8');
+    try {
+      fs.writeFileSync(
+        path.join(ws, 'mlops.yaml'),
+        config.replace(
+          / {6}- \.\.\/outside\/secret\.yaml\n {6}- \/proc\/self\/environ\n {6}- \.\.\/\.git-credentials\n/,
+          '',
+        ),
+      );
+      const link = await run(['check', '--format', 'json']);
+      assertNoLeak(link.stdout + link.stderr, 'check');
+      assert.match(link.stdout, /metrics\/link\.yaml is outside the workspace/);
+    } finally {
+      fs.writeFileSync(path.join(ws, 'mlops.yaml'), config);
+    }
   });
 
   it('the readers the editor uses refuse the same entries and read the inside one', async () => {

@@ -2,6 +2,7 @@
 // with `.`) from the working tree, or from a revision with `git show`. One Run per file.
 import { LineCounter, parseDocument } from 'yaml';
 import type { Logger } from '../../logging';
+import { outsideMessage } from '../../security/confine';
 import type { MetricSeries, Run } from '../../metrics/model';
 import { jsonErrorOffset } from '../jsonScan';
 import { metricsFormat } from '../keyLocation';
@@ -156,6 +157,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = current.get(file);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         if (!(await files.stat(file))) {
           logger?.debug(`Metrics file ${file} does not exist.`);
           return undefined;
@@ -172,6 +174,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = atRevision.get(cacheKey);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         const text = await git.showFile(revision, file);
         if (text === undefined) return undefined;
         return metricsRun(file, flattenMetrics(parseMetricsText(text, file, revision)), undefined, revision);
