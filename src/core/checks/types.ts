@@ -173,7 +173,9 @@ export interface Location {
 /** A change that fixes a finding, for an editor quick fix. */
 export type QuickFix =
   | { kind: 'rename'; from: string; to: string }
-  | { kind: 'appendLine'; file: string; line: string };
+  | { kind: 'appendLine'; file: string; line: string }
+  /** Create the model's card from a template, next to the model. */
+  | { kind: 'modelCard'; model: string };
 
 export type ResultStatus = 'pass' | 'fail' | 'error' | 'skip';
 
