@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readAtRevision } from '../../core/git/history';
-import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/metrics/dvc';
+import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/metrics/dvc';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
 import { parseStructuredText } from '../../core/metrics/files';
 import { latest, MetricsError, type Run, type SourceKind } from '../../core/metrics/model';
-import { readSources, type ListedSource } from '../../core/metrics/sources/discover';
+import { readSources, walkingFinder, type FindFiles, type ListedSource } from '../../core/metrics/sources/discover';
+import type { FollowedFiles } from '../../core/metrics/sources/types';
+import { DVCLIVE_GLOB, followedFiles, liveFoldersOf } from '../../core/metrics/sources/workspaceFiles';
 import { confineFollowed } from '../../core/metrics/sources/gitHistory';
 import { metricSources } from '../../core/metrics/sources/list';
 import { outsideMessage, resolveInside } from '../../core/security/confine';
@@ -96,34 +98,49 @@ function readTeamConfig(folder: string): TeamConfig {
   return config;
 }
 
-/** The metrics files to read: --source, else dvc.yaml's, mlops.yaml's and DVCLive's. */
-function metricsFiles(folder: string, sources: string[], team: TeamConfig): string[] {
+/**
+ * The files to read: --source, else what the workspace follows (the same files as the Experiments view): dvc.yaml's
+ * metrics, params and plots, mlops.yaml's models[].metrics and every DVCLive folder's output.
+ */
+async function metricsFiles(
+  folder: string,
+  sources: string[],
+  team: TeamConfig,
+  find: FindFiles,
+): Promise<FollowedFiles> {
   // Paths keep the text given (so a refusal names it); an absolute path inside the folder becomes relative.
   const rel = (p: string): string => {
     const relative = path.relative(folder, path.resolve(folder, p));
     const inside = relative && !relative.startsWith('..') && !path.isAbsolute(relative);
     return (inside ? relative : p).split(path.sep).join('/').replace(/^\.\//, '');
   };
-  if (sources.length) return sources.map(rel);
-  const declared = declaredFiles(folder, readDvcProjects(folder));
-  const files = new Set([...declared.metrics, ...team.metricsFiles.map(rel)]);
-  if (fs.existsSync(path.join(folder, 'dvclive', 'metrics.json'))) files.add('dvclive/metrics.json');
-  return [...files];
+  if (sources.length) return { metrics: sources.map(rel), params: [], plots: [], live: [] };
+  const { followed, problems } = followedFiles(folder, {
+    modelMetrics: team.metricsFiles.map(rel),
+    liveFolders: liveFoldersOf(await find(DVCLIVE_GLOB, 100), folder),
+  });
+  // A malformed dvc.yaml stops the command, as before: its message names the file and position.
+  if (problems.length) readDvcProjects(folder);
+  return followed;
 }
 
 async function workspaceRun(
   folder: string,
-  files: string[],
+  files: FollowedFiles,
   explicit: boolean,
 ): Promise<{ run: Run; errors: MetricsError[] }> {
-  const { loaded, errors } = await loadWorkspaceFiles(folder, { metrics: files });
+  const { loaded, errors } = await loadWorkspaceFiles(folder, files);
   if (explicit) {
-    for (const f of files) {
+    for (const f of files.metrics) {
       const full = resolveInside(folder, f);
       if (full && !fs.existsSync(full)) errors.push(new MetricsError(`${f} does not exist.`, f));
     }
   }
-  const combined = combineFiles(loaded);
+  // The metrics files' own values (a value per file, or its rows), then the series only plots files have.
+  const combined = combineFiles(loaded.filter((f) => f.role !== 'plots'));
+  const seen = new Set(combined.metrics.map((m) => `${m.file ?? ''}\0${m.key}`));
+  if (loaded.some((f) => f.role === 'plots'))
+    for (const m of combineFiles(loaded).metrics) if (!seen.has(`${m.file ?? ''}\0${m.key}`)) combined.metrics.push(m);
   const run: Run = {
     id: WORKSPACE,
     source: { kind: 'file', location: folder },
@@ -227,7 +244,8 @@ async function show(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`unexpected argument '${positional[0]}'. Use --source <path> to name files.`);
   const folder = io.cwd;
   const team = readTeamConfig(folder);
-  const files = metricsFiles(folder, sources, team);
+  const find = walkingFinder(folder);
+  const files = await metricsFiles(folder, sources, team, find);
   // Default: every source but git history (a revision list: see `mlops metrics diff`); with --source, only files.
   const named = kindSet(kindNames);
   const wantsWorkspace = named ? named.has('file') : true;
@@ -237,7 +255,11 @@ async function show(args: string[], io: CliIo): Promise<number> {
       ? new Set<SourceKind>()
       : new Set(metricSources.map((s) => s.kind).filter((k) => k !== 'file' && k !== 'git'));
   const listed = others.size
-    ? await readSources(folder, { ...sourceOptions({ trackingUri, modelMetrics: team.metricsFiles }), kinds: others })
+    ? await readSources(folder, {
+        ...sourceOptions({ trackingUri, modelMetrics: team.metricsFiles }),
+        kinds: others,
+        find,
+      })
     : [];
   const { run, errors } = wantsWorkspace
     ? await workspaceRun(folder, files, sources.length > 0)
@@ -305,15 +327,19 @@ async function show(args: string[], io: CliIo): Promise<number> {
 async function runAt(
   folder: string,
   rev: string,
-  files: string[],
+  files: FollowedFiles,
   explicit: boolean,
   options: SourceOptions,
 ): Promise<{ run: Run; errors: MetricsError[] }> {
   if (rev === WORKSPACE) return workspaceRun(folder, files, explicit);
   const tracked = trackerRef(rev);
   if (tracked) return trackerRun(folder, rev, tracked, options);
-  const { followed, refused } = confineFollowed(folder, { metrics: files, params: [], plots: [], live: [] });
-  const { run, errors } = await readAtRevision(folder, rev, { metrics: followed.metrics });
+  const { followed, refused } = confineFollowed(folder, files);
+  const { run, errors } = await readAtRevision(folder, rev, {
+    metrics: followed.metrics,
+    params: followed.params,
+    plots: followed.plots,
+  });
   return {
     run: { ...run, label: rev },
     errors: [...refused.map((f) => new MetricsError(outsideMessage(f), f)), ...errors],
@@ -352,7 +378,7 @@ async function diffCommand(args: string[], io: CliIo): Promise<number> {
   const [revA = 'HEAD', revB = WORKSPACE] = positional;
   const folder = io.cwd;
   const team = readTeamConfig(folder);
-  const files = metricsFiles(folder, sources, team);
+  const files = await metricsFiles(folder, sources, team, walkingFinder(folder));
   const options: SourceOptions = { trackingUri, modelMetrics: team.metricsFiles };
   const [a, b] = await Promise.all([
     runAt(folder, revA, files, sources.length > 0, options),
