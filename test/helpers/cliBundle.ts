@@ -1,5 +1,5 @@
 // The `mlops` CLI bundled once per test process with the product's esbuild settings, run as a real child process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,4 +53,22 @@ export async function spawnMlops(
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like `spawnMlops`, without blocking this process (so a server in the test can answer the CLI). */
+export async function spawnMlopsAsync(
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<SpawnResult> {
+  const cli = await cliBundle();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
