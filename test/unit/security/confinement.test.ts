@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadWorkspaceFiles } from '../../../src/core/metrics/dvc';
+import { gitHistorySource } from '../../../src/core/metrics/sources/gitHistory';
 import { resolveInside, isInsideWorkspace } from '../../../src/core/security/confine';
 import { spawnMlops } from '../../helpers/cliBundle';
 import { git } from '../checks/helpers';
@@ -147,6 +148,20 @@ describe('confinement of repository paths (issue 11, cases 1 and 2)', function (
       outsideEntries.map((e) => `${e} is outside the workspace.`),
     );
     for (const f of loaded) assert.ok(!f.content.toString().includes(SECRET));
+  });
+
+  it("the git history source (the editor's and the CLI's) refuses them at every revision", async () => {
+    const { runs, problems } = await gitHistorySource.read(ws, {
+      root: ws,
+      followed: { metrics: ['metrics/eval.json', ...outsideEntries], params: [], plots: [], live: [] },
+    });
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      outsideEntries.map((e) => `${e} is outside the workspace.`),
+    );
+    assert.equal(runs.length, 1);
+    assert.deepEqual([...new Set(runs.flatMap((r) => r.metrics.map((m) => m.file)))], ['metrics/eval.json']);
+    assertNoLeak(JSON.stringify(runs), 'git history');
   });
 
   it('resolveInside: symlinks resolved, lexical escapes and absolute paths refused', () => {
