@@ -1,7 +1,7 @@
 // notebook-hygiene: committed outputs (with their size), execution counts out of order, missing kernel metadata,
 // and secrets in cell sources or outputs. Secrets are reported by kind and position only, never by value.
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition, type Finding } from '../checkType';
-import { jsonErrorOffset, scanJson } from '../jsonScan';
+import { jsonErrorOffset, scanJson } from '../../formats/jsonScan';
 import { findSecrets } from '../secrets';
 import { selectNotebooks } from '../scope';
 import { formatBytes } from '../sizes';

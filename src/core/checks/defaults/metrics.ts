@@ -3,8 +3,8 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { Logger } from '../../logging';
 import type { MetricSeries, Run } from '../../metrics/model';
-import { jsonErrorOffset } from '../jsonScan';
-import { metricsFormat } from '../keyLocation';
+import { jsonErrorOffset } from '../../formats/jsonScan';
+import { metricsFormat } from '../../formats/metricsFiles/keyLocation';
 import { splitKey } from '../metricValues';
 import { positionOfOffset, yamlMessage } from '../textPosition';
 import {
