@@ -1,21 +1,18 @@
-// Finds the line of a (possibly nested) key in a metrics file, so a finding can point at `"f1": 0.71`.
+// Finds the line of a (possibly nested) key in a metrics file, so a finding can point at `"f1": 0.71`. The values
+// come from parse.ts; this adds where a key sits, which the value parsers do not keep.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { lineColumn } from '../../textPosition';
 import { scanJson } from '../jsonScan';
-import { lineStarts, positionAt } from '../../checks/textPosition';
-import type { SourcePosition } from '../../checks/types';
+import { formatOf } from './parse';
+
+/** 1-based line and column. */
+export interface KeyPosition {
+  line: number;
+  column: number;
+}
 
 /** Files above this size are not searched for positions. */
 const MAX_LOCATE_BYTES = 8 * 1024 * 1024;
-
-export type MetricsFormat = 'json' | 'yaml' | 'toml';
-
-/** The metrics file format by extension, as DVC decides it: .json, .toml, else YAML. */
-export function metricsFormat(file: string): MetricsFormat {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.json')) return 'json';
-  if (lower.endsWith('.toml')) return 'toml';
-  return 'yaml';
-}
 
 /** Whether a path of keys, joined with `.` or `/`, names the metric key. */
 function sameKey(segments: readonly (string | number)[], key: string): boolean {
@@ -25,15 +22,16 @@ function sameKey(segments: readonly (string | number)[], key: string): boolean {
 }
 
 /** Position of the key `key` (flattened with `.`) in a metrics file's text; undefined when not found. */
-export function locateKey(text: string, file: string, key: string): SourcePosition | undefined {
+export function locateKey(text: string, file: string, key: string): KeyPosition | undefined {
   if (text.length > MAX_LOCATE_BYTES) return undefined;
-  const format = metricsFormat(file);
+  const format = formatOf(file);
   if (format === 'json') return locateJson(text, key);
   if (format === 'toml') return locateToml(text, key);
-  return locateYaml(text, key);
+  if (format === 'yaml') return locateYaml(text, key);
+  return undefined;
 }
 
-function locateJson(text: string, key: string): SourcePosition | undefined {
+function locateJson(text: string, key: string): KeyPosition | undefined {
   let found: number | undefined;
   scanJson(text, (path, _valueOffset, keyOffset) => {
     if (keyOffset !== undefined && path.every((p) => typeof p === 'string') && sameKey(path, key)) {
@@ -42,10 +40,10 @@ function locateJson(text: string, key: string): SourcePosition | undefined {
     }
     return false;
   });
-  return found === undefined ? undefined : positionAt(lineStarts(text), found);
+  return found === undefined ? undefined : lineColumn(text, found);
 }
 
-function locateYaml(text: string, key: string): SourcePosition | undefined {
+function locateYaml(text: string, key: string): KeyPosition | undefined {
   const counter = new LineCounter();
   let doc;
   try {
@@ -77,7 +75,7 @@ function locateYaml(text: string, key: string): SourcePosition | undefined {
   return { line, column: col };
 }
 
-function locateToml(text: string, key: string): SourcePosition | undefined {
+function locateToml(text: string, key: string): KeyPosition | undefined {
   let table: string[] = [];
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {

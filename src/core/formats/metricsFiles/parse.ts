@@ -1,7 +1,8 @@
-// Plain metrics files with DVC's semantics: JSON, YAML, CSV and TSV.
+// Metrics and params files with DVC's semantics: JSON, YAML, TOML, CSV and TSV. The one reader of these files: the
+// metrics views, the CLI, DVC projects and the pipeline checks all parse them here.
 //
-// - The parser is chosen by extension like DVC does: `.json` JSON, `.csv` CSV, `.tsv` TSV, anything else YAML.
-//   TOML is not read (DVC reads it; converting the file to JSON or YAML is the workaround the error suggests).
+// - The parser is chosen by extension like DVC does: `.json` JSON, `.toml` TOML (smol-toml, TOML 1.0), `.csv` CSV,
+//   `.tsv` TSV, anything else YAML.
 // - A mapping is a metrics file: its scalar leaves (number, string, boolean) are the metrics, nested keys are joined
 //   with `.`; lists and nulls inside it are ignored, as `dvc metrics show` ignores them. A file that is a bare
 //   scalar is one metric named after the file.
@@ -9,11 +10,13 @@
 //   list of records inside a mapping, as DVC's plots do. Every numeric column becomes a per-step series; x is the
 //   `step` column when there is one, else the row index; a `timestamp` column gives the points' timestamps.
 // - NaN and +/-Infinity are kept: JSON `NaN`/`Infinity`/`-Infinity` (what Python's json writes), YAML
-//   `.nan`/`.inf`/`-.inf`, CSV `nan`/`inf`/`-inf`/`infinity` in any case.
-// - Errors are MetricsErrors naming the file, the line and the column.
+//   `.nan`/`.inf`/`-.inf`, TOML `nan`/`inf`/`-inf`, CSV `nan`/`inf`/`-inf`/`infinity` in any case.
+// - Errors are MetricsErrors naming the file, the line and the column; a syntax error is a MetricsSyntaxError that
+//   also carries the format and the reason alone, so a caller can word its own message.
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { parseDocument } from 'yaml';
 import {
   MetricsError,
@@ -26,7 +29,28 @@ import {
 import { splitOf, type SplitTokens } from '../../metrics/split';
 import { lineColumn } from '../../textPosition';
 
-export type MetricsFormat = 'json' | 'yaml' | 'csv' | 'tsv';
+// smol-toml ships ES module typings beside its CommonJS build; the extension and the CLI are CommonJS bundles, so
+// the CommonJS build is required (a plain require, which the bundler follows) and typed from the ES typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseToml, TomlError } = require('smol-toml') as typeof SmolToml;
+
+export type MetricsFormat = 'json' | 'yaml' | 'toml' | 'csv' | 'tsv';
+/** The formats that hold structured data (a mapping or a list), as opposed to a table. */
+export type StructuredFormat = 'json' | 'yaml' | 'toml';
+
+/** A file that does not parse: the position, the format and the reason (without the file name or a hint). */
+export class MetricsSyntaxError extends MetricsError {
+  constructor(
+    message: string,
+    location: string,
+    position: { line: number; column: number; offset?: number },
+    readonly format: MetricsFormat,
+    readonly reason: string,
+  ) {
+    super(message, location, position);
+    this.name = 'MetricsSyntaxError';
+  }
+}
 export type Scalar = number | string | boolean;
 
 export interface MetricsDocument {
@@ -53,26 +77,40 @@ export const MAX_METRICS_FILE_BYTES = 64 * 1024 * 1024;
 /** Deeper nesting is refused (Python's json stops near the same depth). */
 export const MAX_NESTING = 1000;
 
-/** The parser DVC would use for this path; throws for TOML, which is not read. */
+/** The parser DVC would use for this path. */
 export function formatOf(filePath: string): MetricsFormat {
   const ext = path.extname(filePath).toLowerCase();
   if (ext === '.json') return 'json';
+  if (ext === '.toml') return 'toml';
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv') return 'tsv';
-  if (ext === '.toml') {
-    throw new MetricsError(
-      `${filePath}: TOML files are not read yet. Write the metrics or params as JSON or YAML instead.`,
-      filePath,
-    );
-  }
   return 'yaml';
+}
+
+/** The structured parser for this path (JSON, TOML, else YAML), for files that are never tables (params, dvc.yaml). */
+export function structuredFormatOf(filePath: string): StructuredFormat {
+  const format = formatOf(filePath);
+  return format === 'json' || format === 'toml' ? format : 'yaml';
 }
 
 // ------------------------------------------------------------------------------------------------ text and positions
 
-function positionError(location: string, text: string, offset: number, what: string, hint: string): MetricsError {
+function positionError(
+  location: string,
+  text: string,
+  offset: number,
+  what: string,
+  hint: string,
+  format: MetricsFormat,
+): MetricsSyntaxError {
   const { line, column } = lineColumn(text, offset);
-  return new MetricsError(`${location}:${line}:${column}: ${what}. ${hint}`, location, { line, column, offset });
+  return new MetricsSyntaxError(
+    `${location}:${line}:${column}: ${what}. ${hint}`,
+    location,
+    { line, column, offset },
+    format,
+    what,
+  );
 }
 
 /** Offset of the first byte that is not valid UTF-8. */
@@ -146,6 +184,7 @@ class JsonParser {
         this.at,
         'the file is empty',
         'A JSON metrics file holds an object such as {"accuracy": 0.9}.',
+        'json',
       );
     const value = this.value(0);
     this.space();
@@ -155,8 +194,15 @@ class JsonParser {
 
   private fail(what: string): MetricsError {
     if (this.at >= this.text.length)
-      return positionError(this.location, this.text, this.text.length, `${what}: the file ends too early`, jsonHint);
-    return positionError(this.location, this.text, this.at, what, jsonHint);
+      return positionError(
+        this.location,
+        this.text,
+        this.text.length,
+        `${what}: the file ends too early`,
+        jsonHint,
+        'json',
+      );
+    return positionError(this.location, this.text, this.at, what, jsonHint, 'json');
   }
 
   private space(): void {
@@ -223,7 +269,7 @@ class JsonParser {
     let chunk = this.at;
     for (;;) {
       if (this.at >= t.length) {
-        throw positionError(this.location, t, open, 'a string starting here is never closed', jsonHint);
+        throw positionError(this.location, t, open, 'a string starting here is never closed', jsonHint, 'json');
       }
       const c = t.charCodeAt(this.at);
       if (c === 34) {
@@ -346,14 +392,12 @@ export function parseYamlText(text: string, location: string): unknown {
     const line = error.linePos?.[0].line ?? lineColumn(text, error.pos[0]).line;
     const column = error.linePos?.[0].col ?? lineColumn(text, error.pos[0]).column;
     const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new MetricsError(
+    throw new MetricsSyntaxError(
       `${location}:${line}:${column}: ${what}. Fix the YAML syntax (indentation, quotes, a truncated file?).`,
       location,
-      {
-        line,
-        column,
-        offset: error.pos[0],
-      },
+      { line, column, offset: error.pos[0] },
+      'yaml',
+      what,
     );
   }
   try {
@@ -362,6 +406,44 @@ export function parseYamlText(text: string, location: string): unknown {
     throw new MetricsError(
       `${location}: cannot read the YAML (${err instanceof Error ? err.message : String(err)}).`,
       location,
+    );
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ TOML
+
+/** Integers beyond 2^53 become the nearest number, as JSON.parse makes them. */
+function withoutBigInts(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(withoutBigInts);
+  if (isRecord(value)) {
+    for (const key of Object.keys(value)) value[key] = withoutBigInts(value[key]);
+  }
+  return value;
+}
+
+/** Parses a TOML document (TOML 1.0: tables, dotted keys, nan/inf, dates); errors carry line and column. */
+export function parseTomlText(text: string, location: string): unknown {
+  try {
+    return withoutBigInts(parseToml(text, { integersAsBigInt: 'asNeeded', maxDepth: MAX_NESTING }));
+  } catch (err) {
+    if (!(err instanceof TomlError)) throw err;
+    const line = err.line;
+    const rawLine = text.split(/\r?\n/)[line - 1] ?? '';
+    const lineText = rawLine.trim();
+    // The message quotes the whole line, so the position is where that line's text starts.
+    const column = lineText ? rawLine.length - rawLine.trimStart().length + 1 : err.column;
+    const reason = err.message
+      .split('\n')[0]
+      .replace(/^Invalid TOML document: /, '')
+      .trim();
+    const what = lineText ? `cannot read '${lineText}' as TOML (${reason})` : `cannot read the TOML (${reason})`;
+    throw new MetricsSyntaxError(
+      `${location}:${line}:${column}: ${what}. Fix the TOML syntax (quotes, brackets, a key defined twice?).`,
+      location,
+      { line, column },
+      'toml',
+      what,
     );
   }
 }
@@ -405,6 +487,7 @@ export function parseDelimitedText(text: string, location: string, delimiter: ',
               open,
               'a quoted field starting here is never closed',
               'Close the quote or remove it.',
+              delimiter === ',' ? 'csv' : 'tsv',
             );
           const c = text.charCodeAt(i);
           if (c === 34) {
@@ -429,6 +512,7 @@ export function parseDelimitedText(text: string, location: string, delimiter: ',
             i,
             'unexpected text after a closing quote',
             'Quote the whole field, and double any quote inside it ("").',
+            delimiter === ',' ? 'csv' : 'tsv',
           );
         }
       } else {
@@ -462,10 +546,13 @@ export function parseDelimitedText(text: string, location: string, delimiter: ',
   for (let r = 0; r < rows.length; r++) {
     if (rows[r].length > columns.length) {
       const kind = delimiter === ',' ? 'commas' : 'tabs';
-      throw new MetricsError(
-        `${location}:${lines[r]}:1: this row has ${rows[r].length} fields but the header has ${columns.length}. Check for unquoted ${kind} in a value.`,
+      const what = `this row has ${rows[r].length} fields but the header has ${columns.length}`;
+      throw new MetricsSyntaxError(
+        `${location}:${lines[r]}:1: ${what}. Check for unquoted ${kind} in a value.`,
         location,
         { line: lines[r], column: 1 },
+        delimiter === ',' ? 'csv' : 'tsv',
+        what,
       );
     }
   }
@@ -681,11 +768,11 @@ export function parseMetricsDocument(
   return { location, format, scalars: flattenScalars(value, location), series: [] };
 }
 
-/** Parses JSON or YAML content (bytes or text) into plain data; a params file, a dvc.yaml, a lock file. */
+/** Parses JSON, TOML or YAML content (bytes or text) into plain data; a params file, a dvc.yaml, a lock file. */
 export function parseStructuredText(
   content: Buffer | string,
   location: string,
-  format: 'json' | 'yaml' = formatOf(location) === 'json' ? 'json' : 'yaml',
+  format: StructuredFormat = structuredFormatOf(location),
 ): unknown {
   if (content.length > MAX_METRICS_FILE_BYTES) {
     throw new MetricsError(
@@ -694,7 +781,9 @@ export function parseStructuredText(
     );
   }
   const text = decodeText(content, location);
-  return format === 'json' ? parseJsonText(text, location) : parseYamlText(text, location);
+  if (format === 'json') return parseJsonText(text, location);
+  if (format === 'toml') return parseTomlText(text, location);
+  return parseYamlText(text, location);
 }
 
 /** Reads and parses a metrics or plots file; a missing or unreadable file is a MetricsError. */

@@ -11,6 +11,8 @@ import {
   parseMetricsDocument,
   parseNumber,
   readFileRun,
+  MetricsSyntaxError,
+  parseStructuredText,
   readMetricsDocument,
 } from '../../../../src/core/formats/metricsFiles/parse';
 import { MetricsError } from '../../../../src/core/metrics/model';
@@ -184,12 +186,13 @@ describe('metrics files: YAML', () => {
     assert.equal(doc.scalars.get('word'), 'yes');
   });
 
-  it('uses YAML for any extension other than json, csv and tsv, like DVC', () => {
+  it('uses YAML for any extension other than json, toml, csv and tsv, like DVC', () => {
     assert.equal(formatOf('a/b.yml'), 'yaml');
     assert.equal(formatOf('metrics.txt'), 'yaml');
     assert.equal(formatOf('M.JSON'), 'json');
     assert.equal(formatOf('x.tsv'), 'tsv');
-    assert.throws(() => formatOf('pyproject.toml'), /TOML files are not read yet/);
+    assert.equal(formatOf('pyproject.toml'), 'toml');
+    assert.equal(formatOf('metrics.TOML'), 'toml');
   });
 
   it('names the line and column of a YAML error', () => {
@@ -207,6 +210,70 @@ describe('metrics files: YAML', () => {
           .join(', ')}]`,
       );
     assert.throws(() => parseMetricsDocument(lines.join('\n'), 'bomb.yaml'), MetricsError);
+  });
+});
+
+describe('metrics files: TOML', () => {
+  const text =
+    'acc = 0.9\nloss = nan\nbest = inf\nnote = "ok"\nflag = true\nbig = 9007199254740993\n' +
+    'when = 2026-03-02T10:00:00Z\nscores = [1, 2]\n[eval]\nf1 = 0.8\ntest.roc_auc = -inf\n';
+
+  it('reads tables, dotted keys, nan and inf, strings, booleans, big integers and dates (what tomllib reads)', () => {
+    const doc = parseMetricsDocument(text, 'metrics.toml');
+    assert.equal(doc.format, 'toml');
+    assert.deepEqual(
+      [...doc.scalars.keys()],
+      ['acc', 'loss', 'best', 'note', 'flag', 'big', 'when', 'eval.f1', 'eval.test.roc_auc'],
+    );
+    assert.equal(doc.scalars.get('acc'), 0.9);
+    assert.ok(Number.isNaN(doc.scalars.get('loss')));
+    assert.equal(doc.scalars.get('best'), Infinity);
+    assert.equal(doc.scalars.get('eval.test.roc_auc'), -Infinity);
+    assert.equal(doc.scalars.get('note'), 'ok');
+    assert.equal(doc.scalars.get('flag'), true);
+    assert.equal(doc.scalars.get('big'), 9007199254740992);
+    assert.equal(doc.scalars.get('when'), '2026-03-02T10:00:00.000Z');
+    const { metrics, textMetrics } = documentMetrics(doc);
+    assert.deepEqual(
+      metrics.map((m) => [m.key, m.points[0].value]),
+      [
+        ['acc', 0.9],
+        ['loss', NaN],
+        ['best', Infinity],
+        ['flag', 1],
+        ['big', 9007199254740992],
+        ['eval.f1', 0.8],
+        ['eval.test.roc_auc', -Infinity],
+      ],
+    );
+    assert.deepEqual(textMetrics, [
+      { key: 'note', value: 'ok' },
+      { key: 'when', value: '2026-03-02T10:00:00.000Z' },
+    ]);
+  });
+
+  it('reads params from TOML with the same flattening as YAML', () => {
+    assert.deepEqual(
+      flattenParams(parseStructuredText('lr = 0.01\n[model]\nlayers = [64, 32]\n', 'p.toml'), 'p.toml'),
+      {
+        lr: '0.01',
+        'model.layers': '[64, 32]',
+      },
+    );
+  });
+
+  it('names the line of a TOML error, and quotes it', () => {
+    throwsAt(
+      () => parseMetricsDocument('[t]\n  this is not toml\n', 'm.toml'),
+      2,
+      3,
+      /cannot read 'this is not toml' as TOML/,
+    );
+    throwsAt(() => parseMetricsDocument('a = 1\na = 2\n', 'm.toml'), 2, 1, /m\.toml:2:1: .*redefine/);
+    assert.throws(
+      () => parseMetricsDocument('a = [1,\n', 'm.toml'),
+      (err: unknown) => err instanceof MetricsSyntaxError && err.format === 'toml' && err.position?.line !== undefined,
+    );
   });
 });
 
