@@ -1,8 +1,11 @@
-// Reads what DVC metadata files declare: the outs of `.dvc` files and of dvc.yaml / dvc.lock stages, the artifacts
-// of dvc.yaml, and the metrics and plots files (which are not datasets). Paths come back relative to the root the
-// caller scans, with forward slashes.
+// What DVC metadata files declare, for the explorer and the checks: the outs of `.dvc` files and of dvc.yaml /
+// dvc.lock stages, the artifacts of dvc.yaml, and the metrics and plots files (which are not datasets). The files are
+// parsed by project.ts (the one reader of DVC's files); this module only reshapes the result and turns errors into
+// problems. Paths come back relative to the root the caller scans, with forward slashes.
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { MetricsSyntaxError } from '../metricsFiles/parse';
+import { MetricsError } from '../../metrics/model';
+import { parseDotDvc, parseDvcLock, parseDvcYaml, type DvcLockEntry } from './project';
 
 export interface DvcOut {
   /** Relative to the scanned root. */
@@ -57,143 +60,98 @@ export function isDvcMetadataFile(name: string): boolean {
 /** Parses one DVC metadata file (`*.dvc`, `dvc.yaml` or `dvc.lock`) given its path relative to the scanned root. */
 export function parseDvcMetadata(relativeFile: string, text: string): DvcFileFacts {
   const facts: DvcFileFacts = { file: relativeFile, outs: [], artifacts: [], metricsAndPlots: [], problems: [] };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    const pos = lineCounter.linePos(err.pos[0]);
-    facts.problems.push({
-      file: relativeFile,
-      message: `${relativeFile}:${pos.line}:${pos.col}: ${err.message.split('\n')[0]} (DVC entries in this file are skipped until it is fixed)`,
-      line: pos.line - 1,
-      column: pos.col - 1,
-    });
-    return facts;
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (err) {
-    facts.problems.push({ file: relativeFile, message: `${relativeFile}: ${(err as Error).message}` });
-    return facts;
-  }
-  if (data === null || data === undefined) return facts;
-  if (!isRecord(data)) {
-    facts.problems.push({
-      file: relativeFile,
-      message: `${relativeFile}: expected a mapping at the top level; DVC entries in this file are skipped.`,
-      line: 0,
-      column: 0,
-    });
-    return facts;
-  }
   const folder = path.posix.dirname(relativeFile) === '.' ? '' : path.posix.dirname(relativeFile);
   const name = path.posix.basename(relativeFile);
-  if (name === 'dvc.yaml') readDvcYaml(data, folder, facts);
-  else if (name === 'dvc.lock') readDvcLock(data, folder, facts);
-  else readOuts(data.outs, joinPath(folder, text1(data.wdir) ?? ''), facts, undefined);
-  return facts;
-}
-
-function readDvcYaml(data: Record<string, unknown>, folder: string, facts: DvcFileFacts): void {
-  if (isRecord(data.stages)) {
-    for (const [stageName, stage] of Object.entries(data.stages)) {
-      if (!isRecord(stage) || 'foreach' in stage || 'matrix' in stage) continue; // templated: dvc.lock has the expanded outs
-      const wdir = joinPath(folder, text1(stage.wdir) ?? '');
-      readOuts(stage.outs, wdir, facts, stageName);
-      for (const key of ['metrics', 'plots'] as const)
-        for (const entry of pathEntries(stage[key])) facts.metricsAndPlots.push(joinPath(wdir, entry.path));
+  try {
+    if (name === 'dvc.yaml') readDvcYaml(text, folder, facts);
+    else if (name === 'dvc.lock') readDvcLock(text, folder, facts);
+    else {
+      const dotDvc = parseDotDvc(text, relativeFile);
+      readOuts(dotDvc.outs, joinPath(folder, dotDvc.wdir), facts, undefined);
     }
-  }
-  for (const entry of pathEntries(data.metrics)) facts.metricsAndPlots.push(joinPath(folder, entry.path));
-  for (const plotPath of plotPaths(data.plots)) facts.metricsAndPlots.push(joinPath(folder, plotPath));
-  if (isRecord(data.artifacts)) {
-    for (const [artifactName, artifact] of Object.entries(data.artifacts)) {
-      if (!isRecord(artifact) || typeof artifact.path !== 'string' || artifact.path.includes('${')) continue;
-      facts.artifacts.push({
-        name: artifactName,
-        path: joinPath(folder, artifact.path),
-        type: text1(artifact.type),
-        description: text1(artifact.desc),
-        labels: Array.isArray(artifact.labels) ? artifact.labels.filter((l): l is string => typeof l === 'string') : [],
-        declaredIn: facts.file,
-        folder,
+  } catch (err) {
+    if (!(err instanceof MetricsError)) throw err;
+    facts.outs = [];
+    facts.artifacts = [];
+    facts.metricsAndPlots = [];
+    if (err instanceof MetricsSyntaxError) {
+      const line = err.position?.line ?? 1;
+      const column = err.position?.column ?? 1;
+      facts.problems.push({
+        file: relativeFile,
+        message: `${relativeFile}:${line}:${column}: ${err.reason} (DVC entries in this file are skipped until it is fixed)`,
+        line: line - 1,
+        column: column - 1,
+      });
+    } else {
+      facts.problems.push({
+        file: relativeFile,
+        message: `${err.message.replace(/\.$/, '')}; DVC entries in this file are skipped.`,
+        line: 0,
+        column: 0,
       });
     }
   }
+  return facts;
 }
 
-function readDvcLock(data: Record<string, unknown>, folder: string, facts: DvcFileFacts): void {
-  if (!isRecord(data.stages)) return;
-  for (const [stageName, stage] of Object.entries(data.stages)) {
-    if (isRecord(stage)) readOuts(stage.outs, folder, facts, stageName);
+/** Templated stages (foreach, matrix) are left to dvc.lock, which holds their expanded outs. */
+function readDvcYaml(text: string, folder: string, facts: DvcFileFacts): void {
+  const project = parseDvcYaml(text, facts.file, { folder });
+  for (const stage of project.stages) {
+    if (stage.template !== undefined) continue;
+    for (const out of stage.outs) {
+      if (!usable(out.path)) continue;
+      facts.outs.push({ path: out.path, declaredIn: facts.file, stage: stage.name, cache: out.cache !== false });
+    }
+    for (const entry of [...stage.metrics, ...stage.plots])
+      if (usable(entry.path)) facts.metricsAndPlots.push(entry.path);
+  }
+  for (const file of [...project.metrics, ...project.plots]) if (usable(file)) facts.metricsAndPlots.push(file);
+  for (const artifact of project.artifacts) {
+    if (!usable(artifact.path)) continue;
+    facts.artifacts.push({
+      name: artifact.name,
+      path: artifact.path,
+      type: artifact.type,
+      description: artifact.desc,
+      labels: artifact.labels,
+      declaredIn: facts.file,
+      folder,
+    });
   }
 }
 
-/** `outs` of a .dvc file, a dvc.yaml stage (strings or one-key mappings) or a dvc.lock stage (records). */
-function readOuts(outs: unknown, base: string, facts: DvcFileFacts, stage: string | undefined): void {
-  for (const entry of pathEntries(outs)) {
-    const md5 = text1(entry.fields.md5);
-    const out: DvcOut = {
-      path: joinPath(base, entry.path),
-      declaredIn: facts.file,
-      cache: entry.fields.cache !== false,
-    };
+function readDvcLock(text: string, folder: string, facts: DvcFileFacts): void {
+  const lock = parseDvcLock(text, facts.file);
+  for (const [stageName, stage] of Object.entries(lock.stages)) readOuts(stage.outs, folder, facts, stageName);
+}
+
+/** Outs with hashes: a dvc.lock stage or a `.dvc` file. */
+function readOuts(entries: DvcLockEntry[], base: string, facts: DvcFileFacts, stage: string | undefined): void {
+  for (const entry of entries) {
+    if (!usable(entry.path)) continue;
+    const out: DvcOut = { path: joinPath(base, entry.path), declaredIn: facts.file, cache: entry.cache !== false };
     if (stage) out.stage = stage;
-    if (md5) {
-      out.md5 = md5;
-      out.isDirectory = md5.endsWith('.dir');
+    if (entry.md5) {
+      out.md5 = entry.md5;
+      out.isDirectory = entry.md5.endsWith('.dir');
     }
-    if (typeof entry.fields.size === 'number') out.size = entry.fields.size;
-    if (typeof entry.fields.nfiles === 'number') {
-      out.nfiles = entry.fields.nfiles;
+    if (entry.size !== undefined) out.size = entry.size;
+    if (entry.nfiles !== undefined) {
+      out.nfiles = entry.nfiles;
       out.isDirectory = true;
     }
     facts.outs.push(out);
   }
 }
 
-interface PathEntry {
-  path: string;
-  fields: Record<string, unknown>;
-}
-
-/** DVC writes path lists three ways: `- path`, `- path: {options}` and `- {path: ..., md5: ...}`. */
-function pathEntries(value: unknown): PathEntry[] {
-  if (!Array.isArray(value)) return [];
-  const out: PathEntry[] = [];
-  for (const item of value) {
-    if (typeof item === 'string') out.push({ path: item, fields: {} });
-    else if (isRecord(item) && typeof item.path === 'string') out.push({ path: item.path, fields: item });
-    else if (isRecord(item)) {
-      const keys = Object.keys(item);
-      if (keys.length === 1)
-        out.push({ path: keys[0], fields: isRecord(item[keys[0]]) ? (item[keys[0]] as Record<string, unknown>) : {} });
-    }
-  }
-  return out.filter((e) => e.path && !e.path.includes('${'));
-}
-
-/** Top-level `plots`: paths, `path: {x, y}` mappings, or ids with `y: {file: field}`. */
-function plotPaths(value: unknown): string[] {
-  const out: string[] = [];
-  for (const entry of pathEntries(value)) {
-    const y = entry.fields.y;
-    if (isRecord(y)) out.push(...Object.keys(y));
-    else out.push(entry.path);
-  }
-  return out;
+/** A path that names a file: not empty, no unresolved `${...}`. */
+function usable(p: string): boolean {
+  return p !== '' && !p.includes('${');
 }
 
 function joinPath(base: string, relative: string): string {
   const joined = path.posix.normalize(base ? `${base}/${relative}` : relative || '.');
   return joined.replace(/\/$/, '').replace(/^\.\//, '') || '.';
-}
-
-function text1(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
-// DVC projects: dvc.yaml (stages, foreach/do, matrix, top-level params/metrics/plots/artifacts), dvc.lock (schema
-// 2.0), params files, and DVCLive output (`<dir>/metrics.json`, `<dir>/params.yaml`, `<dir>/plots/metrics/**.tsv`).
-// It answers two questions: which metrics, params and plots files a project declares (so history can follow them),
+// DVC projects, the one reader of DVC's files: dvc.yaml (stages, foreach/do, matrix, top-level
+// params/metrics/plots/artifacts), dvc.lock (schema 2.0), `.dvc` files, params files, and DVCLive output
+// (`<dir>/metrics.json`, `<dir>/params.yaml`, `<dir>/plots/metrics/**.tsv`). metadata.ts derives what the explorer
+// and the checks need (outs, artifacts) from these parsers. It answers two questions: which metrics, params and plots files a project declares (so history can follow them),
 // and what the workspace's run looks like.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,8 @@ export interface DvcOut {
 export interface DvcStage {
   /** `name`, or `name@item` / `name@key` / `name@a-b` for foreach and matrix expansions. */
   name: string;
+  /** For a foreach or matrix expansion, the name of the templated stage it comes from. */
+  template?: string;
   cmd: string | string[];
   /** Working folder relative to the project root ('' for the root). */
   wdir: string;
@@ -75,6 +78,15 @@ export interface DvcLockEntry {
   hash?: string;
   size?: number;
   nfiles?: number;
+  /** `cache: false` entries are committed to git rather than to the DVC cache (`.dvc` files). */
+  cache?: boolean;
+}
+
+/** A `.dvc` file: the outputs it tracks (paths relative to the file's folder joined with its `wdir`). */
+export interface DotDvcFile {
+  /** `wdir` as written ('' when absent), relative to the `.dvc` file's folder. */
+  wdir: string;
+  outs: DvcLockEntry[];
 }
 
 export interface DvcLockStage {
@@ -283,7 +295,7 @@ export function parseDvcYaml(
       warnings.push(new MetricsError(`${location}: stage '${stageName}' is not a mapping; skipped.`, location));
       continue;
     }
-    const expansions: { name: string; extra: Obj; body: Obj }[] = [];
+    const expansions: { name: string; extra: Obj; body: Obj; template?: string }[] = [];
     if ('foreach' in rawStage && isObj(rawStage.do)) {
       const items = interpolate(rawStage.foreach, context, location, warnings);
       if (Array.isArray(items)) {
@@ -292,11 +304,17 @@ export function parseDvcYaml(
             name: `${stageName}@${isObj(item) || Array.isArray(item) ? i : scalarText(item)}`,
             extra: { item },
             body: rawStage.do as Obj,
+            template: stageName,
           }),
         );
       } else if (isObj(items)) {
         for (const [key, item] of Object.entries(items))
-          expansions.push({ name: `${stageName}@${key}`, extra: { item, key }, body: rawStage.do });
+          expansions.push({
+            name: `${stageName}@${key}`,
+            extra: { item, key },
+            body: rawStage.do,
+            template: stageName,
+          });
       } else
         warnings.push(
           new MetricsError(
@@ -318,10 +336,15 @@ export function parseDvcYaml(
       const body: Obj = { ...rawStage };
       delete body.matrix;
       for (const c of combos)
-        expansions.push({ name: `${stageName}@${c.names.join('-')}`, extra: { item: c.item }, body });
+        expansions.push({
+          name: `${stageName}@${c.names.join('-')}`,
+          extra: { item: c.item },
+          body,
+          template: stageName,
+        });
     } else expansions.push({ name: stageName, extra: {}, body: rawStage });
 
-    for (const { name, extra, body } of expansions) {
+    for (const { name, extra, body, template } of expansions) {
       const stageContext: Obj = { ...context, ...extra };
       for (const v of asList(body.vars)) if (isObj(v)) Object.assign(stageContext, v);
       const where = `${location} (stage ${name})`;
@@ -330,6 +353,7 @@ export function parseDvcYaml(
       const cmd = typeof s.cmd === 'string' ? s.cmd : Array.isArray(s.cmd) ? s.cmd.map(scalarText) : '';
       project.stages.push({
         name,
+        ...(template === undefined ? {} : { template }),
         cmd,
         wdir,
         deps: depsEntries(s.deps, wdir),
@@ -375,6 +399,7 @@ function lockEntries(value: unknown): DvcLockEntry[] {
     if (typeof e.hash === 'string') entry.hash = e.hash;
     if (typeof e.size === 'number') entry.size = e.size;
     if (typeof e.nfiles === 'number') entry.nfiles = e.nfiles;
+    if (typeof e.cache === 'boolean') entry.cache = e.cache;
     return [entry];
   });
 }
@@ -405,6 +430,16 @@ export function parseDvcLock(content: Buffer | string, location: string): DvcLoc
     };
   }
   return { schema, stages };
+}
+
+// ------------------------------------------------------------------------------------------------ .dvc files
+
+/** Parses a `.dvc` file (`outs` entries with `path`, `md5`/`hash`, `size`, `nfiles`, `cache`; optional `wdir`). */
+export function parseDotDvc(content: Buffer | string, location: string): DotDvcFile {
+  const doc = parseStructuredText(content, location, 'yaml');
+  if (doc === null || doc === undefined) return { wdir: '', outs: [] };
+  if (!isObj(doc)) throw new MetricsError(`${location}: a .dvc file must be a mapping with 'outs'.`, location);
+  return { wdir: typeof doc.wdir === 'string' ? doc.wdir : '', outs: lockEntries(doc.outs) };
 }
 
 // ------------------------------------------------------------------------------------------------ declared files
