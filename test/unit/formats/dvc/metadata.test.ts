@@ -93,7 +93,8 @@ describe('DVC metadata (outs, artifacts, metrics) from the DVC reader', () => {
   });
 
   it('gives the checks the same answer: outs cached by DVC are DVC-tracked, metrics and cache: false outs are not', async () => {
-    const tracked = createOfflineGitHelper(project).isDvcTracked;
+    const helper = createOfflineGitHelper(project);
+    const tracked = (p: string): Promise<boolean> => helper.isDvcTracked(p);
     assert.equal(await tracked('models/out.pkl'), true);
     assert.equal(await tracked('data/raw.csv'), true, 'through data/raw.csv.dvc');
     assert.equal(await tracked('data/images/cat.png'), true, 'inside an out folder');
