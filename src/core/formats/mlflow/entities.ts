@@ -40,6 +40,8 @@ export interface MlflowModelVersion {
   creationTime?: number;
   lastUpdatedTime?: number;
   tags: Record<string, string>;
+  /** The version's folder, from the file store's `readRegistry` (absolute). */
+  folder?: string;
 }
 
 export interface MlflowRegisteredModel {

@@ -466,23 +466,51 @@ export async function readMetricHistory(
 /** The model registry of a file store (`<root>/models`): models with their live versions, tags and aliases. */
 export async function listRegisteredModels(root: string): Promise<MlflowRegisteredModel[]> {
   await yieldToEventLoop();
+  return registeredModels(root, undefined);
+}
+
+/**
+ * The registry as the explorer reads it: a malformed `meta.yaml` is a problem instead of an error (a model's name then
+ * comes from its folder; a version is skipped), and every version names its folder.
+ */
+export async function readRegistry(
+  root: string,
+): Promise<{ models: MlflowRegisteredModel[]; problems: MetricsError[] }> {
+  await yieldToEventLoop();
+  const problems: MetricsError[] = [];
+  return { models: registeredModels(root, problems), problems };
+}
+
+function registeredModels(root: string, problems: MetricsError[] | undefined): MlflowRegisteredModel[] {
+  const meta = (file: string): Record<string, unknown> | undefined => {
+    if (!exists(file)) return undefined;
+    if (!problems) return readMeta(file);
+    try {
+      return readMeta(file);
+    } catch (err) {
+      if (!(err instanceof MetricsError)) throw err;
+      problems.push(err);
+      return undefined;
+    }
+  };
   const modelsDir = path.join(root, MODELS);
   const models: MlflowRegisteredModel[] = [];
   for (const entry of listDir(modelsDir)) {
     if (!entry.isDirectory()) continue;
     const directory = path.join(modelsDir, entry.name);
     const metaFile = path.join(directory, 'meta.yaml');
-    if (!exists(metaFile)) continue;
-    const meta = readMeta(metaFile);
-    const name = textField(meta.name) ?? entry.name;
+    if (!problems && !exists(metaFile)) continue;
+    const modelMeta = meta(metaFile) ?? {};
+    const name = textField(modelMeta.name) ?? entry.name;
     const versions: MlflowModelVersion[] = [];
     for (const v of listDir(directory)) {
       if (!v.isDirectory() || !/^version-\d+$/.test(v.name)) continue;
       const versionDir = path.join(directory, v.name);
-      const versionMeta = readMeta(path.join(versionDir, 'meta.yaml'));
+      const versionMeta = meta(path.join(versionDir, 'meta.yaml'));
+      if (!versionMeta) continue;
       const stage = textField(versionMeta.current_stage);
       if (stage === DELETED_VERSION_STAGE) continue;
-      versions.push({
+      const version: MlflowModelVersion = {
         name,
         version: textField(versionMeta.version) ?? v.name.slice('version-'.length),
         stage,
@@ -493,21 +521,31 @@ export async function listRegisteredModels(root: string): Promise<MlflowRegister
         creationTime: integerField(versionMeta.creation_timestamp),
         lastUpdatedTime: integerField(versionMeta.last_updated_timestamp),
         tags: readKeyValues(path.join(versionDir, 'tags')),
-      });
+      };
+      if (problems) version.folder = versionDir;
+      versions.push(version);
     }
     versions.sort((a, b) => compareIds(a.version, b.version));
+    // Aliases are `aliases/<alias>` files holding the version; a `meta.yaml` mapping is read too.
+    const aliasMap = modelMeta.aliases;
+    const aliases =
+      aliasMap !== null && typeof aliasMap === 'object' && !Array.isArray(aliasMap)
+        ? Object.fromEntries(
+            Object.entries(aliasMap as Record<string, unknown>).flatMap(([alias, v]) => {
+              const text = textField(v);
+              return text === undefined ? [] : [[alias, text.trim()]];
+            }),
+          )
+        : Object.fromEntries(
+            Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, v]) => [alias, v.trim()]),
+          );
     models.push({
       name,
-      description: textField(meta.description),
-      creationTime: integerField(meta.creation_timestamp),
-      lastUpdatedTime: integerField(meta.last_updated_timestamp),
+      description: textField(modelMeta.description),
+      creationTime: integerField(modelMeta.creation_timestamp),
+      lastUpdatedTime: integerField(modelMeta.last_updated_timestamp),
       tags: readKeyValues(path.join(directory, 'tags')),
-      aliases: Object.fromEntries(
-        Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, version]) => [
-          alias,
-          version.trim(),
-        ]),
-      ),
+      aliases,
       versions,
     });
   }
