@@ -1,5 +1,5 @@
-// A small JSON scanner that reports where each value starts, with its path. JSON.parse gives values but no
-// positions; checks need the line of a metric key or of a notebook cell to point at it.
+// A small JSON scanner that reports where each value starts, with its path. The JSON readers give values but no
+// positions; the checks need the line of a metric key or of a notebook cell to point at it.
 
 export type JsonPath = readonly (string | number)[];
 
@@ -24,15 +24,6 @@ class Stop extends Error {
  */
 export function scanJson(text: string, visit: JsonVisitor): boolean {
   return scan(text, visit).ok;
-}
-
-/**
- * Where JSON.parse would fail on `text`, as an offset, when the scanner can tell (V8's message does not always
- * say); undefined for text that scans as JSON.
- */
-export function jsonErrorOffset(text: string): number | undefined {
-  const result = scan(text, () => undefined);
-  return result.ok ? undefined : result.offset;
 }
 
 function scan(text: string, visit: JsonVisitor): { ok: boolean; offset: number } {
