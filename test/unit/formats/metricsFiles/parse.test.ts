@@ -385,6 +385,21 @@ describe('metrics files: reading from disk', () => {
     assert.equal(typeof run.time, 'number');
   });
 
+  it('reads a TOML file into a Run like a JSON file with the same values', async () => {
+    const toml = path.join(dir, 'eval.toml');
+    const json = path.join(dir, 'same.json');
+    fs.writeFileSync(toml, 'model = "rf"\n[test]\nf1 = 0.8\nloss = nan\n');
+    fs.writeFileSync(json, '{"model": "rf", "test": {"f1": 0.8, "loss": NaN}}');
+    const [fromToml, fromJson] = await Promise.all([readFileRun(toml), readFileRun(json)]);
+    const values = (run: typeof fromToml) => run.metrics.map((s) => [s.key, s.split, s.points.map((p) => p.value)]);
+    assert.deepEqual(values(fromToml), [
+      ['test.f1', 'test', [0.8]],
+      ['test.loss', 'test', [NaN]],
+    ]);
+    assert.deepEqual(values(fromToml), values(fromJson));
+    assert.deepEqual(fromToml.textMetrics, [{ key: 'model', value: 'rf' }]);
+  });
+
   it('names a missing file, a folder and an oversized file', async () => {
     await assert.rejects(readMetricsDocument(path.join(dir, 'nope.json')), /nope\.json does not exist/);
     await assert.rejects(readMetricsDocument(dir), /is a folder/);
