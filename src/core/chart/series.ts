@@ -119,6 +119,38 @@ export function isExperimentRun(run: Run): boolean {
   return run.source.kind === 'git' || info.refs.some((ref) => ref.startsWith('refs/exps/'));
 }
 
+/** A source with every run it holds, as the metric readers publish it. */
+export interface SourceRuns {
+  id: string;
+  kind: SourceRef['kind'];
+  runs: readonly Run[];
+}
+
+/**
+ * The runs of the versions view with the DVC experiments of the chosen git sources added: a branch history leaves
+ * experiments out of its line; the chart shows them beside their baseline commits. Runs already there stay once.
+ */
+export function withExperiments(
+  runs: readonly Run[],
+  sources: readonly SourceRuns[],
+  chosen?: readonly string[],
+): Run[] {
+  const wanted = chosen && chosen.length ? new Set(chosen) : undefined;
+  const plotted = new Set(runs.map((r) => sourceId(r.source)));
+  const seen = new Set(runs.map((r) => `${sourceId(r.source)}\u0000${r.id}`));
+  const out = [...runs];
+  for (const source of sources) {
+    if (source.kind !== 'git' || (wanted && !wanted.has(source.id)) || !plotted.has(source.id)) continue;
+    for (const run of source.runs) {
+      const key = `${sourceId(run.source)}\u0000${run.id}`;
+      if (!isExperimentRun(run) || seen.has(key)) continue;
+      seen.add(key);
+      out.push(run);
+    }
+  }
+  return out;
+}
+
 /** A version of the chart; `x` is set by the caller once the axis is known. */
 export function plotVersion(run: Run, x = NaN): PlotVersion {
   const info = run.revisionInfo;

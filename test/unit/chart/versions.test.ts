@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { chartPanels } from '../../../src/core/chart/panels';
 import { defaultKeys, isCounterKey, keyCoverage, prepareChart } from '../../../src/core/chart/prepare';
-import { MIN_DATE_SPAN_MS, plotSource, sourceLabel } from '../../../src/core/chart/series';
+import {
+  isExperimentRun,
+  MIN_DATE_SPAN_MS,
+  plotSource,
+  sourceLabel,
+  withExperiments,
+} from '../../../src/core/chart/series';
 import type { Run } from '../../../src/core/metrics/model';
 import { HISTORY_START, series, versionRuns } from './sampleRuns';
 
@@ -259,5 +265,32 @@ describe('chart source labels', () => {
       'MLflow server (mlflow.example.com:5000)',
     );
     assert.equal(plotSource({ kind: 'git', location: '/home/ana/demo' }, folder).label, 'demo · git history');
+  });
+});
+
+describe('chart runs of the versions view', () => {
+  it('adds the DVC experiments of the plotted git sources once, and no others', () => {
+    const history = versionRuns(3, { location: '/home/ana/demo' });
+    const exp = experiment(history[2], 'fast-lr', 0.8, 1);
+    const id = 'git:/home/ana/demo';
+    const sources = [
+      { id, kind: 'git' as const, runs: [exp, ...history] },
+      {
+        id: 'git:/elsewhere',
+        kind: 'git' as const,
+        runs: [{ ...exp, id: 'other', source: { kind: 'git' as const, location: '/elsewhere' } }],
+      },
+    ];
+    const runs = withExperiments(history, sources);
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      [...history.map((r) => r.id), exp.id],
+      'the experiment of the plotted history; not the one of an unplotted source',
+    );
+    assert.equal(withExperiments(runs, sources).length, 4, 'no duplicates when the runs already hold it');
+    assert.equal(withExperiments(history, sources, ['git:/elsewhere']).length, 3, 'only the chosen sources');
+    assert.equal(isExperimentRun(exp), true);
+    assert.equal(isExperimentRun(history[0]), false);
+    assert.equal(isExperimentRun(trackerRuns(1, DAY)[0]), false, 'an MLflow experiment name is not a DVC experiment');
   });
 });
