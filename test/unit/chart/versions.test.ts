@@ -9,39 +9,9 @@ import {
   withExperiments,
 } from '../../../src/core/chart/series';
 import type { Run } from '../../../src/core/metrics/model';
-import { HISTORY_START, series, versionRuns } from './sampleRuns';
+import { experimentRun as experiment, HISTORY_START, series, versionRuns } from './sampleRuns';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** A DVC experiment commit on top of `baseline`: its ref under refs/exps, its own f1. */
-function experiment(baseline: Run, name: string, f1: number, hoursLater: number): Run {
-  const sha = `e${name.length}${name}`.padEnd(40, '0').slice(0, 40);
-  const date = baseline.revisionInfo!.date + hoursLater * HOUR;
-  const baseSha = baseline.revisionInfo!.sha;
-  return {
-    id: sha,
-    source: baseline.source,
-    label: name,
-    experiment: name,
-    revision: sha,
-    revisionInfo: {
-      sha,
-      shortSha: sha.slice(0, 7),
-      subject: `dvc: commit experiment ${name}`,
-      author: 'Ada Lovelace',
-      date,
-      tags: [],
-      refs: [`refs/exps/${baseSha.slice(0, 2)}/${baseSha.slice(2)}/${name}`],
-      parents: [baseSha],
-    },
-    time: date,
-    params: {},
-    tags: {},
-    status: 'finished',
-    metrics: [series('test.f1', [[0, f1]], 'test')],
-  };
-}
+const DAY = 86_400_000;
 
 /** `count` tracker runs (no revision), `gap` ms apart, each with `loss`, `accuracy` and the counter `epoch`. */
 function trackerRuns(count: number, gap: number): Run[] {
