@@ -453,6 +453,12 @@ class MetricHistoryApp {
     } else if (selected[0] !== undefined && select.value !== selected[0]) select.value = selected[0];
   }
 
+  /** The metric picker's choices: counters (step, epoch, ...) say so; they are never ticked by default. */
+  private keyOptions(payload: ChartPayload): [string, string][] {
+    const counters = new Set(payload.counterKeys);
+    return payload.availableKeys.map((k) => [k, counters.has(k) ? `${k} (counter)` : k]);
+  }
+
   private summarize(select: HTMLElement, labels: string[]): void {
     const summary = this.summaries.get(select);
     if (!summary) return;
@@ -468,11 +474,7 @@ class MetricHistoryApp {
   private showData(payload: ChartPayload): void {
     if (payload.series.length === 0) {
       this.payload = undefined;
-      this.setOptions(
-        this.keysSelect,
-        payload.availableKeys.map((k) => [k, k]),
-        payload.query.keys,
-      );
+      this.setOptions(this.keysSelect, this.keyOptions(payload), payload.query.keys);
       this.setOptions(
         this.splitsSelect,
         payload.availableSplits.map((s) => [s, SPLIT_LABELS[s] ?? s]),
@@ -498,11 +500,7 @@ class MetricHistoryApp {
     this.message.replaceChildren();
     this.body.hidden = false;
     this.root.setAttribute('aria-busy', 'false');
-    this.setOptions(
-      this.keysSelect,
-      payload.availableKeys.map((k) => [k, k]),
-      payload.query.keys,
-    );
+    this.setOptions(this.keysSelect, this.keyOptions(payload), payload.query.keys);
     const sources = new Map(this.sources.map((s) => [s.id, s]));
     for (const s of payload.sources) if (!sources.has(s.id)) sources.set(s.id, s);
     this.sources = [...sources.values()];
