@@ -253,6 +253,10 @@ class MetricHistoryApp {
 
     const toolbar = el('div', { className: 'mh-toolbar', attrs: { role: 'group', 'aria-label': 'Chart controls' } }, [
       group('Metrics', this.keysSelect),
+      el('div', { className: 'mh-field' }, [
+        el('vscode-label', { text: 'Layout', attrs: { for: 'mh-split' } }),
+        this.split,
+      ]),
       group('Sources', this.sourcesSelect, [chooseSources]),
       group('Splits', this.splitsSelect),
       el('div', { className: 'mh-field' }, [
@@ -260,8 +264,7 @@ class MetricHistoryApp {
         this.smoothing,
         this.smoothingValue,
       ]),
-      el('div', { className: 'mh-field mh-checks' }, [this.split, this.logScale]),
-      el('div', { className: 'mh-field mh-checks' }, [this.showTable]),
+      el('div', { className: 'mh-field mh-checks' }, [this.logScale, this.showTable]),
       zoomButtons,
       exportButtons,
     ]);

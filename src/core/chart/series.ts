@@ -349,14 +349,14 @@ export function attachExperiments(
     exps.sort((a, b) => versionDate(a) - versionDate(b) || a.label.localeCompare(b.label));
     const next = mainXs[i + 1];
     const previous = mainXs[i - 1];
+    const unit = axis === 'date' ? 86_400_000 : 1;
+    const span = mainXs.length > 1 ? (mainXs[mainXs.length - 1] ?? 0) - (mainXs[0] ?? 0) : 0;
+    // Before the next revision: half the gap to it. After the newest (where experiments usually are), room enough
+    // to be seen on the whole axis: the gap to the previous revision, at least 6% of the axis.
     const gap =
       next !== undefined && next > mainXs[i]
         ? next - mainXs[i]
-        : previous !== undefined && previous < mainXs[i]
-          ? mainXs[i] - previous
-          : axis === 'date'
-            ? 86_400_000
-            : 1;
+        : Math.max(previous !== undefined && previous < mainXs[i] ? mainXs[i] - previous : unit, span * 0.06);
     exps.forEach((exp, k) => {
       runs.push(exp);
       xs.push(mainXs[i] + (gap * 0.5 * (k + 1)) / exps.length);

@@ -95,6 +95,23 @@ describe('chart across versions: DVC experiments', () => {
     assert.equal(payload.detachedExperiments, 1, 'early-stop ran on a commit outside the last 2');
   });
 
+  it('gives experiments on the newest commit room to be seen on a long axis', () => {
+    const long = versionRuns(40);
+    const newest = long[39];
+    const payload = prepareChart(
+      [...long, experiment(newest, 'a', 0.8, 1), experiment(newest, 'b', 0.81, 2)],
+      { view: 'versions', keys: ['test.f1'] },
+      [],
+    );
+    const span = 39 * DAY;
+    const [head, a, b] = payload.versions.slice(39).map((v) => v.x);
+    assert.ok(
+      a - head >= span * 0.015 && b - head >= span * 0.03 - 1,
+      `${(a - head) / DAY} and ${(b - head) / DAY} days`,
+    );
+    assert.ok(b - head <= span * 0.03 + 1, 'half of 6% of the axis');
+  });
+
   it('keeps experiments apart from the branch line in a branch range', () => {
     const payload = prepareChart(
       [...history, ...exps],
