@@ -303,7 +303,7 @@ class MetricHistoryApp {
     for (const [value, label] of RANGE_CHOICES)
       this.rangeSelect.append(el('vscode-option', { text: label, attrs: { value } }));
     for (const [value, label] of [
-      ['date', 'Commit date'],
+      ['date', 'Date'],
       ['order', 'Revision order'],
     ])
       this.axisSelect.append(el('vscode-option', { text: label, attrs: { value } }));
