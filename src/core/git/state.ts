@@ -517,6 +517,34 @@ export async function showFileAtRevision(
   }
 }
 
+/**
+ * The bytes of a file at `revision`, `relative` to `folder` (any existing folder of the repository, so a file whose
+ * folder was deleted can still be read); undefined when the revision has no such file. Through the process helper,
+ * not simple-git: the output is bytes, and it stops at `maxBytes` (a `too-large` GitError) instead of loading a
+ * huge blob whole.
+ */
+export async function readFileAtRevision(
+  folder: string,
+  revision: string,
+  relative: string,
+  options: GitOptions & { maxBytes?: number; gitPath?: string } = {},
+): Promise<Buffer | undefined> {
+  if (!revision || revision.startsWith('-') || revision.includes('\0'))
+    throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
+  try {
+    const out = await execGit(folder, ['show', `${revision}:./${relative.replace(/^\.\//, '')}`], options);
+    return out.stdout;
+  } catch (err) {
+    if (
+      err instanceof GitError &&
+      err.kind === 'failed' &&
+      /does not exist in|exists on disk, but not in/.test(err.stderr)
+    )
+      return undefined;
+    throw err;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- helpers
 
 function parseHeader(tokens: string[]): FileCommit | undefined {
