@@ -282,12 +282,15 @@ function splitFields(token: string, count: number): string[] {
   return fields;
 }
 
-/** Whether a file starts with the Git LFS pointer header (only small files are read). */
-export async function isLfsPointer(file: string): Promise<boolean> {
+/**
+ * Whether a file starts with the Git LFS pointer header. Only files up to `maxBytes` are read (default 1024, the
+ * size git-lfs reads pointers to); the checks read any size, so a padded pointer still counts.
+ */
+export async function isLfsPointer(file: string, options: { maxBytes?: number } = {}): Promise<boolean> {
   let handle: fs.FileHandle | undefined;
   try {
     const stat = await fs.stat(file);
-    if (!stat.isFile() || stat.size > 1024 || stat.size < LFS_POINTER_PREFIX.length) return false;
+    if (!stat.isFile() || stat.size > (options.maxBytes ?? 1024) || stat.size < LFS_POINTER_PREFIX.length) return false;
     handle = await fs.open(file, 'r');
     const buffer = Buffer.alloc(LFS_POINTER_PREFIX.length);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/atomicWrite';
+import { getConfig, setLocalConfig } from '../../core/git/commands';
 import { findGitDirectory } from '../../core/git/tags';
 import { openRepository, type GitRepository } from '../../core/git/state';
 import { type Logger } from '../../core/logging';
@@ -16,7 +17,6 @@ import {
   withNotebookAttributes,
 } from '../../core/notebooks/gitFilter';
 import { cliCommand, parseCliCommand, type NodeRuntime } from '../../core/notebooks/versioning';
-import { getConfig, setLocalConfig } from './git';
 import { type Prompts } from './prompts';
 import { openDocumentsOf } from './targets';
 
