@@ -6,13 +6,13 @@ import * as vscode from 'vscode';
 import { FileExistsError, writeFileAtomic } from '../core/atomicWrite';
 
 /**
- * Writes a new file, refusing to overwrite an existing one. The write goes to a temporary sibling first and is
- * moved into place, so a crash never leaves a half-written file.
+ * Writes a new file (and its folders), refusing to overwrite an existing one. The write goes to a temporary sibling
+ * first and is moved into place, so a crash never leaves a half-written file.
  */
 export async function createFileExclusive(target: vscode.Uri, content: string): Promise<'created' | 'exists'> {
   if (target.scheme === 'file') {
     try {
-      await writeFileAtomic(target.fsPath, content, { exclusive: true });
+      await writeFileAtomic(target.fsPath, content, { exclusive: true, createFolders: true });
       return 'created';
     } catch (err) {
       if (err instanceof FileExistsError) return 'exists';
@@ -34,7 +34,7 @@ export async function createFileExclusive(target: vscode.Uri, content: string): 
 
 /** Replaces (or creates) a file atomically, on the local disk or through the file system provider of `target`. */
 export async function writeUriAtomic(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  if (target.scheme === 'file') return writeFileAtomic(target.fsPath, bytes);
+  if (target.scheme === 'file') return writeFileAtomic(target.fsPath, bytes, { createFolders: true });
   const temp = target.with({ path: `${target.path}.${process.pid}.${Date.now()}.tmp` });
   await vscode.workspace.fs.writeFile(temp, bytes);
   try {
