@@ -13,7 +13,7 @@ import {
   parseNotebook,
   readNotebook,
   type NotebookJson,
-} from '../../core/notebooks/format';
+} from '../../core/formats/notebook/format';
 import { GitError, readFileAtRevision } from '../../core/git/state';
 import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
