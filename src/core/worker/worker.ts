@@ -2,10 +2,14 @@
 // answers with results, progress and log lines (see protocol.ts). Cancel messages arrive on a separate control port
 // that the worker also reads synchronously whenever the work asks `signal.aborted`, so even a synchronous file walk
 // stops at the next folder or file it checks.
+import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { errorMessage, type Logger } from '../logging';
 import type { ControlMessage, HostMessage, LogLevel, WorkerMessage, WorkerStartData } from './protocol';
-import { isCancellation, WorkTasks } from './tasks';
+import type * as TasksModule from './tasks';
+
+type Tasks = typeof TasksModule;
 
 const abortedDescriptor = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted');
 
@@ -26,7 +30,23 @@ export function pollingSignal(controller: AbortController, poll: () => void): Ab
   return signal;
 }
 
-function serve(port: MessagePort, control: MessagePort): void {
+/**
+ * Lowers this thread's scheduling priority (and so that of the git processes it starts), so that on a busy machine
+ * the editor's thread is scheduled first. Linux only: there a thread has its own nice value, found through
+ * /proc/thread-self; elsewhere the thread keeps the default priority.
+ */
+export function lowerThreadPriority(): number | undefined {
+  try {
+    const tid = Number(/\/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'))?.[1]);
+    if (!tid || tid === process.pid) return undefined;
+    os.setPriority(tid, Math.max(os.getPriority(tid), os.constants.priority.PRIORITY_BELOW_NORMAL));
+    return os.getPriority(tid);
+  } catch {
+    return undefined;
+  }
+}
+
+function serve(port: MessagePort, control: MessagePort, { isCancellation, WorkTasks }: Tasks): void {
   const post = (message: WorkerMessage) => port.postMessage(message);
   const log =
     (level: LogLevel) =>
@@ -81,6 +101,9 @@ function serve(port: MessagePort, control: MessagePort): void {
 }
 
 if (parentPort) {
+  // First the priority, then the checks engine and the readers (most of this bundle), at the lower priority.
+  lowerThreadPriority();
+  const port = parentPort;
   const { control } = workerData as WorkerStartData;
-  serve(parentPort, control as MessagePort);
+  void import('./tasks.js').then((tasks: Tasks) => serve(port, control as MessagePort, tasks));
 }

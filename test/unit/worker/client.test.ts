@@ -15,7 +15,7 @@ import {
   type HashProgress,
   type WorkRequestOf,
 } from '../../../src/core/worker/protocol';
-import { pollingSignal } from '../../../src/core/worker/worker';
+import { lowerThreadPriority, pollingSignal } from '../../../src/core/worker/worker';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 /** The worker entry transpiled with the tests (the extension ships the same code bundled as dist/worker.js). */
@@ -244,6 +244,22 @@ describe('background worker', function () {
       port1.close();
       port2.close();
     }
+  });
+
+  it('runs the worker thread at a lower priority than the calling thread, which keeps its own', async () => {
+    // Called on the main thread it changes nothing: only a worker thread lowers itself.
+    assert.equal(lowerThreadPriority(), undefined);
+    const before = os.getPriority();
+    const work = open();
+    await work.run({ kind: 'updateFolder', key: 'none', changes: [], reloadConfig: false });
+    assert.equal(os.getPriority(), before, 'the calling thread keeps its priority');
+    if (process.platform !== 'linux') return; // Elsewhere threads have no nice value of their own.
+    /** The nice value of each thread of this process (field 19 of /proc/self/task/<tid>/stat). */
+    const niceValues = fs.readdirSync('/proc/self/task').map((tid) => {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    assert.ok(niceValues.includes(Math.max(before, 10)), JSON.stringify(niceValues));
   });
 
   it('reports a worker that exits during a request as a WorkerCrashedError, and starts a new one for the next', async () => {
