@@ -29,8 +29,6 @@ export interface RunEvent {
   reason: string;
 }
 
-export { UNTRUSTED_CHECKS_NOTICE } from '../../core/worker/tasks';
-
 const FILE_NAMES = new Set([
   CONFIG_FILE_NAME,
   '.gitattributes',
