@@ -24,8 +24,11 @@ interface Lag {
   outcome: CheckFolderOutcome;
 }
 
+/** The histogram samples every 5 ms: a recorded delay includes those 5 ms. */
+const RESOLUTION_MS = 5;
+
 async function measure(work: CoreWork, root: string): Promise<Lag> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   const started = performance.now();
   const outcome = await work.run({ kind: 'checkFolder', root, trusted: true });
@@ -37,6 +40,15 @@ async function measure(work: CoreWork, root: string): Promise<Lag> {
 }
 
 /** Timings differ between runs; everything else must be the same in both threads. */
+/** The longest delay of this thread doing nothing for `ms`: what the machine's own load costs (the noise floor). */
+async function idleLag(ms: number): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  histogram.disable();
+  return histogram.max / 1e6;
+}
+
 const withoutTimings = (outcome: CheckFolderOutcome): unknown =>
   JSON.parse(JSON.stringify(outcome, (key, value: unknown) => (key === 'durationMs' ? 0 : value)));
 
@@ -70,6 +82,9 @@ export const benchmarks: Benchmark[] = [
       if (worker.fellBack) throw new Error('the worker did not start: the figures would be in-thread ones');
       ctx.log(`through the worker: longest delay ${fmt(inWorker)}; wall ${wall(inWorker)}`);
 
+      const idle = await idleLag(Math.max(...inWorker.map((l) => l.wallMs)));
+      ctx.log(`idle, as long as the longest worker run: longest delay ${idle.toFixed(0)} ms`);
+
       const reference = inThread[0].outcome;
       for (const lag of [...inThread, ...inWorker])
         if (!isDeepStrictEqual(withoutTimings(lag.outcome), withoutTimings(reference)))
@@ -88,7 +103,8 @@ export const benchmarks: Benchmark[] = [
         notes:
           `worst of ${RUNS} runs each (the first worker run starts the thread); ${reference.checks.length} checks, ` +
           `${reference.results.length} results, identical in both; wall time in thread ${wall(inThread)}, ` +
-          `through the worker ${wall(inWorker)}`,
+          `through the worker ${wall(inWorker)}; this thread idle for as long: ${idle.toFixed(0)} ms ` +
+          `(the machine's own scheduling delay); sampled every ${RESOLUTION_MS} ms`,
       };
     },
   },
