@@ -85,7 +85,9 @@ export const benchmarks: Benchmark[] = [
       const idle = await idleLag(Math.max(...inWorker.map((l) => l.wallMs)));
       ctx.log(`idle, as long as the longest worker run: longest delay ${idle.toFixed(0)} ms`);
 
-      const reference = inThread[0].outcome;
+      const [first] = inThread;
+      if (!first) throw new Error('no in-thread run');
+      const reference = first.outcome;
       for (const lag of [...inThread, ...inWorker])
         if (!isDeepStrictEqual(withoutTimings(lag.outcome), withoutTimings(reference)))
           throw new Error('the worker and the in-thread run reported different results');
