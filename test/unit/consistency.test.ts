@@ -97,16 +97,22 @@ describe('consistency: explorer, metric sources, checks and the CLI agree', func
       kinds: ['mlflow-file', 'mlflow-sqlite', 'tensorboard'],
     });
 
-    // Python's yaml.dump writes .nan and .inf: every reader must keep them.
+    // Python's yaml.dump writes .nan and .inf, its json.dump NaN and Infinity: every reader must keep them.
     const special = path.join(tmp, 'special');
     fs.mkdirSync(path.join(special, 'metrics'), { recursive: true });
     fs.mkdirSync(path.join(special, 'models'), { recursive: true });
     fs.writeFileSync(path.join(special, 'models', 'churn.pkl'), 'weights');
     fs.writeFileSync(path.join(special, 'metrics', 'eval.yaml'), 'f1: .nan\nloss: .inf\nmargin: -.inf\nauc: 0.91\n');
+    // The text Python's json.dumps writes for {precision: nan, recall: inf, drift: -inf, acc: 0.8}.
+    fs.writeFileSync(
+      path.join(special, 'metrics', 'scores.json'),
+      '{"precision": NaN, "recall": Infinity, "drift": -Infinity, "acc": 0.8}',
+    );
     fs.writeFileSync(
       path.join(special, 'mlops.yaml'),
-      'version: 1\nproject: special\nmodels:\n  - name: churn\n    path: models/churn.pkl\n    metrics: [metrics/eval.yaml]\n' +
-        'metrics:\n  - { key: auc, goal: maximize, threshold: 0.5 }\nchecks:\n  - { id: thresholds, type: metric-threshold }\n',
+      'version: 1\nproject: special\nmodels:\n  - name: churn\n    path: models/churn.pkl\n    metrics: [metrics/eval.yaml, metrics/scores.json]\n' +
+        'metrics:\n  - { key: auc, goal: maximize, threshold: 0.5 }\n  - { key: precision, goal: maximize, threshold: 0.5 }\n' +
+        'checks:\n  - { id: thresholds, type: metric-threshold }\n',
     );
     projects.push({ name: 'NaN and infinities', root: special, checks: true, kinds: ['file'] });
   });
@@ -199,6 +205,22 @@ describe('consistency: explorer, metric sources, checks and the CLI agree', func
     const special = projects[4];
     const cli = JSON.parse((await spawnMlops(['metrics', 'show', '--json'], special.root)).stdout) as CliShow;
     assert.deepEqual(cli.files['metrics/eval.yaml'], { f1: 'NaN', loss: 'Infinity', margin: '-Infinity', auc: 0.91 });
+    assert.deepEqual(cli.files['metrics/scores.json'], {
+      precision: 'NaN',
+      recall: 'Infinity',
+      drift: '-Infinity',
+      acc: 0.8,
+    });
+    // The checks read the JSON file through the same reader: NaN is a finding against its threshold, not an error.
+    const checked = await spawnMlops(['check', '--format', 'json', '--fail-on', 'never'], special.root);
+    const report = JSON.parse(checked.stdout) as { results: { status: string; message: string }[] };
+    const precision = report.results.filter((r) => /\bprecision\b/.test(r.message));
+    assert.deepEqual(
+      precision.map((r) => [r.status, r.message]),
+      [['fail', 'churn: precision is NaN, below the minimum 0.5 (goal: maximize).']],
+      checked.stderr,
+    );
+    assert.ok(!report.results.some((r) => r.status === 'error'), checked.stdout);
     const trackers = projects[3];
     const listed = JSON.parse(
       (await spawnMlops(['metrics', 'show', '--json', '--kind', 'mlflow'], trackers.root)).stdout,

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError, loadConfig } from '../../core/config/validate';
+import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { readAtRevision } from '../../core/git/history';
-import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/metrics/dvc';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
-import { parseStructuredText } from '../../core/metrics/files';
 import { latest, MetricsError, type Run, type SourceKind } from '../../core/metrics/model';
 import { readSources, walkingFinder, type FindFiles, type ListedSource } from '../../core/metrics/sources/discover';
 import type { FollowedFiles } from '../../core/metrics/sources/types';
@@ -11,7 +11,7 @@ import { DVCLIVE_GLOB, followedFiles, liveFoldersOf } from '../../core/metrics/s
 import { confineFollowed } from '../../core/metrics/sources/gitHistory';
 import { metricSources } from '../../core/metrics/sources/list';
 import { outsideMessage, resolveInside } from '../../core/security/confine';
-import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
 
 const WORKSPACE = 'workspace';
 
@@ -34,6 +34,7 @@ Options:
   --kind <kind>         only these sources (repeatable): ${KIND_NAMES.join(', ')}
   --tracking-uri <uri>  an MLflow tracking server (http/https), file store or sqlite:/// database;
                         default: MLFLOW_TRACKING_URI. A server's token comes from MLFLOW_TRACKING_TOKEN.
+  --help, -h            print this help
 Paths from the repository that resolve outside the workspace folder (.., absolute, symlinks) are never
 read: they are reported as outside the workspace.
 Exit codes: 0 ok, 2 usage or read error (the message is on stderr).
@@ -47,30 +48,34 @@ interface Parsed {
   flags: Set<string>;
 }
 
-function parseArgs(args: string[], allowed: string[]): Parsed {
-  const parsed: Parsed = { positional: [], sources: [], kinds: [], flags: new Set() };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--source' || a === '-s') {
-      const value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a path.`);
-      parsed.sources.push(value);
-    } else if (a.startsWith('--source=')) parsed.sources.push(a.slice(9));
-    else if (a === '--kind' || a.startsWith('--kind=')) {
-      const value = a === '--kind' ? args[++i] : a.slice(7);
-      if (!value || !KIND_NAMES.includes(value))
-        throw new UsageError(`--kind needs one of ${KIND_NAMES.join(', ')}${value ? `, not '${value}'` : ''}.`);
-      parsed.kinds.push(value);
-    } else if (a === '--tracking-uri' || a.startsWith('--tracking-uri=')) {
-      const value = a === '--tracking-uri' ? args[++i] : a.slice(15);
-      if (!value || value.startsWith('--')) throw new UsageError('--tracking-uri needs a URI.');
-      parsed.trackingUri = value;
-    } else if (a.startsWith('-') && a !== '-') {
-      if (!allowed.includes(a)) throw new UsageError(`unknown option '${a}'.`);
-      parsed.flags.add(a);
-    } else parsed.positional.push(a);
-  }
-  return parsed;
+/**
+ * `--source`/`-s` and `--kind` (repeatable), `--tracking-uri`, plus the boolean flags in `allowed`, through
+ * util.parseArgs; `help` for --help.
+ */
+function parseArgs(args: string[], allowed: string[]): Parsed | 'help' {
+  const options: OptionSpecs = {
+    source: { type: 'string', short: 's', multiple: true },
+    kind: { type: 'string', multiple: true },
+    'tracking-uri': { type: 'string' },
+  };
+  for (const flag of allowed) options[flag.slice(2)] = { type: 'boolean' };
+  const parsed = parseCommandArgs('metrics', help, args, options);
+  if (parsed === 'help') return 'help';
+  const strings = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
+  const kinds = strings(parsed.values.kind);
+  for (const kind of kinds)
+    if (!KIND_NAMES.includes(kind))
+      throw new UsageError(`--kind needs one of ${KIND_NAMES.join(', ')}, not '${kind}'.`);
+  const trackingUri = parsed.values['tracking-uri'];
+  if (typeof trackingUri === 'string' && !trackingUri.trim()) throw new UsageError('--tracking-uri needs a URI.');
+  return {
+    positional: parsed.positionals,
+    sources: strings(parsed.values.source),
+    kinds,
+    ...(typeof trackingUri === 'string' ? { trackingUri } : {}),
+    flags: new Set(allowed.filter((flag) => parsed.values[flag.slice(2)] === true)),
+  };
 }
 
 interface TeamConfig {
@@ -78,23 +83,26 @@ interface TeamConfig {
   goals: Record<string, Goal>;
 }
 
-/** The parts of mlops.yaml this command uses: models[].metrics and metrics[].goal. */
-function readTeamConfig(folder: string): TeamConfig {
-  const file = path.join(folder, 'mlops.yaml');
+/**
+ * The parts of mlops.yaml this command uses (models[].metrics and metrics[].goal), read by the one mlops.yaml reader
+ * the editor and `mlops check` use. Its problems are warnings on stderr: the usable part of the file still counts.
+ */
+async function readTeamConfig(folder: string, io: CliIo, command: string): Promise<TeamConfig> {
   const config: TeamConfig = { metricsFiles: [], goals: {} };
-  if (!fs.existsSync(file)) return config;
-  const doc = parseStructuredText(fs.readFileSync(file), file, 'yaml');
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return config;
-  const record = doc as Record<string, unknown>;
-  for (const model of Array.isArray(record.models) ? record.models : []) {
-    const metrics = (model as Record<string, unknown> | null)?.metrics;
-    for (const m of Array.isArray(metrics) ? metrics : typeof metrics === 'string' ? [metrics] : [])
-      if (typeof m === 'string') config.metricsFiles.push(m);
+  let loaded;
+  try {
+    loaded = await loadConfig(folder);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(`mlops metrics ${command}: warning: ${err.message}\n`);
+    return config;
   }
-  for (const metric of Array.isArray(record.metrics) ? record.metrics : []) {
-    const m = metric as Record<string, unknown> | null;
-    if (typeof m?.key === 'string' && (m.goal === 'maximize' || m.goal === 'minimize')) config.goals[m.key] = m.goal;
-  }
+  const name = path.basename(loaded.file);
+  for (const p of loaded.validation.problems)
+    if (p.severity === 'error')
+      io.stderr(`mlops metrics ${command}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}\n`);
+  for (const model of loaded.validation.config.models) config.metricsFiles.push(...model.metrics);
+  for (const metric of loaded.validation.config.metrics) if (metric.goal) config.goals[metric.key] = metric.goal;
   return config;
 }
 
@@ -239,11 +247,16 @@ function table(rows: string[][]): string {
 }
 
 async function show(args: string[], io: CliIo): Promise<number> {
-  const { positional, sources, flags, kinds: kindNames, trackingUri } = parseArgs(args, ['--json']);
+  const parsed = parseArgs(args, ['--json']);
+  if (parsed === 'help') {
+    io.stdout(help);
+    return EXIT.ok;
+  }
+  const { positional, sources, flags, kinds: kindNames, trackingUri } = parsed;
   if (positional.length)
     throw new UsageError(`unexpected argument '${positional[0]}'. Use --source <path> to name files.`);
   const folder = io.cwd;
-  const team = readTeamConfig(folder);
+  const team = await readTeamConfig(folder, io, 'show');
   const find = walkingFinder(folder);
   const files = await metricsFiles(folder, sources, team, find);
   // Default: every source but git history (a revision list: see `mlops metrics diff`); with --source, only files.
@@ -372,12 +385,17 @@ async function trackerRun(
 }
 
 async function diffCommand(args: string[], io: CliIo): Promise<number> {
-  const { positional, sources, flags, trackingUri } = parseArgs(args, ['--json', '--md', '--all']);
+  const parsed = parseArgs(args, ['--json', '--md', '--all']);
+  if (parsed === 'help') {
+    io.stdout(help);
+    return EXIT.ok;
+  }
+  const { positional, sources, flags, trackingUri } = parsed;
   if (positional.length > 2) throw new UsageError(`at most two revisions, got ${positional.length}.`);
   if (flags.has('--json') && flags.has('--md')) throw new UsageError('choose one of --json and --md.');
   const [revA = 'HEAD', revB = WORKSPACE] = positional;
   const folder = io.cwd;
-  const team = readTeamConfig(folder);
+  const team = await readTeamConfig(folder, io, 'diff');
   const files = await metricsFiles(folder, sources, team, walkingFinder(folder));
   const options: SourceOptions = { trackingUri, modelMetrics: team.metricsFiles };
   const [a, b] = await Promise.all([

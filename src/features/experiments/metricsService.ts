@@ -8,10 +8,10 @@ import picomatch from 'picomatch';
 import { findGitDirectory } from '../../core/git/tags';
 import { errorMessage, type Logger } from '../../core/logging';
 import type { Goal } from '../../core/metrics/diff';
-import { declaredFiles, readDvcProjects } from '../../core/metrics/dvc';
+import { declaredFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
-import { MlflowRestClient } from '../../core/metrics/mlflow/rest';
-import { loadSqlJs } from '../../core/metrics/mlflow/sqlite';
+import { MlflowRestClient } from '../../core/formats/mlflow/rest';
+import { loadSqlJs } from '../../core/formats/mlflow/sqlite';
 import { type MetricSeries, type Run, type SourceKind } from '../../core/metrics/model';
 import { discoverSources, type Discovered } from '../../core/metrics/sources/discover';
 import { DEFAULT_MAX_HISTORY, gitHistorySource } from '../../core/metrics/sources/gitHistory';
@@ -32,9 +32,10 @@ import {
   WORKSPACE_FILE_GLOB,
 } from '../../core/metrics/sources/workspaceFiles';
 import { resolveInside } from '../../core/security/confine';
+import { getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { UNTRUSTED_REASON } from '../../platform/trust';
-import { sharedValidator } from '../config/validator';
+import { sharedValidator } from '../../platform/configValidator';
 import type { MetricHistoryData } from '../metricHistory/panel';
 
 export type { SourceProblem } from '../../core/metrics/sources/types';
@@ -70,9 +71,6 @@ export interface MetricsServiceOptions {
   watch?: boolean;
 }
 
-export const HISTORY_SCOPE_SETTING = 'metrics.historyScope';
-export const TRACKING_URI_SETTING = 'mlflow.trackingUri';
-export const TIMEOUT_SETTING = 'mlflow.timeoutSeconds';
 const TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
 const FILE_DEBOUNCE_MS = 300;
 const GIT_DEBOUNCE_MS = 500;
@@ -444,14 +442,11 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           return [] as string[];
         },
       );
-    const trackingUri = vscode.workspace
-      .getConfiguration('mlops', record.folder.uri)
-      .get<string>(TRACKING_URI_SETTING, '')
-      .trim();
+    const trackingUri = getSetting('mlflow.trackingUri', record.folder.uri).trim();
     return discoverSources(record.root, {
       find,
       trackingUri,
-      trackingUriName: `mlops.${TRACKING_URI_SETTING}`,
+      trackingUriName: 'mlops.mlflow.trackingUri',
       found,
     });
   }
@@ -515,12 +510,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         });
       } else {
         try {
-          const scope =
-            vscode.workspace
-              .getConfiguration('mlops', record.folder.uri)
-              .get<string>(HISTORY_SCOPE_SETTING, 'current') === 'all'
-              ? 'all'
-              : 'current';
+          const scope = getSetting('metrics.historyScope', record.folder.uri) === 'all' ? 'all' : 'current';
           const result = await gitHistorySource.read(record.root, {
             ...this.readContext(record),
             historyScope: scope,
@@ -588,7 +578,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     folderKey: string,
   ): Promise<{ location: string; context: SourceReadContext }> {
     const record = this.records.get(folderKey);
-    const seconds = vscode.workspace.getConfiguration('mlops', record?.folder.uri).get<number>(TIMEOUT_SETTING, 10);
+    const seconds = getSetting('mlflow.timeoutSeconds', record?.folder.uri);
     const token = (await this.options.secrets?.get(tokenKey(setting))) || undefined;
     return {
       location: new MlflowRestClient({ baseUrl: setting }).baseUrl,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadWorkspaceFiles } from '../../../src/core/metrics/dvc';
+import { loadWorkspaceFiles } from '../../../src/core/formats/dvc/project';
 import { gitHistorySource } from '../../../src/core/metrics/sources/gitHistory';
 import { resolveInside, isInsideWorkspace } from '../../../src/core/security/confine';
 import { spawnMlops } from '../../helpers/cliBundle';

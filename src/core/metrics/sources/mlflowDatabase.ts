@@ -1,6 +1,5 @@
 // An MLflow SQLite database (`mlflow.db`), read with sql.js (no native module).
-import type { SqlJsStatic } from 'sql.js';
-import { loadSqlJs, openMlflowDatabase } from '../mlflow/sqlite';
+import { loadSqlJs, openMlflowDatabase, type SqlJsStatic } from '../../formats/mlflow/sqlite';
 import type { Run } from '../model';
 import type { MetricSourceDefinition, SourceReadContext, SourceReadResult } from './types';
 import { summarizeProblems } from './types';

@@ -1,6 +1,6 @@
 // An MLflow file store (`mlruns/`): found by its experiments' meta.yaml files, read with the file-store reader.
 import path from 'node:path';
-import { listRuns } from '../mlflow/fileStore';
+import { listRuns } from '../../formats/mlflow/fileStore';
 import type { MetricSourceDefinition } from './types';
 import { summarizeProblems } from './types';
 

@@ -2,7 +2,7 @@
 // MLFLOW_TRACKING_URI); a token, when given, comes from secret storage or MLFLOW_TRACKING_TOKEN and is never shown.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MlflowRestClient } from '../mlflow/rest';
+import { MlflowRestClient } from '../../formats/mlflow/rest';
 import type { Run } from '../model';
 import type { MetricSourceDefinition, SourceReadContext } from './types';
 import { summarizeProblems } from './types';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { errorMessage } from '../../logging';
 import type { Run } from '../model';
 import { eventLogFolders } from '../report';
-import { findEventRuns, readEventRun } from '../tensorboard/runs';
+import { findEventRuns, readEventRun } from '../../formats/tensorboard/runs';
 import type { MetricSourceDefinition } from './types';
 import { summarizeProblems } from './types';
 

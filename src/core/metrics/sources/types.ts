@@ -1,8 +1,8 @@
 // What a metric source is: a plain definition saying how it is found, read and watched, and what it needs. The
 // editor (VS Code file search, watchers, secret storage, trust) and the CLI (a directory walk, flags and the
 // environment) both go through the list in `list.ts`.
-import type { SqlJsStatic } from 'sql.js';
 import type { Logger } from '../../logging';
+import type { SqlJsStatic } from '../../formats/mlflow/sqlite';
 import type { Run, SourceKind } from '../model';
 
 /** A problem of a source, shown beside its runs (the runs that could be read stay). */

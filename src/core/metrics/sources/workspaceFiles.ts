@@ -4,7 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveInside } from '../../security/confine';
-import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects, type ParamsFile } from '../dvc';
+import {
+  combineFiles,
+  declaredFiles,
+  loadWorkspaceFiles,
+  readDvcProjects,
+  type ParamsFile,
+} from '../../formats/dvc/project';
 import type { Run } from '../model';
 import type { FollowedFiles, MetricSourceDefinition, SourceProblem, SourceReadResult } from './types';
 
