@@ -37,8 +37,8 @@ import {
 
 const TRASH = '.trash';
 const MODELS = 'models';
-/** Folders inside an experiment folder that are not runs. */
-const RESERVED = new Set(['tags', 'datasets', 'traces', 'models']);
+/** Folders inside an experiment folder that are not runs (nor are the folders of a run's own content). */
+const RESERVED = new Set(['tags', 'datasets', 'traces', 'models', 'metrics', 'params', 'artifacts']);
 /** Bytes read from the end of a metric file to find its latest value; more while no whole line fits. */
 const TAIL_BYTES = 1024;
 /** Runs read between two yields to the event loop. */
@@ -260,11 +260,33 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
 
 interface ExperimentFolder {
   experiment: MlflowExperiment;
-  directory: string;
+  /** The experiment's folder; undefined for an experiment known only from runs copied straight into the store. */
+  directory?: string;
+  /** Run folders found outside the experiment's folder: runs copied straight into the store folder. */
+  looseRuns: string[];
 }
 
-function readExperiment(directory: string, id: string, deleted: boolean): MlflowExperiment {
-  const meta = readMeta(path.join(directory, 'meta.yaml'));
+/** Whether a `meta.yaml` describes a run (it has a run id), not an experiment. */
+function isRunMeta(meta: Record<string, unknown>): boolean {
+  return meta.run_uuid !== undefined || meta.run_id !== undefined;
+}
+
+/** An experiment whose `meta.yaml` is missing (runs copied without it): its id is its folder's name. */
+function experimentWithoutMeta(id: string, directory: string | undefined, deleted: boolean): MlflowExperiment {
+  return {
+    id,
+    name: id,
+    lifecycleStage: deleted ? 'deleted' : 'active',
+    tags: directory ? readKeyValues(path.join(directory, 'tags')) : {},
+  };
+}
+
+function readExperiment(
+  directory: string,
+  id: string,
+  deleted: boolean,
+  meta = readMeta(path.join(directory, 'meta.yaml')),
+): MlflowExperiment {
   return {
     id,
     name: textField(meta.name) ?? id,
@@ -295,17 +317,52 @@ function experimentFolders(root: string, includeDeleted: boolean, problems: Metr
     }
   }
   const found: ExperimentFolder[] = [];
+  const looseRuns: { directory: string; experimentId: string; deleted: boolean }[] = [];
   for (const c of candidates) {
-    if (!exists(path.join(c.directory, 'meta.yaml'))) continue; // Not an experiment folder.
+    if (!exists(path.join(c.directory, 'meta.yaml'))) {
+      // Runs copied without their experiment's meta.yaml: an experiment named by its folder.
+      if (runFolders(c.directory).some((run) => exists(path.join(run, 'meta.yaml'))))
+        found.push({
+          experiment: experimentWithoutMeta(c.id, c.directory, c.deleted),
+          directory: c.directory,
+          looseRuns: [],
+        });
+      continue;
+    }
     try {
-      const experiment = readExperiment(c.directory, c.id, c.deleted);
-      if (includeDeleted || experiment.lifecycleStage !== 'deleted') found.push({ experiment, directory: c.directory });
+      const meta = readMeta(path.join(c.directory, 'meta.yaml'));
+      if (isRunMeta(meta)) {
+        // A run copied straight into the store folder, without an experiment folder around it.
+        looseRuns.push({
+          directory: c.directory,
+          experimentId: textField(meta.experiment_id) ?? '0',
+          deleted: c.deleted,
+        });
+        continue;
+      }
+      const experiment = readExperiment(c.directory, c.id, c.deleted, meta);
+      found.push({ experiment, directory: c.directory, looseRuns: [] });
     } catch (err) {
       if (!(err instanceof MetricsError)) throw err;
       problems.push(err);
     }
   }
-  return found.sort((a, b) => compareIds(a.experiment.id, b.experiment.id));
+  for (const run of looseRuns) {
+    let folder = found.find((f) => f.experiment.id === run.experimentId);
+    if (!folder)
+      found.push(
+        (folder = { experiment: experimentWithoutMeta(run.experimentId, undefined, run.deleted), looseRuns: [] }),
+      );
+    folder.looseRuns.push(run.directory);
+  }
+  return found
+    .filter((f) => includeDeleted || f.experiment.lifecycleStage !== 'deleted')
+    .sort((a, b) => compareIds(a.experiment.id, b.experiment.id));
+}
+
+/** The run folders of an experiment: inside its folder, and copied straight into the store. */
+function runsOf(folder: ExperimentFolder): string[] {
+  return [...(folder.directory ? runFolders(folder.directory) : []), ...folder.looseRuns];
 }
 
 /** Orders id strings numerically when both are digits (without converting them to numbers). */
@@ -380,9 +437,7 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   const problems: MetricsError[] = [];
   let experiments = experimentFolders(root, includeDeleted, problems);
   if (query.experimentIds) experiments = experiments.filter((e) => query.experimentIds!.includes(e.experiment.id));
-  const folders = experiments.flatMap((e) =>
-    runFolders(e.directory).map((directory) => ({ directory, experiment: e.experiment })),
-  );
+  const folders = experiments.flatMap((e) => runsOf(e).map((directory) => ({ directory, experiment: e.experiment })));
   const runs: MlflowRun[] = [];
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
   for (let i = 0; i < folders.length; i++) {
@@ -409,6 +464,32 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   return { runs, problems };
 }
 
+/**
+ * The number of runs of a file store that are not deleted, in experiments that are not deleted, counted from the run
+ * folders' `meta.yaml` alone (no metric is read); stops counting at `limit`. A run that cannot be read is not counted.
+ */
+export async function countRuns(root: string, options: { limit?: number } = {}): Promise<number> {
+  await yieldToEventLoop();
+  const limit = options.limit ?? Infinity;
+  let count = 0;
+  for (const folder of experimentFolders(root, false, [])) {
+    for (const directory of runsOf(folder)) {
+      if (count >= limit) return count;
+      try {
+        if (textField(readMeta(path.join(directory, 'meta.yaml')).lifecycle_stage) !== 'deleted') count++;
+      } catch {
+        // Unreadable or missing meta.yaml: listRuns reports it; it is not a run to count.
+      }
+    }
+  }
+  return count;
+}
+
+/** Whether a file store holds a run that is not deleted (the editor folds stores without runs). */
+export async function hasRuns(root: string): Promise<boolean> {
+  return (await countRuns(root, { limit: 1 })) > 0;
+}
+
 /** Finds the folder of a run by its id (experiment folders first, then deleted experiments). */
 function findRunFolder(
   root: string,
@@ -418,8 +499,12 @@ function findRunFolder(
   if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new MetricsError(`${root}: '${runId}' is not an MLflow run id.`, root);
   for (const e of experimentFolders(root, true, [])) {
     if (experimentId !== undefined && e.experiment.id !== experimentId) continue;
-    const directory = path.join(e.directory, runId);
-    if (exists(path.join(directory, 'meta.yaml'))) return { directory, experiment: e.experiment };
+    const directories = [
+      ...(e.directory ? [path.join(e.directory, runId)] : []),
+      ...e.looseRuns.filter((d) => path.basename(d) === runId),
+    ];
+    const directory = directories.find((d) => exists(path.join(d, 'meta.yaml')));
+    if (directory) return { directory, experiment: e.experiment };
   }
   throw new MetricsError(
     `${root}: no run ${runId} in this file store${experimentId !== undefined ? ` (experiment ${experimentId})` : ''}; it may have been deleted for good (mlflow gc).`,
@@ -463,23 +548,41 @@ export async function readMetricHistory(
   return metricSeries(key, parseMetricFile(content, file));
 }
 
-/** The model registry of a file store (`<root>/models`): models with their live versions, tags and aliases. */
-export async function listRegisteredModels(root: string): Promise<MlflowRegisteredModel[]> {
+/**
+ * The model registry of a file store (`<root>/models`): models with their live versions, tags and aliases. A model or
+ * version whose `meta.yaml` cannot be read fails the call, unless `problems` is given: then it is reported there and
+ * left out, and the others are listed.
+ */
+export async function listRegisteredModels(
+  root: string,
+  options: { problems?: MetricsError[] } = {},
+): Promise<MlflowRegisteredModel[]> {
   await yieldToEventLoop();
   const modelsDir = path.join(root, MODELS);
   const models: MlflowRegisteredModel[] = [];
+  const readOrReport = (file: string): Record<string, unknown> | undefined => {
+    try {
+      return readMeta(file);
+    } catch (err) {
+      if (!(err instanceof MetricsError) || !options.problems) throw err;
+      options.problems.push(err);
+      return undefined;
+    }
+  };
   for (const entry of listDir(modelsDir)) {
     if (!entry.isDirectory()) continue;
     const directory = path.join(modelsDir, entry.name);
     const metaFile = path.join(directory, 'meta.yaml');
     if (!exists(metaFile)) continue;
-    const meta = readMeta(metaFile);
+    const meta = readOrReport(metaFile);
+    if (!meta) continue;
     const name = textField(meta.name) ?? entry.name;
     const versions: MlflowModelVersion[] = [];
     for (const v of listDir(directory)) {
       if (!v.isDirectory() || !/^version-\d+$/.test(v.name)) continue;
       const versionDir = path.join(directory, v.name);
-      const versionMeta = readMeta(path.join(versionDir, 'meta.yaml'));
+      const versionMeta = readOrReport(path.join(versionDir, 'meta.yaml'));
+      if (!versionMeta) continue;
       const stage = textField(versionMeta.current_stage);
       if (stage === DELETED_VERSION_STAGE) continue;
       versions.push({
@@ -496,6 +599,11 @@ export async function listRegisteredModels(root: string): Promise<MlflowRegister
       });
     }
     versions.sort((a, b) => compareIds(a.version, b.version));
+    // MLflow reads aliases from `aliases/<alias>` files; releases that also write them into meta.yaml agree.
+    const aliasFiles = readKeyValues(path.join(directory, 'aliases'));
+    const aliasMeta = meta.aliases !== null && typeof meta.aliases === 'object' && !Array.isArray(meta.aliases);
+    const aliases =
+      Object.keys(aliasFiles).length || !aliasMeta ? aliasFiles : (meta.aliases as Record<string, unknown>);
     models.push({
       name,
       description: textField(meta.description),
@@ -503,10 +611,7 @@ export async function listRegisteredModels(root: string): Promise<MlflowRegister
       lastUpdatedTime: integerField(meta.last_updated_timestamp),
       tags: readKeyValues(path.join(directory, 'tags')),
       aliases: Object.fromEntries(
-        Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, version]) => [
-          alias,
-          version.trim(),
-        ]),
+        Object.entries(aliases).map(([alias, version]) => [alias, (textField(version) ?? '').trim()]),
       ),
       versions,
     });
