@@ -9,6 +9,9 @@
 //   mlruns/.trash/<experiment_id>/                 deleted experiments
 //   mlruns/models/<name>/[version-<n>/]meta.yaml   model registry
 //
+// Runs copied without their experiment's meta.yaml are read too: an experiment folder without meta.yaml is named by
+// its folder, and a run folder copied straight into the store folder joins the experiment its own meta.yaml names.
+//
 // A store is thousands of small files. Each run is read with synchronous calls (several times faster than one
 // promise per file), and the functions yield to the event loop between small batches of runs, so a listing never
 // blocks it for more than a few milliseconds at a time.
