@@ -66,6 +66,8 @@ export function setupMlflowReleases() {
       continue;
     }
     const started = Date.now();
+    // One line per environment: what it does now, finished with how long it took.
+    process.stdout.write(`[python] mlflow ${version}: creating ${path.relative(root, dir)} ... `);
     // Pins changed (or a previous install stopped half way): start from an empty environment.
     fs.rmSync(dir, { recursive: true, force: true });
     const base = process.env.MLOPS_BASE_PYTHON ?? 'python3';
@@ -74,18 +76,18 @@ export function setupMlflowReleases() {
       const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       fs.mkdirSync(dir, { recursive: true });
       fs.appendFileSync(log, `$ ${command} ${args.join(' ')}\n${result.stdout ?? ''}${result.stderr ?? ''}\n`);
-      if (result.status !== 0)
+      if (result.status !== 0) {
+        process.stdout.write('failed\n');
         throw new Error(
           `mlflow ${version}: \`${path.basename(command)} ${args.slice(0, 3).join(' ')}\` failed (${result.error?.message ?? `exit ${result.status}`}); see ${path.relative(root, log)}`,
         );
+      }
     };
     step(base, ['-m', 'venv', dir]);
     const pipArgs = ['-m', 'pip', '--disable-pip-version-check', 'install', '-r', requirements];
     step(python, fs.existsSync(constraints) ? [...pipArgs, '-c', constraints] : pipArgs);
     fs.writeFileSync(stamp, digest);
-    console.log(
-      `[python] mlflow ${version}: created ${path.relative(root, dir)} in ${((Date.now() - started) / 1000).toFixed(1)} s (pip log: ${path.relative(root, log)})`,
-    );
+    console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pip log: ${path.relative(root, log)})`);
   }
   return pythons;
 }
