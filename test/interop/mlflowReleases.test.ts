@@ -10,9 +10,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type SqlJsStatic } from 'sql.js';
 import { root } from '../harness/paths';
-import { loadSqlJs } from '../../src/core/metrics/mlflow/sqlite';
-import { type ExpectedStore } from '../unit/metrics/mlflow/oracle';
-import { checkRelease, readJson, withoutIds, type ReleaseInfo } from '../unit/metrics/mlflow/releases';
+import { loadSqlJs } from '../../src/core/formats/mlflow/sqlite';
+import { type ExpectedStore } from '../unit/formats/mlflow/oracle';
+import { checkRelease, readJson, withoutIds, type ReleaseInfo } from '../unit/formats/mlflow/releases';
 
 const run = promisify(execFile);
 const script = path.join(root, 'test', 'interop', 'mlflow', 'releases.py');

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readAtRevision } from '../../core/git/history';
-import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/metrics/dvc';
+import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
-import { parseStructuredText } from '../../core/metrics/files';
+import { parseStructuredText } from '../../core/formats/metricsFiles/parse';
 import { latest, MetricsError, type Run } from '../../core/metrics/model';
 import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
 

@@ -14,7 +14,7 @@ import {
   parseNotebook,
   readNotebook,
   type NotebookJson,
-} from '../../core/notebooks/format';
+} from '../../core/formats/notebook/format';
 import { defineCommand, EXIT, UsageError } from '../registry';
 
 const HELP = `Usage: mlops nbdiff <before.ipynb> <after.ipynb> [options]

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readNotebooksConfig, stripOptionsFromConfig } from '../../core/notebooks/config';
-import { NotebookError } from '../../core/notebooks/format';
+import { NotebookError } from '../../core/formats/notebook/format';
 import { stripNotebook, StripError, type StripOptions } from '../../core/notebooks/strip';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage } from '../../core/logging';

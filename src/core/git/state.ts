@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { forEachLimited } from '../concurrency';
-import { isDvcMetadataFile, parseDvcMetadata } from '../workspace/dvcFiles';
+import { isDvcMetadataFile, parseDvcMetadata } from '../formats/dvc/metadata';
 import { GitError, NotARepositoryError, execGit, type GitRunOptions } from './gitProcess';
 
 export { GitError, type GitErrorKind } from './gitProcess';

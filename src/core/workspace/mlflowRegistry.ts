@@ -1,12 +1,13 @@
-// The model registry of an MLflow store, one entry per live model version, whatever the backend: a file store
-// (`mlruns/models/<name>/version-<N>/meta.yaml`) or an SQLite store (`mlflow.db`, or any file `isMlflowSqliteStore`
-// recognises). Both backends are read by the MLflow readers and give the same shape for the same model.
+// The explorer's view of an MLflow store's model registry, one entry per live model version, whatever the backend: a
+// file store (`mlruns/models/<name>/version-<N>/meta.yaml`) or an SQLite store (`mlflow.db`, or any file
+// `isMlflowSqliteStore` recognises). Each backend is read by its MLflow reader (the file store's `readRegistry`, the
+// database's `listRegisteredModels`: the ones the Experiments view and the CLI use); this maps their entities to ours,
+// in the same shape for the same model.
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { ModelStage } from '../config/model';
-import { listRegisteredModels } from '../metrics/mlflow/fileStore';
-import { type MlflowRegisteredModel } from '../metrics/mlflow/entities';
-import { openMlflowDatabase, type SqliteOptions } from '../metrics/mlflow/sqlite';
+import { type MlflowRegisteredModel } from '../formats/mlflow/entities';
+import { readRegistry } from '../formats/mlflow/fileStore';
+import { openMlflowDatabase, type SqliteOptions } from '../formats/mlflow/sqlite';
 import { MetricsError } from '../metrics/model';
 
 export interface RegisteredModelVersion {
@@ -51,37 +52,23 @@ const STAGES: Record<string, ModelStage> = { staging: 'staging', production: 'pr
  * `options` tell where sql.js is (SQLite stores only).
  */
 export async function readMlflowRegistry(store: string, options: SqliteOptions = {}): Promise<RegistryContents> {
-  const result: RegistryContents = { versions: [], problems: [] };
   const isFile = await fs.stat(store).then(
     (s) => s.isFile(),
     () => false,
   );
-  const problems: MetricsError[] = [];
-  let models: MlflowRegisteredModel[] = [];
-  try {
-    if (isFile) {
-      const db = await openMlflowDatabase(store, options);
-      try {
-        models = db.listRegisteredModels();
-      } finally {
-        db.close();
-      }
-    } else models = await listRegisteredModels(store, { problems });
-  } catch (err) {
-    if (!(err instanceof MetricsError)) throw err;
-    problems.push(err);
-  }
-  for (const p of problems)
-    result.problems.push({ file: p.location, message: `${p.message} This registry entry is skipped.` });
+  const { models, problems } = isFile ? await readDatabaseRegistry(store, options) : await readRegistry(store);
+  const versions: RegisteredModelVersion[] = [];
   for (const model of models) {
     const aliasesByVersion = new Map<string, string[]>();
     for (const [alias, version] of Object.entries(model.aliases))
       aliasesByVersion.set(version, [...(aliasesByVersion.get(version) ?? []), alias]);
     for (const v of model.versions) {
+      const folder = isFile ? store : v.folder;
+      if (folder === undefined) continue;
       const item: RegisteredModelVersion = {
         name: model.name,
         version: v.version,
-        folder: isFile ? store : path.join(store, 'models', model.name, `version-${v.version}`),
+        folder,
         backend: isFile ? 'sqlite' : 'file',
         aliases: [...new Set(aliasesByVersion.get(v.version) ?? [])].sort(),
         tags: v.tags,
@@ -94,9 +81,33 @@ export async function readMlflowRegistry(store: string, options: SqliteOptions =
       if (v.source) item.source = v.source;
       if (v.status) item.status = v.status;
       if (v.creationTime !== undefined) item.created = v.creationTime;
-      result.versions.push(item);
+      versions.push(item);
     }
   }
-  result.versions.sort((a, b) => a.name.localeCompare(b.name) || Number(a.version) - Number(b.version));
-  return result;
+  versions.sort((a, b) => a.name.localeCompare(b.name) || Number(a.version) - Number(b.version));
+  return {
+    versions,
+    problems: problems.map((p) => ({
+      file: p.location,
+      message: p.message.replace(/\.?$/, '; this registry entry is skipped.'),
+    })),
+  };
+}
+
+/** The registry of an SQLite store; a database that cannot be read is one problem. */
+async function readDatabaseRegistry(
+  file: string,
+  options: SqliteOptions,
+): Promise<{ models: MlflowRegisteredModel[]; problems: MetricsError[] }> {
+  try {
+    const db = await openMlflowDatabase(file, options);
+    try {
+      return { models: db.listRegisteredModels(), problems: [] };
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (!(err instanceof MetricsError)) throw err;
+    return { models: [], problems: [err] };
+  }
 }

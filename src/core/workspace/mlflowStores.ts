@@ -2,8 +2,8 @@
 // experiments, registered models), so a store without runs can be folded away instead of listed as "0 runs".
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { countRuns, listExperiments, listRegisteredModels } from '../metrics/mlflow/fileStore';
-import { isMlflowSqliteStore, openMlflowDatabase, type SqliteOptions } from '../metrics/mlflow/sqlite';
+import { countRuns, listExperiments, readRegistry } from '../formats/mlflow/fileStore';
+import { isMlflowSqliteStore, openMlflowDatabase, type SqliteOptions } from '../formats/mlflow/sqlite';
 import { MetricsError } from '../metrics/model';
 
 export interface MlflowStoreSummary {
@@ -60,7 +60,7 @@ export async function describeMlflowStore(
     if (err instanceof MetricsError) return [];
     throw err;
   });
-  const registeredModels = (await listRegisteredModels(location, { problems: [] })).length;
+  const registeredModels = (await readRegistry(location)).models.length;
   if (!experiments.length && !registeredModels) return undefined;
   return summary(location, 'file', await countRuns(location), experiments.length, registeredModels);
 }

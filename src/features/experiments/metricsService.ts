@@ -14,14 +14,14 @@ import {
   loadWorkspaceFiles,
   readDvcProjects,
   type ParamsFile,
-} from '../../core/metrics/dvc';
+} from '../../core/formats/dvc/project';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
-import { listRuns as listFileStoreRuns } from '../../core/metrics/mlflow/fileStore';
-import { MlflowRestClient } from '../../core/metrics/mlflow/rest';
-import { loadSqlJs, openMlflowDatabase } from '../../core/metrics/mlflow/sqlite';
+import { listRuns as listFileStoreRuns } from '../../core/formats/mlflow/fileStore';
+import { MlflowRestClient } from '../../core/formats/mlflow/rest';
+import { loadSqlJs, openMlflowDatabase } from '../../core/formats/mlflow/sqlite';
 import { type MetricSeries, type Run, type SourceKind } from '../../core/metrics/model';
 import { eventLogFolders, formatDate } from '../../core/metrics/report';
-import { findEventRuns, readEventRun } from '../../core/metrics/tensorboard/runs';
+import { findEventRuns, readEventRun } from '../../core/formats/tensorboard/runs';
 import { Disposable } from '../../platform/disposable';
 import { UNTRUSTED_REASON } from '../../platform/trust';
 import { sharedValidator } from '../config/validator';

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openRepository, type GitRepository } from '../../core/git/state';
-import { parseNotebook } from '../../core/notebooks/format';
+import { parseNotebook } from '../../core/formats/notebook/format';
 import { revisionUri } from '../revisions/provider';
 import { commitHeader, repoRelative, resolveCommit } from './git';
 import { type Prompts } from './prompts';

@@ -6,7 +6,7 @@ import { CatFileBatch } from '../../core/git/catFile';
 import { fileHistory, type GitRepository } from '../../core/git/state';
 import { errorMessage } from '../../core/logging';
 import { describeDiff, diffNotebooks } from '../../core/notebooks/diff';
-import { parseNotebook, type NotebookDocument } from '../../core/notebooks/format';
+import { parseNotebook, type NotebookDocument } from '../../core/formats/notebook/format';
 import { relativeTime } from '../explorer/tree';
 import { blobIds, listTags, repoRelative } from './git';
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseDvcMetadata } from '../../formats/dvc/metadata';
 import type { Logger } from '../../logging';
 import type { GitHelper } from '../types';
 
@@ -68,41 +68,16 @@ interface DvcOuts {
 function readDvcOuts(root: string): DvcOuts {
   const cached = new Set<string>();
   const notCached = new Set<string>();
-  const outPaths = (outs: unknown): { path: string; cache: boolean }[] =>
-    Array.isArray(outs)
-      ? outs.flatMap((o: unknown) => {
-          if (typeof o === 'string') return [{ path: o, cache: true }];
-          if (o && typeof o === 'object') {
-            const record = o as Record<string, unknown>;
-            if (typeof record.path === 'string') return [{ path: record.path, cache: record.cache !== false }];
-            return Object.entries(record).map(([p, v]) => ({
-              path: p,
-              cache: !(v && typeof v === 'object' && (v as Record<string, unknown>).cache === false),
-            }));
-          }
-          return [];
-        })
-      : [];
   for (const name of ['dvc.yaml', 'dvc.lock']) {
-    let doc: unknown;
+    let text: string;
     try {
-      doc = parse(fs.readFileSync(path.join(root, name), 'utf8'));
+      text = fs.readFileSync(path.join(root, name), 'utf8');
     } catch {
       continue;
     }
-    const stages = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).stages : undefined;
-    if (!stages || typeof stages !== 'object') continue;
-    for (const stage of Object.values(stages as Record<string, unknown>)) {
-      if (!stage || typeof stage !== 'object') continue;
-      const record = stage as Record<string, unknown>;
-      for (const field of ['outs', 'metrics', 'plots']) {
-        for (const out of outPaths(record[field])) {
-          const clean = out.path.replace(/^\.\//, '').replace(/\/+$/, '');
-          if (out.cache && field === 'outs') cached.add(clean);
-          else notCached.add(clean);
-        }
-      }
-    }
+    const facts = parseDvcMetadata(name, text);
+    for (const out of facts.outs) (out.cache ? cached : notCached).add(out.path);
+    for (const file of facts.metricsAndPlots) notCached.add(file);
   }
   return { cached: [...cached].filter((p) => !notCached.has(p)) };
 }
