@@ -106,6 +106,8 @@ async function writeSchema() {
 }
 
 async function buildTests() {
+  // Start from an empty out/: a test whose source moved or was deleted must not keep running from a stale copy.
+  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   const files = [...listTs(path.join(root, 'src')), ...listTs(path.join(root, 'test'))];
   await esbuild.build({
     entryPoints: files,

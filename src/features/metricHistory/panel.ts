@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { prepareChart } from '../../core/chart/prepare';
+import { sourceLabel, withExperiments, type SourceRuns } from '../../core/chart/series';
 import {
   ChartError,
   type ChartPayload,
@@ -29,6 +30,11 @@ export interface MetricHistoryData {
   goals(): MetricDefinition[];
   /** Fires when a source changed on disk; the panel reloads what it shows, keeping the user's view. */
   readonly onDidChange: vscode.Event<void>;
+  /**
+   * Every source with all its runs, when the data offers it: the versions view adds the DVC experiments a branch
+   * history leaves out, as points beside their baseline commits.
+   */
+  sources?(): readonly SourceRuns[];
 }
 
 export interface MetricHistoryDeps {
@@ -124,7 +130,7 @@ export class MetricHistoryPanel extends Disposable {
   private async sendInit(): Promise<void> {
     let sources: PlotSource[] = [];
     try {
-      sources = await this.context.deps.data.listSources();
+      sources = (await this.context.deps.data.listSources()).map(labelled);
     } catch (err) {
       this.context.logger.warn(`metricHistory: listing sources failed: ${errorMessage(err)}`);
     }
@@ -203,10 +209,13 @@ export class MetricHistoryPanel extends Disposable {
         message: query.view === 'versions' ? 'Reading metric history…' : 'Reading runs…',
       });
     try {
-      const runs = await this.context.deps.data.loadRuns(query, cancellation.token);
+      const data = this.context.deps.data;
+      let runs = await data.loadRuns(query, cancellation.token);
       if (generation !== this.generation || this.isDisposed) return;
+      if (query.view === 'versions' && data.sources) runs = withExperiments(runs, data.sources(), query.sources);
       const started = performance.now();
-      const payload = prepareChart(runs, query, this.context.deps.data.goals());
+      const payload = prepareChart(runs, query, data.goals());
+      payload.sources = payload.sources.map(labelled);
       this.context.logger.debug(
         `metricHistory: prepared ${payload.series.length} series, ${payload.plottedPoints} of ${payload.rawPoints} points in ${(performance.now() - started).toFixed(1)} ms`,
       );
@@ -283,7 +292,7 @@ export class MetricHistoryPanel extends Disposable {
   }
 
   private async selectSources(current: string[]): Promise<void> {
-    const sources = await this.context.deps.data.listSources();
+    const sources = (await this.context.deps.data.listSources()).map(labelled);
     if (sources.length === 0) {
       void vscode.window.showInformationMessage(
         'No metric sources found. Create metrics/eval.json, or configure sources in mlops.yaml.',
@@ -292,7 +301,7 @@ export class MetricHistoryPanel extends Disposable {
     }
     const chosen = new Set(current.length ? current : sources.map((s) => s.id));
     const picked = await vscode.window.showQuickPick(
-      sources.map((s) => ({ label: s.location, description: s.kind, source: s, picked: chosen.has(s.id) })),
+      sources.map((s) => ({ label: s.label, source: s, picked: chosen.has(s.id) })),
       {
         canPickMany: true,
         title: 'Metric History: sources',
@@ -303,6 +312,19 @@ export class MetricHistoryPanel extends Disposable {
     const ids = picked.length === sources.length ? [] : picked.map((p) => p.source.id);
     this.host.post({ type: 'state', selection: { sources: ids } });
   }
+}
+
+/**
+ * A source as a user names it: the workspace folder it belongs to and what it is (`demo · git history`,
+ * `demo · MLflow (mlruns)`), not the absolute path of the workspace.
+ */
+export function labelled(source: PlotSource): PlotSource {
+  let folder: vscode.WorkspaceFolder | undefined;
+  if (path.isAbsolute(source.location)) folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(source.location));
+  return {
+    ...source,
+    label: sourceLabel(source, folder && { name: folder.name, path: folder.uri.fsPath }),
+  };
 }
 
 /** What the user can do about an error, next to its message. */
