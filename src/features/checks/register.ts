@@ -10,13 +10,13 @@ import type { FeatureContext } from '../../platform/context';
 import { createFileExclusive, exists } from '../../platform/fsWrite';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import { CHECKS_VIEW_TYPE, type ChecksPanelFilter, type FolderReport, type HostToWebview } from '../../protocol/checks';
-import { sharedValidator } from '../config/validator';
+import { sharedValidator } from '../../platform/configValidator';
 import { RetrainingAlerts, type AlertRecord } from './alerts';
 import { ChecksCodeActions, registerFixCommands } from './codeActions';
 import { ChecksDiagnostics } from './diagnostics';
 import { ChecksPanel } from './panel';
 import { CHECKS_WATCH_GLOB, ChecksRunner } from './runner';
-import { checksSetting } from './settings';
+import { getSetting } from '../../platform/config';
 import { ChecksStatusBar, type StatusSnapshot } from './statusBar';
 
 export const RUN_CHECKS_COMMAND = 'mlops.runChecks';
@@ -133,7 +133,7 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
 
   // Later runs: relevant files saved, created, changed or deleted (debounced; a new run cancels the old one).
   const onFile = (uri: vscode.Uri) => {
-    if (!started || !checksSetting('runOnSave', uri) || !runner.isRelevant(uri)) return;
+    if (!started || !getSetting('checks.runOnSave', uri) || !runner.isRelevant(uri)) return;
     runner.schedule(`${path.basename(uri.fsPath)} changed`);
     refreshStatus();
   };

@@ -22,7 +22,7 @@ import { Disposable } from '../../platform/disposable';
 import { exists } from '../../platform/fsWrite';
 import { isTrusted } from '../../platform/trust';
 import type { FolderReport } from '../../protocol/checks';
-import { sharedValidator } from '../config/validator';
+import { sharedValidator } from '../../platform/configValidator';
 
 /** What the last run found in one workspace folder. */
 export interface FolderRun {

@@ -21,10 +21,10 @@ import {
   type FileChange,
   type WorkspaceItem,
 } from '../../core/workspace/discovery';
-import { getSetting } from '../../platform/config';
+import { affectsFilesExclude, affectsSetting, filesExclude, getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
-import { sharedValidator } from '../config/validator';
+import { sharedValidator } from '../../platform/configValidator';
 
 /** What the explorer knows about one workspace folder. */
 export interface FolderState {
@@ -71,12 +71,7 @@ export class WorkspaceModel extends Disposable {
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (
-          e.affectsConfiguration('mlops.discovery') ||
-          e.affectsConfiguration('files.exclude') ||
-          e.affectsConfiguration('mlops.hash')
-        )
-          void this.reload();
+        if (affectsSetting(e, 'discovery') || affectsFilesExclude(e) || affectsSetting(e, 'hash')) void this.reload();
       }),
     );
     this.register({ dispose: () => this.hashRun?.abort() });
@@ -123,15 +118,7 @@ export class WorkspaceModel extends Disposable {
   }
 
   private excludes(folder: vscode.WorkspaceFolder): string[] {
-    const filesExclude = vscode.workspace
-      .getConfiguration('files', folder.uri)
-      .get<Record<string, boolean>>('exclude', {});
-    return [
-      ...Object.entries(filesExclude)
-        .filter(([, on]) => on === true)
-        .map(([glob]) => glob),
-      ...getSetting('discovery.exclude', folder.uri),
-    ];
+    return [...filesExclude(folder.uri), ...getSetting('discovery.exclude', folder.uri)];
   }
 
   private async loadFolder(folder: vscode.WorkspaceFolder): Promise<void> {
@@ -158,9 +145,7 @@ export class WorkspaceModel extends Disposable {
       root,
       config: state.config?.validation.config,
       exclude: this.excludes(folder),
-      respectGitignore: vscode.workspace
-        .getConfiguration('mlops', folder.uri)
-        .get<boolean>('discovery.respectGitignore', true),
+      respectGitignore: getSetting('discovery.respectGitignore', folder.uri),
     });
     try {
       const result = await index.scan();

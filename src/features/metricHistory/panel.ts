@@ -12,6 +12,7 @@ import {
 import { errorMessage, type Logger } from '../../core/logging';
 import { MetricsError, type Run } from '../../core/metrics/model';
 import { Disposable } from '../../platform/disposable';
+import { writeUriAtomic } from '../../platform/fsWrite';
 import { WebviewHost } from '../../platform/webviewHost';
 import {
   parseWebviewMessage,
@@ -281,7 +282,7 @@ export class MetricHistoryPanel extends Disposable {
     const bytes = png
       ? Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64')
       : Buffer.from(message.csv, 'utf8');
-    await writeAtomically(target, bytes);
+    await writeUriAtomic(target, bytes);
     this.context.logger.info(
       `metricHistory: exported ${message.format.toUpperCase()} to ${target.fsPath} (${bytes.length} bytes)`,
     );
@@ -352,16 +353,4 @@ export function resolveInWorkspace(location: string): { repoRoot: string; path: 
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(absolute));
   if (!folder) return undefined;
   return { repoRoot: folder.uri.fsPath, path: path.relative(folder.uri.fsPath, absolute).split(path.sep).join('/') };
-}
-
-/** Writes through a temporary sibling and a rename, so an interrupted export never leaves half a file. */
-async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  const temp = target.with({ path: `${target.path}.${process.pid}.${Date.now()}.tmp` });
-  await vscode.workspace.fs.writeFile(temp, bytes);
-  try {
-    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
-  } catch (err) {
-    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-    throw err;
-  }
 }

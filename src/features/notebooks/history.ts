@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openRepository, type GitRepository } from '../../core/git/state';
 import { parseNotebook } from '../../core/formats/notebook/format';
-import { revisionUri } from '../revisions/provider';
+import { revisionUri } from '../../platform/revisionUri';
 import { commitHeader, repoRelative, resolveCommit } from './git';
 import { type Prompts } from './prompts';
 import { listRevisions, pickRevision, SummaryComputer, type NotebookRevision, type RevisionList } from './revisions';

@@ -17,7 +17,8 @@ import {
   SNAPSHOT_TAG_CONVENTION,
   type LinkedFiles,
 } from '../../core/notebooks/versioning';
-import { changedPaths, commitPaths, createAnnotatedTag, repoRelative, tagNames } from './git';
+import { changedPaths, createAnnotatedTag } from '../../core/git/commands';
+import { commitPaths, repoRelative, tagNames } from './git';
 import { readNotebooksSection } from './files';
 import { type Prompts } from './prompts';
 import { isDirty, openDocumentsOf } from './targets';

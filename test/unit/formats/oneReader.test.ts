@@ -14,7 +14,7 @@ const ALLOWED: Record<string, string> = {
   'src/features/notebooks/files.ts': 'mlops.yaml (notebooks section)',
   'src/core/checks/builtin/environment.ts': 'conda environment files, read by this check only',
   'src/core/workspace/hash.ts': "the extension's own hash cache",
-  'src/features/revisions/provider.ts': "the extension's own revision URIs",
+  'src/platform/revisionUri.ts': "the extension's own revision URIs",
 };
 
 const PARSERS = /from '(yaml|smol-toml|sql\.js)'|require\('(yaml|smol-toml|sql\.js)'\)|JSON\.parse\(/;

@@ -1,4 +1,4 @@
-import { ConfigValidator } from '../../core/config/validate';
+import { ConfigValidator } from '../core/config/validate';
 
 let shared: ConfigValidator | undefined;
 
