@@ -114,7 +114,7 @@ async function listRefs(root: string): Promise<RefInfo[]> {
     if (!line) continue;
     const [oid, type, peeled, peeledType, name, head] = line.split('\0');
     const commit = type === 'commit' ? oid : type === 'tag' && peeledType === 'commit' ? peeled : undefined;
-    if (commit) refs.push({ name, commit, current: head === '*' });
+    if (commit && name !== undefined) refs.push({ name, commit, current: head === '*' });
   }
   return refs;
 }
@@ -123,7 +123,7 @@ function refDisplayName(name: string): { kind: 'branch' | 'tag' | 'exp' | 'other
   if (name.startsWith('refs/heads/')) return { kind: 'branch', short: name.slice(11) };
   if (name.startsWith('refs/tags/')) return { kind: 'tag', short: name.slice(10) };
   const exp = expRef.exec(name);
-  if (exp) return { kind: 'exp', short: exp[3] };
+  if (exp) return { kind: 'exp', short: exp[3] ?? '' };
   return { kind: 'other', short: name.replace(/^refs\/(remotes\/)?/, '') };
 }
 
@@ -242,13 +242,14 @@ export function parseLogOutput(out: string): LogCommit[] {
       fields.push(out.slice(at, end));
       at = end + 1;
     }
+    const [sha = '', parents = '', author = '', email = '', date, subject = ''] = fields;
     const commit: LogCommit = {
-      sha: fields[0],
-      parents: fields[1] ? fields[1].split(' ') : [],
-      author: fields[2],
-      email: fields[3],
-      date: Number(fields[4]) * 1000,
-      subject: fields[5],
+      sha,
+      parents: parents ? parents.split(' ') : [],
+      author,
+      email,
+      date: Number(date) * 1000,
+      subject,
       changes: [],
     };
     for (;;) {
@@ -263,12 +264,13 @@ export function parseLogOutput(out: string): LogCommit[] {
       if (p1End < 0) break;
       const p1 = out.slice(metaEnd + 1, p1End);
       at = p1End + 1;
-      if (status[0] === 'R' || status[0] === 'C') {
+      const letter = status.charAt(0);
+      if (letter === 'R' || letter === 'C') {
         const p2End = out.indexOf('\0', at);
         if (p2End < 0) break;
-        commit.changes.push({ status: status[0], dst, path: out.slice(at, p2End), from: p1 });
+        commit.changes.push({ status: letter, dst, path: out.slice(at, p2End), from: p1 });
         at = p2End + 1;
-      } else commit.changes.push({ status: status[0], dst, path: p1 });
+      } else commit.changes.push({ status: letter, dst, path: p1 });
     }
     commits.push(commit);
     // Every step moves forward: the next record starts at the next record separator, if any.
@@ -359,10 +361,11 @@ async function stateAt(
   const objects = await cat.readMany(unique.map((n) => `${rev}:${n}`));
   await Promise.all(
     objects.map(async (o, i) => {
-      if (!o) return;
-      if (o.type === 'blob') state.set(unique[i], o.oid);
+      const name = unique[i];
+      if (!o || name === undefined) return;
+      if (o.type === 'blob') state.set(name, o.oid);
       else if (o.type === 'tree')
-        for (const b of await listTreeBlobs(cat, o.oid)) state.set(`${unique[i]}/${b.path}`, b.oid);
+        for (const b of await listTreeBlobs(cat, o.oid)) state.set(`${name}/${b.path}`, b.oid);
     }),
   );
   return state;
@@ -408,8 +411,8 @@ class RunBuilder {
     this.batch = [];
     this.pending.push(
       this.cat.readMany(batch.map((b) => b.oid)).then((objects) => {
-        for (let i = 0; i < batch.length; i++) {
-          const { oid, followed, path: shown, location } = batch[i];
+        for (const [i, request] of batch.entries()) {
+          const { oid, followed, path: shown, location } = request;
           const object = objects[i];
           this.blobs.set(oid, object?.type === 'blob' ? object.content : undefined);
           if (!followed || !shown || !location) continue;
@@ -535,7 +538,7 @@ class RunBuilder {
         for (const t of c.textMetrics) total.textMetrics.push(t);
         entry.used = true;
       }
-      for (const k in c.params) total.params[k] = c.params[k];
+      Object.assign(total.params, c.params);
     }
     return total;
   }
@@ -665,8 +668,7 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     const states = new Map<string, State>();
     const changed = new Set<string>();
     const listed = new Set(commits.map((c) => c.sha));
-    for (let i = commits.length - 1; i >= 0; i--) {
-      const c = commits[i];
+    for (const c of [...commits].reverse()) {
       const parent = c.parents[0];
       let state: State;
       if (!parent) state = new Map();
@@ -691,11 +693,11 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     const extraTips = [...tips.keys()].filter((t) => !listed.has(t));
     const tipCommits = await cat.readMany(extraTips);
     const tipInfo = new Map<string, CommitInfo>();
-    for (let i = 0; i < extraTips.length; i++) {
+    for (const [i, tip] of extraTips.entries()) {
       const o = tipCommits[i];
       if (o?.type !== 'commit') continue;
-      tipInfo.set(extraTips[i], parseCommit(o.content));
-      states.set(extraTips[i], await stateAt(cat, extraTips[i], followed, aliases));
+      tipInfo.set(tip, parseCommit(o.content));
+      states.set(tip, await stateAt(cat, tip, followed, aliases));
     }
 
     const emitted: { sha: string; rev: Revision }[] = [];
@@ -725,12 +727,14 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     if (info.shallow) {
       const boundary = readShallowBoundary(info);
       const objects = await cat.readMany(boundary);
-      const candidates = objects.flatMap((o, i) =>
-        o?.type === 'commit' ? [revision(boundary[i], parseCommit(o.content), deco)] : [],
-      );
+      const candidates = objects.flatMap((o, i) => {
+        const sha = boundary[i];
+        return o?.type === 'commit' && sha !== undefined ? [revision(sha, parseCommit(o.content), deco)] : [];
+      });
       result.start = candidates.sort((a, b) => a.date - b.date)[0];
-    } else if (result.runs.length) {
-      result.start = result.runs[result.runs.length - 1].revisionInfo;
+    } else {
+      const oldest = result.runs.at(-1);
+      if (oldest) result.start = oldest.revisionInfo;
     }
     return result;
   } finally {

@@ -52,7 +52,7 @@ export async function openRepository(
     .trim();
   const repo: GitRepository = {
     root: path.resolve(info[0]),
-    gitDir: path.resolve(info[1]),
+    gitDir: path.resolve(info[1] ?? ''),
     shallow: info[2] === 'true',
   };
   if (/^[0-9a-f]{40,64}$/.test(head)) repo.head = head;
@@ -251,19 +251,20 @@ export function parseStatus(output: Buffer): Map<string, StatusEntry> {
   const tokens = splitNul(output);
   const entries = new Map<string, StatusEntry>();
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
+    const token = tokens[i] ?? '';
     const kind = token[0];
-    if (kind === '?' || kind === '!') entries.set(token.slice(2), { kind, x: kind, y: kind });
-    else if (kind === '1') {
-      const fields = splitFields(token, 9);
-      entries.set(fields[8], { kind, x: fields[1][0], y: fields[1][1] });
-    } else if (kind === '2') {
-      const fields = splitFields(token, 10);
-      entries.set(fields[9], { kind, x: fields[1][0], y: fields[1][1], originalPath: tokens[++i] });
-    } else if (kind === 'u') {
-      const fields = splitFields(token, 11);
-      entries.set(fields[10], { kind, x: fields[1][0], y: fields[1][1] });
+    if (kind === '?' || kind === '!') {
+      entries.set(token.slice(2), { kind, x: kind, y: kind });
+      continue;
     }
+    if (kind !== '1' && kind !== '2' && kind !== 'u') continue;
+    const count = kind === '1' ? 9 : kind === '2' ? 10 : 11;
+    const fields = splitFields(token, count);
+    const file = fields[count - 1];
+    const [x = '', y = ''] = fields[1] ?? '';
+    if (file === undefined) continue;
+    if (kind === '2') entries.set(file, { kind, x, y, originalPath: tokens[++i] });
+    else entries.set(file, { kind, x, y });
   }
   return entries;
 }
@@ -393,7 +394,7 @@ export async function lastCommits(
     const commit = parseHeader(tokens);
     if (!commit) return true;
     for (let i = 6; i < tokens.length; i++) {
-      const name = tokens[i].replace(/^\n/, '');
+      const name = (tokens[i] ?? '').replace(/^\n/, '');
       for (let current = name; current; current = parentOf(current)) {
         if (pending.has(current)) {
           pending.delete(current);
@@ -461,20 +462,20 @@ export async function fileHistory(
     let change = '';
     let atCommit = currentPath;
     for (let i = 0; i < rest.length; ) {
-      const letter = rest[i];
+      const letter = rest[i] ?? '';
       if (/^[RC]/.test(letter)) {
         const [from, to] = [rest[i + 1], rest[i + 2]];
         if (follow || to === relative || from === relative) {
-          change ||= letter[0];
-          atCommit = to;
-          if (follow) currentPath = from;
+          change ||= letter.charAt(0);
+          atCommit = to ?? atCommit;
+          if (follow) currentPath = from ?? currentPath;
         }
         i += 3;
       } else {
         const name = rest[i + 1];
         if (!change && (follow || name === relative || name?.startsWith(`${relative}/`) || relative === '')) {
-          change = letter[0];
-          if (follow) atCommit = name;
+          change = letter.charAt(0);
+          if (follow && name !== undefined) atCommit = name;
         }
         i += 2;
       }
@@ -555,10 +556,10 @@ function parseHeader(tokens: string[]): FileCommit | undefined {
   if (!sha || !/^[0-9a-f]{40,64}$/.test(sha.trim())) return undefined;
   return {
     sha: sha.trim(),
-    shortSha,
+    shortSha: shortSha ?? '',
     subject: (subject ?? '').replace(/\n+$/, ''),
-    author,
-    authorEmail,
+    author: author ?? '',
+    authorEmail: authorEmail ?? '',
     date: Number(time) * 1000,
   };
 }

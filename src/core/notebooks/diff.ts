@@ -373,8 +373,8 @@ class Heuristics {
     if (this.settings.ignore.has('outputs')) return true;
     if (x.length !== y.length) return false;
     const compares: Predicate[] = [
-      (i, j) => this.outputApproximate(x[i], y[j]),
-      (i, j) => this.outputStrict(x[i], y[j]),
+      (i, j) => this.outputApproximate(x[i]!, y[j]!),
+      (i, j) => this.outputStrict(x[i]!, y[j]!),
     ];
     const snakes = multilevelSnakes(compares, [0, 0, x.length, y.length], () => []);
     return snakes.reduce((sum, snake) => sum + snake[2], 0) === x.length;
@@ -402,34 +402,38 @@ class Heuristics {
     const a = columns(before);
     const b = columns(after);
     const approximateSource = (i: number, j: number): boolean =>
-      a.source[i] === b.source[j] || this.textApproximate(before[i].source, after[j].source);
+      a.source[i] === b.source[j] || this.textApproximate(before[i]!.source, after[j]!.source);
 
     const approximate: Predicate = (i, j) => a.type[i] === b.type[j] && approximateSource(i, j);
     const moderate: Predicate = (i, j) => {
       if (a.type[i] !== b.type[j] || !approximateSource(i, j)) return false;
-      const x = before[i];
-      const y = after[j];
+      const x = before[i]!;
+      const y = after[j]!;
       if (!x.isCode) return true;
       if (x.outputs.length > 0 !== y.outputs.length > 0) return false;
       return a.outputs[i] === b.outputs[j] || this.outputsAlign(x.outputs, y.outputs);
     };
     const strict: Predicate = (i, j) => {
       if (a.type[i] !== b.type[j]) return false;
-      const x = before[i];
-      const y = after[j];
+      const x = before[i]!;
+      const y = after[j]!;
       if (a.source[i] !== b.source[j]) {
         // real_quick_ratio first, from lengths computed once per cell.
-        const lengthX = a.length[i];
-        const lengthY = b.length[j];
+        const lengthX = a.length[i]!;
+        const lengthY = b.length[j]!;
         if (lengthX > 0 !== lengthY > 0 || (2 * Math.min(lengthX, lengthY)) / (lengthX + lengthY) < 0.95) return false;
         if (!this.text.similar(x.source, y.source, 0.95)) return false;
       }
       if (!x.isCode || a.outputs[i] === b.outputs[j]) return true;
       if (x.outputs.length !== y.outputs.length) return false;
-      for (let k = 0; k < x.outputs.length; k++) if (!this.outputStrict(x.outputs[k], y.outputs[k])) return false;
+      for (let k = 0; k < x.outputs.length; k++) if (!this.outputStrict(x.outputs[k]!, y.outputs[k]!)) return false;
       return true;
     };
-    const byIds: Predicate = (i, j) => before[i].hasId && after[j].hasId && pythonEqual(before[i].id, after[j].id);
+    const byIds: Predicate = (i, j) => {
+      const x = before[i]!;
+      const y = after[j]!;
+      return x.hasId && y.hasId && pythonEqual(x.id, y.id);
+    };
     // Equal ids are equal canonical texts: the grid is filled from a key per cell instead of pair by pair.
     const ids = new Map<string, number>();
     const idKeys = (cells: PreparedCell[]): Int32Array =>
@@ -555,27 +559,28 @@ export function diffNotebooks(
   let i0 = 0;
   let j0 = 0;
   for (const [i, j, n] of [...snakes, [before.length, after.length, 0] as Snake]) {
-    for (let k = i0; k < i; k++)
+    for (const [k, cell] of before.slice(i0, i).entries())
       cells.push({
         kind: 'removed',
-        beforeIndex: k,
-        ...describe(before[k]),
+        beforeIndex: i0 + k,
+        ...describe(cell),
         changes: [],
         linesAdded: 0,
-        linesRemoved: linesOf(before[k]).length,
+        linesRemoved: linesOf(cell).length,
       });
-    for (let k = j0; k < j; k++)
+    for (const [k, cell] of after.slice(j0, j).entries())
       cells.push({
         kind: 'added',
-        afterIndex: k,
-        ...describe(after[k]),
+        afterIndex: j0 + k,
+        ...describe(cell),
         changes: [],
-        linesAdded: linesOf(after[k]).length,
+        linesAdded: linesOf(cell).length,
         linesRemoved: 0,
       });
     for (let k = 0; k < n; k++) {
       const x = before[i + k];
       const y = after[j + k];
+      if (!x || !y) break;
       const changes = compareCells(x, y, ignore);
       const lines = changes.includes('source') ? lineChanges(x, y) : { linesAdded: 0, linesRemoved: 0 };
       cells.push({
@@ -621,7 +626,8 @@ function detectMoves(
     cell.hasId ? `i${canonical(cell.id)}` : cell.source.trim() ? `c${cell.contentKey}` : undefined;
   for (const entry of cells) {
     if (entry.kind !== 'removed') continue;
-    const key = keyOf(before[entry.beforeIndex!]);
+    const cell = entry.beforeIndex === undefined ? undefined : before[entry.beforeIndex];
+    const key = cell && keyOf(cell);
     if (key === undefined) continue;
     const list = removedBy.get(key);
     if (list) list.push(entry);
@@ -630,11 +636,11 @@ function detectMoves(
   const gone = new Set<CellDiff>();
   for (const entry of cells) {
     if (entry.kind !== 'added') continue;
-    const cell = after[entry.afterIndex!];
-    const key = keyOf(cell);
+    const cell = entry.afterIndex === undefined ? undefined : after[entry.afterIndex];
+    const key = cell && keyOf(cell);
     const match = key === undefined ? undefined : removedBy.get(key)?.shift();
-    if (!match) continue;
-    const source = before[match.beforeIndex!];
+    const source = match?.beforeIndex === undefined ? undefined : before[match.beforeIndex];
+    if (!cell || !match || !source) continue;
     const changes = compareCells(source, cell, ignore);
     const lines = changes.includes('source') ? lineChanges(source, cell) : { linesAdded: 0, linesRemoved: 0 };
     Object.assign(entry, { kind: 'moved', beforeIndex: match.beforeIndex, changes, ...lines });

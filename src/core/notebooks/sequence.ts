@@ -43,7 +43,7 @@ export function gridSnakes(compare: Predicate, i0: number, j0: number, i1: numbe
     const positions = new Map<number, number[]>();
     for (let y = 0; y < m; y++) {
       const key = keysAfter[j0 + y];
-      if (key < 0) continue;
+      if (key === undefined || key < 0) continue;
       const list = positions.get(key);
       if (list) list.push(y);
       else positions.set(key, [y]);
@@ -51,7 +51,7 @@ export function gridSnakes(compare: Predicate, i0: number, j0: number, i1: numbe
     if (positions.size === 0) return [];
     for (let x = 0; x < n; x++) {
       const key = keysBefore[i0 + x];
-      if (key >= 0) for (const y of positions.get(key) ?? []) grid[x * m + y] = 1;
+      if (key !== undefined && key >= 0) for (const y of positions.get(key) ?? []) grid[x * m + y] = 1;
     }
   } else {
     for (let x = 0; x < n; x++) for (let y = 0; y < m; y++) if (compare(i0 + x, j0 + y)) grid[x * m + y] = 1;
@@ -61,8 +61,8 @@ export function gridSnakes(compare: Predicate, i0: number, j0: number, i1: numbe
   for (let x = 1; x <= n; x++) {
     for (let y = 1; y <= m; y++) {
       lengths[x * width + y] = grid[(x - 1) * m + y - 1]
-        ? lengths[(x - 1) * width + y - 1] + 1
-        : Math.max(lengths[(x - 1) * width + y], lengths[x * width + y - 1]);
+        ? lengths[(x - 1) * width + y - 1]! + 1
+        : Math.max(lengths[(x - 1) * width + y]!, lengths[x * width + y - 1]!);
     }
   }
   const pairs: [number, number][] = [];
@@ -96,21 +96,22 @@ export function multilevelSnakes(
 ): Snake[] {
   let [i0, j0] = rectangle;
   const [, , i1, j1] = rectangle;
-  const snakes = gridSnakes(compares[level], i0, j0, i1, j1) ?? fallback(level, i0, j0, i1, j1);
+  const compare = compares[level];
+  const snakes = (compare && gridSnakes(compare, i0, j0, i1, j1)) ?? fallback(level, i0, j0, i1, j1);
   if (level === 0) return snakes;
   const result: Snake[] = [[0, 0, 0]];
   for (const [i, j, n] of [...snakes, [i1, j1, 0] as Snake]) {
     if (i > i0 && j > j0)
       for (const snake of multilevelSnakes(compares, [i0, j0, i, j], fallback, level - 1)) result.push(snake);
     if (n > 0) {
-      const last = result[result.length - 1];
-      if (last[0] + last[2] === i && last[1] + last[2] === j) last[2] += n;
+      const last = result.at(-1);
+      if (last && last[0] + last[2] === i && last[1] + last[2] === j) last[2] += n;
       else result.push([i, j, n]);
     }
     i0 = i + n;
     j0 = j + n;
   }
-  if (result[0][2] === 0) result.shift();
+  if (result[0]?.[2] === 0) result.shift();
   return result;
 }
 
@@ -145,14 +146,18 @@ export function keyedPairs(
   const countA = new Map<number, number>();
   const countB = new Map<number, number>();
   const positionB = new Map<number, number>();
-  for (let i = aStart; i < aEnd; i++) countA.set(a[i], (countA.get(a[i]) ?? 0) + 1);
+  for (let i = aStart; i < aEnd; i++) countA.set(a[i]!, (countA.get(a[i]!) ?? 0) + 1);
   for (let j = bStart; j < bEnd; j++) {
-    countB.set(b[j], (countB.get(b[j]) ?? 0) + 1);
-    positionB.set(b[j], j);
+    const key = b[j]!;
+    countB.set(key, (countB.get(key) ?? 0) + 1);
+    positionB.set(key, j);
   }
   const candidates: [number, number][] = [];
-  for (let i = aStart; i < aEnd; i++)
-    if (countA.get(a[i]) === 1 && countB.get(a[i]) === 1) candidates.push([i, positionB.get(a[i])!]);
+  for (let i = aStart; i < aEnd; i++) {
+    const key = a[i]!;
+    const j = positionB.get(key);
+    if (countA.get(key) === 1 && countB.get(key) === 1 && j !== undefined) candidates.push([i, j]);
+  }
   // No anchors, or nested too deep for the stack: leave the region unmatched.
   if (candidates.length === 0 || depth > 200) return head.concat(tail);
   // Longest increasing subsequence of the after positions.
@@ -163,14 +168,17 @@ export function keyedPairs(
     let high = tails.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (candidates[tails[mid]][1] < j) low = mid + 1;
+      if (candidates[tails[mid]!]![1] < j) low = mid + 1;
       else high = mid;
     }
-    if (low > 0) previous[index] = tails[low - 1];
+    if (low > 0) previous[index] = tails[low - 1]!;
     tails[low] = index;
   });
   const anchors: [number, number][] = [];
-  for (let index = tails[tails.length - 1]; index !== -1; index = previous[index]) anchors.push(candidates[index]);
+  for (let index = tails.at(-1) ?? -1; index !== -1; index = previous[index] ?? -1) {
+    const anchor = candidates[index];
+    if (anchor) anchors.push(anchor);
+  }
   anchors.reverse();
   const middle: [number, number][] = [];
   let i = aStart;

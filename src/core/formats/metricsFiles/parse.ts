@@ -113,11 +113,14 @@ function positionError(
   );
 }
 
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
 /** Offset of the first byte that is not valid UTF-8. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
+  for (let b = bytes[i]; b !== undefined; b = bytes[i]) {
     let need: number;
     let min: number;
     if (b < 0x80) {
@@ -136,7 +139,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     if (i + need >= bytes.length) return i;
     let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
     for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
+      const c = bytes[i + k]!;
       if ((c & 0xc0) !== 0x80) return i;
       cp = (cp << 6) | (c & 0x3f);
     }
@@ -235,7 +238,7 @@ class JsonParser {
     if (this.word('NaN')) return NaN;
     if (this.word('Infinity')) return Infinity;
     if (this.word('-Infinity')) return -Infinity;
-    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
+    if (c === '-' || isDigit(c)) return this.number();
     if (c === undefined) throw this.fail('expected a value');
     throw this.fail(`unexpected character ${JSON.stringify(c)} where a value should be`);
   }
@@ -245,18 +248,18 @@ class JsonParser {
     const start = this.at;
     if (t[this.at] === '-') this.at++;
     if (t[this.at] === '0') this.at++;
-    else if (t[this.at] >= '1' && t[this.at] <= '9') while (t[this.at] >= '0' && t[this.at] <= '9') this.at++;
+    else if (isDigit(t[this.at]) && t[this.at] !== '0') while (isDigit(t[this.at])) this.at++;
     else throw this.fail('expected a digit');
     if (t[this.at] === '.') {
       this.at++;
-      if (!(t[this.at] >= '0' && t[this.at] <= '9')) throw this.fail('expected a digit after the decimal point');
-      while (t[this.at] >= '0' && t[this.at] <= '9') this.at++;
+      if (!isDigit(t[this.at])) throw this.fail('expected a digit after the decimal point');
+      while (isDigit(t[this.at])) this.at++;
     }
     if (t[this.at] === 'e' || t[this.at] === 'E') {
       this.at++;
       if (t[this.at] === '+' || t[this.at] === '-') this.at++;
-      if (!(t[this.at] >= '0' && t[this.at] <= '9')) throw this.fail('expected a digit in the exponent');
-      while (t[this.at] >= '0' && t[this.at] <= '9') this.at++;
+      if (!isDigit(t[this.at])) throw this.fail('expected a digit in the exponent');
+      while (isDigit(t[this.at])) this.at++;
     }
     return Number(t.slice(start, this.at));
   }
@@ -391,7 +394,7 @@ export function parseYamlText(text: string, location: string): unknown {
   if (error) {
     const line = error.linePos?.[0].line ?? lineColumn(text, error.pos[0]).line;
     const column = error.linePos?.[0].col ?? lineColumn(text, error.pos[0]).column;
-    const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new MetricsSyntaxError(
       `${location}:${line}:${column}: ${what}. Fix the YAML syntax (indentation, quotes, a truncated file?).`,
       location,
@@ -433,10 +436,7 @@ export function parseTomlText(text: string, location: string): unknown {
     const lineText = rawLine.trim();
     // The message quotes the whole line, so the position is where that line's text starts.
     const column = lineText ? rawLine.length - rawLine.trimStart().length + 1 : err.column;
-    const reason = err.message
-      .split('\n')[0]
-      .replace(/^Invalid TOML document: /, '')
-      .trim();
+    const reason = (err.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '').trim();
     const what = lineText ? `cannot read '${lineText}' as TOML (${reason})` : `cannot read the TOML (${reason})`;
     throw new MetricsSyntaxError(
       `${location}:${line}:${column}: ${what}. Fix the TOML syntax (quotes, brackets, a key defined twice?).`,
@@ -543,14 +543,15 @@ export function parseDelimitedText(text: string, location: string, delimiter: ',
   }
   const columns = rows.shift() ?? [];
   lines.shift();
-  for (let r = 0; r < rows.length; r++) {
-    if (rows[r].length > columns.length) {
+  for (const [r, row] of rows.entries()) {
+    if (row.length > columns.length) {
       const kind = delimiter === ',' ? 'commas' : 'tabs';
-      const what = `this row has ${rows[r].length} fields but the header has ${columns.length}`;
+      const what = `this row has ${row.length} fields but the header has ${columns.length}`;
+      const line = lines[r] ?? 0;
       throw new MetricsSyntaxError(
-        `${location}:${lines[r]}:1: ${what}. Check for unquoted ${kind} in a value.`,
+        `${location}:${line}:1: ${what}. Check for unquoted ${kind} in a value.`,
         location,
-        { line: lines[r], column: 1 },
+        { line, column: 1 },
         delimiter === ',' ? 'csv' : 'tsv',
         what,
       );
@@ -683,10 +684,11 @@ function tableSeries(
       if (empty(v)) continue;
       const value = number(v);
       if (value === undefined) numeric = false;
-      else
-        points.push(
-          times[r] === undefined ? { step: steps[r], value } : { step: steps[r], value, timestamp: times[r] },
-        );
+      else {
+        const step = steps[r] ?? r;
+        const timestamp = times[r];
+        points.push(timestamp === undefined ? { step, value } : { step, value, timestamp });
+      }
     }
     if (!numeric || points.length === 0) continue;
     out.push({ key: name, ...splitOf(name, splits), points });
@@ -707,7 +709,10 @@ function recordsSeries(records: unknown[], splits: SplitTokens | undefined): Met
   }
   return tableSeries(
     columns,
-    (row, column) => (records[row] as Record<string, unknown>)[columns[column]],
+    (row, column) => {
+      const key = columns[column];
+      return key === undefined ? undefined : (records[row] as Record<string, unknown>)[key];
+    },
     records.length,
     splits,
   );
@@ -753,7 +758,7 @@ export function parseMetricsDocument(
       location,
       format,
       scalars: new Map(),
-      series: tableSeries(table.columns, (r, c) => table.rows[r][c], table.rows.length, options.splits),
+      series: tableSeries(table.columns, (r, c) => table.rows[r]?.[c], table.rows.length, options.splits),
     };
   }
   const value = parseStructuredText(text, location, format);

@@ -12,9 +12,9 @@ function buildTables(): Uint32Array {
     tables[n] = crc >>> 0;
   }
   for (let n = 0; n < 256; n++) {
-    let crc = tables[n];
+    let crc = tables[n]!;
     for (let k = 1; k < 8; k++) {
-      crc = tables[crc & 0xff] ^ (crc >>> 8);
+      crc = tables[crc & 0xff]! ^ (crc >>> 8);
       tables[k * 256 + n] = crc >>> 0;
     }
   }
@@ -29,22 +29,23 @@ export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, previou
   const t = TABLES;
   let crc = ~previous >>> 0;
   let i = start;
-  // Align-free slicing-by-8: eight bytes per step, combined through the eight tables.
+  // Align-free slicing-by-8: eight bytes per step, combined through the eight tables. Every table index is masked
+  // to a byte and every byte index is below `end`, hence the non-null assertions.
   const stop = end - 8;
   while (i <= stop) {
-    const a = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) ^ crc;
+    const a = (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) ^ crc;
     crc =
-      t[1792 + (a & 0xff)] ^
-      t[1536 + ((a >>> 8) & 0xff)] ^
-      t[1280 + ((a >>> 16) & 0xff)] ^
-      t[1024 + (a >>> 24)] ^
-      t[768 + bytes[i + 4]] ^
-      t[512 + bytes[i + 5]] ^
-      t[256 + bytes[i + 6]] ^
-      t[bytes[i + 7]];
+      t[1792 + (a & 0xff)]! ^
+      t[1536 + ((a >>> 8) & 0xff)]! ^
+      t[1280 + ((a >>> 16) & 0xff)]! ^
+      t[1024 + (a >>> 24)]! ^
+      t[768 + bytes[i + 4]!]! ^
+      t[512 + bytes[i + 5]!]! ^
+      t[256 + bytes[i + 6]!]! ^
+      t[bytes[i + 7]!]!;
     i += 8;
   }
-  while (i < end) crc = t[(crc ^ bytes[i++]) & 0xff] ^ (crc >>> 8);
+  while (i < end) crc = t[(crc ^ bytes[i++]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
 }
 
