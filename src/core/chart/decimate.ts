@@ -42,28 +42,28 @@ export function decimateIndices(xs: ArrayLike<number>, ys: ArrayLike<number>, bu
     let avgX = 0;
     let avgY = 0;
     for (let i = nextStart; i < nextEnd; i++) {
-      avgX += xs[i];
-      avgY += ys[i];
+      avgX += xs[i]!;
+      avgY += ys[i]!;
     }
     const count = nextEnd - nextStart;
     avgX /= count;
     avgY /= count;
 
-    const ax = xs[previous];
-    const ay = ys[previous];
+    const ax = xs[previous]!;
+    const ay = ys[previous]!;
     let best = start;
     let bestArea = -1;
     let min = start;
     let max = start;
     for (let i = start; i < end; i++) {
-      const y = ys[i];
-      const area = Math.abs((ax - avgX) * (y - ay) - (ax - xs[i]) * (avgY - ay));
+      const y = ys[i]!;
+      const area = Math.abs((ax - avgX) * (y - ay) - (ax - xs[i]!) * (avgY - ay));
       if (area > bestArea) {
         bestArea = area;
         best = i;
       }
-      if (y < ys[min]) min = i;
-      if (y > ys[max]) max = i;
+      if (y < ys[min]!) min = i;
+      if (y > ys[max]!) max = i;
     }
     pushSorted(kept, best, min, max);
     previous = best;
@@ -84,7 +84,5 @@ function pushSorted(out: number[], a: number, b: number, c: number): void {
 
 /** Keeps the elements of `values` at `indices` (ascending). */
 export function pick<T>(values: readonly T[], indices: readonly number[]): T[] {
-  const out = new Array<T>(indices.length);
-  for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]];
-  return out;
+  return indices.map((index) => values[index]!);
 }

@@ -55,7 +55,7 @@ export function sourceLabel(source: SourceRef, folder?: SourceFolder): string {
 
 function hostOf(url: string): string {
   const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(url);
-  return match ? match[1].replace(/^[^@]*@/, '') : url;
+  return match?.[1] !== undefined ? match[1].replace(/^[^@]*@/, '') : url;
 }
 
 export function plotSource(source: SourceRef, folder?: SourceFolder): PlotSource {
@@ -340,8 +340,10 @@ export function attachExperiments(
   const baselines: (number | undefined)[] = [];
   main.forEach((run, i) => {
     const at = runs.length;
+    // mainXs runs parallel to main; NaN (no position) if a caller passes fewer.
+    const x = mainXs[i] ?? NaN;
     runs.push(run);
-    xs.push(mainXs[i]);
+    xs.push(x);
     baselines.push(undefined);
     const exps = byBaseline.get(i);
     if (!exps) return;
@@ -354,12 +356,12 @@ export function attachExperiments(
     // Before the next revision: half the gap to it. After the newest (where experiments usually are), room enough
     // to be seen on the whole axis: the gap to the previous revision, at least 6% of the axis.
     const gap =
-      next !== undefined && next > mainXs[i]
-        ? next - mainXs[i]
-        : Math.max(previous !== undefined && previous < mainXs[i] ? mainXs[i] - previous : unit, span * 0.06);
+      next !== undefined && next > x
+        ? next - x
+        : Math.max(previous !== undefined && previous < x ? x - previous : unit, span * 0.06);
     exps.forEach((exp, k) => {
       runs.push(exp);
-      xs.push(mainXs[i] + (gap * 0.5 * (k + 1)) / exps.length);
+      xs.push(x + (gap * 0.5 * (k + 1)) / exps.length);
       baselines.push(at);
     });
   });
@@ -417,7 +419,7 @@ export function buildVersionPoints(
         group.nonFinite++;
         continue;
       }
-      group.xs.push(xs[index]);
+      group.xs.push(xs[index] ?? NaN);
       group.ys.push(point.value);
       group.versions.push(index);
     }
@@ -436,7 +438,7 @@ export function stepPoints(series: MetricSeries): StepPoints {
   const points = series.points;
   let sorted = true;
   for (let i = 1; i < points.length; i++) {
-    if (points[i].step < points[i - 1].step) {
+    if (points[i]!.step < points[i - 1]!.step) {
       sorted = false;
       break;
     }

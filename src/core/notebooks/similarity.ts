@@ -35,10 +35,10 @@ class SequenceMatcher {
     private readonly a: ArrayLike<number>,
     private readonly b: ArrayLike<number>,
   ) {
-    for (let j = 0; j < b.length; j++) {
-      const list = this.b2j.get(b[j]);
+    for (const [j, key] of Array.from(b).entries()) {
+      const list = this.b2j.get(key);
       if (list) list.push(j);
-      else this.b2j.set(b[j], [j]);
+      else this.b2j.set(key, [j]);
     }
     this.lengthRows = [new Int32Array(b.length + 1), new Int32Array(b.length + 1)];
     this.stampRows = [new Float64Array(b.length + 1), new Float64Array(b.length + 1)];
@@ -48,13 +48,13 @@ class SequenceMatcher {
     let besti = alo;
     let bestj = blo;
     let bestSize = 0;
-    let previous = 0;
+    let previous: 0 | 1 = 0;
     // A gap in the row numbers so that rows of an earlier search never count as the previous row.
     this.row += 2;
     for (let i = alo; i < ahi; i++) {
-      const current = 1 - previous;
+      const current: 0 | 1 = previous === 0 ? 1 : 0;
       const row = this.row++;
-      const positions = this.b2j.get(this.a[i]);
+      const positions = this.b2j.get(this.a[i]!);
       if (positions) {
         const previousLengths = this.lengthRows[previous];
         const previousStamps = this.stampRows[previous];
@@ -63,7 +63,7 @@ class SequenceMatcher {
         for (const j of positions) {
           if (j < blo) continue;
           if (j >= bhi) break;
-          const k = (j > 0 && previousStamps[j - 1] === row - 1 ? previousLengths[j - 1] : 0) + 1;
+          const k = (j > 0 && previousStamps[j - 1] === row - 1 ? previousLengths[j - 1]! : 0) + 1;
           lengths[j] = k;
           stamps[j] = row;
           if (k > bestSize) {
@@ -86,7 +86,7 @@ class SequenceMatcher {
       const [alo, ahi, blo, bhi] = queue.pop()!;
       const [i, j, k] = this.findLongestMatch(alo, ahi, blo, bhi);
       if (k === 0) continue;
-      if (weights) for (let index = i; index < i + k; index++) total += weights[index];
+      if (weights) for (let index = i; index < i + k; index++) total += weights[index] ?? 0;
       else total += k;
       if (alo < i && blo < j) queue.push([alo, i, blo, j]);
       if (i + k < ahi && j + k < bhi) queue.push([i + k, ahi, j + k, bhi]);
@@ -125,7 +125,7 @@ export class TextComparer {
     if (!prepared.histogram) {
       const histogram: Histogram = { ascii: new Int32Array(128) };
       for (const point of this.pointsOf(text)) {
-        if (point < 128) histogram.ascii[point]++;
+        if (point < 128) histogram.ascii[point] = (histogram.ascii[point] ?? 0) + 1;
         else (histogram.other ??= new Map()).set(point, (histogram.other.get(point) ?? 0) + 1);
       }
       prepared.histogram = histogram;
@@ -145,7 +145,7 @@ export class TextComparer {
     let matches = 0;
     const asciiX = histogramX.ascii;
     const asciiY = histogramY.ascii;
-    for (let code = 0; code < 128; code++) matches += asciiX[code] < asciiY[code] ? asciiX[code] : asciiY[code];
+    for (let code = 0; code < 128; code++) matches += Math.min(asciiX[code] ?? 0, asciiY[code] ?? 0);
     if (histogramX.other && histogramY.other) {
       const [small, large] =
         histogramX.other.size <= histogramY.other.size

@@ -58,12 +58,12 @@ export function linkedFiles(input: LinkedFilesInput): LinkedFiles {
     return { files: unique.sort(), source, ...(key !== undefined ? { key } : {}) };
   };
   const links = input.links ?? {};
-  const exact = Object.keys(links).find((key) => normalize(key) === notebook);
-  if (exact !== undefined) return finish(links[exact], 'config', exact);
-  const glob = Object.keys(links).find(
-    (key) => /[*?[{]/.test(key) && picomatch(normalize(key), { dot: true })(notebook),
+  const exact = Object.entries(links).find(([key]) => normalize(key) === notebook);
+  if (exact !== undefined) return finish(exact[1], 'config', exact[0]);
+  const glob = Object.entries(links).find(
+    ([key]) => /[*?[{]/.test(key) && picomatch(normalize(key), { dot: true })(notebook),
   );
-  if (glob !== undefined) return finish(links[glob], 'config', glob);
+  if (glob !== undefined) return finish(glob[1], 'config', glob[0]);
   const folder = path.posix.dirname(notebook) === '.' ? '' : path.posix.dirname(notebook);
   const siblings = input.siblings
     .filter((name) => SIBLING_LINK_NAMES.includes(name))
@@ -90,7 +90,7 @@ export function snapshotName(notebook: string, conventions: readonly string[] = 
   }
   const stem = path.posix.basename(relative).replace(/\.ipynb$/i, '');
   const match = /^(.+?)[-_.]v\d+(?:\.\d+){0,2}$/i.exec(stem);
-  return sanitizeTagPart(match ? match[1] : stem);
+  return sanitizeTagPart(match?.[1] ?? stem);
 }
 
 /** Makes a name usable inside a tag: spaces and characters git refuses become '-'. */
@@ -119,7 +119,7 @@ export function nextSnapshotTag(name: string, tags: readonly string[]): { tag: s
   const [highest] = taggedVersions(name, tags);
   let version = '1.0.0';
   if (highest) {
-    const parts = highest.split(/[-+]/)[0].split('.').map(Number);
+    const parts = (highest.split(/[-+]/)[0] ?? '').split('.').map(Number);
     version = `${parts[0] ?? 0}.${(parts[1] ?? 0) + 1}.0`;
   }
   return { tag: `${name}@v${version}`, version };
@@ -200,9 +200,9 @@ export function parseCliCommand(command: string): { execPath: string; cliPath: s
   const words: string[] = [];
   const pattern = /'((?:[^']|'\\'')*)'|([^\s']+)/g;
   for (const match of command.matchAll(pattern))
-    words.push(match[1] !== undefined ? match[1].replace(/'\\''/g, "'") : match[2]);
+    words.push(match[1] !== undefined ? match[1].replace(/'\\''/g, "'") : (match[2] ?? ''));
   const electron = words[0] === 'ELECTRON_RUN_AS_NODE=1';
-  const rest = electron ? words.slice(1) : words;
-  if (rest.length < 2 || !/\.js$/.test(rest[1])) return undefined;
-  return { execPath: rest[0], cliPath: rest[1], electron };
+  const [execPath, cliPath] = electron ? words.slice(1) : words;
+  if (execPath === undefined || cliPath === undefined || !/\.js$/.test(cliPath)) return undefined;
+  return { execPath, cliPath, electron };
 }

@@ -334,9 +334,9 @@ async function hashHandle(
   // Small files get one small buffer; large ones two 4 MiB buffers (the next read runs while one is hashed).
   const size = expected < CHUNK_SIZE ? Math.max(expected + 1, 16) : CHUNK_SIZE;
   const first = Buffer.allocUnsafe(size);
-  const buffers = size < CHUNK_SIZE ? [first, first] : [first, Buffer.allocUnsafe(size)];
+  const buffers: [Buffer, Buffer] = size < CHUNK_SIZE ? [first, first] : [first, Buffer.allocUnsafe(size)];
   let position = 0;
-  let which = 0;
+  let which: 0 | 1 = 0;
   let pending = handle.read(buffers[which], 0, size, position);
   try {
     for (;;) {
@@ -345,7 +345,7 @@ async function hashHandle(
       const current = buffers[which];
       position += bytesRead;
       if (options.signal?.aborted) throw new HashCancelledError(file);
-      which = 1 - which;
+      which = which === 0 ? 1 : 0;
       if (buffers[0] === buffers[1]) {
         // One buffer: hash it before reading into it again.
         hash.update(current.subarray(0, bytesRead));
@@ -378,7 +378,7 @@ export async function hashFiles(files: readonly string[], options: HashManyOptio
     if (options.signal?.aborted) throw new HashCancelledError(file);
     const onProgress = options.onProgress
       ? (bytes: number) => {
-          done += bytes - progress[i];
+          done += bytes - (progress[i] ?? 0);
           progress[i] = bytes;
           options.onProgress!(done, total);
         }
@@ -434,6 +434,7 @@ export async function hashTree(folder: string, options: HashManyOptions = {}): P
     while (next < relativePaths.length) {
       const i = next++;
       const relative = relativePaths[i];
+      if (relative === undefined) break;
       const file = base + separator + (nativeSeparators ? relative : relative.split('/').join(path.sep));
       let stat: Stats;
       try {
@@ -472,7 +473,7 @@ export async function hashTree(folder: string, options: HashManyOptions = {}): P
 
   // Pass 2: read what changed.
   await forEachLimited(misses, Math.min(concurrency, 8), async ({ index, stat }) => {
-    const file = path.join(base, relativePaths[index]);
+    const file = path.join(base, relativePaths[index] ?? '');
     if (options.signal?.aborted) throw new HashCancelledError(file);
     let last = 0;
     const onProgress = options.onProgress
@@ -506,7 +507,7 @@ export async function dvcDirectoryHash(
   const skipped: HashResult[] = [];
   let size = 0;
   tree.results.forEach((result, i) => {
-    const relativePath = tree.relativePaths[i];
+    const relativePath = tree.relativePaths[i] ?? '';
     if (result.status === 'hashed') {
       listing.push({ md5: result.hash, relpath: relativePath });
       size += result.size;

@@ -110,7 +110,7 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     while (picked.length < 2) {
       const next = await pickRun(
         service,
-        picked.length === 0
+        picked[0] === undefined
           ? 'Compare runs (1/2): the baseline (older) run'
           : `Compare runs (2/2): compare ${runLabel(picked[0].run)} with`,
         picked.map((p) => p.run),
@@ -119,6 +119,7 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
       picked.push(next);
     }
     const [a, b] = picked;
+    if (!a || !b) return undefined;
     const [old, now] = timeOf(a.run) <= timeOf(b.run) ? [a, b] : [b, a];
     const result = diff(old.run, now.run, service.goalsOf(now.source.folderKey));
     const markdown = comparisonMarkdown(describe(old), describe(now), result, {

@@ -148,7 +148,7 @@ function interpolate(value: unknown, context: Obj, where: string, warnings: Metr
   if (typeof value === 'string') {
     const whole = /^\$\{\s*([^}]+?)\s*\}$/.exec(value);
     if (whole) {
-      const found = lookup(context, whole[1]);
+      const found = lookup(context, whole[1] ?? '');
       if (found !== undefined) return found;
     }
     return value.replace(/(\\)?\$\{\s*([^}]+?)\s*\}/g, (match, escaped: string | undefined, expression: string) => {
@@ -278,7 +278,7 @@ export function parseDvcYaml(
   // Templating context: params.yaml (loaded by default), then top-level vars.
   const context: Obj = {};
   const readVars = (file: string): void => {
-    const [name, keyList] = file.split(':');
+    const [name = '', keyList] = file.split(':');
     const data = options.readVars?.(name);
     if (!isObj(data)) return;
     if (keyList) for (const k of keyList.split(',')) context[k.trim()] = lookup(data, k.trim());
@@ -590,8 +590,9 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
   const parse = options.parse ?? parseLoaded;
   const result: Combined = { metrics: [], textMetrics: [], params: {}, errors: [] };
   // One metrics file alone (the common case in history): its own values, nothing to attach.
-  if (files.length === 1 && files[0].role === 'metrics') {
-    const file = files[0];
+  const [only] = files;
+  if (files.length === 1 && only?.role === 'metrics') {
+    const file = only;
     try {
       const { metrics, textMetrics } = documentMetrics(parse(file) as MetricsDocument, {
         file: file.path,
@@ -665,10 +666,10 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
     const { metrics, textMetrics } = documentMetrics(doc, { file: file.path, splits: options.splits, step });
     for (const s of metrics) {
       const history = plotsHere?.get(s.key);
-      if (history && history.points.length) {
+      const last = history?.points.at(-1);
+      if (history && last) {
         plotsHere!.delete(s.key);
         const summary = s.points[0]?.value;
-        const last = history.points[history.points.length - 1];
         if (summary !== undefined && !Object.is(summary, last.value))
           history.points.push({ step: Math.max(last.step, step ?? last.step), value: summary });
         result.metrics.push(history);

@@ -78,18 +78,19 @@ function parseFlatYaml(content: string): Record<string, unknown> | undefined {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line === '') continue;
     const match = PLAIN_KEY.exec(line);
-    if (!match) return undefined;
+    const key = match?.[1];
+    if (!match || key === undefined) return undefined;
     const value = (match[2] ?? '').trimEnd();
-    if (value === '' || value === 'null' || value === '~') out[match[1]] = null;
-    else if (value === '[]') out[match[1]] = [];
-    else if (value === '{}') out[match[1]] = {};
+    if (value === '' || value === 'null' || value === '~') out[key] = null;
+    else if (value === '[]') out[key] = [];
+    else if (value === '{}') out[key] = {};
     else if (value.startsWith("'")) {
       if (value.length < 2 || !value.endsWith("'") || value.slice(1, -1).replace(/''/g, '').includes("'"))
         return undefined;
-      out[match[1]] = value.slice(1, -1).replace(/''/g, "'");
+      out[key] = value.slice(1, -1).replace(/''/g, "'");
     } else if (/^[-?:,[\]{}#&*!|>"%@`\s]/.test(value) && !/^-\d/.test(value)) return undefined;
     else if (value.includes(': ') || value.includes(' #')) return undefined;
-    else out[match[1]] = value;
+    else out[key] = value;
   }
   return out;
 }
@@ -171,9 +172,10 @@ const INTEGER = /^-?\d+$/;
 
 function parseFields(parts: string[]): MetricPoint | undefined {
   if (parts.length !== 2 && parts.length !== 3 && parts.length !== 5) return undefined;
-  const timestamp = INTEGER.test(parts[0]) ? Number(parts[0]) : NaN;
-  const value = parsePythonFloat(parts[1]);
-  const step = parts.length >= 3 ? (INTEGER.test(parts[2]) ? Number(parts[2]) : NaN) : 0;
+  const [first = '', second = '', third] = parts;
+  const timestamp = INTEGER.test(first) ? Number(first) : NaN;
+  const value = parsePythonFloat(second);
+  const step = third !== undefined ? (INTEGER.test(third) ? Number(third) : NaN) : 0;
   if (Number.isNaN(timestamp) || value === undefined || Number.isNaN(step)) return undefined;
   return { step, value, timestamp };
 }
@@ -186,8 +188,7 @@ export function parseMetricFile(content: string, file: string): MetricPoint[] {
   const points: MetricPoint[] = [];
   const lines = content.split('\n');
   let previous: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     // The last piece has no newline after it: it may be a line still being written.
     if (i === lines.length - 1 && isPartial(line, previous)) break;
@@ -228,14 +229,11 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
       const lines = scratch.buffer.toString('utf8', 0, bytesRead).split('\n');
       // The last non-empty piece; if it has no newline after it and looks cut, the one before.
       let last = lines.length - 1;
-      while (last >= 0 && lines[last].trim() === '') last--;
+      const lineAt = (index: number): string => lines[index] ?? '';
+      while (last >= 0 && lineAt(last).trim() === '') last--;
       let previous = last - 1;
-      while (previous >= 0 && lines[previous].trim() === '') previous--;
-      if (
-        last === lines.length - 1 &&
-        last >= 0 &&
-        isPartial(lines[last], previous >= 0 ? lines[previous] : undefined)
-      ) {
+      while (previous >= 0 && lineAt(previous).trim() === '') previous--;
+      if (last === lines.length - 1 && last >= 0 && isPartial(lineAt(last), lines[previous])) {
         last = previous;
         previous = last - 1;
       }
@@ -245,10 +243,10 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
         continue;
       }
       if (last < 0) return undefined;
-      const point = parseMetricLine(lines[last]);
+      const point = parseMetricLine(lineAt(last));
       if (!point)
         throw new MetricsError(
-          `${file}: its last line is not a metric line ('${lines[last].slice(0, 80)}'); fix or delete it.`,
+          `${file}: its last line is not a metric line ('${lineAt(last).slice(0, 80)}'); fix or delete it.`,
           file,
         );
       return point;
@@ -443,9 +441,8 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   const folders = experiments.flatMap((e) => runsOf(e).map((directory) => ({ directory, experiment: e.experiment })));
   const runs: MlflowRun[] = [];
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
-  for (let i = 0; i < folders.length; i++) {
+  for (const [i, { directory, experiment }] of folders.entries()) {
     if (i % BATCH === 0) await yieldToEventLoop();
-    const { directory, experiment } = folders[i];
     if (!exists(path.join(directory, 'meta.yaml'))) {
       problems.push(
         new MetricsError(
