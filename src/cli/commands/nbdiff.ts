@@ -151,18 +151,20 @@ defineCommand(
     let after: NotebookJson;
     let beforeName: string;
     let afterName: string;
+    const [firstFile = '', secondFile] = parsed.files;
     if (parsed.git) {
-      const file = path.resolve(io.cwd, parsed.files[0]);
-      const revision = parsed.files[1] ?? 'HEAD';
-      beforeName = `${parsed.files[0]}@${revision}`;
-      afterName = parsed.files[0];
+      const file = path.resolve(io.cwd, firstFile);
+      const revision = secondFile ?? 'HEAD';
+      beforeName = `${firstFile}@${revision}`;
+      afterName = firstFile;
       const committed = await gitShow(file, revision);
       before = committed === undefined ? emptyNotebook() : parseNotebook(committed, { file: beforeName }).notebook;
       after = fs.existsSync(file) ? (await readNotebook(file, { file: afterName })).notebook : emptyNotebook();
       if (committed === undefined)
-        io.stderr(`mlops nbdiff: ${parsed.files[0]} is not in ${revision}; every cell counts as added\n`);
+        io.stderr(`mlops nbdiff: ${firstFile} is not in ${revision}; every cell counts as added\n`);
     } else {
-      [beforeName, afterName] = parsed.files;
+      beforeName = firstFile;
+      afterName = secondFile ?? '';
       before = (await readNotebook(path.resolve(io.cwd, beforeName), { file: beforeName })).notebook;
       after = (await readNotebook(path.resolve(io.cwd, afterName), { file: afterName })).notebook;
     }

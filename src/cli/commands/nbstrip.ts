@@ -144,9 +144,7 @@ async function filterConfigOptions(io: CliIo): Promise<StripOptions> {
   try {
     return await configOptions(io.cwd);
   } catch (err) {
-    const first = errorMessage(err)
-      .split('\n')[0]
-      .replace(/[\s:(]+$/, '');
+    const first = (errorMessage(err).split('\n')[0] ?? '').replace(/[\s:(]+$/, '');
     io.stderr(`mlops nbstrip: warning: ${first}; using the default strip options\n`);
     return {};
   }

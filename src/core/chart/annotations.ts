@@ -21,7 +21,9 @@ export function breachIndices(values: readonly number[], definition: MetricDefin
   const goal = definition?.goal;
   if (threshold === undefined || !Number.isFinite(threshold) || !goal) return [];
   const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (breachesThreshold(values[i], threshold, goal)) out.push(i);
+  values.forEach((value, i) => {
+    if (breachesThreshold(value, threshold, goal)) out.push(i);
+  });
   return out;
 }
 

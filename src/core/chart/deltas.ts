@@ -50,7 +50,7 @@ export function compareItems(items: readonly CompareItem[], columns: readonly Co
       baseline: index === 0,
       cells: columns.map((column): CompareCell => {
         const value = finite(item.values[column.id]);
-        if (index === 0 || value === undefined) return { value, verdict: 'unknown' };
+        if (index === 0 || value === undefined || base === undefined) return { value, verdict: 'unknown' };
         const reference = finite(base.values[column.id]);
         if (reference === undefined) return { value, verdict: 'unknown' };
         const delta = value - reference;

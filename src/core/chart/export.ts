@@ -98,7 +98,8 @@ export function plotToCsv(
     for (const s of series) {
       const smooth = smoothed?.get(s.id);
       s.ys.forEach((y, i) => {
-        const version = s.versions ? payload.versions[s.versions[i]] : undefined;
+        const index = s.versions?.[i];
+        const version = index === undefined ? undefined : payload.versions[index];
         rows.push([
           s.label,
           s.key,

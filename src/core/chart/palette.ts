@@ -61,13 +61,12 @@ function labToRgb(l: number, a: number, b: number): [number, number, number] {
   const x = 0.95047 * inverse(fx);
   const y = 1.0 * inverse(fy);
   const z = 1.08883 * inverse(fz);
-  const linear = [
-    3.2404542 * x - 1.5371385 * y - 0.4985314 * z,
-    -0.969266 * x + 1.8760108 * y + 0.041556 * z,
-    0.0556434 * x - 0.2040259 * y + 1.0572252 * z,
-  ];
   const gamma = (v: number) => 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055);
-  return [gamma(linear[0]), gamma(linear[1]), gamma(linear[2])];
+  return [
+    gamma(3.2404542 * x - 1.5371385 * y - 0.4985314 * z),
+    gamma(-0.969266 * x + 1.8760108 * y + 0.041556 * z),
+    gamma(0.0556434 * x - 0.2040259 * y + 1.0572252 * z),
+  ];
 }
 
 function rgbToHex(r: number, g: number, b: number): string {
@@ -90,6 +89,6 @@ export function luminance(hex: string): number {
 
 /** WCAG contrast ratio of two colours (1 to 21). */
 export function contrastRatio(a: string, b: string): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
+  const [first, second] = [luminance(a), luminance(b)];
+  return (Math.max(first, second) + 0.05) / (Math.min(first, second) + 0.05);
 }

@@ -24,7 +24,7 @@ export function chartPanels(series: readonly Pick<PlotSeries, 'key' | 'baseKey' 
     panel.series.push(index);
   });
   for (const panel of panels.values()) {
-    const units = new Set(panel.series.map((i) => series[i].unit));
+    const units = new Set(panel.series.map((i) => series[i]?.unit));
     const unit = units.size === 1 ? [...units][0] : undefined;
     if (unit) panel.title = `${panel.key} (${unit})`;
   }

@@ -173,9 +173,10 @@ export function prepareChart(
       new Set(groups.map((g) => g.sourceId)).size;
     const versions: PlotVersion[] = ordered.map((run, i) => {
       const baseline = attached.baselines[i];
-      if (baseline === undefined) return plotVersion(run, xs[i]);
-      const base = ordered[baseline].revisionInfo;
-      return experimentVersion(run, baseline, base?.shortSha ?? '', xs[i]);
+      const x = xs[i] ?? NaN;
+      if (baseline === undefined) return plotVersion(run, x);
+      const base = ordered[baseline]?.revisionInfo;
+      return experimentVersion(run, baseline, base?.shortSha ?? '', x);
     });
     let rawPoints = 0;
     let plottedPoints = 0;
@@ -228,6 +229,7 @@ export function prepareChart(
   const series: PlotSeries[] = [];
   selected.forEach(({ run, series: list }, runIndex) => {
     const source = sourceId(run.source);
+    const runLabel = (plotRuns[runIndex] ?? plotRun(run)).label;
     for (const metric of list) {
       const points = stepPoints(metric);
       const kept = decimateIndices(points.xs, points.ys, perSeries);
@@ -239,7 +241,7 @@ export function prepareChart(
           key: metric.key,
           baseKey: metric.baseKey,
           split: metric.split,
-          label: list.length > 1 ? `${plotRuns[runIndex].label} · ${metric.key}` : plotRuns[runIndex].label,
+          label: list.length > 1 ? `${runLabel} · ${metric.key}` : runLabel,
           sourceId: source,
           file: metric.file,
           run: runIndex,

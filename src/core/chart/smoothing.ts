@@ -26,7 +26,7 @@ export function smoothEma(values: readonly number[], weight: number): number[] {
   let last = 0;
   let accumulated = 0;
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
+    const value = values[i]!;
     if (!Number.isFinite(value)) {
       out[i] = value;
       continue;

@@ -150,9 +150,9 @@ export function resolveChecks(config: ProjectConfig, source: ConfigSource = {}):
       }
       seen.set(id, index);
       const scopeRaw = item.scope as string | { kind: ScopeKind; names?: string[]; globs?: string[] } | undefined;
-      const scope =
+      const scope: { kind: ScopeKind; names?: string[]; globs?: string[] } =
         scopeRaw === undefined
-          ? { kind: type.scopes[0] }
+          ? { kind: type.scopes[0] ?? 'paths' }
           : typeof scopeRaw === 'string'
             ? { kind: scopeRaw as ScopeKind }
             : { ...scopeRaw };

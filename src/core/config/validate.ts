@@ -298,8 +298,9 @@ class Locator {
   }
 
   private containerSpan(node: unknown): Span {
-    if (isMap(node) && node.items.length > 0) {
-      const first = rangeOf(node.items[0].key);
+    const item = isMap(node) ? node.items[0] : undefined;
+    if (item) {
+      const first = rangeOf(item.key);
       if (first) return this.span(first[0], first[1]);
     }
     const range = rangeOf(node);
@@ -372,7 +373,7 @@ function typeWords(type: unknown): string {
 }
 
 function sentence(message: string): string {
-  const first = message.split('\n')[0].trim();
+  const first = (message.split('\n')[0] ?? '').trim();
   return /[.!?:]$/.test(first) ? first : `${first}.`;
 }
 
@@ -492,10 +493,10 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
-  return previous[b.length];
+  return previous[b.length] ?? 0;
 }
 
 // ------------------------------------------------------------------------------------------------ cross checks

@@ -119,8 +119,9 @@ export class CatFileBatch {
 
   private fail(err: Error): void {
     this.failure ??= err;
-    while (this.head < this.queue.length) {
-      const { batch } = this.queue[this.head++];
+    for (let pending = this.queue[this.head]; pending; pending = this.queue[this.head]) {
+      this.head++;
+      const { batch } = pending;
       if (!batch.settled) {
         batch.settled = true;
         batch.reject(this.failure);
@@ -151,7 +152,8 @@ export class CatFileBatch {
         at += take;
         if (body.have < body.need) break;
         this.body = undefined;
-        const whole = body.parts.length === 1 ? body.parts[0] : Buffer.concat(body.parts, body.need);
+        const [only] = body.parts;
+        const whole = body.parts.length === 1 && only ? only : Buffer.concat(body.parts, body.need);
         // The content is followed by one LF.
         this.answer({ oid: body.oid, type: body.type, content: whole.subarray(0, body.need - 1) });
         continue;
@@ -214,9 +216,10 @@ export async function listTreeBlobs(cat: CatFileBatch, treeOid: string): Promise
     const trees = await cat.readMany(level.map((t) => t.oid));
     const nextLevel: { prefix: string; oid: string }[] = [];
     trees.forEach((tree, i) => {
-      if (tree?.type !== 'tree') return;
+      const prefix = level[i]?.prefix;
+      if (tree?.type !== 'tree' || prefix === undefined) return;
       for (const entry of parseTree(tree.content, oidBytes)) {
-        const entryPath = level[i].prefix + entry.name;
+        const entryPath = prefix + entry.name;
         if (entry.mode === '40000') nextLevel.push({ prefix: `${entryPath}/`, oid: entry.oid });
         else if (entry.mode.startsWith('100') || entry.mode === '120000') out.push({ path: entryPath, oid: entry.oid });
       }
@@ -249,8 +252,8 @@ export function parseCommit(content: Buffer): CommitInfo {
     else if (header.startsWith('author ')) {
       const m = /^author (.*) <([^>]*)> (\d+) [+-]\d{4}$/.exec(header);
       if (m) {
-        info.author = m[1];
-        info.authorEmail = m[2];
+        info.author = m[1] ?? '';
+        info.authorEmail = m[2] ?? '';
         info.date = Number(m[3]) * 1000;
       }
     }

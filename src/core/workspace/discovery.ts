@@ -726,14 +726,18 @@ export class WorkspaceIndex {
     }
     const threshold = this.options.folderThreshold ?? 25;
     for (const group of groups.values()) {
-      const kind = group[0].kind;
-      const folder = parentOf(group[0].path);
+      const [head] = group;
+      if (!head) continue;
+      const kind = head.kind;
+      const folder = parentOf(head.path);
       if (threshold > 0 && group.length > threshold && folder !== '') {
         const extensions = [...new Set(group.map((c) => c.extension))];
         upsert(folder, kind, 'discovery', (item) => {
           item.isDirectory = true;
           item.fileCount = (item.fileCount ?? 0) + group.length;
-          if (kind === 'dataset' && extensions.length === 1) item.format ??= extensions[0].slice(1);
+          const [extension] = extensions;
+          if (kind === 'dataset' && extensions.length === 1 && extension !== undefined)
+            item.format ??= extension.slice(1);
         });
         continue;
       }
@@ -929,8 +933,7 @@ export class WorkspaceIndex {
 // ---------------------------------------------------------------------------------------------- helpers
 
 function isIgnored(levels: readonly IgnoreLevel[], relative: string, isDirectory: boolean): boolean {
-  for (let i = levels.length - 1; i >= 0; i--) {
-    const level = levels[i];
+  for (const level of [...levels].reverse()) {
     const sub = level.base ? relative.slice(level.base.length + 1) : relative;
     if (!sub) continue;
     const result = level.rules.test(isDirectory ? `${sub}/` : sub);

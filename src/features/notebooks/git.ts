@@ -37,7 +37,7 @@ export async function listTags(repo: GitRepository, signal?: AbortSignal): Promi
   const tags: TagInfo[] = [];
   for (const line of out.stdout.toString('utf8').split('\n')) {
     if (!line) continue;
-    const [name, object, peeled, time, subject, tagger, author, peeledAuthor] = line.split('\0');
+    const [name = '', object = '', peeled, time, subject, tagger, author, peeledAuthor] = line.split('\0');
     tags.push({
       name,
       commit: peeled || object,
@@ -95,7 +95,10 @@ export interface CommitHeader {
 /** The header of one commit. */
 export async function commitHeader(repo: GitRepository, revision: string): Promise<CommitHeader> {
   const out = await run(repo, ['show', '-s', '--format=%H%x00%h%x00%an%x00%at%x00%s', revision]);
-  const [sha, shortSha, author, time, subject] = out.stdout.toString('utf8').replace(/\n$/, '').split('\0');
+  const [sha = '', shortSha = '', author = '', time, subject = ''] = out.stdout
+    .toString('utf8')
+    .replace(/\n$/, '')
+    .split('\0');
   return { sha, shortSha, author, date: Number(time) * 1000, subject };
 }
 

@@ -45,7 +45,7 @@ export function defaultWasmLocation(file = WASM_FILE): string {
   } catch {
     // Not resolvable from a bundle without node_modules: the sibling is the answer.
   }
-  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+  return candidates.find((c) => existsSync(c)) ?? path.join(__dirname, file);
 }
 
 /**
@@ -119,7 +119,7 @@ function num(value: SqlValue | undefined): number | undefined {
 }
 
 /** A metric point from its columns (`value`, `timestamp`, `step`, `is_nan`). */
-function storedPoint(value: SqlValue, timestamp: SqlValue, step: SqlValue, isNan: SqlValue): MetricPoint {
+function storedPoint(value?: SqlValue, timestamp?: SqlValue, step?: SqlValue, isNan?: SqlValue): MetricPoint {
   return { step: num(step) ?? 0, value: storedMetricValue(num(value) ?? NaN, !!isNan), timestamp: num(timestamp) };
 }
 
@@ -164,7 +164,7 @@ export async function readSqliteTableNames(file: string): Promise<Set<string> | 
     const rawPageSize = header.readUInt16BE(16);
     const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
     if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
-    const usable = pageSize - header[20];
+    const usable = pageSize - header.readUInt8(20);
     const encoding = header.readUInt32BE(56);
     const decode = (bytes: Buffer): string =>
       encoding === 2
@@ -253,7 +253,8 @@ function schemaRow(
     values.push(decode(payload.subarray(at, at + length)));
     at += length;
   }
-  return values.length === 2 ? { type: values[0], name: values[1] } : undefined;
+  const [type, name] = values;
+  return values.length === 2 && type !== undefined && name !== undefined ? { type, name } : undefined;
 }
 
 /** Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. */

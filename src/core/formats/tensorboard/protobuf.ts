@@ -50,7 +50,8 @@ export class ProtobufReader {
     let pos = this.pos;
     const end = this.end;
     if (pos >= end) throw new ProtobufError('message ends inside a varint', pos);
-    let byte = b[pos++];
+    // Every read below follows a `pos < end` check, and `end` is within the bytes.
+    let byte = b[pos++]!;
     let value = byte & 0x7f;
     if (byte < 0x80) {
       this.pos = pos;
@@ -58,7 +59,7 @@ export class ProtobufReader {
     }
     for (let shift = 7; shift < 70; shift += 7) {
       if (pos >= end) throw new ProtobufError('message ends inside a varint', pos);
-      byte = b[pos++];
+      byte = b[pos++]!;
       if (shift < 32) value = (value | ((byte & 0x7f) << shift)) >>> 0;
       if (byte < 0x80) {
         this.pos = pos;
@@ -79,7 +80,7 @@ export class ProtobufReader {
     let shift = 0;
     for (; shift < 28; shift += 7) {
       if (pos >= end) throw new ProtobufError('message ends inside a varint', pos);
-      byte = b[pos++];
+      byte = b[pos++]!;
       low |= (byte & 0x7f) << shift;
       if (byte < 0x80) {
         this.pos = pos;
@@ -88,13 +89,13 @@ export class ProtobufReader {
     }
     // Bits 28..31 of the low word and bits 0..2 of the high word share the fifth byte.
     if (pos >= end) throw new ProtobufError('message ends inside a varint', pos);
-    byte = b[pos++];
+    byte = b[pos++]!;
     low = (low | ((byte & 0x0f) << 28)) >>> 0;
     high = (byte & 0x7f) >>> 4;
     if (byte >= 0x80) {
       for (shift = 3; shift < 32; shift += 7) {
         if (pos >= end) throw new ProtobufError('message ends inside a varint', pos);
-        byte = b[pos++];
+        byte = b[pos++]!;
         high |= (byte & 0x7f) << shift;
         if (byte < 0x80) break;
       }

@@ -80,11 +80,10 @@ export function mergeScalars(parts: readonly ScalarColumns[][]): ScalarColumns[]
         });
         continue;
       }
-      for (let i = 0; i < columns.steps.length; i++) {
-        existing.steps.push(columns.steps[i]);
-        existing.values.push(columns.values[i]);
-        existing.wallTimes.push(columns.wallTimes[i]);
-      }
+      // One push per element: spreading a long column would overflow the call stack.
+      for (const step of columns.steps) existing.steps.push(step);
+      for (const value of columns.values) existing.values.push(value);
+      for (const wallTime of columns.wallTimes) existing.wallTimes.push(wallTime);
     }
   }
   return [...byTag.values()];
@@ -93,9 +92,11 @@ export function mergeScalars(parts: readonly ScalarColumns[][]): ScalarColumns[]
 /** Metric series from scalar columns; timestamps are wall times in milliseconds. */
 export function scalarSeries(columns: readonly ScalarColumns[]): MetricSeries[] {
   return columns.map((c) => {
-    const points = new Array<{ step: number; value: number; timestamp: number }>(c.steps.length);
-    for (let i = 0; i < points.length; i++)
-      points[i] = { step: c.steps[i], value: c.values[i], timestamp: c.wallTimes[i] * 1000 };
+    const points = Array.from(c.steps, (step, i) => ({
+      step,
+      value: c.values[i] ?? NaN,
+      timestamp: (c.wallTimes[i] ?? NaN) * 1000,
+    }));
     const { split, baseKey } = splitOf(c.tag);
     return { key: c.tag, split, baseKey, points };
   });
