@@ -16,7 +16,7 @@ export async function forEachLimited<T>(
     while (!failed && next < items.length) {
       const index = next++;
       try {
-        await fn(items[index], index);
+        await fn(items[index]!, index);
       } catch (err) {
         failed = true;
         throw err;

@@ -130,9 +130,10 @@ export async function metricLocation(
  */
 export function valueLabels(root: string, key: string, values: readonly MetricValue[]): string[] {
   const plain = values.map((v) => metricLabel(key, v.split));
-  return plain.map((label, i) =>
-    plain.filter((l) => l === label).length > 1
-      ? `${label} in ${runFile(root, values[i].run) ?? values[i].run.label}`
-      : label,
-  );
+  return plain.map((label, i) => {
+    const run = values[i]?.run;
+    return plain.filter((l) => l === label).length > 1 && run
+      ? `${label} in ${runFile(root, run) ?? run.label}`
+      : label;
+  });
 }

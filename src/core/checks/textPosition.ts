@@ -13,13 +13,13 @@ export function positionAt(starts: readonly number[], offset: number): SourcePos
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
+    if (starts[mid]! <= offset) low = mid;
     else high = mid - 1;
   }
-  return { line: low + 1, column: offset - starts[low] + 1 };
+  return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
 }
 
 /** The first line of a YAML parser message, without the position it appends (we print our own). */
 export function yamlMessage(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
 }

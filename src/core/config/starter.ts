@@ -69,11 +69,10 @@ export function summarizeConfig(text: string): StarterSummary {
   const record = doc as Record<string, unknown>;
   const names = (value: unknown, field: 'name' | 'key'): string[] =>
     Array.isArray(value)
-      ? value.flatMap((item) =>
-          item && typeof item === 'object' && typeof (item as Record<string, unknown>)[field] === 'string'
-            ? [(item as Record<string, string>)[field]]
-            : [],
-        )
+      ? value.flatMap((item) => {
+          const name: unknown = item && typeof item === 'object' ? (item as Record<string, unknown>)[field] : undefined;
+          return typeof name === 'string' ? [name] : [];
+        })
       : [];
   return {
     version: typeof record.version === 'number' ? record.version : NaN,

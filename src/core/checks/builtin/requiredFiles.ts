@@ -69,7 +69,7 @@ async function runRequiredFiles({ context, check, sink, signal }: CheckRun): Pro
     sink.fail({
       target: target.label,
       message: `${where} has none of ${anyOf.join(', ')}${kind === 'paths' ? '' : ` (${kind === 'models' ? 'model' : 'dataset'} '${target.label}')`}.`,
-      hint: `Add ${what}: ${prefix}${anyOf[0].replace(/\*/g, 'md')}.`,
+      hint: `Add ${what}: ${prefix}${(anyOf[0] ?? '').replace(/\*/g, 'md')}.`,
       location: target.location ?? configLocation(context, check.position),
       ...extra,
       key: 'missing',

@@ -166,8 +166,8 @@ export function parseProjectConfig(text: string, fileName = CONFIG_FILE): Loaded
     }
     return value.flatMap((v, i) => {
       if (typeof v === 'string') return [v];
-      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).path === 'string')
-        return [(v as Record<string, string>).path];
+      const path: unknown = v && typeof v === 'object' ? (v as Record<string, unknown>).path : undefined;
+      if (typeof path === 'string') return [path];
       problem([...p, i], `${describe([...p, i])} must be a string.`);
       return [];
     });

@@ -44,8 +44,7 @@ function readIgnore(file: string): Ignore | undefined {
 
 /** Whether git ignores a path, given the .gitignore levels above it (deepest last). */
 function ignored(levels: readonly IgnoreLevel[], relativePath: string, isDirectory: boolean): boolean {
-  for (let i = levels.length - 1; i >= 0; i--) {
-    const { base, rules } = levels[i];
+  for (const { base, rules } of [...levels].reverse()) {
     const inner = base ? relativePath.slice(base.length + 1) : relativePath;
     const result = rules.test(isDirectory ? `${inner}/` : inner);
     if (result.ignored) return true;

@@ -57,19 +57,22 @@ export function formatJunit(report: CheckReport): string {
       const file = results.find((r) => r.location)?.location?.file;
       const attributes = `classname="${escapeXmlAttribute(`mlops.${check.id}`)}" name="${escapeXmlAttribute(target)}"${file ? ` file="${escapeXmlAttribute(file)}"` : ''}`;
       const body: string[] = [];
-      if (crashed.length) {
+      const [firstCrash] = crashed;
+      const [firstFailure] = failed;
+      const [firstResult] = results;
+      if (firstCrash) {
         counts.errors++;
         body.push(
-          `      <error message="${escapeXmlAttribute(crashed[0].message)}" type="check-error">${escapeXmlText(details(crashed))}</error>`,
+          `      <error message="${escapeXmlAttribute(firstCrash.message)}" type="check-error">${escapeXmlText(details(crashed))}</error>`,
         );
-      } else if (failed.length) {
+      } else if (firstFailure) {
         counts.failures++;
         body.push(
-          `      <failure message="${escapeXmlAttribute(failed[0].message)}" type="${failed[0].severity}">${escapeXmlText(details(failed))}</failure>`,
+          `      <failure message="${escapeXmlAttribute(firstFailure.message)}" type="${firstFailure.severity}">${escapeXmlText(details(failed))}</failure>`,
         );
-      } else if (allSkipped) {
+      } else if (allSkipped && firstResult) {
         counts.skipped++;
-        body.push(`      <skipped message="${escapeXmlAttribute(results[0].message)}"/>`);
+        body.push(`      <skipped message="${escapeXmlAttribute(firstResult.message)}"/>`);
       }
       if (notes.length) body.push(`      <system-out>${escapeXmlText(details(notes))}</system-out>`);
       cases.push(

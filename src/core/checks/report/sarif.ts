@@ -30,9 +30,10 @@ export function fingerprint(result: CheckResult): string {
 }
 
 function physicalLocation(location: Location, uriPrefix: string): Record<string, unknown> {
-  const region: Record<string, number> = { startLine: Math.max(1, location.line ?? 1) };
+  const startLine = Math.max(1, location.line ?? 1);
+  const region: Record<string, number> = { startLine };
   if (location.column !== undefined) region.startColumn = Math.max(1, location.column);
-  if (location.endLine !== undefined) region.endLine = Math.max(region.startLine, location.endLine);
+  if (location.endLine !== undefined) region.endLine = Math.max(startLine, location.endLine);
   if (location.endColumn !== undefined) region.endColumn = Math.max(1, location.endColumn);
   return {
     physicalLocation: {
