@@ -5,6 +5,7 @@ import { NotebookError } from '../../core/notebooks/format';
 import { stripNotebook, StripError, type StripOptions } from '../../core/notebooks/strip';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage } from '../../core/logging';
+import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
 
 /** What the filter modes need beyond CliIo: stdin, and bytes to stdout (tests provide both). */
@@ -239,7 +240,7 @@ defineCommand(
     let pending = 0;
     let removed = 0;
     for (const file of collect(parsed.files, io.cwd)) {
-      const shown = path.relative(io.cwd, file) || file;
+      const shown = escapeControlCharacters(path.relative(io.cwd, file) || file);
       try {
         let input: Buffer;
         try {
