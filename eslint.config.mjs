@@ -12,6 +12,28 @@ const noVscode = {
   ],
 };
 
+// A spread argument puts every element on the call stack: with an array read from a file (a million metric
+// columns, a large download) it throws "Maximum call stack size exceeded". Loop instead.
+const spreadMessage =
+  'Spreading an array into call arguments overflows the stack on large inputs; use a loop (or reduce) instead.';
+const noUnboundedSpread = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+      message: spreadMessage,
+    },
+    {
+      selector: 'CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement',
+      message: spreadMessage,
+    },
+    {
+      selector: 'CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement',
+      message: spreadMessage,
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: ['node_modules/**', 'dist/**', 'out/**', '.cache/**', 'test-results/**', '**/*.d.ts', 'test/fixtures/**'],
@@ -36,6 +58,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'], rules: noVscode },
+  { files: ['src/**/*.ts', 'webview/**/*.ts', 'scripts/**/*.ts'], rules: noUnboundedSpread },
   {
     files: ['test/**/*.ts'],
     rules: {

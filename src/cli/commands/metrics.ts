@@ -6,6 +6,7 @@ import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } 
 import { parseStructuredText } from '../../core/metrics/files';
 import { latest, MetricsError, type Run } from '../../core/metrics/model';
 import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+import { alignedTable } from '../../core/textTable';
 
 const WORKSPACE = 'workspace';
 
@@ -149,17 +150,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
         rows.map((r) => [file, r.key, formatValue(r.value) + (r.step === undefined ? '' : ` (step ${r.step})`)]),
       ),
     ];
-    const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-    io.stdout(
-      table
-        .map((r) =>
-          r
-            .map((c, i) => c.padEnd(widths[i]))
-            .join('  ')
-            .trimEnd(),
-        )
-        .join('\n') + '\n',
-    );
+    io.stdout(alignedTable(table));
   }
   reportErrors(errors, io, 'show');
   return errors.length ? EXIT.usage : EXIT.ok;

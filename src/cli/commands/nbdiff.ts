@@ -52,7 +52,8 @@ function parseArguments(args: string[]): Parsed | 'help' {
       const value = arg === '--ignore' ? args[++i] : arg.slice('--ignore='.length);
       if (value === undefined) throw new UsageError('--ignore needs a list, e.g. --ignore outputs,metadata');
       try {
-        parsed.ignore.push(...parseDiffCategories(value).filter((category) => !parsed.ignore.includes(category)));
+        for (const category of parseDiffCategories(value))
+          if (!parsed.ignore.includes(category)) parsed.ignore.push(category);
       } catch (err) {
         throw new UsageError(`--ignore: ${(err as Error).message}`);
       }

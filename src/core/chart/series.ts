@@ -144,7 +144,7 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
     const sha = stack.pop() as string;
     if (reachable.has(sha) || !bySha.has(sha)) continue;
     reachable.add(sha);
-    for (const run of bySha.get(sha) ?? []) stack.push(...(run.revisionInfo?.parents ?? []));
+    for (const run of bySha.get(sha) ?? []) for (const parent of run.revisionInfo?.parents ?? []) stack.push(parent);
   }
   return ordered.filter((r) => reachable.has(r.revisionInfo?.sha ?? r.revision ?? ''));
 }

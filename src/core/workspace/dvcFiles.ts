@@ -179,7 +179,7 @@ function plotPaths(value: unknown): string[] {
   const out: string[] = [];
   for (const entry of pathEntries(value)) {
     const y = entry.fields.y;
-    if (isRecord(y)) out.push(...Object.keys(y));
+    if (isRecord(y)) for (const key of Object.keys(y)) out.push(key);
     else out.push(entry.path);
   }
   return out;

@@ -649,12 +649,11 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           }
           if (result.runs.length >= MAX_HISTORY)
             problems.push({ severity: 'info', message: `Only the newest ${MAX_HISTORY} revisions are read.` });
-          problems.push(
-            ...summarize(
-              result.errors.map((e) => e.message),
-              'metrics files could not be read at some revisions',
-            ),
-          );
+          for (const problem of summarize(
+            result.errors.map((e) => e.message),
+            'metrics files could not be read at some revisions',
+          ))
+            problems.push(problem);
         } catch (err) {
           if (generation !== git.generation) return;
           git.result = undefined;
@@ -757,7 +756,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     const list: ServiceSource[] = [];
     for (const f of this.folderList()) {
       const record = this.records.get(f.uri.toString());
-      if (record) list.push(...this.folderSources(record));
+      if (record) for (const source of this.folderSources(record)) list.push(source);
     }
     for (const server of this.servers.values()) {
       list.push({
@@ -807,7 +806,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
             ? record.followed.metrics[0]
             : 'mlops.yaml';
       const workspace = indexSource(this.workspacePath(record), record.workspaceKind, 'Workspace', where);
-      workspace.problems.unshift(...record.configProblems);
+      workspace.problems = [...record.configProblems, ...workspace.problems];
       out.push(workspace);
     }
     const git = record.git;
