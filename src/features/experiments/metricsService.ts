@@ -17,7 +17,7 @@ import {
 } from '../../core/metrics/dvc';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
 import { listRuns as listFileStoreRuns } from '../../core/metrics/mlflow/fileStore';
-import { MlflowRestClient } from '../../core/metrics/mlflow/rest';
+import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MB, MlflowRestClient } from '../../core/metrics/mlflow/rest';
 import { loadSqlJs, openMlflowDatabase } from '../../core/metrics/mlflow/sqlite';
 import { type MetricSeries, type Run, type SourceKind } from '../../core/metrics/model';
 import { eventLogFolders, formatDate } from '../../core/metrics/report';
@@ -67,6 +67,8 @@ export interface MetricsServiceOptions {
 export const HISTORY_SCOPE_SETTING = 'metrics.historyScope';
 export const TRACKING_URI_SETTING = 'mlflow.trackingUri';
 export const TIMEOUT_SETTING = 'mlflow.timeoutSeconds';
+export const MAX_PAGES_SETTING = 'mlflow.maxPages';
+export const MAX_RESPONSE_MB_SETTING = 'mlflow.maxResponseMB';
 const TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
 const FILE_DEBOUNCE_MS = 300;
 const GIT_DEBOUNCE_MS = 500;
@@ -712,9 +714,18 @@ export class MetricsService extends Disposable implements MetricHistoryData {
 
   private async client(setting: string, folderKey: string): Promise<MlflowRestClient> {
     const scope = this.records.get(folderKey)?.folder.uri;
-    const seconds = vscode.workspace.getConfiguration('mlops', scope).get<number>(TIMEOUT_SETTING, 10);
+    const config = vscode.workspace.getConfiguration('mlops', scope);
+    const seconds = config.get<number>(TIMEOUT_SETTING, 10);
+    const maxPages = config.get<number>(MAX_PAGES_SETTING, DEFAULT_MAX_PAGES);
+    const maxResponseMB = config.get<number>(MAX_RESPONSE_MB_SETTING, DEFAULT_MAX_RESPONSE_MB);
     const token = (await this.options.secrets?.get(tokenKey(setting))) || undefined;
-    return new MlflowRestClient({ baseUrl: setting, token, timeoutMs: Math.max(1, Number(seconds) || 10) * 1000 });
+    return new MlflowRestClient({
+      baseUrl: setting,
+      token,
+      timeoutMs: Math.max(1, Number(seconds) || 10) * 1000,
+      maxPages: Number(maxPages) || DEFAULT_MAX_PAGES,
+      maxResponseBytes: (Number(maxResponseMB) || DEFAULT_MAX_RESPONSE_MB) * 1024 * 1024,
+    });
   }
 
   /** The runs of an MLflow source with every metric's whole history (cached until the source changes). */
