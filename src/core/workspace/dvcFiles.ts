@@ -58,7 +58,18 @@ export function isDvcMetadataFile(name: string): boolean {
 export function parseDvcMetadata(relativeFile: string, text: string): DvcFileFacts {
   const facts: DvcFileFacts = { file: relativeFile, outs: [], artifacts: [], metricsAndPlots: [], problems: [] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  } catch (err) {
+    // The YAML parser recurses once per nesting level: thousands of levels overflow the stack.
+    const reason = err instanceof RangeError ? 'nested too deeply to read' : (err as Error).message;
+    facts.problems.push({
+      file: relativeFile,
+      message: `${relativeFile}: ${reason} (DVC entries in this file are skipped until it is fixed)`,
+    });
+    return facts;
+  }
   if (doc.errors.length) {
     const err = doc.errors[0];
     const pos = lineCounter.linePos(err.pos[0]);
