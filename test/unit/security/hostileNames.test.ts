@@ -13,9 +13,9 @@ const HOSTILE = 'notebooks/x\n::warning title=INJECTED::hello.ipynb';
 
 /** Lines that start a workflow command, or hold a raw control character (other than the line break itself). */
 function unsafeLines(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('::') || /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(line));
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point.
+  const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+  return text.split('\n').filter((line) => line.startsWith('::') || control.test(line));
 }
 
 describe('hostile file names in text reports (CLI)', function () {
