@@ -188,19 +188,22 @@ const line = (name, r) =>
   `${name.padEnd(18)} ${pad(r.inputs, 8)} ${pad(r.parsed, 8)} ${pad(r.typedErrors, 8)} ${pad(r.failures.length, 8)} ${pad(r.worstMs.toFixed(1), 9)} ${pad(r.worstIndex, 8)} ${pad(`${r.peakRssMb.toFixed(0)} MB`, 9)} ${pad(`${r.seconds.toFixed(1)} s`, 8)}`;
 const results = [];
 const allStarted = performance.now();
-// --jobs targets at a time (each in its own process); lines in target order as they finish.
+// --jobs targets at a time (each in its own process); a line per target as it finishes, then the table in order.
 const queue = [...selected];
-let printed = 0;
 await Promise.all(
   Array.from({ length: Math.max(1, options.jobs) }, async () => {
     while (queue.length) {
       const name = queue.shift();
       const r = await fuzzTarget(name);
       results[selected.indexOf(name)] = { target: name, ...r };
-      while (results[printed]) console.log(line(results[printed].target, results[printed++]));
+      console.log(line(name, r));
     }
   }),
 );
+if (options.jobs > 1 && selected.length > 1) {
+  console.log('');
+  for (const r of results) console.log(line(r.target, r));
+}
 const failures = results.flatMap((r) => r.failures.map((f) => ({ target: r.target, ...f })));
 const totalSeconds = (performance.now() - allStarted) / 1000;
 console.log(
