@@ -7,17 +7,17 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { starterConfig } from '../../src/core/config/starter';
 import { ConfigError, ConfigValidator } from '../../src/core/config/validate';
-import { parseDvcLock, parseDvcYaml } from '../../src/core/metrics/dvc';
-import { parseMetricsDocument } from '../../src/core/metrics/files';
-import { listRuns, parseMetricFile } from '../../src/core/metrics/mlflow/fileStore';
-import { MlflowRestClient, MlflowRestError } from '../../src/core/metrics/mlflow/rest';
-import { loadSqlJs, MlflowDatabase } from '../../src/core/metrics/mlflow/sqlite';
+import { parseDvcLock, parseDvcYaml } from '../../src/core/formats/dvc/project';
+import { parseMetricsDocument } from '../../src/core/formats/metricsFiles/parse';
+import { listRuns, parseMetricFile } from '../../src/core/formats/mlflow/fileStore';
+import { MlflowRestClient, MlflowRestError } from '../../src/core/formats/mlflow/rest';
+import { loadSqlJs, MlflowDatabase } from '../../src/core/formats/mlflow/sqlite';
 import { MetricsError } from '../../src/core/metrics/model';
-import { parseEventBytes } from '../../src/core/metrics/tensorboard/events';
-import { NotebookError, parseNotebook } from '../../src/core/notebooks/format';
-import { parseDvcMetadata } from '../../src/core/workspace/dvcFiles';
+import { parseEventBytes } from '../../src/core/formats/tensorboard/events';
+import { NotebookError, parseNotebook } from '../../src/core/formats/notebook/format';
+import { parseDvcMetadata } from '../../src/core/formats/dvc/metadata';
 import { seededRandom } from '../helpers/prng';
-import { mutate } from '../unit/metrics/mlflow/fuzz';
+import { mutate } from '../unit/formats/mlflow/fuzz';
 
 export interface FuzzTarget {
   name: string;

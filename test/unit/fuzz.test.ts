@@ -2,7 +2,7 @@
 // parses or throws the parser's typed error within the time limit. Plus the inputs the long runs found.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { parseDvcMetadata } from '../../src/core/workspace/dvcFiles';
+import { parseDvcMetadata } from '../../src/core/formats/dvc/metadata';
 import { runTarget } from '../fuzz/run';
 import { fuzzInput, fuzzTargets } from '../fuzz/targets';
 
@@ -47,10 +47,7 @@ describe('fuzzing every parser (unit share of npm run fuzz)', function () {
       assert.ok(target.seeds.length > 0, target.name);
       await target.open?.();
       try {
-        for (const [i, seed] of target.seeds.entries()) {
-          if (target.name === 'metrics-toml') continue; // parsed once the TOML reader is in
-          await target.run(seed, i);
-        }
+        for (const [i, seed] of target.seeds.entries()) await target.run(seed, i);
       } finally {
         target.close?.();
       }
