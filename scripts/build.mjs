@@ -89,7 +89,7 @@ function copyStatic() {
 /** Writes dist/mlops.schema.json (for jsonValidation / yamlValidation) from the one schema module the validator uses. */
 async function writeSchema() {
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'src', 'core', 'config', 'mlopsSchema.ts')],
+    entryPoints: [path.join(root, 'src', 'core', 'formats', 'mlopsYaml', 'mlopsSchema.ts')],
     bundle: true,
     write: false,
     platform: 'node',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE_NAME, starterConfig } from '../../core/config/starter';
+import { CONFIG_FILE_NAME, starterConfig } from '../../core/formats/mlopsYaml/starter';
 import { defineCommand, EXIT } from '../registry';
 
 defineCommand('init', `write a commented starter ${CONFIG_FILE_NAME} (never overwrites)`, (args, io) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readNotebooksConfig, stripOptionsFromConfig } from '../../core/notebooks/config';
 import { NotebookError } from '../../core/notebooks/format';
 import { stripNotebook, StripError, type StripOptions } from '../../core/notebooks/strip';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
 

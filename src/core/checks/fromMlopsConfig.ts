@@ -1,6 +1,6 @@
-// Maps the workspace's validated mlops.yaml (src/core/config) to the ProjectConfig the checks read, so the editor
+// Maps the workspace's validated mlops.yaml (src/core/formats/mlopsYaml) to the ProjectConfig the checks read, so the editor
 // can run the checks on the configuration it already holds.
-import type { MlopsConfig } from '../config/model';
+import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { ProjectConfig } from './types';
 
 /** The checks' view of a validated configuration; `checks:` comes from the config or its unknown sections. */

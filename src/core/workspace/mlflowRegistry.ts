@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { ModelStage } from '../config/model';
+import type { ModelStage } from '../formats/mlopsYaml/model';
 
 export interface RegisteredModelVersion {
   /** The registered model's name. */

@@ -15,7 +15,7 @@ import {
   type CheckSummary,
   type ProjectConfig,
 } from '../../core/checks/types';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import { DATASET_EXTENSIONS, MODEL_EXTENSIONS, NOTEBOOK_EXTENSIONS } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { readNotebooksConfig, type NotebooksConfig } from '../../core/notebooks/config';
 

@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { ciPathFilters, ciWorkflow } from '../../../src/core/checks/ci';
 import { projectConfigFromMlops } from '../../../src/core/checks/fromMlopsConfig';
 import { resolveChecks } from '../../../src/core/checks/engine';
-import type { MlopsConfig } from '../../../src/core/config/model';
+import type { MlopsConfig } from '../../../src/core/formats/mlopsYaml/model';
 import type { ProjectConfig } from '../../../src/core/checks/types';
 import { config, failures, makeRepo, passes, removeTempDirs, run } from './helpers';
 

@@ -1,10 +1,10 @@
 // Reads mlops.yaml into the ProjectConfig the checks need, with positions for messages. `loadCheckConfig` is what the
-// editor and `mlops check` both use: the schema validation of src/core/config first, and this module's minimal
+// editor and `mlops check` both use: the schema validation of src/core/formats/mlopsYaml first, and this module's minimal
 // reader (which checks only what the checks rely on) when the file does not validate.
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
-import { ConfigError, ConfigValidator, loadConfig } from '../../config/validate';
+import { ConfigError, ConfigValidator, loadConfig } from '../../formats/mlopsYaml/validate';
 import { projectConfigFromMlops } from '../fromMlopsConfig';
 import { yamlMessage } from '../textPosition';
 import {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checksSchema } from '../../../src/core/checks/engine';
-import { compareVersions, compileConvention, splitVersion } from '../../../src/core/config/conventions';
-import { starterConfig } from '../../../src/core/config/starter';
+import { checksSchema } from '../../../../src/core/checks/engine';
+import { compareVersions, compileConvention, splitVersion } from '../../../../src/core/formats/mlopsYaml/conventions';
+import { starterConfig } from '../../../../src/core/formats/mlopsYaml/starter';
 import {
   ConfigError,
   ConfigValidator,
@@ -12,10 +12,10 @@ import {
   loadConfig,
   validateConfig,
   type ConfigProblem,
-} from '../../../src/core/config/validate';
-import { notebooksConfigSchema } from '../../../src/core/notebooks/config';
+} from '../../../../src/core/formats/mlopsYaml/validate';
+import { notebooksConfigSchema } from '../../../../src/core/notebooks/config';
 
-const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..', '..');
 
 /** The demo workspace's mlops.yaml, as the demo generator writes it. */
 function demoConfig(): string {
