@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { MlopsConfig } from '../../core/formats/mlopsYaml/model';
 import * as vscode from 'vscode';
 import { BUILTIN_CHECK_TYPES } from '../../core/checks/builtinTypes';
 import { loadCheckConfig } from '../../core/checks/defaults/config';
@@ -13,7 +14,6 @@ import {
   type CheckReport,
   type CheckResult,
   type CheckSummary,
-  type ProjectConfig,
 } from '../../core/checks/types';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
@@ -29,7 +29,7 @@ export interface FolderRun {
   folder: vscode.WorkspaceFolder;
   report: FolderReport;
   /** The configuration the checks read (undefined when there is none or it is invalid). */
-  config?: ProjectConfig;
+  config?: MlopsConfig;
   /** The config file, relative to the folder. */
   configFile: string;
   /** Rename targets with their placeholders filled in (e.g. the version of the newest release tag), by result. */

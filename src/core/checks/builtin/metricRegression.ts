@@ -4,7 +4,8 @@
 import { option, optionalOption, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { formatValue, metricLocation, normalizeSplit, valueLabels, valuesFor, worsening } from '../metricValues';
 import { selectModels } from '../scope';
-import type { CheckContext, MetricDefinition, ModelEntry } from '../types';
+import type { MetricDefinition, ModelConfig } from '../../formats/mlopsYaml/model';
+import type { CheckContext } from '../types';
 
 export const metricRegression: CheckTypeDefinition = {
   type: 'metric-regression',
@@ -34,7 +35,7 @@ const EPSILON = 1e-12;
 
 async function baselineFor(
   context: CheckContext,
-  model: ModelEntry,
+  model: ModelConfig,
   baseline: string,
 ): Promise<{ revision?: string; label: string }> {
   if (baseline === 'merge-base') {

@@ -12,7 +12,7 @@ import {
   withinBound,
 } from '../metricValues';
 import { configLocation, selectModels } from '../scope';
-import type { MetricDefinition } from '../types';
+import type { MetricDefinition } from '../../formats/mlopsYaml/model';
 
 export const metricThreshold: CheckTypeDefinition = {
   type: 'metric-threshold',

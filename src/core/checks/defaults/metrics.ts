@@ -1,5 +1,6 @@
 // A MetricsProvider that reads each model's metric files (JSON, YAML, TOML: scalar numbers, nested keys flattened
 // with `.`) from the working tree, or from a revision with `git show`. One Run per file.
+import type { MlopsConfig } from '../../formats/mlopsYaml/model';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Logger } from '../../logging';
 import type { MetricSeries, Run } from '../../metrics/model';
@@ -7,13 +8,7 @@ import { jsonErrorOffset } from '../jsonScan';
 import { metricsFormat } from '../keyLocation';
 import { splitKey } from '../metricValues';
 import { positionOfOffset, yamlMessage } from '../textPosition';
-import {
-  CheckInputError,
-  type FileLister,
-  type MetricsProvider,
-  type ProjectConfig,
-  type SourcePosition,
-} from '../types';
+import { CheckInputError, type FileLister, type MetricsProvider, type SourcePosition } from '../types';
 import type { DefaultGitHelper } from './git';
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
@@ -140,7 +135,7 @@ export function metricsRun(
 }
 
 export interface DefaultMetricsOptions {
-  config: ProjectConfig;
+  config: MlopsConfig;
   files: FileLister;
   git: DefaultGitHelper;
   logger?: Logger;
@@ -150,7 +145,7 @@ export interface DefaultMetricsOptions {
 export function createMetricsProvider({ config, files, git, logger }: DefaultMetricsOptions): MetricsProvider {
   const current = new Map<string, Promise<Run | undefined>>();
   const atRevision = new Map<string, Promise<Run | undefined>>();
-  const modelsOf = (name?: string): ProjectConfig['models'] =>
+  const modelsOf = (name?: string): MlopsConfig['models'] =>
     name === undefined ? config.models : config.models.filter((m) => m.name === name);
   const readCurrent = (file: string): Promise<Run | undefined> => {
     let pending = current.get(file);

@@ -104,6 +104,7 @@ describe('validateConfig', () => {
       endLine: 4,
       endColumn: 15,
       message: 'models[0].stage must be one of dev, staging, production, archived (found the text "prod").',
+      segments: ['models', 0, 'stage'],
     });
   });
 
@@ -312,10 +313,10 @@ describe('validateConfig', () => {
       'version: 1\nmodels:\n  - name: a\n    path: ./models\\a.pkl/\n    stage: prod\n    tags: [x, 3]\n  - 42\n  - path: b.onnx\nmetrics:\n  - key: f1\n    goal: up\n    threshold: 0.8\n  - label: no key\n';
     const { config } = check(text);
     assert.deepEqual(config.models, [
-      { name: 'a', path: 'models/a.pkl', datasets: [], metrics: [], tags: ['x'] },
-      { name: 'b.onnx', path: 'b.onnx', datasets: [], metrics: [], tags: [] },
+      { name: 'a', path: 'models/a.pkl', datasets: [], metrics: [], tags: ['x'], position: { line: 3, column: 5 } },
+      { name: 'b.onnx', path: 'b.onnx', datasets: [], metrics: [], tags: [], position: { line: 8, column: 5 } },
     ]);
-    assert.deepEqual(config.metrics, [{ key: 'f1', threshold: 0.8 }]);
+    assert.deepEqual(config.metrics, [{ key: 'f1', threshold: 0.8, position: { line: 10, column: 5 } }]);
     assert.deepEqual([config.project, config.datasets, config.exclude, config.conventions], ['', [], [], {}]);
   });
 
@@ -331,7 +332,10 @@ describe('validateConfig', () => {
 
   it('compiles the schema once per validator, and the convenience function agrees with it', () => {
     const text = starterConfig('x');
-    assert.deepEqual(validateConfig(text), check(text));
+    const { positionOf: convenient, ...viaFunction } = validateConfig(text);
+    const { positionOf: compiled, ...viaValidator } = check(text);
+    assert.deepEqual(viaFunction, viaValidator);
+    assert.deepEqual(convenient?.(['models', 0]), compiled?.(['models', 0]));
   });
 });
 
