@@ -8,12 +8,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { forEachLimited } from '../concurrency';
-import {
-  compileConvention,
-  compareVersions,
-  splitVersion,
-  type ConventionMatch,
-} from '../formats/mlopsYaml/conventions';
+import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../formats/naming';
 import { emptyConfig, type ModelStage, type MlopsConfig } from '../formats/mlopsYaml/model';
 import { readTagNames } from '../git/tags';
 import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from './dvcFiles';

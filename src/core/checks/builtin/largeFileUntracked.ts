@@ -1,7 +1,7 @@
 // large-file-untracked: files above a size limit that git would store as plain blobs (not Git LFS pointers, not
 // DVC-tracked, not ignored). The fix is `git lfs track` (a .gitattributes line) or `dvc add`.
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
-import { fileExtension } from '../conventions';
+import { fileExtension } from '../../formats/naming';
 import { selectPaths } from '../scope';
 import { formatBytes, parseSize, SIZE_PATTERN } from '../sizes';
 

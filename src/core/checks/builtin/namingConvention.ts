@@ -1,6 +1,6 @@
 // naming-convention: model, dataset and notebook paths follow the `conventions` patterns of mlops.yaml; a
 // finding names the expected path and carries a rename quick fix.
-import { matchesConvention, suggestConventionalPath } from '../conventions';
+import { matchesConvention, suggestConventionalPath } from '../../formats/naming';
 import { optionalOption, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { configLocation, selectDatasets, selectModels, selectNotebooks } from '../scope';
 import type { Location, ScopeKind, SourcePosition } from '../types';

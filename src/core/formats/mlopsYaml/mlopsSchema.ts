@@ -60,9 +60,9 @@ export const mlopsSchema = {
     conventions: {
       title: 'Naming conventions',
       description:
-        'Naming patterns for models, datasets, notebooks and folders. Placeholders: {name}, {version} (semantic version), {date} (YYYY-MM-DD), {ext}; * and ** match any text within a folder or across folders.',
+        'Naming patterns for models, datasets, notebooks and folders. Placeholders: {name}, {version} (1, 1.2 or 1.2.3, with an optional -pre-release or +build), {date} (YYYY-MM-DD), {ext}; * and ** match any text within a folder or across folders.',
       markdownDescription:
-        'Naming patterns for models, datasets, notebooks and folders, relative to the workspace folder. Placeholders: `{name}`, `{version}` (semantic version), `{date}` (`YYYY-MM-DD`), `{ext}`; `*` and `**` match any text within a folder or across folders. A pattern or a list of patterns.',
+        'Naming patterns for models, datasets, notebooks and folders, relative to the workspace folder. Placeholders: `{name}`, `{version}` (`1`, `1.2` or `1.2.3`, with an optional `-pre-release` or `+build`), `{date}` (`YYYY-MM-DD`), `{ext}`; `*` and `**` match any text within a folder or across folders. A pattern or a list of patterns.',
       type: 'object',
       additionalProperties: false,
       properties: {

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checksSchema } from '../../../../src/core/checks/engine';
-import { compareVersions, compileConvention, splitVersion } from '../../../../src/core/formats/mlopsYaml/conventions';
 import { starterConfig } from '../../../../src/core/formats/mlopsYaml/starter';
 import {
   ConfigError,
@@ -379,34 +378,5 @@ describe('loadConfig', () => {
         err.message.includes(path.join(folder, 'mlops.yaml')) &&
         /is a folder/.test(err.message),
     );
-  });
-});
-
-describe('naming conventions', () => {
-  it('matches a pattern and captures its placeholders (a repeated one must agree)', () => {
-    const match = compileConvention('models/{name}/{name}-v{version}.{ext}');
-    assert.deepEqual(match('models/clf/clf-v1.2.0.onnx'), { name: 'clf', version: '1.2.0', ext: 'onnx' });
-    assert.equal(match('models/clf/other-v1.2.0.onnx'), undefined);
-    assert.equal(match('models/clf/clf.onnx'), undefined);
-    assert.deepEqual(compileConvention('notebooks/{date}-{name}.ipynb')('notebooks/2026-01-05-eda.ipynb'), {
-      date: '2026-01-05',
-      name: 'eda',
-    });
-    assert.deepEqual(compileConvention('**/{name}.{ext}')('a/b/c.csv'), { name: 'c', ext: 'csv' });
-    assert.equal(compileConvention('data/*.csv')('data/x/y.csv'), undefined);
-  });
-
-  it('splits a version off a file stem and orders versions numerically', () => {
-    assert.deepEqual(splitVersion('classifier-v1.2.0'), { name: 'classifier', version: '1.2.0' });
-    assert.deepEqual(splitVersion('model_v3'), { name: 'model', version: '3' });
-    assert.deepEqual(splitVersion('bert_2.1'), { name: 'bert', version: '2.1' });
-    assert.deepEqual(splitVersion('resnet50'), { name: 'resnet50' });
-    assert.deepEqual(splitVersion('efficientnetv2'), { name: 'efficientnetv2' });
-    assert.deepEqual(['1.10.0', '1.9.2', '2.0.0', '1.10.0-rc1'].sort(compareVersions), [
-      '1.9.2',
-      '1.10.0-rc1',
-      '1.10.0',
-      '2.0.0',
-    ]);
   });
 });
