@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,8 +97,10 @@ async function writeSchema() {
     format: 'cjs',
     logLevel: 'warning',
   });
+  // The schema composes in the checks' and notebooks' fragments, so the bundle may require Node built-ins.
   const module = { exports: {} };
-  new Function('module', 'exports', result.outputFiles[0].text)(module, module.exports);
+  const require = createRequire(import.meta.url);
+  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, require);
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   fs.writeFileSync(
     path.join(root, 'dist', 'mlops.schema.json'),

@@ -25,26 +25,34 @@ import {
 const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
 /**
- * JSON schema of the `checks` section of mlops.yaml (draft-07), to merge into the file's schema as
- * `properties.checks`. Options are described per check type.
+ * JSON schema of the `checks` section of mlops.yaml (draft-07), composed into the file's schema as
+ * `properties.checks` (src/core/formats/mlopsYaml/mlopsSchema.ts). Options are described per check type.
  */
 export const checksSchema: Record<string, unknown> = {
+  title: 'Pipeline checks',
   type: ['array', 'null'],
   description: 'Pipeline checks run in the editor and by `mlops check`. When absent, a default set runs.',
   items: {
+    title: 'Check',
     type: 'object',
     required: ['type'],
     additionalProperties: false,
     properties: {
       id: {
+        title: 'Id',
         type: 'string',
         pattern: ID_PATTERN,
         description: 'Unique id of the check (default: its type). Used by `mlops check --only`.',
       },
-      type: { enum: BUILTIN_CHECK_TYPES.map((t) => t.type), description: 'The kind of check.' },
-      description: { type: 'string', description: 'What the check is for, in your words.' },
-      severity: { enum: [...SEVERITIES], description: 'How serious a finding is (default depends on the type).' },
+      type: { title: 'Check type', enum: BUILTIN_CHECK_TYPES.map((t) => t.type), description: 'The kind of check.' },
+      description: { title: 'Description', type: 'string', description: 'What the check is for, in your words.' },
+      severity: {
+        title: 'Severity',
+        enum: [...SEVERITIES],
+        description: 'How serious a finding is (default depends on the type).',
+      },
       scope: {
+        title: 'Scope',
         description:
           'What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
         anyOf: [
@@ -54,15 +62,25 @@ export const checksSchema: Record<string, unknown> = {
             required: ['kind'],
             additionalProperties: false,
             properties: {
-              kind: { enum: [...SCOPE_KINDS] },
-              names: { type: 'array', items: { type: 'string' }, description: 'Only these models or datasets.' },
-              globs: { type: 'array', items: { type: 'string' }, description: 'Only paths matching these globs.' },
+              kind: { title: 'Kind', enum: [...SCOPE_KINDS] },
+              names: {
+                title: 'Names',
+                type: 'array',
+                items: { type: 'string' },
+                description: 'Only these models or datasets.',
+              },
+              globs: {
+                title: 'Globs',
+                type: 'array',
+                items: { type: 'string' },
+                description: 'Only paths matching these globs.',
+              },
             },
           },
         ],
       },
-      options: { type: 'object', description: 'Settings of the check type.' },
-      enabled: { type: 'boolean', description: 'Set false to keep a check declared but not run.' },
+      options: { title: 'Options', type: 'object', description: 'Settings of the check type.' },
+      enabled: { title: 'Enabled', type: 'boolean', description: 'Set false to keep a check declared but not run.' },
     },
     allOf: BUILTIN_CHECK_TYPES.map((t) => ({
       if: { properties: { type: { const: t.type } }, required: ['type'] },

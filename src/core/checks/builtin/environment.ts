@@ -15,10 +15,10 @@ export const environment: CheckTypeDefinition = {
   scopes: ['paths'],
   defaultSeverity: 'warning',
   options: {
-    requirements: { type: 'boolean', description: 'Check requirements*.txt (default true).' },
-    conda: { type: 'boolean', description: 'Check conda environment files (default true).' },
-    pyproject: { type: 'boolean', description: 'Check pyproject.toml lock files (default true).' },
-    docker: { type: 'boolean', description: 'Check Dockerfile FROM lines (default true).' },
+    requirements: { title: 'Requirements', type: 'boolean', description: 'Check requirements*.txt (default true).' },
+    conda: { title: 'Conda', type: 'boolean', description: 'Check conda environment files (default true).' },
+    pyproject: { title: 'Pyproject', type: 'boolean', description: 'Check pyproject.toml lock files (default true).' },
+    docker: { title: 'Docker', type: 'boolean', description: 'Check Dockerfile FROM lines (default true).' },
   },
   run: runEnvironment,
 };

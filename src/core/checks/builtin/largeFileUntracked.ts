@@ -14,6 +14,7 @@ export const largeFileUntracked: CheckTypeDefinition = {
   defaultSeverity: 'error',
   options: {
     maxSize: {
+      title: 'Maximum size',
       anyOf: [
         { type: 'number', minimum: 0 },
         { type: 'string', pattern: SIZE_PATTERN },

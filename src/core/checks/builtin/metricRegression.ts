@@ -15,14 +15,21 @@ export const metricRegression: CheckTypeDefinition = {
   scopes: ['models'],
   defaultSeverity: 'warning',
   options: {
-    metric: { type: 'string', description: 'Metric key; every metric with a goal when absent.' },
-    split: { type: 'string', description: 'Only this split (train, validation, test).' },
+    metric: { title: 'Metric', type: 'string', description: 'Metric key; every metric with a goal when absent.' },
+    split: { title: 'Split', type: 'string', description: 'Only this split (train, validation, test).' },
     baseline: {
+      title: 'Baseline',
       type: 'string',
       description: "'merge-base' (default), a tag pattern with * (e.g. '{name}@v*'), or a revision (branch, tag, sha).",
     },
-    tolerance: { type: 'number', minimum: 0, description: 'Allowed absolute worsening (default 0).' },
+    tolerance: {
+      title: 'Tolerance',
+      type: 'number',
+      minimum: 0,
+      description: 'Allowed absolute worsening (default 0).',
+    },
     relativeTolerance: {
+      title: 'Relative tolerance',
       type: 'number',
       minimum: 0,
       description: 'Allowed worsening as a fraction of the baseline value (0.02 = 2%).',

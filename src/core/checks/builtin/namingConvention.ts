@@ -13,7 +13,7 @@ export const namingConvention: CheckTypeDefinition = {
   scopes: ['models', 'datasets', 'notebooks'],
   defaultSeverity: 'warning',
   options: {
-    pattern: { type: 'string', description: 'Overrides the convention of the scope in mlops.yaml.' },
+    pattern: { title: 'Pattern', type: 'string', description: 'Overrides the convention of the scope in mlops.yaml.' },
   },
   run: runNamingConvention,
 };

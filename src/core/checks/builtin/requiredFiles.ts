@@ -13,6 +13,7 @@ export const requiredFiles: CheckTypeDefinition = {
   defaultSeverity: 'warning',
   options: {
     anyOf: {
+      title: 'Any of',
       type: 'array',
       items: { type: 'string', minLength: 1 },
       minItems: 1,

@@ -1,7 +1,36 @@
 // The JSON schema of mlops.yaml (format version 1), as a module the validator imports. The build writes it to
-// dist/mlops.schema.json for editors (jsonValidation, and the YAML extension through yamlValidation). `properties.checks` and `properties.notebooks` are copies of `checksSchema`
-// (src/core/checks/engine.ts) and `notebooksConfigSchema` (src/core/notebooks/config.ts) with a title and a
-// markdownDescription added to each property; a unit test keeps them in step too.
+// dist/mlops.schema.json for editors (jsonValidation, and the YAML extension through yamlValidation). The `checks` and
+// `notebooks` sections are composed in from the fragments their readers own (`checksSchema` in
+// src/core/checks/engine.ts, `notebooksConfigSchema` in src/core/notebooks/config.ts): one source for each.
+import { checksSchema } from '../../checks/engine';
+import { notebooksConfigSchema } from '../../notebooks/config';
+import type {
+  ConventionKind,
+  DatasetConfig,
+  MetricDefinition,
+  MetricGoal,
+  MlopsConfig,
+  ModelConfig,
+  ModelStage,
+} from './model';
+
+/**
+ * A schema fragment as editors want it: every node with a title and a description gets the description as its
+ * `markdownDescription` too (VS Code shows that one on hover). A plain-JSON deep copy; the fragment is unchanged.
+ */
+export function forEditors(fragment: unknown): Record<string, unknown> {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = walk(value);
+    if (typeof out.title === 'string' && typeof out.description === 'string' && out.markdownDescription === undefined)
+      out.markdownDescription = out.description;
+    return out;
+  };
+  return walk(fragment) as Record<string, unknown>;
+}
+
 export const mlopsSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'urn:mlops-workbench:schema:mlops.yaml:1',
@@ -108,594 +137,8 @@ export const mlopsSchema = {
         minLength: 1,
       },
     },
-    checks: {
-      title: 'Pipeline checks',
-      type: ['array', 'null'],
-      description: 'Pipeline checks run in the editor and by `mlops check`. When absent, a default set runs.',
-      markdownDescription: 'Pipeline checks run in the editor and by `mlops check`. When absent, a default set runs.',
-      items: {
-        title: 'Check',
-        type: 'object',
-        required: ['type'],
-        additionalProperties: false,
-        properties: {
-          id: {
-            title: 'Id',
-            type: 'string',
-            pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-            description: 'Unique id of the check (default: its type). Used by `mlops check --only`.',
-            markdownDescription: 'Unique id of the check (default: its type). Used by `mlops check --only`.',
-          },
-          type: {
-            title: 'Check type',
-            enum: [
-              'metric-threshold',
-              'metric-regression',
-              'naming-convention',
-              'large-file-untracked',
-              'notebook-hygiene',
-              'lineage',
-              'staleness',
-              'environment',
-              'required-files',
-            ],
-            description: 'The kind of check.',
-            markdownDescription: 'The kind of check.',
-          },
-          description: {
-            title: 'Description',
-            type: 'string',
-            description: 'What the check is for, in your words.',
-            markdownDescription: 'What the check is for, in your words.',
-          },
-          severity: {
-            title: 'Severity',
-            enum: ['error', 'warning', 'info'],
-            description: 'How serious a finding is (default depends on the type).',
-            markdownDescription: 'How serious a finding is (default depends on the type).',
-          },
-          scope: {
-            title: 'Scope',
-            description:
-              'What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
-            markdownDescription:
-              'What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
-            anyOf: [
-              {
-                enum: ['models', 'datasets', 'notebooks', 'paths'],
-              },
-              {
-                type: 'object',
-                required: ['kind'],
-                additionalProperties: false,
-                properties: {
-                  kind: {
-                    title: 'Kind',
-                    enum: ['models', 'datasets', 'notebooks', 'paths'],
-                  },
-                  names: {
-                    title: 'Names',
-                    type: 'array',
-                    items: {
-                      type: 'string',
-                    },
-                    description: 'Only these models or datasets.',
-                    markdownDescription: 'Only these models or datasets.',
-                  },
-                  globs: {
-                    title: 'Globs',
-                    type: 'array',
-                    items: {
-                      type: 'string',
-                    },
-                    description: 'Only paths matching these globs.',
-                    markdownDescription: 'Only paths matching these globs.',
-                  },
-                },
-              },
-            ],
-          },
-          options: {
-            title: 'Options',
-            type: 'object',
-            description: 'Settings of the check type.',
-            markdownDescription: 'Settings of the check type.',
-          },
-          enabled: {
-            title: 'Enabled',
-            type: 'boolean',
-            description: 'Set false to keep a check declared but not run.',
-            markdownDescription: 'Set false to keep a check declared but not run.',
-          },
-        },
-        allOf: [
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'metric-threshold',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    metric: {
-                      title: 'Metric',
-                      type: 'string',
-                      description: 'Metric key (as in metrics[].key); all metrics with a threshold when absent.',
-                      markdownDescription:
-                        'Metric key (as in metrics[].key); all metrics with a threshold when absent.',
-                    },
-                    split: {
-                      title: 'Split',
-                      type: 'string',
-                      description: 'Only this split (train, validation, test).',
-                      markdownDescription: 'Only this split (train, validation, test).',
-                    },
-                    min: {
-                      title: 'Min',
-                      type: 'number',
-                      description: 'The value must be at least this.',
-                      markdownDescription: 'The value must be at least this.',
-                    },
-                    max: {
-                      title: 'Max',
-                      type: 'number',
-                      description: 'The value must be at most this.',
-                      markdownDescription: 'The value must be at most this.',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'metric-regression',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    metric: {
-                      title: 'Metric',
-                      type: 'string',
-                      description: 'Metric key; every metric with a goal when absent.',
-                      markdownDescription: 'Metric key; every metric with a goal when absent.',
-                    },
-                    split: {
-                      title: 'Split',
-                      type: 'string',
-                      description: 'Only this split (train, validation, test).',
-                      markdownDescription: 'Only this split (train, validation, test).',
-                    },
-                    baseline: {
-                      title: 'Baseline',
-                      type: 'string',
-                      description:
-                        "'merge-base' (default), a tag pattern with * (e.g. '{name}@v*'), or a revision (branch, tag, sha).",
-                      markdownDescription:
-                        "'merge-base' (default), a tag pattern with * (e.g. '{name}@v*'), or a revision (branch, tag, sha).",
-                    },
-                    tolerance: {
-                      title: 'Tolerance',
-                      type: 'number',
-                      minimum: 0,
-                      description: 'Allowed absolute worsening (default 0).',
-                      markdownDescription: 'Allowed absolute worsening (default 0).',
-                    },
-                    relativeTolerance: {
-                      title: 'Relative tolerance',
-                      type: 'number',
-                      minimum: 0,
-                      description: 'Allowed worsening as a fraction of the baseline value (0.02 = 2%).',
-                      markdownDescription: 'Allowed worsening as a fraction of the baseline value (0.02 = 2%).',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'naming-convention',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    pattern: {
-                      title: 'Pattern',
-                      type: 'string',
-                      description: 'Overrides the convention of the scope in mlops.yaml.',
-                      markdownDescription: 'Overrides the convention of the scope in mlops.yaml.',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'large-file-untracked',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    maxSize: {
-                      title: 'Maximum size',
-                      anyOf: [
-                        {
-                          type: 'number',
-                          minimum: 0,
-                        },
-                        {
-                          type: 'string',
-                          pattern: '^\\s*\\d+(\\.\\d+)?\\s*([bB]|[kKmMgG][iI]?[bB])?\\s*$',
-                        },
-                      ],
-                      description:
-                        "Largest size allowed as a plain git blob: bytes, or text such as '10MB' or '500KB' (units of 1024). Default 10MB.",
-                      markdownDescription:
-                        "Largest size allowed as a plain git blob: bytes, or text such as '10MB' or '500KB' (units of 1024). Default 10MB.",
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'notebook-hygiene',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    outputs: {
-                      title: 'Outputs',
-                      type: 'boolean',
-                      description: 'Report committed outputs (default true).',
-                      markdownDescription: 'Report committed outputs (default true).',
-                    },
-                    maxOutputBytes: {
-                      title: 'Maximum output bytes',
-                      type: 'integer',
-                      minimum: 0,
-                      description: 'Outputs up to this many bytes are allowed (default 0: none).',
-                      markdownDescription: 'Outputs up to this many bytes are allowed (default 0: none).',
-                    },
-                    executionOrder: {
-                      title: 'Execution order',
-                      type: 'boolean',
-                      description: 'Report execution counts out of order (default true).',
-                      markdownDescription: 'Report execution counts out of order (default true).',
-                    },
-                    kernel: {
-                      title: 'Kernel',
-                      type: 'boolean',
-                      description: 'Report missing kernel metadata (default true).',
-                      markdownDescription: 'Report missing kernel metadata (default true).',
-                    },
-                    secrets: {
-                      title: 'Secrets',
-                      type: 'boolean',
-                      description: 'Report secrets (default true).',
-                      markdownDescription: 'Report secrets (default true).',
-                    },
-                    secretsSeverity: {
-                      title: 'Secrets severity',
-                      enum: ['error', 'warning', 'info'],
-                      description: 'Severity of secret findings (default error).',
-                      markdownDescription: 'Severity of secret findings (default error).',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'lineage',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    requireDatasets: {
-                      title: 'Require datasets',
-                      type: 'boolean',
-                      description: 'A model must name at least one dataset (default true).',
-                      markdownDescription: 'A model must name at least one dataset (default true).',
-                    },
-                    requireMetrics: {
-                      title: 'Require metrics',
-                      type: 'boolean',
-                      description: 'A model must name at least one metric file (default true).',
-                      markdownDescription: 'A model must name at least one metric file (default true).',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'staleness',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    maxAgeDays: {
-                      title: 'Maximum age (days)',
-                      type: 'number',
-                      exclusiveMinimum: 0,
-                      description: 'Days after which a model is stale (default 90).',
-                      markdownDescription: 'Days after which a model is stale (default 90).',
-                    },
-                    datasets: {
-                      title: 'Datasets',
-                      type: 'boolean',
-                      description: 'Alert when a dataset changed after the model (default true).',
-                      markdownDescription: 'Alert when a dataset changed after the model (default true).',
-                    },
-                    metrics: {
-                      title: 'Metrics',
-                      type: 'boolean',
-                      description: 'Alert when a metric is past its threshold (default true).',
-                      markdownDescription: 'Alert when a metric is past its threshold (default true).',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'environment',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    requirements: {
-                      title: 'Requirements',
-                      type: 'boolean',
-                      description: 'Check requirements*.txt (default true).',
-                      markdownDescription: 'Check requirements*.txt (default true).',
-                    },
-                    conda: {
-                      title: 'Conda',
-                      type: 'boolean',
-                      description: 'Check conda environment files (default true).',
-                      markdownDescription: 'Check conda environment files (default true).',
-                    },
-                    pyproject: {
-                      title: 'Pyproject',
-                      type: 'boolean',
-                      description: 'Check pyproject.toml lock files (default true).',
-                      markdownDescription: 'Check pyproject.toml lock files (default true).',
-                    },
-                    docker: {
-                      title: 'Docker',
-                      type: 'boolean',
-                      description: 'Check Dockerfile FROM lines (default true).',
-                      markdownDescription: 'Check Dockerfile FROM lines (default true).',
-                    },
-                  },
-                },
-              },
-            },
-          },
-          {
-            if: {
-              properties: {
-                type: {
-                  title: 'Check type',
-                  const: 'required-files',
-                },
-              },
-              required: ['type'],
-            },
-            then: {
-              properties: {
-                options: {
-                  title: 'Options',
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: {
-                    anyOf: {
-                      title: 'Any of',
-                      type: 'array',
-                      items: {
-                        type: 'string',
-                        minLength: 1,
-                      },
-                      minItems: 1,
-                      description: 'File names or globs, relative to the folder; one of them must exist.',
-                      markdownDescription: 'File names or globs, relative to the folder; one of them must exist.',
-                    },
-                  },
-                },
-              },
-            },
-          },
-        ],
-      },
-    },
-    notebooks: {
-      title: 'Notebooks',
-      type: 'object',
-      description: 'How notebooks are stripped of outputs and volatile metadata before they are committed.',
-      markdownDescription: 'How notebooks are stripped of outputs and volatile metadata before they are committed.',
-      additionalProperties: false,
-      properties: {
-        strip: {
-          title: 'Stripping',
-          type: 'object',
-          description:
-            'Options of `mlops nbstrip` and the git clean filter; they mean what the nbstripout options of the same name mean.',
-          markdownDescription:
-            'Options of `mlops nbstrip` and the git clean filter; they mean what the nbstripout options of the same name mean.',
-          additionalProperties: false,
-          properties: {
-            keepOutput: {
-              title: 'Keep output',
-              type: 'boolean',
-              description: 'Keep cell outputs (only execution counts and metadata are stripped).',
-              markdownDescription: 'Keep cell outputs (only execution counts and metadata are stripped).',
-            },
-            keepCount: {
-              title: 'Keep count',
-              type: 'boolean',
-              description: 'Keep execution counts.',
-              markdownDescription: 'Keep execution counts.',
-            },
-            keepId: {
-              title: 'Keep id',
-              type: 'boolean',
-              description: 'Keep cell ids instead of numbering them 0, 1, 2, ...',
-              markdownDescription: 'Keep cell ids instead of numbering them 0, 1, 2, ...',
-            },
-            extraKeys: {
-              title: 'Extra keys',
-              type: 'array',
-              items: {
-                type: 'string',
-                pattern: '^(metadata|cell)\\..+',
-                description: 'A dotted key: metadata.<key> for the notebook, cell.<key> for every cell.',
-              },
-              uniqueItems: true,
-              description: 'More keys to remove, e.g. metadata.kernelspec or cell.metadata.tags.',
-              markdownDescription: 'More keys to remove, e.g. metadata.kernelspec or cell.metadata.tags.',
-            },
-            keepKeys: {
-              title: 'Keep keys',
-              type: 'array',
-              items: {
-                type: 'string',
-                pattern: '^(metadata|cell)\\..+',
-                description: 'A dotted key: metadata.<key> for the notebook, cell.<key> for every cell.',
-              },
-              uniqueItems: true,
-              description: 'Keys removed by default that should be kept, e.g. cell.metadata.collapsed.',
-              markdownDescription: 'Keys removed by default that should be kept, e.g. cell.metadata.collapsed.',
-            },
-            dropEmptyCells: {
-              title: 'Drop empty cells',
-              type: 'boolean',
-              description: 'Remove cells whose source is empty or only whitespace.',
-              markdownDescription: 'Remove cells whose source is empty or only whitespace.',
-            },
-            stripInitCells: {
-              title: 'Strip init cells',
-              type: 'boolean',
-              description: 'Also strip the outputs of cells marked init_cell: true.',
-              markdownDescription: 'Also strip the outputs of cells marked init_cell: true.',
-            },
-            dropTaggedCells: {
-              title: 'Drop tagged cells',
-              type: 'array',
-              items: {
-                type: 'string',
-                minLength: 1,
-              },
-              uniqueItems: true,
-              description: 'Remove cells carrying any of these tags.',
-              markdownDescription: 'Remove cells carrying any of these tags.',
-            },
-          },
-        },
-        links: {
-          title: 'Links',
-          type: 'object',
-          description:
-            'The params and metrics files committed together with a notebook by "Commit Notebook Snapshot": notebook path or glob -> list of files, relative to the workspace folder.',
-          markdownDescription:
-            'The params and metrics files committed together with a notebook by "Commit Notebook Snapshot": notebook path or glob -> list of files, relative to the workspace folder.',
-          additionalProperties: {
-            type: 'array',
-            items: {
-              type: 'string',
-              minLength: 1,
-            },
-            uniqueItems: true,
-          },
-        },
-      },
-    },
+    checks: forEditors(checksSchema),
+    notebooks: forEditors(notebooksConfigSchema),
   },
   definitions: {
     relativePath: {
@@ -903,4 +346,25 @@ export const mlopsSchema = {
       },
     },
   },
-};
+} as const;
+
+// ------------------------------------------------------------------------------------------------ types
+// The TypeScript model (model.ts) is checked against this schema by the compiler: a section, a field or an allowed
+// value added to one and not to the other fails `npm run typecheck` here.
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+type Keys<T> = T extends { properties: infer P } ? keyof P : never;
+type Definitions = typeof mlopsSchema.definitions;
+
+/** Compiles only while the model and the schema agree. */
+export type ModelMatchesSchema = [
+  Assert<Equal<Keys<typeof mlopsSchema>, Exclude<keyof MlopsConfig, 'unknownSections'>>>,
+  Assert<Equal<Keys<Definitions['model']>, Exclude<keyof ModelConfig, 'position'>>>,
+  Assert<Equal<Keys<Definitions['dataset']>, Exclude<keyof DatasetConfig, 'position'>>>,
+  Assert<Equal<Keys<Definitions['metric']>, Exclude<keyof MetricDefinition, 'position'>>>,
+  Assert<Equal<Keys<typeof mlopsSchema.properties.conventions>, ConventionKind>>,
+  Assert<Equal<Definitions['model']['properties']['stage']['enum'][number], ModelStage>>,
+  Assert<Equal<Definitions['metric']['properties']['goal']['enum'][number], MetricGoal>>,
+  Assert<Equal<Definitions['metric']['properties']['threshold']['type'], 'number'>>,
+];

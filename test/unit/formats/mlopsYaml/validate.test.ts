@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BUILTIN_CHECK_TYPES } from '../../../../src/core/checks/builtinTypes';
 import { checksSchema } from '../../../../src/core/checks/engine';
 import { starterConfig } from '../../../../src/core/formats/mlopsYaml/starter';
 import {
@@ -186,27 +187,42 @@ describe('validateConfig', () => {
     assert.deepEqual(valid.config.unknownSections, {});
   });
 
-  it('embeds the checks and notebooks schema fragments unchanged, only adding titles for editors', () => {
-    const strip = (node: unknown): unknown => {
-      if (Array.isArray(node)) return node.map(strip);
+  it('composes the checks and notebooks fragments in by code: the same objects, plus markdownDescription for editors', () => {
+    const withoutMarkdown = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(withoutMarkdown);
       if (!node || typeof node !== 'object') return node;
       return Object.fromEntries(
         Object.entries(node)
-          .filter(([key]) => key !== 'title' && key !== 'markdownDescription')
-          .map(([key, value]) => [key, strip(value)]),
+          .filter(([key]) => key !== 'markdownDescription')
+          .map(([key, value]) => [key, withoutMarkdown(value)]),
       );
     };
-    const properties = (configSchema as { properties: Record<string, unknown> }).properties;
-    assert.deepEqual(
-      strip(properties.checks),
-      JSON.parse(JSON.stringify(checksSchema)),
-      'copy checksSchema (src/core/checks/engine.ts) into properties.checks of mlopsSchema.ts, with a title and markdownDescription on each property',
+    const properties = (configSchema as { properties: Record<string, Record<string, unknown>> }).properties;
+    assert.deepEqual(withoutMarkdown(properties.checks), JSON.parse(JSON.stringify(checksSchema)));
+    assert.deepEqual(withoutMarkdown(properties.notebooks), JSON.parse(JSON.stringify(notebooksConfigSchema)));
+    // What editors show comes from the fragments: a title and a description written once, where the reader is.
+    const items = properties.checks.items as { properties: Record<string, Record<string, unknown>> };
+    assert.equal(items.properties.severity.title, 'Severity');
+    assert.equal(
+      items.properties.severity.markdownDescription,
+      'How serious a finding is (default depends on the type).',
     );
-    assert.deepEqual(
-      strip(properties.notebooks),
-      JSON.parse(JSON.stringify(notebooksConfigSchema)),
-      'copy notebooksConfigSchema (src/core/notebooks/config.ts) into properties.notebooks of mlopsSchema.ts, with a title and markdownDescription on each property',
-    );
+    const strip = (properties.notebooks.properties as Record<string, { properties: Record<string, object> }>).strip;
+    assert.deepEqual(strip.properties.keepCount, {
+      title: 'Keep count',
+      type: 'boolean',
+      description: 'Keep execution counts.',
+      markdownDescription: 'Keep execution counts.',
+    });
+    // A check type's options (with their titles) reach the schema from the check type itself.
+    const threshold = BUILTIN_CHECK_TYPES.find((t) => t.type === 'metric-threshold');
+    assert.equal((threshold?.options.min as { title?: string }).title, 'Min');
+    const branches = (properties.checks.items as { allOf: { then: { properties: { options: object } } }[] }).allOf;
+    assert.deepEqual(withoutMarkdown(branches[0]?.then.properties.options), {
+      type: 'object',
+      additionalProperties: false,
+      properties: JSON.parse(JSON.stringify(threshold?.options)) as unknown,
+    });
   });
 
   it('rejects another format version and placeholders that do not exist', () => {
