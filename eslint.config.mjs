@@ -1,13 +1,59 @@
-// ESLint flat config: type-aware typescript-eslint rules for src, webview and test; `vscode` is kept out of
-// the host-independent layers (src/core, src/cli, webview) so they run in plain Node, in CI and in browsers.
+// ESLint flat config: type-aware typescript-eslint rules for src, webview and test. The boundaries are rules here:
+// `vscode` is kept out of the host-independent layers (src/core, src/cli, src/protocol, webview) so they run in plain
+// Node, in CI and in browsers; src/core imports no feature, platform or CLI code; webview code imports only
+// src/protocol and a named list of browser-safe modules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
+const vscodeApi = {
+  name: 'vscode',
+  message: 'src/core, src/cli, src/protocol and webview must not depend on the VS Code API.',
+};
+
+const noVscode = { 'no-restricted-imports': ['error', { paths: [vscodeApi] }] };
+
+// src/core is the host-independent core: it imports no adapter (features, platform) and not the CLI built on it.
+const coreBoundary = {
   'no-restricted-imports': [
     'error',
     {
-      paths: [{ name: 'vscode', message: 'src/core, src/cli and webview must not depend on the VS Code API.' }],
+      paths: [vscodeApi],
+      patterns: [
+        {
+          regex: '^(?:\\.\\./)+(?:features|platform|cli)(?:/|$)',
+          message:
+            'src/core imports no src/features, src/platform or src/cli code: pass what it needs as data or an interface.',
+        },
+      ],
+    },
+  ],
+};
+
+// The modules of src/ that webview code may import: the typed protocols, and these browser-safe core modules (pure
+// TypeScript, no Node built-ins). Add a module here only when it is browser-safe, and say so in its header.
+const BROWSER_SAFE = [
+  'src/protocol/[A-Za-z]+',
+  'src/core/chart/(?:annotations|deltas|export|palette|smoothing|types)',
+  'src/core/checks/types',
+  'src/core/metrics/model',
+];
+// And the browser packages the panels are built from.
+const WEBVIEW_PACKAGES = ['chart\\.js', 'chartjs-plugin-zoom', '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+'];
+
+const webviewBoundary = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [vscodeApi],
+      patterns: [
+        {
+          // Anything but: a module of the same panel (./x), of another webview folder (../shared/x), a listed src
+          // module, or a listed package.
+          regex: `^(?!\\./|\\.\\./(?!\\.\\./)|(?:\\.\\./)+(?:${BROWSER_SAFE.join('|')})$|(?:${WEBVIEW_PACKAGES.join('|')})$)`,
+          message:
+            'webview code imports only src/protocol, the browser-safe modules listed in eslint.config.mjs (BROWSER_SAFE) and the listed browser packages.',
+        },
+      ],
     },
   ],
 };
@@ -35,7 +81,9 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
-  { files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'], rules: noVscode },
+  { files: ['src/cli/**/*.ts', 'src/protocol/**/*.ts'], rules: noVscode },
+  { files: ['src/core/**/*.ts'], rules: coreBoundary },
+  { files: ['webview/**/*.ts'], rules: webviewBoundary },
   {
     files: ['test/**/*.ts'],
     rules: {
