@@ -127,16 +127,19 @@ function findConfig(folder: string): string | undefined {
 async function configOptions(cwd: string): Promise<StripOptions> {
   const file = findConfig(cwd);
   if (!file) return {};
-  const { parse } = await import('yaml');
-  let document: unknown;
+  const { ConfigError, loadConfigSync, unreadable } = await import('../../core/formats/mlopsYaml/validate.js');
+  let loaded;
   try {
-    document = parse(fs.readFileSync(file, 'utf8'));
+    loaded = loadConfigSync(path.dirname(file));
   } catch (err) {
-    throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
+    if (err instanceof ConfigError)
+      throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
+    throw err;
   }
-  const section =
-    document !== null && typeof document === 'object' ? (document as Record<string, unknown>).notebooks : undefined;
-  return stripOptionsFromConfig(readNotebooksConfig(section, file));
+  const failure = unreadable(loaded.validation);
+  if (failure)
+    throw new UsageError(`${file}: cannot read the notebooks section (line ${failure.line + 1}: ${failure.message})`);
+  return stripOptionsFromConfig(readNotebooksConfig(loaded.validation.config.notebooks, file));
 }
 
 function merge(base: StripOptions, flags: StripOptions): StripOptions {

@@ -1,5 +1,5 @@
 // Finds the line of a (possibly nested) key in a metrics file, so a finding can point at `"f1": 0.71`.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { locateYamlKey } from '../formats/yamlText';
 import { scanJson } from './jsonScan';
 import { lineStarts, positionAt } from './textPosition';
 import type { SourcePosition } from './types';
@@ -46,35 +46,7 @@ function locateJson(text: string, key: string): SourcePosition | undefined {
 }
 
 function locateYaml(text: string, key: string): SourcePosition | undefined {
-  const counter = new LineCounter();
-  let doc;
-  try {
-    doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
-  } catch {
-    return undefined;
-  }
-  let found: number | undefined;
-  const walk = (node: Node | null | undefined, path: string[]): void => {
-    if (found !== undefined || !node) return;
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (k === undefined) continue;
-        const next = [...path, k];
-        if (sameKey(next, key) && isScalar(pair.key) && pair.key.range) {
-          found = pair.key.range[0];
-          return;
-        }
-        walk(pair.value as Node | null, next);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => walk(item as Node | null, [...path, String(index)]));
-    }
-  };
-  walk(doc.contents, []);
-  if (found === undefined) return undefined;
-  const { line, col } = counter.linePos(found);
-  return { line, column: col };
+  return locateYamlKey(text, (path) => sameKey(path, key));
 }
 
 function locateToml(text: string, key: string): SourcePosition | undefined {

@@ -1,8 +1,9 @@
 // Limits for YAML text from a repository, checked before the text is parsed: the YAML parser composes nested
 // collections recursively, so a block sequence nested 1,000 deep exhausts the stack (and can take the process down),
 // and flow brackets nested deeply make parsing quadratic. `nestingBeyond` measures the depth with the YAML lexer
-// alone (flat tokens, linear) and stops at the first node past the limit.
-import { CST, Lexer } from 'yaml';
+// alone (flat tokens, linear) and stops at the first node past the limit. Also the small YAML helpers that readers of
+// other YAML formats share.
+import { CST, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Node } from 'yaml';
 
 /** How deep collections may nest in a configuration file; real files stay under 10. */
 export const MAX_YAML_DEPTH = 64;
@@ -81,4 +82,44 @@ export function nestingBeyond(text: string, maxDepth = MAX_YAML_DEPTH): NestingE
     }
   }
   return undefined;
+}
+
+/**
+ * 1-based position of the first mapping key whose path of keys (sequence indexes as text) satisfies `matches`, in
+ * document order; undefined when none does or the text is not YAML.
+ */
+export function locateYamlKey(
+  text: string,
+  matches: (path: readonly string[]) => boolean,
+): { line: number; column: number } | undefined {
+  if (nestingBeyond(text)) return undefined;
+  const counter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+  } catch {
+    return undefined;
+  }
+  let found: number | undefined;
+  const walk = (node: Node | null | undefined, path: string[]): void => {
+    if (found !== undefined || !node) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (k === undefined) continue;
+        const next = [...path, k];
+        if (matches(next) && isScalar(pair.key) && pair.key.range) {
+          found = pair.key.range[0];
+          return;
+        }
+        walk(pair.value as Node | null, next);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item as Node | null, [...path, String(index)]));
+    }
+  };
+  walk(doc.contents, []);
+  if (found === undefined) return undefined;
+  const { line, col } = counter.linePos(found);
+  return { line, column: col };
 }

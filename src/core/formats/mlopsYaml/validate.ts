@@ -172,6 +172,17 @@ export class ConfigValidator {
   }
 }
 
+/** Codes of problems that mean the text could not be read as a YAML document at all. */
+const UNREADABLE = new Set(['yaml-syntax', 'too-large', 'too-deep', 'binary']);
+
+/**
+ * The first problem that kept the file from being read as YAML (syntax, size, depth, not text), if any: callers that
+ * need only one section (notebook stripping) refuse such a file and read the section of any other.
+ */
+export function unreadable(validation: ConfigValidation): ConfigProblem | undefined {
+  return validation.problems.find((p) => p.severity === 'error' && UNREADABLE.has(p.code));
+}
+
 /** Validates mlops.yaml text; see `ConfigValidator` to validate many times with one compiled schema. */
 export function validateConfig(text: string, options: ValidateOptions = {}): ConfigValidation {
   return new ConfigValidator().validate(text, options);
