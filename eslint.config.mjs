@@ -1,7 +1,8 @@
 // ESLint flat config: type-aware typescript-eslint rules for src, webview and test. The boundaries are rules here:
 // `vscode` is kept out of the host-independent layers (src/core, src/cli, src/protocol, webview) so they run in plain
-// Node, in CI and in browsers; src/core imports no feature, platform or CLI code; webview code imports only
-// src/protocol and a named list of browser-safe modules.
+// Node, in CI and in browsers; src/core imports no feature, platform or CLI code; YAML is parsed only by the format
+// readers of src/core/formats; webview code imports only src/protocol and a named list of browser-safe modules; only
+// the git process helpers import child_process, and only the git façade imports simple-git.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -13,6 +14,16 @@ const yamlParser = {
   name: 'yaml',
   message: 'YAML is read only in src/core/formats: import the reader of the format there.',
 };
+// Only the git process helpers start processes; everything else goes through the git façade (src/core/git).
+const processHelpers = ['src/core/git/gitProcess.ts', 'src/core/git/catFile.ts'];
+const childProcessPaths = ['child_process', 'node:child_process'].map((name) => ({
+  name,
+  message: 'Only the process helpers in src/core/git start processes: use the git façade (src/core/git).',
+}));
+const gitCommands = 'src/core/git/commands.ts';
+const simpleGitPaths = [
+  { name: 'simple-git', message: `simple-git is used only by ${gitCommands}: import from there.` },
+];
 // src/core is the host-independent core: it imports no adapter (features, platform) and not the CLI built on it.
 const adapters = {
   regex: '^(?:\\.\\./)+(?:features|platform|cli)(?:/|$)',
@@ -20,26 +31,23 @@ const adapters = {
     'src/core imports no src/features, src/platform or src/cli code: pass what it needs as data or an interface.',
 };
 
-/** The import restrictions of a layer. */
-function restrict({ vscode = false, yaml = false, core = false }) {
-  const paths = [...(vscode ? [vscodeApi] : []), ...(yaml ? [yamlParser] : [])];
+/**
+ * The import restrictions of a layer. One rule entry per file set: a later no-restricted-imports replaces an earlier
+ * one, so the file sets below do not overlap (or a later, narrower set repeats every restriction it keeps).
+ */
+function restrict({ vscode = false, yaml = false, core = false, childProcess = true, simpleGit = true }) {
+  const paths = [
+    ...(vscode ? [vscodeApi] : []),
+    ...(yaml ? [yamlParser] : []),
+    ...(childProcess ? childProcessPaths : []),
+    ...(simpleGit ? simpleGitPaths : []),
+  ];
   return { 'no-restricted-imports': ['error', { paths, patterns: core ? [adapters] : [] }] };
 }
 
-// One reader per format: YAML is parsed only by the format modules of src/core/formats. These files still read their
-// YAML format themselves; each leaves the list when its reader moves to src/core/formats.
-const YAML_READERS_TO_MOVE = [
-  'src/core/metrics/files.ts',
-  'src/core/metrics/mlflow/fileStore.ts',
-  'src/core/checks/defaults/git.ts',
-  'src/core/checks/defaults/metrics.ts',
-  'src/core/workspace/mlflowRegistry.ts',
-  'src/core/workspace/dvcFiles.ts',
-];
-
 const BROWSER_SAFE = [
   'src/protocol/[A-Za-z]+',
-  'src/core/chart/(?:annotations|deltas|export|palette|smoothing|types)',
+  'src/core/chart/(?:annotations|deltas|export|palette|panels|smoothing|types)',
   'src/core/checks/types',
   'src/core/metrics/model',
 ];
@@ -50,7 +58,7 @@ const webviewBoundary = {
   'no-restricted-imports': [
     'error',
     {
-      paths: [vscodeApi],
+      paths: [vscodeApi, ...childProcessPaths, ...simpleGitPaths],
       patterns: [
         {
           // Anything but: a module of the same panel (./x), of another webview folder (../shared/x), a listed src
@@ -89,10 +97,12 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    ignores: ['src/core/formats/**', ...YAML_READERS_TO_MOVE],
+    ignores: ['src/core/formats/**'],
     rules: restrict({ vscode: true, yaml: true, core: true }),
   },
-  { files: ['src/core/formats/**/*.ts', ...YAML_READERS_TO_MOVE], rules: restrict({ vscode: true, core: true }) },
+  { files: ['src/core/formats/**/*.ts'], rules: restrict({ vscode: true, core: true }) },
+  { files: processHelpers, rules: restrict({ vscode: true, yaml: true, core: true, childProcess: false }) },
+  { files: [gitCommands], rules: restrict({ vscode: true, yaml: true, core: true, simpleGit: false }) },
   { files: ['src/cli/**/*.ts', 'src/protocol/**/*.ts'], rules: restrict({ vscode: true, yaml: true }) },
   { files: ['src/features/**/*.ts', 'src/platform/**/*.ts', 'src/extension.ts'], rules: restrict({ yaml: true }) },
   { files: ['webview/**/*.ts'], rules: webviewBoundary },

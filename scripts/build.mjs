@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// One esbuild script for every bundle: the extension (CommonJS, node, `vscode` external), the `mlops` CLI
-// (node, with a shebang), one browser bundle per webview panel, and (--tests) the test files transpiled
+// One esbuild script for every bundle: the extension and its worker thread (CommonJS, node, `vscode` external), the
+// `mlops` CLI (node, with a shebang), one browser bundle per webview panel, and (--tests) the test files transpiled
 // one-to-one into out/ so mocha can load them in plain Node or in the extension host.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -50,7 +50,11 @@ const common = {
 const configs = [
   {
     ...common,
-    entryPoints: { extension: path.join(root, 'src', 'extension.ts') },
+    // The worker thread that runs checks, discovery and hashing off the extension host's thread (src/core/worker).
+    entryPoints: {
+      extension: path.join(root, 'src', 'extension.ts'),
+      worker: path.join(root, 'src', 'core', 'worker', 'worker.ts'),
+    },
     outdir: path.join(root, 'dist'),
     platform: 'node',
     format: 'cjs',
@@ -109,6 +113,8 @@ async function writeSchema() {
 }
 
 async function buildTests() {
+  // Start from an empty out/: a test whose source moved or was deleted must not keep running from a stale copy.
+  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   const files = [...listTs(path.join(root, 'src')), ...listTs(path.join(root, 'test'))];
   await esbuild.build({
     entryPoints: files,

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: builds, generates the demo workspace (once, into .cache/demo), provisions code-server (once), and
 // serves the real VS Code workbench on 127.0.0.1 with the extension under development and the demo open.
-// Ctrl-C stops everything. Options: --port N, --folder DIR (open another folder), --fresh-demo.
+// Ctrl-C stops everything. Options: --port N (default 8765, or a free one when that is taken), --folder DIR (open
+// another folder), --fresh-demo.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +29,26 @@ if (!fs.existsSync(path.join(demo, '.git'))) {
 }
 const folder = path.resolve(opt('folder') ?? demo);
 
+const DEFAULT_PORT = 8765;
+
+/** True when nothing listens on 127.0.0.1:port. */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+let port = opt('port') ? Number(opt('port')) : DEFAULT_PORT;
+if (!opt('port') && !(await portIsFree(port))) {
+  console.log(`Port ${port} is taken; using a free port instead.`);
+  port = undefined;
+}
+
 const { startCodeServer } = require(path.join(root, 'out', 'test', 'harness', 'codeServer.js'));
 const server = await startCodeServer({
-  port: opt('port') ? Number(opt('port')) : undefined,
+  port,
   log: (line) => process.env.MLOPS_VERBOSE && console.log(line),
 });
 const url = server.workbenchUrl(folder, { extensionDevelopmentPath: root });

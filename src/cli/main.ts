@@ -1,7 +1,7 @@
 import { version } from '../../package.json';
 import { errorMessage } from '../core/logging';
 
-import { commands, EXIT, type CliIo } from './registry';
+import { commands, EXIT, UsageError, type CliIo } from './registry';
 // Each subcommand module registers itself with `defineCommand` when imported.
 import './commands/init';
 import './commands/nbstrip';
@@ -42,6 +42,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     io.stderr(`mlops ${first}: ${errorMessage(err)}\n`);
+    if (err instanceof UsageError && err.usage) io.stderr(`\n${err.usage}`);
     return EXIT.usage;
   }
 }

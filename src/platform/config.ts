@@ -1,31 +1,85 @@
 import * as vscode from 'vscode';
 
 /**
- * Typed access to the `mlops.*` settings. Values are read fresh on every call, scoped to a resource in multi-root
- * workspaces; features react to changes with `affectsConfiguration`.
+ * Typed access to every setting the extension reads or writes: its own `mlops.*` settings and the few VS Code
+ * settings it follows (`files.exclude`) or toggles (notebook diff options). Values are read fresh on every call,
+ * scoped to a resource in multi-root workspaces where the setting is resource-scoped (pass the folder's or file's
+ * URI); features react to changes with `affectsSetting`.
  */
 export interface Settings {
   'discovery.exclude': string[];
+  'discovery.respectGitignore': boolean;
   'discovery.autoRefresh': boolean;
   'hash.algorithm': 'sha256' | 'md5';
   'hash.maxFileSizeMB': number;
+  'checks.runOnSave': boolean;
+  /** Window-scoped: read without a resource. */
+  'checks.retrainingAlerts': boolean;
+  'metrics.historyScope': 'current' | 'all';
+  'mlflow.trackingUri': string;
+  'mlflow.timeoutSeconds': number;
 }
 
 const defaults: Settings = {
   'discovery.exclude': [],
+  'discovery.respectGitignore': true,
   'discovery.autoRefresh': true,
   'hash.algorithm': 'sha256',
   'hash.maxFileSizeMB': 4096,
+  'checks.runOnSave': true,
+  'checks.retrainingAlerts': true,
+  'metrics.historyScope': 'current',
+  'mlflow.trackingUri': '',
+  'mlflow.timeoutSeconds': 10,
 };
 
 export function getSetting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {
   return vscode.workspace.getConfiguration('mlops', scope).get<Settings[K]>(key, defaults[key]);
 }
 
+/** Whether a change touches `mlops.<key>`, or with a section such as `mlflow`, any `mlops.mlflow.*` setting. */
 export function affectsSetting(
   event: vscode.ConfigurationChangeEvent,
-  key: keyof Settings,
+  key: keyof Settings | SettingSection,
   scope?: vscode.ConfigurationScope,
 ): boolean {
   return event.affectsConfiguration(`mlops.${key}`, scope);
+}
+
+/** The first part of a setting's key: `discovery`, `hash`, `checks`, `metrics`, `mlflow`. */
+export type SettingSection = keyof Settings extends `${infer Section}.${string}` ? Section : never;
+
+/** The full id of a setting, e.g. to open it in the Settings editor. */
+export function settingId(key: keyof Settings): string {
+  return `mlops.${key}`;
+}
+
+/** The globs switched on in VS Code's `files.exclude` for a folder. */
+export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
+  const value = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean>>('exclude', {});
+  return Object.entries(value)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+}
+
+/** Whether a change touches VS Code's `files.exclude`. */
+export function affectsFilesExclude(
+  event: vscode.ConfigurationChangeEvent,
+  scope?: vscode.ConfigurationScope,
+): boolean {
+  return event.affectsConfiguration('files.exclude', scope);
+}
+
+/** VS Code's notebook diff options that hide outputs and metadata, toggled together. */
+const NOTEBOOK_DIFF_SETTINGS = ['notebook.diff.ignoreOutputs', 'notebook.diff.ignoreMetadata'] as const;
+
+/** Whether notebook diffs hide outputs (and metadata). */
+export function notebookDiffHidesOutputs(): boolean {
+  return vscode.workspace.getConfiguration().get<boolean>(NOTEBOOK_DIFF_SETTINGS[0], false);
+}
+
+/** Hides or shows outputs and metadata in notebook diffs, for this workspace. */
+export async function setNotebookDiffHidesOutputs(hidden: boolean): Promise<void> {
+  const config = vscode.workspace.getConfiguration();
+  for (const key of NOTEBOOK_DIFF_SETTINGS) await config.update(key, hidden, vscode.ConfigurationTarget.Workspace);
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { listExperiments, listRuns, readMetricHistory } from '../../src/core/metrics/mlflow/fileStore';
+import { listExperiments, listRuns, readMetricHistory } from '../../src/core/formats/mlflow/fileStore';
 import { timeMedian, type Benchmark } from './types';
 
 const RUNS = 1000;

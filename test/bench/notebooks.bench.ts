@@ -12,8 +12,8 @@ import {
   type CellJson,
   type NotebookJson,
   type OutputJson,
-} from '../../src/core/notebooks/format';
-import { cloneJson } from '../../src/core/notebooks/jsonText';
+} from '../../src/core/formats/notebook/format';
+import { cloneJson } from '../../src/core/formats/notebook/jsonText';
 import { stripNotebook } from '../../src/core/notebooks/strip';
 import { seededRandom } from '../helpers/prng';
 import { comparableDiff, type DiffExpectation } from '../unit/notebooks/fixtures';

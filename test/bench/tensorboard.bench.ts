@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { maskedCrc32c } from '../../src/core/metrics/tensorboard/crc32c';
-import { readEventFile } from '../../src/core/metrics/tensorboard/events';
+import { maskedCrc32c } from '../../src/core/formats/tensorboard/crc32c';
+import { readEventFile } from '../../src/core/formats/tensorboard/events';
 import { timeMedian, type Benchmark } from './types';
 
 const TAGS = ['train/loss', 'train/accuracy', 'val/loss', 'val/accuracy', 'learning_rate'];

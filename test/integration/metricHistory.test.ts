@@ -58,20 +58,35 @@ describe('Metric History panel on the demo', () => {
   }
 
   const keysAre = (keys: string[]) => (p: ChartPayload) => JSON.stringify(p.query.keys) === JSON.stringify(keys);
+  /** The revisions of the branch line (DVC experiments are versions too, drawn beside their baseline). */
+  const commits = (p: ChartPayload) => p.versions.filter((v) => v.experiment === undefined);
 
   it('charts f1, precision and recall across the 40 commits of main, with tags and the thresholds of mlops.yaml', async () => {
     const payload = await show(
       { view: 'versions', keys: ['f1', 'precision', 'recall'], splits: ['test'] },
       keysAre(['f1', 'precision', 'recall']),
     );
-    assert.equal(payload.versions.length, 40, 'every commit of main; the DVC experiments branch off it');
-    assert.deepEqual(payload.versions.map((v) => v.sha).reverse(), git(['rev-list', 'main']).split('\n'));
+    assert.equal(commits(payload).length, 40, 'every commit of main');
+    assert.deepEqual(
+      commits(payload)
+        .map((v) => v.sha)
+        .reverse(),
+      git(['rev-list', 'main']).split('\n'),
+    );
+    // The DVC experiments branch off HEAD: each is its own point, named, attached to its baseline.
+    const head = git(['rev-parse', 'main']);
+    const experiments = payload.versions.filter((v) => v.experiment !== undefined);
+    assert.deepEqual(experiments.map((v) => v.experiment).sort(), ['deep-trees', 'fast-lr', 'lean-trees']);
+    for (const e of experiments) {
+      assert.equal(payload.versions[e.baseline!].sha, head, `${e.experiment} ran on HEAD`);
+      assert.equal(e.label, `${e.experiment} · experiment on ${head.slice(0, 7)}`);
+    }
     assert.deepEqual(
       payload.series.map((s) => s.key),
       ['test.f1', 'test.precision', 'test.recall'],
       'in the order of the keys asked for',
     );
-    for (const s of payload.series) assert.equal(s.xs.length, 40, `${s.key}: one point per revision`);
+    for (const s of payload.series) assert.equal(s.xs.length, 43, `${s.key}: one point per revision and experiment`);
     assert.equal(payload.axis, 'date');
     assert.deepEqual(
       payload.sources.map((s) => s.kind),
@@ -107,7 +122,7 @@ describe('Metric History panel on the demo', () => {
     const original = fs.readFileSync(file, 'utf8');
     const head = git(['rev-parse', 'HEAD']);
     const before = api.metricHistory!.lastPostedData()!;
-    assert.equal(before.versions.length, 40);
+    assert.equal(commits(before).length, 40);
     const changed = JSON.parse(original) as { test: { f1: number } };
     changed.test.f1 = 0.9321;
     try {
@@ -117,7 +132,7 @@ describe('Metric History panel on the demo', () => {
       const sha = git(['rev-parse', 'HEAD']);
       const after = await waitFor('the new revision in the chart', () => {
         const p = api.metricHistory!.lastPostedData();
-        return p && p.versions.length === 41 ? p : undefined;
+        return p && commits(p).length === 41 ? p : undefined;
       });
       const index = after.versions.findIndex((v) => v.sha === sha);
       assert.ok(index >= 0, 'the new commit is a version');
@@ -131,9 +146,10 @@ describe('Metric History panel on the demo', () => {
       git(['update-ref', 'refs/heads/main', head]);
       git(['read-tree', 'HEAD']);
     }
-    await waitFor('the chart back at 40 revisions', () =>
-      api.metricHistory!.lastPostedData()?.versions.length === 40 ? true : undefined,
-    );
+    await waitFor('the chart back at 40 revisions', () => {
+      const p = api.metricHistory!.lastPostedData();
+      return p && commits(p).length === 40 ? true : undefined;
+    });
   });
 
   it('charts per-step curves of the workspace, the branch tip, the releases and the experiments', async () => {

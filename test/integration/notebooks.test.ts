@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { describeDiff, diffNotebooks } from '../../src/core/notebooks/diff';
-import { joinText, parseNotebook } from '../../src/core/notebooks/format';
+import { joinText, parseNotebook } from '../../src/core/formats/notebook/format';
 import { stripNotebook } from '../../src/core/notebooks/strip';
 import type { ExtensionApi } from '../../src/extension';
 import type { NotebooksApi } from '../../src/features/notebooks/register';

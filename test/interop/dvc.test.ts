@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareWithDvc, readExpected } from '../unit/metrics/dvcOracle';
+import { compareWithDvc, readExpected } from '../unit/formats/dvc/oracle';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const python = process.env.MLOPS_PYTHON;

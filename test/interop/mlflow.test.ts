@@ -13,10 +13,10 @@ import {
   listRegisteredModels,
   listRuns,
   readMetricHistory,
-} from '../../src/core/metrics/mlflow/fileStore';
-import { MlflowRestClient, MlflowRestError } from '../../src/core/metrics/mlflow/rest';
-import { openMlflowDatabase } from '../../src/core/metrics/mlflow/sqlite';
-import { compareWithMlflow, type ExpectedStore } from '../unit/metrics/mlflow/oracle';
+} from '../../src/core/formats/mlflow/fileStore';
+import { MlflowRestClient, MlflowRestError } from '../../src/core/formats/mlflow/rest';
+import { openMlflowDatabase } from '../../src/core/formats/mlflow/sqlite';
+import { compareWithMlflow, type ExpectedStore } from '../unit/formats/mlflow/oracle';
 
 const run = promisify(execFile);
 const scripts = path.join(root, 'test', 'interop', 'mlflow');

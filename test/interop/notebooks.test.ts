@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { diffNotebooks } from '../../src/core/notebooks/diff';
-import { parseNotebook, serializeNotebook, setCellSource } from '../../src/core/notebooks/format';
+import { parseNotebook, serializeNotebook, setCellSource } from '../../src/core/formats/notebook/format';
 import { notebookFilterSettings, withNotebookAttributes } from '../../src/core/notebooks/gitFilter';
 import { pythonFloatRepr } from '../../src/core/notebooks/pythonCompat';
 import { stripNotebook } from '../../src/core/notebooks/strip';

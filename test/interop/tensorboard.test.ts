@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { root } from '../harness/paths';
-import { compareWithTensorBoard, type ExpectedLogs } from '../unit/metrics/tensorboard/oracle';
+import { compareWithTensorBoard, type ExpectedLogs } from '../unit/formats/tensorboard/oracle';
 
 const run = promisify(execFile);
 

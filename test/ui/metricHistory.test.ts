@@ -63,11 +63,11 @@ for (const { name, theme } of THEMES) {
       // 1/2: sources, all ticked.
       const title = page.locator('.quick-input-widget .quick-input-title');
       await title.filter({ hasText: 'Show Metric History (1/2): sources' }).waitFor({ timeout: 60_000 });
-      assert.equal(
-        await page.locator('.quick-input-list .monaco-list-row').count(),
-        2,
-        'git history and the workspace',
-      );
+      const rows = page.locator('.quick-input-list .monaco-list-row .label-name');
+      assert.equal(await rows.count(), 2, 'git history and the workspace');
+      // Named by folder and kind, not by the workspace's absolute path.
+      const labels = (await rows.allTextContents()).sort();
+      assert.deepEqual(labels, [`${path.basename(folder)} · DVC workspace`, `${path.basename(folder)} · git history`]);
       await page.keyboard.press('Enter');
       // 2/2: metrics; the defined ones are ticked: keep f1, precision and recall.
       await title.filter({ hasText: 'Show Metric History (2/2): metrics' }).waitFor({ timeout: 60_000 });
@@ -76,19 +76,28 @@ for (const { name, theme } of THEMES) {
 
       const frame = panel(page);
       const status = frame.locator('.mh-status');
-      await status.filter({ hasText: /40 revisions · 9 of 9 series/ }).waitFor({ timeout: 60_000 });
+      // The three DVC experiments of the demo are points of their own beside HEAD.
+      await status
+        .filter({ hasText: /40 revisions · 3 experiments \(▲\) · 9 of 9 series/ })
+        .waitFor({ timeout: 60_000 });
       assert.match((await frame.locator('vscode-label[for="mh-keys"]').textContent()) ?? '', /f1, precision, recall/);
       // Only the test split: untick train and validation.
       await frame.locator('#mh-splits').click();
       for (const split of ['Train', 'Validation'])
         await frame.locator('#mh-splits').getByRole('option', { name: split, exact: true }).click();
       await page.keyboard.press('Escape');
-      await status.filter({ hasText: /40 revisions · 3 of 3 series · 120 points/ }).waitFor({ timeout: 30_000 });
+      await status
+        .filter({ hasText: /40 revisions · 3 experiments \(▲\) · 3 of 3 series · 129 points/ })
+        .waitFor({ timeout: 30_000 });
       const legend = await frame.locator('.mh-legend-label').allTextContents();
       assert.deepEqual([...legend].sort(), ['test.f1', 'test.precision', 'test.recall']);
+      // One chart per metric, each with its threshold; the releases marked on each.
+      assert.deepEqual(await frame.locator('.mh-panel-title').allTextContents(), ['f1', 'precision', 'recall']);
       const drawn = await canvasData(frame);
       assert.equal(drawn.tags, '4', 'the four fraud-classifier releases are marked');
-      assert.equal(drawn.thresholds, '2', 'f1 at 0.75; precision and recall at 0.7');
+      assert.equal(drawn.thresholds, '1', 'f1 at 0.75 (precision and recall at 0.7 on their charts)');
+      assert.equal(drawn.experiments, '3', 'the three experiments linked to HEAD');
+      assert.match((await frame.locator('.mh-legend-note').textContent()) ?? '', /DVC experiments \(3\)/);
       await page.mouse.move(5, 5);
       await wb.screenshot(`metric-history-versions-${name}`);
     });
@@ -115,7 +124,7 @@ for (const { name, theme } of THEMES) {
       await frame.locator('vscode-tab-header').filter({ hasText: 'Across versions' }).click();
       await frame
         .locator('.mh-status')
-        .filter({ hasText: /40 revisions · 3 of 3 series/ })
+        .filter({ hasText: /40 revisions · 3 experiments \(▲\) · 3 of 3 series/ })
         .waitFor({ timeout: 60_000 });
       await frame.locator('#mh-show-table').click();
       const table = frame.locator('.mh-data-table');
@@ -170,7 +179,7 @@ for (const { name, theme } of THEMES) {
       assert.ok(fs.existsSync(target), `${target} was written`);
       const rows = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
       assert.equal(rows[0], 'series,key,split,source,file,revision,tags,subject,author,date,value');
-      assert.equal(rows.length, 1 + 3 * 40);
+      assert.equal(rows.length, 1 + 3 * 43, 'three metrics at 40 revisions and 3 experiments');
       const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: folder }).toString().trim();
       const f1 = JSON.parse(fs.readFileSync(path.join(folder, 'metrics', 'eval.json'), 'utf8')) as {
         test: { f1: number };

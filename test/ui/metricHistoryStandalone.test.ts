@@ -8,7 +8,7 @@ import { plotSource } from '../../src/core/chart/series';
 import type { ChartPayload, MetricDefinition } from '../../src/core/chart/types';
 import type { Run } from '../../src/core/metrics/model';
 import type { MetricHistorySelection, WebviewToHost } from '../../src/protocol/metricHistory';
-import { stepRuns, versionRuns } from '../unit/chart/sampleRuns';
+import { experimentRun, series, stepRuns, versionRuns } from '../unit/chart/sampleRuns';
 import { bundlePath, openStandalone, type StandalonePanel, type ThemeName } from './metricHistoryStandaloneHarness';
 
 const definitions: MetricDefinition[] = [
@@ -38,24 +38,42 @@ async function start(panel: StandalonePanel, runs: Run[], selection?: MetricHist
   return answer(panel, runs);
 }
 
+/** What the first chart drew (see `chartData` for every chart). */
 function canvasData(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => ({ ...document.querySelector('canvas')!.dataset }) as Record<string, string>);
 }
 
-/** Canvas pixels within `tolerance` of a colour. */
+/** What each chart drew, in panel order. */
+function chartData(page: Page): Promise<Record<string, string>[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('canvas'), (c) => ({ ...c.dataset }) as Record<string, string>),
+  );
+}
+
+/** The sum of a drawn count over every chart. */
+async function drawnTotal(page: Page, field: string): Promise<number> {
+  return (await chartData(page)).reduce((n, d) => n + Number(d[field] ?? 0), 0);
+}
+
+/** Canvas pixels within `tolerance` of a colour, over every chart. */
 function countColour(page: Page, hex: string, tolerance = 40): Promise<number> {
   return page.evaluate(
     ({ hex: h, tolerance: t }) => {
-      const canvas = document.querySelector('canvas')!;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      const [r, g, b] = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
       let n = 0;
-      for (let i = 0; i < data.length; i += 4)
-        if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= t) n++;
+      for (const canvas of Array.from(document.querySelectorAll('canvas'))) {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const [r, g, b] = [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+        for (let i = 0; i < data.length; i += 4)
+          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= t) n++;
+      }
       return n;
     },
     { hex, tolerance },
   );
+}
+
+async function panelTitles(page: Page): Promise<string[]> {
+  return page.locator('.mh-panel-title').allTextContents();
 }
 
 /** The page position of a series' line at a fraction of the canvas width (found by its colour). */
@@ -143,9 +161,20 @@ describe('Metric History panel, standalone in Chromium', function () {
       assert.equal(rendered.series, 3);
       assert.equal(rendered.points, 120);
       assert.deepEqual(await legendLabels(panel.page), ['test.f1', 'test.precision', 'test.recall']);
-      const drawn = await canvasData(panel.page);
-      assert.equal(drawn.tags, '5', 'five tagged revisions are marked');
-      assert.equal(drawn.thresholds, '2', 'f1 at 0.75 and precision/recall at 0.7');
+      // One chart per metric, each with its own y axis and threshold; the releases marked on every one.
+      assert.deepEqual(await panelTitles(panel.page), ['f1', 'precision', 'recall']);
+      const charts = await chartData(panel.page);
+      assert.deepEqual(
+        charts.map((c) => c.tags),
+        ['5', '5', '5'],
+        'five tagged revisions are marked',
+      );
+      assert.deepEqual(
+        charts.map((c) => c.thresholds),
+        ['1', '1', '1'],
+        'f1 at 0.75, precision and recall at 0.7, each on its chart',
+      );
+      assert.deepEqual(new Set(charts.map((c) => `${c.xMin}..${c.xMax}`)).size, 1, 'one x axis for all');
       assert.ok(
         (await countColour(panel.page, '#cca700')) > 300,
         'the threshold lines are drawn in the warning colour',
@@ -164,7 +193,7 @@ describe('Metric History panel, standalone in Chromium', function () {
     it('marks every threshold breach on the chart, in the legend and in the table', async () => {
       const breaches = versions.payload.series.reduce((n, s) => n + s.breaches.length, 0);
       assert.ok(breaches > 10, `the sample history breaches its thresholds (${breaches})`);
-      assert.equal((await canvasData(panel.page)).breaches, String(breaches));
+      assert.equal(await drawnTotal(panel.page, 'breaches'), breaches);
       assert.ok((await countColour(panel.page, '#f14c4c', 30)) > 50, 'breach markers in the failure colour');
       assert.equal(await panel.page.locator('.mh-legend .mh-breach-mark').count(), 3);
       await panel.page.locator('#mh-show-table').click();
@@ -207,7 +236,7 @@ describe('Metric History panel, standalone in Chromium', function () {
         3,
         'the later revision is better on every metric',
       );
-      assert.equal((await canvasData(panel.page)).selected, '6', 'two revisions ringed on three series');
+      assert.equal(await drawnTotal(panel.page, 'selected'), 6, 'two revisions ringed on three series');
       await panel.page.getByText('Copy as Markdown').click();
       const copied = await panel.waitForPosted('copyMarkdown');
       const lines = copied.markdown.trim().split('\n');
@@ -286,6 +315,119 @@ describe('Metric History panel, standalone in Chromium', function () {
       await panel.page.locator('.mh-data-table').waitFor({ state: 'detached' });
       await panel.screenshot('steps-smoothed-compare-dark');
     });
+  });
+
+  it('draws one chart per metric by default, overlays them on request and remembers the choice', async () => {
+    const panel = await open('dark');
+    const runs = versionRuns(12);
+    // A business metric in dollars beside 0-1 scores: on one axis it would flatten them.
+    runs.forEach((run, i) => run.metrics.push(series('fraud_loss_prevented_usd', [[0, 1_000_000 + i * 50_000]])));
+    const keys = ['f1', 'precision', 'recall', 'fraud_loss_prevented_usd'];
+    const { rendered } = await start(panel, runs, { keys, splits: ['test'] });
+    assert.equal(rendered.series, 4);
+    assert.equal(await panel.page.locator('.mh-panel canvas').count(), 4, 'four charts');
+    assert.deepEqual(await panelTitles(panel.page), ['f1', 'precision', 'recall', 'fraud_loss_prevented_usd']);
+    const split = await chartData(panel.page);
+    assert.ok(Number(split[0].yMax) < 1, `the f1 chart keeps its own scale (up to ${split[0].yMax})`);
+    assert.ok(Number(split[3].yMin) > 500_000, `the dollar chart has its own (from ${split[3].yMin})`);
+    assert.equal(
+      await panel.page.locator('#mh-split').evaluate((e) => (e as HTMLElement & { checked: boolean }).checked),
+      true,
+    );
+    await panel.screenshot('small-multiples-dark');
+
+    await panel.page.locator('#mh-split').click();
+    await panel.page.waitForFunction(() => document.querySelectorAll('canvas').length === 1);
+    const overlay = await chartData(panel.page);
+    assert.ok(Number(overlay[0].yMax) > 1_000_000 && Number(overlay[0].yMin) <= 0.6, 'one axis for all');
+    assert.ok(await panel.page.locator('.mh-panel-title').first().isHidden(), 'no title over the one chart');
+    assert.equal((await savedState(panel.page)).layout, 'overlay');
+    await panel.screenshot('overlay-dark');
+
+    await panel.reload();
+    await start(panel, runs, {});
+    assert.equal(await panel.page.locator('.mh-panel canvas').count(), 1, 'the overlay is restored after a reload');
+    await panel.page.locator('#mh-split').click();
+    await panel.page.waitForFunction(() => document.querySelectorAll('canvas').length === 4);
+    assert.equal((await savedState(panel.page)).layout, 'split');
+  });
+
+  it('synchronises the hover across the charts', async () => {
+    const panel = await open('dark');
+    await start(panel, versionRuns(20), { splits: ['test'] });
+    const first = panel.page.locator('canvas').first();
+    const box = (await first.boundingBox())!;
+    await panel.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await panel.page.waitForFunction(() => {
+      const canvases = Array.from(document.querySelectorAll('canvas'));
+      return canvases.length === 3 && canvases.every((c) => c.dataset.hoverX);
+    });
+    const charts = await chartData(panel.page);
+    assert.equal(new Set(charts.map((c) => c.hoverX)).size, 1, 'one x marked in every chart');
+    assert.deepEqual(
+      charts.slice(1).map((c) => c.tooltipItems),
+      ['1', '1'],
+      'the other charts show their value at that revision',
+    );
+    await panel.screenshot('synchronised-hover-dark');
+    await panel.page.mouse.move(box.x + box.width * 0.6, box.y - 20);
+    await panel.page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('canvas')).every((c) => !c.dataset.hoverX && c.dataset.tooltipItems === '0'),
+    );
+  });
+
+  it('shows DVC experiments as named triangles beside their baseline commit', async () => {
+    const panel = await open('dark');
+    const history = versionRuns(10);
+    const head = history[9];
+    const runs = [
+      ...history,
+      experimentRun(head, 'lean-trees', 0.8, 1),
+      experimentRun(head, 'deep-trees', 0.86, 2),
+      experimentRun(head, 'fast-lr', 0.83, 3),
+    ];
+    const { payload, rendered } = await start(panel, runs, { keys: ['f1'], splits: ['test'] });
+    assert.equal(rendered.points, 13, 'ten revisions and three experiments');
+    assert.match(
+      (await panel.page.locator('.mh-status').textContent()) ?? '',
+      /^10 revisions · 3 experiments \(▲\) · 1 of 1 series · 13 points/,
+    );
+    assert.equal((await canvasData(panel.page)).experiments, '3', 'each linked to its baseline');
+    assert.match(
+      (await panel.page.locator('.mh-legend-note').textContent()) ?? '',
+      /DVC experiments \(3\): beside the commit they were run on/,
+    );
+    await panel.screenshot('experiments-dark');
+    await panel.page.locator('#mh-show-table').click();
+    const rows = panel.page.locator('.mh-data-table tbody th');
+    const short = head.id.slice(0, 7);
+    assert.deepEqual((await rows.allTextContents()).slice(0, 4), [
+      `fast-lr · experiment on ${short}`,
+      `deep-trees · experiment on ${short}`,
+      `lean-trees · experiment on ${short}`,
+      payload.versions[9].label,
+    ]);
+    // Compare an experiment with its baseline.
+    const boxes = panel.page.locator('.mh-data-table tbody input[type="checkbox"]');
+    await boxes.nth(3).check();
+    await boxes.nth(1).check();
+    await panel.page.locator('.mh-compare-table').waitFor();
+    assert.deepEqual(await panel.page.locator('.mh-compare-table tbody th').allTextContents(), [
+      `${payload.versions[9].label} (baseline)`,
+      `deep-trees · experiment on ${short}`,
+    ]);
+  });
+
+  it('plots tracker runs in run order when they started together, and says so', async () => {
+    const panel = await open('dark');
+    const runs = stepRuns(6, 20).map((run, i) => ({ ...run, time: 1e12 + i * 60_000 }));
+    const { payload } = await start(panel, runs, { keys: ['loss'] });
+    assert.equal(payload.xTitle, 'Run (oldest to newest)');
+    assert.match(
+      (await panel.page.locator('.mh-status').textContent()) ?? '',
+      /^6 runs · 1 of 1 series · 6 points · The runs started within 5 minutes: plotted in run order\./,
+    );
+    await panel.screenshot('tracker-runs-dark');
   });
 
   it('follows light, dark and high-contrast themes, and a theme change at run time', async () => {
@@ -470,10 +612,15 @@ describe('Metric History panel, standalone in Chromium', function () {
     await start(panel, runs, { splits: ['test'] });
     const full = await canvasData(panel.page);
     await panel.page.getByRole('button', { name: 'Zoom in' }).click();
-    await panel.page.locator('canvas').focus();
+    await panel.page.locator('canvas').nth(2).focus();
     await panel.page.keyboard.press('+');
     const zoomed = await canvasData(panel.page);
     assert.ok(Number(zoomed.xMin) > Number(full.xMin) && Number(zoomed.xMax) < Number(full.xMax), 'zoomed in');
+    assert.deepEqual(
+      (await chartData(panel.page)).map((c) => [c.xMin, c.xMax]),
+      [0, 1, 2].map(() => [zoomed.xMin, zoomed.xMax]),
+      'a key on the third chart zooms every chart alike',
+    );
     await panel.page.locator('.mh-legend-item').filter({ hasText: 'test.recall' }).click();
     await panel.page.locator('#mh-log').click();
     await panel.page.locator('#mh-smoothing').fill('0.5');

@@ -27,7 +27,21 @@ interface XY {
   y: number;
 }
 
-type LineDataset = ChartDataset<'line', XY[]> & { seriesIndex: number; raw?: boolean };
+/**
+ * A drawn dataset: the series it shows, and which of the series' points (indices into xs/ys) when it shows only
+ * some of them (the branch line, or the DVC experiments beside it).
+ */
+type LineDataset = ChartDataset<'line', XY[]> & {
+  seriesIndex: number;
+  raw?: boolean;
+  indices?: number[];
+  experiment?: boolean;
+};
+
+/** The series' point a dataset's element stands for. */
+function pointIndex(dataset: LineDataset, dataIndex: number): number {
+  return dataset.indices ? (dataset.indices[dataIndex] ?? -1) : dataIndex;
+}
 
 export interface PointTarget {
   series: PlotSeries;
@@ -38,6 +52,8 @@ export interface ChartCallbacks {
   /** A click on a point; `extend` when Shift, Ctrl or Cmd was held (add to the comparison). */
   onPointClick(target: PointTarget, extend: boolean): void;
   onZoomChange(range: ZoomRange | undefined): void;
+  /** The pointer is over x (a data value), or left the chart: other charts show the same x. */
+  onHover?(x: number | undefined): void;
 }
 
 export interface ChartOptions {
@@ -51,6 +67,7 @@ export interface ChartOptions {
 
 const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const DATE_TIME_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const DATE_HOUR_FORMAT = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric' });
 
 export class HistoryChart {
   private chart: Chart<'line', XY[]>;
@@ -58,6 +75,10 @@ export class HistoryChart {
   private options: ChartOptions;
   private theme: ChartTheme;
   private silent = false;
+  /** Indices (into the payload's series) this chart draws; undefined: all of them. */
+  private members: number[] | undefined;
+  /** The x the pointer is at, here or in a chart of the same panel: a crosshair marks it. */
+  private hoverX: number | undefined;
   /** Smoothed ys per series id (only when smoothing is on). */
   smoothed = new Map<string, number[]>();
 
@@ -84,8 +105,16 @@ export class HistoryChart {
         data.thresholds = String(this.drawThresholds(chart));
         data.breaches = String(this.drawBreaches(chart));
         data.selected = String(this.drawSelection(chart));
+        data.experiments = String(this.drawExperimentLinks(chart));
         data.xMin = String(chart.scales.x.min);
         data.xMax = String(chart.scales.x.max);
+        data.yMin = String(chart.scales.y.min);
+        data.yMax = String(chart.scales.y.max);
+      },
+      afterDraw: (chart) => {
+        const data = chart.canvas.dataset;
+        data.hoverX = this.drawCrosshair(chart);
+        data.tooltipItems = String(chart.tooltip && chart.tooltip.opacity > 0 ? chart.tooltip.dataPoints.length : 0);
       },
     };
     this.chart = new Chart<'line', XY[]>(canvas, {
@@ -148,13 +177,26 @@ export class HistoryChart {
           const dataset = chart.data.datasets[hit.datasetIndex] as LineDataset;
           const series = this.payload.series[dataset.seriesIndex];
           this.callbacks.onPointClick(
-            { series, index: hit.index },
+            { series, index: pointIndex(dataset, hit.index) },
             Boolean(native && (native.shiftKey || native.ctrlKey || native.metaKey)),
           );
         },
       },
       plugins: [overlay],
     });
+    // The pointer's x over the plot area, for the crosshair here and in the other charts of the panel.
+    const hover = (x: number | undefined) => {
+      if (x === this.hoverX) return;
+      this.hoverX = x;
+      this.chart.draw();
+      this.callbacks.onHover?.(x);
+    };
+    canvas.addEventListener('mousemove', (event) => {
+      const { left, right, top, bottom } = this.chart.chartArea;
+      const inside = event.offsetX >= left && event.offsetX <= right && event.offsetY >= top && event.offsetY <= bottom;
+      hover(inside && this.payload ? this.chart.scales.x.getValueForPixel(event.offsetX) : undefined);
+    });
+    canvas.addEventListener('mouseleave', () => hover(undefined));
     this.applyTheme(theme);
   }
 
@@ -166,11 +208,12 @@ export class HistoryChart {
    * Shows a payload. The chart instance, its scale options and so its zoom stay, so a refresh with new data keeps
    * what the user zoomed into; `zoom` (restored state) is applied when given.
    */
-  setData(payload: ChartPayload, options: ChartOptions, zoom?: ZoomRange): void {
+  setData(payload: ChartPayload, options: ChartOptions, zoom?: ZoomRange, members?: number[]): void {
     const viewChanged = this.payload?.view !== payload.view || this.payload?.axis !== payload.axis;
     const zoomed = !viewChanged && this.chart.isZoomedOrPanned();
     this.payload = payload;
     this.options = options;
+    this.members = members;
     this.rebuildDatasets();
     this.configureScales();
     if (viewChanged) this.quietly(() => this.chart.resetZoom('none'));
@@ -265,6 +308,49 @@ export class HistoryChart {
     x.max = min === max && margin === 0 ? max + 1 : max + margin;
   }
 
+  /** Shows the x range another chart of the panel zoomed to (undefined: everything), without reporting it. */
+  zoomTo(range: ZoomRange | undefined): void {
+    this.quietly(() => {
+      if (range) this.chart.zoomScale('x', range, 'none');
+      else {
+        this.chart.resetZoom('none');
+        this.setExtent();
+        this.chart.update('none');
+      }
+    });
+  }
+
+  /**
+   * Marks x (hovered in another chart of the panel) with a crosshair; across versions the tooltip lists the
+   * series' values at the revision nearest to it, as if the pointer were here.
+   */
+  syncHover(x: number | undefined): void {
+    this.hoverX = x;
+    const chart = this.chart;
+    const tooltip = chart.tooltip;
+    const active: { datasetIndex: number; index: number }[] = [];
+    if (x !== undefined && this.payload?.view === 'versions') {
+      let nearest = NaN;
+      chart.data.datasets.forEach((d) => {
+        if (d.hidden || (d as LineDataset).raw) return;
+        for (const p of d.data) if (Number.isNaN(nearest) || Math.abs(p.x - x) < Math.abs(nearest - x)) nearest = p.x;
+      });
+      chart.data.datasets.forEach((d, datasetIndex) => {
+        if (d.hidden || (d as LineDataset).raw) return;
+        const index = d.data.findIndex((p) => p.x === nearest);
+        if (index >= 0) active.push({ datasetIndex, index });
+      });
+    }
+    chart.setActiveElements(active);
+    if (tooltip) {
+      const area = chart.chartArea;
+      const px = x === undefined ? 0 : chart.scales.x.getPixelForValue(x);
+      tooltip.setActiveElements(active, { x: px, y: (area.top + area.bottom) / 2 });
+    }
+    // A draw, not an update: an update would replay this chart's last pointer event.
+    chart.draw();
+  }
+
   zoomBy(factor: number): void {
     this.chart.zoom(factor, 'none');
     this.callbacks.onZoomChange(this.zoomRange());
@@ -299,6 +385,23 @@ export class HistoryChart {
     return !series || this.options.hidden.has(series.id);
   }
 
+  /** The series this chart draws (its panel's, or all of them). */
+  private drawnSeries(): { series: PlotSeries; index: number }[] {
+    const payload = this.payload;
+    if (!payload) return [];
+    const indices = this.members ?? payload.series.map((_, i) => i);
+    return indices.flatMap((index) => {
+      const series = payload.series[index];
+      return series ? [{ series, index }] : [];
+    });
+  }
+
+  /** Whether a series' point is a DVC experiment (drawn apart from the branch line). */
+  private isExperimentPoint(series: PlotSeries, i: number): boolean {
+    const version = series.versions?.[i];
+    return version !== undefined && this.payload?.versions[version]?.experiment !== undefined;
+  }
+
   private rebuildDatasets(): void {
     const payload = this.payload;
     if (!payload) return;
@@ -306,10 +409,17 @@ export class HistoryChart {
     const versions = payload.view === 'versions';
     const datasets: LineDataset[] = [];
     this.smoothed = new Map();
-    payload.series.forEach((series, seriesIndex) => {
+    for (const { series, index: seriesIndex } of this.drawnSeries()) {
       const colour = this.options.colours.get(series.id) ?? this.theme.base[0] ?? '#3794ff';
       const hidden = this.options.hidden.has(series.id);
-      const raw = toXY(series.xs, series.ys);
+      // The branch line and, apart from it, the DVC experiments (triangles beside their baseline commits).
+      const line: number[] = [];
+      const experiments: number[] = [];
+      series.ys.forEach((_, i) => (versions && this.isExperimentPoint(series, i) ? experiments : line).push(i));
+      const lineXs = experiments.length ? line.map((i) => series.xs[i]) : series.xs;
+      const lineYs = experiments.length ? line.map((i) => series.ys[i]) : series.ys;
+      const indices = experiments.length ? line : undefined;
+      const raw = toXY(lineXs, lineYs);
       const common = {
         seriesIndex,
         hidden,
@@ -321,14 +431,18 @@ export class HistoryChart {
         pointHitRadius: versions ? 6 : 3,
         tension: 0,
       };
-      if (smoothing > 0 && series.ys.length > 2) {
-        const smooth = smoothEma(series.ys, smoothing);
-        this.smoothed.set(series.id, smooth);
+      if (smoothing > 0 && lineYs.length > 2) {
+        const smooth = smoothEma(lineYs, smoothing);
+        // Full length for the export: an experiment's smoothed value is its own.
+        const full = [...series.ys];
+        line.forEach((i, k) => (full[i] = smooth[k]));
+        this.smoothed.set(series.id, experiments.length ? full : smooth);
         datasets.push({
           ...common,
           label: series.label,
           data: raw,
           raw: true,
+          indices,
           borderColor: withAlpha(colour, 0.3),
           backgroundColor: withAlpha(colour, 0.3),
           pointRadius: 0,
@@ -336,11 +450,30 @@ export class HistoryChart {
           pointHoverRadius: 0,
           borderWidth: 1,
         });
-        datasets.push({ ...common, label: series.label, data: toXY(series.xs, smooth) });
+        datasets.push({ ...common, label: series.label, data: toXY(lineXs, smooth), indices });
       } else {
-        datasets.push({ ...common, label: series.label, data: raw });
+        datasets.push({ ...common, label: series.label, data: raw, indices });
       }
-    });
+      if (experiments.length) {
+        datasets.push({
+          ...common,
+          label: `${series.label} · experiments`,
+          data: toXY(
+            experiments.map((i) => series.xs[i]),
+            experiments.map((i) => series.ys[i]),
+          ),
+          indices: experiments,
+          experiment: true,
+          showLine: false,
+          pointStyle: 'triangle',
+          pointRadius: 5,
+          pointHoverRadius: 7,
+          pointHitRadius: 8,
+          backgroundColor: withAlpha(colour, 0.35),
+          borderWidth: 1.5,
+        });
+      }
+    }
     this.chart.data.datasets = datasets;
   }
 
@@ -354,18 +487,24 @@ export class HistoryChart {
     };
     const versions = payload.view === 'versions';
     if (versions && payload.axis === 'date') {
-      x.title.text = 'Commit date';
-      x.ticks.callback = (value: number | string) => DATE_FORMAT.format(new Date(Number(value)));
+      x.title.text = payload.xTitle || 'Commit date';
+      // Ticks within a few days of each other need the time to tell them apart.
+      const dates = payload.versions.map((v) => v.date).filter((d) => Number.isFinite(d));
+      const short = dates.length > 1 && Math.max(...dates) - Math.min(...dates) < 10 * 86_400_000;
+      const format = short ? DATE_HOUR_FORMAT : DATE_FORMAT;
+      x.ticks.callback = (value: number | string) => format.format(new Date(Number(value)));
       x.ticks.precision = undefined;
     } else if (versions) {
-      x.title.text = 'Revision (oldest to newest)';
+      x.title.text = payload.xTitle || 'Revision (oldest to newest)';
       x.ticks.precision = 0;
+      // A tick at a revision's position names it: a commit by its short sha, a tracker run by its name.
+      const byX = new Map(payload.versions.filter((v) => v.experiment === undefined).map((v) => [v.x, v]));
       x.ticks.callback = (value: number | string) => {
-        const v = payload.versions[Number(value)];
-        return Number.isInteger(Number(value)) && v ? v.shortSha : '';
+        const v = byX.get(Number(value));
+        return v ? (v.kind === 'run' ? truncate(v.subject, 18) : v.shortSha) : '';
       };
     } else {
-      x.title.text = 'Step';
+      x.title.text = payload.xTitle || 'Step';
       x.ticks.precision = 0;
       x.ticks.callback = undefined;
     }
@@ -386,28 +525,45 @@ export class HistoryChart {
       };
       scales.y = wantLog ? { ...common, type: 'logarithmic' } : { ...common, type: 'linear' };
     }
-    const units = [...new Set(payload.series.map((s) => s.unit).filter(Boolean))];
+    const units = [...new Set(this.drawnSeries().map(({ series }) => series.unit))];
     const title = (scales.y as { title?: { display: boolean; text: string } }).title;
     if (title) {
-      title.display = units.length === 1;
+      title.display = units.length === 1 && units[0] !== undefined;
       title.text = units[0] ?? '';
     }
     this.chart.options.interaction = versions ? { mode: 'x', intersect: false } : { mode: 'nearest', intersect: false };
   }
 
+  /** The series and the point (index into its xs/ys) of a tooltip item. */
+  private itemPoint(item: TooltipItem<'line'>): { series: PlotSeries; index: number } | undefined {
+    const dataset = item.dataset as LineDataset;
+    const series = this.payload?.series[dataset.seriesIndex];
+    return series && { series, index: pointIndex(dataset, item.dataIndex) };
+  }
+
   private tooltipTitle(items: TooltipItem<'line'>[]): string | string[] {
     const payload = this.payload;
     const item = items[0];
-    if (!payload || !item) return '';
-    const series = payload.series[(item.dataset as LineDataset).seriesIndex];
+    const point = item && this.itemPoint(item);
+    if (!payload || !point) return '';
+    const { series, index } = point;
     if (payload.view === 'versions') {
-      const version = payload.versions[series.versions?.[item.dataIndex] ?? -1];
-      return version
-        ? [
-            version.shortSha + (version.tags.length ? `  ${version.tags.join(', ')}` : ''),
-            truncate(version.subject, 80),
-          ]
-        : '';
+      const version = payload.versions[series.versions?.[index] ?? -1];
+      if (!version) return '';
+      if (version.experiment !== undefined) {
+        const base = payload.versions[version.baseline ?? -1];
+        return [
+          `▲ ${truncate(version.experiment, 60)} (DVC experiment)`,
+          base
+            ? `on ${base.shortSha}${base.tags.length ? ` ${base.tags.join(', ')}` : ''} · ${truncate(base.subject, 60)}`
+            : '',
+        ];
+      }
+      if (version.kind === 'run') return [truncate(version.label, 80)];
+      return [
+        version.shortSha + (version.tags.length ? `  ${version.tags.join(', ')}` : ''),
+        truncate(version.subject, 80),
+      ];
     }
     const run = series.run === undefined ? undefined : payload.runs[series.run];
     return run ? truncate(run.label, 80) : series.label;
@@ -415,30 +571,37 @@ export class HistoryChart {
 
   private tooltipLabel(item: TooltipItem<'line'>): string {
     const payload = this.payload;
-    if (!payload) return '';
-    const series = payload.series[(item.dataset as LineDataset).seriesIndex];
-    const value = series.ys[item.dataIndex];
-    const smooth = this.smoothed.get(series.id)?.[item.dataIndex];
+    const point = this.itemPoint(item);
+    if (!payload || !point) return '';
+    const { series, index } = point;
+    const value = series.ys[index];
+    const smooth = (item.dataset as LineDataset).experiment ? undefined : this.smoothed.get(series.id)?.[index];
     const unit = series.unit ? ` ${series.unit}` : '';
     const smoothText = smooth === undefined ? '' : ` (smoothed ${formatValue(smooth)})`;
-    const breach = series.breaches.includes(item.dataIndex) ? '  ⚠ breaches threshold' : '';
-    if (payload.view === 'versions')
-      return `${truncate(series.label, 60)}: ${formatValue(value)}${unit}${smoothText}${breach}`;
-    return `${series.key}: ${formatValue(value)}${unit}${smoothText} at step ${series.xs[item.dataIndex]}${breach}`;
+    const breach = series.breaches.includes(index) ? '  ⚠ breaches threshold' : '';
+    if (payload.view === 'versions') {
+      const version = payload.versions[series.versions?.[index] ?? -1];
+      const name = version?.experiment !== undefined ? `${truncate(version.experiment, 30)} ▲ ` : '';
+      return `${name}${truncate(series.label, 60)}: ${formatValue(value)}${unit}${smoothText}${breach}`;
+    }
+    return `${series.key}: ${formatValue(value)}${unit}${smoothText} at step ${series.xs[index]}${breach}`;
   }
 
   private tooltipFooter(items: TooltipItem<'line'>[]): string[] {
     const payload = this.payload;
     const item = items[0];
-    if (!payload || !item) return [];
-    const series = payload.series[(item.dataset as LineDataset).seriesIndex];
+    const point = item && this.itemPoint(item);
+    if (!payload || !point) return [];
+    const { series, index } = point;
     if (payload.view === 'versions') {
-      const version = payload.versions[series.versions?.[item.dataIndex] ?? -1];
+      const version = payload.versions[series.versions?.[index] ?? -1];
       if (!version) return [];
       const date = Number.isFinite(version.date) ? DATE_TIME_FORMAT.format(new Date(version.date)) : 'date unknown';
       return [
         `${version.author ? `${truncate(version.author, 40)}, ` : ''}${date}`,
-        'Click to open this revision · Shift+click to compare',
+        version.kind === 'run'
+          ? 'Click to open this run · Shift+click to compare'
+          : 'Click to open this revision · Shift+click to compare',
       ];
     }
     const run = series.run === undefined ? undefined : payload.runs[series.run];
@@ -465,10 +628,9 @@ export class HistoryChart {
     ctx.strokeStyle = withAlpha(this.theme.muted, 0.6);
     ctx.setLineDash([2, 3]);
     let lastLabelEnd = -Infinity;
-    payload.versions.forEach((version, index) => {
-      if (!version.tags.length) return;
-      const value = payload.axis === 'date' ? version.date : index;
-      const px = x.getPixelForValue(value);
+    payload.versions.forEach((version) => {
+      if (!version.tags.length || version.experiment !== undefined) return;
+      const px = x.getPixelForValue(version.x);
       if (!Number.isFinite(px) || px < left - 0.5 || px > right + 0.5) return;
       drawn++;
       ctx.beginPath();
@@ -505,7 +667,10 @@ export class HistoryChart {
     const { left, right, top, bottom } = chart.chartArea;
     const ctx = chart.ctx;
     const visible = new Set(
-      payload.series.filter((s) => !this.options.hidden.has(s.id) && s.threshold !== undefined).map((s) => s.threshold),
+      this.drawnSeries()
+        .map(({ series }) => series)
+        .filter((s) => !this.options.hidden.has(s.id) && s.threshold !== undefined)
+        .map((s) => s.threshold),
     );
     // Thresholds at the same height share one line and one label.
     const lines = new Map<number, string[]>();
@@ -557,7 +722,7 @@ export class HistoryChart {
     ctx.strokeStyle = this.theme.failed;
     ctx.lineWidth = 2;
     ctx.beginPath();
-    for (const series of payload.series) {
+    for (const { series } of this.drawnSeries()) {
       if (this.options.hidden.has(series.id) || series.breaches.length === 0) continue;
       let lastPx = -Infinity;
       for (const i of series.breaches) {
@@ -578,6 +743,65 @@ export class HistoryChart {
     return drawn;
   }
 
+  /** A dashed link from each DVC experiment's point to its baseline commit's point: what it was run on. */
+  private drawExperimentLinks(chart: Chart): number {
+    const payload = this.payload;
+    if (!payload || payload.view !== 'versions') return 0;
+    const x = chart.scales.x;
+    const y = chart.scales.y;
+    const ctx = chart.ctx;
+    const { left, right, top, bottom } = chart.chartArea;
+    let drawn = 0;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, right - left, bottom - top);
+    ctx.clip();
+    ctx.setLineDash([3, 3]);
+    ctx.lineWidth = 1;
+    for (const { series } of this.drawnSeries()) {
+      if (this.options.hidden.has(series.id) || !series.versions) continue;
+      const at = new Map(series.versions.map((v, i) => [v, i]));
+      ctx.strokeStyle = withAlpha(this.options.colours.get(series.id) ?? this.theme.muted, 0.6);
+      ctx.beginPath();
+      series.versions.forEach((v, i) => {
+        const baseline = payload.versions[v]?.baseline;
+        const from = baseline === undefined ? undefined : at.get(baseline);
+        if (from === undefined) return;
+        const x0 = x.getPixelForValue(series.xs[from]);
+        const y0 = y.getPixelForValue(series.ys[from]);
+        const x1 = x.getPixelForValue(series.xs[i]);
+        const y1 = y.getPixelForValue(series.ys[i]);
+        if (![x0, y0, x1, y1].every(Number.isFinite)) return;
+        drawn++;
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(x1, y1);
+      });
+      ctx.stroke();
+    }
+    ctx.restore();
+    return drawn;
+  }
+
+  /** A vertical line where the pointer is (in this chart or another of the panel); the x as an attribute. */
+  private drawCrosshair(chart: Chart): string {
+    const value = this.hoverX;
+    if (value === undefined || !this.payload) return '';
+    const px = chart.scales.x.getPixelForValue(value);
+    const { left, right, top, bottom } = chart.chartArea;
+    if (!Number.isFinite(px) || px < left || px > right) return '';
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.strokeStyle = withAlpha(this.theme.muted, 0.7);
+    ctx.lineWidth = 1;
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(Math.round(px) + 0.5, top);
+    ctx.lineTo(Math.round(px) + 0.5, bottom);
+    ctx.stroke();
+    ctx.restore();
+    return String(value);
+  }
+
   private drawSelection(chart: Chart): number {
     const payload = this.payload;
     if (!payload || this.options.selected.size === 0) return 0;
@@ -588,7 +812,7 @@ export class HistoryChart {
     ctx.save();
     ctx.strokeStyle = this.theme.foreground;
     ctx.lineWidth = 2;
-    for (const series of payload.series) {
+    for (const { series } of this.drawnSeries()) {
       if (this.options.hidden.has(series.id)) continue;
       if (payload.view === 'versions') {
         series.versions?.forEach((v, i) => {

@@ -26,7 +26,8 @@ import type {
 } from '../../src/core/chart/types';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/metricHistory';
 import { connect, el } from '../shared/vscodeApi';
-import { HistoryChart, type PointTarget } from './chartView';
+import { ChartGrid } from './chartGrid';
+import type { PointTarget } from './chartView';
 import { buildComparison, renderComparison } from './compare';
 import { renderDataTable } from './dataTable';
 import { Legend } from './legend';
@@ -55,7 +56,7 @@ class MetricHistoryApp {
   private definitions: MetricDefinition[] = [];
   private readonly colourSlots = new Map<string, number>();
   private colours = new Map<string, string>();
-  private chart: HistoryChart;
+  private chart: ChartGrid;
   private legend: Legend;
   private receivedAt = 0;
   private pendingRender = false;
@@ -77,10 +78,15 @@ class MetricHistoryApp {
   private readonly smoothingValue = el('output', { attrs: { for: 'mh-smoothing' } });
   private readonly logScale = el('vscode-checkbox', { attrs: { id: 'mh-log', label: 'Log scale' } });
   private readonly showTable = el('vscode-checkbox', { attrs: { id: 'mh-show-table', label: 'Show as table' } });
+  private readonly split = el('vscode-checkbox', {
+    attrs: {
+      id: 'mh-split',
+      label: 'One chart per metric',
+      title: 'Off: every metric on one chart, sharing one y axis',
+    },
+  });
   private readonly status = el('div', { className: 'mh-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly message = el('div', { className: 'mh-message', attrs: { role: 'alert' } });
-  private readonly canvas = el('canvas', { attrs: { role: 'img', tabindex: '0', 'aria-label': 'Metric chart' } });
-  private readonly chartWrap = el('div', { className: 'mh-chart-wrap' }, [this.canvas]);
   private readonly body = el('div', { className: 'mh-body' });
   private readonly compare = el('section', { className: 'mh-compare', attrs: { 'aria-label': 'Compare selected' } });
   private readonly tableSection = el('section', {
@@ -96,7 +102,7 @@ class MetricHistoryApp {
   private readonly viewHint: Record<HistoryView, HTMLElement> = {
     versions: el('p', {
       className: 'mh-hint',
-      text: 'One point per revision. Click a point to open the file at that revision; Shift+click points to compare them. Drag to zoom, Ctrl+wheel to zoom, Alt+drag to pan.',
+      text: 'One point per revision; DVC experiments are triangles beside the commit they ran on. Click a point to open the file at that revision; Shift+click points to compare them. Drag to zoom, Ctrl+wheel to zoom, Alt+drag to pan.',
     }),
     steps: el('p', {
       className: 'mh-hint',
@@ -118,15 +124,16 @@ class MetricHistoryApp {
       },
     });
     this.legend.setFilter(this.state.legendFilter);
-    this.buildLayout();
-    this.chart = new HistoryChart(this.canvas, readTheme(), {
+    this.chart = new ChartGrid(readTheme(), {
       onPointClick: (target, extend) => this.onPointClick(target, extend),
       onZoomChange: (range) => {
         if (range) this.state.zoom[this.state.view] = range;
         else delete this.state.zoom[this.state.view];
         this.save();
       },
+      onKey: (event) => this.onChartKey(event),
     });
+    this.buildLayout();
     watchTheme(() => {
       this.chart.applyTheme(readTheme());
       this.assignColours();
@@ -216,6 +223,12 @@ class MetricHistoryApp {
       this.save();
       this.refreshOptions();
     });
+    this.split.checked = this.state.layout === 'split';
+    this.split.addEventListener('change', () => {
+      this.state.layout = this.split.checked ? 'split' : 'overlay';
+      this.save();
+      if (this.payload) this.showData(this.payload);
+    });
     this.showTable.checked = this.state.showTable;
     this.showTable.addEventListener('change', () => {
       this.state.showTable = this.showTable.checked;
@@ -240,6 +253,10 @@ class MetricHistoryApp {
 
     const toolbar = el('div', { className: 'mh-toolbar', attrs: { role: 'group', 'aria-label': 'Chart controls' } }, [
       group('Metrics', this.keysSelect),
+      el('div', { className: 'mh-field' }, [
+        el('vscode-label', { text: 'Layout', attrs: { for: 'mh-split' } }),
+        this.split,
+      ]),
       group('Sources', this.sourcesSelect, [chooseSources]),
       group('Splits', this.splitsSelect),
       el('div', { className: 'mh-field' }, [
@@ -252,23 +269,7 @@ class MetricHistoryApp {
       exportButtons,
     ]);
 
-    this.canvas.addEventListener('keydown', (event) => {
-      const actions: Record<string, () => void> = {
-        '+': () => this.chart.zoomBy(1.25),
-        '=': () => this.chart.zoomBy(1.25),
-        '-': () => this.chart.zoomBy(0.8),
-        '0': () => this.chart.resetZoom(),
-        ArrowLeft: () => this.chart.panBy(60),
-        ArrowRight: () => this.chart.panBy(-60),
-      };
-      const action = actions[event.key];
-      if (action) {
-        event.preventDefault();
-        action();
-      }
-    });
-
-    this.body.append(this.chartWrap, this.legend.element);
+    this.body.append(this.chart.element, this.legend.element);
     this.root.replaceChildren(
       this.tabs,
       toolbar,
@@ -281,11 +282,28 @@ class MetricHistoryApp {
     this.root.classList.add('mh-root');
   }
 
+  /** Zoom and pan keys on any chart act on all of them (they share the x axis). */
+  private onChartKey(event: KeyboardEvent): void {
+    const actions: Record<string, () => void> = {
+      '+': () => this.chart.zoomBy(1.25),
+      '=': () => this.chart.zoomBy(1.25),
+      '-': () => this.chart.zoomBy(0.8),
+      '0': () => this.chart.resetZoom(),
+      ArrowLeft: () => this.chart.panBy(60),
+      ArrowRight: () => this.chart.panBy(-60),
+    };
+    const action = actions[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  }
+
   private versionControls(): HTMLElement {
     for (const [value, label] of RANGE_CHOICES)
       this.rangeSelect.append(el('vscode-option', { text: label, attrs: { value } }));
     for (const [value, label] of [
-      ['date', 'Commit date'],
+      ['date', 'Date'],
       ['order', 'Revision order'],
     ])
       this.axisSelect.append(el('vscode-option', { text: label, attrs: { value } }));
@@ -438,6 +456,12 @@ class MetricHistoryApp {
     } else if (selected[0] !== undefined && select.value !== selected[0]) select.value = selected[0];
   }
 
+  /** The metric picker's choices: counters (step, epoch, ...) say so; they are never ticked by default. */
+  private keyOptions(payload: ChartPayload): [string, string][] {
+    const counters = new Set(payload.counterKeys);
+    return payload.availableKeys.map((k) => [k, counters.has(k) ? `${k} (counter)` : k]);
+  }
+
   private summarize(select: HTMLElement, labels: string[]): void {
     const summary = this.summaries.get(select);
     if (!summary) return;
@@ -453,11 +477,7 @@ class MetricHistoryApp {
   private showData(payload: ChartPayload): void {
     if (payload.series.length === 0) {
       this.payload = undefined;
-      this.setOptions(
-        this.keysSelect,
-        payload.availableKeys.map((k) => [k, k]),
-        payload.query.keys,
-      );
+      this.setOptions(this.keysSelect, this.keyOptions(payload), payload.query.keys);
       this.setOptions(
         this.splitsSelect,
         payload.availableSplits.map((s) => [s, SPLIT_LABELS[s] ?? s]),
@@ -483,11 +503,7 @@ class MetricHistoryApp {
     this.message.replaceChildren();
     this.body.hidden = false;
     this.root.setAttribute('aria-busy', 'false');
-    this.setOptions(
-      this.keysSelect,
-      payload.availableKeys.map((k) => [k, k]),
-      payload.query.keys,
-    );
+    this.setOptions(this.keysSelect, this.keyOptions(payload), payload.query.keys);
     const sources = new Map(this.sources.map((s) => [s.id, s]));
     for (const s of payload.sources) if (!sources.has(s.id)) sources.set(s.id, s);
     this.sources = [...sources.values()];
@@ -505,7 +521,7 @@ class MetricHistoryApp {
       .closest<HTMLElement>('.mh-field')
       ?.toggleAttribute('hidden', payload.availableSplits.length === 0);
     this.assignColours();
-    this.chart.setData(payload, this.chartOptions(), this.state.zoom[payload.view]);
+    this.chart.setData(payload, this.chartOptions(), this.state.zoom[payload.view], this.state.layout);
     this.pendingRender = true;
     this.renderLegend();
     this.renderStatus();
@@ -579,6 +595,13 @@ class MetricHistoryApp {
       };
     });
     this.legend.update(entries, new Set(this.state.hidden));
+    const experiments = payload.versions.filter((v) => v.experiment !== undefined);
+    this.legend.setNote(
+      '▲',
+      experiments.length
+        ? `DVC experiment${experiments.length === 1 ? '' : 's'} (${experiments.length}): beside the commit ${experiments.length === 1 ? 'it was' : 'they were'} run on, linked by a dashed line`
+        : undefined,
+    );
   }
 
   private renderStatus(): void {
@@ -587,12 +610,21 @@ class MetricHistoryApp {
     const hidden = new Set(this.state.hidden);
     const shown = payload.series.filter((s) => !hidden.has(s.id)).length;
     const nonFinite = payload.series.reduce((n, s) => n + s.nonFinite, 0);
+    const experiments = payload.versions.filter((v) => v.experiment !== undefined).length;
+    const commits = payload.versions.length - experiments;
+    const runsOnly = payload.versions.length > 0 && payload.versions.every((v) => v.kind === 'run');
     const parts = [
-      payload.view === 'versions' ? `${payload.versions.length} revisions` : `${payload.runs.length} runs`,
+      payload.view === 'versions' ? `${commits} ${runsOnly ? 'runs' : 'revisions'}` : `${payload.runs.length} runs`,
+      ...(experiments ? [`${experiments} experiment${experiments === 1 ? '' : 's'} (▲)`] : []),
       `${shown} of ${payload.series.length} series`,
       `${payload.plottedPoints.toLocaleString('en-US')} points${payload.rawPoints > payload.plottedPoints ? ` (decimated from ${payload.rawPoints.toLocaleString('en-US')})` : ''}`,
     ];
     if (nonFinite) parts.push(`${nonFinite} NaN or infinite values not shown`);
+    if (payload.axisNote) parts.push(payload.axisNote);
+    if (payload.detachedExperiments)
+      parts.push(
+        `${payload.detachedExperiments} experiment${payload.detachedExperiments === 1 ? '' : 's'} not shown: baseline outside the range`,
+      );
     if (this.state.logScale && payload.series.some((s) => s.ys.some((y) => y <= 0)))
       parts.push('zero and negative values are not shown on a log scale');
     this.status.textContent = parts.join(' · ');
@@ -606,9 +638,9 @@ class MetricHistoryApp {
       payload.view === 'versions'
         ? `across ${payload.versions.length} revisions`
         : `across the steps of ${payload.runs.length} runs`;
-    this.canvas.setAttribute(
-      'aria-label',
-      `Line chart of ${keys} ${scope}, ${payload.series.length} series. Turn on "Show as table" to read the values. Keys: plus and minus zoom, arrows pan, 0 resets.`,
+    this.chart.describe(
+      (title) =>
+        `Line chart of ${title || keys} ${scope}. Turn on "Show as table" to read the values. Keys: plus and minus zoom, arrows pan, 0 resets.`,
     );
   }
 

@@ -21,6 +21,7 @@ export class Legend {
   private readonly list: HTMLUListElement;
   private readonly count: HTMLElement;
   private readonly search: HTMLInputElement;
+  private readonly note: HTMLElement;
   private entries: LegendEntry[] = [];
   private hidden = new Set<string>();
 
@@ -57,11 +58,24 @@ export class Legend {
     );
     this.count = el('span', { className: 'mh-legend-count', attrs: { 'aria-live': 'polite' } });
     this.list = el('ul', { className: 'mh-legend-list', attrs: { 'aria-label': 'Series' } });
+    this.note = el('p', { className: 'mh-legend-note' });
+    this.note.hidden = true;
     this.element = el('aside', { className: 'mh-legend', attrs: { 'aria-label': 'Legend' } }, [
       this.search,
       el('div', { className: 'mh-legend-actions' }, [showAll, hideAll, this.count]),
+      this.note,
       this.list,
     ]);
+  }
+
+  /** A key to a point style the series share (e.g. DVC experiments), or none. */
+  setNote(symbol: string, text: string | undefined): void {
+    this.note.hidden = text === undefined;
+    this.note.replaceChildren(
+      ...(text === undefined
+        ? []
+        : [el('span', { className: 'mh-legend-symbol', text: symbol, attrs: { 'aria-hidden': 'true' } }), text]),
+    );
   }
 
   setFilter(text: string): void {

@@ -28,6 +28,8 @@ export interface UiState {
   selection: Record<HistoryView, string[]>;
   showTable: boolean;
   legendFilter: string;
+  /** One chart per metric (`split`, the default) or every series on one chart (`overlay`). */
+  layout: 'split' | 'overlay';
 }
 
 export function defaultState(): UiState {
@@ -45,6 +47,7 @@ export function defaultState(): UiState {
     selection: { versions: [], steps: [] },
     showTable: false,
     legendFilter: '',
+    layout: 'split',
   };
 }
 
@@ -83,6 +86,7 @@ export function restoreState(saved: unknown): UiState {
     state.selection.steps = strings(saved.selection.steps);
   }
   state.showTable = saved.showTable === true;
+  if (saved.layout === 'overlay') state.layout = 'overlay';
   if (typeof saved.legendFilter === 'string') state.legendFilter = saved.legendFilter.slice(0, 200);
   return state;
 }

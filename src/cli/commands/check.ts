@@ -3,7 +3,8 @@
 // usage or config errors. The checks engine is loaded only when the command runs, to keep `mlops --version` fast.
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineCommand, EXIT, scanArgs, UsageError, type CliIo } from '../registry';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 // init-ci belongs to the checks: importing this module registers both commands.
 import './initCi';
 
@@ -36,55 +37,46 @@ Options:
 Exit codes: 0 passing, 1 failing at the --fail-on level, 2 usage or configuration error.
 `;
 
+const OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  only: { type: 'string', multiple: true },
+  verbose: { type: 'boolean' },
+} as const;
+
 /** Parses the arguments of `mlops check`; throws UsageError. Returns undefined for --help. */
 export function parseCheckArgs(args: readonly string[]): CheckArgs | undefined {
-  const parsed: CheckArgs = { folder: '.', format: 'text', failOn: 'error', verbose: false };
-  let folder: string | undefined;
-  let help = false;
-  scanArgs(args, 'check', (name, value, arg) => {
-    if (name === '--help' || name === '-h') {
-      help = true;
-      return false;
-    }
-    if (name === '--format') {
-      const format = value();
-      if (!(FORMATS as readonly string[]).includes(format))
-        throw new UsageError(`unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
-      parsed.format = format as Format;
-    } else if (name === '--output' || name === '-o') parsed.output = value();
-    else if (name === '--fail-on') {
-      const level = value();
-      if (!(FAIL_ON as readonly string[]).includes(level))
-        throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${level}'.`);
-      parsed.failOn = level as FailOn;
-    } else if (name === '--only') {
-      const ids = value()
+  const parsed = parseCommandArgs('check', HELP, args, OPTIONS);
+  if (parsed === 'help') return undefined;
+  const { values, positionals } = parsed;
+  const result: CheckArgs = { folder: '.', format: 'text', failOn: 'error', verbose: values.verbose === true };
+  if (values.format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(values.format))
+      throw new UsageError(`unknown format '${values.format}'; use one of ${FORMATS.join(', ')}.`);
+    result.format = values.format as Format;
+  }
+  if (values.output !== undefined) result.output = values.output;
+  if (values['fail-on'] !== undefined) {
+    const level = values['fail-on'];
+    if (!(FAIL_ON as readonly string[]).includes(level))
+      throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not '${level}'.`);
+    result.failOn = level as FailOn;
+  }
+  if (values.only !== undefined) {
+    const ids = values.only.flatMap((v) =>
+      v
         .split(',')
         .map((s) => s.trim())
-        .filter(Boolean);
-      if (ids.length === 0) throw new UsageError('--only needs at least one check id.');
-      parsed.only = [...(parsed.only ?? []), ...ids];
-    } else if (name === '--verbose') parsed.verbose = true;
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops check --help'.`);
-    else if (folder === undefined) folder = arg;
-    else throw new UsageError(`only one folder may be checked; got '${folder}' and '${arg}'.`);
-  });
-  if (help) return undefined;
-  parsed.folder = folder ?? '.';
-  return parsed;
-}
-
-/** Writes a file atomically: a temporary file in the same folder, then a rename. */
-export function writeFileAtomic(target: string, text: string): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, target);
-  } catch (err) {
-    fs.rmSync(temporary, { force: true });
-    throw err;
+        .filter(Boolean),
+    );
+    if (ids.length === 0) throw new UsageError('--only needs at least one check id.');
+    result.only = ids;
   }
+  if (positionals.length > 1)
+    throw new UsageError(`only one folder may be checked; got '${positionals[0]}' and '${positionals[1]}'.`);
+  result.folder = positionals[0] ?? '.';
+  return result;
 }
 
 async function runCheckCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -171,7 +163,7 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     });
   if (parsed.output) {
     const target = path.resolve(io.cwd, parsed.output);
-    writeFileAtomic(target, text);
+    await writeFileAtomic(target, text, { createFolders: true });
     const { formatText } = await import('../../core/checks/report/text.js');
     io.stdout(formatText(report, { color: io.isTty }));
     io.stdout(`Wrote ${path.relative(io.cwd, target) || target}\n`);

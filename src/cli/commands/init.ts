@@ -1,16 +1,29 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { FileExistsError, writeFileAtomic } from '../../core/atomicWrite';
 import { CONFIG_FILE_NAME, starterConfig } from '../../core/formats/mlopsYaml/starter';
-import { defineCommand, EXIT } from '../registry';
+import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
-defineCommand('init', `write a commented starter ${CONFIG_FILE_NAME} (never overwrites)`, (args, io) => {
-  const folder = path.resolve(io.cwd, args[0] ?? '.');
+const HELP = `Usage: mlops init [folder]
+
+Writes a commented starter ${CONFIG_FILE_NAME} in the folder (default: the current one). Never overwrites an existing
+file (exit 1).
+`;
+
+defineCommand('init', `write a commented starter ${CONFIG_FILE_NAME} (never overwrites)`, async (args, io) => {
+  const parsed = parseCommandArgs('init', HELP, args, {});
+  if (parsed === 'help') {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length > 1)
+    throw new UsageError(`only one folder; got '${parsed.positionals[0]}' and '${parsed.positionals[1]}'.`, HELP);
+  const folder = path.resolve(io.cwd, parsed.positionals[0] ?? '.');
   const target = path.join(folder, CONFIG_FILE_NAME);
   try {
-    // 'wx' fails when the file exists: the check and the write are one step.
-    fs.writeFileSync(target, starterConfig(path.basename(folder)), { flag: 'wx' });
+    // Exclusive: the existence check and the write are one step.
+    await writeFileAtomic(target, starterConfig(path.basename(folder)), { exclusive: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+    if (err instanceof FileExistsError) {
       io.stderr(`mlops init: ${target} already exists; left unchanged.\n`);
       return EXIT.failed;
     }

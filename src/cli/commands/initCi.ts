@@ -3,7 +3,8 @@
 // changes. Refuses to overwrite an existing file without --force (exit 1).
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineCommand, EXIT, scanArgs, UsageError, type CliIo } from '../registry';
+import { FileExistsError, writeFileAtomic } from '../../core/atomicWrite';
+import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 const PROVIDERS = ['github', 'azure', 'gitlab'] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -29,30 +30,28 @@ Options:
   --package <spec>  the npm package the workflow installs (default mlops-workbench@<this version>)
 `;
 
+const OPTIONS = {
+  provider: { type: 'string' },
+  force: { type: 'boolean' },
+  package: { type: 'string' },
+} as const;
+
 /** Parses the arguments of `mlops init-ci`; throws UsageError. Returns undefined for --help. */
 export function parseInitCiArgs(args: readonly string[]): InitCiArgs | undefined {
-  let provider: string | undefined;
-  let force = false;
-  let folder: string | undefined;
-  let packageSpec: string | undefined;
-  let help = false;
-  scanArgs(args, 'init-ci', (name, value, arg) => {
-    if (name === '--help' || name === '-h') {
-      help = true;
-      return false;
-    }
-    if (name === '--provider') provider = value();
-    else if (name === '--force') force = true;
-    else if (name === '--package') packageSpec = value();
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'. Run 'mlops init-ci --help'.`);
-    else if (folder === undefined) folder = arg;
-    else throw new UsageError(`only one folder; got '${folder}' and '${arg}'.`);
-  });
-  if (help) return undefined;
+  const parsed = parseCommandArgs('init-ci', HELP, args, OPTIONS);
+  if (parsed === 'help') return undefined;
+  const { values, positionals } = parsed;
+  const provider = values.provider;
+  if (positionals.length > 1) throw new UsageError(`only one folder; got '${positionals[0]}' and '${positionals[1]}'.`);
   if (provider === undefined) throw new UsageError(`--provider is required: ${PROVIDERS.join(', ')}.`);
   if (!(PROVIDERS as readonly string[]).includes(provider))
     throw new UsageError(`unknown provider '${provider}'; use ${PROVIDERS.join(', ')}.`);
-  return { provider: provider as Provider, force, folder: folder ?? '.', packageSpec };
+  return {
+    provider: provider as Provider,
+    force: values.force === true,
+    folder: positionals[0] ?? '.',
+    packageSpec: values.package,
+  };
 }
 
 async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
@@ -109,25 +108,15 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
     configFile: loaded.file,
     folder: subfolder,
   });
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text);
   try {
-    if (parsed.force) fs.renameSync(temporary, target);
-    else {
-      try {
-        // link() fails when the target exists: the existence check and the write are one step.
-        fs.linkSync(temporary, target);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-          io.stderr(`mlops init-ci: ${shown} already exists; left unchanged. Use --force to overwrite it.\n`);
-          return EXIT.failed;
-        }
-        throw err;
-      }
+    // Without --force the existence check and the write are one step.
+    await writeFileAtomic(target, text, { exclusive: !parsed.force, createFolders: true });
+  } catch (err) {
+    if (err instanceof FileExistsError) {
+      io.stderr(`mlops init-ci: ${shown} already exists; left unchanged. Use --force to overwrite it.\n`);
+      return EXIT.failed;
     }
-  } finally {
-    fs.rmSync(temporary, { force: true });
+    throw err;
   }
   io.stdout(`Wrote ${shown}\n`);
   if (parsed.provider === 'gitlab')

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readAtRevision } from '../../core/git/history';
-import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/metrics/dvc';
+import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
-import { parseStructuredText } from '../../core/metrics/files';
+import { parseStructuredText } from '../../core/formats/metricsFiles/parse';
 import { latest, MetricsError, type Run } from '../../core/metrics/model';
-import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
 
 const WORKSPACE = 'workspace';
 
@@ -26,21 +26,18 @@ interface Parsed {
   flags: Set<string>;
 }
 
-function parseArgs(args: string[], allowed: string[]): Parsed {
-  const parsed: Parsed = { positional: [], sources: [], flags: new Set() };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--source' || a === '-s') {
-      const value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a path.`);
-      parsed.sources.push(value);
-    } else if (a.startsWith('--source=')) parsed.sources.push(a.slice(9));
-    else if (a.startsWith('-') && a !== '-') {
-      if (!allowed.includes(a)) throw new UsageError(`unknown option '${a}'.`);
-      parsed.flags.add(a);
-    } else parsed.positional.push(a);
-  }
-  return parsed;
+/** `--source`/`-s` (repeatable) plus the boolean flags in `allowed`, through util.parseArgs; `help` for --help. */
+function parseArgs(args: string[], allowed: string[]): Parsed | 'help' {
+  const options: OptionSpecs = { source: { type: 'string', short: 's', multiple: true } };
+  for (const flag of allowed) options[flag.slice(2)] = { type: 'boolean' };
+  const parsed = parseCommandArgs('metrics', help, args, options);
+  if (parsed === 'help') return 'help';
+  const sources = parsed.values.source;
+  return {
+    positional: parsed.positionals,
+    sources: Array.isArray(sources) ? sources.filter((s): s is string => typeof s === 'string') : [],
+    flags: new Set(allowed.filter((flag) => parsed.values[flag.slice(2)] === true)),
+  };
 }
 
 interface TeamConfig {
@@ -110,7 +107,12 @@ const jsonValue = (v: number | string): number | string =>
   typeof v === 'number' && !Number.isFinite(v) ? formatValue(v) : v;
 
 async function show(args: string[], io: CliIo): Promise<number> {
-  const { positional, sources, flags } = parseArgs(args, ['--json']);
+  const parsed = parseArgs(args, ['--json']);
+  if (parsed === 'help') {
+    io.stdout(help);
+    return EXIT.ok;
+  }
+  const { positional, sources, flags } = parsed;
   if (positional.length)
     throw new UsageError(`unexpected argument '${positional[0]}'. Use --source <path> to name files.`);
   const folder = io.cwd;
@@ -177,7 +179,12 @@ async function runAt(
 }
 
 async function diffCommand(args: string[], io: CliIo): Promise<number> {
-  const { positional, sources, flags } = parseArgs(args, ['--json', '--md', '--all']);
+  const parsed = parseArgs(args, ['--json', '--md', '--all']);
+  if (parsed === 'help') {
+    io.stdout(help);
+    return EXIT.ok;
+  }
+  const { positional, sources, flags } = parsed;
   if (positional.length > 2) throw new UsageError(`at most two revisions, got ${positional.length}.`);
   if (flags.has('--json') && flags.has('--md')) throw new UsageError('choose one of --json and --md.');
   const [revA = 'HEAD', revB = WORKSPACE] = positional;

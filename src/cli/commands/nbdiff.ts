@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -14,8 +13,9 @@ import {
   parseNotebook,
   readNotebook,
   type NotebookJson,
-} from '../../core/notebooks/format';
-import { defineCommand, EXIT, UsageError } from '../registry';
+} from '../../core/formats/notebook/format';
+import { GitError, readFileAtRevision } from '../../core/git/state';
+import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
 const HELP = `Usage: mlops nbdiff <before.ipynb> <after.ipynb> [options]
        mlops nbdiff --git <notebook.ipynb> [revision]   (revision, default HEAD, against the working copy)
@@ -39,26 +39,32 @@ interface Parsed {
   ignore: DiffCategory[];
 }
 
+const OPTIONS = {
+  git: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'no-moves': { type: 'boolean' },
+  'exit-code': { type: 'boolean' },
+  ignore: { type: 'string', multiple: true },
+} as const;
+
 function parseArguments(args: string[]): Parsed | 'help' {
-  const parsed: Parsed = { files: [], git: false, json: false, moves: true, exitCode: false, ignore: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    else if (arg === '--git') parsed.git = true;
-    else if (arg === '--json') parsed.json = true;
-    else if (arg === '--no-moves') parsed.moves = false;
-    else if (arg === '--exit-code') parsed.exitCode = true;
-    else if (arg === '--ignore' || arg.startsWith('--ignore=')) {
-      const value = arg === '--ignore' ? args[++i] : arg.slice('--ignore='.length);
-      if (value === undefined) throw new UsageError('--ignore needs a list, e.g. --ignore outputs,metadata');
-      try {
-        parsed.ignore.push(...parseDiffCategories(value).filter((category) => !parsed.ignore.includes(category)));
-      } catch (err) {
-        throw new UsageError(`--ignore: ${(err as Error).message}`);
-      }
-    } else if (arg.startsWith('-'))
-      throw new UsageError(`unknown option '${arg}'. Run 'mlops nbdiff --help' for the list.`);
-    else parsed.files.push(arg);
+  const result = parseCommandArgs('nbdiff', HELP, args, OPTIONS);
+  if (result === 'help') return 'help';
+  const { values, positionals } = result;
+  const parsed: Parsed = {
+    files: positionals,
+    git: values.git === true,
+    json: values.json === true,
+    moves: values['no-moves'] !== true,
+    exitCode: values['exit-code'] === true,
+    ignore: [],
+  };
+  for (const value of values.ignore ?? []) {
+    try {
+      parsed.ignore.push(...parseDiffCategories(value).filter((category) => !parsed.ignore.includes(category)));
+    } catch (err) {
+      throw new UsageError(`--ignore: ${(err as Error).message}`);
+    }
   }
   if (parsed.git) {
     if (parsed.files.length < 1 || parsed.files.length > 2)
@@ -74,42 +80,35 @@ function parseArguments(args: string[]): Parsed | 'help' {
 
 const emptyNotebook = (): NotebookJson => ({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 });
 
-/** `git show <revision>:./<file>` run in the file's folder; undefined when the file is not in that revision. */
-function gitShow(file: string, revision: string): Promise<Buffer | undefined> {
+/** The notebook's bytes at a revision, read in its folder; undefined when the file is not in that revision. */
+async function gitShow(file: string, revision: string): Promise<Buffer | undefined> {
   // The folder may be gone from the working copy: run in the nearest folder that exists.
   let folder = path.dirname(file);
   while (!fs.existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
   const relative = path.relative(folder, file).split(path.sep).join('/');
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['show', `${revision}:./${relative}`], {
-      cwd: folder,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let errorText = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > DEFAULT_MAX_NOTEBOOK_BYTES) {
-        child.kill();
-        reject(new Error(`${file} at ${revision} is larger than ${DEFAULT_MAX_NOTEBOOK_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (errorText += chunk.toString()));
-    child.on('error', (err) => reject(new Error(`cannot run git (${err.message}); is git installed and on PATH?`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks));
-      else if (/does not exist in|exists on disk, but not in/.test(errorText)) resolve(undefined);
-      else reject(new Error(`git show ${revision}:${relative} failed: ${errorText.trim() || `exit code ${code}`}`));
-    });
-  });
+  try {
+    return await readFileAtRevision(folder, revision, relative, { maxBytes: DEFAULT_MAX_NOTEBOOK_BYTES });
+  } catch (err) {
+    if (err instanceof GitError && err.kind === 'too-large')
+      throw new Error(`${file} at ${revision} is larger than ${DEFAULT_MAX_NOTEBOOK_BYTES} bytes`, { cause: err });
+    if (err instanceof GitError && (err.kind === 'failed' || err.kind === 'not-found')) {
+      const first = (err.stderr || err.message).split('\n').find((l) => l.trim()) ?? err.message;
+      throw new Error(`git show ${revision}:${relative} failed: ${first.trim()}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** 1-based cell numbers: the old one, the new one, or "old -> new" where they differ. */
+function cellNumber(cell: CellDiff): string {
+  const before = cell.beforeIndex === undefined ? undefined : cell.beforeIndex + 1;
+  const after = cell.afterIndex === undefined ? undefined : cell.afterIndex + 1;
+  if (before !== undefined && after !== undefined && before !== after) return `${before} -> ${after}`;
+  return String(after ?? before ?? 1);
 }
 
 function cellLabel(cell: CellDiff): string {
-  const index = cell.afterIndex ?? cell.beforeIndex ?? 0;
-  return `cell ${index + 1} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''})`;
+  return `cell ${cellNumber(cell)} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''})`;
 }
 
 const changeNames: Record<string, string> = { executionCount: 'execution count', cellType: 'cell type' };
@@ -128,13 +127,9 @@ function renderText(before: string, after: string, diff: NotebookDiff): string {
     if (cell.kind === 'added')
       lines.push(`  + added    ${cellLabel(cell)}, ${cell.linesAdded} line${cell.linesAdded === 1 ? '' : 's'}`);
     else if (cell.kind === 'removed')
-      lines.push(
-        `  - removed  cell ${(cell.beforeIndex ?? 0) + 1} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''}), ${cell.linesRemoved} line${cell.linesRemoved === 1 ? '' : 's'}`,
-      );
+      lines.push(`  - removed  ${cellLabel(cell)}, ${cell.linesRemoved} line${cell.linesRemoved === 1 ? '' : 's'}`);
     else if (cell.kind === 'moved')
-      lines.push(
-        `  > moved    cell ${(cell.beforeIndex ?? 0) + 1} -> ${cellLabel(cell)}${cell.changes.length ? `: ${changeText(cell)}` : ''}`,
-      );
+      lines.push(`  > moved    ${cellLabel(cell)}${cell.changes.length ? `: ${changeText(cell)}` : ''}`);
     else if (cell.kind === 'modified') lines.push(`  ~ modified ${cellLabel(cell)}: ${changeText(cell)}`);
   }
   if (diff.notebookMetadataChanged) lines.push('  ~ notebook metadata');
@@ -172,11 +167,18 @@ defineCommand(
       after = (await readNotebook(path.resolve(io.cwd, afterName), { file: afterName })).notebook;
     }
     const diff = diffNotebooks(before, after, { ignore: parsed.ignore, detectMoves: parsed.moves });
-    if (parsed.json)
+    if (parsed.json) {
+      // Each cell also gets 1-based numbers in both notebooks and the label the text output shows.
+      const cells = diff.cells.map((cell) => ({
+        ...cell,
+        beforeCell: cell.beforeIndex === undefined ? undefined : cell.beforeIndex + 1,
+        afterCell: cell.afterIndex === undefined ? undefined : cell.afterIndex + 1,
+        label: `cell ${cellNumber(cell)}`,
+      }));
       io.stdout(
-        `${JSON.stringify({ before: beforeName, after: afterName, description: describeDiff(diff), ...diff }, null, 2)}\n`,
+        `${JSON.stringify({ before: beforeName, after: afterName, description: describeDiff(diff), ...diff, cells }, null, 2)}\n`,
       );
-    else io.stdout(renderText(beforeName, afterName, diff));
+    } else io.stdout(renderText(beforeName, afterName, diff));
     return parsed.exitCode && !diff.summary.identical ? EXIT.failed : EXIT.ok;
   },
 );

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readNotebooksConfig, stripOptionsFromConfig } from '../../core/notebooks/config';
-import { NotebookError } from '../../core/notebooks/format';
+import { NotebookError } from '../../core/formats/notebook/format';
 import { stripNotebook, StripError, type StripOptions } from '../../core/notebooks/strip';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
-import { defineCommand, EXIT, UsageError, type CliIo } from '../registry';
+import { ReadOnlyFileError, writeFileAtomic } from '../../core/atomicWrite';
+import { walkFiles } from '../../core/checks/defaults/files';
+import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 /** What the filter modes need beyond CliIo: stdin, and bytes to stdout (tests provide both). */
 interface StreamIo extends CliIo {
@@ -21,6 +23,9 @@ Strips outputs, execution counts and volatile metadata from Jupyter notebooks, e
 Files are rewritten in place (atomically) only when something changes. Folders are searched for *.ipynb.
 Options come from the notebooks.strip section of ${CONFIG_FILE_NAME} (nearest one up from here); flags add to them.
 
+With --check and no files, checks the notebooks under the current folder (as 'mlops check' finds them: .gitignore
+honoured).
+
 Options:
   --keep-output              keep outputs (only counts and metadata are stripped)
   --keep-count               keep execution counts
@@ -34,7 +39,8 @@ Options:
   --no-config                ignore ${CONFIG_FILE_NAME}
 
 In --stdin and --textconv modes, input that is not a readable notebook is passed through unchanged with a warning
-on stderr and exit code 0, so a git operation never fails or loses content because of one broken file.
+on stderr and exit code 0, so a git operation never fails or loses content because of one broken file. With
+--stdin, an unreadable ${CONFIG_FILE_NAME} (say, with merge conflict markers) gives the default options and a warning.
 `;
 
 interface Parsed {
@@ -46,73 +52,60 @@ interface Parsed {
   options: StripOptions;
 }
 
-function listOption(value: string | undefined, flag: string): string[] {
-  if (value === undefined || value.startsWith('--'))
-    throw new UsageError(`${flag} needs a value, e.g. ${flag} "metadata.kernelspec cell.metadata.tags"`);
-  return value.split(/[\s,]+/).filter(Boolean);
+const OPTIONS = {
+  stdin: { type: 'boolean' },
+  textconv: { type: 'string', short: 't' },
+  check: { type: 'boolean' },
+  'no-config': { type: 'boolean' },
+  'keep-output': { type: 'boolean' },
+  'keep-count': { type: 'boolean' },
+  'keep-id': { type: 'boolean' },
+  'drop-empty-cells': { type: 'boolean' },
+  'strip-init-cells': { type: 'boolean' },
+  'extra-keys': { type: 'string', multiple: true },
+  'keep-keys': { type: 'string', multiple: true },
+  'keep-metadata-keys': { type: 'string', multiple: true },
+  'drop-tagged-cells': { type: 'string', multiple: true },
+} as const;
+
+/** Lists given as one or more values, each split on spaces and commas; undefined when none was given. */
+function listOption(...values: (string[] | undefined)[]): string[] | undefined {
+  const given = values.filter((v): v is string[] => v !== undefined);
+  return given.length ? given.flat().flatMap((v) => v.split(/[\s,]+/).filter(Boolean)) : undefined;
 }
 
 function parseArguments(args: string[]): Parsed | 'help' {
-  const parsed: Parsed = { files: [], stdin: false, check: false, useConfig: true, options: {} };
-  const options = parsed.options;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    switch (arg) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--stdin':
-        parsed.stdin = true;
-        break;
-      case '--textconv':
-      case '-t':
-        if (args[i + 1] === undefined) throw new UsageError('--textconv needs the notebook file to print');
-        parsed.textconv = args[++i];
-        break;
-      case '--check':
-        parsed.check = true;
-        break;
-      case '--no-config':
-        parsed.useConfig = false;
-        break;
-      case '--keep-output':
-        options.keepOutput = true;
-        break;
-      case '--keep-count':
-        options.keepCount = true;
-        break;
-      case '--keep-id':
-        options.keepId = true;
-        break;
-      case '--drop-empty-cells':
-        options.dropEmptyCells = true;
-        break;
-      case '--strip-init-cells':
-        options.stripInitCells = true;
-        break;
-      case '--extra-keys':
-        options.extraKeys = [...(options.extraKeys ?? []), ...listOption(args[++i], arg)];
-        break;
-      case '--keep-keys':
-      case '--keep-metadata-keys':
-        options.keepKeys = [...(options.keepKeys ?? []), ...listOption(args[++i], arg)];
-        break;
-      case '--drop-tagged-cells':
-        options.dropTaggedCells = [...(options.dropTaggedCells ?? []), ...listOption(args[++i], arg)];
-        break;
-      default:
-        if (arg.startsWith('-') && arg !== '-')
-          throw new UsageError(`unknown option '${arg}'. Run 'mlops nbstrip --help' for the list.`);
-        parsed.files.push(arg);
-    }
-  }
-  const modes = [parsed.stdin, parsed.textconv !== undefined, parsed.files.length > 0].filter(Boolean).length;
-  if (modes === 0)
+  const parsed = parseCommandArgs('nbstrip', HELP, args, OPTIONS);
+  if (parsed === 'help') return 'help';
+  const { values, positionals } = parsed;
+  const options: StripOptions = {};
+  if (values['keep-output']) options.keepOutput = true;
+  if (values['keep-count']) options.keepCount = true;
+  if (values['keep-id']) options.keepId = true;
+  if (values['drop-empty-cells']) options.dropEmptyCells = true;
+  if (values['strip-init-cells']) options.stripInitCells = true;
+  const extraKeys = listOption(values['extra-keys']);
+  const keepKeys = listOption(values['keep-keys'], values['keep-metadata-keys']);
+  const dropTaggedCells = listOption(values['drop-tagged-cells']);
+  if (extraKeys) options.extraKeys = extraKeys;
+  if (keepKeys) options.keepKeys = keepKeys;
+  if (dropTaggedCells) options.dropTaggedCells = dropTaggedCells;
+  const result: Parsed = {
+    files: positionals,
+    stdin: values.stdin === true,
+    textconv: values.textconv,
+    check: values.check === true,
+    useConfig: values['no-config'] !== true,
+    options,
+  };
+  const modes = [result.stdin, result.textconv !== undefined, result.files.length > 0].filter(Boolean).length;
+  // `--check` alone checks the notebooks under the current folder, as `mlops check` finds them.
+  if (modes === 0 && !result.check)
     throw new UsageError(
       "give notebook files or folders, --stdin, or --textconv <file>. Run 'mlops nbstrip --help' for details.",
     );
   if (modes > 1) throw new UsageError('use one of: files, --stdin, --textconv <file>');
-  return parsed;
+  return result;
 }
 
 /** The nearest mlops.yaml from `folder` upwards, if any. */
@@ -139,7 +132,27 @@ async function configOptions(cwd: string): Promise<StripOptions> {
   const failure = unreadable(loaded.validation);
   if (failure)
     throw new UsageError(`${file}: cannot read the notebooks section (line ${failure.line + 1}: ${failure.message})`);
-  return stripOptionsFromConfig(readNotebooksConfig(loaded.validation.config.notebooks, file));
+  try {
+    return stripOptionsFromConfig(readNotebooksConfig(loaded.validation.config.notebooks, file));
+  } catch (err) {
+    throw new UsageError(`${file}: ${errorMessage(err)}`);
+  }
+}
+
+/**
+ * The options of mlops.yaml for git's clean filter: a broken file (say, with merge conflict markers) must not fail
+ * `git add`, so it gives the default options and one warning line on stderr.
+ */
+async function filterConfigOptions(io: CliIo): Promise<StripOptions> {
+  try {
+    return await configOptions(io.cwd);
+  } catch (err) {
+    const first = errorMessage(err)
+      .split('\n')[0]
+      .replace(/[\s:(]+$/, '');
+    io.stderr(`mlops nbstrip: warning: ${first}; using the default strip options\n`);
+    return {};
+  }
 }
 
 function merge(base: StripOptions, flags: StripOptions): StripOptions {
@@ -161,39 +174,20 @@ function readStdin(): Promise<Buffer> {
   });
 }
 
-/** Finds notebooks under the given files and folders (skipping hidden folders, checkpoints and node_modules). */
+/**
+ * The notebooks under the given files and folders (the current folder when none is given), found by the same walk
+ * as `mlops check`: .gitignore files honoured; version control, checkpoints, caches and virtual environments skipped.
+ */
 function collect(targets: string[], cwd: string): string[] {
   const found: string[] = [];
-  const walk = (folder: string): void => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(path.join(folder, entry.name));
-      } else if (entry.isFile() && entry.name.endsWith('.ipynb')) {
-        found.push(path.join(folder, entry.name));
-      }
-    }
-  };
-  for (const target of targets) {
+  for (const target of targets.length ? targets : ['.']) {
     const full = path.resolve(cwd, target);
-    if (fs.existsSync(full) && fs.statSync(full).isDirectory()) walk(full);
-    else found.push(full);
+    if (fs.existsSync(full) && fs.statSync(full).isDirectory()) {
+      for (const entry of walkFiles(full))
+        if (entry.path.endsWith('.ipynb')) found.push(path.join(full, ...entry.path.split('/')));
+    } else found.push(full);
   }
   return found;
-}
-
-/** Replaces a file atomically: a temporary file in the same folder, with the same mode, renamed over it. */
-function writeAtomic(file: string, text: string): void {
-  const temporary = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`,
-  );
-  try {
-    fs.writeFileSync(temporary, text, { mode: fs.statSync(file).mode & 0o7777, flag: 'wx' });
-    fs.renameSync(temporary, file);
-  } catch (err) {
-    fs.rmSync(temporary, { force: true });
-    throw err;
-  }
 }
 
 function describeFailure(err: unknown): string {
@@ -223,7 +217,9 @@ defineCommand(
       io.stdout(HELP);
       return EXIT.ok;
     }
-    const options = merge(parsed.useConfig ? await configOptions(io.cwd) : {}, parsed.options);
+    // The clean filter never fails `git add` over mlops.yaml; elsewhere a broken file is an error to fix.
+    const config = !parsed.useConfig ? {} : parsed.stdin ? await filterConfigOptions(io) : await configOptions(io.cwd);
+    const options = merge(config, parsed.options);
 
     if (parsed.stdin) return filter(io, await (io.stdin ?? readStdin)(), options, '<stdin>');
     if (parsed.textconv !== undefined) {
@@ -264,7 +260,19 @@ defineCommand(
           io.stdout(`${shown}: would be stripped (${result.bytesRemoved} bytes)\n`);
           continue;
         }
-        writeAtomic(file, result.text);
+        try {
+          // Through a symbolic link to its target; the link stays a link.
+          await writeFileAtomic(file, result.text);
+        } catch (err) {
+          if (err instanceof ReadOnlyFileError)
+            throw new Error(
+              `${shown}: is read-only; not stripped (nbstripout refuses too). Make it writable to strip it.`,
+              {
+                cause: err,
+              },
+            );
+          throw err;
+        }
         removed += result.bytesRemoved;
         const details = [
           result.outputsRemoved ? `${result.outputsRemoved} output${result.outputsRemoved === 1 ? '' : 's'}` : '',

@@ -5,7 +5,10 @@ import { breachIndices, findDefinition, thresholdLabel } from './annotations';
 import { decimateIndices, MIN_BUDGET, pick } from './decimate';
 import {
   applyRange,
+  attachExperiments,
   buildVersionPoints,
+  experimentVersion,
+  isExperimentRun,
   orderVersions,
   plotRun,
   plotSource,
@@ -13,7 +16,7 @@ import {
   selectSeries,
   sourceId,
   stepPoints,
-  versionXs,
+  versionAxis,
 } from './series';
 import {
   ChartError,
@@ -45,13 +48,40 @@ export function availableKeys(runs: readonly Run[]): string[] {
   return [...keys].sort((a, b) => a.localeCompare(b));
 }
 
-/** The keys to plot when the query names none: the defined metrics that exist, else the first few keys. */
+/** Names of counters: what a run counts (its step, epoch, iteration), an x axis rather than a metric. */
+const COUNTER =
+  /^_?(global_?step|steps?|epochs?|iter|iters|iterations?|n_?iter|num_?steps|batch(_?idx)?|timestamp|runtime)$/i;
+
+/** Whether a key names a counter (`step`, `epoch`, `train/iteration`, ...) rather than a metric. */
+export function isCounterKey(key: string): boolean {
+  const last = key.split(/[/.]/).pop() ?? key;
+  return COUNTER.test(last);
+}
+
+/** How many runs have each key (without its split), the most common first; ties in name order. */
+export function keyCoverage(runs: readonly Run[]): { key: string; runs: number }[] {
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    const keys = new Set(run.metrics.map((s) => s.baseKey || s.key));
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([key, n]) => ({ key, runs: n }))
+    .sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
+}
+
+/**
+ * The keys to plot when the query names none: the defined metrics that exist; else the metrics most runs have
+ * (counters such as `step` or `epoch` only when there is nothing else).
+ */
 export function defaultKeys(runs: readonly Run[], definitions: readonly MetricDefinition[], count = 3): string[] {
-  const keys = availableKeys(runs);
-  const present = new Set(keys);
+  const present = new Set(availableKeys(runs));
   for (const run of runs) for (const series of run.metrics) present.add(series.key);
   const defined = definitions.map((d) => d.key).filter((k, i, all) => present.has(k) && all.indexOf(k) === i);
-  return defined.length ? defined.slice(0, Math.max(count, 1)) : keys.slice(0, count);
+  if (defined.length) return defined.slice(0, Math.max(count, 1));
+  const ranked = keyCoverage(runs).map((c) => c.key);
+  const metrics = ranked.filter((k) => !isCounterKey(k));
+  return (metrics.length ? metrics : ranked).slice(0, count);
 }
 
 export function prepareChart(
@@ -83,6 +113,7 @@ export function prepareChart(
     view: query.view,
     query: { ...query, keys },
     availableKeys: availableKeys(inSources),
+    counterKeys: availableKeys(inSources).filter(isCounterKey),
     availableSplits: (['train', 'validation', 'test'] as const).filter((s) => splits.has(s)),
     sources: [...allSources.values()],
   };
@@ -119,15 +150,33 @@ export function prepareChart(
   };
 
   if (query.view === 'versions') {
-    const ordered = applyRange(orderVersions(inSources), query.range);
-    const { axis, xs } = versionXs(ordered, query.axis ?? 'date');
+    const all = orderVersions(inSources);
+    const main = applyRange(
+      all.filter((r) => !isExperimentRun(r)),
+      query.range,
+    );
+    const choice = versionAxis(main, query.axis ?? 'date');
+    const { axis } = choice;
+    const attached = attachExperiments(
+      main,
+      choice.xs,
+      all.filter((r) => isExperimentRun(r)),
+      axis,
+    );
+    const ordered = attached.runs;
+    const xs = attached.xs;
     const groups = buildVersionPoints(ordered, xs, filter).filter((g) => g.rawCount > 0);
     const perSeries = shareOf(totalBudget, groups.length, minPerSeries, maxPerSeries);
     const manySources = new Set(groups.map((g) => g.sourceId)).size > 1;
     const manyFiles =
       new Set(groups.map((g) => `${g.sourceId}\u0000${g.file ?? ''}`)).size >
       new Set(groups.map((g) => g.sourceId)).size;
-    const versions: PlotVersion[] = ordered.map(plotVersion);
+    const versions: PlotVersion[] = ordered.map((run, i) => {
+      const baseline = attached.baselines[i];
+      if (baseline === undefined) return plotVersion(run, xs[i]);
+      const base = ordered[baseline].revisionInfo;
+      return experimentVersion(run, baseline, base?.shortSha ?? '', xs[i]);
+    });
     let rawPoints = 0;
     let plottedPoints = 0;
     const series = groups.map((group) => {
@@ -155,6 +204,9 @@ export function prepareChart(
     return {
       ...base,
       axis,
+      xTitle: choice.title,
+      ...(choice.note ? { axisNote: choice.note } : {}),
+      detachedExperiments: attached.detached,
       series,
       versions,
       runs: [],
@@ -203,6 +255,8 @@ export function prepareChart(
   return {
     ...base,
     axis: 'order',
+    xTitle: 'Step',
+    detachedExperiments: 0,
     series,
     versions: [],
     runs: plotRuns,

@@ -17,12 +17,53 @@ export function sourceId(source: SourceRef): string {
   return `${source.kind}:${source.location}`;
 }
 
-export function plotSource(source: SourceRef): PlotSource {
+/** A workspace folder a source belongs to: its name and its path. */
+export interface SourceFolder {
+  name: string;
+  path: string;
+}
+
+/**
+ * What a user calls a source: the folder it belongs to and what it is, e.g. `demo · git history`,
+ * `demo · MLflow (mlruns)`, `demo · TensorBoard (runs/logs)`. Never the absolute path of the workspace.
+ */
+export function sourceLabel(source: SourceRef, folder?: SourceFolder): string {
+  const location = source.location.replace(/\\/g, '/').replace(/\/+$/, '');
+  if (source.kind === 'mlflow-rest') return `MLflow server (${hostOf(source.location)})`;
+  const root = folder?.path.replace(/\\/g, '/').replace(/\/+$/, '');
+  const inside = root !== undefined && (location === root || location.startsWith(`${root}/`));
+  const relative = inside ? location.slice(root.length + 1) : undefined;
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1) || p;
+  const parent = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+  // A repository or workspace source is the folder itself; a tracker store is a path inside it.
+  const whole = source.kind === 'git' || source.kind === 'dvc' || source.kind === 'file';
+  const name = folder?.name ?? (whole ? base(location) : base(parent(location)) || base(location));
+  const where = relative ?? (whole ? '' : base(location));
+  const what: Record<SourceRef['kind'], string> = {
+    git: 'git history',
+    dvc: 'DVC workspace',
+    file: 'metrics files',
+    dvclive: 'DVCLive',
+    'mlflow-file': 'MLflow',
+    'mlflow-sqlite': 'MLflow',
+    'mlflow-rest': 'MLflow server',
+    tensorboard: 'TensorBoard',
+  };
+  const detail = whole ? (where && where !== '' ? ` (${where})` : '') : where ? ` (${where})` : '';
+  return `${name} · ${what[source.kind]}${detail}`;
+}
+
+function hostOf(url: string): string {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(url);
+  return match ? match[1].replace(/^[^@]*@/, '') : url;
+}
+
+export function plotSource(source: SourceRef, folder?: SourceFolder): PlotSource {
   return {
     id: sourceId(source),
     kind: source.kind,
     location: source.location,
-    label: `${source.location} (${source.kind})`,
+    label: sourceLabel(source, folder),
   };
 }
 
@@ -68,20 +109,86 @@ export function versionLabel(version: Pick<PlotVersion, 'shortSha' | 'tags' | 's
   return version.subject ? `${head} · ${version.subject}` : head;
 }
 
-export function plotVersion(run: Run): PlotVersion {
+/**
+ * A DVC experiment: a commit of history that an experiment ref (`refs/exps/...`) points at. It is a variant of
+ * its baseline commit (its parent), not a step of the branch's history.
+ */
+export function isExperimentRun(run: Run): boolean {
+  const info = run.revisionInfo;
+  if (!info || run.experiment === undefined) return false;
+  return run.source.kind === 'git' || info.refs.some((ref) => ref.startsWith('refs/exps/'));
+}
+
+/** A source with every run it holds, as the metric readers publish it. */
+export interface SourceRuns {
+  id: string;
+  kind: SourceRef['kind'];
+  runs: readonly Run[];
+}
+
+/**
+ * The runs of the versions view with the DVC experiments of the chosen git sources added: a branch history leaves
+ * experiments out of its line; the chart shows them beside their baseline commits. Runs already there stay once.
+ */
+export function withExperiments(
+  runs: readonly Run[],
+  sources: readonly SourceRuns[],
+  chosen?: readonly string[],
+): Run[] {
+  const wanted = chosen && chosen.length ? new Set(chosen) : undefined;
+  const plotted = new Set(runs.map((r) => sourceId(r.source)));
+  const seen = new Set(runs.map((r) => `${sourceId(r.source)}\u0000${r.id}`));
+  const out = [...runs];
+  for (const source of sources) {
+    if (source.kind !== 'git' || (wanted && !wanted.has(source.id)) || !plotted.has(source.id)) continue;
+    for (const run of source.runs) {
+      const key = `${sourceId(run.source)}\u0000${run.id}`;
+      if (!isExperimentRun(run) || seen.has(key)) continue;
+      seen.add(key);
+      out.push(run);
+    }
+  }
+  return out;
+}
+
+/** A version of the chart; `x` is set by the caller once the axis is known. */
+export function plotVersion(run: Run, x = NaN): PlotVersion {
   const info = run.revisionInfo;
   const sha = info?.sha ?? run.revision ?? run.id;
+  const kind = info ? 'commit' : 'run';
+  const name = run.label || run.id;
   const version = {
     sha,
+    kind,
     shortSha: info?.shortSha ?? sha.slice(0, 7),
-    subject: info?.subject ?? run.label,
+    subject: info?.subject ?? name,
     author: info?.author ?? '',
     date: versionDate(run),
     tags: info?.tags ?? [],
     runId: run.id,
     sourceId: sourceId(run.source),
+    x,
+  } as const;
+  // A tracker run is known by its name (and experiment); a commit by its short sha, tags and subject.
+  const label =
+    kind === 'run'
+      ? run.experiment && run.experiment !== name
+        ? `${name} · ${run.experiment}`
+        : name
+      : versionLabel(version);
+  return { ...version, label };
+}
+
+/** A DVC experiment's version: named by the experiment, attached to its baseline (an index into the versions). */
+export function experimentVersion(run: Run, baseline: number, baselineShortSha: string, x: number): PlotVersion {
+  const version = plotVersion(run, x);
+  const name = run.experiment ?? run.label;
+  return {
+    ...version,
+    experiment: name,
+    baseline,
+    label: `${name} · experiment on ${baselineShortSha}`,
   };
-  return { ...version, label: versionLabel(version) };
 }
 
 export function plotRun(run: Run): PlotRun {
@@ -149,11 +256,114 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
   return ordered.filter((r) => reachable.has(r.revisionInfo?.sha ?? r.revision ?? ''));
 }
 
-/** The x of each ordered run: its date, or its position when the axis is `order` or a date is missing. */
-export function versionXs(ordered: readonly Run[], axis: VersionAxis): { axis: VersionAxis; xs: number[] } {
+/** Dates closer together than this do not make a readable date axis: the versions are plotted in order instead. */
+export const MIN_DATE_SPAN_MS = 3 * 86_400_000;
+
+export interface VersionAxisChoice {
+  axis: VersionAxis;
+  xs: number[];
+  /** The axis title. */
+  title: string;
+  /** Why the axis is not the one asked for. */
+  note?: string;
+}
+
+/**
+ * The x of each ordered run: its date, or its position when the axis is `order`, a date is missing, or the dates
+ * do not spread (all within `MIN_DATE_SPAN_MS`: a date axis would repeat one day under every tick). Commits are
+ * placed by commit date; tracker runs (no revision) by start time.
+ */
+export function versionAxis(ordered: readonly Run[], wanted: VersionAxis): VersionAxisChoice {
+  const runsOnly = ordered.length > 0 && ordered.every((r) => !r.revisionInfo);
+  const what = runsOnly ? 'runs' : 'revisions';
+  const orderTitle = runsOnly ? 'Run (oldest to newest)' : 'Revision (oldest to newest)';
+  const order = (note?: string): VersionAxisChoice => ({
+    axis: 'order',
+    xs: ordered.map((_, i) => i),
+    title: orderTitle,
+    ...(note ? { note } : {}),
+  });
+  if (wanted === 'order') return order();
   const dates = ordered.map(versionDate);
-  if (axis === 'date' && dates.every((d) => Number.isFinite(d))) return { axis, xs: dates };
-  return { axis: 'order', xs: ordered.map((_, i) => i) };
+  if (!dates.every((d) => Number.isFinite(d)))
+    return order(
+      `Some ${what} have no ${runsOnly ? 'start time' : 'date'}: plotted in ${runsOnly ? 'run' : 'revision'} order.`,
+    );
+  const span = dates.length ? Math.max(...dates) - Math.min(...dates) : 0;
+  if (dates.length > 1 && span < MIN_DATE_SPAN_MS)
+    return order(
+      `The ${what} ${runsOnly ? 'started' : 'were committed'} within ${spanText(span)}: plotted in ${runsOnly ? 'run' : 'revision'} order.`,
+    );
+  return { axis: 'date', xs: dates, title: runsOnly ? 'Run start time' : 'Commit date' };
+}
+
+/** The x of each ordered run (see `versionAxis`). */
+export function versionXs(ordered: readonly Run[], axis: VersionAxis): { axis: VersionAxis; xs: number[] } {
+  const { axis: chosen, xs } = versionAxis(ordered, axis);
+  return { axis: chosen, xs };
+}
+
+function spanText(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours < 1) return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
+  if (hours < 48) return `${Math.round(hours)} hours`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+/**
+ * Across versions: the branch's revisions with each DVC experiment right after its baseline (the experiment
+ * commit's parent among the revisions). An experiment sits to the right of its baseline, fanned out over at most
+ * half the gap to the next revision, so it reads as a variant of that commit rather than a later one.
+ * Experiments whose baseline is not plotted (another range, another branch) are counted, not drawn.
+ */
+export function attachExperiments(
+  main: readonly Run[],
+  mainXs: readonly number[],
+  experiments: readonly Run[],
+  axis: VersionAxis = 'order',
+): { runs: Run[]; xs: number[]; baselines: (number | undefined)[]; detached: number } {
+  const position = new Map<string, number>();
+  main.forEach((run, i) => position.set(run.revisionInfo?.sha ?? run.revision ?? run.id, i));
+  const byBaseline = new Map<number, Run[]>();
+  let detached = 0;
+  for (const exp of experiments) {
+    const parent = exp.revisionInfo?.parents.find((p) => position.has(p));
+    if (parent === undefined) {
+      detached++;
+      continue;
+    }
+    const index = position.get(parent) as number;
+    byBaseline.set(index, [...(byBaseline.get(index) ?? []), exp]);
+  }
+  const runs: Run[] = [];
+  const xs: number[] = [];
+  const baselines: (number | undefined)[] = [];
+  main.forEach((run, i) => {
+    const at = runs.length;
+    runs.push(run);
+    xs.push(mainXs[i]);
+    baselines.push(undefined);
+    const exps = byBaseline.get(i);
+    if (!exps) return;
+    // Oldest experiment nearest its baseline; the gap is the one to the next revision, else the previous one.
+    exps.sort((a, b) => versionDate(a) - versionDate(b) || a.label.localeCompare(b.label));
+    const next = mainXs[i + 1];
+    const previous = mainXs[i - 1];
+    const unit = axis === 'date' ? 86_400_000 : 1;
+    const span = mainXs.length > 1 ? (mainXs[mainXs.length - 1] ?? 0) - (mainXs[0] ?? 0) : 0;
+    // Before the next revision: half the gap to it. After the newest (where experiments usually are), room enough
+    // to be seen on the whole axis: the gap to the previous revision, at least 6% of the axis.
+    const gap =
+      next !== undefined && next > mainXs[i]
+        ? next - mainXs[i]
+        : Math.max(previous !== undefined && previous < mainXs[i] ? mainXs[i] - previous : unit, span * 0.06);
+    exps.forEach((exp, k) => {
+      runs.push(exp);
+      xs.push(mainXs[i] + (gap * 0.5 * (k + 1)) / exps.length);
+      baselines.push(at);
+    });
+  });
+  return { runs, xs, baselines, detached };
 }
 
 export interface VersionPoints {

@@ -52,6 +52,9 @@ export interface PlotSource {
 export interface PlotVersion {
   /** Commit sha, or the run id when the run has no revision. */
   sha: string;
+  /** What it is: a commit of history (a DVC experiment is one too) or a tracker run (MLflow, TensorBoard). */
+  kind: 'commit' | 'run';
+  /** The short sha of a commit; a run's name (what the revision-order axis shows under a point). */
   shortSha: string;
   subject: string;
   author: string;
@@ -60,8 +63,14 @@ export interface PlotVersion {
   tags: string[];
   runId: string;
   sourceId: string;
-  /** Short sha, tags and subject: what the axis and the tooltip show. */
+  /** Short sha, tags and subject (a run: its name): what the table and the tooltip show. */
   label: string;
+  /** Where the version sits on the x axis (its date, or its position in history). */
+  x: number;
+  /** A DVC experiment: its name. Experiments are drawn as their own points next to their baseline commit. */
+  experiment?: string;
+  /** A DVC experiment: the index (in `ChartPayload.versions`) of the commit it was run on. */
+  baseline?: number;
 }
 
 /** One run of the steps view. */
@@ -122,6 +131,10 @@ export interface PlotThreshold {
 export interface ChartPayload {
   view: HistoryView;
   axis: VersionAxis;
+  /** The x axis title: `Commit date`, `Revision (oldest to newest)`, `Run start time`, `Run (oldest to newest)`, `Step`. */
+  xTitle: string;
+  /** Why the axis is not the one asked for (e.g. the dates do not spread), for the status line. */
+  axisNote?: string;
   /** The query after defaults were applied (the keys actually plotted). */
   query: MetricHistoryQuery;
   series: PlotSeries[];
@@ -130,6 +143,10 @@ export interface ChartPayload {
   thresholds: PlotThreshold[];
   /** Every key (without split) in the loaded runs, for the metric picker. */
   availableKeys: string[];
+  /** The available keys that count (`step`, `epoch`, ...): x-axis candidates, never ticked by default. */
+  counterKeys: string[];
+  /** Across versions: DVC experiments whose baseline commit is not among the plotted revisions (left out). */
+  detachedExperiments: number;
   availableSplits: Split[];
   sources: PlotSource[];
   rawPoints: number;

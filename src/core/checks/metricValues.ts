@@ -1,6 +1,6 @@
 // Picking metric values out of Runs for the metric checks, and comparing them by goal.
 import { latest, type MetricSeries, type Run, type Split } from '../metrics/model';
-import { locateKey } from './keyLocation';
+import { locateKey } from '../formats/metricsFiles/keyLocation';
 import type { MetricDefinition, MetricGoal } from '../formats/mlopsYaml/model';
 import type { CheckContext, Location } from './types';
 

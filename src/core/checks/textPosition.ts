@@ -19,11 +19,6 @@ export function positionAt(starts: readonly number[], offset: number): SourcePos
   return { line: low + 1, column: offset - starts[low] + 1 };
 }
 
-/** Position of the character at `position` (e.g. from JSON.parse's "at position N"), for error messages. */
-export function positionOfOffset(text: string, offset: number): SourcePosition {
-  return positionAt(lineStarts(text), Math.max(0, Math.min(offset, text.length)));
-}
-
 /** The first line of a YAML parser message, without the position it appends (we print our own). */
 export function yamlMessage(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');

@@ -17,7 +17,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { combineFiles, parseLoaded, type Combined, type LoadedFile, type ParamsFile } from '../metrics/dvc';
+import { combineFiles, parseLoaded, type Combined, type LoadedFile, type ParamsFile } from '../formats/dvc/project';
 import { MetricsError, type Revision, type Run, type Split } from '../metrics/model';
 import { type SplitTokens } from '../metrics/split';
 import { CatFileBatch, listTreeBlobs, parseCommit, type CommitInfo } from './catFile';

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { forEachLimited } from '../concurrency';
-import { isDvcMetadataFile, parseDvcMetadata } from '../workspace/dvcFiles';
+import { isDvcMetadataFile, parseDvcMetadata } from '../formats/dvc/metadata';
 import { GitError, NotARepositoryError, execGit, type GitRunOptions } from './gitProcess';
 
 export { GitError, type GitErrorKind } from './gitProcess';
@@ -282,12 +282,15 @@ function splitFields(token: string, count: number): string[] {
   return fields;
 }
 
-/** Whether a file starts with the Git LFS pointer header (only small files are read). */
-export async function isLfsPointer(file: string): Promise<boolean> {
+/**
+ * Whether a file starts with the Git LFS pointer header. Only files up to `maxBytes` are read (default 1024, the
+ * size git-lfs reads pointers to); the checks read any size, so a padded pointer still counts.
+ */
+export async function isLfsPointer(file: string, options: { maxBytes?: number } = {}): Promise<boolean> {
   let handle: fs.FileHandle | undefined;
   try {
     const stat = await fs.stat(file);
-    if (!stat.isFile() || stat.size > 1024 || stat.size < LFS_POINTER_PREFIX.length) return false;
+    if (!stat.isFile() || stat.size > (options.maxBytes ?? 1024) || stat.size < LFS_POINTER_PREFIX.length) return false;
     handle = await fs.open(file, 'r');
     const buffer = Buffer.alloc(LFS_POINTER_PREFIX.length);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -513,6 +516,34 @@ export async function showFileAtRevision(
         err.stderr,
       );
     }
+    throw err;
+  }
+}
+
+/**
+ * The bytes of a file at `revision`, `relative` to `folder` (any existing folder of the repository, so a file whose
+ * folder was deleted can still be read); undefined when the revision has no such file. Through the process helper,
+ * not simple-git: the output is bytes, and it stops at `maxBytes` (a `too-large` GitError) instead of loading a
+ * huge blob whole.
+ */
+export async function readFileAtRevision(
+  folder: string,
+  revision: string,
+  relative: string,
+  options: GitOptions & { maxBytes?: number; gitPath?: string } = {},
+): Promise<Buffer | undefined> {
+  if (!revision || revision.startsWith('-') || revision.includes('\0'))
+    throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
+  try {
+    const out = await execGit(folder, ['show', `${revision}:./${relative.replace(/^\.\//, '')}`], options);
+    return out.stdout;
+  } catch (err) {
+    if (
+      err instanceof GitError &&
+      err.kind === 'failed' &&
+      /does not exist in|exists on disk, but not in/.test(err.stderr)
+    )
+      return undefined;
     throw err;
   }
 }

@@ -3,8 +3,8 @@
 // when it changed or was invalidated.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDvcLiveDir, readDvcLive, readDvcWorkspace } from './dvc';
-import { readFileRun } from './files';
+import { isDvcLiveDir, readDvcLive, readDvcWorkspace } from '../formats/dvc/project';
+import { readFileRun } from '../formats/metricsFiles/parse';
 import { MetricsError, type Run, type SourceKind } from './model';
 import { type SplitTokens } from './split';
 

@@ -4,8 +4,8 @@
 // base64 images cost one hash per notebook, not one comparison per pair of cells.
 
 import { createHash } from 'node:crypto';
-import { type NotebookDocument, type NotebookJson } from './format';
-import { type JsonObject, type JsonValue } from './jsonText';
+import { type NotebookDocument, type NotebookJson } from '../formats/notebook/format';
+import { type JsonObject, type JsonValue } from '../formats/notebook/jsonText';
 import { pythonEqual, pythonLength, pythonSplitLines } from './pythonCompat';
 import { keyedPairs, keyedSnakes, multilevelSnakes, type Predicate, type Snake } from './sequence';
 import { TextComparer } from './similarity';

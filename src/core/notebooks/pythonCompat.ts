@@ -2,7 +2,7 @@
 // matches theirs byte for byte: str.splitlines(keepends=True), str.isspace, float repr, truthiness, len() in code
 // points, sorted() order of keys, and == between JSON-like values.
 
-import { type JsonValue } from './jsonText';
+import { type JsonValue } from '../formats/notebook/jsonText';
 
 // Line boundaries of str.splitlines: \n, \r, \r\n, \v, \f, \x1c, \x1d, \x1e, \x85, \u2028, \u2029 (control characters on purpose).
 /* eslint-disable no-control-regex */

@@ -3,8 +3,14 @@
 // cell ids filled in), stripped as nbstripout's strip_output does, and written the way nbformat.write does.
 
 import { randomUUID } from 'node:crypto';
-import { cloneJson, rawNumberText, type JsonObject, type JsonValue } from './jsonText';
-import { JUPYTER_STYLE, notebookToText, parseNotebook, type NotebookDocument, type ReadOptions } from './format';
+import { cloneJson, rawNumberText, type JsonObject, type JsonValue } from '../formats/notebook/jsonText';
+import {
+  JUPYTER_STYLE,
+  notebookToText,
+  parseNotebook,
+  type NotebookDocument,
+  type ReadOptions,
+} from '../formats/notebook/format';
 import {
   hasNonSpace,
   pythonEqual,

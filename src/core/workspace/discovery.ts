@@ -11,7 +11,7 @@ import { forEachLimited } from '../concurrency';
 import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../formats/naming';
 import { emptyConfig, type ModelStage, type MlopsConfig } from '../formats/mlopsYaml/model';
 import { readTagNames } from '../git/tags';
-import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from './dvcFiles';
+import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from '../formats/dvc/metadata';
 import { readMlflowRegistry, type RegisteredModelVersion } from './mlflowRegistry';
 
 export type WorkspaceItemKind = 'model' | 'dataset' | 'notebook';

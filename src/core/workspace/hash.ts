@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { constants, type Stats, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite';
 import { forEachLimited } from '../concurrency';
 
 export type HashAlgorithm = 'sha256' | 'md5';
@@ -206,20 +207,16 @@ export class HashCache {
     return removed;
   }
 
-  /** Writes the cache (temp file + rename) when it changed. */
+  /** Writes the cache (atomically) when it changed. */
   async save(): Promise<void> {
     if (!this.file || !this.changed) return;
     const folders: Record<string, Record<string, CacheEntry>> = {};
     for (const [file, entry] of this.entries) (folders[path.dirname(file)] ??= {})[path.basename(file)] = entry;
     const data: CacheFile = { version: 1, folders };
-    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await fs.writeFile(temp, JSON.stringify(data));
-      await fs.rename(temp, this.file);
+      await writeFileAtomic(this.file, JSON.stringify(data), { createFolders: true });
       this.changed = false;
     } catch (err) {
-      await fs.rm(temp, { force: true }).catch(() => undefined);
       throw new HashCacheError(
         `Cannot write the hash cache ${this.file}: ${(err as Error).message}. Check that the folder is writable.`,
         this.file,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CheckResult } from '../../core/checks/types';
 import type { Logger } from '../../core/logging';
 import type { FolderRun } from './runner';
-import { checksSetting } from './settings';
+import { getSetting } from '../../platform/config';
 
 const KNOWN_KEY = 'mlops.checks.retrainFailing';
 const SNOOZE_KEY = 'mlops.checks.retrainSnoozedUntil';
@@ -61,7 +61,7 @@ export class RetrainingAlerts {
     const kept = known.filter((key) => !folders.has(key.split('\u0000')[0]));
     await this.state.update(KNOWN_KEY, [...kept, ...current.keys()]);
     if (fresh.length === 0) return;
-    if (!checksSetting('retrainingAlerts')) {
+    if (!getSetting('checks.retrainingAlerts')) {
       this.logger.debug(
         `checks: ${fresh.length} new retraining finding(s); alerts are off (mlops.checks.retrainingAlerts)`,
       );

@@ -6,17 +6,18 @@ import { runGit } from '../../core/checks/defaults/git';
 import { CheckInputError, ChecksConfigError } from '../../core/checks/types';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
+import { backgroundWork } from '../../platform/backgroundWork';
 import type { FeatureContext } from '../../platform/context';
 import { createFileExclusive, exists } from '../../platform/fsWrite';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import { CHECKS_VIEW_TYPE, type ChecksPanelFilter, type FolderReport, type HostToWebview } from '../../protocol/checks';
-import { sharedValidator } from '../config/validator';
+import { sharedValidator } from '../../platform/configValidator';
 import { RetrainingAlerts, type AlertRecord } from './alerts';
 import { ChecksCodeActions, registerFixCommands } from './codeActions';
 import { ChecksDiagnostics } from './diagnostics';
 import { ChecksPanel } from './panel';
 import { CHECKS_WATCH_GLOB, ChecksRunner } from './runner';
-import { checksSetting } from './settings';
+import { getSetting } from '../../platform/config';
 import { ChecksStatusBar, type StatusSnapshot } from './statusBar';
 
 export const RUN_CHECKS_COMMAND = 'mlops.runChecks';
@@ -66,7 +67,7 @@ const PROVIDERS: { provider: CiProvider; label: string; detail: string }[] = [
 export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger): ChecksApi {
   const { extension, logger } = feature;
   const subscriptions = extension.subscriptions;
-  const runner = new ChecksRunner(logger);
+  const runner = new ChecksRunner(logger, backgroundWork(extension, logger));
   const diagnostics = new ChecksDiagnostics();
   const statusBar = new ChecksStatusBar(SHOW_CHECKS_COMMAND);
   subscriptions.push(runner, diagnostics, statusBar);
@@ -133,7 +134,7 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
 
   // Later runs: relevant files saved, created, changed or deleted (debounced; a new run cancels the old one).
   const onFile = (uri: vscode.Uri) => {
-    if (!started || !checksSetting('runOnSave', uri) || !runner.isRelevant(uri)) return;
+    if (!started || !getSetting('checks.runOnSave', uri) || !runner.isRelevant(uri)) return;
     runner.schedule(`${path.basename(uri.fsPath)} changed`);
     refreshStatus();
   };

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { type ConfigProblem } from '../../core/formats/mlopsYaml/validate';
 import type { FeatureContext } from '../../platform/context';
-import { sharedValidator } from './validator';
+import { sharedValidator } from '../../platform/configValidator';
 
 /** Diagnostics of mlops.yaml files: live as the user types, and for files on disk at startup and on change. */
 export function registerConfigValidation({ extension, logger }: FeatureContext): vscode.DiagnosticCollection {

@@ -14,17 +14,18 @@ import {
   loadWorkspaceFiles,
   readDvcProjects,
   type ParamsFile,
-} from '../../core/metrics/dvc';
+} from '../../core/formats/dvc/project';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
-import { listRuns as listFileStoreRuns } from '../../core/metrics/mlflow/fileStore';
-import { MlflowRestClient } from '../../core/metrics/mlflow/rest';
-import { loadSqlJs, openMlflowDatabase } from '../../core/metrics/mlflow/sqlite';
+import { listRuns as listFileStoreRuns } from '../../core/formats/mlflow/fileStore';
+import { MlflowRestClient } from '../../core/formats/mlflow/rest';
+import { loadSqlJs, openMlflowDatabase } from '../../core/formats/mlflow/sqlite';
 import { type MetricSeries, type Run, type SourceKind } from '../../core/metrics/model';
 import { eventLogFolders, formatDate } from '../../core/metrics/report';
-import { findEventRuns, readEventRun } from '../../core/metrics/tensorboard/runs';
+import { findEventRuns, readEventRun } from '../../core/formats/tensorboard/runs';
+import { getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { UNTRUSTED_REASON } from '../../platform/trust';
-import { sharedValidator } from '../config/validator';
+import { sharedValidator } from '../../platform/configValidator';
 import type { MetricHistoryData } from '../metricHistory/panel';
 
 /** A problem of a source the Experiments view shows as an item (not a popup); the runs that could be read stay. */
@@ -64,9 +65,6 @@ export interface MetricsServiceOptions {
   watch?: boolean;
 }
 
-export const HISTORY_SCOPE_SETTING = 'metrics.historyScope';
-export const TRACKING_URI_SETTING = 'mlflow.trackingUri';
-export const TIMEOUT_SETTING = 'mlflow.timeoutSeconds';
 const TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
 const FILE_DEBOUNCE_MS = 300;
 const GIT_DEBOUNCE_MS = 500;
@@ -487,10 +485,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       ...(found?.eventFolders ?? []).filter(isDirectory),
     ]).sort();
     let server: string | undefined;
-    const uri = vscode.workspace
-      .getConfiguration('mlops', record.folder.uri)
-      .get<string>(TRACKING_URI_SETTING, '')
-      .trim();
+    const uri = getSetting('mlflow.trackingUri', record.folder.uri).trim();
     if (uri) {
       const target = trackingTarget(uri, record.root);
       if (target.kind === 'server') server = target.location;
@@ -620,12 +615,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         });
       } else {
         try {
-          const scope =
-            vscode.workspace
-              .getConfiguration('mlops', record.folder.uri)
-              .get<string>(HISTORY_SCOPE_SETTING, 'current') === 'all'
-              ? 'all'
-              : 'current';
+          const scope = getSetting('metrics.historyScope', record.folder.uri) === 'all' ? 'all' : 'current';
           const result = await readHistory(record.root, {
             metrics: record.followed.metrics,
             params: record.followed.params,
@@ -713,7 +703,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
 
   private async client(setting: string, folderKey: string): Promise<MlflowRestClient> {
     const scope = this.records.get(folderKey)?.folder.uri;
-    const seconds = vscode.workspace.getConfiguration('mlops', scope).get<number>(TIMEOUT_SETTING, 10);
+    const seconds = getSetting('mlflow.timeoutSeconds', scope);
     const token = (await this.options.secrets?.get(tokenKey(setting))) || undefined;
     return new MlflowRestClient({ baseUrl: setting, token, timeoutMs: Math.max(1, Number(seconds) || 10) * 1000 });
   }

@@ -4,19 +4,13 @@ import { errorMessage } from '../../core/logging';
 import { diff, type MetricsDiff } from '../../core/metrics/diff';
 import type { Run } from '../../core/metrics/model';
 import { comparisonMarkdown, runDetailsMarkdown, runShortName, type RunDescription } from '../../core/metrics/report';
+import { affectsSetting, getSetting, settingId } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import type { MetricHistorySelection } from '../../protocol/metricHistory';
-import { relativeTime } from '../explorer/tree';
-import { revisionUri } from '../revisions/provider';
-import {
-  HISTORY_SCOPE_SETTING,
-  MetricsService,
-  tokenKey,
-  TRACKING_URI_SETTING,
-  trackingTarget,
-  type ServiceSource,
-} from './metricsService';
+import { relativeTime } from '../../core/relativeTime';
+import { revisionUri } from '../../platform/revisionUri';
+import { MetricsService, tokenKey, trackingTarget, type ServiceSource } from './metricsService';
 import { ExperimentsTree, metricEntries, runLabel, type ExperimentsNode } from './tree';
 
 export const EXPERIMENTS_VIEW = 'mlops.views.experiments';
@@ -71,8 +65,7 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.reload()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void service.reload()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`mlops.${HISTORY_SCOPE_SETTING}`) || e.affectsConfiguration('mlops.mlflow'))
-        void service.reload();
+      if (affectsSetting(e, 'metrics.historyScope') || affectsSetting(e, 'mlflow')) void service.reload();
     }),
     extension.secrets.onDidChange((e) => {
       if (e.key.startsWith('mlops.mlflow.token:')) void service.reload();
@@ -376,7 +369,7 @@ function registerMetricsFilesContext(service: MetricsService, subscriptions: vsc
 function configuredServers(): string[] {
   const servers = new Set<string>();
   for (const folder of vscode.workspace.workspaceFolders ?? [undefined]) {
-    const uri = vscode.workspace.getConfiguration('mlops', folder?.uri).get<string>(TRACKING_URI_SETTING, '').trim();
+    const uri = getSetting('mlflow.trackingUri', folder?.uri).trim();
     if (uri && trackingTarget(uri, folder?.uri.fsPath ?? '').kind === 'server') servers.add(uri);
   }
   return [...servers];
@@ -391,7 +384,7 @@ async function chooseServer(action: string): Promise<string | undefined> {
       open,
     );
     if (choice === open)
-      await vscode.commands.executeCommand('workbench.action.openSettings', `mlops.${TRACKING_URI_SETTING}`);
+      await vscode.commands.executeCommand('workbench.action.openSettings', settingId('mlflow.trackingUri'));
     return undefined;
   }
   if (servers.length === 1) return servers[0];

@@ -4,7 +4,7 @@ import type { MetricDefinition } from '../../core/chart/types';
 import { latest, type MetricSeries, type Run } from '../../core/metrics/model';
 import { formatDate, formatMetricValue, runMatches, runTitle } from '../../core/metrics/report';
 import { Disposable } from '../../platform/disposable';
-import { relativeTime } from '../explorer/tree';
+import { relativeTime } from '../../core/relativeTime';
 import type { MetricsService, ServiceSource, SourceProblem } from './metricsService';
 
 /** Tree elements are plain data; TreeItems are built in getTreeItem. */

@@ -5,8 +5,10 @@ import { fileHistory, openRepository, showFileAtRevision } from '../../core/git/
 import { type WorkspaceItem } from '../../core/workspace/discovery';
 import type { FeatureContext } from '../../platform/context';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
-import { REVISION_SCHEME, RevisionFileSystem, revisionUri } from '../revisions/provider';
-import { relativeTime, ExplorerTree, type ExplorerNode } from './tree';
+import { REVISION_SCHEME, revisionUri } from '../../platform/revisionUri';
+import { RevisionFileSystem } from '../revisions/provider';
+import { relativeTime } from '../../core/relativeTime';
+import { ExplorerTree, type ExplorerNode } from './tree';
 import { WATCH_GLOB, WorkspaceModel } from './workspaceModel';
 
 export interface ExplorerApi {

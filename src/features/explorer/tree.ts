@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type GitFileState } from '../../core/git/state';
+import { relativeTime } from '../../core/relativeTime';
 import { formatBytes } from '../../core/workspace/hash';
 import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
@@ -51,22 +52,6 @@ export function gitLabel(state: GitFileState | undefined): GitLabel {
 }
 
 const KIND_ICON: Record<WorkspaceItemKind, string> = { model: 'package', dataset: 'database', notebook: 'notebook' };
-
-export function relativeTime(ms: number, now = Date.now()): string {
-  const seconds = Math.round((now - ms) / 1000);
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['year', 31_536_000],
-    ['month', 2_592_000],
-    ['week', 604_800],
-    ['day', 86_400],
-    ['hour', 3600],
-    ['minute', 60],
-  ];
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  for (const [unit, size] of units)
-    if (Math.abs(seconds) >= size) return format.format(-Math.round(seconds / size), unit);
-  return 'just now';
-}
 
 /** One TreeDataProvider per view (Models, Datasets, Notebooks), over the shared WorkspaceModel. */
 export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { prepareChart } from '../../core/chart/prepare';
+import { sourceLabel, withExperiments, type SourceRuns } from '../../core/chart/series';
 import {
   ChartError,
   type ChartPayload,
@@ -11,6 +12,7 @@ import {
 import { errorMessage, type Logger } from '../../core/logging';
 import { MetricsError, type Run } from '../../core/metrics/model';
 import { Disposable } from '../../platform/disposable';
+import { writeUriAtomic } from '../../platform/fsWrite';
 import { WebviewHost } from '../../platform/webviewHost';
 import {
   parseWebviewMessage,
@@ -29,6 +31,11 @@ export interface MetricHistoryData {
   goals(): MetricDefinition[];
   /** Fires when a source changed on disk; the panel reloads what it shows, keeping the user's view. */
   readonly onDidChange: vscode.Event<void>;
+  /**
+   * Every source with all its runs, when the data offers it: the versions view adds the DVC experiments a branch
+   * history leaves out, as points beside their baseline commits.
+   */
+  sources?(): readonly SourceRuns[];
 }
 
 export interface MetricHistoryDeps {
@@ -124,7 +131,7 @@ export class MetricHistoryPanel extends Disposable {
   private async sendInit(): Promise<void> {
     let sources: PlotSource[] = [];
     try {
-      sources = await this.context.deps.data.listSources();
+      sources = (await this.context.deps.data.listSources()).map(labelled);
     } catch (err) {
       this.context.logger.warn(`metricHistory: listing sources failed: ${errorMessage(err)}`);
     }
@@ -203,10 +210,13 @@ export class MetricHistoryPanel extends Disposable {
         message: query.view === 'versions' ? 'Reading metric history…' : 'Reading runs…',
       });
     try {
-      const runs = await this.context.deps.data.loadRuns(query, cancellation.token);
+      const data = this.context.deps.data;
+      let runs = await data.loadRuns(query, cancellation.token);
       if (generation !== this.generation || this.isDisposed) return;
+      if (query.view === 'versions' && data.sources) runs = withExperiments(runs, data.sources(), query.sources);
       const started = performance.now();
-      const payload = prepareChart(runs, query, this.context.deps.data.goals());
+      const payload = prepareChart(runs, query, data.goals());
+      payload.sources = payload.sources.map(labelled);
       this.context.logger.debug(
         `metricHistory: prepared ${payload.series.length} series, ${payload.plottedPoints} of ${payload.rawPoints} points in ${(performance.now() - started).toFixed(1)} ms`,
       );
@@ -272,7 +282,7 @@ export class MetricHistoryPanel extends Disposable {
     const bytes = png
       ? Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64')
       : Buffer.from(message.csv, 'utf8');
-    await writeAtomically(target, bytes);
+    await writeUriAtomic(target, bytes);
     this.context.logger.info(
       `metricHistory: exported ${message.format.toUpperCase()} to ${target.fsPath} (${bytes.length} bytes)`,
     );
@@ -283,7 +293,7 @@ export class MetricHistoryPanel extends Disposable {
   }
 
   private async selectSources(current: string[]): Promise<void> {
-    const sources = await this.context.deps.data.listSources();
+    const sources = (await this.context.deps.data.listSources()).map(labelled);
     if (sources.length === 0) {
       void vscode.window.showInformationMessage(
         'No metric sources found. Create metrics/eval.json, or configure sources in mlops.yaml.',
@@ -292,7 +302,7 @@ export class MetricHistoryPanel extends Disposable {
     }
     const chosen = new Set(current.length ? current : sources.map((s) => s.id));
     const picked = await vscode.window.showQuickPick(
-      sources.map((s) => ({ label: s.location, description: s.kind, source: s, picked: chosen.has(s.id) })),
+      sources.map((s) => ({ label: s.label, source: s, picked: chosen.has(s.id) })),
       {
         canPickMany: true,
         title: 'Metric History: sources',
@@ -303,6 +313,19 @@ export class MetricHistoryPanel extends Disposable {
     const ids = picked.length === sources.length ? [] : picked.map((p) => p.source.id);
     this.host.post({ type: 'state', selection: { sources: ids } });
   }
+}
+
+/**
+ * A source as a user names it: the workspace folder it belongs to and what it is (`demo · git history`,
+ * `demo · MLflow (mlruns)`), not the absolute path of the workspace.
+ */
+export function labelled(source: PlotSource): PlotSource {
+  let folder: vscode.WorkspaceFolder | undefined;
+  if (path.isAbsolute(source.location)) folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(source.location));
+  return {
+    ...source,
+    label: sourceLabel(source, folder && { name: folder.name, path: folder.uri.fsPath }),
+  };
 }
 
 /** What the user can do about an error, next to its message. */
@@ -330,16 +353,4 @@ export function resolveInWorkspace(location: string): { repoRoot: string; path: 
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(absolute));
   if (!folder) return undefined;
   return { repoRoot: folder.uri.fsPath, path: path.relative(folder.uri.fsPath, absolute).split(path.sep).join('/') };
-}
-
-/** Writes through a temporary sibling and a rename, so an interrupted export never leaves half a file. */
-async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  const temp = target.with({ path: `${target.path}.${process.pid}.${Date.now()}.tmp` });
-  await vscode.workspace.fs.writeFile(temp, bytes);
-  try {
-    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
-  } catch (err) {
-    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-    throw err;
-  }
 }

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChartPayload, MetricHistoryQuery, PlotSource } from '../../core/chart/types';
-import { availableKeys } from '../../core/chart/prepare';
+import { availableKeys, defaultKeys } from '../../core/chart/prepare';
 import { errorMessage } from '../../core/logging';
 import type { FeatureContext } from '../../platform/context';
 import { METRIC_HISTORY_VIEW_TYPE, type MetricHistorySelection } from '../../protocol/metricHistory';
-import { MetricHistoryPanel, type MetricHistoryDeps, type PanelContext } from './panel';
+import { labelled, MetricHistoryPanel, type MetricHistoryDeps, type PanelContext } from './panel';
 
 export const SHOW_METRIC_HISTORY_COMMAND = 'mlops.showMetricHistory';
 
@@ -99,12 +99,12 @@ async function chooseSelection(arg: unknown, deps: MetricHistoryDeps): Promise<M
   if (arg && typeof arg === 'object' && ('keys' in arg || 'sources' in arg || 'view' in arg))
     return arg as MetricHistorySelection;
 
-  const sources = await deps.data.listSources();
+  const sources = (await deps.data.listSources()).map(labelled);
   if (sources.length === 0) return { view: 'versions' }; // The panel explains how to add a source.
   let picked: PlotSource[] = sources;
   if (sources.length > 1) {
     const items = await vscode.window.showQuickPick(
-      sources.map((s) => ({ label: s.location, description: s.kind, source: s, picked: true })),
+      sources.map((s) => ({ label: s.label, source: s, picked: true })),
       { canPickMany: true, title: 'Show Metric History (1/2): sources', placeHolder: 'Sources to chart' },
     );
     if (!items) return undefined;
@@ -121,7 +121,9 @@ async function chooseSelection(arg: unknown, deps: MetricHistoryDeps): Promise<M
         runs = await deps.data.loadRuns({ ...query, view: 'steps' }, token);
         view = 'steps';
       }
-      return token.isCancellationRequested ? undefined : { view, keys: availableKeys(runs) };
+      return token.isCancellationRequested
+        ? undefined
+        : { view, keys: availableKeys(runs), defaults: defaultKeys(runs, []) };
     },
   );
   if (!keys) return undefined;
@@ -137,7 +139,8 @@ async function chooseSelection(arg: unknown, deps: MetricHistoryDeps): Promise<M
         description: [d?.label, goal, d?.threshold !== undefined ? `threshold ${d.threshold}` : undefined]
           .filter(Boolean)
           .join(' · '),
-        picked: defined.length ? defined.includes(key) : keys.keys.indexOf(key) < 3,
+        // The defined metrics, else the ones most runs have (never a counter such as step or epoch).
+        picked: defined.length ? defined.includes(key) : keys.defaults.includes(key),
       };
     }),
     {

@@ -1,32 +1,8 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { loadConfig, unreadable } from '../../core/formats/mlopsYaml/validate';
 import { errorMessage } from '../../core/logging';
 import { readNotebooksConfig, type NotebooksConfig } from '../../core/notebooks/config';
-import { sharedValidator } from '../config/validator';
-
-/**
- * Replaces (or creates) a file atomically: the content goes to a temporary file in the same folder, with the same
- * permissions, which is then renamed over the target. A crash never leaves a half-written file.
- */
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  const mode = await fs.stat(file).then(
-    (stat) => stat.mode & 0o7777,
-    () => 0o644,
-  );
-  const temporary = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`,
-  );
-  try {
-    await fs.writeFile(temporary, content, { mode, flag: 'wx' });
-    await fs.rename(temporary, file);
-  } catch (err) {
-    await fs.rm(temporary, { force: true });
-    throw err;
-  }
-}
+import { sharedValidator } from '../../platform/configValidator';
 
 /** The `notebooks:` section of a workspace folder's mlops.yaml (empty when there is no file or no section). */
 export async function readNotebooksSection(folder: string): Promise<NotebooksConfig & { conventions: string[] }> {

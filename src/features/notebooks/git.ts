@@ -1,16 +1,13 @@
-// The git operations notebook versioning needs beyond core/git/state: tags, blob ids at many revisions, status of a
-// few paths, commit and tag, and this clone's config. Argument arrays only (no shell), through core's execGit.
+// The git reads notebook versioning needs beyond core/git/state: tags with their dates, blob ids at many revisions,
+// commit headers. Argument arrays only (no shell), through core's process helper; status, commit, tag and config go
+// through core's simple-git commands (core/git/commands.ts).
 import * as path from 'node:path';
+import { commitPaths as commit } from '../../core/git/commands';
 import { execGit, GitError, type GitRunOptions } from '../../core/git/gitProcess';
 import { type GitRepository } from '../../core/git/state';
 
 function run(repo: GitRepository, args: string[], options: GitRunOptions = {}) {
   return execGit(repo.root, args, { gitPath: repo.gitPath, ...options });
-}
-
-/** A literal pathspec: git reads the path as is (no globs, no magic). */
-export function literal(relative: string): string {
-  return `:(literal)${relative}`;
 }
 
 export interface TagInfo {
@@ -102,66 +99,14 @@ export async function commitHeader(repo: GitRepository, revision: string): Promi
   return { sha, shortSha, author, date: Number(time) * 1000, subject };
 }
 
-/** The paths among `relative` that have changes to commit (modified, new, deleted, staged), per `git status`. */
-export async function changedPaths(repo: GitRepository, relative: readonly string[]): Promise<string[]> {
-  if (relative.length === 0) return [];
-  const out = await run(repo, [
-    '-c',
-    'core.quotepath=off',
-    'status',
-    '--porcelain=v1',
-    '-z',
-    '--untracked-files=all',
-    '--',
-    ...relative.map(literal),
-  ]);
-  const tokens = out.stdout.toString('utf8').split('\0').filter(Boolean);
-  const changed: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    const status = token.slice(0, 2);
-    if (status === '!!') continue;
-    changed.push(token.slice(3));
-    if (status[0] === 'R' || status[0] === 'C') i++; // the original path follows
-  }
-  return changed;
-}
-
 /** Stages the paths and commits exactly them (other staged changes stay staged); returns the new commit. */
 export async function commitPaths(
   repo: GitRepository,
   relative: readonly string[],
   message: string,
 ): Promise<CommitHeader> {
-  const specs = relative.map(literal);
-  await run(repo, ['add', '--all', '--', ...specs]);
-  await run(repo, ['commit', '--quiet', '--file=-', '--only', '--', ...specs], {
-    input: message.endsWith('\n') ? message : `${message}\n`,
-  });
-  return commitHeader(repo, 'HEAD');
-}
-
-/** Creates an annotated tag on a commit. */
-export async function createAnnotatedTag(
-  repo: GitRepository,
-  tag: string,
-  commit: string,
-  message: string,
-): Promise<void> {
-  await run(repo, ['tag', '--annotate', '--file=-', '--', tag, commit], {
-    input: message.endsWith('\n') ? message : `${message}\n`,
-  });
-}
-
-/** A value of this clone's git config, or undefined when unset. */
-export async function getConfig(repo: GitRepository, key: string): Promise<string | undefined> {
-  const out = await run(repo, ['config', '--get', key], { okCodes: [0, 1] });
-  return out.code === 0 ? out.stdout.toString('utf8').replace(/\n$/, '') : undefined;
-}
-
-/** Sets a value in this clone's git config (.git/config). */
-export async function setLocalConfig(repo: GitRepository, key: string, value: string): Promise<void> {
-  await run(repo, ['config', '--local', key, value]);
+  const sha = await commit(repo, relative, message.endsWith('\n') ? message : `${message}\n`);
+  return commitHeader(repo, sha || 'HEAD');
 }
 
 /** The path of a file relative to the repository root, with forward slashes (undefined outside it). */

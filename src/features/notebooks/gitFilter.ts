@@ -5,6 +5,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { getConfig, setLocalConfig } from '../../core/git/commands';
 import { findGitDirectory } from '../../core/git/tags';
 import { openRepository, type GitRepository } from '../../core/git/state';
 import { type Logger } from '../../core/logging';
@@ -15,8 +17,6 @@ import {
   withNotebookAttributes,
 } from '../../core/notebooks/gitFilter';
 import { cliCommand, parseCliCommand, type NodeRuntime } from '../../core/notebooks/versioning';
-import { getConfig, setLocalConfig } from './git';
-import { writeFileAtomic } from './files';
 import { type Prompts } from './prompts';
 import { openDocumentsOf } from './targets';
 
@@ -47,16 +47,7 @@ export async function ensureCli(context: vscode.ExtensionContext): Promise<strin
     () => false,
   );
   if (present && context.globalState.get<string>(CLI_STAMP_KEY) === stamp) return target;
-  await fs.mkdir(folder, { recursive: true });
-  const temporary = path.join(folder, `.mlops-cli.js.${process.pid}.${Date.now().toString(36)}.tmp`);
-  try {
-    await fs.copyFile(source, temporary);
-    await fs.chmod(temporary, 0o755);
-    await fs.rename(temporary, target);
-  } catch (err) {
-    await fs.rm(temporary, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(target, await fs.readFile(source), { mode: 0o755, createFolders: true });
   await context.globalState.update(CLI_STAMP_KEY, stamp);
   return target;
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/logging';
+import { notebookDiffHidesOutputs, setNotebookDiffHidesOutputs } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 import { UNTRUSTED_REASON } from '../../platform/trust';
 import type { ExplorerApi } from '../explorer/register';
@@ -27,7 +28,6 @@ export interface NotebooksApi {
 }
 
 /** Settings VS Code's notebook diff editor reads; the toggle flips both at workspace scope. */
-const DIFF_SETTINGS = ['notebook.diff.ignoreOutputs', 'notebook.diff.ignoreMetadata'] as const;
 
 /**
  * Notebook-aware versioning: diff with a revision, history, restore, strip outputs, the git filter, and snapshot
@@ -128,9 +128,8 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
   };
 
   const toggleDiffOutputs = async (): Promise<boolean> => {
-    const config = vscode.workspace.getConfiguration();
-    const hidden = !config.get<boolean>(DIFF_SETTINGS[0], false);
-    for (const key of DIFF_SETTINGS) await config.update(key, hidden, vscode.ConfigurationTarget.Workspace);
+    const hidden = !notebookDiffHidesOutputs();
+    await setNotebookDiffHidesOutputs(hidden);
     void prompts.info(
       hidden ? 'Notebook diffs now hide outputs and metadata.' : 'Notebook diffs now show outputs and metadata.',
     );

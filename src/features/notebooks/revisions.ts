@@ -6,8 +6,8 @@ import { CatFileBatch } from '../../core/git/catFile';
 import { fileHistory, type GitRepository } from '../../core/git/state';
 import { errorMessage } from '../../core/logging';
 import { describeDiff, diffNotebooks } from '../../core/notebooks/diff';
-import { parseNotebook, type NotebookDocument } from '../../core/notebooks/format';
-import { relativeTime } from '../explorer/tree';
+import { parseNotebook, type NotebookDocument } from '../../core/formats/notebook/format';
+import { relativeTime } from '../../core/relativeTime';
 import { blobIds, listTags, repoRelative } from './git';
 
 /** How many commits of a notebook are listed. */

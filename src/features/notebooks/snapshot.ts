@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { showFileAtRevision, openRepository, type GitRepository } from '../../core/git/state';
 import { errorMessage } from '../../core/logging';
-import { declaredFiles, readDvcProjects } from '../../core/metrics/dvc';
+import { declaredFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { describeDiff, diffNotebooks } from '../../core/notebooks/diff';
-import { parseNotebook } from '../../core/notebooks/format';
+import { parseNotebook } from '../../core/formats/notebook/format';
 import {
   checkSnapshotTag,
   linkedFiles,
@@ -17,7 +17,8 @@ import {
   SNAPSHOT_TAG_CONVENTION,
   type LinkedFiles,
 } from '../../core/notebooks/versioning';
-import { changedPaths, commitPaths, createAnnotatedTag, repoRelative, tagNames } from './git';
+import { changedPaths, createAnnotatedTag } from '../../core/git/commands';
+import { commitPaths, repoRelative, tagNames } from './git';
 import { readNotebooksSection } from './files';
 import { type Prompts } from './prompts';
 import { isDirty, openDocumentsOf } from './targets';

@@ -8,7 +8,8 @@ import { errorMessage, type Logger } from '../../core/logging';
 import { stripOptionsFromConfig } from '../../core/notebooks/config';
 import { stripNotebook, type StripOptions } from '../../core/notebooks/strip';
 import { formatBytes } from '../../core/workspace/hash';
-import { readNotebooksSection, writeFileAtomic } from './files';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { readNotebooksSection } from './files';
 import { type Prompts } from './prompts';
 import { isDirty, openDocumentsOf } from './targets';
 

@@ -115,3 +115,32 @@ export function stepRuns(
   }
   return runs;
 }
+
+/** A DVC experiment commit on top of `baseline`: its ref under refs/exps, its own f1. */
+export function experimentRun(baseline: Run, name: string, f1: number, hoursLater: number): Run {
+  const sha = `e${name.length}${name}`.padEnd(40, '0').slice(0, 40);
+  const date = baseline.revisionInfo!.date + hoursLater * 3_600_000;
+  const baseSha = baseline.revisionInfo!.sha;
+  return {
+    id: sha,
+    source: baseline.source,
+    label: name,
+    experiment: name,
+    revision: sha,
+    revisionInfo: {
+      sha,
+      shortSha: sha.slice(0, 7),
+      subject: `dvc: commit experiment ${name}`,
+      author: 'Ada Lovelace',
+      date,
+      tags: [],
+      refs: [`refs/exps/${baseSha.slice(0, 2)}/${baseSha.slice(2)}/${name}`],
+      parents: [baseSha],
+    },
+    time: date,
+    params: {},
+    tags: {},
+    status: 'finished',
+    metrics: [series('test.f1', [[0, f1]], 'test')],
+  };
+}

@@ -97,6 +97,8 @@ describe('notebook-hygiene', () => {
     const [broken, old] = failures(report);
     assert.match(broken.message, /^nb\/broken\.ipynb is not valid notebook JSON/);
     assert.equal(broken.location?.file, 'nb/broken.ipynb');
+    assert.match(broken.message, /\(line 4, column 1\): unexpected end of input in an object/);
+    assert.deepEqual([broken.location?.line, broken.location?.column], [4, 1]);
     assert.match(old.message, /not an nbformat 4 notebook/);
   });
 

@@ -124,3 +124,43 @@ describe('metric-regression', () => {
     assert.match(outside.results[0].message, /Not a git repository/);
   });
 });
+
+describe('metrics files with NaN and Infinity, as Python json.dump writes them', () => {
+  after(removeTempDirs);
+
+  it('gives value findings, not parse errors, in every check that reads metrics', async () => {
+    const checks =
+      '  - { id: thresholds, type: metric-threshold }\n' +
+      '  - { id: regression, type: metric-regression, options: { metric: loss, baseline: HEAD } }\n' +
+      '  - { id: staleness, type: staleness, options: { datasets: false } }\n';
+    const dir = makeRepo({
+      'mlops.yaml': config(checks),
+      'metrics/eval.json': '{"f1": 0.85, "loss": 0.2}\n',
+      'models/churn/churn-v1.0.0.pkl': 'weights',
+    });
+    writeFiles(dir, { 'metrics/eval.json': '{\n  "f1": Infinity,\n  "loss": NaN\n}\n' });
+    const report = await run(dir);
+    assert.deepEqual(
+      report.results.filter((r) => r.status === 'error').map((r) => r.message),
+      [],
+    );
+    assert.deepEqual(
+      failures(report).map((f) => [f.checkId, f.target, f.location?.line]),
+      [
+        ['thresholds', 'churn: loss', 3],
+        ['regression', 'churn: loss', 3],
+        ['staleness', 'churn', 3],
+      ],
+    );
+    assert.equal(
+      failures(report, 'thresholds')[0].message,
+      'churn: loss is NaN, above the maximum 0.5 (goal: minimize).',
+    );
+    assert.match(failures(report, 'regression')[0].message, /loss regressed: 0\.2 at HEAD -> NaN/);
+    assert.match(failures(report, 'staleness')[0].message, /loss is NaN, past its threshold 0\.5/);
+    assert.deepEqual(
+      passes(report, 'thresholds').map((p) => p.target),
+      ['churn: f1'],
+    );
+  });
+});

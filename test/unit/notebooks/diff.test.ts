@@ -6,7 +6,7 @@ import {
   type CellDiff,
   type DiffCategory,
 } from '../../../src/core/notebooks/diff';
-import { parseNotebook, type CellJson, type NotebookJson } from '../../../src/core/notebooks/format';
+import { parseNotebook, type CellJson, type NotebookJson } from '../../../src/core/formats/notebook/format';
 import { stripNotebook } from '../../../src/core/notebooks/strip';
 import {
   comparableDiff,

@@ -5,7 +5,7 @@ import {
   notebookFilterSettings,
   withNotebookAttributes,
 } from '../../../src/core/notebooks/gitFilter';
-import { newCellId, parseNotebook } from '../../../src/core/notebooks/format';
+import { newCellId, parseNotebook } from '../../../src/core/formats/notebook/format';
 import { fixture } from './fixtures';
 
 describe('notebooks: git filter settings', () => {

@@ -7,7 +7,7 @@ import {
   readNotebooksConfig,
   stripOptionsFromConfig,
 } from '../../../src/core/notebooks/config';
-import { parseNotebook, type NotebookJson } from '../../../src/core/notebooks/format';
+import { parseNotebook, type NotebookJson } from '../../../src/core/formats/notebook/format';
 import {
   DEFAULT_STRIP_KEYS,
   resolveStripKeys,

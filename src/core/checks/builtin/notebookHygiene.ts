@@ -1,11 +1,12 @@
 // notebook-hygiene: committed outputs (with their size), execution counts out of order, missing kernel metadata,
 // and secrets in cell sources or outputs. Secrets are reported by kind and position only, never by value.
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition, type Finding } from '../checkType';
-import { jsonErrorOffset, scanJson } from '../jsonScan';
+import { scanJson } from '../../formats/jsonScan';
+import { JsonSyntaxError, parseJson } from '../../formats/notebook/jsonText';
 import { findSecrets } from '../secrets';
 import { selectNotebooks } from '../scope';
 import { formatBytes } from '../sizes';
-import { lineStarts, positionAt, positionOfOffset } from '../textPosition';
+import { lineStarts, positionAt } from '../textPosition';
 import { CheckInputError, SEVERITIES, type Location, type Severity } from '../types';
 
 export const notebookHygiene: CheckTypeDefinition = {
@@ -106,15 +107,13 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
     }
     let notebook: Notebook;
     try {
-      notebook = JSON.parse(text) as Notebook;
+      notebook = parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).value as Notebook;
     } catch (err) {
-      const at = /position (\d+)/.exec(err instanceof Error ? err.message : '');
-      const offset = at ? Number(at[1]) : jsonErrorOffset(text);
-      const position = offset !== undefined ? positionOfOffset(text, offset) : undefined;
+      if (!(err instanceof JsonSyntaxError)) throw err;
       sink.fail({
         target: path,
-        message: `${path} is not valid notebook JSON${position ? ` (line ${position.line}, column ${position.column})` : ''}: ${err instanceof Error ? err.message : String(err)}. Fix the merge conflict or truncation, e.g. with nbdime.`,
-        location: { file: path, line: position?.line, column: position?.column },
+        message: `${path} is not valid notebook JSON (line ${err.line}, column ${err.column}): ${err.reason}. Fix the merge conflict or truncation, e.g. with nbdime.`,
+        location: { file: path, line: err.line, column: err.column },
         key: 'json',
       });
       continue;

@@ -1,9 +1,11 @@
-// A GitHelper that runs the `git` executable (argument arrays, no shell) in the checked folder, plus the few
-// extra facts the default metrics provider needs (file contents at a revision, the merge base).
-import { spawn } from 'node:child_process';
+// A GitHelper over the git façade (src/core/git) in the checked folder, plus the few extra facts the default metrics
+// provider needs (file contents at a revision, the merge base). Git LFS pointers are recognised by the façade's reader.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseDvcMetadata } from '../../formats/dvc/metadata';
+import { showFileText } from '../../git/commands';
+import { execGit, GitError } from '../../git/gitProcess';
+import { isLfsPointer } from '../../git/state';
 import type { Logger } from '../../logging';
 import type { GitHelper } from '../types';
 
@@ -16,38 +18,26 @@ export interface GitOutput {
 const MAX_OUTPUT = 64 * 1024 * 1024;
 const TIMEOUT_MS = 60_000;
 
-/** Runs git with arguments in `cwd`; never throws for a non-zero exit (see `code`), only when git cannot start. */
-export function runGit(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<GitOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      cwd,
-      signal,
-      timeout: TIMEOUT_MS,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_OUTPUT) out.push(chunk);
-      else child.kill();
-    });
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT')
-        reject(new Error('git is not installed or not on PATH; install git to run the checks that read history.'));
-      else reject(e);
-    });
-    child.on('close', (code) =>
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
+/**
+ * Runs git with arguments in `cwd` through the git façade's process helper; never throws for a non-zero exit (see
+ * `code`), only when git cannot start (a typed GitError) or the run is cancelled or times out.
+ */
+export async function runGit(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<GitOutput> {
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  const out = await execGit(cwd, args, {
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    okCodes: 'all',
+    maxBytes: MAX_OUTPUT,
+  }).catch((err: unknown) => {
+    if (err instanceof GitError && err.kind === 'git-not-found')
+      throw new GitError(
+        'git is not installed or not on PATH; install git to run the checks that read history.',
+        'git-not-found',
+        err.command,
+      );
+    throw err;
   });
+  return { code: out.code, stdout: out.stdout.toString('utf8'), stderr: out.stderr };
 }
 
 /** A revision or path given to git must not be read as an option. */
@@ -68,59 +58,23 @@ interface DvcOuts {
 function readDvcOuts(root: string): DvcOuts {
   const cached = new Set<string>();
   const notCached = new Set<string>();
-  const outPaths = (outs: unknown): { path: string; cache: boolean }[] =>
-    Array.isArray(outs)
-      ? outs.flatMap((o: unknown) => {
-          if (typeof o === 'string') return [{ path: o, cache: true }];
-          if (o && typeof o === 'object') {
-            const record = o as Record<string, unknown>;
-            if (typeof record.path === 'string') return [{ path: record.path, cache: record.cache !== false }];
-            return Object.entries(record).map(([p, v]) => ({
-              path: p,
-              cache: !(v && typeof v === 'object' && (v as Record<string, unknown>).cache === false),
-            }));
-          }
-          return [];
-        })
-      : [];
   for (const name of ['dvc.yaml', 'dvc.lock']) {
-    let doc: unknown;
+    let text: string;
     try {
-      doc = parse(fs.readFileSync(path.join(root, name), 'utf8'));
+      text = fs.readFileSync(path.join(root, name), 'utf8');
     } catch {
       continue;
     }
-    const stages = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).stages : undefined;
-    if (!stages || typeof stages !== 'object') continue;
-    for (const stage of Object.values(stages as Record<string, unknown>)) {
-      if (!stage || typeof stage !== 'object') continue;
-      const record = stage as Record<string, unknown>;
-      for (const field of ['outs', 'metrics', 'plots']) {
-        for (const out of outPaths(record[field])) {
-          const clean = out.path.replace(/^\.\//, '').replace(/\/+$/, '');
-          if (out.cache && field === 'outs') cached.add(clean);
-          else notCached.add(clean);
-        }
-      }
-    }
+    const facts = parseDvcMetadata(name, text);
+    for (const out of facts.outs) (out.cache ? cached : notCached).add(out.path);
+    for (const file of facts.metricsAndPlots) notCached.add(file);
   }
   return { cached: [...cached].filter((p) => !notCached.has(p)) };
 }
 
 /** Whether a file's content is a Git LFS pointer (false when it is missing or unreadable). */
-async function hasLfsPointerContent(root: string, relativePath: string): Promise<boolean> {
-  try {
-    const fd = await fs.promises.open(path.join(root, relativePath), 'r');
-    try {
-      const head = Buffer.alloc(64);
-      const { bytesRead } = await fd.read(head, 0, 64, 0);
-      return head.subarray(0, bytesRead).toString('latin1').startsWith('version https://git-lfs.github.com/spec/');
-    } finally {
-      await fd.close();
-    }
-  } catch {
-    return false;
-  }
+function hasLfsPointerContent(root: string, relativePath: string): Promise<boolean> {
+  return isLfsPointer(path.join(root, relativePath), { maxBytes: Infinity });
 }
 
 /** Whether DVC tracks a path: a `.dvc` file for it or a parent, or a cached `outs` entry (read once). */
@@ -183,8 +137,10 @@ export function createGitHelper(root: string, logger?: Logger, signal?: AbortSig
     resolveRevision,
     async showFile(revision, relativePath) {
       if (!safe(revision) || !(await isRepository())) return undefined;
-      const r = await git(['show', `${revision}:./${relativePath.replace(/^\.\//, '')}`]);
-      return r.code === 0 ? r.stdout : undefined;
+      return showFileText(root, revision, relativePath, { signal }).catch((err: unknown) => {
+        logger?.debug(err instanceof Error ? err.message : String(err));
+        return undefined;
+      });
     },
     mergeBase() {
       mergeBase ??= (async () => {

@@ -1,17 +1,30 @@
-// A MetricsProvider that reads each model's metric files (JSON, YAML, TOML: scalar numbers, nested keys flattened
-// with `.`) from the working tree, or from a revision with `git show`. One Run per file.
+// A MetricsProvider that reads each model's metric files from the working tree, or from a revision with `git show`.
+// One Run per file. The files are parsed by the metrics-file reader the metrics views use (JSON with NaN/Infinity,
+// YAML, TOML, CSV/TSV); this module only turns its errors into check input errors.
 import type { MlopsConfig } from '../../formats/mlopsYaml/model';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Logger } from '../../logging';
-import type { MetricSeries, Run } from '../../metrics/model';
-import { jsonErrorOffset } from '../jsonScan';
-import { metricsFormat } from '../keyLocation';
+import {
+  flattenScalars,
+  MetricsSyntaxError,
+  parseMetricsDocument,
+  parseStructuredText,
+  structuredFormatOf,
+  type MetricsFormat,
+} from '../../formats/metricsFiles/parse';
+import { latest, MetricsError, type MetricSeries, type Run } from '../../metrics/model';
 import { splitKey } from '../metricValues';
-import { positionOfOffset, yamlMessage } from '../textPosition';
 import { CheckInputError, type FileLister, type MetricsProvider, type SourcePosition } from '../types';
 import type { DefaultGitHelper } from './git';
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
+
+const FORMAT_NAMES: Record<MetricsFormat, string> = {
+  json: 'JSON',
+  yaml: 'YAML',
+  toml: 'TOML',
+  csv: 'CSV',
+  tsv: 'TSV',
+};
 
 function invalid(file: string, message: string, position?: SourcePosition, revision?: string): CheckInputError {
   const where = position ? `${file}:${position.line}:${position.column}` : file;
@@ -22,90 +35,52 @@ function invalid(file: string, message: string, position?: SourcePosition, revis
   );
 }
 
-/** A minimal TOML reader for metric files: tables, dotted keys, numbers and booleans (strings and arrays are skipped). */
-function parseToml(text: string, file: string, revision?: string): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  let table = root;
-  const lines = text.split(/\r?\n/);
-  const into = (base: Record<string, unknown>, keys: string[]): Record<string, unknown> => {
-    let node = base;
-    for (const key of keys) {
-      const next = node[key];
-      if (next && typeof next === 'object') node = next as Record<string, unknown>;
-      else node = node[key] = {};
+/** Runs the reader, turning its errors into CheckInputErrors with the position (left out for another revision). */
+function asCheckInput<T>(file: string, revision: string | undefined, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof MetricsSyntaxError) {
+      const { line, column } = err.position as SourcePosition;
+      const message =
+        err.format === 'toml' ? `${err.reason}.` : `not valid ${FORMAT_NAMES[err.format]} (${err.reason}).`;
+      throw invalid(file, message, { line, column }, revision);
     }
-    return node;
-  };
-  const unquote = (k: string): string => k.trim().replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\s+#.*$/, '').trim();
-    if (!line || line.startsWith('#')) return;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      table = into(root, header[1].split('.').map(unquote));
-      return;
+    if (err instanceof MetricsError) {
+      const message = err.message.startsWith(`${file}:`) ? err.message.slice(file.length + 1).trim() : err.message;
+      throw invalid(file, message, undefined, revision);
     }
-    const pair = /^([^=]+?)\s*=\s*(.+)$/.exec(line);
-    if (!pair) throw invalid(file, `cannot read '${raw.trim()}' as TOML.`, { line: index + 1, column: 1 }, revision);
-    const keys = pair[1].split('.').map(unquote);
-    const rawValue = pair[2].trim().replace(/_/g, '');
-    let value: unknown;
-    if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(rawValue)) value = Number(rawValue);
-    else if (/^[+-]?inf$/.test(rawValue)) value = rawValue.startsWith('-') ? -Infinity : Infinity;
-    else if (/^[+-]?nan$/.test(rawValue)) value = NaN;
-    else if (rawValue === 'true' || rawValue === 'false') value = rawValue === 'true';
-    else return;
-    into(table, keys.slice(0, -1))[keys[keys.length - 1]] = value;
-  });
-  return root;
+    throw err;
+  }
 }
 
 /**
- * Parses a metrics file by extension (.json, .toml, else YAML). Throws CheckInputError with the position (the
- * position is left out of the error's location when the text comes from another revision).
+ * Parses a metrics file by extension (.json, .toml, else YAML) with the metrics-file reader. Throws CheckInputError
+ * with the position (the position is left out of the error's location when the text comes from another revision).
  */
 export function parseMetricsText(text: string, file: string, revision?: string): unknown {
-  const format = metricsFormat(file);
-  if (format === 'json') {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const lineColumn = /line (\d+) column (\d+)/.exec(message);
-      const offset = /position (\d+)/.exec(message);
-      const scanned = lineColumn || offset ? undefined : jsonErrorOffset(text);
-      const position = lineColumn
-        ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
-        : offset
-          ? positionOfOffset(text, Number(offset[1]))
-          : scanned !== undefined
-            ? positionOfOffset(text, scanned)
-            : undefined;
-      throw invalid(
-        file,
-        `not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)$/, '')}).`,
-        position,
-        revision,
-      );
-    }
-  }
-  if (format === 'toml') return parseToml(text, file, revision);
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter });
-  if (doc.errors.length) {
-    const { line, col } = counter.linePos(doc.errors[0].pos[0]);
-    throw invalid(file, `not valid YAML (${yamlMessage(doc.errors[0].message)}).`, { line, column: col }, revision);
-  }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  return asCheckInput(file, revision, () => parseStructuredText(text, file, structuredFormatOf(file)));
 }
 
-/** Scalar numeric leaves of a parsed metrics document, keys joined with `.`. */
-export function flattenMetrics(value: unknown, prefix = '', out = new Map<string, number>()): Map<string, number> {
-  if (typeof value === 'number') {
-    if (prefix) out.set(prefix, value);
-  } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value as Record<string, unknown>))
-      flattenMetrics(child, prefix ? `${prefix}.${key}` : key, out);
+/** Scalar numeric leaves of a parsed metrics document, keys joined with `.` (strings and booleans are left out). */
+export function flattenMetrics(value: unknown): Map<string, number> {
+  const out = new Map<string, number>();
+  if (value === null || typeof value !== 'object') return out;
+  for (const [key, scalar] of flattenScalars(value, '')) if (typeof scalar === 'number') out.set(key, scalar);
+  return out;
+}
+
+/**
+ * The numeric values of a metrics file as the metrics views read it: scalar numbers of a mapping, and the latest
+ * value of each column of a table (CSV/TSV, a list of records).
+ */
+export function readMetricValues(text: string, file: string, revision?: string): Map<string, number> {
+  const doc = asCheckInput(file, revision, () => parseMetricsDocument(text, file));
+  const out = new Map<string, number>();
+  for (const [key, scalar] of doc.scalars) if (typeof scalar === 'number') out.set(key, scalar);
+  for (const series of doc.series) {
+    const point = latest(series);
+    if (point) out.set(series.key, point.value);
   }
   return out;
 }
@@ -156,7 +131,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
           return undefined;
         }
         const text = await files.readText(file, MAX_METRICS_BYTES);
-        return metricsRun(file, flattenMetrics(parseMetricsText(text, file)), undefined);
+        return metricsRun(file, readMetricValues(text, file), undefined);
       })();
       current.set(file, pending);
     }
@@ -169,7 +144,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
       pending = (async () => {
         const text = await git.showFile(revision, file);
         if (text === undefined) return undefined;
-        return metricsRun(file, flattenMetrics(parseMetricsText(text, file, revision)), undefined, revision);
+        return metricsRun(file, readMetricValues(text, file, revision), undefined, revision);
       })();
       atRevision.set(cacheKey, pending);
     }

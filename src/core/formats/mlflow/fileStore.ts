@@ -1,0 +1,645 @@
+// MLflow's file store (`mlruns/`): experiments, runs, metric histories, params, tags and the model registry, read
+// straight from the files. Listing runs reads only the tail of each metric file (its latest values); a full history
+// is read on demand.
+//
+//   mlruns/<experiment_id>/meta.yaml              experiment (ids are strings: never parsed as numbers)
+//   mlruns/<experiment_id>/<run_id>/meta.yaml     run (status 1..5, start/end time, lifecycle_stage)
+//   .../<run_id>/metrics/<key>                     lines `<timestamp_ms> <value> [<step> [<dataset> <digest>]]`
+//   .../<run_id>/params/<key>, tags/<key>          raw text; keys with `/` are nested folders
+//   mlruns/.trash/<experiment_id>/                 deleted experiments
+//   mlruns/models/<name>/[version-<n>/]meta.yaml   model registry
+//
+// Runs copied without their experiment's meta.yaml are read too: an experiment folder without meta.yaml is named by
+// its folder, and a run folder copied straight into the store folder joins the experiment its own meta.yaml names.
+//
+// A store is thousands of small files. Each run is read with synchronous calls (several times faster than one
+// promise per file), and the functions yield to the event loop between small batches of runs, so a listing never
+// blocks it for more than a few milliseconds at a time.
+import { type Dirent, closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { parse as parseYaml } from 'yaml';
+import { parsePythonFloat } from '../metricsFiles/parse';
+import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
+import {
+  compareText,
+  DELETED_VERSION_STAGE,
+  errorCode,
+  integerField,
+  metricSeries,
+  runLabel,
+  statusFromNumber,
+  textField,
+  type MlflowExperiment,
+  type MlflowModelVersion,
+  type MlflowRegisteredModel,
+  type MlflowRun,
+  type MlflowRunListing,
+  type MlflowRunQuery,
+} from './entities';
+
+const TRASH = '.trash';
+const MODELS = 'models';
+/** Folders inside an experiment folder that are not runs (nor are the folders of a run's own content). */
+const RESERVED = new Set(['tags', 'datasets', 'traces', 'models', 'metrics', 'params', 'artifacts']);
+/** Bytes read from the end of a metric file to find its latest value; more while no whole line fits. */
+const TAIL_BYTES = 1024;
+/** Runs read between two yields to the event loop. */
+const BATCH = 16;
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The text of a file, or a MetricsError naming it. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
+  }
+}
+
+const PLAIN_KEY = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
+
+/**
+ * The `key: value` lines MLflow writes (PyYAML's block style), with plain scalars kept as text (MLflow quotes any
+ * string YAML would read as something else). Undefined when the text uses anything more (continuation lines,
+ * double quotes, anchors, blocks): then the full YAML parser reads it.
+ */
+function parseFlatYaml(content: string): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const raw of content.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    const match = PLAIN_KEY.exec(line);
+    if (!match) return undefined;
+    const value = (match[2] ?? '').trimEnd();
+    if (value === '' || value === 'null' || value === '~') out[match[1]] = null;
+    else if (value === '[]') out[match[1]] = [];
+    else if (value === '{}') out[match[1]] = {};
+    else if (value.startsWith("'")) {
+      if (value.length < 2 || !value.endsWith("'") || value.slice(1, -1).replace(/''/g, '').includes("'"))
+        return undefined;
+      out[match[1]] = value.slice(1, -1).replace(/''/g, "'");
+    } else if (/^[-?:,[\]{}#&*!|>"%@`\s]/.test(value) && !/^-\d/.test(value)) return undefined;
+    else if (value.includes(': ') || value.includes(' #')) return undefined;
+    else out[match[1]] = value;
+  }
+  return out;
+}
+
+/**
+ * Reads a `meta.yaml` into a mapping. On the fast path scalar values stay text; ids never go through a number
+ * either way (they come from folder names).
+ */
+function readMeta(file: string): Record<string, unknown> {
+  const content = readText(file);
+  const flat = parseFlatYaml(content);
+  if (flat) return flat;
+  let data: unknown;
+  try {
+    data = parseYaml(content, { maxAliasCount: 10, logLevel: 'error' });
+  } catch (err) {
+    const line = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    throw new MetricsError(
+      `${file}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); MLflow cannot read it either: restore it from a backup or delete the folder.`,
+      file,
+      line ? { line: line.line, column: line.col } : undefined,
+    );
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new MetricsError(
+      `${file}: expected a mapping of MLflow fields (name, lifecycle_stage, ...), found ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'}.`,
+      file,
+    );
+  }
+  return data as Record<string, unknown>;
+}
+
+function listDir(directory: string): Dirent[] {
+  try {
+    return readdirSync(directory, { withFileTypes: true });
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return [];
+    throw new MetricsError(`${directory}: cannot list (${errorCode(err)}).`, directory);
+  }
+}
+
+/** Relative paths (with `/`) of the files under `directory`: the keys of metrics, params or tags. */
+function listKeys(directory: string): string[] {
+  const keys: string[] = [];
+  const walk = (dir: string, prefix: string, depth: number): void => {
+    if (depth > 32) return;
+    for (const entry of listDir(dir)) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`, depth + 1);
+      else if (entry.isFile()) keys.push(prefix + entry.name);
+    }
+  };
+  walk(directory, '', 0);
+  return keys.sort();
+}
+
+/** Files under `directory` as key -> raw text (params and tags). */
+function readKeyValues(directory: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of listKeys(directory)) out[key] = readText(path.join(directory, ...key.split('/')));
+  return out;
+}
+
+/** Parses one metric line; undefined when it is not `<timestamp> <value> [<step> [<dataset> <digest>]]`. */
+function parseMetricLine(line: string): MetricPoint | undefined {
+  return parseFields(line.trim().split(' '));
+}
+
+/**
+ * Whether the last line of a file, which has no newline after it, is a line still being written: it does not
+ * parse, or it has fewer fields than the complete line before it (MLflow ends every line it writes with a newline).
+ */
+function isPartial(line: string, previous: string | undefined): boolean {
+  const parts = line.trim().split(' ');
+  if (!parseFields(parts)) return true;
+  return previous !== undefined && parts.length < previous.trim().split(' ').length;
+}
+
+const INTEGER = /^-?\d+$/;
+
+function parseFields(parts: string[]): MetricPoint | undefined {
+  if (parts.length !== 2 && parts.length !== 3 && parts.length !== 5) return undefined;
+  const timestamp = INTEGER.test(parts[0]) ? Number(parts[0]) : NaN;
+  const value = parsePythonFloat(parts[1]);
+  const step = parts.length >= 3 ? (INTEGER.test(parts[2]) ? Number(parts[2]) : NaN) : 0;
+  if (Number.isNaN(timestamp) || value === undefined || Number.isNaN(step)) return undefined;
+  return { step, value, timestamp };
+}
+
+/**
+ * Every point of a metric file, in file order. A last line without its newline that does not parse is a line
+ * still being written and is left out; any other bad line is an error naming the file and line.
+ */
+export function parseMetricFile(content: string, file: string): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  const lines = content.split('\n');
+  let previous: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '') continue;
+    // The last piece has no newline after it: it may be a line still being written.
+    if (i === lines.length - 1 && isPartial(line, previous)) break;
+    const point = parseMetricLine(line);
+    previous = line;
+    if (point) {
+      points.push(point);
+      continue;
+    }
+    throw new MetricsError(
+      `${file}:${i + 1}: not a metric line (expected '<timestamp> <value> <step>', found '${line.slice(0, 80)}'); fix or delete the line.`,
+      file,
+      { line: i + 1 },
+    );
+  }
+  return points;
+}
+
+/**
+ * The latest point of a metric file: its last complete line, read from the file's tail (`scratch` is a buffer
+ * reused between files). MLflow's own "latest" is the highest step; the two differ only for a metric logged with a
+ * lower step after a higher one, and the full history is always exact.
+ */
+function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    let length = Math.min(size, TAIL_BYTES);
+    for (;;) {
+      if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
+      const bytesRead = readSync(fd, scratch.buffer, 0, length, size - length);
+      const fromStart = length === size;
+      const lines = scratch.buffer.toString('utf8', 0, bytesRead).split('\n');
+      // The last non-empty piece; if it has no newline after it and looks cut, the one before.
+      let last = lines.length - 1;
+      while (last >= 0 && lines[last].trim() === '') last--;
+      let previous = last - 1;
+      while (previous >= 0 && lines[previous].trim() === '') previous--;
+      if (
+        last === lines.length - 1 &&
+        last >= 0 &&
+        isPartial(lines[last], previous >= 0 ? lines[previous] : undefined)
+      ) {
+        last = previous;
+        previous = last - 1;
+      }
+      // Without the file's start, the first piece may be the end of a longer line: read more.
+      if (last < 0 ? !fromStart : last === 0 && !fromStart) {
+        length = Math.min(size, length * 4);
+        continue;
+      }
+      if (last < 0) return undefined;
+      const point = parseMetricLine(lines[last]);
+      if (!point)
+        throw new MetricsError(
+          `${file}: its last line is not a metric line ('${lines[last].slice(0, 80)}'); fix or delete it.`,
+          file,
+        );
+      return point;
+    }
+  } catch (err) {
+    if (err instanceof MetricsError) throw err;
+    throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface ExperimentFolder {
+  experiment: MlflowExperiment;
+  /** The experiment's folder; undefined for an experiment known only from runs copied straight into the store. */
+  directory?: string;
+  /** Run folders found outside the experiment's folder: runs copied straight into the store folder. */
+  looseRuns: string[];
+}
+
+/** Whether a `meta.yaml` describes a run (it has a run id), not an experiment. */
+function isRunMeta(meta: Record<string, unknown>): boolean {
+  return meta.run_uuid !== undefined || meta.run_id !== undefined;
+}
+
+/** An experiment whose `meta.yaml` is missing (runs copied without it): its id is its folder's name. */
+function experimentWithoutMeta(id: string, directory: string | undefined, deleted: boolean): MlflowExperiment {
+  return {
+    id,
+    name: id,
+    lifecycleStage: deleted ? 'deleted' : 'active',
+    tags: directory ? readKeyValues(path.join(directory, 'tags')) : {},
+  };
+}
+
+function readExperiment(
+  directory: string,
+  id: string,
+  deleted: boolean,
+  meta = readMeta(path.join(directory, 'meta.yaml')),
+): MlflowExperiment {
+  return {
+    id,
+    name: textField(meta.name) ?? id,
+    lifecycleStage: deleted ? 'deleted' : (textField(meta.lifecycle_stage) ?? 'active'),
+    artifactLocation: textField(meta.artifact_location),
+    creationTime: integerField(meta.creation_time),
+    lastUpdateTime: integerField(meta.last_update_time),
+    tags: readKeyValues(path.join(directory, 'tags')),
+  };
+}
+
+function experimentFolders(root: string, includeDeleted: boolean, problems: MetricsError[]): ExperimentFolder[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch (err) {
+    throw new MetricsError(
+      `${root}: no MLflow file store here (${errorCode(err)}); give the folder that holds the experiment folders (usually mlruns).`,
+      root,
+    );
+  }
+  const candidates = entries
+    .filter((e) => e.isDirectory() && e.name !== MODELS && !e.name.startsWith('.'))
+    .map((e) => ({ directory: path.join(root, e.name), id: e.name, deleted: false }));
+  if (includeDeleted) {
+    for (const e of listDir(path.join(root, TRASH))) {
+      if (e.isDirectory()) candidates.push({ directory: path.join(root, TRASH, e.name), id: e.name, deleted: true });
+    }
+  }
+  const found: ExperimentFolder[] = [];
+  const looseRuns: { directory: string; experimentId: string; deleted: boolean }[] = [];
+  for (const c of candidates) {
+    if (!exists(path.join(c.directory, 'meta.yaml'))) {
+      // Runs copied without their experiment's meta.yaml: an experiment named by its folder.
+      if (runFolders(c.directory).some((run) => exists(path.join(run, 'meta.yaml'))))
+        found.push({
+          experiment: experimentWithoutMeta(c.id, c.directory, c.deleted),
+          directory: c.directory,
+          looseRuns: [],
+        });
+      continue;
+    }
+    try {
+      const meta = readMeta(path.join(c.directory, 'meta.yaml'));
+      if (isRunMeta(meta)) {
+        // A run copied straight into the store folder, without an experiment folder around it.
+        looseRuns.push({
+          directory: c.directory,
+          experimentId: textField(meta.experiment_id) ?? '0',
+          deleted: c.deleted,
+        });
+        continue;
+      }
+      const experiment = readExperiment(c.directory, c.id, c.deleted, meta);
+      found.push({ experiment, directory: c.directory, looseRuns: [] });
+    } catch (err) {
+      if (!(err instanceof MetricsError)) throw err;
+      problems.push(err);
+    }
+  }
+  for (const run of looseRuns) {
+    let folder = found.find((f) => f.experiment.id === run.experimentId);
+    if (!folder)
+      found.push(
+        (folder = { experiment: experimentWithoutMeta(run.experimentId, undefined, run.deleted), looseRuns: [] }),
+      );
+    folder.looseRuns.push(run.directory);
+  }
+  return found
+    .filter((f) => includeDeleted || f.experiment.lifecycleStage !== 'deleted')
+    .sort((a, b) => compareIds(a.experiment.id, b.experiment.id));
+}
+
+/** The run folders of an experiment: inside its folder, and copied straight into the store. */
+function runsOf(folder: ExperimentFolder): string[] {
+  return [...(folder.directory ? runFolders(folder.directory) : []), ...folder.looseRuns];
+}
+
+/** Orders id strings numerically when both are digits (without converting them to numbers). */
+function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length;
+  return compareText(a, b);
+}
+
+/** The experiments of a file store (`root` is the `mlruns` folder); deleted ones (in `.trash`) only when asked. */
+export async function listExperiments(
+  root: string,
+  options: { includeDeleted?: boolean } = {},
+): Promise<MlflowExperiment[]> {
+  await yieldToEventLoop();
+  const problems: MetricsError[] = [];
+  const folders = experimentFolders(root, options.includeDeleted ?? false, problems);
+  if (problems.length && !folders.length) throw problems[0];
+  return folders.map((f) => f.experiment);
+}
+
+function readRunFolder(
+  directory: string,
+  experiment: MlflowExperiment,
+  root: string,
+  fullHistory: boolean,
+  scratch: { buffer: Buffer },
+): MlflowRun {
+  const meta = readMeta(path.join(directory, 'meta.yaml'));
+  const runId = path.basename(directory);
+  const metricsDir = path.join(directory, 'metrics');
+  const params = readKeyValues(path.join(directory, 'params'));
+  const tags = readKeyValues(path.join(directory, 'tags'));
+  const metrics: MetricSeries[] = listKeys(metricsDir).map((key) => {
+    const file = path.join(metricsDir, ...key.split('/'));
+    if (fullHistory) return metricSeries(key, parseMetricFile(readText(file), file));
+    const latest = readLatestPoint(file, scratch);
+    return metricSeries(key, latest ? [latest] : []);
+  });
+  return {
+    id: runId,
+    source: { kind: 'mlflow-file', location: root },
+    label: runLabel(runId, textField(meta.run_name), tags),
+    revision: runId,
+    experiment: experiment.name,
+    experimentId: experiment.id,
+    time: integerField(meta.start_time),
+    endTime: integerField(meta.end_time),
+    params,
+    tags,
+    status: statusFromNumber(integerField(meta.status)),
+    metrics,
+    lifecycleStage: experiment.lifecycleStage === 'deleted' ? 'deleted' : (textField(meta.lifecycle_stage) ?? 'active'),
+    userId: textField(meta.user_id),
+    artifactUri: textField(meta.artifact_uri),
+    fullHistory,
+  };
+}
+
+function runFolders(directory: string): string[] {
+  return listDir(directory)
+    .filter((e) => e.isDirectory() && !RESERVED.has(e.name) && !e.name.startsWith('.'))
+    .map((e) => path.join(directory, e.name));
+}
+
+/**
+ * The runs of a file store, each metric with its latest point only unless `fullHistory` is set. Deleted runs and
+ * the runs of deleted experiments are left out unless `includeDeleted` is set. A run that cannot be read is
+ * reported in `problems` and the others are still listed. Sorted by start time, newest first.
+ */
+export async function listRuns(root: string, query: MlflowRunQuery = {}): Promise<MlflowRunListing> {
+  const includeDeleted = query.includeDeleted ?? false;
+  const problems: MetricsError[] = [];
+  let experiments = experimentFolders(root, includeDeleted, problems);
+  if (query.experimentIds) experiments = experiments.filter((e) => query.experimentIds!.includes(e.experiment.id));
+  const folders = experiments.flatMap((e) => runsOf(e).map((directory) => ({ directory, experiment: e.experiment })));
+  const runs: MlflowRun[] = [];
+  const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
+  for (let i = 0; i < folders.length; i++) {
+    if (i % BATCH === 0) await yieldToEventLoop();
+    const { directory, experiment } = folders[i];
+    if (!exists(path.join(directory, 'meta.yaml'))) {
+      problems.push(
+        new MetricsError(
+          `${directory}: a run folder without meta.yaml; MLflow skips it too (delete the folder if it is left over).`,
+          directory,
+        ),
+      );
+      continue;
+    }
+    try {
+      const run = readRunFolder(directory, experiment, root, query.fullHistory ?? false, scratch);
+      if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
+    } catch (err) {
+      if (!(err instanceof MetricsError)) throw err;
+      problems.push(err);
+    }
+  }
+  runs.sort((a, b) => (b.time ?? 0) - (a.time ?? 0) || (a.id < b.id ? -1 : 1));
+  return { runs, problems };
+}
+
+/**
+ * The number of runs of a file store that are not deleted, in experiments that are not deleted, counted from the run
+ * folders' `meta.yaml` alone (no metric is read); stops counting at `limit`. A run that cannot be read is not counted.
+ */
+export async function countRuns(root: string, options: { limit?: number } = {}): Promise<number> {
+  await yieldToEventLoop();
+  const limit = options.limit ?? Infinity;
+  let count = 0;
+  for (const folder of experimentFolders(root, false, [])) {
+    for (const directory of runsOf(folder)) {
+      if (count >= limit) return count;
+      try {
+        if (textField(readMeta(path.join(directory, 'meta.yaml')).lifecycle_stage) !== 'deleted') count++;
+      } catch {
+        // Unreadable or missing meta.yaml: listRuns reports it; it is not a run to count.
+      }
+    }
+  }
+  return count;
+}
+
+/** Whether a file store holds a run that is not deleted (the editor folds stores without runs). */
+export async function hasRuns(root: string): Promise<boolean> {
+  return (await countRuns(root, { limit: 1 })) > 0;
+}
+
+/** Finds the folder of a run by its id (experiment folders first, then deleted experiments). */
+function findRunFolder(
+  root: string,
+  runId: string,
+  experimentId?: string,
+): { directory: string; experiment: MlflowExperiment } {
+  if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new MetricsError(`${root}: '${runId}' is not an MLflow run id.`, root);
+  for (const e of experimentFolders(root, true, [])) {
+    if (experimentId !== undefined && e.experiment.id !== experimentId) continue;
+    const directories = [
+      ...(e.directory ? [path.join(e.directory, runId)] : []),
+      ...e.looseRuns.filter((d) => path.basename(d) === runId),
+    ];
+    const directory = directories.find((d) => exists(path.join(d, 'meta.yaml')));
+    if (directory) return { directory, experiment: e.experiment };
+  }
+  throw new MetricsError(
+    `${root}: no run ${runId} in this file store${experimentId !== undefined ? ` (experiment ${experimentId})` : ''}; it may have been deleted for good (mlflow gc).`,
+    root,
+  );
+}
+
+/** One run, with every metric's full history unless `fullHistory` is false. */
+export async function readRun(
+  root: string,
+  runId: string,
+  options: { experimentId?: string; fullHistory?: boolean } = {},
+): Promise<MlflowRun> {
+  await yieldToEventLoop();
+  const { directory, experiment } = findRunFolder(root, runId, options.experimentId);
+  return readRunFolder(directory, experiment, root, options.fullHistory ?? true, {
+    buffer: Buffer.allocUnsafe(TAIL_BYTES),
+  });
+}
+
+/** The whole history of one metric of one run, in logging order (what `MlflowClient.get_metric_history` returns). */
+export async function readMetricHistory(
+  root: string,
+  runId: string,
+  key: string,
+  options: { experimentId?: string } = {},
+): Promise<MetricSeries> {
+  await yieldToEventLoop();
+  if (key.split('/').some((part) => part === '' || part === '.' || part === '..'))
+    throw new MetricsError(`${root}: '${key}' is not a metric key.`, root);
+  const { directory } = findRunFolder(root, runId, options.experimentId);
+  const file = path.join(directory, 'metrics', ...key.split('/'));
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'EISDIR')
+      throw new MetricsError(`${file}: run ${runId} has no metric '${key}'.`, file);
+    throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
+  }
+  return metricSeries(key, parseMetricFile(content, file));
+}
+
+/**
+ * The model registry of a file store (`<root>/models`): models with their live versions, tags and aliases. A
+ * `meta.yaml` that cannot be read fails the call; `readRegistry` reports it instead.
+ */
+export async function listRegisteredModels(root: string): Promise<MlflowRegisteredModel[]> {
+  await yieldToEventLoop();
+  return registeredModels(root, undefined);
+}
+
+/**
+ * The registry as the explorer and the store summaries read it: a malformed `meta.yaml` is a problem instead of an
+ * error (a model's name then comes from its folder; a version is skipped), and every version names its folder.
+ */
+export async function readRegistry(
+  root: string,
+): Promise<{ models: MlflowRegisteredModel[]; problems: MetricsError[] }> {
+  await yieldToEventLoop();
+  const problems: MetricsError[] = [];
+  return { models: registeredModels(root, problems), problems };
+}
+
+function registeredModels(root: string, problems: MetricsError[] | undefined): MlflowRegisteredModel[] {
+  const meta = (file: string): Record<string, unknown> | undefined => {
+    if (!exists(file)) return undefined;
+    if (!problems) return readMeta(file);
+    try {
+      return readMeta(file);
+    } catch (err) {
+      if (!(err instanceof MetricsError)) throw err;
+      problems.push(err);
+      return undefined;
+    }
+  };
+  const modelsDir = path.join(root, MODELS);
+  const models: MlflowRegisteredModel[] = [];
+  for (const entry of listDir(modelsDir)) {
+    if (!entry.isDirectory()) continue;
+    const directory = path.join(modelsDir, entry.name);
+    const metaFile = path.join(directory, 'meta.yaml');
+    if (!problems && !exists(metaFile)) continue;
+    const modelMeta = meta(metaFile) ?? {};
+    const name = textField(modelMeta.name) ?? entry.name;
+    const versions: MlflowModelVersion[] = [];
+    for (const v of listDir(directory)) {
+      if (!v.isDirectory() || !/^version-\d+$/.test(v.name)) continue;
+      const versionDir = path.join(directory, v.name);
+      const versionMeta = meta(path.join(versionDir, 'meta.yaml'));
+      if (!versionMeta) continue;
+      const stage = textField(versionMeta.current_stage);
+      if (stage === DELETED_VERSION_STAGE) continue;
+      const version: MlflowModelVersion = {
+        name,
+        version: textField(versionMeta.version) ?? v.name.slice('version-'.length),
+        stage,
+        status: textField(versionMeta.status),
+        runId: textField(versionMeta.run_id),
+        source: textField(versionMeta.source),
+        description: textField(versionMeta.description),
+        creationTime: integerField(versionMeta.creation_timestamp),
+        lastUpdatedTime: integerField(versionMeta.last_updated_timestamp),
+        tags: readKeyValues(path.join(versionDir, 'tags')),
+      };
+      if (problems) version.folder = versionDir;
+      versions.push(version);
+    }
+    versions.sort((a, b) => compareIds(a.version, b.version));
+    // MLflow reads aliases from `aliases/<alias>` files holding the version; releases that also write them into
+    // meta.yaml agree. A meta.yaml mapping is read when there are no alias files.
+    const aliasFiles = readKeyValues(path.join(directory, 'aliases'));
+    const aliasMap = modelMeta.aliases;
+    const aliasEntries: [string, unknown][] =
+      Object.keys(aliasFiles).length || aliasMap === null || typeof aliasMap !== 'object' || Array.isArray(aliasMap)
+        ? Object.entries(aliasFiles)
+        : Object.entries(aliasMap as Record<string, unknown>);
+    const aliases = Object.fromEntries(
+      aliasEntries.flatMap(([alias, v]) => {
+        const text = textField(v);
+        return text === undefined ? [] : [[alias, text.trim()]];
+      }),
+    );
+    models.push({
+      name,
+      description: textField(modelMeta.description),
+      creationTime: integerField(modelMeta.creation_timestamp),
+      lastUpdatedTime: integerField(modelMeta.last_updated_timestamp),
+      tags: readKeyValues(path.join(directory, 'tags')),
+      aliases,
+      versions,
+    });
+  }
+  return models.sort((a, b) => compareText(a.name, b.name));
+}

@@ -1,0 +1,649 @@
+// MLflow's SQLite backend (`mlflow.db`), read with sql.js (SQLite compiled to WebAssembly: no native module). The
+// file's bytes are copied into memory and opened there, so the file is never written or locked, and a database a
+// tracking process is writing to is read as its bytes are at that moment.
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
+import {
+  compareText,
+  DELETED_VERSION_STAGE,
+  errorCode,
+  metricSeries,
+  runLabel,
+  statusFromName,
+  storedMetricValue,
+  type MlflowExperiment,
+  type MlflowModelVersion,
+  type MlflowRegisteredModel,
+  type MlflowRun,
+  type MlflowRunListing,
+  type MlflowRunQuery,
+} from './entities';
+
+const WASM_FILE = 'sql-wasm.wasm';
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+export interface SqliteOptions {
+  /**
+   * Where sql.js finds its WebAssembly file, given the file name (`sql-wasm.wasm`). By default: next to the running
+   * bundle (the extension copies it to `dist/`), else `node_modules/sql.js/dist/`.
+   */
+  locateFile?: (file: string) => string;
+  /** An sql.js already loaded (see `loadSqlJs`), to load the WebAssembly once for many databases. */
+  sqlJs?: SqlJsStatic;
+}
+
+/** The default location of sql.js's WebAssembly: beside this code (a bundle), else in node_modules. */
+export function defaultWasmLocation(file = WASM_FILE): string {
+  const candidates = [path.join(__dirname, file)];
+  try {
+    candidates.push(require.resolve(`sql.js/dist/${file}`));
+  } catch {
+    // Not resolvable from a bundle without node_modules: the sibling is the answer.
+  }
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+}
+
+/**
+ * Loads sql.js and its WebAssembly. sql.js keeps the first module it loads for the whole process, so the file is
+ * checked here first: a wrong location fails with a clear error and does not stop a later, correct one.
+ */
+export async function loadSqlJs(options: Pick<SqliteOptions, 'locateFile'> = {}): Promise<SqlJsStatic> {
+  const locateFile = options.locateFile ?? defaultWasmLocation;
+  const wasm = locateFile(WASM_FILE);
+  try {
+    await fs.access(wasm);
+  } catch (err) {
+    throw new MetricsError(
+      `${wasm}: SQLite's WebAssembly (sql.js) is missing (${errorCode(err)}); reinstall the extension.`,
+      wasm,
+    );
+  }
+  try {
+    return await initSqlJs({ locateFile });
+  } catch (err) {
+    throw new MetricsError(
+      `${wasm}: cannot load SQLite (sql.js WebAssembly): ${err instanceof Error ? err.message : String(err)}. Reinstall the extension.`,
+      wasm,
+    );
+  }
+}
+
+/**
+ * Columns each table must have. Every other table and column is optional: a database written by an older MLflow
+ * (before `latest_metrics`, `metrics.step`, `metrics.is_nan`, `experiment_tags`, the registry or its aliases) is read
+ * with what it has, as that MLflow release read it.
+ */
+const REQUIRED_COLUMNS: Record<string, string[]> = {
+  experiments: ['experiment_id', 'name'],
+  runs: ['run_uuid', 'experiment_id'],
+  metrics: ['key', 'value', 'timestamp', 'run_uuid'],
+  params: ['key', 'value', 'run_uuid'],
+  tags: ['key', 'value', 'run_uuid'],
+};
+const LATEST_METRICS_COLUMNS = ['key', 'value', 'timestamp', 'step', 'is_nan', 'run_uuid'];
+const REGISTRY_COLUMNS: Record<string, string[]> = {
+  registered_models: ['name', 'description', 'creation_time', 'last_updated_time'],
+  model_versions: [
+    'name',
+    'version',
+    'current_stage',
+    'status',
+    'run_id',
+    'source',
+    'description',
+    'creation_time',
+    'last_updated_time',
+  ],
+};
+
+function str(value: SqlValue | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string'
+    ? value
+    : value instanceof Uint8Array
+      ? Buffer.from(value).toString('utf8')
+      : String(value);
+}
+
+function num(value: SqlValue | undefined): number | undefined {
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : undefined;
+}
+
+/** A metric point from its columns (`value`, `timestamp`, `step`, `is_nan`). */
+function storedPoint(value: SqlValue, timestamp: SqlValue, step: SqlValue, isNan: SqlValue): MetricPoint {
+  return { step: num(step) ?? 0, value: storedMetricValue(num(value) ?? NaN, !!isNan), timestamp: num(timestamp) };
+}
+
+/** Rows of (key, value, ...owner columns) as owner -> { key: value }; the owner columns joined by a newline. */
+function keyValuesByOwner(rows: SqlValue[][]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const [key, value, ...owner] of rows) {
+    const id = owner.map(String).join('\n');
+    const map = out.get(id) ?? {};
+    map[String(key)] = str(value) ?? '';
+    out.set(id, map);
+  }
+  return out;
+}
+
+/** Tables every MLflow tracking database has, whichever release created it. */
+const MLFLOW_TABLES = ['experiments', 'runs', 'metrics', 'alembic_version'];
+/** At most this many bytes of a file are read to list its tables. */
+const SCHEMA_READ_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Whether a file is an MLflow SQLite store, whatever its name (`mlflow.db`, `tracking.sqlite`, `store`, ...): an SQLite
+ * database with MLflow's `experiments`, `runs`, `metrics` and `alembic_version` tables. Reads the 100-byte header,
+ * and only when it is SQLite the pages of its schema (a few KiB; never more than 4 MiB); a file that is not SQLite
+ * costs one 100-byte read. False for anything unreadable.
+ */
+export async function isMlflowSqliteStore(file: string): Promise<boolean> {
+  const tables = await readSqliteTableNames(file).catch(() => undefined);
+  return !!tables && MLFLOW_TABLES.every((t) => tables.has(t));
+}
+
+/**
+ * The names of the tables of an SQLite file, read from its schema table (`sqlite_master`, the b-tree rooted at page
+ * 1) without loading the file; undefined when the file is not an SQLite database.
+ */
+export async function readSqliteTableNames(file: string): Promise<Set<string> | undefined> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const header = Buffer.alloc(100);
+    const { bytesRead } = await handle.read(header, 0, 100, 0);
+    if (bytesRead < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
+    const rawPageSize = header.readUInt16BE(16);
+    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+    if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
+    const usable = pageSize - header[20];
+    const encoding = header.readUInt32BE(56);
+    const decode = (bytes: Buffer): string =>
+      encoding === 2
+        ? bytes.toString('utf16le')
+        : encoding === 3
+          ? Buffer.from(bytes).swap16().toString('utf16le')
+          : bytes.toString('utf8');
+    const tables = new Set<string>();
+    let budget = SCHEMA_READ_LIMIT;
+    const visited = new Set<number>();
+    const pending = [1];
+    while (pending.length) {
+      const pageNumber = pending.pop()!;
+      if (visited.has(pageNumber) || budget < pageSize) return undefined;
+      visited.add(pageNumber);
+      budget -= pageSize;
+      const page = Buffer.alloc(pageSize);
+      const read = await handle.read(page, 0, pageSize, (pageNumber - 1) * pageSize);
+      if (read.bytesRead < pageSize) return undefined;
+      const start = pageNumber === 1 ? 100 : 0;
+      const type = page[start];
+      const cells = page.readUInt16BE(start + 3);
+      if (type === 0x05) {
+        // Interior table page: child pointers, then the right-most child.
+        for (let i = 0; i < cells; i++) pending.push(page.readUInt32BE(page.readUInt16BE(start + 12 + 2 * i)));
+        pending.push(page.readUInt32BE(start + 8));
+      } else if (type === 0x0d) {
+        for (let i = 0; i < cells; i++) {
+          const row = schemaRow(page, page.readUInt16BE(start + 8 + 2 * i), usable, decode);
+          if (row?.type === 'table') tables.add(row.name);
+        }
+      } else return undefined;
+    }
+    return tables;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A varint of the SQLite file format at `offset`: its value and length. */
+function varint(bytes: Buffer, offset: number): [number, number] {
+  let value = 0;
+  for (let i = 0; i < 9; i++) {
+    const byte = bytes[offset + i];
+    if (byte === undefined) return [NaN, i];
+    if (i === 8) return [value * 256 + byte, 9];
+    value = value * 128 + (byte & 0x7f);
+    if (byte < 0x80) return [value, i + 1];
+  }
+  return [value, 9];
+}
+
+/** The `type` and `name` of one `sqlite_master` row (a table-leaf cell); undefined when they are not in the page. */
+function schemaRow(
+  page: Buffer,
+  cell: number,
+  usable: number,
+  decode: (bytes: Buffer) => string,
+): { type: string; name: string } | undefined {
+  const [payloadSize, sizeLength] = varint(page, cell);
+  const [, rowidLength] = varint(page, cell + sizeLength);
+  const payloadStart = cell + sizeLength + rowidLength;
+  // The part of the payload stored on this page (the rest is on overflow pages).
+  const maxLocal = usable - 35;
+  let local = payloadSize;
+  if (payloadSize > maxLocal) {
+    const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
+    const k = minLocal + ((payloadSize - minLocal) % (usable - 4));
+    local = k <= maxLocal ? k : minLocal;
+  }
+  const payload = page.subarray(payloadStart, Math.min(page.length, payloadStart + local));
+  const [headerSize, headerLength] = varint(payload, 0);
+  const types: number[] = [];
+  for (let at = headerLength; at < headerSize && types.length < 2; ) {
+    const [serial, length] = varint(payload, at);
+    if (Number.isNaN(serial)) return undefined;
+    types.push(serial);
+    at += length;
+  }
+  const values: string[] = [];
+  let at = headerSize;
+  for (const serial of types) {
+    if (serial < 13 || serial % 2 === 0) return undefined; // type and name are text.
+    const length = (serial - 13) / 2;
+    if (at + length > payload.length) return undefined;
+    values.push(decode(payload.subarray(at, at + length)));
+    at += length;
+  }
+  return values.length === 2 ? { type: values[0], name: values[1] } : undefined;
+}
+
+/** Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. */
+export async function openMlflowDatabase(file: string, options: SqliteOptions = {}): Promise<MlflowDatabase> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    throw new MetricsError(`${file}: cannot read the MLflow database (${errorCode(err)}).`, file);
+  }
+  let walPending: boolean;
+  try {
+    walPending = (await fs.stat(`${file}-wal`)).size > 0;
+  } catch {
+    walPending = false;
+  }
+  const sqlJs = options.sqlJs ?? (await loadSqlJs(options));
+  return MlflowDatabase.fromBytes(bytes, file, sqlJs, walPending);
+}
+
+/** An MLflow SQLite database opened in memory. All reads are synchronous once it is open. */
+export class MlflowDatabase {
+  private readonly columns = new Map<string, Set<string>>();
+
+  private constructor(
+    private readonly db: Database,
+    readonly file: string,
+    /** A `-wal` file with changes not yet in the database file: the newest writes may be missing. */
+    readonly walPending: boolean,
+  ) {}
+
+  /** Opens database bytes (an SQLite file's content); `file` names them in errors. */
+  static fromBytes(bytes: Uint8Array, file: string, sqlJs: SqlJsStatic, walPending = false): MlflowDatabase {
+    if (bytes.length === 0)
+      throw new MetricsError(
+        `${file}: the file is empty, not an MLflow database; MLflow creates it on first use (mlflow server --backend-store-uri sqlite:///${path.basename(file)}).`,
+        file,
+      );
+    if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== SQLITE_HEADER) {
+      throw new MetricsError(
+        `${file}: not an SQLite database (its first bytes are not 'SQLite format 3'); point to the mlflow.db file the tracking server uses.`,
+        file,
+        { offset: 0 },
+      );
+    }
+    let db: Database;
+    try {
+      db = new sqlJs.Database(bytes);
+    } catch (err) {
+      throw new MetricsError(
+        `${file}: SQLite cannot open it (${err instanceof Error ? err.message : String(err)}).`,
+        file,
+      );
+    }
+    const database = new MlflowDatabase(db, file, walPending);
+    try {
+      database.loadSchema();
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return database;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private loadSchema(): void {
+    let tables: SqlValue[][];
+    try {
+      tables = this.db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values ?? [];
+    } catch (err) {
+      throw this.sqlError(err, 'reading the list of tables');
+    }
+    for (const [name] of tables) {
+      const table = String(name);
+      const info = this.db.exec(`PRAGMA table_info("${table.replace(/"/g, '""')}")`)[0]?.values ?? [];
+      this.columns.set(table, new Set(info.map((row) => String(row[1]))));
+    }
+    for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) this.requireColumns(table, columns);
+  }
+
+  private requireColumns(table: string, columns: string[]): void {
+    const present = this.columns.get(table);
+    if (!present) {
+      throw new MetricsError(
+        `${this.file}: no table '${table}': this is not an MLflow tracking database, or one from an MLflow version too old to read (upgrade it with 'mlflow db upgrade sqlite:///${path.basename(this.file)}').`,
+        this.file,
+      );
+    }
+    const missing = columns.filter((c) => !present.has(c));
+    if (missing.length) {
+      throw new MetricsError(
+        `${this.file}: table '${table}' has no column ${missing.map((c) => `'${c}'`).join(', ')}: the database comes from an MLflow version this reader does not support (upgrade it with 'mlflow db upgrade sqlite:///${path.basename(this.file)}').`,
+        this.file,
+      );
+    }
+  }
+
+  private sqlError(err: unknown, doing: string): MetricsError {
+    const message = err instanceof Error ? err.message : String(err);
+    const hint = /malformed|not a database|corrupt/i.test(message)
+      ? 'the file is damaged, or was caught in the middle of a write: try again, and if it persists restore it from a backup'
+      : 'the database may be damaged';
+    return new MetricsError(`${this.file}: SQLite failed while ${doing} (${message}); ${hint}.`, this.file);
+  }
+
+  private rows(sql: string, params: SqlValue[], doing: string): SqlValue[][] {
+    try {
+      const statement = this.db.prepare(sql);
+      try {
+        statement.bind(params);
+        const out: SqlValue[][] = [];
+        while (statement.step()) out.push(statement.get());
+        return out;
+      } finally {
+        statement.free();
+      }
+    } catch (err) {
+      throw this.sqlError(err, doing);
+    }
+  }
+
+  private has(table: string, column?: string): boolean {
+    const columns = this.columns.get(table);
+    return !!columns && (column === undefined || columns.has(column));
+  }
+
+  /** A column of a table, or `fallback` (an SQL expression) when this database's schema has no such column. */
+  private column(table: string, column: string, fallback = 'NULL'): string {
+    return this.has(table, column) ? column : fallback;
+  }
+
+  /** `metrics.step`: 0 in databases from before MLflow recorded steps (an expression: a bare 0 in ORDER BY is a column number). */
+  private metricStep(): string {
+    return this.column('metrics', 'step', 'CAST(0 AS INTEGER)');
+  }
+
+  /** The columns of a metric point; databases older than `is_nan` stored NaN as NULL. */
+  private metricColumns(): string {
+    return `key, value, timestamp, ${this.metricStep()}, ${this.column('metrics', 'is_nan', 'value IS NULL')}, run_uuid`;
+  }
+
+  /**
+   * The latest point of each metric of each run: the `latest_metrics` table, or, in a database from before it,
+   * the point MLflow keeps there (the highest step, then the latest timestamp, then the largest value).
+   */
+  private latestMetricRows(): SqlValue[][] {
+    if (LATEST_METRICS_COLUMNS.every((c) => this.has('latest_metrics', c)))
+      return this.rows(
+        'SELECT key, value, timestamp, step, is_nan, run_uuid FROM latest_metrics ORDER BY run_uuid, key',
+        [],
+        'reading latest metrics',
+      );
+    return this.rows(
+      `SELECT * FROM (SELECT ${this.metricColumns()}, ROW_NUMBER() OVER (PARTITION BY run_uuid, key ORDER BY ${this.metricStep()} DESC, timestamp DESC, value DESC) AS latest FROM metrics) WHERE latest = 1 ORDER BY run_uuid, key`,
+      [],
+      'reading latest metrics',
+    );
+  }
+
+  /** Whether the database holds a run that is not deleted (in an experiment that is not deleted). */
+  hasRuns(): boolean {
+    return this.countRuns() > 0;
+  }
+
+  /** The number of runs that are not deleted, in experiments that are not deleted. */
+  countRuns(): number {
+    const deleted = (table: string): string =>
+      this.has(table, 'lifecycle_stage') ? `COALESCE(${table}.lifecycle_stage = 'deleted', 0)` : '0';
+    const [row] = this.rows(
+      `SELECT COUNT(*) FROM runs LEFT JOIN experiments ON experiments.experiment_id = runs.experiment_id WHERE NOT ${deleted('runs')} AND NOT ${deleted('experiments')}`,
+      [],
+      'counting runs',
+    );
+    return num(row?.[0]) ?? 0;
+  }
+
+  /** Experiments, deleted ones only when asked; ids as strings. */
+  listExperiments(options: { includeDeleted?: boolean } = {}): MlflowExperiment[] {
+    const optional = (column: string): string => (this.has('experiments', column) ? column : 'NULL');
+    const rows = this.rows(
+      `SELECT experiment_id, name, ${optional('lifecycle_stage')}, ${optional('artifact_location')}, ${optional('creation_time')}, ${optional('last_update_time')} FROM experiments ORDER BY experiment_id`,
+      [],
+      'reading experiments',
+    );
+    const tags = this.has('experiment_tags', 'experiment_id')
+      ? keyValuesByOwner(
+          this.rows(
+            'SELECT key, value, experiment_id FROM experiment_tags ORDER BY key',
+            [],
+            'reading experiment tags',
+          ),
+        )
+      : new Map<string, Record<string, string>>();
+    return rows
+      .map(([id, name, stage, artifactLocation, creationTime, lastUpdateTime]) => ({
+        id: String(id),
+        name: str(name) ?? String(id),
+        lifecycleStage: str(stage) ?? 'active',
+        artifactLocation: str(artifactLocation),
+        creationTime: num(creationTime),
+        lastUpdateTime: num(lastUpdateTime),
+        tags: tags.get(String(id)) ?? {},
+      }))
+      .filter((e) => options.includeDeleted || e.lifecycleStage !== 'deleted');
+  }
+
+  /**
+   * Runs with their params, tags and metrics: each metric's latest point (from `latest_metrics`) unless
+   * `fullHistory` is set. Deleted runs and runs of deleted experiments only when `includeDeleted` is set.
+   */
+  listRuns(query: MlflowRunQuery = {}): MlflowRunListing {
+    const experiments = new Map(this.listExperiments({ includeDeleted: true }).map((e) => [e.id, e]));
+    const optional = (column: string): string => (this.has('runs', column) ? column : 'NULL');
+    const runRows = this.rows(
+      `SELECT run_uuid, ${['name', 'status', 'start_time', 'end_time', 'lifecycle_stage'].map(optional).join(', ')}, experiment_id, ${optional('user_id')}, ${optional('artifact_uri')} FROM runs ORDER BY ${optional('start_time')} DESC, run_uuid`,
+      [],
+      'reading runs',
+    );
+    const runs = new Map<string, MlflowRun>();
+    for (const [id, name, status, start, end, stage, experimentId, userId, artifactUri] of runRows) {
+      const experiment = experiments.get(String(experimentId));
+      const deleted = str(stage) === 'deleted' || experiment?.lifecycleStage === 'deleted';
+      if (deleted && !query.includeDeleted) continue;
+      if (query.experimentIds && !query.experimentIds.includes(String(experimentId))) continue;
+      const runId = String(id);
+      runs.set(runId, {
+        id: runId,
+        source: { kind: 'mlflow-sqlite', location: this.file },
+        label: str(name) ?? '',
+        revision: runId,
+        experiment: experiment?.name ?? String(experimentId),
+        experimentId: String(experimentId),
+        time: num(start),
+        endTime: num(end),
+        params: {},
+        tags: {},
+        status: statusFromName(status),
+        metrics: [],
+        lifecycleStage: deleted ? 'deleted' : (str(stage) ?? 'active'),
+        userId: str(userId),
+        artifactUri: str(artifactUri),
+        fullHistory: query.fullHistory ?? false,
+      });
+    }
+    for (const [key, value, runId] of this.rows(
+      'SELECT key, value, run_uuid FROM params ORDER BY key',
+      [],
+      'reading params',
+    )) {
+      const run = runs.get(String(runId));
+      if (run) run.params[String(key)] = str(value) ?? '';
+    }
+    for (const [key, value, runId] of this.rows(
+      'SELECT key, value, run_uuid FROM tags ORDER BY key',
+      [],
+      'reading tags',
+    )) {
+      const run = runs.get(String(runId));
+      if (run) run.tags[String(key)] = str(value) ?? '';
+    }
+    const series = new Map<string, Map<string, MetricPoint[]>>();
+    const metricRows = query.fullHistory
+      ? this.rows(
+          `SELECT ${this.metricColumns()} FROM metrics ORDER BY run_uuid, key, timestamp, ${this.metricStep()}, value`,
+          [],
+          'reading metrics',
+        )
+      : this.latestMetricRows();
+    for (const [key, value, timestamp, step, isNan, runId] of metricRows) {
+      if (!runs.has(String(runId))) continue;
+      let byKey = series.get(String(runId));
+      if (!byKey) series.set(String(runId), (byKey = new Map<string, MetricPoint[]>()));
+      let points = byKey.get(String(key));
+      if (!points) byKey.set(String(key), (points = []));
+      points.push(storedPoint(value, timestamp, step, isNan));
+    }
+    for (const run of runs.values()) {
+      run.label = runLabel(run.id, run.label, run.tags);
+      const byKey = series.get(run.id);
+      if (byKey)
+        run.metrics = [...byKey.entries()]
+          .sort(([a], [b]) => compareText(a, b))
+          .map(([key, points]) => metricSeries(key, points));
+    }
+    const problems: MetricsError[] = this.walPending
+      ? [
+          new MetricsError(
+            `${this.file}-wal: holds changes not yet written into the database file; the newest values appear once the tracking process checkpoints it.`,
+            `${this.file}-wal`,
+          ),
+        ]
+      : [];
+    return { runs: [...runs.values()], problems };
+  }
+
+  /** One run with every metric's full history (or latest points when `fullHistory` is false). */
+  readRun(runId: string, options: { fullHistory?: boolean } = {}): MlflowRun {
+    const run = this.listRuns({ includeDeleted: true, fullHistory: options.fullHistory ?? true }).runs.find(
+      (r) => r.id === runId,
+    );
+    if (!run) throw new MetricsError(`${this.file}: no run ${runId} in this database.`, this.file);
+    return run;
+  }
+
+  /** The whole history of one metric, ordered like MLflow's `get_metric_history` (timestamp, step, value). */
+  readMetricHistory(runId: string, key: string): MetricSeries {
+    const rows = this.rows(
+      `SELECT value, timestamp, ${this.metricStep()}, ${this.column('metrics', 'is_nan', 'value IS NULL')} FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, ${this.metricStep()}, value`,
+      [runId, key],
+      `reading the history of '${key}'`,
+    );
+    if (!rows.length && !this.rows('SELECT 1 FROM runs WHERE run_uuid = ?', [runId], 'finding the run').length) {
+      throw new MetricsError(`${this.file}: no run ${runId} in this database.`, this.file);
+    }
+    return metricSeries(
+      key,
+      rows.map(([value, timestamp, step, isNan]) => storedPoint(value, timestamp, step, isNan)),
+    );
+  }
+
+  /** Registered models with their live versions, tags and aliases (empty when the database has no registry). */
+  listRegisteredModels(): MlflowRegisteredModel[] {
+    if (!this.has('registered_models')) return [];
+    for (const [table, columns] of Object.entries(REGISTRY_COLUMNS)) this.requireColumns(table, columns);
+    const models = new Map<string, MlflowRegisteredModel>();
+    for (const [name, description, created, updated] of this.rows(
+      'SELECT name, description, creation_time, last_updated_time FROM registered_models ORDER BY name',
+      [],
+      'reading registered models',
+    )) {
+      models.set(String(name), {
+        name: String(name),
+        description: str(description),
+        creationTime: num(created),
+        lastUpdatedTime: num(updated),
+        tags: {},
+        aliases: {},
+        versions: [],
+      });
+    }
+    if (this.has('registered_model_tags', 'name')) {
+      for (const [key, value, name] of this.rows(
+        'SELECT key, value, name FROM registered_model_tags ORDER BY key',
+        [],
+        'reading model tags',
+      )) {
+        const model = models.get(String(name));
+        if (model) model.tags[String(key)] = str(value) ?? '';
+      }
+    }
+    if (this.has('registered_model_aliases', 'alias')) {
+      for (const [alias, version, name] of this.rows(
+        'SELECT alias, version, name FROM registered_model_aliases ORDER BY alias',
+        [],
+        'reading model aliases',
+      )) {
+        const model = models.get(String(name));
+        if (model) model.aliases[String(alias)] = String(version);
+      }
+    }
+    const versionTags = this.has('model_version_tags', 'version')
+      ? keyValuesByOwner(
+          this.rows(
+            'SELECT key, value, name, version FROM model_version_tags ORDER BY key',
+            [],
+            'reading model version tags',
+          ),
+        )
+      : new Map<string, Record<string, string>>();
+    for (const [name, version, stage, status, runId, source, description, created, updated] of this.rows(
+      'SELECT name, version, current_stage, status, run_id, source, description, creation_time, last_updated_time FROM model_versions ORDER BY name, version',
+      [],
+      'reading model versions',
+    )) {
+      const model = models.get(String(name));
+      if (!model || str(stage) === DELETED_VERSION_STAGE) continue;
+      const entry: MlflowModelVersion = {
+        name: String(name),
+        version: String(version),
+        stage: str(stage),
+        status: str(status),
+        runId: str(runId),
+        source: str(source),
+        description: str(description),
+        creationTime: num(created),
+        lastUpdatedTime: num(updated),
+        tags: versionTags.get(`${String(name)}\n${String(version)}`) ?? {},
+      };
+      model.versions.push(entry);
+    }
+    return [...models.values()];
+  }
+}

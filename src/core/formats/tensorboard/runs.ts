@@ -1,0 +1,144 @@
+// TensorBoard runs: every folder holding `events.out.tfevents.*` files is one run (as TensorBoard shows them);
+// its files are read in name order (names start with the creation time) and their scalars merged per tag.
+import { type Dirent, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { MetricsError, type MetricSeries, type Run } from '../../metrics/model';
+import { splitOf } from '../../metrics/split';
+import { EventFileReader, type EventReadResult, type EventReaderOptions, type ScalarColumns } from './events';
+
+export const EVENT_FILE_PREFIX = 'events.out.tfevents.';
+
+export interface EventRunFolder {
+  /** The folder relative to the log folder, with `/` separators; `.` for the log folder itself. */
+  id: string;
+  /** Absolute path of the folder. */
+  directory: string;
+  /** Absolute paths of its event files, in name order. */
+  files: string[];
+}
+
+export interface FindEventRunsOptions {
+  /** Folder levels below the log folder to search (default 8). */
+  maxDepth?: number;
+}
+
+/** Folders never searched: version control, dependencies, caches. */
+const SKIPPED = new Set(['node_modules', '__pycache__', '.git', '.hg', '.svn', '.dvc', '.venv', 'venv']);
+
+/** Every folder under `logDir` (itself included) with event files, sorted by id. Symbolic links are not followed. */
+export async function findEventRuns(logDir: string, options: FindEventRunsOptions = {}): Promise<EventRunFolder[]> {
+  const maxDepth = options.maxDepth ?? 8;
+  const root = path.resolve(logDir);
+  try {
+    const stat = await fs.stat(root);
+    if (!stat.isDirectory())
+      throw new MetricsError(`${root}: not a folder; give the folder that holds TensorBoard runs.`, root);
+  } catch (err) {
+    if (err instanceof MetricsError) throw err;
+    throw new MetricsError(
+      `${root}: the TensorBoard log folder does not exist or cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`,
+      root,
+    );
+  }
+  const runs: EventRunFolder[] = [];
+  const walk = async (directory: string, depth: number): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(directory, { withFileTypes: true });
+    } catch {
+      return; // A folder that vanished or cannot be listed holds no run we can read.
+    }
+    const files = entries
+      .filter((e) => e.isFile() && e.name.startsWith(EVENT_FILE_PREFIX))
+      .map((e) => e.name)
+      .sort()
+      .map((name) => path.join(directory, name));
+    if (files.length) {
+      const relative = path.relative(root, directory).split(path.sep).join('/');
+      runs.push({ id: relative || '.', directory, files });
+    }
+    if (depth >= maxDepth) return;
+    const folders = entries.filter((e) => e.isDirectory() && !SKIPPED.has(e.name));
+    await Promise.all(folders.map((e) => walk(path.join(directory, e.name), depth + 1)));
+  };
+  await walk(root, 0);
+  return runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Scalar columns merged per tag, in order of first appearance (a tag in several files keeps file order). */
+export function mergeScalars(parts: readonly ScalarColumns[][]): ScalarColumns[] {
+  const byTag = new Map<string, ScalarColumns>();
+  for (const list of parts) {
+    for (const columns of list) {
+      const existing = byTag.get(columns.tag);
+      if (!existing) {
+        byTag.set(columns.tag, {
+          tag: columns.tag,
+          steps: columns.steps.slice(),
+          values: columns.values.slice(),
+          wallTimes: columns.wallTimes.slice(),
+        });
+        continue;
+      }
+      for (let i = 0; i < columns.steps.length; i++) {
+        existing.steps.push(columns.steps[i]);
+        existing.values.push(columns.values[i]);
+        existing.wallTimes.push(columns.wallTimes[i]);
+      }
+    }
+  }
+  return [...byTag.values()];
+}
+
+/** Metric series from scalar columns; timestamps are wall times in milliseconds. */
+export function scalarSeries(columns: readonly ScalarColumns[]): MetricSeries[] {
+  return columns.map((c) => {
+    const points = new Array<{ step: number; value: number; timestamp: number }>(c.steps.length);
+    for (let i = 0; i < points.length; i++)
+      points[i] = { step: c.steps[i], value: c.values[i], timestamp: c.wallTimes[i] * 1000 };
+    const { split, baseKey } = splitOf(c.tag);
+    return { key: c.tag, split, baseKey, points };
+  });
+}
+
+export interface EventRunRead {
+  run: Run;
+  /** Files that end inside a record (still being written), with the offset of that record. */
+  truncated: { file: string; offset: number }[];
+  /** Per file, where a later `EventFileReader.readFrom()` would continue. */
+  offsets: Record<string, number>;
+}
+
+/** Reads all event files of a run folder into one Run (source kind `tensorboard`, id = the folder id). */
+export async function readEventRun(folder: EventRunFolder, options: EventReaderOptions = {}): Promise<EventRunRead> {
+  const results: EventReadResult[] = [];
+  for (const file of folder.files) results.push(await new EventFileReader(file, options).readFrom(0));
+  return {
+    run: runFromEvents(folder, results),
+    truncated: results
+      .filter((r) => r.truncatedAt !== undefined)
+      .map((r) => ({ file: r.file, offset: r.truncatedAt! })),
+    offsets: Object.fromEntries(results.map((r) => [r.file, r.nextOffset])),
+  };
+}
+
+/** Builds the Run of a folder from read results of its files (in file order). */
+export function runFromEvents(folder: EventRunFolder, results: readonly EventReadResult[]): Run {
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const r of results) {
+    if (r.firstWallTime !== undefined && (first === undefined || r.firstWallTime < first)) first = r.firstWallTime;
+    if (r.lastWallTime !== undefined && (last === undefined || r.lastWallTime > last)) last = r.lastWallTime;
+  }
+  return {
+    id: folder.id,
+    source: { kind: 'tensorboard', location: folder.directory },
+    label: folder.id === '.' ? path.basename(folder.directory) : folder.id,
+    time: first === undefined ? undefined : first * 1000,
+    endTime: last === undefined ? undefined : last * 1000,
+    params: {},
+    tags: {},
+    status: 'unknown',
+    metrics: scalarSeries(mergeScalars(results.map((r) => r.scalars))),
+  };
+}

@@ -1,0 +1,203 @@
+// The ordinary git commands, through simple-git: status of a few paths, add and commit, tag, config, and the text of
+// one file at a revision. Failures become the same typed errors as the process helper's (gitProcess.ts): git missing,
+// not a repository, refused for its owner, no commits. What simple-git does not fit (the batch object reader, the
+// streaming history walk, binary blobs with a size cap) stays on the process helper; see the README's Choices.
+import fs from 'node:fs';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import {
+  gitEnv,
+  GitError,
+  GitNotFoundError,
+  NotARepositoryError,
+  repositoryFailureKind,
+  UnsafeRepositoryError,
+} from './gitProcess';
+
+export interface GitCommandOptions {
+  /** The git executable (default `git`, found on PATH). */
+  gitPath?: string;
+  signal?: AbortSignal;
+  /** simple-git's guards this command deliberately passes (e.g. configuring the notebook filter). */
+  unsafe?: { allowUnsafeFilter?: boolean; allowUnsafeDiffTextConv?: boolean };
+}
+
+/** Where a command runs: a repository (its root and git path) or any folder in one. */
+export interface GitLocation {
+  root: string;
+  gitPath?: string;
+}
+
+/** A literal pathspec: git reads the path as is (no globs, no magic). */
+export function literal(relative: string): string {
+  return `:(literal)${relative}`;
+}
+
+/**
+ * What these commands pass on from the environment: finding git and its helpers, the user's git config and
+ * identity, and the platform basics. simple-git refuses a task when editor, pager, askpass or similar variables
+ * are passed to it; these commands need none of them (no prompt, no editor, no pager), so only this list goes.
+ */
+const PASSED_ENVIRONMENT = new Set(
+  [
+    'PATH',
+    'HOME',
+    'USERPROFILE',
+    'HOMEDRIVE',
+    'HOMEPATH',
+    'XDG_CONFIG_HOME',
+    'SYSTEMROOT',
+    'WINDIR',
+    'COMSPEC',
+    'TEMP',
+    'TMP',
+    'TMPDIR',
+    'GIT_AUTHOR_NAME',
+    'GIT_AUTHOR_EMAIL',
+    'GIT_COMMITTER_NAME',
+    'GIT_COMMITTER_EMAIL',
+    'GIT_CONFIG_GLOBAL',
+    'GIT_CONFIG_NOSYSTEM',
+  ].map((name) => name.toUpperCase()),
+);
+
+/** The environment of these commands: the passed variables, plus the process helper's (gitEnv) fixed ones. */
+function commandEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && PASSED_ENVIRONMENT.has(name.toUpperCase())) env[name] = value;
+  const fixed = gitEnv({});
+  for (const name of ['LC_ALL', 'LANGUAGE', 'GIT_OPTIONAL_LOCKS', 'GIT_TERMINAL_PROMPT']) env[name] = fixed[name] ?? '';
+  return env;
+}
+
+/** simple-git in `folder`, with that environment. */
+function client(folder: string, options: GitCommandOptions = {}): SimpleGit {
+  if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
+  const env = commandEnvironment();
+  return simpleGit({
+    baseDir: folder,
+    binary: options.gitPath ?? 'git',
+    abort: options.signal,
+    allowEnvironment: Object.keys(env).filter((name) => name.toUpperCase().startsWith('GIT_')),
+    unsafe: { ...options.unsafe, allowUnsafeCustomBinary: options.gitPath !== undefined },
+    trimmed: false,
+  }).env(env);
+}
+
+/** simple-git's error as the façade's typed error. */
+function typed(err: unknown, folder: string, command: readonly string[], gitPath?: string): GitError {
+  if (err instanceof GitError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/\bENOENT\b/.test(message) && /spawn/i.test(message))
+    return gitPath === undefined
+      ? new GitNotFoundError(undefined, command)
+      : new GitNotFoundError(
+          `git not found: install git and make sure "${gitPath}" is on the PATH (or set the path to git).`,
+          command,
+        );
+  if (/abort/i.test(message) && /signal/i.test(message))
+    return new GitError(`git ${command[1] ?? ''} was cancelled.`, 'cancelled', command);
+  const stderr = message.trim();
+  switch (repositoryFailureKind(stderr)) {
+    case 'unsafe-repository':
+      return new UnsafeRepositoryError(folder, undefined, command, stderr);
+    case 'not-a-repository':
+      return new NotARepositoryError(folder, undefined, command, stderr);
+    case 'no-commits':
+      return new GitError(`The repository at ${folder} has no commits yet.`, 'no-commits', command, stderr);
+    default: {
+      const first = stderr.split('\n').find((l) => l.trim()) ?? 'failed';
+      return new GitError(
+        `${command.slice(0, 3).join(' ')} failed in ${folder}: ${first.replace(/^(fatal|error): /, '')}`,
+        'failed',
+        command,
+        stderr,
+      );
+    }
+  }
+}
+
+/** Runs one simple-git task in `at`, mapping its failures to typed errors. */
+async function run<T>(
+  at: GitLocation,
+  args: readonly string[],
+  task: (git: SimpleGit) => Promise<T>,
+  options: GitCommandOptions = {},
+): Promise<T> {
+  const gitPath = options.gitPath ?? at.gitPath;
+  const command = [gitPath ?? 'git', ...args];
+  try {
+    return await task(client(at.root, { ...options, gitPath }));
+  } catch (err) {
+    throw typed(err, at.root, command, gitPath);
+  }
+}
+
+/** The paths among `relative` that have changes to commit (modified, new, deleted, staged), per `git status`. */
+export async function changedPaths(repo: GitLocation, relative: readonly string[]): Promise<string[]> {
+  if (relative.length === 0) return [];
+  const args = ['--untracked-files=all', '--', ...relative.map(literal)];
+  const status = await run(repo, ['status', ...args], (git) => git.status(args));
+  return status.files.filter((file) => file.index !== '!' && file.working_dir !== '!').map((file) => file.path);
+}
+
+/** Stages the paths and commits exactly them (other staged changes stay staged); returns the new commit's sha. */
+export async function commitPaths(repo: GitLocation, relative: readonly string[], message: string): Promise<string> {
+  const specs = relative.map(literal);
+  await run(repo, ['add', '--all', '--', ...specs], (git) => git.add(['--all', '--', ...specs]));
+  const result = await run(repo, ['commit', '--only', ...specs], (git) =>
+    // simple-git puts the paths before the options; literal pathspecs start with ':' and are never read as options.
+    git.commit(message, specs, { '--only': null }),
+  );
+  return result.commit;
+}
+
+/** Creates an annotated tag on a commit. */
+export async function createAnnotatedTag(
+  repo: GitLocation,
+  tag: string,
+  commit: string,
+  message: string,
+): Promise<void> {
+  const args = ['--annotate', `--message=${message}`, '--', tag, commit];
+  await run(repo, ['tag', ...args], (git) => git.tag(args));
+}
+
+/** A value of this clone's git config, or undefined when unset. */
+export async function getConfig(repo: GitLocation, key: string): Promise<string | undefined> {
+  const result = await run(repo, ['config', '--get', key], (git) => git.getConfig(key));
+  return result.value ?? undefined;
+}
+
+/**
+ * Sets a value in this clone's git config (.git/config). Filter and textconv commands are allowed: setting up the
+ * notebook filter is what this is for, and the values come from the extension, not from the repository.
+ */
+export async function setLocalConfig(repo: GitLocation, key: string, value: string): Promise<void> {
+  await run(repo, ['config', '--local', key, value], (git) => git.addConfig(key, value, false, 'local'), {
+    unsafe: { allowUnsafeFilter: true, allowUnsafeDiffTextConv: true },
+  });
+}
+
+const NOT_AT_REVISION = /does not exist in|exists on disk, but not in/i;
+
+/**
+ * The text of a file at a revision, `relative` to `folder` (which may be any folder in the repository); undefined
+ * when the revision has no such file. A revision that does not exist is an error.
+ */
+export async function showFileText(
+  folder: string,
+  revision: string,
+  relative: string,
+  options: GitCommandOptions = {},
+): Promise<string | undefined> {
+  if (!revision || revision.startsWith('-') || revision.includes('\0'))
+    throw new GitError(`"${revision}" is not a revision name.`, 'not-found');
+  const spec = `${revision}:./${relative.replace(/^\.\//, '')}`;
+  try {
+    return await run({ root: folder }, ['show', spec], (git) => git.show([spec]), options);
+  } catch (err) {
+    if (err instanceof GitError && err.kind === 'failed' && NOT_AT_REVISION.test(err.stderr)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { root } from '../../../harness/paths';
+import { MetricsError } from '../../../../src/core/metrics/model';
+import { parsePythonFloat } from '../../../../src/core/formats/metricsFiles/parse';
+import {
+  listExperiments,
+  listRegisteredModels,
+  listRuns,
+  parseMetricFile,
+  readMetricHistory,
+  readRun,
+} from '../../../../src/core/formats/mlflow/fileStore';
+import { compareWithMlflow, type ExpectedStore } from './oracle';
+import { seededRandom } from '../../../helpers/prng';
+import { mutate } from './fuzz';
+
+const fixture = path.join(root, 'test', 'fixtures', 'mlflow');
+const store = path.join(fixture, 'mlruns');
+const expected = JSON.parse(fs.readFileSync(path.join(fixture, 'expected-file.json'), 'utf8')) as ExpectedStore;
+
+function runDir(storeRoot: string, runId: string): string {
+  for (const e of fs.readdirSync(storeRoot)) {
+    const candidate = path.join(storeRoot, e, runId);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`no run ${runId}`);
+}
+
+describe('MLflow file store reader', () => {
+  let tmp: string;
+  let copy: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-file-'));
+    copy = path.join(tmp, 'mlruns');
+    fs.cpSync(store, copy, { recursive: true });
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('reads exactly what mlflow read from the same store (experiments, runs, latest values, histories, registry)', async () => {
+    const points = await compareWithMlflow(
+      {
+        experiments: (includeDeleted) => listExperiments(store, { includeDeleted }),
+        runs: (query) => listRuns(store, query),
+        history: (runId, key) => readMetricHistory(store, runId, key),
+        models: () => listRegisteredModels(store),
+      },
+      expected,
+      { sqlInfinity: false },
+    );
+    assert.ok(points > 350, `compared ${points} points`);
+  });
+
+  it('keeps 18-digit experiment ids as strings, exactly as the folder names', async () => {
+    const ids = (await listExperiments(store, { includeDeleted: true })).map((e) => e.id);
+    const long = ids.filter((id) => id.length === 18);
+    assert.equal(long.length, 3);
+    for (const id of long)
+      assert.ok(fs.existsSync(path.join(store, id)) || fs.existsSync(path.join(store, '.trash', id)), id);
+    assert.ok(
+      long.some((id) => Number(id) > Number.MAX_SAFE_INTEGER),
+      'ids beyond 2^53 stay exact',
+    );
+  });
+
+  it('leaves out deleted experiments and runs by default and filters by experiment', async () => {
+    const names = (await listRuns(store)).runs.map((r) => r.label).sort();
+    assert.deepEqual(names, ['resnet-baseline', 'special-values', 'sweep-1', 'sweep-2']);
+    const all = (await listRuns(store, { includeDeleted: true })).runs.map((r) => r.label).sort();
+    assert.deepEqual(all, ['deleted-run', 'resnet-baseline', 'scratch-run', 'special-values', 'sweep-1', 'sweep-2']);
+    const tuning = (await listExperiments(store)).find((e) => e.name === 'tuning')!;
+    assert.deepEqual((await listRuns(store, { experimentIds: [tuning.id] })).runs.map((r) => r.label).sort(), [
+      'sweep-1',
+      'sweep-2',
+    ]);
+    const run = (await listRuns(store)).runs.find((r) => r.label === 'resnet-baseline')!;
+    assert.equal(run.source.kind, 'mlflow-file');
+    assert.equal(run.revision, run.id);
+    const loss = run.metrics.find((m) => m.key === 'train/loss')!;
+    assert.equal(loss.split, 'train');
+    assert.equal(loss.baseKey, 'loss');
+    assert.equal(run.metrics.find((m) => m.key === 'validation.accuracy')!.split, 'validation');
+  });
+
+  it('reads the latest value from the tail of a metric file larger than one tail block', async () => {
+    const run = expected.runs.find((r) => r.name === 'resnet-baseline')!;
+    const file = path.join(runDir(store, run.id), 'metrics', 'train', 'loss');
+    assert.ok(fs.statSync(file).size > 8192);
+    const listed = (await listRuns(store)).runs.find((r) => r.id === run.id)!;
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'train/loss')!.points, [
+      { step: 299, value: run.latest['train/loss'][1] as number, timestamp: run.latest['train/loss'][2] },
+    ]);
+  });
+
+  it('ignores a last line still being written, and finds a latest line longer than the tail block', async () => {
+    const run = expected.runs.find((r) => r.name === 'resnet-baseline')!;
+    const metrics = path.join(runDir(copy, run.id), 'metrics');
+    fs.appendFileSync(path.join(metrics, 'val_loss'), '1700000009999 0.12');
+    fs.writeFileSync(path.join(metrics, 'partial'), '1 0.5 0\n2 0.25 1\n17000');
+    fs.writeFileSync(path.join(metrics, 'long'), `1 0.5 0\n2 0.25 1 ${'d'.repeat(9000)} digest\n`);
+    const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'val_loss')!.points[0].step, 290);
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'long')!.points, [{ step: 1, value: 0.25, timestamp: 2 }]);
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'partial')!.points, [{ step: 1, value: 0.25, timestamp: 2 }]);
+    const history = await readMetricHistory(copy, run.id, 'val_loss');
+    assert.equal(history.points.length, 30, 'the partial line is not part of the history');
+  });
+
+  it('reads one run with full histories, and one history by run id and key', async () => {
+    const want = expected.runs.find((r) => r.name === 'special-values')!;
+    const run = await readRun(store, want.id);
+    assert.equal(run.fullHistory, true);
+    assert.equal(run.metrics.find((m) => m.key === 'weird')!.points.length, 8);
+    const weird = await readMetricHistory(store, want.id, 'weird');
+    assert.deepEqual(
+      weird.points.map((p) => p.value),
+      [NaN, Infinity, -Infinity, 1.7976931348623157e308, -0, 5e-324, 0.1, -1e-300],
+    );
+    await assert.rejects(
+      readMetricHistory(store, want.id, 'no-such-metric'),
+      (err: unknown) => err instanceof MetricsError && /no metric 'no-such-metric'/.test(err.message),
+    );
+    await assert.rejects(readMetricHistory(store, want.id, '../meta.yaml'), MetricsError);
+    await assert.rejects(readMetricHistory(store, 'ffffffffffffffffffffffffffffffff', 'weird'), /no run ffff/);
+    await assert.rejects(readMetricHistory(store, '../../etc', 'passwd'), MetricsError);
+  });
+
+  it('lists registered models with live versions only, aliases and tags', async () => {
+    const models = await listRegisteredModels(store);
+    assert.deepEqual(
+      models.map((m) => m.name),
+      ['empty-model', 'fraud-classifier'],
+    );
+    const fraud = models[1];
+    assert.deepEqual(
+      fraud.versions.map((v) => v.version),
+      ['1', '2'],
+      'version 3 was deleted',
+    );
+    assert.deepEqual(fraud.aliases, { champion: '2' });
+    assert.deepEqual(fraud.versions[1].tags, { validated: 'true' });
+    assert.deepEqual(await listRegisteredModels(path.join(tmp, 'nothing')), []);
+  });
+
+  it('parses Python float reprs and nothing else', () => {
+    const cases: [string, number | undefined][] = [
+      ['0.1', 0.1],
+      ['1e-05', 1e-5],
+      ['-0.0', -0],
+      ['5e-324', 5e-324],
+      ['1.7976931348623157e+308', Number.MAX_VALUE],
+      ['1e309', Infinity],
+      ['inf', Infinity],
+      ['-inf', -Infinity],
+      ['Infinity', Infinity],
+      ['-Infinity', -Infinity],
+      ['nan', NaN],
+      ['NaN', NaN],
+      ['3', 3],
+      ['.5', 0.5],
+      ['', undefined],
+      [' 1', undefined],
+      ['0x10', undefined],
+      ['1_000', undefined],
+      ['abc', undefined],
+      ['1.2.3', undefined],
+    ];
+    for (const [text, value] of cases) assert.deepEqual(parsePythonFloat(text), value, JSON.stringify(text));
+  });
+
+  it('parses metric lines with 2, 3 and 5 fields and names the line of a bad one', () => {
+    assert.deepEqual(parseMetricFile('10 0.5\n11 nan 3\n12 inf 4 train abc123\n', 'm'), [
+      { step: 0, value: 0.5, timestamp: 10 },
+      { step: 3, value: NaN, timestamp: 11 },
+      { step: 4, value: Infinity, timestamp: 12 },
+    ]);
+    assert.deepEqual(parseMetricFile('', 'm'), []);
+    assert.throws(
+      () => parseMetricFile('10 0.5 0\n<html> 1 2\n12 1 2\n', '/x/metrics/loss'),
+      (err: unknown) =>
+        err instanceof MetricsError && err.position?.line === 2 && /\/x\/metrics\/loss:2/.test(err.message),
+    );
+    assert.throws(() => parseMetricFile('10 0.5 0 x\n11 1 1\n', 'm'), MetricsError);
+  });
+
+  it('reports unreadable runs as problems and still lists the others', async () => {
+    const special = runDir(copy, expected.runs.find((r) => r.name === 'special-values')!.id);
+    const sweep = runDir(copy, expected.runs.find((r) => r.name === 'sweep-1')!.id);
+    const killed = runDir(copy, expected.runs.find((r) => r.name === 'sweep-2')!.id);
+    fs.writeFileSync(path.join(special, 'meta.yaml'), 'run_id: [unclosed\n  : :\n');
+    fs.writeFileSync(path.join(sweep, 'metrics', 'train_loss'), '1 0.5 0\nnot a metric line\n2 0.4 1\n');
+    fs.rmSync(path.join(killed, 'meta.yaml'));
+    fs.mkdirSync(path.join(path.dirname(sweep), 'tags'), { recursive: true });
+    const listing = await listRuns(copy, { fullHistory: true });
+    assert.deepEqual(
+      listing.runs.map((r) => r.label),
+      ['resnet-baseline'],
+    );
+    assert.equal(listing.problems.length, 3);
+    assert.ok(listing.problems.every((p) => p instanceof MetricsError));
+    assert.ok(
+      listing.problems.some(
+        (p) => p.message.includes(path.join(special, 'meta.yaml')) && /not valid YAML/.test(p.message),
+      ),
+    );
+    assert.ok(listing.problems.some((p) => p.message.includes(`${path.join(sweep, 'metrics', 'train_loss')}:2`)));
+    assert.ok(listing.problems.some((p) => p.message.includes(killed) && /without meta.yaml/.test(p.message)));
+  });
+
+  it('keeps keys with slashes, dots, spaces and HTML, and non-UTF-8 values, as text', async () => {
+    const run = expected.runs.find((r) => r.name === 'sweep-1')!;
+    const dir = runDir(copy, run.id);
+    fs.mkdirSync(path.join(dir, 'metrics', 'eval <b>set</b>', 'a.b'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'metrics', 'eval <b>set</b>', 'a.b', 'f1 score'), '5 0.75 2\n');
+    fs.writeFileSync(path.join(dir, 'params', 'bytes'), Buffer.from([0x61, 0xff, 0xfe, 0x62]));
+    fs.writeFileSync(path.join(dir, 'tags', '<img src=x onerror=alert(1)>'), 'x');
+    const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'eval <b>set</b>/a.b/f1 score')!.points, [
+      { step: 2, value: 0.75, timestamp: 5 },
+    ]);
+    assert.equal(listed.params.bytes, 'a\ufffd\ufffdb');
+    assert.equal(listed.tags['<img src=x onerror=alert(1)>'], 'x');
+  });
+
+  it('reads meta.yaml as PyYAML writes it: quoted names, text that looks like numbers, wrapped long values', async () => {
+    const run = expected.runs.find((r) => r.name === 'sweep-2')!;
+    const dir = runDir(copy, run.id);
+    const meta = fs.readFileSync(path.join(dir, 'meta.yaml'), 'utf8');
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      meta.replace('run_name: sweep-2', "run_name: 'it''s #1: a ''quoted'' name'"),
+    );
+    let listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    assert.equal(listed.label, "it's #1: a 'quoted' name");
+    fs.writeFileSync(path.join(dir, 'meta.yaml'), meta.replace('run_name: sweep-2', 'run_name: 1e5'));
+    listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    assert.equal(listed.label, '1e5', 'a plain scalar stays the text MLflow wrote');
+    // PyYAML folds long strings onto indented continuation lines: the full YAML parser reads those.
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      meta.replace(
+        'run_name: sweep-2',
+        "run_name: 'a very long run name that PyYAML folds onto a second line because it is\n  longer than eighty characters'",
+      ),
+    );
+    listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    assert.equal(
+      listed.label,
+      'a very long run name that PyYAML folds onto a second line because it is longer than eighty characters',
+    );
+    assert.equal(listed.status, 'killed');
+    assert.equal(listed.time, run.start_time);
+  });
+
+  it('gives a clear error for a missing store, a file instead of a folder, and an empty folder', async () => {
+    await assert.rejects(
+      listRuns(path.join(tmp, 'missing')),
+      (err: unknown) => err instanceof MetricsError && /no MLflow file store here \(ENOENT\)/.test(err.message),
+    );
+    fs.writeFileSync(path.join(tmp, 'file'), 'x');
+    await assert.rejects(listExperiments(path.join(tmp, 'file')), MetricsError);
+    fs.mkdirSync(path.join(tmp, 'empty'));
+    assert.deepEqual(await listRuns(path.join(tmp, 'empty')), { runs: [], problems: [] });
+  });
+
+  it('survives fuzzed metric files and meta.yaml: every failure is a MetricsError', async function () {
+    this.timeout(60_000);
+    const next = seededRandom(7);
+    const metricText = fs.readFileSync(path.join(runDir(store, expected.runs[0].id), 'meta.yaml'));
+    const samples = [Buffer.from('1700000000000 0.5 0\n1700000000001 nan 1\n1700000000002 -inf 2 ds d1\n'), metricText];
+    for (let i = 0; i < 3000; i++) {
+      const input = mutate(samples[i % 2], next);
+      try {
+        parseMetricFile(input.toString('utf8'), 'fuzz');
+      } catch (err) {
+        assert.ok(err instanceof MetricsError, `input ${i}: ${String(err)}`);
+      }
+    }
+    // Through the file system: mutated meta.yaml and metric files of one run, 200 rounds.
+    const dir = runDir(copy, expected.runs.find((r) => r.name === 'sweep-1')!.id);
+    const meta = fs.readFileSync(path.join(dir, 'meta.yaml'));
+    const metric = fs.readFileSync(path.join(dir, 'metrics', 'train_loss'));
+    for (let i = 0; i < 200; i++) {
+      fs.writeFileSync(path.join(dir, 'meta.yaml'), mutate(meta, next));
+      fs.writeFileSync(path.join(dir, 'metrics', 'train_loss'), mutate(metric, next));
+      const listing = await listRuns(copy, { fullHistory: i % 2 === 0 });
+      assert.ok(listing.problems.every((p) => p instanceof MetricsError));
+      assert.ok(listing.runs.length >= 3);
+    }
+  });
+});
