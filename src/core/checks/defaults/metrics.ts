@@ -12,6 +12,7 @@ import {
   type MetricsFormat,
 } from '../../formats/metricsFiles/parse';
 import { latest, MetricsError, type MetricSeries, type Run } from '../../metrics/model';
+import { outsideMessage } from '../../security/confine';
 import { splitKey } from '../metricValues';
 import { CheckInputError, type FileLister, type MetricsProvider, type SourcePosition } from '../types';
 import type { DefaultGitHelper } from './git';
@@ -126,6 +127,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = current.get(file);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         if (!(await files.stat(file))) {
           logger?.debug(`Metrics file ${file} does not exist.`);
           return undefined;
@@ -142,6 +144,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = atRevision.get(cacheKey);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         const text = await git.showFile(revision, file);
         if (text === undefined) return undefined;
         return metricsRun(file, readMetricValues(text, file, revision), undefined, revision);
