@@ -2,6 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readAtRevision } from '../../core/git/history';
 import { combineFiles, declaredFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
+import {
+  explainAbsentAtRevision,
+  explainAbsentInWorkspace,
+  neitherHasValuesMessage,
+  noValuesInWorkspaceMessage,
+} from '../../core/metrics/absence';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
 import { parseStructuredText } from '../../core/formats/metricsFiles/parse';
 import { latest, MetricsError, type Run } from '../../core/metrics/model';
@@ -142,7 +148,8 @@ async function show(args: string[], io: CliIo): Promise<number> {
     );
   } else if (byFile.size === 0 && errors.length === 0) {
     io.stderr(
-      'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
+      noValuesInWorkspaceMessage(await explainAbsentInWorkspace(folder, files)) ??
+        'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
     );
   } else {
     const table = [
@@ -197,7 +204,20 @@ async function diffCommand(args: string[], io: CliIo): Promise<number> {
   ]);
   const result = diff(a.run, b.run, team.goals);
   const all = flags.has('--all');
-  if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');
+  const sides = [a.run, b.run];
+  if (!flags.has('--json') && sides.every((r) => r.metrics.length === 0 && !r.textMetrics?.length)) {
+    const explained = await Promise.all(
+      sides.map(async (r) => ({
+        label: r.label,
+        workspace: r.id === WORKSPACE,
+        absent:
+          r.id === WORKSPACE
+            ? await explainAbsentInWorkspace(folder, files)
+            : await explainAbsentAtRevision(folder, r.revisionInfo?.sha ?? r.label, files),
+      })),
+    );
+    io.stdout(neitherHasValuesMessage(files, explained));
+  } else if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');
   else if (flags.has('--md')) io.stdout(diffToMarkdown(result, { all }));
   else io.stdout(diffToText(result, { all }));
   const errors = [...a.errors, ...b.errors];
