@@ -47,7 +47,7 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
   let clone: string;
   const expected = JSON.parse(fs.readFileSync(path.join(fixture, 'expected', 'clone.json'), 'utf8')) as Expected;
   const lockOut = (p: string) => expected.lockOuts.find((o) => o.path === p)!;
-  const exp = (name: string, baselineIndex = 0) => expected.experiments.filter((e) => e.name === name)[baselineIndex]!;
+  const exp = (name: string, baselineIndex = 0) => expected.experiments.filter((e) => e.name === name)[baselineIndex];
 
   before(() => {
     const outPackage = path.resolve(__dirname, '..', '..', '..', 'package.json');
@@ -77,7 +77,7 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
   it('explains each declared file DVC lists as not in cache: not pulled, with the hash and size DVC recorded', async () => {
     const absent = await explainAbsentInWorkspace(clone, ['metrics/eval.json', 'models/model.pkl', 'data/raw.csv']);
     const metrics = lockOut('metrics/eval.json');
-    const raw = expected.dotDvcOuts[0]!;
+    const raw = expected.dotDvcOuts[0];
     assert.deepEqual(absent, [
       { path: 'metrics/eval.json', state: 'not-pulled', declaredIn: 'dvc.yaml', md5: metrics.md5, size: metrics.size },
       {
@@ -91,7 +91,7 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
     ]);
     assert.deepEqual(absent.map((a) => a.path).sort(), [...expected.notInCache].sort());
     assert.equal(
-      absentMessage(absent[0]!),
+      absentMessage(absent[0]),
       `metrics/eval.json: declared in dvc.yaml, DVC-tracked (md5 ${metrics.md5.slice(0, 8)}, ${metrics.size} bytes), not in git: run "dvc pull metrics/eval.json".`,
     );
     assert.deepEqual(await explainAbsentInWorkspace(clone, ['dvc.yaml']), []);
@@ -108,8 +108,8 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
     const text = neitherHasValuesMessage(
       ['metrics/eval.json'],
       [
-        { label: 'model@v1.0.0', absent: [atV1!] },
-        { label: 'model@v1.1.0', absent: [atHead!] },
+        { label: 'model@v1.0.0', absent: [atV1] },
+        { label: 'model@v1.1.0', absent: [atHead] },
       ],
     );
     assert.match(text, /^Neither model@v1\.0\.0 nor model@v1\.1\.0 has values for metrics\/eval\.json\.\n/);
@@ -140,7 +140,7 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
       .split('\n')
       .map((l) => {
         const [name, commit] = l.split(' ');
-        return { name: name!, commit: commit! };
+        return { name: name, commit: commit };
       });
     assert.equal(resolveExperiment(refs, 'deep')?.commit, exp('deep').rev);
     assert.equal(resolveExperiment(refs, 'deep')?.baseline, exp('deep').baseline);
@@ -160,8 +160,8 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
             .join() &&
         tuned.every((t) => err.message.includes(`refs/exps/${t.baseline.slice(0, 2)}/${t.baseline.slice(2)}/tuned`)),
     );
-    const full = `refs/exps/${tuned[0]!.baseline.slice(0, 2)}/${tuned[0]!.baseline.slice(2)}/tuned`;
-    assert.equal(resolveExperiment(refs, full)?.commit, tuned[0]!.rev);
+    const full = `refs/exps/${tuned[0].baseline.slice(0, 2)}/${tuned[0].baseline.slice(2)}/tuned`;
+    assert.equal(resolveExperiment(refs, full)?.commit, tuned[0].rev);
   });
 
   it('readAtRevision and mlops metrics diff accept experiment names; ambiguity names the candidates', async () => {
@@ -203,8 +203,8 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
       [raw?.notPulled, raw?.dvc?.md5, raw?.dvc?.size, raw?.fixHint],
       [
         true,
-        expected.dotDvcOuts[0]!.md5,
-        expected.dotDvcOuts[0]!.size,
+        expected.dotDvcOuts[0].md5,
+        expected.dotDvcOuts[0].size,
         'Not pulled: run "dvc pull data/raw.csv.dvc" to fetch it.',
       ],
     );
