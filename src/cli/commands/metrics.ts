@@ -8,6 +8,7 @@ import {
   neitherHasValuesMessage,
   noValuesInWorkspaceMessage,
 } from '../../core/metrics/absence';
+import { conventionalMetricsFiles } from '../../core/metrics/conventional';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
 import { parseStructuredText } from '../../core/formats/metricsFiles/parse';
 import { latest, MetricsError, type Run } from '../../core/metrics/model';
@@ -17,8 +18,9 @@ const WORKSPACE = 'workspace';
 
 const help = `Usage:
   mlops metrics show [--source <path>]... [--json]
-      Metrics of the workspace: the files dvc.yaml declares, mlops.yaml models[].metrics and DVCLive's
-      metrics.json (or only the --source files).
+      Metrics of the workspace: the files dvc.yaml declares, mlops.yaml models[].metrics, DVCLive's
+      metrics.json and metrics.json|yaml|yml at the root or in metrics/, eval/, results/ (or only the
+      --source files).
   mlops metrics diff [<old>] [<new>] [--source <path>]... [--json | --md] [--all]
       Compares metrics between two revisions (a branch, tag or commit; 'workspace' for the working tree).
       Defaults: HEAD against the workspace. --md prints a Markdown table for a pull-request comment;
@@ -76,7 +78,7 @@ function metricsFiles(folder: string, sources: string[], team: TeamConfig): stri
   const rel = (p: string): string => path.relative(folder, path.resolve(folder, p)).split(path.sep).join('/');
   if (sources.length) return sources.map(rel);
   const declared = declaredFiles(folder, readDvcProjects(folder));
-  const files = new Set([...declared.metrics, ...team.metricsFiles.map(rel)]);
+  const files = new Set([...declared.metrics, ...team.metricsFiles.map(rel), ...conventionalMetricsFiles(folder)]);
   if (fs.existsSync(path.join(folder, 'dvclive', 'metrics.json'))) files.add('dvclive/metrics.json');
   return [...files];
 }

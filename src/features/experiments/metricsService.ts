@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { conventionalMetricsFiles } from '../../core/metrics/conventional';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sourceId } from '../../core/chart/series';
@@ -247,7 +248,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     } catch {
       // A malformed dvc.yaml: only mlops.yaml's files.
     }
-    return unique([...metrics, ...models.map(clean)]).map((m) => path.join(root, m));
+    return unique([...metrics, ...models.map(clean), ...conventionalMetricsFiles(root)]).map((m) => path.join(root, m));
   }
 
   // ------------------------------------------------------------------------------------------------ MetricHistoryData
@@ -412,7 +413,12 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     record.git.dir = gitDir;
     const live = unique([...declared.dvclive, ...discovered.live]);
     record.followed = {
-      metrics: unique([...declared.metrics, ...modelMetrics, ...live.map((d) => joinPosix(d, 'metrics.json'))]),
+      metrics: unique([
+        ...declared.metrics,
+        ...modelMetrics,
+        ...live.map((d) => joinPosix(d, 'metrics.json')),
+        ...conventionalMetricsFiles(root),
+      ]),
       params: declared.params,
       plots: unique([
         ...declared.plots,
