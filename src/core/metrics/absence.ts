@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DVC_LOCK, DVC_YAML, parseDotDvc, parseDvcLock, parseDvcYaml } from '../formats/dvc/project';
 import { showFileText } from '../git/commands';
+import { resolveInside } from '../security/confine';
 import { formatBytes } from '../workspace/hash';
 
 export type AbsentState =
@@ -85,13 +86,19 @@ function absent(file: string, state: AbsentState, declaredIn: string, md5?: stri
   return a;
 }
 
-/** The files of `files` missing from the workspace folder, explained. */
+/**
+ * The files of `files` missing from the workspace folder, explained. Paths that resolve outside the folder are
+ * neither checked nor read (they are reported elsewhere as outside the workspace).
+ */
 export async function explainAbsentInWorkspace(folder: string, files: readonly string[]): Promise<AbsentFile[]> {
-  const missing = files.filter((f) => !fs.existsSync(path.join(folder, f)));
+  const missing = files.filter((f) => {
+    const full = resolveInside(folder, f);
+    return full !== undefined && !fs.existsSync(full);
+  });
   if (missing.length === 0) return [];
   return explainAbsent(missing, (rel) => {
-    const full = path.join(folder, rel);
-    return fs.existsSync(full) ? fs.readFileSync(full) : undefined;
+    const full = resolveInside(folder, rel);
+    return full && fs.existsSync(full) ? fs.readFileSync(full) : undefined;
   });
 }
 
@@ -101,7 +108,9 @@ export function explainAbsentAtRevision(
   revision: string,
   files: readonly string[],
 ): Promise<AbsentFile[]> {
-  return explainAbsent(files, (rel) => showFileText(folder, revision, rel));
+  // Only paths that stay in the folder as written (the history reader refuses the others).
+  const inside = files.filter((f) => !path.isAbsolute(f) && !path.posix.normalize(f).startsWith('..'));
+  return explainAbsent(inside, (rel) => showFileText(folder, revision, rel));
 }
 
 /**
