@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../core/config/validate';
+import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { readAtRevision } from '../../core/git/history';
 import {

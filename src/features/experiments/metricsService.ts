@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sourceId } from '../../core/chart/series';
 import type { MetricDefinition, MetricHistoryQuery, PlotSource } from '../../core/chart/types';
-import { loadConfig } from '../../core/config/validate';
+import { loadConfig } from '../../core/formats/mlopsYaml/validate';
 import picomatch from 'picomatch';
 import { findGitDirectory } from '../../core/git/tags';
 import { errorMessage, type Logger } from '../../core/logging';
