@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { conventionalMetricsFiles } from '../../core/metrics/conventional';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sourceId } from '../../core/chart/series';
@@ -249,7 +250,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     } catch {
       // A malformed dvc.yaml: only mlops.yaml's files.
     }
-    return insideOnly(root, unique([...metrics, ...models.map(cleanPath)]));
+    return insideOnly(root, unique([...metrics, ...models.map(cleanPath), ...conventionalMetricsFiles(root)]));
   }
 
   // ------------------------------------------------------------------------------------------------ MetricHistoryData
