@@ -51,7 +51,7 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     });
     assert.match(text, /\*\*Git:\*\* tracked/);
     assert.match(text, /\*\*Last commit:\*\* Add transactions snapshot v3/);
-    assert.match(String(item.description), /^1\.1 MiB · \d+ months? ago$/);
+    assert.match(String(item.description), /^1\.1 MB · \d+ months? ago$/);
     assert.match(String(item.contextValue), /\bmlopsItem\b.*\bkind-dataset\b.*\bpresent\b.*\bfile\b.*\binGit\b/);
     assert.match((await tooltipOf('holdout')).text, /\*\*Git:\*\* DVC-tracked/);
     const onnx = (await api.explorer.trees.models.getChildren())

@@ -3,7 +3,7 @@
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { fileExtension } from '../conventions';
 import { selectPaths } from '../scope';
-import { formatBytes, parseSize, SIZE_PATTERN } from '../sizes';
+import { formatBytes, parseSize, SIZE_PATTERN } from '../../sizes';
 
 export const largeFileUntracked: CheckTypeDefinition = {
   type: 'large-file-untracked',

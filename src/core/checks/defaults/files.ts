@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globMatcher } from '../scope';
-import { formatBytes } from '../sizes';
+import { formatBytes } from '../../sizes';
 import { CheckCancelledError, CheckInputError, type FileEntry, type FileLister, type FileStat } from '../types';
 
 /** Folders never walked: version control, dependencies, caches, virtual environments, notebook checkpoints. */
