@@ -34,10 +34,19 @@ describe(`README screenshot of the populated workbench (${uiMode()})`, function 
     await row('Experiments', 'Git history').waitFor({ timeout: 60_000 });
     // Discovery found content, so Getting Started is gone.
     await page.locator('.pane-header', { hasText: 'Getting Started' }).waitFor({ state: 'detached', timeout: 30_000 });
-    // Open the newest revision of the git history so the picture shows metric values.
-    await row('Experiments', 'Git history').click();
+    // A wider sidebar, so descriptions (versions, stages, sizes, dates) are not cut.
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    if (sidebar) {
+      const x = sidebar.x + sidebar.width;
+      await page.mouse.move(x + 1, sidebar.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(x + 180, sidebar.y + 300, { steps: 10 });
+      await page.mouse.up();
+    }
+    await row('Experiments', 'workspace').click();
+    await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(1500);
-    await page.mouse.move(900, 400);
+    await page.mouse.move(1000, 700);
     const shot = await wb.screenshot('workbench');
     const target = path.join(root, 'media', 'screenshots', 'workbench.png');
     fs.mkdirSync(path.dirname(target), { recursive: true });
