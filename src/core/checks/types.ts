@@ -112,6 +112,8 @@ export interface FileLister {
   stat(relativePath: string): Promise<FileStat | undefined>;
   /** The text of a file; throws a CheckInputError when it is missing or larger than `maxBytes`. */
   readText(relativePath: string, maxBytes?: number): Promise<string>;
+  /** Whether a path from the config resolves (symlinks included) outside the root: it is never opened. */
+  isOutside?(relativePath: string): boolean;
 }
 
 export interface MetricsProvider {
@@ -171,7 +173,9 @@ export interface Location {
 /** A change that fixes a finding, for an editor quick fix. */
 export type QuickFix =
   | { kind: 'rename'; from: string; to: string }
-  | { kind: 'appendLine'; file: string; line: string };
+  | { kind: 'appendLine'; file: string; line: string }
+  /** Create the model's card from a template, next to the model. */
+  | { kind: 'modelCard'; model: string };
 
 export type ResultStatus = 'pass' | 'fail' | 'error' | 'skip';
 

@@ -2,10 +2,9 @@
 // (kept as an index for incremental updates) and content hashes. The worker thread runs them (worker.ts); the editor
 // runs the same functions in its own thread when no worker can start (client.ts). Nothing here knows which.
 import fs from 'node:fs';
-import { BUILTIN_CHECK_TYPES } from '../checks/builtinTypes';
+import { checkTypeNamed } from '../checks/builtinTypes';
 import { loadCheckConfig } from '../checks/defaults/config';
 import { createDefaultContext } from '../checks/defaults/context';
-import { CHECK_TYPES_NEEDING_GIT } from '../checks/defaults/git';
 import { countResults, resolveChecks, runChecks, type CheckProgress } from '../checks/engine';
 import {
   CheckCancelledError,
@@ -283,7 +282,7 @@ async function runOffline(
   const declared = resolveChecks(context.config, { file: context.configFile, positionOf: context.positionOf }).filter(
     (c) => c.enabled,
   );
-  const offline = declared.filter((c) => !CHECK_TYPES_NEEDING_GIT.includes(c.type));
+  const offline = declared.filter((c) => !checkTypeNamed(c.type)?.needsGit);
   const report: CheckReport = offline.length
     ? await runChecks(context, { signal, only: offline.map((c) => c.id), onProgress })
     : { checks: [], results: [], counts: countResults([]), durationMs: 0 };
@@ -300,7 +299,7 @@ async function runOffline(
       id: check.id,
       type: check.type,
       severity: check.severity,
-      title: BUILTIN_CHECK_TYPES.find((t) => t.type === check.type)?.title ?? check.type,
+      title: checkTypeNamed(check.type)?.title ?? check.type,
       passed: 0,
       failed: 0,
       skipped: 1,

@@ -141,7 +141,7 @@ export async function fixesFor(run: FolderRun, result: CheckResult): Promise<Fix
       });
     }
   }
-  if (result.type === 'required-files' && result.key === 'missing' && result.model) {
+  if (result.fix?.kind === 'modelCard' && result.model) {
     const card = await modelCardEdit(run, result);
     if (card) {
       fixes.push({
@@ -264,7 +264,7 @@ export async function appendLineEdit(
   return { edit, uri, existed: true, wasDirty: document.isDirty };
 }
 
-/** Creates a model card next to the model of a `required-files` finding; undefined when one exists. */
+/** Creates a model card next to the model of a finding whose fix is a model card; undefined when one exists. */
 async function modelCardEdit(
   run: FolderRun,
   result: CheckResult,

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import * as vscode from 'vscode';
+import { BUILTIN_CHECK_TYPES } from '../../core/checks/builtinTypes';
 import { countResults } from '../../core/checks/engine';
 import type { CheckResult, ProjectConfig } from '../../core/checks/types';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import type { CoreWork } from '../../core/worker/client';
 import { WorkCancelledError } from '../../core/worker/protocol';
-import { DATASET_EXTENSIONS, MODEL_EXTENSIONS, NOTEBOOK_EXTENSIONS } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
 import { exists } from '../../platform/fsWrite';
 import { isTrusted } from '../../platform/trust';
@@ -29,22 +30,12 @@ export interface RunEvent {
   reason: string;
 }
 
-const FILE_NAMES = new Set([
-  CONFIG_FILE_NAME,
-  '.gitattributes',
-  '.gitignore',
-  'pyproject.toml',
-  'environment.yml',
-  'environment.yaml',
-  'conda.yaml',
-  'conda.yml',
-  'dvc.yaml',
-  'dvc.lock',
-]);
-const EXTENSIONS = new Set([...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS, '.dvc']);
+/** The file names whose change can change a result: mlops.yaml and every check type's `rerunOn`. */
+const RERUN_NAMES = [CONFIG_FILE_NAME, ...new Set(BUILTIN_CHECK_TYPES.flatMap((t) => t.rerunOn))];
+const isRerunName = picomatch(RERUN_NAMES, { nocase: true, dot: true });
 
 /** The files whose change can change a check result; the watcher's glob (filtered further by `isRelevant`). */
-export const CHECKS_WATCH_GLOB = `**/{${[...FILE_NAMES, 'requirements*.txt', 'Dockerfile*', '*.json', '*.yaml', '*.yml', '*.toml', '*.md', 'LICENSE*', 'LICENCE*', 'COPYING'].join(',')},*${[...EXTENSIONS].join(',*')}}`;
+export const CHECKS_WATCH_GLOB = `**/{${[...RERUN_NAMES, '*.json', '*.yaml', '*.yml', '*.toml', '*.md'].join(',')}}`;
 
 /**
  * Runs the pipeline checks of every workspace folder that has an mlops.yaml, one run at a time: a new request
@@ -156,14 +147,7 @@ export class ChecksRunner extends Disposable {
     if (!relative || relative.startsWith('..') || /(^|\/)(\.git|node_modules)\//.test(relative)) return false;
     const base = path.posix.basename(relative);
     const ext = path.posix.extname(base).toLowerCase();
-    if (
-      FILE_NAMES.has(base) ||
-      /^requirements.*\.txt$/i.test(base) ||
-      /^dockerfile/i.test(base) ||
-      /^(licen[cs]e|copying)/i.test(base) ||
-      EXTENSIONS.has(ext)
-    )
-      return true;
+    if (isRerunName(base)) return true;
     const config = this.runs.find((r) => r.folder.uri.toString() === folder.uri.toString())?.config;
     if (!config) return false;
     const under = (p: string) => relative === p || relative.startsWith(`${p.replace(/\/+$/, '')}/`);

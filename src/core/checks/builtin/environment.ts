@@ -14,6 +14,17 @@ export const environment: CheckTypeDefinition = {
     'Checks that dependencies are pinned so a model can be rebuilt: every requirements*.txt line uses == (or --hash), conda environment files give a version for each package, a pyproject.toml with dependencies has a lock file beside it (poetry.lock, uv.lock, pdm.lock or pylock.toml), and every Dockerfile FROM names a tag other than latest, or a digest. Pin the versions you tested with (pip freeze, conda env export, poetry lock, uv lock).',
   scopes: ['paths'],
   defaultSeverity: 'warning',
+  needsGit: false,
+  rerunOn: [
+    'requirements*.txt',
+    'pyproject.toml',
+    'environment.yml',
+    'environment.yaml',
+    'conda.yaml',
+    'conda.yml',
+    'Dockerfile*',
+  ],
+  docsAnchor: '#environment',
   options: {
     requirements: { type: 'boolean', description: 'Check requirements*.txt (default true).' },
     conda: { type: 'boolean', description: 'Check conda environment files (default true).' },

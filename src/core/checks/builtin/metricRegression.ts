@@ -13,6 +13,9 @@ export const metricRegression: CheckTypeDefinition = {
     "Compares each model's current metric values with the same files at a baseline revision: by default the merge base of HEAD with the default branch (origin/HEAD, main or master); `baseline` may name a tag pattern (`{name}@v*` takes the newest matching tag) or any revision. Fails when a metric is worse, by its goal, by more than `tolerance` (absolute) or `relativeTolerance` (a fraction of the baseline), whichever is larger.",
   scopes: ['models'],
   defaultSeverity: 'warning',
+  needsGit: true,
+  rerunOn: [],
+  docsAnchor: '#metric-regression',
   options: {
     metric: { type: 'string', description: 'Metric key; every metric with a goal when absent.' },
     split: { type: 'string', description: 'Only this split (train, validation, test).' },

@@ -21,6 +21,12 @@ export const metricThreshold: CheckTypeDefinition = {
     "Compares the latest value of a metric of each model, per split, with a bound: `min`/`max` from the options, else the metric's `threshold` in mlops.yaml (a minimum when its goal is maximize, a maximum when it is minimize). Without `metric`, every metric with a threshold is checked. Improve the model or revisit the threshold.",
   scopes: ['models'],
   defaultSeverity: 'error',
+  needsGit: false,
+  rerunOn: [],
+  retraining: 'failures',
+  // A missing metric or a metric without a bound is a configuration problem, not a reason to retrain.
+  retrainTrigger: (result) => !/\|(missing|no-bound)$/.test(result.key ?? ''),
+  docsAnchor: '#metric-threshold',
   options: {
     metric: {
       type: 'string',

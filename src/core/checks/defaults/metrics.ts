@@ -11,6 +11,7 @@ import {
   type MetricsFormat,
 } from '../../formats/metricsFiles/parse';
 import { latest, MetricsError, type MetricSeries, type Run } from '../../metrics/model';
+import { outsideMessage } from '../../security/confine';
 import { splitKey } from '../metricValues';
 import {
   CheckInputError,
@@ -131,6 +132,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = current.get(file);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         if (!(await files.stat(file))) {
           logger?.debug(`Metrics file ${file} does not exist.`);
           return undefined;
@@ -147,6 +149,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = atRevision.get(cacheKey);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         const text = await git.showFile(revision, file);
         if (text === undefined) return undefined;
         return metricsRun(file, readMetricValues(text, file, revision), undefined, revision);
