@@ -195,7 +195,10 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       (await tree.getChildren())
         .map((n) => tree.getTreeItem(n))
         .filter((i) => /\bmlflow\b/.test(String(i.contextValue)))
-        .map((i) => `${typeof i.label === 'string' ? i.label : (i.label?.label ?? '')} ${String(i.description)}`)
+        .map(
+          (i) =>
+            `${typeof i.label === 'string' ? i.label : (i.label?.label ?? '')} ${String(i.description).replace(/ · (just now|\d+ \w+ ago)$/, '')}`,
+        )
         .sort();
     try {
       await vscode.commands.executeCommand('mlops.refreshExplorer');
@@ -203,10 +206,15 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
         const found = await registry();
         return found.length >= 3 ? found : undefined;
       });
-      assert.deepEqual(listed, ['churn-model v1', 'churn-model v2', 'churn-model v3']);
+      // Versions, stages and aliases as the real MLflow registered them (the time is the database file's).
+      assert.deepEqual(listed, [
+        'churn-model v1 · archived',
+        'churn-model v2 · production',
+        'churn-model v3 · staging',
+      ]);
       const champion = (await tree.getChildren())
         .map((n) => tree.getTreeItem(n))
-        .find((i) => i.label === 'churn-model' && String(i.description) === 'v2')!;
+        .find((i) => i.label === 'churn-model' && String(i.description).startsWith('v2 '))!;
       const tooltip = (champion.tooltip as vscode.MarkdownString).value;
       assert.match(tooltip, /\*\*Path:\*\* `tracking\/backend\.db`/);
       assert.match(tooltip, /\*\*Tags:\*\* @champion/);
