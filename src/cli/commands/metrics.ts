@@ -1,8 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../core/config/validate';
+import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { readAtRevision } from '../../core/git/history';
+import {
+  explainAbsentAtRevision,
+  explainAbsentInWorkspace,
+  neitherHasValuesMessage,
+  noValuesInWorkspaceMessage,
+} from '../../core/metrics/absence';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
 import { latest, MetricsError, type Run, type SourceKind } from '../../core/metrics/model';
 import { readSources, walkingFinder, type FindFiles, type ListedSource } from '../../core/metrics/sources/discover';
@@ -23,10 +29,12 @@ const help = `Usage:
       Metrics of every source the Experiments view shows: the workspace's metrics files (dvc.yaml's,
       mlops.yaml models[].metrics, DVCLive), MLflow file stores (mlruns/) and databases (mlflow.db), an
       MLflow tracking server, and TensorBoard event files, each run with its latest values. Git history
-      is listed with --kind git or --kind all. --source: only those metrics files.
+      is listed with --kind git or --kind all. --source: only those metrics files. Without dvc.yaml,
+      metrics.json|yaml|yml at the root or in metrics/, eval/ or results/ are read.
   mlops metrics diff [<old>] [<new>] [--source <path>]... [--kind <kind>]... [--tracking-uri <uri>]
                      [--json | --md] [--all]
-      Compares metrics between two revisions (a branch, tag or commit; 'workspace' for the working tree)
+      Compares metrics between two revisions (a branch, tag, commit or DVC experiment name; 'workspace'
+      for the working tree)
       or tracker runs ('<kind>:<run id or name>', e.g. mlflow:3f2a…, tensorboard:train).
       Defaults: HEAD against the workspace. --md prints a Markdown table for a pull-request comment;
       --all also lists unchanged metrics.
@@ -306,7 +314,8 @@ async function show(args: string[], io: CliIo): Promise<number> {
     );
   } else if (byFile.size === 0 && errors.length === 0 && withRuns.length === 0) {
     io.stderr(
-      'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
+      noValuesInWorkspaceMessage(await explainAbsentInWorkspace(folder, files.metrics)) ??
+        'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
     );
   } else {
     const parts: string[] = [];
@@ -404,7 +413,21 @@ async function diffCommand(args: string[], io: CliIo): Promise<number> {
   ]);
   const result = diff(a.run, b.run, team.goals);
   const all = flags.has('--all');
-  if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');
+  const sides = [a.run, b.run];
+  const empty = (r: Run): boolean => r.metrics.length === 0 && !r.textMetrics?.length && !trackerRef(r.label);
+  if (!flags.has('--json') && sides.every(empty)) {
+    const explained = await Promise.all(
+      sides.map(async (r) => ({
+        label: r.label,
+        workspace: r.id === WORKSPACE,
+        absent:
+          r.id === WORKSPACE
+            ? await explainAbsentInWorkspace(folder, files.metrics)
+            : await explainAbsentAtRevision(folder, r.revisionInfo?.sha ?? r.label, files.metrics),
+      })),
+    );
+    io.stdout(neitherHasValuesMessage(files.metrics, explained));
+  } else if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');
   else if (flags.has('--md')) io.stdout(diffToMarkdown(result, { all }));
   else io.stdout(diffToText(result, { all }));
   const errors = [...a.errors, ...b.errors];

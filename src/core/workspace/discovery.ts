@@ -8,8 +8,8 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { forEachLimited } from '../concurrency';
-import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../config/conventions';
-import { emptyConfig, type ModelStage, type MlopsConfig } from '../config/model';
+import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../formats/naming';
+import { emptyConfig, type ModelStage, type MlopsConfig } from '../formats/mlopsYaml/model';
 import { readTagNames } from '../git/tags';
 import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from '../formats/dvc/metadata';
 import { isMlflowSqliteStore } from '../formats/mlflow/sqlite';
@@ -84,6 +84,12 @@ export interface WorkspaceItem {
   missing: boolean;
   /** What to do about a missing item. */
   fixHint?: string;
+  /**
+   * Missing from the workspace but recorded by DVC with a hash (a `.dvc` file or a dvc.lock entry of a cached out):
+   * the data is in a DVC cache or remote, the normal state of a fresh clone (`dvc pull <path>` fetches it); `dvc`
+   * holds the size and hash. Items that are missing and not pulled exist nowhere DVC knows of.
+   */
+  notPulled?: boolean;
   description?: string;
   stage?: ModelStage;
   owner?: string;
@@ -797,11 +803,14 @@ export class WorkspaceIndex {
             item.format = extensionOf(out.path).slice(1) || undefined;
           if (stat && !stat.exists) {
             item.missing = true;
+            if (md5 && (isDotDvc || out.cache)) item.notPulled = true;
             item.fixHint = isDotDvc
-              ? `Not in the workspace: run "dvc pull ${out.declaredIn}" to fetch it.`
-              : out.cache
-                ? `Not in the workspace: run "dvc pull ${out.path}", or "dvc repro" to rebuild it.`
-                : `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}).`;
+              ? `Not pulled: run "dvc pull ${out.declaredIn}" to fetch it.`
+              : out.cache && md5
+                ? `Not pulled: run "dvc pull ${out.path}" to fetch it (or "dvc repro" to rebuild it).`
+                : out.cache
+                  ? `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}), then "dvc push" to share it.`
+                  : `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}).`;
           }
         });
       }
@@ -882,11 +891,14 @@ export class WorkspaceIndex {
         if (stat) item.isDirectory = stat.isDirectory;
         if (stat && !stat.exists) {
           item.missing = true;
-          item.fixHint = item.dvc
-            ? `Not in the workspace: run "dvc pull ${item.dvc.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
-            : `Not found: create ${entry.path}, or fix "path" of ${kind}s[${index}] ("${entry.name}") in mlops.yaml.`;
+          item.fixHint = item.notPulled
+            ? `Not pulled: run "dvc pull ${item.dvc?.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
+            : item.dvc
+              ? `Not in the workspace: run "dvc pull ${item.dvc.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
+              : `Not found: create ${entry.path}, or fix "path" of ${kind}s[${index}] ("${entry.name}") in mlops.yaml.`;
         } else if (stat?.exists) {
           item.missing = false;
+          delete item.notPulled;
           delete item.fixHint;
         }
       });

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
+import { conventionalMetricsFiles } from '../../core/metrics/conventional';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sourceId } from '../../core/chart/series';
 import type { MetricDefinition, MetricHistoryQuery, PlotSource } from '../../core/chart/types';
-import { loadConfig } from '../../core/config/validate';
+import { loadConfig } from '../../core/formats/mlopsYaml/validate';
 import picomatch from 'picomatch';
 import { findGitDirectory } from '../../core/git/tags';
 import { errorMessage, type Logger } from '../../core/logging';
@@ -249,7 +250,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     } catch {
       // A malformed dvc.yaml: only mlops.yaml's files.
     }
-    return insideOnly(root, unique([...metrics, ...models.map(cleanPath)]));
+    return insideOnly(root, unique([...metrics, ...models.map(cleanPath), ...conventionalMetricsFiles(root)]));
   }
 
   // ------------------------------------------------------------------------------------------------ MetricHistoryData
