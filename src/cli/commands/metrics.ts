@@ -18,6 +18,8 @@ import { confineFollowed } from '../../core/metrics/sources/gitHistory';
 import { metricSources } from '../../core/metrics/sources/list';
 import { outsideMessage, resolveInside } from '../../core/security/confine';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
+import { escapeControlCharacters } from '../../core/security/controlCharacters';
+import { alignedTable } from '../../core/textTable';
 
 const WORKSPACE = 'workspace';
 
@@ -109,7 +111,7 @@ async function readTeamConfig(folder: string, io: CliIo, command: string): Promi
   for (const p of loaded.validation.problems)
     if (p.severity === 'error')
       io.stderr(`mlops metrics ${command}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}\n`);
-  for (const model of loaded.validation.config.models) config.metricsFiles.push(...model.metrics);
+  for (const model of loaded.validation.config.models) for (const m of model.metrics) config.metricsFiles.push(m);
   for (const metric of loaded.validation.config.metrics) if (metric.goal) config.goals[metric.key] = metric.goal;
   return config;
 }
@@ -239,21 +241,6 @@ function sourceJson(s: ListedSource): Record<string, unknown> {
   };
 }
 
-function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
-}
-
 async function show(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['--json']);
   if (parsed === 'help') {
@@ -321,7 +308,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
     const parts: string[] = [];
     if (byFile.size || errors.length)
       parts.push(
-        table([
+        alignedTable([
           ['Path', 'Metric', 'Value'],
           ...[...byFile].flatMap(([file, rows]) =>
             rows.map((r) => [file, r.key, formatValue(r.value) + (r.step === undefined ? '' : ` (step ${r.step})`)]),
@@ -330,8 +317,8 @@ async function show(args: string[], io: CliIo): Promise<number> {
       );
     for (const l of withRuns)
       parts.push(
-        `${l.label} · ${l.where}\n` +
-          table([
+        `${escapeControlCharacters(`${l.label} · ${l.where}`)}\n` +
+          alignedTable([
             ['Run', 'Metric', 'Value'],
             ...l.runs.flatMap((r) =>
               Object.entries(runValues(r)).map(([key, value]) => [r.label, key, formatValue(value)]),

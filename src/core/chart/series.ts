@@ -266,7 +266,7 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
     const sha = stack.pop() as string;
     if (reachable.has(sha) || !bySha.has(sha)) continue;
     reachable.add(sha);
-    for (const run of bySha.get(sha) ?? []) stack.push(...(run.revisionInfo?.parents ?? []));
+    for (const run of bySha.get(sha) ?? []) for (const parent of run.revisionInfo?.parents ?? []) stack.push(parent);
   }
   return ordered.filter((r) => reachable.has(r.revisionInfo?.sha ?? r.revision ?? ''));
 }
@@ -304,7 +304,9 @@ export function versionAxis(ordered: readonly Run[], wanted: VersionAxis): Versi
     return order(
       `Some ${what} have no ${runsOnly ? 'start time' : 'date'}: plotted in ${runsOnly ? 'run' : 'revision'} order.`,
     );
-  const span = dates.length ? Math.max(...dates) - Math.min(...dates) : 0;
+  const span = dates.length
+    ? dates.reduce((a, b) => Math.max(a, b), -Infinity) - dates.reduce((a, b) => Math.min(a, b), Infinity)
+    : 0;
   if (dates.length > 1 && span < MIN_DATE_SPAN_MS)
     return order(
       `The ${what} ${runsOnly ? 'started' : 'were committed'} within ${spanText(span)}: plotted in ${runsOnly ? 'run' : 'revision'} order.`,

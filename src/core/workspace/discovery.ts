@@ -693,7 +693,7 @@ export class WorkspaceIndex {
   private merge(durationMs: number): DiscoveryResult {
     const items = new Map<string, WorkspaceItem>();
     const metricsPaths: string[] = [];
-    for (const facts of this.dvcFacts.values()) metricsPaths.push(...facts.metricsAndPlots);
+    for (const facts of this.dvcFacts.values()) for (const p of facts.metricsAndPlots) metricsPaths.push(p);
     const isMetricsFile = (p: string) =>
       p.split('/').includes('dvclive') || metricsPaths.some((m) => p === m || p.startsWith(`${m}/`));
     const excluded = (p: string) => this.excludeMatcher(p);
@@ -930,7 +930,7 @@ export class WorkspaceIndex {
       item.sources.sort((a, b) => SOURCE_RANK[a] - SOURCE_RANK[b]);
       result.push(item);
     }
-    result.push(...registryItems);
+    for (const item of registryItems) result.push(item);
     const kindOrder: Record<WorkspaceItemKind, number> = { model: 0, dataset: 1, notebook: 2 };
     result.sort(
       (a, b) =>
@@ -941,8 +941,8 @@ export class WorkspaceIndex {
     );
 
     const problems: DiscoveryProblem[] = [];
-    for (const list of this.readProblems.values()) problems.push(...list);
-    for (const facts of this.dvcFacts.values()) problems.push(...facts.problems);
+    for (const list of this.readProblems.values()) for (const problem of list) problems.push(problem);
+    for (const facts of this.dvcFacts.values()) for (const problem of facts.problems) problems.push(problem);
     return {
       root: this.root,
       items: result,

@@ -143,7 +143,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       });
     if (state.configError)
       nodes.push({ type: 'message', text: 'mlops.yaml cannot be read', icon: 'error', tooltip: state.configError });
-    nodes.push(...this.itemsOf(state).map((i): ExplorerNode => ({ type: 'item', folderKey: key, itemId: i.id })));
+    for (const i of this.itemsOf(state)) nodes.push({ type: 'item', folderKey: key, itemId: i.id });
     return nodes;
   }
 
