@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ExplorerTree } from '../../src/features/explorer/tree';
-import { activateExtension } from './activation.test';
+import { activateExtension, EXTENSION_ID } from './activation.test';
 import { waitFor } from './wait';
 
 async function labels(tree: ExplorerTree): Promise<string[]> {
@@ -51,7 +52,7 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     });
     assert.match(text, /\*\*Git:\*\* tracked/);
     assert.match(text, /\*\*Last commit:\*\* Add transactions snapshot v3/);
-    assert.match(String(item.description), /^1\.1 MiB · \d+ months? ago$/);
+    assert.match(String(item.description), /^1\.1 MB · \d+ months? ago$/);
     assert.match(String(item.contextValue), /\bmlopsItem\b.*\bkind-dataset\b.*\bpresent\b.*\bfile\b.*\binGit\b/);
     assert.match((await tooltipOf('holdout')).text, /\*\*Git:\*\* DVC-tracked/);
     const onnx = (await api.explorer.trees.models.getChildren())
@@ -99,6 +100,44 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     }
     await waitFor('the dataset to go away', async () =>
       (await labels(api.explorer.trees.datasets)).includes('labels-2027') ? undefined : true,
+    );
+  });
+
+  it('shows a DVC-tracked file that is not pulled as "not pulled" with its size, hash and dvc pull, not a warning', async () => {
+    // The .dvc entry the real dvc wrote for data/raw.csv in the not-pulled fixture, placed in the demo without its data.
+    const clone = JSON.parse(
+      fs.readFileSync(
+        path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'dvc-not-pulled', 'expected', 'clone.json'),
+        'utf8',
+      ),
+    ) as { dotDvcOuts: { md5: string; size: number; hash: string }[] };
+    const out = clone.dotDvcOuts[0];
+    const dotDvc = path.join(root(), 'data', 'fresh-clone.csv.dvc');
+    fs.writeFileSync(
+      dotDvc,
+      `outs:\n- md5: ${out.md5}\n  size: ${out.size}\n  hash: ${out.hash}\n  path: fresh-clone.csv\n`,
+    );
+    try {
+      const tree = api.explorer.trees.datasets;
+      const item = await waitFor('the not-pulled dataset in the tree', async () =>
+        (await tree.getChildren()).map((n) => tree.getTreeItem(n)).find((i) => i.label === 'fresh-clone.csv'),
+      );
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'cloud-download');
+      assert.equal((item.iconPath as vscode.ThemeIcon).color, undefined);
+      assert.ok(out.size < 1024, 'a size under 1 KB is written in bytes');
+      assert.equal(item.description, `not pulled (${out.size} B)`);
+      // Markdown escapes removed: the text as the hover shows it.
+      const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+      assert.ok(tooltip.includes(`not pulled (${out.size} B) — DVC-tracked`), tooltip);
+      assert.ok(tooltip.includes('`dvc pull data/fresh-clone.csv.dvc`'), tooltip);
+      assert.ok(tooltip.includes(`md5 ${out.md5}`), tooltip);
+      assert.ok(!tooltip.includes('$(warning)'), tooltip);
+      assert.match(String(item.contextValue), /\bmissing\b.*\bnotPulled\b/);
+    } finally {
+      fs.rmSync(dotDvc, { force: true });
+    }
+    await waitFor('the dataset to go away', async () =>
+      (await labels(api.explorer.trees.datasets)).includes('fresh-clone.csv') ? undefined : true,
     );
   });
 
@@ -155,5 +194,72 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       /read-only|NoPermissions/i,
     );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('sets the context keys from discovery: the demo has models, datasets and notebooks, so Getting Started goes', () => {
+    assert.deepEqual(api.explorer.context(), {
+      'mlops.explorer.scanned': true,
+      'mlops.explorer.hasItems': true,
+      'mlops.explorer.hasModels': true,
+      'mlops.explorer.hasDatasets': true,
+      'mlops.explorer.hasNotebooks': true,
+    });
+    const views = (
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+        contributes: { views: { mlops: { id: string; when?: string }[] } };
+      }
+    ).contributes.views.mlops;
+    assert.equal(
+      views.find((v) => v.id === 'mlops.views.welcome')?.when,
+      '!mlops.hasConfig && !mlops.explorer.hasItems',
+    );
+    assert.equal(
+      views.find((v) => v.id === 'mlops.views.datasets')?.when,
+      '!mlops.explorer.hasItems || mlops.explorer.hasDatasets',
+    );
+  });
+
+  it('lists the registered models of an MLflow SQLite store named otherwise, written by the real MLflow', async function () {
+    this.timeout(60_000);
+    const fixtures = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'test', 'fixtures');
+    const folder = path.join(root(), 'tracking');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, 'backend.db'),
+      zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow', 'releases', '3.17.2', 'mlflow.db.gz'))),
+    );
+    const tree = api.explorer.trees.models;
+    const registry = async () =>
+      (await tree.getChildren())
+        .map((n) => tree.getTreeItem(n))
+        .filter((i) => /\bmlflow\b/.test(String(i.contextValue)))
+        .map(
+          (i) =>
+            `${typeof i.label === 'string' ? i.label : (i.label?.label ?? '')} ${String(i.description).replace(/ · (just now|\d+ \w+ ago)$/, '')}`,
+        )
+        .sort();
+    try {
+      await vscode.commands.executeCommand('mlops.refreshExplorer');
+      const listed = await waitFor('the models of tracking/backend.db', async () => {
+        const found = await registry();
+        return found.length >= 3 ? found : undefined;
+      });
+      // Versions, stages and aliases as the real MLflow registered them (the time is the database file's).
+      assert.deepEqual(listed, [
+        'churn-model v1 · archived',
+        'churn-model v2 · production',
+        'churn-model v3 · staging',
+      ]);
+      const champion = (await tree.getChildren())
+        .map((n) => tree.getTreeItem(n))
+        .find((i) => i.label === 'churn-model' && String(i.description).startsWith('v2 '))!;
+      const tooltip = (champion.tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /\*\*Path:\*\* `tracking\/backend\.db`/);
+      assert.match(tooltip, /\*\*Tags:\*\* @champion/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      await vscode.commands.executeCommand('mlops.refreshExplorer');
+    }
+    assert.deepEqual(await registry(), []);
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createDefaultContext } from '../../src/core/checks/defaults/context';
-import { ConfigValidator, loadConfig } from '../../src/core/config/validate';
+import { ConfigValidator, loadConfig } from '../../src/core/formats/mlopsYaml/validate';
 import { latest, type Run } from '../../src/core/metrics/model';
 import { readSources, type ListedSource } from '../../src/core/metrics/sources/discover';
 import { discoverWorkspace } from '../../src/core/workspace/discovery';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { FileExistsError, writeFileAtomic } from '../../core/atomicWrite';
-import { CONFIG_FILE_NAME, starterConfig } from '../../core/config/starter';
+import { CONFIG_FILE_NAME, starterConfig } from '../../core/formats/mlopsYaml/starter';
 import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
 const HELP = `Usage: mlops init [folder]

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { readNotebooksConfig, stripOptionsFromConfig } from '../../core/notebooks/config';
 import { NotebookError } from '../../core/formats/notebook/format';
 import { stripNotebook, StripError, type StripOptions } from '../../core/notebooks/strip';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { ReadOnlyFileError, writeFileAtomic } from '../../core/atomicWrite';
 import { walkFiles } from '../../core/checks/defaults/files';
+import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 /** What the filter modes need beyond CliIo: stdin, and bytes to stdout (tests provide both). */
@@ -120,17 +121,20 @@ function findConfig(folder: string): string | undefined {
 async function configOptions(cwd: string): Promise<StripOptions> {
   const file = findConfig(cwd);
   if (!file) return {};
-  const { parse } = await import('yaml');
-  let document: unknown;
+  const { ConfigError, loadConfigSync, unreadable } = await import('../../core/formats/mlopsYaml/validate.js');
+  let loaded;
   try {
-    document = parse(fs.readFileSync(file, 'utf8'));
+    loaded = loadConfigSync(path.dirname(file));
   } catch (err) {
-    throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
+    if (err instanceof ConfigError)
+      throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
+    throw err;
   }
-  const section =
-    document !== null && typeof document === 'object' ? (document as Record<string, unknown>).notebooks : undefined;
+  const failure = unreadable(loaded.validation);
+  if (failure)
+    throw new UsageError(`${file}: cannot read the notebooks section (line ${failure.line + 1}: ${failure.message})`);
   try {
-    return stripOptionsFromConfig(readNotebooksConfig(section, file));
+    return stripOptionsFromConfig(readNotebooksConfig(loaded.validation.config.notebooks, file));
   } catch (err) {
     throw new UsageError(`${file}: ${errorMessage(err)}`);
   }
@@ -233,7 +237,7 @@ defineCommand(
     let pending = 0;
     let removed = 0;
     for (const file of collect(parsed.files, io.cwd)) {
-      const shown = path.relative(io.cwd, file) || file;
+      const shown = escapeControlCharacters(path.relative(io.cwd, file) || file);
       try {
         let input: Buffer;
         try {

@@ -15,7 +15,7 @@ import {
   type CheckResult,
   type CheckSummary,
 } from '../checks/types';
-import { loadConfig, ConfigValidator } from '../config/validate';
+import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
@@ -34,6 +34,15 @@ import {
   type WorkRequestOf,
   type WorkResult,
 } from './protocol';
+
+/**
+ * A loaded mlops.yaml as plain data that crosses to the editor's thread (structured clone): without the validation's
+ * position lookup, a function the checks use inside this thread only.
+ */
+function cloneable(loaded: LoadedConfig): LoadedConfig {
+  const { config, problems, empty } = loaded.validation;
+  return { ...loaded, validation: { config, problems, empty } };
+}
 
 export const UNTRUSTED_CHECKS_NOTICE =
   'This workspace is not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped.';
@@ -163,7 +172,7 @@ export class WorkTasks {
       itemStats: new Map(),
     };
     try {
-      outcome.config = await loadConfig(request.root, this.validator);
+      outcome.config = cloneable(await loadConfig(request.root, this.validator));
     } catch (err) {
       outcome.configError = errorMessage(err);
     }
@@ -195,7 +204,7 @@ export class WorkTasks {
     if (!index) return null;
     let reloaded: UpdateFolderOutcome['reloaded'];
     if (request.reloadConfig) {
-      const config = await loadConfig(index.result.root, this.validator).catch(() => undefined);
+      const config = await loadConfig(index.result.root, this.validator).then(cloneable, () => undefined);
       reloaded = config ? { config } : {};
       await index.reconfigure({ config: config?.validation.config });
     }
@@ -292,7 +301,7 @@ async function runOffline(
     const ran = report.checks.find((c) => c.id === check.id);
     if (ran) {
       checks.push(ran);
-      results.push(...report.results.filter((r) => r.checkId === check.id));
+      for (const r of report.results) if (r.checkId === check.id) results.push(r);
       continue;
     }
     checks.push({

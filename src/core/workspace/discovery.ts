@@ -8,11 +8,13 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { forEachLimited } from '../concurrency';
-import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../config/conventions';
-import { emptyConfig, type ModelStage, type MlopsConfig } from '../config/model';
+import { compileConvention, compareVersions, splitVersion, type ConventionMatch } from '../formats/naming';
+import { emptyConfig, type ModelStage, type MlopsConfig } from '../formats/mlopsYaml/model';
 import { readTagNames } from '../git/tags';
 import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from '../formats/dvc/metadata';
+import { isMlflowSqliteStore } from '../formats/mlflow/sqlite';
 import { readMlflowRegistry, type RegisteredModelVersion } from './mlflowRegistry';
+import { mayBeMlflowSqliteStore } from './mlflowStores';
 
 export type WorkspaceItemKind = 'model' | 'dataset' | 'notebook';
 
@@ -82,6 +84,12 @@ export interface WorkspaceItem {
   missing: boolean;
   /** What to do about a missing item. */
   fixHint?: string;
+  /**
+   * Missing from the workspace but recorded by DVC with a hash (a `.dvc` file or a dvc.lock entry of a cached out):
+   * the data is in a DVC cache or remote, the normal state of a fresh clone (`dvc pull <path>` fetches it); `dvc`
+   * holds the size and hash. Items that are missing and not pulled exist nowhere DVC knows of.
+   */
+  notPulled?: boolean;
   description?: string;
   stage?: ModelStage;
   owner?: string;
@@ -396,7 +404,7 @@ export class WorkspaceIndex {
       await this.walkEntry(top);
       return;
     }
-    if (type === 'changed' && !isDvcMetadataFile(name)) return;
+    if (type === 'changed' && !isDvcMetadataFile(name) && !mayBeMlflowSqliteStore(name)) return;
     this.forget(relative);
     await this.walkEntry(relative);
   }
@@ -616,7 +624,7 @@ export class WorkspaceIndex {
   ): Promise<void> | undefined {
     const dvc = isDvcMetadataFile(name);
     const kind = dvc ? undefined : kindOf(name);
-    if (!dvc && !kind) return undefined;
+    if (!dvc && !kind) return mayBeMlflowSqliteStore(name) ? this.considerSqliteStore(relative, isLink) : undefined;
     if (this.excludeMatcher(relative) || isIgnored(levels, relative, false)) return undefined;
     const absolute = this.absoluteOf(relative);
     if (dvc) {
@@ -639,6 +647,18 @@ export class WorkspaceIndex {
         if (stat.isFile()) add();
       },
       () => undefined,
+    );
+  }
+
+  /**
+   * An MLflow SQLite store whatever its name (`mlflow.db`, `backend.db`, ...), recognised by its tables: its
+   * registered models are read as an `mlruns` store's are. Like `mlruns`, read even when git ignores it (stores
+   * usually are); a file that is not SQLite costs one 100-byte read.
+   */
+  private considerSqliteStore(relative: string, isLink: boolean): Promise<void> | undefined {
+    if (isLink || this.excludeMatcher(relative)) return undefined;
+    return isMlflowSqliteStore(this.absoluteOf(relative)).then((isStore) =>
+      isStore ? this.readRegistry(relative) : undefined,
     );
   }
 
@@ -673,7 +693,7 @@ export class WorkspaceIndex {
   private merge(durationMs: number): DiscoveryResult {
     const items = new Map<string, WorkspaceItem>();
     const metricsPaths: string[] = [];
-    for (const facts of this.dvcFacts.values()) metricsPaths.push(...facts.metricsAndPlots);
+    for (const facts of this.dvcFacts.values()) for (const p of facts.metricsAndPlots) metricsPaths.push(p);
     const isMetricsFile = (p: string) =>
       p.split('/').includes('dvclive') || metricsPaths.some((m) => p === m || p.startsWith(`${m}/`));
     const excluded = (p: string) => this.excludeMatcher(p);
@@ -787,11 +807,14 @@ export class WorkspaceIndex {
             item.format = extensionOf(out.path).slice(1) || undefined;
           if (stat && !stat.exists) {
             item.missing = true;
+            if (md5 && (isDotDvc || out.cache)) item.notPulled = true;
             item.fixHint = isDotDvc
-              ? `Not in the workspace: run "dvc pull ${out.declaredIn}" to fetch it.`
-              : out.cache
-                ? `Not in the workspace: run "dvc pull ${out.path}", or "dvc repro" to rebuild it.`
-                : `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}).`;
+              ? `Not pulled: run "dvc pull ${out.declaredIn}" to fetch it.`
+              : out.cache && md5
+                ? `Not pulled: run "dvc pull ${out.path}" to fetch it (or "dvc repro" to rebuild it).`
+                : out.cache
+                  ? `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}), then "dvc push" to share it.`
+                  : `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}).`;
           }
         });
       }
@@ -836,7 +859,7 @@ export class WorkspaceIndex {
           absolutePath: v.folder,
           source: 'mlflow-registry',
           sources: ['mlflow-registry'],
-          isDirectory: true,
+          isDirectory: v.backend === 'file',
           missing: false,
           tags: [...v.aliases.map((a) => `@${a}`), ...Object.entries(v.tags).map(([k, value]) => `${k}=${value}`)],
           version: v.version,
@@ -872,11 +895,14 @@ export class WorkspaceIndex {
         if (stat) item.isDirectory = stat.isDirectory;
         if (stat && !stat.exists) {
           item.missing = true;
-          item.fixHint = item.dvc
-            ? `Not in the workspace: run "dvc pull ${item.dvc.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
-            : `Not found: create ${entry.path}, or fix "path" of ${kind}s[${index}] ("${entry.name}") in mlops.yaml.`;
+          item.fixHint = item.notPulled
+            ? `Not pulled: run "dvc pull ${item.dvc?.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
+            : item.dvc
+              ? `Not in the workspace: run "dvc pull ${item.dvc.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
+              : `Not found: create ${entry.path}, or fix "path" of ${kind}s[${index}] ("${entry.name}") in mlops.yaml.`;
         } else if (stat?.exists) {
           item.missing = false;
+          delete item.notPulled;
           delete item.fixHint;
         }
       });
@@ -908,7 +934,7 @@ export class WorkspaceIndex {
       item.sources.sort((a, b) => SOURCE_RANK[a] - SOURCE_RANK[b]);
       result.push(item);
     }
-    result.push(...registryItems);
+    for (const item of registryItems) result.push(item);
     const kindOrder: Record<WorkspaceItemKind, number> = { model: 0, dataset: 1, notebook: 2 };
     result.sort(
       (a, b) =>
@@ -919,8 +945,8 @@ export class WorkspaceIndex {
     );
 
     const problems: DiscoveryProblem[] = [];
-    for (const list of this.readProblems.values()) problems.push(...list);
-    for (const facts of this.dvcFacts.values()) problems.push(...facts.problems);
+    for (const list of this.readProblems.values()) for (const problem of list) problems.push(problem);
+    for (const facts of this.dvcFacts.values()) for (const problem of facts.problems) problems.push(problem);
     return {
       root: this.root,
       items: result,

@@ -4,7 +4,7 @@ import { CI_TARGETS, ciWorkflow, type CiProvider } from '../../core/checks/ci';
 import { loadCheckConfig } from '../../core/checks/defaults/config';
 import { runGit } from '../../core/checks/defaults/git';
 import { CheckInputError, ChecksConfigError } from '../../core/checks/types';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { backgroundWork } from '../../platform/backgroundWork';
 import type { FeatureContext } from '../../platform/context';

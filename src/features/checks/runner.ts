@@ -1,10 +1,11 @@
 import * as path from 'node:path';
+import type { MlopsConfig } from '../../core/formats/mlopsYaml/model';
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { BUILTIN_CHECK_TYPES } from '../../core/checks/builtinTypes';
 import { countResults } from '../../core/checks/engine';
-import type { CheckResult, ProjectConfig } from '../../core/checks/types';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import type { CheckResult } from '../../core/checks/types';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import type { CoreWork } from '../../core/worker/client';
 import { WorkCancelledError } from '../../core/worker/protocol';
@@ -18,7 +19,7 @@ export interface FolderRun {
   folder: vscode.WorkspaceFolder;
   report: FolderReport;
   /** The configuration the checks read (undefined when there is none or it is invalid). */
-  config?: ProjectConfig;
+  config?: MlopsConfig;
   /** The config file, relative to the folder. */
   configFile: string;
   /** Rename targets with their placeholders filled in (e.g. the version of the newest release tag), by result. */

@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { absentMessage, explainAbsentAtRevision, explainAbsentInWorkspace } from '../../core/metrics/absence';
 import { breachesThreshold, findDefinition } from '../../core/chart/annotations';
 import type { MetricDefinition } from '../../core/chart/types';
 import { latest, type MetricSeries, type Run } from '../../core/metrics/model';
@@ -11,6 +13,8 @@ import type { MetricsService, ServiceSource, SourceProblem } from './metricsServ
 export type ExperimentsNode =
   | { type: 'folder'; folderKey: string }
   | { type: 'source'; sourceId: string }
+  /** MLflow stores without runs beside sources with runs, folded into one node. */
+  | { type: 'emptyStores'; folderKey: string }
   | { type: 'run'; sourceId: string; runId: string }
   | { type: 'metric'; sourceId: string; runId: string; key: string; file?: string }
   | { type: 'more'; sourceId: string }
@@ -28,6 +32,28 @@ const SOURCE_ICON: Record<string, string> = {
   tensorboard: 'graph-line',
   dvclive: 'pulse',
 };
+
+/** An MLflow store (file store or database) that holds no run: MLflow creates one wherever a script ran once. */
+export function isEmptyStore(source: ServiceSource): boolean {
+  return (
+    (source.kind === 'mlflow-file' || source.kind === 'mlflow-sqlite') &&
+    source.runs.length === 0 &&
+    source.problems.length === 0
+  );
+}
+
+/**
+ * The sources of one folder as the view lists them: empty MLflow stores are folded into one "N empty MLflow stores"
+ * node when another source has something to show (alone, they are listed as they are).
+ */
+export function foldEmptyStores(sources: readonly ServiceSource[]): {
+  listed: ServiceSource[];
+  empty: ServiceSource[];
+} {
+  const empty = sources.filter(isEmptyStore);
+  if (!empty.length || empty.length === sources.length) return { listed: [...sources], empty: [] };
+  return { listed: sources.filter((s) => !isEmptyStore(s)), empty };
+}
 
 /** One metric of a run for the tree: a series or a text value. */
 interface MetricEntry {
@@ -96,13 +122,23 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     await this.service.ensureLoaded();
     // While filtering, sources without a matching run are left out.
     const shown = this.service.sources().filter((s) => !this.filterText || this.visibleRuns(s).length > 0);
+    const sourcesOf = (folderKey: string): ExperimentsNode[] => {
+      const { listed, empty } = foldEmptyStores(shown.filter((s) => s.folderKey === folderKey));
+      return [
+        ...listed.map((s): ExperimentsNode => ({ type: 'source', sourceId: s.id })),
+        ...(empty.length ? [{ type: 'emptyStores', folderKey } as const] : []),
+      ];
+    };
     if (!node) {
       const folders = this.service.folders().filter((f) => shown.some((s) => s.folderKey === f.key));
       if (folders.length > 1) return folders.map((f) => ({ type: 'folder', folderKey: f.key }));
-      return shown.map((s) => ({ type: 'source', sourceId: s.id }));
+      return folders.flatMap((f) => sourcesOf(f.key));
     }
-    if (node.type === 'folder')
-      return shown.filter((s) => s.folderKey === node.folderKey).map((s) => ({ type: 'source', sourceId: s.id }));
+    if (node.type === 'folder') return sourcesOf(node.folderKey);
+    if (node.type === 'emptyStores')
+      return foldEmptyStores(shown.filter((s) => s.folderKey === node.folderKey)).empty.map(
+        (s): ExperimentsNode => ({ type: 'source', sourceId: s.id }),
+      );
     if (node.type === 'source') {
       const source = this.service.source(node.sourceId);
       if (!source) return [];
@@ -138,6 +174,35 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return source ? this.service.definitions(source.folderKey) : [];
   }
 
+  /** An empty workspace or revision row: its tooltip says why (declared files DVC-tracked and not pulled, ...). */
+  async resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): Promise<vscode.TreeItem> {
+    if (node.type !== 'run' || !(item.tooltip instanceof vscode.MarkdownString)) return item;
+    const source = this.service.source(node.sourceId);
+    const run = this.service.run(node.sourceId, node.runId);
+    const folder = this.service.folders().find((f) => f.key === source?.folderKey);
+    const workspaceFolder = folder && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder.root));
+    if (!source || !run || !folder || !workspaceFolder || !explainsEmpty(source)) return item;
+    if (run.metrics.length + (run.textMetrics?.length ?? 0) > 0) return item;
+    const files = (await this.service.metricsFilesOf(workspaceFolder)).map((f) =>
+      path.relative(folder.root, f).split(path.sep).join('/'),
+    );
+    const sha = run.revisionInfo?.sha;
+    const absent = (
+      sha ? await explainAbsentAtRevision(folder.root, sha, files) : await explainAbsentInWorkspace(folder.root, files)
+    ).filter((a) => a.state !== 'not-found');
+    item.tooltip.appendMarkdown('\n\n**Why no values:**\n\n');
+    if (absent.length === 0)
+      item.tooltip.appendText(
+        files.length ? `none of ${files.join(', ')} has values here` : 'no metrics files are declared',
+      );
+    for (const a of absent) {
+      item.tooltip.appendMarkdown('- ');
+      item.tooltip.appendText(absentMessage(a, sha !== undefined));
+      item.tooltip.appendMarkdown('\n');
+    }
+    return item;
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
       case 'folder': {
@@ -150,6 +215,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       }
       case 'source':
         return this.sourceItem(node.sourceId);
+      case 'emptyStores':
+        return this.emptyStoresItem(node.folderKey);
       case 'run':
         return this.runItem(node.sourceId, node.runId);
       case 'metric':
@@ -168,6 +235,24 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       case 'problem':
         return problemItem(this.service.source(node.sourceId)?.problems[node.index], node);
     }
+  }
+
+  private emptyStoresItem(folderKey: string): vscode.TreeItem {
+    const { empty } = foldEmptyStores(this.service.sources().filter((s) => s.folderKey === folderKey));
+    const label = `${empty.length} empty MLflow store${empty.length === 1 ? '' : 's'}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `emptyStores|${folderKey}`;
+    item.description = empty.map((s) => s.where).join(', ');
+    item.iconPath = new vscode.ThemeIcon('circle-slash');
+    item.contextValue = 'mlopsEmptyStores';
+    const md = markdown();
+    md.appendText(`${label}: MLflow created them where a script ran, but they hold no run.`);
+    for (const s of empty) {
+      md.appendMarkdown('\n\n- ');
+      md.appendText(s.location);
+    }
+    item.tooltip = md;
+    return item;
   }
 
   private sourceItem(id: string): vscode.TreeItem {
@@ -237,6 +322,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     if (info?.author) parts.push(info.author);
     if (run.id === 'workspace' && !info) parts.push('working tree');
     if (when !== undefined && Number.isFinite(when)) parts.push(relativeTime(when));
+    if (!hasMetrics && explainsEmpty(source)) parts.push('no metric values');
     item.description = parts.join(' · ');
     item.iconPath = runIcon(run, source);
     const flags = [
@@ -383,6 +469,11 @@ function markdown(): vscode.MarkdownString {
   md.supportHtml = false;
   md.isTrusted = false;
   return md;
+}
+
+/** Sources whose rows are the workspace or git revisions of declared metrics files (not tracker runs). */
+function explainsEmpty(source: ServiceSource): boolean {
+  return source.kind === 'git' || source.kind === 'file' || source.kind === 'dvc';
 }
 
 /** The run's facts for its tooltip; every name and value from the data is appended as text. */

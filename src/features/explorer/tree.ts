@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { type GitFileState } from '../../core/git/state';
 import { relativeTime } from '../../core/relativeTime';
-import { formatBytes } from '../../core/workspace/hash';
+import { formatBytes } from '../../core/sizes';
+import { distinguishingLabels } from '../../core/workspace/disambiguate';
 import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
 import { type FolderState, type WorkspaceModel } from './workspaceModel';
@@ -66,6 +67,25 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     this.register(model.onDidChange(() => this.emitter.fire(undefined)));
   }
 
+  /** Per folder's item list: what tells apart items of this view that share a name (by item id). */
+  private readonly distinct = new WeakMap<WorkspaceItem[], Map<string, string>>();
+
+  private distinctionsOf(state: FolderState): Map<string, string> {
+    let known = this.distinct.get(state.items);
+    if (!known) {
+      const items = state.items.filter((i) => i.kind === this.kind);
+      const labels = distinguishingLabels(items.map(nameable));
+      known = new Map(
+        items.flatMap((item, index) => {
+          const label = labels.get(index);
+          return label === undefined ? [] : [[item.id, label] as const];
+        }),
+      );
+      this.distinct.set(state.items, known);
+    }
+    return known;
+  }
+
   private itemsOf(state: FolderState): WorkspaceItem[] {
     return state.items
       .filter((i) => i.kind === this.kind)
@@ -123,7 +143,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       });
     if (state.configError)
       nodes.push({ type: 'message', text: 'mlops.yaml cannot be read', icon: 'error', tooltip: state.configError });
-    nodes.push(...this.itemsOf(state).map((i): ExplorerNode => ({ type: 'item', folderKey: key, itemId: i.id })));
+    for (const i of this.itemsOf(state)) nodes.push({ type: 'item', folderKey: key, itemId: i.id });
     return nodes;
   }
 
@@ -179,11 +199,20 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     const item = this.find(node.folderKey, node.itemId);
     const state = this.stateOf(node.folderKey);
     if (!item || !state) return new vscode.TreeItem('(gone)');
-    return buildItem(item, state);
+    return buildItem(item, state, this.distinctionsOf(state).get(item.id));
   }
 }
 
-function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
+/** Items are ambiguous when they share a name (and version); a registry's models are told apart by their store. */
+function nameable(item: WorkspaceItem): { key: string; path: string } {
+  return {
+    key: `${item.name}\0${item.version ?? ''}`,
+    path: item.mlflow ? item.mlflow.store : item.relativePath,
+  };
+}
+
+/** `distinct` tells the item apart from others of the same name (its folder), when there are any. */
+function buildItem(item: WorkspaceItem, state: FolderState, distinct?: string): vscode.TreeItem {
   const hasChildren = (item.datasets?.length ?? 0) + (item.metrics?.length ?? 0) > 0;
   const tree = new vscode.TreeItem(
     item.name,
@@ -197,7 +226,9 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   const hash = state.hashes.get(item.absolutePath);
   const changed = commit?.date ?? stat?.mtimeMs;
   const parts: string[] = [];
-  if (item.missing) parts.push('missing');
+  if (distinct) parts.push(distinct);
+  if (item.notPulled) parts.push(notPulledText(item));
+  else if (item.missing) parts.push('missing');
   if (item.version) parts.push(`v${item.version.replace(/^v/, '')}`);
   else if (item.fileCount) parts.push(`${item.fileCount} files`);
   else if (stat && !stat.isDirectory) parts.push(formatBytes(stat.size));
@@ -205,7 +236,9 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   if (changed && !item.missing) parts.push(relativeTime(changed));
   tree.description = parts.join(' · ');
 
-  if (item.missing) {
+  if (item.notPulled) {
+    tree.iconPath = new vscode.ThemeIcon('cloud-download');
+  } else if (item.missing) {
     tree.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   } else {
     const color =
@@ -233,6 +266,7 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
     `mlopsItem`,
     `kind-${item.kind}`,
     item.missing ? 'missing' : 'present',
+    item.notPulled ? 'notPulled' : '',
     item.isDirectory ? 'dir' : 'file',
     item.mlflow ? 'mlflow' : '',
     git?.tracked || commit ? 'inGit' : '',
@@ -241,6 +275,14 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   tree.tooltip = tooltip(item, state, label, hash, commit, stat);
   tree.accessibilityInformation = { label: `${item.kind} ${item.name}, ${tree.description}` };
   return tree;
+}
+
+/** "not pulled", with the size DVC recorded (and the file count of a folder). */
+function notPulledText(item: WorkspaceItem): string {
+  const size = item.dvc?.size === undefined ? '' : formatBytes(item.dvc.size);
+  const files = item.dvc?.nfiles === undefined ? '' : `${item.dvc.nfiles} files`;
+  const detail = [size, files].filter(Boolean).join(', ');
+  return detail ? `not pulled (${detail})` : 'not pulled';
 }
 
 function code(text: string): string {
@@ -267,7 +309,12 @@ function tooltip(
   }
   const rows: [string, string][] = [];
   rows.push(['Path', code(item.relativePath)]);
-  if (item.missing)
+  if (item.notPulled)
+    rows.push([
+      'Status',
+      `$(cloud-download) ${escape(notPulledText(item))} — DVC-tracked, in the DVC cache or remote: run ${code(`dvc pull ${item.dvc?.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : item.relativePath}`)}`,
+    ]);
+  else if (item.missing)
     rows.push(['Status', `$(warning) missing — ${item.fixHint ? escape(item.fixHint) : 'the path does not exist'}`]);
   if (stat)
     rows.push([

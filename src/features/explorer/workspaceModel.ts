@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LoadedConfig } from '../../core/config/validate';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import type { LoadedConfig } from '../../core/formats/mlopsYaml/validate';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import {
   fileStates,
@@ -43,7 +43,7 @@ export interface FolderState {
 }
 
 /** The glob every watcher uses: the files discovery cares about. */
-export const WATCH_GLOB = `**/{*${[...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS].join(',*')},*.dvc,dvc.yaml,dvc.lock,${CONFIG_FILE_NAME},.gitignore,meta.yaml}`;
+export const WATCH_GLOB = `**/{*${[...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS].join(',*')},*.dvc,dvc.yaml,dvc.lock,${CONFIG_FILE_NAME},.gitignore,meta.yaml,*.db,*.sqlite,*.sqlite3,*.db3}`;
 
 /**
  * The workspace model behind the Models, Datasets and Notebooks views: discovery per folder, mlops.yaml, git state,

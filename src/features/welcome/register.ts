@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME, starterConfig } from '../../core/config/starter';
+import { CONFIG_FILE_NAME, starterConfig } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import type { FeatureContext } from '../../platform/context';
 import { createFileExclusive, exists } from '../../platform/fsWrite';

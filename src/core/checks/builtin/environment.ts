@@ -1,10 +1,9 @@
 // environment: the software a model is trained and served with is pinned. requirements*.txt lines use `==` or
 // hashes; conda environment files give versions; a pyproject.toml with dependencies has a lock file next to it;
 // Dockerfile `FROM` images name a tag other than `latest`, or a digest. Findings point at the line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { CondaEnvError, readCondaDependencies, type CondaDependency } from '../../formats/condaEnv';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition, type Finding } from '../checkType';
 import { selectPaths } from '../scope';
-import { yamlMessage } from '../textPosition';
 import { CheckInputError } from '../types';
 
 export const environment: CheckTypeDefinition = {
@@ -26,10 +25,10 @@ export const environment: CheckTypeDefinition = {
   ],
   docsAnchor: '#environment',
   options: {
-    requirements: { type: 'boolean', description: 'Check requirements*.txt (default true).' },
-    conda: { type: 'boolean', description: 'Check conda environment files (default true).' },
-    pyproject: { type: 'boolean', description: 'Check pyproject.toml lock files (default true).' },
-    docker: { type: 'boolean', description: 'Check Dockerfile FROM lines (default true).' },
+    requirements: { title: 'Requirements', type: 'boolean', description: 'Check requirements*.txt (default true).' },
+    conda: { title: 'Conda', type: 'boolean', description: 'Check conda environment files (default true).' },
+    pyproject: { title: 'Pyproject', type: 'boolean', description: 'Check pyproject.toml lock files (default true).' },
+    docker: { title: 'Docker', type: 'boolean', description: 'Check Dockerfile FROM lines (default true).' },
   },
   run: runEnvironment,
 };
@@ -74,11 +73,11 @@ export function requirementPinned(requirement: string): boolean | undefined {
   }
   if (/^(\.{1,2}\/|\/|file:)/.test(text)) return undefined;
   if (/--hash[=\s]/.test(text)) return true;
-  const spec = text.split(';')[0] ?? '';
+  const spec = text.split(';')[0];
   const direct = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@\s*(\S+)/.exec(spec);
   if (direct) {
     // A direct reference: a file URL is fixed; a VCS URL is pinned when it names a revision (`...repo.git@v1.2`).
-    const url = direct[2] ?? '';
+    const url = direct[2];
     return /^(git|hg|svn|bzr)\+/.test(url) ? /@[^/#]+/.test(url.replace(/^[a-z+]+:\/\/[^/]*/, '')) : true;
   }
   return /(===|==)\s*[^\s,*]+\s*$/.test(spec) && !/[<>~!]=?|\*/.test(spec.replace(/===?/, ''));
@@ -89,15 +88,14 @@ function checkRequirements(path: string, text: string): Finding[] {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const startLine = i;
-    let logical = lines[i] ?? '';
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length)
-      logical = logical.replace(/\\\s*$/, ' ') + (lines[++i] ?? '');
+    let logical = lines[i];
+    while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, ' ') + lines[++i];
     const withoutComment = logical.replace(/(^|\s)#.*$/, '');
     const pinned = requirementPinned(withoutComment);
     if (pinned !== false) continue;
     const requirement = withoutComment.trim();
     const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? requirement;
-    const column = (lines[startLine] ?? '').indexOf(requirement.split(/\s/)[0] ?? '') + 1;
+    const column = lines[startLine].indexOf(requirement.split(/\s/)[0]) + 1;
     findings.push({
       target: path,
       message: `${path}:${startLine + 1}: '${requirement}' is not pinned to an exact version.`,
@@ -117,56 +115,37 @@ export function condaPinned(spec: string): boolean {
   const m = /^([A-Za-z0-9_.-]+)\s*(.*)$/.exec(text);
   if (!m) return false;
   if (m[1] === 'pip') return true;
-  const rest = (m[2] ?? '').trim();
+  const rest = m[2].trim();
   if (!rest) return false;
   const version = rest.replace(/^==?/, '').trim();
   return /^\d/.test(version) && !/[*<>|,!~]/.test(version);
 }
 
 function checkConda(path: string, text: string): Finding[] {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter });
-  const error = doc.errors[0];
-  if (error) {
-    const { line, col } = counter.linePos(error.pos[0]);
-    throw new CheckInputError(`${path}:${line}:${col}: not valid YAML: ${yamlMessage(error.message)}`, path, {
-      line,
-      column: col,
+  let dependencies: CondaDependency[];
+  try {
+    dependencies = readCondaDependencies(text);
+  } catch (err) {
+    if (!(err instanceof CondaEnvError)) throw err;
+    throw new CheckInputError(`${path}:${err.line}:${err.column}: not valid YAML: ${err.message}`, path, {
+      line: err.line,
+      column: err.column,
     });
   }
   const findings: Finding[] = [];
-  const root = doc.contents as Node | null;
-  const dependencies = isMap(root) ? (root.get('dependencies', true) as Node | undefined) : undefined;
-  if (!isSeq(dependencies)) return findings;
-  const report = (node: Node, spec: string, pip: boolean): void => {
-    const at = node.range ? counter.linePos(node.range[0]) : { line: 1, col: 1 };
+  for (const { spec, pip, line, column } of dependencies) {
+    const pinned = pip ? requirementPinned(spec.replace(/(^|\s)#.*$/, '')) !== false : condaPinned(spec);
+    if (pinned) continue;
     const name = /^(?:[^:\s]+::)?([A-Za-z0-9_.-]+)/.exec(spec)?.[1] ?? spec;
     findings.push({
       target: path,
-      message: `${path}:${at.line}: '${spec}' is not pinned to a version.`,
+      message: `${path}:${line}: '${spec}' is not pinned to a version.`,
       hint: pip
         ? `Pin it (${name}==<version>).`
         : `Pin it (${name}=<version>); conda env export --no-builds lists what is installed.`,
-      location: { file: path, line: at.line, column: at.col },
+      location: { file: path, line, column },
       key: `${pip ? 'pip' : 'conda'}|${name.toLowerCase()}`,
     });
-  };
-  for (const item of dependencies.items as Node[]) {
-    if (isScalar(item) && typeof item.value === 'string') {
-      if (!condaPinned(item.value)) report(item, item.value, false);
-    } else if (isMap(item)) {
-      const pip = item.get('pip', true) as Node | undefined;
-      if (isSeq(pip)) {
-        for (const entry of pip.items as Node[]) {
-          if (
-            isScalar(entry) &&
-            typeof entry.value === 'string' &&
-            requirementPinned(entry.value.replace(/(^|\s)#.*$/, '')) === false
-          )
-            report(entry, entry.value, true);
-        }
-      }
-    }
   }
   return findings;
 }
@@ -177,17 +156,16 @@ function pyprojectDependenciesLine(text: string): number | undefined {
   let table = '';
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
+    const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(lines[i]);
     if (header) {
-      table = header[1] ?? '';
+      table = header[1];
       if (table === 'tool.poetry.dependencies' || table === 'dependency-groups') return i + 1;
       continue;
     }
     if (
       table === 'project' &&
-      /^\s*dependencies\s*=\s*\[\s*("|'|$)/.test(line) &&
-      !/^\s*dependencies\s*=\s*\[\s*\]/.test(line)
+      /^\s*dependencies\s*=\s*\[\s*("|'|$)/.test(lines[i]) &&
+      !/^\s*dependencies\s*=\s*\[\s*\]/.test(lines[i])
     )
       return i + 1;
   }
@@ -216,28 +194,25 @@ function checkDockerfile(path: string, text: string): Finding[] {
   let seenFrom = false;
   for (let i = 0; i < lines.length; i++) {
     const startLine = i;
-    if (/^\s*#/.test(lines[i] ?? '')) continue;
-    let logical = lines[i] ?? '';
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length)
-      logical = logical.replace(/\\\s*$/, ' ') + (lines[++i] ?? '');
+    if (/^\s*#/.test(lines[i])) continue;
+    let logical = lines[i];
+    while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, ' ') + lines[++i];
     const instruction = /^\s*([A-Za-z]+)\s+(.*)$/.exec(logical);
     if (!instruction) continue;
-    const [, word = '', rest = ''] = instruction;
-    const keyword = word.toUpperCase();
+    const keyword = instruction[1].toUpperCase();
     if (keyword === 'ARG' && !seenFrom) {
-      const arg = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S*)))?/.exec(rest.trim());
-      if (arg?.[1] !== undefined) args.set(arg[1], arg[2] ?? arg[3] ?? arg[4] ?? '');
+      const arg = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S*)))?/.exec(instruction[2].trim());
+      if (arg) args.set(arg[1], arg[2] ?? arg[3] ?? arg[4] ?? '');
       continue;
     }
     if (keyword !== 'FROM') continue;
     seenFrom = true;
-    const tokens = rest
+    const tokens = instruction[2]
       .trim()
       .split(/\s+/)
       .filter((t) => !t.startsWith('--'));
     const written = tokens[0] ?? '';
-    const [, as, stage] = tokens;
-    if (as?.toLowerCase() === 'as' && stage !== undefined) stages.add(stage.toLowerCase());
+    if (tokens.length >= 3 && tokens[1].toLowerCase() === 'as') stages.add(tokens[2].toLowerCase());
     const image = written.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
       (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
@@ -248,7 +223,7 @@ function checkDockerfile(path: string, text: string): Finding[] {
     if (!image || image.includes('$') || image.toLowerCase() === 'scratch' || stages.has(image.toLowerCase())) continue;
     const { pinned, reason } = imagePinned(image);
     if (pinned) continue;
-    const column = (lines[startLine] ?? '').indexOf(written) + 1;
+    const column = lines[startLine].indexOf(written) + 1;
     findings.push({
       target: path,
       message: `${path}:${startLine + 1}: FROM ${image} ${reason}; builds will change under you.`,

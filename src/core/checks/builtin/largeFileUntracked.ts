@@ -2,9 +2,9 @@
 // DVC-tracked, not ignored). The fix is `git lfs track` (a .gitattributes line) or `dvc add`.
 import { ARTIFACT_GLOBS } from '../rerun';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
-import { fileExtension } from '../conventions';
+import { fileExtension } from '../../formats/naming';
 import { selectPaths } from '../scope';
-import { formatBytes, parseSize, SIZE_PATTERN } from '../sizes';
+import { formatBytes, parseSize, SIZE_PATTERN } from '../../sizes';
 
 export const largeFileUntracked: CheckTypeDefinition = {
   type: 'large-file-untracked',
@@ -18,6 +18,7 @@ export const largeFileUntracked: CheckTypeDefinition = {
   docsAnchor: '#large-file-untracked',
   options: {
     maxSize: {
+      title: 'Maximum size',
       anyOf: [
         { type: 'number', minimum: 0 },
         { type: 'string', pattern: SIZE_PATTERN },

@@ -15,8 +15,16 @@ export const lineage: CheckTypeDefinition = {
   rerunOn: ['dvc.yaml', 'dvc.lock', '*.dvc'],
   docsAnchor: '#lineage',
   options: {
-    requireDatasets: { type: 'boolean', description: 'A model must name at least one dataset (default true).' },
-    requireMetrics: { type: 'boolean', description: 'A model must name at least one metric file (default true).' },
+    requireDatasets: {
+      title: 'Require datasets',
+      type: 'boolean',
+      description: 'A model must name at least one dataset (default true).',
+    },
+    requireMetrics: {
+      title: 'Require metrics',
+      type: 'boolean',
+      description: 'A model must name at least one metric file (default true).',
+    },
   },
   run: runLineage,
 };

@@ -12,7 +12,7 @@ import {
   withinBound,
 } from '../metricValues';
 import { configLocation, selectModels } from '../scope';
-import type { MetricDefinition } from '../types';
+import type { MetricDefinition } from '../../formats/mlopsYaml/model';
 
 export const metricThreshold: CheckTypeDefinition = {
   type: 'metric-threshold',
@@ -29,12 +29,13 @@ export const metricThreshold: CheckTypeDefinition = {
   docsAnchor: '#metric-threshold',
   options: {
     metric: {
+      title: 'Metric',
       type: 'string',
       description: 'Metric key (as in metrics[].key); all metrics with a threshold when absent.',
     },
-    split: { type: 'string', description: 'Only this split (train, validation, test).' },
-    min: { type: 'number', description: 'The value must be at least this.' },
-    max: { type: 'number', description: 'The value must be at most this.' },
+    split: { title: 'Split', type: 'string', description: 'Only this split (train, validation, test).' },
+    min: { title: 'Min', type: 'number', description: 'The value must be at least this.' },
+    max: { title: 'Max', type: 'number', description: 'The value must be at most this.' },
   },
   run: runMetricThreshold,
 };

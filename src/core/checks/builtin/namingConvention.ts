@@ -1,7 +1,7 @@
 // naming-convention: model, dataset and notebook paths follow the `conventions` patterns of mlops.yaml; a
 // finding names the expected path and carries a rename quick fix.
+import { matchesConvention, suggestConventionalPath } from '../../formats/naming';
 import { ARTIFACT_GLOBS } from '../rerun';
-import { matchesConvention, suggestConventionalPath } from '../conventions';
 import { optionalOption, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { configLocation, selectDatasets, selectModels, selectNotebooks } from '../scope';
 import type { Location, ScopeKind, SourcePosition } from '../types';
@@ -17,7 +17,7 @@ export const namingConvention: CheckTypeDefinition = {
   rerunOn: [...ARTIFACT_GLOBS],
   docsAnchor: '#naming-convention',
   options: {
-    pattern: { type: 'string', description: 'Overrides the convention of the scope in mlops.yaml.' },
+    pattern: { title: 'Pattern', type: 'string', description: 'Overrides the convention of the scope in mlops.yaml.' },
   },
   run: runNamingConvention,
 };

@@ -6,7 +6,7 @@ import { scanJson } from '../../formats/jsonScan';
 import { JsonSyntaxError, parseJson } from '../../formats/notebook/jsonText';
 import { findSecrets } from '../secrets';
 import { selectNotebooks } from '../scope';
-import { formatBytes } from '../sizes';
+import { formatBytes } from '../../sizes';
 import { lineStarts, positionAt } from '../textPosition';
 import { CheckInputError, SEVERITIES, type Location, type Severity } from '../types';
 
@@ -21,16 +21,25 @@ export const notebookHygiene: CheckTypeDefinition = {
   rerunOn: NOTEBOOK_EXTENSIONS.map((e) => `*${e}`),
   docsAnchor: '#notebook-hygiene',
   options: {
-    outputs: { type: 'boolean', description: 'Report committed outputs (default true).' },
+    outputs: { title: 'Outputs', type: 'boolean', description: 'Report committed outputs (default true).' },
     maxOutputBytes: {
+      title: 'Maximum output bytes',
       type: 'integer',
       minimum: 0,
       description: 'Outputs up to this many bytes are allowed (default 0: none).',
     },
-    executionOrder: { type: 'boolean', description: 'Report execution counts out of order (default true).' },
-    kernel: { type: 'boolean', description: 'Report missing kernel metadata (default true).' },
-    secrets: { type: 'boolean', description: 'Report secrets (default true).' },
-    secretsSeverity: { enum: [...SEVERITIES], description: 'Severity of secret findings (default error).' },
+    executionOrder: {
+      title: 'Execution order',
+      type: 'boolean',
+      description: 'Report execution counts out of order (default true).',
+    },
+    kernel: { title: 'Kernel', type: 'boolean', description: 'Report missing kernel metadata (default true).' },
+    secrets: { title: 'Secrets', type: 'boolean', description: 'Report secrets (default true).' },
+    secretsSeverity: {
+      title: 'Secrets severity',
+      enum: [...SEVERITIES],
+      description: 'Severity of secret findings (default error).',
+    },
   },
   run: runNotebookHygiene,
 };

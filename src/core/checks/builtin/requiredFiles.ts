@@ -16,6 +16,7 @@ export const requiredFiles: CheckTypeDefinition = {
   docsAnchor: '#required-files',
   options: {
     anyOf: {
+      title: 'Any of',
       type: 'array',
       items: { type: 'string', minLength: 1 },
       minItems: 1,

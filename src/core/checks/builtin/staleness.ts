@@ -18,9 +18,22 @@ export const staleness: CheckTypeDefinition = {
   retraining: 'all',
   docsAnchor: '#staleness',
   options: {
-    maxAgeDays: { type: 'number', exclusiveMinimum: 0, description: 'Days after which a model is stale (default 90).' },
-    datasets: { type: 'boolean', description: 'Alert when a dataset changed after the model (default true).' },
-    metrics: { type: 'boolean', description: 'Alert when a metric is past its threshold (default true).' },
+    maxAgeDays: {
+      title: 'Maximum age (days)',
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Days after which a model is stale (default 90).',
+    },
+    datasets: {
+      title: 'Datasets',
+      type: 'boolean',
+      description: 'Alert when a dataset changed after the model (default true).',
+    },
+    metrics: {
+      title: 'Metrics',
+      type: 'boolean',
+      description: 'Alert when a metric is past its threshold (default true).',
+    },
   },
   run: runStaleness,
 };

@@ -1,6 +1,7 @@
 // A MetricsProvider that reads each model's metric files from the working tree, or from a revision with `git show`.
 // One Run per file. The files are parsed by the metrics-file reader the metrics views use (JSON with NaN/Infinity,
 // YAML, TOML, CSV/TSV); this module only turns its errors into check input errors.
+import type { MlopsConfig } from '../../formats/mlopsYaml/model';
 import type { Logger } from '../../logging';
 import {
   flattenScalars,
@@ -13,13 +14,7 @@ import {
 import { latest, MetricsError, type MetricSeries, type Run } from '../../metrics/model';
 import { outsideMessage } from '../../security/confine';
 import { splitKey } from '../metricValues';
-import {
-  CheckInputError,
-  type FileLister,
-  type MetricsProvider,
-  type ProjectConfig,
-  type SourcePosition,
-} from '../types';
+import { CheckInputError, type FileLister, type MetricsProvider, type SourcePosition } from '../types';
 import type { DefaultGitHelper } from './git';
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
@@ -116,7 +111,7 @@ export function metricsRun(
 }
 
 export interface DefaultMetricsOptions {
-  config: ProjectConfig;
+  config: MlopsConfig;
   files: FileLister;
   git: DefaultGitHelper;
   logger?: Logger;
@@ -126,7 +121,7 @@ export interface DefaultMetricsOptions {
 export function createMetricsProvider({ config, files, git, logger }: DefaultMetricsOptions): MetricsProvider {
   const current = new Map<string, Promise<Run | undefined>>();
   const atRevision = new Map<string, Promise<Run | undefined>>();
-  const modelsOf = (name?: string): ProjectConfig['models'] =>
+  const modelsOf = (name?: string): MlopsConfig['models'] =>
     name === undefined ? config.models : config.models.filter((m) => m.name === name);
   const readCurrent = (file: string): Promise<Run | undefined> => {
     let pending = current.get(file);
