@@ -39,7 +39,7 @@ export function readCondaDependencies(text: string): CondaDependency[] {
   const first = doc.errors[0];
   if (first) {
     const { line, col } = counter.linePos(first.pos[0]);
-    throw new CondaEnvError(first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line, col);
+    throw new CondaEnvError((first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''), line, col);
   }
   const out: CondaDependency[] = [];
   const root = doc.contents as Node | null;

@@ -112,7 +112,7 @@ function scan(text: string, visit: JsonVisitor): { ok: boolean; offset: number }
       return;
     }
     const start = i;
-    while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
+    while (i < text.length && !',}] \n\r\t'.includes(text.charAt(i))) i++;
     if (i === start) throw new Stop();
   };
 

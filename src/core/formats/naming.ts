@@ -229,7 +229,8 @@ export function splitVersion(stem: string): { name: string; version?: string } {
   const m =
     /^(.+?)[-_@.]v(\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.]+)?)$/i.exec(stem) ??
     /^(.+?)[-_@](\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.]+)?)$/.exec(stem);
-  if (m && /[A-Za-z0-9]$/.test(m[1])) return { name: m[1], version: m[2] };
+  const [, name, version] = m ?? [];
+  if (name !== undefined && version !== undefined && /[A-Za-z0-9]$/.test(name)) return { name, version };
   return { name: stem };
 }
 

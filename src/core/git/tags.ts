@@ -15,7 +15,7 @@ export async function findGitDirectory(
     if (stat?.isFile()) {
       const text = await fs.readFile(dotGit, 'utf8').catch(() => '');
       const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
-      if (match) {
+      if (match?.[1] !== undefined) {
         const gitDir = path.resolve(current, match[1]);
         const common = (await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => '')).trim();
         return { gitDir, commonDir: common ? path.resolve(gitDir, common) : gitDir, root: current };
@@ -35,7 +35,7 @@ export async function readTagNames(folder: string): Promise<string[]> {
   const packed = await fs.readFile(path.join(found.commonDir, 'packed-refs'), 'utf8').catch(() => '');
   for (const line of packed.split('\n')) {
     const match = /^[0-9a-f]{40,64} refs\/tags\/(.+)$/.exec(line.trim());
-    if (match) names.add(match[1]);
+    if (match?.[1] !== undefined) names.add(match[1]);
   }
   const walk = async (dir: string, prefix: string): Promise<void> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);

@@ -31,7 +31,7 @@ function splitForToken(token: string, configured: SplitTokens | undefined): Spli
 export function splitOf(key: string, configured?: SplitTokens): { split?: Split; baseKey: string } {
   // First token: up to the first separator.
   let first = 0;
-  while (first < key.length && !separators.has(key[first])) first++;
+  while (first < key.length && !separators.has(key.charAt(first))) first++;
   if (first > 0 && first < key.length) {
     const split = splitForToken(key.slice(0, first), configured);
     const rest = key.slice(first + 1);
@@ -39,7 +39,7 @@ export function splitOf(key: string, configured?: SplitTokens): { split?: Split;
   }
   // Last token: after the last separator.
   let last = key.length - 1;
-  while (last >= 0 && !separators.has(key[last])) last--;
+  while (last >= 0 && !separators.has(key.charAt(last))) last--;
   if (last >= 0 && last < key.length - 1) {
     const split = splitForToken(key.slice(last + 1), configured);
     const rest = key.slice(0, last);

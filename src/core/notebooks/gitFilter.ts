@@ -40,7 +40,7 @@ export function hasNotebookFilter(attributes: string): { filter: string | undefi
   for (const line of attributes.split(/\r?\n/)) {
     const match = attributesPattern.exec(line);
     if (!match) continue;
-    for (const attribute of match[1].split(/\s+/)) {
+    for (const attribute of (match[1] ?? '').split(/\s+/)) {
       if (attribute.startsWith('filter=')) filter = attribute.slice('filter='.length);
       else if (attribute.startsWith('diff=')) diff = attribute.slice('diff='.length);
     }

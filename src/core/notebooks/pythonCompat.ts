@@ -115,7 +115,7 @@ export function pythonFloatRepr(value: number): string {
   if (value === -Infinity) return '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
   // toExponential() without an argument gives the shortest round-trip digits, like Python's repr.
-  const [mantissa, exponentText] = value.toExponential().split('e');
+  const [mantissa = '', exponentText] = value.toExponential().split('e');
   const negative = mantissa.startsWith('-');
   const digits = mantissa.replace('-', '').replace('.', '');
   const exponent = Number(exponentText);

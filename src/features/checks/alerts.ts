@@ -57,7 +57,7 @@ export class RetrainingAlerts {
     const knownSet = new Set(known);
     const fresh = [...current].filter(([key]) => !knownSet.has(key)).map(([, value]) => value);
     // Forget the findings of the folders that ran and are gone; keep those of folders that did not run.
-    const kept = known.filter((key) => !folders.has(key.split('\u0000')[0]));
+    const kept = known.filter((key) => !folders.has(key.split('\u0000')[0] ?? ''));
     await this.state.update(KNOWN_KEY, [...kept, ...current.keys()]);
     if (fresh.length === 0) return;
     if (!getSetting('checks.retrainingAlerts')) {
@@ -93,7 +93,8 @@ export class RetrainingAlerts {
 
 /** One sentence for one finding; a count and the models for several. */
 export function alertMessage(results: readonly CheckResult[]): string {
-  if (results.length === 1) return `Retraining alert: ${results[0].message}`;
+  const first = results[0]?.message ?? '';
+  if (results.length === 1) return `Retraining alert: ${first}`;
   const models = [...new Set(results.map((r) => r.model).filter((m): m is string => Boolean(m)))];
   const who =
     models.length === 0
@@ -101,5 +102,5 @@ export function alertMessage(results: readonly CheckResult[]): string {
       : models.length === 1
         ? ` for ${models[0]}`
         : ` for ${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`;
-  return `Retraining alert${who}: ${results.length} new findings (stale models or metrics past their thresholds). First: ${results[0].message}`;
+  return `Retraining alert${who}: ${results.length} new findings (stale models or metrics past their thresholds). First: ${first}`;
 }

@@ -111,8 +111,10 @@ export class ChecksDiagnostics implements vscode.Disposable {
     this.entries = entries;
     this.collection.clear();
     for (const [uri, list] of configProblems) this.collection.set(vscode.Uri.parse(uri), list);
-    for (const list of entries.values())
-      this.collection.set(list[0].uri, [...(this.collection.get(list[0].uri) ?? []), ...list.map((e) => e.diagnostic)]);
+    for (const list of entries.values()) {
+      const uri = list[0]?.uri;
+      if (uri) this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...list.map((e) => e.diagnostic)]);
+    }
     this.changeEmitter.fire(this.counts());
   }
 

@@ -674,7 +674,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         record.workspaceKind === 'dvc'
           ? 'dvc.yaml'
           : record.followed.metrics.length === 1
-            ? record.followed.metrics[0]
+            ? (record.followed.metrics[0] ?? 'mlops.yaml')
             : 'mlops.yaml';
       const workspace = indexSource(this.workspacePath(record), record.workspaceKind, 'Workspace', where);
       workspace.problems = [...record.configProblems, ...workspace.problems];

@@ -437,7 +437,7 @@ function mainFile(run: Run): string | undefined {
   const counts = new Map<string, number>();
   for (const s of run.metrics) if (s.file) counts.set(s.file, (counts.get(s.file) ?? 0) + 1);
   if (counts.size < 2) return undefined;
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
 }
 
 function runIcon(run: Run, source: ServiceSource): vscode.ThemeIcon {

@@ -215,7 +215,7 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
       const items = history.entries.map((e) => ({
         label: e.subject,
         description: `${e.shortSha} · ${e.author} · ${relativeTime(e.date)}`,
-        detail: e.path !== history.entries[0].path ? `as ${e.path}` : undefined,
+        detail: e.path !== history.entries[0]?.path ? `as ${e.path}` : undefined,
         entry: e,
       }));
       const chosen = await vscode.window.showQuickPick(items, {

@@ -96,9 +96,10 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     await this.model.ensureLoaded();
     const folders = this.model.folders();
     if (!node) {
-      if (folders.length === 0) return [];
+      const [only] = folders;
+      if (!only) return [];
       if (folders.length > 1) return folders.map((f) => ({ type: 'folder', folderKey: f.folder.uri.toString() }));
-      return this.folderChildren(folders[0]);
+      return this.folderChildren(only);
     }
     if (node.type === 'folder') {
       const state = folders.find((f) => f.folder.uri.toString() === node.folderKey);

@@ -348,8 +348,9 @@ export function hintFor(err: unknown): string | undefined {
 /** The workspace folder holding a source location (absolute, or relative to the first folder) and the path in it. */
 export function resolveInWorkspace(location: string): { repoRoot: string; path: string } | undefined {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (!location || folders.length === 0) return undefined;
-  const absolute = path.isAbsolute(location) ? location : path.join(folders[0].uri.fsPath, location);
+  const [first] = folders;
+  if (!location || !first) return undefined;
+  const absolute = path.isAbsolute(location) ? location : path.join(first.uri.fsPath, location);
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(absolute));
   if (!folder) return undefined;
   return { repoRoot: folder.uri.fsPath, path: path.relative(folder.uri.fsPath, absolute).split(path.sep).join('/') };

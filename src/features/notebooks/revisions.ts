@@ -86,16 +86,18 @@ export async function listRevisions(
       subject: tag.subject,
       author: tag.author,
       date: tag.date,
-      path: tagPaths[index],
+      path: tagPaths[index] ?? relative,
       blob,
     });
   });
   entries.slice(0, shown).forEach((entry, index) => {
     const blob = blobs[index];
     if (!blob) return;
+    const previousBlob = blobs[index + 1];
+    const previousEntry = entries[index + 1];
     const previous =
-      index + 1 < entries.length && blobs[index + 1]
-        ? { previousBlob: blobs[index + 1], previousSha: entries[index + 1].sha, previousPath: entries[index + 1].path }
+      previousEntry && previousBlob
+        ? { previousBlob, previousSha: previousEntry.sha, previousPath: previousEntry.path }
         : {};
     revisions.push({
       kind: 'commit',

@@ -73,11 +73,11 @@ export function requirementPinned(requirement: string): boolean | undefined {
   }
   if (/^(\.{1,2}\/|\/|file:)/.test(text)) return undefined;
   if (/--hash[=\s]/.test(text)) return true;
-  const spec = text.split(';')[0];
+  const spec = text.split(';')[0] ?? '';
   const direct = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@\s*(\S+)/.exec(spec);
   if (direct) {
     // A direct reference: a file URL is fixed; a VCS URL is pinned when it names a revision (`...repo.git@v1.2`).
-    const url = direct[2];
+    const url = direct[2] ?? '';
     return /^(git|hg|svn|bzr)\+/.test(url) ? /@[^/#]+/.test(url.replace(/^[a-z+]+:\/\/[^/]*/, '')) : true;
   }
   return /(===|==)\s*[^\s,*]+\s*$/.test(spec) && !/[<>~!]=?|\*/.test(spec.replace(/===?/, ''));
@@ -88,14 +88,15 @@ function checkRequirements(path: string, text: string): Finding[] {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const startLine = i;
-    let logical = lines[i];
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, ' ') + lines[++i];
+    let logical = lines[i] ?? '';
+    while (/\\\s*$/.test(logical) && i + 1 < lines.length)
+      logical = logical.replace(/\\\s*$/, ' ') + (lines[++i] ?? '');
     const withoutComment = logical.replace(/(^|\s)#.*$/, '');
     const pinned = requirementPinned(withoutComment);
     if (pinned !== false) continue;
     const requirement = withoutComment.trim();
     const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? requirement;
-    const column = lines[startLine].indexOf(requirement.split(/\s/)[0]) + 1;
+    const column = (lines[startLine] ?? '').indexOf(requirement.split(/\s/)[0] ?? '') + 1;
     findings.push({
       target: path,
       message: `${path}:${startLine + 1}: '${requirement}' is not pinned to an exact version.`,
@@ -115,7 +116,7 @@ export function condaPinned(spec: string): boolean {
   const m = /^([A-Za-z0-9_.-]+)\s*(.*)$/.exec(text);
   if (!m) return false;
   if (m[1] === 'pip') return true;
-  const rest = m[2].trim();
+  const rest = (m[2] ?? '').trim();
   if (!rest) return false;
   const version = rest.replace(/^==?/, '').trim();
   return /^\d/.test(version) && !/[*<>|,!~]/.test(version);
@@ -156,16 +157,17 @@ function pyprojectDependenciesLine(text: string): number | undefined {
   let table = '';
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(lines[i]);
+    const line = lines[i] ?? '';
+    const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
     if (header) {
-      table = header[1];
+      table = header[1] ?? '';
       if (table === 'tool.poetry.dependencies' || table === 'dependency-groups') return i + 1;
       continue;
     }
     if (
       table === 'project' &&
-      /^\s*dependencies\s*=\s*\[\s*("|'|$)/.test(lines[i]) &&
-      !/^\s*dependencies\s*=\s*\[\s*\]/.test(lines[i])
+      /^\s*dependencies\s*=\s*\[\s*("|'|$)/.test(line) &&
+      !/^\s*dependencies\s*=\s*\[\s*\]/.test(line)
     )
       return i + 1;
   }
@@ -194,25 +196,28 @@ function checkDockerfile(path: string, text: string): Finding[] {
   let seenFrom = false;
   for (let i = 0; i < lines.length; i++) {
     const startLine = i;
-    if (/^\s*#/.test(lines[i])) continue;
-    let logical = lines[i];
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, ' ') + lines[++i];
+    if (/^\s*#/.test(lines[i] ?? '')) continue;
+    let logical = lines[i] ?? '';
+    while (/\\\s*$/.test(logical) && i + 1 < lines.length)
+      logical = logical.replace(/\\\s*$/, ' ') + (lines[++i] ?? '');
     const instruction = /^\s*([A-Za-z]+)\s+(.*)$/.exec(logical);
     if (!instruction) continue;
-    const keyword = instruction[1].toUpperCase();
+    const [, word = '', rest = ''] = instruction;
+    const keyword = word.toUpperCase();
     if (keyword === 'ARG' && !seenFrom) {
-      const arg = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S*)))?/.exec(instruction[2].trim());
-      if (arg) args.set(arg[1], arg[2] ?? arg[3] ?? arg[4] ?? '');
+      const arg = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S*)))?/.exec(rest.trim());
+      if (arg?.[1] !== undefined) args.set(arg[1], arg[2] ?? arg[3] ?? arg[4] ?? '');
       continue;
     }
     if (keyword !== 'FROM') continue;
     seenFrom = true;
-    const tokens = instruction[2]
+    const tokens = rest
       .trim()
       .split(/\s+/)
       .filter((t) => !t.startsWith('--'));
     const written = tokens[0] ?? '';
-    if (tokens.length >= 3 && tokens[1].toLowerCase() === 'as') stages.add(tokens[2].toLowerCase());
+    const [, as, stage] = tokens;
+    if (as?.toLowerCase() === 'as' && stage !== undefined) stages.add(stage.toLowerCase());
     const image = written.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
       (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
@@ -223,7 +228,7 @@ function checkDockerfile(path: string, text: string): Finding[] {
     if (!image || image.includes('$') || image.toLowerCase() === 'scratch' || stages.has(image.toLowerCase())) continue;
     const { pinned, reason } = imagePinned(image);
     if (pinned) continue;
-    const column = lines[startLine].indexOf(written) + 1;
+    const column = (lines[startLine] ?? '').indexOf(written) + 1;
     findings.push({
       target: path,
       message: `${path}:${startLine + 1}: FROM ${image} ${reason}; builds will change under you.`,

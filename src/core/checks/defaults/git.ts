@@ -132,7 +132,7 @@ export function createGitHelper(root: string, logger?: Logger, signal?: AbortSig
     async newestTag(pattern) {
       if (!safe(pattern) || !(await isRepository())) return undefined;
       const r = await git(['tag', '--list', '--sort=-v:refname', '--sort=-creatordate', pattern]);
-      return r.code === 0 ? r.stdout.split('\n')[0].trim() || undefined : undefined;
+      return r.code === 0 ? (r.stdout.split('\n')[0] ?? '').trim() || undefined : undefined;
     },
     resolveRevision,
     async showFile(revision, relativePath) {

@@ -50,15 +50,15 @@ function locateYaml(text: string, key: string): KeyPosition | undefined {
 function locateToml(text: string, key: string): KeyPosition | undefined {
   let table: string[] = [];
   const lines = text.split(/\r?\n/);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index];
+  for (const [index, line] of lines.entries()) {
     const header = /^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$/.exec(line);
     if (header) {
-      table = header[1].split('.').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
+      table = (header[1] ?? '').split('.').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
       continue;
     }
     const pair = /^(\s*)("?)([A-Za-z0-9_.\-/]+)\2\s*=/.exec(line);
-    if (pair && sameKey([...table, ...pair[3].split('.')], key)) return { line: index + 1, column: pair[1].length + 1 };
+    const [, indent = '', , dotted = ''] = pair ?? [];
+    if (pair && sameKey([...table, ...dotted.split('.')], key)) return { line: index + 1, column: indent.length + 1 };
   }
   return undefined;
 }

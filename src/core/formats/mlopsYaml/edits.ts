@@ -36,5 +36,5 @@ export function pathValueEdits(text: string, from: string, to: string): { range:
   }
   return edits
     .sort((a, b) => a.range[0] - b.range[0])
-    .filter((e, i, all) => i === 0 || e.range[0] !== all[i - 1].range[0]);
+    .filter((e, i, all) => i === 0 || e.range[0] !== all[i - 1]?.range[0]);
 }

@@ -173,7 +173,7 @@ function detectStyle(
     if (afterOpen.includes('\r\n')) newline = '\r\n';
   }
   let end = body.length;
-  while (end > 0 && ' \t\r\n'.includes(body[end - 1])) end--;
+  while (end > 0 && ' \t\r\n'.includes(body.charAt(end - 1))) end--;
   const trailing = body.slice(end);
   // ensure_ascii=True leaves no raw non-ASCII character and escapes at least one.
   const asciiOnly = !/[\u0080-\uffff]/.test(body) && body.includes('\\u') && /\\u(?!00[0-7])[0-9a-fA-F]{4}/.test(body);

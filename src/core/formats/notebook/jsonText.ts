@@ -473,8 +473,8 @@ export function stringifyJson(value: JsonValue, style: JsonStyle): string {
   const parts: string[] = [];
   const indents: string[] = [''];
   const indentAt = (depth: number): string => {
-    while (indents.length <= depth) indents.push(indents[indents.length - 1] + (style.indent ?? ''));
-    return indents[depth];
+    while (indents.length <= depth) indents.push((indents.at(-1) ?? '') + (style.indent ?? ''));
+    return indents[depth] ?? '';
   };
   const open = (depth: number): string => (style.indent === null ? '' : style.newline + indentAt(depth));
 

@@ -229,7 +229,7 @@ export class EventParser {
     }
     if (this.firstWallTime === undefined || wallTime < this.firstWallTime) this.firstWallTime = wallTime;
     if (this.lastWallTime === undefined || wallTime > this.lastWallTime) this.lastWallTime = wallTime;
-    for (let i = 0; i < ranges.length; i += 2) this.parseSummary(bytes, ranges[i], ranges[i + 1], step, wallTime);
+    for (let i = 0; i + 1 < ranges.length; i += 2) this.parseSummary(bytes, ranges[i]!, ranges[i + 1]!, step, wallTime);
   }
 
   private parseSummary(bytes: Buffer, start: number, end: number, step: number, wallTime: number): void {
@@ -300,7 +300,7 @@ export class EventParser {
   /** The tag entry for the tag bytes, creating it (and decoding the string) only on first sight. */
   private entryFor(bytes: Buffer, start: number, end: number): TagEntry {
     let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
     hash >>>= 0;
     const length = end - start;
     const first = this.tags.get(hash);
