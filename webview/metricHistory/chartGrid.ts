@@ -59,6 +59,7 @@ export class ChartGrid {
     this.element.style.setProperty('--mh-panels', String(this.panels.length));
     groups.forEach((group, i) => {
       const panel = this.panels[i];
+      if (!panel) return;
       panel.title.textContent = group.title;
       panel.title.hidden = layout === 'overlay';
       panel.section.setAttribute('aria-label', group.title || 'All metrics');
@@ -107,7 +108,8 @@ export class ChartGrid {
 
   /** Every chart in one PNG, laid out as on screen, titles included. */
   toPng(): string {
-    if (this.panels.length === 1) return this.panels[0].chart.toPng();
+    const [only] = this.panels;
+    if (this.panels.length === 1 && only) return only.chart.toPng();
     const scale = window.devicePixelRatio || 1;
     const origin = this.element.getBoundingClientRect();
     const boxes = this.panels.map((p) => ({ panel: p, box: p.section.getBoundingClientRect() }));

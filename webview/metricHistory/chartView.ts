@@ -11,6 +11,7 @@ import {
   Tooltip,
   type ChartDataset,
   type Plugin,
+  type Scale,
   type TooltipItem,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
@@ -106,10 +107,10 @@ export class HistoryChart {
         data.breaches = String(this.drawBreaches(chart));
         data.selected = String(this.drawSelection(chart));
         data.experiments = String(this.drawExperimentLinks(chart));
-        data.xMin = String(chart.scales.x.min);
-        data.xMax = String(chart.scales.x.max);
-        data.yMin = String(chart.scales.y.min);
-        data.yMax = String(chart.scales.y.max);
+        data.xMin = String(scalesOf(chart).x.min);
+        data.xMax = String(scalesOf(chart).x.max);
+        data.yMin = String(scalesOf(chart).y.min);
+        data.yMax = String(scalesOf(chart).y.max);
       },
       afterDraw: (chart) => {
         const data = chart.canvas.dataset;
@@ -176,6 +177,7 @@ export class HistoryChart {
           if (Math.hypot(element.x - (event.x ?? 0), element.y - (event.y ?? 0)) > 24) return;
           const dataset = chart.data.datasets[hit.datasetIndex] as LineDataset;
           const series = this.payload.series[dataset.seriesIndex];
+          if (!series) return;
           this.callbacks.onPointClick(
             { series, index: pointIndex(dataset, hit.index) },
             Boolean(native && (native.shiftKey || native.ctrlKey || native.metaKey)),
@@ -194,7 +196,7 @@ export class HistoryChart {
     canvas.addEventListener('mousemove', (event) => {
       const { left, right, top, bottom } = this.chart.chartArea;
       const inside = event.offsetX >= left && event.offsetX <= right && event.offsetY >= top && event.offsetY <= bottom;
-      hover(inside && this.payload ? this.chart.scales.x.getValueForPixel(event.offsetX) : undefined);
+      hover(inside && this.payload ? scalesOf(this.chart).x.getValueForPixel(event.offsetX) : undefined);
     });
     canvas.addEventListener('mouseleave', () => hover(undefined));
     this.applyTheme(theme);
@@ -293,9 +295,11 @@ export class HistoryChart {
     let min = Infinity;
     let max = -Infinity;
     for (const s of payload.series) {
-      if (this.options.hidden.has(s.id) || s.xs.length === 0) continue;
-      if (s.xs[0] < min) min = s.xs[0];
-      if (s.xs[s.xs.length - 1] > max) max = s.xs[s.xs.length - 1];
+      const first = s.xs[0];
+      const last = s.xs.at(-1);
+      if (this.options.hidden.has(s.id) || first === undefined || last === undefined) continue;
+      if (first < min) min = first;
+      if (last > max) max = last;
     }
     if (!Number.isFinite(min) || !Number.isFinite(max)) {
       x.min = undefined;
@@ -344,7 +348,7 @@ export class HistoryChart {
     chart.setActiveElements(active);
     if (tooltip) {
       const area = chart.chartArea;
-      const px = x === undefined ? 0 : chart.scales.x.getPixelForValue(x);
+      const px = x === undefined ? 0 : scalesOf(chart).x.getPixelForValue(x);
       tooltip.setActiveElements(active, { x: px, y: (area.top + area.bottom) / 2 });
     }
     // A draw, not an update: an update would replay this chart's last pointer event.
@@ -363,7 +367,7 @@ export class HistoryChart {
 
   zoomRange(): ZoomRange | undefined {
     if (!this.chart.isZoomedOrPanned()) return undefined;
-    const x = this.chart.scales.x;
+    const x = scalesOf(this.chart).x;
     return { min: x.min, max: x.max };
   }
 
@@ -416,8 +420,8 @@ export class HistoryChart {
       const line: number[] = [];
       const experiments: number[] = [];
       series.ys.forEach((_, i) => (versions && this.isExperimentPoint(series, i) ? experiments : line).push(i));
-      const lineXs = experiments.length ? line.map((i) => series.xs[i]) : series.xs;
-      const lineYs = experiments.length ? line.map((i) => series.ys[i]) : series.ys;
+      const lineXs = experiments.length ? line.map((i) => series.xs[i] ?? NaN) : series.xs;
+      const lineYs = experiments.length ? line.map((i) => series.ys[i]!) : series.ys;
       const indices = experiments.length ? line : undefined;
       const raw = toXY(lineXs, lineYs);
       const common = {
@@ -435,7 +439,7 @@ export class HistoryChart {
         const smooth = smoothEma(lineYs, smoothing);
         // Full length for the export: an experiment's smoothed value is its own.
         const full = [...series.ys];
-        line.forEach((i, k) => (full[i] = smooth[k]));
+        line.forEach((i, k) => (full[i] = smooth[k]!));
         this.smoothed.set(series.id, experiments.length ? full : smooth);
         datasets.push({
           ...common,
@@ -459,8 +463,8 @@ export class HistoryChart {
           ...common,
           label: `${series.label} · experiments`,
           data: toXY(
-            experiments.map((i) => series.xs[i]),
-            experiments.map((i) => series.ys[i]),
+            experiments.map((i) => series.xs[i] ?? NaN),
+            experiments.map((i) => series.ys[i]!),
           ),
           indices: experiments,
           experiment: true,
@@ -575,7 +579,7 @@ export class HistoryChart {
     const point = this.itemPoint(item);
     if (!payload || !point) return '';
     const { series, index } = point;
-    const value = series.ys[index];
+    const value = series.ys[index] ?? NaN;
     const smooth = (item.dataset as LineDataset).experiment ? undefined : this.smoothed.get(series.id)?.[index];
     const unit = series.unit ? ` ${series.unit}` : '';
     const smoothText = smooth === undefined ? '' : ` (smoothed ${formatValue(smooth)})`;
@@ -619,7 +623,7 @@ export class HistoryChart {
     const payload = this.payload;
     if (!payload || payload.view !== 'versions') return 0;
     let drawn = 0;
-    const x = chart.scales.x;
+    const x = scalesOf(chart).x;
     const { top, bottom, left, right } = chart.chartArea;
     const ctx = chart.ctx;
     ctx.save();
@@ -664,7 +668,7 @@ export class HistoryChart {
   private drawThresholds(chart: Chart): number {
     const payload = this.payload;
     if (!payload || payload.thresholds.length === 0) return 0;
-    const y = chart.scales.y;
+    const y = scalesOf(chart).y;
     const { left, right, top, bottom } = chart.chartArea;
     const ctx = chart.ctx;
     const visible = new Set(
@@ -716,8 +720,8 @@ export class HistoryChart {
     let drawn = 0;
     const ctx = chart.ctx;
     const { left, right, top, bottom } = chart.chartArea;
-    const x = chart.scales.x;
-    const y = chart.scales.y;
+    const x = scalesOf(chart).x;
+    const y = scalesOf(chart).y;
     const size = payload.view === 'versions' ? 5 : 3.5;
     ctx.save();
     ctx.strokeStyle = this.theme.failed;
@@ -727,9 +731,9 @@ export class HistoryChart {
       if (this.options.hidden.has(series.id) || series.breaches.length === 0) continue;
       let lastPx = -Infinity;
       for (const i of series.breaches) {
-        const px = x.getPixelForValue(series.xs[i]);
+        const px = x.getPixelForValue(series.xs[i] ?? NaN);
         if (px < left || px > right || px - lastPx < 6) continue;
-        const py = y.getPixelForValue(series.ys[i]);
+        const py = y.getPixelForValue(series.ys[i] ?? NaN);
         if (!Number.isFinite(py) || py < top || py > bottom) continue;
         lastPx = px;
         drawn++;
@@ -748,8 +752,8 @@ export class HistoryChart {
   private drawExperimentLinks(chart: Chart): number {
     const payload = this.payload;
     if (!payload || payload.view !== 'versions') return 0;
-    const x = chart.scales.x;
-    const y = chart.scales.y;
+    const x = scalesOf(chart).x;
+    const y = scalesOf(chart).y;
     const ctx = chart.ctx;
     const { left, right, top, bottom } = chart.chartArea;
     let drawn = 0;
@@ -768,10 +772,10 @@ export class HistoryChart {
         const baseline = payload.versions[v]?.baseline;
         const from = baseline === undefined ? undefined : at.get(baseline);
         if (from === undefined) return;
-        const x0 = x.getPixelForValue(series.xs[from]);
-        const y0 = y.getPixelForValue(series.ys[from]);
-        const x1 = x.getPixelForValue(series.xs[i]);
-        const y1 = y.getPixelForValue(series.ys[i]);
+        const x0 = x.getPixelForValue(series.xs[from] ?? NaN);
+        const y0 = y.getPixelForValue(series.ys[from] ?? NaN);
+        const x1 = x.getPixelForValue(series.xs[i] ?? NaN);
+        const y1 = y.getPixelForValue(series.ys[i] ?? NaN);
         if (![x0, y0, x1, y1].every(Number.isFinite)) return;
         drawn++;
         ctx.moveTo(x0, y0);
@@ -787,7 +791,7 @@ export class HistoryChart {
   private drawCrosshair(chart: Chart): string {
     const value = this.hoverX;
     if (value === undefined || !this.payload) return '';
-    const px = chart.scales.x.getPixelForValue(value);
+    const px = scalesOf(chart).x.getPixelForValue(value);
     const { left, right, top, bottom } = chart.chartArea;
     if (!Number.isFinite(px) || px < left || px > right) return '';
     const ctx = chart.ctx;
@@ -808,8 +812,8 @@ export class HistoryChart {
     if (!payload || this.options.selected.size === 0) return 0;
     let drawn = 0;
     const ctx = chart.ctx;
-    const x = chart.scales.x;
-    const y = chart.scales.y;
+    const x = scalesOf(chart).x;
+    const y = scalesOf(chart).y;
     ctx.save();
     ctx.strokeStyle = this.theme.foreground;
     ctx.lineWidth = 2;
@@ -817,18 +821,20 @@ export class HistoryChart {
       if (this.options.hidden.has(series.id)) continue;
       if (payload.view === 'versions') {
         series.versions?.forEach((v, i) => {
-          if (!this.options.selected.has(payload.versions[v].sha)) return;
+          const sha = payload.versions[v]?.sha;
+          if (sha === undefined || !this.options.selected.has(sha)) return;
           drawn++;
           ctx.beginPath();
-          ctx.arc(x.getPixelForValue(series.xs[i]), y.getPixelForValue(series.ys[i]), 7, 0, Math.PI * 2);
+          ctx.arc(x.getPixelForValue(series.xs[i] ?? NaN), y.getPixelForValue(series.ys[i] ?? NaN), 7, 0, Math.PI * 2);
           ctx.stroke();
         });
-      } else if (series.run !== undefined && this.options.selected.has(payload.runs[series.run].id)) {
-        const last = series.xs.length - 1;
-        if (last < 0) continue;
+      } else if (series.run !== undefined && this.options.selected.has(payload.runs[series.run]?.id ?? '')) {
+        const lastX = series.xs.at(-1);
+        const lastY = series.ys[series.xs.length - 1];
+        if (lastX === undefined) continue;
         drawn++;
         ctx.beginPath();
-        ctx.arc(x.getPixelForValue(series.xs[last]), y.getPixelForValue(series.ys[last]), 6, 0, Math.PI * 2);
+        ctx.arc(x.getPixelForValue(lastX), y.getPixelForValue(lastY ?? NaN), 6, 0, Math.PI * 2);
         ctx.stroke();
       }
     }
@@ -838,9 +844,14 @@ export class HistoryChart {
 }
 
 function toXY(xs: readonly number[], ys: readonly number[]): XY[] {
-  const out = new Array<XY>(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = { x: xs[i], y: ys[i] };
-  return out;
+  return xs.map((x, i) => ({ x, y: ys[i] ?? NaN }));
+}
+
+/** The x and y scales every chart here is built with. */
+function scalesOf(chart: Chart): { x: Scale; y: Scale } {
+  const { x, y } = chart.scales;
+  if (!x || !y) throw new Error('The chart has no x and y scales.');
+  return { x, y };
 }
 
 function truncate(text: string, max: number): string {

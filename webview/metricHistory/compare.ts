@@ -22,13 +22,14 @@ export function buildComparison(
     const items: CompareItem[] = [];
     for (const sha of selected) {
       const versionIndex = payload.versions.findIndex((v) => v.sha === sha);
-      if (versionIndex < 0) continue;
+      const version = payload.versions[versionIndex];
+      if (!version) continue;
       const values: Record<string, number | undefined> = {};
       for (const s of visible) {
         const i = s.versions?.indexOf(versionIndex) ?? -1;
         values[s.id] = i >= 0 ? s.ys[i] : undefined;
       }
-      items.push({ id: sha, label: payload.versions[versionIndex].label, values });
+      items.push({ id: sha, label: version.label, values });
     }
     return items.length >= 2 ? compareItems(items, columns) : undefined;
   }
@@ -39,13 +40,14 @@ export function buildComparison(
   const items: CompareItem[] = [];
   for (const runId of selected) {
     const runIndex = payload.runs.findIndex((r) => r.id === runId);
-    if (runIndex < 0) continue;
+    const run = payload.runs[runIndex];
+    if (!run) continue;
     const values: Record<string, number | undefined> = {};
     for (const s of payload.series) {
       if (s.run !== runIndex || s.ys.length === 0) continue;
       values[s.key] = s.ys[s.ys.length - 1];
     }
-    items.push({ id: runId, label: payload.runs[runIndex].label, values });
+    items.push({ id: runId, label: run.label, values });
   }
   return items.length >= 2 ? compareItems(items, [...keys.values()]) : undefined;
 }

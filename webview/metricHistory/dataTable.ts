@@ -55,7 +55,7 @@ export function renderDataTable(
         tr.append(
           el('td', {
             className: `mh-num${breach ? ' verdict-regressed' : ''}`,
-            text: at >= 0 ? `${formatValue(s.ys[at])}${breach ? ' ⚠' : ''}` : '—',
+            text: at >= 0 ? `${formatValue(s.ys[at] ?? NaN)}${breach ? ' ⚠' : ''}` : '—',
           }),
         );
       }
@@ -90,7 +90,7 @@ export function renderDataTable(
         el('td', { className: 'mh-num', text: last >= 0 ? String(s.xs[last]) : '—' }),
         el('td', {
           className: `mh-num${breach ? ' verdict-regressed' : ''}`,
-          text: last >= 0 ? `${formatValue(s.ys[last])}${breach ? ' ⚠' : ''}` : '—',
+          text: last >= 0 ? `${formatValue(s.ys[last] ?? NaN)}${breach ? ' ⚠' : ''}` : '—',
         }),
         el('td', { className: 'mh-num', text: last >= 0 ? formatValue(min) : '—' }),
         el('td', { className: 'mh-num', text: last >= 0 ? formatValue(max) : '—' }),

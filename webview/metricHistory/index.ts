@@ -305,7 +305,7 @@ class MetricHistoryApp {
     for (const [value, label] of [
       ['date', 'Date'],
       ['order', 'Revision order'],
-    ])
+    ] as const)
       this.axisSelect.append(el('vscode-option', { text: label, attrs: { value } }));
     this.syncRangeControls();
     this.rangeSelect.addEventListener('change', () => {
@@ -545,7 +545,12 @@ class MetricHistoryApp {
     if (!payload) return;
     for (const s of payload.series) if (!this.colourSlots.has(s.id)) this.colourSlots.set(s.id, this.colourSlots.size);
     const palette = readTheme().palette(this.colourSlots.size);
-    this.colours = new Map([...this.colourSlots].map(([id, slot]) => [id, palette[slot]]));
+    this.colours = new Map(
+      [...this.colourSlots].flatMap(([id, slot]) => {
+        const colour = palette[slot];
+        return colour === undefined ? [] : [[id, colour] as const];
+      }),
+    );
   }
 
   private chartOptions() {
