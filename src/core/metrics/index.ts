@@ -55,7 +55,8 @@ export function defaultReaders(options: { splits?: SplitTokens } = {}): SourceRe
       scope: (p) => path.dirname(p),
       load: async (p) => {
         const { run, errors } = await readDvcWorkspace(path.dirname(p), { splits: options.splits });
-        if (run.metrics.length === 0 && errors.length) throw errors[0];
+        const [error] = errors;
+        if (run.metrics.length === 0 && error) throw error;
         return [run];
       },
     },
@@ -74,7 +75,8 @@ export function defaultReaders(options: { splits?: SplitTokens } = {}): SourceRe
       load: async (p) => {
         const dir = path.basename(p) === 'metrics.json' ? path.dirname(p) : p;
         const { run, errors } = await readDvcLive(dir, { splits: options.splits });
-        if (run.metrics.length === 0 && errors.length) throw errors[0];
+        const [error] = errors;
+        if (run.metrics.length === 0 && error) throw error;
         return [run];
       },
     },

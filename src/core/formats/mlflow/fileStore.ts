@@ -380,7 +380,8 @@ export async function listExperiments(
   await yieldToEventLoop();
   const problems: MetricsError[] = [];
   const folders = experimentFolders(root, options.includeDeleted ?? false, problems);
-  if (problems.length && !folders.length) throw problems[0];
+  const [problem] = problems;
+  if (problem && !folders.length) throw problem;
   return folders.map((f) => f.experiment);
 }
 
