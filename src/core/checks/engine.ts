@@ -293,6 +293,13 @@ export async function runChecks(context: CheckContext, options: RunOptions = {})
       for (const field of ['location', 'hint', 'model', 'dataset', 'retrain', 'key', 'fix'] as const) {
         if (finding[field] !== undefined) (result as unknown as Record<string, unknown>)[field] = finding[field];
       }
+      if (!result.location && !context.configFile) {
+        // No mlops.yaml to point at: a finding about a model or dataset points at its path.
+        const entry =
+          (finding.model !== undefined ? context.config.models.find((m) => m.name === finding.model) : undefined) ??
+          (finding.dataset !== undefined ? context.config.datasets.find((d) => d.name === finding.dataset) : undefined);
+        if (entry) result.location = { file: entry.path };
+      }
       return result;
     };
     const sink: CheckSink = {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_CHECK_TYPES } from '../../core/checks/builtinTypes';
-import { loadCheckConfig } from '../../core/checks/defaults/config';
+import { discoveredNotice, loadCheckConfig } from '../../core/checks/defaults/config';
 import { createDefaultContext } from '../../core/checks/defaults/context';
 import { CHECK_TYPES_NEEDING_GIT } from '../../core/checks/defaults/git';
 import { countResults, resolveChecks, runChecks } from '../../core/checks/engine';
@@ -19,7 +19,6 @@ import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import { DATASET_EXTENSIONS, MODEL_EXTENSIONS, NOTEBOOK_EXTENSIONS } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
-import { exists } from '../../platform/fsWrite';
 import { isTrusted } from '../../platform/trust';
 import type { FolderReport } from '../../protocol/checks';
 import { sharedValidator } from '../../platform/configValidator';
@@ -212,21 +211,19 @@ export class ChecksRunner extends Disposable {
       run.report.durationMs = Math.round(performance.now() - started);
       return run;
     };
-    if (!(await exists(vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME)))) {
-      base.report.status = 'no-config';
-      return finish(base);
-    }
     try {
+      // Without mlops.yaml the default checks run on what discovery finds (the same as `mlops check`).
       const loaded = await loadCheckConfig(root, sharedValidator());
       base.config = loaded.config;
-      base.configFile = loaded.file;
+      base.configFile = loaded.file ?? CONFIG_FILE_NAME;
+      if (loaded.discovered) base.report.notice = discoveredNotice(loaded.discovered);
       const trusted = isTrusted();
       const context = createDefaultContext(root, { loaded, logger: this.logger, signal, offline: !trusted });
       let report: CheckReport;
       if (trusted) report = await runChecks(context, { signal });
       else {
         report = await this.runOffline(context, signal);
-        base.report.notice = UNTRUSTED_CHECKS_NOTICE;
+        base.report.notice = [base.report.notice, UNTRUSTED_CHECKS_NOTICE].filter(Boolean).join(' ');
       }
       base.report.checks = report.checks;
       base.report.results = report.results;

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError, ConfigValidator, loadConfig } from '../../config/validate';
+import { discoverConfig } from '../../workspace/discoveredConfig';
+import { defaultChecks } from '../engine';
 import { projectConfigFromMlops } from '../fromMlopsConfig';
 import { yamlMessage } from '../textPosition';
 import {
@@ -24,9 +26,11 @@ const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
 export interface LoadedConfig {
   config: ProjectConfig;
-  /** The file name relative to the root. */
-  file: string;
+  /** The file name relative to the root; undefined when the folder has no mlops.yaml (see discoveredCheckConfig). */
+  file: string | undefined;
   positionOf: (path: readonly (string | number)[]) => SourcePosition | undefined;
+  /** Set when there is no mlops.yaml: what discovery found, which the checks ran on. */
+  discovered?: { models: number; datasets: number; notebooks: number };
 }
 
 /** Reads `<root>/mlops.yaml`. Throws CheckInputError when it is missing or too large, ChecksConfigError when invalid. */
@@ -61,8 +65,7 @@ export async function loadCheckConfig(
     if (err instanceof ConfigError) throw new CheckInputError(err.message, CONFIG_FILE);
     throw err;
   }
-  if (!loaded.exists)
-    throw new CheckInputError(`${CONFIG_FILE} not found in ${root}. Create one with 'mlops init'.`, CONFIG_FILE);
+  if (!loaded.exists) return discoveredCheckConfig(root);
   const { text, validation } = loaded;
   if (text === undefined) {
     // Not a text file: the validator said why.
@@ -89,6 +92,31 @@ export async function loadCheckConfig(
   config.datasets.forEach((dataset, i) => (dataset.position = positionOf(['datasets', i])));
   config.metrics.forEach((metric, i) => (metric.position = positionOf(['metrics', i])));
   return { config, file: CONFIG_FILE, positionOf };
+}
+
+/**
+ * The checks of a folder without mlops.yaml: the default set, run on what discovery finds (DVC artifacts and outs,
+ * model and data files, notebooks, requirements files, Dockerfiles). Lineage is checked where the folder states it
+ * (dvc.yaml), never required: nothing was declared, so an undeclared dataset is not a finding.
+ */
+export async function discoveredCheckConfig(root: string, signal?: AbortSignal): Promise<LoadedConfig> {
+  const discovered = await discoverConfig(root, { signal });
+  const config = projectConfigFromMlops(discovered.config);
+  config.checks = defaultChecks(config).map((c) => ({
+    id: c.id,
+    type: c.type,
+    severity: c.severity,
+    scope: c.scope,
+    options: c.type === 'lineage' ? { requireDatasets: false, requireMetrics: false } : c.options,
+  }));
+  return { config, file: undefined, positionOf: () => undefined, discovered: discovered.counts };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What the editor and `mlops check` say when the checks ran without mlops.yaml. */
+export function discoveredNotice(counts: { models: number; datasets: number; notebooks: number }): string {
+  return `No ${CONFIG_FILE}: the default checks ran on what was found (${plural(counts.models, 'model')}, ${plural(counts.datasets, 'dataset')}, ${plural(counts.notebooks, 'notebook')}). Create ${CONFIG_FILE} ('mlops init') to name them and refine the checks.`;
 }
 
 /** A YAML document's node positions (1-based), by path. */
