@@ -3,7 +3,7 @@
 // conventions only where the existing names already follow one. The checks run on it when there is no mlops.yaml,
 // and `mlops init` writes it down (src/core/config/seed.ts), so both see the same entries.
 import path from 'node:path';
-import { matchesConvention } from '../checks/conventions';
+import { fileExtension, matchesConvention } from '../checks/conventions';
 import type { Conventions, DatasetConfig, MlopsConfig, ModelConfig } from '../config/model';
 import { emptyConfig } from '../config/model';
 import { declaredFiles, readDvcProjects, type DvcProject, type DvcStage } from '../formats/dvc/project';
@@ -36,11 +36,17 @@ const within = (child: string, parent: string): boolean => child === parent || c
 
 /** Unique names: a name used twice gets its folder (`data/raw/winequality`), as editor tabs tell files apart. */
 function uniqueNames(items: readonly WorkspaceItem[]): string[] {
+  // A file's name without its extension (`model.joblib` -> `model`), as discovery names the files it finds.
+  const base = items.map((item) => {
+    const file = path.posix.basename(strip(item.relativePath));
+    const ext = fileExtension(file);
+    return !item.isDirectory && item.name === file && ext ? file.slice(0, -ext.length - 1) : item.name;
+  });
   const count = new Map<string, number>();
-  for (const item of items) count.set(item.name, (count.get(item.name) ?? 0) + 1);
+  for (const name of base) count.set(name, (count.get(name) ?? 0) + 1);
   const taken = new Set<string>();
-  return items.map((item) => {
-    let name = item.name;
+  return items.map((item, n) => {
+    let name = base[n];
     if ((count.get(name) ?? 0) > 1) {
       const folder = path.posix.dirname(strip(item.relativePath));
       name = folder === '.' ? name : `${folder}/${name}`;
@@ -74,9 +80,11 @@ function upstreamDatasets(
 
 /** A naming pattern every entry (at least two) follows, or undefined. */
 export function detectConvention(entries: readonly { name: string; path: string }[]): string | undefined {
-  if (entries.length < 2) return undefined;
+  // Names that had to carry their folder to be unique follow no pattern of their own.
+  if (entries.length < 2 || entries.some((e) => e.name.includes('/'))) return undefined;
   const folders = entries.map((e) => path.posix.dirname(strip(e.path)).split('/')[0] ?? '.');
-  const top = folders.every((f) => f === folders[0]) && folders[0] !== '.' ? folders[0] : undefined;
+  if (!folders.every((f) => f === folders[0])) return undefined;
+  const top = folders[0] !== '.' ? folders[0] : undefined;
   const prefix = top ? `${top}/` : '';
   const candidates = [
     `${prefix}{name}.{ext}`,
