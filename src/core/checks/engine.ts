@@ -256,6 +256,23 @@ export function countResults(results: readonly CheckResult[]): ReportCounts {
   return counts;
 }
 
+/**
+ * One line saying what a run found, for a notification: "3 errors, 2 warnings in 5 files", or "No problems found".
+ * A finding without a file counts toward the files by its target.
+ */
+export function describeFindings(results: readonly CheckResult[]): string {
+  const failing = results.filter((r) => r.status === 'fail' || r.status === 'error');
+  if (failing.length === 0) return 'No problems found';
+  const counts = countResults(failing);
+  const files = new Set(failing.map((r) => r.location?.file ?? `(${r.target})`));
+  const parts = [
+    counts.error ? `${counts.error} error${counts.error === 1 ? '' : 's'}` : '',
+    counts.warning ? `${counts.warning} warning${counts.warning === 1 ? '' : 's'}` : '',
+    counts.info ? `${counts.info} info` : '',
+  ].filter(Boolean);
+  return `${parts.join(', ')} in ${files.size} file${files.size === 1 ? '' : 's'}`;
+}
+
 /** Whether a report fails at a level: `error` (errors only), `warning` (errors and warnings) or `never`. */
 export function reportFails(report: CheckReport, failOn: 'error' | 'warning' | 'never'): boolean {
   if (failOn === 'never') return false;
