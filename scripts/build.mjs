@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// One esbuild script for every bundle: the extension (CommonJS, node, `vscode` external), the `mlops` CLI
-// (node, with a shebang), one browser bundle per webview panel, and (--tests) the test files transpiled
+// One esbuild script for every bundle: the extension and its worker thread (CommonJS, node, `vscode` external), the
+// `mlops` CLI (node, with a shebang), one browser bundle per webview panel, and (--tests) the test files transpiled
 // one-to-one into out/ so mocha can load them in plain Node or in the extension host.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -49,7 +49,11 @@ const common = {
 const configs = [
   {
     ...common,
-    entryPoints: { extension: path.join(root, 'src', 'extension.ts') },
+    // The worker thread that runs checks, discovery and hashing off the extension host's thread (src/core/worker).
+    entryPoints: {
+      extension: path.join(root, 'src', 'extension.ts'),
+      worker: path.join(root, 'src', 'core', 'worker', 'worker.ts'),
+    },
     outdir: path.join(root, 'dist'),
     platform: 'node',
     format: 'cjs',

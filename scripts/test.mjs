@@ -117,9 +117,10 @@ for (const t of tiers) {
   if (t === 'unit') await tier('unit', () => mochaTier('out/test/unit/**/*.test.js'));
   if (t === 'interop') {
     await tier('interop', async () => {
-      const { setupPython } = await import('./setupPython.mjs');
+      const { setupPython, setupMlflowReleases } = await import('./setupPython.mjs');
       const python = setupPython();
-      return mochaTier('out/test/interop/**/*.test.js', { MLOPS_PYTHON: python });
+      const mlflowPythons = JSON.stringify(setupMlflowReleases());
+      return mochaTier('out/test/interop/**/*.test.js', { MLOPS_PYTHON: python, MLOPS_MLFLOW_PYTHONS: mlflowPythons });
     });
   }
   if (t === 'selftest') {

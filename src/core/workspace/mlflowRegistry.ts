@@ -1,14 +1,26 @@
-// The explorer's view of an MLflow file store's model registry: one entry per live model version. The store is read
-// by the MLflow file-store reader (the one the Experiments view and the CLI use); this maps its entities to ours.
+// The explorer's view of an MLflow store's model registry, one entry per live model version, whatever the backend: a
+// file store (`mlruns/models/<name>/version-<N>/meta.yaml`) or an SQLite store (`mlflow.db`, or any file
+// `isMlflowSqliteStore` recognises). Each backend is read by its MLflow reader (the file store's `readRegistry`, the
+// database's `listRegisteredModels`: the ones the Experiments view and the CLI use); this maps their entities to ours,
+// in the same shape for the same model.
+import { promises as fs } from 'node:fs';
 import type { ModelStage } from '../config/model';
+import { type MlflowRegisteredModel } from '../formats/mlflow/entities';
 import { readRegistry } from '../formats/mlflow/fileStore';
+import { openMlflowDatabase, type SqliteOptions } from '../formats/mlflow/sqlite';
+import { MetricsError } from '../metrics/model';
 
 export interface RegisteredModelVersion {
   /** The registered model's name. */
   name: string;
   version: string;
-  /** The version's folder, absolute. */
+  /**
+   * Where the version is stored, absolute: its folder in a file store (`<store>/models/<name>/version-<N>`), the
+   * database file in an SQLite store.
+   */
   folder: string;
+  /** The backend: a file store (`mlruns`) or an SQLite store (`mlflow.db`). */
+  backend: 'file' | 'sqlite';
   description?: string;
   /** MLflow's legacy stage (`None`, `Staging`, `Production`, `Archived`) mapped to ours; undefined for `None`. */
   stage?: ModelStage;
@@ -34,20 +46,30 @@ export interface RegistryContents {
 
 const STAGES: Record<string, ModelStage> = { staging: 'staging', production: 'production', archived: 'archived' };
 
-/** Reads the registry of the file store at `storeFolder` (the `mlruns` folder). A store without models gives nothing. */
-export async function readMlflowRegistry(storeFolder: string): Promise<RegistryContents> {
-  const { models, problems } = await readRegistry(storeFolder);
+/**
+ * Reads the registry of the MLflow store at `store`: a file store folder (the `mlruns` folder) or an SQLite store
+ * file. A store without models gives nothing; what cannot be read is in `problems`, and the rest is listed.
+ * `options` tell where sql.js is (SQLite stores only).
+ */
+export async function readMlflowRegistry(store: string, options: SqliteOptions = {}): Promise<RegistryContents> {
+  const isFile = await fs.stat(store).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  const { models, problems } = isFile ? await readDatabaseRegistry(store, options) : await readRegistry(store);
   const versions: RegisteredModelVersion[] = [];
   for (const model of models) {
     const aliasesByVersion = new Map<string, string[]>();
     for (const [alias, version] of Object.entries(model.aliases))
       aliasesByVersion.set(version, [...(aliasesByVersion.get(version) ?? []), alias]);
     for (const v of model.versions) {
-      if (v.folder === undefined) continue;
+      const folder = isFile ? store : v.folder;
+      if (folder === undefined) continue;
       const item: RegisteredModelVersion = {
         name: model.name,
         version: v.version,
-        folder: v.folder,
+        folder,
+        backend: isFile ? 'sqlite' : 'file',
         aliases: [...new Set(aliasesByVersion.get(v.version) ?? [])].sort(),
         tags: v.tags,
       };
@@ -70,4 +92,22 @@ export async function readMlflowRegistry(storeFolder: string): Promise<RegistryC
       message: p.message.replace(/\.?$/, '; this registry entry is skipped.'),
     })),
   };
+}
+
+/** The registry of an SQLite store; a database that cannot be read is one problem. */
+async function readDatabaseRegistry(
+  file: string,
+  options: SqliteOptions,
+): Promise<{ models: MlflowRegisteredModel[]; problems: MetricsError[] }> {
+  try {
+    const db = await openMlflowDatabase(file, options);
+    try {
+      return { models: db.listRegisteredModels(), problems: [] };
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (!(err instanceof MetricsError)) throw err;
+    return { models: [], problems: [err] };
+  }
 }

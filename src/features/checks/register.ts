@@ -7,6 +7,7 @@ import { describeFindings } from '../../core/checks/engine';
 import { CheckInputError, ChecksConfigError } from '../../core/checks/types';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage } from '../../core/logging';
+import { backgroundWork } from '../../platform/backgroundWork';
 import type { FeatureContext } from '../../platform/context';
 import { createFileExclusive, exists } from '../../platform/fsWrite';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
@@ -67,7 +68,7 @@ const PROVIDERS: { provider: CiProvider; label: string; detail: string }[] = [
 export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger): ChecksApi {
   const { extension, logger } = feature;
   const subscriptions = extension.subscriptions;
-  const runner = new ChecksRunner(logger);
+  const runner = new ChecksRunner(logger, backgroundWork(extension, logger));
   const diagnostics = new ChecksDiagnostics();
   const statusBar = new ChecksStatusBar(SHOW_CHECKS_COMMAND);
   subscriptions.push(runner, diagnostics, statusBar);

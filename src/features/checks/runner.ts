@@ -1,27 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BUILTIN_CHECK_TYPES } from '../../core/checks/builtinTypes';
-import { discoveredNotice, loadCheckConfig } from '../../core/checks/defaults/config';
-import { createDefaultContext } from '../../core/checks/defaults/context';
-import { CHECK_TYPES_NEEDING_GIT } from '../../core/checks/defaults/git';
-import { countResults, resolveChecks, runChecks } from '../../core/checks/engine';
-import {
-  CheckCancelledError,
-  CheckInputError,
-  ChecksConfigError,
-  type CheckContext,
-  type CheckReport,
-  type CheckResult,
-  type CheckSummary,
-  type ProjectConfig,
-} from '../../core/checks/types';
+import { countResults } from '../../core/checks/engine';
+import type { CheckResult, ProjectConfig } from '../../core/checks/types';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage, type Logger } from '../../core/logging';
+import type { CoreWork } from '../../core/worker/client';
+import { WorkCancelledError } from '../../core/worker/protocol';
 import { DATASET_EXTENSIONS, MODEL_EXTENSIONS, NOTEBOOK_EXTENSIONS } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted } from '../../platform/trust';
 import type { FolderReport } from '../../protocol/checks';
-import { sharedValidator } from '../../platform/configValidator';
 
 /** What the last run found in one workspace folder. */
 export interface FolderRun {
@@ -39,9 +27,6 @@ export interface RunEvent {
   runs: readonly FolderRun[];
   reason: string;
 }
-
-export const UNTRUSTED_CHECKS_NOTICE =
-  'This workspace is not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped.';
 
 const FILE_NAMES = new Set([
   CONFIG_FILE_NAME,
@@ -62,8 +47,8 @@ export const CHECKS_WATCH_GLOB = `**/{${[...FILE_NAMES, 'requirements*.txt', 'Do
 
 /**
  * Runs the pipeline checks of every workspace folder that has an mlops.yaml, one run at a time: a new request
- * cancels the run in progress. Runs in the extension host on the core engine; in an untrusted workspace the checks
- * that need git are skipped (no process is started) and say why.
+ * cancels the run in progress. The checks run on the core engine in the background worker (`work`), off the extension
+ * host's thread; in an untrusted workspace the checks that need git are skipped (no process is started) and say why.
  */
 export class ChecksRunner extends Disposable {
   private runs: FolderRun[] = [];
@@ -79,7 +64,10 @@ export class ChecksRunner extends Disposable {
   /** A run finished and was not superseded; the results are in `folderRuns`. */
   readonly onDidFinish = this.finishEmitter.event;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly work: CoreWork,
+  ) {
     super();
     this.register({
       dispose: () => {
@@ -211,124 +199,31 @@ export class ChecksRunner extends Disposable {
       run.report.durationMs = Math.round(performance.now() - started);
       return run;
     };
+    // Without mlops.yaml the default checks run on what discovery finds (the same as `mlops check`).
+    let outcome;
     try {
-      // Without mlops.yaml the default checks run on what discovery finds (the same as `mlops check`).
-      const loaded = await loadCheckConfig(root, sharedValidator());
-      base.config = loaded.config;
-      base.configFile = loaded.file ?? CONFIG_FILE_NAME;
-      if (loaded.discovered) base.report.notice = discoveredNotice(loaded.discovered);
-      const trusted = isTrusted();
-      const context = createDefaultContext(root, { loaded, logger: this.logger, signal, offline: !trusted });
-      let report: CheckReport;
-      if (trusted) report = await runChecks(context, { signal });
-      else {
-        report = await this.runOffline(context, signal);
-        base.report.notice = [base.report.notice, UNTRUSTED_CHECKS_NOTICE].filter(Boolean).join(' ');
-      }
-      base.report.checks = report.checks;
-      base.report.results = report.results;
-      base.report.counts = report.counts;
-      if (trusted) base.renameTargets = await renameTargets(context, report.results);
-      return finish(base);
+      outcome = await this.work.run({ kind: 'checkFolder', root, trusted: isTrusted() }, { signal });
     } catch (err) {
-      if (err instanceof CheckCancelledError || signal.aborted) return undefined;
-      if (err instanceof ChecksConfigError) {
-        base.report.status = 'config-error';
-        base.report.problems = err.problems.map((p) => ({
-          message: p.message,
-          file: err.file,
-          line: p.position?.line,
-          column: p.position?.column,
-        }));
-      } else if (err instanceof CheckInputError) {
-        base.report.status = 'config-error';
-        base.report.problems = [
-          { message: err.message, file: err.file, line: err.position?.line, column: err.position?.column },
-        ];
-      } else {
-        base.report.status = 'failed';
-        base.report.problems = [{ message: errorMessage(err) }];
-        this.logger.error(`checks: ${folder.name}: ${errorMessage(err)}`);
-      }
+      if (err instanceof WorkCancelledError || signal.aborted) return undefined;
+      base.report.status = 'failed';
+      base.report.problems = [{ message: errorMessage(err) }];
+      this.logger.error(`checks: ${folder.name}: ${errorMessage(err)}`);
       return finish(base);
     }
-  }
-
-  /** The checks that need no git, plus one skipped result for each that does (it says why). */
-  private async runOffline(context: CheckContext, signal: AbortSignal): Promise<CheckReport> {
-    const declared = resolveChecks(context.config, { file: context.configFile, positionOf: context.positionOf }).filter(
-      (c) => c.enabled,
-    );
-    const offline = declared.filter((c) => !CHECK_TYPES_NEEDING_GIT.includes(c.type));
-    const report: CheckReport = offline.length
-      ? await runChecks(context, { signal, only: offline.map((c) => c.id) })
-      : { checks: [], results: [], counts: countResults([]), durationMs: 0 };
-    const checks: CheckSummary[] = [];
-    const results: CheckResult[] = [];
-    for (const check of declared) {
-      const ran = report.checks.find((c) => c.id === check.id);
-      if (ran) {
-        checks.push(ran);
-        results.push(...report.results.filter((r) => r.checkId === check.id));
-        continue;
-      }
-      checks.push({
-        id: check.id,
-        type: check.type,
-        severity: check.severity,
-        title: BUILTIN_CHECK_TYPES.find((t) => t.type === check.type)?.title ?? check.type,
-        passed: 0,
-        failed: 0,
-        skipped: 1,
-        durationMs: 0,
-      });
-      results.push({
-        checkId: check.id,
-        type: check.type,
-        severity: 'info',
-        status: 'skip',
-        target: check.id,
-        message: `Skipped: '${check.id}' reads git history, and MLOps Workbench runs no git process in an untrusted workspace. Trust the workspace to run it.`,
-        ...(context.configFile && check.position
-          ? { location: { file: context.configFile, line: check.position.line, column: check.position.column } }
-          : {}),
-        key: 'untrusted',
-      });
+    if (outcome.config) base.config = outcome.config;
+    base.configFile = outcome.configFile;
+    base.report.status = outcome.status;
+    base.report.checks = outcome.checks;
+    base.report.results = outcome.results;
+    base.report.counts = outcome.counts;
+    base.report.problems = outcome.problems;
+    if (outcome.notice) base.report.notice = outcome.notice;
+    for (const target of outcome.renameTargets) {
+      const result = outcome.results[target.result];
+      if (result) base.renameTargets.set(result, { to: target.to, reason: target.reason });
     }
-    return { checks, results, counts: countResults(results), durationMs: report.durationMs };
+    if (outcome.status === 'failed')
+      this.logger.error(`checks: ${folder.name}: ${outcome.problems.map((p) => p.message).join('; ')}`);
+    return finish(base);
   }
-}
-
-const SEMVER = /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/;
-
-/**
- * Fills the `<version>` placeholder of rename fixes with the version of the model's newest release tag
- * (`<model>@v1.2.3`, `<model>-v1.2.3` or `<model>/v1.2.3`), so the quick fix can name a real file.
- */
-async function renameTargets(
-  context: CheckContext,
-  results: readonly CheckResult[],
-): Promise<Map<CheckResult, { to: string; reason: string }>> {
-  const targets = new Map<CheckResult, { to: string; reason: string }>();
-  for (const result of results) {
-    if (
-      result.status !== 'fail' ||
-      result.fix?.kind !== 'rename' ||
-      !result.fix.to.includes('<version>') ||
-      !result.model
-    )
-      continue;
-    for (const pattern of [`${result.model}@v*`, `${result.model}-v*`, `${result.model}/v*`]) {
-      const tag = await context.git.newestTag(pattern).catch(() => undefined);
-      const version = tag ? SEMVER.exec(tag)?.[1] : undefined;
-      if (tag && version) {
-        targets.set(result, {
-          to: result.fix.to.split('<version>').join(version),
-          reason: `the version of tag ${tag}`,
-        });
-        break;
-      }
-    }
-  }
-  return targets;
 }

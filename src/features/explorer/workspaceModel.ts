@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadConfig, type LoadedConfig } from '../../core/config/validate';
+import type { LoadedConfig } from '../../core/config/validate';
 import { CONFIG_FILE_NAME } from '../../core/config/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import {
@@ -11,20 +11,20 @@ import {
   type GitFileState,
   type GitRepository,
 } from '../../core/git/state';
-import { HashCache, hashFile, type HashAlgorithm, type HashResult } from '../../core/workspace/hash';
+import type { CoreWork } from '../../core/worker/client';
+import { WorkCancelledError, type HashFilesRequest } from '../../core/worker/protocol';
+import type { HashAlgorithm, HashResult } from '../../core/workspace/hash';
 import {
   MODEL_EXTENSIONS,
   DATASET_EXTENSIONS,
   NOTEBOOK_EXTENSIONS,
-  WorkspaceIndex,
-  statItems,
   type FileChange,
   type WorkspaceItem,
 } from '../../core/workspace/discovery';
+import { backgroundWork } from '../../platform/backgroundWork';
 import { affectsFilesExclude, affectsSetting, filesExclude, getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
-import { sharedValidator } from '../../platform/configValidator';
 
 /** What the explorer knows about one workspace folder. */
 export interface FolderState {
@@ -48,18 +48,20 @@ export const WATCH_GLOB = `**/{*${[...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, .
 /**
  * The workspace model behind the Models, Datasets and Notebooks views: discovery per folder, mlops.yaml, git state,
  * last commits and content hashes. Nothing runs until a view asks (`ensureLoaded`); afterwards file events update
- * it incrementally.
+ * it incrementally. Discovery and hashing run in the background worker, off the extension host's thread; the worker
+ * keeps each folder's discovery index.
  */
 export class WorkspaceModel extends Disposable {
   private readonly states = new Map<string, FolderState>();
-  private readonly indexes = new Map<string, WorkspaceIndex>();
+  /** Folders the worker has an index of (file events update it). */
+  private readonly scanned = new Set<string>();
+  private readonly work: CoreWork;
   private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changeEmitter.event;
   private loading: Promise<void> | undefined;
   private pendingChanges = new Map<string, FileChange[]>();
   private changeTimer: NodeJS.Timeout | undefined;
   private gitTimer: NodeJS.Timeout | undefined;
-  private hashCache: Promise<HashCache> | undefined;
   private hashRun: AbortController | undefined;
 
   constructor(
@@ -67,6 +69,7 @@ export class WorkspaceModel extends Disposable {
     private readonly logger: Logger,
   ) {
     super();
+    this.work = backgroundWork(context, logger);
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.register(
@@ -101,7 +104,7 @@ export class WorkspaceModel extends Disposable {
   /** Scans everything again (the Refresh command). */
   reload(): Promise<void> {
     if (!this.loading) return Promise.resolve();
-    this.indexes.clear();
+    this.scanned.clear();
     this.loading = this.loadAll();
     return this.loading;
   }
@@ -135,31 +138,35 @@ export class WorkspaceModel extends Disposable {
     this.states.set(folder.uri.toString(), state);
     state.scanError = undefined;
     state.configError = undefined;
+    const key = folder.uri.toString();
+    this.scanned.delete(key);
     try {
-      state.config = await loadConfig(root, sharedValidator());
-    } catch (err) {
-      state.config = undefined;
-      state.configError = errorMessage(err);
-    }
-    const index = new WorkspaceIndex({
-      root,
-      config: state.config?.validation.config,
-      exclude: this.excludes(folder),
-      respectGitignore: getSetting('discovery.respectGitignore', folder.uri),
-    });
-    try {
-      const result = await index.scan();
-      this.indexes.set(folder.uri.toString(), index);
-      state.items = result.items;
-      state.stats = await statItems(result.items);
-      for (const problem of result.problems)
+      const outcome = await this.work.run({
+        kind: 'scanFolder',
+        key,
+        root,
+        exclude: this.excludes(folder),
+        respectGitignore: getSetting('discovery.respectGitignore', folder.uri),
+      });
+      state.config = outcome.config;
+      if (outcome.configError !== undefined) state.configError = outcome.configError;
+      if (outcome.scanError !== undefined) {
+        state.items = [];
+        state.scanError = outcome.scanError;
+        this.logger.error(`discovery: ${folder.name}: ${state.scanError}`);
+        return;
+      }
+      this.scanned.add(key);
+      state.items = outcome.items;
+      state.stats = outcome.itemStats;
+      for (const problem of outcome.problems)
         this.logger.warn(
           `discovery: ${problem.file}${problem.line !== undefined ? `:${problem.line + 1}` : ''}: ${problem.message}`,
         );
       this.logger.info(
-        `discovery: ${folder.name}: ${result.items.length} items in ${result.stats.directories} folders (${(performance.now() - started).toFixed(0)} ms)`,
+        `discovery: ${folder.name}: ${outcome.items.length} items in ${outcome.stats.directories} folders (${(performance.now() - started).toFixed(0)} ms)`,
       );
-      checkWatchLimit(result.stats.directories, this.logger);
+      checkWatchLimit(outcome.stats.directories, this.logger);
     } catch (err) {
       state.items = [];
       state.scanError = errorMessage(err);
@@ -192,25 +199,23 @@ export class WorkspaceModel extends Disposable {
     this.pendingChanges = new Map();
     for (const [key, changes] of pending) {
       const state = this.states.get(key);
-      const index = this.indexes.get(key);
-      if (!state || !index) continue;
+      if (!state || !this.scanned.has(key)) continue;
       try {
-        if (
-          changes.some(
-            (c) => path.basename(c.path) === CONFIG_FILE_NAME && path.dirname(c.path) === state.folder.uri.fsPath,
-          )
-        ) {
-          state.config = await loadConfig(state.folder.uri.fsPath, sharedValidator()).catch(() => undefined);
-          await index.reconfigure({ config: state.config?.validation.config });
+        const reloadConfig = changes.some(
+          (c) => path.basename(c.path) === CONFIG_FILE_NAME && path.dirname(c.path) === state.folder.uri.fsPath,
+        );
+        const delta = await this.work.run({ kind: 'updateFolder', key, changes, reloadConfig });
+        if (!delta) {
+          // The worker was restarted and lost its index: scan the folder again.
+          await this.loadFolder(state.folder);
+          continue;
         }
-        const delta = await index.applyChanges(changes);
-        state.items = delta.result.items;
-        const touched = [...delta.added, ...delta.updated];
-        const stats = await statItems(touched);
-        for (const [id, stat] of stats) state.stats.set(id, stat);
+        if (delta.reloaded) state.config = delta.reloaded.config;
+        state.items = delta.items;
+        for (const [id, stat] of delta.itemStats) state.stats.set(id, stat);
         for (const change of changes) state.hashes.delete(change.path);
         this.logger.debug(
-          `discovery: ${changes.length} change(s): +${delta.added.length} -${delta.removed.length} ~${delta.updated.length}`,
+          `discovery: ${changes.length} change(s): +${delta.added} -${delta.removed} ~${delta.updated}`,
         );
       } catch (err) {
         this.logger.error(`discovery update failed: ${errorMessage(err)}`);
@@ -245,18 +250,9 @@ export class WorkspaceModel extends Disposable {
     void this.hashAll();
   }
 
-  private cache(): Promise<HashCache> {
-    this.hashCache ??= (async () => {
-      const storage = this.context.storageUri?.fsPath;
-      if (!storage) return HashCache.inMemory();
-      try {
-        await vscode.workspace.fs.createDirectory(vscode.Uri.file(storage));
-        return await HashCache.load(storage);
-      } catch {
-        return HashCache.inMemory();
-      }
-    })();
-    return this.hashCache;
+  /** The folder of the persistent hash cache (the worker reads and writes it); none keeps it in memory. */
+  private cacheFolder(): string | undefined {
+    return this.context.storageUri?.fsPath;
   }
 
   /** Hashes every file item in the background; cached by (size, mtime, inode); cancellable when it is long. */
@@ -273,10 +269,14 @@ export class WorkspaceModel extends Disposable {
       }
     }
     if (!jobs.length) return;
-    const cache = await this.cache();
-    if (cache.loadWarning) this.logger.warn(cache.loadWarning);
     const total = jobs.reduce((s, j) => s + j.size, 0);
     const large = total > 256 * 1024 * 1024;
+    const files: HashFilesRequest['files'] = jobs.map((job) => ({
+      path: job.item.absolutePath,
+      algorithm: getSetting('hash.algorithm', job.state.folder.uri),
+      maxSize: getSetting('hash.maxFileSizeMB', job.state.folder.uri) * 1024 * 1024,
+    }));
+    const stateOf = new Map(jobs.map((job) => [job.item.absolutePath, job.state]));
     await vscode.window.withProgress(
       {
         location: large ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
@@ -285,64 +285,64 @@ export class WorkspaceModel extends Disposable {
       },
       async (progress, token) => {
         token.onCancellationRequested(() => run.abort());
-        let done = 0;
         let reported = 0;
-        for (const job of jobs) {
-          if (run.signal.aborted) break;
-          const algorithm: HashAlgorithm = getSetting('hash.algorithm', job.state.folder.uri);
-          const maxSize = getSetting('hash.maxFileSizeMB', job.state.folder.uri) * 1024 * 1024;
-          try {
-            const result = await hashFile(job.item.absolutePath, {
-              algorithm,
-              cache,
-              maxSize,
+        try {
+          await this.work.run(
+            { kind: 'hashFiles', files, ...this.cacheRequest() },
+            {
               signal: run.signal,
-              onProgress: (bytes) => {
-                const pct = ((done + bytes) / total) * 100;
+              onProgress: (p) => {
+                if (p.result) stateOf.get(p.file)?.hashes.set(p.file, p.result);
+                const pct = p.total ? (p.done / p.total) * 100 : 100;
                 if (pct - reported >= 1) {
-                  progress.report({ increment: pct - reported, message: `${path.basename(job.item.absolutePath)}` });
+                  progress.report({ increment: pct - reported, message: path.basename(p.file) });
                   reported = pct;
                 }
               },
-            });
-            job.state.hashes.set(job.item.absolutePath, result);
-          } catch (err) {
-            if (!run.signal.aborted) this.logger.warn(`hash ${job.item.relativePath}: ${errorMessage(err)}`);
-          }
-          done += job.size;
+            },
+          );
+        } catch (err) {
+          if (!(err instanceof WorkCancelledError) && !run.signal.aborted)
+            this.logger.warn(`hashing: ${errorMessage(err)}`);
         }
       },
     );
-    await cache.save().catch((err: unknown) => this.logger.warn(`hash cache not saved: ${errorMessage(err)}`));
     if (!run.signal.aborted) this.changeEmitter.fire();
+  }
+
+  private cacheRequest(): { cacheFolder?: string } {
+    const folder = this.cacheFolder();
+    return folder ? { cacheFolder: folder } : {};
   }
 
   /** The hash of one item now (for Copy Hash), computing it if needed. */
   async hashOf(item: WorkspaceItem, folder: vscode.WorkspaceFolder): Promise<HashResult> {
     const state = this.states.get(folder.uri.toString());
     const known = state?.hashes.get(item.absolutePath);
-    if (known?.status === 'hashed' && known.algorithm === getSetting('hash.algorithm', folder.uri)) return known;
-    const cache = await this.cache();
-    const result = await vscode.window.withProgress(
+    const algorithm: HashAlgorithm = getSetting('hash.algorithm', folder.uri);
+    if (known?.status === 'hashed' && known.algorithm === algorithm) return known;
+    const results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Hashing ${item.name}`, cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let last = 0;
-        return hashFile(item.absolutePath, {
-          algorithm: getSetting('hash.algorithm', folder.uri),
-          cache,
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            const pct = total ? (done / total) * 100 : 100;
-            progress.report({ increment: pct - last });
-            last = pct;
+        return this.work.run(
+          { kind: 'hashFiles', files: [{ path: item.absolutePath, algorithm }], ...this.cacheRequest() },
+          {
+            signal: abort.signal,
+            onProgress: ({ done, total }) => {
+              const pct = total ? (done / total) * 100 : 100;
+              progress.report({ increment: pct - last });
+              last = pct;
+            },
           },
-        });
+        );
       },
     );
+    const result = results[0];
+    if (!result) throw new Error(`${item.relativePath} could not be hashed; see the MLOps Workbench log.`);
     state?.hashes.set(item.absolutePath, result);
-    await cache.save().catch(() => undefined);
     return result;
   }
 }

@@ -9,6 +9,9 @@
 //   mlruns/.trash/<experiment_id>/                 deleted experiments
 //   mlruns/models/<name>/[version-<n>/]meta.yaml   model registry
 //
+// Runs copied without their experiment's meta.yaml are read too: an experiment folder without meta.yaml is named by
+// its folder, and a run folder copied straight into the store folder joins the experiment its own meta.yaml names.
+//
 // A store is thousands of small files. Each run is read with synchronous calls (several times faster than one
 // promise per file), and the functions yield to the event loop between small batches of runs, so a listing never
 // blocks it for more than a few milliseconds at a time.
@@ -37,8 +40,8 @@ import {
 
 const TRASH = '.trash';
 const MODELS = 'models';
-/** Folders inside an experiment folder that are not runs. */
-const RESERVED = new Set(['tags', 'datasets', 'traces', 'models']);
+/** Folders inside an experiment folder that are not runs (nor are the folders of a run's own content). */
+const RESERVED = new Set(['tags', 'datasets', 'traces', 'models', 'metrics', 'params', 'artifacts']);
 /** Bytes read from the end of a metric file to find its latest value; more while no whole line fits. */
 const TAIL_BYTES = 1024;
 /** Runs read between two yields to the event loop. */
@@ -260,11 +263,33 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
 
 interface ExperimentFolder {
   experiment: MlflowExperiment;
-  directory: string;
+  /** The experiment's folder; undefined for an experiment known only from runs copied straight into the store. */
+  directory?: string;
+  /** Run folders found outside the experiment's folder: runs copied straight into the store folder. */
+  looseRuns: string[];
 }
 
-function readExperiment(directory: string, id: string, deleted: boolean): MlflowExperiment {
-  const meta = readMeta(path.join(directory, 'meta.yaml'));
+/** Whether a `meta.yaml` describes a run (it has a run id), not an experiment. */
+function isRunMeta(meta: Record<string, unknown>): boolean {
+  return meta.run_uuid !== undefined || meta.run_id !== undefined;
+}
+
+/** An experiment whose `meta.yaml` is missing (runs copied without it): its id is its folder's name. */
+function experimentWithoutMeta(id: string, directory: string | undefined, deleted: boolean): MlflowExperiment {
+  return {
+    id,
+    name: id,
+    lifecycleStage: deleted ? 'deleted' : 'active',
+    tags: directory ? readKeyValues(path.join(directory, 'tags')) : {},
+  };
+}
+
+function readExperiment(
+  directory: string,
+  id: string,
+  deleted: boolean,
+  meta = readMeta(path.join(directory, 'meta.yaml')),
+): MlflowExperiment {
   return {
     id,
     name: textField(meta.name) ?? id,
@@ -295,17 +320,52 @@ function experimentFolders(root: string, includeDeleted: boolean, problems: Metr
     }
   }
   const found: ExperimentFolder[] = [];
+  const looseRuns: { directory: string; experimentId: string; deleted: boolean }[] = [];
   for (const c of candidates) {
-    if (!exists(path.join(c.directory, 'meta.yaml'))) continue; // Not an experiment folder.
+    if (!exists(path.join(c.directory, 'meta.yaml'))) {
+      // Runs copied without their experiment's meta.yaml: an experiment named by its folder.
+      if (runFolders(c.directory).some((run) => exists(path.join(run, 'meta.yaml'))))
+        found.push({
+          experiment: experimentWithoutMeta(c.id, c.directory, c.deleted),
+          directory: c.directory,
+          looseRuns: [],
+        });
+      continue;
+    }
     try {
-      const experiment = readExperiment(c.directory, c.id, c.deleted);
-      if (includeDeleted || experiment.lifecycleStage !== 'deleted') found.push({ experiment, directory: c.directory });
+      const meta = readMeta(path.join(c.directory, 'meta.yaml'));
+      if (isRunMeta(meta)) {
+        // A run copied straight into the store folder, without an experiment folder around it.
+        looseRuns.push({
+          directory: c.directory,
+          experimentId: textField(meta.experiment_id) ?? '0',
+          deleted: c.deleted,
+        });
+        continue;
+      }
+      const experiment = readExperiment(c.directory, c.id, c.deleted, meta);
+      found.push({ experiment, directory: c.directory, looseRuns: [] });
     } catch (err) {
       if (!(err instanceof MetricsError)) throw err;
       problems.push(err);
     }
   }
-  return found.sort((a, b) => compareIds(a.experiment.id, b.experiment.id));
+  for (const run of looseRuns) {
+    let folder = found.find((f) => f.experiment.id === run.experimentId);
+    if (!folder)
+      found.push(
+        (folder = { experiment: experimentWithoutMeta(run.experimentId, undefined, run.deleted), looseRuns: [] }),
+      );
+    folder.looseRuns.push(run.directory);
+  }
+  return found
+    .filter((f) => includeDeleted || f.experiment.lifecycleStage !== 'deleted')
+    .sort((a, b) => compareIds(a.experiment.id, b.experiment.id));
+}
+
+/** The run folders of an experiment: inside its folder, and copied straight into the store. */
+function runsOf(folder: ExperimentFolder): string[] {
+  return [...(folder.directory ? runFolders(folder.directory) : []), ...folder.looseRuns];
 }
 
 /** Orders id strings numerically when both are digits (without converting them to numbers). */
@@ -380,9 +440,7 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   const problems: MetricsError[] = [];
   let experiments = experimentFolders(root, includeDeleted, problems);
   if (query.experimentIds) experiments = experiments.filter((e) => query.experimentIds!.includes(e.experiment.id));
-  const folders = experiments.flatMap((e) =>
-    runFolders(e.directory).map((directory) => ({ directory, experiment: e.experiment })),
-  );
+  const folders = experiments.flatMap((e) => runsOf(e).map((directory) => ({ directory, experiment: e.experiment })));
   const runs: MlflowRun[] = [];
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
   for (let i = 0; i < folders.length; i++) {
@@ -409,6 +467,32 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   return { runs, problems };
 }
 
+/**
+ * The number of runs of a file store that are not deleted, in experiments that are not deleted, counted from the run
+ * folders' `meta.yaml` alone (no metric is read); stops counting at `limit`. A run that cannot be read is not counted.
+ */
+export async function countRuns(root: string, options: { limit?: number } = {}): Promise<number> {
+  await yieldToEventLoop();
+  const limit = options.limit ?? Infinity;
+  let count = 0;
+  for (const folder of experimentFolders(root, false, [])) {
+    for (const directory of runsOf(folder)) {
+      if (count >= limit) return count;
+      try {
+        if (textField(readMeta(path.join(directory, 'meta.yaml')).lifecycle_stage) !== 'deleted') count++;
+      } catch {
+        // Unreadable or missing meta.yaml: listRuns reports it; it is not a run to count.
+      }
+    }
+  }
+  return count;
+}
+
+/** Whether a file store holds a run that is not deleted (the editor folds stores without runs). */
+export async function hasRuns(root: string): Promise<boolean> {
+  return (await countRuns(root, { limit: 1 })) > 0;
+}
+
 /** Finds the folder of a run by its id (experiment folders first, then deleted experiments). */
 function findRunFolder(
   root: string,
@@ -418,8 +502,12 @@ function findRunFolder(
   if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new MetricsError(`${root}: '${runId}' is not an MLflow run id.`, root);
   for (const e of experimentFolders(root, true, [])) {
     if (experimentId !== undefined && e.experiment.id !== experimentId) continue;
-    const directory = path.join(e.directory, runId);
-    if (exists(path.join(directory, 'meta.yaml'))) return { directory, experiment: e.experiment };
+    const directories = [
+      ...(e.directory ? [path.join(e.directory, runId)] : []),
+      ...e.looseRuns.filter((d) => path.basename(d) === runId),
+    ];
+    const directory = directories.find((d) => exists(path.join(d, 'meta.yaml')));
+    if (directory) return { directory, experiment: e.experiment };
   }
   throw new MetricsError(
     `${root}: no run ${runId} in this file store${experimentId !== undefined ? ` (experiment ${experimentId})` : ''}; it may have been deleted for good (mlflow gc).`,
@@ -463,15 +551,18 @@ export async function readMetricHistory(
   return metricSeries(key, parseMetricFile(content, file));
 }
 
-/** The model registry of a file store (`<root>/models`): models with their live versions, tags and aliases. */
+/**
+ * The model registry of a file store (`<root>/models`): models with their live versions, tags and aliases. A
+ * `meta.yaml` that cannot be read fails the call; `readRegistry` reports it instead.
+ */
 export async function listRegisteredModels(root: string): Promise<MlflowRegisteredModel[]> {
   await yieldToEventLoop();
   return registeredModels(root, undefined);
 }
 
 /**
- * The registry as the explorer reads it: a malformed `meta.yaml` is a problem instead of an error (a model's name then
- * comes from its folder; a version is skipped), and every version names its folder.
+ * The registry as the explorer and the store summaries read it: a malformed `meta.yaml` is a problem instead of an
+ * error (a model's name then comes from its folder; a version is skipped), and every version names its folder.
  */
 export async function readRegistry(
   root: string,
@@ -526,19 +617,20 @@ function registeredModels(root: string, problems: MetricsError[] | undefined): M
       versions.push(version);
     }
     versions.sort((a, b) => compareIds(a.version, b.version));
-    // Aliases are `aliases/<alias>` files holding the version; a `meta.yaml` mapping is read too.
+    // MLflow reads aliases from `aliases/<alias>` files holding the version; releases that also write them into
+    // meta.yaml agree. A meta.yaml mapping is read when there are no alias files.
+    const aliasFiles = readKeyValues(path.join(directory, 'aliases'));
     const aliasMap = modelMeta.aliases;
-    const aliases =
-      aliasMap !== null && typeof aliasMap === 'object' && !Array.isArray(aliasMap)
-        ? Object.fromEntries(
-            Object.entries(aliasMap as Record<string, unknown>).flatMap(([alias, v]) => {
-              const text = textField(v);
-              return text === undefined ? [] : [[alias, text.trim()]];
-            }),
-          )
-        : Object.fromEntries(
-            Object.entries(readKeyValues(path.join(directory, 'aliases'))).map(([alias, v]) => [alias, v.trim()]),
-          );
+    const aliasEntries: [string, unknown][] =
+      Object.keys(aliasFiles).length || aliasMap === null || typeof aliasMap !== 'object' || Array.isArray(aliasMap)
+        ? Object.entries(aliasFiles)
+        : Object.entries(aliasMap as Record<string, unknown>);
+    const aliases = Object.fromEntries(
+      aliasEntries.flatMap(([alias, v]) => {
+        const text = textField(v);
+        return text === undefined ? [] : [[alias, text.trim()]];
+      }),
+    );
     models.push({
       name,
       description: textField(modelMeta.description),

@@ -70,15 +70,19 @@ export async function loadSqlJs(options: Pick<SqliteOptions, 'locateFile'> = {})
   }
 }
 
-/** Columns each table must have; a database without them comes from an MLflow version this reader does not know. */
+/**
+ * Columns each table must have. Every other table and column is optional: a database written by an older MLflow
+ * (before `latest_metrics`, `metrics.step`, `metrics.is_nan`, `experiment_tags`, the registry or its aliases) is read
+ * with what it has, as that MLflow release read it.
+ */
 const REQUIRED_COLUMNS: Record<string, string[]> = {
-  experiments: ['experiment_id', 'name', 'lifecycle_stage'],
-  runs: ['run_uuid', 'name', 'status', 'start_time', 'end_time', 'lifecycle_stage', 'experiment_id'],
-  metrics: ['key', 'value', 'timestamp', 'step', 'is_nan', 'run_uuid'],
-  latest_metrics: ['key', 'value', 'timestamp', 'step', 'is_nan', 'run_uuid'],
+  experiments: ['experiment_id', 'name'],
+  runs: ['run_uuid', 'experiment_id'],
+  metrics: ['key', 'value', 'timestamp', 'run_uuid'],
   params: ['key', 'value', 'run_uuid'],
   tags: ['key', 'value', 'run_uuid'],
 };
+const LATEST_METRICS_COLUMNS = ['key', 'value', 'timestamp', 'step', 'is_nan', 'run_uuid'];
 const REGISTRY_COLUMNS: Record<string, string[]> = {
   registered_models: ['name', 'description', 'creation_time', 'last_updated_time'],
   model_versions: [
@@ -126,6 +130,127 @@ function keyValuesByOwner(rows: SqlValue[][]): Map<string, Record<string, string
     out.set(id, map);
   }
   return out;
+}
+
+/** Tables every MLflow tracking database has, whichever release created it. */
+const MLFLOW_TABLES = ['experiments', 'runs', 'metrics', 'alembic_version'];
+/** At most this many bytes of a file are read to list its tables. */
+const SCHEMA_READ_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Whether a file is an MLflow SQLite store, whatever its name (`mlflow.db`, `tracking.sqlite`, `store`, ...): an SQLite
+ * database with MLflow's `experiments`, `runs`, `metrics` and `alembic_version` tables. Reads the 100-byte header,
+ * and only when it is SQLite the pages of its schema (a few KiB; never more than 4 MiB); a file that is not SQLite
+ * costs one 100-byte read. False for anything unreadable.
+ */
+export async function isMlflowSqliteStore(file: string): Promise<boolean> {
+  const tables = await readSqliteTableNames(file).catch(() => undefined);
+  return !!tables && MLFLOW_TABLES.every((t) => tables.has(t));
+}
+
+/**
+ * The names of the tables of an SQLite file, read from its schema table (`sqlite_master`, the b-tree rooted at page
+ * 1) without loading the file; undefined when the file is not an SQLite database.
+ */
+export async function readSqliteTableNames(file: string): Promise<Set<string> | undefined> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const header = Buffer.alloc(100);
+    const { bytesRead } = await handle.read(header, 0, 100, 0);
+    if (bytesRead < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
+    const rawPageSize = header.readUInt16BE(16);
+    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+    if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
+    const usable = pageSize - header[20];
+    const encoding = header.readUInt32BE(56);
+    const decode = (bytes: Buffer): string =>
+      encoding === 2
+        ? bytes.toString('utf16le')
+        : encoding === 3
+          ? Buffer.from(bytes).swap16().toString('utf16le')
+          : bytes.toString('utf8');
+    const tables = new Set<string>();
+    let budget = SCHEMA_READ_LIMIT;
+    const visited = new Set<number>();
+    const pending = [1];
+    while (pending.length) {
+      const pageNumber = pending.pop()!;
+      if (visited.has(pageNumber) || budget < pageSize) return undefined;
+      visited.add(pageNumber);
+      budget -= pageSize;
+      const page = Buffer.alloc(pageSize);
+      const read = await handle.read(page, 0, pageSize, (pageNumber - 1) * pageSize);
+      if (read.bytesRead < pageSize) return undefined;
+      const start = pageNumber === 1 ? 100 : 0;
+      const type = page[start];
+      const cells = page.readUInt16BE(start + 3);
+      if (type === 0x05) {
+        // Interior table page: child pointers, then the right-most child.
+        for (let i = 0; i < cells; i++) pending.push(page.readUInt32BE(page.readUInt16BE(start + 12 + 2 * i)));
+        pending.push(page.readUInt32BE(start + 8));
+      } else if (type === 0x0d) {
+        for (let i = 0; i < cells; i++) {
+          const row = schemaRow(page, page.readUInt16BE(start + 8 + 2 * i), usable, decode);
+          if (row?.type === 'table') tables.add(row.name);
+        }
+      } else return undefined;
+    }
+    return tables;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A varint of the SQLite file format at `offset`: its value and length. */
+function varint(bytes: Buffer, offset: number): [number, number] {
+  let value = 0;
+  for (let i = 0; i < 9; i++) {
+    const byte = bytes[offset + i];
+    if (byte === undefined) return [NaN, i];
+    if (i === 8) return [value * 256 + byte, 9];
+    value = value * 128 + (byte & 0x7f);
+    if (byte < 0x80) return [value, i + 1];
+  }
+  return [value, 9];
+}
+
+/** The `type` and `name` of one `sqlite_master` row (a table-leaf cell); undefined when they are not in the page. */
+function schemaRow(
+  page: Buffer,
+  cell: number,
+  usable: number,
+  decode: (bytes: Buffer) => string,
+): { type: string; name: string } | undefined {
+  const [payloadSize, sizeLength] = varint(page, cell);
+  const [, rowidLength] = varint(page, cell + sizeLength);
+  const payloadStart = cell + sizeLength + rowidLength;
+  // The part of the payload stored on this page (the rest is on overflow pages).
+  const maxLocal = usable - 35;
+  let local = payloadSize;
+  if (payloadSize > maxLocal) {
+    const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
+    const k = minLocal + ((payloadSize - minLocal) % (usable - 4));
+    local = k <= maxLocal ? k : minLocal;
+  }
+  const payload = page.subarray(payloadStart, Math.min(page.length, payloadStart + local));
+  const [headerSize, headerLength] = varint(payload, 0);
+  const types: number[] = [];
+  for (let at = headerLength; at < headerSize && types.length < 2; ) {
+    const [serial, length] = varint(payload, at);
+    if (Number.isNaN(serial)) return undefined;
+    types.push(serial);
+    at += length;
+  }
+  const values: string[] = [];
+  let at = headerSize;
+  for (const serial of types) {
+    if (serial < 13 || serial % 2 === 0) return undefined; // type and name are text.
+    const length = (serial - 13) / 2;
+    if (at + length > payload.length) return undefined;
+    values.push(decode(payload.subarray(at, at + length)));
+    at += length;
+  }
+  return values.length === 2 ? { type: values[0], name: values[1] } : undefined;
 }
 
 /** Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. */
@@ -255,11 +380,61 @@ export class MlflowDatabase {
     return !!columns && (column === undefined || columns.has(column));
   }
 
+  /** A column of a table, or `fallback` (an SQL expression) when this database's schema has no such column. */
+  private column(table: string, column: string, fallback = 'NULL'): string {
+    return this.has(table, column) ? column : fallback;
+  }
+
+  /** `metrics.step`: 0 in databases from before MLflow recorded steps (an expression: a bare 0 in ORDER BY is a column number). */
+  private metricStep(): string {
+    return this.column('metrics', 'step', 'CAST(0 AS INTEGER)');
+  }
+
+  /** The columns of a metric point; databases older than `is_nan` stored NaN as NULL. */
+  private metricColumns(): string {
+    return `key, value, timestamp, ${this.metricStep()}, ${this.column('metrics', 'is_nan', 'value IS NULL')}, run_uuid`;
+  }
+
+  /**
+   * The latest point of each metric of each run: the `latest_metrics` table, or, in a database from before it,
+   * the point MLflow keeps there (the highest step, then the latest timestamp, then the largest value).
+   */
+  private latestMetricRows(): SqlValue[][] {
+    if (LATEST_METRICS_COLUMNS.every((c) => this.has('latest_metrics', c)))
+      return this.rows(
+        'SELECT key, value, timestamp, step, is_nan, run_uuid FROM latest_metrics ORDER BY run_uuid, key',
+        [],
+        'reading latest metrics',
+      );
+    return this.rows(
+      `SELECT * FROM (SELECT ${this.metricColumns()}, ROW_NUMBER() OVER (PARTITION BY run_uuid, key ORDER BY ${this.metricStep()} DESC, timestamp DESC, value DESC) AS latest FROM metrics) WHERE latest = 1 ORDER BY run_uuid, key`,
+      [],
+      'reading latest metrics',
+    );
+  }
+
+  /** Whether the database holds a run that is not deleted (in an experiment that is not deleted). */
+  hasRuns(): boolean {
+    return this.countRuns() > 0;
+  }
+
+  /** The number of runs that are not deleted, in experiments that are not deleted. */
+  countRuns(): number {
+    const deleted = (table: string): string =>
+      this.has(table, 'lifecycle_stage') ? `COALESCE(${table}.lifecycle_stage = 'deleted', 0)` : '0';
+    const [row] = this.rows(
+      `SELECT COUNT(*) FROM runs LEFT JOIN experiments ON experiments.experiment_id = runs.experiment_id WHERE NOT ${deleted('runs')} AND NOT ${deleted('experiments')}`,
+      [],
+      'counting runs',
+    );
+    return num(row?.[0]) ?? 0;
+  }
+
   /** Experiments, deleted ones only when asked; ids as strings. */
   listExperiments(options: { includeDeleted?: boolean } = {}): MlflowExperiment[] {
     const optional = (column: string): string => (this.has('experiments', column) ? column : 'NULL');
     const rows = this.rows(
-      `SELECT experiment_id, name, lifecycle_stage, ${optional('artifact_location')}, ${optional('creation_time')}, ${optional('last_update_time')} FROM experiments ORDER BY experiment_id`,
+      `SELECT experiment_id, name, ${optional('lifecycle_stage')}, ${optional('artifact_location')}, ${optional('creation_time')}, ${optional('last_update_time')} FROM experiments ORDER BY experiment_id`,
       [],
       'reading experiments',
     );
@@ -293,7 +468,7 @@ export class MlflowDatabase {
     const experiments = new Map(this.listExperiments({ includeDeleted: true }).map((e) => [e.id, e]));
     const optional = (column: string): string => (this.has('runs', column) ? column : 'NULL');
     const runRows = this.rows(
-      `SELECT run_uuid, name, status, start_time, end_time, lifecycle_stage, experiment_id, ${optional('user_id')}, ${optional('artifact_uri')} FROM runs ORDER BY start_time DESC, run_uuid`,
+      `SELECT run_uuid, ${['name', 'status', 'start_time', 'end_time', 'lifecycle_stage'].map(optional).join(', ')}, experiment_id, ${optional('user_id')}, ${optional('artifact_uri')} FROM runs ORDER BY ${optional('start_time')} DESC, run_uuid`,
       [],
       'reading runs',
     );
@@ -342,15 +517,11 @@ export class MlflowDatabase {
     const series = new Map<string, Map<string, MetricPoint[]>>();
     const metricRows = query.fullHistory
       ? this.rows(
-          'SELECT key, value, timestamp, step, is_nan, run_uuid FROM metrics ORDER BY run_uuid, key, timestamp, step, value',
+          `SELECT ${this.metricColumns()} FROM metrics ORDER BY run_uuid, key, timestamp, ${this.metricStep()}, value`,
           [],
           'reading metrics',
         )
-      : this.rows(
-          'SELECT key, value, timestamp, step, is_nan, run_uuid FROM latest_metrics ORDER BY run_uuid, key',
-          [],
-          'reading latest metrics',
-        );
+      : this.latestMetricRows();
     for (const [key, value, timestamp, step, isNan, runId] of metricRows) {
       if (!runs.has(String(runId))) continue;
       let byKey = series.get(String(runId));
@@ -390,7 +561,7 @@ export class MlflowDatabase {
   /** The whole history of one metric, ordered like MLflow's `get_metric_history` (timestamp, step, value). */
   readMetricHistory(runId: string, key: string): MetricSeries {
     const rows = this.rows(
-      'SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, step, value',
+      `SELECT value, timestamp, ${this.metricStep()}, ${this.column('metrics', 'is_nan', 'value IS NULL')} FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, ${this.metricStep()}, value`,
       [runId, key],
       `reading the history of '${key}'`,
     );

@@ -169,23 +169,28 @@ describe('MLflow SQLite (mlflow.db) reader', function () {
     assert.deepEqual(minimal.listRuns(), { runs: [], problems: [] });
     assert.deepEqual(minimal.listRegisteredModels(), [], 'no registry tables: no models');
     minimal.close();
-    assert.throws(
-      () =>
-        MlflowDatabase.fromBytes(
-          make(
-            full.replace(
-              'step INT, is_nan INT, run_uuid TEXT);\n      CREATE TABLE latest',
-              'step INT, run_uuid TEXT);\n      CREATE TABLE latest',
-            ),
-          ),
-          'old.db',
-          sqlJs,
-        ),
-      (err: unknown) =>
-        err instanceof MetricsError &&
-        /old\.db: table 'metrics' has no column 'is_nan'/.test(err.message) &&
-        /mlflow db upgrade/.test(err.message),
+    // A database from before `is_nan` (MLflow stored NaN as NULL) is read, not refused.
+    const old = MlflowDatabase.fromBytes(
+      make(
+        `${full.replace(
+          'step INT, is_nan INT, run_uuid TEXT);\n      CREATE TABLE latest',
+          'step INT, run_uuid TEXT);\n      CREATE TABLE latest',
+        )}
+        INSERT INTO experiments VALUES (0, 'Default', 'active');
+        INSERT INTO runs VALUES ('r1', 'old-run', 'FINISHED', 10, 20, 'active', 0);
+        INSERT INTO metrics VALUES ('loss', NULL, 11, 0, 'r1'), ('loss', 0.5, 12, 1, 'r1');`,
+      ),
+      'old.db',
+      sqlJs,
     );
+    assert.deepEqual(
+      old.readMetricHistory('r1', 'loss').points.map((p) => [p.step, p.value]),
+      [
+        [0, NaN],
+        [1, 0.5],
+      ],
+    );
+    old.close();
     assert.throws(
       () => MlflowDatabase.fromBytes(make('CREATE TABLE other (x INT);'), 'other.db', sqlJs),
       /other\.db: no table 'experiments'/,

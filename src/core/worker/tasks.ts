@@ -1,0 +1,359 @@
+// The heavy work of the editor as functions of plain data: the pipeline checks of a folder, discovery of a folder
+// (kept as an index for incremental updates) and content hashes. The worker thread runs them (worker.ts); the editor
+// runs the same functions in its own thread when no worker can start (client.ts). Nothing here knows which.
+import fs from 'node:fs';
+import { BUILTIN_CHECK_TYPES } from '../checks/builtinTypes';
+import { CONFIG_FILE, discoveredNotice, loadCheckConfig } from '../checks/defaults/config';
+import { createDefaultContext } from '../checks/defaults/context';
+import { CHECK_TYPES_NEEDING_GIT } from '../checks/defaults/git';
+import { countResults, resolveChecks, runChecks, type CheckProgress } from '../checks/engine';
+import {
+  CheckCancelledError,
+  CheckInputError,
+  ChecksConfigError,
+  type CheckContext,
+  type CheckReport,
+  type CheckResult,
+  type CheckSummary,
+} from '../checks/types';
+import { loadConfig, ConfigValidator } from '../config/validate';
+import { errorMessage, type Logger } from '../logging';
+import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
+import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
+import {
+  WorkCancelledError,
+  type CheckFolderOutcome,
+  type CheckFolderRequest,
+  type HashFilesRequest,
+  type HashProgress,
+  type ScanFolderOutcome,
+  type ScanFolderRequest,
+  type UpdateFolderOutcome,
+  type UpdateFolderRequest,
+  type WorkKind,
+  type WorkProgress,
+  type WorkRequestOf,
+  type WorkResult,
+} from './protocol';
+
+export const UNTRUSTED_CHECKS_NOTICE =
+  'This workspace is not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped.';
+
+/** What a task gets besides its request. */
+export interface TaskContext<P> {
+  signal: AbortSignal;
+  logger: Logger;
+  progress(progress: P): void;
+}
+
+/** Whether an error means the work was cancelled. */
+export function isCancellation(err: unknown, signal?: AbortSignal): boolean {
+  return (
+    signal?.aborted === true ||
+    err instanceof WorkCancelledError ||
+    err instanceof CheckCancelledError ||
+    err instanceof DiscoveryCancelledError ||
+    err instanceof HashCancelledError
+  );
+}
+
+/**
+ * The state heavy work keeps between requests: one compiled mlops.yaml validator, the discovery index of each folder,
+ * the hash cache of each cache folder. One instance per thread that runs work.
+ */
+export class WorkTasks {
+  private validatorInstance: ConfigValidator | undefined;
+  private readonly indexes = new Map<string, WorkspaceIndex>();
+  private readonly caches = new Map<string, Promise<HashCache>>();
+
+  private get validator(): ConfigValidator {
+    this.validatorInstance ??= new ConfigValidator();
+    return this.validatorInstance;
+  }
+
+  /** Runs one request. */
+  run<K extends WorkKind>(request: WorkRequestOf<K>, context: TaskContext<WorkProgress<K>>): Promise<WorkResult<K>> {
+    // Each case narrows the request; the casts only restate what the kind already says.
+    const untyped = context as TaskContext<unknown>;
+    switch (request.kind) {
+      case 'checkFolder':
+        return this.checkFolder(request as WorkRequestOf<'checkFolder'>, untyped);
+      case 'scanFolder':
+        return this.scanFolder(request as WorkRequestOf<'scanFolder'>, untyped);
+      case 'updateFolder':
+        return this.updateFolder(request as WorkRequestOf<'updateFolder'>);
+      case 'hashFiles':
+        return this.hashFiles(request as WorkRequestOf<'hashFiles'>, untyped);
+      default:
+        return Promise.reject(new Error(`Unknown kind of work '${String((request as { kind: unknown }).kind)}'.`));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ checks
+
+  /**
+   * The pipeline checks of a folder (without mlops.yaml: on what discovery finds), as the editor shows them: config problems become the
+   * `config-error` status with positions; in an untrusted workspace the checks that need git are skipped.
+   * Throws only when cancelled.
+   */
+  async checkFolder(request: CheckFolderRequest, context: TaskContext<CheckProgress>): Promise<CheckFolderOutcome> {
+    const { signal, logger } = context;
+    const outcome: CheckFolderOutcome = {
+      status: 'ok',
+      configFile: 'mlops.yaml',
+      checks: [],
+      results: [],
+      counts: countResults([]),
+      problems: [],
+      renameTargets: [],
+    };
+    try {
+      const loaded = await loadCheckConfig(request.root, this.validator);
+      outcome.config = loaded.config;
+      outcome.configFile = loaded.file ?? CONFIG_FILE;
+      if (loaded.discovered) outcome.notice = discoveredNotice(loaded.discovered);
+      const checkContext = createDefaultContext(request.root, {
+        loaded,
+        logger,
+        signal,
+        offline: !request.trusted,
+        ...(request.now !== undefined ? { now: () => request.now! } : {}),
+      });
+      const onProgress = (p: CheckProgress) => context.progress(p);
+      let report: CheckReport;
+      if (request.trusted) report = await runChecks(checkContext, { signal, onProgress });
+      else {
+        report = await runOffline(checkContext, signal, onProgress);
+        outcome.notice = [outcome.notice, UNTRUSTED_CHECKS_NOTICE].filter(Boolean).join(' ');
+      }
+      outcome.checks = report.checks;
+      outcome.results = report.results;
+      outcome.counts = report.counts;
+      if (request.trusted) outcome.renameTargets = await renameTargets(checkContext, report.results);
+      return outcome;
+    } catch (err) {
+      if (isCancellation(err, signal)) throw new WorkCancelledError('The checks were cancelled.');
+      if (err instanceof ChecksConfigError) {
+        outcome.status = 'config-error';
+        outcome.problems = err.problems.map((p) => ({
+          message: p.message,
+          file: err.file,
+          line: p.position?.line,
+          column: p.position?.column,
+        }));
+      } else if (err instanceof CheckInputError) {
+        outcome.status = 'config-error';
+        outcome.problems = [
+          { message: err.message, file: err.file, line: err.position?.line, column: err.position?.column },
+        ];
+      } else {
+        outcome.status = 'failed';
+        outcome.problems = [{ message: errorMessage(err) }];
+      }
+      return outcome;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ discovery
+
+  /** Reads mlops.yaml, walks the folder and stats every item; keeps the index for `updateFolder`. */
+  async scanFolder(request: ScanFolderRequest, context: TaskContext<unknown>): Promise<ScanFolderOutcome> {
+    const outcome: ScanFolderOutcome = {
+      items: [],
+      problems: [],
+      stats: { directories: 0, entries: 0, durationMs: 0 },
+      itemStats: new Map(),
+    };
+    try {
+      outcome.config = await loadConfig(request.root, this.validator);
+    } catch (err) {
+      outcome.configError = errorMessage(err);
+    }
+    const index = new WorkspaceIndex({
+      root: request.root,
+      config: outcome.config?.validation.config,
+      exclude: request.exclude,
+      respectGitignore: request.respectGitignore,
+      signal: context.signal,
+    });
+    this.indexes.delete(request.key);
+    try {
+      const result = await index.scan();
+      this.indexes.set(request.key, index);
+      outcome.items = result.items;
+      outcome.problems = result.problems;
+      outcome.stats = result.stats;
+      outcome.itemStats = await statItems(result.items);
+    } catch (err) {
+      if (isCancellation(err, context.signal)) throw new WorkCancelledError('Discovery was cancelled.');
+      outcome.scanError = errorMessage(err);
+    }
+    return outcome;
+  }
+
+  /** Applies file events to a folder scanned before; null when the folder is unknown here. */
+  async updateFolder(request: UpdateFolderRequest): Promise<UpdateFolderOutcome | null> {
+    const index = this.indexes.get(request.key);
+    if (!index) return null;
+    let reloaded: UpdateFolderOutcome['reloaded'];
+    if (request.reloadConfig) {
+      const config = await loadConfig(index.result.root, this.validator).catch(() => undefined);
+      reloaded = config ? { config } : {};
+      await index.reconfigure({ config: config?.validation.config });
+    }
+    const delta = await index.applyChanges(request.changes);
+    return {
+      ...(reloaded ? { reloaded } : {}),
+      items: delta.result.items,
+      added: delta.added.length,
+      removed: delta.removed.length,
+      updated: delta.updated.length,
+      itemStats: await statItems([...delta.added, ...delta.updated]),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------ hashing
+
+  private cache(folder: string | undefined, logger: Logger): Promise<HashCache> {
+    if (!folder) return Promise.resolve(HashCache.inMemory());
+    let cache = this.caches.get(folder);
+    if (!cache) {
+      cache = (async () => {
+        try {
+          await fs.promises.mkdir(folder, { recursive: true });
+          const loaded = await HashCache.load(folder);
+          if (loaded.loadWarning) logger.warn(loaded.loadWarning);
+          return loaded;
+        } catch {
+          return HashCache.inMemory();
+        }
+      })();
+      this.caches.set(folder, cache);
+    }
+    return cache;
+  }
+
+  /**
+   * Hashes files one after the other (cached by size, mtime and inode); reports each result as progress when its
+   * file is done, then saves the cache. A file that fails is skipped with a warning. Cancelling stops between files
+   * (and between chunks), saves what was hashed, and throws.
+   */
+  async hashFiles(request: HashFilesRequest, context: TaskContext<HashProgress>): Promise<HashResult[]> {
+    const { signal, logger } = context;
+    const cache = await this.cache(request.cacheFolder, logger);
+    const sizes = await Promise.all(
+      request.files.map((f) =>
+        fs.promises.stat(f.path).then(
+          (s) => (s.isFile() ? s.size : 0),
+          () => 0,
+        ),
+      ),
+    );
+    const total = sizes.reduce((s, n) => s + n, 0);
+    const results: HashResult[] = [];
+    let done = 0;
+    for (const [i, file] of request.files.entries()) {
+      if (signal.aborted) break;
+      try {
+        const result = await hashFile(file.path, {
+          algorithm: file.algorithm,
+          cache,
+          signal,
+          ...(file.maxSize !== undefined ? { maxSize: file.maxSize } : {}),
+          onProgress: (bytes) => context.progress({ done: done + bytes, total, file: file.path }),
+        });
+        results.push(result);
+        context.progress({ done: done + (sizes[i] ?? 0), total, file: file.path, result });
+      } catch (err) {
+        if (!signal.aborted) logger.warn(`hash ${file.path}: ${errorMessage(err)}`);
+      }
+      done += sizes[i] ?? 0;
+    }
+    await cache.save().catch((err: unknown) => logger.warn(`hash cache not saved: ${errorMessage(err)}`));
+    if (signal.aborted) throw new WorkCancelledError('Hashing was cancelled.');
+    return results;
+  }
+}
+
+/** The checks that need no git, plus one skipped result for each that does (it says why). */
+async function runOffline(
+  context: CheckContext,
+  signal: AbortSignal,
+  onProgress: (progress: CheckProgress) => void,
+): Promise<CheckReport> {
+  const declared = resolveChecks(context.config, { file: context.configFile, positionOf: context.positionOf }).filter(
+    (c) => c.enabled,
+  );
+  const offline = declared.filter((c) => !CHECK_TYPES_NEEDING_GIT.includes(c.type));
+  const report: CheckReport = offline.length
+    ? await runChecks(context, { signal, only: offline.map((c) => c.id), onProgress })
+    : { checks: [], results: [], counts: countResults([]), durationMs: 0 };
+  const checks: CheckSummary[] = [];
+  const results: CheckResult[] = [];
+  for (const check of declared) {
+    const ran = report.checks.find((c) => c.id === check.id);
+    if (ran) {
+      checks.push(ran);
+      results.push(...report.results.filter((r) => r.checkId === check.id));
+      continue;
+    }
+    checks.push({
+      id: check.id,
+      type: check.type,
+      severity: check.severity,
+      title: BUILTIN_CHECK_TYPES.find((t) => t.type === check.type)?.title ?? check.type,
+      passed: 0,
+      failed: 0,
+      skipped: 1,
+      durationMs: 0,
+    });
+    results.push({
+      checkId: check.id,
+      type: check.type,
+      severity: 'info',
+      status: 'skip',
+      target: check.id,
+      message: `Skipped: '${check.id}' reads git history, and MLOps Workbench runs no git process in an untrusted workspace. Trust the workspace to run it.`,
+      ...(context.configFile && check.position
+        ? { location: { file: context.configFile, line: check.position.line, column: check.position.column } }
+        : {}),
+      key: 'untrusted',
+    });
+  }
+  return { checks, results, counts: countResults(results), durationMs: report.durationMs };
+}
+
+const SEMVER = /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/;
+
+/**
+ * Fills the `<version>` placeholder of rename fixes with the version of the model's newest release tag
+ * (`<model>@v1.2.3`, `<model>-v1.2.3` or `<model>/v1.2.3`), so the quick fix can name a real file.
+ */
+async function renameTargets(
+  context: CheckContext,
+  results: readonly CheckResult[],
+): Promise<CheckFolderOutcome['renameTargets']> {
+  const targets: CheckFolderOutcome['renameTargets'] = [];
+  for (const [index, result] of results.entries()) {
+    if (
+      result.status !== 'fail' ||
+      result.fix?.kind !== 'rename' ||
+      !result.fix.to.includes('<version>') ||
+      !result.model
+    )
+      continue;
+    for (const pattern of [`${result.model}@v*`, `${result.model}-v*`, `${result.model}/v*`]) {
+      const tag = await context.git.newestTag(pattern).catch(() => undefined);
+      const version = tag ? SEMVER.exec(tag)?.[1] : undefined;
+      if (tag && version) {
+        targets.push({
+          result: index,
+          to: result.fix.to.split('<version>').join(version),
+          reason: `the version of tag ${tag}`,
+        });
+        break;
+      }
+    }
+  }
+  return targets;
+}
