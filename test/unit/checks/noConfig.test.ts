@@ -3,46 +3,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { discoveredNotice, loadCheckConfig } from '../../../src/core/checks/defaults/config';
-import { createDefaultContext } from '../../../src/core/checks/defaults/context';
-import { describeFindings, runChecks } from '../../../src/core/checks/engine';
+import { describeFindings } from '../../../src/core/checks/engine';
 import type { CheckReport, CheckResult } from '../../../src/core/checks/types';
 import { seedConfigFor } from '../../../src/core/config/seed';
 import { ConfigValidator } from '../../../src/core/config/validate';
 import { detectConvention } from '../../../src/core/workspace/discoveredConfig';
-import { BASE_TIME, commitAll, DAY, git, removeTempDirs, tempDir } from './helpers';
-
-const fixtures = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'checks', 'projects');
-
-/** A git repository holding a copy of a fixture project, committed (as after `git clone`). */
-export function cloneFixture(name: 'dvc' | 'mlflow', from = fixtures): string {
-  const dir = tempDir('mlops-noconfig-');
-  fs.cpSync(path.join(from, name), dir, { recursive: true });
-  const packed = path.join(dir, 'mlflow.db.gz');
-  if (fs.existsSync(packed)) {
-    fs.writeFileSync(path.join(dir, 'mlflow.db'), gunzipSync(fs.readFileSync(packed)));
-    fs.rmSync(packed);
-  }
-  git(dir, ['init', '--quiet']);
-  commitAll(dir, 'Clone', BASE_TIME);
-  return dir;
-}
-
-export async function checkFolder(dir: string): Promise<{ report: CheckReport; file?: string; notice?: string }> {
-  const loaded = await loadCheckConfig(dir);
-  const context = createDefaultContext(dir, { loaded, now: () => BASE_TIME + 10 * DAY });
-  const report = await runChecks(context);
-  return { report, file: loaded.file, notice: loaded.discovered && discoveredNotice(loaded.discovered) };
-}
-
-/** The failing results as `check-id: message @ file`, sorted. */
-export const findings = (report: CheckReport): string[] =>
-  report.results
-    .filter((r: CheckResult) => r.status === 'fail' || r.status === 'error')
-    .map((r) => `${r.checkId}: ${r.message} @ ${r.location?.file ?? '-'}`)
-    .sort();
+import { checkFolder, cloneFixture, commitAll, findings, git, removeTempDirs, tempDir } from './helpers';
 
 describe('checks without mlops.yaml', () => {
   after(removeTempDirs);
