@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,15 +94,17 @@ function copyStatic() {
 /** Writes dist/mlops.schema.json (for jsonValidation / yamlValidation) from the one schema module the validator uses. */
 async function writeSchema() {
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'src', 'core', 'config', 'mlopsSchema.ts')],
+    entryPoints: [path.join(root, 'src', 'core', 'formats', 'mlopsYaml', 'mlopsSchema.ts')],
     bundle: true,
     write: false,
     platform: 'node',
     format: 'cjs',
     logLevel: 'warning',
   });
+  // The schema composes in the checks' and notebooks' fragments, so the bundle may require Node built-ins.
   const module = { exports: {} };
-  new Function('module', 'exports', result.outputFiles[0].text)(module, module.exports);
+  const require = createRequire(import.meta.url);
+  new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, require);
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   fs.writeFileSync(
     path.join(root, 'dist', 'mlops.schema.json'),

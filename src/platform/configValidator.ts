@@ -1,4 +1,4 @@
-import { ConfigValidator } from '../core/config/validate';
+import { ConfigValidator } from '../core/formats/mlopsYaml/validate';
 
 let shared: ConfigValidator | undefined;
 

@@ -11,6 +11,8 @@ export interface CheckTypeDoc {
   summary: string;
   description: string;
   helpUri: string;
+  /** Its results are about retraining: all of them, or its failures (the panel's retraining filter). */
+  retraining?: 'all' | 'failures';
 }
 
 /** A problem that stops the checks of a folder (mlops.yaml invalid or unreadable), with where to fix it. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { summarizeConfig } from '../../src/core/config/starter';
+import { summarizeConfig } from '../../src/core/formats/mlopsYaml/starter';
 import type { ExtensionApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'mlops-workbench.mlops-workbench';

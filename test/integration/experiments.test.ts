@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { Comparison, ExperimentsApi } from '../../src/features/experiments/register';
+import { latest, type Run } from '../../src/core/metrics/model';
 import { MetricsService } from '../../src/features/experiments/metricsService';
 import { ExperimentsTree, type ExperimentsNode } from '../../src/features/experiments/tree';
 import { activateExtension, EXTENSION_ID } from './activation.test';
@@ -490,6 +491,84 @@ describe('Experiments view on the demo', () => {
       );
     } finally {
       tree.dispose();
+      service.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('mlops metrics show --json lists the same runs and values as the view: git, MLflow and TensorBoard', async function () {
+    this.timeout(120_000);
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath;
+    const fixtures = path.join(extension, 'test', 'fixtures');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-cli-view-'));
+    const demo = path.join(dir, 'demo');
+    fs.cpSync(root(), demo, { recursive: true });
+    fs.cpSync(path.join(fixtures, 'mlflow', 'mlruns'), path.join(demo, 'mlruns'), { recursive: true });
+    fs.writeFileSync(
+      path.join(demo, 'mlflow.db'),
+      zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow', 'mlflow.db.gz'))),
+    );
+    fs.cpSync(path.join(fixtures, 'tensorboard', 'logs'), path.join(demo, 'logs'), { recursive: true });
+    const service = new MetricsService({
+      logger: api.logger,
+      folders: () => [{ uri: vscode.Uri.file(demo), name: 'demo', index: 0 }],
+      wasmPath: path.join(extension, 'dist', 'sql-wasm.wasm'),
+      watch: false,
+    });
+    try {
+      await service.ensureLoaded();
+      const env = { ...process.env, MLFLOW_TRACKING_URI: '', MLFLOW_TRACKING_TOKEN: '' };
+      const out = execFileSync(
+        process.execPath,
+        [path.join(extension, 'dist', 'cli.js'), 'metrics', 'show', '--json', '--kind', 'all'],
+        {
+          cwd: demo,
+          env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      ).toString('utf8');
+      const cli = JSON.parse(out) as {
+        files: Record<string, Record<string, number | string>>;
+        sources: { kind: string; where: string; runs: { id: string; metrics: Record<string, number | string> }[] }[];
+      };
+      const value = (v: number | string) =>
+        typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v;
+      const latestValues = (run: Run) => {
+        const values: Record<string, number | string> = {};
+        for (const m of run.metrics) {
+          const last = latest(m);
+          if (last) values[m.key] = value(last.value);
+        }
+        for (const t of run.textMetrics ?? []) values[t.key] = t.value;
+        return values;
+      };
+      const view = service.sources();
+      const viewOthers = view.filter((s) => s.kind !== 'file' && s.kind !== 'dvc');
+      assert.deepEqual(
+        cli.sources.map((s) => `${s.kind} ${s.where} ${s.runs.length}`).sort(),
+        viewOthers.map((s) => `${s.kind} ${s.where} ${s.runs.length}`).sort(),
+      );
+      for (const kind of ['git', 'mlflow-file', 'mlflow-sqlite', 'tensorboard'])
+        assert.ok(
+          viewOthers.some((s) => s.kind === kind && s.runs.length > 0),
+          `the view lists ${kind} runs: ${viewOthers.map((s) => s.kind).join(', ')}`,
+        );
+      for (const source of viewOthers) {
+        const listed = cli.sources.find((s) => s.kind === source.kind && s.where === source.where)!;
+        const cliRuns = new Map(listed.runs.map((r) => [r.id, r.metrics]));
+        assert.deepEqual([...cliRuns.keys()].sort(), source.runs.map((r) => r.id).sort(), `${source.kind} run ids`);
+        for (const run of source.runs)
+          assert.deepEqual(cliRuns.get(run.id), latestValues(run), `${source.kind} ${run.label} values`);
+      }
+      const workspace = view.find((s) => s.kind === 'file' || s.kind === 'dvc')!;
+      const byFile: Record<string, Record<string, number | string>> = {};
+      for (const m of workspace.runs[0].metrics) {
+        const last = latest(m);
+        if (last) (byFile[m.file ?? ''] ??= {})[m.key] = value(last.value);
+      }
+      for (const t of workspace.runs[0].textMetrics ?? []) (byFile[t.file ?? ''] ??= {})[t.key] = t.value;
+      assert.deepEqual(cli.files, byFile);
+    } finally {
       service.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { seedConfigFor } from '../../src/core/config/seed';
+import { seedConfigFor } from '../../src/core/formats/mlopsYaml/seed';
 import {
   checkFolder,
   cloneFixture,

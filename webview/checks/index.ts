@@ -249,7 +249,7 @@ class ChecksApp {
     const folders = this.folders;
     if (!folders) return;
     this.root.setAttribute('aria-busy', this.running ? 'true' : 'false');
-    const counts = countsByFilter(folders, this.state);
+    const counts = countsByFilter(folders, this.state, this.docs);
     for (const { filter, label } of FILTERS) {
       const box = this.filterBoxes.get(filter);
       if (box) {
@@ -278,7 +278,7 @@ class ChecksApp {
       this.status.textContent = 'The checks did not run: the problem is described below.';
       return;
     }
-    const groups = buildGroups(folders, this.state);
+    const groups = buildGroups(folders, this.state, this.docs);
     const total = ran.reduce((s, f) => s + f.results.length, 0);
     if (groups.length === 0) {
       const failing = counts.error + counts.warning + counts.info;
@@ -551,7 +551,7 @@ function fixLabelOf(result: CheckResult): { text: string; title: string } | unde
     };
   if (result.fix?.kind === 'appendLine')
     return { text: `Add to ${result.fix.file}`, title: `Add '${result.fix.line}' to ${result.fix.file}` };
-  if (result.type === 'required-files' && result.key === 'missing' && result.model)
+  if (result.fix?.kind === 'modelCard' && result.model)
     return { text: 'Create model card', title: `Create a model card for ${result.model} from a template` };
   return undefined;
 }

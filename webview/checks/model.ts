@@ -1,7 +1,10 @@
 // What the Pipeline Checks panel shows, computed from the host's reports and the UI state: filtering, grouping by
 // check or by model, counts. No DOM here.
 import type { CheckResult, CheckSummary } from '../../src/core/checks/types';
-import type { FolderReport } from '../../src/protocol/checks';
+import type { CheckTypeDoc, FolderReport } from '../../src/protocol/checks';
+
+/** What the panel knows of each check type (its facts), by type. */
+export type TypeFacts = ReadonlyMap<string, Pick<CheckTypeDoc, 'retraining'>>;
 
 export type GroupBy = 'check' | 'model';
 export type Filter = 'error' | 'warning' | 'info' | 'passed';
@@ -95,18 +98,22 @@ function matchesText(item: ShownResult, text: string): boolean {
 }
 
 /** Counts by filter of the results that pass the text and retrain filters (what the filter toggles show). */
-export function countsByFilter(folders: readonly FolderReport[], state: UiState): Record<Filter, number> {
+export function countsByFilter(
+  folders: readonly FolderReport[],
+  state: UiState,
+  facts: TypeFacts = new Map(),
+): Record<Filter, number> {
   const counts: Record<Filter, number> = { error: 0, warning: 0, info: 0, passed: 0 };
-  for (const item of candidates(folders, state)) counts[filterOf(item.result)]++;
+  for (const item of candidates(folders, state, facts)) counts[filterOf(item.result)]++;
   return counts;
 }
 
-function candidates(folders: readonly FolderReport[], state: UiState): ShownResult[] {
+function candidates(folders: readonly FolderReport[], state: UiState, facts: TypeFacts): ShownResult[] {
   const out: ShownResult[] = [];
   for (const folder of folders) {
     for (const result of folder.results) {
       const item = { folder, result, check: folder.checks.find((c) => c.id === result.checkId) };
-      if (state.retrainOnly && !isRetrain(result)) continue;
+      if (state.retrainOnly && !isRetrain(result, facts)) continue;
       if (!matchesText(item, state.text.trim())) continue;
       out.push(item);
     }
@@ -114,20 +121,17 @@ function candidates(folders: readonly FolderReport[], state: UiState): ShownResu
   return out;
 }
 
-/** Retraining findings: the staleness check (flagged `retrain`) and metric thresholds. */
-export function isRetrain(result: CheckResult): boolean {
-  return (
-    result.retrain === true ||
-    result.type === 'staleness' ||
-    (result.type === 'metric-threshold' && result.status === 'fail')
-  );
+/** Retraining results, by their check type's facts: every result of a retraining check, or its failures. */
+export function isRetrain(result: CheckResult, facts: TypeFacts): boolean {
+  const retraining = facts.get(result.type)?.retraining;
+  return result.retrain === true || retraining === 'all' || (retraining === 'failures' && result.status === 'fail');
 }
 
 /** The groups to show, in report order, each with its shown results; groups with nothing shown are left out. */
-export function buildGroups(folders: readonly FolderReport[], state: UiState): Group[] {
+export function buildGroups(folders: readonly FolderReport[], state: UiState, facts: TypeFacts = new Map()): Group[] {
   const many = folders.filter((f) => f.status === 'ok').length > 1;
   const groups = new Map<string, Group>();
-  const all = candidates(folders, state);
+  const all = candidates(folders, state, facts);
   for (const item of all) {
     const { folder, result, check } = item;
     const prefix = many ? `${folder.name} · ` : '';

@@ -120,7 +120,7 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   let report;
   let configFile: string | undefined;
   try {
-    // The same reading as the editor: schema validation first (src/core/config), the checks' own reader as fallback.
+    // The same reading as the editor: schema validation first (src/core/formats/mlopsYaml), the checks' own reader as fallback.
     const loaded = await loadCheckConfig(folder);
     configFile = loaded.file;
     // Without mlops.yaml the default checks run on what discovery finds; say so beside the report.

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FileExistsError, writeFileAtomic } from '../../core/atomicWrite';
-import { seedConfigFor } from '../../core/config/seed';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { seedConfigFor } from '../../core/formats/mlopsYaml/seed';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
 const HELP = `Usage: mlops init [folder]

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readNotebooksConfig, stripOptionsFromConfig } from '../../core/notebooks/config';
 import { NotebookError } from '../../core/formats/notebook/format';
 import { stripNotebook, StripError, type StripOptions } from '../../core/notebooks/strip';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { ReadOnlyFileError, writeFileAtomic } from '../../core/atomicWrite';
 import { walkFiles } from '../../core/checks/defaults/files';
@@ -120,17 +120,20 @@ function findConfig(folder: string): string | undefined {
 async function configOptions(cwd: string): Promise<StripOptions> {
   const file = findConfig(cwd);
   if (!file) return {};
-  const { parse } = await import('yaml');
-  let document: unknown;
+  const { ConfigError, loadConfigSync, unreadable } = await import('../../core/formats/mlopsYaml/validate.js');
+  let loaded;
   try {
-    document = parse(fs.readFileSync(file, 'utf8'));
+    loaded = loadConfigSync(path.dirname(file));
   } catch (err) {
-    throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
+    if (err instanceof ConfigError)
+      throw new UsageError(`${file}: cannot read the notebooks section (${errorMessage(err)})`);
+    throw err;
   }
-  const section =
-    document !== null && typeof document === 'object' ? (document as Record<string, unknown>).notebooks : undefined;
+  const failure = unreadable(loaded.validation);
+  if (failure)
+    throw new UsageError(`${file}: cannot read the notebooks section (line ${failure.line + 1}: ${failure.message})`);
   try {
-    return stripOptionsFromConfig(readNotebooksConfig(section, file));
+    return stripOptionsFromConfig(readNotebooksConfig(loaded.validation.config.notebooks, file));
   } catch (err) {
     throw new UsageError(`${file}: ${errorMessage(err)}`);
   }

@@ -1,5 +1,5 @@
 // What a built-in check type provides to the engine, and the sink it reports through.
-import type { CheckContext, CheckDefinition, Location, QuickFix, ScopeKind, Severity } from './types';
+import type { CheckContext, CheckDefinition, CheckResult, Location, QuickFix, ScopeKind, Severity } from './types';
 
 export interface Finding {
   target: string;
@@ -39,7 +39,29 @@ export interface CheckTypeDefinition {
   defaultSeverity: Severity;
   /** JSON-schema `properties` of the `options` object. */
   options: Record<string, unknown>;
+  /** Reads git (history, the index, attributes): skipped, and says why, where no git process may run. */
+  needsGit: boolean;
+  /**
+   * File-name globs (matched against a file's name, any case) whose change can change its results, besides
+   * mlops.yaml and the paths the config names: the editor reruns the checks when such a file is saved.
+   */
+  rerunOn: readonly string[];
+  /**
+   * How its results relate to retraining: `all` (every result says whether a model is due), `failures` (a failure
+   * means a model is past a bound), or absent (nothing to do with retraining).
+   */
+  retraining?: 'all' | 'failures';
+  /** Whether a failing result is a retraining trigger (an alert); default: its `retrain` flag. */
+  retrainTrigger?(result: CheckResult): boolean;
+  /** Where its documentation is: the anchor of its section in the README (`#<type>`). */
+  docsAnchor: string;
   run(run: CheckRun): Promise<void>;
+}
+
+/** Whether a result is a retraining trigger, by its type's facts: a failure its type counts as one. */
+export function isRetrainTrigger(type: CheckTypeDefinition | undefined, result: CheckResult): boolean {
+  if (result.status !== 'fail') return false;
+  return type?.retrainTrigger ? type.retrainTrigger(result) : result.retrain === true;
 }
 
 /** Throws a CheckCancelledError-compatible abort when the signal fired. */

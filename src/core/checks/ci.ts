@@ -1,6 +1,7 @@
 // CI workflow files that run `mlops check` on GitHub Actions, Azure Pipelines or GitLab CI: their own
 // workflow/job, triggered only when model, data, notebook, metrics or config paths change.
-import type { ProjectConfig } from './types';
+import type { MlopsConfig } from '../formats/mlopsYaml/model';
+import { DEFAULT_NOTEBOOK_GLOBS } from './scope';
 
 export type CiProvider = 'github' | 'azure' | 'gitlab';
 
@@ -34,7 +35,7 @@ function literal(p: string): string {
  * Path filters that trigger the checks: the config file, each model and dataset path (as a file, a folder and
  * a DVC `.dvc` file), the metric files, and the notebook globs. Sorted, without duplicates.
  */
-export function ciPathFilters(config: ProjectConfig, options: { configFile?: string; folder?: string } = {}): string[] {
+export function ciPathFilters(config: MlopsConfig, options: { configFile?: string; folder?: string } = {}): string[] {
   const prefix = options.folder ? `${options.folder.replace(/\/+$/, '')}/` : '';
   const filters = new Set<string>([`${prefix}${literal(options.configFile ?? 'mlops.yaml')}`]);
   for (const entry of [...config.models, ...config.datasets]) {
@@ -44,7 +45,7 @@ export function ciPathFilters(config: ProjectConfig, options: { configFile?: str
     filters.add(`${prefix}${p}.dvc`);
   }
   for (const model of config.models) for (const m of model.metrics) filters.add(`${prefix}${literal(m)}`);
-  for (const glob of config.notebooks ?? ['**/*.ipynb']) filters.add(`${prefix}${glob}`);
+  for (const glob of DEFAULT_NOTEBOOK_GLOBS) filters.add(`${prefix}${glob}`);
   return [...filters].sort();
 }
 
@@ -55,7 +56,7 @@ function yamlList(items: readonly string[], indent: number): string {
 }
 
 /** The text of the CI file for a provider. */
-export function ciWorkflow(provider: CiProvider, config: ProjectConfig, options: CiOptions): string {
+export function ciWorkflow(provider: CiProvider, config: MlopsConfig, options: CiOptions): string {
   const filters = ciPathFilters(config, options);
   const cd = options.folder ? `cd ${quote(options.folder)} && ` : '';
   const install = `npm install --no-save --no-package-lock ${options.packageSpec}`;

@@ -1,8 +1,8 @@
 // The checks engine: resolves the `checks:` section of mlops.yaml (or the default set), runs each check against a
 // CheckContext in declaration order, isolates a check that throws, and returns a CheckReport.
+import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import { BUILTIN_CHECK_TYPES, checkTypeNamed } from './builtinTypes';
 import type { CheckSink, Finding } from './checkType';
-import { validateValue, type Schema } from './schemaCheck';
 import {
   CheckCancelledError,
   CheckInputError,
@@ -16,7 +16,6 @@ import {
   type CheckResult,
   type CheckSummary,
   type ConfigProblem,
-  type ProjectConfig,
   type ReportCounts,
   type ScopeKind,
   type Severity,
@@ -26,26 +25,34 @@ import {
 const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
 /**
- * JSON schema of the `checks` section of mlops.yaml (draft-07), to merge into the file's schema as
- * `properties.checks`. Options are described per check type.
+ * JSON schema of the `checks` section of mlops.yaml (draft-07), composed into the file's schema as
+ * `properties.checks` (src/core/formats/mlopsYaml/mlopsSchema.ts). Options are described per check type.
  */
 export const checksSchema: Record<string, unknown> = {
+  title: 'Pipeline checks',
   type: ['array', 'null'],
   description: 'Pipeline checks run in the editor and by `mlops check`. When absent, a default set runs.',
   items: {
+    title: 'Check',
     type: 'object',
     required: ['type'],
     additionalProperties: false,
     properties: {
       id: {
+        title: 'Id',
         type: 'string',
         pattern: ID_PATTERN,
         description: 'Unique id of the check (default: its type). Used by `mlops check --only`.',
       },
-      type: { enum: BUILTIN_CHECK_TYPES.map((t) => t.type), description: 'The kind of check.' },
-      description: { type: 'string', description: 'What the check is for, in your words.' },
-      severity: { enum: [...SEVERITIES], description: 'How serious a finding is (default depends on the type).' },
+      type: { title: 'Check type', enum: BUILTIN_CHECK_TYPES.map((t) => t.type), description: 'The kind of check.' },
+      description: { title: 'Description', type: 'string', description: 'What the check is for, in your words.' },
+      severity: {
+        title: 'Severity',
+        enum: [...SEVERITIES],
+        description: 'How serious a finding is (default depends on the type).',
+      },
       scope: {
+        title: 'Scope',
         description:
           'What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
         anyOf: [
@@ -55,15 +62,25 @@ export const checksSchema: Record<string, unknown> = {
             required: ['kind'],
             additionalProperties: false,
             properties: {
-              kind: { enum: [...SCOPE_KINDS] },
-              names: { type: 'array', items: { type: 'string' }, description: 'Only these models or datasets.' },
-              globs: { type: 'array', items: { type: 'string' }, description: 'Only paths matching these globs.' },
+              kind: { title: 'Kind', enum: [...SCOPE_KINDS] },
+              names: {
+                title: 'Names',
+                type: 'array',
+                items: { type: 'string' },
+                description: 'Only these models or datasets.',
+              },
+              globs: {
+                title: 'Globs',
+                type: 'array',
+                items: { type: 'string' },
+                description: 'Only paths matching these globs.',
+              },
             },
           },
         ],
       },
-      options: { type: 'object', description: 'Settings of the check type.' },
-      enabled: { type: 'boolean', description: 'Set false to keep a check declared but not run.' },
+      options: { title: 'Options', type: 'object', description: 'Settings of the check type.' },
+      enabled: { title: 'Enabled', type: 'boolean', description: 'Set false to keep a check declared but not run.' },
     },
     allOf: BUILTIN_CHECK_TYPES.map((t) => ({
       if: { properties: { type: { const: t.type } }, required: ['type'] },
@@ -73,7 +90,7 @@ export const checksSchema: Record<string, unknown> = {
 };
 
 /** The checks that run when mlops.yaml has no `checks:` section. */
-export function defaultChecks(config: ProjectConfig): CheckDefinition[] {
+export function defaultChecks(config: MlopsConfig): CheckDefinition[] {
   const check = (id: string, type: string, severity: Severity, kind: ScopeKind): CheckDefinition => ({
     id,
     type,
@@ -108,35 +125,23 @@ export interface ConfigSource {
 }
 
 /**
- * The checks of a config: its validated `checks:` section, or the default set when there is none. Throws a
- * ChecksConfigError listing every problem (with positions when `source.positionOf` knows them).
+ * The checks of a config read by the mlops.yaml validator: its `checks:` section, or the default set when there is
+ * none. Throws a ChecksConfigError listing every problem (with positions when `source.positionOf` knows them).
  */
-export function resolveChecks(config: ProjectConfig, source: ConfigSource = {}): CheckDefinition[] {
+export function resolveChecks(config: MlopsConfig, source: ConfigSource = {}): CheckDefinition[] {
   const file = source.file ?? 'mlops.yaml';
   const raw = config.checks;
   if (raw === undefined || raw === null) return defaultChecks(config);
   const problems: ConfigProblem[] = [];
-  const itemSchema = (checksSchema.items as Schema) ?? {};
-  if (!Array.isArray(raw)) validateValue(checksSchema, raw, ['checks'], problems);
-  else {
-    raw.forEach((item: unknown, index) => {
-      const { allOf: _perType, ...structure } = itemSchema;
-      validateValue(structure, item, ['checks', index], problems);
-      const type =
-        item && typeof item === 'object' ? checkTypeNamed(String((item as Record<string, unknown>).type)) : undefined;
-      const options = item && typeof item === 'object' ? (item as Record<string, unknown>).options : undefined;
-      if (type && options && typeof options === 'object' && !Array.isArray(options)) {
-        validateValue(
-          { type: 'object', additionalProperties: false, properties: type.options },
-          options,
-          ['checks', index, 'options'],
-          problems,
-        );
-      }
-    });
+  // The shape of the section was validated with the rest of mlops.yaml (src/core/formats/mlopsYaml/validate.ts);
+  // what a schema cannot say (distinct ids, scopes a type supports, names that exist) is checked here.
+  if (!Array.isArray(raw)) {
+    throw new ChecksConfigError(file, [
+      { path: ['checks'], message: 'checks must be a list or empty.', position: source.positionOf?.(['checks']) },
+    ]);
   }
   const definitions: CheckDefinition[] = [];
-  if (problems.length === 0 && Array.isArray(raw)) {
+  {
     const seen = new Map<string, number>();
     raw.forEach((item: Record<string, unknown>, index) => {
       const type = checkTypeNamed(String(item.type));

@@ -1,7 +1,8 @@
 // Picking metric values out of Runs for the metric checks, and comparing them by goal.
 import { latest, type MetricSeries, type Run, type Split } from '../metrics/model';
 import { locateKey } from '../formats/metricsFiles/keyLocation';
-import type { CheckContext, Location, MetricDefinition, MetricGoal } from './types';
+import type { MetricDefinition, MetricGoal } from '../formats/mlopsYaml/model';
+import type { CheckContext, Location } from './types';
 
 const SPLIT_ALIASES: Record<string, Split> = {
   train: 'train',

@@ -1,14 +1,7 @@
 // Which models, datasets, notebooks or files a check looks at, from its `scope`.
+import type { DatasetConfig, ModelConfig } from '../formats/mlopsYaml/model';
 import picomatch from 'picomatch';
-import type {
-  CheckContext,
-  CheckDefinition,
-  DatasetEntry,
-  FileEntry,
-  Location,
-  ModelEntry,
-  SourcePosition,
-} from './types';
+import type { CheckContext, CheckDefinition, FileEntry, Location, SourcePosition } from './types';
 
 export const DEFAULT_NOTEBOOK_GLOBS = ['**/*.ipynb'];
 
@@ -25,21 +18,21 @@ function byNamesAndGlobs<T extends { name: string; path: string }>(entries: read
   return entries.filter((e) => (!names || names.includes(e.name)) && matches(e.path));
 }
 
-export function selectModels(context: CheckContext, check: CheckDefinition): ModelEntry[] {
+export function selectModels(context: CheckContext, check: CheckDefinition): ModelConfig[] {
   return byNamesAndGlobs(context.config.models, check);
 }
 
-export function selectDatasets(context: CheckContext, check: CheckDefinition): DatasetEntry[] {
+export function selectDatasets(context: CheckContext, check: CheckDefinition): DatasetConfig[] {
   return byNamesAndGlobs(context.config.datasets, check);
 }
 
-/** Notebooks: the scope's globs, else the config's `notebooks` globs, else every `.ipynb`. */
+/** Notebooks: the scope's globs, else every `.ipynb`. */
 export async function selectNotebooks(
   context: CheckContext,
   check: CheckDefinition,
   signal: AbortSignal,
 ): Promise<FileEntry[]> {
-  const globs = check.scope.globs ?? context.config.notebooks ?? DEFAULT_NOTEBOOK_GLOBS;
+  const globs = check.scope.globs ?? DEFAULT_NOTEBOOK_GLOBS;
   const matches = globMatcher(globs);
   const isNotebook = (p: string): boolean => p.toLowerCase().endsWith('.ipynb');
   return (await context.files.list(signal)).filter((f) => isNotebook(f.path) && matches(f.path));

@@ -2,6 +2,7 @@
 // the editor and the CLI each build a CheckContext from their own readers (config, files, metrics, git) and get
 // back plain data (CheckReport) to show as diagnostics, a report file or a pull-request comment.
 import type { Logger } from '../logging';
+import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { Run } from '../metrics/model';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -20,62 +21,7 @@ export interface SourcePosition {
 
 // ------------------------------------------------------------------------------------------------ configuration
 
-export interface ModelEntry {
-  name: string;
-  /** File or folder, relative to the root, with forward slashes. */
-  path: string;
-  /** Names of datasets (from `datasets[]`) the model is trained on. */
-  datasets: string[];
-  /** Metric files (relative paths) that hold the model's evaluation results. */
-  metrics: string[];
-  stage?: string;
-  owner?: string;
-  /** Where the entry starts in the config file, when known. */
-  position?: SourcePosition;
-}
-
-export interface DatasetEntry {
-  name: string;
-  path: string;
-  position?: SourcePosition;
-}
-
-export type MetricGoal = 'maximize' | 'minimize';
-
-export interface MetricDefinition {
-  key: string;
-  label?: string;
-  goal?: MetricGoal;
-  /** The bound checks compare against: a minimum when the goal is maximize, a maximum when it is minimize. */
-  threshold?: number;
-  unit?: string;
-  position?: SourcePosition;
-}
-
-/**
- * Naming patterns per kind (a path follows the convention when it matches one of them); placeholders `{name}`,
- * `{version}` (semver), `{date}` (YYYY-MM-DD), `{ext}`, `*` and `**`.
- */
-export interface Conventions {
-  models?: string[];
-  datasets?: string[];
-  notebooks?: string[];
-}
-
-/** The parts of mlops.yaml the checks read. Whoever reads the file maps it to this shape. */
-export interface ProjectConfig {
-  project?: string;
-  models: ModelEntry[];
-  datasets: DatasetEntry[];
-  metrics: MetricDefinition[];
-  conventions: Conventions;
-  /** Globs of notebooks (e.g. from a setting); `**\/*.ipynb` when absent. */
-  notebooks?: string[];
-  /** Globs that every check skips. */
-  exclude: string[];
-  /** The raw `checks:` section; undefined when the file has none (the default set runs). */
-  checks?: unknown;
-}
+// The checks read mlops.yaml as its one model, `MlopsConfig` (src/core/formats/mlopsYaml/model.ts).
 
 /** A check as declared in the `checks:` section, after validation and defaults. */
 export interface CheckDefinition {
@@ -112,6 +58,8 @@ export interface FileLister {
   stat(relativePath: string): Promise<FileStat | undefined>;
   /** The text of a file; throws a CheckInputError when it is missing or larger than `maxBytes`. */
   readText(relativePath: string, maxBytes?: number): Promise<string>;
+  /** Whether a path from the config resolves (symlinks included) outside the root: it is never opened. */
+  isOutside?(relativePath: string): boolean;
 }
 
 export interface MetricsProvider {
@@ -143,7 +91,7 @@ export interface GitHelper {
 export interface CheckContext {
   /** Absolute path of the folder being checked. */
   root: string;
-  config: ProjectConfig;
+  config: MlopsConfig;
   /** The config file relative to the root (for locations of config findings), when there is one. */
   configFile?: string;
   /** Position in the config file of a value by its path, e.g. ['checks', 2, 'severity']. */
@@ -171,7 +119,9 @@ export interface Location {
 /** A change that fixes a finding, for an editor quick fix. */
 export type QuickFix =
   | { kind: 'rename'; from: string; to: string }
-  | { kind: 'appendLine'; file: string; line: string };
+  | { kind: 'appendLine'; file: string; line: string }
+  /** Create the model's card from a template, next to the model. */
+  | { kind: 'modelCard'; model: string };
 
 export type ResultStatus = 'pass' | 'fail' | 'error' | 'skip';
 

@@ -38,39 +38,57 @@ const strippableKey = {
   description: 'A dotted key: metadata.<key> for the notebook, cell.<key> for every cell.',
 } as const;
 
-/** JSON-schema fragment for the `notebooks` property of mlops.yaml. */
+/** JSON-schema fragment for the `notebooks` property of mlops.yaml, composed into its schema (mlopsSchema.ts). */
 export const notebooksConfigSchema = {
+  title: 'Notebooks',
   type: 'object',
   description: 'How notebooks are stripped of outputs and volatile metadata before they are committed.',
   additionalProperties: false,
   properties: {
     strip: {
+      title: 'Stripping',
       type: 'object',
       description:
         'Options of `mlops nbstrip` and the git clean filter; they mean what the nbstripout options of the same name mean.',
       additionalProperties: false,
       properties: {
         keepOutput: {
+          title: 'Keep output',
           type: 'boolean',
           description: 'Keep cell outputs (only execution counts and metadata are stripped).',
         },
-        keepCount: { type: 'boolean', description: 'Keep execution counts.' },
-        keepId: { type: 'boolean', description: 'Keep cell ids instead of numbering them 0, 1, 2, ...' },
+        keepCount: { title: 'Keep count', type: 'boolean', description: 'Keep execution counts.' },
+        keepId: {
+          title: 'Keep id',
+          type: 'boolean',
+          description: 'Keep cell ids instead of numbering them 0, 1, 2, ...',
+        },
         extraKeys: {
+          title: 'Extra keys',
           type: 'array',
           items: strippableKey,
           uniqueItems: true,
           description: 'More keys to remove, e.g. metadata.kernelspec or cell.metadata.tags.',
         },
         keepKeys: {
+          title: 'Keep keys',
           type: 'array',
           items: strippableKey,
           uniqueItems: true,
           description: 'Keys removed by default that should be kept, e.g. cell.metadata.collapsed.',
         },
-        dropEmptyCells: { type: 'boolean', description: 'Remove cells whose source is empty or only whitespace.' },
-        stripInitCells: { type: 'boolean', description: 'Also strip the outputs of cells marked init_cell: true.' },
+        dropEmptyCells: {
+          title: 'Drop empty cells',
+          type: 'boolean',
+          description: 'Remove cells whose source is empty or only whitespace.',
+        },
+        stripInitCells: {
+          title: 'Strip init cells',
+          type: 'boolean',
+          description: 'Also strip the outputs of cells marked init_cell: true.',
+        },
         dropTaggedCells: {
+          title: 'Drop tagged cells',
           type: 'array',
           items: { type: 'string', minLength: 1 },
           uniqueItems: true,
@@ -79,6 +97,7 @@ export const notebooksConfigSchema = {
       },
     },
     links: {
+      title: 'Links',
       type: 'object',
       description:
         'The params and metrics files committed together with a notebook by "Commit Notebook Snapshot": notebook path or glob -> list of files, relative to the workspace folder.',

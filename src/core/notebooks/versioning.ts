@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { compareVersions, compileConvention } from '../config/conventions';
+import { compareVersions, compileConvention } from '../formats/naming';
 
 // ---------------------------------------------------------------------------------------------- linked files
 

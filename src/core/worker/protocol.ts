@@ -2,8 +2,9 @@
 // hashing). One entry per kind of work in `WorkKinds`: its request, its result and its progress. Requests and
 // results are plain data (structured clone); errors cross as a name and a message and become the typed errors below.
 import type { CheckProgress } from '../checks/engine';
-import type { CheckResult, CheckSummary, ProjectConfig, ReportCounts } from '../checks/types';
-import type { LoadedConfig } from '../config/validate';
+import type { CheckResult, CheckSummary, ReportCounts } from '../checks/types';
+import type { MlopsConfig } from '../formats/mlopsYaml/model';
+import type { LoadedConfig } from '../formats/mlopsYaml/validate';
 import type { DiscoveryProblem, DiscoveryStats, FileChange, WorkspaceItem } from '../workspace/discovery';
 import type { HashAlgorithm, HashResult } from '../workspace/hash';
 
@@ -27,7 +28,7 @@ export interface CheckFolderOutcome {
   /** ok: the checks ran; config-error: mlops.yaml cannot be used (see problems); failed: the run failed. */
   status: 'ok' | 'config-error' | 'failed';
   /** The configuration the checks read (absent when it is invalid). */
-  config?: ProjectConfig;
+  config?: MlopsConfig;
   /** The config file, relative to the folder. */
   configFile: string;
   checks: CheckSummary[];

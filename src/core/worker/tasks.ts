@@ -2,10 +2,9 @@
 // (kept as an index for incremental updates) and content hashes. The worker thread runs them (worker.ts); the editor
 // runs the same functions in its own thread when no worker can start (client.ts). Nothing here knows which.
 import fs from 'node:fs';
-import { BUILTIN_CHECK_TYPES } from '../checks/builtinTypes';
+import { checkTypeNamed } from '../checks/builtinTypes';
 import { CONFIG_FILE, discoveredNotice, loadCheckConfig } from '../checks/defaults/config';
 import { createDefaultContext } from '../checks/defaults/context';
-import { CHECK_TYPES_NEEDING_GIT } from '../checks/defaults/git';
 import { countResults, resolveChecks, runChecks, type CheckProgress } from '../checks/engine';
 import {
   CheckCancelledError,
@@ -16,7 +15,7 @@ import {
   type CheckResult,
   type CheckSummary,
 } from '../checks/types';
-import { loadConfig, ConfigValidator } from '../config/validate';
+import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
@@ -35,6 +34,15 @@ import {
   type WorkRequestOf,
   type WorkResult,
 } from './protocol';
+
+/**
+ * A loaded mlops.yaml as plain data that crosses to the editor's thread (structured clone): without the validation's
+ * position lookup, a function the checks use inside this thread only.
+ */
+function cloneable(loaded: LoadedConfig): LoadedConfig {
+  const { config, problems, empty } = loaded.validation;
+  return { ...loaded, validation: { config, problems, empty } };
+}
 
 export const UNTRUSTED_CHECKS_NOTICE =
   'This workspace is not trusted, so MLOps Workbench runs no git process: the checks that read git history were skipped.';
@@ -165,7 +173,7 @@ export class WorkTasks {
       itemStats: new Map(),
     };
     try {
-      outcome.config = await loadConfig(request.root, this.validator);
+      outcome.config = cloneable(await loadConfig(request.root, this.validator));
     } catch (err) {
       outcome.configError = errorMessage(err);
     }
@@ -197,7 +205,7 @@ export class WorkTasks {
     if (!index) return null;
     let reloaded: UpdateFolderOutcome['reloaded'];
     if (request.reloadConfig) {
-      const config = await loadConfig(index.result.root, this.validator).catch(() => undefined);
+      const config = await loadConfig(index.result.root, this.validator).then(cloneable, () => undefined);
       reloaded = config ? { config } : {};
       await index.reconfigure({ config: config?.validation.config });
     }
@@ -284,7 +292,7 @@ async function runOffline(
   const declared = resolveChecks(context.config, { file: context.configFile, positionOf: context.positionOf }).filter(
     (c) => c.enabled,
   );
-  const offline = declared.filter((c) => !CHECK_TYPES_NEEDING_GIT.includes(c.type));
+  const offline = declared.filter((c) => !checkTypeNamed(c.type)?.needsGit);
   const report: CheckReport = offline.length
     ? await runChecks(context, { signal, only: offline.map((c) => c.id), onProgress })
     : { checks: [], results: [], counts: countResults([]), durationMs: 0 };
@@ -301,7 +309,7 @@ async function runOffline(
       id: check.id,
       type: check.type,
       severity: check.severity,
-      title: BUILTIN_CHECK_TYPES.find((t) => t.type === check.type)?.title ?? check.type,
+      title: checkTypeNamed(check.type)?.title ?? check.type,
       passed: 0,
       failed: 0,
       skipped: 1,

@@ -1,11 +1,11 @@
 // The configuration a folder without mlops.yaml implies: the models, datasets and metric files discovery finds (DVC
 // artifacts and outs, model and data files), their lineage from the DVC stages that produce them, and naming
 // conventions only where the existing names already follow one. The checks run on it when there is no mlops.yaml,
-// and `mlops init` writes it down (src/core/config/seed.ts), so both see the same entries.
+// and `mlops init` writes it down (src/core/formats/mlopsYaml/seed.ts), so both see the same entries.
 import path from 'node:path';
-import { fileExtension, matchesConvention } from '../checks/conventions';
-import type { Conventions, DatasetConfig, MlopsConfig, ModelConfig } from '../config/model';
-import { emptyConfig } from '../config/model';
+import type { Conventions, DatasetConfig, MlopsConfig, ModelConfig } from '../formats/mlopsYaml/model';
+import { emptyConfig } from '../formats/mlopsYaml/model';
+import { fileExtension, matchesConvention } from '../formats/naming';
 import { declaredFiles, readDvcProjects, type DvcProject, type DvcStage } from '../formats/dvc/project';
 import { discoverWorkspace, type WorkspaceItem } from './discovery';
 

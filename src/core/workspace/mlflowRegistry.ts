@@ -4,7 +4,7 @@
 // database's `listRegisteredModels`: the ones the Experiments view and the CLI use); this maps their entities to ours,
 // in the same shape for the same model.
 import { promises as fs } from 'node:fs';
-import type { ModelStage } from '../config/model';
+import type { ModelStage } from '../formats/mlopsYaml/model';
 import { type MlflowRegisteredModel } from '../formats/mlflow/entities';
 import { readRegistry } from '../formats/mlflow/fileStore';
 import { openMlflowDatabase, type SqliteOptions } from '../formats/mlflow/sqlite';

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { checkTypeNamed } from '../../core/checks/builtinTypes';
+import { isRetrainTrigger as isTrigger } from '../../core/checks/checkType';
 import type { CheckResult } from '../../core/checks/types';
 import type { Logger } from '../../core/logging';
 import type { FolderRun } from './runner';
@@ -9,12 +11,9 @@ const SNOOZE_KEY = 'mlops.checks.retrainSnoozedUntil';
 export const SNOOZE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-/** Whether a result is a retraining trigger: a stale model, or a metric on the wrong side of its bound. */
+/** Whether a result is a retraining trigger, as its check type says (a stale model, a metric past its bound). */
 export function isRetrainTrigger(result: CheckResult): boolean {
-  if (result.status !== 'fail') return false;
-  if (result.type === 'staleness') return true;
-  // A missing metric or a metric without a bound is a configuration problem, not a reason to retrain.
-  return result.type === 'metric-threshold' && !/\|(missing|no-bound)$/.test(result.key ?? '');
+  return isTrigger(checkTypeNamed(result.type), result);
 }
 
 /** A stable identity of a finding across runs. */

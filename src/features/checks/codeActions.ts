@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isAlias, isScalar, parseDocument, visit, type Scalar } from 'yaml';
+import { pathValueEdits } from '../../core/formats/mlopsYaml/edits';
 import type { CheckResult } from '../../core/checks/types';
 import { errorMessage, type Logger } from '../../core/logging';
 import { exists } from '../../platform/fsWrite';
@@ -141,7 +141,7 @@ export async function fixesFor(run: FolderRun, result: CheckResult): Promise<Fix
       });
     }
   }
-  if (result.type === 'required-files' && result.key === 'missing' && result.model) {
+  if (result.fix?.kind === 'modelCard' && result.model) {
     const card = await modelCardEdit(run, result);
     if (card) {
       fixes.push({
@@ -204,41 +204,6 @@ export async function renameEdit(
   return { edit, configUri, configChanged, configWasDirty };
 }
 
-/** Text replacements for every scalar value (not key) of a YAML text that names `from`, keeping its quoting. */
-export function pathValueEdits(text: string, from: string, to: string): { range: [number, number]; text: string }[] {
-  const clean = (p: string) => p.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  const doc = parseDocument(text, { keepSourceTokens: false });
-  if (doc.errors.length) return [];
-  const edits: { range: [number, number]; text: string }[] = [];
-  visit(doc, {
-    Pair(_key, pair) {
-      // Keys are names, never paths: visit only the value.
-      const value = pair.value;
-      if (isScalar(value) && !isAlias(value)) collect(value);
-      return undefined;
-    },
-    Seq(_key, seq) {
-      for (const item of seq.items) if (isScalar(item)) collect(item);
-      return undefined;
-    },
-  });
-  function collect(node: Scalar): void {
-    if (typeof node.value !== 'string' || !node.range || clean(node.value) !== clean(from)) return;
-    const quoted =
-      node.type === 'QUOTE_DOUBLE'
-        ? JSON.stringify(to)
-        : node.type === 'QUOTE_SINGLE'
-          ? `'${to.replace(/'/g, "''")}'`
-          : /^[\w./@+-][\w./@+ -]*$/.test(to) && !/\s$/.test(to)
-            ? to
-            : JSON.stringify(to);
-    edits.push({ range: [node.range[0], node.range[1]], text: quoted });
-  }
-  return edits
-    .sort((a, b) => a.range[0] - b.range[0])
-    .filter((e, i, all) => i === 0 || e.range[0] !== all[i - 1].range[0]);
-}
-
 /**
  * Appends a line to a folder-relative file (creating it when missing); undefined when the line is already there.
  * An open file is edited in its editor, unsaved changes included.
@@ -264,7 +229,7 @@ export async function appendLineEdit(
   return { edit, uri, existed: true, wasDirty: document.isDirty };
 }
 
-/** Creates a model card next to the model of a `required-files` finding; undefined when one exists. */
+/** Creates a model card next to the model of a finding whose fix is a model card; undefined when one exists. */
 async function modelCardEdit(
   run: FolderRun,
   result: CheckResult,

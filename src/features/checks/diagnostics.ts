@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkTypeNamed } from '../../core/checks/builtinTypes';
 import { DEFAULT_HELP_URI } from '../../core/checks/report/common';
 import type { CheckResult, Location, Severity } from '../../core/checks/types';
 import type { FolderRun } from './runner';
@@ -28,9 +29,9 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 /** Text files up to this size are read to give a diagnostic the extent of its line or file. */
 const MAX_TEXT_BYTES = 4 * 1024 * 1024;
 
-/** The documentation of a check type: the README section of the type. */
+/** The documentation of a check type: the README section its definition names (else the type's id). */
 export function checkTypeHelpUri(type: string): vscode.Uri {
-  return vscode.Uri.parse(`${DEFAULT_HELP_URI}#${type}`);
+  return vscode.Uri.parse(`${DEFAULT_HELP_URI}${checkTypeNamed(type)?.docsAnchor ?? `#${type}`}`);
 }
 
 /**

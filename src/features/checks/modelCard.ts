@@ -1,13 +1,13 @@
 // The model card a "Create model card" quick fix writes: the facts mlops.yaml already knows, and headings for the
 // rest. Plain text in, Markdown out; no VS Code API.
-import type { ModelEntry, ProjectConfig } from '../../core/checks/types';
+import type { MlopsConfig, ModelConfig } from '../../core/formats/mlopsYaml/model';
 
 export const MODEL_CARD_FILE = 'model_card.md';
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /** A model card for one model of the configuration. */
-export function modelCardTemplate(model: ModelEntry, config: ProjectConfig): string {
+export function modelCardTemplate(model: ModelConfig, config: MlopsConfig): string {
   const datasets = model.datasets.map((name) => {
     const dataset = config.datasets.find((d) => d.name === name);
     return dataset ? `- ${name}: ${code(dataset.path)}` : `- ${name}`;

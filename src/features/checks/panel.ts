@@ -37,6 +37,7 @@ export function checkTypeDocs(): CheckTypeDoc[] {
     summary: summaryOf(t.description),
     description: t.description.replace(/`/g, ''),
     helpUri: checkTypeHelpUri(t.type).toString(true),
+    ...(t.retraining ? { retraining: t.retraining } : {}),
   }));
 }
 

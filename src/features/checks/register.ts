@@ -5,7 +5,7 @@ import { loadCheckConfig } from '../../core/checks/defaults/config';
 import { runGit } from '../../core/checks/defaults/git';
 import { describeFindings } from '../../core/checks/engine';
 import { CheckInputError, ChecksConfigError } from '../../core/checks/types';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { backgroundWork } from '../../platform/backgroundWork';
 import type { FeatureContext } from '../../platform/context';

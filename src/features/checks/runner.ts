@@ -1,12 +1,14 @@
 import * as path from 'node:path';
+import type { MlopsConfig } from '../../core/formats/mlopsYaml/model';
+import picomatch from 'picomatch';
 import * as vscode from 'vscode';
+import { BUILTIN_CHECK_TYPES } from '../../core/checks/builtinTypes';
 import { countResults } from '../../core/checks/engine';
-import type { CheckResult, ProjectConfig } from '../../core/checks/types';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import type { CheckResult } from '../../core/checks/types';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import type { CoreWork } from '../../core/worker/client';
 import { WorkCancelledError } from '../../core/worker/protocol';
-import { DATASET_EXTENSIONS, MODEL_EXTENSIONS, NOTEBOOK_EXTENSIONS } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted } from '../../platform/trust';
 import type { FolderReport } from '../../protocol/checks';
@@ -16,7 +18,7 @@ export interface FolderRun {
   folder: vscode.WorkspaceFolder;
   report: FolderReport;
   /** The configuration the checks read (undefined when there is none or it is invalid). */
-  config?: ProjectConfig;
+  config?: MlopsConfig;
   /** The config file, relative to the folder. */
   configFile: string;
   /** Rename targets with their placeholders filled in (e.g. the version of the newest release tag), by result. */
@@ -28,22 +30,12 @@ export interface RunEvent {
   reason: string;
 }
 
-const FILE_NAMES = new Set([
-  CONFIG_FILE_NAME,
-  '.gitattributes',
-  '.gitignore',
-  'pyproject.toml',
-  'environment.yml',
-  'environment.yaml',
-  'conda.yaml',
-  'conda.yml',
-  'dvc.yaml',
-  'dvc.lock',
-]);
-const EXTENSIONS = new Set([...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS, '.dvc']);
+/** The file names whose change can change a result: mlops.yaml and every check type's `rerunOn`. */
+const RERUN_NAMES = [CONFIG_FILE_NAME, ...new Set(BUILTIN_CHECK_TYPES.flatMap((t) => t.rerunOn))];
+const isRerunName = picomatch(RERUN_NAMES, { nocase: true, dot: true });
 
 /** The files whose change can change a check result; the watcher's glob (filtered further by `isRelevant`). */
-export const CHECKS_WATCH_GLOB = `**/{${[...FILE_NAMES, 'requirements*.txt', 'Dockerfile*', '*.json', '*.yaml', '*.yml', '*.toml', '*.md', 'LICENSE*', 'LICENCE*', 'COPYING'].join(',')},*${[...EXTENSIONS].join(',*')}}`;
+export const CHECKS_WATCH_GLOB = `**/{${[...RERUN_NAMES, '*.json', '*.yaml', '*.yml', '*.toml', '*.md'].join(',')}}`;
 
 /**
  * Runs the pipeline checks of every workspace folder that has an mlops.yaml, one run at a time: a new request
@@ -155,14 +147,7 @@ export class ChecksRunner extends Disposable {
     if (!relative || relative.startsWith('..') || /(^|\/)(\.git|node_modules)\//.test(relative)) return false;
     const base = path.posix.basename(relative);
     const ext = path.posix.extname(base).toLowerCase();
-    if (
-      FILE_NAMES.has(base) ||
-      /^requirements.*\.txt$/i.test(base) ||
-      /^dockerfile/i.test(base) ||
-      /^(licen[cs]e|copying)/i.test(base) ||
-      EXTENSIONS.has(ext)
-    )
-      return true;
+    if (isRerunName(base)) return true;
     const config = this.runs.find((r) => r.folder.uri.toString() === folder.uri.toString())?.config;
     if (!config) return false;
     const under = (p: string) => relative === p || relative.startsWith(`${p.replace(/\/+$/, '')}/`);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
-import { type ConfigProblem } from '../../core/config/validate';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
+import { type ConfigProblem } from '../../core/formats/mlopsYaml/validate';
 import type { FeatureContext } from '../../platform/context';
 import { sharedValidator } from '../../platform/configValidator';
 

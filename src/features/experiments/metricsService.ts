@@ -3,37 +3,43 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sourceId } from '../../core/chart/series';
 import type { MetricDefinition, MetricHistoryQuery, PlotSource } from '../../core/chart/types';
-import { loadConfig } from '../../core/config/validate';
-import { readHistory, type HistoryResult } from '../../core/git/history';
+import { loadConfig } from '../../core/formats/mlopsYaml/validate';
+import picomatch from 'picomatch';
 import { findGitDirectory } from '../../core/git/tags';
 import { errorMessage, type Logger } from '../../core/logging';
 import type { Goal } from '../../core/metrics/diff';
-import {
-  combineFiles,
-  declaredFiles,
-  loadWorkspaceFiles,
-  readDvcProjects,
-  type ParamsFile,
-} from '../../core/formats/dvc/project';
+import { declaredFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
-import { listRuns as listFileStoreRuns } from '../../core/formats/mlflow/fileStore';
 import { MlflowRestClient } from '../../core/formats/mlflow/rest';
-import { loadSqlJs, openMlflowDatabase } from '../../core/formats/mlflow/sqlite';
+import { loadSqlJs } from '../../core/formats/mlflow/sqlite';
 import { type MetricSeries, type Run, type SourceKind } from '../../core/metrics/model';
-import { eventLogFolders, formatDate } from '../../core/metrics/report';
-import { findEventRuns, readEventRun } from '../../core/formats/tensorboard/runs';
+import { discoverSources, type Discovered } from '../../core/metrics/sources/discover';
+import { DEFAULT_MAX_HISTORY, gitHistorySource } from '../../core/metrics/sources/gitHistory';
+import { metricSourceOf, metricSources } from '../../core/metrics/sources/list';
+import { hostOf, mlflowServerSource } from '../../core/metrics/sources/mlflowServer';
+import type {
+  FollowedFiles,
+  MetricSourceDefinition,
+  SourceDiscovery,
+  SourceProblem,
+  SourceReadContext,
+} from '../../core/metrics/sources/types';
+import {
+  cleanPath,
+  followedFiles,
+  hasWorkspaceFiles,
+  readWorkspaceRun,
+  WORKSPACE_FILE_GLOB,
+} from '../../core/metrics/sources/workspaceFiles';
+import { resolveInside } from '../../core/security/confine';
 import { getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { UNTRUSTED_REASON } from '../../platform/trust';
 import { sharedValidator } from '../../platform/configValidator';
 import type { MetricHistoryData } from '../metricHistory/panel';
 
-/** A problem of a source the Experiments view shows as an item (not a popup); the runs that could be read stay. */
-export interface SourceProblem {
-  severity: 'warning' | 'info';
-  message: string;
-  detail?: string;
-}
+export type { SourceProblem } from '../../core/metrics/sources/types';
+export { trackingTarget, type TrackingTarget } from '../../core/metrics/sources/mlflowServer';
 
 /** One place runs come from, with its runs newest first. */
 export interface ServiceSource {
@@ -68,11 +74,19 @@ export interface MetricsServiceOptions {
 const TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
 const FILE_DEBOUNCE_MS = 300;
 const GIT_DEBOUNCE_MS = 500;
-const MAX_HISTORY = 10_000;
 /** Folders never searched for tracker files. */
 const DISCOVERY_EXCLUDE =
   '**/{node_modules,.git,.hg,.svn,.venv,venv,.tox,.nox,__pycache__,site-packages,.ipynb_checkpoints,.dvc}/**';
-const WORKSPACE_FILE_EXTENSIONS = '{json,yaml,yml,toml,csv,tsv}';
+/** The sources found by marker globs (MLflow stores and databases, TensorBoard folders, ...). */
+const SEARCHED_SOURCES = metricSources.filter(
+  (d): d is MetricSourceDefinition & { discovery: SourceDiscovery } => typeof d.discovery === 'object',
+);
+/** The globs of the files whose change reloads a source (the workspace's and git's are followed otherwise). */
+function watchGlobs(d: MetricSourceDefinition): readonly string[] {
+  return typeof d.watch === 'string' ? [] : d.watch;
+}
+const watchMatchers = new Map(SEARCHED_SOURCES.map((d) => [d, picomatch([...watchGlobs(d)], { dot: true })]));
+const discoveryMatchers = new Map(SEARCHED_SOURCES.map((d) => [d, picomatch([...d.discovery.globs], { dot: true })]));
 
 /** The secret-storage key of the token for a tracking server (one per origin, so a token only goes where it was set). */
 export function tokenKey(url: string): string {
@@ -88,26 +102,17 @@ export function tokenKey(url: string): string {
 interface GitRecord {
   /** The repository's git folders, when the folder is in one (found without running git). */
   dir?: { gitDir: string; commonDir: string; root: string };
-  result?: HistoryResult;
+  /** The runs of the last read (one per revision). */
+  result?: { runs: Run[] };
   problems: SourceProblem[];
   generation: number;
   loading?: Promise<void>;
 }
 
-interface Followed {
-  metrics: string[];
-  params: ParamsFile[];
-  plots: string[];
-  /** DVCLive folders (their metrics.json and plots/metrics belong to the workspace run). */
-  live: string[];
-}
+type Followed = FollowedFiles;
 
-/** Tracker files a watcher reported, before a search may see them. */
-interface Found {
-  stores: string[];
-  databases: string[];
-  eventFolders: string[];
-}
+/** Source locations a watcher reported, before a search may see them. */
+type Found = Partial<Record<SourceKind, string[]>>;
 
 interface FolderRecord {
   folder: vscode.WorkspaceFolder;
@@ -118,11 +123,8 @@ interface FolderRecord {
   workspaceKind: 'dvc' | 'file';
   /** Problems reading mlops.yaml or dvc.yaml. */
   configProblems: SourceProblem[];
-  stores: string[];
-  databases: string[];
-  logFolders: string[];
-  /** The folders holding event files (TensorBoard runs) the log folders were derived from. */
-  eventFolders: string[];
+  /** The locations of the searched sources (MLflow stores and databases, TensorBoard log folders), by kind. */
+  located: Map<SourceKind, string[]>;
   /** The tracking server from settings (http or https), if any. */
   trackingServer?: string;
   index: MetricsIndex;
@@ -237,7 +239,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   /** A folder's metrics files without loading anything else (two small files read), for the editor-title action. */
   async metricsFilesOf(folder: vscode.WorkspaceFolder): Promise<string[]> {
     const record = this.records.get(folder.uri.toString());
-    if (record) return record.followed.metrics.map((m) => path.join(record.root, m));
+    if (record) return insideOnly(record.root, record.followed.metrics);
     const root = folder.uri.fsPath;
     const config = await loadConfig(root, sharedValidator()).catch(() => undefined);
     const models = config?.validation.config.models.flatMap((m) => m.metrics) ?? [];
@@ -247,7 +249,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     } catch {
       // A malformed dvc.yaml: only mlops.yaml's files.
     }
-    return unique([...metrics, ...models.map(clean)]).map((m) => path.join(root, m));
+    return insideOnly(root, unique([...metrics, ...models.map(cleanPath)]));
   }
 
   // ------------------------------------------------------------------------------------------------ MetricHistoryData
@@ -281,7 +283,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       if (token.isCancellationRequested) return [];
       let list = source.runs;
       if (source.kind === 'git') list = list.filter(worthACurve).map((run) => ({ ...run, label: curveLabel(run) }));
-      else if (source.kind.startsWith('mlflow')) {
+      else if (metricSourceOf(source.kind)?.readFull) {
         try {
           list = await this.fullRuns(source);
         } catch (err) {
@@ -335,10 +337,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         followed: { metrics: [], params: [], plots: [], live: [] },
         workspaceKind: 'file',
         configProblems: [],
-        stores: [],
-        databases: [],
-        logFolders: [],
-        eventFolders: [],
+        located: new Map(),
         index: new MetricsIndex(root, []),
         problems: new Map(),
         git: { problems: [], generation: 0 },
@@ -388,48 +387,25 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         threshold: m.threshold,
         unit: m.unit,
       }));
-      modelMetrics = config.validation.config.models.flatMap((m) => m.metrics).map(clean);
+      modelMetrics = config.validation.config.models.flatMap((m) => m.metrics);
     } catch (err) {
       record.definitions = [];
       record.configProblems.push({ severity: 'warning', message: `mlops.yaml cannot be read: ${errorMessage(err)}` });
-    }
-    let declared = {
-      metrics: [] as string[],
-      params: [] as ParamsFile[],
-      plots: [] as string[],
-      dvclive: [] as string[],
-    };
-    record.workspaceKind = fs.existsSync(path.join(root, 'dvc.yaml')) ? 'dvc' : 'file';
-    try {
-      declared = declaredFiles(root, readDvcProjects(root));
-    } catch (err) {
-      record.configProblems.push({ severity: 'warning', message: `dvc.yaml cannot be read: ${errorMessage(err)}` });
     }
     const [discovered, gitDir] = await Promise.all([
       this.discover(record, found),
       findGitDirectory(root).catch(() => undefined),
     ]);
     record.git.dir = gitDir;
-    const live = unique([...declared.dvclive, ...discovered.live]);
-    record.followed = {
-      metrics: unique([...declared.metrics, ...modelMetrics, ...live.map((d) => joinPosix(d, 'metrics.json'))]),
-      params: declared.params,
-      plots: unique([
-        ...declared.plots,
-        ...live.map((d) => joinPosix(d, 'plots/metrics')).filter((p) => isDirectory(path.join(root, p))),
-      ]),
-      live,
-    };
-    record.stores = discovered.stores;
-    record.databases = discovered.databases;
-    record.eventFolders = discovered.eventFolders;
-    record.logFolders = eventLogFolders(discovered.eventFolders, root);
+    const workspace = followedFiles(root, { modelMetrics, liveFolders: discovered.live });
+    record.configProblems.push(...workspace.problems, ...discovered.problems);
+    record.workspaceKind = workspace.kind;
+    record.followed = workspace.followed;
+    record.located = discovered.located;
     record.trackingServer = discovered.server;
     const sources = [
       ...(this.hasWorkspaceFiles(record) ? [this.workspacePath(record)] : []),
-      ...record.stores,
-      ...record.databases,
-      ...record.logFolders,
+      ...SEARCHED_SOURCES.flatMap((d) => record.located.get(d.kind) ?? []),
     ];
     record.index.setSources(sources);
     record.index.invalidate(record.index.sources());
@@ -439,25 +415,23 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       withGit ? this.loadGit(record) : Promise.resolve(),
     ]);
     this.watch(record);
+    const count = (kind: SourceKind) => record.located.get(kind)?.length ?? 0;
     this.options.logger.info(
-      `experiments: ${record.folder.name}: ${record.followed.metrics.length} metrics files, ${record.stores.length + record.databases.length} MLflow stores, ` +
-        `${record.logFolders.length} TensorBoard folders, ${record.git.result?.runs.length ?? 0} revisions (${(performance.now() - started).toFixed(0)} ms)`,
+      `experiments: ${record.folder.name}: ${record.followed.metrics.length} metrics files, ${count('mlflow-file') + count('mlflow-sqlite')} MLflow stores, ` +
+        `${count('tensorboard')} TensorBoard folders, ${record.git.result?.runs.length ?? 0} revisions (${(performance.now() - started).toFixed(0)} ms)`,
     );
   }
 
   private hasWorkspaceFiles(record: FolderRecord): boolean {
-    return record.followed.metrics.length > 0 || record.followed.plots.length > 0;
+    return hasWorkspaceFiles(record.followed);
   }
 
   private workspacePath(record: FolderRecord): string {
     return path.join(record.root, 'dvc.yaml');
   }
 
-  /** MLflow stores and databases, TensorBoard event files and DVCLive folders under the folder, and settings. */
-  private async discover(
-    record: FolderRecord,
-    found?: Found,
-  ): Promise<{ stores: string[]; databases: string[]; eventFolders: string[]; live: string[]; server?: string }> {
+  /** The sources of the core list under the folder (VS Code's file search), and the tracking URI of settings. */
+  private discover(record: FolderRecord, found?: Found): Promise<Discovered> {
     const find = (glob: string, max: number) =>
       Promise.resolve(
         vscode.workspace.findFiles(new vscode.RelativePattern(record.folder, glob), DISCOVERY_EXCLUDE, max),
@@ -468,49 +442,16 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           return [] as string[];
         },
       );
-    const [metas, dbs, events, live] = await Promise.all([
-      find('**/mlruns/*/meta.yaml', 2000),
-      find('**/mlflow.db', 50),
-      find('**/events.out.tfevents.*', 5000),
-      find('**/dvclive/metrics.json', 100),
-    ]);
-    const stores = new Set([
-      ...metas.map((m) => path.dirname(path.dirname(m))),
-      ...(found?.stores ?? []).filter(isDirectory),
-    ]);
-    if (isDirectory(path.join(record.root, 'mlruns'))) stores.add(path.join(record.root, 'mlruns'));
-    const databases = new Set([...dbs, ...(found?.databases ?? []).filter((d) => fs.existsSync(d))]);
-    const eventFolders = unique([
-      ...events.map((e) => path.dirname(e)),
-      ...(found?.eventFolders ?? []).filter(isDirectory),
-    ]).sort();
-    let server: string | undefined;
-    const uri = getSetting('mlflow.trackingUri', record.folder.uri).trim();
-    if (uri) {
-      const target = trackingTarget(uri, record.root);
-      if (target.kind === 'server') server = target.location;
-      else if (target.kind === 'store' && isDirectory(target.location)) stores.add(target.location);
-      else if (target.kind === 'database' && fs.existsSync(target.location)) databases.add(target.location);
-      else if (target.kind === 'unsupported')
-        record.configProblems.push({ severity: 'warning', message: `mlops.mlflow.trackingUri: ${target.reason}` });
-      else
-        record.configProblems.push({
-          severity: 'warning',
-          message: `mlops.mlflow.trackingUri: ${target.location} does not exist.`,
-        });
-    }
-    return {
-      stores: [...stores].sort(),
-      databases: [...databases].sort(),
-      eventFolders,
-      live: live
-        .map((m) => path.relative(record.root, path.dirname(m)).split(path.sep).join('/'))
-        .filter((d) => d && !d.startsWith('..')),
-      server,
-    };
+    const trackingUri = getSetting('mlflow.trackingUri', record.folder.uri).trim();
+    return discoverSources(record.root, {
+      find,
+      trackingUri,
+      trackingUriName: 'mlops.mlflow.trackingUri',
+      found,
+    });
   }
 
-  /** The index readers of a folder: its workspace run, MLflow stores and databases, TensorBoard log folders. */
+  /** The index readers of a folder: its workspace run, and each searched source of the core list. */
   private readers(record: FolderRecord): SourceReader[] {
     const note = (p: string, problems: SourceProblem[]) => {
       if (problems.length) record.problems.set(p, problems);
@@ -528,68 +469,22 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           return run ? [run] : [];
         },
       },
-      {
-        kind: 'mlflow-file',
-        matches: (p) => record.stores.includes(p),
-        load: async (p) => {
-          const listing = await listFileStoreRuns(p);
-          note(
-            p,
-            summarize(
-              listing.problems.map((e) => e.message),
-              'runs could not be read',
-            ),
-          );
-          return listing.runs;
-        },
-      },
-      {
-        kind: 'mlflow-sqlite',
-        matches: (p) => record.databases.includes(p),
-        load: async (p) => {
-          const db = await openMlflowDatabase(p, { sqlJs: await this.loadSql() });
-          try {
-            const listing = db.listRuns();
-            note(p, [
-              ...summarize(
-                listing.problems.map((e) => e.message),
-                'runs could not be read',
-              ),
-              ...(db.walPending
-                ? [
-                    {
-                      severity: 'info' as const,
-                      message:
-                        'The newest runs may be missing: MLflow has not yet written its -wal file into the database.',
-                    },
-                  ]
-                : []),
-            ]);
-            return listing.runs;
-          } finally {
-            db.close();
-          }
-        },
-      },
-      {
-        kind: 'tensorboard',
-        matches: (p) => record.logFolders.includes(p),
-        load: async (p) => {
-          const runs: Run[] = [];
-          const problems: string[] = [];
-          for (const folder of await findEventRuns(p)) {
-            try {
-              const { run } = await readEventRun(folder);
-              runs.push({ ...run, source: { kind: 'tensorboard', location: p } });
-            } catch (err) {
-              problems.push(errorMessage(err));
-            }
-          }
-          note(p, summarize(problems, 'run folders could not be read'));
-          return runs;
-        },
-      },
+      ...SEARCHED_SOURCES.map(
+        (definition): SourceReader => ({
+          kind: definition.kind,
+          matches: (p) => record.located.get(definition.kind)?.includes(p) ?? false,
+          load: async (p) => {
+            const { runs, problems } = await definition.read(p, this.readContext(record));
+            note(p, problems);
+            return runs;
+          },
+        }),
+      ),
     ];
+  }
+
+  private readContext(record: FolderRecord): SourceReadContext {
+    return { root: record.root, followed: record.followed, sqlJs: () => this.loadSql(), logger: this.options.logger };
   }
 
   private loadSql(): ReturnType<typeof loadSqlJs> {
@@ -616,35 +511,14 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       } else {
         try {
           const scope = getSetting('metrics.historyScope', record.folder.uri) === 'all' ? 'all' : 'current';
-          const result = await readHistory(record.root, {
-            metrics: record.followed.metrics,
-            params: record.followed.params,
-            plots: record.followed.plots,
-            branches: scope,
-            tags: true,
-            experiments: true,
-            maxCount: MAX_HISTORY,
+          const result = await gitHistorySource.read(record.root, {
+            ...this.readContext(record),
+            historyScope: scope,
+            maxHistory: DEFAULT_MAX_HISTORY,
           });
           if (generation !== git.generation) return;
-          git.result = result;
-          if (result.shallow) {
-            const start = result.start;
-            problems.push({
-              severity: 'info',
-              message: start
-                ? `Shallow clone: history goes back to ${start.shortSha} (${formatDate(start.date).slice(0, 10)}).`
-                : 'Shallow clone: older history is not available.',
-              detail: 'Run `git fetch --unshallow` to read the older revisions.',
-            });
-          }
-          if (result.runs.length >= MAX_HISTORY)
-            problems.push({ severity: 'info', message: `Only the newest ${MAX_HISTORY} revisions are read.` });
-          problems.push(
-            ...summarize(
-              result.errors.map((e) => e.message),
-              'metrics files could not be read at some revisions',
-            ),
-          );
+          git.result = { runs: result.runs };
+          problems.push(...result.problems);
         } catch (err) {
           if (generation !== git.generation) return;
           git.result = undefined;
@@ -679,14 +553,11 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       return;
     }
     try {
-      const client = await this.client(setting, folderKey);
-      server.location = client.baseUrl;
-      const listing = await client.listRuns();
+      const { location, context } = await this.serverContext(setting, folderKey);
+      server.location = location;
+      const listing = await mlflowServerSource.read(location, context);
       server.runs = listing.runs;
-      server.problems = summarize(
-        listing.problems.map((e) => e.message),
-        'runs could not be read',
-      );
+      server.problems = listing.problems;
     } catch (err) {
       server.runs = [];
       server.problems = [
@@ -701,11 +572,23 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     }
   }
 
-  private async client(setting: string, folderKey: string): Promise<MlflowRestClient> {
-    const scope = this.records.get(folderKey)?.folder.uri;
-    const seconds = getSetting('mlflow.timeoutSeconds', scope);
+  /** The server's address as the client normalises it, with the token from secret storage and the timeout. */
+  private async serverContext(
+    setting: string,
+    folderKey: string,
+  ): Promise<{ location: string; context: SourceReadContext }> {
+    const record = this.records.get(folderKey);
+    const seconds = getSetting('mlflow.timeoutSeconds', record?.folder.uri);
     const token = (await this.options.secrets?.get(tokenKey(setting))) || undefined;
-    return new MlflowRestClient({ baseUrl: setting, token, timeoutMs: Math.max(1, Number(seconds) || 10) * 1000 });
+    return {
+      location: new MlflowRestClient({ baseUrl: setting }).baseUrl,
+      context: {
+        root: record?.root ?? '',
+        followed: record?.followed ?? { metrics: [], params: [], plots: [], live: [] },
+        token,
+        timeoutMs: Math.max(1, Number(seconds) || 10) * 1000,
+      },
+    };
   }
 
   /** The runs of an MLflow source with every metric's whole history (cached until the source changes). */
@@ -713,9 +596,9 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     if (source.kind === 'mlflow-rest') {
       const server = [...this.servers.values()].find((s) => s.location === source.location);
       if (!server) return Promise.resolve(source.runs);
-      server.full ??= this.client(server.setting, server.folderKey)
-        .then((client) => client.listRuns({ fullHistory: true }))
-        .then((listing) => listing.runs);
+      server.full ??= this.serverContext(server.setting, server.folderKey).then(
+        ({ location, context }) => mlflowServerSource.readFull?.(location, context) ?? Promise.resolve([]),
+      );
       server.full.catch(() => (server.full = undefined));
       return server.full;
     }
@@ -723,17 +606,10 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     if (!record) return Promise.resolve(source.runs);
     let pending = record.full.get(source.location);
     if (!pending) {
-      pending =
-        source.kind === 'mlflow-sqlite'
-          ? this.loadSql().then(async (sqlJs) => {
-              const db = await openMlflowDatabase(source.location, { sqlJs });
-              try {
-                return db.listRuns({ fullHistory: true }).runs;
-              } finally {
-                db.close();
-              }
-            })
-          : listFileStoreRuns(source.location, { fullHistory: true }).then((l) => l.runs);
+      const definition = metricSourceOf(source.kind);
+      pending = definition?.readFull
+        ? definition.readFull(source.location, this.readContext(record))
+        : Promise.resolve(source.runs);
       record.full.set(source.location, pending);
       pending.catch(() => record.full.delete(source.location));
     }
@@ -802,7 +678,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     }
     const git = record.git;
     if (git.dir && this.hasWorkspaceFiles(record)) {
-      const location = git.result?.root ?? git.dir.root;
+      const location = git.dir.root;
       out.push({
         id: sourceId({ kind: 'git', location }),
         folderKey: record.key,
@@ -814,9 +690,12 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         problems: git.problems,
       });
     }
-    for (const store of record.stores) out.push(indexSource(store, 'mlflow-file', 'MLflow', relative(store)));
-    for (const db of record.databases) out.push(indexSource(db, 'mlflow-sqlite', 'MLflow', relative(db)));
-    for (const logs of record.logFolders) out.push(indexSource(logs, 'tensorboard', 'TensorBoard', relative(logs)));
+    // The searched sources in list order, TensorBoard after the MLflow server (the view's order).
+    const searched = [...SEARCHED_SOURCES].sort(
+      (a, b) => (a.kind === 'tensorboard' ? 1 : 0) - (b.kind === 'tensorboard' ? 1 : 0),
+    );
+    for (const d of searched)
+      for (const p of record.located.get(d.kind) ?? []) out.push(indexSource(p, d.kind, d.label, relative(p)));
     return out;
   }
 
@@ -834,10 +713,9 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       owner.register(watcher.onDidDelete(handler));
     };
     try {
-      add(new vscode.RelativePattern(record.folder, `**/*.${WORKSPACE_FILE_EXTENSIONS}`), onFile);
-      add(new vscode.RelativePattern(record.folder, '**/mlruns/**'), onFile);
-      add(new vscode.RelativePattern(record.folder, '**/events.out.tfevents.*'), onFile);
-      add(new vscode.RelativePattern(record.folder, '**/mlflow.db*'), onFile);
+      add(new vscode.RelativePattern(record.folder, WORKSPACE_FILE_GLOB), onFile);
+      for (const d of metricSources)
+        for (const glob of watchGlobs(d)) add(new vscode.RelativePattern(record.folder, glob), onFile);
       const dir = record.git.dir;
       if (dir) {
         const onGit = () => this.queueGit(record);
@@ -876,7 +754,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     let reconfigure = false;
     let rediscover = false;
     const invalidate = new Set<string>();
-    const found: Found = { stores: [], databases: [], eventFolders: [] };
+    const found: Found = {};
     const { followed } = record;
     const inside = (p: string, folder: string) => isInside(p, folder);
     for (const file of changed) {
@@ -898,29 +776,20 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         !followed.live.includes(path.posix.dirname(rel))
       )
         rediscover = true;
-      const parts = rel.split('/');
-      if (parts.includes('mlruns')) {
-        const store = record.stores.find((s) => inside(file, s));
-        if (store) invalidate.add(store);
-        else {
-          rediscover = true;
-          found.stores.push(path.join(record.root, ...parts.slice(0, parts.indexOf('mlruns') + 1)));
+      for (const d of SEARCHED_SOURCES) {
+        if (!watchMatchers.get(d)?.(rel)) continue;
+        const location = (record.located.get(d.kind) ?? []).find(
+          (l) => l === file || file.startsWith(`${l}-`) || inside(file, l),
+        );
+        if (location) {
+          invalidate.add(location);
+          continue;
         }
-      }
-      if (name.startsWith('mlflow.db')) {
-        const db = file.replace(/-(wal|journal|shm)$/, '');
-        if (record.databases.includes(db)) invalidate.add(db);
-        else if (name === 'mlflow.db') {
-          rediscover = true;
-          found.databases.push(db);
-        }
-      }
-      if (name.startsWith('events.out.tfevents.')) {
-        const logs = record.logFolders.find((l) => inside(file, l));
-        if (logs) invalidate.add(logs);
-        else {
-          rediscover = true;
-          found.eventFolders.push(path.dirname(file));
+        // A new source: search again; a marker file names its location before a search may see it.
+        rediscover = true;
+        if (discoveryMatchers.get(d)?.(rel)) {
+          const list = (found[d.kind] ??= []);
+          list.push(...d.discovery.locate([file], record.root).filter((l) => fs.existsSync(l)));
         }
       }
     }
@@ -945,71 +814,6 @@ export class MetricsService extends Disposable implements MetricHistoryData {
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
-
-/** The workspace's run: the followed metrics, params and plots files as they are now (none: no run). */
-async function readWorkspaceRun(
-  root: string,
-  followed: Followed,
-  kind: 'dvc' | 'file',
-): Promise<{ run?: Run; problems: SourceProblem[] }> {
-  const { loaded, errors } = await loadWorkspaceFiles(root, {
-    metrics: followed.metrics,
-    params: followed.params,
-    plots: followed.plots,
-  });
-  const combined = combineFiles(loaded);
-  const problems = [...errors, ...combined.errors].map(
-    (e): SourceProblem => ({ severity: 'warning', message: e.message }),
-  );
-  if (!loaded.some((f) => f.role !== 'params')) return { problems };
-  let time: number | undefined;
-  await Promise.all(
-    loaded.map(async (f) => {
-      const stat = await fs.promises.stat(f.location ?? path.join(root, f.path)).catch(() => undefined);
-      if (stat && (time === undefined || stat.mtimeMs > time)) time = stat.mtimeMs;
-    }),
-  );
-  const run: Run = {
-    id: 'workspace',
-    source: { kind, location: root },
-    label: 'workspace',
-    params: combined.params,
-    tags: {},
-    status: 'unknown',
-    metrics: combined.metrics,
-    time,
-  };
-  if (combined.textMetrics.length) run.textMetrics = combined.textMetrics;
-  return { run, problems };
-}
-
-export type TrackingTarget =
-  | { kind: 'server'; location: string }
-  | { kind: 'store' | 'database'; location: string }
-  | { kind: 'unsupported'; reason: string };
-
-/** What an MLflow tracking URI names: a server (http/https), a file store (file: or a path), or a database (sqlite:). */
-export function trackingTarget(uri: string, root: string): TrackingTarget {
-  if (/^https?:\/\//i.test(uri)) return { kind: 'server', location: uri };
-  if (/^sqlite:\/\/\//i.test(uri)) {
-    const rest = uri.slice('sqlite:///'.length);
-    return { kind: 'database', location: rest.startsWith('/') ? rest : path.resolve(root, rest) };
-  }
-  if (/^file:/i.test(uri)) {
-    try {
-      return { kind: 'store', location: vscode.Uri.parse(uri).fsPath };
-    } catch {
-      return { kind: 'unsupported', reason: `'${uri}' is not a file URI.` };
-    }
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    return {
-      kind: 'unsupported',
-      reason: `'${uri.split(':')[0]}' tracking URIs are not supported; use an http(s):// server, a file store or sqlite:///mlflow.db.`,
-    };
-  }
-  return { kind: 'store', location: path.resolve(root, uri) };
-}
 
 /** A PlotSource for the panel: its id and location, with a readable label. */
 function toPlotSource(s: ServiceSource): PlotSource {
@@ -1052,48 +856,16 @@ function newestFirst(runs: readonly Run[]): Run[] {
     .map((e) => e.run);
 }
 
-/** At most one problem item for many messages: the first message, and how many there are. */
-function summarize(messages: string[], what: string): SourceProblem[] {
-  if (messages.length === 0) return [];
-  if (messages.length === 1) return [{ severity: 'warning', message: messages[0] }];
-  return [
-    {
-      severity: 'warning',
-      message: `${messages.length} ${what}: ${messages[0]}`,
-      detail: messages.slice(0, 20).join('\n'),
-    },
-  ];
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-function clean(p: string): string {
-  return p.split(path.sep).join('/').replace(/^\.\//, '').replace(/\/+$/, '');
-}
-
-function joinPosix(dir: string, file: string): string {
-  return dir ? `${dir}/${file}` : file;
-}
-
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The absolute paths of the files that resolve inside the folder (an outside one is never opened). */
+function insideOnly(root: string, files: readonly string[]): string[] {
+  return files.map((f) => resolveInside(root, f)).filter((f): f is string => f !== undefined);
 }

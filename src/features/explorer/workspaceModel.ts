@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LoadedConfig } from '../../core/config/validate';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import type { LoadedConfig } from '../../core/formats/mlopsYaml/validate';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import {
   fileStates,

@@ -1,42 +1,26 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { parse } from 'yaml';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
+import { loadConfig, unreadable } from '../../core/formats/mlopsYaml/validate';
 import { errorMessage } from '../../core/logging';
 import { readNotebooksConfig, type NotebooksConfig } from '../../core/notebooks/config';
+import { sharedValidator } from '../../platform/configValidator';
 
 /** The `notebooks:` section of a workspace folder's mlops.yaml (empty when there is no file or no section). */
 export async function readNotebooksSection(folder: string): Promise<NotebooksConfig & { conventions: string[] }> {
-  const file = path.join(folder, CONFIG_FILE_NAME);
-  let text: string;
+  let loaded;
   try {
-    text = await fs.readFile(file, 'utf8');
+    loaded = await loadConfig(folder, sharedValidator());
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { conventions: [] };
-    throw new Error(`Cannot read ${file}: ${errorMessage(err)}`, { cause: err });
+    throw new Error(errorMessage(err), { cause: err });
   }
-  let document: unknown;
-  try {
-    document = parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
+  if (!loaded.exists) return { conventions: [] };
+  const failure = unreadable(loaded.validation);
+  if (failure)
     throw new Error(
-      `${CONFIG_FILE_NAME} is not valid YAML (${errorMessage(err).split('\n')[0]}); fix it to use its notebooks settings.`,
-      { cause: err },
+      `${CONFIG_FILE_NAME} is not valid YAML (line ${failure.line + 1}: ${failure.message}); fix it to use its notebooks settings.`,
     );
-  }
-  const record =
-    document !== null && typeof document === 'object' && !Array.isArray(document)
-      ? (document as Record<string, unknown>)
-      : {};
-  const conventions =
-    record.conventions !== null && typeof record.conventions === 'object'
-      ? (record.conventions as Record<string, unknown>).notebooks
-      : undefined;
-  const patterns =
-    typeof conventions === 'string'
-      ? [conventions]
-      : Array.isArray(conventions)
-        ? conventions.filter((p): p is string => typeof p === 'string')
-        : [];
-  return { ...readNotebooksConfig(record.notebooks, CONFIG_FILE_NAME), conventions: patterns };
+  const { config } = loaded.validation;
+  return {
+    ...readNotebooksConfig(config.notebooks, CONFIG_FILE_NAME),
+    conventions: config.conventions.notebooks ?? [],
+  };
 }

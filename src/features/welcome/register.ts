@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { seedConfigFor } from '../../core/config/seed';
-import { CONFIG_FILE_NAME } from '../../core/config/starter';
+import { seedConfigFor } from '../../core/formats/mlopsYaml/seed';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import type { FeatureContext } from '../../platform/context';
 import { createFileExclusive, exists } from '../../platform/fsWrite';

@@ -1,51 +1,53 @@
 import assert from 'node:assert/strict';
 import picomatch from 'picomatch';
 import { ciPathFilters, ciWorkflow } from '../../../src/core/checks/ci';
-import { projectConfigFromMlops } from '../../../src/core/checks/fromMlopsConfig';
+import { parseProjectConfig } from '../../../src/core/checks/defaults/config';
 import { resolveChecks } from '../../../src/core/checks/engine';
-import type { MlopsConfig } from '../../../src/core/config/model';
-import type { ProjectConfig } from '../../../src/core/checks/types';
+import { emptyConfig, type MlopsConfig } from '../../../src/core/formats/mlopsYaml/model';
 import { config, failures, makeRepo, passes, removeTempDirs, run } from './helpers';
 
-const project: ProjectConfig = {
-  models: [{ name: 'm', path: 'models/m [v1].pkl', datasets: [], metrics: ['eval/m.json'] }],
+const project: MlopsConfig = {
+  ...emptyConfig(),
+  models: [{ name: 'm', path: 'models/m [v1].pkl', datasets: [], metrics: ['eval/m.json'], tags: [] }],
   datasets: [{ name: 'd', path: 'data/d/' }],
-  metrics: [],
-  conventions: {},
-  exclude: [],
 };
 
 describe('adapters', () => {
   after(removeTempDirs);
 
-  it('maps the validated workspace config, taking checks from an unknown section until the schema has them', () => {
-    const mlops: MlopsConfig = {
-      version: 1,
-      project: 'p',
-      models: [{ name: 'm', path: 'models/m.pkl', datasets: ['d'], metrics: ['eval.json'], tags: [], stage: 'dev' }],
-      datasets: [{ name: 'd', path: 'data/d.csv' }],
-      metrics: [{ key: 'f1', goal: 'maximize', threshold: 0.8 }],
-      conventions: { models: ['models/{name}.{ext}'], folders: ['x'] },
-      exclude: ['tmp/**'],
-      unknownSections: { checks: [{ type: 'lineage' }] },
-    };
-    const mapped = projectConfigFromMlops(mlops);
-    assert.deepEqual(mapped.conventions, {
-      models: ['models/{name}.{ext}'],
-      datasets: undefined,
-      notebooks: undefined,
-    });
+  it('reads the validated workspace config as the one model the checks run on', () => {
+    const text = [
+      'version: 1',
+      'project: p',
+      'models:',
+      '  - { name: m, path: models/m.pkl, datasets: [d], metrics: [eval.json], stage: dev }',
+      'datasets:',
+      '  - { name: d, path: data/d.csv }',
+      'metrics:',
+      '  - { key: f1, goal: maximize, threshold: 0.8 }',
+      'conventions:',
+      '  models: models/{name}.{ext}',
+      '  folders: x',
+      'exclude: [tmp/**]',
+      'checks:',
+      '  - type: lineage',
+      '',
+    ].join('\n');
+    const loaded = parseProjectConfig(text);
+    const mapped: MlopsConfig = loaded.config;
+    assert.deepEqual(mapped.conventions, { models: ['models/{name}.{ext}'], folders: ['x'] });
     assert.deepEqual(mapped.models[0], {
       name: 'm',
       path: 'models/m.pkl',
       datasets: ['d'],
       metrics: ['eval.json'],
+      tags: [],
       stage: 'dev',
-      owner: undefined,
+      position: { line: 4, column: 5 },
     });
     assert.deepEqual(
-      resolveChecks(mapped).map((c) => c.id),
-      ['lineage'],
+      resolveChecks(mapped, loaded).map((c) => [c.id, c.position]),
+      [['lineage', { line: 14, column: 5 }]],
     );
   });
 

@@ -57,7 +57,7 @@ describe('default readers', () => {
     );
     await assert.rejects(files.readText('big.txt', 10), /big\.txt is 100 B, more than the 10 B this check reads/);
     await assert.rejects(files.readText('bin.dat'), /bin\.dat is a binary file/);
-    await assert.rejects(files.readText('../outside.txt'), /outside the checked folder/);
+    await assert.rejects(files.readText('../outside.txt'), /outside the workspace/);
     assert.equal(await files.stat('../outside.txt'), undefined);
     assert.deepEqual((await files.stat('a.txt'))?.isDirectory, false);
   });

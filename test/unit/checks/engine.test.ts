@@ -10,9 +10,10 @@ import {
 import { BUILTIN_CHECK_TYPES } from '../../../src/core/checks/builtinTypes';
 import { config, contextFor, failures, makeRepo, removeTempDirs, run } from './helpers';
 
+/** The error of reading the config (the validator) or of resolving its checks (what a schema cannot say). */
 function configError(text: string): ChecksConfigError {
-  const loaded = parseProjectConfig(text);
   try {
+    const loaded = parseProjectConfig(text);
     resolveChecks(loaded.config, { file: loaded.file, positionOf: loaded.positionOf });
   } catch (err) {
     if (err instanceof ChecksConfigError) return err;
@@ -82,15 +83,15 @@ describe('checks engine', () => {
     );
     assert.match(
       messages.find((m) => m.includes('.severity must'))!,
-      /^mlops\.yaml:25:15: checks\[1\]\.severity must be one of error, warning, info\.$/,
+      /^mlops\.yaml:25:15: checks\[1\]\.severity must be one of error, warning, info \(found the text "fatal"\)\.$/,
     );
     assert.match(
       messages.find((m) => m.includes('requireDataset'))!,
-      /^mlops\.yaml:27:23: checks\[1\]\.options has an unknown property 'requireDataset'/,
+      /^mlops\.yaml:27:7: Unknown key "requireDataset" in checks\[1\]\.options: the checks do not run with it\. Did you mean "requireDatasets"\?/,
     );
     assert.match(
       messages.find((m) => m.includes('colour'))!,
-      /^mlops\.yaml:28:13: checks\[1\] has an unknown property 'colour'\. Allowed: id, type/,
+      /^mlops\.yaml:28:5: Unknown key "colour" in checks\[1\]: the checks do not run with it\. Known keys: id, type/,
     );
     assert.equal(err.problems.length, 4);
   });
@@ -104,14 +105,17 @@ describe('checks engine', () => {
     assert.deepEqual(
       err.problems.map((p) => p.message),
       [
-        "checks[0].options.maxSize is not valid: Largest size allowed as a plain git blob: bytes, or text such as '10MB' or '500KB' (units of 1024). Default 10MB.",
-        'checks[1].options.tolerance must be at least 0.',
-        'checks[1].options.baseline must be text.',
-        'checks[2].scope must be one of models, datasets, notebooks, paths, or { kind, names, globs }.',
-        'checks[3].options.anyOf must have at least 1 item.',
+        "checks[0].options.maxSize is not valid (found the text \"10 parsecs\"): Largest size allowed as a plain git blob: bytes, or text such as '10MB' or '500KB' (units of 1024). Default 10MB.",
+        'checks[1].options.tolerance must be >= 0.',
+        'checks[1].options.baseline must be text (found the number 3).',
+        'checks[2].scope is not valid (found a mapping): What the check looks at: models, datasets, notebooks or paths; optionally narrowed by names or globs.',
+        'checks[3].options.anyOf must NOT have fewer than 1 items.',
       ],
     );
-    assert.equal(configError(config('  type: lineage\n')).message, 'mlops.yaml:22:3: checks must be a list or empty.');
+    assert.equal(
+      configError(config('  type: lineage\n')).message,
+      'mlops.yaml:22:3: checks must be a list or empty (found a mapping).',
+    );
   });
 
   it('rejects duplicate ids, unsupported scopes and unknown scope names', () => {
@@ -133,15 +137,15 @@ describe('checks engine', () => {
   it('reports YAML syntax and shape errors of the config with positions', () => {
     assert.throws(
       () => parseProjectConfig('models:\n  - name: a\n   path: [\n'),
-      (err: unknown) => err instanceof ChecksConfigError && /^mlops\.yaml:\d+:\d+: YAML syntax error/.test(err.message),
+      (err: unknown) => err instanceof ChecksConfigError && /^mlops\.yaml:\d+:\d+: YAML: /.test(err.message),
     );
     assert.throws(
-      () => parseProjectConfig('models:\n  - name: a\n'),
-      /mlops\.yaml:2:5: models\[0\] needs a 'path' \(text\)\./,
+      () => parseProjectConfig('version: 1\nmodels:\n  - name: a\n'),
+      /mlops\.yaml:3:5: models\[0\] is missing "path"\./,
     );
     assert.throws(
-      () => parseProjectConfig('metrics:\n  - key: f1\n    goal: up\n'),
-      /mlops\.yaml:3:11: metrics\[0\]\.goal must be maximize or minimize\./,
+      () => parseProjectConfig('version: 1\nmetrics:\n  - key: f1\n    goal: up\n'),
+      /mlops\.yaml:4:11: metrics\[0\]\.goal must be one of maximize, minimize \(found the text "up"\)\./,
     );
     assert.throws(() => parseProjectConfig('- a\n'), /must be a mapping/);
   });

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describeFindings } from '../../../src/core/checks/engine';
 import type { CheckReport, CheckResult } from '../../../src/core/checks/types';
-import { seedConfigFor } from '../../../src/core/config/seed';
-import { ConfigValidator } from '../../../src/core/config/validate';
+import { seedConfigFor } from '../../../src/core/formats/mlopsYaml/seed';
+import { ConfigValidator } from '../../../src/core/formats/mlopsYaml/validate';
 import { detectConvention } from '../../../src/core/workspace/discoveredConfig';
 import { checkFolder, cloneFixture, commitAll, findings, git, removeTempDirs, tempDir } from './helpers';
 

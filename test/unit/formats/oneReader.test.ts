@@ -7,12 +7,6 @@ import { root } from '../../harness/paths';
 
 /** Files outside src/core/formats that may still parse, and why. */
 const ALLOWED: Record<string, string> = {
-  'src/core/config/validate.ts': 'mlops.yaml',
-  'src/core/config/starter.ts': 'mlops.yaml',
-  'src/core/checks/defaults/config.ts': 'mlops.yaml',
-  'src/features/checks/codeActions.ts': 'mlops.yaml (edits keep comments)',
-  'src/features/notebooks/files.ts': 'mlops.yaml (notebooks section)',
-  'src/core/checks/builtin/environment.ts': 'conda environment files, read by this check only',
   'src/core/workspace/hash.ts': "the extension's own hash cache",
   'src/platform/revisionUri.ts': "the extension's own revision URIs",
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { validateConfig } from '../../../src/core/config/validate';
+import { validateConfig } from '../../../src/core/formats/mlopsYaml/validate';
 import {
   DiscoveryCancelledError,
   DiscoveryError,

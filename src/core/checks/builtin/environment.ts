@@ -1,10 +1,9 @@
 // environment: the software a model is trained and served with is pinned. requirements*.txt lines use `==` or
 // hashes; conda environment files give versions; a pyproject.toml with dependencies has a lock file next to it;
 // Dockerfile `FROM` images name a tag other than `latest`, or a digest. Findings point at the line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { CondaEnvError, readCondaDependencies, type CondaDependency } from '../../formats/condaEnv';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition, type Finding } from '../checkType';
 import { selectPaths } from '../scope';
-import { yamlMessage } from '../textPosition';
 import { CheckInputError } from '../types';
 
 export const environment: CheckTypeDefinition = {
@@ -14,11 +13,22 @@ export const environment: CheckTypeDefinition = {
     'Checks that dependencies are pinned so a model can be rebuilt: every requirements*.txt line uses == (or --hash), conda environment files give a version for each package, a pyproject.toml with dependencies has a lock file beside it (poetry.lock, uv.lock, pdm.lock or pylock.toml), and every Dockerfile FROM names a tag other than latest, or a digest. Pin the versions you tested with (pip freeze, conda env export, poetry lock, uv lock).',
   scopes: ['paths'],
   defaultSeverity: 'warning',
+  needsGit: false,
+  rerunOn: [
+    'requirements*.txt',
+    'pyproject.toml',
+    'environment.yml',
+    'environment.yaml',
+    'conda.yaml',
+    'conda.yml',
+    'Dockerfile*',
+  ],
+  docsAnchor: '#environment',
   options: {
-    requirements: { type: 'boolean', description: 'Check requirements*.txt (default true).' },
-    conda: { type: 'boolean', description: 'Check conda environment files (default true).' },
-    pyproject: { type: 'boolean', description: 'Check pyproject.toml lock files (default true).' },
-    docker: { type: 'boolean', description: 'Check Dockerfile FROM lines (default true).' },
+    requirements: { title: 'Requirements', type: 'boolean', description: 'Check requirements*.txt (default true).' },
+    conda: { title: 'Conda', type: 'boolean', description: 'Check conda environment files (default true).' },
+    pyproject: { title: 'Pyproject', type: 'boolean', description: 'Check pyproject.toml lock files (default true).' },
+    docker: { title: 'Docker', type: 'boolean', description: 'Check Dockerfile FROM lines (default true).' },
   },
   run: runEnvironment,
 };
@@ -112,49 +122,30 @@ export function condaPinned(spec: string): boolean {
 }
 
 function checkConda(path: string, text: string): Finding[] {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter });
-  if (doc.errors.length) {
-    const error = doc.errors[0];
-    const { line, col } = counter.linePos(error.pos[0]);
-    throw new CheckInputError(`${path}:${line}:${col}: not valid YAML: ${yamlMessage(error.message)}`, path, {
-      line,
-      column: col,
+  let dependencies: CondaDependency[];
+  try {
+    dependencies = readCondaDependencies(text);
+  } catch (err) {
+    if (!(err instanceof CondaEnvError)) throw err;
+    throw new CheckInputError(`${path}:${err.line}:${err.column}: not valid YAML: ${err.message}`, path, {
+      line: err.line,
+      column: err.column,
     });
   }
   const findings: Finding[] = [];
-  const root = doc.contents as Node | null;
-  const dependencies = isMap(root) ? (root.get('dependencies', true) as Node | undefined) : undefined;
-  if (!isSeq(dependencies)) return findings;
-  const report = (node: Node, spec: string, pip: boolean): void => {
-    const at = node.range ? counter.linePos(node.range[0]) : { line: 1, col: 1 };
+  for (const { spec, pip, line, column } of dependencies) {
+    const pinned = pip ? requirementPinned(spec.replace(/(^|\s)#.*$/, '')) !== false : condaPinned(spec);
+    if (pinned) continue;
     const name = /^(?:[^:\s]+::)?([A-Za-z0-9_.-]+)/.exec(spec)?.[1] ?? spec;
     findings.push({
       target: path,
-      message: `${path}:${at.line}: '${spec}' is not pinned to a version.`,
+      message: `${path}:${line}: '${spec}' is not pinned to a version.`,
       hint: pip
         ? `Pin it (${name}==<version>).`
         : `Pin it (${name}=<version>); conda env export --no-builds lists what is installed.`,
-      location: { file: path, line: at.line, column: at.col },
+      location: { file: path, line, column },
       key: `${pip ? 'pip' : 'conda'}|${name.toLowerCase()}`,
     });
-  };
-  for (const item of dependencies.items as Node[]) {
-    if (isScalar(item) && typeof item.value === 'string') {
-      if (!condaPinned(item.value)) report(item, item.value, false);
-    } else if (isMap(item)) {
-      const pip = item.get('pip', true) as Node | undefined;
-      if (isSeq(pip)) {
-        for (const entry of pip.items as Node[]) {
-          if (
-            isScalar(entry) &&
-            typeof entry.value === 'string' &&
-            requirementPinned(entry.value.replace(/(^|\s)#.*$/, '')) === false
-          )
-            report(entry, entry.value, true);
-        }
-      }
-    }
   }
   return findings;
 }

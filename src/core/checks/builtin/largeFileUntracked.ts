@@ -1,7 +1,8 @@
 // large-file-untracked: files above a size limit that git would store as plain blobs (not Git LFS pointers, not
 // DVC-tracked, not ignored). The fix is `git lfs track` (a .gitattributes line) or `dvc add`.
+import { ARTIFACT_GLOBS } from '../rerun';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
-import { fileExtension } from '../conventions';
+import { fileExtension } from '../../formats/naming';
 import { selectPaths } from '../scope';
 import { formatBytes, parseSize, SIZE_PATTERN } from '../sizes';
 
@@ -12,8 +13,12 @@ export const largeFileUntracked: CheckTypeDefinition = {
     'Finds files above the size limit (default 10 MB) that git stores, or would store, as plain blobs: not Git LFS pointers or `filter=lfs` paths, not tracked by DVC, and not ignored. Large blobs bloat every clone for good. Track the file type with Git LFS (`git lfs track "*.ext"`, which adds a .gitattributes line) or hand the file to DVC (`dvc add <file>`).',
   scopes: ['paths'],
   defaultSeverity: 'error',
+  needsGit: true,
+  rerunOn: ['.gitattributes', '.gitignore', ...ARTIFACT_GLOBS],
+  docsAnchor: '#large-file-untracked',
   options: {
     maxSize: {
+      title: 'Maximum size',
       anyOf: [
         { type: 'number', minimum: 0 },
         { type: 'string', pattern: SIZE_PATTERN },

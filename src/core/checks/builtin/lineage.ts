@@ -11,9 +11,20 @@ export const lineage: CheckTypeDefinition = {
     'Checks that each model in mlops.yaml names its datasets (declared under `datasets:`) and its metric files, and that the model, dataset and metric paths exist in the workspace (a DVC `.dvc` file counts for data kept outside git). Without lineage nobody can tell what a model was trained on or how it was evaluated.',
   scopes: ['models'],
   defaultSeverity: 'warning',
+  needsGit: false,
+  rerunOn: ['dvc.yaml', 'dvc.lock', '*.dvc'],
+  docsAnchor: '#lineage',
   options: {
-    requireDatasets: { type: 'boolean', description: 'A model must name at least one dataset (default true).' },
-    requireMetrics: { type: 'boolean', description: 'A model must name at least one metric file (default true).' },
+    requireDatasets: {
+      title: 'Require datasets',
+      type: 'boolean',
+      description: 'A model must name at least one dataset (default true).',
+    },
+    requireMetrics: {
+      title: 'Require metrics',
+      type: 'boolean',
+      description: 'A model must name at least one metric file (default true).',
+    },
   },
   run: runLineage,
 };

@@ -4,7 +4,8 @@
 import { option, optionalOption, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { formatValue, metricLocation, normalizeSplit, valueLabels, valuesFor, worsening } from '../metricValues';
 import { selectModels } from '../scope';
-import type { CheckContext, MetricDefinition, ModelEntry } from '../types';
+import type { MetricDefinition, ModelConfig } from '../../formats/mlopsYaml/model';
+import type { CheckContext } from '../types';
 
 export const metricRegression: CheckTypeDefinition = {
   type: 'metric-regression',
@@ -13,15 +14,25 @@ export const metricRegression: CheckTypeDefinition = {
     "Compares each model's current metric values with the same files at a baseline revision: by default the merge base of HEAD with the default branch (origin/HEAD, main or master); `baseline` may name a tag pattern (`{name}@v*` takes the newest matching tag) or any revision. Fails when a metric is worse, by its goal, by more than `tolerance` (absolute) or `relativeTolerance` (a fraction of the baseline), whichever is larger.",
   scopes: ['models'],
   defaultSeverity: 'warning',
+  needsGit: true,
+  rerunOn: [],
+  docsAnchor: '#metric-regression',
   options: {
-    metric: { type: 'string', description: 'Metric key; every metric with a goal when absent.' },
-    split: { type: 'string', description: 'Only this split (train, validation, test).' },
+    metric: { title: 'Metric', type: 'string', description: 'Metric key; every metric with a goal when absent.' },
+    split: { title: 'Split', type: 'string', description: 'Only this split (train, validation, test).' },
     baseline: {
+      title: 'Baseline',
       type: 'string',
       description: "'merge-base' (default), a tag pattern with * (e.g. '{name}@v*'), or a revision (branch, tag, sha).",
     },
-    tolerance: { type: 'number', minimum: 0, description: 'Allowed absolute worsening (default 0).' },
+    tolerance: {
+      title: 'Tolerance',
+      type: 'number',
+      minimum: 0,
+      description: 'Allowed absolute worsening (default 0).',
+    },
     relativeTolerance: {
+      title: 'Relative tolerance',
       type: 'number',
       minimum: 0,
       description: 'Allowed worsening as a fraction of the baseline value (0.02 = 2%).',
@@ -34,7 +45,7 @@ const EPSILON = 1e-12;
 
 async function baselineFor(
   context: CheckContext,
-  model: ModelEntry,
+  model: ModelConfig,
   baseline: string,
 ): Promise<{ revision?: string; label: string }> {
   if (baseline === 'merge-base') {

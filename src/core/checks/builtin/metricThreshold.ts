@@ -12,7 +12,7 @@ import {
   withinBound,
 } from '../metricValues';
 import { configLocation, selectModels } from '../scope';
-import type { MetricDefinition } from '../types';
+import type { MetricDefinition } from '../../formats/mlopsYaml/model';
 
 export const metricThreshold: CheckTypeDefinition = {
   type: 'metric-threshold',
@@ -21,14 +21,21 @@ export const metricThreshold: CheckTypeDefinition = {
     "Compares the latest value of a metric of each model, per split, with a bound: `min`/`max` from the options, else the metric's `threshold` in mlops.yaml (a minimum when its goal is maximize, a maximum when it is minimize). Without `metric`, every metric with a threshold is checked. Improve the model or revisit the threshold.",
   scopes: ['models'],
   defaultSeverity: 'error',
+  needsGit: false,
+  rerunOn: [],
+  retraining: 'failures',
+  // A missing metric or a metric without a bound is a configuration problem, not a reason to retrain.
+  retrainTrigger: (result) => !/\|(missing|no-bound)$/.test(result.key ?? ''),
+  docsAnchor: '#metric-threshold',
   options: {
     metric: {
+      title: 'Metric',
       type: 'string',
       description: 'Metric key (as in metrics[].key); all metrics with a threshold when absent.',
     },
-    split: { type: 'string', description: 'Only this split (train, validation, test).' },
-    min: { type: 'number', description: 'The value must be at least this.' },
-    max: { type: 'number', description: 'The value must be at most this.' },
+    split: { title: 'Split', type: 'string', description: 'Only this split (train, validation, test).' },
+    min: { title: 'Min', type: 'number', description: 'The value must be at least this.' },
+    max: { title: 'Max', type: 'number', description: 'The value must be at most this.' },
   },
   run: runMetricThreshold,
 };

@@ -1,6 +1,7 @@
 // naming-convention: model, dataset and notebook paths follow the `conventions` patterns of mlops.yaml; a
 // finding names the expected path and carries a rename quick fix.
-import { matchesConvention, suggestConventionalPath } from '../conventions';
+import { matchesConvention, suggestConventionalPath } from '../../formats/naming';
+import { ARTIFACT_GLOBS } from '../rerun';
 import { optionalOption, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { configLocation, selectDatasets, selectModels, selectNotebooks } from '../scope';
 import type { Location, ScopeKind, SourcePosition } from '../types';
@@ -12,8 +13,11 @@ export const namingConvention: CheckTypeDefinition = {
     "Checks that model, dataset or notebook paths (by the check's scope) match a pattern under `conventions` in mlops.yaml (a pattern or a list), or the `pattern` option. Placeholders: {name} (the entry's name; any lower-case word for notebooks), {version} (semver), {date} (YYYY-MM-DD), {ext}, * and **. The message shows the expected path; rename the file (and its path in mlops.yaml) or change the convention.",
   scopes: ['models', 'datasets', 'notebooks'],
   defaultSeverity: 'warning',
+  needsGit: false,
+  rerunOn: [...ARTIFACT_GLOBS],
+  docsAnchor: '#naming-convention',
   options: {
-    pattern: { type: 'string', description: 'Overrides the convention of the scope in mlops.yaml.' },
+    pattern: { title: 'Pattern', type: 'string', description: 'Overrides the convention of the scope in mlops.yaml.' },
   },
   run: runNamingConvention,
 };

@@ -1,5 +1,6 @@
 // notebook-hygiene: committed outputs (with their size), execution counts out of order, missing kernel metadata,
 // and secrets in cell sources or outputs. Secrets are reported by kind and position only, never by value.
+import { NOTEBOOK_EXTENSIONS } from '../../workspace/discovery';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition, type Finding } from '../checkType';
 import { scanJson } from '../../formats/jsonScan';
 import { JsonSyntaxError, parseJson } from '../../formats/notebook/jsonText';
@@ -16,17 +17,29 @@ export const notebookHygiene: CheckTypeDefinition = {
     'Looks inside each notebook for committed outputs (and their size), execution counts out of order (cells run out of sequence), missing kernel metadata, and secrets in sources or outputs: AWS keys, GitHub, Slack and OpenAI-style tokens, private key blocks, `password = "..."` and high-entropy `api_key=` values. Secrets are reported at error severity by default and never echoed. Clear outputs (or install nbstripout), re-run top to bottom, and move secrets to the environment (then rotate them).',
   scopes: ['notebooks'],
   defaultSeverity: 'warning',
+  needsGit: false,
+  rerunOn: NOTEBOOK_EXTENSIONS.map((e) => `*${e}`),
+  docsAnchor: '#notebook-hygiene',
   options: {
-    outputs: { type: 'boolean', description: 'Report committed outputs (default true).' },
+    outputs: { title: 'Outputs', type: 'boolean', description: 'Report committed outputs (default true).' },
     maxOutputBytes: {
+      title: 'Maximum output bytes',
       type: 'integer',
       minimum: 0,
       description: 'Outputs up to this many bytes are allowed (default 0: none).',
     },
-    executionOrder: { type: 'boolean', description: 'Report execution counts out of order (default true).' },
-    kernel: { type: 'boolean', description: 'Report missing kernel metadata (default true).' },
-    secrets: { type: 'boolean', description: 'Report secrets (default true).' },
-    secretsSeverity: { enum: [...SEVERITIES], description: 'Severity of secret findings (default error).' },
+    executionOrder: {
+      title: 'Execution order',
+      type: 'boolean',
+      description: 'Report execution counts out of order (default true).',
+    },
+    kernel: { title: 'Kernel', type: 'boolean', description: 'Report missing kernel metadata (default true).' },
+    secrets: { title: 'Secrets', type: 'boolean', description: 'Report secrets (default true).' },
+    secretsSeverity: {
+      title: 'Secrets severity',
+      enum: [...SEVERITIES],
+      description: 'Severity of secret findings (default error).',
+    },
   },
   run: runNotebookHygiene,
 };

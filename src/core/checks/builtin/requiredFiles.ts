@@ -11,8 +11,12 @@ export const requiredFiles: CheckTypeDefinition = {
     'Checks that at least one of the `anyOf` file patterns exists in the folder of each model or dataset (scope models or datasets), or at the root (scope paths). By default a model card (model_card.md or README.md) next to each model, a README next to each dataset, and a LICENSE at the root. Add the missing file: a model card says what the model is for, what it was trained and evaluated on, and who owns it.',
   scopes: ['models', 'datasets', 'paths'],
   defaultSeverity: 'warning',
+  needsGit: false,
+  rerunOn: ['LICENSE*', 'LICENCE*', 'COPYING*'],
+  docsAnchor: '#required-files',
   options: {
     anyOf: {
+      title: 'Any of',
       type: 'array',
       items: { type: 'string', minLength: 1 },
       minItems: 1,
@@ -70,6 +74,7 @@ async function runRequiredFiles({ context, check, sink, signal }: CheckRun): Pro
       location: target.location ?? configLocation(context, check.position),
       ...extra,
       key: 'missing',
+      ...(kind === 'models' && target.model ? { fix: { kind: 'modelCard' as const, model: target.model } } : {}),
     });
   }
 }

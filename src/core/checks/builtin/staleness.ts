@@ -1,5 +1,6 @@
 // staleness (retraining trigger): a model older than N days, older than the newest version of its datasets, or
 // with a metric past its threshold. Every finding is flagged `retrain: true` so the editor raises one alert.
+import { ARTIFACT_GLOBS } from '../rerun';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { boundFor, formatValue, metricLabel, metricLocation, valuesFor, withinBound } from '../metricValues';
 import { configLocation, selectModels } from '../scope';
@@ -12,10 +13,27 @@ export const staleness: CheckTypeDefinition = {
     'Raises a retraining alert for a model whose file was last changed more than `maxAgeDays` days ago (by its last commit, else its modification time), whose datasets changed after it, or whose metrics are past their thresholds. Retrain the model on the current data, or raise the limits if the model is meant to stay as it is.',
   scopes: ['models'],
   defaultSeverity: 'info',
+  needsGit: true,
+  rerunOn: ['dvc.yaml', 'dvc.lock', '*.dvc', ...ARTIFACT_GLOBS],
+  retraining: 'all',
+  docsAnchor: '#staleness',
   options: {
-    maxAgeDays: { type: 'number', exclusiveMinimum: 0, description: 'Days after which a model is stale (default 90).' },
-    datasets: { type: 'boolean', description: 'Alert when a dataset changed after the model (default true).' },
-    metrics: { type: 'boolean', description: 'Alert when a metric is past its threshold (default true).' },
+    maxAgeDays: {
+      title: 'Maximum age (days)',
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: 'Days after which a model is stale (default 90).',
+    },
+    datasets: {
+      title: 'Datasets',
+      type: 'boolean',
+      description: 'Alert when a dataset changed after the model (default true).',
+    },
+    metrics: {
+      title: 'Metrics',
+      type: 'boolean',
+      description: 'Alert when a metric is past its threshold (default true).',
+    },
   },
   run: runStaleness,
 };

@@ -16,7 +16,7 @@ export interface DefaultContextOptions {
   signal?: AbortSignal;
   /** An already loaded config (default: read `<root>/mlops.yaml`). */
   loaded?: LoadedConfig;
-  /** Run no git process (an untrusted workspace): git answers come from files only; see CHECK_TYPES_NEEDING_GIT. */
+  /** Run no git process (an untrusted workspace): git answers come from files only; the check types with `needsGit` are skipped. */
   offline?: boolean;
 }
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { outsideMessage, resolveInside } from '../../security/confine';
 import { globMatcher } from '../scope';
 import { formatBytes } from '../sizes';
 import { CheckCancelledError, CheckInputError, type FileEntry, type FileLister, type FileStat } from '../types';
@@ -107,11 +108,9 @@ export function walkFiles(root: string, options: FileListerOptions = {}, signal?
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Resolves a root-relative path, refusing ones that leave the root. */
+/** Resolves a root-relative path, refusing ones that leave the root (symlinks included). */
 function inside(root: string, relativePath: string): string | undefined {
-  const resolved = path.resolve(root, relativePath);
-  const relative = path.relative(root, resolved);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : resolved;
+  return resolveInside(root, relativePath);
 }
 
 /** A FileLister for `root`; the walk happens on the first `list` and is cached. */
@@ -126,6 +125,9 @@ export function createFileLister(root: string, options: FileListerOptions = {}):
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     },
+    isOutside(relativePath: string): boolean {
+      return inside(root, relativePath) === undefined;
+    },
     async stat(relativePath: string): Promise<FileStat | undefined> {
       const full = inside(root, relativePath);
       if (!full) return undefined;
@@ -138,7 +140,7 @@ export function createFileLister(root: string, options: FileListerOptions = {}):
     },
     async readText(relativePath: string, maxBytes = DEFAULT_MAX_TEXT_BYTES): Promise<string> {
       const full = inside(root, relativePath);
-      if (!full) throw new CheckInputError(`${relativePath} is outside the checked folder.`, relativePath);
+      if (!full) throw new CheckInputError(outsideMessage(relativePath), relativePath);
       let stat: fs.Stats;
       try {
         stat = await fs.promises.stat(full);

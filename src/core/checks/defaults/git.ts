@@ -166,12 +166,6 @@ export function createGitHelper(root: string, logger?: Logger, signal?: AbortSig
 }
 
 /**
- * The check types that read git (history, the index, tags or attributes). Without git (an untrusted workspace, where
- * no process may run) they are skipped instead of giving answers that only hold for files outside git.
- */
-export const CHECK_TYPES_NEEDING_GIT: readonly string[] = ['metric-regression', 'staleness', 'large-file-untracked'];
-
-/**
  * A GitHelper that never starts a process: not a repository, nothing tracked, no history. It still answers from
  * files: Git LFS pointer content, and DVC (`.dvc` files, dvc.yaml and dvc.lock outs).
  */

@@ -1,6 +1,7 @@
 // A MetricsProvider that reads each model's metric files from the working tree, or from a revision with `git show`.
 // One Run per file. The files are parsed by the metrics-file reader the metrics views use (JSON with NaN/Infinity,
 // YAML, TOML, CSV/TSV); this module only turns its errors into check input errors.
+import type { MlopsConfig } from '../../formats/mlopsYaml/model';
 import type { Logger } from '../../logging';
 import {
   flattenScalars,
@@ -11,14 +12,9 @@ import {
   type MetricsFormat,
 } from '../../formats/metricsFiles/parse';
 import { latest, MetricsError, type MetricSeries, type Run } from '../../metrics/model';
+import { outsideMessage } from '../../security/confine';
 import { splitKey } from '../metricValues';
-import {
-  CheckInputError,
-  type FileLister,
-  type MetricsProvider,
-  type ProjectConfig,
-  type SourcePosition,
-} from '../types';
+import { CheckInputError, type FileLister, type MetricsProvider, type SourcePosition } from '../types';
 import type { DefaultGitHelper } from './git';
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
@@ -115,7 +111,7 @@ export function metricsRun(
 }
 
 export interface DefaultMetricsOptions {
-  config: ProjectConfig;
+  config: MlopsConfig;
   files: FileLister;
   git: DefaultGitHelper;
   logger?: Logger;
@@ -125,12 +121,13 @@ export interface DefaultMetricsOptions {
 export function createMetricsProvider({ config, files, git, logger }: DefaultMetricsOptions): MetricsProvider {
   const current = new Map<string, Promise<Run | undefined>>();
   const atRevision = new Map<string, Promise<Run | undefined>>();
-  const modelsOf = (name?: string): ProjectConfig['models'] =>
+  const modelsOf = (name?: string): MlopsConfig['models'] =>
     name === undefined ? config.models : config.models.filter((m) => m.name === name);
   const readCurrent = (file: string): Promise<Run | undefined> => {
     let pending = current.get(file);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         if (!(await files.stat(file))) {
           logger?.debug(`Metrics file ${file} does not exist.`);
           return undefined;
@@ -147,6 +144,7 @@ export function createMetricsProvider({ config, files, git, logger }: DefaultMet
     let pending = atRevision.get(cacheKey);
     if (!pending) {
       pending = (async () => {
+        if (files.isOutside?.(file)) throw new CheckInputError(outsideMessage(file), file);
         const text = await git.showFile(revision, file);
         if (text === undefined) return undefined;
         return metricsRun(file, readMetricValues(text, file, revision), undefined, revision);

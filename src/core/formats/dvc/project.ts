@@ -13,6 +13,7 @@ import {
   readBytes,
   type MetricsDocument,
 } from '../metricsFiles/parse';
+import { outsideMessage, resolveInside } from '../../security/confine';
 import { MetricsError, type MetricSeries, type Run, type Split, type TextMetric } from '../../metrics/model';
 import { splitOf, type SplitTokens } from '../../metrics/split';
 
@@ -446,7 +447,8 @@ export function parseDotDvc(content: Buffer | string, location: string): DotDvcF
 
 function readVarsFrom(root: string, folder: string): (file: string) => unknown {
   return (file) => {
-    const full = path.join(root, folder, file);
+    const full = resolveInside(root, path.join(folder, file));
+    if (!full) return undefined;
     try {
       return parseStructuredText(fs.readFileSync(full), full);
     } catch {
@@ -467,7 +469,8 @@ function isDir(p: string): boolean {
 export function readDvcProjects(root: string, dvcYamlFiles: string[] = [DVC_YAML]): DvcProject[] {
   const projects: DvcProject[] = [];
   for (const rel of dvcYamlFiles) {
-    const full = path.join(root, rel);
+    const full = resolveInside(root, rel);
+    if (!full) throw new MetricsError(outsideMessage(rel), rel);
     if (!fs.existsSync(full)) continue;
     const folder = joinPosix(path.posix.dirname(rel.split(path.sep).join('/')));
     projects.push(parseDvcYaml(fs.readFileSync(full), full, { folder, readVars: readVarsFrom(root, folder) }));
@@ -696,18 +699,32 @@ export async function loadWorkspaceFiles(
   const loaded: LoadedFile[] = [];
   const errors: MetricsError[] = [];
   const wanted: { rel: string; role: LoadedFile['role']; keys?: string[] }[] = [];
+  // Every path comes from the repository: it must resolve (symlinks included) inside the root, else it is refused.
+  const confined = (rel: string): string | undefined => {
+    const full = resolveInside(root, rel);
+    if (!full) errors.push(new MetricsError(outsideMessage(rel), rel));
+    return full;
+  };
   for (const m of files.metrics ?? []) {
-    if (isDir(path.join(root, m))) for (const f of plotFilesUnder(root, m)) wanted.push({ rel: f, role: 'metrics' });
+    const full = confined(m);
+    if (full === undefined) continue;
+    if (isDir(full)) for (const f of plotFilesUnder(root, m)) wanted.push({ rel: f, role: 'metrics' });
     else wanted.push({ rel: m, role: 'metrics' });
   }
-  for (const p of files.params ?? []) wanted.push({ rel: p.path, role: 'params', keys: p.keys });
+  for (const p of files.params ?? []) if (confined(p.path)) wanted.push({ rel: p.path, role: 'params', keys: p.keys });
   for (const p of files.plots ?? []) {
-    if (isDir(path.join(root, p))) for (const f of plotFilesUnder(root, p)) wanted.push({ rel: f, role: 'plots' });
+    const full = confined(p);
+    if (full === undefined) continue;
+    if (isDir(full)) for (const f of plotFilesUnder(root, p)) wanted.push({ rel: f, role: 'plots' });
     else wanted.push({ rel: p, role: 'plots' });
   }
   await Promise.all(
     wanted.map(async (w, i) => {
-      const full = path.join(root, w.rel);
+      const full = resolveInside(root, w.rel);
+      if (!full) {
+        errors.push(new MetricsError(outsideMessage(w.rel), w.rel));
+        return;
+      }
       try {
         const content = await readBytes(full);
         loaded[i] = { path: w.rel, role: w.role, content, location: full, ...(w.keys ? { keys: w.keys } : {}) };

@@ -1,8 +1,8 @@
 // Finds the line of a (possibly nested) key in a metrics file, so a finding can point at `"f1": 0.71`. The values
 // come from parse.ts; this adds where a key sits, which the value parsers do not keep.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { lineColumn } from '../../textPosition';
 import { scanJson } from '../jsonScan';
+import { locateYamlKey } from '../yamlText';
 import { formatOf } from './parse';
 
 /** 1-based line and column. */
@@ -44,35 +44,7 @@ function locateJson(text: string, key: string): KeyPosition | undefined {
 }
 
 function locateYaml(text: string, key: string): KeyPosition | undefined {
-  const counter = new LineCounter();
-  let doc;
-  try {
-    doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
-  } catch {
-    return undefined;
-  }
-  let found: number | undefined;
-  const walk = (node: Node | null | undefined, path: string[]): void => {
-    if (found !== undefined || !node) return;
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (k === undefined) continue;
-        const next = [...path, k];
-        if (sameKey(next, key) && isScalar(pair.key) && pair.key.range) {
-          found = pair.key.range[0];
-          return;
-        }
-        walk(pair.value as Node | null, next);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => walk(item as Node | null, [...path, String(index)]));
-    }
-  };
-  walk(doc.contents, []);
-  if (found === undefined) return undefined;
-  const { line, col } = counter.linePos(found);
-  return { line, column: col };
+  return locateYamlKey(text, (path) => sameKey(path, key));
 }
 
 function locateToml(text: string, key: string): KeyPosition | undefined {

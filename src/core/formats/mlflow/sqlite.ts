@@ -21,6 +21,9 @@ import {
   type MlflowRunQuery,
 } from './entities';
 
+/** The loaded sql.js module, for callers that pass one in (they need not import sql.js themselves). */
+export type { SqlJsStatic };
+
 const WASM_FILE = 'sql-wasm.wasm';
 const SQLITE_HEADER = 'SQLite format 3\0';
 

@@ -1,6 +1,18 @@
-// Naming conventions: patterns with placeholders `{name}`, `{version}` (semver), `{date}` (YYYY-MM-DD), `{ext}`,
-// `*` (one path segment or part of it) and `**` (any folders). Pure functions: matching and the suggested name.
-import { CheckInputError } from './types';
+// Naming patterns of mlops.yaml `conventions` (and of a naming check's `options.pattern`): placeholders `{name}`,
+// `{version}`, `{date}` (YYYY-MM-DD), `{ext}`, `*` (one path segment or part of it) and `**` (any folders). The one
+// compiler of these patterns: the explorer (which captures name and version from a path) and the naming check
+// (which tells whether a path follows a pattern) both come through `namingRegExp`, so they agree on every path.
+
+/** A pattern uses a placeholder that does not exist. */
+export class NamingPatternError extends Error {
+  constructor(
+    message: string,
+    readonly source: string,
+  ) {
+    super(message);
+    this.name = 'NamingPatternError';
+  }
+}
 
 export interface ConventionValues {
   /** The entry's name; when absent `{name}` matches any lower-case word with `-` or `_`. */
@@ -10,7 +22,10 @@ export interface ConventionValues {
   ext?: string;
 }
 
-const SEMVER = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?';
+/** `{version}`: one to three numeric parts without leading zeros (1, 1.2, 1.2.3), then an optional -pre-release and +build. */
+const VERSION = '(?:0|[1-9]\\d*)(?:\\.(?:0|[1-9]\\d*)){0,2}(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?';
+/** A full semantic version, which the rename suggestion takes from a file name (`churn_1.4.0.pkl`). */
+const SEMVER_IN_NAME = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?';
 const DATE = '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])';
 const ANY_NAME = '[A-Za-z0-9][A-Za-z0-9_-]*';
 const EXT = '[A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)?';
@@ -35,7 +50,7 @@ function tokenize(pattern: string, source: string): Token[] {
       const end = pattern.indexOf('}', i);
       const name = end === -1 ? '' : pattern.slice(i + 1, end);
       if (!PLACEHOLDERS.includes(name)) {
-        throw new CheckInputError(
+        throw new NamingPatternError(
           `${source}: unknown placeholder '${pattern.slice(i, end === -1 ? undefined : end + 1)}' in '${pattern}'. Use {name}, {version}, {date}, {ext} or *.`,
           source,
         );
@@ -58,19 +73,64 @@ function tokenize(pattern: string, source: string): Token[] {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A regular expression for a convention pattern. `source` names the setting in error messages. */
+/**
+ * A regular expression for a naming pattern; each placeholder is a named group (`(?<version>...)`), and one used twice
+ * must match the same text both times. `source` names the setting in error messages. Throws NamingPatternError.
+ */
 export function conventionRegExp(pattern: string, values: ConventionValues = {}, source = 'conventions'): RegExp {
   let body = '';
+  const seen = new Set<string>();
   for (const token of tokenize(normalizePath(pattern), source)) {
     if (token.kind === 'literal') body += escapeRegExp(token.text);
     else if (token.kind === 'star') body += '[^/]*';
     else if (token.kind === 'globstar') body += '(?:[^/]+/)*';
-    else if (token.name === 'name') body += values.name ? escapeRegExp(values.name) : ANY_NAME;
-    else if (token.name === 'version') body += SEMVER;
-    else if (token.name === 'date') body += DATE;
-    else body += EXT;
+    else if (seen.has(token.name)) body += `\\k<${token.name}>`;
+    else {
+      seen.add(token.name);
+      const given = values[token.name as keyof ConventionValues];
+      const inner =
+        given !== undefined
+          ? escapeRegExp(given)
+          : token.name === 'name'
+            ? ANY_NAME
+            : token.name === 'version'
+              ? VERSION
+              : token.name === 'date'
+                ? DATE
+                : EXT;
+      body += `(?<${token.name}>${inner})`;
+    }
   }
   return new RegExp(`^${body}$`);
+}
+
+export interface ConventionMatch {
+  name?: string;
+  version?: string;
+  date?: string;
+  ext?: string;
+}
+
+/**
+ * Compiles a naming pattern to a matcher that captures its placeholders from a path relative to the workspace
+ * folder. A pattern with an unknown placeholder matches nothing (the mlops.yaml validator reports it).
+ */
+export function compileConvention(pattern: string): (relativePath: string) => ConventionMatch | undefined {
+  let regex: RegExp;
+  try {
+    regex = conventionRegExp(pattern);
+  } catch (err) {
+    if (err instanceof NamingPatternError) return () => undefined;
+    throw err;
+  }
+  return (relativePath) => {
+    const m = regex.exec(normalizePath(relativePath));
+    if (!m) return undefined;
+    const out: ConventionMatch = {};
+    for (const [key, value] of Object.entries(m.groups ?? {}))
+      if (value !== undefined) out[key as keyof ConventionMatch] = value;
+    return out;
+  };
 }
 
 /** Whether a relative path follows a convention pattern. */
@@ -130,14 +190,14 @@ function slug(text: string): string {
 export function suggestConventionalPath(pattern: string, currentPath: string, values: ConventionValues = {}): string {
   const current = normalizePath(currentPath);
   const base = current.split('/').pop() ?? '';
-  const version = values.version ?? new RegExp(SEMVER).exec(base)?.[0];
+  const version = values.version ?? new RegExp(SEMVER_IN_NAME).exec(base)?.[0];
   const date = values.date ?? new RegExp(DATE).exec(base)?.[0];
   const ext = values.ext ?? fileExtension(current);
   const name =
     values.name ??
     slug(
       stem(current)
-        .replace(new RegExp(`[-_]?v?${SEMVER}`), '')
+        .replace(new RegExp(`[-_]?v?${SEMVER_IN_NAME}`), '')
         .replace(new RegExp(`[-_]?${DATE}[-_]?`), ''),
     );
   const patternSegments = normalizePath(pattern).split('/');
@@ -162,4 +222,31 @@ export function suggestConventionalPath(pattern: string, currentPath: string, va
 
 function normalizePath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '');
+}
+
+/** `classifier-v1.2.0` -> name `classifier`, version `1.2.0`; a file stem without a version gives only a name. */
+export function splitVersion(stem: string): { name: string; version?: string } {
+  const m =
+    /^(.+?)[-_@.]v(\d+(?:\.\d+){0,2}(?:[-+][0-9A-Za-z.]+)?)$/i.exec(stem) ??
+    /^(.+?)[-_@](\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.]+)?)$/.exec(stem);
+  if (m && /[A-Za-z0-9]$/.test(m[1])) return { name: m[1], version: m[2] };
+  return { name: stem };
+}
+
+/** Orders versions numerically part by part (`1.10.0` after `1.9.2`), then as text. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/);
+  const pb = b.split(/[.+-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    // A pre-release part (`1.0.0-rc1`) sorts before the release (`1.0.0`).
+    if (x === '' || y === '') return x === '' ? (/^\d+$/.test(y) ? -1 : 1) : /^\d+$/.test(x) ? 1 : -1;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
+      if (nx !== ny) return nx - ny;
+    } else if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }

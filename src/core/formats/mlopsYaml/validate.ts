@@ -1,6 +1,6 @@
 // Validates mlops.yaml text against the shipped JSON schema and the rules a schema cannot express (unique names,
 // dataset references), and maps every problem to a source range an editor can underline.
-import { promises as fs } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
@@ -15,8 +15,18 @@ import {
   type MetricDefinition,
   type MlopsConfig,
   type ModelConfig,
+  type SourcePosition,
 } from './model';
 import { CONFIG_FILE_NAME } from './starter';
+import { MAX_YAML_DEPTH, nestingBeyond } from '../yamlText';
+
+/** mlops.yaml is refused (before it is read) when it is this large or larger. */
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+/** The message for a configuration file of `size` bytes that is over the limit. */
+function tooLargeMessage(fileName: string, size: number): string {
+  return `${fileName} is ${size} bytes; it must be under 2 MB. A configuration names files, it does not hold data: move lists of data elsewhere.`;
+}
 
 export type ProblemSeverity = 'error' | 'warning';
 
@@ -32,6 +42,8 @@ export interface ConfigProblem {
   path: string;
   /** A stable identifier of the rule, e.g. `yaml-syntax`, `enum`, `unknown-key`, `duplicate-name`, `unknown-dataset`. */
   code: string;
+  /** The path as keys and indexes (`['models', 0, 'stage']`), when the problem is at a value. */
+  segments?: readonly (string | number)[];
 }
 
 export interface ConfigValidation {
@@ -40,6 +52,8 @@ export interface ConfigValidation {
   problems: ConfigProblem[];
   /** True when the text holds no document (empty, or only comments). */
   empty: boolean;
+  /** 1-based position of the node at a path (`['checks', 2]`), when the text has one there. */
+  positionOf?: (path: readonly Segment[]) => SourcePosition | undefined;
 }
 
 export interface ValidateOptions {
@@ -74,13 +88,16 @@ export class ConfigValidator {
   private readonly validateData: ValidateFunction;
 
   constructor() {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    // strictNumbers: NaN and Infinity (`.nan`, `.inf` in YAML) are not numbers a threshold or a bound can use.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictNumbers: true, allowUnionTypes: true });
     for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'array'] });
     this.validateData = ajv.compile(schema);
   }
 
   validate(text: string, options: ValidateOptions = {}): ConfigValidation {
     const fileName = options.fileName ?? CONFIG_FILE_NAME;
+    const refused = refuseBeforeParsing(text, fileName);
+    if (refused) return { config: emptyConfig(), problems: [refused], empty: false };
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const locator = new Locator(doc, lineCounter, text.length);
@@ -150,13 +167,45 @@ export class ConfigValidator {
       problems.push(...crossChecks(data, locator));
     }
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { config: toConfig(data), problems, empty: false };
+    const positionOf = (segments: readonly Segment[]): SourcePosition | undefined => locator.position(segments);
+    return { config: toConfig(data, positionOf), problems, empty: false, positionOf };
   }
+}
+
+/** Codes of problems that mean the text could not be read as a YAML document at all. */
+const UNREADABLE = new Set(['yaml-syntax', 'too-large', 'too-deep', 'binary']);
+
+/**
+ * The first problem that kept the file from being read as YAML (syntax, size, depth, not text), if any: callers that
+ * need only one section (notebook stripping) refuse such a file and read the section of any other.
+ */
+export function unreadable(validation: ConfigValidation): ConfigProblem | undefined {
+  return validation.problems.find((p) => p.severity === 'error' && UNREADABLE.has(p.code));
 }
 
 /** Validates mlops.yaml text; see `ConfigValidator` to validate many times with one compiled schema. */
 export function validateConfig(text: string, options: ValidateOptions = {}): ConfigValidation {
   return new ConfigValidator().validate(text, options);
+}
+
+/** A problem that keeps the text from being parsed at all: too large, or nested too deep. */
+function refuseBeforeParsing(text: string, fileName: string): ConfigProblem | undefined {
+  const whole = { line: 0, column: 0, endLine: 0, endColumn: 0, severity: 'error' as const, path: '' };
+  if (text.length >= MAX_CONFIG_BYTES / 4) {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size >= MAX_CONFIG_BYTES) return { ...whole, message: tooLargeMessage(fileName, size), code: 'too-large' };
+  }
+  const excess = nestingBeyond(text, MAX_YAML_DEPTH);
+  if (!excess) return undefined;
+  return {
+    ...whole,
+    line: excess.line,
+    column: excess.column,
+    endLine: excess.line,
+    endColumn: excess.column + 1,
+    message: `${fileName} has collections nested more than ${MAX_YAML_DEPTH} levels deep (at line ${excess.line + 1}, column ${excess.column + 1}); it is not read. A configuration needs only a few levels: flatten it.`,
+    code: 'too-deep',
+  };
 }
 
 export interface LoadedConfig {
@@ -178,18 +227,64 @@ export async function loadConfig(
   validator: ConfigValidator = new ConfigValidator(),
 ): Promise<LoadedConfig> {
   const file = path.join(folder, CONFIG_FILE_NAME);
-  let bytes: Buffer;
+  let read: Buffer | number | undefined;
   try {
-    bytes = await fs.readFile(file);
+    // The size is checked on the open file before a byte is read: a huge file costs nothing.
+    const handle = await fs.promises.open(file, 'r');
+    try {
+      const stat = await handle.stat();
+      read = stat.isDirectory()
+        ? directoryError()
+        : stat.size >= MAX_CONFIG_BYTES
+          ? stat.size
+          : await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      return { file, exists: false, validation: { config: emptyConfig(), problems: [], empty: true } };
-    if (code === 'EISDIR')
-      throw new ConfigError(`${file} is a folder; ${CONFIG_FILE_NAME} must be a file. Rename the folder.`, file);
-    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}. Check the file's permissions.`, file);
+    read = readError(err, file);
   }
-  if (bytes.includes(0)) {
+  return fromRead(file, read, validator);
+}
+
+/** `loadConfig` for callers that cannot wait (one-shot CLI commands). */
+export function loadConfigSync(folder: string, validator: ConfigValidator = new ConfigValidator()): LoadedConfig {
+  const file = path.join(folder, CONFIG_FILE_NAME);
+  let read: Buffer | number | undefined;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const stat = fs.fstatSync(fd);
+      read = stat.isDirectory() ? directoryError() : stat.size >= MAX_CONFIG_BYTES ? stat.size : fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    read = readError(err, file);
+  }
+  return fromRead(file, read, validator);
+}
+
+function directoryError(): never {
+  throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+}
+
+/** undefined for a missing file; throws a ConfigError for a file that cannot be read. */
+function readError(err: unknown, file: string): undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return undefined;
+  if (code === 'EISDIR')
+    throw new ConfigError(`${file} is a folder; ${CONFIG_FILE_NAME} must be a file. Rename the folder.`, file);
+  throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}. Check the file's permissions.`, file);
+}
+
+/** The file's bytes, its size when it was too large to read, or undefined when it does not exist. */
+function fromRead(file: string, read: Buffer | number | undefined, validator: ConfigValidator): LoadedConfig {
+  if (read === undefined)
+    return { file, exists: false, validation: { config: emptyConfig(), problems: [], empty: true } };
+  if (typeof read === 'number' || read.length >= MAX_CONFIG_BYTES)
+    return { file, exists: true, validation: tooLarge(typeof read === 'number' ? read : read.length) };
+  if (read.includes(0)) {
     const validation: ConfigValidation = {
       config: emptyConfig(),
       problems: [
@@ -208,8 +303,22 @@ export async function loadConfig(
     };
     return { file, exists: true, validation };
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = read.toString('utf8').replace(/^\uFEFF/, '');
   return { file, exists: true, validation: validator.validate(text), text };
+}
+
+function tooLarge(size: number): ConfigValidation {
+  const problem: ConfigProblem = {
+    message: tooLargeMessage(CONFIG_FILE_NAME, size),
+    severity: 'error',
+    line: 0,
+    column: 0,
+    endLine: 0,
+    endColumn: 0,
+    path: '',
+    code: 'too-large',
+  };
+  return { config: emptyConfig(), problems: [problem], empty: false };
 }
 
 // ------------------------------------------------------------------------------------------------ positions
@@ -257,6 +366,15 @@ class Locator {
       }
     }
     return { value: current as Node | null, key, complete: true };
+  }
+
+  /** 1-based start of the node at a path, when the whole path exists. */
+  position(segments: readonly Segment[]): SourcePosition | undefined {
+    const found = this.find(segments);
+    const range = found.complete ? rangeOf(found.value) : undefined;
+    if (!range) return undefined;
+    const { line, col } = this.lineCounter.linePos(range[0]);
+    return { line, column: col };
   }
 
   span(start: number, end: number): Span {
@@ -382,7 +500,7 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
   const subject = where || 'The file';
   const found = describeType(err.data);
   const params = err.params as Record<string, unknown>;
-  const base = { severity: 'error' as ProblemSeverity, path: where, code: err.keyword };
+  const base = { severity: 'error' as ProblemSeverity, path: where, code: err.keyword, segments };
   switch (err.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
@@ -434,6 +552,13 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
         message: `${subject} must be ${JSON.stringify(params.allowedValue)} (found ${found}): this version of MLOps Workbench reads format version 1.`,
       };
     case 'type':
+      if (typeof err.data === 'number' && !Number.isFinite(err.data))
+        return {
+          ...base,
+          ...locator.valueSpan(segments),
+          code: 'not-finite',
+          message: `${subject} must be a finite number (found ${Number.isNaN(err.data) ? '.nan' : err.data > 0 ? '.inf' : '-.inf'}).`,
+        };
       return {
         ...base,
         ...locator.valueSpan(segments),
@@ -618,17 +743,28 @@ const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): T | und
   allowed.includes(value as T) ? (value as T) : undefined;
 
 /** Builds the typed configuration from parsed YAML, keeping whatever is usable. */
-function toConfig(data: Record<string, unknown>): MlopsConfig {
+function toConfig(
+  data: Record<string, unknown>,
+  positionOf: (segments: readonly Segment[]) => SourcePosition | undefined,
+): MlopsConfig {
   const config = emptyConfig();
   const known = new Set(Object.keys((schema as { properties: object }).properties));
   config.project = text(data.project) ?? '';
-  const records = (value: unknown) => (Array.isArray(value) ? value.filter(isRecord) : []);
+  /** The mapping entries of a list, with where each starts in the file. */
+  const records = (section: string) => {
+    const value = data[section];
+    if (!Array.isArray(value)) return [];
+    return value.flatMap((entry: unknown, index) =>
+      isRecord(entry) ? [{ entry, position: positionOf([section, index]) }] : [],
+    );
+  };
+  const at = (position: SourcePosition | undefined) => (position ? { position } : {});
   const nameOf = (entry: Record<string, unknown>): { name: string; path: string } | undefined => {
     const entryPath = text(entry.path) ? normalizeConfigPath(entry.path as string) : '';
     const name = text(entry.name) || (entryPath ? path.posix.basename(entryPath) : '');
     return name ? { name, path: entryPath } : undefined;
   };
-  for (const entry of records(data.models)) {
+  for (const { entry, position } of records('models')) {
     const id = nameOf(entry);
     if (!id) continue;
     const model: ModelConfig = {
@@ -636,6 +772,7 @@ function toConfig(data: Record<string, unknown>): MlopsConfig {
       datasets: texts(entry.datasets),
       metrics: texts(entry.metrics).map(normalizeConfigPath),
       tags: texts(entry.tags),
+      ...at(position),
     };
     if (text(entry.description) !== undefined) model.description = entry.description as string;
     if (text(entry.owner) !== undefined) model.owner = entry.owner as string;
@@ -643,22 +780,22 @@ function toConfig(data: Record<string, unknown>): MlopsConfig {
     if (stage) model.stage = stage;
     config.models.push(model);
   }
-  for (const entry of records(data.datasets)) {
+  for (const { entry, position } of records('datasets')) {
     const id = nameOf(entry);
     if (!id) continue;
-    const dataset: DatasetConfig = { ...id };
+    const dataset: DatasetConfig = { ...id, ...at(position) };
     if (text(entry.description) !== undefined) dataset.description = entry.description as string;
     if (text(entry.format)) dataset.format = entry.format as string;
     config.datasets.push(dataset);
   }
-  for (const entry of records(data.metrics)) {
+  for (const { entry, position } of records('metrics')) {
     if (!text(entry.key)) continue;
-    const metric: MetricDefinition = { key: entry.key as string };
+    const metric: MetricDefinition = { key: entry.key as string, ...at(position) };
     if (text(entry.label) !== undefined) metric.label = entry.label as string;
     if (text(entry.unit) !== undefined) metric.unit = entry.unit as string;
     const goal = oneOf(entry.goal, METRIC_GOALS);
     if (goal) metric.goal = goal;
-    if (typeof entry.threshold === 'number') metric.threshold = entry.threshold;
+    if (typeof entry.threshold === 'number' && Number.isFinite(entry.threshold)) metric.threshold = entry.threshold;
     config.metrics.push(metric);
   }
   if (isRecord(data.conventions)) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
-import { starterConfig, summarizeConfig } from '../../../src/core/config/starter';
+import { starterConfig, summarizeConfig } from '../../../../src/core/formats/mlopsYaml/starter';
 
 describe('starter mlops.yaml', () => {
   it('parses as YAML without errors or warnings', () => {

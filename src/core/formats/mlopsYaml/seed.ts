@@ -2,9 +2,8 @@
 // discovery finds in the folder (src/core/workspace/discoveredConfig.ts), each with a comment saying where it came
 // from; conventions only where the existing names follow one. The checks run on the same entries before the file
 // exists, so writing it adds no lineage or naming finding.
-import { defaultChecks } from '../checks/engine';
-import { projectConfigFromMlops } from '../checks/fromMlopsConfig';
-import { discoverConfig, type DiscoveredConfig } from '../workspace/discoveredConfig';
+import { defaultChecks } from '../../checks/engine';
+import { discoverConfig, type DiscoveredConfig } from '../../workspace/discoveredConfig';
 import type { ConventionKind } from './model';
 
 /** A YAML scalar: plain when it reads back as the same string, else double-quoted (JSON is valid YAML). */
@@ -102,7 +101,7 @@ export function seedConfig(discovered: DiscoveredConfig, projectName: string): s
       `# ${lacking.map((m) => m.name).join(', ')} name${lacking.length === 1 ? 's' : ''} none; set requireDatasets and requireMetrics to true once every model does.`,
       'checks:',
     );
-    for (const check of defaultChecks(projectConfigFromMlops(config))) {
+    for (const check of defaultChecks(config)) {
       lines.push(
         `  - id: ${scalar(check.id)}`,
         `    type: ${check.type}`,

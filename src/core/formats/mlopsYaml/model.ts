@@ -1,5 +1,12 @@
 // The typed form of mlops.yaml (format version 1), as `validateConfig` returns it: every list present (empty when
-// absent), every optional text either a value or undefined.
+// absent), every optional text either a value or undefined. The one model of the file: the explorer, the checks,
+// notebook stripping and the CLI all read this shape.
+
+/** 1-based line and column of an entry in the file it was read from. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
 
 export const MODEL_STAGES = ['dev', 'staging', 'production', 'archived'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
@@ -22,6 +29,8 @@ export interface ModelConfig {
   /** Metric source files, relative to the workspace folder. */
   metrics: string[];
   tags: string[];
+  /** Where the entry starts in mlops.yaml, when it was read from a file. */
+  position?: SourcePosition;
 }
 
 export interface DatasetConfig {
@@ -29,6 +38,8 @@ export interface DatasetConfig {
   path: string;
   description?: string;
   format?: string;
+  /** Where the entry starts in mlops.yaml, when it was read from a file. */
+  position?: SourcePosition;
 }
 
 export interface MetricDefinition {
@@ -36,7 +47,10 @@ export interface MetricDefinition {
   label?: string;
   unit?: string;
   goal?: MetricGoal;
+  /** The bound checks compare against: a minimum when the goal is maximize, a maximum when it is minimize. */
   threshold?: number;
+  /** Where the entry starts in mlops.yaml, when it was read from a file. */
+  position?: SourcePosition;
 }
 
 /** Naming patterns per kind; a single pattern in the file becomes a list of one. */
@@ -51,7 +65,7 @@ export interface MlopsConfig {
   metrics: MetricDefinition[];
   conventions: Conventions;
   exclude: string[];
-  /** The `checks:` section as written (the checks engine validates it further); undefined when absent or empty. */
+  /** The `checks:` section as written (the checks engine resolves it); undefined when absent or empty. */
   checks?: unknown;
   /** The `notebooks:` section as written (read by `readNotebooksConfig`); undefined when absent or empty. */
   notebooks?: unknown;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checksSchema } from '../../../src/core/checks/engine';
-import { compareVersions, compileConvention, splitVersion } from '../../../src/core/config/conventions';
-import { starterConfig } from '../../../src/core/config/starter';
+import { BUILTIN_CHECK_TYPES } from '../../../../src/core/checks/builtinTypes';
+import { checksSchema } from '../../../../src/core/checks/engine';
+import { starterConfig } from '../../../../src/core/formats/mlopsYaml/starter';
 import {
   ConfigError,
   ConfigValidator,
@@ -12,10 +12,10 @@ import {
   loadConfig,
   validateConfig,
   type ConfigProblem,
-} from '../../../src/core/config/validate';
-import { notebooksConfigSchema } from '../../../src/core/notebooks/config';
+} from '../../../../src/core/formats/mlopsYaml/validate';
+import { notebooksConfigSchema } from '../../../../src/core/notebooks/config';
 
-const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..', '..');
 
 /** The demo workspace's mlops.yaml, as the demo generator writes it. */
 function demoConfig(): string {
@@ -104,6 +104,7 @@ describe('validateConfig', () => {
       endLine: 4,
       endColumn: 15,
       message: 'models[0].stage must be one of dev, staging, production, archived (found the text "prod").',
+      segments: ['models', 0, 'stage'],
     });
   });
 
@@ -186,27 +187,42 @@ describe('validateConfig', () => {
     assert.deepEqual(valid.config.unknownSections, {});
   });
 
-  it('embeds the checks and notebooks schema fragments unchanged, only adding titles for editors', () => {
-    const strip = (node: unknown): unknown => {
-      if (Array.isArray(node)) return node.map(strip);
+  it('composes the checks and notebooks fragments in by code: the same objects, plus markdownDescription for editors', () => {
+    const withoutMarkdown = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(withoutMarkdown);
       if (!node || typeof node !== 'object') return node;
       return Object.fromEntries(
         Object.entries(node)
-          .filter(([key]) => key !== 'title' && key !== 'markdownDescription')
-          .map(([key, value]) => [key, strip(value)]),
+          .filter(([key]) => key !== 'markdownDescription')
+          .map(([key, value]) => [key, withoutMarkdown(value)]),
       );
     };
-    const properties = (configSchema as { properties: Record<string, unknown> }).properties;
-    assert.deepEqual(
-      strip(properties.checks),
-      JSON.parse(JSON.stringify(checksSchema)),
-      'copy checksSchema (src/core/checks/engine.ts) into properties.checks of mlopsSchema.ts, with a title and markdownDescription on each property',
+    const properties = (configSchema as { properties: Record<string, Record<string, unknown>> }).properties;
+    assert.deepEqual(withoutMarkdown(properties.checks), JSON.parse(JSON.stringify(checksSchema)));
+    assert.deepEqual(withoutMarkdown(properties.notebooks), JSON.parse(JSON.stringify(notebooksConfigSchema)));
+    // What editors show comes from the fragments: a title and a description written once, where the reader is.
+    const items = properties.checks.items as { properties: Record<string, Record<string, unknown>> };
+    assert.equal(items.properties.severity.title, 'Severity');
+    assert.equal(
+      items.properties.severity.markdownDescription,
+      'How serious a finding is (default depends on the type).',
     );
-    assert.deepEqual(
-      strip(properties.notebooks),
-      JSON.parse(JSON.stringify(notebooksConfigSchema)),
-      'copy notebooksConfigSchema (src/core/notebooks/config.ts) into properties.notebooks of mlopsSchema.ts, with a title and markdownDescription on each property',
-    );
+    const strip = (properties.notebooks.properties as Record<string, { properties: Record<string, object> }>).strip;
+    assert.deepEqual(strip.properties.keepCount, {
+      title: 'Keep count',
+      type: 'boolean',
+      description: 'Keep execution counts.',
+      markdownDescription: 'Keep execution counts.',
+    });
+    // A check type's options (with their titles) reach the schema from the check type itself.
+    const threshold = BUILTIN_CHECK_TYPES.find((t) => t.type === 'metric-threshold');
+    assert.equal((threshold?.options.min as { title?: string }).title, 'Min');
+    const branches = (properties.checks.items as { allOf: { then: { properties: { options: object } } }[] }).allOf;
+    assert.deepEqual(withoutMarkdown(branches[0]?.then.properties.options), {
+      type: 'object',
+      additionalProperties: false,
+      properties: JSON.parse(JSON.stringify(threshold?.options)) as unknown,
+    });
   });
 
   it('rejects another format version and placeholders that do not exist', () => {
@@ -312,10 +328,10 @@ describe('validateConfig', () => {
       'version: 1\nmodels:\n  - name: a\n    path: ./models\\a.pkl/\n    stage: prod\n    tags: [x, 3]\n  - 42\n  - path: b.onnx\nmetrics:\n  - key: f1\n    goal: up\n    threshold: 0.8\n  - label: no key\n';
     const { config } = check(text);
     assert.deepEqual(config.models, [
-      { name: 'a', path: 'models/a.pkl', datasets: [], metrics: [], tags: ['x'] },
-      { name: 'b.onnx', path: 'b.onnx', datasets: [], metrics: [], tags: [] },
+      { name: 'a', path: 'models/a.pkl', datasets: [], metrics: [], tags: ['x'], position: { line: 3, column: 5 } },
+      { name: 'b.onnx', path: 'b.onnx', datasets: [], metrics: [], tags: [], position: { line: 8, column: 5 } },
     ]);
-    assert.deepEqual(config.metrics, [{ key: 'f1', threshold: 0.8 }]);
+    assert.deepEqual(config.metrics, [{ key: 'f1', threshold: 0.8, position: { line: 10, column: 5 } }]);
     assert.deepEqual([config.project, config.datasets, config.exclude, config.conventions], ['', [], [], {}]);
   });
 
@@ -331,7 +347,10 @@ describe('validateConfig', () => {
 
   it('compiles the schema once per validator, and the convenience function agrees with it', () => {
     const text = starterConfig('x');
-    assert.deepEqual(validateConfig(text), check(text));
+    const { positionOf: convenient, ...viaFunction } = validateConfig(text);
+    const { positionOf: compiled, ...viaValidator } = check(text);
+    assert.deepEqual(viaFunction, viaValidator);
+    assert.deepEqual(convenient?.(['models', 0]), compiled?.(['models', 0]));
   });
 });
 
@@ -375,34 +394,5 @@ describe('loadConfig', () => {
         err.message.includes(path.join(folder, 'mlops.yaml')) &&
         /is a folder/.test(err.message),
     );
-  });
-});
-
-describe('naming conventions', () => {
-  it('matches a pattern and captures its placeholders (a repeated one must agree)', () => {
-    const match = compileConvention('models/{name}/{name}-v{version}.{ext}');
-    assert.deepEqual(match('models/clf/clf-v1.2.0.onnx'), { name: 'clf', version: '1.2.0', ext: 'onnx' });
-    assert.equal(match('models/clf/other-v1.2.0.onnx'), undefined);
-    assert.equal(match('models/clf/clf.onnx'), undefined);
-    assert.deepEqual(compileConvention('notebooks/{date}-{name}.ipynb')('notebooks/2026-01-05-eda.ipynb'), {
-      date: '2026-01-05',
-      name: 'eda',
-    });
-    assert.deepEqual(compileConvention('**/{name}.{ext}')('a/b/c.csv'), { name: 'c', ext: 'csv' });
-    assert.equal(compileConvention('data/*.csv')('data/x/y.csv'), undefined);
-  });
-
-  it('splits a version off a file stem and orders versions numerically', () => {
-    assert.deepEqual(splitVersion('classifier-v1.2.0'), { name: 'classifier', version: '1.2.0' });
-    assert.deepEqual(splitVersion('model_v3'), { name: 'model', version: '3' });
-    assert.deepEqual(splitVersion('bert_2.1'), { name: 'bert', version: '2.1' });
-    assert.deepEqual(splitVersion('resnet50'), { name: 'resnet50' });
-    assert.deepEqual(splitVersion('efficientnetv2'), { name: 'efficientnetv2' });
-    assert.deepEqual(['1.10.0', '1.9.2', '2.0.0', '1.10.0-rc1'].sort(compareVersions), [
-      '1.9.2',
-      '1.10.0-rc1',
-      '1.10.0',
-      '2.0.0',
-    ]);
   });
 });

@@ -1,0 +1,230 @@
+// Finding a folder's sources and reading them, for any adapter: the editor passes VS Code's file search, the CLI
+// and tests use the directory walk here. What is found, and how, comes from the definitions in `list.ts`.
+import fs from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { SKIPPED_FOLDERS } from '../../checks/defaults/files';
+import { errorMessage } from '../../logging';
+import { hostOf, trackingTarget } from './mlflowServer';
+import type { Run, SourceKind } from '../model';
+import { metricSources } from './list';
+import type { MetricSourceDefinition, SourceProblem, SourceReadContext } from './types';
+import { DVCLIVE_GLOB, followedFiles, hasWorkspaceFiles, liveFoldersOf } from './workspaceFiles';
+
+/** A file search: absolute paths of the files under the folder matching a glob, at most `max`. */
+export type FindFiles = (glob: string, max: number) => Promise<string[]>;
+
+/** The most files the directory walk lists. */
+const MAX_WALKED_FILES = 200_000;
+
+/** A FindFiles over the file system: one walk (no symlinks followed, version control and caches skipped). */
+export function walkingFinder(root: string): FindFiles {
+  let files: string[] | undefined;
+  const list = (): string[] => {
+    if (files) return files;
+    files = [];
+    const stack = [''];
+    while (stack.length && files.length < MAX_WALKED_FILES) {
+      const rel = stack.pop() ?? '';
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const child = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!SKIPPED_FOLDERS.has(e.name)) stack.push(child);
+        } else if (e.isFile()) files.push(child);
+      }
+    }
+    files.sort();
+    return files;
+  };
+  return (glob, max) => {
+    const match = picomatch(glob, { dot: true });
+    return Promise.resolve(
+      list()
+        .filter((f) => match(f))
+        .slice(0, max)
+        .map((f) => path.join(root, ...f.split('/'))),
+    );
+  };
+}
+
+/** One source location of a folder. */
+export interface SourceLocation {
+  definition: MetricSourceDefinition;
+  location: string;
+}
+
+export interface Discovered {
+  /** The located sources with marker globs (MLflow stores and databases, TensorBoard folders, ...), by kind. */
+  located: Map<SourceKind, string[]>;
+  /** DVCLive folders found, relative to the root. */
+  live: string[];
+  /** The tracking server a tracking URI names. */
+  server?: string;
+  problems: SourceProblem[];
+}
+
+export interface DiscoverOptions {
+  find?: FindFiles;
+  /** An MLflow tracking URI: a server, a file store or a database. */
+  trackingUri?: string;
+  /** Where the tracking URI came from, for messages (default: "the tracking URI"). */
+  trackingUriName?: string;
+  /** Locations a watcher just reported, taken as they are (a search may not see them yet). */
+  found?: Partial<Record<SourceKind, string[]>>;
+}
+
+/** The sources found by their marker globs, the DVCLive folders and the tracking URI's target. */
+export async function discoverSources(root: string, options: DiscoverOptions = {}): Promise<Discovered> {
+  const find = options.find ?? walkingFinder(root);
+  const problems: SourceProblem[] = [];
+  const located = new Map<SourceKind, string[]>();
+  await Promise.all(
+    metricSources.map(async (definition) => {
+      const discovery = definition.discovery;
+      if (typeof discovery === 'string') return;
+      const matches = (await Promise.all(discovery.globs.map((g) => find(g, discovery.maxResults)))).flat();
+      const found = options.found?.[definition.kind] ?? [];
+      located.set(definition.kind, [...new Set([...discovery.locate(matches, root), ...found])].sort());
+    }),
+  );
+  // An mlruns folder without experiments yet is still MLflow's store.
+  const rootStore = path.join(root, 'mlruns');
+  if (isDirectory(rootStore)) add(located, 'mlflow-file', rootStore);
+  const live = liveFoldersOf(await find(DVCLIVE_GLOB, 100), root);
+  let server: string | undefined;
+  const uri = options.trackingUri?.trim();
+  if (uri) {
+    const name = options.trackingUriName ?? 'the tracking URI';
+    const target = trackingTarget(uri, root);
+    if (target.kind === 'server') server = target.location;
+    else if (target.kind === 'store' && isDirectory(target.location)) add(located, 'mlflow-file', target.location);
+    else if (target.kind === 'database' && fs.existsSync(target.location))
+      add(located, 'mlflow-sqlite', target.location);
+    else if (target.kind === 'unsupported')
+      problems.push({ severity: 'warning', message: `${name}: ${target.reason}` });
+    else problems.push({ severity: 'warning', message: `${name}: ${target.location} does not exist.` });
+  }
+  return { located, live, server, problems };
+}
+
+function add(located: Map<SourceKind, string[]>, kind: SourceKind, location: string): void {
+  const list = located.get(kind) ?? [];
+  if (!list.includes(location)) located.set(kind, [...list, location].sort());
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A source of a folder with its runs, as the Experiments view and `mlops metrics show` list it. */
+export interface ListedSource {
+  kind: SourceKind;
+  /** A path, or the tracking server's address. */
+  location: string;
+  /** What it is: Workspace, Git history, MLflow, MLflow server, TensorBoard. */
+  label: string;
+  /** Where it is: a path relative to the folder, the folder's name, or the server's host. */
+  where: string;
+  runs: Run[];
+  problems: SourceProblem[];
+}
+
+export interface ReadSourcesOptions extends DiscoverOptions {
+  /** mlops.yaml's models[].metrics. */
+  modelMetrics?: readonly string[];
+  /** Only these metrics files (instead of dvc.yaml's, mlops.yaml's and DVCLive's). */
+  metricsFiles?: readonly string[];
+  /** Only these kinds (`file` and `dvc` both name the workspace); default every kind. */
+  kinds?: ReadonlySet<SourceKind>;
+  /** Whether sources that need trust (git, a server) may be read (default true). */
+  trusted?: boolean;
+  /** Context for the reads (token, timeout, sql.js, history scope). */
+  context?: Partial<Omit<SourceReadContext, 'root' | 'followed'>>;
+}
+
+/** Every source of a folder, discovered and read, in list order (the order the Experiments view shows). */
+export async function readSources(root: string, options: ReadSourcesOptions = {}): Promise<ListedSource[]> {
+  const discovered = await discoverSources(root, options);
+  const {
+    followed,
+    kind: workspaceKind,
+    problems: configProblems,
+  } = followedFiles(root, {
+    modelMetrics: options.modelMetrics,
+    liveFolders: discovered.live,
+  });
+  if (options.metricsFiles) {
+    followed.metrics = [...options.metricsFiles];
+    followed.plots = [];
+    followed.params = [];
+  }
+  const context: SourceReadContext = { ...options.context, root, followed };
+  const wanted = (d: MetricSourceDefinition): boolean =>
+    !options.kinds || options.kinds.has(d.kind) || (d.aliases ?? []).some((a) => options.kinds?.has(a));
+  const relative = (p: string): string => path.relative(root, p).split(path.sep).join('/') || '.';
+  const out: ListedSource[] = [];
+  for (const definition of metricSources) {
+    if (!wanted(definition)) continue;
+    const locations: { location: string; where: string; kind: SourceKind }[] = [];
+    const discovery = definition.discovery;
+    if (discovery === 'workspace') {
+      if (hasWorkspaceFiles(followed) || configProblems.length || discovered.problems.length)
+        locations.push({
+          location: root,
+          where:
+            workspaceKind === 'dvc'
+              ? 'dvc.yaml'
+              : followed.metrics.length === 1
+                ? (followed.metrics[0] ?? '')
+                : 'mlops.yaml',
+          kind: workspaceKind,
+        });
+    } else if (discovery === 'repository') {
+      if (hasWorkspaceFiles(followed) && isGitRepository(root))
+        locations.push({ location: root, where: path.basename(root), kind: definition.kind });
+    } else if (discovery === 'trackingUri') {
+      if (discovered.server)
+        locations.push({ location: discovered.server, where: hostOf(discovered.server), kind: definition.kind });
+    } else
+      for (const location of discovered.located.get(definition.kind) ?? [])
+        locations.push({ location, where: relative(location), kind: definition.kind });
+    for (const { location, where, kind } of locations) {
+      const listed: ListedSource = { kind, location, label: definition.label, where, runs: [], problems: [] };
+      if (discovery === 'workspace') listed.problems.push(...configProblems, ...discovered.problems);
+      if (definition.needs.trust && options.trusted === false) {
+        listed.problems.push({
+          severity: 'warning',
+          message: `${definition.label} is not read in an untrusted workspace.`,
+        });
+      } else {
+        try {
+          const result = await definition.read(location, context);
+          listed.runs = result.runs;
+          listed.problems.push(...result.problems);
+        } catch (err) {
+          listed.problems.push({ severity: 'warning', message: errorMessage(err) });
+        }
+      }
+      out.push(listed);
+    }
+  }
+  return out;
+}
+
+/** Whether the folder is in a git repository (found without running git). */
+function isGitRepository(root: string): boolean {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}

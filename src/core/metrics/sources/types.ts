@@ -1,0 +1,107 @@
+// What a metric source is: a plain definition saying how it is found, read and watched, and what it needs. The
+// editor (VS Code file search, watchers, secret storage, trust) and the CLI (a directory walk, flags and the
+// environment) both go through the list in `list.ts`.
+import type { Logger } from '../../logging';
+import type { SqlJsStatic } from '../../formats/mlflow/sqlite';
+import type { Run, SourceKind } from '../model';
+
+/** A problem of a source, shown beside its runs (the runs that could be read stay). */
+export interface SourceProblem {
+  severity: 'warning' | 'info';
+  message: string;
+  detail?: string;
+}
+
+/** What reading a source requires; the adapter refuses (with a problem) what it cannot grant. */
+export interface SourceNeeds {
+  /** Starts git processes. */
+  git?: boolean;
+  /** Contacts a server over the network. */
+  network?: boolean;
+  /** May use a secret (a tracking token), kept out of settings, logs and output. */
+  secret?: boolean;
+  /** Only in a trusted workspace (VS Code's Restricted Mode reads nothing that needs this). */
+  trust?: boolean;
+}
+
+/** How a source is found in a workspace folder. */
+export interface SourceDiscovery {
+  /** Globs (relative to the folder) of marker files; each match names a source location through `locate`. */
+  globs: readonly string[];
+  /** The most matches a search returns per glob. */
+  maxResults: number;
+  /** The source locations (absolute) of the matched files (absolute); several files may name one location. */
+  locate(matches: readonly string[], root: string): string[];
+}
+
+/** The workspace's followed files (posix paths relative to the folder). */
+export interface FollowedFiles {
+  metrics: string[];
+  params: { path: string; keys?: string[] }[];
+  plots: string[];
+  /** DVCLive folders (their metrics.json and plots/metrics belong to the workspace run). */
+  live: string[];
+}
+
+/** What a read is given by its adapter. */
+export interface SourceReadContext {
+  /** The workspace folder. */
+  root: string;
+  /** The files the workspace follows (mlops.yaml, dvc.yaml, DVCLive): read by the workspace and git sources. */
+  followed: FollowedFiles;
+  /** sql.js, loaded once per adapter (mlflow.db). */
+  sqlJs?: () => Promise<SqlJsStatic>;
+  /** The tracking token of a server (never logged or printed). */
+  token?: string;
+  /** Request timeout of a server. */
+  timeoutMs?: number;
+  /** Git history: every branch, or the current one (default). */
+  historyScope?: 'current' | 'all';
+  /** Git history: the most revisions read. */
+  maxHistory?: number;
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+export interface SourceReadResult {
+  runs: Run[];
+  problems: SourceProblem[];
+}
+
+/** One kind of place runs come from. Adding a source is one module exporting this and one entry in `list.ts`. */
+export interface MetricSourceDefinition {
+  /** The run's source kind (`Run.source.kind`); the workspace source reads as `file` or `dvc`. */
+  kind: SourceKind;
+  /** Other kinds this definition's runs carry (the workspace: `file` and `dvc`). */
+  aliases?: readonly SourceKind[];
+  /** What it is, for the Experiments view and the CLI: Workspace, Git history, MLflow, TensorBoard. */
+  label: string;
+  /** One sentence for documentation and `--help`. */
+  description: string;
+  /**
+   * How it is found: marker globs (a search), or `workspace` (the folder's followed files), `repository` (the
+   * folder is in a git repository) or `trackingUri` (a setting, a flag or MLFLOW_TRACKING_URI).
+   */
+  discovery: SourceDiscovery | 'workspace' | 'repository' | 'trackingUri';
+  /** Globs (relative to the folder) of the files whose change makes it reload; `gitRefs`: the repository's refs. */
+  watch: readonly string[] | 'followed' | 'gitRefs';
+  needs: SourceNeeds;
+  /** The runs at a location, with their latest values (and per-step series where the source keeps them cheaply). */
+  read(location: string, context: SourceReadContext): Promise<SourceReadResult>;
+  /** The runs with every metric's whole history, when `read` gives less. */
+  readFull?(location: string, context: SourceReadContext): Promise<Run[]>;
+}
+
+/** At most one problem for many messages: the first message, and how many there are. */
+export function summarizeProblems(messages: readonly string[], what: string): SourceProblem[] {
+  const first = messages[0];
+  if (first === undefined) return [];
+  if (messages.length === 1) return [{ severity: 'warning', message: first }];
+  return [
+    {
+      severity: 'warning',
+      message: `${messages.length} ${what}: ${first}`,
+      detail: messages.slice(0, 20).join('\n'),
+    },
+  ];
+}
