@@ -72,6 +72,28 @@ const webviewBoundary = {
   ],
 };
 
+// A spread argument puts every element on the call stack: with an array read from a file (a million metric
+// columns, a large download) it throws "Maximum call stack size exceeded". Loop instead.
+const spreadMessage =
+  'Spreading an array into call arguments overflows the stack on large inputs; use a loop (or reduce) instead.';
+const noUnboundedSpread = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+      message: spreadMessage,
+    },
+    {
+      selector: 'CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement',
+      message: spreadMessage,
+    },
+    {
+      selector: 'CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement',
+      message: spreadMessage,
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: ['node_modules/**', 'dist/**', 'out/**', '.cache/**', 'test-results/**', '**/*.d.ts', 'test/fixtures/**'],
@@ -106,6 +128,7 @@ export default tseslint.config(
   { files: ['src/cli/**/*.ts', 'src/protocol/**/*.ts'], rules: restrict({ vscode: true, yaml: true }) },
   { files: ['src/features/**/*.ts', 'src/platform/**/*.ts', 'src/extension.ts'], rules: restrict({ yaml: true }) },
   { files: ['webview/**/*.ts'], rules: webviewBoundary },
+  { files: ['src/**/*.ts', 'webview/**/*.ts', 'scripts/**/*.ts'], rules: noUnboundedSpread },
   {
     files: ['test/**/*.ts'],
     rules: {

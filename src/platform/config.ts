@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MB } from '../core/formats/mlflow/rest';
 
 /**
  * Typed access to every setting the extension reads or writes: its own `mlops.*` settings and the few VS Code
@@ -18,6 +19,8 @@ export interface Settings {
   'metrics.historyScope': 'current' | 'all';
   'mlflow.trackingUri': string;
   'mlflow.timeoutSeconds': number;
+  'mlflow.maxPages': number;
+  'mlflow.maxResponseMB': number;
 }
 
 const defaults: Settings = {
@@ -31,6 +34,8 @@ const defaults: Settings = {
   'metrics.historyScope': 'current',
   'mlflow.trackingUri': '',
   'mlflow.timeoutSeconds': 10,
+  'mlflow.maxPages': DEFAULT_MAX_PAGES,
+  'mlflow.maxResponseMB': DEFAULT_MAX_RESPONSE_MB,
 };
 
 export function getSetting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {

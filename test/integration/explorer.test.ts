@@ -102,6 +102,43 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     );
   });
 
+  it('shows a DVC-tracked file that is not pulled as "not pulled" with its size, hash and dvc pull, not a warning', async () => {
+    // The .dvc entry the real dvc wrote for data/raw.csv in the not-pulled fixture, placed in the demo without its data.
+    const clone = JSON.parse(
+      fs.readFileSync(
+        path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'dvc-not-pulled', 'expected', 'clone.json'),
+        'utf8',
+      ),
+    ) as { dotDvcOuts: { md5: string; size: number; hash: string }[] };
+    const out = clone.dotDvcOuts[0];
+    const dotDvc = path.join(root(), 'data', 'fresh-clone.csv.dvc');
+    fs.writeFileSync(
+      dotDvc,
+      `outs:\n- md5: ${out.md5}\n  size: ${out.size}\n  hash: ${out.hash}\n  path: fresh-clone.csv\n`,
+    );
+    try {
+      const tree = api.explorer.trees.datasets;
+      const item = await waitFor('the not-pulled dataset in the tree', async () =>
+        (await tree.getChildren()).map((n) => tree.getTreeItem(n)).find((i) => i.label === 'fresh-clone.csv'),
+      );
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'cloud-download');
+      assert.equal((item.iconPath as vscode.ThemeIcon).color, undefined);
+      assert.equal(item.description, `not pulled (${out.size} bytes)`);
+      // Markdown escapes removed: the text as the hover shows it.
+      const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+      assert.ok(tooltip.includes(`not pulled (${out.size} bytes) — DVC-tracked`), tooltip);
+      assert.ok(tooltip.includes('`dvc pull data/fresh-clone.csv.dvc`'), tooltip);
+      assert.ok(tooltip.includes(`md5 ${out.md5}`), tooltip);
+      assert.ok(!tooltip.includes('$(warning)'), tooltip);
+      assert.match(String(item.contextValue), /\bmissing\b.*\bnotPulled\b/);
+    } finally {
+      fs.rmSync(dotDvc, { force: true });
+    }
+    await waitFor('the dataset to go away', async () =>
+      (await labels(api.explorer.trees.datasets)).includes('fresh-clone.csv') ? undefined : true,
+    );
+  });
+
   it('puts mlops.yaml problems in the Problems panel at the right line, live as the user types', async () => {
     const uri = vscode.Uri.file(path.join(root(), 'mlops.yaml'));
     const doc = await vscode.workspace.openTextDocument(uri);

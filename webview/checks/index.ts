@@ -233,7 +233,7 @@ class ChecksApp {
     }
     const counts = { error: 0, warning: 0, info: 0, passed: 0, skipped: 0 };
     for (const f of ran) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += f.counts[k];
-    const finished = Math.max(...ran.map((f) => f.finishedAt));
+    const finished = ran.reduce((latest, f) => Math.max(latest, f.finishedAt), -Infinity);
     const seconds = ran.reduce((s, f) => s + f.durationMs, 0) / 1000;
     const checks = ran.reduce((s, f) => s + f.checks.length, 0);
     const parts = [

@@ -111,8 +111,8 @@ export class ChartGrid {
     const scale = window.devicePixelRatio || 1;
     const origin = this.element.getBoundingClientRect();
     const boxes = this.panels.map((p) => ({ panel: p, box: p.section.getBoundingClientRect() }));
-    const width = Math.max(...boxes.map((b) => b.box.right - origin.left));
-    const height = Math.max(...boxes.map((b) => b.box.bottom - origin.top));
+    const width = boxes.reduce((most, b) => Math.max(most, b.box.right - origin.left), -Infinity);
+    const height = boxes.reduce((most, b) => Math.max(most, b.box.bottom - origin.top), -Infinity);
     const out = document.createElement('canvas');
     out.width = Math.ceil(width * scale);
     out.height = Math.ceil(height * scale);

@@ -490,7 +490,8 @@ export class HistoryChart {
       x.title.text = payload.xTitle || 'Commit date';
       // Ticks within a few days of each other need the time to tell them apart.
       const dates = payload.versions.map((v) => v.date).filter((d) => Number.isFinite(d));
-      const short = dates.length > 1 && Math.max(...dates) - Math.min(...dates) < 10 * 86_400_000;
+      const span = dates.reduce((a, b) => Math.max(a, b), -Infinity) - dates.reduce((a, b) => Math.min(a, b), Infinity);
+      const short = dates.length > 1 && span < 10 * 86_400_000;
       const format = short ? DATE_HOUR_FORMAT : DATE_FORMAT;
       x.ticks.callback = (value: number | string) => format.format(new Date(Number(value)));
       x.ticks.precision = undefined;

@@ -3,6 +3,12 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { readAtRevision } from '../../core/git/history';
+import {
+  explainAbsentAtRevision,
+  explainAbsentInWorkspace,
+  neitherHasValuesMessage,
+  noValuesInWorkspaceMessage,
+} from '../../core/metrics/absence';
 import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
 import { latest, MetricsError, type Run, type SourceKind } from '../../core/metrics/model';
 import { readSources, walkingFinder, type FindFiles, type ListedSource } from '../../core/metrics/sources/discover';
@@ -12,6 +18,8 @@ import { confineFollowed } from '../../core/metrics/sources/gitHistory';
 import { metricSources } from '../../core/metrics/sources/list';
 import { outsideMessage, resolveInside } from '../../core/security/confine';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
+import { escapeControlCharacters } from '../../core/security/controlCharacters';
+import { alignedTable } from '../../core/textTable';
 
 const WORKSPACE = 'workspace';
 
@@ -23,10 +31,12 @@ const help = `Usage:
       Metrics of every source the Experiments view shows: the workspace's metrics files (dvc.yaml's,
       mlops.yaml models[].metrics, DVCLive), MLflow file stores (mlruns/) and databases (mlflow.db), an
       MLflow tracking server, and TensorBoard event files, each run with its latest values. Git history
-      is listed with --kind git or --kind all. --source: only those metrics files.
+      is listed with --kind git or --kind all. --source: only those metrics files. Without dvc.yaml,
+      metrics.json|yaml|yml at the root or in metrics/, eval/ or results/ are read.
   mlops metrics diff [<old>] [<new>] [--source <path>]... [--kind <kind>]... [--tracking-uri <uri>]
                      [--json | --md] [--all]
-      Compares metrics between two revisions (a branch, tag or commit; 'workspace' for the working tree)
+      Compares metrics between two revisions (a branch, tag, commit or DVC experiment name; 'workspace'
+      for the working tree)
       or tracker runs ('<kind>:<run id or name>', e.g. mlflow:3f2a…, tensorboard:train).
       Defaults: HEAD against the workspace. --md prints a Markdown table for a pull-request comment;
       --all also lists unchanged metrics.
@@ -101,7 +111,7 @@ async function readTeamConfig(folder: string, io: CliIo, command: string): Promi
   for (const p of loaded.validation.problems)
     if (p.severity === 'error')
       io.stderr(`mlops metrics ${command}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}\n`);
-  for (const model of loaded.validation.config.models) config.metricsFiles.push(...model.metrics);
+  for (const model of loaded.validation.config.models) for (const m of model.metrics) config.metricsFiles.push(m);
   for (const metric of loaded.validation.config.metrics) if (metric.goal) config.goals[metric.key] = metric.goal;
   return config;
 }
@@ -231,21 +241,6 @@ function sourceJson(s: ListedSource): Record<string, unknown> {
   };
 }
 
-function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
-}
-
 async function show(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, ['--json']);
   if (parsed === 'help') {
@@ -306,13 +301,14 @@ async function show(args: string[], io: CliIo): Promise<number> {
     );
   } else if (byFile.size === 0 && errors.length === 0 && withRuns.length === 0) {
     io.stderr(
-      'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
+      noValuesInWorkspaceMessage(await explainAbsentInWorkspace(folder, files.metrics)) ??
+        'No metrics files found. Declare them in dvc.yaml (metrics:) or mlops.yaml (models[].metrics), or pass --source <path>.\n',
     );
   } else {
     const parts: string[] = [];
     if (byFile.size || errors.length)
       parts.push(
-        table([
+        alignedTable([
           ['Path', 'Metric', 'Value'],
           ...[...byFile].flatMap(([file, rows]) =>
             rows.map((r) => [file, r.key, formatValue(r.value) + (r.step === undefined ? '' : ` (step ${r.step})`)]),
@@ -321,8 +317,8 @@ async function show(args: string[], io: CliIo): Promise<number> {
       );
     for (const l of withRuns)
       parts.push(
-        `${l.label} · ${l.where}\n` +
-          table([
+        `${escapeControlCharacters(`${l.label} · ${l.where}`)}\n` +
+          alignedTable([
             ['Run', 'Metric', 'Value'],
             ...l.runs.flatMap((r) =>
               Object.entries(runValues(r)).map(([key, value]) => [r.label, key, formatValue(value)]),
@@ -404,7 +400,21 @@ async function diffCommand(args: string[], io: CliIo): Promise<number> {
   ]);
   const result = diff(a.run, b.run, team.goals);
   const all = flags.has('--all');
-  if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');
+  const sides = [a.run, b.run];
+  const empty = (r: Run): boolean => r.metrics.length === 0 && !r.textMetrics?.length && !trackerRef(r.label);
+  if (!flags.has('--json') && sides.every(empty)) {
+    const explained = await Promise.all(
+      sides.map(async (r) => ({
+        label: r.label,
+        workspace: r.id === WORKSPACE,
+        absent:
+          r.id === WORKSPACE
+            ? await explainAbsentInWorkspace(folder, files.metrics)
+            : await explainAbsentAtRevision(folder, r.revisionInfo?.sha ?? r.label, files.metrics),
+      })),
+    );
+    io.stdout(neitherHasValuesMessage(files.metrics, explained));
+  } else if (flags.has('--json')) io.stdout(JSON.stringify(diffToJson(result, { all }), null, 2) + '\n');
   else if (flags.has('--md')) io.stdout(diffToMarkdown(result, { all }));
   else io.stdout(diffToText(result, { all }));
   const errors = [...a.errors, ...b.errors];

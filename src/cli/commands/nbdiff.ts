@@ -61,7 +61,8 @@ function parseArguments(args: string[]): Parsed | 'help' {
   };
   for (const value of values.ignore ?? []) {
     try {
-      parsed.ignore.push(...parseDiffCategories(value).filter((category) => !parsed.ignore.includes(category)));
+      for (const category of parseDiffCategories(value))
+        if (!parsed.ignore.includes(category)) parsed.ignore.push(category);
     } catch (err) {
       throw new UsageError(`--ignore: ${(err as Error).message}`);
     }

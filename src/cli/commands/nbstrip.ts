@@ -7,6 +7,7 @@ import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import { ReadOnlyFileError, writeFileAtomic } from '../../core/atomicWrite';
 import { walkFiles } from '../../core/checks/defaults/files';
+import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 /** What the filter modes need beyond CliIo: stdin, and bytes to stdout (tests provide both). */
@@ -238,7 +239,7 @@ defineCommand(
     let pending = 0;
     let removed = 0;
     for (const file of collect(parsed.files, io.cwd)) {
-      const shown = path.relative(io.cwd, file) || file;
+      const shown = escapeControlCharacters(path.relative(io.cwd, file) || file);
       try {
         let input: Buffer;
         try {

@@ -1,5 +1,6 @@
 // Series building: Runs in, plottable series out. Across versions every run is one revision and gives one point
 // per (key, split); across steps every run gives one curve per key.
+import { AmbiguousExperimentError, resolveExperiment, type ExperimentRef } from '../git/experimentRefs';
 import { latest, type MetricSeries, type Run, type SourceRef, type Split } from '../metrics/model';
 import {
   ChartError,
@@ -238,7 +239,21 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
     const sha = run.revisionInfo?.sha ?? run.revision;
     if (sha) bySha.set(sha, [...(bySha.get(sha) ?? []), run]);
   }
-  const tips = ordered.filter((r) => r.revisionInfo?.refs.some((ref) => names.has(ref)));
+  let tips = ordered.filter((r) => r.revisionInfo?.refs.some((ref) => names.has(ref)));
+  if (tips.length === 0) {
+    // A DVC experiment name, as `dvc exp show` accepts it: the experiment and its baseline's history.
+    const refs = ordered.flatMap((r) =>
+      (r.revisionInfo?.refs ?? []).map((ref) => ({ name: ref, commit: r.revisionInfo?.sha ?? '' })),
+    );
+    let experiment: ExperimentRef | undefined;
+    try {
+      experiment = resolveExperiment(refs, name);
+    } catch (err) {
+      if (err instanceof AmbiguousExperimentError) throw new ChartError(err.message, 'unknown-branch');
+      throw err;
+    }
+    if (experiment) tips = ordered.filter((r) => r.revisionInfo?.sha === experiment.commit);
+  }
   if (tips.length === 0) {
     throw new ChartError(
       `No loaded revision is on the branch "${name}". Check the branch name, or choose "All revisions".`,
@@ -251,7 +266,7 @@ export function applyRange(ordered: readonly Run[], range: RevisionRange | undef
     const sha = stack.pop() as string;
     if (reachable.has(sha) || !bySha.has(sha)) continue;
     reachable.add(sha);
-    for (const run of bySha.get(sha) ?? []) stack.push(...(run.revisionInfo?.parents ?? []));
+    for (const run of bySha.get(sha) ?? []) for (const parent of run.revisionInfo?.parents ?? []) stack.push(parent);
   }
   return ordered.filter((r) => reachable.has(r.revisionInfo?.sha ?? r.revision ?? ''));
 }
@@ -289,7 +304,9 @@ export function versionAxis(ordered: readonly Run[], wanted: VersionAxis): Versi
     return order(
       `Some ${what} have no ${runsOnly ? 'start time' : 'date'}: plotted in ${runsOnly ? 'run' : 'revision'} order.`,
     );
-  const span = dates.length ? Math.max(...dates) - Math.min(...dates) : 0;
+  const span = dates.length
+    ? dates.reduce((a, b) => Math.max(a, b), -Infinity) - dates.reduce((a, b) => Math.min(a, b), Infinity)
+    : 0;
   if (dates.length > 1 && span < MIN_DATE_SPAN_MS)
     return order(
       `The ${what} ${runsOnly ? 'started' : 'were committed'} within ${spanText(span)}: plotted in ${runsOnly ? 'run' : 'revision'} order.`,

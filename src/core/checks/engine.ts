@@ -358,7 +358,7 @@ export async function runChecks(context: CheckContext, options: RunOptions = {})
       });
     }
     own.sort(compareResults);
-    results.push(...own);
+    for (const result of own) results.push(result);
     const counts = countResults(own);
     checks.push({
       id: check.id,

@@ -20,6 +20,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { combineFiles, parseLoaded, type Combined, type LoadedFile, type ParamsFile } from '../formats/dvc/project';
 import { MetricsError, type Revision, type Run, type Split } from '../metrics/model';
 import { type SplitTokens } from '../metrics/split';
+import { AmbiguousExperimentError, EXPERIMENT_REF, resolveExperiment, type ExperimentRef } from './experimentRefs';
 import { CatFileBatch, listTreeBlobs, parseCommit, type CommitInfo } from './catFile';
 import { NotARepositoryError } from './gitProcess';
 import { runGit } from './run';
@@ -83,7 +84,7 @@ interface Followed {
   keys?: string[];
 }
 
-const expRef = /^refs\/exps\/([0-9a-f]{2})\/([0-9a-f]{38})\/(.+)$/;
+const expRef = EXPERIMENT_REF;
 
 async function repoInfo(folder: string): Promise<RepoInfo> {
   if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
@@ -756,14 +757,26 @@ export async function readAtRevision(
   const cat = new CatFileBatch(info.root);
   try {
     if (rev.startsWith('-') || /[\n\r]/.test(rev)) throw new MetricsError(`'${rev}' is not a revision name.`, rev);
-    const commit = await cat.read(`${rev}^{commit}`);
+    const refs = await listRefs(info.root);
+    let commit = await cat.read(`${rev}^{commit}`);
+    if (!commit || commit.type !== 'commit') {
+      // A DVC experiment name (as `dvc exp show` lists it) resolves through refs/exps/*/*/<name>.
+      let experiment: ExperimentRef | undefined;
+      try {
+        experiment = resolveExperiment(refs, rev);
+      } catch (err) {
+        if (err instanceof AmbiguousExperimentError) throw new MetricsError(`${info.root}: ${err.message}`, rev);
+        throw err;
+      }
+      if (experiment) commit = await cat.read(`${experiment.commit}^{commit}`);
+    }
     if (!commit || commit.type !== 'commit') {
       throw new MetricsError(
-        `${info.root}: unknown revision '${rev}'. Use a branch, a tag or a commit sha (see 'git log --oneline').`,
+        `${info.root}: unknown revision '${rev}'. Use a branch, a tag, a commit sha (see 'git log --oneline') or a DVC experiment name (see 'dvc exp list').`,
         rev,
       );
     }
-    const deco = decorations(await listRefs(info.root));
+    const deco = decorations(refs);
     const rev2 = revision(commit.oid, parseCommit(commit.content), deco);
     const state = await stateAt(cat, commit.oid, followed, new Map());
     const builder = new RunBuilder(cat, info.root, files.splits);

@@ -2,6 +2,7 @@
 // result as Markdown for a pull-request comment, as JSON, or as a plain-text table.
 import { latest, type Run } from './model';
 import { splitOf } from './split';
+import { alignedTable } from '../textTable';
 
 export type Goal = 'maximize' | 'minimize';
 export type DiffStatus = 'changed' | 'unchanged' | 'added' | 'removed';
@@ -228,15 +229,5 @@ export function diffToText(d: MetricsDiff, options: { all?: boolean } = {}): str
     ['Path', 'Metric', d.a.label, d.b.label, 'Change', ''],
     ...rows.map((e) => [e.file ?? '', e.key, formatValue(e.old), formatValue(e.new), changeCell(e), verdictCell(e)]),
   ];
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  return (
-    table
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+  return alignedTable(table);
 }

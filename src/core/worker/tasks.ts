@@ -302,7 +302,7 @@ async function runOffline(
     const ran = report.checks.find((c) => c.id === check.id);
     if (ran) {
       checks.push(ran);
-      results.push(...report.results.filter((r) => r.checkId === check.id));
+      for (const r of report.results) if (r.checkId === check.id) results.push(r);
       continue;
     }
     checks.push({

@@ -82,6 +82,12 @@ export interface WorkspaceItem {
   missing: boolean;
   /** What to do about a missing item. */
   fixHint?: string;
+  /**
+   * Missing from the workspace but recorded by DVC with a hash (a `.dvc` file or a dvc.lock entry of a cached out):
+   * the data is in a DVC cache or remote, the normal state of a fresh clone (`dvc pull <path>` fetches it); `dvc`
+   * holds the size and hash. Items that are missing and not pulled exist nowhere DVC knows of.
+   */
+  notPulled?: boolean;
   description?: string;
   stage?: ModelStage;
   owner?: string;
@@ -673,7 +679,7 @@ export class WorkspaceIndex {
   private merge(durationMs: number): DiscoveryResult {
     const items = new Map<string, WorkspaceItem>();
     const metricsPaths: string[] = [];
-    for (const facts of this.dvcFacts.values()) metricsPaths.push(...facts.metricsAndPlots);
+    for (const facts of this.dvcFacts.values()) for (const p of facts.metricsAndPlots) metricsPaths.push(p);
     const isMetricsFile = (p: string) =>
       p.split('/').includes('dvclive') || metricsPaths.some((m) => p === m || p.startsWith(`${m}/`));
     const excluded = (p: string) => this.excludeMatcher(p);
@@ -783,11 +789,14 @@ export class WorkspaceIndex {
             item.format = extensionOf(out.path).slice(1) || undefined;
           if (stat && !stat.exists) {
             item.missing = true;
+            if (md5 && (isDotDvc || out.cache)) item.notPulled = true;
             item.fixHint = isDotDvc
-              ? `Not in the workspace: run "dvc pull ${out.declaredIn}" to fetch it.`
-              : out.cache
-                ? `Not in the workspace: run "dvc pull ${out.path}", or "dvc repro" to rebuild it.`
-                : `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}).`;
+              ? `Not pulled: run "dvc pull ${out.declaredIn}" to fetch it.`
+              : out.cache && md5
+                ? `Not pulled: run "dvc pull ${out.path}" to fetch it (or "dvc repro" to rebuild it).`
+                : out.cache
+                  ? `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}), then "dvc push" to share it.`
+                  : `Not in the workspace: run "dvc repro" to build it (stage ${out.stage ?? '?'} of ${out.declaredIn}).`;
           }
         });
       }
@@ -868,11 +877,14 @@ export class WorkspaceIndex {
         if (stat) item.isDirectory = stat.isDirectory;
         if (stat && !stat.exists) {
           item.missing = true;
-          item.fixHint = item.dvc
-            ? `Not in the workspace: run "dvc pull ${item.dvc.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
-            : `Not found: create ${entry.path}, or fix "path" of ${kind}s[${index}] ("${entry.name}") in mlops.yaml.`;
+          item.fixHint = item.notPulled
+            ? `Not pulled: run "dvc pull ${item.dvc?.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
+            : item.dvc
+              ? `Not in the workspace: run "dvc pull ${item.dvc.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : entry.path}" to fetch it.`
+              : `Not found: create ${entry.path}, or fix "path" of ${kind}s[${index}] ("${entry.name}") in mlops.yaml.`;
         } else if (stat?.exists) {
           item.missing = false;
+          delete item.notPulled;
           delete item.fixHint;
         }
       });
@@ -904,7 +916,7 @@ export class WorkspaceIndex {
       item.sources.sort((a, b) => SOURCE_RANK[a] - SOURCE_RANK[b]);
       result.push(item);
     }
-    result.push(...registryItems);
+    for (const item of registryItems) result.push(item);
     const kindOrder: Record<WorkspaceItemKind, number> = { model: 0, dataset: 1, notebook: 2 };
     result.sort(
       (a, b) =>
@@ -915,8 +927,8 @@ export class WorkspaceIndex {
     );
 
     const problems: DiscoveryProblem[] = [];
-    for (const list of this.readProblems.values()) problems.push(...list);
-    for (const facts of this.dvcFacts.values()) problems.push(...facts.problems);
+    for (const list of this.readProblems.values()) for (const problem of list) problems.push(problem);
+    for (const facts of this.dvcFacts.values()) for (const problem of facts.problems) problems.push(problem);
     return {
       root: this.root,
       items: result,

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { conventionalMetricsFiles } from '../../core/metrics/conventional';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sourceId } from '../../core/chart/series';
@@ -249,7 +250,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     } catch {
       // A malformed dvc.yaml: only mlops.yaml's files.
     }
-    return insideOnly(root, unique([...metrics, ...models.map(cleanPath)]));
+    return insideOnly(root, unique([...metrics, ...models.map(cleanPath), ...conventionalMetricsFiles(root)]));
   }
 
   // ------------------------------------------------------------------------------------------------ MetricHistoryData
@@ -398,7 +399,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     ]);
     record.git.dir = gitDir;
     const workspace = followedFiles(root, { modelMetrics, liveFolders: discovered.live });
-    record.configProblems.push(...workspace.problems, ...discovered.problems);
+    for (const problem of [workspace.problems, discovered.problems].flat()) record.configProblems.push(problem);
     record.workspaceKind = workspace.kind;
     record.followed = workspace.followed;
     record.located = discovered.located;
@@ -518,7 +519,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           });
           if (generation !== git.generation) return;
           git.result = { runs: result.runs };
-          problems.push(...result.problems);
+          for (const problem of result.problems) problems.push(problem);
         } catch (err) {
           if (generation !== git.generation) return;
           git.result = undefined;
@@ -572,7 +573,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     }
   }
 
-  /** The server's address as the client normalises it, with the token from secret storage and the timeout. */
+  /** The server's address as the client normalises it, with the token from secret storage, the timeout and limits. */
   private async serverContext(
     setting: string,
     folderKey: string,
@@ -587,6 +588,9 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         followed: record?.followed ?? { metrics: [], params: [], plots: [], live: [] },
         token,
         timeoutMs: Math.max(1, Number(seconds) || 10) * 1000,
+        maxPages: Number(getSetting('mlflow.maxPages', record?.folder.uri)) || undefined,
+        maxResponseBytes:
+          (Number(getSetting('mlflow.maxResponseMB', record?.folder.uri)) || 0) * 1024 * 1024 || undefined,
       },
     };
   }
@@ -623,7 +627,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     const list: ServiceSource[] = [];
     for (const f of this.folderList()) {
       const record = this.records.get(f.uri.toString());
-      if (record) list.push(...this.folderSources(record));
+      if (record) for (const source of this.folderSources(record)) list.push(source);
     }
     for (const server of this.servers.values()) {
       list.push({
@@ -673,7 +677,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
             ? record.followed.metrics[0]
             : 'mlops.yaml';
       const workspace = indexSource(this.workspacePath(record), record.workspaceKind, 'Workspace', where);
-      workspace.problems.unshift(...record.configProblems);
+      workspace.problems = [...record.configProblems, ...workspace.problems];
       out.push(workspace);
     }
     const git = record.git;
@@ -789,7 +793,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         rediscover = true;
         if (discoveryMatchers.get(d)?.(rel)) {
           const list = (found[d.kind] ??= []);
-          list.push(...d.discovery.locate([file], record.root).filter((l) => fs.existsSync(l)));
+          for (const l of d.discovery.locate([file], record.root)) if (fs.existsSync(l)) list.push(l);
         }
       }
     }

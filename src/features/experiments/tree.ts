@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { absentMessage, explainAbsentAtRevision, explainAbsentInWorkspace } from '../../core/metrics/absence';
 import { breachesThreshold, findDefinition } from '../../core/chart/annotations';
 import type { MetricDefinition } from '../../core/chart/types';
 import { latest, type MetricSeries, type Run } from '../../core/metrics/model';
@@ -138,6 +140,35 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     return source ? this.service.definitions(source.folderKey) : [];
   }
 
+  /** An empty workspace or revision row: its tooltip says why (declared files DVC-tracked and not pulled, ...). */
+  async resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): Promise<vscode.TreeItem> {
+    if (node.type !== 'run' || !(item.tooltip instanceof vscode.MarkdownString)) return item;
+    const source = this.service.source(node.sourceId);
+    const run = this.service.run(node.sourceId, node.runId);
+    const folder = this.service.folders().find((f) => f.key === source?.folderKey);
+    const workspaceFolder = folder && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder.root));
+    if (!source || !run || !folder || !workspaceFolder || !explainsEmpty(source)) return item;
+    if (run.metrics.length + (run.textMetrics?.length ?? 0) > 0) return item;
+    const files = (await this.service.metricsFilesOf(workspaceFolder)).map((f) =>
+      path.relative(folder.root, f).split(path.sep).join('/'),
+    );
+    const sha = run.revisionInfo?.sha;
+    const absent = (
+      sha ? await explainAbsentAtRevision(folder.root, sha, files) : await explainAbsentInWorkspace(folder.root, files)
+    ).filter((a) => a.state !== 'not-found');
+    item.tooltip.appendMarkdown('\n\n**Why no values:**\n\n');
+    if (absent.length === 0)
+      item.tooltip.appendText(
+        files.length ? `none of ${files.join(', ')} has values here` : 'no metrics files are declared',
+      );
+    for (const a of absent) {
+      item.tooltip.appendMarkdown('- ');
+      item.tooltip.appendText(absentMessage(a, sha !== undefined));
+      item.tooltip.appendMarkdown('\n');
+    }
+    return item;
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
       case 'folder': {
@@ -237,6 +268,7 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     if (info?.author) parts.push(info.author);
     if (run.id === 'workspace' && !info) parts.push('working tree');
     if (when !== undefined && Number.isFinite(when)) parts.push(relativeTime(when));
+    if (!hasMetrics && explainsEmpty(source)) parts.push('no metric values');
     item.description = parts.join(' · ');
     item.iconPath = runIcon(run, source);
     const flags = [
@@ -383,6 +415,11 @@ function markdown(): vscode.MarkdownString {
   md.supportHtml = false;
   md.isTrusted = false;
   return md;
+}
+
+/** Sources whose rows are the workspace or git revisions of declared metrics files (not tracker runs). */
+function explainsEmpty(source: ServiceSource): boolean {
+  return source.kind === 'git' || source.kind === 'file' || source.kind === 'dvc';
 }
 
 /** The run's facts for its tooltip; every name and value from the data is appended as text. */

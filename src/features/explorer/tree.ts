@@ -123,7 +123,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       });
     if (state.configError)
       nodes.push({ type: 'message', text: 'mlops.yaml cannot be read', icon: 'error', tooltip: state.configError });
-    nodes.push(...this.itemsOf(state).map((i): ExplorerNode => ({ type: 'item', folderKey: key, itemId: i.id })));
+    for (const i of this.itemsOf(state)) nodes.push({ type: 'item', folderKey: key, itemId: i.id });
     return nodes;
   }
 
@@ -197,7 +197,8 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   const hash = state.hashes.get(item.absolutePath);
   const changed = commit?.date ?? stat?.mtimeMs;
   const parts: string[] = [];
-  if (item.missing) parts.push('missing');
+  if (item.notPulled) parts.push(notPulledText(item));
+  else if (item.missing) parts.push('missing');
   if (item.version) parts.push(`v${item.version.replace(/^v/, '')}`);
   else if (item.fileCount) parts.push(`${item.fileCount} files`);
   else if (stat && !stat.isDirectory) parts.push(formatBytes(stat.size));
@@ -205,7 +206,9 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   if (changed && !item.missing) parts.push(relativeTime(changed));
   tree.description = parts.join(' · ');
 
-  if (item.missing) {
+  if (item.notPulled) {
+    tree.iconPath = new vscode.ThemeIcon('cloud-download');
+  } else if (item.missing) {
     tree.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   } else {
     const color =
@@ -233,6 +236,7 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
     `mlopsItem`,
     `kind-${item.kind}`,
     item.missing ? 'missing' : 'present',
+    item.notPulled ? 'notPulled' : '',
     item.isDirectory ? 'dir' : 'file',
     item.mlflow ? 'mlflow' : '',
     git?.tracked || commit ? 'inGit' : '',
@@ -241,6 +245,14 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   tree.tooltip = tooltip(item, state, label, hash, commit, stat);
   tree.accessibilityInformation = { label: `${item.kind} ${item.name}, ${tree.description}` };
   return tree;
+}
+
+/** "not pulled", with the size DVC recorded (and the file count of a folder). */
+function notPulledText(item: WorkspaceItem): string {
+  const size = item.dvc?.size === undefined ? '' : formatBytes(item.dvc.size);
+  const files = item.dvc?.nfiles === undefined ? '' : `${item.dvc.nfiles} files`;
+  const detail = [size, files].filter(Boolean).join(', ');
+  return detail ? `not pulled (${detail})` : 'not pulled';
 }
 
 function code(text: string): string {
@@ -267,7 +279,12 @@ function tooltip(
   }
   const rows: [string, string][] = [];
   rows.push(['Path', code(item.relativePath)]);
-  if (item.missing)
+  if (item.notPulled)
+    rows.push([
+      'Status',
+      `$(cloud-download) ${escape(notPulledText(item))} — DVC-tracked, in the DVC cache or remote: run ${code(`dvc pull ${item.dvc?.declaredIn.endsWith('.dvc') ? item.dvc.declaredIn : item.relativePath}`)}`,
+    ]);
+  else if (item.missing)
     rows.push(['Status', `$(warning) missing — ${item.fixHint ? escape(item.fixHint) : 'the path does not exist'}`]);
   if (stat)
     rows.push([

@@ -1,5 +1,8 @@
 // Plain-text report for terminals and CI logs; ANSI colours only when asked (the CLI asks on a TTY).
+// Text from the workspace (ids, file names, messages that quote them) has its control characters escaped, so a
+// name cannot start a line of its own (a CI workflow command) or send escape sequences to the terminal.
 import type { CheckReport, CheckResult, Severity } from '../types';
+import { escapeControlCharacters as escape } from '../../security/controlCharacters';
 import { formatLocation, plural } from './common';
 
 export interface TextOptions {
@@ -30,9 +33,11 @@ export function formatText(report: CheckReport, options: TextOptions = {}): stri
     ]
       .filter(Boolean)
       .join(', ');
-    lines.push(`${mark} ${paint('bold', check.id)} ${paint('dim', `(${check.type})`)}${counts ? `  ${counts}` : ''}`);
+    lines.push(
+      `${mark} ${paint('bold', escape(check.id))} ${paint('dim', `(${escape(check.type)})`)}${counts ? `  ${counts}` : ''}`,
+    );
     const shown = options.verbose ? own : failing;
-    for (const result of shown) lines.push(...formatResult(result, paint, severityColor));
+    for (const result of shown) for (const line of formatResult(result, paint, severityColor)) lines.push(line);
   }
   const c = report.counts;
   const summary = `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.info, 'info')}; ${c.passed} passed, ${c.skipped} skipped (${plural(report.checks.length, 'check')} in ${(report.durationMs / 1000).toFixed(1)} s)`;
@@ -59,10 +64,10 @@ function formatResult(
       : result.status === 'skip'
         ? paint('dim', 'skip'.padEnd(7))
         : paint(colors[result.severity], result.severity.padEnd(7));
-  const where = formatLocation(result.location);
+  const where = escape(formatLocation(result.location));
   const out = [
-    `  ${label} ${where ? `${where}  ` : ''}${result.message}${result.retrain ? paint('bold', ' [retrain]') : ''}`,
+    `  ${label} ${where ? `${where}  ` : ''}${escape(result.message)}${result.retrain ? paint('bold', ' [retrain]') : ''}`,
   ];
-  if (result.hint && result.status !== 'pass') out.push(`          ${paint('dim', `hint: ${result.hint}`)}`);
+  if (result.hint && result.status !== 'pass') out.push(`          ${paint('dim', `hint: ${escape(result.hint)}`)}`);
   return out;
 }

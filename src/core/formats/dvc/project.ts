@@ -235,7 +235,7 @@ function plotFiles(entry: unknown, base: string): string[] {
     const axisFiles = isObj(config)
       ? [config.x, config.y].flatMap((axis) => (isObj(axis) ? Object.keys(axis) : []))
       : [];
-    if (axisFiles.length) files.push(...axisFiles.map((f) => joinPosix(base, f)));
+    if (axisFiles.length) for (const f of axisFiles) files.push(joinPosix(base, f));
     else files.push(joinPosix(base, id));
   }
   return files;
@@ -674,11 +674,11 @@ export function combineFiles(files: LoadedFile[], options: CombineOptions = {}):
         result.metrics.push(history);
       } else result.metrics.push(s);
     }
-    result.textMetrics.push(...textMetrics);
+    for (const t of textMetrics) result.textMetrics.push(t);
     // Plots of this folder without a summary value still belong to the run.
-    if (plotsHere) result.metrics.push(...plotsHere.values());
+    if (plotsHere) for (const s of plotsHere.values()) result.metrics.push(s);
   }
-  result.metrics.push(...loose);
+  for (const s of loose) result.metrics.push(s);
   return result;
 }
 

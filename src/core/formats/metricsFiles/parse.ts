@@ -28,6 +28,7 @@ import {
 } from '../../metrics/model';
 import { splitOf, type SplitTokens } from '../../metrics/split';
 import { lineColumn } from '../../textPosition';
+import { MAX_YAML_DEPTH, nestingBeyond } from '../yamlText';
 
 // smol-toml ships ES module typings beside its CommonJS build; the extension and the CLI are CommonJS bundles, so
 // the CommonJS build is required (a plain require, which the bundler follows) and typed from the ES typings.
@@ -378,14 +379,25 @@ export function parseJsonText(text: string, location: string): unknown {
 
 /** Parses one YAML document (YAML 1.2 core schema, merge keys on, duplicate keys an error). */
 export function parseYamlText(text: string, location: string): unknown {
+  // Measured with the lexer before parsing: the parser recurses once per level and overflows the stack.
+  const excess = nestingBeyond(text, MAX_YAML_DEPTH);
+  if (excess) {
+    const line = excess.line + 1;
+    const column = excess.column + 1;
+    const what = `collections nested more than ${MAX_YAML_DEPTH} levels deep`;
+    throw new MetricsSyntaxError(
+      `${location}:${line}:${column}: ${what}. Flatten the file.`,
+      location,
+      { line, column },
+      'yaml',
+      what,
+    );
+  }
   let doc;
   try {
     doc = parseDocument(text, { merge: true, prettyErrors: false });
   } catch (err) {
-    throw new MetricsError(
-      `${location}: cannot parse the YAML (${err instanceof Error ? err.message : String(err)}).`,
-      location,
-    );
+    throw new MetricsError(`${location}: cannot parse the YAML (${yamlFailure(err)}).`, location);
   }
   const error = doc.errors[0];
   if (error) {
@@ -403,11 +415,14 @@ export function parseYamlText(text: string, location: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 1000 }) as unknown;
   } catch (err) {
-    throw new MetricsError(
-      `${location}: cannot read the YAML (${err instanceof Error ? err.message : String(err)}).`,
-      location,
-    );
+    throw new MetricsError(`${location}: cannot read the YAML (${yamlFailure(err)}).`, location);
   }
+}
+
+/** Why the YAML library gave up: it recurses once per nesting level, so thousands of levels overflow the stack. */
+function yamlFailure(err: unknown): string {
+  if (err instanceof RangeError) return 'nested too deeply to read';
+  return err instanceof Error ? err.message : String(err);
 }
 
 // ------------------------------------------------------------------------------------------------ TOML

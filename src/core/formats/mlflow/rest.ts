@@ -1,6 +1,7 @@
 // A client for an MLflow tracking server's REST API (`<base>/api/2.0/mlflow/...`): experiments, runs with their
 // latest metrics, full metric histories and the model registry, following page tokens until done. Uses Node's
-// global fetch with a timeout; an optional bearer token is sent but never appears in errors.
+// global fetch with a timeout; an optional bearer token is sent but never appears in errors. A server cannot make
+// it loop or fill memory: pages per listing and bytes per answer are capped, and the error names the setting.
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
 import {
   compareText,
@@ -27,6 +28,7 @@ export type MlflowRestErrorKind =
   | 'not-found'
   | 'server'
   | 'malformed'
+  | 'limit'
   | 'invalid-url';
 
 /** A failed call to a tracking server; `kind` says what went wrong, the message what to do. */
@@ -52,6 +54,10 @@ export interface MlflowRestOptions {
   /** Page size for run searches (default 1000) and metric histories (default 25 000). */
   runPageSize?: number;
   historyPageSize?: number;
+  /** Pages one listing may take before it stops with a `limit` error (default 1000). */
+  maxPages?: number;
+  /** Bytes one answer may have (after decompression) before reading stops with a `limit` error (default 64 MB). */
+  maxResponseBytes?: number;
   /** The fetch to use (default: Node's global fetch). */
   fetch?: typeof fetch;
 }
@@ -59,6 +65,15 @@ export interface MlflowRestOptions {
 type Json = Record<string, unknown>;
 
 const API = 'api/2.0/mlflow/';
+
+export const DEFAULT_MAX_PAGES = 1000;
+export const DEFAULT_MAX_RESPONSE_MB = 64;
+const MB = 1024 * 1024;
+
+/** `64 MB`, `1.5 MB`. */
+function megabytes(bytes: number): string {
+  return `${Number((bytes / MB).toFixed(1))} MB`;
+}
 
 function asArray(value: unknown): Json[] {
   return Array.isArray(value) ? (value.filter((v) => v !== null && typeof v === 'object') as Json[]) : [];
@@ -110,6 +125,8 @@ export class MlflowRestClient {
   private readonly timeoutMs: number;
   private readonly runPageSize: number;
   private readonly historyPageSize: number;
+  private readonly maxPages: number;
+  private readonly maxResponseBytes: number;
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: MlflowRestOptions) {
@@ -153,6 +170,8 @@ export class MlflowRestClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.runPageSize = options.runPageSize ?? 1000;
     this.historyPageSize = options.historyPageSize ?? 25_000;
+    this.maxPages = Math.max(1, Math.floor(options.maxPages ?? DEFAULT_MAX_PAGES));
+    this.maxResponseBytes = Math.max(1, Math.floor(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB));
     this.fetchImpl = options.fetch ?? fetch;
   }
 
@@ -188,8 +207,9 @@ export class MlflowRestClient {
     let body: string;
     try {
       response = await this.fetchImpl(url, { ...init, signal: controller.signal });
-      body = await response.text();
+      body = await this.readBody(response, endpoint, controller);
     } catch (err) {
+      if (err instanceof MlflowRestError) throw err;
       if (controller.signal.aborted) {
         throw this.fail(
           `MLflow server at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s (${shown}); check that it is not overloaded, or raise the timeout.`,
@@ -257,12 +277,52 @@ export class MlflowRestClient {
     return errorBody;
   }
 
+  /**
+   * The body as text, read as a stream and abandoned (connection closed) once it passes maxResponseBytes; an
+   * answer that announces a larger Content-Length is refused before its body is read.
+   */
+  private async readBody(response: Response, endpoint: string, controller: AbortController): Promise<string> {
+    const limit = this.maxResponseBytes;
+    const tooLarge = (announced?: number): MlflowRestError =>
+      this.fail(
+        `MLflow server at ${this.baseUrl}: the answer to ${endpoint} is larger than ${megabytes(limit)}${announced === undefined ? '' : ` (it announces ${megabytes(announced)})`}; stopped reading it. If the server really sends that much, raise the mlops.mlflow.maxResponseMB setting (now ${Number((limit / MB).toFixed(1))}).`,
+        'limit',
+      );
+    const announced = Number(response.headers.get('content-length') ?? '');
+    if (Number.isFinite(announced) && announced > limit && !response.headers.get('content-encoding')) {
+      controller.abort();
+      throw tooLarge(announced);
+    }
+    if (!response.body) {
+      const text = await response.text();
+      if (Buffer.byteLength(text) > limit) throw tooLarge();
+      return text;
+    }
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > limit) {
+        controller.abort();
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+    parts.push(decoder.decode());
+    return parts.join('');
+  }
+
   /** Follows `next_page_token` until done, collecting `field` of each page. */
   private async pages(method: 'GET' | 'POST', endpoint: string, params: Json, field: string): Promise<Json[]> {
     const out: Json[] = [];
     let token: string | undefined;
     const seen = new Set<string>();
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const page = await this.call(method, endpoint, token ? { ...params, page_token: token } : params);
       if (page[field] !== undefined && !Array.isArray(page[field])) {
         throw this.fail(
@@ -270,9 +330,14 @@ export class MlflowRestClient {
           'malformed',
         );
       }
-      out.push(...asArray(page[field]));
+      for (const item of asArray(page[field])) out.push(item);
       token = typeof page.next_page_token === 'string' && page.next_page_token ? page.next_page_token : undefined;
       if (!token) return out;
+      if (pages >= this.maxPages)
+        throw this.fail(
+          `MLflow server at ${this.baseUrl}: ${endpoint} has more than ${this.maxPages} pages; stopped there. If the server really holds that much, raise the mlops.mlflow.maxPages setting (now ${this.maxPages}).`,
+          'limit',
+        );
       if (seen.has(token))
         throw this.fail(
           `${this.baseUrl}/${API}${endpoint}: the server returned the same page token twice; stopping to avoid a loop.`,

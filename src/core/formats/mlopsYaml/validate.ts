@@ -164,7 +164,7 @@ export class ConfigValidator {
     if (!syntaxBroken) {
       this.validateData(data);
       for (const err of relevantErrors(this.validateData.errors ?? [])) problems.push(toProblem(err, locator));
-      problems.push(...crossChecks(data, locator));
+      for (const problem of crossChecks(data, locator)) problems.push(problem);
     }
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     const positionOf = (segments: readonly Segment[]): SourcePosition | undefined => locator.position(segments);

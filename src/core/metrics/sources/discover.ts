@@ -200,7 +200,8 @@ export async function readSources(root: string, options: ReadSourcesOptions = {}
         locations.push({ location, where: relative(location), kind: definition.kind });
     for (const { location, where, kind } of locations) {
       const listed: ListedSource = { kind, location, label: definition.label, where, runs: [], problems: [] };
-      if (discovery === 'workspace') listed.problems.push(...configProblems, ...discovered.problems);
+      if (discovery === 'workspace')
+        for (const problem of [configProblems, discovered.problems].flat()) listed.problems.push(problem);
       if (definition.needs.trust && options.trusted === false) {
         listed.problems.push({
           severity: 'warning',
@@ -210,7 +211,7 @@ export async function readSources(root: string, options: ReadSourcesOptions = {}
         try {
           const result = await definition.read(location, context);
           listed.runs = result.runs;
-          listed.problems.push(...result.problems);
+          for (const problem of result.problems) listed.problems.push(problem);
         } catch (err) {
           listed.problems.push({ severity: 'warning', message: errorMessage(err) });
         }

@@ -51,6 +51,8 @@ function clientOf(location: string, context: SourceReadContext): MlflowRestClien
     baseUrl: location,
     token: context.token || undefined,
     timeoutMs: context.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxPages: context.maxPages,
+    maxResponseBytes: context.maxResponseBytes,
   });
 }
 

@@ -55,6 +55,10 @@ export interface SourceReadContext {
   token?: string;
   /** Request timeout of a server. */
   timeoutMs?: number;
+  /** The most pages one listing of a server may take (default: the client's). */
+  maxPages?: number;
+  /** The largest answer read from a server, in bytes (default: the client's). */
+  maxResponseBytes?: number;
   /** Git history: every branch, or the current one (default). */
   historyScope?: 'current' | 'all';
   /** Git history: the most revisions read. */

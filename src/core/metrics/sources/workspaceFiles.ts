@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveInside } from '../../security/confine';
+import { conventionalMetricsFiles } from '../conventional';
 import {
   combineFiles,
   declaredFiles,
@@ -46,8 +47,9 @@ export interface FollowedResult {
 }
 
 /**
- * The files the workspace follows: dvc.yaml's metrics, params and plots, mlops.yaml's models[].metrics (given),
- * and the DVCLive folders (given: `dvclive` folders a search found, relative to the root).
+ * The files the workspace follows: dvc.yaml's metrics, params and plots, metrics.json|yaml|yml in their conventional
+ * places (see conventional.ts), mlops.yaml's models[].metrics (given), and the DVCLive folders (given: `dvclive`
+ * folders a search found, relative to the root).
  */
 export function followedFiles(
   root: string,
@@ -78,6 +80,7 @@ export function followedFiles(
     followed: {
       metrics: unique([
         ...declared.metrics,
+        ...conventionalMetricsFiles(root),
         ...(options.modelMetrics ?? []).map(cleanPath),
         ...live.map((d) => joinPosix(d, 'metrics.json')),
       ]),

@@ -1,0 +1,326 @@
+// Every parser of an untrusted file or answer, as a fuzz target: valid seeds (real files from test/fixtures where
+// there are some), the typed error the parser may throw, and how one input is fed to it. Used by the unit tier
+// (test/unit/fuzz.test.ts, a few thousand inputs each) and by `npm run fuzz` (scripts/fuzz.mjs, 100,000 and more).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { starterConfig } from '../../src/core/formats/mlopsYaml/starter';
+import { ConfigError, ConfigValidator } from '../../src/core/formats/mlopsYaml/validate';
+import { parseDvcLock, parseDvcYaml } from '../../src/core/formats/dvc/project';
+import { parseMetricsDocument } from '../../src/core/formats/metricsFiles/parse';
+import { listRuns, parseMetricFile } from '../../src/core/formats/mlflow/fileStore';
+import { MlflowRestClient, MlflowRestError } from '../../src/core/formats/mlflow/rest';
+import { loadSqlJs, MlflowDatabase } from '../../src/core/formats/mlflow/sqlite';
+import { MetricsError } from '../../src/core/metrics/model';
+import { parseEventBytes } from '../../src/core/formats/tensorboard/events';
+import { NotebookError, parseNotebook } from '../../src/core/formats/notebook/format';
+import { parseDvcMetadata } from '../../src/core/formats/dvc/metadata';
+import { seededRandom } from '../helpers/prng';
+import { mutate } from '../unit/formats/mlflow/fuzz';
+
+export interface FuzzTarget {
+  name: string;
+  /** The only error class the parser may throw; anything else is an untyped error. */
+  typedError: abstract new (...args: never[]) => Error;
+  seeds: Buffer[];
+  /** Parses one input; returns or throws `typedError`. */
+  run(input: Buffer, index: number): unknown;
+  /** Prepares what `run` needs (a WebAssembly module, a temporary folder). */
+  open?(): Promise<void>;
+  close?(): void;
+}
+
+/** A generator for input `index` of `target` under `seed`: the same input on every run, whatever ran before it. */
+export function inputRandom(seed: number, target: string, index: number): () => number {
+  let hash = 0x811c9dc5 ^ seed;
+  for (const c of `${target}:${index}`) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193);
+  return seededRandom(hash >>> 0);
+}
+
+/** Input `index` of `target`: one seed (chosen by the generator) mutated, other seeds as splice donors. */
+export function fuzzInput(target: FuzzTarget, seed: number, index: number): Buffer {
+  const next = inputRandom(seed, target.name, index);
+  const base = target.seeds[Math.floor(next() * target.seeds.length)];
+  return mutate(base, next, target.seeds);
+}
+
+function read(root: string, ...parts: string[]): Buffer {
+  return fs.readFileSync(path.join(root, ...parts));
+}
+
+function filesUnder(folder: string, keep: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) for (const f of filesUnder(full, keep)) out.push(f);
+    else if (keep(entry.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+const text = (input: Buffer): string => input.toString('utf8');
+
+/** The fuzz targets, seeded from the fixtures under `root` (the repository). */
+export function fuzzTargets(root: string): FuzzTarget[] {
+  const fixtures = path.join(root, 'test', 'fixtures');
+  const dvcWorkspace = path.join(fixtures, 'dvc', 'workspace');
+  const project = path.join(fixtures, 'workspace', 'project');
+  const mlruns = path.join(fixtures, 'mlflow', 'mlruns');
+  const validator = new ConfigValidator();
+
+  const metrics = (name: string, extension: string, seeds: Buffer[]): FuzzTarget => ({
+    name,
+    typedError: MetricsError,
+    seeds,
+    run: (input) => parseMetricsDocument(input, `fuzz.${extension}`),
+  });
+
+  let sqlJs: Awaited<ReturnType<typeof loadSqlJs>> | undefined;
+  let store = '';
+  let runFolder = '';
+
+  const restAnswers = [
+    JSON.stringify({
+      experiments: [{ experiment_id: '1', name: 'e', lifecycle_stage: 'active', tags: [{ key: 'a', value: 'b' }] }],
+      next_page_token: '',
+    }),
+    JSON.stringify({
+      runs: [
+        {
+          info: { run_id: 'r', experiment_id: '1', run_name: 'n', status: 'FINISHED', start_time: 1, end_time: 2 },
+          data: {
+            metrics: [{ key: 'loss', value: 'NaN', step: '3', timestamp: 4 }],
+            params: [{ key: 'p', value: 'v' }],
+            tags: [{ key: 'mlflow.runName', value: 'n' }],
+          },
+        },
+      ],
+    }),
+    JSON.stringify({
+      metrics: [
+        { key: 'loss', value: 1.5, step: 1, timestamp: 2 },
+        { key: 'loss', value: 'Infinity', step: 2, timestamp: 3 },
+      ],
+    }),
+    JSON.stringify({
+      registered_models: [{ name: 'm', aliases: [{ alias: 'a', version: '1' }], tags: [] }],
+      model_versions: [{ name: 'm', version: '1', current_stage: 'None', run_id: 'r' }],
+    }),
+  ];
+
+  return [
+    {
+      name: 'mlops.yaml',
+      typedError: ConfigError,
+      seeds: [Buffer.from(starterConfig('fuzz')), Buffer.from(SAMPLE_CONFIG)],
+      run: (input) => validator.validate(text(input)),
+    },
+    metrics('metrics-json', 'json', [
+      read(dvcWorkspace, 'metrics', 'eval.json'),
+      read(dvcWorkspace, 'dvclive', 'metrics.json'),
+      Buffer.from('[{"step": 1, "loss": 0.5}, {"step": 2, "loss": NaN}]'),
+    ]),
+    metrics('metrics-yaml', 'yaml', [
+      read(dvcWorkspace, 'metrics', 'summary.yaml'),
+      read(dvcWorkspace, 'params.yaml'),
+      Buffer.from('base: &b\n  f1: 1\ntest:\n  <<: *b\n  acc: .nan\n'),
+    ]),
+    metrics('metrics-csv', 'csv', [
+      read(project, 'plots', 'curve.csv'),
+      Buffer.from('step,loss,"val acc"\n0,0.5,"0.1"\n1,nan,0.2\r\n2,inf,"a ""b"""\n'),
+    ]),
+    metrics('metrics-tsv', 'tsv', [
+      read(dvcWorkspace, 'dvclive', 'plots', 'metrics', 'train', 'loss.tsv'),
+      read(dvcWorkspace, 'dvclive', 'plots', 'metrics', 'eval', 'acc.tsv'),
+    ]),
+    // TOML goes through the same entry point as the other metrics formats.
+    metrics('metrics-toml', 'toml', [
+      Buffer.from('[train]\nloss = 0.5\nacc = nan\n\n[test]\nf1 = 0.9\nsteps = [1, 2, 3]\nname = "x"\n'),
+    ]),
+    {
+      name: 'mlruns-metric',
+      typedError: MetricsError,
+      seeds: filesUnder(mlruns, () => true)
+        .filter((f) => f.includes(`${path.sep}metrics${path.sep}`))
+        .slice(0, 4)
+        .map((f) => fs.readFileSync(f)),
+      run: (input) => parseMetricFile(text(input), 'fuzz'),
+    },
+    {
+      // A store with one experiment and one run whose meta.yaml (and metric file) is the input, through the reader.
+      name: 'mlruns-meta.yaml',
+      typedError: MetricsError,
+      seeds: filesUnder(mlruns, (n) => n === 'meta.yaml')
+        .filter((f) => !f.includes('models'))
+        .map((f) => fs.readFileSync(f)),
+      async open() {
+        store = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-fuzz-mlruns-'));
+        const experiment = filesUnder(mlruns, (n) => n === 'meta.yaml').find(
+          (f) => path.dirname(f) === path.join(mlruns, '248489911814549040'),
+        )!;
+        fs.mkdirSync(path.join(store, '248489911814549040'), { recursive: true });
+        fs.copyFileSync(experiment, path.join(store, '248489911814549040', 'meta.yaml'));
+        runFolder = path.join(store, '248489911814549040', '36c5ef71469440ac833755d802f02a2a');
+        fs.cpSync(path.join(mlruns, '248489911814549040', '36c5ef71469440ac833755d802f02a2a'), runFolder, {
+          recursive: true,
+        });
+        return Promise.resolve();
+      },
+      close() {
+        if (store) fs.rmSync(store, { recursive: true, force: true });
+      },
+      async run(input, index) {
+        const experiment = index % 5 === 0;
+        fs.writeFileSync(path.join(experiment ? path.dirname(runFolder) : runFolder, 'meta.yaml'), input);
+        try {
+          const listing = await listRuns(store, { fullHistory: index % 2 === 0, includeDeleted: true });
+          // A problem that is not a MetricsError is an untyped error that the reader swallowed.
+          for (const problem of listing.problems as unknown[])
+            if (!(problem instanceof MetricsError)) throw new Error(`untyped problem: ${String(problem)}`);
+          return listing;
+        } finally {
+          if (experiment)
+            fs.copyFileSync(
+              path.join(mlruns, '248489911814549040', 'meta.yaml'),
+              path.join(path.dirname(runFolder), 'meta.yaml'),
+            );
+        }
+      },
+    },
+    {
+      name: 'mlflow.db',
+      typedError: MetricsError,
+      seeds: [gunzipSync(read(fixtures, 'mlflow', 'mlflow.db.gz'))],
+      async open() {
+        sqlJs = await loadSqlJs();
+      },
+      run(input, index) {
+        const db = MlflowDatabase.fromBytes(input, `fuzz-${index}.db`, sqlJs!);
+        try {
+          db.listExperiments({ includeDeleted: true });
+          db.listRuns({ includeDeleted: true, fullHistory: index % 2 === 0 });
+          return db.listRegisteredModels();
+        } finally {
+          db.close();
+        }
+      },
+    },
+    {
+      name: 'tfevents',
+      typedError: MetricsError,
+      seeds: filesUnder(path.join(fixtures, 'tensorboard', 'logs'), (n) => n.includes('tfevents')).map((f) =>
+        fs.readFileSync(f),
+      ),
+      run: (input, index) => parseEventBytes(input, `fuzz-${index}`, { verifyChecksums: index % 2 === 0 }),
+    },
+    {
+      name: 'ipynb',
+      typedError: NotebookError,
+      seeds: ['basic-v4.5.ipynb', 'empty-cells.ipynb', 'metadata-keys.ipynb', 'keep-output.ipynb'].map((n) =>
+        read(fixtures, 'notebooks', 'corpus', n),
+      ),
+      run: (input) => parseNotebook(input, { file: 'fuzz.ipynb' }),
+    },
+    {
+      name: 'dvc.yaml',
+      typedError: MetricsError,
+      seeds: [read(project, 'dvc.yaml'), Buffer.from(DVC_YAML)],
+      run: (input) => [parseDvcMetadata('dvc.yaml', text(input)), parseDvcYaml(input, 'dvc.yaml')],
+    },
+    {
+      name: 'dvc.lock',
+      typedError: MetricsError,
+      seeds: [read(project, 'dvc.lock'), read(dvcWorkspace, 'dvc.lock')],
+      run: (input) => [parseDvcMetadata('dvc.lock', text(input)), parseDvcLock(input, 'dvc.lock')],
+    },
+    {
+      name: '.dvc',
+      typedError: MetricsError,
+      seeds: [read(project, 'data', 'images.dvc'), read(project, 'data', 'raw.csv.dvc')],
+      run: (input) => parseDvcMetadata('data/fuzz.dvc', text(input)),
+    },
+    {
+      // One answer per listing is the input; the endpoint is chosen by the input index.
+      name: 'mlflow-rest',
+      typedError: MlflowRestError,
+      seeds: restAnswers.map((a) => Buffer.from(a)),
+      async run(input, index) {
+        const status = index % 20 === 19 ? [201, 302, 400, 404, 500][index % 5] : 200;
+        let calls = 0;
+        const client = new MlflowRestClient({
+          baseUrl: 'http://127.0.0.1:9',
+          maxPages: 50,
+          fetch: () =>
+            Promise.resolve(
+              new Response(calls++ === 0 ? new Uint8Array(input) : (restAnswers[index % 4] ?? '{}'), { status }),
+            ),
+        });
+        switch (index % 4) {
+          case 0:
+            return client.searchExperiments();
+          case 1:
+            return client.listRuns({ experimentIds: ['1'], fullHistory: true });
+          case 2:
+            return client.getMetricHistory('r', 'loss');
+          default:
+            return client.listRegisteredModels();
+        }
+      },
+    },
+  ];
+}
+
+const SAMPLE_CONFIG = `version: 1
+project: sample
+models:
+  - name: churn
+    path: models/churn/model.pkl
+    datasets: [customers, clicks]
+    metrics: [metrics/eval.json]
+datasets:
+  - name: customers
+    path: data/customers.csv
+metrics:
+  - key: f1
+    goal: maximize
+    threshold: 0.8
+conventions:
+  models: models/{name}/{name}-v{version}.{ext}
+notebooks:
+  strip: { keepOutput: false, extraKeys: [metadata.kernelspec] }
+checks:
+  - { id: thresholds, type: metric-threshold }
+  - { id: regression, type: metric-regression, options: { baseline: HEAD~1, tolerance: 0.01 } }
+  - { id: large-files, type: large-file-untracked, options: { maxSize: 2KB } }
+`;
+
+const DVC_YAML = `vars:
+  - lrs: [0.1, 0.2]
+stages:
+  train:
+    foreach: \${lrs}
+    do:
+      cmd: python train.py \${item}
+      metrics:
+        - m/\${item}.json:
+            cache: false
+  grid:
+    matrix:
+      a: [1, 2]
+      b: [x, y]
+    cmd: run \${item.a} \${item.b}
+    plots:
+      - p/\${item.a}.tsv
+metrics:
+  - dvclive/metrics.json
+plots:
+  - roc:
+      x: fpr
+      y:
+        eval/roc.json: tpr
+artifacts:
+  model:
+    path: m.pkl
+    type: model
+`;
