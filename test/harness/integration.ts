@@ -119,13 +119,18 @@ async function runInCodeServer(
     await browser.page.goto(
       server.workbenchUrl(workspace, { extensionDevelopmentPath: root, extensionTestsPath: indexPath }),
     );
-    const timer = new Promise<number>((resolve) =>
-      setTimeout(() => {
+    let timeout: NodeJS.Timeout | undefined;
+    const timer = new Promise<number>((resolve) => {
+      timeout = setTimeout(() => {
         log(`[integration] no result within ${timeoutMs / 1000} s: failing the run`);
         resolve(124);
-      }, timeoutMs).unref(),
-    );
-    return await Promise.race([exited, timer]);
+      }, timeoutMs).unref();
+    });
+    try {
+      return await Promise.race([exited, timer]);
+    } finally {
+      clearTimeout(timeout);
+    }
   } finally {
     await browser.close();
     await server.stop();

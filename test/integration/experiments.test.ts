@@ -496,6 +496,40 @@ describe('Experiments view on the demo', () => {
     }
   });
 
+  it('folds MLflow stores without runs, written by the real MLflow, into one node beside the store with runs', async function () {
+    this.timeout(60_000);
+    const fixtures = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'test', 'fixtures');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-empty-stores-'));
+    fs.cpSync(path.join(fixtures, 'mlflow', 'mlruns'), path.join(dir, 'week-02', 'mlruns'), { recursive: true });
+    fs.cpSync(path.join(fixtures, 'mlflow', 'empty', 'mlruns'), path.join(dir, 'mlruns'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'mlflow.db'),
+      zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow', 'empty', 'empty.db.gz'))),
+    );
+    const service = new MetricsService({
+      logger: api.logger,
+      folders: () => [{ uri: vscode.Uri.file(dir), name: 'course', index: 0 }],
+      wasmPath: path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'dist', 'sql-wasm.wasm'),
+      watch: false,
+    });
+    const tree = new ExperimentsTree(service);
+    try {
+      const sources = await children(tree);
+      assert.deepEqual(
+        sources.map((s) => s.label),
+        ['MLflow', '2 empty MLflow stores'],
+      );
+      assert.match(String(sources[0].item.description), /^week-02\/mlruns · 4 runs$/);
+      const folded = await children(tree, sources[1].node);
+      assert.deepEqual(folded.map((s) => String(s.item.description)).sort(), ['mlflow.db · 0 runs', 'mlruns · 0 runs']);
+      assert.match((sources[1].item.tooltip as vscode.MarkdownString).value, /mlflow\.db/);
+    } finally {
+      tree.dispose();
+      service.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('mlops metrics show --json lists the same runs and values as the view: git, MLflow and TensorBoard', async function () {
     this.timeout(120_000);
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath;

@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ExplorerTree } from '../../src/features/explorer/tree';
-import { activateExtension } from './activation.test';
+import { activateExtension, EXTENSION_ID } from './activation.test';
 import { waitFor } from './wait';
 
 async function labels(tree: ExplorerTree): Promise<string[]> {
@@ -51,7 +52,7 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
     });
     assert.match(text, /\*\*Git:\*\* tracked/);
     assert.match(text, /\*\*Last commit:\*\* Add transactions snapshot v3/);
-    assert.match(String(item.description), /^1\.1 MiB · \d+ months? ago$/);
+    assert.match(String(item.description), /^1\.1 MB · \d+ months? ago$/);
     assert.match(String(item.contextValue), /\bmlopsItem\b.*\bkind-dataset\b.*\bpresent\b.*\bfile\b.*\binGit\b/);
     assert.match((await tooltipOf('holdout')).text, /\*\*Git:\*\* DVC-tracked/);
     const onnx = (await api.explorer.trees.models.getChildren())
@@ -123,10 +124,11 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       );
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'cloud-download');
       assert.equal((item.iconPath as vscode.ThemeIcon).color, undefined);
-      assert.equal(item.description, `not pulled (${out.size} bytes)`);
+      assert.ok(out.size < 1024, 'a size under 1 KB is written in bytes');
+      assert.equal(item.description, `not pulled (${out.size} B)`);
       // Markdown escapes removed: the text as the hover shows it.
       const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
-      assert.ok(tooltip.includes(`not pulled (${out.size} bytes) — DVC-tracked`), tooltip);
+      assert.ok(tooltip.includes(`not pulled (${out.size} B) — DVC-tracked`), tooltip);
       assert.ok(tooltip.includes('`dvc pull data/fresh-clone.csv.dvc`'), tooltip);
       assert.ok(tooltip.includes(`md5 ${out.md5}`), tooltip);
       assert.ok(!tooltip.includes('$(warning)'), tooltip);
@@ -192,5 +194,72 @@ describe('Models, Datasets and Notebooks views on the demo', () => {
       /read-only|NoPermissions/i,
     );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('sets the context keys from discovery: the demo has models, datasets and notebooks, so Getting Started goes', () => {
+    assert.deepEqual(api.explorer.context(), {
+      'mlops.explorer.scanned': true,
+      'mlops.explorer.hasItems': true,
+      'mlops.explorer.hasModels': true,
+      'mlops.explorer.hasDatasets': true,
+      'mlops.explorer.hasNotebooks': true,
+    });
+    const views = (
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+        contributes: { views: { mlops: { id: string; when?: string }[] } };
+      }
+    ).contributes.views.mlops;
+    assert.equal(
+      views.find((v) => v.id === 'mlops.views.welcome')?.when,
+      '!mlops.hasConfig && !mlops.explorer.hasItems',
+    );
+    assert.equal(
+      views.find((v) => v.id === 'mlops.views.datasets')?.when,
+      '!mlops.explorer.hasItems || mlops.explorer.hasDatasets',
+    );
+  });
+
+  it('lists the registered models of an MLflow SQLite store named otherwise, written by the real MLflow', async function () {
+    this.timeout(60_000);
+    const fixtures = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'test', 'fixtures');
+    const folder = path.join(root(), 'tracking');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, 'backend.db'),
+      zlib.gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow', 'releases', '3.17.2', 'mlflow.db.gz'))),
+    );
+    const tree = api.explorer.trees.models;
+    const registry = async () =>
+      (await tree.getChildren())
+        .map((n) => tree.getTreeItem(n))
+        .filter((i) => /\bmlflow\b/.test(String(i.contextValue)))
+        .map(
+          (i) =>
+            `${typeof i.label === 'string' ? i.label : (i.label?.label ?? '')} ${String(i.description).replace(/ · (just now|\d+ \w+ ago)$/, '')}`,
+        )
+        .sort();
+    try {
+      await vscode.commands.executeCommand('mlops.refreshExplorer');
+      const listed = await waitFor('the models of tracking/backend.db', async () => {
+        const found = await registry();
+        return found.length >= 3 ? found : undefined;
+      });
+      // Versions, stages and aliases as the real MLflow registered them (the time is the database file's).
+      assert.deepEqual(listed, [
+        'churn-model v1 · archived',
+        'churn-model v2 · production',
+        'churn-model v3 · staging',
+      ]);
+      const champion = (await tree.getChildren())
+        .map((n) => tree.getTreeItem(n))
+        .find((i) => i.label === 'churn-model' && String(i.description).startsWith('v2 '))!;
+      const tooltip = (champion.tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /\*\*Path:\*\* `tracking\/backend\.db`/);
+      assert.match(tooltip, /\*\*Tags:\*\* @champion/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      await vscode.commands.executeCommand('mlops.refreshExplorer');
+    }
+    assert.deepEqual(await registry(), []);
   });
 });

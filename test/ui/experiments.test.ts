@@ -168,7 +168,7 @@ for (const { name, theme } of [
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
         await frame
           .locator('.mh-status')
-          .filter({ hasText: /^40 revisions · 9 of 9 series/ })
+          .filter({ hasText: /^40 revisions · 3 experiments \(▲\) · 9 of 9 series/ })
           .waitFor({ timeout: 60_000 });
         assert.match((await frame.locator('vscode-label[for="mh-keys"]').textContent()) ?? '', /f1, precision, recall/);
         await runCommand(page, 'View: Close All Editors');

@@ -41,7 +41,7 @@ describe(`Explorer views on the demo (${uiMode()})`, function () {
       .locator('.monaco-list-row')
       .filter({ hasText: 'transactions' })
       .locator('.label-description')
-      .filter({ hasText: /MiB · .*ago/ })
+      .filter({ hasText: /MB · .*ago/ })
       .first()
       .waitFor({ timeout: 30_000 });
     await wb.screenshot('explorer-sidebar');

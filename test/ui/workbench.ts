@@ -69,11 +69,22 @@ export async function openMlopsContainer(page: Page): Promise<void> {
 
 /** Runs a command from the palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
+  // The palette lists an extension's commands once the extension host has registered it; on a slow first start that
+  // can take longer than one wait, and an open palette does not pick up commands registered later: reopen it.
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 20_000 });
+      break;
+    } catch (err) {
+      if (attempt === 4) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 

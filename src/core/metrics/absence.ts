@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DVC_LOCK, DVC_YAML, parseDotDvc, parseDvcLock, parseDvcYaml } from '../formats/dvc/project';
 import { showFileText } from '../git/commands';
 import { resolveInside } from '../security/confine';
-import { formatBytes } from '../workspace/hash';
+import { formatBytes } from '../sizes';
 
 export type AbsentState =
   /** DVC-tracked (a `.dvc` file or a cached out in dvc.lock): in the DVC cache or remote, `dvc pull` fetches it. */

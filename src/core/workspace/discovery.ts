@@ -12,7 +12,9 @@ import { compileConvention, compareVersions, splitVersion, type ConventionMatch 
 import { emptyConfig, type ModelStage, type MlopsConfig } from '../formats/mlopsYaml/model';
 import { readTagNames } from '../git/tags';
 import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from '../formats/dvc/metadata';
+import { isMlflowSqliteStore } from '../formats/mlflow/sqlite';
 import { readMlflowRegistry, type RegisteredModelVersion } from './mlflowRegistry';
+import { mayBeMlflowSqliteStore } from './mlflowStores';
 
 export type WorkspaceItemKind = 'model' | 'dataset' | 'notebook';
 
@@ -402,7 +404,7 @@ export class WorkspaceIndex {
       await this.walkEntry(top);
       return;
     }
-    if (type === 'changed' && !isDvcMetadataFile(name)) return;
+    if (type === 'changed' && !isDvcMetadataFile(name) && !mayBeMlflowSqliteStore(name)) return;
     this.forget(relative);
     await this.walkEntry(relative);
   }
@@ -622,7 +624,7 @@ export class WorkspaceIndex {
   ): Promise<void> | undefined {
     const dvc = isDvcMetadataFile(name);
     const kind = dvc ? undefined : kindOf(name);
-    if (!dvc && !kind) return undefined;
+    if (!dvc && !kind) return mayBeMlflowSqliteStore(name) ? this.considerSqliteStore(relative, isLink) : undefined;
     if (this.excludeMatcher(relative) || isIgnored(levels, relative, false)) return undefined;
     const absolute = this.absoluteOf(relative);
     if (dvc) {
@@ -645,6 +647,18 @@ export class WorkspaceIndex {
         if (stat.isFile()) add();
       },
       () => undefined,
+    );
+  }
+
+  /**
+   * An MLflow SQLite store whatever its name (`mlflow.db`, `backend.db`, ...), recognised by its tables: its
+   * registered models are read as an `mlruns` store's are. Like `mlruns`, read even when git ignores it (stores
+   * usually are); a file that is not SQLite costs one 100-byte read.
+   */
+  private considerSqliteStore(relative: string, isLink: boolean): Promise<void> | undefined {
+    if (isLink || this.excludeMatcher(relative)) return undefined;
+    return isMlflowSqliteStore(this.absoluteOf(relative)).then((isStore) =>
+      isStore ? this.readRegistry(relative) : undefined,
     );
   }
 
@@ -841,7 +855,7 @@ export class WorkspaceIndex {
           absolutePath: v.folder,
           source: 'mlflow-registry',
           sources: ['mlflow-registry'],
-          isDirectory: true,
+          isDirectory: v.backend === 'file',
           missing: false,
           tags: [...v.aliases.map((a) => `@${a}`), ...Object.entries(v.tags).map(([k, value]) => `${k}=${value}`)],
           version: v.version,

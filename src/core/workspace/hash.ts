@@ -10,6 +10,7 @@ import { constants, type Stats, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomicWrite';
 import { forEachLimited } from '../concurrency';
+import { formatBytes } from '../sizes';
 
 export type HashAlgorithm = 'sha256' | 'md5';
 
@@ -538,17 +539,6 @@ function compareCodePoints(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
 }
 
 /** Runs `fn` on queue items (which may add more) with bounded concurrency. */

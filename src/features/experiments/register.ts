@@ -174,7 +174,7 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     }),
     vscode.commands.registerCommand('mlops.clearExperimentsFilter', () => setFilter('')),
     vscode.commands.registerCommand('mlops.loadMoreRuns', (node?: ExperimentsNode) => {
-      if (node && node.type !== 'folder') tree.loadMore(node.sourceId);
+      if (node && node.type !== 'folder' && node.type !== 'emptyStores') tree.loadMore(node.sourceId);
     }),
     vscode.commands.registerCommand(
       'mlops.compareRuns',
@@ -300,7 +300,8 @@ async function pickRun(service: MetricsService, title: string, exclude: readonly
 
 /** What "Show Metric History" on an item charts: a source, a run's source, or one metric. */
 function selectionFor(service: MetricsService, node: ExperimentsNode): MetricHistorySelection | undefined {
-  if (node.type === 'folder' || node.type === 'more' || node.type === 'problem') return undefined;
+  if (node.type === 'folder' || node.type === 'emptyStores' || node.type === 'more' || node.type === 'problem')
+    return undefined;
   const source = service.source(node.sourceId);
   if (!source) return undefined;
   const gitOf = (s: ServiceSource) =>

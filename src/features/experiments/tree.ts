@@ -13,6 +13,8 @@ import type { MetricsService, ServiceSource, SourceProblem } from './metricsServ
 export type ExperimentsNode =
   | { type: 'folder'; folderKey: string }
   | { type: 'source'; sourceId: string }
+  /** MLflow stores without runs beside sources with runs, folded into one node. */
+  | { type: 'emptyStores'; folderKey: string }
   | { type: 'run'; sourceId: string; runId: string }
   | { type: 'metric'; sourceId: string; runId: string; key: string; file?: string }
   | { type: 'more'; sourceId: string }
@@ -30,6 +32,28 @@ const SOURCE_ICON: Record<string, string> = {
   tensorboard: 'graph-line',
   dvclive: 'pulse',
 };
+
+/** An MLflow store (file store or database) that holds no run: MLflow creates one wherever a script ran once. */
+export function isEmptyStore(source: ServiceSource): boolean {
+  return (
+    (source.kind === 'mlflow-file' || source.kind === 'mlflow-sqlite') &&
+    source.runs.length === 0 &&
+    source.problems.length === 0
+  );
+}
+
+/**
+ * The sources of one folder as the view lists them: empty MLflow stores are folded into one "N empty MLflow stores"
+ * node when another source has something to show (alone, they are listed as they are).
+ */
+export function foldEmptyStores(sources: readonly ServiceSource[]): {
+  listed: ServiceSource[];
+  empty: ServiceSource[];
+} {
+  const empty = sources.filter(isEmptyStore);
+  if (!empty.length || empty.length === sources.length) return { listed: [...sources], empty: [] };
+  return { listed: sources.filter((s) => !isEmptyStore(s)), empty };
+}
 
 /** One metric of a run for the tree: a series or a text value. */
 interface MetricEntry {
@@ -98,13 +122,23 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
     await this.service.ensureLoaded();
     // While filtering, sources without a matching run are left out.
     const shown = this.service.sources().filter((s) => !this.filterText || this.visibleRuns(s).length > 0);
+    const sourcesOf = (folderKey: string): ExperimentsNode[] => {
+      const { listed, empty } = foldEmptyStores(shown.filter((s) => s.folderKey === folderKey));
+      return [
+        ...listed.map((s): ExperimentsNode => ({ type: 'source', sourceId: s.id })),
+        ...(empty.length ? [{ type: 'emptyStores', folderKey } as const] : []),
+      ];
+    };
     if (!node) {
       const folders = this.service.folders().filter((f) => shown.some((s) => s.folderKey === f.key));
       if (folders.length > 1) return folders.map((f) => ({ type: 'folder', folderKey: f.key }));
-      return shown.map((s) => ({ type: 'source', sourceId: s.id }));
+      return folders.flatMap((f) => sourcesOf(f.key));
     }
-    if (node.type === 'folder')
-      return shown.filter((s) => s.folderKey === node.folderKey).map((s) => ({ type: 'source', sourceId: s.id }));
+    if (node.type === 'folder') return sourcesOf(node.folderKey);
+    if (node.type === 'emptyStores')
+      return foldEmptyStores(shown.filter((s) => s.folderKey === node.folderKey)).empty.map(
+        (s): ExperimentsNode => ({ type: 'source', sourceId: s.id }),
+      );
     if (node.type === 'source') {
       const source = this.service.source(node.sourceId);
       if (!source) return [];
@@ -181,6 +215,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       }
       case 'source':
         return this.sourceItem(node.sourceId);
+      case 'emptyStores':
+        return this.emptyStoresItem(node.folderKey);
       case 'run':
         return this.runItem(node.sourceId, node.runId);
       case 'metric':
@@ -199,6 +235,24 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       case 'problem':
         return problemItem(this.service.source(node.sourceId)?.problems[node.index], node);
     }
+  }
+
+  private emptyStoresItem(folderKey: string): vscode.TreeItem {
+    const { empty } = foldEmptyStores(this.service.sources().filter((s) => s.folderKey === folderKey));
+    const label = `${empty.length} empty MLflow store${empty.length === 1 ? '' : 's'}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `emptyStores|${folderKey}`;
+    item.description = empty.map((s) => s.where).join(', ');
+    item.iconPath = new vscode.ThemeIcon('circle-slash');
+    item.contextValue = 'mlopsEmptyStores';
+    const md = markdown();
+    md.appendText(`${label}: MLflow created them where a script ran, but they hold no run.`);
+    for (const s of empty) {
+      md.appendMarkdown('\n\n- ');
+      md.appendText(s.location);
+    }
+    item.tooltip = md;
+    return item;
   }
 
   private sourceItem(id: string): vscode.TreeItem {

@@ -2,18 +2,47 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/logging';
 import { fileHistory, openRepository, showFileAtRevision } from '../../core/git/state';
-import { type WorkspaceItem } from '../../core/workspace/discovery';
+import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import type { FeatureContext } from '../../platform/context';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import { REVISION_SCHEME, revisionUri } from '../../platform/revisionUri';
 import { RevisionFileSystem } from '../revisions/provider';
 import { relativeTime } from '../../core/relativeTime';
 import { ExplorerTree, type ExplorerNode } from './tree';
-import { WATCH_GLOB, WorkspaceModel } from './workspaceModel';
+import { WATCH_GLOB, WorkspaceModel, type FolderState } from './workspaceModel';
 
 export interface ExplorerApi {
   model: WorkspaceModel;
   trees: Record<'models' | 'datasets' | 'notebooks', ExplorerTree>;
+  /** The context keys last set from discovery (see `explorerContext`). */
+  context(): Readonly<Record<string, boolean>>;
+}
+
+/**
+ * Context keys set from discovery, for `when` clauses in package.json: whether the workspace has been scanned, has
+ * anything to list, and which views have items. The Getting Started view shows only while there is nothing to list;
+ * a view with nothing to show is hidden while the others have content (all stay, with their hints, in an empty
+ * workspace).
+ */
+export const EXPLORER_CONTEXT = {
+  scanned: 'mlops.explorer.scanned',
+  hasItems: 'mlops.explorer.hasItems',
+  hasModels: 'mlops.explorer.hasModels',
+  hasDatasets: 'mlops.explorer.hasDatasets',
+  hasNotebooks: 'mlops.explorer.hasNotebooks',
+} as const;
+
+/** The values of the context keys for what discovery found in every folder. */
+export function explorerContext(folders: readonly FolderState[]): Record<string, boolean> {
+  const items = folders.flatMap((f) => f.items);
+  const has = (kind: WorkspaceItemKind) => items.some((i) => i.kind === kind);
+  return {
+    [EXPLORER_CONTEXT.scanned]: true,
+    [EXPLORER_CONTEXT.hasItems]: items.length > 0,
+    [EXPLORER_CONTEXT.hasModels]: has('model'),
+    [EXPLORER_CONTEXT.hasDatasets]: has('dataset'),
+    [EXPLORER_CONTEXT.hasNotebooks]: has('notebook'),
+  };
 }
 
 /** The Models, Datasets and Notebooks views, their item commands, file watching and the revision file system. */
@@ -36,6 +65,16 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
       }),
     );
   }
+
+  // Context keys from discovery: set when they change, after every scan or file event.
+  let context: Record<string, boolean> = {};
+  const updateContext = async () => {
+    const previous = context;
+    context = explorerContext(model.folders());
+    for (const [key, value] of Object.entries(context))
+      if (previous[key] !== value) await vscode.commands.executeCommand('setContext', key, value);
+  };
+  subscriptions.push(model.onDidChange(() => void updateContext()));
 
   // Revisions of files, read-only, for history and diffs.
   subscriptions.push(
@@ -194,5 +233,5 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
     }
   }
 
-  return { model, trees };
+  return { model, trees, context: () => context };
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { type GitFileState } from '../../core/git/state';
 import { relativeTime } from '../../core/relativeTime';
-import { formatBytes } from '../../core/workspace/hash';
+import { formatBytes } from '../../core/sizes';
+import { distinguishingLabels } from '../../core/workspace/disambiguate';
 import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
 import { type FolderState, type WorkspaceModel } from './workspaceModel';
@@ -64,6 +65,25 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   ) {
     super();
     this.register(model.onDidChange(() => this.emitter.fire(undefined)));
+  }
+
+  /** Per folder's item list: what tells apart items of this view that share a name (by item id). */
+  private readonly distinct = new WeakMap<WorkspaceItem[], Map<string, string>>();
+
+  private distinctionsOf(state: FolderState): Map<string, string> {
+    let known = this.distinct.get(state.items);
+    if (!known) {
+      const items = state.items.filter((i) => i.kind === this.kind);
+      const labels = distinguishingLabels(items.map(nameable));
+      known = new Map(
+        items.flatMap((item, index) => {
+          const label = labels.get(index);
+          return label === undefined ? [] : [[item.id, label] as const];
+        }),
+      );
+      this.distinct.set(state.items, known);
+    }
+    return known;
   }
 
   private itemsOf(state: FolderState): WorkspaceItem[] {
@@ -179,11 +199,20 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     const item = this.find(node.folderKey, node.itemId);
     const state = this.stateOf(node.folderKey);
     if (!item || !state) return new vscode.TreeItem('(gone)');
-    return buildItem(item, state);
+    return buildItem(item, state, this.distinctionsOf(state).get(item.id));
   }
 }
 
-function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
+/** Items are ambiguous when they share a name (and version); a registry's models are told apart by their store. */
+function nameable(item: WorkspaceItem): { key: string; path: string } {
+  return {
+    key: `${item.name}\0${item.version ?? ''}`,
+    path: item.mlflow ? item.mlflow.store : item.relativePath,
+  };
+}
+
+/** `distinct` tells the item apart from others of the same name (its folder), when there are any. */
+function buildItem(item: WorkspaceItem, state: FolderState, distinct?: string): vscode.TreeItem {
   const hasChildren = (item.datasets?.length ?? 0) + (item.metrics?.length ?? 0) > 0;
   const tree = new vscode.TreeItem(
     item.name,
@@ -197,6 +226,7 @@ function buildItem(item: WorkspaceItem, state: FolderState): vscode.TreeItem {
   const hash = state.hashes.get(item.absolutePath);
   const changed = commit?.date ?? stat?.mtimeMs;
   const parts: string[] = [];
+  if (distinct) parts.push(distinct);
   if (item.notPulled) parts.push(notPulledText(item));
   else if (item.missing) parts.push('missing');
   if (item.version) parts.push(`v${item.version.replace(/^v/, '')}`);

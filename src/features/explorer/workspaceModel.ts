@@ -43,7 +43,7 @@ export interface FolderState {
 }
 
 /** The glob every watcher uses: the files discovery cares about. */
-export const WATCH_GLOB = `**/{*${[...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS].join(',*')},*.dvc,dvc.yaml,dvc.lock,${CONFIG_FILE_NAME},.gitignore,meta.yaml}`;
+export const WATCH_GLOB = `**/{*${[...MODEL_EXTENSIONS, ...DATASET_EXTENSIONS, ...NOTEBOOK_EXTENSIONS].join(',*')},*.dvc,dvc.yaml,dvc.lock,${CONFIG_FILE_NAME},.gitignore,meta.yaml,*.db,*.sqlite,*.sqlite3,*.db3}`;
 
 /**
  * The workspace model behind the Models, Datasets and Notebooks views: discovery per folder, mlops.yaml, git state,

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { errorMessage, type Logger } from '../../core/logging';
 import { stripOptionsFromConfig } from '../../core/notebooks/config';
 import { stripNotebook, type StripOptions } from '../../core/notebooks/strip';
-import { formatBytes } from '../../core/workspace/hash';
+import { formatBytes } from '../../core/sizes';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { readNotebooksSection } from './files';
 import { type Prompts } from './prompts';

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerApi } from '../explorer/register';
@@ -47,14 +48,29 @@ export function activeNotebookUri(): vscode.Uri | undefined {
   return undefined;
 }
 
-/** Every notebook the Notebooks view lists (discovery honours .gitignore, files.exclude and mlops.yaml). */
+/**
+ * Every notebook the Notebooks view lists (discovery honours .gitignore, files.exclude and mlops.yaml), one by one:
+ * a folder the view shows as one item ("notebooks, 136 files") gives each of its notebooks.
+ */
 export async function workspaceNotebooks(explorer: ExplorerApi): Promise<vscode.Uri[]> {
   await explorer.model.ensureLoaded();
-  return explorer.model
+  const items = explorer.model
     .folders()
-    .flatMap((state) => state.items.filter((item) => item.kind === 'notebook' && !item.missing && !item.isDirectory))
-    .map((item) => vscode.Uri.file(item.absolutePath))
+    .flatMap((state) => state.items.filter((item) => item.kind === 'notebook' && !item.missing));
+  const files = await Promise.all(
+    items.map(async (item) => (item.isDirectory ? notebooksIn(item.absolutePath) : [item.absolutePath])),
+  );
+  return [...new Set(files.flat())]
+    .map((file) => vscode.Uri.file(file))
     .sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+}
+
+/** The notebooks directly in a folder (discovery groups the notebooks of one folder). */
+async function notebooksIn(folder: string): Promise<string[]> {
+  const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && path.extname(entry.name).toLowerCase() === '.ipynb')
+    .map((entry) => path.join(folder, entry.name));
 }
 
 /** One notebook: from the arguments, else the active notebook, else a quick pick of the workspace's notebooks. */

@@ -90,9 +90,10 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
       { path: 'data/raw.csv', state: 'not-pulled', declaredIn: 'data/raw.csv.dvc', md5: raw.md5, size: raw.size },
     ]);
     assert.deepEqual(absent.map((a) => a.path).sort(), [...expected.notInCache].sort());
+    assert.ok(metrics.size < 1024, 'a size under 1 KB is written in bytes');
     assert.equal(
       absentMessage(absent[0]),
-      `metrics/eval.json: declared in dvc.yaml, DVC-tracked (md5 ${metrics.md5.slice(0, 8)}, ${metrics.size} bytes), not in git: run "dvc pull metrics/eval.json".`,
+      `metrics/eval.json: declared in dvc.yaml, DVC-tracked (md5 ${metrics.md5.slice(0, 8)}, ${metrics.size} B), not in git: run "dvc pull metrics/eval.json".`,
     );
     assert.deepEqual(await explainAbsentInWorkspace(clone, ['dvc.yaml']), []);
     const [unknown] = await explainAbsentInWorkspace(clone, ['nowhere.json']);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { validateConfig } from '../../../src/core/formats/mlopsYaml/validate';
 import {
   DiscoveryCancelledError,
@@ -294,6 +295,64 @@ artifacts:
       result.items.find((i) => i.relativePath === 'data/raw.csv')?.source,
       'dvc-tracked',
       'gitignored by data/.gitignore, listed through data/raw.csv.dvc',
+    );
+  });
+
+  it('lists the registered models of an MLflow SQLite store whatever its name, as the real MLflow wrote them', async () => {
+    const database = gunzipSync(
+      fs.readFileSync(path.join(fixturesRoot, '..', 'mlflow', 'releases', '3.17.2', 'mlflow.db.gz')),
+    );
+    writeTree(root, { 'tracking/.gitignore': '*.db\n', 'notes.db': 'not a database', README: '# x' });
+    fs.writeFileSync(path.join(root, 'tracking', 'backend.db'), database);
+    const index = new WorkspaceIndex({ root });
+    const result = await index.scan();
+    const registry = result.items.filter((i) => i.source === 'mlflow-registry');
+    assert.deepEqual(
+      registry.map((i) => [
+        i.id,
+        i.name,
+        i.version,
+        i.relativePath,
+        i.isDirectory,
+        i.tags.filter((t) => t.startsWith('@')),
+      ]),
+      [
+        ['model:mlflow:tracking/backend.db/churn-model/1', 'churn-model', '1', 'tracking/backend.db', false, []],
+        [
+          'model:mlflow:tracking/backend.db/churn-model/2',
+          'churn-model',
+          '2',
+          'tracking/backend.db',
+          false,
+          ['@champion'],
+        ],
+        [
+          'model:mlflow:tracking/backend.db/churn-model/3',
+          'churn-model',
+          '3',
+          'tracking/backend.db',
+          false,
+          ['@challenger'],
+        ],
+      ],
+    );
+    assert.deepEqual(result.problems, []);
+
+    // Renamed without an extension, it is still recognised; deleted, its models go.
+    fs.renameSync(path.join(root, 'tracking', 'backend.db'), path.join(root, 'store'));
+    await index.applyChanges([
+      { path: 'tracking/backend.db', type: 'deleted' },
+      { path: 'store', type: 'created' },
+    ]);
+    assert.deepEqual(
+      index.result.items.filter((i) => i.source === 'mlflow-registry').map((i) => i.id),
+      ['model:mlflow:store/churn-model/1', 'model:mlflow:store/churn-model/2', 'model:mlflow:store/churn-model/3'],
+    );
+    fs.rmSync(path.join(root, 'store'));
+    await index.applyChanges([{ path: 'store', type: 'deleted' }]);
+    assert.deepEqual(
+      index.result.items.filter((i) => i.source === 'mlflow-registry'),
+      [],
     );
   });
 

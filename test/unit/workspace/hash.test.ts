@@ -95,7 +95,7 @@ describe('hashFile', () => {
     assert.deepEqual(
       refused.status === 'skipped' && [
         refused.code,
-        refused.reason.endsWith('is 2.0 GiB, over the 1.0 GiB limit for hashing.'),
+        refused.reason.endsWith('is 2.0 GB, over the 1.0 GB limit for hashing.'),
       ],
       ['too-large', true],
     );

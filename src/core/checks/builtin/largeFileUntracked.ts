@@ -4,7 +4,7 @@ import { ARTIFACT_GLOBS } from '../rerun';
 import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { fileExtension } from '../../formats/naming';
 import { selectPaths } from '../scope';
-import { formatBytes, parseSize, SIZE_PATTERN } from '../sizes';
+import { formatBytes, parseSize, SIZE_PATTERN } from '../../sizes';
 
 export const largeFileUntracked: CheckTypeDefinition = {
   type: 'large-file-untracked',

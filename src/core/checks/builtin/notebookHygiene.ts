@@ -6,7 +6,7 @@ import { scanJson } from '../../formats/jsonScan';
 import { JsonSyntaxError, parseJson } from '../../formats/notebook/jsonText';
 import { findSecrets } from '../secrets';
 import { selectNotebooks } from '../scope';
-import { formatBytes } from '../sizes';
+import { formatBytes } from '../../sizes';
 import { lineStarts, positionAt } from '../textPosition';
 import { CheckInputError, SEVERITIES, type Location, type Severity } from '../types';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { outsideMessage, resolveInside } from '../../security/confine';
 import { globMatcher } from '../scope';
-import { formatBytes } from '../sizes';
+import { formatBytes } from '../../sizes';
 import { CheckCancelledError, CheckInputError, type FileEntry, type FileLister, type FileStat } from '../types';
 
 /** Folders never walked: version control, dependencies, caches, virtual environments, notebook checkpoints. */

@@ -59,12 +59,11 @@ export const gitHistorySource: MetricSourceDefinition = {
     }
     if (result.runs.length >= maxCount)
       problems.push({ severity: 'info', message: `Only the newest ${maxCount} revisions are read.` });
-    problems.push(
-      ...summarizeProblems(
-        result.errors.map((e) => e.message),
-        'metrics files could not be read at some revisions',
-      ),
+    const summary = summarizeProblems(
+      result.errors.map((e) => e.message),
+      'metrics files could not be read at some revisions',
     );
+    for (const problem of summary) problems.push(problem);
     return { runs: result.runs, problems };
   },
 };

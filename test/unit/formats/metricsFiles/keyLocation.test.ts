@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { scanJson } from '../../../../src/core/formats/jsonScan';
 import { locateKey } from '../../../../src/core/formats/metricsFiles/keyLocation';
-import { parseSize, formatBytes } from '../../../../src/core/checks/sizes';
 
 describe('metric key positions', () => {
   it('finds nested and dotted keys in JSON', () => {
@@ -47,16 +46,5 @@ describe('metric key positions', () => {
       'cells/0/source/0@23',
       'cells/0/source/1@28',
     ]);
-  });
-});
-
-describe('sizes', () => {
-  it('parses and formats sizes in units of 1024', () => {
-    assert.equal(parseSize('10MB'), 10 * 1024 * 1024);
-    assert.equal(parseSize(' 1.5 kb '), 1536);
-    assert.equal(parseSize(2048), 2048);
-    assert.equal(parseSize('10 parsecs'), undefined);
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(10 * 1024 * 1024), '10.0 MB');
   });
 });

@@ -1,4 +1,5 @@
-// Byte sizes in options ("10MB", "500 KB", 1048576) and in messages. Units are powers of 1024.
+// Byte sizes: parsed from options ("10MB", "500 KB", 1048576) and formatted for people, the one formatter every view,
+// panel, check message and the command line use ("946 B", "1.0 KB", "12.3 MB"). Units are powers of 1024.
 
 const UNITS: Record<string, number> = {
   b: 1,
@@ -22,15 +23,20 @@ export function parseSize(value: unknown): number | undefined {
   return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
 }
 
-/** `12.3 MB`, `512 B`. */
+/**
+ * A size for people: `946 B`, `1.0 KB`, `12.3 MB`, `512 MB`, `1.5 GB` (one decimal below 100, none above; a value that
+ * rounds to 1024 of a unit is shown in the next one). Browser-safe: the webviews use it too.
+ */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (!Number.isFinite(bytes) || bytes < 0) return '? B';
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  const units = ['KB', 'MB', 'GB', 'TB', 'PB'];
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  const shown = (v: number) => (v >= 99.95 ? v.toFixed(0) : v.toFixed(1));
+  while (Number(shown(value)) >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+  return `${shown(value)} ${units[unit]}`;
 }
