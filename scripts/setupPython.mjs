@@ -24,11 +24,24 @@ export function setupPython() {
   if (fs.existsSync(venvPython) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return venvPython;
   const python = process.env.MLOPS_BASE_PYTHON ?? 'python3';
   const started = Date.now();
-  console.log(`[python] creating ${path.relative(root, venvDir)} with ${python}`);
-  if (!fs.existsSync(venvPython)) execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
-  const pip = (args) =>
-    execFileSync(venvPython, ['-m', 'pip', '--disable-pip-version-check', ...args], { stdio: 'inherit' });
-  pip(['install', '--quiet', '-r', requirements, '-c', constraints]);
+  const log = path.join(root, '.cache', 'logs', 'python.log');
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  console.log(
+    `[python] creating ${path.relative(root, venvDir)} with ${python} (a few minutes the first time; pip's output: ${path.relative(root, log)})`,
+  );
+  const out = fs.openSync(log, 'w');
+  try {
+    if (!fs.existsSync(venvPython)) execFileSync(python, ['-m', 'venv', venvDir], { stdio: ['ignore', out, out] });
+    execFileSync(
+      venvPython,
+      ['-m', 'pip', '--disable-pip-version-check', 'install', '--quiet', '-r', requirements, '-c', constraints],
+      { stdio: ['ignore', out, out] },
+    );
+  } catch (err) {
+    throw new Error(`creating ${path.relative(root, venvDir)} failed; see ${log}`, { cause: err });
+  } finally {
+    fs.closeSync(out);
+  }
   fs.writeFileSync(stamp, digest);
   console.log(`[python] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return venvPython;

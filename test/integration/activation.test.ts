@@ -77,7 +77,7 @@ describe('MLOps: Create mlops.yaml', () => {
     assert.equal(Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8'), before);
   });
 
-  it('writes a valid, commented starter when none exists', async () => {
+  it('writes a valid mlops.yaml seeded from the workspace when none exists', async () => {
     const target = vscode.Uri.joinPath(workspaceRoot(), 'mlops.yaml');
     const original = await vscode.workspace.fs.readFile(target);
     await vscode.workspace.fs.delete(target);
@@ -87,8 +87,12 @@ describe('MLOps: Create mlops.yaml', () => {
       const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
       const summary = summarizeConfig(text);
       assert.equal(summary.version, 1);
-      assert.ok(summary.models.length > 0 && summary.metrics.length > 0);
+      // Seeded from the demo's own models and data, not placeholders; metric definitions are left as a commented example.
+      assert.ok(summary.models.length > 0 && summary.datasets.length > 0);
+      assert.equal(summary.models.includes('classifier') || /models\/classifier\.pkl/.test(text), false);
+      assert.deepEqual(summary.metrics, []);
       assert.match(text, /^# MLOps Workbench team configuration/);
+      assert.match(text, /^ {2}# (DVC artifact|output of DVC stage|tracked by DVC|found in the workspace)/m);
       assert.equal(vscode.window.activeTextEditor?.document.uri.path, target.path, 'the new file is opened');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

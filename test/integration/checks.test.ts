@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
+import { describeFindings } from '../../src/core/checks/engine';
 import type { CheckResult } from '../../src/core/checks/types';
 import type { ExtensionApi } from '../../src/extension';
 import type { ChecksApi } from '../../src/features/checks/register';
@@ -484,5 +485,62 @@ describe('Pipeline checks in the editor on the demo', function () {
     assert.deepEqual(report[0].results, checks.runner.folderRuns[0].report.results);
     assert.equal(report[0].name, path.basename(root()));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  it('without mlops.yaml: the default checks run on what is found, in Problems and the palette answer, as the CLI finds', async () => {
+    const config = path.join(root(), 'mlops.yaml');
+    const aside = path.join(root(), '..', `mlops.yaml.aside-${process.pid}`);
+    fs.renameSync(config, aside);
+    try {
+      await waitFor('a run without mlops.yaml', () =>
+        (checks.runner.folderRuns[0]?.report.notice ?? '').startsWith('No mlops.yaml:'),
+      );
+      const answer = await vscode.commands.executeCommand<{ message: string; warning: number }>('mlops.runChecks');
+      await checks.whenIdle();
+      const run = checks.runner.folderRuns[0];
+      assert.equal(run.report.status, 'ok');
+      assert.match(
+        run.report.notice ?? '',
+        /^No mlops\.yaml: the default checks ran on what was found \(\d+ models?, \d+ datasets?, \d+ notebooks?\)/,
+      );
+      const failing = run.report.results.filter((r) => r.status === 'fail' || r.status === 'error');
+      assert.ok(failing.length > 0, 'the demo has findings without mlops.yaml too');
+      assert.equal(answer.message, `Pipeline checks: ${describeFindings(run.report.results)}.`);
+      assert.match(answer.message, /^Pipeline checks: (\d+ errors?, )?\d+ warnings?(, \d+ info)? in \d+ files?\.$/);
+      // Problems: one diagnostic per finding, none pointing at the missing mlops.yaml.
+      const problems = vscode.languages
+        .getDiagnostics()
+        .flatMap(([uri, list]) => list.filter((d) => d.source === 'mlops').map((d) => ({ uri, d })));
+      assert.equal(problems.length, failing.length);
+      assert.equal(
+        problems.some(({ uri }) => uri.fsPath === config),
+        false,
+      );
+      // The CLI gives the same findings (one code path), and says on stderr why it ran without mlops.yaml.
+      const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { main } = require(path.join(extension.extensionPath, 'dist', 'cli.js')) as {
+        main: (
+          argv: string[],
+          io: { stdout: (t: string) => void; stderr: (t: string) => void; cwd: string; isTty: boolean },
+        ) => Promise<number>;
+      };
+      let stdout = '';
+      let stderr = '';
+      await main(['check', '--format', 'json', '--fail-on', 'never'], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        cwd: root(),
+        isTty: false,
+      });
+      assert.match(stderr, /^mlops check: No mlops\.yaml: the default checks ran on what was found/);
+      const key = (r: CheckResult) => `${r.checkId} ${r.location?.file ?? ''} ${r.message}`;
+      const cli = (JSON.parse(stdout) as JsonReport).results.filter((r) => r.status === 'fail' || r.status === 'error');
+      assert.deepEqual(cli.map(key).sort(), failing.map(key).sort());
+    } finally {
+      fs.renameSync(aside, config);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+    await waitFor('the run with mlops.yaml again', () => checks.runner.folderRuns[0]?.report.notice === undefined);
+    await checks.whenIdle();
   });
 });

@@ -24,7 +24,8 @@ export interface CheckArgs {
 
 const HELP = `Usage: mlops check [folder] [options]
 
-Runs the pipeline checks declared in <folder>/mlops.yaml (the default set when it declares none).
+Runs the pipeline checks declared in <folder>/mlops.yaml (the default set when it declares none, or when there is no
+mlops.yaml: then on the models, datasets and notebooks discovery finds).
 
 Options:
   --format <f>    text (default), json, junit, sarif or markdown
@@ -91,7 +92,7 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   const [
     { runChecks, reportFails },
     { createDefaultContext },
-    { loadCheckConfig },
+    { loadCheckConfig, discoveredNotice },
     types,
     { runGit },
     {
@@ -122,6 +123,8 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     // The same reading as the editor: schema validation first (src/core/formats/mlopsYaml), the checks' own reader as fallback.
     const loaded = await loadCheckConfig(folder);
     configFile = loaded.file;
+    // Without mlops.yaml the default checks run on what discovery finds; say so beside the report.
+    if (loaded.discovered) io.stderr(`mlops check: ${discoveredNotice(loaded.discovered)}\n`);
     const context = createDefaultContext(folder, {
       loaded,
       logger: {

@@ -261,6 +261,23 @@ export function countResults(results: readonly CheckResult[]): ReportCounts {
   return counts;
 }
 
+/**
+ * One line saying what a run found, for a notification: "3 errors, 2 warnings in 5 files", or "No problems found".
+ * A finding without a file counts toward the files by its target.
+ */
+export function describeFindings(results: readonly CheckResult[]): string {
+  const failing = results.filter((r) => r.status === 'fail' || r.status === 'error');
+  if (failing.length === 0) return 'No problems found';
+  const counts = countResults(failing);
+  const files = new Set(failing.map((r) => r.location?.file ?? `(${r.target})`));
+  const parts = [
+    counts.error ? `${counts.error} error${counts.error === 1 ? '' : 's'}` : '',
+    counts.warning ? `${counts.warning} warning${counts.warning === 1 ? '' : 's'}` : '',
+    counts.info ? `${counts.info} info` : '',
+  ].filter(Boolean);
+  return `${parts.join(', ')} in ${files.size} file${files.size === 1 ? '' : 's'}`;
+}
+
 /** Whether a report fails at a level: `error` (errors only), `warning` (errors and warnings) or `never`. */
 export function reportFails(report: CheckReport, failOn: 'error' | 'warning' | 'never'): boolean {
   if (failOn === 'never') return false;
@@ -297,6 +314,13 @@ export async function runChecks(context: CheckContext, options: RunOptions = {})
       const result: CheckResult = { ...base, severity, status, target: finding.target, message: finding.message };
       for (const field of ['location', 'hint', 'model', 'dataset', 'retrain', 'key', 'fix'] as const) {
         if (finding[field] !== undefined) (result as unknown as Record<string, unknown>)[field] = finding[field];
+      }
+      if (!result.location && !context.configFile) {
+        // No mlops.yaml to point at: a finding about a model or dataset points at its path.
+        const entry =
+          (finding.model !== undefined ? context.config.models.find((m) => m.name === finding.model) : undefined) ??
+          (finding.dataset !== undefined ? context.config.datasets.find((d) => d.name === finding.dataset) : undefined);
+        if (entry) result.location = { file: entry.path };
       }
       return result;
     };

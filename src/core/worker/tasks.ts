@@ -3,7 +3,7 @@
 // runs the same functions in its own thread when no worker can start (client.ts). Nothing here knows which.
 import fs from 'node:fs';
 import { checkTypeNamed } from '../checks/builtinTypes';
-import { loadCheckConfig } from '../checks/defaults/config';
+import { CONFIG_FILE, discoveredNotice, loadCheckConfig } from '../checks/defaults/config';
 import { createDefaultContext } from '../checks/defaults/context';
 import { countResults, resolveChecks, runChecks, type CheckProgress } from '../checks/engine';
 import {
@@ -100,7 +100,7 @@ export class WorkTasks {
   // ------------------------------------------------------------------------------------------------ checks
 
   /**
-   * The pipeline checks of a folder with an mlops.yaml, as the editor shows them: config problems become the
+   * The pipeline checks of a folder (without mlops.yaml: on what discovery finds), as the editor shows them: config problems become the
    * `config-error` status with positions; in an untrusted workspace the checks that need git are skipped.
    * Throws only when cancelled.
    */
@@ -118,7 +118,8 @@ export class WorkTasks {
     try {
       const loaded = await loadCheckConfig(request.root, this.validator);
       outcome.config = loaded.config;
-      outcome.configFile = loaded.file;
+      outcome.configFile = loaded.file ?? CONFIG_FILE;
+      if (loaded.discovered) outcome.notice = discoveredNotice(loaded.discovered);
       const checkContext = createDefaultContext(request.root, {
         loaded,
         logger,
@@ -131,7 +132,7 @@ export class WorkTasks {
       if (request.trusted) report = await runChecks(checkContext, { signal, onProgress });
       else {
         report = await runOffline(checkContext, signal, onProgress);
-        outcome.notice = UNTRUSTED_CHECKS_NOTICE;
+        outcome.notice = [outcome.notice, UNTRUSTED_CHECKS_NOTICE].filter(Boolean).join(' ');
       }
       outcome.checks = report.checks;
       outcome.results = report.results;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CI_TARGETS, ciWorkflow, type CiProvider } from '../../core/checks/ci';
 import { loadCheckConfig } from '../../core/checks/defaults/config';
 import { runGit } from '../../core/checks/defaults/git';
+import { describeFindings } from '../../core/checks/engine';
 import { CheckInputError, ChecksConfigError } from '../../core/checks/types';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
@@ -231,7 +232,21 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
         `Pipeline checks: ${status.counts.error} errors, ${status.counts.warning} warnings, ${status.counts.info} info`,
         5000,
       );
-      return status.counts;
+      // A visible answer from the palette: what was found, and the way to the panel.
+      const runs = runner.folderRuns;
+      const unusable = runs.filter((r) => r.report.status === 'config-error' || r.report.status === 'failed');
+      const message = unusable.length
+        ? `Pipeline checks could not run in ${unusable.map((r) => r.folder.name).join(', ')}: ${unusable[0].report.problems[0]?.message ?? 'see the panel'}`
+        : `Pipeline checks: ${describeFindings(runs.flatMap((r) => r.report.results))}.`;
+      const show = 'Show Checks';
+      const shown =
+        unusable.length || status.counts.error
+          ? vscode.window.showWarningMessage(message, show)
+          : vscode.window.showInformationMessage(message, show);
+      void shown.then((choice) => {
+        if (choice === show) showPanel();
+      });
+      return { ...status.counts, message };
     }),
     vscode.commands.registerCommand(SHOW_CHECKS_COMMAND, (filter?: ChecksPanelFilter) =>
       showPanel(filter && typeof filter === 'object' ? { retrainOnly: filter.retrainOnly === true } : undefined),

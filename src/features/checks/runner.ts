@@ -10,7 +10,6 @@ import { errorMessage, type Logger } from '../../core/logging';
 import type { CoreWork } from '../../core/worker/client';
 import { WorkCancelledError } from '../../core/worker/protocol';
 import { Disposable } from '../../platform/disposable';
-import { exists } from '../../platform/fsWrite';
 import { isTrusted } from '../../platform/trust';
 import type { FolderReport } from '../../protocol/checks';
 
@@ -185,10 +184,7 @@ export class ChecksRunner extends Disposable {
       run.report.durationMs = Math.round(performance.now() - started);
       return run;
     };
-    if (!(await exists(vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME)))) {
-      base.report.status = 'no-config';
-      return finish(base);
-    }
+    // Without mlops.yaml the default checks run on what discovery finds (the same as `mlops check`).
     let outcome;
     try {
       outcome = await this.work.run({ kind: 'checkFolder', root, trusted: isTrusted() }, { signal });

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME, starterConfig } from '../../core/formats/mlopsYaml/starter';
+import { seedConfigFor } from '../../core/formats/mlopsYaml/seed';
+import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage } from '../../core/logging';
 import type { FeatureContext } from '../../platform/context';
 import { createFileExclusive, exists } from '../../platform/fsWrite';
@@ -26,7 +27,9 @@ export function registerWelcome({ extension, logger, channel }: FeatureContext):
       if (!folder) return undefined;
       const target = vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME);
       try {
-        const result = await createFileExclusive(target, starterConfig(path.basename(folder.uri.fsPath)));
+        // Seeded from the folder's models, datasets and metric files, as `mlops init` does.
+        const text = await seedConfigFor(folder.uri.fsPath, path.basename(folder.uri.fsPath));
+        const result = await createFileExclusive(target, text);
         if (result === 'exists') {
           const open = 'Open Existing';
           void vscode.window

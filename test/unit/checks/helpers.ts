@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createDefaultContext } from '../../../src/core/checks/defaults/context';
-import { parseProjectConfig } from '../../../src/core/checks/defaults/config';
+import { discoveredNotice, loadCheckConfig, parseProjectConfig } from '../../../src/core/checks/defaults/config';
 import { runChecks, type RunOptions } from '../../../src/core/checks/engine';
 import type { CheckContext, CheckReport, CheckResult } from '../../../src/core/checks/types';
 
@@ -181,3 +182,46 @@ export async function hygieneByNotebook(
   }
   return out;
 }
+
+// ------------------------------------------------------------------------------------------------ projects without mlops.yaml
+
+/** Projects without mlops.yaml written by the real tools (test/interop/checks/make_projects.py). */
+export const PROJECT_FIXTURES = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'checks',
+  'projects',
+);
+
+/** A git repository holding a copy of a fixture project, committed (as after `git clone`). */
+export function cloneFixture(name: 'dvc' | 'mlflow', from = PROJECT_FIXTURES): string {
+  const dir = tempDir('mlops-noconfig-');
+  fs.cpSync(path.join(from, name), dir, { recursive: true });
+  const packed = path.join(dir, 'mlflow.db.gz');
+  if (fs.existsSync(packed)) {
+    fs.writeFileSync(path.join(dir, 'mlflow.db'), gunzipSync(fs.readFileSync(packed)));
+    fs.rmSync(packed);
+  }
+  git(dir, ['init', '--quiet']);
+  commitAll(dir, 'Clone', BASE_TIME);
+  return dir;
+}
+
+export async function checkFolder(dir: string): Promise<{ report: CheckReport; file?: string; notice?: string }> {
+  const loaded = await loadCheckConfig(dir);
+  const context = createDefaultContext(dir, { loaded, now: () => BASE_TIME + 10 * DAY });
+  const report = await runChecks(context);
+  return { report, file: loaded.file, notice: loaded.discovered && discoveredNotice(loaded.discovered) };
+}
+
+/** The failing results as `check-id: message @ file`, sorted. */
+export const findings = (report: CheckReport): string[] =>
+  report.results
+    .filter((r: CheckResult) => r.status === 'fail' || r.status === 'error')
+    .map((r) => `${r.checkId}: ${r.message} @ ${r.location?.file ?? '-'}`)
+    .sort();

@@ -9,15 +9,19 @@ import {
 } from '../../formats/mlopsYaml/validate';
 import type { MlopsConfig } from '../../formats/mlopsYaml/model';
 import { CONFIG_FILE_NAME } from '../../formats/mlopsYaml/starter';
+import { discoverConfig } from '../../workspace/discoveredConfig';
+import { defaultChecks } from '../engine';
 import { CheckInputError, ChecksConfigError, type SourcePosition } from '../types';
 
 export const CONFIG_FILE = CONFIG_FILE_NAME;
 
 export interface LoadedConfig {
   config: MlopsConfig;
-  /** The file name relative to the root. */
-  file: string;
+  /** The file name relative to the root; undefined when the folder has no mlops.yaml (see discoveredCheckConfig). */
+  file: string | undefined;
   positionOf: (path: readonly (string | number)[]) => SourcePosition | undefined;
+  /** Set when there is no mlops.yaml: what discovery found, which the checks ran on. */
+  discovered?: { models: number; datasets: number; notebooks: number };
 }
 
 /** Validator problems that a check reports itself (as a finding with its severity). */
@@ -44,8 +48,8 @@ export function loadProjectConfig(root: string): LoadedConfig {
 }
 
 /**
- * Reads `<root>/mlops.yaml` the way the editor does, with the same validator. Throws CheckInputError when the file
- * is missing, unreadable or too large, ChecksConfigError (with positions) when it does not validate.
+ * Reads `<root>/mlops.yaml` the way the editor does, with the same validator; without one, what discovery finds
+ * (discoveredCheckConfig). Throws CheckInputError when the file is unreadable or too large, ChecksConfigError (with positions) when it does not validate.
  */
 export async function loadCheckConfig(
   root: string,
@@ -58,9 +62,33 @@ export async function loadCheckConfig(
     if (err instanceof ConfigError) throw new CheckInputError(err.message, CONFIG_FILE);
     throw err;
   }
-  if (!loaded.exists)
-    throw new CheckInputError(`${CONFIG_FILE} not found in ${root}. Create one with 'mlops init'.`, CONFIG_FILE);
+  if (!loaded.exists) return discoveredCheckConfig(root);
   return fromValidation(loaded.validation, CONFIG_FILE);
+}
+
+/**
+ * The checks of a folder without mlops.yaml: the default set, run on what discovery finds (DVC artifacts and outs,
+ * model and data files, notebooks, requirements files, Dockerfiles). Lineage is checked where the folder states it
+ * (dvc.yaml), never required: nothing was declared, so an undeclared dataset is not a finding.
+ */
+export async function discoveredCheckConfig(root: string, signal?: AbortSignal): Promise<LoadedConfig> {
+  const discovered = await discoverConfig(root, { signal });
+  const config = discovered.config;
+  config.checks = defaultChecks(config).map((c) => ({
+    id: c.id,
+    type: c.type,
+    severity: c.severity,
+    scope: c.scope,
+    options: c.type === 'lineage' ? { requireDatasets: false, requireMetrics: false } : c.options,
+  }));
+  return { config, file: undefined, positionOf: () => undefined, discovered: discovered.counts };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What the editor and `mlops check` say when the checks ran without mlops.yaml. */
+export function discoveredNotice(counts: { models: number; datasets: number; notebooks: number }): string {
+  return `No ${CONFIG_FILE}: the default checks ran on what was found (${plural(counts.models, 'model')}, ${plural(counts.datasets, 'dataset')}, ${plural(counts.notebooks, 'notebook')}). Create ${CONFIG_FILE} ('mlops init') to name them and refine the checks.`;
 }
 
 /** Validates the text of mlops.yaml. Throws ChecksConfigError with positions for every error the validator finds. */
