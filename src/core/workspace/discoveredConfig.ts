@@ -46,7 +46,7 @@ function uniqueNames(items: readonly WorkspaceItem[]): string[] {
   for (const name of base) count.set(name, (count.get(name) ?? 0) + 1);
   const taken = new Set<string>();
   return items.map((item, n) => {
-    let name = base[n];
+    let name = base[n] ?? item.name;
     if ((count.get(name) ?? 0) > 1) {
       const folder = path.posix.dirname(strip(item.relativePath));
       name = folder === '.' ? name : `${folder}/${name}`;
@@ -134,6 +134,7 @@ export async function discoverConfig(root: string, options: DiscoverConfigOption
 
   uniqueNames(datasetItems).forEach((name, n) => {
     const item = datasetItems[n];
+    if (!item) return;
     const entry: DatasetConfig = { name, path: strip(item.relativePath) };
     if (item.description) entry.description = item.description;
     config.datasets.push(entry);
@@ -141,6 +142,7 @@ export async function discoverConfig(root: string, options: DiscoverConfigOption
   });
   uniqueNames(modelItems).forEach((name, n) => {
     const item = modelItems[n];
+    if (!item) return;
     const modelPath = strip(item.relativePath);
     const producer = [...producers].find(([out]) => within(modelPath, out))?.[1];
     const entry: ModelConfig = {

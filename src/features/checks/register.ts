@@ -236,7 +236,7 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
       const runs = runner.folderRuns;
       const unusable = runs.filter((r) => r.report.status === 'config-error' || r.report.status === 'failed');
       const message = unusable.length
-        ? `Pipeline checks could not run in ${unusable.map((r) => r.folder.name).join(', ')}: ${unusable[0].report.problems[0]?.message ?? 'see the panel'}`
+        ? `Pipeline checks could not run in ${unusable.map((r) => r.folder.name).join(', ')}: ${unusable[0]?.report.problems[0]?.message ?? 'see the panel'}`
         : `Pipeline checks: ${describeFindings(runs.flatMap((r) => r.report.results))}.`;
       const show = 'Show Checks';
       const shown =

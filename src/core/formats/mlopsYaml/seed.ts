@@ -77,7 +77,10 @@ export function seedConfig(discovered: DiscoveredConfig, projectName: string): s
   const found = kinds.filter((k) => config.conventions[k]?.length);
   if (found.length) {
     lines.push('# Only the conventions every existing name already follows.', 'conventions:');
-    for (const kind of found) lines.push(`  ${kind}: ${scalar(config.conventions[kind]![0])}`);
+    for (const kind of found) {
+      const pattern = config.conventions[kind]?.[0];
+      if (pattern !== undefined) lines.push(`  ${kind}: ${scalar(pattern)}`);
+    }
   } else {
     lines.push(
       '# The existing names follow no single pattern, so none is set. For example:',
