@@ -122,6 +122,26 @@ def make_dvc(out):
             shutil.copyfile(os.path.join(repo, name), target)
 
 
+def relative_locations(db, folder):
+    """MLflow stores absolute artifact locations; the committed store keeps them relative to the project folder."""
+    import sqlite3
+
+    prefix = os.path.abspath(folder)
+    con = sqlite3.connect(db)
+    for table, column in [
+        ("experiments", "artifact_location"),
+        ("runs", "artifact_uri"),
+        ("model_versions", "source"),
+        ("model_versions", "storage_location"),
+    ]:
+        columns = [row[1] for row in con.execute(f"PRAGMA table_info({table})")]
+        if column in columns:
+            con.execute(f"UPDATE {table} SET {column} = replace({column}, ?, '.')", (prefix,))
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+
+
 def make_mlflow(out):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(os.path.join(out, "models"))
@@ -131,6 +151,7 @@ def make_mlflow(out):
     env["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
     env["PYTHONWARNINGS"] = "ignore"
     run(out, sys.executable, "train.py", env=env)
+    relative_locations(os.path.join(out, "mlflow.db"), out)
     # Kept compressed in the repository (the store is mostly empty pages); tests unpack it.
     with open(os.path.join(out, "mlflow.db"), "rb") as src, gzip.open(os.path.join(out, "mlflow.db.gz"), "wb", 9) as dst:
         shutil.copyfileobj(src, dst)
