@@ -18,6 +18,7 @@ import { NotebookError, parseNotebook } from '../../src/core/formats/notebook/fo
 import { parseDvcMetadata } from '../../src/core/formats/dvc/metadata';
 import { seededRandom } from '../helpers/prng';
 import { mutate } from '../unit/formats/mlflow/fuzz';
+import { SAMPLE_CONFIG } from '../unit/checks/sample';
 
 export interface FuzzTarget {
   name: string;
@@ -113,7 +114,7 @@ export function fuzzTargets(root: string): FuzzTarget[] {
     {
       name: 'mlops.yaml',
       typedError: ConfigError,
-      seeds: [Buffer.from(starterConfig('fuzz')), Buffer.from(SAMPLE_CONFIG)],
+      seeds: [Buffer.from(starterConfig('fuzz')), Buffer.from(SAMPLE_CONFIG_WITH_NOTEBOOKS)],
       run: (input) => validator.validate(text(input)),
     },
     metrics('metrics-json', 'json', [
@@ -271,29 +272,11 @@ export function fuzzTargets(root: string): FuzzTarget[] {
   ];
 }
 
-const SAMPLE_CONFIG = `version: 1
-project: sample
-models:
-  - name: churn
-    path: models/churn/model.pkl
-    datasets: [customers, clicks]
-    metrics: [metrics/eval.json]
-datasets:
-  - name: customers
-    path: data/customers.csv
-metrics:
-  - key: f1
-    goal: maximize
-    threshold: 0.8
-conventions:
-  models: models/{name}/{name}-v{version}.{ext}
-notebooks:
-  strip: { keepOutput: false, extraKeys: [metadata.kernelspec] }
-checks:
-  - { id: thresholds, type: metric-threshold }
-  - { id: regression, type: metric-regression, options: { baseline: HEAD~1, tolerance: 0.01 } }
-  - { id: large-files, type: large-file-untracked, options: { maxSize: 2KB } }
-`;
+/** The sample repository's mlops.yaml with a notebooks section too, so the seed reaches that part of the schema. */
+const SAMPLE_CONFIG_WITH_NOTEBOOKS = SAMPLE_CONFIG.replace(
+  '\nchecks:\n',
+  '\nnotebooks:\n  strip: { keepOutput: false, extraKeys: [metadata.kernelspec] }\nchecks:\n',
+);
 
 const DVC_YAML = `vars:
   - lrs: [0.1, 0.2]

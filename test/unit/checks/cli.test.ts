@@ -1,13 +1,13 @@
-// `mlops check` and `mlops init-ci` through the bundled CLI (built here with the same esbuild settings as the
+// `mlops check` and `mlops init-ci` through the bundled CLI (the shared test bundle, built with the same esbuild settings as the
 // product): golden outputs for every format, exit codes, the CI workflows, and the demo repository.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import picomatch from 'picomatch';
 import { parse } from 'yaml';
 import { FAKE, git, makeRepo, removeTempDirs, tempDir, writeFiles } from './helpers';
+import { cliBundle } from '../../helpers/cliBundle';
 import { parseXml } from './xml';
 import { SAMPLE_CONFIG, sampleRepo } from './sample';
 
@@ -71,18 +71,7 @@ describe('mlops check (CLI)', function () {
   let sample: string;
 
   before(async () => {
-    const out = tempDir('mlops-cli-');
-    cliPath = path.join(out, 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
-      outfile: cliPath,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'es2022',
-      logLevel: 'error',
-      banner: { js: '#!/usr/bin/env node' },
-    });
+    cliPath = await cliBundle();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     main = (require(cliPath) as { main: Main }).main;
     sample = sampleRepo();
