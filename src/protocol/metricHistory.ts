@@ -122,6 +122,7 @@ export function parseQuery(raw: unknown): MetricHistoryQuery | undefined {
   const splits = stringList(raw.splits);
   if (splits) query.splits = splits.filter((s): s is Split => splitNames.has(s));
   if (raw.axis === 'date' || raw.axis === 'order') query.axis = raw.axis;
+  if (typeof raw.xKey === 'string' && raw.xKey.length > 0 && raw.xKey.length <= 200) query.xKey = raw.xKey;
   const range = parseRange(raw.range);
   if (range) query.range = range;
   return query;
