@@ -113,6 +113,8 @@ export interface WorkspaceItem {
     source?: string;
     status?: string;
     aliases: string[];
+    /** When the version was registered (ms since the epoch), as the registry records it. */
+    created?: number;
   };
 }
 
@@ -870,6 +872,7 @@ export class WorkspaceIndex {
         if (v.runId) item.mlflow!.runId = v.runId;
         if (v.source) item.mlflow!.source = v.source;
         if (v.status) item.mlflow!.status = v.status;
+        if (v.created !== undefined) item.mlflow!.created = v.created;
         registryItems.push(item);
       }
     }

@@ -225,7 +225,8 @@ function buildItem(item: WorkspaceItem, state: FolderState, distinct?: string): 
   const label = item.mlflow ? 'MLflow registry' : gitLabel(git);
   const commit = state.commits.get(item.absolutePath);
   const hash = state.hashes.get(item.absolutePath);
-  const changed = commit?.date ?? stat?.mtimeMs;
+  // A registered model version changed when it was registered, not when its store's file was last written.
+  const changed = item.mlflow?.created ?? commit?.date ?? stat?.mtimeMs;
   const parts: string[] = [];
   if (distinct) parts.push(distinct);
   if (item.notPulled) parts.push(notPulledText(item));
