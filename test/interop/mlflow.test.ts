@@ -1,9 +1,8 @@
 // Interop with the real MLflow: generates a file store and an mlflow.db with the pinned mlflow client, runs a live
 // `mlflow server`, and checks that our three readers read exactly what mlflow's own client reads back.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,18 +17,10 @@ import { MlflowRestClient, MlflowRestError } from '../../src/core/formats/mlflow
 import { readServerRegistry } from '../../src/core/workspace/mlflowRegistry';
 import { openMlflowDatabase } from '../../src/core/formats/mlflow/sqlite';
 import { compareWithMlflow, type ExpectedStore } from '../unit/formats/mlflow/oracle';
+import { quietEnv, startMlflowServer, type MlflowServer } from '../helpers/mlflowServer';
 
 const run = promisify(execFile);
 const scripts = path.join(root, 'test', 'interop', 'mlflow');
-const quietEnv = {
-  ...process.env,
-  MLFLOW_DISABLE_TELEMETRY: 'true',
-  DO_NOT_TRACK: '1',
-  MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
-  PYTHONWARNINGS: 'ignore',
-  PYTHONDONTWRITEBYTECODE: '1',
-};
-
 function python(): string {
   const value = process.env.MLOPS_PYTHON;
   if (!value)
@@ -41,17 +32,6 @@ function python(): string {
 
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('MLflow interop (real mlflow 3.17)', function () {
@@ -102,80 +82,17 @@ describe('MLflow interop (real mlflow 3.17)', function () {
   });
 
   describe('live tracking server', () => {
-    let server: ChildProcess | undefined;
+    let server: MlflowServer | undefined;
     let url = '';
-    let log = '';
-    const stop = async (): Promise<void> => {
-      const child = server;
-      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid, 'SIGTERM'); // the whole process group: mlflow, uvicorn and its workers
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    };
-    const killOnExit = (): void => {
-      if (server?.pid && server.exitCode === null) {
-        try {
-          process.kill(-server.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    };
+    const stop = async (): Promise<void> => server?.stop();
 
     before(async () => {
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
       const dir = path.join(tmp, 'server');
       fs.mkdirSync(dir);
       // The server starts on a copy of the generated database: already migrated and holding that content.
       fs.copyFileSync(path.join(tmp, 'mlflow.db'), path.join(dir, 'mlflow.db'));
-      process.on('exit', killOnExit);
-      server = spawn(
-        python(),
-        [
-          '-m',
-          'mlflow',
-          'server',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--workers',
-          '1',
-          '--backend-store-uri',
-          `sqlite:///${path.join(dir, 'mlflow.db')}`,
-          '--default-artifact-root',
-          path.join(dir, 'artifacts'),
-        ],
-        { cwd: dir, env: quietEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      server.stdout!.on('data', (c: Buffer) => (log += c.toString()));
-      server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-      const deadline = Date.now() + 90_000;
-      for (;;) {
-        if (server.exitCode !== null)
-          throw new Error(`mlflow server exited with ${server.exitCode}:\n${log.slice(-2000)}`);
-        try {
-          const response = await fetch(`${url}/health`);
-          if (response.ok) break;
-        } catch {
-          // Not listening yet.
-        }
-        if (Date.now() > deadline) throw new Error(`mlflow server did not start within 90 s:\n${log.slice(-2000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      server = await startMlflowServer(python(), dir);
+      url = server.url;
       const serve = path.join(scripts, 'serve.py');
       await run(
         python(),
@@ -186,10 +103,7 @@ describe('MLflow interop (real mlflow 3.17)', function () {
         },
       );
     });
-    after(async () => {
-      await stop();
-      process.off('exit', killOnExit);
-    });
+    after(stop);
 
     it('REST: our client matches MlflowClient through the server, paging runs and a 10,000-step history', async () => {
       const calls: string[] = [];

@@ -8,10 +8,7 @@ The server is started on a copy of the mlflow.db that generate.py wrote (so it a
 adds a run with 10,000 steps and special values, and 15 small runs (enough to page through runs/search and
 metrics/get-history with small page sizes), then writes the expected JSON the same way as generate.py.
 
-It also registers, through the server, a model with four versions from two runs, stage transitions (one version
-through Staging to Archived, one in Production, one in Staging, one never staged), two aliases and tags, and a model
-whose name holds a quote; the expected registry JSON is every registered model with every field MlflowClient reads
-back for each version (including the aliases it holds and its times).
+It also registers models through the server (registry.py) and writes what MlflowClient reads back of the registry.
 """
 
 import json
@@ -20,59 +17,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generate import expected, name_filter  # noqa: E402
+from generate import expected  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 from mlflow.entities import Metric, Param  # noqa: E402
-
-
-def register(client, run_ids):
-    """The registry the server-side tests read: versions, stages, aliases, tags, and a name with a quote."""
-    name = "credit-risk"
-    client.create_registered_model(name, tags={"team": "risk"}, description="Scores loan applications")
-    for run_id in [run_ids[0], run_ids[1], run_ids[1], run_ids[2]]:
-        client.create_model_version(name, f"runs:/{run_id}/model", run_id, description=f"trained by {run_id[:8]}")
-    client.transition_model_version_stage(name, "1", "Staging")
-    client.transition_model_version_stage(name, "1", "Archived")
-    client.transition_model_version_stage(name, "2", "Production")
-    client.transition_model_version_stage(name, "3", "Staging")
-    client.set_registered_model_alias(name, "champion", "2")
-    client.set_registered_model_alias(name, "challenger", "3")
-    client.set_model_version_tag(name, "2", "approved_by", "risk-board")
-    quoted = "analyst's-model"
-    client.create_registered_model(quoted)
-    client.create_model_version(quoted, f"runs:/{run_ids[0]}/model", run_ids[0])
-    client.set_registered_model_alias(quoted, "latest-good", "1")
-
-
-def expected_registry(client):
-    out = []
-    for model in sorted(client.search_registered_models(max_results=1000), key=lambda m: m.name):
-        versions = client.search_model_versions(name_filter(model.name), max_results=10000)
-        out.append(
-            {
-                "name": model.name,
-                "description": model.description,
-                "tags": dict(sorted(model.tags.items())),
-                "aliases": {k: str(v) for k, v in sorted(model.aliases.items())},
-                "versions": [
-                    {
-                        "version": str(v.version),
-                        "stage": v.current_stage,
-                        "aliases": sorted(client.get_model_version(model.name, v.version).aliases),
-                        "run_id": v.run_id,
-                        "source": v.source,
-                        "status": v.status,
-                        "description": v.description,
-                        "tags": dict(sorted(v.tags.items())),
-                        "creation_timestamp": v.creation_timestamp,
-                        "last_updated_timestamp": v.last_updated_timestamp,
-                        "user_id": v.user_id,
-                    }
-                    for v in sorted(versions, key=lambda v: int(v.version))
-                ],
-            }
-        )
-    return out
+from registry import expected_registry, register  # noqa: E402
 
 
 def main():
