@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ExplorerNode, ExplorerTree } from '../../src/features/explorer/tree';
-import { quietEnv, startMlflowServer, testPython, type MlflowServer } from '../helpers/mlflowServer';
+import { freePort, quietEnv, startMlflowServer, testPython, type MlflowServer } from '../helpers/mlflowServer';
 import { activateExtension, EXTENSION_ID } from './activation.test';
 import { waitFor } from './wait';
 
@@ -119,12 +119,14 @@ describe('Models view with an MLflow tracking server', function () {
 
   it('shows a server that cannot be reached as one error item, and keeps the local items', async () => {
     const tree = api.explorer.trees.models;
-    const stopped = 'http://127.0.0.1:9';
+    const port = await freePort(); // nothing listens there
+    const stopped = `http://127.0.0.1:${port}`;
     await config().update('mlflow.trackingUri', stopped, vscode.ConfigurationTarget.Global);
     const failed = await waitFor('the error item', async () =>
-      (await children(tree)).find((s) => s.label.startsWith('MLflow server 127.0.0.1:9')),
+      (await children(tree)).find((s) => s.label.startsWith(`MLflow server 127.0.0.1:${port}`)),
     );
-    assert.equal(failed.label, 'MLflow server 127.0.0.1:9: cannot list registered models');
+    assert.equal(failed.label, `MLflow server 127.0.0.1:${port}: cannot list registered models`);
+    assert.match(String((failed.item.iconPath as vscode.ThemeIcon).id), /^error$/);
     assert.equal(
       failed.item.tooltip,
       `MLflow server at ${stopped} is not reachable: is \`mlflow server\` running? (connection refused)`,
