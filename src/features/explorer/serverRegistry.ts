@@ -7,7 +7,7 @@ import { readServerRegistry } from '../../core/workspace/mlflowRegistry';
 import { affectsSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { configuredServer, isTokenKey, serverClientOptions } from '../../platform/mlflowServer';
-import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
+import { isTrusted } from '../../platform/trust';
 
 /** The registered models of one tracking server, as the Models view shows them. */
 export interface ServerRegistryState {
@@ -90,7 +90,9 @@ export class ServerRegistries extends Disposable {
       items: [],
       ...(this.trusted()
         ? {}
-        : { message: `The MLflow server is not contacted in an untrusted workspace. ${UNTRUSTED_REASON}` }),
+        : {
+            message: `Trust this workspace to list the registered models of the MLflow server at ${location} (MLOps Workbench contacts no tracking server in an untrusted workspace).`,
+          }),
     }));
     this.states = states;
     this.emitter.fire();
