@@ -201,3 +201,119 @@ export async function showFileText(
     throw err;
   }
 }
+
+/** An annotated or lightweight tag with what its tag object and its commit say. */
+export interface TagRecord {
+  /** The name without `refs/tags/`. */
+  name: string;
+  /** True for an annotated tag (a tag object). */
+  annotated: boolean;
+  /** The commit the tag points to (peeled once); undefined when it points to something else. */
+  commit?: string;
+  tagger?: string;
+  taggerEmail?: string;
+  /** Milliseconds since the epoch. */
+  taggerDate?: number;
+  /** The tag message without its signature. */
+  message: string;
+  commitAuthor?: string;
+  commitAuthorEmail?: string;
+  /** Milliseconds since the epoch. */
+  commitDate?: number;
+  commitSubject?: string;
+}
+
+const TAG_FIELDS = [
+  '%(refname)',
+  '%(objecttype)',
+  '%(objectname)',
+  '%(*objecttype)',
+  '%(*objectname)',
+  '%(taggername)',
+  '%(taggeremail:trim)',
+  '%(taggerdate:raw)',
+  '%(*authorname)',
+  '%(*authoremail:trim)',
+  '%(*authordate:raw)',
+  '%(*subject)',
+  '%(subject)',
+  '%(contents:signature)',
+  '%(contents)',
+];
+
+/** `<seconds> <zone>` as milliseconds. */
+function rawDate(text: string | undefined): number | undefined {
+  const seconds = Number((text ?? '').split(' ')[0]);
+  return text && Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/**
+ * Every tag of the repository with its tagger, date and message and its commit's author, date and subject: ONE
+ * `git for-each-ref refs/tags`. Fields are NUL-separated (a tag message cannot hold a NUL).
+ */
+export async function listTagRecords(repo: GitLocation, options: GitCommandOptions = {}): Promise<TagRecord[]> {
+  const args = ['for-each-ref', `--format=${TAG_FIELDS.join('%00')}%00`, 'refs/tags'];
+  const out = await run(repo, args, (git) => git.raw(args), options);
+  const fields = out.split('\0');
+  const records: TagRecord[] = [];
+  const n = TAG_FIELDS.length;
+  for (let i = 0; i + n <= fields.length; i += n) {
+    const [ref = '', type, oid, peeledType, peeled, tagger, email, date, author, authorEmail, authorDate] = fields
+      .slice(i, i + 11)
+      .map((f, k) => (k === 0 ? f.replace(/^\n/, '') : f));
+    const peeledSubject = fields[i + 11];
+    const subject = fields[i + 12];
+    const signature = fields[i + 13] ?? '';
+    let contents = fields[i + 14] ?? '';
+    if (signature && contents.endsWith(signature)) contents = contents.slice(0, -signature.length);
+    if (!ref.startsWith('refs/tags/')) continue;
+    const annotated = type === 'tag';
+    const commit = annotated ? (peeledType === 'commit' ? peeled : undefined) : type === 'commit' ? oid : undefined;
+    const record: TagRecord = { name: ref.slice('refs/tags/'.length), annotated, message: annotated ? contents : '' };
+    if (commit) record.commit = commit;
+    if (annotated) {
+      if (tagger) record.tagger = tagger;
+      if (email) record.taggerEmail = email;
+      const when = rawDate(date);
+      if (when !== undefined) record.taggerDate = when;
+      if (author) record.commitAuthor = author;
+      if (authorEmail) record.commitAuthorEmail = authorEmail;
+      const committed = rawDate(authorDate);
+      if (committed !== undefined) record.commitDate = committed;
+      if (peeledSubject !== undefined) record.commitSubject = peeledSubject;
+    } else if (subject !== undefined) record.commitSubject = subject;
+    records.push(record);
+  }
+  return records;
+}
+
+/** The full sha of a commit-ish, or undefined when it names no commit. */
+export async function resolveCommit(repo: GitLocation, revision: string): Promise<string | undefined> {
+  if (!revision || revision.startsWith('-') || /[\0\n\r]/.test(revision)) return undefined;
+  const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`];
+  try {
+    const out = await run(repo, args, (git) => git.raw(args));
+    return out.trim() || undefined;
+  } catch (err) {
+    if (err instanceof GitError && err.kind === 'failed') return undefined;
+    throw err;
+  }
+}
+
+/** Commits reachable from `to` and not from `from` (`from..to`), newest first: sha, author, date (ms), subject. */
+export async function commitsBetween(
+  repo: GitLocation,
+  from: string,
+  to: string,
+  maxCount = 1000,
+): Promise<{ sha: string; author: string; date: number; subject: string }[]> {
+  const args = ['log', `--max-count=${maxCount}`, '--format=%H%x00%an%x00%at%x00%s', `${from}..${to}`, '--'];
+  const out = await run(repo, args, (git) => git.raw(args));
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha = '', author = '', at = '0', subject = ''] = line.split('\0');
+      return { sha, author, date: Number(at) * 1000, subject };
+    });
+}
