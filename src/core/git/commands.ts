@@ -19,6 +19,8 @@ export interface GitCommandOptions {
   signal?: AbortSignal;
   /** simple-git's guards this command deliberately passes (e.g. configuring the notebook filter). */
   unsafe?: { allowUnsafeFilter?: boolean; allowUnsafeDiffTextConv?: boolean };
+  /** Variables this command sets (e.g. GIT_COMMITTER_DATE). */
+  env?: Record<string, string>;
 }
 
 /** Where a command runs: a repository (its root and git path) or any folder in one. */
@@ -73,7 +75,7 @@ function commandEnvironment(): Record<string, string> {
 /** simple-git in `folder`, with that environment. */
 function client(folder: string, options: GitCommandOptions = {}): SimpleGit {
   if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
-  const env = commandEnvironment();
+  const env = { ...commandEnvironment(), ...options.env };
   return simpleGit({
     baseDir: folder,
     binary: options.gitPath ?? 'git',
@@ -152,15 +154,18 @@ export async function commitPaths(repo: GitLocation, relative: readonly string[]
   return result.commit;
 }
 
-/** Creates an annotated tag on a commit. */
+/** Creates an annotated tag on a commit; `date` (milliseconds) sets the tagger date, else it is now. */
 export async function createAnnotatedTag(
   repo: GitLocation,
   tag: string,
   commit: string,
   message: string,
+  options: { date?: number } = {},
 ): Promise<void> {
   const args = ['--annotate', `--message=${message}`, '--', tag, commit];
-  await run(repo, ['tag', ...args], (git) => git.tag(args));
+  const env =
+    options.date === undefined ? undefined : { GIT_COMMITTER_DATE: `${Math.floor(options.date / 1000)} +0000` };
+  await run(repo, ['tag', ...args], (git) => git.tag(args), env ? { env } : {});
 }
 
 /** A value of this clone's git config, or undefined when unset. */

@@ -13,6 +13,7 @@ import {
   GtoNameError,
   MINIMAL_VERSION,
   nextCounter,
+  parseGtoTag,
   type Bump,
 } from '../formats/gto/tags';
 import { gtoModels } from './gtoState';
@@ -51,10 +52,21 @@ function tagExists(s: State, tag: string): boolean {
   return s.tags.some((t) => t.name === tag);
 }
 
+/**
+ * Writes the tag one second after the newest tag of the model at the latest: GTO orders events by their tagger date
+ * (whole seconds), so two actions in the same second would have no order.
+ */
 async function writeTag(repo: GitLocation, s: State, tag: string, commit: string, message: string): Promise<void> {
   if (tagExists(s, tag)) throw new RegistryActionError(`The tag '${tag}' exists already.`);
-  await createAnnotatedTag(repo, tag, commit, message);
-  s.tags.push({ name: tag, annotated: true, commit, message, taggerDate: Date.now() });
+  const name = parseGtoTag(tag)?.name;
+  let newest = 0;
+  for (const t of s.tags)
+    if (t.taggerDate !== undefined && t.taggerDate > newest && parseGtoTag(t.name)?.name === name)
+      newest = t.taggerDate;
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const date = Math.max(now, newest + 1000);
+  await createAnnotatedTag(repo, tag, commit, message, { date });
+  s.tags.push({ name: tag, annotated: true, commit, message, taggerDate: date });
 }
 
 export interface RegisterOptions {

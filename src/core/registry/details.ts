@@ -11,6 +11,7 @@ import type { FollowedFiles } from '../metrics/sources/types';
 import { confineFollowed } from '../metrics/sources/gitHistory';
 import type { Run } from '../metrics/model';
 import type { ModelVersion } from './model';
+import { environmentFileKind } from '../checks/builtin/environment';
 
 export interface DatasetAtVersion {
   path: string;
@@ -57,15 +58,13 @@ export interface DetailsContext {
 }
 
 const CODE = /\.(py|ipynb|r|sh|js|ts|jl|scala|java|go|rs|c|cc|cpp|m|sql)$/i;
-const LOCK_FILES = new Set(['poetry.lock', 'Pipfile.lock', 'uv.lock', 'pdm.lock', 'conda-lock.yml', 'pixi.lock']);
-const CONDA_FILES = new Set(['environment.yml', 'environment.yaml', 'conda.yaml', 'conda.yml']);
+const LOCK_FILES = new Set(['poetry.lock', 'Pipfile.lock', 'uv.lock', 'pdm.lock', 'pylock.toml', 'conda-lock.yml']);
 
+/** Which environment file a root-level name is: the environment check's kinds, plus lock files. */
 function environmentKind(name: string): EnvironmentFile['kind'] | undefined {
-  if (/^requirements.*\.(txt|in)$/i.test(name)) return 'requirements';
-  if (LOCK_FILES.has(name)) return 'lock';
-  if (CONDA_FILES.has(name)) return 'conda';
-  if (/^Dockerfile(\..+)?$|\.Dockerfile$|^Containerfile$/.test(name)) return 'dockerfile';
-  return undefined;
+  if (LOCK_FILES.has(name) || name === 'pyproject.toml') return 'lock';
+  const kind = environmentFileKind(name);
+  return kind === 'docker' ? 'dockerfile' : kind === 'pyproject' ? 'lock' : kind;
 }
 
 /** `name==1.2` lines of a requirements file (comments, options and unpinned lines left out), lower-cased names. */
