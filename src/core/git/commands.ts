@@ -241,8 +241,6 @@ const TAG_FIELDS = [
   '%(*authoremail:trim)',
   '%(*authordate:raw)',
   '%(*subject)',
-  '%(subject)',
-  '%(contents:signature)',
   '%(contents)',
 ];
 
@@ -252,9 +250,14 @@ function rawDate(text: string | undefined): number | undefined {
   return text && Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
+/** A signed tag's message ends with its signature block (PGP, SSH or X.509); the message is what comes before. */
+const SIGNATURE =
+  /\n?-----BEGIN (?:PGP|SSH|SIGNED) (?:SIGNATURE|MESSAGE)-----\n[\s\S]*-----END (?:PGP|SSH|SIGNED) (?:SIGNATURE|MESSAGE)-----\n?$/;
+
 /**
  * Every tag of the repository with its tagger, date and message and its commit's author, date and subject: ONE
- * `git for-each-ref refs/tags`. Fields are NUL-separated (a tag message cannot hold a NUL).
+ * `git for-each-ref refs/tags`. Fields are NUL-separated (a tag message cannot hold a NUL). Lightweight tags come
+ * with their commit only (GTO ignores them).
  */
 export async function listTagRecords(repo: GitLocation, options: GitCommandOptions = {}): Promise<TagRecord[]> {
   const args = ['for-each-ref', `--format=${TAG_FIELDS.join('%00')}%00`, 'refs/tags'];
@@ -263,18 +266,17 @@ export async function listTagRecords(repo: GitLocation, options: GitCommandOptio
   const records: TagRecord[] = [];
   const n = TAG_FIELDS.length;
   for (let i = 0; i + n <= fields.length; i += n) {
-    const [ref = '', type, oid, peeledType, peeled, tagger, email, date, author, authorEmail, authorDate] = fields
-      .slice(i, i + 11)
-      .map((f, k) => (k === 0 ? f.replace(/^\n/, '') : f));
-    const peeledSubject = fields[i + 11];
-    const subject = fields[i + 12];
-    const signature = fields[i + 13] ?? '';
-    let contents = fields[i + 14] ?? '';
-    if (signature && contents.endsWith(signature)) contents = contents.slice(0, -signature.length);
+    const ref = (fields[i] ?? '').replace(/^\n/, '');
     if (!ref.startsWith('refs/tags/')) continue;
+    const [type, oid, peeledType, peeled, tagger, email, date, author, authorEmail, authorDate, subject, contents] =
+      fields.slice(i + 1, i + n);
     const annotated = type === 'tag';
     const commit = annotated ? (peeledType === 'commit' ? peeled : undefined) : type === 'commit' ? oid : undefined;
-    const record: TagRecord = { name: ref.slice('refs/tags/'.length), annotated, message: annotated ? contents : '' };
+    const record: TagRecord = {
+      name: ref.slice('refs/tags/'.length),
+      annotated,
+      message: annotated ? (contents ?? '').replace(SIGNATURE, '') : '',
+    };
     if (commit) record.commit = commit;
     if (annotated) {
       if (tagger) record.tagger = tagger;
@@ -285,8 +287,8 @@ export async function listTagRecords(repo: GitLocation, options: GitCommandOptio
       if (authorEmail) record.commitAuthorEmail = authorEmail;
       const committed = rawDate(authorDate);
       if (committed !== undefined) record.commitDate = committed;
-      if (peeledSubject !== undefined) record.commitSubject = peeledSubject;
-    } else if (subject !== undefined) record.commitSubject = subject;
+      if (subject !== undefined) record.commitSubject = subject;
+    }
     records.push(record);
   }
   return records;

@@ -754,14 +754,18 @@ export interface RevisionResult {
 export async function readAtRevision(
   folder: string,
   rev: string,
-  files: FollowedFiles & { splits?: SplitTokens },
+  files: FollowedFiles & {
+    splits?: SplitTokens;
+    /** List the refs to name the revision's tags and branches (default true); false skips that git call. */
+    decorate?: boolean;
+  },
 ): Promise<RevisionResult> {
   const info = await repoInfo(folder);
   const followed = followedList(info, files);
   const cat = new CatFileBatch(info.root);
   try {
     if (rev.startsWith('-') || /[\n\r]/.test(rev)) throw new MetricsError(`'${rev}' is not a revision name.`, rev);
-    const refs = await listRefs(info.root);
+    const refs = files.decorate === false ? [] : await listRefs(info.root);
     let commit = await cat.read(`${rev}^{commit}`);
     if (!commit || commit.type !== 'commit') {
       // A DVC experiment name (as `dvc exp show` lists it) resolves through refs/exps/*/*/<name>.

@@ -217,6 +217,7 @@ export async function versionDetails(
         metrics: followed.metrics,
         params: followed.params,
         plots: [],
+        decorate: false,
       }),
       readSnapshot(batch, version.commit, context.datasets),
     ]);

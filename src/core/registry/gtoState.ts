@@ -5,7 +5,14 @@
 // shows by default, each stage is held by the version whose assignment is newest (or by every version holding it,
 // newest first, when all are asked for). A model is deprecated while its newest event is a deprecation.
 import type { TagRecord } from '../git/commands';
-import { compareVersions, isValidVersion, parseGtoTag, type GtoTag } from '../formats/gto/tags';
+import {
+  compareParsedVersions,
+  compareVersions,
+  isValidVersion,
+  parseGtoTag,
+  parseVersion,
+  type GtoTag,
+} from '../formats/gto/tags';
 import type { ModelVersion, RegistryEvent, RegistryModel } from './model';
 
 export interface GtoStateOptions {
@@ -159,7 +166,7 @@ export function gtoModels(tags: readonly TagRecord[], options: GtoStateOptions =
       }
       modelVersions.push(mv);
     }
-    modelVersions.sort((a, b) => compareModelVersions(b.version, a.version));
+    sortNewestFirst(modelVersions);
     const last = list.at(-1);
     const latest = modelVersions.find((v) => v.registered && v.active && isValidVersion(v.version));
     const model: RegistryModel = {
@@ -187,4 +194,20 @@ export function compareModelVersions(a: string, b: string): number {
   const nb = /^\d+$/.test(b);
   if (na && nb) return Number(a) - Number(b);
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts versions newest first (compareModelVersions, descending), parsing each version name once. */
+export function sortNewestFirst(versions: ModelVersion[]): void {
+  const keyed = versions.map((v) => ({
+    v,
+    semver: parseVersion(v.version),
+    numeric: /^\d+$/.test(v.version) ? Number(v.version) : undefined,
+  }));
+  keyed.sort((b, a) => {
+    if (a.semver && b.semver) return compareParsedVersions(a.semver, b.semver);
+    if (a.semver || b.semver) return a.semver ? 1 : -1;
+    if (a.numeric !== undefined && b.numeric !== undefined) return a.numeric - b.numeric;
+    return a.v.version < b.v.version ? -1 : a.v.version > b.v.version ? 1 : 0;
+  });
+  keyed.forEach((k, i) => (versions[i] = k.v));
 }

@@ -8,10 +8,11 @@ import { listTagRecords, type TagRecord } from '../git/commands';
 import { parseGtoArtifacts, GTO_ARTIFACTS_FILE } from '../formats/gto/artifacts';
 import { readDvcProjects } from '../formats/dvc/project';
 import { ConfigError, loadConfig } from '../formats/mlopsYaml/validate';
+import { CONFIG_FILE_NAME } from '../formats/mlopsYaml/starter';
 import type { ModelConfig } from '../formats/mlopsYaml/model';
 import { readMlflowRegistry, type RegisteredModelVersion } from '../workspace/mlflowRegistry';
 import { isMlflowSqliteStore, type SqliteOptions } from '../formats/mlflow/sqlite';
-import { compareModelVersions, gtoModels, type GtoStateOptions } from './gtoState';
+import { compareModelVersions, gtoModels, sortNewestFirst, type GtoStateOptions } from './gtoState';
 import type { ModelVersion, Registry, RegistryModel, RegistryProblem } from './model';
 
 export interface ReadRegistryOptions extends GtoStateOptions {
@@ -22,6 +23,8 @@ export interface ReadRegistryOptions extends GtoStateOptions {
   sqlite?: SqliteOptions;
   /** Tags already listed (by `listTagRecords`), to skip the git call. */
   tags?: TagRecord[];
+  /** mlops.yaml's models when the caller has read the file already (else it is read here). */
+  models?: ModelConfig[];
 }
 
 /** The merged registry of the workspace folder `root`. */
@@ -33,7 +36,7 @@ export async function readRegistry(root: string, options: ReadRegistryOptions = 
       : options.git === false
         ? Promise.resolve([])
         : readTags(root, problems),
-    readModelsConfig(root, problems),
+    options.models ? Promise.resolve(options.models) : readModelsConfig(root, problems),
     readMlflow(root, options, problems),
   ]);
   const models = new Map<string, RegistryModel>();
@@ -83,7 +86,7 @@ export async function readRegistry(root: string, options: ReadRegistryOptions = 
   }
 
   for (const m of models.values()) {
-    m.versions.sort((a, b) => compareModelVersions(b.version, a.version));
+    if (m.sources.includes('mlflow')) sortNewestFirst(m.versions);
     for (const versions of Object.values(m.stages)) versions.sort((a, b) => compareModelVersions(b, a));
   }
   const list = [...models.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -104,6 +107,7 @@ async function readTags(root: string, problems: RegistryProblem[]): Promise<TagR
 }
 
 async function readModelsConfig(root: string, problems: RegistryProblem[]): Promise<ModelConfig[]> {
+  if (!fs.existsSync(path.join(root, CONFIG_FILE_NAME))) return [];
   try {
     return (await loadConfig(root)).validation.config.models;
   } catch (err) {

@@ -188,6 +188,11 @@ export function compareVersions(a: string, b: string): number {
   const x = parseVersion(a);
   const y = parseVersion(b);
   if (!x || !y) return x ? -1 : y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  return compareParsedVersions(x, y);
+}
+
+/** compareVersions for parsed versions. */
+export function compareParsedVersions(x: SemVer, y: SemVer): number {
   for (const k of ['major', 'minor', 'patch'] as const) if (x[k] !== y[k]) return x[k] - y[k];
   if (!x.prerelease.length || !y.prerelease.length) return y.prerelease.length - x.prerelease.length;
   for (let i = 0; i < Math.max(x.prerelease.length, y.prerelease.length); i++) {
