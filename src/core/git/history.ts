@@ -22,6 +22,7 @@ import { MetricsError, type Revision, type Run, type Split } from '../metrics/mo
 import { type SplitTokens } from '../metrics/split';
 import { AmbiguousExperimentError, EXPERIMENT_REF, resolveExperiment, type ExperimentRef } from './experimentRefs';
 import { CatFileBatch, listTreeBlobs, parseCommit, type CommitInfo } from './catFile';
+import { isRegistryEventTag } from '../formats/gto/tags';
 import { NotARepositoryError } from './gitProcess';
 import { runGit } from './run';
 
@@ -145,6 +146,8 @@ function decorations(refs: RefInfo[]): Decorations {
   for (const ref of refs) {
     const { kind, short } = refDisplayName(ref.name);
     if (kind === 'tag') {
+      // A model registry's stage, deregistration and deprecation tags are events, not releases of the revision.
+      if (isRegistryEventTag(short)) continue;
       add(d.tags, ref.commit, short);
       add(d.refs, ref.commit, short);
     } else if (kind === 'branch') {
