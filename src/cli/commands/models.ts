@@ -1,7 +1,11 @@
 import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { followedFiles } from '../../core/metrics/sources/workspaceFiles';
 import type { Goal } from '../../core/metrics/diff';
-import { readRegistry } from '../../core/registry/read';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readRegistry, type ReadRegistryOptions } from '../../core/registry/read';
+import { MlflowRestClient } from '../../core/formats/mlflow/rest';
+import { DEFAULT_TIMEOUT_MS, trackingTarget } from '../../core/metrics/sources/mlflowServer';
 import type { ModelVersion, Registry, RegistryModel } from '../../core/registry/model';
 import {
   assignStage,
@@ -42,6 +46,9 @@ const help = `Usage:
       Withdraws a version: tag <name>@vX.Y.Z!.
   mlops models deprecate <name> [<commit>] [-m <msg>]
       Deprecates the model: tag <name>@deprecated.
+Options of list, show and diff:
+  --tracking-uri <uri>  also an MLflow registry: an http(s) tracking server, a file store or sqlite:///mlflow.db;
+                        default: MLFLOW_TRACKING_URI. A server's token comes from MLFLOW_TRACKING_TOKEN.
 Tags are annotated, as GTO writes them, and are not pushed: run 'git push origin <tag>' to share them.
 Exit codes: 0 ok, 1 refused (the message says why), 2 usage or read error.
 `;
@@ -57,6 +64,7 @@ const OPTIONS = {
   'bump-patch': { type: 'boolean' },
   message: { type: 'string', short: 'm' },
   force: { type: 'boolean' },
+  'tracking-uri': { type: 'string' },
 } satisfies OptionSpecs;
 
 const text = escapeControlCharacters;
@@ -136,6 +144,25 @@ async function context(cwd: string): Promise<{ details: DetailsContext; goals: R
     if (!(err instanceof ConfigError)) throw err;
   }
   return { details: { root: cwd, followed: followedFiles(cwd, { modelMetrics }).followed, datasets }, goals };
+}
+
+/** The registry options for --tracking-uri (else MLFLOW_TRACKING_URI): a server's client, or one more store. */
+function trackingOptions(cwd: string, flag: string | undefined): ReadRegistryOptions {
+  const uri = flag ?? process.env.MLFLOW_TRACKING_URI;
+  if (!uri) return {};
+  const target = trackingTarget(uri, cwd);
+  if (target.kind === 'unsupported')
+    throw new UsageError(`${flag !== undefined ? '--tracking-uri' : 'MLFLOW_TRACKING_URI'}: ${target.reason}`);
+  if (target.kind === 'server')
+    return {
+      mlflowServer: new MlflowRestClient({
+        baseUrl: target.location,
+        token: process.env.MLFLOW_TRACKING_TOKEN || undefined,
+        timeoutMs: DEFAULT_TIMEOUT_MS,
+      }),
+    };
+  const stores = [path.join(cwd, 'mlruns'), path.join(cwd, 'mlflow.db')].filter((p) => fs.existsSync(p));
+  return { mlflowStores: [...new Set([...stores, target.location])] };
 }
 
 function findModel(registry: Registry, name: string): RegistryModel {
@@ -218,7 +245,8 @@ defineCommand(
       case 'diff': {
         need(3, 3, 'a model name and two versions');
         if (json && values.md) throw new UsageError('give --json or --md, not both.', help);
-        const [registry, ctx] = await Promise.all([readRegistry(io.cwd), context(io.cwd)]);
+        const tracking = trackingOptions(io.cwd, values['tracking-uri']);
+        const [registry, ctx] = await Promise.all([readRegistry(io.cwd, tracking), context(io.cwd)]);
         const model = findModel(registry, pos[0]!);
         const result = await diffVersions(
           findVersion(model, pos[1]!),

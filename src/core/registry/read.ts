@@ -10,16 +10,19 @@ import { readDvcProjects } from '../formats/dvc/project';
 import { ConfigError, loadConfig } from '../formats/mlopsYaml/validate';
 import { CONFIG_FILE_NAME } from '../formats/mlopsYaml/starter';
 import type { ModelConfig } from '../formats/mlopsYaml/model';
-import { readMlflowRegistry, type RegisteredModelVersion } from '../workspace/mlflowRegistry';
+import { readMlflowRegistry, readServerRegistry, type RegisteredModelVersion } from '../workspace/mlflowRegistry';
+import type { MlflowRestClient } from '../formats/mlflow/rest';
 import { isMlflowSqliteStore, type SqliteOptions } from '../formats/mlflow/sqlite';
 import { compareModelVersions, gtoModels, sortNewestFirst, type GtoStateOptions } from './gtoState';
-import type { ModelVersion, Registry, RegistryModel, RegistryProblem } from './model';
+import type { ModelVersion, Registry, RegistryEvent, RegistryModel, RegistryProblem } from './model';
 
 export interface ReadRegistryOptions extends GtoStateOptions {
   /** Read GTO tags with git (default true). */
   git?: boolean;
   /** MLflow stores to read (a `mlruns` folder or an SQLite file); default: `mlruns` and `mlflow.db` at the root. */
   mlflowStores?: string[];
+  /** An MLflow tracking server's registry, read through this client (its limits, timeout and token). */
+  mlflowServer?: MlflowRestClient;
   sqlite?: SqliteOptions;
   /** Tags already listed (by `listTagRecords`), to skip the git call. */
   tags?: TagRecord[];
@@ -131,8 +134,11 @@ async function readMlflow(
     if (fs.existsSync(db) && (await isMlflowSqliteStore(db))) stores.push(db);
   }
   const versions: RegisteredModelVersion[] = [];
-  for (const store of stores) {
-    const contents = await readMlflowRegistry(store, options.sqlite);
+  const all = await Promise.all([
+    ...stores.map((store) => readMlflowRegistry(store, options.sqlite)),
+    ...(options.mlflowServer ? [readServerRegistry(options.mlflowServer)] : []),
+  ]);
+  for (const contents of all) {
     for (const v of contents.versions) versions.push(v);
     for (const p of contents.problems) problems.push({ source: 'mlflow', message: `${p.file}: ${p.message}` });
   }
@@ -151,10 +157,19 @@ function mlflowVersion(v: RegisteredModelVersion): ModelVersion {
     events: [],
   };
   if (v.runId) mv.runId = v.runId;
+  if (v.user) mv.author = v.user;
   if (v.description) mv.message = v.description;
   if (v.created !== undefined) {
     mv.createdAt = v.created;
-    mv.events.push({ kind: 'registered', model: v.name, version: v.version, time: v.created, source: 'mlflow' });
+    const event: RegistryEvent = {
+      kind: 'registered',
+      model: v.name,
+      version: v.version,
+      time: v.created,
+      source: 'mlflow',
+    };
+    if (v.user) event.author = v.user;
+    mv.events.push(event);
   }
   return mv;
 }

@@ -17,6 +17,7 @@ import { readRegistry } from '../../../src/core/registry/read';
 import { diffVersions, versionDiffToMarkdown, versionDiffToText } from '../../../src/core/registry/diff';
 import { pinnedRequirements, dockerBaseImages } from '../../../src/core/registry/details';
 import { root as projectRoot } from '../../harness/paths';
+import { MlflowRestClient } from '../../../src/core/formats/mlflow/rest';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Rel Ease',
@@ -107,6 +108,53 @@ describe('model registry on a git repository', function () {
     assert.deepEqual(registry.problems, []);
     const untrusted = await readRegistry(dir, { git: false });
     assert.deepEqual(untrusted.models.find((m) => m.name === 'churn')!.versions, [], 'no git, no tags');
+  });
+
+  it('adds an MLflow tracking server’s registry: versions, stages, aliases and who registered them', async () => {
+    commit(dir, 'empty');
+    const answers: Record<string, unknown> = {
+      'registered-models/search': {
+        registered_models: [{ name: 'churn', aliases: [{ alias: 'champion', version: '2' }], tags: [] }],
+      },
+      'model-versions/search': {
+        model_versions: [
+          {
+            name: 'churn',
+            version: '1',
+            current_stage: 'Archived',
+            run_id: 'r1',
+            creation_timestamp: '1700000000000',
+            user_id: 'ana',
+          },
+          {
+            name: 'churn',
+            version: '2',
+            current_stage: 'Production',
+            run_id: 'r2',
+            creation_timestamp: '1700000500000',
+            user_id: 'ben',
+          },
+        ],
+      },
+    };
+    const client = new MlflowRestClient({
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: (url) => {
+        const endpoint = Object.keys(answers).find((k) => String(url as string | URL).includes(k));
+        return Promise.resolve(new Response(JSON.stringify(endpoint ? answers[endpoint] : {}), { status: 200 }));
+      },
+    });
+    const registry = await readRegistry(dir, { mlflowServer: client, mlflowStores: [] });
+    const churn = registry.models.find((m) => m.name === 'churn')!;
+    assert.deepEqual(churn.sources, ['mlflow']);
+    assert.deepEqual(churn.stages, { archived: ['1'], production: ['2'] });
+    assert.deepEqual(
+      churn.versions.map((v) => [v.version, v.aliases, v.author, v.runId, v.createdAt]),
+      [
+        ['2', ['champion'], 'ben', 'r2', 1_700_000_500_000],
+        ['1', [], 'ana', 'r1', 1_700_000_000_000],
+      ],
+    );
   });
 
   it('compares two versions: metric deltas by goal, params, dataset hashes, environment and commits', async () => {
