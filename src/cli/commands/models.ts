@@ -126,7 +126,7 @@ function showText(model: RegistryModel): string {
   const events = [...model.events, ...model.versions.flatMap((v) => v.events)].sort((a, b) => a.time - b.time);
   for (const e of events)
     lines.push(
-      `  ${date(e.time)}  ${text(e.kind.padEnd(12))} ${text(e.version ?? '')}${e.stage ? ` #${text(e.stage)}` : ''}${e.author ? `  by ${text(e.author)}` : ''}${e.tag ? `  (${text(e.tag)})` : ''}`,
+      `  ${date(e.time)}  ${text(e.kind.padEnd(12))} ${text(e.version ?? '')}${e.stage ? ` #${text(e.stage)}` : ''}${e.author ? `  by ${text(e.author)}` : ''}${e.tag ? `  (${text(e.tag)})` : ''}${e.message ? `: ${text(e.message.split('\n')[0] ?? '')}` : ''}`,
     );
   return lines.join('\n') + '\n';
 }

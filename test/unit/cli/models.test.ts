@@ -89,6 +89,7 @@ describe('mlops models', function () {
     assert.match(bad.stderr, /Invalid model name 'x\\x1b\]0;evil\\x07'/);
     const show = await spawnMlops(['models', 'show', 'churn'], dir);
     assert.ok(!show.stdout.includes('\u001b'), 'no raw escape character reaches the terminal');
+    assert.match(show.stdout, /\(churn@v1\.0\.0\): first\\x1b\[31m red/, 'the tag message, escaped');
     assert.match(show.stdout, /#prod: v1\.0\.0/);
     const usage = await spawnMlops(['models', 'diff', 'churn'], dir);
     assert.equal(usage.code, 2);
