@@ -76,12 +76,19 @@ function commandEnvironment(): Record<string, string> {
 function client(folder: string, options: GitCommandOptions = {}): SimpleGit {
   if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
   const env = { ...commandEnvironment(), ...options.env };
+  // GIT_CONFIG_GLOBAL / GIT_CONFIG_SYSTEM come from the user's own environment (never from the repository):
+  // simple-git refuses them unless config paths are allowed, which broke every command for users who set them.
+  const configPaths = Object.keys(env).some((name) => /^GIT_CONFIG_(GLOBAL|SYSTEM)$/i.test(name));
   return simpleGit({
     baseDir: folder,
     binary: options.gitPath ?? 'git',
     abort: options.signal,
     allowEnvironment: Object.keys(env).filter((name) => name.toUpperCase().startsWith('GIT_')),
-    unsafe: { ...options.unsafe, allowUnsafeCustomBinary: options.gitPath !== undefined },
+    unsafe: {
+      ...options.unsafe,
+      allowUnsafeCustomBinary: options.gitPath !== undefined,
+      ...(configPaths ? { allowUnsafeConfigPaths: true } : {}),
+    },
     trimmed: false,
   }).env(env);
 }
