@@ -85,13 +85,16 @@ type Segment = string | number;
  * caller validates on every keystroke.
  */
 export class ConfigValidator {
-  private readonly validateData: ValidateFunction;
+  private compiled: ValidateFunction | undefined;
 
-  constructor() {
+  /** The schema's validator, compiled on first use: loading a folder without mlops.yaml never pays for it. */
+  private get validateData(): ValidateFunction {
+    if (this.compiled) return this.compiled;
     // strictNumbers: NaN and Infinity (`.nan`, `.inf` in YAML) are not numbers a threshold or a bound can use.
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictNumbers: true, allowUnionTypes: true });
     for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'array'] });
-    this.validateData = ajv.compile(schema);
+    this.compiled = ajv.compile(schema);
+    return this.compiled;
   }
 
   validate(text: string, options: ValidateOptions = {}): ConfigValidation {
