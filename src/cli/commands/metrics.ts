@@ -17,6 +17,7 @@ import { DVCLIVE_GLOB, followedFiles, liveFoldersOf } from '../../core/metrics/s
 import { confineFollowed } from '../../core/metrics/sources/gitHistory';
 import { metricSources } from '../../core/metrics/sources/list';
 import { outsideMessage, resolveInside } from '../../core/security/confine';
+import { line } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { alignedTable } from '../../core/textTable';
@@ -104,13 +105,13 @@ async function readTeamConfig(folder: string, io: CliIo, command: string): Promi
     loaded = await loadConfig(folder);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`mlops metrics ${command}: warning: ${err.message}\n`);
+    io.stderr(line(`mlops metrics ${command}: warning: ${err.message}`));
     return config;
   }
   const name = path.basename(loaded.file);
   for (const p of loaded.validation.problems)
     if (p.severity === 'error')
-      io.stderr(`mlops metrics ${command}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}\n`);
+      io.stderr(line(`mlops metrics ${command}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}`));
   for (const model of loaded.validation.config.models) for (const m of model.metrics) config.metricsFiles.push(m);
   for (const metric of loaded.validation.config.metrics) if (metric.goal) config.goals[metric.key] = metric.goal;
   return config;
@@ -173,7 +174,7 @@ async function workspaceRun(
 }
 
 function reportErrors(errors: MetricsError[], io: CliIo, command: string): void {
-  for (const e of errors) io.stderr(`mlops metrics ${command}: ${e.message}\n`);
+  for (const e of errors) io.stderr(line(`mlops metrics ${command}: ${e.message}`));
 }
 
 const jsonValue = (v: number | string): number | string =>
@@ -329,7 +330,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
   }
   reportErrors(errors, io, 'show');
   for (const l of listed)
-    for (const p of l.problems) io.stderr(`mlops metrics show: ${l.label} · ${l.where}: ${p.message}\n`);
+    for (const p of l.problems) io.stderr(line(`mlops metrics show: ${l.label} · ${l.where}: ${p.message}`));
   return errors.length ? EXIT.usage : EXIT.ok;
 }
 
@@ -434,7 +435,7 @@ defineCommand('metrics', 'show metrics of the workspace, or diff them between re
     throw new UsageError(`unknown subcommand '${sub}'.`);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`mlops metrics: ${err.message}\n${help}`);
+      io.stderr(`${line(`mlops metrics: ${err.message}`)}${help}`);
       return EXIT.usage;
     }
     throw err;
