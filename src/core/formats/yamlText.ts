@@ -250,6 +250,10 @@ export function yamlData(doc: Document, limits: YamlDataLimits = {}): YamlData {
             if (seen.has(pair.key.value)) duplicateKeys.push(offsetOf(pair.key));
             else seen.add(pair.key.value);
           }
+          if (isMergeKey(key.value)) {
+            mergeInto(object, value.value);
+            continue;
+          }
           const name = keyName(key.value);
           if (name in object)
             Object.defineProperty(object, name, {
@@ -274,8 +278,7 @@ export function yamlData(doc: Document, limits: YamlDataLimits = {}): YamlData {
       open.delete(node);
     } else {
       count(1, node);
-      const value = isScalar(node) ? node.value : null;
-      result = { value: typeof value === 'bigint' ? Number(value) : value, size: 1, height: 0 };
+      result = { value: scalarData(isScalar(node) ? node.value : null), size: 1, height: 0 };
     }
     if (anchor && node) built.set(node as Node, result);
     return result;
@@ -286,6 +289,26 @@ export function yamlData(doc: Document, limits: YamlDataLimits = {}): YamlData {
   } catch (err) {
     if (err instanceof Refused) return { value: undefined, refused: err.refusal, duplicateKeys, aliasTargets };
     throw err;
+  }
+}
+
+/** A scalar's value as data, as the library's `toJS` gives it: big integers as numbers, the rest as it is. */
+function scalarData(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/** The `<<` key of a YAML 1.1 document (`%YAML 1.1`), whose value's entries are merged into its mapping. */
+function isMergeKey(value: unknown): boolean {
+  return typeof value === 'symbol' && value.description === '<<';
+}
+
+/** Merges a mapping, or each of a list of mappings, into `object`: the keys it has already stay (YAML 1.1 merge). */
+function mergeInto(object: Record<string, unknown>, source: unknown): void {
+  for (const from of Array.isArray(source) ? (source as unknown[]) : [source]) {
+    if (from === null || typeof from !== 'object' || Array.isArray(from)) continue;
+    for (const [key, value] of Object.entries(from))
+      if (!Object.prototype.hasOwnProperty.call(object, key))
+        Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   }
 }
 
