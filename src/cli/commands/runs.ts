@@ -153,6 +153,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
   const { rows, sources, notes } = await collectRows(folder, {
     ...sourceOptions({ trackingUri, modelMetrics: team.metricsFiles }),
     kinds: kindSet(kinds),
+    fullHistory: values['min-max'] === true,
   });
   for (const l of sources)
     for (const p of l.problems)

@@ -69,6 +69,29 @@ describe('mlops runs list (CLI)', function () {
     assert.equal(rows.find((x) => x.name === 'resnet-baseline')?.note, 'line one\nline two\n');
   });
 
+  it('--min-max gives min and max over every step of an MLflow run (not the latest value thrice)', async () => {
+    const runFolder = path.join(FIXTURES, 'mlflow', 'mlruns', '475802460420245233', '82918625ba864fa497d46de95a6dd32a');
+    const values = fs
+      .readFileSync(path.join(runFolder, 'metrics', 'train_loss'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(' ')[1]));
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    assert.ok(min < max, 'the fixture metric has more than one value');
+    const r = await run('--min-max', '--kind', 'mlflow', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const row = rows.find((x) => String(x.key).endsWith(':82918625ba864fa497d46de95a6dd32a'));
+    assert.ok(row, 'the run is listed');
+    assert.equal(row['metrics.train_loss.min'], min);
+    assert.equal(row['metrics.train_loss.max'], max);
+  });
+
   it('filters, sorts and picks columns, as CSV', async () => {
     const r = await run(
       '--filter',

@@ -159,6 +159,11 @@ export interface ReadSourcesOptions extends DiscoverOptions {
   trusted?: boolean;
   /** Context for the reads (token, timeout, sql.js, history scope). */
   context?: Partial<Omit<SourceReadContext, 'root' | 'followed'>>;
+  /**
+   * Every metric's whole history, from the sources whose `read` gives only the latest values (MLflow): for min and
+   * max over the steps. Costs a second read of those sources.
+   */
+  fullHistory?: boolean;
 }
 
 /** Every source of a folder, discovered and read, in list order (the order the Experiments view shows). */
@@ -219,7 +224,8 @@ export async function readSources(root: string, options: ReadSourcesOptions = {}
       } else {
         try {
           const result = await definition.read(location, context);
-          listed.runs = result.runs;
+          listed.runs =
+            options.fullHistory && definition.readFull ? await definition.readFull(location, context) : result.runs;
           for (const problem of result.problems) listed.problems.push(problem);
         } catch (err) {
           listed.problems.push({ severity: 'warning', message: errorMessage(err) });
