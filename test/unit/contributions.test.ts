@@ -20,7 +20,7 @@ interface Step {
   id: string;
   title: string;
   description: string;
-  media: { image: { light: string; dark: string }; altText: string };
+  media: { image: { light: string; dark: string; hc: string; hcLight: string }; altText: string };
   completionEvents: string[];
 }
 interface Manifest {
@@ -112,7 +112,8 @@ describe('package.json contributions', () => {
         if (event.startsWith('onCommand:mlops.'))
           assert.ok(commands.has(event.slice('onCommand:'.length)), `${event} names a contributed command`);
       }
-      for (const theme of ['light', 'dark'] as const) {
+      // VS Code reads all four; a missing one drops the whole walkthrough.
+      for (const theme of ['light', 'dark', 'hc', 'hcLight'] as const) {
         const file = path.join(ROOT, step.media.image[theme]);
         assert.ok(fs.existsSync(file), `${step.media.image[theme]} exists`);
         const bytes = fs.readFileSync(file);
