@@ -180,17 +180,18 @@ for (const { name, theme } of THEMES) {
         .filter({ hasText: 'Set up the notebook filter' })
         .first()
         .click();
-      const image = container.locator('.getting-started-media img').first();
-      await image.waitFor({ timeout: 30_000 });
-      await page.waitForFunction(
-        () => {
-          const img = document.querySelector('.gettingStartedContainer .getting-started-media img');
-          return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
-        },
-        undefined,
+      // The step's picture for this theme, loaded (the media element is re-rendered as the step opens: poll).
+      const shown = await page.waitForFunction(
+        (file) =>
+          Array.from(document.querySelectorAll('.gettingStartedContainer .getting-started-media img')).some(
+            (img) =>
+              img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0 && img.currentSrc.includes(file),
+          ),
+        `notebookFilter-${name}.png`,
         { timeout: 30_000 },
       );
-      assert.match((await image.getAttribute('src')) ?? '', new RegExp(`notebookFilter-${name}\\.png`));
+      assert.equal(await shown.jsonValue(), true);
+      await page.waitForTimeout(500);
       await session.wb.screenshot(`walkthrough-${name}`);
     });
   });
