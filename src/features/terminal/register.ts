@@ -6,6 +6,8 @@ import { affectsSetting, getSetting } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 
 export interface TerminalApi {
+  /** The extension's terminal environment (what new terminals get). */
+  readonly collection: vscode.GlobalEnvironmentVariableCollection;
   /** Applies the setting again; resolves with the folder put on PATH, or undefined when it is off or failed. */
   apply(): Promise<string | undefined>;
 }
@@ -39,5 +41,5 @@ export function registerTerminal({ extension, logger }: FeatureContext): Termina
     }),
   );
   void apply();
-  return { apply };
+  return { collection, apply };
 }
