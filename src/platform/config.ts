@@ -91,3 +91,8 @@ export async function setNotebookDiffHidesOutputs(hidden: boolean): Promise<void
   const config = vscode.workspace.getConfiguration();
   for (const key of NOTEBOOK_DIFF_SETTINGS) await config.update(key, hidden, vscode.ConfigurationTarget.Workspace);
 }
+
+/** VS Code's `workbench.welcomePage.walkthroughs.openOnInstall`: whether an installed extension's walkthrough opens. */
+export function walkthroughsOpenOnInstall(): boolean {
+  return vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true);
+}

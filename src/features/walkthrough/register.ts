@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { walkthroughsOpenOnInstall } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 
 export const WALKTHROUGH_ID = 'mlops.getStarted';
@@ -24,10 +25,7 @@ export function registerWalkthrough({ extension }: FeatureContext): WalkthroughA
     if (extension.extensionMode !== vscode.ExtensionMode.Production) return false;
     if (extension.globalState.get<boolean>(SHOWN_KEY)) return false;
     await extension.globalState.update(SHOWN_KEY, true);
-    const openOnInstall = vscode.workspace
-      .getConfiguration('workbench.welcomePage')
-      .get<boolean>('walkthroughs.openOnInstall', true);
-    if (!openOnInstall) return false;
+    if (!walkthroughsOpenOnInstall()) return false;
     await open();
     return true;
   };
