@@ -199,6 +199,29 @@ describe("MLOps Workbench in VS Code's own places", function () {
     assert.ok((await vscode.commands.getCommands(true)).includes('mlops.getStarted'));
   });
 
+  it('says on the status bar whether an open notebook’s outputs will be committed, with its size', async () => {
+    const status = api.notebooks!.status;
+    const file = path.join(root(), 'notebooks', '02-evaluate-model.ipynb');
+    const document = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+    await vscode.window.showNotebookDocument(document);
+    const shown = await waitFor('the notebook status item', () =>
+      status.snapshot.visible && status.snapshot.notebook === file ? status.snapshot : undefined,
+    );
+    const bytes = fs.statSync(file).size;
+    // The demo's .gitattributes routes only *.onnx through a filter: notebooks are committed with their outputs.
+    assert.deepEqual(
+      { state: shown.state, bytes: shown.bytes, command: shown.command },
+      { state: 'off', bytes, command: 'mlops.setupNotebookGitFilter' },
+    );
+    assert.equal(shown.text, `$(warning) Outputs will be committed · ${(bytes / 1024).toFixed(1)} KB`);
+    assert.match(
+      shown.tooltip,
+      /^02-evaluate-model\.ipynb \([\d.]+ KB\): its outputs will be committed with it\. Click to set up the notebook git filter\.$/,
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the item hidden without a notebook editor', () => !status.snapshot.visible);
+  });
+
   it('Compare Metrics with HEAD shows the working tree’s metrics against HEAD', async () => {
     const file = path.join(root(), 'metrics', 'eval.json');
     const original = fs.readFileSync(file);
