@@ -6,6 +6,10 @@ import { registerExperiments, type ExperimentsApi } from './features/experiments
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
 import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
+import { registerScm } from './features/scm/register';
+import { registerTasks, type TasksApi } from './features/tasks/register';
+import { registerTerminal, type TerminalApi } from './features/terminal/register';
+import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
 import { createLogger } from './platform/logger';
 
@@ -19,6 +23,9 @@ export interface ExtensionApi {
   readonly metricHistory?: MetricHistoryApi;
   readonly checks?: ChecksApi;
   readonly notebooks?: NotebooksApi;
+  readonly tasks?: TasksApi;
+  readonly terminal?: TerminalApi;
+  readonly walkthrough?: WalkthroughApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -34,13 +41,29 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const metricHistory = registerMetricHistory(feature, { data: experiments.service });
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
+  const tasks = registerTasks(feature);
+  const terminal = registerTerminal(feature);
+  registerScm(feature);
+  const walkthrough = registerWalkthrough(feature);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks };
+  return {
+    activationMs,
+    logger,
+    explorer,
+    configDiagnostics,
+    experiments,
+    metricHistory,
+    notebooks,
+    checks,
+    tasks,
+    terminal,
+    walkthrough,
+  };
 }
 
 export function deactivate(): void {
