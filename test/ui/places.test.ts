@@ -11,6 +11,7 @@ import {
   openMlopsContainer,
   runCommand,
   uiMode,
+  updateMedia,
   useWorkbench,
   viewPane,
   webviewFrame,
@@ -23,7 +24,7 @@ const THEMES = [
 ];
 const MEDIA = path.join(root, 'media', 'walkthrough');
 
-/** A step picture: the whole window at the walkthrough's size; written to media/ in the development run only. */
+/** A step picture: the whole window at the walkthrough's size; written to media/ only when asked (MLOPS_UPDATE_MEDIA=1). */
 async function stepPicture(wb: Workbench, step: string, theme: string): Promise<void> {
   await runCommand(wb.page, 'Notifications: Clear All Notifications');
   await wb.page.mouse.move(1, 1);
@@ -31,7 +32,7 @@ async function stepPicture(wb: Workbench, step: string, theme: string): Promise<
   const shot = await wb.screenshot(`walkthrough-${step}-${theme}`);
   const size = fs.statSync(shot).size;
   assert.ok(size > 10_000 && size < 200_000, `${step} (${theme}) is ${size} bytes`);
-  if (uiMode() === 'dev') {
+  if (updateMedia()) {
     fs.mkdirSync(MEDIA, { recursive: true });
     fs.copyFileSync(shot, path.join(MEDIA, `${step}-${theme}.png`));
   }
