@@ -50,9 +50,16 @@ const BROWSER_SAFE = [
   'src/core/chart/(?:annotations|deltas|export|palette|panels|smoothing|types)',
   'src/core/checks/types',
   'src/core/metrics/model',
+  'src/core/runs/(?:columns|export|filter|model|sort)',
 ];
 // And the browser packages the panels are built from.
-const WEBVIEW_PACKAGES = ['chart\\.js', 'chartjs-plugin-zoom', '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+'];
+const WEBVIEW_PACKAGES = [
+  'chart\\.js',
+  'chartjs-plugin-zoom',
+  '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+',
+  '@tanstack/table-core',
+  '@tanstack/virtual-core',
+];
 
 const webviewBoundary = {
   'no-restricted-imports': [

@@ -6,6 +6,7 @@ import { registerExperiments, type ExperimentsApi } from './features/experiments
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
 import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
+import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerWelcome } from './features/welcome/register';
 import { createLogger } from './platform/logger';
 
@@ -19,6 +20,7 @@ export interface ExtensionApi {
   readonly metricHistory?: MetricHistoryApi;
   readonly checks?: ChecksApi;
   readonly notebooks?: NotebooksApi;
+  readonly runs?: RunsApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const explorer = registerExplorer(feature);
   const experiments = registerExperiments(feature);
   const metricHistory = registerMetricHistory(feature, { data: experiments.service });
+  const runs = registerRuns(feature, experiments.service);
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
   const activationMs = performance.now() - started;
@@ -40,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks };
+  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks, runs };
 }
 
 export function deactivate(): void {

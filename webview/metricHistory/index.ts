@@ -417,6 +417,7 @@ class MetricHistoryApp {
       sources: this.state.sources,
       splits: this.state.splits[view],
       ...(view === 'versions' ? { range: this.state.range, axis: this.state.axis } : {}),
+      ...(this.state.runs.length ? { runs: this.state.runs } : {}),
     };
     if (this.tabs.selectedIndex !== VIEWS.indexOf(view)) this.tabs.selectedIndex = VIEWS.indexOf(view);
     channel.post({ type: 'requestData', query });
