@@ -49,7 +49,7 @@ const BROWSER_SAFE = [
   'src/protocol/[A-Za-z]+',
   'src/core/chart/(?:annotations|deltas|export|palette|panels|smoothing|types)',
   'src/core/checks/types',
-  'src/core/metrics/model',
+  'src/core/metrics/(?:goals|model|split)',
   'src/core/runs/(?:columns|export|filter|model|sort)',
 ];
 // And the browser packages the panels are built from.

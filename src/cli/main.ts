@@ -8,6 +8,7 @@ import './commands/nbstrip';
 import './commands/nbdiff';
 import './commands/check';
 import './commands/metrics';
+import './commands/runs';
 
 function usage(): string {
   const lines = [
