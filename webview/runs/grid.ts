@@ -6,7 +6,6 @@ import {
   getCoreRowModel,
   type ColumnDef as TableColumnDef,
   type Header,
-  type SortingState,
   type Table,
   type TableState,
   type Updater,
@@ -20,7 +19,8 @@ import {
 } from '@tanstack/virtual-core';
 import type { BestValue } from '../../src/core/runs/columns';
 import { cellValue } from '../../src/core/runs/columns';
-import type { CellValue, ColumnDef, RunRow } from '../../src/core/runs/model';
+import { formatCell } from '../../src/core/runs/export';
+import type { ColumnDef, RunRow } from '../../src/core/runs/model';
 import type { RunsSortKey } from '../../src/protocol/runs';
 import { el } from '../shared/vscodeApi';
 
@@ -497,7 +497,7 @@ export class RunsGrid {
     }
     const definition = this.definitions.get(id);
     const value = cellValue(run, id);
-    cell.textContent = formatCell(value, definition);
+    cell.textContent = definition ? formatCell(value, definition) : String(value ?? '');
     if (definition?.type === 'number' || definition?.type === 'duration') cell.classList.add('rt-num');
     const best = this.data.best[id];
     if (best && best.rowKeys.includes(run.key)) {
@@ -615,35 +615,4 @@ export class RunsGrid {
     cell.setAttribute('tabindex', '0');
     if (focus && document.activeElement !== cell) cell.focus({ preventScroll: true });
   }
-}
-
-const numberFormat = new Intl.NumberFormat('en', { maximumSignificantDigits: 5 });
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-
-/** A cell as text: numbers to five significant digits with the unit, times as dates, durations as h/m/s. */
-export function formatCell(value: CellValue | undefined, column: ColumnDef | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') {
-    if (column?.type === 'time') return Number.isFinite(value) ? dateFormat.format(value) : '';
-    if (column?.type === 'duration') return formatDuration(value);
-    if (Number.isNaN(value)) return 'NaN';
-    if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-    const text = Number.isInteger(value) && Math.abs(value) < 1e15 ? String(value) : numberFormat.format(value);
-    return column?.unit ? `${text} ${column.unit}` : text;
-  }
-  return String(value);
-}
-
-function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
-
-/** The sort state TanStack Table keeps, as the protocol's sort keys. */
-export function toSortKeys(sorting: SortingState): RunsSortKey[] {
-  return sorting.map((s) => ({ id: s.id, desc: s.desc }));
 }

@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { bestValues, differingColumns } from '../../src/core/runs/columns';
+import { exportRows } from '../../src/core/runs/export';
 import { compileFilter, FilterError } from '../../src/core/runs/filter';
 import type { ColumnDef, RunLabel, RunRow } from '../../src/core/runs/model';
 import { sortRows } from '../../src/core/runs/sort';
@@ -21,7 +22,6 @@ import {
 import { connect, el } from '../shared/vscodeApi';
 import { watchTheme } from '../metricHistory/theme';
 import { ColumnChooser } from './chooser';
-import { tableText } from './exportText';
 import { RunsGrid, type GridColumnsState, type GridItem } from './grid';
 import { MAX_PARALLEL_PARAMS, RunPlots } from './plots';
 import { restoreState, type PlotKind, type UiState } from './state';
@@ -168,7 +168,7 @@ class RunsApp {
     );
     copy.addEventListener('click', () => {
       const { rows, columns } = this.exported();
-      channel.post({ type: 'copyMarkdown', markdown: tableText('md', rows, columns) });
+      channel.post({ type: 'copyMarkdown', markdown: exportRows(rows, columns, 'md') });
     });
 
     const toolbar = el('div', { className: 'rt-toolbar' }, [
@@ -277,11 +277,9 @@ class RunsApp {
       }
     }
     this.filter.toggleAttribute('invalid', error !== undefined);
-    const known = new Set(this.columns.map((c) => c.id));
-    const sort = this.state.sort.filter((s) => known.has(s.id));
     this.shown = sortRows(
       kept,
-      sort.map((s) => ({ column: s.id, direction: s.desc ? 'desc' : 'asc' })),
+      this.state.sort.map((s) => ({ column: s.id, direction: s.desc ? 'desc' : 'asc' })),
     );
     this.items = this.grouped(this.shown);
     this.renderGrid();
@@ -598,7 +596,7 @@ class RunsApp {
 
   private export(format: 'csv' | 'md'): void {
     const { rows, columns } = this.exported();
-    channel.post({ type: 'export', format, text: tableText(format, rows, columns), suggestedName: `runs.${format}` });
+    channel.post({ type: 'export', format, text: exportRows(rows, columns, format), suggestedName: `runs.${format}` });
   }
 
   private save(): void {

@@ -15,7 +15,7 @@ import {
 import { cellValue } from '../../src/core/runs/columns';
 import type { CellValue, ColumnDef, RunRow } from '../../src/core/runs/model';
 import { readTheme, withAlpha } from '../metricHistory/theme';
-import { formatCell } from './grid';
+import { formatCell } from '../../src/core/runs/export';
 
 Chart.register(ScatterController, LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip);
 
@@ -127,7 +127,7 @@ export class RunPlots {
               label: (item) => {
                 const raw = (item.dataset as unknown as { raw: CellValue[] }).raw[item.dataIndex];
                 const column = axes[item.dataIndex];
-                return `${item.dataset.label ?? ''}: ${column ? formatCell(raw, column) : String(raw)}`;
+                return `${item.dataset.label ?? ''}: ${column ? formatCell(raw ?? null, column) : String(raw)}`;
               },
             },
           },
