@@ -40,7 +40,7 @@ export type WebviewToHost =
   | { type: 'export'; format: 'csv' | 'md'; text: string; suggestedName: string }
   | { type: 'copyMarkdown'; markdown: string }
   /** What the table shows after a render: the keys in order (tests, benchmarks), the total and the time taken. */
-  | { type: 'shown'; keys: string[]; total: number; filterError?: string; ms: number };
+  | { type: 'shown'; keys: string[]; total: number; filter: string; filterError?: string; ms: number };
 
 /** Upper bounds of what the host accepts from the panel. */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
@@ -83,8 +83,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         : undefined;
     case 'shown': {
       const keys = keyList(raw.keys);
-      if (!keys || typeof raw.total !== 'number' || typeof raw.ms !== 'number') return undefined;
-      const shown: WebviewToHost = { type: 'shown', keys, total: raw.total, ms: raw.ms };
+      if (!keys || typeof raw.total !== 'number' || typeof raw.ms !== 'number' || typeof raw.filter !== 'string')
+        return undefined;
+      const shown: WebviewToHost = { type: 'shown', keys, total: raw.total, filter: raw.filter, ms: raw.ms };
       if (typeof raw.filterError === 'string') shown.filterError = raw.filterError.slice(0, 1000);
       return shown;
     }

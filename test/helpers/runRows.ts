@@ -41,7 +41,7 @@ export function demoLikeRows(seed = 7): { rows: RunRow[]; columns: ColumnDef[] }
     const trees = [100, 200, 400][Math.floor(random() * 3)];
     const f1 = 0.7 + depth * 0.015 - Math.abs(Math.log10(lr) + 2) * 0.03 + random() * 0.05;
     const experiment = source.kind === 'git' && i % 4 === 3 ? `exp-${(i * 7919).toString(16).slice(0, 5)}` : undefined;
-    const sha = ((i + 1) * 2654435761).toString(16).padStart(8, '0').slice(0, 7);
+    const sha = (0x1000000 + i * 0x3a7f1d).toString(16).slice(0, 7);
     const tag = source.kind === 'git' && i % 5 === 0 ? [`fraud-classifier@v1.${i / 5}.0`] : [];
     const params: Record<string, CellValue> = {
       'train.lr': lr,

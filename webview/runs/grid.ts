@@ -71,6 +71,8 @@ export class RunsGrid {
   private active = { row: 0, col: 1 };
   private dragged: string | undefined;
   private frame = 0;
+  /** Keyboard navigation moved to a cell not drawn yet: focus it when it is. */
+  private pendingFocus = false;
   private readonly definitions = new Map<string, ColumnDef>();
 
   constructor(private readonly handlers: GridHandlers) {
@@ -249,11 +251,13 @@ export class RunsGrid {
     this.body.style.width = `${total}px`;
     this.body.style.height = `${this.rows.getTotalSize() - HEADER_ROW_HEIGHT * 2}px`;
     this.head.replaceChildren(this.groupHeaderRow(left, total), this.leafHeaderRow(virtualCols, left, total));
+    const focused = document.activeElement;
+    const editing = focused?.closest('.rt-editor, .rt-label-editor') !== null && focused !== null;
+    const hadFocus = this.pendingFocus || (this.element.contains(focused) && !editing);
     const fragment = document.createDocumentFragment();
     for (const item of virtualRows) fragment.append(this.bodyRow(item, virtualCols, left, total));
     this.body.replaceChildren(fragment);
-    if (this.element.contains(document.activeElement) && !document.activeElement?.closest('input, textarea'))
-      this.focusActive(false);
+    this.focusActive(hadFocus && !editing);
   }
 
   private groupHeaderRow(left: number, total: number): HTMLElement {
@@ -601,18 +605,23 @@ export class RunsGrid {
     this.focusActive();
   }
 
+  /** Makes the active cell the grid's one tab stop, and focuses it when asked (and once it is drawn). */
   private focusActive(focus = true): void {
     for (const c of this.element.querySelectorAll('[tabindex="0"]')) c.setAttribute('tabindex', '-1');
-    const selector = `.rt-body [data-index="${this.active.row}"] [data-col="${this.active.col}"]`;
-    const cell =
-      this.element.querySelector<HTMLElement>(selector) ??
-      this.element.querySelector<HTMLElement>('.rt-body [data-col]');
+    const cell = this.element.querySelector<HTMLElement>(
+      `.rt-body [data-index="${this.active.row}"] [data-col="${this.active.col}"]`,
+    );
     if (!cell) {
+      // Not drawn yet (scrolling to it): the grid keeps the tab stop and focus follows once the cell is drawn.
       this.element.setAttribute('tabindex', '0');
+      if (focus) this.pendingFocus = true;
       return;
     }
     this.element.setAttribute('tabindex', '-1');
     cell.setAttribute('tabindex', '0');
-    if (focus && document.activeElement !== cell) cell.focus({ preventScroll: true });
+    if (focus) {
+      this.pendingFocus = false;
+      if (document.activeElement !== cell) cell.focus({ preventScroll: true });
+    }
   }
 }

@@ -289,6 +289,7 @@ class RunsApp {
       type: 'shown',
       keys: this.shown.map((r) => r.key),
       total: this.rows.length,
+      filter: this.state.filter,
       ...(error ? { filterError: error } : {}),
       ms,
     });

@@ -79,8 +79,10 @@ export function runsData(service: MetricsService, logger: Logger): RunsDataSourc
 
     async annotate(origin, row, annotation) {
       const labels = annotation.labels.map((l) => l.name);
+      // A note read from MLflow or git notes is written to the file only when the user changed it.
+      const noteChanged = annotation.note !== row.annotation.note || row.annotation.noteSource === 'notes-file';
       const { before } = await writeRunNotes(origin.folderRoot, row.key, {
-        note: annotation.note ?? null,
+        ...(noteChanged ? { note: annotation.note ?? null } : {}),
         labels,
       });
       await declareColours(origin.folderRoot, annotation, row.annotation);

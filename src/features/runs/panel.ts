@@ -122,6 +122,11 @@ export class RunsPanel extends Disposable {
     }, REFRESH_DELAY_MS);
   }
 
+  /** Handles a message as if the page had sent it (tests drive the host through the same checks). */
+  receive(raw: unknown): Promise<void> {
+    return this.onMessage(raw);
+  }
+
   private async onMessage(raw: unknown): Promise<void> {
     const message = parseWebviewMessage(raw);
     if (!message) {
@@ -180,15 +185,20 @@ export class RunsPanel extends Disposable {
     row.annotation = annotation;
     this.context.logger.info(`runs: saved ${what} of ${row.key}`);
     const undo = 'Undo';
-    const choice = await vscode.window.showInformationMessage(
-      `Saved the ${what === 'no note' ? 'removal of the note' : what} of ${row.name} in .mlops/notes.yaml.`,
-      undo,
-    );
-    if (choice !== undo) return;
-    await this.context.data.annotate(origin, row, previous);
-    row.annotation = previous;
-    this.context.logger.info(`runs: undid the ${what} of ${row.key}`);
-    this.scheduleRefresh();
+    const done = what === 'no note' ? 'Removed the note' : `Saved the ${what}`;
+    void vscode.window
+      .showInformationMessage(`${done} of ${row.name} in .mlops/notes.yaml.`, undo)
+      .then(async (choice) => {
+        if (choice !== undo || this.isDisposed) return;
+        try {
+          await this.context.data.annotate(origin, row, previous);
+          row.annotation = previous;
+          this.context.logger.info(`runs: undid the ${what} of ${row.key}`);
+          this.scheduleRefresh();
+        } catch (err) {
+          void vscode.window.showErrorMessage(`Runs: could not undo: ${errorMessage(err)}`);
+        }
+      });
   }
 
   /** Metric History with exactly the selected runs: across steps when they all log steps, else across versions. */

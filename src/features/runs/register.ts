@@ -5,7 +5,7 @@ import type { FeatureContext } from '../../platform/context';
 import { parseViewRequest, RUNS_VIEW_TYPE, type RunsViewRequest, type WebviewToHost } from '../../protocol/runs';
 import type { MetricsService } from '../experiments/metricsService';
 import type { ExperimentsNode } from '../experiments/tree';
-import { RunsPanel, type PanelContext, type RunsData } from './panel';
+import { RunsPanel, type PanelContext } from './panel';
 import { runsData } from './data';
 
 export const SHOW_RUNS_TABLE_COMMAND = 'mlops.showRunsTable';
@@ -19,8 +19,10 @@ export interface RunsApi {
   lastPostedRows(): RunRow[] | undefined;
   /** The panel's last `shown` report (the keys in table order), or undefined before the first. */
   lastShown(): Extract<WebviewToHost, { type: 'shown' }> | undefined;
-  /** The data behind the panel (tests write notes through it as the panel does). */
-  data: RunsData;
+  /** Handles a message as if the open panel had sent it (tests); false when no panel is open. */
+  receive(message: unknown): Promise<boolean>;
+  /** Closes the panel (tests reopen it to see what survives). */
+  close(): void;
 }
 
 /**
@@ -96,5 +98,17 @@ export function registerRuns(feature: FeatureContext, service: MetricsService): 
     { dispose: () => current?.dispose() },
   );
 
-  return { show, lastPostedRows: () => lastRows, lastShown: () => lastShown, data };
+  return {
+    show,
+    lastPostedRows: () => lastRows,
+    lastShown: () => lastShown,
+    receive: async (message) => {
+      if (!current) return false;
+      await current.receive(message);
+      return true;
+    },
+    close: () => {
+      current?.panel.dispose();
+    },
+  };
 }
