@@ -167,7 +167,8 @@ async function list(args: string[], io: CliIo): Promise<number> {
   for (const row of rows) if (keep(row)) shown.push(row);
   shown = sortRows(shown, sortKeys);
   if (limit !== undefined) shown = shown.slice(0, limit);
-  const all = columnsOf(rows, { metricDefinitions: team.metrics, minMax: values['min-max'] === true });
+  // The columns of the rows shown: a filter to MLflow runs does not list the git runs' params.
+  const all = columnsOf(shown, { metricDefinitions: team.metrics, minMax: values['min-max'] === true });
   const columns = chosenColumns(typeof values.columns === 'string' ? values.columns : undefined, all, shown);
   if (format === 'table' && shown.length === 0) {
     io.stderr(rows.length ? `No run matches the filter (${rows.length} runs read).\n` : 'No runs found.\n');

@@ -160,7 +160,7 @@ export function setRunNotes(text: string, key: string, change: RunNotesChange): 
   }
   const entry = doc.getIn(at, true);
   if (isMap(entry) && entry.items.length === 0) doc.deleteIn(at);
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** The notes text with a label's colour set (or removed with null). */
@@ -171,7 +171,7 @@ export function setLabelColor(text: string, label: string, color: LabelColor | n
     if (!isMap(doc.getIn(['labels'], true))) doc.set('labels', doc.createNode({}));
     doc.setIn(['labels', label], color);
   }
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** The folder's notes file, or an empty one when there is none. */

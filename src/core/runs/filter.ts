@@ -367,7 +367,11 @@ export function durationOf(value: FilterValue): number | undefined {
 /** A time value in milliseconds since the epoch: an ISO date (`2024-05-01`, `2024-05-01T10:30`); else a number. */
 export function timeOf(value: FilterValue): number | undefined {
   if (/^\d{4}-\d{2}(-\d{2})?([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.text.trim())) {
-    const t = Date.parse(value.text.trim());
+    const text = value.text.trim();
+    // A date and time without an offset is UTC too (as a date alone is), the same on every machine.
+    const t = Date.parse(
+      /[T ]/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? `${text.replace(' ', 'T')}Z` : text,
+    );
     return Number.isNaN(t) ? undefined : t;
   }
   return value.number;

@@ -177,6 +177,9 @@ describe('runs filter language', () => {
     assert.deepEqual(names('duration >= 1h'), ['tuned']);
     assert.deepEqual(names('start >= 2024-05-15'), ['tuned']);
     assert.deepEqual(names('start < 2024-05-01T12:00Z'), ['baseline']);
+    assert.deepEqual(names('start <= 2024-05-01T10:00'), ['baseline'], 'UTC without an offset');
+    assert.deepEqual(names('start < 2024-05-01T10:00'), []);
+    assert.deepEqual(names('start < 2024-05-01T13:00+02:00'), ['baseline']);
   });
 
   it('reports errors with their offset, length and column', () => {
