@@ -74,12 +74,15 @@ function makeRows(spec: { runs: number; params: number; metrics: number }): void
   (window as unknown as { __rows: unknown }).__rows = { rows, columns };
 }
 
-/** Posts a message to the page and resolves with the ms until the frame after its next `shown` report. */
-async function timed(page: Page, message: unknown): Promise<{ ms: number; shown: number }> {
+/**
+ * Posts a message to the page. `total`: from posting to the frame after the page's next `shown` report (includes
+ * copying the message into the page); `render`: the page's own time from receiving the message to that frame.
+ */
+async function timed(page: Page, message: unknown): Promise<{ total: number; render: number; shown: number }> {
   return page.evaluate(async (m) => {
     const w = window as unknown as {
       __rows: { rows: unknown[]; columns: unknown[] };
-      __standalone: { posted: { message: { type: string; keys?: string[] } }[] };
+      __standalone: { posted: { message: { type: string; keys?: string[]; ms?: number } }[] };
     };
     const msg = m === 'data' ? { type: 'data', ...w.__rows, reason: 'initial', problems: [] } : m;
     const posted = w.__standalone.posted;
@@ -90,8 +93,14 @@ async function timed(page: Page, message: unknown): Promise<{ ms: number; shown:
       await new Promise((r) => setTimeout(r, 0));
       const found = posted.slice(before).find((p) => p.message.type === 'shown');
       if (found) {
+        const reported = performance.now();
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        return { ms: performance.now() - started, shown: found.message.keys?.length ?? 0 };
+        const now = performance.now();
+        return {
+          total: now - started,
+          render: (found.message.ms ?? 0) + (now - reported),
+          shown: found.message.keys?.length ?? 0,
+        };
       }
     }
   }, message);
@@ -111,7 +120,7 @@ const table = document.createElement('table');
 wrap.append(table);
 root.append(wrap);
 let rows = [], columns = [], filter = '', sort = [];
-function draw() {
+function draw(started) {
   const keep = filter ? compileFilter(filter) : () => true;
   const shown = sortRows(rows.filter(keep), sort.map((s) => ({ column: s.id, direction: s.desc ? 'desc' : 'asc' })));
   const head = document.createElement('thead');
@@ -126,12 +135,13 @@ function draw() {
   }
   table.replaceChildren(head, body);
   void table.offsetHeight;
-  api.postMessage({ type: 'shown', keys: shown.map((r) => r.key), total: rows.length, filter, ms: 0 });
+  api.postMessage({ type: 'shown', keys: shown.map((r) => r.key), total: rows.length, filter, ms: performance.now() - started });
 }
 window.addEventListener('message', (event) => {
   const m = event.data;
-  if (m.type === 'data') { rows = m.rows; columns = m.columns; draw(); }
-  if (m.type === 'view') { if (m.request.filter !== undefined) filter = m.request.filter; if (m.request.sort) sort = m.request.sort; draw(); }
+  const started = performance.now();
+  if (m.type === 'data') { rows = m.rows; columns = m.columns; draw(started); }
+  if (m.type === 'view') { if (m.request.filter !== undefined) filter = m.request.filter; if (m.request.sort) sort = m.request.sort; draw(started); }
 });
 api.postMessage({ type: 'ready' });
 `;
@@ -152,20 +162,51 @@ async function baselineBundle(): Promise<string> {
 
 interface Times {
   first: number;
+  /** The first render with copying the 10k x 500 message into the page. */
+  firstWithTransfer: number;
   sort: number;
   filter: number;
   shown: number;
 }
 
-async function measure(panel: StandalonePanel): Promise<Times> {
+/** How long the full-DOM baseline may take per step before it is reported as "more than this". */
+const BASELINE_CAP_MS = 180_000;
+
+/** `work`, or Infinity when it takes longer than `capMs` (the page is then closed by the caller). */
+async function capped<T>(work: Promise<T>, capMs: number): Promise<T | undefined> {
+  if (!Number.isFinite(capMs)) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), capMs)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function measure(panel: StandalonePanel, log: (m: string) => void, capMs = Infinity): Promise<Times> {
   await panel.waitForPosted('ready' as never, { timeout: 60_000 });
   await panel.page.evaluate(makeRows, { runs: RUNS, params: PARAMS, metrics: METRICS });
-  const first = await timed(panel.page, 'data');
+  const times: Times = { first: Infinity, firstWithTransfer: Infinity, sort: Infinity, filter: Infinity, shown: 0 };
+  const first = await capped(timed(panel.page, 'data'), capMs);
+  if (!first) return times;
   if (first.shown !== RUNS) throw new Error(`the first render showed ${first.shown} runs, not ${RUNS}`);
-  const sort = await timed(panel.page, { type: 'view', request: { sort: SORT } });
-  const filter = await timed(panel.page, { type: 'view', request: { filter: FILTER } });
-  return { first: first.ms, sort: sort.ms, filter: filter.ms, shown: filter.shown };
+  times.first = first.render;
+  times.firstWithTransfer = first.total;
+  log(`  first render ${first.render.toFixed(0)} ms (${first.total.toFixed(0)} ms with the message copy)`);
+  const sort = await capped(timed(panel.page, { type: 'view', request: { sort: SORT } }), capMs);
+  if (!sort) return times;
+  times.sort = sort.render;
+  log(`  sort ${sort.render.toFixed(0)} ms`);
+  const filter = await capped(timed(panel.page, { type: 'view', request: { filter: FILTER } }), capMs);
+  if (!filter) return times;
+  times.filter = filter.render;
+  times.shown = filter.shown;
+  log(`  filter ${filter.render.toFixed(0)} ms (${filter.shown} runs pass)`);
+  return times;
 }
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)}` : `>${BASELINE_CAP_MS / 1000}s`);
 
 export const benchmarks: Benchmark[] = [
   {
@@ -174,13 +215,15 @@ export const benchmarks: Benchmark[] = [
     async run(ctx): Promise<Measure[]> {
       const ours: Times[] = [];
       for (let i = 0; i < 3; i++) {
+        ctx.log(`panel, page ${i + 1} of 3`);
         const panel = await openStandalone({ panel: 'runs', theme: 'dark', width: 1400, height: 900 });
         try {
-          ours.push(await measure(panel));
+          ours.push(await measure(panel, (m) => ctx.log(m)));
         } finally {
           await panel.close();
         }
       }
+      ctx.log('full-DOM table');
       const bundle = await baselineBundle();
       const panel = await openStandalone({
         panel: 'runs',
@@ -192,8 +235,7 @@ export const benchmarks: Benchmark[] = [
       });
       let base: Times;
       try {
-        panel.page.setDefaultTimeout(600_000);
-        base = await measure(panel);
+        base = await measure(panel, (m) => ctx.log(m), BASELINE_CAP_MS);
       } finally {
         await panel.close();
       }
@@ -201,27 +243,31 @@ export const benchmarks: Benchmark[] = [
         const values = ours.map(pick).sort((a, b) => a - b);
         return values[Math.floor(values.length / 2)];
       };
-      const rows: [string, (t: Times) => number, string][] = [
-        ['first render', (t) => t.first, '<= 300 ms'],
-        ['sort', (t) => t.sort, '<= 100 ms'],
-        ['filter', (t) => t.filter, '<= 100 ms'],
+      const rows: [string, (t: Times) => number, number][] = [
+        ['first render', (t) => t.first, 300],
+        ['first render incl. message copy', (t) => t.firstWithTransfer, 300],
+        ['sort', (t) => t.sort, 100],
+        ['filter', (t) => t.filter, 100],
       ];
       ctx.log(
-        `ours (3 fresh pages): ${ours.map((t) => `${t.first.toFixed(0)}/${t.sort.toFixed(0)}/${t.filter.toFixed(0)}`).join(', ')} ms (first/sort/filter); full DOM: ${base.first.toFixed(0)}/${base.sort.toFixed(0)}/${base.filter.toFixed(0)} ms; ${base.shown} runs pass the filter`,
+        `ours (3 fresh pages): ${ours.map((t) => `${fmt(t.first)}/${fmt(t.sort)}/${fmt(t.filter)}`).join(', ')} ms (first/sort/filter); full DOM: ${fmt(base.first)}/${fmt(base.sort)}/${fmt(base.filter)} ms`,
       );
-      return rows.map(([what, pick, target]) => {
+      return rows.map(([what, pick, limit]) => {
         const value = median(pick);
-        const limit = Number(/\d+/.exec(target)?.[0]);
+        const baselineValue = pick(base);
+        const finished = Number.isFinite(baselineValue);
         return {
           id: `runs-table-10k ${what}`,
           value,
           unit: 'ms',
           baseline: 'plain full-DOM table of the same rows (same core filter and sort)',
-          baselineValue: pick(base),
-          ratio: value / pick(base),
-          target,
+          baselineValue: finished ? baselineValue : null,
+          ratio: finished ? value / baselineValue : null,
+          target: `<= ${limit} ms`,
           met: value <= limit,
-          notes: `${RUNS} runs x ${PARAMS + METRICS + 10} columns; message posted to next frame; median of 3 fresh pages; headless Chromium, software rendering`,
+          notes:
+            `${RUNS} runs x ${PARAMS + METRICS + 10} columns; from the page receiving the message to the next frame ('incl. message copy': from posting it); median of 3 fresh pages; headless Chromium, software rendering` +
+            (finished ? '' : `; the full-DOM table did not finish within ${BASELINE_CAP_MS / 1000} s`),
         };
       });
     },

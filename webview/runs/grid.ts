@@ -52,7 +52,8 @@ interface Rendered {
   items: GridItem[];
   columns: ColumnDef[];
   selection: ReadonlySet<string>;
-  best: Record<string, BestValue>;
+  /** The best value of a metric column among the shown runs (computed for the columns drawn, when drawn). */
+  best: (columnId: string) => BestValue | undefined;
 }
 
 export class RunsGrid {
@@ -64,7 +65,7 @@ export class RunsGrid {
   private readonly body = el('div', { className: 'rt-body', attrs: { role: 'rowgroup' } });
   private table: Table<RunRow>;
   private tableState: TableState;
-  private data: Rendered = { items: [], columns: [], selection: new Set(), best: {} };
+  private data: Rendered = { items: [], columns: [], selection: new Set(), best: () => undefined };
   private readonly rows: Virtualizer<HTMLDivElement, HTMLElement>;
   private readonly cols: Virtualizer<HTMLDivElement, HTMLElement>;
   /** The active cell: an index into the items and one into the leaf columns (0 is the checkbox column). */
@@ -139,7 +140,7 @@ export class RunsGrid {
     columns: ColumnDef[],
     state: GridColumnsState,
     selection: ReadonlySet<string>,
-    best: Record<string, BestValue>,
+    best: (columnId: string) => BestValue | undefined,
   ): void {
     const columnsChanged =
       columns.length !== this.data.columns.length || columns.some((c, i) => this.data.columns[i]?.id !== c.id);
@@ -495,7 +496,10 @@ export class RunsGrid {
     if (id === 'note') {
       cell.classList.add('rt-note');
       cell.textContent = run.annotation.note ?? '';
-      cell.title = run.annotation.note ? run.annotation.note : 'Double-click or press Enter to write a note';
+      const from = run.annotation.noteSource;
+      cell.title = run.annotation.note
+        ? `${run.annotation.note}${from === 'mlflow' ? "\n(MLflow's run note)" : from === 'git-notes' ? '\n(git note on the commit)' : ''}`
+        : 'Double-click or press Enter to write a note';
       cell.addEventListener('dblclick', () => this.handlers.onEditNote(run, cell));
       return;
     }
@@ -503,7 +507,7 @@ export class RunsGrid {
     const value = cellValue(run, id);
     cell.textContent = definition ? formatCell(value, definition) : String(value ?? '');
     if (definition?.type === 'number' || definition?.type === 'duration') cell.classList.add('rt-num');
-    const best = this.data.best[id];
+    const best = definition?.goal ? this.data.best(id) : undefined;
     if (best && best.rowKeys.includes(run.key)) {
       cell.classList.add('rt-best');
       cell.setAttribute('aria-description', 'best value');
