@@ -138,7 +138,13 @@ for (const t of tiers) {
   if (t === 'integration') {
     await tier('integration', async () => {
       const workspace = await demoWorkspace();
-      const result = await harness().runSuite({ testsDir: path.join(root, 'out', 'test', 'integration'), workspace });
+      // The Models view's tracking-server test runs a real `mlflow server` from the pinned Python environment.
+      const { setupPython } = await import('./setupPython.mjs');
+      const result = await harness().runSuite({
+        testsDir: path.join(root, 'out', 'test', 'integration'),
+        workspace,
+        env: { MLOPS_PYTHON: setupPython() },
+      });
       fs.rmSync(workspace, { recursive: true, force: true });
       passed += result.passes;
       failed += result.failures;

@@ -20,6 +20,18 @@ export const DEMO = {
     { at: 27, version: '1.2.0' },
     { at: 37, version: '2.0.0' },
   ],
+  // Registry events after the releases, as GTO writes them (annotated tags): stage assignments `name#stage#N` and
+  // a deregistration `name@vX.Y.Z!`, `days` after the release commit. In the end v1.2.0 is in production, v2.0.0
+  // in staging, and v1.0.0 is withdrawn.
+  registry: [
+    { version: '1.0.0', stage: 'production', days: 2 },
+    { version: '1.1.0', stage: 'staging', days: 1 },
+    { version: '1.1.0', stage: 'production', days: 4 },
+    { version: '1.2.0', stage: 'staging', days: 1 },
+    { version: '1.2.0', stage: 'production', days: 5 },
+    { version: '2.0.0', stage: 'staging', days: 1 },
+    { version: '1.0.0', deregister: true, after: '1.2.0', days: 6 },
+  ],
   dataVersions: [0, 14, 31],
   authors: [
     { name: 'Ana Ruiz', email: 'ana.ruiz@example.com' },
@@ -177,7 +189,7 @@ const FILES = {
 
 Card-transaction fraud classifier, retrained weekly. The pipeline is described in \`dvc.yaml\`
 (prepare -> train -> evaluate); metrics land in \`metrics/eval.json\`, per-epoch curves in \`dvclive/\`.
-Model releases are git tags \`fraud-classifier@vX.Y.Z\`.
+Model releases are git tags \`fraud-classifier@vX.Y.Z\`; stages are GTO tags (\`fraud-classifier#production#N\`).
 `,
   '.gitignore': `__pycache__/
 .venv/
@@ -515,7 +527,42 @@ function fastImportStream(commits) {
       data(`${DEMO.model} v${c.release.version}: test f1 ${c.metrics.test.f1}\n`);
     }
   }
+  for (const t of registryTags(commits)) {
+    out.push(Buffer.from(`tag ${t.name}\nfrom :${t.mark}\ntagger ${t.tagger}\n`));
+    data(`${t.message}\n`);
+  }
   return Buffer.concat(out);
+}
+
+/** The registry tags of DEMO.registry, in time order, numbered as GTO numbers them; messages as GTO writes them. */
+export function registryTags(commits) {
+  const events = DEMO.registry.map((e, k) => {
+    const commitOf = (version) => commits.find((x) => x.i === DEMO.releases.find((r) => r.version === version).at);
+    const c = commitOf(e.version);
+    const author = DEMO.authors[(k + 1) % DEMO.authors.length];
+    // `after`: the event comes `days` after that release (the version's own release by default).
+    return { ...e, mark: c.i + 1, when: commitOf(e.after ?? e.version).when + e.days * DAY + 3600 + k, author };
+  });
+  events.sort((a, b) => a.when - b.when);
+  let counter = 0;
+  return events.map((e) => {
+    const version = `v${e.version}`;
+    const tagger = `${e.author.name} <${e.author.email}> ${e.when} +0000`;
+    if (e.deregister)
+      return {
+        name: `${DEMO.model}@${version}!`,
+        mark: e.mark,
+        tagger,
+        message: `Deregistering artifact ${DEMO.model} version ${version}`,
+      };
+    counter += 1;
+    return {
+      name: `${DEMO.model}#${e.stage}#${counter}`,
+      mark: e.mark,
+      tagger,
+      message: `Assigning stage ${e.stage} to artifact ${DEMO.model} version ${version}`,
+    };
+  });
 }
 
 function git(dir, args, input) {
@@ -572,6 +619,7 @@ export function generate(dir, { seed = 20260105, commits: totalCommits = 40 } = 
     commits: commits.length,
     head,
     tags: DEMO.releases.map((r) => `${DEMO.model}@v${r.version}`),
+    registryTags: registryTags(commits).map((t) => t.name),
     experiments: exps.map((e) => e.name),
   };
 }
@@ -618,7 +666,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const started = Date.now();
     const result = generate(path.resolve(dir), { seed: opt('seed', 20260105), commits: opt('commits', 40) });
     console.log(
-      `Demo workspace: ${result.dir} (${result.commits} commits, tags ${result.tags.join(', ')}, ${result.experiments.length} experiments) in ${Date.now() - started} ms`,
+      `Demo workspace: ${result.dir} (${result.commits} commits, tags ${result.tags.join(', ')}, ${result.registryTags.length} registry tags, ${result.experiments.length} experiments) in ${Date.now() - started} ms`,
     );
   } catch (err) {
     console.error(`demo:generate: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,6 @@
 // What the commands that read metric sources share (`mlops metrics`, `mlops runs`): the --kind names, the parts of
 // mlops.yaml they use, and the tracking URI and token from flags and the environment.
+import { line } from './output';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../core/formats/mlopsYaml/validate';
 import type { MetricDefinition } from '../core/formats/mlopsYaml/model';
@@ -36,12 +37,13 @@ export async function readTeamConfig(folder: string, io: CliIo, prefix: string):
     loaded = await loadConfig(folder);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`${prefix}: warning: ${err.message}\n`);
+    io.stderr(line(`${prefix}: warning: ${err.message}`));
     return config;
   }
   const name = path.basename(loaded.file);
   for (const p of loaded.validation.problems)
-    if (p.severity === 'error') io.stderr(`${prefix}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}\n`);
+    if (p.severity === 'error')
+      io.stderr(line(`${prefix}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}`));
   for (const model of loaded.validation.config.models) for (const m of model.metrics) config.metricsFiles.push(m);
   for (const metric of loaded.validation.config.metrics) {
     config.metrics.push(metric);

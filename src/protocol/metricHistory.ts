@@ -126,6 +126,7 @@ export function parseQuery(raw: unknown): MetricHistoryQuery | undefined {
   if (raw.axis === 'date' || raw.axis === 'order') query.axis = raw.axis;
   const runs = stringList(raw.runs);
   if (runs?.length) query.runs = runs;
+  if (typeof raw.xKey === 'string' && raw.xKey.length > 0 && raw.xKey.length <= 200) query.xKey = raw.xKey;
   const range = parseRange(raw.range);
   if (range) query.range = range;
   return query;

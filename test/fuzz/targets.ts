@@ -16,7 +16,19 @@ import { MetricsError } from '../../src/core/metrics/model';
 import { parseEventBytes } from '../../src/core/formats/tensorboard/events';
 import { NotebookError, parseNotebook } from '../../src/core/formats/notebook/format';
 import { parseDvcMetadata } from '../../src/core/formats/dvc/metadata';
+import { parseGtoArtifacts } from '../../src/core/formats/gto/artifacts';
+import { gtoModels } from '../../src/core/registry/gtoState';
 import { seededRandom } from '../helpers/prng';
+
+const GTO_ARTIFACTS = 'churn:\n  type: model\n  path: models/churn.pkl\n  labels: [tabular]\n  description: Churn\n';
+const GTO_TAGS = [
+  'churn@v1.0.0',
+  'churn#prod#1',
+  'churn@v1.1.0-rc.1',
+  'churn#prod!#2',
+  'd/x=m@v0.0.1',
+  'churn@deprecated',
+].join('\n');
 import { mutate } from '../unit/formats/mlflow/fuzz';
 import { SAMPLE_CONFIG } from '../unit/checks/sample';
 
@@ -240,6 +252,24 @@ export function fuzzTargets(root: string): FuzzTarget[] {
       typedError: MetricsError,
       seeds: [read(project, 'data', 'images.dvc'), read(project, 'data', 'raw.csv.dvc')],
       run: (input) => parseDvcMetadata('data/fuzz.dvc', text(input)),
+    },
+    {
+      name: 'artifacts.yaml',
+      typedError: MetricsError,
+      seeds: [Buffer.from(GTO_ARTIFACTS)],
+      run: (input) => parseGtoArtifacts(input, 'artifacts.yaml'),
+    },
+    {
+      // Tag names, one a line (a repository's tags are anyone's text): parsed and folded into the registry state.
+      name: 'gto-tags',
+      typedError: MetricsError,
+      seeds: [Buffer.from(GTO_TAGS)],
+      run: (input) =>
+        gtoModels(
+          text(input)
+            .split('\n')
+            .map((name, i) => ({ name, annotated: true, commit: 'c'.repeat(40), taggerDate: i * 1000, message: name })),
+        ),
     },
     {
       // One answer per listing is the input; the endpoint is chosen by the input index.

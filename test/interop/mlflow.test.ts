@@ -1,9 +1,8 @@
 // Interop with the real MLflow: generates a file store and an mlflow.db with the pinned mlflow client, runs a live
 // `mlflow server`, and checks that our three readers read exactly what mlflow's own client reads back.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,20 +14,13 @@ import {
   readMetricHistory,
 } from '../../src/core/formats/mlflow/fileStore';
 import { MlflowRestClient, MlflowRestError } from '../../src/core/formats/mlflow/rest';
+import { readServerRegistry } from '../../src/core/workspace/mlflowRegistry';
 import { openMlflowDatabase } from '../../src/core/formats/mlflow/sqlite';
 import { compareWithMlflow, type ExpectedStore } from '../unit/formats/mlflow/oracle';
+import { quietEnv, startMlflowServer, type MlflowServer } from '../helpers/mlflowServer';
 
 const run = promisify(execFile);
 const scripts = path.join(root, 'test', 'interop', 'mlflow');
-const quietEnv = {
-  ...process.env,
-  MLFLOW_DISABLE_TELEMETRY: 'true',
-  DO_NOT_TRACK: '1',
-  MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
-  PYTHONWARNINGS: 'ignore',
-  PYTHONDONTWRITEBYTECODE: '1',
-};
-
 function python(): string {
   const value = process.env.MLOPS_PYTHON;
   if (!value)
@@ -40,17 +32,6 @@ function python(): string {
 
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('MLflow interop (real mlflow 3.17)', function () {
@@ -101,89 +82,28 @@ describe('MLflow interop (real mlflow 3.17)', function () {
   });
 
   describe('live tracking server', () => {
-    let server: ChildProcess | undefined;
+    let server: MlflowServer | undefined;
     let url = '';
-    let log = '';
-    const stop = async (): Promise<void> => {
-      const child = server;
-      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid, 'SIGTERM'); // the whole process group: mlflow, uvicorn and its workers
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    };
-    const killOnExit = (): void => {
-      if (server?.pid && server.exitCode === null) {
-        try {
-          process.kill(-server.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    };
+    const stop = async (): Promise<void> => server?.stop();
 
     before(async () => {
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
       const dir = path.join(tmp, 'server');
       fs.mkdirSync(dir);
       // The server starts on a copy of the generated database: already migrated and holding that content.
       fs.copyFileSync(path.join(tmp, 'mlflow.db'), path.join(dir, 'mlflow.db'));
-      process.on('exit', killOnExit);
-      server = spawn(
+      server = await startMlflowServer(python(), dir);
+      url = server.url;
+      const serve = path.join(scripts, 'serve.py');
+      await run(
         python(),
-        [
-          '-m',
-          'mlflow',
-          'server',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--workers',
-          '1',
-          '--backend-store-uri',
-          `sqlite:///${path.join(dir, 'mlflow.db')}`,
-          '--default-artifact-root',
-          path.join(dir, 'artifacts'),
-        ],
-        { cwd: dir, env: quietEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+        [serve, url, path.join(tmp, 'expected-rest.json'), path.join(tmp, 'expected-registry.json')],
+        {
+          env: quietEnv,
+          maxBuffer: 16 * 1024 * 1024,
+        },
       );
-      server.stdout!.on('data', (c: Buffer) => (log += c.toString()));
-      server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-      const deadline = Date.now() + 90_000;
-      for (;;) {
-        if (server.exitCode !== null)
-          throw new Error(`mlflow server exited with ${server.exitCode}:\n${log.slice(-2000)}`);
-        try {
-          const response = await fetch(`${url}/health`);
-          if (response.ok) break;
-        } catch {
-          // Not listening yet.
-        }
-        if (Date.now() > deadline) throw new Error(`mlflow server did not start within 90 s:\n${log.slice(-2000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      await run(python(), [path.join(scripts, 'serve.py'), url, path.join(tmp, 'expected-rest.json')], {
-        env: quietEnv,
-        maxBuffer: 16 * 1024 * 1024,
-      });
     });
-    after(async () => {
-      await stop();
-      process.off('exit', killOnExit);
-    });
+    after(stop);
 
     it('REST: our client matches MlflowClient through the server, paging runs and a 10,000-step history', async () => {
       const calls: string[] = [];
@@ -232,6 +152,132 @@ describe('MLflow interop (real mlflow 3.17)', function () {
       assert.deepEqual(
         (await client.getMetricHistory(long.id, 'special')).points.map((p) => p.value),
         [NaN, Infinity, -Infinity, 2.5],
+      );
+    });
+
+    it('REST: the registry as MlflowClient registered it through the server: versions, stages, aliases, runs, paged', async () => {
+      interface ExpectedVersion {
+        version: string;
+        stage: string;
+        aliases: string[];
+        run_id: string;
+        source: string;
+        status: string;
+        description: string;
+        tags: Record<string, string>;
+        creation_timestamp: number;
+        last_updated_timestamp: number;
+        user_id: string;
+      }
+      interface ExpectedModel {
+        name: string;
+        description: string;
+        tags: Record<string, string>;
+        aliases: Record<string, string>;
+        versions: ExpectedVersion[];
+      }
+      const expected = readJson<ExpectedModel[]>(path.join(tmp, 'expected-registry.json'));
+      const calls: URL[] = [];
+      const client = new MlflowRestClient({
+        baseUrl: url,
+        registryPageSize: 2,
+        fetch: (input, init) => {
+          calls.push(new URL(input instanceof URL ? input.href : typeof input === 'string' ? input : input.url));
+          return fetch(input, init);
+        },
+      });
+      const models = await client.listRegisteredModels();
+      // Every field MlflowClient reads back, for every model and version.
+      assert.deepEqual(
+        models.map((m) => ({
+          name: m.name,
+          description: m.description,
+          tags: m.tags,
+          aliases: m.aliases,
+          versions: m.versions.map((v) => ({
+            version: v.version,
+            stage: v.stage,
+            aliases: Object.entries(m.aliases)
+              .filter(([, version]) => version === v.version)
+              .map(([alias]) => alias)
+              .sort(),
+            run_id: v.runId,
+            source: v.source,
+            status: v.status,
+            description: v.description,
+            tags: v.tags,
+            creation_timestamp: v.creationTime,
+            last_updated_timestamp: v.lastUpdatedTime,
+            user_id: v.userId ?? '', // MLflow's client reads an unset user as ''
+          })),
+        })),
+        expected,
+      );
+      // What was registered, spelled out: four versions of credit-risk from three runs, stages and aliases.
+      const risk = expected.find((m) => m.name === 'credit-risk')!;
+      const long = readJson<ExpectedStore>(path.join(tmp, 'expected-rest.json')).runs.find(
+        (r) => r.name === 'long-run',
+      )!;
+      assert.deepEqual(
+        risk.versions.map((v) => [v.version, v.stage, v.aliases]),
+        [
+          ['1', 'Archived', []],
+          ['2', 'Production', ['champion']],
+          ['3', 'Staging', ['challenger']],
+          ['4', 'None', []],
+        ],
+      );
+      assert.equal(risk.versions[0].run_id, long.id);
+      assert.equal(new Set(risk.versions.map((v) => v.run_id)).size, 3);
+      assert.ok(risk.versions[0].last_updated_timestamp > risk.versions[0].creation_timestamp, 'stage moves update it');
+
+      // Paged by 2: every page of both listings was followed.
+      const versionCount = expected.reduce((n, m) => n + m.versions.length, 0);
+      const pagesOf = (endpoint: string) => calls.filter((c) => c.pathname.endsWith(endpoint));
+      assert.equal(expected.length, 4);
+      assert.equal(versionCount, 7, 'fraud-classifier 1-2 (3 deleted), credit-risk 1-4, the quoted one');
+      assert.equal(pagesOf('registered-models/search').length, 2);
+      assert.equal(pagesOf('model-versions/search').length, 4);
+      assert.ok(pagesOf('model-versions/search').every((c) => c.searchParams.get('max_results') === '2'));
+
+      // One model's versions by name, a name with a quote included (MLflow's filter has no escape).
+      calls.length = 0;
+      assert.deepEqual(
+        (await client.listModelVersions('credit-risk')).map((v) => [v.version, v.stage, v.runId]),
+        risk.versions.map((v) => [v.version, v.stage, v.run_id]),
+      );
+      assert.equal(calls[0]?.searchParams.get('filter'), "name = 'credit-risk'");
+      assert.deepEqual(
+        (await client.listModelVersions("analyst's-model")).map((v) => [v.name, v.version]),
+        [["analyst's-model", '1']],
+      );
+
+      // As the Models view lists them: one entry per version, stages ours, aliases on their versions.
+      const registry = await readServerRegistry(new MlflowRestClient({ baseUrl: url }));
+      assert.deepEqual(registry.problems, []);
+      assert.deepEqual(
+        registry.versions
+          .filter((v) => v.name === 'credit-risk')
+          .map((v) => [v.version, v.stage, v.aliases, v.runId, v.backend, v.folder]),
+        risk.versions.map((v) => [
+          v.version,
+          v.stage === 'None' ? undefined : v.stage.toLowerCase(),
+          v.aliases,
+          v.run_id,
+          'server',
+          url,
+        ]),
+      );
+
+      // The page limit stops a listing with an error naming the setting to raise.
+      const limited = await readServerRegistry(
+        new MlflowRestClient({ baseUrl: url, registryPageSize: 1, maxPages: 2 }),
+      );
+      assert.deepEqual(limited.versions, []);
+      assert.equal(limited.problems.length, 1);
+      assert.match(
+        limited.problems[0].message,
+        /registered-models\/search has more than 2 pages; stopped there\. .*raise the mlops\.mlflow\.maxPages setting \(now 2\)/,
       );
     });
 

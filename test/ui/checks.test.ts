@@ -3,26 +3,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
-import { demoWorkspace, openMlopsContainer, openWorkbench, runCommand, uiMode, type Workbench } from './workbench';
+import {
+  demoWorkspace,
+  iconsLoaded,
+  openMlopsContainer,
+  openWorkbench,
+  runCommand,
+  uiMode,
+  webviewFrame,
+  type Workbench,
+} from './workbench';
 
 const THEMES = [
   { name: 'dark', theme: 'Default Dark Modern' },
   { name: 'light', theme: 'Default Light Modern' },
 ];
-
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-/** Waits until the panel's icon font is loaded, so a screenshot shows the icons. */
-async function iconsLoaded(frame: FrameLocator): Promise<void> {
-  await frame.locator('body').evaluate(async () => {
-    for (let i = 0; i < 100 && !document.fonts.check('16px codicon'); i++) await new Promise((r) => setTimeout(r, 100));
-    await document.fonts.ready;
-    if (!document.fonts.check('16px codicon')) throw new Error('the codicon font did not load');
-  });
-}
 
 for (const { name, theme } of THEMES) {
   describe(`Pipeline checks in the workbench, ${name} theme (${uiMode()})`, function () {
@@ -55,7 +50,7 @@ for (const { name, theme } of THEMES) {
         'error and warning counts next to their icons',
       );
       await entry.click();
-      const frame = panel(page);
+      const frame = webviewFrame(page);
       await frame
         .locator('.ck-summary')
         .filter({ hasText: /0 errors, 5 warnings, 0 info · 43 passed · 10 checks at/ })
@@ -64,7 +59,7 @@ for (const { name, theme } of THEMES) {
 
     it('groups the findings by check with their documentation, filters by severity and text, and by model', async () => {
       const page = wb.page;
-      const frame = panel(page);
+      const frame = webviewFrame(page);
       const headings = async () =>
         frame.locator('vscode-collapsible').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('heading') ?? ''));
       // Passed results are hidden at first: three checks have findings.
@@ -124,7 +119,7 @@ for (const { name, theme } of THEMES) {
 
     it('opens a finding at its line and column, and offers the rename quick fix there', async () => {
       const page = wb.page;
-      const frame = panel(page);
+      const frame = webviewFrame(page);
       await frame
         .locator('button.ck-open')
         .filter({ hasText: 'models/fraud-classifier/model.pkl should be named' })
@@ -165,7 +160,7 @@ for (const { name, theme } of THEMES) {
       try {
         fs.writeFileSync(config, `${original}checks:\n  - { id: lineage, type: lineag }\n`);
         await page.locator('.tab').filter({ hasText: 'Pipeline Checks' }).click();
-        const frame = panel(page);
+        const frame = webviewFrame(page);
         const problem = frame.locator('.ck-problem');
         await problem.waitFor({ timeout: 60_000 });
         assert.match(
@@ -186,11 +181,11 @@ for (const { name, theme } of THEMES) {
         fs.writeFileSync(config, original);
       }
       await page.locator('.tab').filter({ hasText: 'Pipeline Checks' }).click();
-      await panel(page)
+      await webviewFrame(page)
         .locator('.ck-summary')
         .filter({ hasText: /0 errors, 5 warnings/ })
         .waitFor({ timeout: 60_000 });
-      assert.equal(await panel(page).locator('.ck-problem').count(), 0);
+      assert.equal(await webviewFrame(page).locator('.ck-problem').count(), 0);
     });
   });
 }
@@ -220,7 +215,7 @@ describe(`Pipeline checks in Restricted Mode (untrusted workspace) (${uiMode()})
     // The extension's contributions are in once its activity-bar entry is.
     await page.getByRole('tab', { name: /^MLOps/ }).waitFor({ timeout: 60_000 });
     await runCommand(page, 'MLOps: Show Pipeline Checks');
-    const frame = panel(page);
+    const frame = webviewFrame(page);
     await frame
       .locator('.ck-summary')
       .filter({ hasText: /0 errors, 5 warnings, 0 info · \d+ passed, 3 skipped/ })

@@ -5,10 +5,22 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
-import { demoWorkspace, openMlopsContainer, openWorkbench, runCommand, uiMode, type Workbench } from './workbench';
+import {
+  collapseViews,
+  demoWorkspace,
+  openMlopsContainer,
+  openWorkbench,
+  runCommand,
+  uiMode,
+  useWorkbench,
+  viewPane,
+  webviewFrame,
+  widenSidebar,
+  type Workbench,
+} from './workbench';
 
 function experimentsPane(page: Page): Locator {
-  return page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Experiments$/i }) });
+  return viewPane(page, 'Experiments');
 }
 
 function row(page: Page, text: string | RegExp): Locator {
@@ -16,27 +28,7 @@ function row(page: Page, text: string | RegExp): Locator {
 }
 
 /** Collapses the other MLOps views so the Experiments view gets the height. */
-async function collapseOthers(page: Page): Promise<void> {
-  for (const title of ['Models', 'Datasets', 'Notebooks']) {
-    const header = page
-      .locator('.pane-header')
-      .filter({ has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
-    if ((await header.count()) && (await header.first().getAttribute('aria-expanded')) === 'true')
-      await header.first().click();
-  }
-}
-
-/** Drags the side bar's edge so long revision labels fit. */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) return;
-  const x = box.x + box.width - 1;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
-  await page.mouse.up();
-}
+const collapseOthers = (page: Page) => collapseViews(page, ['Models', 'Datasets', 'Notebooks']);
 
 for (const { name, theme } of [
   { name: 'dark', theme: 'Default Dark Modern' },
@@ -44,29 +36,16 @@ for (const { name, theme } of [
 ]) {
   describe(`Experiments view in the workbench, ${name} theme (${uiMode()})`, function () {
     this.timeout(240_000);
-    let wb: Workbench;
-    let folder: string;
+    const session = useWorkbench(demoWorkspace, { theme }, name);
 
     before(async () => {
-      folder = demoWorkspace();
-      wb = await openWorkbench(folder, { theme });
-      await openMlopsContainer(wb.page);
-      await collapseOthers(wb.page);
-      await widenSidebar(wb.page, 620);
-    });
-
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed')
-        await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}-${name}`);
-    });
-
-    after(async () => {
-      await wb?.close();
-      fs.rmSync(folder, { recursive: true, force: true });
+      await openMlopsContainer(session.wb.page);
+      await collapseOthers(session.wb.page);
+      await widenSidebar(session.wb.page, 620);
     });
 
     it('lists the workspace and git history with releases and experiments, and a revision’s metrics', async () => {
-      const page = wb.page;
+      const page = session.wb.page;
       await row(page, /^Git history/).waitFor({ timeout: 60_000 });
       await row(page, /^Workspace/).waitFor();
       assert.match((await row(page, /^Git history/).textContent()) ?? '', /40 revisions · 3 experiments$/);
@@ -81,13 +60,13 @@ for (const { name, theme } of [
         labels.join(' | '),
       );
       await page.mouse.move(5, 5);
-      await wb.screenshot(`experiments-view-${name}`);
+      await session.wb.screenshot(`experiments-view-${name}`);
       await page.keyboard.press('ArrowLeft');
     });
 
     if (name === 'dark') {
       it('filters runs from the view’s Filter action and clears the filter', async () => {
-        const page = wb.page;
+        const page = session.wb.page;
         await experimentsPane(page).hover();
         await experimentsPane(page).locator('.actions-container .action-label[aria-label="Filter Runs…"]').click();
         const input = page.locator('.quick-input-widget input');
@@ -104,7 +83,7 @@ for (const { name, theme } of [
         );
         await experimentsPane(page).getByText('Runs matching “fraud-classifier@v”: 4').waitFor({ timeout: 10_000 });
         await page.mouse.move(5, 5);
-        await wb.screenshot('experiments-filtered');
+        await session.wb.screenshot('experiments-filtered');
         await experimentsPane(page).hover();
         await experimentsPane(page).locator('.actions-container .action-label[aria-label="Clear Filter"]').click();
         await row(page, /^Git history.*40 revisions · 3 experiments$/).waitFor({ timeout: 30_000 });
@@ -113,7 +92,7 @@ for (const { name, theme } of [
 
     if (name === 'dark') {
       it('compares two selected revisions in a Markdown preview', async () => {
-        const page = wb.page;
+        const page = session.wb.page;
         await runCommand(page, 'MLOps: Filter Runs…');
         const input = page.locator('.quick-input-widget input');
         await input.waitFor();
@@ -135,7 +114,7 @@ for (const { name, theme } of [
           { timeout: 10_000 },
         );
         await runCommand(page, 'MLOps: Compare Selected Runs');
-        const preview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        const preview = webviewFrame(page);
         await preview
           .locator('h1')
           .filter({ hasText: /Compare fraud-classifier@v1\.2\.0 → fraud-classifier@v2\.0\.0/ })
@@ -147,7 +126,7 @@ for (const { name, theme } of [
           rows.join(' / '),
         );
         await page.mouse.move(5, 5);
-        await wb.screenshot('experiments-compare-preview');
+        await session.wb.screenshot('experiments-compare-preview');
         await runCommand(page, 'MLOps: Clear Filter');
         await row(page, /^Git history.*40 revisions · 3 experiments$/).waitFor({ timeout: 30_000 });
       });
@@ -155,7 +134,7 @@ for (const { name, theme } of [
 
     if (name === 'dark') {
       it('puts "Show Metric History…" on the editor title of a metrics file', async () => {
-        const page = wb.page;
+        const page = session.wb.page;
         await runCommand(page, 'Go to File...');
         const input = page.locator('.quick-input-widget input');
         await input.fill('metrics/eval.json');
@@ -165,7 +144,7 @@ for (const { name, theme } of [
         const action = page.locator('.editor-actions .action-label[aria-label^="Show Metric History"]');
         await action.waitFor({ timeout: 30_000 });
         await action.click();
-        const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        const frame = webviewFrame(page);
         await frame
           .locator('.mh-status')
           .filter({ hasText: /^40 revisions · 3 experiments \(▲\) · 9 of 9 series/ })

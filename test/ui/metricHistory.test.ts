@@ -6,16 +6,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { demoWorkspace, openWorkbench, runCommand, uiMode, type Workbench } from './workbench';
+import { demoWorkspace, runCommand, uiMode, useWorkbench, webviewFrame } from './workbench';
 
 const THEMES = [
   { name: 'dark', theme: 'Default Dark Modern' },
   { name: 'light', theme: 'Default Light Modern' },
 ];
-
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
 
 /** Clicks the quick-pick row whose label is exactly `label` (toggles it in a multi-select pick). */
 async function toggleRow(page: Page, label: string): Promise<void> {
@@ -39,26 +35,10 @@ async function canvasData(frame: FrameLocator): Promise<Record<string, string>> 
 for (const { name, theme } of THEMES) {
   describe(`Metric History panel in the workbench, ${name} theme (${uiMode()})`, function () {
     this.timeout(300_000);
-    let wb: Workbench;
-    let folder: string;
-
-    before(async () => {
-      folder = demoWorkspace();
-      wb = await openWorkbench(folder, { theme });
-    });
-
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed')
-        await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}-${name}`);
-    });
-
-    after(async () => {
-      await wb?.close();
-      fs.rmSync(folder, { recursive: true, force: true });
-    });
+    const session = useWorkbench(demoWorkspace, { theme }, name);
 
     it('charts f1, precision and recall over the commits from the palette, with releases and thresholds marked', async () => {
-      const page = wb.page;
+      const page = session.wb.page;
       await runCommand(page, 'MLOps: Show Metric History…');
       // 1/2: sources, all ticked.
       const title = page.locator('.quick-input-widget .quick-input-title');
@@ -67,14 +47,17 @@ for (const { name, theme } of THEMES) {
       assert.equal(await rows.count(), 2, 'git history and the workspace');
       // Named by folder and kind, not by the workspace's absolute path.
       const labels = (await rows.allTextContents()).sort();
-      assert.deepEqual(labels, [`${path.basename(folder)} · DVC workspace`, `${path.basename(folder)} · git history`]);
+      assert.deepEqual(labels, [
+        `${path.basename(session.folder)} · DVC workspace`,
+        `${path.basename(session.folder)} · git history`,
+      ]);
       await page.keyboard.press('Enter');
       // 2/2: metrics; the defined ones are ticked: keep f1, precision and recall.
       await title.filter({ hasText: 'Show Metric History (2/2): metrics' }).waitFor({ timeout: 60_000 });
       for (const key of ['fraud_loss_prevented_usd', 'loss', 'roc_auc']) await toggleRow(page, key);
       await page.keyboard.press('Enter');
 
-      const frame = panel(page);
+      const frame = webviewFrame(page);
       const status = frame.locator('.mh-status');
       // The three DVC experiments of the demo are points of their own beside HEAD.
       await status
@@ -99,11 +82,11 @@ for (const { name, theme } of THEMES) {
       assert.equal(drawn.experiments, '3', 'the three experiments linked to HEAD');
       assert.match((await frame.locator('.mh-legend-note').textContent()) ?? '', /DVC experiments \(3\)/);
       await page.mouse.move(5, 5);
-      await wb.screenshot(`metric-history-versions-${name}`);
+      await session.wb.screenshot(`metric-history-versions-${name}`);
     });
 
     it('switches to per-step curves of the workspace, releases and experiments', async () => {
-      const frame = panel(wb.page);
+      const frame = webviewFrame(session.wb.page);
       await frame.locator('vscode-tab-header').filter({ hasText: 'Across steps' }).click();
       const status = frame.locator('.mh-status');
       await status.filter({ hasText: /^9 runs · \d+ of \d+ series/ }).waitFor({ timeout: 60_000 });
@@ -114,13 +97,13 @@ for (const { name, theme } of THEMES) {
       );
       assert.ok(legend.some((l) => l.startsWith('lean-trees')));
       assert.ok(legend.some((l) => l.includes('fraud-classifier@v2.0.0')));
-      await wb.page.mouse.move(5, 5);
-      await wb.screenshot(`metric-history-steps-${name}`);
+      await session.wb.page.mouse.move(5, 5);
+      await session.wb.screenshot(`metric-history-steps-${name}`);
     });
 
     it('compares two released versions in the table', async () => {
-      const page = wb.page;
-      const frame = panel(page);
+      const page = session.wb.page;
+      const frame = webviewFrame(page);
       await frame.locator('vscode-tab-header').filter({ hasText: 'Across versions' }).click();
       await frame
         .locator('.mh-status')
@@ -142,10 +125,10 @@ for (const { name, theme } of THEMES) {
         'test.recall',
       ]);
       const eval1 = JSON.parse(
-        execFileSync('git', ['show', 'fraud-classifier@v1.0.0:metrics/eval.json'], { cwd: folder }).toString(),
+        execFileSync('git', ['show', 'fraud-classifier@v1.0.0:metrics/eval.json'], { cwd: session.folder }).toString(),
       ) as { test: Record<string, number> };
       const eval2 = JSON.parse(
-        execFileSync('git', ['show', 'fraud-classifier@v2.0.0:metrics/eval.json'], { cwd: folder }).toString(),
+        execFileSync('git', ['show', 'fraud-classifier@v2.0.0:metrics/eval.json'], { cwd: session.folder }).toString(),
       ) as { test: Record<string, number> };
       const newer = ((await compare.locator('tbody tr').nth(1).textContent()) ?? '').replace(/\s+/g, ' ');
       assert.ok(newer.includes(String(eval2.test.f1)), `the newer row shows test.f1 ${eval2.test.f1}: ${newer}`);
@@ -155,13 +138,13 @@ for (const { name, theme } of THEMES) {
       );
       await compare.scrollIntoViewIfNeeded();
       await page.mouse.move(5, 5);
-      await wb.screenshot(`metric-history-compare-${name}`);
+      await session.wb.screenshot(`metric-history-compare-${name}`);
     });
 
     it('exports the plotted data as CSV through the save dialog', async () => {
-      const page = wb.page;
-      const frame = panel(page);
-      const target = path.join(folder, `history-${name}.csv`);
+      const page = session.wb.page;
+      const frame = webviewFrame(page);
+      const target = path.join(session.folder, `history-${name}.csv`);
       await frame.getByText('Export CSV').click();
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 30_000 });
@@ -180,8 +163,8 @@ for (const { name, theme } of THEMES) {
       const rows = fs.readFileSync(target, 'utf8').trim().split(/\r?\n/);
       assert.equal(rows[0], 'series,key,split,source,file,revision,tags,subject,author,date,value');
       assert.equal(rows.length, 1 + 3 * 43, 'three metrics at 40 revisions and 3 experiments');
-      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: folder }).toString().trim();
-      const f1 = JSON.parse(fs.readFileSync(path.join(folder, 'metrics', 'eval.json'), 'utf8')) as {
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: session.folder }).toString().trim();
+      const f1 = JSON.parse(fs.readFileSync(path.join(session.folder, 'metrics', 'eval.json'), 'utf8')) as {
         test: { f1: number };
       };
       assert.ok(

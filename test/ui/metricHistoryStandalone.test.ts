@@ -606,6 +606,49 @@ describe('Metric History panel, standalone in Chromium', function () {
     await panel.screenshot('range-error');
   });
 
+  it('offers the counters a run logs as the x axis across steps, names runs without one, and remembers the choice', async () => {
+    const panel = await open('dark');
+    // Three runs of 50 steps; the first two log `epoch` (ten steps an epoch), the third does not.
+    const runs = stepRuns(3, 50);
+    for (const r of runs.slice(0, 2))
+      r.metrics.push(
+        series(
+          'epoch',
+          Array.from({ length: 50 }, (_, s): [number, number] => [s, Math.floor(s / 10)]),
+        ),
+      );
+    const byStep = await start(panel, runs, { view: 'steps', keys: ['loss'] });
+    assert.equal(byStep.payload.xTitle, 'Step');
+    assert.deepEqual(byStep.payload.query.keys, ['loss'], 'epoch is not ticked as a metric');
+    const picker = panel.page.locator('#mh-step-axis');
+    const options = async () =>
+      picker.evaluate((e) => Array.from(e.querySelectorAll('vscode-option'), (o) => o.textContent ?? ''));
+    assert.deepEqual(await options(), ['Step', 'epoch (2 of 3 runs)']);
+    assert.equal(Number((await canvasData(panel.page)).xMax), 49, 'steps 0 to 49');
+
+    await picker.click();
+    await picker.getByRole('option', { name: 'epoch (2 of 3 runs)', exact: true }).click();
+    const byEpoch = await answer(panel, runs);
+    assert.equal(byEpoch.payload.query.xKey, 'epoch');
+    assert.equal(byEpoch.rendered.series, 2);
+    assert.equal(Number((await canvasData(panel.page)).xMax), 4, 'epochs 0 to 4');
+    assert.match(
+      (await panel.page.locator('.mh-status').textContent()) ?? '',
+      /^2 runs · 2 of 2 series · 100 points · 1 run without epoch not shown \(run 3\)$/,
+    );
+    assert.equal((await savedState(panel.page)).stepAxis, 'epoch');
+    await panel.page.mouse.move(1, 1);
+    await panel.screenshot('steps-x-axis-epoch-dark');
+
+    // After a reload the panel asks for the same x axis.
+    await panel.reload();
+    await panel.waitForPosted('ready');
+    await panel.post({ type: 'init', sources: [plotSource(runs[0].source)], definitions });
+    const again = await panel.waitForPosted('requestData');
+    assert.equal(again.query.view, 'steps');
+    assert.equal(again.query.xKey, 'epoch');
+  });
+
   it('keeps zoom, hidden series and selection across live updates and restores them after a reload', async () => {
     const panel = await open('dark');
     const runs = versionRuns(40);

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { openBrowser, type Browser } from '../harness/browser';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import { resultsDir, root, vsixPath } from '../harness/paths';
@@ -59,6 +59,86 @@ export async function openWorkbench(
   };
 }
 
+/**
+ * Opens a workbench on a fresh folder for a mocha suite: `makeFolder` before the suite, a screenshot of any failing
+ * test (`failed-<test>-<suffix>`), and the workbench closed and the folder removed after it. Call inside `describe`.
+ */
+export function useWorkbench(
+  makeFolder: () => string,
+  options: Parameters<typeof openWorkbench>[1] = {},
+  suffix = '',
+): { readonly wb: Workbench; readonly folder: string } {
+  let wb: Workbench | undefined;
+  let folder: string | undefined;
+  before(async () => {
+    folder = makeFolder();
+    wb = await openWorkbench(folder, options);
+  });
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state === 'failed' && wb)
+      await wb.screenshot(`failed-${test.title.replace(/\W+/g, '-').slice(0, 60)}${suffix ? `-${suffix}` : ''}`);
+  });
+  after(async () => {
+    await wb?.close();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    get wb(): Workbench {
+      if (!wb) throw new Error('the workbench is not open (its before hook failed)');
+      return wb;
+    },
+    get folder(): string {
+      if (!folder) throw new Error('the workspace folder was not made (its before hook failed)');
+      return folder;
+    },
+  };
+}
+
+/** The content of the active webview panel (a webview is two nested iframes). */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Waits until the panel's icon font is loaded, so a screenshot shows the icons. */
+export async function iconsLoaded(frame: FrameLocator): Promise<void> {
+  await frame.locator('body').evaluate(async () => {
+    for (let i = 0; i < 100 && !document.fonts.check('16px codicon'); i++) await new Promise((r) => setTimeout(r, 100));
+    await document.fonts.ready;
+    if (!document.fonts.check('16px codicon')) throw new Error('the codicon font did not load');
+  });
+}
+
+/** A view of the MLOps container (Models, Datasets, Notebooks, Experiments) by its title. */
+export function viewPane(page: Page, title: string): Locator {
+  return page
+    .locator('.pane')
+    .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+}
+
+/** Collapses the named views so the others get the height. */
+export async function collapseViews(page: Page, titles: readonly string[]): Promise<void> {
+  for (const title of titles) {
+    const header = page
+      .locator('.pane-header')
+      .filter({ has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+    if ((await header.count()) && (await header.first().getAttribute('aria-expanded')) === 'true')
+      await header.first().click();
+  }
+}
+
+/** Drags the side bar's edge so long labels and descriptions fit. */
+export async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const x = box.x + box.width - 1;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
 /** Opens the MLOps view container from its activity-bar entry. */
 export async function openMlopsContainer(page: Page): Promise<void> {
   const tab = page.getByRole('tab', { name: /^MLOps/ });
@@ -99,7 +179,13 @@ export function demoWorkspace(): string {
  * Shows the hover of a tree row and returns its text once `until` matches. Headless Chromium does not always raise
  * VS Code's managed hover from synthetic mouse moves, so this also sends the mouseover it listens for.
  */
-export async function treeRowHover(page: Page, rowText: string, until: RegExp, attempts = 20): Promise<string> {
+export async function treeRowHover(
+  page: Page,
+  rowText: string | RegExp,
+  until: RegExp,
+  attempts = 20,
+  hoverText = 'Path:',
+): Promise<string> {
   const row = page.locator('.pane-body .monaco-list-row').filter({ hasText: rowText }).first();
   let text = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -107,7 +193,7 @@ export async function treeRowHover(page: Page, rowText: string, until: RegExp, a
     await row.hover();
     await row.dispatchEvent('mouseover');
     await row.locator('.monaco-icon-label[custom-hover="true"]').first().dispatchEvent('mouseover');
-    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Path:' }).first();
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: hoverText }).first();
     try {
       await hover.waitFor({ timeout: 3000 });
       text = await hover.innerText();
@@ -117,5 +203,5 @@ export async function treeRowHover(page: Page, rowText: string, until: RegExp, a
     }
     await page.waitForTimeout(500);
   }
-  throw new Error(`the hover of "${rowText}" never matched ${String(until)}; last text: ${text}`);
+  throw new Error(`the hover of "${String(rowText)}" never matched ${String(until)}; last text: ${text}`);
 }

@@ -589,7 +589,8 @@ export class HistoryChart {
       const name = version?.experiment !== undefined ? `${truncate(version.experiment, 30)} ▲ ` : '';
       return `${name}${truncate(series.label, 60)}: ${formatValue(value)}${unit}${smoothText}${breach}`;
     }
-    return `${series.key}: ${formatValue(value)}${unit}${smoothText} at step ${series.xs[index]}${breach}`;
+    const xName = payload.query.xKey ?? 'step';
+    return `${series.key}: ${formatValue(value)}${unit}${smoothText} at ${xName} ${series.xs[index]}${breach}`;
   }
 
   private tooltipFooter(items: TooltipItem<'line'>[]): string[] {

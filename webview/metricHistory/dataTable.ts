@@ -65,7 +65,7 @@ export function renderDataTable(
       th('Compare / open'),
       th('Run'),
       th('Key'),
-      th('Last step'),
+      th(`Last ${payload.query.xKey ?? 'step'}`),
       th('Last value'),
       th('Min'),
       th('Max'),

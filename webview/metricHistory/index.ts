@@ -48,6 +48,9 @@ const RANGE_CHOICES: [string, string][] = [
 const SPLIT_LABELS: Record<string, string> = { train: 'Train', validation: 'Validation', test: 'Test' };
 const VIEWS: HistoryView[] = ['versions', 'steps'];
 const VIEW_TITLES: Record<HistoryView, string> = { versions: 'Across versions', steps: 'Across steps' };
+/** Values of the steps view's x-axis picker: the logged step, or `counter:<key>`. */
+const STEP_AXIS = 'step';
+const COUNTER_AXIS = 'counter:';
 
 class MetricHistoryApp {
   private state: UiState;
@@ -72,6 +75,7 @@ class MetricHistoryApp {
     attrs: { id: 'mh-range-text', 'aria-label': 'Tag or branch name' },
   });
   private readonly axisSelect = el('vscode-single-select', { attrs: { id: 'mh-axis', label: 'X axis' } });
+  private readonly stepAxisSelect = el('vscode-single-select', { attrs: { id: 'mh-step-axis', label: 'X axis' } });
   private readonly smoothing = el('input', {
     attrs: { id: 'mh-smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing' },
   });
@@ -158,7 +162,9 @@ class MetricHistoryApp {
       const panel = el(
         'vscode-tab-panel',
         {},
-        view === 'versions' ? [this.versionControls(), this.viewHint.versions] : [this.viewHint.steps],
+        view === 'versions'
+          ? [this.versionControls(), this.viewHint.versions]
+          : [this.stepControls(), this.viewHint.steps],
       );
       this.tabs.append(header, panel);
     }
@@ -355,6 +361,47 @@ class MetricHistoryApp {
     ]);
   }
 
+  /** Across steps: the x axis is the logged step or a counter the runs log (epoch, iteration, ...). */
+  private stepControls(): HTMLElement {
+    this.setStepAxisOptions([[STEP_AXIS, 'Step']], this.state.stepAxis);
+    this.stepAxisSelect.addEventListener('change', () => {
+      const value = this.stepAxisSelect.value;
+      const key = value.startsWith(COUNTER_AXIS) ? value.slice(COUNTER_AXIS.length) : '';
+      if (key === this.state.stepAxis) return;
+      this.state.stepAxis = key;
+      delete this.state.zoom.steps;
+      this.save();
+      this.request();
+    });
+    return el('div', { className: 'mh-toolbar mh-view-controls' }, [
+      el('div', { className: 'mh-field' }, [
+        el('vscode-label', { text: 'X axis', attrs: { for: 'mh-step-axis' } }),
+        this.stepAxisSelect,
+      ]),
+    ]);
+  }
+
+  /** The steps view's x-axis choices from the payload: the step, then each counter with how many runs log it. */
+  private syncStepAxis(payload: ChartPayload): void {
+    if (payload.view !== 'steps') return;
+    const total = payload.xChoices[0]?.runs ?? payload.runs.length;
+    const options = payload.xChoices.map((c): [string, string] =>
+      c.key
+        ? [`${COUNTER_AXIS}${c.key}`, c.runs < total ? `${c.key} (${c.runs} of ${total} runs)` : c.key]
+        : [STEP_AXIS, 'Step'],
+    );
+    this.setStepAxisOptions(options.length ? options : [[STEP_AXIS, 'Step']], payload.query.xKey ?? '');
+  }
+
+  private setStepAxisOptions(options: [string, string][], key: string): void {
+    this.setOptions(this.stepAxisSelect, options, [key ? `${COUNTER_AXIS}${key}` : STEP_AXIS]);
+    const only = options.length <= 1;
+    this.stepAxisSelect.disabled = only;
+    this.stepAxisSelect.title = only
+      ? 'The runs log no counter (epoch, iteration, …) to plot against'
+      : 'Plot against the logged step or a counter the runs log';
+  }
+
   private setRange(range: RevisionRange): void {
     this.state.range = range;
     this.save();
@@ -429,6 +476,7 @@ class MetricHistoryApp {
       splits: this.state.splits[view],
       ...(view === 'versions' ? { range: this.state.range, axis: this.state.axis } : {}),
       ...(this.state.runs.length ? { runs: this.state.runs } : {}),
+      ...(view === 'steps' && this.state.stepAxis ? { xKey: this.state.stepAxis } : {}),
     };
     if (this.tabs.selectedIndex !== VIEWS.indexOf(view)) this.tabs.selectedIndex = VIEWS.indexOf(view);
     channel.post({ type: 'requestData', query });
@@ -487,6 +535,7 @@ class MetricHistoryApp {
   // ------------------------------------------------------------------------------------------------ data
 
   private showData(payload: ChartPayload): void {
+    this.syncStepAxis(payload);
     if (payload.series.length === 0) {
       this.payload = undefined;
       this.setOptions(this.keysSelect, this.keyOptions(payload), payload.query.keys);
@@ -643,6 +692,14 @@ class MetricHistoryApp {
     this.allRuns.hidden = this.state.runs.length === 0;
     if (nonFinite) parts.push(`${nonFinite} NaN or infinite values not shown`);
     if (payload.axisNote) parts.push(payload.axisNote);
+    const xKey = payload.query.xKey;
+    if (xKey && payload.runsWithoutX.length) {
+      const n = payload.runsWithoutX.length;
+      const names = payload.runsWithoutX.slice(0, 3).join(', ') + (n > 3 ? ', …' : '');
+      parts.push(`${n} run${n === 1 ? '' : 's'} without ${xKey} not shown (${names})`);
+    }
+    if (xKey && payload.pointsWithoutX)
+      parts.push(`${payload.pointsWithoutX.toLocaleString('en-US')} points at steps without ${xKey} not shown`);
     if (payload.detachedExperiments)
       parts.push(
         `${payload.detachedExperiments} experiment${payload.detachedExperiments === 1 ? '' : 's'} not shown: baseline outside the range`,

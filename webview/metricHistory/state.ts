@@ -18,6 +18,8 @@ export interface UiState {
   splits: Record<HistoryView, Split[]>;
   range: RevisionRange;
   axis: VersionAxis;
+  /** Across steps: the counter the x axis shows (`epoch`, ...); empty: the logged step. */
+  stepAxis: string;
   /** EMA weight, 0 (off) to 0.99. */
   smoothing: number;
   logScale: boolean;
@@ -42,6 +44,7 @@ export function defaultState(): UiState {
     splits: { versions: [], steps: [] },
     range: { kind: 'all' },
     axis: 'date',
+    stepAxis: '',
     smoothing: 0,
     logScale: false,
     zoom: {},
@@ -73,6 +76,7 @@ export function restoreState(saved: unknown): UiState {
   }
   state.range = range(saved.range) ?? state.range;
   if (saved.axis === 'date' || saved.axis === 'order') state.axis = saved.axis;
+  if (typeof saved.stepAxis === 'string' && saved.stepAxis.length <= 200) state.stepAxis = saved.stepAxis;
   if (typeof saved.smoothing === 'number' && saved.smoothing >= 0 && saved.smoothing < 1)
     state.smoothing = saved.smoothing;
   state.logScale = saved.logScale === true;

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomicWrite';
+import { line, lines } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 // init-ci belongs to the checks: importing this module registers both commands.
 import './initCi';
@@ -112,7 +113,8 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
       err instanceof types.CheckInputError ||
       err instanceof types.CheckSelectionError
     ) {
-      io.stderr(`mlops check: ${err.message}\n`);
+      const [first = '', ...rest] = err instanceof types.ChecksConfigError ? err.lines : [err.message];
+      io.stderr(lines([`mlops check: ${first}`, ...rest]));
       return EXIT.usage;
     }
     return undefined;
@@ -124,14 +126,14 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     const loaded = await loadCheckConfig(folder);
     configFile = loaded.file;
     // Without mlops.yaml the default checks run on what discovery finds; say so beside the report.
-    if (loaded.discovered) io.stderr(`mlops check: ${discoveredNotice(loaded.discovered)}\n`);
+    if (loaded.discovered) io.stderr(line(`mlops check: ${discoveredNotice(loaded.discovered)}`));
     const context = createDefaultContext(folder, {
       loaded,
       logger: {
         trace: () => undefined,
         debug: () => undefined,
         info: () => undefined,
-        warn: (message) => io.stderr(`mlops check: warning: ${message}\n`),
+        warn: (message) => io.stderr(line(`mlops check: warning: ${message}`)),
         // Check failures are in the report itself.
         error: () => undefined,
       },
@@ -169,7 +171,7 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     await writeFileAtomic(target, text, { createFolders: true });
     const { formatText } = await import('../../core/checks/report/text.js');
     io.stdout(formatText(report, { color: io.isTty }));
-    io.stdout(`Wrote ${path.relative(io.cwd, target) || target}\n`);
+    io.stdout(line(`Wrote ${path.relative(io.cwd, target) || target}`));
   } else io.stdout(text);
   return reportFails(report, parsed.failOn) ? EXIT.failed : EXIT.ok;
 }

@@ -24,6 +24,7 @@ import {
   type SourceOptions,
   type TeamConfig,
 } from '../metricsSources';
+import { line } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { alignedTable } from '../../core/textTable';
@@ -149,7 +150,7 @@ async function workspaceRun(
 }
 
 function reportErrors(errors: MetricsError[], io: CliIo, command: string): void {
-  for (const e of errors) io.stderr(`mlops metrics ${command}: ${e.message}\n`);
+  for (const e of errors) io.stderr(line(`mlops metrics ${command}: ${e.message}`));
 }
 
 const jsonValue = (v: number | string): number | string =>
@@ -269,7 +270,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
   }
   reportErrors(errors, io, 'show');
   for (const l of listed)
-    for (const p of l.problems) io.stderr(`mlops metrics show: ${l.label} · ${l.where}: ${p.message}\n`);
+    for (const p of l.problems) io.stderr(line(`mlops metrics show: ${l.label} · ${l.where}: ${p.message}`));
   return errors.length ? EXIT.usage : EXIT.ok;
 }
 
@@ -374,7 +375,7 @@ defineCommand('metrics', 'show metrics of the workspace, or diff them between re
     throw new UsageError(`unknown subcommand '${sub}'.`);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`mlops metrics: ${err.message}\n${help}`);
+      io.stderr(`${line(`mlops metrics: ${err.message}`)}${help}`);
       return EXIT.usage;
     }
     throw err;

@@ -1,12 +1,10 @@
 // `mlops runs list`: the Runs table on the command line. The same sources as `mlops metrics` (the one source list),
 // the same rows, columns, filter language, sort and exporter as the Runs panel (src/core/runs).
-import { readSources } from '../../core/metrics/sources/discover';
+import { collectRows } from '../../core/runs/collect';
 import { columnsOf, parseColumnId, RUN_COLUMNS, columnAccessor } from '../../core/runs/columns';
 import { EXPORT_FORMATS, exportRows, type ExportFormat } from '../../core/runs/export';
 import { compileFilter, FilterError } from '../../core/runs/filter';
 import type { ColumnDef, RunRow } from '../../core/runs/model';
-import { annotationOf, loadNoteSources } from '../../core/runs/notes';
-import { sourcesToRows } from '../../core/runs/rows';
 import { parseSortKey, SortKeyError, sortRows, type SortKey } from '../../core/runs/sort';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { KIND_NAMES, kindSet, readTeamConfig, sourceOptions } from '../metricsSources';
@@ -152,17 +150,14 @@ async function list(args: string[], io: CliIo): Promise<number> {
 
   const folder = io.cwd;
   const team = await readTeamConfig(folder, io, PREFIX);
-  const listed = await readSources(folder, {
+  const { rows, sources, notes } = await collectRows(folder, {
     ...sourceOptions({ trackingUri, modelMetrics: team.metricsFiles }),
     kinds: kindSet(kinds),
   });
-  for (const l of listed)
+  for (const l of sources)
     for (const p of l.problems)
       io.stderr(escapeControlCharacters(`${PREFIX}: ${l.label} · ${l.where}: ${p.message}`) + '\n');
-  const runs = listed.flatMap((l) => l.runs);
-  const notes = await loadNoteSources(folder, runs, true);
   for (const problem of notes.problems) io.stderr(escapeControlCharacters(`${PREFIX}: ${problem}`) + '\n');
-  const rows = sourcesToRows(listed, { root: folder, annotate: (key, run) => annotationOf(key, run, notes) });
   let shown: RunRow[] = [];
   for (const row of rows) if (keep(row)) shown.push(row);
   shown = sortRows(shown, sortKeys);

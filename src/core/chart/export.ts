@@ -73,7 +73,7 @@ function verdictMark(verdict: string): string {
  * smoothing is on (same length as its ys); hidden series are left out by the caller.
  */
 export function plotToCsv(
-  payload: Pick<ChartPayload, 'view' | 'versions' | 'runs' | 'sources'>,
+  payload: Pick<ChartPayload, 'view' | 'versions' | 'runs' | 'sources'> & { query?: { xKey?: string } },
   series: readonly PlotSeries[],
   smoothed?: ReadonlyMap<string, readonly number[]>,
 ): string {
@@ -125,7 +125,7 @@ export function plotToCsv(
     'source',
     'run',
     'run id',
-    'step',
+    payload.query?.xKey ?? 'step',
     'value',
     ...(withSmoothing ? ['smoothed'] : []),
   ];

@@ -7,12 +7,14 @@ import {
   applyRange,
   attachExperiments,
   buildVersionPoints,
+  counterAtStep,
   experimentVersion,
   isExperimentRun,
   orderVersions,
   plotRun,
   plotSource,
   plotVersion,
+  pointsByCounter,
   selectSeries,
   sourceId,
   stepPoints,
@@ -26,6 +28,7 @@ import {
   type PlotSeries,
   type PlotThreshold,
   type PlotVersion,
+  type StepAxisChoice,
 } from './types';
 
 export interface PrepareOptions {
@@ -208,6 +211,9 @@ export function prepareChart(
       xTitle: choice.title,
       ...(choice.note ? { axisNote: choice.note } : {}),
       detachedExperiments: attached.detached,
+      xChoices: [],
+      runsWithoutX: [],
+      pointsWithoutX: 0,
       series,
       versions,
       runs: [],
@@ -218,20 +224,41 @@ export function prepareChart(
     };
   }
 
-  const selected = inSources
+  const candidates = inSources
     .map((run) => ({ run, series: selectSeries(run, filter) }))
     .filter((e) => e.series.length > 0);
+  // The x axis: the logged step, or a counter the runs log (its value at each step). Runs without the counter are
+  // left out and named in the payload; a counter no plotted run logs falls back to the step, with a note.
+  const xChoices = stepAxisChoices(candidates.map((e) => e.run));
+  const wantedX = query.xKey?.trim() ?? '';
+  const xKey = wantedX && xChoices.some((c) => c.key === wantedX && c.runs > 0) ? wantedX : '';
+  const axisNote = wantedX && !xKey ? `No plotted run logs ${wantedX}: plotted against the step.` : undefined;
+  const runsWithoutX: string[] = [];
+  const selected: { run: Run; series: ReturnType<typeof selectSeries>; counter?: Map<number, number> }[] = [];
+  for (const entry of candidates) {
+    if (!xKey) {
+      selected.push(entry);
+      continue;
+    }
+    const counter = counterAtStep(entry.run, xKey);
+    if (counter) selected.push({ ...entry, counter });
+    else runsWithoutX.push(entry.run.label || entry.run.id);
+  }
   const seriesCount = selected.reduce((n, e) => n + e.series.length, 0);
   const perSeries = shareOf(totalBudget, seriesCount, minPerSeries, maxPerSeries);
   const plotRuns = selected.map((e) => plotRun(e.run));
   let rawPoints = 0;
   let plottedPoints = 0;
+  let pointsWithoutX = 0;
   const series: PlotSeries[] = [];
-  selected.forEach(({ run, series: list }, runIndex) => {
+  selected.forEach(({ run, series: list, counter }, runIndex) => {
     const source = sourceId(run.source);
     const runLabel = (plotRuns[runIndex] ?? plotRun(run)).label;
     for (const metric of list) {
-      const points = stepPoints(metric);
+      const byStep = stepPoints(metric);
+      const byCounter = counter ? pointsByCounter(byStep, counter) : undefined;
+      pointsWithoutX += byCounter?.withoutX ?? 0;
+      const points = byCounter ?? byStep;
       const kept = decimateIndices(points.xs, points.ys, perSeries);
       rawPoints += metric.points.length;
       plottedPoints += kept.length;
@@ -254,11 +281,19 @@ export function prepareChart(
       );
     }
   });
+  const effectiveQuery = { ...base.query };
+  if (xKey) effectiveQuery.xKey = xKey;
+  else delete effectiveQuery.xKey;
   return {
     ...base,
+    query: effectiveQuery,
     axis: 'order',
-    xTitle: 'Step',
+    xTitle: xKey || 'Step',
+    ...(axisNote ? { axisNote } : {}),
     detachedExperiments: 0,
+    xChoices,
+    runsWithoutX,
+    pointsWithoutX,
     series,
     versions: [],
     runs: plotRuns,
@@ -267,6 +302,15 @@ export function prepareChart(
     plottedPoints,
     budgetPerSeries: perSeries,
   };
+}
+
+/**
+ * The x axes the steps view offers for these runs: the logged step (every run has one), then each counter
+ * (`epoch`, `iteration`, ...) with how many of the runs log it, the most common first.
+ */
+export function stepAxisChoices(runs: readonly Run[]): StepAxisChoice[] {
+  const counters = keyCoverage(runs).filter((c) => isCounterKey(c.key));
+  return [{ key: '', runs: runs.length }, ...counters.map((c) => ({ key: c.key, runs: c.runs }))];
 }
 
 function shareOf(total: number, count: number, min: number, max: number): number {

@@ -479,3 +479,34 @@ export function stepPoints(series: MetricSeries): StepPoints {
   }
   return { xs, ys, nonFinite };
 }
+
+/** A counter's value at each step of a run (the last finite value logged at that step), or undefined when the run does not log it. */
+export function counterAtStep(run: Run, key: string): Map<number, number> | undefined {
+  const candidates = run.metrics.filter((s) => s.key === key || s.baseKey === key);
+  // One series of the counter: the one without a split, else the first that has values.
+  const counter =
+    candidates.find((s) => !s.split && s.points.length > 0) ?? candidates.find((s) => s.points.length > 0);
+  if (!counter) return undefined;
+  const at = new Map<number, number>();
+  for (const p of counter.points) if (Number.isFinite(p.step) && Number.isFinite(p.value)) at.set(p.step, p.value);
+  return at.size ? at : undefined;
+}
+
+/**
+ * Across steps with a counter as the x axis: each point's x is the counter's value at the point's step, in x order
+ * (stable). Points at steps where the counter has no value are left out and counted.
+ */
+export function pointsByCounter(
+  points: StepPoints,
+  counter: ReadonlyMap<number, number>,
+): StepPoints & { withoutX: number } {
+  const entries: { x: number; y: number; i: number }[] = [];
+  let withoutX = 0;
+  points.xs.forEach((step, i) => {
+    const x = counter.get(step);
+    if (x === undefined) withoutX++;
+    else entries.push({ x, y: points.ys[i] ?? NaN, i });
+  });
+  entries.sort((a, b) => a.x - b.x || a.i - b.i);
+  return { xs: entries.map((e) => e.x), ys: entries.map((e) => e.y), nonFinite: points.nonFinite, withoutX };
+}

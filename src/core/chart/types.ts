@@ -40,6 +40,19 @@ export interface MetricHistoryQuery {
   axis?: VersionAxis;
   /** Run ids (commit shas, tracker run ids) to chart; empty or absent: every run of the sources. */
   runs?: string[];
+  /**
+   * Steps view only: the counter (`epoch`, `iteration`, ...) whose value at each step is the x of a point. Absent:
+   * the step the run logged.
+   */
+  xKey?: string;
+}
+
+/** One choice of the steps view's x axis: the logged step (`key` empty) or a counter the runs log. */
+export interface StepAxisChoice {
+  /** The counter's key; empty for the logged step. */
+  key: string;
+  /** How many of the plotted runs log it (every run has a step). */
+  runs: number;
 }
 
 export interface PlotSource {
@@ -149,6 +162,12 @@ export interface ChartPayload {
   counterKeys: string[];
   /** Across versions: DVC experiments whose baseline commit is not among the plotted revisions (left out). */
   detachedExperiments: number;
+  /** Across steps: what the x axis can be, the logged step first, then each counter the plotted runs log. */
+  xChoices: StepAxisChoice[];
+  /** Across steps with a counter as the x axis: the runs left out because they do not log it (their labels). */
+  runsWithoutX: string[];
+  /** Across steps with a counter as the x axis: points left out because the counter has no value at their step. */
+  pointsWithoutX: number;
   availableSplits: Split[];
   sources: PlotSource[];
   rawPoints: number;

@@ -20,6 +20,8 @@ export interface GitCommandOptions {
   signal?: AbortSignal;
   /** simple-git's guards this command deliberately passes (e.g. configuring the notebook filter). */
   unsafe?: { allowUnsafeFilter?: boolean; allowUnsafeDiffTextConv?: boolean };
+  /** Variables this command sets (e.g. GIT_COMMITTER_DATE). */
+  env?: Record<string, string>;
 }
 
 /** Where a command runs: a repository (its root and git path) or any folder in one. */
@@ -74,13 +76,20 @@ function commandEnvironment(): Record<string, string> {
 /** simple-git in `folder`, with that environment. */
 function client(folder: string, options: GitCommandOptions = {}): SimpleGit {
   if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
-  const env = commandEnvironment();
+  const env = { ...commandEnvironment(), ...options.env };
+  // GIT_CONFIG_GLOBAL / GIT_CONFIG_SYSTEM come from the user's own environment (never from the repository):
+  // simple-git refuses them unless config paths are allowed, which broke every command for users who set them.
+  const configPaths = Object.keys(env).some((name) => /^GIT_CONFIG_(GLOBAL|SYSTEM)$/i.test(name));
   return simpleGit({
     baseDir: folder,
     binary: options.gitPath ?? 'git',
     abort: options.signal,
     allowEnvironment: Object.keys(env).filter((name) => name.toUpperCase().startsWith('GIT_')),
-    unsafe: { ...options.unsafe, allowUnsafeCustomBinary: options.gitPath !== undefined },
+    unsafe: {
+      ...options.unsafe,
+      allowUnsafeCustomBinary: options.gitPath !== undefined,
+      ...(configPaths ? { allowUnsafeConfigPaths: true } : {}),
+    },
     trimmed: false,
   }).env(env);
 }
@@ -153,15 +162,18 @@ export async function commitPaths(repo: GitLocation, relative: readonly string[]
   return result.commit;
 }
 
-/** Creates an annotated tag on a commit. */
+/** Creates an annotated tag on a commit; `date` (milliseconds) sets the tagger date, else it is now. */
 export async function createAnnotatedTag(
   repo: GitLocation,
   tag: string,
   commit: string,
   message: string,
+  options: { date?: number } = {},
 ): Promise<void> {
   const args = ['--annotate', `--message=${message}`, '--', tag, commit];
-  await run(repo, ['tag', ...args], (git) => git.tag(args));
+  const env =
+    options.date === undefined ? undefined : { GIT_COMMITTER_DATE: `${Math.floor(options.date / 1000)} +0000` };
+  await run(repo, ['tag', ...args], (git) => git.tag(args), env ? { env } : {});
 }
 
 /** A value of this clone's git config, or undefined when unset. */
@@ -201,6 +213,124 @@ export async function showFileText(
     if (err instanceof GitError && err.kind === 'failed' && NOT_AT_REVISION.test(err.stderr)) return undefined;
     throw err;
   }
+}
+
+/** An annotated or lightweight tag with what its tag object and its commit say. */
+export interface TagRecord {
+  /** The name without `refs/tags/`. */
+  name: string;
+  /** True for an annotated tag (a tag object). */
+  annotated: boolean;
+  /** The commit the tag points to (peeled once); undefined when it points to something else. */
+  commit?: string;
+  tagger?: string;
+  taggerEmail?: string;
+  /** Milliseconds since the epoch. */
+  taggerDate?: number;
+  /** The tag message without its signature. */
+  message: string;
+  commitAuthor?: string;
+  commitAuthorEmail?: string;
+  /** Milliseconds since the epoch. */
+  commitDate?: number;
+  commitSubject?: string;
+}
+
+const TAG_FIELDS = [
+  '%(refname)',
+  '%(objecttype)',
+  '%(objectname)',
+  '%(*objecttype)',
+  '%(*objectname)',
+  '%(taggername)',
+  '%(taggeremail:trim)',
+  '%(taggerdate:raw)',
+  '%(*authorname)',
+  '%(*authoremail:trim)',
+  '%(*authordate:raw)',
+  '%(*subject)',
+  '%(contents)',
+];
+
+/** `<seconds> <zone>` as milliseconds. */
+function rawDate(text: string | undefined): number | undefined {
+  const seconds = Number((text ?? '').split(' ')[0]);
+  return text && Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** A signed tag's message ends with its signature block (PGP, SSH or X.509); the message is what comes before. */
+const SIGNATURE =
+  /\n?-----BEGIN (?:PGP|SSH|SIGNED) (?:SIGNATURE|MESSAGE)-----\n[\s\S]*-----END (?:PGP|SSH|SIGNED) (?:SIGNATURE|MESSAGE)-----\n?$/;
+
+/**
+ * Every tag of the repository with its tagger, date and message and its commit's author, date and subject: ONE
+ * `git for-each-ref refs/tags`. Fields are NUL-separated (a tag message cannot hold a NUL). Lightweight tags come
+ * with their commit only (GTO ignores them).
+ */
+export async function listTagRecords(repo: GitLocation, options: GitCommandOptions = {}): Promise<TagRecord[]> {
+  const args = ['for-each-ref', `--format=${TAG_FIELDS.join('%00')}%00`, 'refs/tags'];
+  const out = await run(repo, args, (git) => git.raw(args), options);
+  const fields = out.split('\0');
+  const records: TagRecord[] = [];
+  const n = TAG_FIELDS.length;
+  for (let i = 0; i + n <= fields.length; i += n) {
+    const ref = (fields[i] ?? '').replace(/^\n/, '');
+    if (!ref.startsWith('refs/tags/')) continue;
+    const [type, oid, peeledType, peeled, tagger, email, date, author, authorEmail, authorDate, subject, contents] =
+      fields.slice(i + 1, i + n);
+    const annotated = type === 'tag';
+    const commit = annotated ? (peeledType === 'commit' ? peeled : undefined) : type === 'commit' ? oid : undefined;
+    const record: TagRecord = {
+      name: ref.slice('refs/tags/'.length),
+      annotated,
+      message: annotated ? (contents ?? '').replace(SIGNATURE, '') : '',
+    };
+    if (commit) record.commit = commit;
+    if (annotated) {
+      if (tagger) record.tagger = tagger;
+      if (email) record.taggerEmail = email;
+      const when = rawDate(date);
+      if (when !== undefined) record.taggerDate = when;
+      if (author) record.commitAuthor = author;
+      if (authorEmail) record.commitAuthorEmail = authorEmail;
+      const committed = rawDate(authorDate);
+      if (committed !== undefined) record.commitDate = committed;
+      if (subject !== undefined) record.commitSubject = subject;
+    }
+    records.push(record);
+  }
+  return records;
+}
+
+/** The full sha of a commit-ish, or undefined when it names no commit. */
+export async function resolveCommit(repo: GitLocation, revision: string): Promise<string | undefined> {
+  if (!revision || revision.startsWith('-') || /[\0\n\r]/.test(revision)) return undefined;
+  const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`];
+  try {
+    const out = await run(repo, args, (git) => git.raw(args));
+    return out.trim() || undefined;
+  } catch (err) {
+    if (err instanceof GitError && err.kind === 'failed') return undefined;
+    throw err;
+  }
+}
+
+/** Commits reachable from `to` and not from `from` (`from..to`), newest first: sha, author, date (ms), subject. */
+export async function commitsBetween(
+  repo: GitLocation,
+  from: string,
+  to: string,
+  maxCount = 1000,
+): Promise<{ sha: string; author: string; date: number; subject: string }[]> {
+  const args = ['log', `--max-count=${maxCount}`, '--format=%H%x00%an%x00%at%x00%s', `${from}..${to}`, '--'];
+  const out = await run(repo, args, (git) => git.raw(args));
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha = '', author = '', at = '0', subject = ''] = line.split('\0');
+      return { sha, author, date: Number(at) * 1000, subject };
+    });
 }
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;

@@ -22,6 +22,7 @@ import { MetricsError, type Revision, type Run, type Split } from '../metrics/mo
 import { type SplitTokens } from '../metrics/split';
 import { AmbiguousExperimentError, EXPERIMENT_REF, resolveExperiment, type ExperimentRef } from './experimentRefs';
 import { CatFileBatch, listTreeBlobs, parseCommit, type CommitInfo } from './catFile';
+import { isRegistryEventTag } from '../formats/gto/tags';
 import { NotARepositoryError } from './gitProcess';
 import { runGit } from './run';
 
@@ -145,6 +146,8 @@ function decorations(refs: RefInfo[]): Decorations {
   for (const ref of refs) {
     const { kind, short } = refDisplayName(ref.name);
     if (kind === 'tag') {
+      // A model registry's stage, deregistration and deprecation tags are events, not releases of the revision.
+      if (isRegistryEventTag(short)) continue;
       add(d.tags, ref.commit, short);
       add(d.refs, ref.commit, short);
     } else if (kind === 'branch') {
@@ -754,14 +757,18 @@ export interface RevisionResult {
 export async function readAtRevision(
   folder: string,
   rev: string,
-  files: FollowedFiles & { splits?: SplitTokens },
+  files: FollowedFiles & {
+    splits?: SplitTokens;
+    /** List the refs to name the revision's tags and branches (default true); false skips that git call. */
+    decorate?: boolean;
+  },
 ): Promise<RevisionResult> {
   const info = await repoInfo(folder);
   const followed = followedList(info, files);
   const cat = new CatFileBatch(info.root);
   try {
     if (rev.startsWith('-') || /[\n\r]/.test(rev)) throw new MetricsError(`'${rev}' is not a revision name.`, rev);
-    const refs = await listRefs(info.root);
+    const refs = files.decorate === false ? [] : await listRefs(info.root);
     let commit = await cat.read(`${rev}^{commit}`);
     if (!commit || commit.type !== 'commit') {
       // A DVC experiment name (as `dvc exp show` lists it) resolves through refs/exps/*/*/<name>.

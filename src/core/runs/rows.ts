@@ -77,8 +77,13 @@ function metricCells(run: Run): Record<string, MetricCell> {
 /** The rows of one source's runs. */
 export function runsToRows(runs: readonly Run[], ctx: RowContext): RunRow[] {
   const rows: RunRow[] = [];
+  const locations = new Map<string, string>();
   for (const run of runs) {
-    const location = sourceLocationOf(run.source.location, ctx.root);
+    let location = locations.get(run.source.location);
+    if (location === undefined) {
+      location = sourceLocationOf(run.source.location, ctx.root);
+      locations.set(run.source.location, location);
+    }
     const key = runKey(run.source.kind, location, run.id);
     const info = run.revisionInfo;
     const params: Record<string, CellValue> = {};

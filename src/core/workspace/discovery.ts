@@ -13,7 +13,7 @@ import { emptyConfig, type ModelStage, type MlopsConfig } from '../formats/mlops
 import { readTagNames } from '../git/tags';
 import { isDvcMetadataFile, parseDvcMetadata, type DvcFileFacts, type DvcOut } from '../formats/dvc/metadata';
 import { isMlflowSqliteStore } from '../formats/mlflow/sqlite';
-import { readMlflowRegistry, type RegisteredModelVersion } from './mlflowRegistry';
+import { readMlflowRegistry, type RegisteredModelVersion, type RegistryBackend } from './mlflowRegistry';
 import { mayBeMlflowSqliteStore } from './mlflowStores';
 
 export type WorkspaceItemKind = 'model' | 'dataset' | 'notebook';
@@ -106,13 +106,19 @@ export interface WorkspaceItem {
   configIndex?: number;
   dvc?: { declaredIn: string; md5?: string; size?: number; nfiles?: number; stage?: string; artifact?: string };
   mlflow?: {
+    /** The store: its path relative to the folder, or a tracking server's address (without credentials). */
     store: string;
+    backend: RegistryBackend;
     registeredModel: string;
     version: string;
     runId?: string;
     source?: string;
     status?: string;
     aliases: string[];
+    /** When the version was registered (ms since the epoch), as the registry records it. */
+    created?: number;
+    lastUpdated?: number;
+    user?: string;
   };
 }
 
@@ -849,29 +855,7 @@ export class WorkspaceIndex {
     const registryItems: WorkspaceItem[] = [];
     for (const [store, versions] of this.registries) {
       if (excluded(store)) continue;
-      for (const v of versions) {
-        const relative = toRelative(this.root, v.folder);
-        const item: WorkspaceItem = {
-          id: `model:mlflow:${store}/${v.name}/${v.version}`,
-          kind: 'model',
-          name: v.name,
-          relativePath: relative,
-          absolutePath: v.folder,
-          source: 'mlflow-registry',
-          sources: ['mlflow-registry'],
-          isDirectory: v.backend === 'file',
-          missing: false,
-          tags: [...v.aliases.map((a) => `@${a}`), ...Object.entries(v.tags).map(([k, value]) => `${k}=${value}`)],
-          version: v.version,
-          mlflow: { store, registeredModel: v.name, version: v.version, aliases: v.aliases },
-        };
-        if (v.description) item.description = v.description;
-        if (v.stage) item.stage = v.stage;
-        if (v.runId) item.mlflow!.runId = v.runId;
-        if (v.source) item.mlflow!.source = v.source;
-        if (v.status) item.mlflow!.status = v.status;
-        registryItems.push(item);
-      }
+      for (const v of versions) registryItems.push(registryItem(v, store, toRelative(this.root, v.folder)));
     }
 
     // mlops.yaml entries win.
@@ -1054,4 +1038,35 @@ export async function statItems(
     out.set(item.id, stat ? { size: stat.size, mtimeMs: stat.mtimeMs, isDirectory: stat.isDirectory() } : undefined);
   });
   return out;
+}
+
+/**
+ * The Models item of one registered model version. `store` names the store (its path relative to the folder, or a
+ * tracking server's address) and `relativePath` the version's place (its folder or database; a server's address).
+ */
+export function registryItem(v: RegisteredModelVersion, store: string, relativePath: string): WorkspaceItem {
+  const item: WorkspaceItem = {
+    id: `model:mlflow:${store}/${v.name}/${v.version}`,
+    kind: 'model',
+    name: v.name,
+    relativePath,
+    absolutePath: v.folder,
+    source: 'mlflow-registry',
+    sources: ['mlflow-registry'],
+    isDirectory: v.backend === 'file',
+    missing: false,
+    tags: [...v.aliases.map((a) => `@${a}`), ...Object.entries(v.tags).map(([k, value]) => `${k}=${value}`)],
+    version: v.version,
+    mlflow: { store, backend: v.backend, registeredModel: v.name, version: v.version, aliases: v.aliases },
+  };
+  const mlflow = item.mlflow!;
+  if (v.description) item.description = v.description;
+  if (v.stage) item.stage = v.stage;
+  if (v.runId) mlflow.runId = v.runId;
+  if (v.source) mlflow.source = v.source;
+  if (v.status) mlflow.status = v.status;
+  if (v.created !== undefined) mlflow.created = v.created;
+  if (v.lastUpdated !== undefined) mlflow.lastUpdated = v.lastUpdated;
+  if (v.user) mlflow.user = v.user;
+  return item;
 }

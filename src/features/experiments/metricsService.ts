@@ -35,12 +35,14 @@ import {
 import { resolveInside } from '../../core/security/confine';
 import { getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
+import { serverClientOptions, tokenKey } from '../../platform/mlflowServer';
 import { UNTRUSTED_REASON } from '../../platform/trust';
 import { sharedValidator } from '../../platform/configValidator';
 import type { MetricHistoryData } from '../metricHistory/panel';
 
 export type { SourceProblem } from '../../core/metrics/sources/types';
 export { trackingTarget, type TrackingTarget } from '../../core/metrics/sources/mlflowServer';
+export { tokenKey };
 
 /** One place runs come from, with its runs newest first. */
 export interface ServiceSource {
@@ -72,7 +74,6 @@ export interface MetricsServiceOptions {
   watch?: boolean;
 }
 
-const TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
 const FILE_DEBOUNCE_MS = 300;
 const GIT_DEBOUNCE_MS = 500;
 /** Folders never searched for tracker files. */
@@ -88,17 +89,6 @@ function watchGlobs(d: MetricSourceDefinition): readonly string[] {
 }
 const watchMatchers = new Map(SEARCHED_SOURCES.map((d) => [d, picomatch([...watchGlobs(d)], { dot: true })]));
 const discoveryMatchers = new Map(SEARCHED_SOURCES.map((d) => [d, picomatch([...d.discovery.globs], { dot: true })]));
-
-/** The secret-storage key of the token for a tracking server (one per origin, so a token only goes where it was set). */
-export function tokenKey(url: string): string {
-  let origin = url;
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    // A malformed address keys by its text.
-  }
-  return `${TOKEN_KEY_PREFIX}${origin}`;
-}
 
 interface GitRecord {
   /** The repository's git folders, when the folder is in one (found without running git). */
@@ -582,18 +572,20 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     folderKey: string,
   ): Promise<{ location: string; context: SourceReadContext }> {
     const record = this.records.get(folderKey);
-    const seconds = getSetting('mlflow.timeoutSeconds', record?.folder.uri);
-    const token = (await this.options.secrets?.get(tokenKey(setting))) || undefined;
+    const { token, timeoutMs, maxPages, maxResponseBytes } = await serverClientOptions(
+      setting,
+      record?.folder.uri,
+      this.options.secrets,
+    );
     return {
       location: new MlflowRestClient({ baseUrl: setting }).baseUrl,
       context: {
         root: record?.root ?? '',
         followed: record?.followed ?? { metrics: [], params: [], plots: [], live: [] },
         token,
-        timeoutMs: Math.max(1, Number(seconds) || 10) * 1000,
-        maxPages: Number(getSetting('mlflow.maxPages', record?.folder.uri)) || undefined,
-        maxResponseBytes:
-          (Number(getSetting('mlflow.maxResponseMB', record?.folder.uri)) || 0) * 1024 * 1024 || undefined,
+        timeoutMs,
+        maxPages,
+        maxResponseBytes,
       },
     };
   }

@@ -8,6 +8,7 @@ import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import { REVISION_SCHEME, revisionUri } from '../../platform/revisionUri';
 import { RevisionFileSystem } from '../revisions/provider';
 import { relativeTime } from '../../core/relativeTime';
+import { type ServerRegistryState } from './serverRegistry';
 import { ExplorerTree, type ExplorerNode } from './tree';
 import { WATCH_GLOB, WorkspaceModel, type FolderState } from './workspaceModel';
 
@@ -32,9 +33,12 @@ export const EXPLORER_CONTEXT = {
   hasNotebooks: 'mlops.explorer.hasNotebooks',
 } as const;
 
-/** The values of the context keys for what discovery found in every folder. */
-export function explorerContext(folders: readonly FolderState[]): Record<string, boolean> {
-  const items = folders.flatMap((f) => f.items);
+/** The values of the context keys for what discovery found in every folder and the tracking servers list. */
+export function explorerContext(
+  folders: readonly FolderState[],
+  servers: readonly ServerRegistryState[] = [],
+): Record<string, boolean> {
+  const items = [...folders.flatMap((f) => f.items), ...servers.flatMap((s) => s.items)];
   const has = (kind: WorkspaceItemKind) => items.some((i) => i.kind === kind);
   return {
     [EXPLORER_CONTEXT.scanned]: true,
@@ -70,11 +74,14 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
   let context: Record<string, boolean> = {};
   const updateContext = async () => {
     const previous = context;
-    context = explorerContext(model.folders());
+    context = explorerContext(model.folders(), model.servers.servers());
     for (const [key, value] of Object.entries(context))
       if (previous[key] !== value) await vscode.commands.executeCommand('setContext', key, value);
   };
-  subscriptions.push(model.onDidChange(() => void updateContext()));
+  subscriptions.push(
+    model.onDidChange(() => void updateContext()),
+    model.servers.onDidChange(() => void updateContext()),
+  );
 
   // Revisions of files, read-only, for history and diffs.
   subscriptions.push(

@@ -5,6 +5,7 @@ import { formatBytes } from '../../core/sizes';
 import { distinguishingLabels } from '../../core/workspace/disambiguate';
 import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import { Disposable } from '../../platform/disposable';
+import { type ServerRegistryState } from './serverRegistry';
 import { type FolderState, type WorkspaceModel } from './workspaceModel';
 
 /** Tree elements are plain data; TreeItems are built in getTreeItem. */
@@ -12,7 +13,10 @@ export type ExplorerNode =
   | { type: 'folder'; folderKey: string }
   | { type: 'item'; folderKey: string; itemId: string }
   | { type: 'link'; folderKey: string; itemId: string; role: 'dataset' | 'metrics'; target: string }
-  | { type: 'message'; text: string; icon: string; tooltip?: string };
+  | { type: 'message'; text: string; icon: string; tooltip?: string }
+  /** A tracking server's registered models (Models view; `location` is the server's address without credentials). */
+  | { type: 'server'; location: string }
+  | { type: 'serverItem'; location: string; itemId: string };
 
 export type GitLabel =
   | 'tracked'
@@ -65,6 +69,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
   ) {
     super();
     this.register(model.onDidChange(() => this.emitter.fire(undefined)));
+    if (kind === 'model') this.register(model.servers.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   /** Per folder's item list: what tells apart items of this view that share a name (by item id). */
@@ -96,10 +101,21 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     await this.model.ensureLoaded();
     const folders = this.model.folders();
     if (!node) {
+      // The servers' models come after the local items (they load after them, over the network).
       const [only] = folders;
-      if (!only) return [];
-      if (folders.length > 1) return folders.map((f) => ({ type: 'folder', folderKey: f.folder.uri.toString() }));
-      return this.folderChildren(only);
+      const local: ExplorerNode[] = !only
+        ? []
+        : folders.length > 1
+          ? folders.map((f) => ({ type: 'folder', folderKey: f.folder.uri.toString() }))
+          : this.folderChildren(only);
+      return [...local, ...this.serverNodes()];
+    }
+    if (node.type === 'server') {
+      const server = this.serverOf(node.location);
+      if (!server) return [];
+      if (!server.items.length)
+        return [{ type: 'message', text: 'No registered models', icon: 'info', tooltip: server.location }];
+      return server.items.map((i) => ({ type: 'serverItem', location: server.location, itemId: i.id }));
     }
     if (node.type === 'folder') {
       const state = folders.find((f) => f.folder.uri.toString() === node.folderKey);
@@ -148,6 +164,34 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     return nodes;
   }
 
+  /** One node per configured tracking server: its models as a group, or one message while loading or when it fails. */
+  private serverNodes(): ExplorerNode[] {
+    if (this.kind !== 'model') return [];
+    return this.model.servers.servers().map((server): ExplorerNode => {
+      if (server.status === 'loaded') return { type: 'server', location: server.location };
+      if (server.status === 'loading')
+        return {
+          type: 'message',
+          text: `Loading registered models from ${server.host}…`,
+          icon: 'loading~spin',
+          tooltip: `MLflow server ${server.location}`,
+        };
+      return {
+        type: 'message',
+        text:
+          server.status === 'untrusted'
+            ? `MLflow server ${server.host}: not contacted in an untrusted workspace`
+            : `MLflow server ${server.host}: cannot list registered models`,
+        icon: server.status === 'untrusted' ? 'workspace-untrusted' : 'error',
+        tooltip: server.message,
+      };
+    });
+  }
+
+  serverOf(location: string): ServerRegistryState | undefined {
+    return this.model.servers.servers().find((s) => s.location === location);
+  }
+
   find(folderKey: string, itemId: string): WorkspaceItem | undefined {
     return this.model
       .folders()
@@ -168,6 +212,22 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
       );
       item.tooltip = node.tooltip;
       return item;
+    }
+    if (node.type === 'server') {
+      const server = this.serverOf(node.location);
+      const item = new vscode.TreeItem(server?.host ?? node.location, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `mlflow-server|${node.location}`;
+      item.iconPath = new vscode.ThemeIcon('server');
+      const models = new Set(server?.items.map((i) => i.name)).size;
+      item.description = `MLflow server · ${models} ${models === 1 ? 'model' : 'models'}, ${server?.items.length ?? 0} versions`;
+      item.tooltip = `Registered models of the MLflow tracking server ${node.location}`;
+      item.contextValue = 'mlopsServer';
+      return item;
+    }
+    if (node.type === 'serverItem') {
+      const item = this.serverOf(node.location)?.items.find((i) => i.id === node.itemId);
+      if (!item) return new vscode.TreeItem('(gone)');
+      return buildItem(item, { key: `mlflow-server|${node.location}` });
     }
     if (node.type === 'folder') {
       const state = this.stateOf(node.folderKey);
@@ -200,7 +260,7 @@ export class ExplorerTree extends Disposable implements vscode.TreeDataProvider<
     const item = this.find(node.folderKey, node.itemId);
     const state = this.stateOf(node.folderKey);
     if (!item || !state) return new vscode.TreeItem('(gone)');
-    return buildItem(item, state, this.distinctionsOf(state).get(item.id));
+    return buildItem(item, folderFacts(state, item), this.distinctionsOf(state).get(item.id));
   }
 }
 
@@ -212,20 +272,46 @@ function nameable(item: WorkspaceItem): { key: string; path: string } {
   };
 }
 
+/** What the tree shows of an item beyond the item itself: its owner's key, and the file facts of a folder's item. */
+interface ItemFacts {
+  /** The workspace folder's URI, or the tracking server's key: makes the tree item's id unique. */
+  key: string;
+  /** The folder's key, for the Open command (a workspace folder's items only). */
+  folderKey?: string;
+  stat?: ReturnType<FolderState['stats']['get']>;
+  git?: GitFileState;
+  commit?: ReturnType<FolderState['commits']['get']>;
+  hash?: ReturnType<FolderState['hashes']['get']>;
+  gitUnavailable?: string;
+}
+
+function folderFacts(state: FolderState, item: WorkspaceItem): ItemFacts {
+  const key = state.folder.uri.toString();
+  return {
+    key,
+    folderKey: key,
+    stat: state.stats.get(item.id),
+    git: state.git.get(item.absolutePath),
+    commit: state.commits.get(item.absolutePath),
+    hash: state.hashes.get(item.absolutePath),
+    gitUnavailable: state.gitUnavailable,
+  };
+}
+
 /** `distinct` tells the item apart from others of the same name (its folder), when there are any. */
-function buildItem(item: WorkspaceItem, state: FolderState, distinct?: string): vscode.TreeItem {
+function buildItem(item: WorkspaceItem, facts: ItemFacts, distinct?: string): vscode.TreeItem {
   const hasChildren = (item.datasets?.length ?? 0) + (item.metrics?.length ?? 0) > 0;
   const tree = new vscode.TreeItem(
     item.name,
     hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
   );
-  tree.id = `${state.folder.uri.toString()}|${item.id}`;
-  const stat = state.stats.get(item.id);
-  const git = state.git.get(item.absolutePath);
+  tree.id = `${facts.key}|${item.id}`;
+  const { stat, git, commit } = facts;
   const label = item.mlflow ? 'MLflow registry' : gitLabel(git);
-  const commit = state.commits.get(item.absolutePath);
-  const hash = state.hashes.get(item.absolutePath);
-  const changed = commit?.date ?? stat?.mtimeMs;
+  const server = item.mlflow?.backend === 'server';
+  // A registered model version changed when it was registered, not when its store's file was last written.
+  const changed =
+    item.mlflow?.created ?? commit?.date ?? stat?.mtimeMs ?? (server ? item.mlflow?.lastUpdated : undefined);
   const parts: string[] = [];
   if (distinct) parts.push(distinct);
   if (item.notPulled) parts.push(notPulledText(item));
@@ -255,16 +341,17 @@ function buildItem(item: WorkspaceItem, state: FolderState, distinct?: string): 
       color ? new vscode.ThemeColor(color) : undefined,
     );
   }
-  if (!item.missing && !item.mlflow) {
+  if (!item.missing && !item.mlflow && facts.folderKey) {
     tree.resourceUri = vscode.Uri.file(item.absolutePath);
     tree.command = {
       command: 'mlops.openItem',
       title: 'Open',
-      arguments: [{ type: 'item', folderKey: state.folder.uri.toString(), itemId: item.id }],
+      arguments: [{ type: 'item', folderKey: facts.folderKey, itemId: item.id }],
     };
   }
+  // A server's model has no file: none of the file menus (open, reveal, hash, history) apply.
   const flags = [
-    `mlopsItem`,
+    server ? 'mlopsServerModel' : `mlopsItem`,
     `kind-${item.kind}`,
     item.missing ? 'missing' : 'present',
     item.notPulled ? 'notPulled' : '',
@@ -273,7 +360,7 @@ function buildItem(item: WorkspaceItem, state: FolderState, distinct?: string): 
     git?.tracked || commit ? 'inGit' : '',
   ];
   tree.contextValue = flags.filter(Boolean).join(' ');
-  tree.tooltip = tooltip(item, state, label, hash, commit, stat);
+  tree.tooltip = tooltip(item, facts, label);
   tree.accessibilityInformation = { label: `${item.kind} ${item.name}, ${tree.description}` };
   return tree;
 }
@@ -290,14 +377,8 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function tooltip(
-  item: WorkspaceItem,
-  state: FolderState,
-  label: GitLabel | 'MLflow registry',
-  hash: ReturnType<FolderState['hashes']['get']>,
-  commit: ReturnType<FolderState['commits']['get']>,
-  stat: ReturnType<FolderState['stats']['get']>,
-): vscode.MarkdownString {
+function tooltip(item: WorkspaceItem, facts: ItemFacts, label: GitLabel | 'MLflow registry'): vscode.MarkdownString {
+  const { hash, commit, stat } = facts;
   const md = new vscode.MarkdownString(undefined, true);
   md.supportHtml = false;
   md.isTrusted = false;
@@ -309,7 +390,8 @@ function tooltip(
     md.appendMarkdown('\n\n');
   }
   const rows: [string, string][] = [];
-  rows.push(['Path', code(item.relativePath)]);
+  if (item.mlflow?.backend === 'server') rows.push(['Server', code(item.mlflow.store)]);
+  else rows.push(['Path', code(item.relativePath)]);
   if (item.notPulled)
     rows.push([
       'Status',
@@ -332,8 +414,14 @@ function tooltip(
         `${item.mlflow.registeredModel} version ${item.mlflow.version}${item.mlflow.status ? ` (${item.mlflow.status})` : ''}`,
       ),
     ]);
-  else if (state.gitUnavailable) rows.push(['Git', escape(state.gitUnavailable)]);
+  else if (facts.gitUnavailable) rows.push(['Git', escape(facts.gitUnavailable)]);
   else rows.push(['Git', label]);
+  if (item.mlflow?.runId) rows.push(['Run', code(item.mlflow.runId)]);
+  if (item.mlflow?.created !== undefined)
+    rows.push([
+      'Registered',
+      escape(`${relativeTime(item.mlflow.created)}${item.mlflow.user ? ` by ${item.mlflow.user}` : ''}`),
+    ]);
   if (item.dvc)
     rows.push(['DVC', escape(`declared in ${item.dvc.declaredIn}${item.dvc.md5 ? `, md5 ${item.dvc.md5}` : ''}`)]);
   if (commit)

@@ -25,6 +25,7 @@ import { backgroundWork } from '../../platform/backgroundWork';
 import { affectsFilesExclude, affectsSetting, filesExclude, getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
+import { ServerRegistries } from './serverRegistry';
 
 /** What the explorer knows about one workspace folder. */
 export interface FolderState {
@@ -63,6 +64,8 @@ export class WorkspaceModel extends Disposable {
   private changeTimer: NodeJS.Timeout | undefined;
   private gitTimer: NodeJS.Timeout | undefined;
   private hashRun: AbortController | undefined;
+  /** The registered models of the configured tracking servers, read after the local items. */
+  readonly servers: ServerRegistries;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -70,6 +73,7 @@ export class WorkspaceModel extends Disposable {
   ) {
     super();
     this.work = backgroundWork(context, logger);
+    this.servers = this.register(new ServerRegistries({ secrets: context.secrets, logger }));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.register(
@@ -118,6 +122,7 @@ export class WorkspaceModel extends Disposable {
     );
     this.changeEmitter.fire();
     void this.refreshGit();
+    void this.servers.load();
   }
 
   private excludes(folder: vscode.WorkspaceFolder): string[] {

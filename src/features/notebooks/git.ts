@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { commitPaths as commit } from '../../core/git/commands';
 import { execGit, GitError, type GitRunOptions } from '../../core/git/gitProcess';
 import { type GitRepository } from '../../core/git/state';
+import { isRegistryEventTag } from '../../core/formats/gto/tags';
 
 function run(repo: GitRepository, args: string[], options: GitRunOptions = {}) {
   return execGit(repo.root, args, { gitPath: repo.gitPath, ...options });
@@ -38,6 +39,8 @@ export async function listTags(repo: GitRepository, signal?: AbortSignal): Promi
   for (const line of out.stdout.toString('utf8').split('\n')) {
     if (!line) continue;
     const [name = '', object = '', peeled, time, subject, tagger, author, peeledAuthor] = line.split('\0');
+    // Model-registry stage, deregistration and deprecation tags mark events, not versions of the notebook.
+    if (isRegistryEventTag(name)) continue;
     tags.push({
       name,
       commit: peeled || object,

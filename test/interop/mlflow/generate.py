@@ -110,6 +110,11 @@ def populate(client):
     client.create_registered_model("empty-model")
 
 
+def name_filter(name):
+    """A search filter for one model name: MLflow's filter has no escape, so a name with a single quote is double-quoted."""
+    return f'name = "{name}"' if "'" in name else f"name = '{name}'"
+
+
 def expected(client):
     experiments = client.search_experiments(view_type=ViewType.ALL, max_results=50000)
     out = {
@@ -152,7 +157,7 @@ def expected(client):
             }
         )
     for model in sorted(client.search_registered_models(max_results=1000), key=lambda m: m.name):
-        versions = client.search_model_versions(f"name = '{model.name}'", max_results=10000)
+        versions = client.search_model_versions(name_filter(model.name), max_results=10000)
         out["registered_models"].append(
             {
                 "name": model.name,

@@ -39,6 +39,14 @@ describe('metric history protocol', () => {
       type: 'requestData',
       query: { view: 'versions', keys: ['f1'], splits: ['test'], range: { kind: 'last', count: 5 }, axis: 'order' },
     });
+    // The steps view's x axis: a counter's key; anything else is left out.
+    assert.deepEqual(parseQuery({ view: 'steps', keys: [], xKey: 'epoch' }), {
+      view: 'steps',
+      keys: [],
+      xKey: 'epoch',
+    });
+    for (const xKey of [5, '', 'x'.repeat(201)])
+      assert.deepEqual(parseQuery({ view: 'steps', keys: [], xKey }), { view: 'steps', keys: [] }, String(xKey));
   });
 
   it('rejects malformed or hostile messages', () => {

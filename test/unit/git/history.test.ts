@@ -73,6 +73,19 @@ describe('git history: the demo repository', function () {
     }
   });
 
+  it('leaves the model registry’s stage and deregistration tags out of the revisions’ tags', async () => {
+    const events = git(repo, ['tag', '-l', 'fraud-classifier#*', 'fraud-classifier@*!']).trim().split('\n');
+    assert.equal(events.length, 7, 'the demo has six stage tags and one deregistration');
+    const result = await readHistory(repo, demoFiles);
+    const tagged = result.runs.flatMap((r) => r.revisionInfo!.tags);
+    assert.deepEqual(tagged.sort(), [
+      'fraud-classifier@v1.0.0',
+      'fraud-classifier@v1.1.0',
+      'fraud-classifier@v1.2.0',
+      'fraud-classifier@v2.0.0',
+    ]);
+  });
+
   it('puts the release tags on the right commits, with author, date and subject', async () => {
     const result = await readHistory(repo, demoFiles);
     for (const [version, index] of [

@@ -19,6 +19,8 @@ import { applyRange } from '../../../src/core/chart/series';
 import { ChartError } from '../../../src/core/chart/types';
 import { readAtRevision, readHistory } from '../../../src/core/git/history';
 import { discoverWorkspace } from '../../../src/core/workspace/discovery';
+import { followedFiles, readWorkspaceRun } from '../../../src/core/metrics/sources/workspaceFiles';
+import { checkFolder, findings } from '../checks/helpers';
 import { git } from '../formats/dvc/oracle';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -133,6 +135,32 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
     assert.doesNotMatch(diff.stdout, /No metric changed/);
     assert.match(diff.stdout, /^Neither model@v1\.0\.0 nor model@v1\.1\.0 has values for metrics\/eval\.json\./);
     assert.equal(diff.stdout.match(/DVC-tracked/g)?.length, 2);
+  });
+
+  it('the Experiments view’s workspace source says why it has no run: not pulled, with what to run', async () => {
+    const { followed } = followedFiles(clone);
+    const { run, problems } = await readWorkspaceRun(clone, followed, 'dvc');
+    assert.equal(run, undefined);
+    const metrics = lockOut('metrics/eval.json');
+    assert.deepEqual(problems, [
+      {
+        severity: 'info',
+        message: `metrics/eval.json: declared in dvc.yaml, DVC-tracked (md5 ${metrics.md5.slice(0, 8)}, ${metrics.size} B), not in git: run "dvc pull metrics/eval.json".`,
+      },
+    ]);
+  });
+
+  it('the checks find no lineage problem with the outputs DVC holds in its cache (metrics included)', async () => {
+    const { report, file } = await checkFolder(clone);
+    assert.equal(file, undefined, 'no mlops.yaml: the default checks on what discovery found');
+    // dvc.yaml declares metrics/eval.json as a cached stage metric: on a fresh clone it is not pulled, not missing.
+    assert.deepEqual(findings(report), [
+      "model-card: models has none of model_card.md, MODEL_CARD.md, README.md (model 'model'). @ models/model.pkl",
+    ]);
+    assert.deepEqual(
+      report.results.filter((r) => r.checkId === 'lineage').map((r) => r.status),
+      ['pass'],
+    );
   });
 
   it('resolves a DVC experiment name as dvc exp show lists it; the same name on two baselines is ambiguous', () => {

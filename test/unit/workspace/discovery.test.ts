@@ -337,6 +337,13 @@ artifacts:
       ],
     );
     assert.deepEqual(result.problems, []);
+    // When each version was registered, as the registry records it (not when the database file was written).
+    const created = registry.map((i) => i.mlflow?.created ?? NaN);
+    const written = fs.statSync(path.join(root, 'tracking', 'backend.db')).mtimeMs;
+    assert.ok(
+      created.every((t, k) => t > Date.UTC(2023, 0, 1) && t < written - 60_000 && (k === 0 || t >= created[k - 1])),
+      `registered in order, before the file was copied: ${created.join(', ')}`,
+    );
 
     // Renamed without an extension, it is still recognised; deleted, its models go.
     fs.renameSync(path.join(root, 'tracking', 'backend.db'), path.join(root, 'store'));

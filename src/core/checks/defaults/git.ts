@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDvcMetadata } from '../../formats/dvc/metadata';
+import { parseDvcYaml, type DvcProject } from '../../formats/dvc/project';
 import { showFileText } from '../../git/commands';
 import { execGit, GitError } from '../../git/gitProcess';
 import { isLfsPointer } from '../../git/state';
@@ -67,7 +68,20 @@ function readDvcOuts(root: string): DvcOuts {
     }
     const facts = parseDvcMetadata(name, text);
     for (const out of facts.outs) (out.cache ? cached : notCached).add(out.path);
-    for (const file of facts.metricsAndPlots) notCached.add(file);
+    if (name !== 'dvc.yaml') continue;
+    // A stage's metrics and plots are its outputs, in the DVC cache unless `cache: false` (then committed to git);
+    // top-level metrics and plots are files some stage or script writes, not outputs of their own.
+    let project: DvcProject;
+    try {
+      project = parseDvcYaml(text, name);
+    } catch {
+      for (const file of facts.metricsAndPlots) notCached.add(file);
+      continue;
+    }
+    for (const stage of project.stages)
+      for (const entry of [...stage.metrics, ...stage.plots])
+        (entry.cache === false ? notCached : cached).add(entry.path);
+    for (const file of [...project.metrics, ...project.plots]) notCached.add(file);
   }
   return { cached: [...cached].filter((p) => !notCached.has(p)) };
 }

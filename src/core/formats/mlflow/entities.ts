@@ -39,6 +39,8 @@ export interface MlflowModelVersion {
   description?: string;
   creationTime?: number;
   lastUpdatedTime?: number;
+  /** Who registered the version (`user_id`; MLflow's own client leaves it empty unless a server sets it). */
+  userId?: string;
   tags: Record<string, string>;
   /** The version's folder, from the file store's `readRegistry` (absolute). */
   folder?: string;

@@ -609,6 +609,7 @@ function registeredModels(root: string, problems: MetricsError[] | undefined): M
         description: textField(versionMeta.description),
         creationTime: integerField(versionMeta.creation_timestamp),
         lastUpdatedTime: integerField(versionMeta.last_updated_timestamp),
+        userId: textField(versionMeta.user_id) || undefined,
         tags: readKeyValues(path.join(versionDir, 'tags')),
       };
       if (problems) version.folder = versionDir;

@@ -54,6 +54,8 @@ export interface MlflowRestOptions {
   /** Page size for run searches (default 1000) and metric histories (default 25 000). */
   runPageSize?: number;
   historyPageSize?: number;
+  /** Page size for the registry: registered models (default 1000, the most MLflow allows) and model versions (default 10 000). */
+  registryPageSize?: number;
   /** Pages one listing may take before it stops with a `limit` error (default 1000). */
   maxPages?: number;
   /** Bytes one answer may have (after decompression) before reading stops with a `limit` error (default 64 MB). */
@@ -125,6 +127,7 @@ export class MlflowRestClient {
   private readonly timeoutMs: number;
   private readonly runPageSize: number;
   private readonly historyPageSize: number;
+  private readonly registryPageSize: number | undefined;
   private readonly maxPages: number;
   private readonly maxResponseBytes: number;
   private readonly fetchImpl: typeof fetch;
@@ -170,6 +173,7 @@ export class MlflowRestClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.runPageSize = options.runPageSize ?? 1000;
     this.historyPageSize = options.historyPageSize ?? 25_000;
+    this.registryPageSize = options.registryPageSize;
     this.maxPages = Math.max(1, Math.floor(options.maxPages ?? DEFAULT_MAX_PAGES));
     this.maxResponseBytes = Math.max(1, Math.floor(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB));
     this.fetchImpl = options.fetch ?? fetch;
@@ -437,9 +441,17 @@ export class MlflowRestClient {
     return metricSeries(key, list.map(restPoint));
   }
 
-  /** Registered models (GET registered-models/search) with their live versions (GET model-versions/search). */
+  /**
+   * Registered models (GET registered-models/search, every page) with their live versions (GET
+   * model-versions/search, every page, one listing for all models), in name order, versions in version order.
+   */
   async listRegisteredModels(): Promise<MlflowRegisteredModel[]> {
-    const models = await this.pages('GET', 'registered-models/search', { max_results: 1000 }, 'registered_models');
+    const models = await this.pages(
+      'GET',
+      'registered-models/search',
+      { max_results: this.registryPageSize ?? 1000 },
+      'registered_models',
+    );
     const versions = await this.searchModelVersions();
     const byName = new Map<string, MlflowModelVersion[]>();
     for (const v of versions) {
@@ -462,15 +474,28 @@ export class MlflowRestClient {
           lastUpdatedTime: integerField(m.last_updated_timestamp),
           tags: keyValues(m.tags),
           aliases,
-          versions: (byName.get(name) ?? []).sort((a, b) => Number(a.version) - Number(b.version)),
+          versions: byVersion(byName.get(name) ?? []),
         };
       })
       .sort((a, b) => compareText(a.name, b.name));
   }
 
-  /** Model versions (GET model-versions/search), optionally filtered (`name = 'fraud-classifier'`). */
+  /** The live versions of one registered model (GET model-versions/search filtered by name, every page), in version order. */
+  async listModelVersions(name: string): Promise<MlflowModelVersion[]> {
+    const filter = nameFilter(name);
+    const versions = await this.searchModelVersions(filter);
+    // A name holding both quote characters cannot be written in a filter: every version is listed, then picked here.
+    return byVersion(filter === undefined ? versions.filter((v) => v.name === name) : versions);
+  }
+
+  /** Model versions (GET model-versions/search, every page), optionally filtered (`name = 'fraud-classifier'`). */
   async searchModelVersions(filter?: string): Promise<MlflowModelVersion[]> {
-    const list = await this.pages('GET', 'model-versions/search', { max_results: 10_000, filter }, 'model_versions');
+    const list = await this.pages(
+      'GET',
+      'model-versions/search',
+      { max_results: this.registryPageSize ?? 10_000, filter },
+      'model_versions',
+    );
     return list
       .filter((v) => str(v.current_stage) !== DELETED_VERSION_STAGE)
       .map((v) => ({
@@ -483,7 +508,23 @@ export class MlflowRestClient {
         description: typeof v.description === 'string' ? v.description : '',
         creationTime: integerField(v.creation_timestamp),
         lastUpdatedTime: integerField(v.last_updated_timestamp),
+        userId: str(v.user_id),
         tags: keyValues(v.tags),
       }));
   }
+}
+
+/** Versions in numeric version order (`2` before `10`). */
+function byVersion(versions: MlflowModelVersion[]): MlflowModelVersion[] {
+  return versions.sort((a, b) => Number(a.version) - Number(b.version) || compareText(a.version, b.version));
+}
+
+/**
+ * MLflow's search filter for one model name: quoted with single quotes, or double quotes when the name holds a
+ * single quote (MLflow's filter has no escape); undefined when the name holds both.
+ */
+export function nameFilter(name: string): string | undefined {
+  if (!name.includes("'")) return `name = '${name}'`;
+  if (!name.includes('"')) return `name = "${name}"`;
+  return undefined;
 }

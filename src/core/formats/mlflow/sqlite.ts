@@ -497,7 +497,7 @@ export class MlflowDatabase {
         status: statusFromName(status),
         metrics: [],
         lifecycleStage: deleted ? 'deleted' : (str(stage) ?? 'active'),
-        userId: str(userId),
+        userId: str(userId) || undefined,
         artifactUri: str(artifactUri),
         fullHistory: query.fullHistory ?? false,
       });
@@ -627,8 +627,8 @@ export class MlflowDatabase {
           ),
         )
       : new Map<string, Record<string, string>>();
-    for (const [name, version, stage, status, runId, source, description, created, updated] of this.rows(
-      'SELECT name, version, current_stage, status, run_id, source, description, creation_time, last_updated_time FROM model_versions ORDER BY name, version',
+    for (const [name, version, stage, status, runId, source, description, created, updated, userId] of this.rows(
+      `SELECT name, version, current_stage, status, run_id, source, description, creation_time, last_updated_time, ${this.column('model_versions', 'user_id')} FROM model_versions ORDER BY name, version`,
       [],
       'reading model versions',
     )) {
@@ -644,6 +644,7 @@ export class MlflowDatabase {
         description: str(description),
         creationTime: num(created),
         lastUpdatedTime: num(updated),
+        userId: str(userId) || undefined,
         tags: versionTags.get(`${String(name)}\n${String(version)}`) ?? {},
       };
       model.versions.push(entry);

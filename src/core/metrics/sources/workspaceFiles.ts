@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveInside } from '../../security/confine';
+import { absentMessage, explainAbsentInWorkspace } from '../absence';
 import { conventionalMetricsFiles } from '../conventional';
 import {
   combineFiles,
@@ -126,7 +127,13 @@ export async function readWorkspaceRun(
   const problems = [...errors, ...combined.errors].map(
     (e): SourceProblem => ({ severity: 'warning', message: e.message }),
   );
-  if (!loaded.some((f) => f.role !== 'params')) return { problems };
+  if (!loaded.some((f) => f.role !== 'params')) {
+    // Declared metrics files that are not there: say why (DVC-tracked and not pulled, not built yet, ...) and what to
+    // run, rather than showing an empty workspace.
+    const absent = (await explainAbsentInWorkspace(root, followed.metrics)).filter((a) => a.state !== 'not-found');
+    for (const a of absent) problems.push({ severity: 'info', message: absentMessage(a) });
+    return { problems };
+  }
   let time: number | undefined;
   await Promise.all(
     loaded.map(async (f) => {

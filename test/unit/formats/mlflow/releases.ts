@@ -46,7 +46,16 @@ export function withoutIds(expected: ExpectedStore): ExpectedStore {
 /** A registry listing with run ids as run names, and what differs between two stores (where, when) left out. */
 function registryShape(versions: RegisteredModelVersion[], runNames: Map<string, string>): unknown[] {
   return versions.map(
-    ({ folder: _folder, backend: _backend, created: _created, source: _source, runId, description, ...rest }) => ({
+    ({
+      folder: _folder,
+      backend: _backend,
+      created: _created,
+      lastUpdated: _lastUpdated,
+      source: _source,
+      runId,
+      description,
+      ...rest
+    }) => ({
       ...rest,
       run: runId && runNames.get(runId),
       description: description?.replace(/from \w{8}/, 'from <run>'),

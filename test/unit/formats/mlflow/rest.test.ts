@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { MetricsError } from '../../../../src/core/metrics/model';
-import { MlflowRestClient, MlflowRestError, restMetricValue } from '../../../../src/core/formats/mlflow/rest';
+import {
+  MlflowRestClient,
+  MlflowRestError,
+  nameFilter,
+  restMetricValue,
+} from '../../../../src/core/formats/mlflow/rest';
+import { readServerRegistry } from '../../../../src/core/workspace/mlflowRegistry';
 import { seededRandom } from '../../../helpers/prng';
 import { mutate } from './fuzz';
 
@@ -413,5 +419,228 @@ describe('MLflow REST client', function () {
       ),
       [NaN, Infinity, -Infinity, 1.5, Infinity, -Infinity, 2.5, NaN, NaN],
     );
+  });
+});
+
+// The registry listings against a tiny local HTTP server written here: it gives the hostile answers (endless pages,
+// oversized bodies, silence) a real MLflow server does not; the real server's answers are checked in the interop
+// tier (test/interop/mlflow.test.ts).
+describe('MLflow REST client: the model registry', function () {
+  this.timeout(10_000);
+
+  /** `models` registered models, model `m<i>` with i+1 versions (version 2 of m3 deleted), paged by max_results. */
+  function registry(models: number): Handler {
+    const all = Array.from({ length: models }, (_, i) => ({
+      name: `m${i}`,
+      aliases: i === 3 ? [{ alias: 'champion', version: '10' }] : [],
+      tags: [{ key: 'i', value: String(i) }],
+    }));
+    const versions = all.flatMap((m, i) =>
+      Array.from({ length: i + 1 }, (_, v) => ({
+        name: m.name,
+        version: String(i + 1 - v), // newest first, as a server may order them
+        current_stage: i === 3 && v === i - 1 ? 'Deleted_Internal' : v === 0 ? 'Production' : 'None',
+        run_id: `run-${i}-${v}`,
+        user_id: v === 0 ? 'alice' : '',
+        creation_timestamp: '1700000000000',
+        last_updated_timestamp: 1700000000500,
+      })),
+    );
+    // m3 has versions 1..4; give it a version 10 so numeric order matters.
+    versions.push({ ...versions.find((v) => v.name === 'm3')!, version: '10', current_stage: 'Staging' });
+    return (_req, _body, url) => {
+      const size = Number(url.searchParams.get('max_results'));
+      const start = Number(url.searchParams.get('page_token') ?? 0);
+      const list = url.pathname.endsWith('registered-models/search')
+        ? { field: 'registered_models', items: all }
+        : {
+            field: 'model_versions',
+            items: versions.filter((v) => {
+              const filter = url.searchParams.get('filter');
+              return !filter || filter === nameFilter(v.name);
+            }),
+          };
+      const next = start + size < list.items.length ? String(start + size) : '';
+      return { body: JSON.stringify({ [list.field]: list.items.slice(start, start + size), next_page_token: next }) };
+    };
+  }
+
+  it('follows every page of models and versions, in version order, without deleted versions', async () => {
+    const server = await serve(registry(5));
+    try {
+      const client = new MlflowRestClient({ baseUrl: server.url, registryPageSize: 2 });
+      const models = await client.listRegisteredModels();
+      assert.deepEqual(
+        models.map((m) => [m.name, m.versions.map((v) => v.version)]),
+        [
+          ['m0', ['1']],
+          ['m1', ['1', '2']],
+          ['m2', ['1', '2', '3']],
+          ['m3', ['1', '3', '4', '10']],
+          ['m4', ['1', '2', '3', '4', '5']],
+        ],
+      );
+      const pages = (endpoint: string) => server.requests.filter((r) => r.url.pathname.endsWith(endpoint));
+      assert.equal(pages('registered-models/search').length, 3, '5 models in pages of 2');
+      assert.equal(pages('model-versions/search').length, 8, '16 versions in pages of 2');
+      assert.deepEqual(
+        pages('model-versions/search').map((r) => r.url.searchParams.get('page_token')),
+        [null, '2', '4', '6', '8', '10', '12', '14'],
+      );
+      const m3 = models[3];
+      assert.deepEqual(m3.aliases, { champion: '10' });
+      assert.deepEqual(
+        m3.versions.map((v) => [v.version, v.stage, v.runId, v.userId, v.creationTime, v.lastUpdatedTime]),
+        [
+          ['1', 'None', 'run-3-3', undefined, 1700000000000, 1700000000500],
+          ['3', 'None', 'run-3-1', undefined, 1700000000000, 1700000000500],
+          ['4', 'Production', 'run-3-0', 'alice', 1700000000000, 1700000000500],
+          ['10', 'Staging', 'run-3-0', 'alice', 1700000000000, 1700000000500],
+        ],
+      );
+      // One model's versions by name: the filter names it, and only its versions come back.
+      server.requests.length = 0;
+      assert.deepEqual(
+        (await client.listModelVersions('m2')).map((v) => [v.name, v.version]),
+        [
+          ['m2', '1'],
+          ['m2', '2'],
+          ['m2', '3'],
+        ],
+      );
+      assert.deepEqual(
+        server.requests.map((r) => r.url.searchParams.get('filter')),
+        ["name = 'm2'", "name = 'm2'"],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('quotes a model name for the search filter, and filters itself when no quoting can', async () => {
+    assert.equal(nameFilter('fraud-classifier'), "name = 'fraud-classifier'");
+    assert.equal(nameFilter("analyst's"), 'name = "analyst\'s"');
+    assert.equal(nameFilter('both\'"'), undefined);
+    const server = await serve(() => ({
+      body: JSON.stringify({
+        model_versions: [
+          { name: 'both\'"', version: '1' },
+          { name: 'other', version: '1' },
+        ],
+      }),
+    }));
+    try {
+      const versions = await new MlflowRestClient({ baseUrl: server.url }).listModelVersions('both\'"');
+      assert.deepEqual(
+        versions.map((v) => v.name),
+        ['both\'"'],
+      );
+      assert.equal(server.requests[0].url.searchParams.has('filter'), false, 'no filter sent');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops endless pages at maxPages, with an error naming the setting', async () => {
+    let n = 0;
+    const server = await serve(() => ({ body: JSON.stringify({ registered_models: [], next_page_token: `t${n++}` }) }));
+    try {
+      const err = await rejection(new MlflowRestClient({ baseUrl: server.url, maxPages: 5 }).listRegisteredModels());
+      assert.equal(err.kind, 'limit');
+      assert.equal(
+        err.message,
+        `MLflow server at ${server.url}: registered-models/search has more than 5 pages; stopped there. If the server really holds that much, raise the mlops.mlflow.maxPages setting (now 5).`,
+      );
+      assert.equal(server.requests.length, 5);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops reading an oversized answer at maxResponseBytes, with an error naming the setting', async () => {
+    const huge = JSON.stringify({
+      registered_models: [],
+      model_versions: Array.from({ length: 20_000 }, (_, i) => ({ name: 'm', version: String(i) })),
+    });
+    const server = await serve((_req, _body, url) =>
+      url.pathname.endsWith('registered-models/search') ? { body: '{"registered_models": []}' } : { body: huge },
+    );
+    try {
+      const err = await rejection(
+        new MlflowRestClient({ baseUrl: server.url, maxResponseBytes: 100_000 }).listRegisteredModels(),
+      );
+      assert.equal(err.kind, 'limit');
+      assert.match(
+        err.message,
+        /the answer to model-versions\/search is larger than 0\.1 MB.*raise the mlops\.mlflow\.maxResponseMB setting \(now 0\.1\)/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives a server that fails as one problem naming it, without the token; a silent one times out', async () => {
+    const server = await serve((req, _body, url) =>
+      url.pathname.endsWith('model-versions/search')
+        ? undefined
+        : {
+            status: 403,
+            body: JSON.stringify({ error_code: 'PERMISSION_DENIED', message: `no: ${req.headers.authorization}` }),
+          },
+    );
+    try {
+      const refused = await readServerRegistry(new MlflowRestClient({ baseUrl: server.url, token: 'sekret-tok' }));
+      assert.deepEqual(refused.versions, []);
+      assert.equal(refused.problems.length, 1);
+      assert.equal(refused.problems[0].file, server.url);
+      assert.match(
+        refused.problems[0].message,
+        /refused the request \(HTTP 403: no: Bearer \*\*\*\): check the token\.$/,
+      );
+      assert.ok(!refused.problems[0].message.includes('sekret-tok'));
+    } finally {
+      await server.close();
+    }
+    const silent = await serve((_req, _body, url) =>
+      url.pathname.endsWith('model-versions/search') ? undefined : { body: '{"registered_models": [{"name": "m"}]}' },
+    );
+    try {
+      const started = Date.now();
+      const timedOut = await readServerRegistry(new MlflowRestClient({ baseUrl: silent.url, timeoutMs: 300 }));
+      assert.deepEqual(timedOut.versions, []);
+      assert.match(timedOut.problems[0].message, /did not answer within 0\.3 s \(.*model-versions\/search\)/);
+      assert.ok(Date.now() - started < 5000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('maps a server registry to one entry per version, with stages, aliases, run, user and times', async () => {
+    const server = await serve(registry(4));
+    try {
+      const { versions, problems } = await readServerRegistry(new MlflowRestClient({ baseUrl: `${server.url}/` }));
+      assert.deepEqual(problems, []);
+      assert.deepEqual(
+        versions.filter((v) => v.name === 'm3'),
+        [
+          { version: '1', stage: undefined, aliases: [], runId: 'run-3-3', user: undefined },
+          { version: '3', stage: undefined, aliases: [], runId: 'run-3-1', user: undefined },
+          { version: '4', stage: 'production', aliases: [], runId: 'run-3-0', user: 'alice' },
+          { version: '10', stage: 'staging', aliases: ['champion'], runId: 'run-3-0', user: 'alice' },
+        ].map(({ stage, user, ...v }) => ({
+          name: 'm3',
+          ...v,
+          folder: server.url,
+          backend: 'server',
+          tags: {},
+          ...(stage ? { stage } : {}),
+          ...(user ? { user } : {}),
+          created: 1700000000000,
+          lastUpdated: 1700000000500,
+        })),
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,0 +1,203 @@
+// Reads every registry a workspace uses and merges them per model: GTO tags (one `git for-each-ref`), GTO's
+// artifacts.yaml and dvc.yaml `artifacts:` for descriptions, types, labels and paths, the MLflow registry of the
+// workspace's stores (file store, SQLite), and `models:` in mlops.yaml. Reading tags runs git: callers in an
+// untrusted workspace pass `git: false`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { listTagRecords, type TagRecord } from '../git/commands';
+import { parseGtoArtifacts, GTO_ARTIFACTS_FILE } from '../formats/gto/artifacts';
+import { readDvcProjects } from '../formats/dvc/project';
+import { ConfigError, loadConfig } from '../formats/mlopsYaml/validate';
+import { CONFIG_FILE_NAME } from '../formats/mlopsYaml/starter';
+import type { ModelConfig } from '../formats/mlopsYaml/model';
+import { readMlflowRegistry, readServerRegistry, type RegisteredModelVersion } from '../workspace/mlflowRegistry';
+import type { MlflowRestClient } from '../formats/mlflow/rest';
+import { isMlflowSqliteStore, type SqliteOptions } from '../formats/mlflow/sqlite';
+import { compareModelVersions, gtoModels, sortNewestFirst, type GtoStateOptions } from './gtoState';
+import type { ModelVersion, Registry, RegistryEvent, RegistryModel, RegistryProblem } from './model';
+
+export interface ReadRegistryOptions extends GtoStateOptions {
+  /** Read GTO tags with git (default true). */
+  git?: boolean;
+  /** MLflow stores to read (a `mlruns` folder or an SQLite file); default: `mlruns` and `mlflow.db` at the root. */
+  mlflowStores?: string[];
+  /** An MLflow tracking server's registry, read through this client (its limits, timeout and token). */
+  mlflowServer?: MlflowRestClient;
+  sqlite?: SqliteOptions;
+  /** Tags already listed (by `listTagRecords`), to skip the git call. */
+  tags?: TagRecord[];
+  /** mlops.yaml's models when the caller has read the file already (else it is read here). */
+  models?: ModelConfig[];
+}
+
+/** The merged registry of the workspace folder `root`. */
+export async function readRegistry(root: string, options: ReadRegistryOptions = {}): Promise<Registry> {
+  const problems: RegistryProblem[] = [];
+  const [tags, config, mlflow] = await Promise.all([
+    options.tags
+      ? Promise.resolve(options.tags)
+      : options.git === false
+        ? Promise.resolve([])
+        : readTags(root, problems),
+    options.models ? Promise.resolve(options.models) : readModelsConfig(root, problems),
+    readMlflow(root, options, problems),
+  ]);
+  const models = new Map<string, RegistryModel>();
+  for (const model of gtoModels(tags, options)) models.set(model.name, model);
+  const model = (name: string): RegistryModel => {
+    let m = models.get(name);
+    if (!m)
+      models.set(
+        name,
+        (m = { name, labels: [], sources: [], deprecated: false, stages: {}, versions: [], events: [] }),
+      );
+    return m;
+  };
+
+  for (const v of mlflow) {
+    const m = model(v.name);
+    if (!m.sources.includes('mlflow')) m.sources.push('mlflow');
+    if (!m.description && v.description) m.description = v.description;
+    m.versions.push(mlflowVersion(v));
+    if (v.stage) (m.stages[v.stage] ??= []).push(v.version);
+  }
+
+  // Metadata: mlops.yaml first, then artifacts.yaml, then dvc.yaml artifacts; the first that says wins.
+  for (const c of config) {
+    const m = model(c.name);
+    m.sources.push('mlops.yaml');
+    m.path ??= c.path;
+    if (c.description) m.description ??= c.description;
+    if (c.stage) m.configuredStage = c.stage;
+    for (const t of c.tags) if (!m.labels.includes(t)) m.labels.push(t);
+  }
+  for (const a of readArtifactsYaml(root, problems)) {
+    const m = models.get(a.name);
+    if (!m) continue;
+    if (a.path) m.path ??= a.path;
+    if (a.type) m.type ??= a.type;
+    if (a.description) m.description ??= a.description;
+    for (const l of a.labels) if (!m.labels.includes(l)) m.labels.push(l);
+  }
+  for (const a of readDvcArtifacts(root, problems)) {
+    const m = models.get(a.name);
+    if (!m) continue;
+    m.path ??= a.path;
+    if (a.type) m.type ??= a.type;
+    if (a.desc) m.description ??= a.desc;
+    for (const l of a.labels) if (!m.labels.includes(l)) m.labels.push(l);
+  }
+
+  for (const m of models.values()) {
+    if (m.sources.includes('mlflow')) sortNewestFirst(m.versions);
+    for (const versions of Object.values(m.stages)) versions.sort((a, b) => compareModelVersions(b, a));
+  }
+  const list = [...models.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const stages = [...new Set(list.flatMap((m) => Object.keys(m.stages)))].sort();
+  return { models: list, stages, problems };
+}
+
+async function readTags(root: string, problems: RegistryProblem[]): Promise<TagRecord[]> {
+  try {
+    return await listTagRecords({ root });
+  } catch (err) {
+    problems.push({
+      source: 'gto',
+      message: `Git tags cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return [];
+  }
+}
+
+async function readModelsConfig(root: string, problems: RegistryProblem[]): Promise<ModelConfig[]> {
+  if (!fs.existsSync(path.join(root, CONFIG_FILE_NAME))) return [];
+  try {
+    return (await loadConfig(root)).validation.config.models;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push({ source: 'mlops.yaml', message: err.message });
+    return [];
+  }
+}
+
+async function readMlflow(
+  root: string,
+  options: ReadRegistryOptions,
+  problems: RegistryProblem[],
+): Promise<RegisteredModelVersion[]> {
+  let stores = options.mlflowStores;
+  if (!stores) {
+    stores = [];
+    const mlruns = path.join(root, 'mlruns');
+    if (fs.existsSync(path.join(mlruns, 'models'))) stores.push(mlruns);
+    const db = path.join(root, 'mlflow.db');
+    if (fs.existsSync(db) && (await isMlflowSqliteStore(db))) stores.push(db);
+  }
+  const versions: RegisteredModelVersion[] = [];
+  const all = await Promise.all([
+    ...stores.map((store) => readMlflowRegistry(store, options.sqlite)),
+    ...(options.mlflowServer ? [readServerRegistry(options.mlflowServer)] : []),
+  ]);
+  for (const contents of all) {
+    for (const v of contents.versions) versions.push(v);
+    for (const p of contents.problems) problems.push({ source: 'mlflow', message: `${p.file}: ${p.message}` });
+  }
+  return versions;
+}
+
+function mlflowVersion(v: RegisteredModelVersion): ModelVersion {
+  const mv: ModelVersion = {
+    model: v.name,
+    version: v.version,
+    source: 'mlflow',
+    registered: true,
+    active: true,
+    stages: v.stage ? [v.stage] : [],
+    aliases: v.aliases,
+    events: [],
+  };
+  if (v.runId) mv.runId = v.runId;
+  if (v.user) mv.author = v.user;
+  if (v.description) mv.message = v.description;
+  if (v.created !== undefined) {
+    mv.createdAt = v.created;
+    const event: RegistryEvent = {
+      kind: 'registered',
+      model: v.name,
+      version: v.version,
+      time: v.created,
+      source: 'mlflow',
+    };
+    if (v.user) event.author = v.user;
+    mv.events.push(event);
+  }
+  return mv;
+}
+
+function readArtifactsYaml(root: string, problems: RegistryProblem[]) {
+  const file = path.join(root, GTO_ARTIFACTS_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const parsed = parseGtoArtifacts(text, GTO_ARTIFACTS_FILE);
+    for (const p of parsed.problems) problems.push({ source: 'gto', message: p });
+    return parsed.artifacts;
+  } catch (err) {
+    problems.push({ source: 'gto', message: err instanceof Error ? err.message : String(err) });
+    return [];
+  }
+}
+
+function readDvcArtifacts(root: string, problems: RegistryProblem[]) {
+  if (!fs.existsSync(path.join(root, 'dvc.yaml'))) return [];
+  try {
+    return readDvcProjects(root).flatMap((p) => p.artifacts);
+  } catch (err) {
+    problems.push({ source: 'gto', message: `dvc.yaml: ${err instanceof Error ? err.message : String(err)}` });
+    return [];
+  }
+}

@@ -1,0 +1,97 @@
+// `mlops models` as a child process on the demo repository and on a repository with hostile names: the same facts
+// as the registry core, JSON and Markdown forms, release actions through the CLI, control characters escaped.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnMlops } from '../../helpers/cliBundle';
+import { commit, demoRepo, git, initRepo } from '../git/historyRepos';
+import type { RegistryModel } from '../../../src/core/registry/model';
+
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Rel Ease',
+  GIT_AUTHOR_EMAIL: 'release@example.com',
+  GIT_COMMITTER_NAME: 'Rel Ease',
+  GIT_COMMITTER_EMAIL: 'release@example.com',
+};
+
+describe('mlops models', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let demo: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-models-cli-'));
+    demo = demoRepo(path.join(tmp, 'demo'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('lists the demo model with v1.2.0 in production and v2.0.0 in staging, as its tags say', async () => {
+    const r = await spawnMlops(['models', 'list'], demo);
+    assert.equal(r.code, 0, r.stderr);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('fraud-classifier '))!;
+    assert.deepEqual(line.split(/\s{2,}/).slice(0, 5), ['fraud-classifier', 'v2.0.0', 'v1.2.0', 'v2.0.0', '3']);
+    const json = await spawnMlops(['models', 'show', 'fraud-classifier', '--json'], demo);
+    const model = JSON.parse(json.stdout) as RegistryModel;
+    assert.deepEqual(model.stages, { production: ['v1.2.0'], staging: ['v2.0.0'] });
+    const v1 = model.versions.find((v) => v.version === 'v1.0.0')!;
+    assert.equal(v1.active, false, 'v1.0.0 is deregistered');
+    assert.equal(v1.commit, git(demo, ['rev-parse', 'fraud-classifier@v1.0.0^{commit}']).trim());
+    assert.deepEqual(
+      model.versions.find((v) => v.version === 'v1.2.0')!.events.map((e) => `${e.kind} ${e.stage ?? ''}`.trim()),
+      ['registered', 'assigned staging', 'assigned production'],
+    );
+  });
+
+  it('diffs two demo versions as JSON and Markdown', async () => {
+    const json = await spawnMlops(['models', 'diff', 'fraud-classifier', 'v1.2.0', 'v2.0.0', '--json'], demo);
+    assert.equal(json.code, 0, json.stderr);
+    const d = JSON.parse(json.stdout) as {
+      metrics: { key: string; file: string; improvement?: boolean }[];
+      params: { key: string }[];
+      datasets: { path: string; status: string }[];
+      commits: unknown[];
+    };
+    const f1 = d.metrics.find((m) => m.key === 'test.f1' && m.file === 'metrics/eval.json')!;
+    assert.equal(f1.improvement, true);
+    assert.ok(d.params.some((p) => p.key.endsWith('train.model')));
+    assert.deepEqual(
+      d.datasets.map((x) => [x.path, x.status]),
+      [['data/transactions.csv', 'changed']],
+    );
+    assert.equal(
+      d.commits.length,
+      Number(git(demo, ['rev-list', '--count', 'fraud-classifier@v1.2.0..fraud-classifier@v2.0.0']).trim()),
+    );
+    const md = await spawnMlops(['models', 'diff', 'fraud-classifier', 'v1.2.0', 'v2.0.0', '--md'], demo);
+    assert.match(md.stdout, /^## fraud-classifier: v1\.2\.0 → v2\.0\.0/);
+    assert.match(md.stdout, /### Datasets/);
+  });
+
+  it('registers and promotes through the CLI, refuses bad input with exit 1, and escapes hostile text', async () => {
+    const dir = initRepo(path.join(tmp, 'hostile'));
+    commit(dir, 'one', { 'a.txt': '1' });
+    const sha = commit(dir, 'two', { 'a.txt': '2' });
+    const reg = await spawnMlops(
+      ['models', 'register', 'churn', '--version', 'v1.0.0', '-m', 'first\u001b[31m red'],
+      dir,
+      IDENTITY,
+    );
+    assert.equal(reg.code, 0, reg.stderr);
+    assert.match(reg.stdout, /Registered churn v1\.0\.0 at [0-9a-f]{7} \(tag churn@v1\.0\.0\)/);
+    const assign = await spawnMlops(['models', 'assign', 'churn', 'prod'], dir, IDENTITY);
+    assert.equal(assign.code, 0, assign.stderr);
+    assert.equal(git(dir, ['rev-parse', 'churn#prod#1^{commit}']).trim(), sha);
+    const again = await spawnMlops(['models', 'assign', 'churn', 'prod'], dir, IDENTITY);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /churn v1\.0\.0 is in stage 'prod' already/);
+    const bad = await spawnMlops(['models', 'register', 'x\u001b]0;evil\u0007', '--version', 'v1.0.0'], dir, IDENTITY);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Invalid model name 'x\\x1b\]0;evil\\x07'/);
+    const show = await spawnMlops(['models', 'show', 'churn'], dir);
+    assert.ok(!show.stdout.includes('\u001b'), 'no raw escape character reaches the terminal');
+    assert.match(show.stdout, /\(churn@v1\.0\.0\): first\\x1b\[31m red/, 'the tag message, escaped');
+    assert.match(show.stdout, /#prod: v1\.0\.0/);
+    const usage = await spawnMlops(['models', 'diff', 'churn'], dir);
+    assert.equal(usage.code, 2);
+  });
+});
