@@ -261,13 +261,16 @@ export const benchmarks: Benchmark[] = [
           value,
           unit: 'ms',
           baseline: 'plain full-DOM table of the same rows (same core filter and sort)',
-          baselineValue: finished ? baselineValue : null,
-          ratio: finished ? value / baselineValue : null,
+          // A baseline that did not finish counts as the cap: the ratio is then an upper bound.
+          baselineValue: finished ? baselineValue : BASELINE_CAP_MS,
+          ratio: value / (finished ? baselineValue : BASELINE_CAP_MS),
           target: `<= ${limit} ms`,
           met: value <= limit,
           notes:
             `${RUNS} runs x ${PARAMS + METRICS + 10} columns; from the page receiving the message to the next frame ('incl. message copy': from posting it); median of 3 fresh pages; headless Chromium, software rendering` +
-            (finished ? '' : `; the full-DOM table did not finish within ${BASELINE_CAP_MS / 1000} s`),
+            (finished
+              ? ''
+              : `; the full-DOM table did not finish within ${BASELINE_CAP_MS / 1000} s (baseline shown as the cap, ratio an upper bound)`),
         };
       });
     },

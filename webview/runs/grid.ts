@@ -254,6 +254,8 @@ export class RunsGrid {
     this.head.replaceChildren(this.groupHeaderRow(left, total), this.leafHeaderRow(virtualCols, left, total));
     const focused = document.activeElement;
     const editing = focused?.closest('.rt-editor, .rt-label-editor') !== null && focused !== null;
+    // A note being typed stays: the rows are drawn again when the edit ends.
+    if (this.body.querySelector('.rt-editor')) return;
     const hadFocus = this.pendingFocus || (this.element.contains(focused) && !editing);
     const fragment = document.createDocumentFragment();
     for (const item of virtualRows) fragment.append(this.bodyRow(item, virtualCols, left, total));
