@@ -150,7 +150,10 @@ describe('Runs panel on the demo', () => {
     assert.match(fs.readFileSync(path.join(root(), '.mlops', 'notes.yaml'), 'utf8'), /version: 1/);
 
     runs.close();
-    const reopened = await rowsWhere((r) => r.find((x) => x.key === target.key)?.annotation.note === note);
+    const stale = runs.lastPostedRows();
+    const reopened = await rowsWhere(
+      (r) => r !== stale && r.find((x) => x.key === target.key)?.annotation.note === note,
+    );
     const row = reopened.find((x) => x.key === target.key)!;
     assert.deepEqual(row.annotation, {
       note,
