@@ -186,7 +186,7 @@ export class RunsGrid {
           id: c.id,
           header: c.unit ? `${c.label} (${c.unit})` : c.label,
           accessorFn: (row: RunRow) => cellValue(row, c.id),
-          size: c.id === 'note' ? 220 : c.id === 'name' ? 200 : DEFAULT_WIDTH,
+          size: c.id === 'note' ? 220 : c.id === 'name' || c.id === 'labels' ? 200 : DEFAULT_WIDTH,
           minSize: 40,
           sortDescFirst: c.group === 'metrics',
         })),

@@ -443,6 +443,7 @@ class RunsApp {
       if (done) return;
       done = true;
       const note = input.value.trim();
+      input.remove();
       if (save && note !== (row.annotation.note ?? '')) {
         row.annotation = { ...row.annotation, note: note || undefined };
         channel.post({ type: 'setNote', key: row.key, note });
