@@ -53,7 +53,13 @@ const BROWSER_SAFE = [
   'src/core/runs/(?:columns|export|filter|model|sort)',
 ];
 // And the browser packages the panels are built from.
-const WEBVIEW_PACKAGES = ['chart\\.js', 'chartjs-plugin-zoom', '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+'];
+const WEBVIEW_PACKAGES = [
+  'chart\\.js',
+  'chartjs-plugin-zoom',
+  '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+',
+  '@tanstack/table-core',
+  '@tanstack/virtual-core',
+];
 
 const webviewBoundary = {
   'no-restricted-imports': [

@@ -6,6 +6,7 @@ import { registerExperiments, type ExperimentsApi } from './features/experiments
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
 import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
+import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
 import { registerTasks, type TasksApi } from './features/tasks/register';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
@@ -26,6 +27,7 @@ export interface ExtensionApi {
   readonly tasks?: TasksApi;
   readonly terminal?: TerminalApi;
   readonly walkthrough?: WalkthroughApi;
+  readonly runs?: RunsApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const explorer = registerExplorer(feature);
   const experiments = registerExperiments(feature);
   const metricHistory = registerMetricHistory(feature, { data: experiments.service });
+  const runs = registerRuns(feature, experiments.service);
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
   const tasks = registerTasks(feature);
@@ -60,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     metricHistory,
     notebooks,
     checks,
+    runs,
     tasks,
     terminal,
     walkthrough,

@@ -275,6 +275,8 @@ export interface StandaloneOptions {
   files?: Record<string, string>;
   /** The panel script to load instead of the Metric History bundle (one of `files`). */
   script?: string;
+  /** Another panel's bundle and stylesheet (`dist/webview/<panel>.js`, `media/<panel>.css`); default metricHistory. */
+  panel?: string;
 }
 
 /** Waits for the bundle while a build in progress rewrites dist/ (the build clears it first). */
@@ -287,18 +289,19 @@ async function waitForBundle(timeoutMs = 30_000): Promise<void> {
 export async function openStandalone(options: StandaloneOptions = {}): Promise<StandalonePanel> {
   await waitForBundle();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-standalone-'));
-  for (const file of ['metricHistory.js', 'codicon.css', 'codicon.ttf']) {
+  const panelName = options.panel ?? 'metricHistory';
+  for (const file of [`${panelName}.js`, 'codicon.css', 'codicon.ttf']) {
     const from = path.join(root, 'dist', 'webview', file);
     if (fs.existsSync(from) || file === 'metricHistory.js')
       fs.copyFileSync(file === 'metricHistory.js' ? bundlePath() : from, path.join(folder, file));
   }
-  for (const file of ['webview.css', 'metricHistory.css'])
+  for (const file of ['webview.css', `${panelName}.css`])
     fs.copyFileSync(path.join(root, 'media', file), path.join(folder, file));
   fs.writeFileSync(path.join(folder, 'theme.css'), themeCss());
   fs.writeFileSync(path.join(folder, 'fakeVscodeApi.js'), FAKE_API);
   for (const [name, content] of Object.entries(options.files ?? {}))
     fs.writeFileSync(path.join(folder, path.basename(name)), content);
-  const script = options.script ?? 'metricHistory.js';
+  const script = options.script ?? `${panelName}.js`;
 
   let origin = '';
   const server = http.createServer((request, response) => {
@@ -314,7 +317,7 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
           `${origin}/codicon.css`,
           `${origin}/theme.css`,
           `${origin}/webview.css`,
-          `${origin}/metricHistory.css`,
+          `${origin}/${panelName}.css`,
         ],
       }).replace(
         `<script nonce="${nonce}"`,
