@@ -67,10 +67,16 @@ describe('Runs panel on the demo', () => {
   /** Opens the panel and waits for rows that satisfy `accept`. */
   async function rowsWhere(accept: (rows: RunRow[]) => boolean): Promise<RunRow[]> {
     await vscode.commands.executeCommand('mlops.showRunsTable');
-    return waitFor('the Runs panel rows', () => {
-      const rows = runs.lastPostedRows();
-      return rows && accept(rows) ? rows : undefined;
-    });
+    let seen = 'no rows posted';
+    return waitFor(
+      () => `the Runs panel rows (last seen: ${seen})`,
+      () => {
+        const rows = runs.lastPostedRows();
+        if (rows) seen = `${rows.length} rows of ${[...new Set(rows.map((r) => r.sourceKind))].join(', ')}`;
+        return rows && accept(rows) ? rows : undefined;
+      },
+      50_000,
+    );
   }
 
   it('has one row per git revision, DVC experiment, MLflow run and TensorBoard run, keyed by source and run id', async function () {
