@@ -182,7 +182,7 @@ export function ks2samp(a: Float64Array, b: Float64Array): KsResult {
   const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
   const en = Math.round((m * n) / (m + n));
   // scipy uses the finite-n distribution kstwo.sf(d, en); Stephens' correction of the limiting distribution is
-  // within 1e-3 of it for en >= 100.
+  // within 5e-3 of it (0.4983 vs 0.4947 at en = 769): verdicts differ only for p within that of the threshold.
   const t = (Math.sqrt(en) + 0.12 + 0.11 / Math.sqrt(en)) * d;
   return { statistic: d, p: Math.min(1, Math.max(0, kolmogorovSf(t))), method: 'asymp' };
 }
