@@ -76,16 +76,18 @@ describe('drift (Evidently defaults)', () => {
       ),
       0,
     );
-    assert.equal(
-      driftScore(
-        'wasserstein',
-        ref,
-        numeric(
-          'x',
-          range(2000, () => 5.001),
-        ),
-      ),
-      1.0000000000331966,
+    assert.ok(
+      Math.abs(
+        driftScore(
+          'wasserstein',
+          ref,
+          numeric(
+            'x',
+            range(2000, () => 5.001),
+          ),
+        ) - 1,
+      ) < 1e-9,
+      'shift 0.001 over the floor 0.001',
     );
     const z = columnDrift(numeric('x', [1, 1, 1]), numeric('x', [1, 1]));
     assert.deepEqual([z?.test, z?.score, z?.drifted], ['z-test', 1, false]);
