@@ -232,14 +232,16 @@ export function populationStd(values: Float64Array): number {
   return Math.sqrt(s / n);
 }
 
-/** numpy.histogram_bin_edges(values, bins='sturges') over the union of two sorted samples. */
-export function sturgesEdges(a: Float64Array, b: Float64Array): number[] {
+/** numpy.histogram_bin_edges(values, bins='sturges') over the union of two sorted samples (`integer`: int dtype). */
+export function sturgesEdges(a: Float64Array, b: Float64Array, integer = false): number[] {
   const size = a.length + b.length;
   let lo = Math.min(a[0] ?? Infinity, b[0] ?? Infinity);
   let hi = Math.max(a[a.length - 1] ?? -Infinity, b[b.length - 1] ?? -Infinity);
   let bins = 1;
   if (hi > lo) {
-    const width = (hi - lo) / (Math.log2(size) + 1);
+    let width = (hi - lo) / (Math.log2(size) + 1);
+    // numpy widens bins of integer data to at least 1.
+    if (integer && width < 1) width = 1;
     bins = Math.ceil((hi - lo) / width);
   } else {
     lo -= 0.5;
