@@ -19,9 +19,10 @@ describe('mlops: arguments of every command', () => {
   before(() => (folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-args-'))));
   after(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-  it('lists the seven commands', () => {
+  it('lists the eight commands', () => {
     assert.deepEqual([...commands.keys()].sort(), [
       'check',
+      'data',
       'init',
       'init-ci',
       'metrics',
