@@ -10,6 +10,7 @@ import './commands/nbdiff';
 import './commands/check';
 import './commands/metrics';
 import './commands/models';
+import './commands/data';
 import './commands/runs';
 
 function usage(): string {
