@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Logger } from './core/logging';
 import { registerChecks, type ChecksApi } from './features/checks/register';
 import { registerConfigValidation } from './features/config/register';
+import { coreDatasetData } from './features/data/coreData';
+import { registerDataset, type DatasetApi } from './features/data/register';
 import { registerExperiments, type ExperimentsApi } from './features/experiments/register';
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
@@ -19,6 +21,7 @@ export interface ExtensionApi {
   readonly metricHistory?: MetricHistoryApi;
   readonly checks?: ChecksApi;
   readonly notebooks?: NotebooksApi;
+  readonly dataset?: DatasetApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -34,13 +37,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const metricHistory = registerMetricHistory(feature, { data: experiments.service });
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
+  const dataset = registerDataset(feature, coreDatasetData(), explorer);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks };
+  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks, dataset };
 }
 
 export function deactivate(): void {
