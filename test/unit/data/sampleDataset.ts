@@ -126,7 +126,7 @@ export function sampleProfile(revision = 'workspace', drifted = true): DatasetPr
     bytes: 1_187_342,
     rows: 20_000,
     columns: [
-      common()[0]!,
+      common()[0],
       drifted
         ? amount(1.35, [5200, 5100, 3300, 2100, 1400, 900, 700, 500, 400, 400])
         : amount(1, [7100, 5200, 3000, 1800, 1100, 700, 500, 300, 200, 100]),
@@ -216,7 +216,7 @@ export function hostileProfile(): DatasetProfile {
     ...category([10 + i, 5, 3]),
     name,
     topValues: [
-      { value: HOSTILE_NAMES[(i + 1) % HOSTILE_NAMES.length]!, count: 10 },
+      { value: HOSTILE_NAMES[(i + 1) % HOSTILE_NAMES.length], count: 10 },
       { value: '<iframe src="javascript:window.__pwned=4">', count: 5 },
     ],
   }));

@@ -34,15 +34,15 @@ describe('dataset panel text', () => {
       nullShare({ name: 'c', type: 'string', count: 19_950, nulls: 50, distinct: { value: 1, exact: true } }),
       '50 (0.3%)',
     );
-    assert.equal(rowList(sampleViolations[1]!), '7, 19, 112, 260, 301 … (50 in all)');
-    assert.equal(rowList(sampleViolations[0]!), '812, 4410, 17003');
+    assert.equal(rowList(sampleViolations[1]), '7, 19, 112, 260, 301 … (50 in all)');
+    assert.equal(rowList(sampleViolations[0]), '812, 4410, 17003');
   });
 
   it('writes the profile as a Markdown table with one row per column', () => {
     const md = profileMarkdown(sampleProfile(), sampleFacts, sampleViolations);
     const lines = md.split('\n');
     assert.equal(lines[0], '### data/transactions.csv @ workspace');
-    assert.match(lines[2]!, /^20,000 rows · 6 columns · 1\.1 MB · csv · last change 2026-11-30 09:00 · 3 versions/);
+    assert.match(lines[2], /^20,000 rows · 6 columns · 1\.1 MB · csv · last change 2026-11-30 09:00 · 3 versions/);
     const amount = lines.find((l) => l.startsWith('| amount |'));
     assert.equal(amount, '| amount | number | 0 (0.0%) | 15,873 | 0.62 | 4,024.89 | 73.305 | 96.93 | 40.635 |');
     assert.equal(lines.filter((l) => l.startsWith('| ')).length, 2 + 6 + 2 + 2);
