@@ -62,6 +62,12 @@ let compare: { report: DriftReport; reference: DatasetProfile; current: DatasetP
 let theme: ChartTheme = readTheme();
 const charts: Chart[] = [];
 
+// vscode-button draws its icon from the codicon stylesheet it finds by this id.
+const codicons = Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')).find((l) =>
+  l.href.endsWith('codicon.css'),
+);
+if (codicons && !document.getElementById('vscode-codicon-stylesheet')) codicons.id = 'vscode-codicon-stylesheet';
+
 const header = el('header', { className: 'ds-header' });
 const status = el('div', { className: 'ds-status', attrs: { role: 'status', 'aria-live': 'polite' } });
 const body = el('div', { className: 'ds-body' });
@@ -80,8 +86,8 @@ function rendered(view: 'profile' | 'column' | 'compare' | 'state', columns: num
   channel.post({ type: 'rendered', view, columns });
 }
 
-function button(label: string, icon: string, onClick: () => void, secondary = true): HTMLElement {
-  const b = el('vscode-button', { text: label, attrs: { icon } });
+function button(label: string, icon: string, onClick: () => void, secondary = true, id?: string): HTMLElement {
+  const b = el('vscode-button', { text: label, attrs: { icon, ...(id ? { id } : {}) } });
   if (secondary) b.setAttribute('secondary', '');
   b.addEventListener('click', onClick);
   return b;
@@ -145,12 +151,14 @@ function renderHeader(): void {
   const tools = el('div', { className: 'ds-tools' }, [
     el('label', { text: 'Version', attrs: { for: 'ds-version' } }),
     picker,
-    button('Copy as Markdown', 'copy', copyMarkdown),
-    button('Infer Schema', 'symbol-structure', () => channel.post({ type: 'inferSchema' })),
+    button('Copy as Markdown', 'copy', copyMarkdown, true, 'ds-copy'),
+    button('Infer Schema', 'symbol-structure', () => channel.post({ type: 'inferSchema' }), true, 'ds-infer'),
   ]);
   const compareBar = el('div', { className: 'ds-tools ds-compare-bar' });
   if (versions.length >= 2) {
-    const reference = ui.reference ?? versions[versions.length - 1]?.revision;
+    // By default the oldest version on this machine: the reference a drift check usually means.
+    const reference =
+      ui.reference ?? [...versions].reverse().find((v) => v.available && v.revision !== profile.revision)?.revision;
     const current = ui.current ?? profile.revision;
     const refSelect = select('ds-reference', 'Reference version', versions, reference);
     const curSelect = select('ds-current', 'Current version', versions, current);
@@ -170,6 +178,7 @@ function renderHeader(): void {
           channel.post({ type: 'requestCompare', reference: refSelect.value, current: curSelect.value });
         },
         false,
+        'ds-compare',
       ),
     );
     if (ui.tab === 'compare' && compare)
