@@ -5,7 +5,8 @@ import { DataFormatError, formatOf, type DataFormat } from '../formats/data/sour
 import { driftReport, type DriftOptions } from './drift';
 import { type DatasetProfile, type DriftReport } from './model';
 import { collectDataset, hashSource, type CollectedDataset, type Limits } from './profile';
-import { datasetAt, type ProfileCache, WORKSPACE } from './versions';
+import { type ProfileCache } from '../formats/data/profileCache';
+import { datasetAt, WORKSPACE } from './versions';
 
 export interface DatasetRequest {
   /** The repository's (or workspace folder's) top folder. */
@@ -60,7 +61,7 @@ export async function profileAt(request: DatasetRequest): Promise<DatasetProfile
     limits: request.limits,
     read: request.read,
   });
-  request.cache?.set(hash, profile);
+  await request.cache?.set(hash, profile);
   return profile;
 }
 

@@ -10,6 +10,7 @@
 // All of it can be changed per dataset (`datasets[].drift` in mlops.yaml): DriftOptions.
 import { type ColumnDrift, type DriftReport, type DriftTest } from './model';
 import { type ColumnData } from './profile';
+import { DRIFT_TEST_NAMES } from './schemaFragments';
 import {
   binCounts,
   chiSquareTest,
@@ -53,14 +54,7 @@ export const DEFAULT_DRIFT: DriftOptions = {
   share: 0.5,
 };
 
-export const DRIFT_TESTS: readonly DriftTest[] = [
-  'ks',
-  'chi-squared',
-  'z-test',
-  'wasserstein',
-  'jensen-shannon',
-  'psi',
-];
+export const DRIFT_TESTS = DRIFT_TEST_NAMES;
 
 const P_VALUE_TESTS: ReadonlySet<DriftTest> = new Set(['ks', 'chi-squared', 'z-test']);
 

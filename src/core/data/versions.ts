@@ -1,14 +1,13 @@
 // A dataset at a revision: from the working tree, from a git blob, or (for DVC-tracked data) from the local DVC
 // cache by the md5 its `.dvc` file or dvc.lock recorded at that revision (`.dvc/cache/files/md5/xx/yyyy` for DVC 3,
 // `.dvc/cache/xx/yyyy` for DVC 2). How often it changed comes from the git history of the file, its `.dvc` file and
-// the dvc.lock entries that name it. Profiles are cached by content hash, in memory and optionally on disk.
+// the dvc.lock entries that name it. Profiles are cached by content hash (src/core/formats/data/profileCache.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { type DataSource } from '../formats/data/source';
 import { parseDotDvc, parseDvcLock } from '../formats/dvc/project';
 import { CatFileBatch } from '../git/catFile';
 import { runGit } from '../git/run';
-import { type DatasetProfile } from './model';
 
 export const WORKSPACE = 'workspace';
 
@@ -192,53 +191,4 @@ export async function datasetHistory(root: string, dataPath: string, maxCount = 
     history.meanDaysBetween = (newest - oldest) / 86_400_000 / (changes.length - 1);
   }
   return history;
-}
-
-/** Profiles cached by content hash: in memory, and in `dir` (one JSON file per hash) when given. */
-export class ProfileCache {
-  private readonly memory = new Map<string, DatasetProfile>();
-
-  constructor(
-    private readonly dir?: string,
-    private readonly maxEntries = 64,
-  ) {}
-
-  private file(hash: string): string | undefined {
-    if (!this.dir || !/^[0-9a-f]{16,128}$/.test(hash)) return undefined;
-    return path.join(this.dir, `${hash}.json`);
-  }
-
-  get(hash: string): DatasetProfile | undefined {
-    const hit = this.memory.get(hash);
-    if (hit) return hit;
-    const file = this.file(hash);
-    if (!file || !fs.existsSync(file)) return undefined;
-    try {
-      const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as DatasetProfile;
-      this.remember(hash, profile);
-      return profile;
-    } catch {
-      return undefined;
-    }
-  }
-
-  set(hash: string, profile: DatasetProfile): void {
-    this.remember(hash, profile);
-    const file = this.file(hash);
-    if (!file) return;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(profile));
-    fs.renameSync(temp, file);
-  }
-
-  private remember(hash: string, profile: DatasetProfile): void {
-    this.memory.delete(hash);
-    this.memory.set(hash, profile);
-    while (this.memory.size > this.maxEntries) {
-      const oldest = this.memory.keys().next().value;
-      if (oldest === undefined) break;
-      this.memory.delete(oldest);
-    }
-  }
 }

@@ -787,6 +787,8 @@ function toConfig(
     const dataset: DatasetConfig = { ...id, ...at(position) };
     if (text(entry.description) !== undefined) dataset.description = entry.description as string;
     if (text(entry.format)) dataset.format = entry.format as string;
+    if (entry.schema !== undefined && entry.schema !== null) dataset.schema = entry.schema;
+    if (entry.drift !== undefined && entry.drift !== null) dataset.drift = entry.drift;
     config.datasets.push(dataset);
   }
   for (const { entry, position } of records('metrics')) {
