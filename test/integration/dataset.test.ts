@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { diffAt, profileAt } from '../../src/core/data/dataset';
+import { readDriftConfig } from '../../src/core/data/schema';
 import { datasetHistory } from '../../src/core/data/versions';
+import { loadConfig } from '../../src/core/formats/mlopsYaml/validate';
 import type { ExtensionApi } from '../../src/extension';
 import type { HostToWebview } from '../../src/protocol/dataset';
 import { activateExtension } from './activation.test';
@@ -77,7 +81,14 @@ describe('Dataset panel on the demo', () => {
     const before = api.dataset!.posted().length;
     await panel.compare(previous.commit, newest.commit);
     const shown = await waitFor('the panel to post a comparison', () => lastPosted('compare', before), 60_000);
-    const expected = await diffAt({ root: root(), path: DATA, reference: previous.commit, current: newest.commit });
+    // With the dataset's drift settings of mlops.yaml, as the data-drift check uses them.
+    const entry = (await loadConfig(root())).validation.config.datasets.find((d) => d.path === DATA);
+    assert.ok(entry?.drift, 'the demo sets drift options for transactions');
+    const expected = await diffAt(
+      { root: root(), path: DATA, reference: previous.commit, current: newest.commit },
+      readDriftConfig(entry.drift),
+    );
+    assert.ok(!shown.report.columns.some((c) => c.column === 'transaction_id'), 'ignored columns are not tested');
     assert.deepEqual(shown.report, expected.report);
     const verdict = Object.fromEntries(shown.report.columns.map((c) => [c.column, c.drifted]));
     assert.equal(verdict.amount, true, JSON.stringify(shown.report.columns));
@@ -101,5 +112,56 @@ describe('Dataset panel on the demo', () => {
     });
     assert.match(error.message, /^Could not compare workspace with 0{40}: /);
     assert.ok(error.hint && /commit the file, or pull it with DVC/.test(error.hint));
+  });
+
+  it('the data-drift check flags amount and merchant_category at their lines and raises one retraining alert', async () => {
+    const checks = api.checks!;
+    await checks.whenIdle();
+    const driftResults = () =>
+      (checks.runner.folderRuns[0]?.report.results ?? []).filter(
+        (r) => r.type === 'data-drift' && r.dataset === 'transactions',
+      );
+    const config = path.join(root(), 'mlops.yaml');
+    const original = fs.readFileSync(config, 'utf8');
+    const ignore = '      ignore: [transaction_id, timestamp]';
+    assert.ok(original.includes(ignore), 'the demo sets drift options for transactions');
+    try {
+      // Compared with itself the dataset cannot drift: the drift findings go away...
+      fs.writeFileSync(config, original.replace(ignore, `${ignore}\n      reference: workspace`));
+      await waitFor(
+        'no drift against itself',
+        () => {
+          const results = driftResults();
+          return results.length > 0 && results.every((r) => r.status === 'pass');
+        },
+        60_000,
+      );
+      await checks.whenIdle();
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const before = checks.alerts().length;
+      // ...and come back, new, against the version before the last change.
+      fs.writeFileSync(config, original);
+      await waitFor('the retraining alert', () => checks.alerts().length > before, 60_000);
+      await checks.whenIdle();
+      assert.equal(checks.alerts().length, before + 1, 'one notification for the drifted columns');
+      const fails = driftResults().filter((r) => r.status === 'fail');
+      const columns = fails.map((r) => /drifted on '([^']+)'/.exec(r.message)?.[1]).sort();
+      assert.ok(columns.includes('amount') && columns.includes('merchant_category'), JSON.stringify(columns));
+      assert.ok(
+        fails.every((r) => r.retrain === true),
+        'drift is a retraining trigger',
+      );
+      assert.equal(checks.alerts()[before]?.findings, fails.length, 'the alert counts the drift findings');
+      // In the Problems panel at the column's line of mlops.yaml.
+      const lines = original.split('\n');
+      const amountLine = lines.findIndex((l) => /^\s+amount:/.test(l));
+      const diagnostics = vscode.languages.getDiagnostics(vscode.Uri.file(config));
+      const amount = diagnostics.find((d) => d.message.includes("drifted on 'amount'"));
+      assert.ok(amount, diagnostics.map((d) => d.message).join('\n'));
+      assert.equal(amount.range.start.line, amountLine);
+    } finally {
+      fs.writeFileSync(config, original);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 });
