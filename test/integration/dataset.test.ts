@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { diffAt, profileAt } from '../../src/core/data/dataset';
-import { readDriftConfig } from '../../src/core/data/schema';
-import { datasetHistory } from '../../src/core/data/versions';
+import { readDatasetSchema, readDriftConfig, validateDataset } from '../../src/core/data/schema';
+import { datasetAt, datasetHistory } from '../../src/core/data/versions';
 import { loadConfig } from '../../src/core/formats/mlopsYaml/validate';
 import type { ExtensionApi } from '../../src/extension';
 import type { HostToWebview } from '../../src/protocol/dataset';
@@ -51,6 +51,15 @@ describe('Dataset panel on the demo', () => {
     const expected = await profileAt({ root: root(), path: DATA });
     assert.deepEqual(shown.profile, expected);
     assert.equal(shown.profile.rows, 20_000);
+    // The schema of mlops.yaml, validated as the data-schema check does.
+    const entry = (await loadConfig(root())).validation.config.datasets.find((d) => d.path === DATA);
+    const schema = readDatasetSchema(entry?.schema);
+    assert.ok(schema, 'the demo has a schema for transactions');
+    const bytes = await datasetAt(root(), DATA, 'workspace');
+    const validation = await validateDataset(bytes.source, 'csv', schema, {
+      lastChange: fs.statSync(path.join(root(), DATA)).mtime,
+    });
+    assert.deepEqual(shown.violations, validation.violations);
     assert.deepEqual(
       shown.profile.columns.map((c) => c.name),
       ['transaction_id', 'timestamp', 'amount', 'merchant_category', 'country', 'card_present', 'hour', 'is_fraud'],
