@@ -123,8 +123,12 @@ describe('Dataset panel on the demo', () => {
     assert.ok(error.hint && /commit the file, or pull it with DVC/.test(error.hint));
   });
 
-  it('the data-drift check flags amount and merchant_category at their lines and raises one retraining alert', async () => {
+  it('the data-drift check flags amount and merchant_category at their lines and raises one retraining alert', async function () {
+    this.timeout(240_000);
     const checks = api.checks!;
+    // The first run starts when the workspace model first loads (this suite may run alone).
+    await api.explorer.model.ensureLoaded();
+    await waitFor('the first checks run', () => checks.runner.folderRuns.length > 0, 60_000);
     await checks.whenIdle();
     const driftResults = () =>
       (checks.runner.folderRuns[0]?.report.results ?? []).filter(
