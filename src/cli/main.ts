@@ -9,6 +9,7 @@ import './commands/nbdiff';
 import './commands/check';
 import './commands/metrics';
 import './commands/models';
+import './commands/data';
 
 function usage(): string {
   const lines = [

@@ -89,7 +89,9 @@ function binned(reference: ColumnData, current: ColumnData, floor: boolean): { r
   let ref: number[];
   let cur: number[];
   if (reference.numeric && current.numeric && reference.type !== 'categorical') {
-    const edges = sturgesEdges(reference.numeric, current.numeric);
+    // pandas keeps an integer dtype only without missing values; numpy's integer bins are at least 1 wide.
+    const integer = reference.type === 'integer' && current.type === 'integer' && !reference.nulls && !current.nulls;
+    const edges = sturgesEdges(reference.numeric, current.numeric, integer);
     ref = binCounts(reference.numeric, edges);
     cur = binCounts(current.numeric, edges);
   } else {

@@ -60,6 +60,8 @@ export interface ColumnData {
   counts: Map<string, number>;
   /** Non-null values. */
   count: number;
+  /** Missing values (pandas reads an integer column with any as floats). */
+  nulls?: number;
   exact: boolean;
 }
 
@@ -269,7 +271,15 @@ export class ColumnAccumulator {
       const sorted = this.sortedValues();
       const counts = new Map<string, number>();
       runs(sorted, (value, count) => counts.set(String(value), count));
-      return { name: this.name, type, numeric: sorted, counts, count: this.count, exact: this.numericExact };
+      return {
+        name: this.name,
+        type,
+        numeric: sorted,
+        counts,
+        count: this.count,
+        nulls: this.nulls,
+        exact: this.numericExact,
+      };
     }
     return {
       name: this.name,

@@ -52,8 +52,7 @@ export function readDatasetSchema(raw: unknown): DatasetSchema | undefined {
   if (!isRecord(raw)) return undefined;
   const schema: DatasetSchema = { columns: {} };
   if (isRecord(raw.columns))
-    for (const [name, rules] of Object.entries(raw.columns))
-      if (isRecord(rules)) schema.columns[name] = rules;
+    for (const [name, rules] of Object.entries(raw.columns)) if (isRecord(rules)) schema.columns[name] = rules;
   if (isRecord(raw.rows)) {
     schema.rows = {};
     if (typeof raw.rows.min === 'number') schema.rows.min = raw.rows.min;

@@ -182,7 +182,7 @@ export function ks2samp(a: Float64Array, b: Float64Array): KsResult {
   const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
   const en = Math.round((m * n) / (m + n));
   // scipy uses the finite-n distribution kstwo.sf(d, en); Stephens' correction of the limiting distribution is
-  // within 1e-3 of it for en >= 100.
+  // within 5e-3 of it (0.4983 vs 0.4947 at en = 769): verdicts differ only for p within that of the threshold.
   const t = (Math.sqrt(en) + 0.12 + 0.11 / Math.sqrt(en)) * d;
   return { statistic: d, p: Math.min(1, Math.max(0, kolmogorovSf(t))), method: 'asymp' };
 }
@@ -232,14 +232,16 @@ export function populationStd(values: Float64Array): number {
   return Math.sqrt(s / n);
 }
 
-/** numpy.histogram_bin_edges(values, bins='sturges') over the union of two sorted samples. */
-export function sturgesEdges(a: Float64Array, b: Float64Array): number[] {
+/** numpy.histogram_bin_edges(values, bins='sturges') over the union of two sorted samples (`integer`: int dtype). */
+export function sturgesEdges(a: Float64Array, b: Float64Array, integer = false): number[] {
   const size = a.length + b.length;
   let lo = Math.min(a[0] ?? Infinity, b[0] ?? Infinity);
   let hi = Math.max(a[a.length - 1] ?? -Infinity, b[b.length - 1] ?? -Infinity);
   let bins = 1;
   if (hi > lo) {
-    const width = (hi - lo) / (Math.log2(size) + 1);
+    let width = (hi - lo) / (Math.log2(size) + 1);
+    // numpy widens bins of integer data to at least 1.
+    if (integer && width < 1) width = 1;
     bins = Math.ceil((hi - lo) / width);
   } else {
     lo -= 0.5;

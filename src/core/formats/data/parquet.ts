@@ -81,8 +81,12 @@ async function readMetadata(hy: Hyparquet, buffer: AsyncBuffer, name: string): P
   }
 }
 
-function topColumns(hy: Hyparquet, metadata: FileMetaData): string[] {
-  return hy.parquetSchema(metadata).children.map((c) => c.element.name);
+function topColumns(hy: Hyparquet, metadata: FileMetaData, name = 'the file'): string[] {
+  try {
+    return hy.parquetSchema(metadata).children.map((c) => c.element.name);
+  } catch (err) {
+    throw new DataFormatError(`${name} has an unreadable Parquet schema: ${(err as Error).message}`);
+  }
 }
 
 export async function readParquet(source: DataSource, sink: RowSink, cancel?: Cancellation): Promise<void> {
@@ -91,7 +95,7 @@ export async function readParquet(source: DataSource, sink: RowSink, cancel?: Ca
   try {
     const { hy, compressors } = await load();
     const metadata = await readMetadata(hy, buffer, sourceName(source));
-    const columns = topColumns(hy, metadata);
+    const columns = topColumns(hy, metadata, sourceName(source));
     sink.columns(columns);
     let rowStart = 0;
     for (const group of metadata.row_groups) {
