@@ -49,6 +49,7 @@ const BROWSER_SAFE = [
   'src/protocol/[A-Za-z]+',
   'src/core/chart/(?:annotations|deltas|export|palette|panels|smoothing|types)',
   'src/core/checks/types',
+  'src/core/data/model',
   'src/core/metrics/(?:goals|model|split)',
   'src/core/runs/(?:columns|export|filter|model|sort)',
 ];

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Logger } from './core/logging';
 import { registerChecks, type ChecksApi } from './features/checks/register';
 import { registerConfigValidation } from './features/config/register';
+import { coreDatasetData } from './features/data/coreData';
+import { registerDataset, type DatasetApi } from './features/data/register';
 import { registerExperiments, type ExperimentsApi } from './features/experiments/register';
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
@@ -28,6 +30,7 @@ export interface ExtensionApi {
   readonly terminal?: TerminalApi;
   readonly walkthrough?: WalkthroughApi;
   readonly runs?: RunsApi;
+  readonly dataset?: DatasetApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -48,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const terminal = registerTerminal(feature);
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
+  const dataset = registerDataset(feature, coreDatasetData(), explorer);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
@@ -67,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     tasks,
     terminal,
     walkthrough,
+    dataset,
   };
 }
 
