@@ -118,7 +118,7 @@ describe("MLOps Workbench in VS Code's own places", function () {
         });
     });
     own.sort((a, b) => key(a).localeCompare(key(b)));
-    assert.equal(own.length, 5, 'the demo has five findings');
+    assert.equal(own.length, 7, 'the demo has seven findings (two of them data drift)');
     assert.deepEqual(taskFindings(), [], 'no task findings before the task runs');
 
     const [task] = await vscode.tasks.fetchTasks({ type: 'mlops' });
@@ -142,6 +142,8 @@ describe("MLOps Workbench in VS Code's own places", function () {
       .flatMap(([, list]) => list.filter((d) => d.source === 'mlops' && typeof d.code === 'string').map((d) => d.code))
       .sort();
     assert.deepEqual(codes, [
+      'data-drift',
+      'data-drift',
       'lineage',
       'naming-convention',
       'naming-convention',

@@ -39,21 +39,21 @@ for (const { name, theme } of THEMES) {
       const page = wb.page;
       // The first run starts when the explorer loads the workspace.
       await openMlopsContainer(page);
-      const entry = page.locator('[aria-label^="Pipeline checks: 0 errors, 5 warnings, 0 info; 43 passed"]').first();
+      const entry = page.locator('[aria-label^="Pipeline checks: 0 errors, 7 warnings, 0 info; 44 passed"]').first();
       await entry.waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
         await wb.screenshot(`checks-status-missing-${name}`);
         throw err;
       });
       assert.equal(
         (await entry.innerText()).replace(/\s+/g, ' ').trim(),
-        '0 5',
+        '0 7',
         'error and warning counts next to their icons',
       );
       await entry.click();
       const frame = webviewFrame(page);
       await frame
         .locator('.ck-summary')
-        .filter({ hasText: /0 errors, 5 warnings, 0 info · 43 passed · 10 checks at/ })
+        .filter({ hasText: /0 errors, 7 warnings, 0 info · 44 passed · 12 checks at/ })
         .waitFor({ timeout: 60_000 });
     });
 
@@ -183,7 +183,7 @@ for (const { name, theme } of THEMES) {
       await page.locator('.tab').filter({ hasText: 'Pipeline Checks' }).click();
       await webviewFrame(page)
         .locator('.ck-summary')
-        .filter({ hasText: /0 errors, 5 warnings/ })
+        .filter({ hasText: /0 errors, 7 warnings/ })
         .waitFor({ timeout: 60_000 });
       assert.equal(await webviewFrame(page).locator('.ck-problem').count(), 0);
     });
@@ -218,7 +218,7 @@ describe(`Pipeline checks in Restricted Mode (untrusted workspace) (${uiMode()})
     const frame = webviewFrame(page);
     await frame
       .locator('.ck-summary')
-      .filter({ hasText: /0 errors, 5 warnings, 0 info · \d+ passed, 3 skipped/ })
+      .filter({ hasText: /0 errors, 5 warnings, 0 info · \d+ passed, 4 skipped/ })
       .waitFor({ timeout: 90_000 });
     const notice = frame.locator('.ck-notice');
     assert.match(
@@ -230,7 +230,7 @@ describe(`Pipeline checks in Restricted Mode (untrusted workspace) (${uiMode()})
     const skipped = await frame.locator('.ck-result.ck-skipped .ck-message').allInnerTexts();
     assert.deepEqual(
       skipped.map((t) => /^Skipped: '([\w-]+)' reads git history/.exec(t)?.[1]),
-      ['metric-regression', 'large-files', 'staleness'],
+      ['metric-regression', 'large-files', 'staleness', 'data-drift'],
     );
     // The same findings as in a trusted workspace: they only read files.
     await frame.locator('#ck-show-passed').click();
