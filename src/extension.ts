@@ -5,6 +5,7 @@ import { registerConfigValidation } from './features/config/register';
 import { registerExperiments, type ExperimentsApi } from './features/experiments/register';
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
+import { registerModels, type ModelsApi } from './features/models/register';
 import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
 import { registerWelcome } from './features/welcome/register';
 import { createLogger } from './platform/logger';
@@ -19,6 +20,7 @@ export interface ExtensionApi {
   readonly metricHistory?: MetricHistoryApi;
   readonly checks?: ChecksApi;
   readonly notebooks?: NotebooksApi;
+  readonly models?: ModelsApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -34,13 +36,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const metricHistory = registerMetricHistory(feature, { data: experiments.service });
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
+  const models = registerModels(feature, explorer);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks };
+  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks, models };
 }
 
 export function deactivate(): void {
