@@ -5,6 +5,7 @@ import type {
   DatasetChange,
   EnvironmentChange,
   EnvironmentFile,
+  LineageGraph,
   MetricCell,
   ParamChange,
   StageCell,
@@ -89,6 +90,8 @@ export type HostToWebview =
   | { type: 'versions'; model: string; keys: string[]; rows: VersionRow[]; limited?: number }
   | { type: 'detail'; detail: VersionDetailView }
   | { type: 'compare'; compare: CompareView }
+  /** The pipeline and mlops.yaml links, laid out; stages with `changes` need a rerun. */
+  | { type: 'lineage'; graph: LineageGraph }
   /** The host asks the panel to show a model. */
   | { type: 'select'; model: string }
   /** Something failed; `action` says what to do. */
@@ -99,6 +102,7 @@ export type ReleaseAction = 'register' | 'assign' | 'unassign' | 'deprecate';
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'refresh' }
+  | { type: 'showLineage' }
   | { type: 'selectModel'; model: string }
   | { type: 'showVersion'; model: string; version: string }
   /** Compare `a` (older) with `b`; `b` may be the workspace. */
@@ -109,7 +113,7 @@ export type WebviewToHost =
   | { type: 'action'; action: ReleaseAction; model: string; version?: string }
   | { type: 'trust' };
 
-export type { MetricCell, StageCell, VersionRow };
+export type { LineageGraph, MetricCell, StageCell, VersionRow };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -126,6 +130,7 @@ export function parseModelDashboardMessage(raw: unknown): WebviewToHost | undefi
   switch (raw.type) {
     case 'ready':
     case 'refresh':
+    case 'showLineage':
     case 'trust':
       return { type: raw.type };
     case 'selectModel':

@@ -9,6 +9,7 @@ import type {
   CompareView,
   DashboardModel,
   HostToWebview,
+  LineageGraph,
   MetricCell,
   VersionDetailView,
   VersionRow,
@@ -100,6 +101,7 @@ class DashboardApp {
   private readonly selectB = el('vscode-single-select', { attrs: { 'aria-label': 'Compare with B' } });
   private readonly detail = el('section', { className: 'md-detail', attrs: { 'aria-label': 'Version detail' } });
   private readonly compare = el('section', { className: 'md-compare', attrs: { 'aria-label': 'A/B compare' } });
+  private readonly lineage = el('section', { className: 'md-lineage', attrs: { 'aria-label': 'Lineage' } });
 
   constructor() {
     this.state = channel.state() ?? {};
@@ -147,6 +149,8 @@ class DashboardApp {
       this.compareBar,
       this.compare,
       this.detail,
+      el('h2', { text: 'Lineage' }),
+      this.lineage,
     );
   }
 
@@ -196,6 +200,10 @@ class DashboardApp {
             run: () => channel.post({ type: 'trust' }),
           });
         else this.showStatus(m.problems.length ? `Warnings: ${m.problems.join(' · ')}` : '');
+        channel.post({ type: 'showLineage' });
+        return;
+      case 'lineage':
+        this.renderLineage(m.graph);
         return;
       case 'select':
         this.state.model = m.model;
@@ -471,6 +479,99 @@ class DashboardApp {
       section(`Model card (${d.modelCard.path})`, el('pre', { className: 'md-card-text', text: d.modelCard.text }));
     else section('Model card', none('No model card next to the model (model_card.md or README.md).'));
     for (const p of d.problems) this.detail.append(el('p', { className: 'md-warning', text: p }));
+  }
+
+  private renderLineage(graph: LineageGraph): void {
+    this.lineage.replaceChildren();
+    if (!graph.nodes.length) {
+      this.lineage.append(
+        el('p', {
+          className: 'md-empty',
+          text: 'No pipeline to draw: add stages to dvc.yaml, or datasets and models to mlops.yaml.',
+        }),
+      );
+      return;
+    }
+    const rerun = graph.nodes.filter((n) => n.kind === 'stage' && n.changes?.length);
+    this.lineage.append(
+      el('p', {
+        className: 'md-facts',
+        text: rerun.length
+          ? `${rerun.length} ${rerun.length === 1 ? 'stage needs' : 'stages need'} a rerun (dvc repro): ${rerun.map((n) => n.label).join(', ')}`
+          : 'Every stage is up to date with dvc.lock.',
+      }),
+    );
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('class', 'md-graph');
+    svg.setAttribute('width', String(Math.ceil(graph.width)));
+    svg.setAttribute('height', String(Math.ceil(graph.height)));
+    svg.setAttribute('viewBox', `0 0 ${Math.ceil(graph.width)} ${Math.ceil(graph.height)}`);
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'Lineage graph');
+    const defs = document.createElementNS(NS, 'defs');
+    const marker = document.createElementNS(NS, 'marker');
+    for (const [k, v] of Object.entries({
+      id: 'md-arrow',
+      viewBox: '0 0 10 10',
+      refX: '10',
+      refY: '5',
+      markerWidth: '7',
+      markerHeight: '7',
+      orient: 'auto',
+    }))
+      marker.setAttribute(k, v);
+    const tip = document.createElementNS(NS, 'path');
+    tip.setAttribute('d', 'M0,0 L10,5 L0,10 z');
+    tip.setAttribute('class', 'md-arrow');
+    marker.append(tip);
+    defs.append(marker);
+    svg.append(defs);
+    for (const e of graph.edges) {
+      const line = document.createElementNS(NS, 'polyline');
+      line.setAttribute('points', e.points.map((p) => `${p.x},${p.y}`).join(' '));
+      line.setAttribute('class', 'md-edge');
+      line.setAttribute('marker-end', 'url(#md-arrow)');
+      svg.append(line);
+    }
+    for (const n of graph.nodes) {
+      const g = document.createElementNS(NS, 'g');
+      const stale = n.kind === 'stage' && (n.changes?.length ?? 0) > 0;
+      g.setAttribute('class', `md-node md-node-${n.kind}${stale ? ' md-stale' : ''}`);
+      g.setAttribute('transform', `translate(${n.x},${n.y})`);
+      g.setAttribute('tabindex', '0');
+      g.setAttribute('role', 'button');
+      g.setAttribute('aria-label', `${n.kind} ${n.label}${stale ? ', needs rerun' : ''}`);
+      const rect = document.createElementNS(NS, 'rect');
+      rect.setAttribute('width', String(n.width));
+      rect.setAttribute('height', String(n.height));
+      rect.setAttribute('rx', n.kind === 'stage' ? '4' : '12');
+      const label = document.createElementNS(NS, 'text');
+      label.setAttribute('x', '10');
+      label.setAttribute('y', stale ? '15' : '22');
+      label.textContent = n.label.length > 34 ? `${n.label.slice(0, 33)}…` : n.label;
+      const title = document.createElementNS(NS, 'title');
+      title.textContent = [`${n.kind}: ${n.label}`, ...(n.changes ?? [])].join('\n');
+      g.append(title, rect, label);
+      if (stale) {
+        const badge = document.createElementNS(NS, 'text');
+        badge.setAttribute('x', '10');
+        badge.setAttribute('y', '29');
+        badge.setAttribute('class', 'md-stale-text');
+        badge.textContent = 'needs rerun';
+        g.append(badge);
+      }
+      const open = () => {
+        if (n.file) channel.post({ type: 'openFile', file: n.file });
+      };
+      g.addEventListener('click', open);
+      g.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' || ev.key === ' ') open();
+      });
+      svg.append(g);
+    }
+    this.lineage.append(el('div', { className: 'md-graph-scroll' }, [svg]));
+    for (const p of graph.problems) this.lineage.append(el('p', { className: 'md-warning', text: p }));
   }
 
   private renderCompare(c: CompareView): void {

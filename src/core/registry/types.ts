@@ -80,3 +80,34 @@ export interface StageCell {
   model: string;
   version: string;
 }
+
+export type LineageNodeKind = 'stage' | 'data' | 'model' | 'metrics' | 'params' | 'code' | 'file';
+
+export interface LineageNode {
+  id: string;
+  kind: LineageNodeKind;
+  label: string;
+  /** The file (relative to the root) a click opens: the path itself, or dvc.yaml for a stage. */
+  file?: string;
+  /** Stages: why DVC would rerun it (empty: up to date). */
+  changes?: string[];
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LineageEdge {
+  from: string;
+  to: string;
+  /** The edge's route, from dagre. */
+  points: { x: number; y: number }[];
+}
+
+export interface LineageGraph {
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  width: number;
+  height: number;
+  problems: string[];
+}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { MODEL_CARD_FILES } from '../../core/checks/builtin/requiredFiles';
 import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
+import type { MlopsConfig } from '../../core/formats/mlopsYaml/model';
 import { CatFileBatch } from '../../core/git/catFile';
 import { commitsBetween } from '../../core/git/commands';
 import { errorMessage, type Logger } from '../../core/logging';
@@ -12,6 +13,7 @@ import { versionDetails, type DetailsContext, type VersionDetails } from '../../
 import { diffVersions, versionDiffToMarkdown, type VersionDiff } from '../../core/registry/diff';
 import type { ModelVersion, Registry, RegistryModel } from '../../core/registry/model';
 import { readRegistry } from '../../core/registry/read';
+import { readLineage } from '../../core/registry/lineage';
 import { addRowCounts, diffWithWorkspace } from '../../core/registry/workspace';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted } from '../../platform/trust';
@@ -40,6 +42,7 @@ export interface ModelDashboardContext {
 
 interface FolderData {
   root: string;
+  config?: MlopsConfig;
   name: string;
   registry: Registry;
   details: DetailsContext;
@@ -56,8 +59,9 @@ async function readFolder(): Promise<FolderData | undefined> {
     const goals: Record<string, Goal> = {};
     let datasets: DetailsContext['datasets'] = [];
     let modelMetrics: string[] = [];
+    let config: MlopsConfig | undefined;
     try {
-      const config = (await loadConfig(root)).validation.config;
+      config = (await loadConfig(root)).validation.config;
       datasets = config.datasets;
       modelMetrics = config.models.flatMap((m) => m.metrics);
       for (const m of config.metrics) if (m.goal) goals[m.key] = m.goal;
@@ -67,6 +71,7 @@ async function readFolder(): Promise<FolderData | undefined> {
     const registry = await readRegistry(root, { git: isTrusted() });
     const data: FolderData = {
       root,
+      ...(config ? { config } : {}),
       name: folder.name,
       registry,
       details: { root, followed: followedFiles(root, { modelMetrics }).followed, datasets },
@@ -320,6 +325,9 @@ export class ModelDashboardPanel extends Disposable {
       switch (message.type) {
         case 'refresh':
           await this.sendRegistry(true);
+          return;
+        case 'showLineage':
+          if (this.data) this.post({ type: 'lineage', graph: await readLineage(this.data.root, this.data.config) });
           return;
         case 'selectModel':
           await this.sendVersions(message.model);
