@@ -91,7 +91,7 @@ export type HostToWebview =
   | { type: 'detail'; detail: VersionDetailView }
   | { type: 'compare'; compare: CompareView }
   /** The pipeline and mlops.yaml links, laid out; stages with `changes` need a rerun. */
-  | { type: 'lineage'; graph: LineageGraph }
+  | { type: 'lineageGraph'; graph: LineageGraph }
   /** The host asks the panel to show a model. */
   | { type: 'select'; model: string }
   /** Something failed; `action` says what to do. */

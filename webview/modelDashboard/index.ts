@@ -202,7 +202,7 @@ class DashboardApp {
         else this.showStatus(m.problems.length ? `Warnings: ${m.problems.join(' · ')}` : '');
         channel.post({ type: 'showLineage' });
         return;
-      case 'lineage':
+      case 'lineageGraph':
         this.renderLineage(m.graph);
         return;
       case 'select':

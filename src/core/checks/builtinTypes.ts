@@ -9,6 +9,7 @@ import { namingConvention } from './builtin/namingConvention';
 import { notebookHygiene } from './builtin/notebookHygiene';
 import { requiredFiles } from './builtin/requiredFiles';
 import { staleness } from './builtin/staleness';
+import { stageGate } from './builtin/stageGate';
 
 export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   metricThreshold,
@@ -20,6 +21,7 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   staleness,
   environment,
   requiredFiles,
+  stageGate,
 ];
 
 export function checkTypeNamed(type: string): CheckTypeDefinition | undefined {
