@@ -1,23 +1,10 @@
-// The reproducibility record a registered version carries in its annotated tag's message: the commit, params,
-// data hashes, metrics and a digest of the environment files. The message starts with GTO's own first line, so
-// `gto show` and `gto history` read it as any other registration; the record follows as one JSON line after a
-// marker line, so it can be read back exactly.
+// The reproducibility record of a version, built from its details at its commit: the commit, params, data hashes,
+// metrics and a digest of the environment files. Written into the registration tag by formats/gto/record.
 import { createHash } from 'node:crypto';
 import { latest } from '../metrics/model';
 import type { VersionDetails } from './details';
-
-export const RECORD_MARKER = 'mlops-reproducibility-record: v1';
-
-export interface ReproducibilityRecord {
-  commit: string;
-  params: Record<string, string>;
-  /** Dataset path -> content hash (DVC md5, else git blob id). */
-  data: Record<string, string>;
-  metrics: Record<string, number | string>;
-  /** sha256 of the environment files' `path hash` lines, sorted: equal digests, equal environments. */
-  environment: string;
-  environmentFiles: string[];
-}
+import type { ReproducibilityRecord } from '../formats/gto/record';
+export { parseRecordMessage, recordMessage, RECORD_MARKER, type ReproducibilityRecord } from '../formats/gto/record';
 
 /** The record of a version's details at `commit`. */
 export function reproducibilityRecord(details: VersionDetails, commit: string): ReproducibilityRecord {
@@ -41,33 +28,4 @@ export function reproducibilityRecord(details: VersionDetails, commit: string): 
     environment,
     environmentFiles: files.map((f) => f.path),
   };
-}
-
-/** The tag message: GTO's first line, a blank line, the marker and the record as one JSON line. */
-export function recordMessage(summary: string, record: ReproducibilityRecord): string {
-  return `${summary.split('\n')[0] ?? ''}\n\n${RECORD_MARKER}\n${JSON.stringify(record)}\n`;
-}
-
-/** The record in a tag message, or undefined when it has none (or it is not readable). */
-export function parseRecordMessage(message: string | undefined): ReproducibilityRecord | undefined {
-  if (!message) return undefined;
-  const lines = message.split(/\r?\n/);
-  const at = lines.findIndex((l) => l.trim() === RECORD_MARKER);
-  if (at === -1) return undefined;
-  try {
-    const value: unknown = JSON.parse(lines[at + 1] ?? '');
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const r = value as Partial<ReproducibilityRecord>;
-    if (typeof r.commit !== 'string' || typeof r.environment !== 'string') return undefined;
-    return {
-      commit: r.commit,
-      params: r.params ?? {},
-      data: r.data ?? {},
-      metrics: r.metrics ?? {},
-      environment: r.environment,
-      environmentFiles: r.environmentFiles ?? [],
-    };
-  } catch {
-    return undefined;
-  }
 }

@@ -9,13 +9,14 @@ import { latest } from '../../metrics/model';
 import { followedFiles } from '../../metrics/sources/workspaceFiles';
 import { readModelCard } from '../../registry/dashboard';
 import { versionDetails } from '../../registry/details';
-import { readRegistry } from '../../registry/read';
+import { listTagRecords } from '../../git/commands';
+import { gtoModels } from '../../registry/gtoState';
 
 export const stageGate: CheckTypeDefinition = {
   type: 'stage-gate',
   title: 'A version in a stage meets the release bar',
   description:
-    'Checks the version of each model that holds a stage in the model registry (GTO tags, the MLflow registry; `stage` option, default production): at its commit every metric with a `threshold` in mlops.yaml must be on the right side of it (by its goal), a model card (model_card.md or README.md) must sit next to the model, its lineage must be known (data hashes in dvc.lock or .dvc files at that commit, or datasets under the model in mlops.yaml), and the version must not be deregistered nor the model deprecated. Promote a version that meets the bar, or fix the one in the stage and register it again.',
+    'Checks the version of each model that holds a stage in the model registry (GTO tags; `stage` option, default production): at its commit every metric with a `threshold` in mlops.yaml must be on the right side of it (by its goal), a model card (model_card.md or README.md) must sit next to the model, its lineage must be known (data hashes in dvc.lock or .dvc files at that commit, or datasets under the model in mlops.yaml), and the version must not be deregistered nor the model deprecated. Promote a version that meets the bar, or fix the one in the stage and register it again.',
   scopes: ['models'],
   defaultSeverity: 'error',
   needsGit: true,
@@ -66,11 +67,9 @@ async function runStageGate({ context, check, sink, signal }: CheckRun): Promise
     bars.set(key, { bound: { kind: 'min', value }, ...(unitOf(key) ? { unit: unitOf(key) } : {}) });
   for (const [key, value] of Object.entries(maxes))
     bars.set(key, { bound: { kind: 'max', value }, ...(unitOf(key) ? { unit: unitOf(key) } : {}) });
-  const registry = await readRegistry(context.root, {
-    models: context.config.models,
-    mlflowStores: [],
-    versionsPerStage: -1,
-  });
+  // GTO's tags (the versions that have commits to judge); read directly, not through the registry reader, which
+  // reads mlops.yaml and so would import the config validator that imports the check types.
+  const registry = { models: gtoModels(await listTagRecords({ root: context.root }), { versionsPerStage: -1 }) };
   const modelMetrics = context.config.models.flatMap((m) => m.metrics);
   const followed = followedFiles(context.root, { modelMetrics }).followed;
   let gated = 0;
