@@ -243,7 +243,7 @@ describe('checks engine', () => {
       items.properties.type.enum,
       BUILTIN_CHECK_TYPES.map((t) => t.type),
     );
-    assert.equal(items.allOf.length, 9);
+    assert.equal(items.allOf.length, 10);
     assert.deepEqual(JSON.parse(JSON.stringify(checksSchema)), checksSchema, 'plain JSON');
   });
 });
