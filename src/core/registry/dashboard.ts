@@ -59,8 +59,13 @@ export function keyMetrics(
   const seen: string[] = [];
   for (const d of details) for (const s of d?.run?.metrics ?? []) if (!seen.includes(s.key)) seen.push(s.key);
   const base = (k: string) => k.split(/[/.]/).pop() ?? k;
-  const withGoal = Object.keys(goals).flatMap((g) => seen.filter((k) => k === g || base(k) === g));
-  const picked = [...new Set(withGoal)];
+  // One key per metric with a goal: its test split first, then validation, then the key itself, then any split.
+  const rank = (k: string) => (/(^|[/.])test[/.]/.test(k) ? 0 : /(^|[/.])(val|valid|validation)[/.]/.test(k) ? 1 : 2);
+  const picked: string[] = [];
+  for (const g of Object.keys(goals)) {
+    const matching = seen.filter((k) => k === g || base(k) === g).sort((a, b) => rank(a) - rank(b));
+    if (matching[0] && !picked.includes(matching[0])) picked.push(matching[0]);
+  }
   for (const k of seen) if (picked.length < max && !picked.includes(k)) picked.push(k);
   return picked.slice(0, max);
 }
