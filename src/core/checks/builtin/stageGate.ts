@@ -69,14 +69,15 @@ async function runStageGate({ context, check, sink, signal }: CheckRun): Promise
     bars.set(key, { bound: { kind: 'max', value }, ...(unitOf(key) ? { unit: unitOf(key) } : {}) });
   // GTO's tags (the versions that have commits to judge); read directly, not through the registry reader, which
   // reads mlops.yaml and so would import the config validator that imports the check types.
-  const registry = { models: gtoModels(await listTagRecords({ root: context.root }), { versionsPerStage: -1 }) };
+  const registry = { models: gtoModels(await listTagRecords({ root: context.root })) };
   const modelMetrics = context.config.models.flatMap((m) => m.metrics);
   const followed = followedFiles(context.root, { modelMetrics }).followed;
   let gated = 0;
   for (const model of selectModels(context, check)) {
     throwIfAborted(signal);
     const entry = registry.models.find((m) => m.name === model.name);
-    const holders = entry?.versions.filter((v) => v.stages.includes(stage)) ?? [];
+    // The version that holds the stage as `gto show` shows it: the one assigned it last.
+    const holders = entry?.versions.filter((v) => entry.stages[stage]?.includes(v.version)) ?? [];
     const location = configLocation(context, model.position);
     if (!entry || !holders.length) continue;
     for (const version of holders) {
