@@ -49,10 +49,18 @@ const BROWSER_SAFE = [
   'src/protocol/[A-Za-z]+',
   'src/core/chart/(?:annotations|deltas|export|palette|panels|smoothing|types)',
   'src/core/checks/types',
-  'src/core/metrics/model',
+  'src/core/data/model',
+  'src/core/metrics/(?:goals|model|split)',
+  'src/core/runs/(?:columns|export|filter|model|sort)',
 ];
 // And the browser packages the panels are built from.
-const WEBVIEW_PACKAGES = ['chart\\.js', 'chartjs-plugin-zoom', '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+'];
+const WEBVIEW_PACKAGES = [
+  'chart\\.js',
+  'chartjs-plugin-zoom',
+  '@vscode-elements/elements/dist/[A-Za-z0-9/_.-]+',
+  '@tanstack/table-core',
+  '@tanstack/virtual-core',
+];
 
 const webviewBoundary = {
   'no-restricted-imports': [

@@ -2,11 +2,18 @@ import * as vscode from 'vscode';
 import type { Logger } from './core/logging';
 import { registerChecks, type ChecksApi } from './features/checks/register';
 import { registerConfigValidation } from './features/config/register';
+import { coreDatasetData } from './features/data/coreData';
+import { registerDataset, type DatasetApi } from './features/data/register';
 import { registerExperiments, type ExperimentsApi } from './features/experiments/register';
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
 import { registerModels, type ModelsApi } from './features/models/register';
 import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
+import { registerRuns, type RunsApi } from './features/runs/register';
+import { registerScm } from './features/scm/register';
+import { registerTasks, type TasksApi } from './features/tasks/register';
+import { registerTerminal, type TerminalApi } from './features/terminal/register';
+import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
 import { createLogger } from './platform/logger';
 
@@ -21,6 +28,11 @@ export interface ExtensionApi {
   readonly checks?: ChecksApi;
   readonly notebooks?: NotebooksApi;
   readonly models?: ModelsApi;
+  readonly tasks?: TasksApi;
+  readonly terminal?: TerminalApi;
+  readonly walkthrough?: WalkthroughApi;
+  readonly runs?: RunsApi;
+  readonly dataset?: DatasetApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -34,16 +46,37 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const explorer = registerExplorer(feature);
   const experiments = registerExperiments(feature);
   const metricHistory = registerMetricHistory(feature, { data: experiments.service });
+  const runs = registerRuns(feature, experiments.service);
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
   const models = registerModels(feature, explorer);
+  const tasks = registerTasks(feature);
+  const terminal = registerTerminal(feature);
+  registerScm(feature);
+  const walkthrough = registerWalkthrough(feature);
+  const dataset = registerDataset(feature, coreDatasetData(), explorer);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
       `(VS Code ${vscode.version}, ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
       `trusted ${vscode.workspace.isTrusted})`,
   );
-  return { activationMs, logger, explorer, configDiagnostics, experiments, metricHistory, notebooks, checks, models };
+  return {
+    activationMs,
+    logger,
+    explorer,
+    configDiagnostics,
+    experiments,
+    metricHistory,
+    notebooks,
+    checks,
+    runs,
+    tasks,
+    terminal,
+    walkthrough,
+    dataset,
+    models,
+  };
 }
 
 export function deactivate(): void {

@@ -320,6 +320,24 @@ datasets:
   - name: transactions
     path: data/transactions.csv
     description: Card transactions with fraud labels (about 20k rows a version).
+    schema:
+      columns:
+        transaction_id: { type: string, nullable: false, unique: true, pattern: "^tx-[0-9]+-[0-9]{6}$" }
+        timestamp: { type: datetime, nullable: false }
+        amount: { type: number, nullable: false, min: 0 }
+        merchant_category:
+          type: categorical
+          allowed: [grocery, electronics, travel, restaurants, fuel, online_retail, gaming, pharmacy]
+        country: { type: categorical, allowed: [US, GB, DE, FR, NL, BR, IN, NG] }
+        card_present: { type: integer, allowed: [0, 1] }
+        hour: { type: integer, min: 0, max: 23 }
+        is_fraud: { type: integer, allowed: [0, 1] }
+      rows: { min: 10000 }
+    drift:
+      # Identifiers and timestamps always differ between versions: not tested.
+      ignore: [transaction_id, timestamp]
+      # Retrain when a third of the features drift (Evidently's default is half).
+      share: 0.3
   - name: holdout
     path: data/holdout.csv
     description: Frozen hold-out set, tracked with DVC.

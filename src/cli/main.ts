@@ -1,6 +1,7 @@
 import { version } from '../../package.json';
 import { errorMessage } from '../core/logging';
 
+import { line } from './output';
 import { commands, EXIT, UsageError, type CliIo } from './registry';
 // Each subcommand module registers itself with `defineCommand` when imported.
 import './commands/init';
@@ -9,6 +10,8 @@ import './commands/nbdiff';
 import './commands/check';
 import './commands/metrics';
 import './commands/models';
+import './commands/data';
+import './commands/runs';
 
 function usage(): string {
   const lines = [
@@ -36,13 +39,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = commands.get(first);
   if (!command) {
-    io.stderr(`mlops: unknown command '${first}'. Run 'mlops --help' for the list.\n`);
+    io.stderr(line(`mlops: unknown command '${first}'. Run 'mlops --help' for the list.`));
     return EXIT.usage;
   }
   try {
     return await command.run(rest, io);
   } catch (err) {
-    io.stderr(`mlops ${first}: ${errorMessage(err)}\n`);
+    io.stderr(line(`mlops ${first}: ${errorMessage(err)}`));
     if (err instanceof UsageError && err.usage) io.stderr(`\n${err.usage}`);
     return EXIT.usage;
   }
@@ -59,7 +62,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`mlops: ${errorMessage(err)}\n`);
+      process.stderr.write(line(`mlops: ${errorMessage(err)}`));
       process.exitCode = EXIT.usage;
     },
   );

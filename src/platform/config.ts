@@ -21,6 +21,8 @@ export interface Settings {
   'mlflow.timeoutSeconds': number;
   'mlflow.maxPages': number;
   'mlflow.maxResponseMB': number;
+  /** Window-scoped: read without a resource. */
+  'terminal.addCliToPath': boolean;
 }
 
 const defaults: Settings = {
@@ -36,6 +38,7 @@ const defaults: Settings = {
   'mlflow.timeoutSeconds': 10,
   'mlflow.maxPages': DEFAULT_MAX_PAGES,
   'mlflow.maxResponseMB': DEFAULT_MAX_RESPONSE_MB,
+  'terminal.addCliToPath': true,
 };
 
 export function getSetting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {
@@ -87,4 +90,9 @@ export function notebookDiffHidesOutputs(): boolean {
 export async function setNotebookDiffHidesOutputs(hidden: boolean): Promise<void> {
   const config = vscode.workspace.getConfiguration();
   for (const key of NOTEBOOK_DIFF_SETTINGS) await config.update(key, hidden, vscode.ConfigurationTarget.Workspace);
+}
+
+/** VS Code's `workbench.welcomePage.walkthroughs.openOnInstall`: whether an installed extension's walkthrough opens. */
+export function walkthroughsOpenOnInstall(): boolean {
+  return vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true);
 }

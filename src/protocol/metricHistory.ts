@@ -21,6 +21,8 @@ export interface MetricHistorySelection {
   splits?: Split[];
   range?: RevisionRange;
   axis?: VersionAxis;
+  /** Only these runs (ids within the sources), e.g. the runs selected in the Runs table; absent: every run. */
+  runs?: string[];
 }
 
 export type HostToWebview =
@@ -122,6 +124,8 @@ export function parseQuery(raw: unknown): MetricHistoryQuery | undefined {
   const splits = stringList(raw.splits);
   if (splits) query.splits = splits.filter((s): s is Split => splitNames.has(s));
   if (raw.axis === 'date' || raw.axis === 'order') query.axis = raw.axis;
+  const runs = stringList(raw.runs);
+  if (runs?.length) query.runs = runs;
   if (typeof raw.xKey === 'string' && raw.xKey.length > 0 && raw.xKey.length <= 200) query.xKey = raw.xKey;
   const range = parseRange(raw.range);
   if (range) query.range = range;
@@ -146,6 +150,6 @@ function isText(value: unknown): value is string {
 }
 
 function stringList(value: unknown): string[] | undefined {
-  if (!Array.isArray(value) || value.length > 10_000) return undefined;
+  if (!Array.isArray(value) || value.length > 1_000_000) return undefined;
   return value.every((v): v is string => typeof v === 'string') ? value : undefined;
 }

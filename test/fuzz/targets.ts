@@ -19,6 +19,11 @@ import { parseDvcMetadata } from '../../src/core/formats/dvc/metadata';
 import { parseGtoArtifacts } from '../../src/core/formats/gto/artifacts';
 import { gtoModels } from '../../src/core/registry/gtoState';
 import { seededRandom } from '../helpers/prng';
+import { collectDataset } from '../../src/core/data/profile';
+import { DataFormatError } from '../../src/core/formats/data/source';
+
+const CSV_SEED =
+  'id,name,amount,when\r\n1,plain,10.5,2024-01-01\r\n2,"comma, ""q""\nline",,2024-01-02\r\n3,naïve,-3,\r\n';
 
 const GTO_ARTIFACTS = 'churn:\n  type: model\n  path: models/churn.pkl\n  labels: [tabular]\n  description: Churn\n';
 const GTO_TAGS = [
@@ -270,6 +275,33 @@ export function fuzzTargets(root: string): FuzzTarget[] {
             .split('\n')
             .map((name, i) => ({ name, annotated: true, commit: 'c'.repeat(40), taggerDate: i * 1000, message: name })),
         ),
+    },
+    {
+      // A dataset's bytes through the CSV reader and the profile (dialect and encoding detection included).
+      name: 'csv',
+      typedError: DataFormatError,
+      seeds: [Buffer.from(CSV_SEED), Buffer.from(CSV_SEED.replace(/,/g, ';'), 'latin1')],
+      run: (input) =>
+        collectDataset({ source: { kind: 'buffer', bytes: input, name: 'f.csv' }, format: 'csv', path: 'f.csv' }),
+    },
+    {
+      name: 'jsonl',
+      typedError: DataFormatError,
+      seeds: [Buffer.from('{"a":1,"b":"x","c":[1,2]}\n{"a":2.5,"b":null,"d":{"e":true}}\n')],
+      run: (input) =>
+        collectDataset({ source: { kind: 'buffer', bytes: input, name: 'f.jsonl' }, format: 'jsonl', path: 'f.jsonl' }),
+    },
+    {
+      // Parquet files written by pyarrow (snappy, gzip, zstd; list and struct columns).
+      name: 'parquet',
+      typedError: DataFormatError,
+      seeds: ['snappy', 'gzip', 'zstd'].map((c) => read(fixtures, 'data', `sample-${c}.parquet`)),
+      run: (input) =>
+        collectDataset({
+          source: { kind: 'buffer', bytes: input, name: 'f.parquet' },
+          format: 'parquet',
+          path: 'f.parquet',
+        }),
     },
     {
       // One answer per listing is the input; the endpoint is chosen by the input index.

@@ -49,6 +49,8 @@ export async function freePort(): Promise<number> {
 const baseSettings = {
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
+  // An installed extension's walkthrough (ours opens once after install) would cover the editor area of every test.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.colorTheme': 'Default Dark Modern',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,

@@ -261,8 +261,8 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export function bundlePath(): string {
-  const bundle = path.join(root, 'dist', 'webview', 'metricHistory.js');
+export function bundlePath(name = 'metricHistory'): string {
+  const bundle = path.join(root, 'dist', 'webview', `${name}.js`);
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run "node scripts/build.mjs" first.`);
   return bundle;
 }
@@ -275,30 +275,35 @@ export interface StandaloneOptions {
   files?: Record<string, string>;
   /** The panel script to load instead of the Metric History bundle (one of `files`). */
   script?: string;
+  /** Another panel's bundle (`dist/webview/<bundle>.js`) and stylesheet (`media/<bundle>.css`), e.g. `dataset`. */
+  bundle?: string;
+  /** The same as `bundle` (kept for the panels' tests that name it so). */
+  panel?: string;
 }
 
 /** Waits for the bundle while a build in progress rewrites dist/ (the build clears it first). */
-async function waitForBundle(timeoutMs = 30_000): Promise<void> {
-  const bundle = path.join(root, 'dist', 'webview', 'metricHistory.js');
+async function waitForBundle(name: string, timeoutMs = 30_000): Promise<void> {
+  const bundle = path.join(root, 'dist', 'webview', `${name}.js`);
   const end = Date.now() + timeoutMs;
   while (!fs.existsSync(bundle) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 export async function openStandalone(options: StandaloneOptions = {}): Promise<StandalonePanel> {
-  await waitForBundle();
+  const name = options.bundle ?? options.panel ?? 'metricHistory';
+  await waitForBundle(name);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-standalone-'));
-  for (const file of ['metricHistory.js', 'codicon.css', 'codicon.ttf']) {
+  for (const file of [`${name}.js`, 'codicon.css', 'codicon.ttf']) {
     const from = path.join(root, 'dist', 'webview', file);
-    if (fs.existsSync(from) || file === 'metricHistory.js')
-      fs.copyFileSync(file === 'metricHistory.js' ? bundlePath() : from, path.join(folder, file));
+    if (fs.existsSync(from) || file === `${name}.js`)
+      fs.copyFileSync(file === `${name}.js` ? bundlePath(name) : from, path.join(folder, file));
   }
-  for (const file of ['webview.css', 'metricHistory.css'])
+  for (const file of ['webview.css', `${name}.css`])
     fs.copyFileSync(path.join(root, 'media', file), path.join(folder, file));
   fs.writeFileSync(path.join(folder, 'theme.css'), themeCss());
   fs.writeFileSync(path.join(folder, 'fakeVscodeApi.js'), FAKE_API);
   for (const [name, content] of Object.entries(options.files ?? {}))
     fs.writeFileSync(path.join(folder, path.basename(name)), content);
-  const script = options.script ?? 'metricHistory.js';
+  const script = options.script ?? `${name}.js`;
 
   let origin = '';
   const server = http.createServer((request, response) => {
@@ -310,12 +315,7 @@ export async function openStandalone(options: StandaloneOptions = {}): Promise<S
         cspSource: origin,
         nonce,
         scriptUri: `${origin}/${script}`,
-        styleUris: [
-          `${origin}/codicon.css`,
-          `${origin}/theme.css`,
-          `${origin}/webview.css`,
-          `${origin}/metricHistory.css`,
-        ],
+        styleUris: [`${origin}/codicon.css`, `${origin}/theme.css`, `${origin}/webview.css`, `${origin}/${name}.css`],
       }).replace(
         `<script nonce="${nonce}"`,
         `<script nonce="${nonce}" src="${origin}/fakeVscodeApi.js"></script>\n    <script nonce="${nonce}"`,

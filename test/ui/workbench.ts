@@ -19,6 +19,9 @@ export interface Workbench {
 
 export const uiMode = (): 'dev' | 'vsix' => (process.env.MLOPS_UI_MODE === 'vsix' ? 'vsix' : 'dev');
 
+/** Whether this run replaces the committed pictures (README, walkthrough): only a development run asked to. */
+export const updateMedia = (): boolean => uiMode() === 'dev' && process.env.MLOPS_UPDATE_MEDIA === '1';
+
 export async function openWorkbench(
   folder: string,
   options: { theme?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {},

@@ -90,6 +90,11 @@ class MetricHistoryApp {
     },
   });
   private readonly status = el('div', { className: 'mh-status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  /** Shown while a command limited the chart to some runs (the Runs table's selection): chart every run again. */
+  private readonly allRuns = el('vscode-button', {
+    text: 'Show every run',
+    attrs: { id: 'mh-all-runs', secondary: '', hidden: '', title: 'Chart every run of the sources again' },
+  });
   private readonly message = el('div', { className: 'mh-message', attrs: { role: 'alert' } });
   private readonly body = el('div', { className: 'mh-body' });
   private readonly compare = el('section', { className: 'mh-compare', attrs: { 'aria-label': 'Compare selected' } });
@@ -280,12 +285,18 @@ class MetricHistoryApp {
       this.tabs,
       toolbar,
       this.status,
+      this.allRuns,
       this.message,
       this.body,
       this.compare,
       this.tableSection,
     );
     this.root.classList.add('mh-root');
+    this.allRuns.addEventListener('click', () => {
+      this.state.runs = [];
+      this.save();
+      this.request();
+    });
   }
 
   /** Zoom and pan keys on any chart act on all of them (they share the x axis). */
@@ -464,6 +475,7 @@ class MetricHistoryApp {
       sources: this.state.sources,
       splits: this.state.splits[view],
       ...(view === 'versions' ? { range: this.state.range, axis: this.state.axis } : {}),
+      ...(this.state.runs.length ? { runs: this.state.runs } : {}),
       ...(view === 'steps' && this.state.stepAxis ? { xKey: this.state.stepAxis } : {}),
     };
     if (this.tabs.selectedIndex !== VIEWS.indexOf(view)) this.tabs.selectedIndex = VIEWS.indexOf(view);
@@ -673,6 +685,11 @@ class MetricHistoryApp {
       `${shown} of ${payload.series.length} series`,
       `${payload.plottedPoints.toLocaleString('en-US')} points${payload.rawPoints > payload.plottedPoints ? ` (decimated from ${payload.rawPoints.toLocaleString('en-US')})` : ''}`,
     ];
+    if (this.state.runs.length)
+      parts.push(
+        `only the ${this.state.runs.length} run${this.state.runs.length === 1 ? '' : 's'} chosen in the Runs table`,
+      );
+    this.allRuns.hidden = this.state.runs.length === 0;
     if (nonFinite) parts.push(`${nonFinite} NaN or infinite values not shown`);
     if (payload.axisNote) parts.push(payload.axisNote);
     const xKey = payload.query.xKey;

@@ -32,6 +32,8 @@ export interface UiState {
   legendFilter: string;
   /** One chart per metric (`split`, the default) or every series on one chart (`overlay`). */
   layout: 'split' | 'overlay';
+  /** Only these run ids (the runs a command chose, e.g. the Runs table's selection); empty: every run. */
+  runs: string[];
 }
 
 export function defaultState(): UiState {
@@ -51,6 +53,7 @@ export function defaultState(): UiState {
     showTable: false,
     legendFilter: '',
     layout: 'split',
+    runs: [],
   };
 }
 
@@ -90,6 +93,7 @@ export function restoreState(saved: unknown): UiState {
     state.selection.steps = strings(saved.selection.steps);
   }
   state.showTable = saved.showTable === true;
+  state.runs = Array.isArray(saved.runs) ? saved.runs.filter((v): v is string => typeof v === 'string') : [];
   if (saved.layout === 'overlay') state.layout = 'overlay';
   if (typeof saved.legendFilter === 'string') state.legendFilter = saved.legendFilter.slice(0, 200);
   return state;
@@ -103,6 +107,8 @@ export function applySelection(state: UiState, selection: MetricHistorySelection
   if (selection.splits) state.splits[state.view] = [...selection.splits];
   if (selection.range) state.range = selection.range;
   if (selection.axis) state.axis = selection.axis;
+  // Every command says which runs it charts: none named means every run again.
+  state.runs = selection.runs ? [...selection.runs] : [];
 }
 
 export function rangeToken(r: RevisionRange): string {

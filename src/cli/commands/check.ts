@@ -1,14 +1,15 @@
-// `mlops check [folder] [--format text|json|junit|sarif|markdown] [--output file] [--fail-on error|warning|never]
+// `mlops check [folder] [--format text|json|junit|sarif|markdown|problems] [--output file] [--fail-on error|warning|never]
 // [--only id,...]`: runs the pipeline checks of mlops.yaml. Exit 0 passing, 1 failing at the chosen level, 2 for
 // usage or config errors. The checks engine is loaded only when the command runs, to keep `mlops --version` fast.
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomicWrite';
+import { line, lines } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 // init-ci belongs to the checks: importing this module registers both commands.
 import './initCi';
 
-export const FORMATS = ['text', 'json', 'junit', 'sarif', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'junit', 'sarif', 'markdown', 'problems'] as const;
 export type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -28,7 +29,9 @@ Runs the pipeline checks declared in <folder>/mlops.yaml (the default set when i
 mlops.yaml: then on the models, datasets and notebooks discovery finds).
 
 Options:
-  --format <f>    text (default), json, junit, sarif or markdown
+  --format <f>    text (default), json, junit, sarif, markdown or problems (one
+                  \`file:line:column: severity type: message\` line per finding, for
+                  editors' problem matchers such as VS Code's $mlops)
   --output <file> write the report to a file (a text summary still goes to stdout)
   --fail-on <l>   error (default), warning or never: the level that makes the exit code 1
   --only <ids>    run only these check ids (comma-separated)
@@ -112,7 +115,8 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
       err instanceof types.CheckInputError ||
       err instanceof types.CheckSelectionError
     ) {
-      io.stderr(`mlops check: ${err.message}\n`);
+      const [first = '', ...rest] = err instanceof types.ChecksConfigError ? err.lines : [err.message];
+      io.stderr(lines([`mlops check: ${first}`, ...rest]));
       return EXIT.usage;
     }
     return undefined;
@@ -124,14 +128,14 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     const loaded = await loadCheckConfig(folder);
     configFile = loaded.file;
     // Without mlops.yaml the default checks run on what discovery finds; say so beside the report.
-    if (loaded.discovered) io.stderr(`mlops check: ${discoveredNotice(loaded.discovered)}\n`);
+    if (loaded.discovered) io.stderr(line(`mlops check: ${discoveredNotice(loaded.discovered)}`));
     const context = createDefaultContext(folder, {
       loaded,
       logger: {
         trace: () => undefined,
         debug: () => undefined,
         info: () => undefined,
-        warn: (message) => io.stderr(`mlops check: warning: ${message}\n`),
+        warn: (message) => io.stderr(line(`mlops check: warning: ${message}`)),
         // Check failures are in the report itself.
         error: () => undefined,
       },
@@ -148,6 +152,10 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
   else if (parsed.format === 'junit') text = (await import('../../core/checks/report/junit.js')).formatJunit(report);
   else if (parsed.format === 'markdown')
     text = (await import('../../core/checks/report/markdown.js')).formatMarkdown(report);
+  else if (parsed.format === 'problems')
+    text = (await import('../../core/checks/report/problems.js')).formatProblems(report, {
+      configFile: configFile ?? 'mlops.yaml',
+    });
   else if (parsed.format === 'sarif') {
     // Code scanning resolves paths from the repository root: prefix the folder's place in the repository.
     const prefix = await runGit(folder, ['rev-parse', '--show-prefix']).then(
@@ -169,9 +177,13 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
     await writeFileAtomic(target, text, { createFolders: true });
     const { formatText } = await import('../../core/checks/report/text.js');
     io.stdout(formatText(report, { color: io.isTty }));
-    io.stdout(`Wrote ${path.relative(io.cwd, target) || target}\n`);
+    io.stdout(line(`Wrote ${path.relative(io.cwd, target) || target}`));
   } else io.stdout(text);
   return reportFails(report, parsed.failOn) ? EXIT.failed : EXIT.ok;
 }
 
-defineCommand('check', 'run the pipeline checks of mlops.yaml (text, json, junit, sarif, markdown)', runCheckCommand);
+defineCommand(
+  'check',
+  'run the pipeline checks of mlops.yaml (text, json, junit, sarif, markdown, problems)',
+  runCheckCommand,
+);

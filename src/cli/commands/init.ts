@@ -2,6 +2,7 @@ import path from 'node:path';
 import { FileExistsError, writeFileAtomic } from '../../core/atomicWrite';
 import { seedConfigFor } from '../../core/formats/mlopsYaml/seed';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
+import { line } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
 const HELP = `Usage: mlops init [folder]
@@ -29,12 +30,12 @@ defineCommand(
       await writeFileAtomic(target, await seedConfigFor(folder, path.basename(folder)), { exclusive: true });
     } catch (err) {
       if (err instanceof FileExistsError) {
-        io.stderr(`mlops init: ${target} already exists; left unchanged.\n`);
+        io.stderr(line(`mlops init: ${target} already exists; left unchanged.`));
         return EXIT.failed;
       }
       throw err;
     }
-    io.stdout(`Wrote ${target}\n`);
+    io.stdout(line(`Wrote ${target}`));
     return EXIT.ok;
   },
 );

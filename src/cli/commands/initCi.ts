@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileExistsError, writeFileAtomic } from '../../core/atomicWrite';
+import { line, lines } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 const PROVIDERS = ['github', 'azure', 'gitlab'] as const;
@@ -82,7 +83,8 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
     loaded = loadProjectConfig(folder);
   } catch (err) {
     if (err instanceof types.ChecksConfigError || err instanceof types.CheckInputError) {
-      io.stderr(`mlops init-ci: ${err.message}\n`);
+      const [first = '', ...rest] = err instanceof types.ChecksConfigError ? err.lines : [err.message];
+      io.stderr(lines([`mlops init-ci: ${first}`, ...rest]));
       return EXIT.usage;
     }
     throw err;
@@ -113,12 +115,12 @@ async function runInitCi(args: readonly string[], io: CliIo): Promise<number> {
     await writeFileAtomic(target, text, { exclusive: !parsed.force, createFolders: true });
   } catch (err) {
     if (err instanceof FileExistsError) {
-      io.stderr(`mlops init-ci: ${shown} already exists; left unchanged. Use --force to overwrite it.\n`);
+      io.stderr(line(`mlops init-ci: ${shown} already exists; left unchanged. Use --force to overwrite it.`));
       return EXIT.failed;
     }
     throw err;
   }
-  io.stdout(`Wrote ${shown}\n`);
+  io.stdout(line(`Wrote ${shown}`));
   if (parsed.provider === 'gitlab')
     io.stdout(`Include it from .gitlab-ci.yml:\n  include:\n    - local: ${CI_TARGETS.gitlab}\n`);
   if (parsed.provider === 'azure')

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { combineFiles, loadWorkspaceFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { readAtRevision } from '../../core/git/history';
 import {
@@ -9,7 +8,7 @@ import {
   neitherHasValuesMessage,
   noValuesInWorkspaceMessage,
 } from '../../core/metrics/absence';
-import { diff, diffToJson, diffToMarkdown, diffToText, formatValue, type Goal } from '../../core/metrics/diff';
+import { diff, diffToJson, diffToMarkdown, diffToText, formatValue } from '../../core/metrics/diff';
 import { latest, MetricsError, type Run, type SourceKind } from '../../core/metrics/model';
 import { readSources, walkingFinder, type FindFiles, type ListedSource } from '../../core/metrics/sources/discover';
 import type { FollowedFiles } from '../../core/metrics/sources/types';
@@ -17,14 +16,20 @@ import { DVCLIVE_GLOB, followedFiles, liveFoldersOf } from '../../core/metrics/s
 import { confineFollowed } from '../../core/metrics/sources/gitHistory';
 import { metricSources } from '../../core/metrics/sources/list';
 import { outsideMessage, resolveInside } from '../../core/security/confine';
+import {
+  KIND_NAMES,
+  kindSet,
+  readTeamConfig,
+  sourceOptions,
+  type SourceOptions,
+  type TeamConfig,
+} from '../metricsSources';
+import { line } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { alignedTable } from '../../core/textTable';
 
 const WORKSPACE = 'workspace';
-
-/** The kinds --kind accepts: every source's kind and aliases, plus `workspace`, `mlflow` and `all`. */
-const KIND_NAMES = ['workspace', ...metricSources.flatMap((s) => [s.kind, ...(s.aliases ?? [])]), 'mlflow', 'all'];
 
 const help = `Usage:
   mlops metrics show [--source <path>]... [--kind <kind>]... [--tracking-uri <uri>] [--json]
@@ -88,34 +93,6 @@ function parseArgs(args: string[], allowed: string[]): Parsed | 'help' {
   };
 }
 
-interface TeamConfig {
-  metricsFiles: string[];
-  goals: Record<string, Goal>;
-}
-
-/**
- * The parts of mlops.yaml this command uses (models[].metrics and metrics[].goal), read by the one mlops.yaml reader
- * the editor and `mlops check` use. Its problems are warnings on stderr: the usable part of the file still counts.
- */
-async function readTeamConfig(folder: string, io: CliIo, command: string): Promise<TeamConfig> {
-  const config: TeamConfig = { metricsFiles: [], goals: {} };
-  let loaded;
-  try {
-    loaded = await loadConfig(folder);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`mlops metrics ${command}: warning: ${err.message}\n`);
-    return config;
-  }
-  const name = path.basename(loaded.file);
-  for (const p of loaded.validation.problems)
-    if (p.severity === 'error')
-      io.stderr(`mlops metrics ${command}: warning: ${name}:${p.line + 1}:${p.column + 1}: ${p.message}\n`);
-  for (const model of loaded.validation.config.models) for (const m of model.metrics) config.metricsFiles.push(m);
-  for (const metric of loaded.validation.config.metrics) if (metric.goal) config.goals[metric.key] = metric.goal;
-  return config;
-}
-
 /**
  * The files to read: --source, else what the workspace follows (the same files as the Experiments view): dvc.yaml's
  * metrics, params and plots, mlops.yaml's models[].metrics and every DVCLive folder's output.
@@ -173,47 +150,11 @@ async function workspaceRun(
 }
 
 function reportErrors(errors: MetricsError[], io: CliIo, command: string): void {
-  for (const e of errors) io.stderr(`mlops metrics ${command}: ${e.message}\n`);
+  for (const e of errors) io.stderr(line(`mlops metrics ${command}: ${e.message}`));
 }
 
 const jsonValue = (v: number | string): number | string =>
   typeof v === 'number' && !Number.isFinite(v) ? formatValue(v) : v;
-
-interface SourceOptions {
-  trackingUri?: string;
-  modelMetrics: string[];
-}
-
-/** The tracking URI (flag, else MLFLOW_TRACKING_URI) and token (MLFLOW_TRACKING_TOKEN, never printed). */
-function sourceOptions(options: SourceOptions): Parameters<typeof readSources>[1] {
-  const fromFlag = options.trackingUri !== undefined;
-  const trackingUri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI;
-  return {
-    trackingUri,
-    trackingUriName: fromFlag ? '--tracking-uri' : 'MLFLOW_TRACKING_URI',
-    modelMetrics: options.modelMetrics,
-    context: { token: process.env.MLFLOW_TRACKING_TOKEN || undefined },
-  };
-}
-
-/** The kinds named by --kind values (undefined: none named). */
-function kindSet(names: readonly string[]): Set<SourceKind> | undefined {
-  if (names.length === 0) return undefined;
-  const kinds = new Set<SourceKind>();
-  for (const name of names) {
-    if (name === 'all') metricSources.forEach((s) => [s.kind, ...(s.aliases ?? [])].forEach((k) => kinds.add(k)));
-    else if (name === 'workspace') ['file', 'dvc'].forEach((k) => kinds.add(k as SourceKind));
-    else if (name === 'mlflow')
-      metricSources.filter((s) => s.kind.startsWith('mlflow')).forEach((s) => kinds.add(s.kind));
-    else {
-      const source = metricSources.find((s) => s.kind === name || s.aliases?.includes(name as SourceKind));
-      if (!source) return undefined;
-      kinds.add(name as SourceKind);
-      if (name === 'file' || name === 'dvc') ['file', 'dvc'].forEach((k) => kinds.add(k as SourceKind));
-    }
-  }
-  return kinds;
-}
 
 /** A metric's value for JSON: NaN and the infinities as the strings every report uses. */
 function runValues(run: Run): Record<string, number | string> {
@@ -251,7 +192,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
   if (positional.length)
     throw new UsageError(`unexpected argument '${positional[0]}'. Use --source <path> to name files.`);
   const folder = io.cwd;
-  const team = await readTeamConfig(folder, io, 'show');
+  const team = await readTeamConfig(folder, io, 'mlops metrics show');
   const find = walkingFinder(folder);
   const files = await metricsFiles(folder, sources, team, find);
   // Default: every source but git history (a revision list: see `mlops metrics diff`); with --source, only files.
@@ -329,7 +270,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
   }
   reportErrors(errors, io, 'show');
   for (const l of listed)
-    for (const p of l.problems) io.stderr(`mlops metrics show: ${l.label} · ${l.where}: ${p.message}\n`);
+    for (const p of l.problems) io.stderr(line(`mlops metrics show: ${l.label} · ${l.where}: ${p.message}`));
   return errors.length ? EXIT.usage : EXIT.ok;
 }
 
@@ -391,7 +332,7 @@ async function diffCommand(args: string[], io: CliIo): Promise<number> {
   if (flags.has('--json') && flags.has('--md')) throw new UsageError('choose one of --json and --md.');
   const [revA = 'HEAD', revB = WORKSPACE] = positional;
   const folder = io.cwd;
-  const team = await readTeamConfig(folder, io, 'diff');
+  const team = await readTeamConfig(folder, io, 'mlops metrics diff');
   const files = await metricsFiles(folder, sources, team, walkingFinder(folder));
   const options: SourceOptions = { trackingUri, modelMetrics: team.metricsFiles };
   const [a, b] = await Promise.all([
@@ -434,7 +375,7 @@ defineCommand('metrics', 'show metrics of the workspace, or diff them between re
     throw new UsageError(`unknown subcommand '${sub}'.`);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`mlops metrics: ${err.message}\n${help}`);
+      io.stderr(`${line(`mlops metrics: ${err.message}`)}${help}`);
       return EXIT.usage;
     }
     throw err;

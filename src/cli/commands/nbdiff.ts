@@ -15,6 +15,8 @@ import {
   type NotebookJson,
 } from '../../core/formats/notebook/format';
 import { GitError, readFileAtRevision } from '../../core/git/state';
+import { escapeControlCharacters } from '../../core/security/controlCharacters';
+import { line } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError } from '../registry';
 
 const HELP = `Usage: mlops nbdiff <before.ipynb> <after.ipynb> [options]
@@ -109,7 +111,8 @@ function cellNumber(cell: CellDiff): string {
 }
 
 function cellLabel(cell: CellDiff): string {
-  return `cell ${cellNumber(cell)} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''})`;
+  // Cell types and ids come from the notebook: escaped like every name in a text report.
+  return escapeControlCharacters(`cell ${cellNumber(cell)} (${cell.cellType}${cell.id ? ` ${cell.id}` : ''})`);
 }
 
 const changeNames: Record<string, string> = { executionCount: 'execution count', cellType: 'cell type' };
@@ -123,7 +126,7 @@ function changeText(cell: CellDiff): string {
 }
 
 function renderText(before: string, after: string, diff: NotebookDiff): string {
-  const lines = [`--- ${before}`, `+++ ${after}`];
+  const lines = [`--- ${escapeControlCharacters(before)}`, `+++ ${escapeControlCharacters(after)}`];
   for (const cell of diff.cells) {
     if (cell.kind === 'added')
       lines.push(`  + added    ${cellLabel(cell)}, ${cell.linesAdded} line${cell.linesAdded === 1 ? '' : 's'}`);
@@ -162,7 +165,7 @@ defineCommand(
       before = committed === undefined ? emptyNotebook() : parseNotebook(committed, { file: beforeName }).notebook;
       after = fs.existsSync(file) ? (await readNotebook(file, { file: afterName })).notebook : emptyNotebook();
       if (committed === undefined)
-        io.stderr(`mlops nbdiff: ${firstFile} is not in ${revision}; every cell counts as added\n`);
+        io.stderr(line(`mlops nbdiff: ${firstFile} is not in ${revision}; every cell counts as added`));
     } else {
       beforeName = firstFile;
       afterName = secondFile ?? '';

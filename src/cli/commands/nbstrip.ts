@@ -8,6 +8,7 @@ import { errorMessage } from '../../core/logging';
 import { ReadOnlyFileError, writeFileAtomic } from '../../core/atomicWrite';
 import { walkFiles } from '../../core/checks/defaults/files';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
+import { line } from '../output';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 /** What the filter modes need beyond CliIo: stdin, and bytes to stdout (tests provide both). */
@@ -149,7 +150,7 @@ async function filterConfigOptions(io: CliIo): Promise<StripOptions> {
     return await configOptions(io.cwd);
   } catch (err) {
     const first = (errorMessage(err).split('\n')[0] ?? '').replace(/[\s:(]+$/, '');
-    io.stderr(`mlops nbstrip: warning: ${first}; using the default strip options\n`);
+    io.stderr(line(`mlops nbstrip: warning: ${first}; using the default strip options`));
     return {};
   }
 }
@@ -197,10 +198,11 @@ function filter(io: StreamIo, input: Buffer, options: StripOptions, name: string
   const writeBytes = io.stdoutBytes ?? ((bytes: Uint8Array) => process.stdout.write(bytes));
   try {
     const result = stripNotebook(input, options, { file: name });
-    for (const warning of result.warnings) io.stderr(`mlops nbstrip: ${warning}\n`);
+    for (const warning of result.warnings) io.stderr(line(`mlops nbstrip: ${warning}`));
+    // The notebook itself, as git's filter must return it: not a message, never altered.
     io.stdout(result.text);
   } catch (err) {
-    io.stderr(`mlops nbstrip: ${describeFailure(err)}; passed through unchanged\n`);
+    io.stderr(line(`mlops nbstrip: ${describeFailure(err)}; passed through unchanged`));
     writeBytes(input);
   }
   return EXIT.ok;
@@ -227,7 +229,7 @@ defineCommand(
       try {
         input = fs.readFileSync(file);
       } catch (err) {
-        io.stderr(`mlops nbstrip: cannot read ${parsed.textconv} (${errorMessage(err)})\n`);
+        io.stderr(line(`mlops nbstrip: cannot read ${parsed.textconv} (${errorMessage(err)})`));
         return EXIT.failed;
       }
       return filter(io, input, options, parsed.textconv);
@@ -249,14 +251,14 @@ defineCommand(
           });
         }
         const result = stripNotebook(input, options, { file: shown });
-        for (const warning of result.warnings) io.stderr(`mlops nbstrip: ${warning}\n`);
+        for (const warning of result.warnings) io.stderr(line(`mlops nbstrip: ${warning}`));
         if (!result.changed) {
-          io.stdout(`${shown}: already stripped\n`);
+          io.stdout(line(`${shown}: already stripped`));
           continue;
         }
         if (parsed.check) {
           pending++;
-          io.stdout(`${shown}: would be stripped (${result.bytesRemoved} bytes)\n`);
+          io.stdout(line(`${shown}: would be stripped (${result.bytesRemoved} bytes)`));
           continue;
         }
         try {
@@ -278,11 +280,13 @@ defineCommand(
           result.cellsRemoved ? `${result.cellsRemoved} cell${result.cellsRemoved === 1 ? '' : 's'}` : '',
         ].filter(Boolean);
         io.stdout(
-          `${shown}: stripped, ${result.bytesRemoved} bytes removed${details.length ? ` (${details.join(', ')})` : ''}\n`,
+          line(
+            `${shown}: stripped, ${result.bytesRemoved} bytes removed${details.length ? ` (${details.join(', ')})` : ''}`,
+          ),
         );
       } catch (err) {
         failures++;
-        io.stderr(`mlops nbstrip: ${describeFailure(err)}\n`);
+        io.stderr(line(`mlops nbstrip: ${describeFailure(err)}`));
       }
     }
     if (removed > 0) io.stdout(`${removed} bytes removed in total\n`);

@@ -38,6 +38,8 @@ export interface MetricHistoryQuery {
   range?: RevisionRange;
   /** Versions view only; `date` unless a revision has no date. */
   axis?: VersionAxis;
+  /** Run ids (commit shas, tracker run ids) to chart; empty or absent: every run of the sources. */
+  runs?: string[];
   /**
    * Steps view only: the counter (`epoch`, `iteration`, ...) whose value at each step is the x of a point. Absent:
    * the step the run logged.

@@ -1,5 +1,6 @@
 // The built-in check types, in the order the documentation lists them.
 import type { CheckTypeDefinition } from './checkType';
+import { dataDrift, dataSchema } from './builtin/dataChecks';
 import { environment } from './builtin/environment';
 import { largeFileUntracked } from './builtin/largeFileUntracked';
 import { lineage } from './builtin/lineage';
@@ -22,6 +23,8 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   environment,
   requiredFiles,
   stageGate,
+  dataSchema,
+  dataDrift,
 ];
 
 export function checkTypeNamed(type: string): CheckTypeDefinition | undefined {

@@ -115,6 +115,8 @@ export function defaultChecks(config: MlopsConfig): CheckDefinition[] {
     check('staleness', 'staleness', 'info', 'models'),
     check('environment', 'environment', 'warning', 'paths'),
     check('model-card', 'required-files', 'warning', 'models'),
+    check('data-schema', 'data-schema', 'error', 'datasets'),
+    check('data-drift', 'data-drift', 'warning', 'datasets'),
   ];
 }
 

@@ -187,15 +187,18 @@ export interface ConfigProblem {
 
 /** The `checks:` section (or the config it reads) is invalid; the message names the file, position and fix. */
 export class ChecksConfigError extends Error {
+  /** One line per problem, `file:line:column: message`; the message is these lines joined. */
+  readonly lines: readonly string[];
+
   constructor(
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(
-      problems
-        .map((p) => `${file}${p.position ? `:${p.position.line}:${p.position.column}` : ''}: ${p.message}`)
-        .join('\n'),
+    const lines = problems.map(
+      (p) => `${file}${p.position ? `:${p.position.line}:${p.position.column}` : ''}: ${p.message}`,
     );
+    super(lines.join('\n'));
+    this.lines = lines;
     this.name = 'ChecksConfigError';
   }
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import {
+  execGit,
   gitEnv,
   GitError,
   GitNotFoundError,
@@ -76,12 +77,19 @@ function commandEnvironment(): Record<string, string> {
 function client(folder: string, options: GitCommandOptions = {}): SimpleGit {
   if (!fs.existsSync(folder)) throw new NotARepositoryError(folder);
   const env = { ...commandEnvironment(), ...options.env };
+  // GIT_CONFIG_GLOBAL / GIT_CONFIG_SYSTEM come from the user's own environment (never from the repository):
+  // simple-git refuses them unless config paths are allowed, which broke every command for users who set them.
+  const configPaths = Object.keys(env).some((name) => /^GIT_CONFIG_(GLOBAL|SYSTEM)$/i.test(name));
   return simpleGit({
     baseDir: folder,
     binary: options.gitPath ?? 'git',
     abort: options.signal,
     allowEnvironment: Object.keys(env).filter((name) => name.toUpperCase().startsWith('GIT_')),
-    unsafe: { ...options.unsafe, allowUnsafeCustomBinary: options.gitPath !== undefined },
+    unsafe: {
+      ...options.unsafe,
+      allowUnsafeCustomBinary: options.gitPath !== undefined,
+      ...(configPaths ? { allowUnsafeConfigPaths: true } : {}),
+    },
     trimmed: false,
   }).env(env);
 }
@@ -347,4 +355,38 @@ export async function recentCommits(
       const [sha = '', author = '', at = '0', subject = ''] = line.split('\0');
       return { sha, author, date: Number(at) * 1000, subject };
     });
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * The git notes (`refs/notes/commits`, or `notesRef`) of many commits, read in ONE git call (`git log --no-walk
+ * --stdin --notes`, the commits on stdin): sha -> note text (trailing newline removed). Commits without a note are
+ * absent; names that are not full shas are skipped. A repository without notes gives an empty map.
+ */
+export async function readGitNotes(
+  folder: string,
+  shas: readonly string[],
+  options: GitCommandOptions & { notesRef?: string } = {},
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(shas.filter((s) => SHA.test(s)))];
+  const notes = new Map<string, string>();
+  if (wanted.length === 0) return notes;
+  const ref = options.notesRef ?? 'refs/notes/commits';
+  if (ref.startsWith('-') || /[\s\0]/.test(ref)) throw new GitError(`"${ref}" is not a notes ref name.`, 'not-found');
+  // Records: sha NUL note RS. A note may hold any text but the record separator, which git never adds.
+  const args = ['log', '--no-walk=unsorted', '--stdin', `--notes=${ref}`, '--format=%H%x00%N%x1e'];
+  const output = await execGit(folder, args, {
+    gitPath: options.gitPath,
+    signal: options.signal,
+    input: wanted.join('\n') + '\n',
+  });
+  for (const record of output.stdout.toString('utf8').split('\x1e')) {
+    const zero = record.indexOf('\0');
+    if (zero < 0) continue;
+    const sha = record.slice(0, zero).trim();
+    const note = record.slice(zero + 1).replace(/\n+$/, '');
+    if (SHA.test(sha) && note.trim()) notes.set(sha, note);
+  }
+  return notes;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DVC_LOCK, DVC_YAML, parseDotDvc, parseDvcLock, parseDvcYaml } from '../formats/dvc/project';
 import { showFileText } from '../git/commands';
 import { resolveInside } from '../security/confine';
+import { escapeControlCharacters } from '../security/controlCharacters';
 import { formatBytes } from '../sizes';
 
 export type AbsentState =
@@ -155,12 +156,13 @@ export function neitherHasValuesMessage(
   for (const side of sides)
     for (const a of side.absent.filter((x) => x.state !== 'not-found'))
       lines.push(`  at ${side.label}: ${absentMessage(a, !side.workspace)}`);
-  return lines.join('\n') + '\n';
+  // File names come from the repository: a line break in one must not start a line of this text.
+  return lines.map(escapeControlCharacters).join('\n') + '\n';
 }
 
 /** `mlops metrics show` when no declared file has values: what DVC records about each (none: undefined). */
 export function noValuesInWorkspaceMessage(absent: readonly AbsentFile[]): string | undefined {
   const known = absent.filter((a) => a.state !== 'not-found');
   if (known.length === 0) return undefined;
-  return `No metrics values in the workspace:\n${known.map((a) => `  ${absentMessage(a)}`).join('\n')}\n`;
+  return `No metrics values in the workspace:\n${known.map((a) => escapeControlCharacters(`  ${absentMessage(a)}`)).join('\n')}\n`;
 }

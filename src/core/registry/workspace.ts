@@ -2,10 +2,13 @@
 // of CSV datasets on either side of a comparison when the data is readable: a git blob, a file of the DVC cache, or
 // the workspace file.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CatFileBatch } from '../git/catFile';
 import { commitsBetween, resolveCommit } from '../git/commands';
+import { dvcCachePaths } from '../data/versions';
+import { readCsv } from '../formats/data/csv';
+import type { DataSource, RowSink } from '../formats/data/source';
 import { parseDotDvc, parseDvcLock, type DvcLockEntry } from '../formats/dvc/project';
 import { readWorkspaceRun } from '../metrics/sources/workspaceFiles';
 import { confineFollowed } from '../metrics/sources/gitHistory';
@@ -155,36 +158,35 @@ export async function diffWithWorkspace(
   return compareDetails(a, b, commits, context.root, goals);
 }
 
-const ROWS_MAX_BYTES = 512 * 1024 * 1024;
+// Row counts parse the data with the dataset reader (quoted newlines are one row), synchronously: the cap keeps a
+// comparison from holding the editor for long.
+const ROWS_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Data rows of CSV text: its lines (a last line without a newline counts) less the header. */
-export function csvRows(content: Buffer): number {
-  let lines = 0;
-  for (let i = content.indexOf(10); i !== -1; i = content.indexOf(10, i + 1)) lines++;
-  if (content.length > 0 && content[content.length - 1] !== 10) lines++;
-  return Math.max(0, lines - 1);
+/** Data rows of a CSV/TSV source read with its header (rows with a wrong field count are rows too). */
+function rowsOf(source: DataSource, tsv: boolean): number | undefined {
+  let rows = 0;
+  const sink: RowSink = {
+    columns: () => undefined,
+    row: () => void rows++,
+    bad: () => void rows++,
+  };
+  try {
+    readCsv(source, sink, tsv ? { header: true, preferDelimiter: '\t' } : { header: true });
+  } catch {
+    return undefined;
+  }
+  return rows;
 }
 
-async function csvRowsOfFile(file: string): Promise<number | undefined> {
+/** Data rows of CSV (or TSV) text, less the header. */
+export function csvRows(content: Buffer, tsv = false): number {
+  return rowsOf({ kind: 'buffer', bytes: content, name: 'data' }, tsv) ?? 0;
+}
+
+async function csvRowsOfFile(file: string, tsv: boolean): Promise<number | undefined> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat?.isFile() || stat.size > ROWS_MAX_BYTES) return undefined;
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-    if (chunk.length) last = chunk[chunk.length - 1]!;
-  }
-  if (stat.size > 0 && last !== 10) lines++;
-  return Math.max(0, lines - 1);
-}
-
-/** The DVC cache file of an md5 (DVC 3 layout `files/md5/`, then DVC 2's). */
-function dvcCacheFiles(root: string, md5: string): string[] {
-  const cache = path.join(root, '.dvc', 'cache');
-  return [
-    path.join(cache, 'files', 'md5', md5.slice(0, 2), md5.slice(2)),
-    path.join(cache, md5.slice(0, 2), md5.slice(2)),
-  ];
+  return rowsOf({ kind: 'file', path: file }, tsv);
 }
 
 /**
@@ -201,16 +203,19 @@ export async function addRowCounts(diff: VersionDiff, root: string): Promise<voi
       side: VersionDetails,
       datasetPath: string,
     ): Promise<number | undefined> => {
-      if (side.version === WORKSPACE_VERSION) return csvRowsOfFile(path.join(root, datasetPath));
+      const tsv = /\.tsv$/i.test(datasetPath);
+      if (side.version === WORKSPACE_VERSION) return csvRowsOfFile(path.join(root, datasetPath), tsv);
       if (!hash) return undefined;
       const kind = side.datasets.find((d) => d.path === datasetPath)?.hashKind;
       if (kind === 'git') {
         const [object] = await cat.readMany([hash]);
-        return object?.type === 'blob' && object.content.length <= ROWS_MAX_BYTES ? csvRows(object.content) : undefined;
+        return object?.type === 'blob' && object.content.length <= ROWS_MAX_BYTES
+          ? csvRows(object.content, tsv)
+          : undefined;
       }
       if (kind === 'dvc' && /^[0-9a-f]{32}$/.test(hash))
-        for (const file of dvcCacheFiles(root, hash)) {
-          const rows = await csvRowsOfFile(file);
+        for (const file of dvcCachePaths(root, hash, true)) {
+          const rows = await csvRowsOfFile(file, tsv);
           if (rows !== undefined) return rows;
         }
       return undefined;

@@ -259,7 +259,10 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   async loadRuns(query: MetricHistoryQuery, token: vscode.CancellationToken): Promise<Run[]> {
     await this.ensureLoaded();
     const wanted = query.sources?.length ? new Set(query.sources) : undefined;
-    const chosen = this.published.filter((s) => !wanted || wanted.has(s.id));
+    const only = query.runs?.length ? new Set(query.runs) : undefined;
+    const chosen = this.published
+      .filter((s) => !wanted || wanted.has(s.id))
+      .map((s) => (only ? { ...s, runs: s.runs.filter((r) => only.has(r.id)) } : s));
     const order = keyOrder(query.keys.length ? query.keys : this.definitions().map((d) => d.key));
     if (query.view === 'versions') {
       const git = chosen.filter((s) => s.kind === 'git' && s.runs.length > 0);

@@ -214,6 +214,10 @@ export class MetricHistoryPanel extends Disposable {
       let runs = await data.loadRuns(query, cancellation.token);
       if (generation !== this.generation || this.isDisposed) return;
       if (query.view === 'versions' && data.sources) runs = withExperiments(runs, data.sources(), query.sources);
+      if (query.runs?.length) {
+        const only = new Set(query.runs);
+        runs = runs.filter((r) => only.has(r.id));
+      }
       const started = performance.now();
       const payload = prepareChart(runs, query, data.goals());
       payload.sources = payload.sources.map(labelled);

@@ -1,7 +1,6 @@
 // "MLOps: Set Up Notebook Git Filter": the shared .gitattributes line plus this clone's git config, pointing git at
-// a copy of the bundled `mlops` CLI in the extension's global storage. The install folder of the extension changes
-// with every version, the global storage does not, so the command written into .git/config stays valid; the copy is
-// refreshed when the extension changes.
+// the copy of the bundled `mlops` CLI in the extension's global storage (src/platform/cli.ts), so the command written
+// into .git/config stays valid across versions.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,41 +15,12 @@ import {
   notebookFilterSettings,
   withNotebookAttributes,
 } from '../../core/notebooks/gitFilter';
-import { cliCommand, parseCliCommand, type NodeRuntime } from '../../core/notebooks/versioning';
+import { cliCommand, parseCliCommand } from '../../core/notebooks/versioning';
+import { currentRuntime, ensureCli } from '../../platform/cli';
 import { type Prompts } from './prompts';
 import { openDocumentsOf } from './targets';
 
-const CLI_STAMP_KEY = 'mlops.notebooks.cliStamp';
 const OFFER_KEY = 'mlops.notebooks.gitFilterOffered';
-
-/** The Node that runs the extension host: a real node (code-server, remote) or Electron (desktop VS Code). */
-export function currentRuntime(): NodeRuntime {
-  return { execPath: process.execPath, electron: typeof process.versions.electron === 'string' };
-}
-
-/**
- * Copies dist/cli.js to `<globalStorage>/bin/mlops-cli.js` when it is missing or the extension changed (version, or
- * the bundle's size and time in development). Atomic: a temporary file renamed into place.
- */
-export async function ensureCli(context: vscode.ExtensionContext): Promise<string> {
-  if (context.globalStorageUri.scheme !== 'file')
-    throw new Error(`the extension's storage (${context.globalStorageUri.toString()}) is not on this machine's disk`);
-  const source = context.asAbsolutePath(path.join('dist', 'cli.js'));
-  const folder = path.join(context.globalStorageUri.fsPath, 'bin');
-  const target = path.join(folder, 'mlops-cli.js');
-  const stat = await fs.stat(source).catch(() => undefined);
-  if (!stat) throw new Error(`the bundled command line (${source}) is missing; reinstall MLOps Workbench`);
-  const version = String((context.extension.packageJSON as { version?: string }).version);
-  const stamp = `${version}:${stat.size}:${Math.round(stat.mtimeMs)}`;
-  const present = await fs.stat(target).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  if (present && context.globalState.get<string>(CLI_STAMP_KEY) === stamp) return target;
-  await writeFileAtomic(target, await fs.readFile(source), { mode: 0o755, createFolders: true });
-  await context.globalState.update(CLI_STAMP_KEY, stamp);
-  return target;
-}
 
 export interface FilterSetupResult {
   repo: string;
@@ -110,6 +80,23 @@ export class NotebookGitFilter {
       `Notebook git filter set up in ${repo.root}: ${settings.config.map(([k, v]) => `${k}=${v}`).join('; ')}${after !== before ? '; .gitattributes updated' : ''}`,
     );
     return { repo: repo.root, command, attributesFile, attributesChanged: after !== before, config: settings.config };
+  }
+
+  /**
+   * Whether notebooks of the repository containing `folder` are committed without outputs: `stripped` when
+   * .gitattributes routes *.ipynb through a filter and this clone runs it, `needsSetUp` when .gitattributes asks for
+   * ours but this clone lacks a working command, `off` without a filter line, `noGit` outside a repository.
+   */
+  async state(folder: string): Promise<'stripped' | 'needsSetUp' | 'off' | 'noGit'> {
+    const found = await findGitDirectory(folder);
+    if (!found) return 'noGit';
+    const attributes = await fs.readFile(path.join(found.root, '.gitattributes'), 'utf8').catch(() => '');
+    const named = hasNotebookFilter(attributes).filter;
+    if (named === undefined) return 'off';
+    const repo = await openRepository(found.root);
+    const clean = await getConfig(repo, `filter.${named}.clean`);
+    if (named !== NOTEBOOK_FILTER_NAME) return clean ? 'stripped' : 'needsSetUp';
+    return (await configuredCommandWorks(clean)) ? 'stripped' : 'needsSetUp';
   }
 
   /** The repository's .gitattributes names our filter, but this clone has no working filter command. */

@@ -5,7 +5,9 @@ import { notebookDiffHidesOutputs, setNotebookDiffHidesOutputs } from '../../pla
 import type { FeatureContext } from '../../platform/context';
 import { UNTRUSTED_REASON } from '../../platform/trust';
 import type { ExplorerApi } from '../explorer/register';
-import { ensureCli, NotebookGitFilter, type FilterSetupResult } from './gitFilter';
+import { ensureCli } from '../../platform/cli';
+import { NotebookGitFilter, type FilterSetupResult } from './gitFilter';
+import { NotebookStatusBar } from './statusBar';
 import { NotebookHistory, type HistoryAction } from './history';
 import { Prompts } from './prompts';
 import { type RevisionList } from './revisions';
@@ -19,6 +21,8 @@ export interface NotebooksApi {
   prompts: Prompts;
   /** Revisions with summaries against the working copy (with tags) or the previous version, fully computed. */
   revisions(file: vscode.Uri, against: 'working' | 'previous'): Promise<RevisionList>;
+  /** The status bar item of the active notebook (outputs committed or not, size). */
+  status: NotebookStatusBar;
   /** Copies the CLI to global storage if needed; resolves with its path. */
   cliPath(): Promise<string>;
   /** Runs the once-per-workspace git filter offer check now; resolves with whether the offer was shown. */
@@ -40,6 +44,8 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
   const history = new NotebookHistory(prompts);
   const snapshots = new NotebookSnapshots(prompts);
   const filter = new NotebookGitFilter(extension, prompts, logger);
+  const status = new NotebookStatusBar(filter, logger);
+  extension.subscriptions.push(status);
 
   /** Runs a command body; untrusted workspaces are refused with the reason when the command runs processes. */
   const guarded =
@@ -62,6 +68,7 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
     const folder = await folderFor(target);
     if (!folder) return undefined;
     const result = await filter.setUp(folder);
+    void status.refresh();
     if (result) {
       void prompts.info(
         `Notebooks in ${path.basename(result.repo)} are now stripped of outputs when added to git (working copies keep them). ` +
@@ -124,7 +131,9 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
       uris = chosen?.uris ?? [];
     }
     if (uris.length === 0) return undefined;
-    return stripNotebooks(uris, prompts, logger);
+    const stripped = await stripNotebooks(uris, prompts, logger);
+    void status.refresh();
+    return stripped;
   };
 
   const toggleDiffOutputs = async (): Promise<boolean> => {
@@ -206,6 +215,7 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
 
   return {
     prompts,
+    status,
     revisions: (file, against) => history.revisions(file, against),
     cliPath: () => ensureCli(extension),
     checkFilterOffer: (folder) =>

@@ -175,10 +175,22 @@ describe('mlops check (CLI)', function () {
         severity: string;
         target: string;
         message: string;
+        retrain?: boolean;
         location?: { file: string; line?: number };
       }[];
     };
     const failing = report.results.filter((r) => r.status !== 'pass' && r.status !== 'skip');
+    const passed = (checkId: string): string[] =>
+      report.results.filter((r) => r.checkId === checkId && r.status === 'pass').map((r) => r.target);
+    // The version before the newest snapshot of the transactions is the drift reference.
+    const previous = execFileSync(
+      'git',
+      ['log', '--format=%h', '--abbrev=8', '-n', '1', '--skip', '1', '--', 'data/transactions.csv'],
+      {
+        cwd: demo,
+        encoding: 'utf8',
+      },
+    ).trim();
     assert.deepEqual(
       failing.map((r) => [r.checkId, r.severity, r.message]),
       [
@@ -203,10 +215,21 @@ describe('mlops check (CLI)', function () {
           'notebooks/02-evaluate-model.ipynb has committed outputs in 3 cells (1.0 KB), first in cell 2.',
         ],
         ['lineage', 'warning', "Model 'fraud-classifier-onnx' declares no metric files."],
+        ...[
+          ['amount', 'wasserstein distance 0.160'],
+          ['merchant_category', 'jensen-shannon distance 0.234'],
+        ].map(([column, score]) => [
+          'data-drift',
+          'warning',
+          `Dataset 'transactions' drifted on '${column}': ${score} (threshold 0.1); 2 of 6 columns drifted since ${previous} (share 0.33, threshold 0.3).`,
+        ]),
       ],
     );
-    const passed = (checkId: string): string[] =>
-      report.results.filter((r) => r.checkId === checkId && r.status === 'pass').map((r) => r.target);
+    assert.ok(
+      report.results.filter((r) => r.checkId === 'data-drift' && r.status === 'fail').every((r) => r.retrain === true),
+      'a drifted dataset is a retraining trigger',
+    );
+    assert.deepEqual(passed('data-schema'), ['transactions'], 'the newest version matches the schema');
     assert.deepEqual(passed('environment'), ['requirements.txt'], 'requirements.txt is pinned');
     assert.equal(passed('metric-thresholds').length, 13, 'every metric with a threshold, per split and file');
     assert.ok(passed('metric-thresholds').includes('fraud-classifier: roc_auc (validation) in dvclive/metrics.json'));

@@ -45,6 +45,8 @@ describe('checks engine', () => {
       'staleness:staleness:info:models',
       'environment:environment:warning:paths',
       'model-card:required-files:warning:models',
+      'data-schema:data-schema:error:datasets',
+      'data-drift:data-drift:warning:datasets',
     ]);
     assert.deepEqual(
       resolveChecks(parseProjectConfig(config('')).config).length,
@@ -243,7 +245,7 @@ describe('checks engine', () => {
       items.properties.type.enum,
       BUILTIN_CHECK_TYPES.map((t) => t.type),
     );
-    assert.equal(items.allOf.length, 10);
+    assert.equal(items.allOf.length, 12);
     assert.deepEqual(JSON.parse(JSON.stringify(checksSchema)), checksSchema, 'plain JSON');
   });
 });

@@ -33,7 +33,7 @@ describe('checks without mlops.yaml', () => {
       lineage.map((r) => [r.status, r.target, r.message]),
       [['pass', 'churn-model', '1 dataset(s) and 1 metric file(s) declared and present']],
     );
-    assert.equal(report.checks.length, 8);
+    assert.equal(report.checks.length, 10);
     assert.equal(describeFindings(report.results), '2 warnings in 2 files');
   });
 
@@ -155,6 +155,8 @@ describe('mlops init seeds mlops.yaml from discovery', () => {
         'staleness',
         'environment',
         'model-card',
+        'data-schema',
+        'data-drift',
       ],
     );
     assert.deepEqual(checks.checks.find((c) => c.id === 'lineage')?.options, {

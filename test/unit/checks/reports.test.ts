@@ -6,6 +6,7 @@ import { formatJson } from '../../../src/core/checks/report/json';
 import { escapeXmlAttribute, formatJunit } from '../../../src/core/checks/report/junit';
 import { escapeMarkdownCell, formatMarkdown } from '../../../src/core/checks/report/markdown';
 import { formatSarif, toSarif } from '../../../src/core/checks/report/sarif';
+import { formatProblems, problemLine } from '../../../src/core/checks/report/problems';
 import { formatText } from '../../../src/core/checks/report/text';
 import type { CheckReport } from '../../../src/core/checks/types';
 import { FAKE, removeTempDirs, run } from './helpers';
@@ -54,6 +55,38 @@ describe('report formats', () => {
     );
     assert.match(plain, /\n4 errors, 7 warnings, 2 info; \d+ passed, 0 skipped \(9 checks in \d+\.\d s\)\n$/);
     assert.ok(formatText(report, { verbose: true }).includes('pass    '), 'verbose lists passes');
+  });
+
+  it('problems: one matcher line per finding, at the location the editor uses, hint on the next line', () => {
+    const text = formatProblems(report, { configFile: 'mlops.yaml' });
+    const findingLines = text.split('\n').filter((l) => /^[^ ].*:\d+(:\d+)?: (error|warning|info) [\w-]+: /.test(l));
+    const failing = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
+    assert.equal(findingLines.length, failing.length, 'one line per finding');
+    assert.match(
+      text,
+      /^metrics\/eval\.json:3:5: error metric-threshold: churn: f1 \(test\) is 0\.78, below the minimum 0\.8 \(goal: maximize\)\.$/m,
+    );
+    assert.match(text, /\n4 errors, 7 warnings, 2 info\n$/);
+    const base = {
+      checkId: 'x',
+      type: 'lineage',
+      status: 'fail',
+      severity: 'warning',
+      target: 't',
+      message: 'm\nn',
+    } as const;
+    assert.equal(problemLine({ ...base }, { configFile: 'mlops.yaml' }), 'mlops.yaml:1:1: warning lineage: m\\nn');
+    assert.equal(
+      problemLine({ ...base, location: { file: 'a b/c.ipynb' } }, { configFile: 'mlops.yaml' }),
+      'a b/c.ipynb:1:1: warning lineage: m\\nn',
+    );
+    assert.equal(
+      problemLine({ ...base, severity: 'info', location: { file: 'f.py', line: 7 } }, { configFile: 'x' }),
+      'f.py:7: info lineage: m\\nn',
+    );
+    const hinted = failing.find((r) => r.hint);
+    assert.ok(hinted, 'the sample has a finding with a hint');
+    assert.ok(text.includes(`${problemLine(hinted, { configFile: 'mlops.yaml' })}\n    hint: `));
   });
 
   it('JSON: versioned, with the tool, counts, checks and results', () => {
@@ -135,7 +168,7 @@ describe('report formats', () => {
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 1));
     const [runLog] = sarif.runs;
     const rules = runLog.tool.driver.rules;
-    assert.equal(rules.length, 10);
+    assert.equal(rules.length, 12);
     assert.ok(rules.every((r) => r.helpUri.endsWith(`#${r.id}`) && r.fullDescription.text.length > 50));
     const failing = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
     assert.equal(runLog.results.length, failing.length);

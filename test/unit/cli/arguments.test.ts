@@ -19,19 +19,21 @@ describe('mlops: arguments of every command', () => {
   before(() => (folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-args-'))));
   after(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-  it('lists the seven commands', () => {
+  it('lists the nine commands', () => {
     assert.deepEqual([...commands.keys()].sort(), [
       'check',
+      'data',
       'init',
       'init-ci',
       'metrics',
       'models',
       'nbdiff',
       'nbstrip',
+      'runs',
     ]);
   });
 
-  for (const name of ['check', 'init', 'init-ci', 'metrics', 'models', 'nbdiff', 'nbstrip']) {
+  for (const name of ['check', 'data', 'init', 'init-ci', 'metrics', 'models', 'nbdiff', 'nbstrip', 'runs']) {
     it(`${name}: --help and -h print the usage and exit 0; an unknown option exits 2 naming it, with the usage`, async () => {
       for (const flag of ['--help', '-h']) {
         const help = await cli([name, flag], folder);
@@ -39,7 +41,14 @@ describe('mlops: arguments of every command', () => {
         assert.match(help.stdout, new RegExp(`Usage:[\\s\\S]*mlops ${name}\\b`), `${name} ${flag}`);
         assert.equal(help.stderr, '');
       }
-      const sub = name === 'metrics' ? ['show'] : name === 'models' ? ['list'] : [];
+      const sub =
+        name === 'metrics'
+          ? ['show']
+          : name === 'models' || name === 'runs'
+            ? ['list']
+            : name === 'data'
+              ? ['validate']
+              : [];
       const unknown = await cli([name, ...sub, '--frobnicate=3'], folder);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, new RegExp(`^mlops ${name}: unknown option '--frobnicate'\\.\\n[\\s\\S]*Usage:`));

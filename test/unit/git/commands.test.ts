@@ -46,6 +46,21 @@ describe('git façade: ordinary commands', function () {
     assert.equal(await getConfig(at(), 'mlops.nothing'), undefined);
   });
 
+  it('works when the user sets GIT_CONFIG_GLOBAL, and reads that global config', async () => {
+    const globalConfig = path.join(root, '..', `${path.basename(root)}-global.gitconfig`);
+    fs.writeFileSync(globalConfig, '[mlops]\n\tglobalonly = from-global\n');
+    const before = process.env.GIT_CONFIG_GLOBAL;
+    process.env.GIT_CONFIG_GLOBAL = globalConfig;
+    try {
+      assert.equal(await getConfig(at(), 'mlops.globalonly'), 'from-global');
+      assert.equal(await getConfig(at(), 'user.name'), 'Ana Ruiz');
+    } finally {
+      if (before === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+      else process.env.GIT_CONFIG_GLOBAL = before;
+      fs.rmSync(globalConfig, { force: true });
+    }
+  });
+
   it('lists changed paths, commits exactly them, tags the commit and reads a file at a revision', async () => {
     fs.writeFileSync(path.join(root, '.gitignore'), 'ignored.ipynb\n');
     fs.writeFileSync(path.join(root, 'a b.ipynb'), 'A1\n');

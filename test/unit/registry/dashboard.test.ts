@@ -154,6 +154,9 @@ describe('model dashboard data', function () {
     assert.equal(csvRows(Buffer.from('h\n1\n2')), 2);
     assert.equal(csvRows(Buffer.from('h')), 0);
     assert.equal(csvRows(Buffer.alloc(0)), 0);
+    // Rows are counted by the dataset reader: a quoted newline stays inside its row.
+    assert.equal(csvRows(Buffer.from('id,text\n1,"two\nlines"\n2,one\n')), 2);
+    assert.equal(csvRows(Buffer.from('a\tb\n1\t"x\ny"\n'), true), 1);
   });
 
   it('reads the model card at the version’s commit, and in the workspace without one', async () => {

@@ -1,14 +1,14 @@
 // Issue 11, case 3: a file name carrying a line break and a GitHub Actions workflow command must not reach the
-// text output of `mlops check` or `mlops nbstrip --check` raw (CI would run `::warning ...` as a command).
+// text output of `mlops check` or `mlops nbstrip --check` raw (CI would run `::warning ...` as a command), nor any
+// warning, error or notice the CLI writes besides its reports (every command, stdout and stderr).
 // Runs the real CLI as a child process on a git repository holding such a notebook.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import { escapeControlCharacters } from '../../../src/core/security/controlCharacters';
-import { makeRepo, notebook, removeTempDirs, tempDir } from '../checks/helpers';
+import { spawnMlops, type SpawnResult } from '../../helpers/cliBundle';
+import { makeRepo, notebook, removeTempDirs } from '../checks/helpers';
 
-const ROOT = path.resolve(__dirname, '../../../..');
 const HOSTILE = 'notebooks/x\n::warning title=INJECTED::hello.ipynb';
 
 /** Lines that start a workflow command, or hold a raw control character (other than the line break itself). */
@@ -20,25 +20,11 @@ function unsafeLines(text: string): string[] {
 
 describe('hostile file names in text reports (CLI)', function () {
   this.timeout(60_000);
-  let cliPath = '';
   let repo = '';
 
-  const run = (args: string[]): { code: number; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: repo, encoding: 'utf8' });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const run = (args: string[], cwd = repo): Promise<SpawnResult> => spawnMlops(args, cwd);
 
-  before(async () => {
-    cliPath = path.join(tempDir('mlops-hostile-cli-'), 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
-      outfile: cliPath,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'es2022',
-      logLevel: 'error',
-    });
+  before(() => {
     repo = makeRepo({
       'mlops.yaml': 'version: 1\nmodels: []\nchecks:\n  - { id: notebooks, type: notebook-hygiene }\n',
       [HOSTILE]: notebook([
@@ -48,16 +34,16 @@ describe('hostile file names in text reports (CLI)', function () {
   });
   after(removeTempDirs);
 
-  it('mlops check: the name is escaped, no line starts a workflow command', () => {
-    const result = run(['check']);
+  it('mlops check: the name is escaped, no line starts a workflow command', async () => {
+    const result = await run(['check']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /notebooks\/x\\n::warning title=INJECTED::hello\.ipynb has committed outputs/);
     assert.deepEqual(unsafeLines(result.stdout), []);
     assert.deepEqual(unsafeLines(result.stderr), []);
   });
 
-  it('mlops nbstrip --check: the name is escaped, no line starts a workflow command', () => {
-    const result = run(['nbstrip', '--check', 'notebooks']);
+  it('mlops nbstrip --check: the name is escaped, no line starts a workflow command', async () => {
+    const result = await run(['nbstrip', '--check', 'notebooks']);
     assert.equal(result.code, 1, result.stderr);
     assert.match(
       result.stdout,
@@ -66,6 +52,47 @@ describe('hostile file names in text reports (CLI)', function () {
     assert.deepEqual(unsafeLines(result.stdout), []);
     assert.deepEqual(unsafeLines(result.stderr), []);
   });
+});
+
+describe('hostile names in what the CLI writes besides its reports', function () {
+  this.timeout(120_000);
+  const INJECTED = 'x\n::warning title=X::y';
+  const ESCAPED = 'x\\n::warning title=X::y';
+  let repo = '';
+
+  before(() => {
+    const hostileCell = JSON.parse(notebook([{ source: ['print(1)'] }])) as { cells: { id: string }[] };
+    hostileCell.cells[0].id = INJECTED;
+    repo = makeRepo({
+      // The checks refuse an unknown key in a check: a configuration error on stderr that quotes the key.
+      'mlops.yaml': `version: 1\nmodels: []\nchecks:\n  - { id: lineage, type: lineage, ${JSON.stringify(INJECTED)}: 1 }\n`,
+      [`${INJECTED}.ipynb`]: '{ not a notebook',
+      'a.ipynb': notebook([{ source: ['print(1)'] }]),
+      'b.ipynb': `${JSON.stringify(hostileCell)}\n`,
+    });
+    // A folder without mlops.yaml, for the commands that read it.
+    fs.mkdirSync(path.join(repo, 'plain'));
+  });
+  after(removeTempDirs);
+
+  // Each command writes the injected text somewhere (escaped); none may write a line that starts a workflow command.
+  const cases: [string, string[], 'stdout' | 'stderr', string?][] = [
+    ['check (configuration error)', ['check'], 'stderr'],
+    ['init-ci (configuration error)', ['init-ci', '--provider', 'github'], 'stderr'],
+    ['nbstrip (unreadable notebook)', ['nbstrip', '--no-config', `${INJECTED}.ipynb`], 'stderr'],
+    ['nbstrip --textconv (missing file)', ['nbstrip', '--no-config', '--textconv', `${INJECTED}.missing`], 'stderr'],
+    ['nbdiff (names)', ['nbdiff', 'a.ipynb', `${INJECTED}.ipynb`], 'stderr'],
+    ['nbdiff (cell id)', ['nbdiff', 'a.ipynb', 'b.ipynb'], 'stdout'],
+    ['metrics show (missing source)', ['metrics', 'show', '--source', `${INJECTED}.json`], 'stderr', 'plain'],
+    ['an unknown command', [INJECTED], 'stderr'],
+  ];
+  for (const [name, args, stream, folder] of cases)
+    it(`${name}: escaped, no output line starts with ::`, async () => {
+      const result = await spawnMlops(args, folder ? path.join(repo, folder) : repo);
+      assert.ok(result[stream].includes(ESCAPED), `${stream}: ${result[stream]}`);
+      assert.deepEqual(unsafeLines(result.stdout), []);
+      assert.deepEqual(unsafeLines(result.stderr), []);
+    });
 });
 
 describe('escapeControlCharacters', () => {

@@ -398,7 +398,8 @@ export function parseYamlText(text: string, location: string): unknown {
   }
   let doc;
   try {
-    doc = parseDocument(text, { merge: true, prettyErrors: false });
+    // logLevel: the parser writes no warnings about the file's content (collection keys) on the process.
+    doc = parseDocument(text, { merge: true, prettyErrors: false, logLevel: 'error' });
   } catch (err) {
     throw new MetricsError(`${location}: cannot parse the YAML (${yamlFailure(err)}).`, location);
   }

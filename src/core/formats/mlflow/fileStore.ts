@@ -44,6 +44,11 @@ const MODELS = 'models';
 const RESERVED = new Set(['tags', 'datasets', 'traces', 'models', 'metrics', 'params', 'artifacts']);
 /** Bytes read from the end of a metric file to find its latest value; more while no whole line fits. */
 const TAIL_BYTES = 1024;
+/**
+ * Bytes read from the start of a metric file first: a file this small (most are) is read whole in one call, without
+ * asking for its size.
+ */
+const HEAD_BYTES = 4096;
 /** Runs read between two yields to the event loop. */
 const BATCH = 16;
 
@@ -100,7 +105,11 @@ function parseFlatYaml(content: string): Record<string, unknown> | undefined {
  * either way (they come from folder names).
  */
 function readMeta(file: string): Record<string, unknown> {
-  const content = readText(file);
+  return parseMeta(readText(file), file);
+}
+
+/** A `meta.yaml`'s text (from `file`) as a mapping (see readMeta). */
+function parseMeta(content: string, file: string): Record<string, unknown> {
   const flat = parseFlatYaml(content);
   if (flat) return flat;
   let data: unknown;
@@ -132,24 +141,29 @@ function listDir(directory: string): Dirent[] {
   }
 }
 
-/** Relative paths (with `/`) of the files under `directory`: the keys of metrics, params or tags. */
-function listKeys(directory: string): string[] {
-  const keys: string[] = [];
+/** A child path of a folder (names from `readdir` have no separators; `path.join` would only normalise again). */
+function child(directory: string, name: string): string {
+  return directory + path.sep + name;
+}
+
+/** The files under `directory` as [relative path with `/`, absolute path], sorted by key: metrics, params or tags. */
+function listKeyFiles(directory: string): [string, string][] {
+  const keys: [string, string][] = [];
   const walk = (dir: string, prefix: string, depth: number): void => {
     if (depth > 32) return;
     for (const entry of listDir(dir)) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`, depth + 1);
-      else if (entry.isFile()) keys.push(prefix + entry.name);
+      if (entry.isDirectory()) walk(child(dir, entry.name), `${prefix}${entry.name}/`, depth + 1);
+      else if (entry.isFile()) keys.push([prefix + entry.name, child(dir, entry.name)]);
     }
   };
   walk(directory, '', 0);
-  return keys.sort();
+  return keys.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Files under `directory` as key -> raw text (params and tags). */
 function readKeyValues(directory: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of listKeys(directory)) out[key] = readText(path.join(directory, ...key.split('/')));
+  for (const [key, file] of listKeyFiles(directory)) out[key] = readText(file);
   return out;
 }
 
@@ -209,8 +223,9 @@ export function parseMetricFile(content: string, file: string): MetricPoint[] {
 
 /**
  * The latest point of a metric file: its last complete line, read from the file's tail (`scratch` is a buffer
- * reused between files). MLflow's own "latest" is the highest step; the two differ only for a metric logged with a
- * lower step after a higher one, and the full history is always exact.
+ * reused between files). A file of at most HEAD_BYTES is read whole in one call. MLflow's own "latest" is the highest
+ * step; the two differ only for a metric logged with a lower step after a higher one, and the full history is always
+ * exact.
  */
 function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint | undefined {
   let fd: number;
@@ -220,36 +235,18 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
     throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
   }
   try {
+    if (scratch.buffer.length < HEAD_BYTES + 1) scratch.buffer = Buffer.allocUnsafe(HEAD_BYTES + 1);
+    // One byte more than HEAD_BYTES: a read that fills it means the file is larger.
+    const headRead = readSync(fd, scratch.buffer, 0, HEAD_BYTES + 1, 0);
+    if (headRead <= HEAD_BYTES) return lastPoint(file, scratch.buffer.toString('utf8', 0, headRead), true) ?? undefined;
     const size = fstatSync(fd).size;
     let length = Math.min(size, TAIL_BYTES);
     for (;;) {
       if (scratch.buffer.length < length) scratch.buffer = Buffer.allocUnsafe(length);
       const bytesRead = readSync(fd, scratch.buffer, 0, length, size - length);
-      const fromStart = length === size;
-      const lines = scratch.buffer.toString('utf8', 0, bytesRead).split('\n');
-      // The last non-empty piece; if it has no newline after it and looks cut, the one before.
-      let last = lines.length - 1;
-      const lineAt = (index: number): string => lines[index] ?? '';
-      while (last >= 0 && lineAt(last).trim() === '') last--;
-      let previous = last - 1;
-      while (previous >= 0 && lineAt(previous).trim() === '') previous--;
-      if (last === lines.length - 1 && last >= 0 && isPartial(lineAt(last), lines[previous])) {
-        last = previous;
-        previous = last - 1;
-      }
-      // Without the file's start, the first piece may be the end of a longer line: read more.
-      if (last < 0 ? !fromStart : last === 0 && !fromStart) {
-        length = Math.min(size, length * 4);
-        continue;
-      }
-      if (last < 0) return undefined;
-      const point = parseMetricLine(lineAt(last));
-      if (!point)
-        throw new MetricsError(
-          `${file}: its last line is not a metric line ('${lineAt(last).slice(0, 80)}'); fix or delete it.`,
-          file,
-        );
-      return point;
+      const point = lastPoint(file, scratch.buffer.toString('utf8', 0, bytesRead), length === size);
+      if (point !== null) return point;
+      length = Math.min(size, length * 4);
     }
   } catch (err) {
     if (err instanceof MetricsError) throw err;
@@ -257,6 +254,31 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The point of the last complete line of a piece of a metric file that ends at the file's end (`fromStart`: the piece
+ * is the whole file); null when the piece may not hold a whole line (read more), undefined for no line at all.
+ */
+function lastPoint(file: string, text: string, fromStart: boolean): MetricPoint | undefined | null {
+  const lines = text.split('\n');
+  // The last non-empty piece; if it has no newline after it and looks cut, the one before.
+  let last = lines.length - 1;
+  const lineAt = (index: number): string => lines[index] ?? '';
+  while (last >= 0 && lineAt(last).trim() === '') last--;
+  let previous = last - 1;
+  while (previous >= 0 && lineAt(previous).trim() === '') previous--;
+  if (last === lines.length - 1 && last >= 0 && isPartial(lineAt(last), lines[previous])) last = previous;
+  // Without the file's start, the first piece may be the end of a longer line: read more.
+  if (last < 0 ? !fromStart : last === 0 && !fromStart) return null;
+  if (last < 0) return undefined;
+  const point = parseMetricLine(lineAt(last));
+  if (!point)
+    throw new MetricsError(
+      `${file}: its last line is not a metric line ('${lineAt(last).slice(0, 80)}'); fix or delete it.`,
+      file,
+    );
+  return point;
 }
 
 interface ExperimentFolder {
@@ -391,14 +413,12 @@ function readRunFolder(
   root: string,
   fullHistory: boolean,
   scratch: { buffer: Buffer },
+  meta = readMeta(child(directory, 'meta.yaml')),
 ): MlflowRun {
-  const meta = readMeta(path.join(directory, 'meta.yaml'));
   const runId = path.basename(directory);
-  const metricsDir = path.join(directory, 'metrics');
-  const params = readKeyValues(path.join(directory, 'params'));
-  const tags = readKeyValues(path.join(directory, 'tags'));
-  const metrics: MetricSeries[] = listKeys(metricsDir).map((key) => {
-    const file = path.join(metricsDir, ...key.split('/'));
+  const params = readKeyValues(child(directory, 'params'));
+  const tags = readKeyValues(child(directory, 'tags'));
+  const metrics: MetricSeries[] = listKeyFiles(child(directory, 'metrics')).map(([key, file]) => {
     if (fullHistory) return metricSeries(key, parseMetricFile(readText(file), file));
     const latest = readLatestPoint(file, scratch);
     return metricSeries(key, latest ? [latest] : []);
@@ -444,7 +464,18 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
   for (const [i, { directory, experiment }] of folders.entries()) {
     if (i % BATCH === 0) await yieldToEventLoop();
-    if (!exists(path.join(directory, 'meta.yaml'))) {
+    // The meta.yaml is read here: a missing one (ENOENT) is a folder MLflow skips, without a stat for each run.
+    const metaFile = child(directory, 'meta.yaml');
+    let metaText: string | undefined;
+    try {
+      metaText = readFileSync(metaFile, 'utf8');
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') {
+        problems.push(new MetricsError(`${metaFile}: cannot read (${errorCode(err)}).`, metaFile));
+        continue;
+      }
+    }
+    if (metaText === undefined) {
       problems.push(
         new MetricsError(
           `${directory}: a run folder without meta.yaml; MLflow skips it too (delete the folder if it is left over).`,
@@ -454,7 +485,8 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
       continue;
     }
     try {
-      const run = readRunFolder(directory, experiment, root, query.fullHistory ?? false, scratch);
+      const meta = parseMeta(metaText, metaFile);
+      const run = readRunFolder(directory, experiment, root, query.fullHistory ?? false, scratch, meta);
       if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
     } catch (err) {
       if (!(err instanceof MetricsError)) throw err;

@@ -1,6 +1,6 @@
 // Edits of mlops.yaml text that keep the rest of the file as written (comments, order, quoting): the rename quick fix
 // uses them to update the paths that name a renamed file.
-import { isAlias, isScalar, parseDocument, visit, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Scalar } from 'yaml';
 import { nestingBeyond } from '../yamlText';
 
 /** Text replacements for every scalar value (not key) of a YAML text that names `from`, keeping its quoting. */
@@ -37,4 +37,28 @@ export function pathValueEdits(text: string, from: string, to: string): { range:
   return edits
     .sort((a, b) => a.range[0] - b.range[0])
     .filter((e, i, all) => i === 0 || e.range[0] !== all[i - 1]?.range[0]);
+}
+
+/** Thrown when an edit cannot find what it changes; the message says what to fix. */
+export class ConfigEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigEditError';
+  }
+}
+
+/**
+ * mlops.yaml text with `datasets[name=<dataset>].schema` set to `schema` (replacing one already there), the rest of
+ * the file kept as written. Throws ConfigEditError when the text does not parse or names no such dataset.
+ */
+export function setDatasetSchema(text: string, dataset: string, schema: Record<string, unknown>): string {
+  if (nestingBeyond(text)) throw new ConfigEditError('mlops.yaml is nested too deeply to edit.');
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new ConfigEditError(`mlops.yaml does not parse: ${doc.errors[0]?.message ?? ''}`);
+  const datasets = doc.get('datasets', true);
+  if (!isSeq(datasets)) throw new ConfigEditError('mlops.yaml has no datasets section.');
+  const entry = datasets.items.find((item) => isMap(item) && item.get('name') === dataset);
+  if (!entry || !isMap(entry)) throw new ConfigEditError(`mlops.yaml has no dataset named "${dataset}".`);
+  entry.set('schema', doc.createNode(schema));
+  return doc.toString({ lineWidth: 0 });
 }

@@ -1,8 +1,10 @@
 // The JSON schema of mlops.yaml (format version 1), as a module the validator imports. The build writes it to
 // dist/mlops.schema.json for editors (jsonValidation, and the YAML extension through yamlValidation). The `checks` and
 // `notebooks` sections are composed in from the fragments their readers own (`checksSchema` in
-// src/core/checks/engine.ts, `notebooksConfigSchema` in src/core/notebooks/config.ts): one source for each.
+// src/core/checks/engine.ts, `notebooksConfigSchema` in src/core/notebooks/config.ts), and a dataset's `schema`/`drift` from
+// src/core/data/schemaFragments.ts: one source for each.
 import { checksSchema } from '../../checks/engine';
+import { datasetDriftFragment, datasetSchemaFragment } from '../../data/schemaFragments';
 import { notebooksConfigSchema } from '../../notebooks/config';
 import type {
   ConventionKind,
@@ -295,6 +297,8 @@ export const mlopsSchema = {
           minLength: 1,
           examples: ['csv', 'tsv', 'parquet', 'jsonl', 'json', 'arrow', 'feather', 'images', 'text', 'audio'],
         },
+        schema: forEditors(datasetSchemaFragment),
+        drift: forEditors(datasetDriftFragment),
       },
     },
     metric: {

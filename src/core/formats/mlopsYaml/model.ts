@@ -38,6 +38,10 @@ export interface DatasetConfig {
   path: string;
   description?: string;
   format?: string;
+  /** The `schema:` as written (read by `readDatasetSchema` in src/core/data/schema.ts); undefined when absent. */
+  schema?: unknown;
+  /** The `drift:` as written (read by `readDriftConfig`); undefined when absent. */
+  drift?: unknown;
   /** Where the entry starts in mlops.yaml, when it was read from a file. */
   position?: SourcePosition;
 }

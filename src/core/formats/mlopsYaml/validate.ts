@@ -3,7 +3,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Alias,
+  type Node,
+  type Pair,
+} from 'yaml';
 import { mlopsSchema as schema } from './mlopsSchema';
 import {
   CONVENTION_KINDS,
@@ -18,10 +29,23 @@ import {
   type SourcePosition,
 } from './model';
 import { CONFIG_FILE_NAME } from './starter';
-import { MAX_YAML_DEPTH, nestingBeyond } from '../yamlText';
+import {
+  MAX_YAML_DEPTH,
+  MAX_YAML_TOKENS,
+  MAX_YAML_VALUES,
+  scanYaml,
+  yamlData,
+  type YamlDataRefusal,
+} from '../yamlText';
 
 /** mlops.yaml is refused (before it is read) when it is this large or larger. */
 export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+/**
+ * At most this many problems are listed for one file (the first ones in the file); one more problem says how many
+ * others there are. A mangled file can have a problem every few bytes: listing them all helps nobody and costs time.
+ */
+export const MAX_LISTED_PROBLEMS = 100;
 
 /** The message for a configuration file of `size` bytes that is over the limit. */
 function tooLargeMessage(fileName: string, size: number): string {
@@ -85,13 +109,16 @@ type Segment = string | number;
  * caller validates on every keystroke.
  */
 export class ConfigValidator {
-  private readonly validateData: ValidateFunction;
+  private compiled: ValidateFunction | undefined;
 
-  constructor() {
+  /** The schema's validator, compiled on first use: loading a folder without mlops.yaml never pays for it. */
+  private get validateData(): ValidateFunction {
+    if (this.compiled) return this.compiled;
     // strictNumbers: NaN and Infinity (`.nan`, `.inf` in YAML) are not numbers a threshold or a bound can use.
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictNumbers: true, allowUnionTypes: true });
     for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'array'] });
-    this.validateData = ajv.compile(schema);
+    this.compiled = ajv.compile(schema);
+    return this.compiled;
   }
 
   validate(text: string, options: ValidateOptions = {}): ConfigValidation {
@@ -99,9 +126,14 @@ export class ConfigValidator {
     const refused = refuseBeforeParsing(text, fileName);
     if (refused) return { config: emptyConfig(), problems: [refused], empty: false };
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const locator = new Locator(doc, lineCounter, text.length);
+    // Repeated keys are found by yamlData (linear; the parser's own check is quadratic), and the parser must not
+    // write warnings about the text on the process (logLevel).
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
     const problems: ConfigProblem[] = [];
+    const finish = (validation: ConfigValidation): ConfigValidation => ({
+      ...validation,
+      problems: listed(validation.problems, fileName),
+    });
 
     for (const [list, severity] of [
       [doc.errors, 'error'],
@@ -110,7 +142,7 @@ export class ConfigValidator {
       for (const err of list) {
         const [start, end] = err.pos;
         problems.push({
-          ...locator.span(start, Math.max(end, start + 1)),
+          ...spanOf(lineCounter, text.length, start, Math.max(end, start + 1)),
           message: `YAML: ${sentence(err.message)}`,
           severity,
           path: '',
@@ -118,7 +150,7 @@ export class ConfigValidator {
         });
       }
     }
-    const syntaxBroken = doc.errors.length > 0;
+    let syntaxBroken = doc.errors.length > 0;
 
     if (
       doc.contents === null ||
@@ -126,29 +158,33 @@ export class ConfigValidator {
     ) {
       if (!syntaxBroken) {
         problems.push({
-          ...locator.span(0, 0),
+          ...spanOf(lineCounter, text.length, 0, 0),
           message: `${fileName} is empty: start it with "version: 1" and add the sections you need.`,
           severity: 'warning',
           path: '',
           code: 'empty',
         });
       }
-      return { config: emptyConfig(), problems, empty: true };
+      return finish({ config: emptyConfig(), problems, empty: true });
     }
 
-    let data: unknown;
-    try {
-      data = doc.toJS({ maxAliasCount: 1000 });
-    } catch (err) {
+    const built = yamlData(doc);
+    const locator = new Locator(doc.contents, built.aliasTargets, lineCounter, text.length);
+    for (const offset of built.duplicateKeys) {
+      syntaxBroken = true;
       problems.push({
-        ...locator.span(0, 1),
-        message: `YAML: ${err instanceof Error ? err.message : String(err)}`,
+        ...locator.span(offset, offset + 1),
+        message: 'YAML: Map keys must be unique.',
         severity: 'error',
         path: '',
         code: 'yaml-syntax',
       });
-      return { config: emptyConfig(), problems, empty: false };
     }
+    if (built.refused) {
+      problems.push({ ...refusal(built.refused, fileName, locator), severity: 'error', path: '' });
+      return finish({ config: emptyConfig(), problems, empty: false });
+    }
+    const data = built.value;
 
     if (!isRecord(data)) {
       problems.push({
@@ -158,7 +194,7 @@ export class ConfigValidator {
         path: '',
         code: 'type',
       });
-      return { config: emptyConfig(), problems, empty: false };
+      return finish({ config: emptyConfig(), problems, empty: false });
     }
 
     if (!syntaxBroken) {
@@ -166,14 +202,78 @@ export class ConfigValidator {
       for (const err of relevantErrors(this.validateData.errors ?? [])) problems.push(toProblem(err, locator));
       for (const problem of crossChecks(data, locator)) problems.push(problem);
     }
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
     const positionOf = (segments: readonly Segment[]): SourcePosition | undefined => locator.position(segments);
-    return { config: toConfig(data, positionOf), problems, empty: false, positionOf };
+    return finish({ config: toConfig(data, positionOf), problems, empty: false, positionOf });
   }
 }
 
+/** The problem of a document whose data was not built: nested too deep, too many values, an alias loop. */
+function refusal(
+  refused: YamlDataRefusal,
+  fileName: string,
+  locator: Locator,
+): Omit<ConfigProblem, 'severity' | 'path'> {
+  const span = locator.span(refused.offset, refused.offset + 1);
+  const at = `at line ${span.line + 1}, column ${span.column + 1}`;
+  switch (refused.code) {
+    case 'too-deep':
+      return { ...span, code: 'too-deep', message: tooDeepMessage(fileName, at) };
+    case 'too-many-values':
+      return {
+        ...span,
+        code: 'too-many-values',
+        message: `${fileName} holds more than ${MAX_YAML_VALUES.toLocaleString('en-US')} values (${at}, aliases expanded); it is not read. A configuration names files, it does not hold data: move lists of data elsewhere.`,
+      };
+    case 'alias-loop':
+      return {
+        ...span,
+        code: 'yaml-syntax',
+        message: `YAML: the alias *${refused.alias ?? ''} (${at}) is inside the collection it names, which would make it endless.`,
+      };
+  }
+}
+
+function tooDeepMessage(fileName: string, at: string): string {
+  return `${fileName} has collections nested more than ${MAX_YAML_DEPTH} levels deep (${at}); it is not read. A configuration needs only a few levels: flatten it.`;
+}
+
+/**
+ * The problems in the order of the file, at most MAX_LISTED_PROBLEMS of them and one that counts the others. That
+ * one takes the code of the problems it stands for when they share one (so a caller that looks for, say, syntax
+ * errors still finds one), else `more-problems`; it is an error when any of them is.
+ */
+function listed(problems: ConfigProblem[], fileName: string): ConfigProblem[] {
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  for (const problem of problems.slice(0, MAX_LISTED_PROBLEMS)) {
+    const hint = hints.get(problem);
+    if (hint) problem.message += hint();
+  }
+  const rest = problems.slice(MAX_LISTED_PROBLEMS);
+  const first = rest[0];
+  if (!first) return problems;
+  const errors = rest.filter((p) => p.severity === 'error').length;
+  const warnings = rest.length - errors;
+  const counts = [
+    errors ? `${errors} error${errors === 1 ? '' : 's'}` : '',
+    warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return [
+    ...problems.slice(0, MAX_LISTED_PROBLEMS),
+    {
+      line: first.line,
+      column: first.column,
+      endLine: first.endLine,
+      endColumn: first.endColumn,
+      severity: errors ? 'error' : 'warning',
+      path: '',
+      code: rest.every((p) => p.code === first.code) ? first.code : 'more-problems',
+      message: `${rest.length} more problem${rest.length === 1 ? '' : 's'} in ${fileName} from here on (${counts.join(', ')}) are not listed: only the first ${MAX_LISTED_PROBLEMS} are. Fix these and validate again.`,
+    },
+  ];
+}
+
 /** Codes of problems that mean the text could not be read as a YAML document at all. */
-const UNREADABLE = new Set(['yaml-syntax', 'too-large', 'too-deep', 'binary']);
+const UNREADABLE = new Set(['yaml-syntax', 'too-large', 'too-deep', 'too-many-values', 'binary']);
 
 /**
  * The first problem that kept the file from being read as YAML (syntax, size, depth, not text), if any: callers that
@@ -188,22 +288,33 @@ export function validateConfig(text: string, options: ValidateOptions = {}): Con
   return new ConfigValidator().validate(text, options);
 }
 
-/** A problem that keeps the text from being parsed at all: too large, or nested too deep. */
+/** A problem that keeps the text from being parsed at all: too large, nested too deep, or too many tokens. */
 function refuseBeforeParsing(text: string, fileName: string): ConfigProblem | undefined {
   const whole = { line: 0, column: 0, endLine: 0, endColumn: 0, severity: 'error' as const, path: '' };
   if (text.length >= MAX_CONFIG_BYTES / 4) {
     const size = Buffer.byteLength(text, 'utf8');
     if (size >= MAX_CONFIG_BYTES) return { ...whole, message: tooLargeMessage(fileName, size), code: 'too-large' };
   }
-  const excess = nestingBeyond(text, MAX_YAML_DEPTH);
+  const excess = scanYaml(text, MAX_YAML_DEPTH, MAX_YAML_TOKENS);
   if (!excess) return undefined;
+  const at = `at line ${excess.line + 1}, column ${excess.column + 1}`;
+  if (excess.limit === 'tokens')
+    return {
+      ...whole,
+      line: excess.line,
+      column: excess.column,
+      endLine: excess.line,
+      endColumn: excess.column + 1,
+      message: `${fileName} has more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens (keys, values and the indicators - : , [ {) (${at}); it is not read. A configuration names files, it does not hold data: move lists of data elsewhere.`,
+      code: 'too-many-values',
+    };
   return {
     ...whole,
     line: excess.line,
     column: excess.column,
     endLine: excess.line,
     endColumn: excess.column + 1,
-    message: `${fileName} has collections nested more than ${MAX_YAML_DEPTH} levels deep (at line ${excess.line + 1}, column ${excess.column + 1}); it is not read. A configuration needs only a few levels: flatten it.`,
+    message: tooDeepMessage(fileName, at),
     code: 'too-deep',
   };
 }
@@ -339,20 +450,50 @@ interface Found {
   complete: boolean;
 }
 
+/** Line and column of offsets, by a binary search of the line starts. */
+function spanOf(lineCounter: LineCounter, length: number, start: number, end: number): Span {
+  const clamp = (offset: number) => Math.max(0, Math.min(offset, length));
+  const a = lineCounter.linePos(clamp(start));
+  const b = lineCounter.linePos(clamp(end));
+  return { line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 };
+}
+
+/**
+ * Finds the nodes of paths and their source ranges. Each step costs the same however large the document is: a
+ * mapping's keys are indexed the first time a path goes through it, and aliases were resolved when the data was built.
+ */
 class Locator {
+  private readonly keyIndexes = new WeakMap<object, Map<string, Pair>>();
+
   constructor(
-    private readonly doc: Document,
+    private readonly contents: unknown,
+    private readonly aliasTargets: ReadonlyMap<Alias, Node>,
     private readonly lineCounter: LineCounter,
     private readonly length: number,
   ) {}
 
+  /** The first entry of a mapping whose key reads `key`. */
+  private pairOf(map: { items: unknown[] }, key: string): Pair | undefined {
+    let index = this.keyIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        if (!isPair(pair)) continue;
+        const text = keyText(pair.key);
+        if (text !== undefined && !index.has(text)) index.set(text, pair);
+      }
+      this.keyIndexes.set(map, index);
+    }
+    return index.get(key);
+  }
+
   find(segments: readonly Segment[]): Found {
-    let current: unknown = this.doc.contents;
+    let current: unknown = this.contents;
     let key: Node | null | undefined;
     for (const segment of segments) {
-      if (isAlias(current)) current = current.resolve(this.doc);
+      if (isAlias(current)) current = this.aliasTargets.get(current);
       if (isMap(current)) {
-        const pair = current.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+        const pair = this.pairOf(current, String(segment));
         if (!pair) return { value: current, key, complete: false };
         key = pair.key as Node | null;
         current = pair.value;
@@ -378,10 +519,7 @@ class Locator {
   }
 
   span(start: number, end: number): Span {
-    const clamp = (offset: number) => Math.max(0, Math.min(offset, this.length));
-    const a = this.lineCounter.linePos(clamp(start));
-    const b = this.lineCounter.linePos(clamp(end));
-    return { line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 };
+    return spanOf(this.lineCounter, this.length, start, end);
   }
 
   nodeSpan(node: unknown): Span {
@@ -423,7 +561,8 @@ class Locator {
     }
     const range = rangeOf(node);
     if (range) {
-      const lineEnd = this.lineCounter.lineStarts.find((s) => s > range[0]);
+      // The start of the next line: lineStarts[n] for a node on (1-based) line n.
+      const lineEnd = this.lineCounter.lineStarts[this.lineCounter.linePos(range[0]).line];
       return this.span(range[0], Math.min(range[1], lineEnd === undefined ? range[1] : lineEnd - 1));
     }
     return this.span(0, 0);
@@ -469,10 +608,21 @@ function describeType(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the text ${JSON.stringify(shortened(value))}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value}`;
   return typeof value;
+}
+
+/** Text quoted in a message: at most 80 characters, a long text cut with "...". */
+function shortened(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+}
+
+/** A list of names for a message: the first 10, then how many more. */
+function someOf(names: readonly string[]): string {
+  const shown = names.slice(0, 10).map(shortened).join(', ');
+  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -518,25 +668,27 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
       const key = String(params.additionalProperty);
       const keyPath = formatConfigPath([...segments, key]);
       const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const suggestion = closest(key, known);
-      const hint = suggestion
-        ? ` Did you mean "${suggestion}"?`
-        : known.length
-          ? ` Known keys: ${known.join(', ')}.`
-          : '';
+      const hint = (): string => {
+        const suggestion = closest(key, known);
+        return suggestion ? ` Did you mean "${suggestion}"?` : known.length ? ` Known keys: ${someOf(known)}.` : '';
+      };
       // The checks and notebook stripping refuse unknown keys instead of ignoring them: an error, not a warning.
       const refused = segments[0] === 'checks' || segments[0] === 'notebooks';
+      const shown = shortened(key);
       const message = segments.length
-        ? `Unknown key "${key}" in ${where}: ${refused ? `${segments[0] === 'checks' ? 'the checks do' : 'notebook stripping does'} not run with it` : 'it is ignored'}.${hint}`
-        : `Unknown top-level section "${key}": this version of MLOps Workbench ignores it.${hint}`;
-      return {
-        ...base,
-        ...locator.keySpan([...segments, key]),
-        severity: refused ? 'error' : 'warning',
-        code: 'unknown-key',
-        path: keyPath,
-        message,
-      };
+        ? `Unknown key "${shown}" in ${where}: ${refused ? `${segments[0] === 'checks' ? 'the checks do' : 'notebook stripping does'} not run with it` : 'it is ignored'}.`
+        : `Unknown top-level section "${shown}": this version of MLOps Workbench ignores it.`;
+      return withHint(
+        {
+          ...base,
+          ...locator.keySpan([...segments, key]),
+          severity: refused ? 'error' : 'warning',
+          code: 'unknown-key',
+          path: keyPath,
+          message,
+        },
+        hint,
+      );
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String).join(', ');
@@ -595,16 +747,43 @@ function toProblem(err: ErrorObject, locator: Locator): ConfigProblem {
  * an `anyOf` are summed up by the `anyOf` error itself.
  */
 function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const anyOf = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  return errors.filter((e) => e.keyword !== 'if' && !anyOf.some((prefix) => e.schemaPath.startsWith(prefix)));
+  const anyOf = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath));
+  // Within a branch of an anyOf: the schema path continues `<anyOf path>/<branch>/...`. One look-up per anyOf on the
+  // path, not one comparison per anyOf error.
+  const inBranch = (schemaPath: string): boolean => {
+    for (let at = schemaPath.indexOf('/anyOf/'); at !== -1; at = schemaPath.indexOf('/anyOf/', at + 1))
+      if (anyOf.has(schemaPath.slice(0, at + '/anyOf'.length))) return true;
+    return false;
+  };
+  return errors.filter((e) => e.keyword !== 'if' && !(anyOf.size > 0 && inBranch(e.schemaPath)));
+}
+
+/** Words longer than this get no suggestion. */
+const MAX_SUGGESTED_LENGTH = 64;
+
+/** Suggestions compare with at most this many known names. */
+const MAX_SUGGESTION_CANDIDATES = 1000;
+
+/**
+ * The "Did you mean ...?" part of a problem's message, made only for the problems that are listed (see `listed`): it
+ * compares the word with every known one, which for thousands of problems would cost more than all the rest.
+ */
+const hints = new WeakMap<ConfigProblem, () => string>();
+
+function withHint(problem: ConfigProblem, hint: () => string): ConfigProblem {
+  hints.set(problem, hint);
+  return problem;
 }
 
 /** The known word closest to a misspelt one (edit distance <= 2), if any. */
 function closest(word: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   for (const candidate of known) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    // Lengths that differ by 3 or more are 3 or more edits apart.
+    if (Math.abs(candidate.length - word.length) >= bestDistance) continue;
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase(), bestDistance - 1);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -613,15 +792,32 @@ function closest(word: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+/**
+ * The edit distance of two words when it is at most `max`, else `max + 1`. Only the diagonal band of width `max` is
+ * computed: a cost of `a.length * (2 * max + 1)`.
+ */
+function editDistance(a: string, b: string, max: number): number {
+  const over = max + 1;
+  if (Math.abs(a.length - b.length) > max) return over;
+  let previous: number[] = [];
+  let current: number[] = [];
+  for (let j = 0; j <= b.length; j++) previous[j] = Math.min(j, over);
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
+    const low = Math.max(1, i - max);
+    const high = Math.min(b.length, i + max);
+    current[low - 1] = low === 1 ? Math.min(i, over) : over;
+    let rowMin = current[low - 1] ?? over;
+    for (let j = low; j <= high; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min((previous[j] ?? over) + 1, (current[j - 1] ?? over) + 1, (previous[j - 1] ?? over) + cost);
+      current[j] = Math.min(value, over);
+      rowMin = Math.min(rowMin, current[j] ?? over);
+    }
+    if (high < b.length) current[high + 1] = over;
+    if (rowMin >= over) return over;
+    [previous, current] = [current, previous];
   }
-  return previous[b.length] ?? 0;
+  return Math.min(previous[b.length] ?? over, over);
 }
 
 // ------------------------------------------------------------------------------------------------ cross checks
@@ -647,7 +843,7 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
       const segments = [section, index, field];
       problems.push({
         ...locator.valueSpan(segments),
-        message: `${formatConfigPath(segments)} "${name}" is already used by ${section}[${first}]: each ${field} must be unique.`,
+        message: `${formatConfigPath(segments)} "${shortened(name)}" is already used by ${section}[${first}]: each ${field} must be unique.`,
         severity,
         path: formatConfigPath(segments),
         code: 'duplicate-name',
@@ -661,24 +857,33 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
 
   const models = Array.isArray(data.models) ? data.models : [];
   const known = [...datasets.keys()];
+  // Suggestions look among the first datasets only: a bound on the work for a file of thousands of them.
+  const candidates = known.slice(0, MAX_SUGGESTION_CANDIDATES);
   models.forEach((model: unknown, modelIndex) => {
     if (!isRecord(model) || !Array.isArray(model.datasets)) return;
     model.datasets.forEach((name: unknown, i) => {
       if (typeof name !== 'string' || datasets.has(name)) return;
       const segments = ['models', modelIndex, 'datasets', i];
-      const suggestion = closest(name, known);
-      const hint = suggestion
-        ? ` Did you mean "${suggestion}"?`
-        : known.length
-          ? ` Known datasets: ${known.join(', ')}.`
-          : ' Add it to the datasets section.';
-      problems.push({
-        ...locator.valueSpan(segments),
-        message: `${formatConfigPath(segments)} names "${name}", which is not in the datasets section.${hint}`,
-        severity: 'error',
-        path: formatConfigPath(segments),
-        code: 'unknown-dataset',
-      });
+      const hint = (): string => {
+        const suggestion = closest(name, candidates);
+        return suggestion
+          ? ` Did you mean "${suggestion}"?`
+          : known.length
+            ? ` Known datasets: ${someOf(known)}.`
+            : ' Add it to the datasets section.';
+      };
+      problems.push(
+        withHint(
+          {
+            ...locator.valueSpan(segments),
+            message: `${formatConfigPath(segments)} names "${shortened(name)}", which is not in the datasets section.`,
+            severity: 'error',
+            path: formatConfigPath(segments),
+            code: 'unknown-dataset',
+          },
+          hint,
+        ),
+      );
     });
   });
 
@@ -787,6 +992,8 @@ function toConfig(
     const dataset: DatasetConfig = { ...id, ...at(position) };
     if (text(entry.description) !== undefined) dataset.description = entry.description as string;
     if (text(entry.format)) dataset.format = entry.format as string;
+    if (entry.schema !== undefined && entry.schema !== null) dataset.schema = entry.schema;
+    if (entry.drift !== undefined && entry.drift !== null) dataset.drift = entry.drift;
     config.datasets.push(dataset);
   }
   for (const { entry, position } of records('metrics')) {

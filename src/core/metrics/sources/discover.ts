@@ -17,7 +17,15 @@ export type FindFiles = (glob: string, max: number) => Promise<string[]>;
 /** The most files the directory walk lists. */
 const MAX_WALKED_FILES = 200_000;
 
-/** A FindFiles over the file system: one walk (no symlinks followed, version control and caches skipped). */
+/** A run folder of an MLflow file store (`…/mlruns/<experiment>/<run>`), relative to the walked root. */
+const MLFLOW_RUN_FOLDER = /(?:^|\/)mlruns\/[^/]+\/[^/]+$/;
+/** Its folders of one file per key, where no source's marker can be: not walked (a store holds thousands). */
+const MLFLOW_KEY_FOLDERS = new Set(['metrics', 'params', 'tags']);
+
+/**
+ * A FindFiles over the file system: one walk (no symlinks followed, version control and caches skipped, and the
+ * metrics, params and tags folders of MLflow file-store runs left out).
+ */
 export function walkingFinder(root: string): FindFiles {
   let files: string[] | undefined;
   const list = (): string[] => {
@@ -32,10 +40,11 @@ export function walkingFinder(root: string): FindFiles {
       } catch {
         continue;
       }
+      const mlflowRun = MLFLOW_RUN_FOLDER.test(rel);
       for (const e of entries) {
         const child = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) {
-          if (!SKIPPED_FOLDERS.has(e.name)) stack.push(child);
+          if (!SKIPPED_FOLDERS.has(e.name) && !(mlflowRun && MLFLOW_KEY_FOLDERS.has(e.name))) stack.push(child);
         } else if (e.isFile()) files.push(child);
       }
     }
@@ -150,6 +159,11 @@ export interface ReadSourcesOptions extends DiscoverOptions {
   trusted?: boolean;
   /** Context for the reads (token, timeout, sql.js, history scope). */
   context?: Partial<Omit<SourceReadContext, 'root' | 'followed'>>;
+  /**
+   * Every metric's whole history, from the sources whose `read` gives only the latest values (MLflow): for min and
+   * max over the steps. Costs a second read of those sources.
+   */
+  fullHistory?: boolean;
 }
 
 /** Every source of a folder, discovered and read, in list order (the order the Experiments view shows). */
@@ -210,7 +224,8 @@ export async function readSources(root: string, options: ReadSourcesOptions = {}
       } else {
         try {
           const result = await definition.read(location, context);
-          listed.runs = result.runs;
+          listed.runs =
+            options.fullHistory && definition.readFull ? await definition.readFull(location, context) : result.runs;
           for (const problem of result.problems) listed.problems.push(problem);
         } catch (err) {
           listed.problems.push({ severity: 'warning', message: errorMessage(err) });

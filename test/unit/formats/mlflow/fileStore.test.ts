@@ -108,6 +108,28 @@ describe('MLflow file store reader', () => {
     assert.equal(history.points.length, 30, 'the partial line is not part of the history');
   });
 
+  it('reads the latest value of metric files around the size read whole in one call (4 KiB)', async () => {
+    const run = expected.runs.find((r) => r.name === 'resnet-baseline')!;
+    const metrics = path.join(runDir(copy, run.id), 'metrics');
+    // Lines of 32 bytes: 128 of them fill 4096 bytes; the sizes cross the first read's end on both sides.
+    const line = (i: number): string =>
+      `${1700000000000 + i} ${(i / 1000).toFixed(10)} ${String(i).padStart(4, '0')}\n`;
+    assert.equal(line(1).length, 32);
+    for (const [name, count, extra] of [
+      ['exact', 128, ''],
+      ['overByOne', 128, '\n'],
+      ['cutAtEnd', 128, '17000'],
+      ['under', 127, ''],
+    ] as const) {
+      const text = Array.from({ length: count }, (_, i) => line(i)).join('') + extra;
+      fs.writeFileSync(path.join(metrics, name), text);
+      const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+      const history = parseMetricFile(text, name);
+      assert.deepEqual(listed.metrics.find((m) => m.key === name)!.points, [history[history.length - 1]], name);
+      assert.equal(history[history.length - 1]?.step, count - 1, name);
+    }
+  });
+
   it('reads one run with full histories, and one history by run id and key', async () => {
     const want = expected.runs.find((r) => r.name === 'special-values')!;
     const run = await readRun(store, want.id);

@@ -1,0 +1,522 @@
+// Dataset profiles: one streaming pass through a reader of src/core/formats/data, one accumulator per column.
+//
+// Exact up to stated limits, sketches above them (each Figure says which):
+// - numeric values: up to EXACT_VALUES (4,194,304) per column are held in a Float64Array, so quantiles, distinct
+//   count, top values and the histogram are exact; past it the array becomes a uniform reservoir sample of that
+//   size: quantiles carry a rank error bound sqrt(ln(2/0.01) / (2 n)) = 0.0008 (99% confidence, DKW inequality)
+//   and the distinct count comes from a HyperLogLog (relative standard error 0.0081). Count, nulls, min, max,
+//   mean and standard deviation (Welford) stay exact at any size.
+// - other values (text, booleans, dates): counted in a map up to EXACT_DISTINCT (1,000,000) distinct values per
+//   column; past it the distinct count switches to the HyperLogLog and top values are the most frequent among the
+//   first million distinct values.
+// Statistics follow pandas: sample standard deviation (ddof 1), quantiles by linear interpolation, pandas' default
+// missing-value markers for text formats.
+import crypto from 'node:crypto';
+import { NA_VALUES } from '../formats/data/csv';
+import { readDataset, type ReadOptions } from '../formats/data/read';
+import { chunks, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
+import { type ColumnProfile, type ColumnType, type DatasetProfile, type Figure, type HistogramBin } from './model';
+import { HLL_RELATIVE_ERROR, HyperLogLog } from './sketch';
+
+export const EXACT_VALUES = 4_194_304;
+export const EXACT_DISTINCT = 1_000_000;
+export const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+export const HISTOGRAM_BINS = 20;
+export const TOP_VALUES = 10;
+/** A text column is `categorical` when it has at most this many distinct values (and fewer than its values). */
+export const CATEGORICAL_MAX_DISTINCT = 100;
+/** The first few bad-row line numbers kept. */
+const BAD_LINES_KEPT = 20;
+
+export interface Limits {
+  exactValues: number;
+  exactDistinct: number;
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const BOOLEANS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  True: true,
+  False: false,
+  TRUE: true,
+  FALSE: false,
+};
+
+/** Rank error bound of quantiles from a uniform sample of n values (99% confidence). */
+export function reservoirRankError(n: number): number {
+  return Math.sqrt(Math.log(2 / 0.01) / (2 * n));
+}
+
+/** One column's values as the drift tests need them. */
+export interface ColumnData {
+  name: string;
+  type: ColumnType;
+  /** Non-null numeric values, sorted ascending (numeric columns). */
+  numeric?: Float64Array;
+  /** Counts of each non-null value as text (every column). */
+  counts: Map<string, number>;
+  /** Non-null values. */
+  count: number;
+  /** Missing values (pandas reads an integer column with any as floats). */
+  nulls?: number;
+  exact: boolean;
+}
+
+export class ColumnAccumulator {
+  count = 0;
+  nulls = 0;
+  private ints = 0;
+  private floats = 0;
+  private bools = 0;
+  private dates = 0;
+  private lists = 0;
+  private structs = 0;
+  private values = new Float64Array(1024);
+  private held = 0;
+  private numbersSeen = 0;
+  private mean = 0;
+  private m2 = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private dateMin: { ms: number; text: string } | undefined;
+  private dateMax: { ms: number; text: string } | undefined;
+  private textMin: string | undefined;
+  private textMax: string | undefined;
+  private lenMin = Infinity;
+  private lenMax = -Infinity;
+  private lenSum = 0;
+  private lenCount = 0;
+  /** Non-numeric values (numbers too once the column is mixed). */
+  private counts: Map<string, number> | undefined;
+  private hll: HyperLogLog | undefined;
+  private rngState = 0x9e3779b9;
+
+  constructor(
+    readonly name: string,
+    private readonly limits: Limits,
+  ) {}
+
+  /** A cell of a text format: missing markers are nulls, numbers, booleans and ISO dates are recognised. */
+  addText(s: string | null | undefined): void {
+    if (s === null || s === undefined || NA_VALUES.has(s)) {
+      this.nulls++;
+      return;
+    }
+    this.count++;
+    const c = s.charCodeAt(0);
+    if (((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) && NUMBER.test(s)) {
+      if (INTEGER.test(s)) this.ints++;
+      else this.floats++;
+      this.addNumber(Number(s), s);
+      return;
+    }
+    const b = BOOLEANS[s];
+    if (b !== undefined) {
+      this.bools++;
+      this.addKey(b ? 'True' : 'False');
+      return;
+    }
+    if (c >= 48 && c <= 57 && DATETIME.test(s)) {
+      const ms = Date.parse(s.length === 10 || /[Zz]|[+-]\d{2}:?\d{2}$/.test(s) ? s : s.replace(' ', 'T') + 'Z');
+      if (!Number.isNaN(ms)) {
+        this.dates++;
+        if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text: s };
+        if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text: s };
+        this.addKey(s);
+        return;
+      }
+    }
+    this.addString(s);
+  }
+
+  /** A value of JSON or Parquet. */
+  addValue(v: unknown): void {
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) {
+      this.nulls++;
+      return;
+    }
+    this.count++;
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) this.ints++;
+      else this.floats++;
+      this.addNumber(v, undefined);
+    } else if (typeof v === 'bigint') {
+      this.ints++;
+      this.addNumber(Number(v), undefined);
+    } else if (typeof v === 'boolean') {
+      this.bools++;
+      this.addKey(v ? 'True' : 'False');
+    } else if (typeof v === 'string') {
+      this.addString(v);
+    } else if (v instanceof Date) {
+      const ms = v.getTime();
+      const text = Number.isNaN(ms) ? String(v) : v.toISOString();
+      this.dates++;
+      if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text };
+      if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text };
+      this.addKey(text);
+    } else if (v instanceof Uint8Array) {
+      this.addString(Buffer.from(v).toString('base64'));
+    } else if (Array.isArray(v)) {
+      this.lists++;
+      this.addKey(stringify(v));
+    } else {
+      this.structs++;
+      this.addKey(stringify(v));
+    }
+  }
+
+  private addString(s: string): void {
+    const length = s.length;
+    if (length < this.lenMin) this.lenMin = length;
+    if (length > this.lenMax) this.lenMax = length;
+    this.lenSum += length;
+    this.lenCount++;
+    if (this.textMin === undefined || s < this.textMin) this.textMin = s;
+    if (this.textMax === undefined || s > this.textMax) this.textMax = s;
+    this.addKey(s);
+  }
+
+  private addKey(key: string): void {
+    let counts = this.counts;
+    if (!counts) {
+      // The column is no longer purely numeric: count the numbers seen so far as text too.
+      counts = this.counts = new Map();
+      for (let i = 0; i < this.held; i++) {
+        const k = String(this.values[i]);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    }
+    const seen = counts.get(key);
+    if (seen !== undefined) counts.set(key, seen + 1);
+    else if (counts.size < this.limits.exactDistinct) counts.set(key, 1);
+    else {
+      if (!this.hll) {
+        this.hll = new HyperLogLog();
+        for (const k of counts.keys()) this.hll.add(k);
+      }
+    }
+    this.hll?.add(key);
+  }
+
+  private addNumber(x: number, text: string | undefined): void {
+    this.numbersSeen++;
+    // Welford's online mean and variance.
+    const delta = x - this.mean;
+    this.mean += delta / this.numbersSeen;
+    this.m2 += delta * (x - this.mean);
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    if (this.counts) this.addKey(text ?? String(x));
+    if (this.held < this.limits.exactValues) {
+      if (this.held === this.values.length) {
+        const grown = new Float64Array(Math.min(this.values.length * 2, this.limits.exactValues));
+        grown.set(this.values);
+        this.values = grown;
+      }
+      this.values[this.held++] = x;
+      return;
+    }
+    // Reservoir sampling (algorithm R) past the limit, with a HyperLogLog for the distinct count.
+    if (!this.hll) {
+      this.hll = new HyperLogLog();
+      for (let i = 0; i < this.held; i++) this.hll.add(String(this.values[i]));
+    }
+    if (!this.counts) this.hll.add(String(x));
+    const j = Math.floor(this.random() * this.numbersSeen);
+    if (j < this.held) this.values[j] = x;
+  }
+
+  private random(): number {
+    // xorshift32: deterministic, so a profile of the same bytes is the same profile.
+    let s = this.rngState;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    this.rngState = s >>> 0;
+    return this.rngState / 4294967296;
+  }
+
+  get type(): ColumnType {
+    const n = this.count;
+    if (n === 0) return 'string';
+    if (this.ints + this.floats === n) return this.floats === 0 ? 'integer' : 'number';
+    if (this.bools === n) return 'boolean';
+    if (this.dates === n) return 'datetime';
+    if (this.lists === n) return 'list';
+    if (this.structs === n) return 'struct';
+    const distinct = this.counts?.size ?? 0;
+    if (!this.hll && distinct <= CATEGORICAL_MAX_DISTINCT && distinct < n) return 'categorical';
+    return 'string';
+  }
+
+  private get numericExact(): boolean {
+    return this.numbersSeen <= this.limits.exactValues;
+  }
+
+  /** The sorted numeric values held (all of them while exact). */
+  sortedValues(): Float64Array {
+    const sorted = this.values.subarray(0, this.held);
+    sorted.sort();
+    return sorted;
+  }
+
+  data(): ColumnData {
+    const type = this.type;
+    const numeric = type === 'integer' || type === 'number';
+    if (numeric) {
+      const sorted = this.sortedValues();
+      const counts = new Map<string, number>();
+      runs(sorted, (value, count) => counts.set(String(value), count));
+      return {
+        name: this.name,
+        type,
+        numeric: sorted,
+        counts,
+        count: this.count,
+        nulls: this.nulls,
+        exact: this.numericExact,
+      };
+    }
+    return {
+      name: this.name,
+      type,
+      counts: this.counts ?? new Map<string, number>(),
+      count: this.count,
+      exact: !this.hll,
+    };
+  }
+
+  profile(): ColumnProfile {
+    const type = this.type;
+    const out: ColumnProfile = {
+      name: this.name,
+      type,
+      count: this.count,
+      nulls: this.nulls,
+      distinct: { value: 0, exact: true },
+    };
+    if (type === 'integer' || type === 'number') {
+      const sorted = this.sortedValues();
+      const exact = this.numericExact;
+      const top: { value: number; count: number }[] = [];
+      let distinct = 0;
+      runs(sorted, (value, count) => {
+        distinct++;
+        pushTop(top, { value, count });
+      });
+      out.distinct = exact
+        ? { value: distinct, exact: true }
+        : {
+            value: this.hll?.estimate() ?? distinct,
+            exact: false,
+            error: { bound: HLL_RELATIVE_ERROR, kind: 'relative' },
+          };
+      out.min = this.min;
+      out.max = this.max;
+      out.mean = this.mean;
+      if (this.numbersSeen > 1) out.std = Math.sqrt(this.m2 / (this.numbersSeen - 1));
+      const quantiles: Record<string, Figure> = {};
+      for (const q of QUANTILES) {
+        const value = quantile(sorted, q);
+        quantiles[String(q)] = exact
+          ? { value, exact: true }
+          : { value, exact: false, error: { bound: reservoirRankError(sorted.length), kind: 'rank' } };
+      }
+      out.quantiles = quantiles;
+      out.histogram = histogram(
+        sorted,
+        this.min,
+        this.max,
+        HISTOGRAM_BINS,
+        exact ? 1 : this.numbersSeen / sorted.length,
+      );
+      out.topValues = top.map((t) => ({ value: String(t.value), count: t.count }));
+      return out;
+    }
+    const counts = this.counts ?? new Map<string, number>();
+    out.distinct = this.hll
+      ? { value: this.hll.estimate(), exact: false, error: { bound: HLL_RELATIVE_ERROR, kind: 'relative' } }
+      : { value: counts.size, exact: true };
+    const top: { value: string; count: number }[] = [];
+    for (const [value, count] of counts) pushTop(top, { value, count });
+    out.topValues = top;
+    if (type === 'datetime' && this.dateMin && this.dateMax) {
+      out.min = this.dateMin.text;
+      out.max = this.dateMax.text;
+    } else if (
+      this.textMin !== undefined &&
+      this.textMax !== undefined &&
+      (type === 'string' || type === 'categorical')
+    ) {
+      out.min = this.textMin;
+      out.max = this.textMax;
+    }
+    if (this.lenCount > 0) out.length = { min: this.lenMin, max: this.lenMax, mean: this.lenSum / this.lenCount };
+    return out;
+  }
+
+  get exact(): boolean {
+    return !this.hll && this.numericExact;
+  }
+}
+
+function stringify(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x)) ?? String(v);
+}
+
+/** Calls back once per distinct value of a sorted array with its count. */
+function runs(sorted: Float64Array, each: (value: number, count: number) => void): void {
+  let i = 0;
+  while (i < sorted.length) {
+    const v = sorted[i] as number;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === v) j++;
+    each(v, j - i);
+    i = j;
+  }
+}
+
+/** Keeps the TOP_VALUES most frequent, most frequent first, ties in first-seen order. */
+function pushTop<T extends { count: number }>(top: T[], item: T): void {
+  if (top.length === TOP_VALUES && (top[TOP_VALUES - 1] as T).count >= item.count) return;
+  let at = top.length;
+  while (at > 0 && (top[at - 1] as T).count < item.count) at--;
+  top.splice(at, 0, item);
+  if (top.length > TOP_VALUES) top.pop();
+}
+
+/** pandas' default quantile: linear interpolation between the two nearest ranks. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const a = sorted[lo] as number;
+  if (lo + 1 >= n) return a;
+  const b = sorted[lo + 1] as number;
+  return a + (h - lo) * (b - a);
+}
+
+/** Equal-width bins over [min, max] (the last bin includes max), as numpy.histogram; scale for samples. */
+export function histogram(
+  sorted: ArrayLike<number>,
+  min: number,
+  max: number,
+  bins: number,
+  scale = 1,
+): HistogramBin[] {
+  if (sorted.length === 0) return [];
+  let lo = min;
+  let hi = max;
+  if (lo === hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const width = (hi - lo) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < sorted.length; i++) {
+    const x = sorted[i] as number;
+    let b = Math.floor((x - lo) / width);
+    if (b >= bins) b = bins - 1;
+    if (b < 0) b = 0;
+    counts[b] = (counts[b] ?? 0) + 1;
+  }
+  return counts.map((count, b) => ({
+    lower: lo + b * width,
+    upper: b === bins - 1 ? hi : lo + (b + 1) * width,
+    count: Math.round(count * scale),
+  }));
+}
+
+export interface ProfileInput {
+  source: DataSource;
+  format: DataFormat;
+  /** The dataset path relative to the workspace folder (posix). */
+  path: string;
+  /** `workspace` for the working tree. */
+  revision?: string;
+  /** The content hash when the caller knows it (a DVC md5); else sha256 of the bytes. */
+  hash?: string;
+  limits?: Partial<Limits>;
+  read?: ReadOptions;
+}
+
+export interface CollectedDataset {
+  profile: DatasetProfile;
+  /** Per column, the values the drift tests need. */
+  columns: ColumnData[];
+}
+
+/** sha256 of a source's bytes, hex. */
+export function hashSource(source: DataSource): string {
+  const hash = crypto.createHash('sha256');
+  for (const chunk of chunks(source)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** Reads a dataset once and returns its profile and, per column, the values drift tests need. */
+export async function collectDataset(input: ProfileInput): Promise<CollectedDataset> {
+  const limits: Limits = { exactValues: EXACT_VALUES, exactDistinct: EXACT_DISTINCT, ...input.limits };
+  const accumulators: ColumnAccumulator[] = [];
+  let rows = 0;
+  const bad: number[] = [];
+  let badCount = 0;
+  const text = input.format === 'csv' || input.format === 'tsv';
+  const dialect = await readDataset(
+    input.source,
+    input.format,
+    {
+      columns(names) {
+        const seen = new Set<string>();
+        for (let i = accumulators.length; i < names.length; i++) {
+          let name = names[i] ?? String(i);
+          // Duplicate header names get pandas' suffixes (a, a.1, a.2).
+          if (seen.has(name) || accumulators.some((a) => a.name === name)) {
+            let k = 1;
+            while (seen.has(`${name}.${k}`) || accumulators.some((a) => a.name === `${name}.${k}`)) k++;
+            name = `${name}.${k}`;
+          }
+          seen.add(name);
+          const acc = new ColumnAccumulator(name, limits);
+          // A column first seen late (JSON Lines) was null in every earlier row.
+          acc.nulls = rows;
+          accumulators.push(acc);
+        }
+      },
+      row(cells) {
+        rows++;
+        const n = accumulators.length;
+        if (text)
+          for (let i = 0; i < n; i++) (accumulators[i] as ColumnAccumulator).addText(cells[i] as string | undefined);
+        else for (let i = 0; i < n; i++) (accumulators[i] as ColumnAccumulator).addValue(cells[i]);
+      },
+      bad(line) {
+        badCount++;
+        if (bad.length < BAD_LINES_KEPT) bad.push(line);
+      },
+    },
+    input.read,
+  );
+  const columns = accumulators.map((a) => a.profile());
+  const profile: DatasetProfile = {
+    path: input.path,
+    revision: input.revision ?? 'workspace',
+    format: input.format,
+    hash: input.hash ?? hashSource(input.source),
+    bytes: sourceSize(input.source),
+    rows,
+    columns,
+    badRows: { count: badCount, lines: bad },
+    exact: accumulators.every((a) => a.exact),
+  };
+  if (dialect) profile.dialect = { ...dialect };
+  return { profile, columns: accumulators.map((a) => a.data()) };
+}
+
+export async function profileDataset(input: ProfileInput): Promise<DatasetProfile> {
+  return (await collectDataset(input)).profile;
+}

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { walkthroughsOpenOnInstall } from '../../platform/config';
+import type { FeatureContext } from '../../platform/context';
+
+export const WALKTHROUGH_ID = 'mlops.getStarted';
+const SHOWN_KEY = 'mlops.walkthrough.shown';
+
+export interface WalkthroughApi {
+  /** `<publisher>.<name>#mlops.getStarted`: what `workbench.action.openWalkthrough` takes. */
+  readonly id: string;
+  /** Whether this activation opened the walkthrough (first run of an installed extension). */
+  readonly openedOnFirstRun: Promise<boolean>;
+}
+
+/**
+ * "MLOps: Get Started" opens the walkthrough "Get started with MLOps Workbench"; it opens by itself once, on the first
+ * activation after install (remembered in globalState), unless VS Code's own setting says not to open walkthroughs
+ * on install. Development and test hosts never open it by themselves.
+ */
+export function registerWalkthrough({ extension }: FeatureContext): WalkthroughApi {
+  const id = `${extension.extension.id}#${WALKTHROUGH_ID}`;
+  const open = () => vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
+  extension.subscriptions.push(vscode.commands.registerCommand('mlops.getStarted', open));
+  const firstRun = async (): Promise<boolean> => {
+    if (extension.extensionMode !== vscode.ExtensionMode.Production) return false;
+    if (extension.globalState.get<boolean>(SHOWN_KEY)) return false;
+    await extension.globalState.update(SHOWN_KEY, true);
+    if (!walkthroughsOpenOnInstall()) return false;
+    await open();
+    return true;
+  };
+  return { id, openedOnFirstRun: firstRun().catch(() => false) };
+}

@@ -1,0 +1,198 @@
+// runs-list-mlflow-1000 and runs-list-mlflow-1000-db: `mlops runs list` (the whole CLI process: start, discover,
+// read, build rows, filter, sort, print JSON) over 1,000 MLflow runs, in a file store and in mlflow.db, against the
+// mlflow Python client's search_runs (every page) on the same store. The stores are written by the real mlflow client
+// once and cached under .cache/bench (never committed); each measure reads a fresh copy.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { collectRows } from '../../src/core/runs/collect';
+import { columnsOf } from '../../src/core/runs/columns';
+import { exportRows } from '../../src/core/runs/export';
+import { parseSortKey, sortRows } from '../../src/core/runs/sort';
+import { timeMedian, type Benchmark, type BenchContext, type Measure } from './types';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const RUNS = 1000;
+/** Bump when the generator changes: a new cache folder is written. */
+const CACHE = path.join(ROOT, '.cache', 'bench', `runs-list-mlflow-${RUNS}-v1`);
+const PYTHON_ENV = { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1', PYTHONWARNINGS: 'ignore' };
+
+/** Writes RUNS runs with the mlflow client: 10 params, 10 metrics x 20 steps, tags, some notes, mixed statuses. */
+const GENERATE = `
+import os, random, sys
+os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param, RunTag
+uri, count = sys.argv[1], int(sys.argv[2])
+client = MlflowClient(uri)
+rng = random.Random(13)
+experiments = [client.create_experiment(name) for name in ("fraud-sweep", "fraud-baseline")]
+metrics = ["train/loss", "val/loss", "val/f1", "val/precision", "val/recall", "val/auc", "lr", "grad_norm",
+           "epoch_time", "business_value"]
+base = 1_700_000_000_000
+for r in range(count):
+    start = base + r * 60_000
+    run = client.create_run(experiments[r % 2], start_time=start, run_name=f"run-{r}", tags={"team": "risk"})
+    run_id = run.info.run_id
+    params = [Param("lr", str(10 ** -rng.randint(1, 5))), Param("batch_size", str(2 ** rng.randint(4, 9))),
+              Param("optimizer", rng.choice(["adam", "sgd", "adamw"])), Param("seed", str(r))]
+    params += [Param(f"p{i}", str(rng.random())) for i in range(6)]
+    points = []
+    for m, key in enumerate(metrics):
+        for step in range(20):
+            points.append(Metric(key, rng.random() / (step + 1) + m, start + step * 1000, step))
+    client.log_batch(run_id, metrics=points, params=params, tags=[RunTag("stage", rng.choice(["dev", "prod"]))])
+    if r % 10 == 0:
+        client.set_tag(run_id, "mlflow.note.content", f"note of run {r}")
+    client.set_terminated(run_id, status="FAILED" if r % 17 == 0 else "FINISHED", end_time=start + 50_000)
+`;
+
+/** search_runs over every experiment, every page; the median of three timings in one process. */
+const BASELINE = `
+import json, os, sys, time
+os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+from mlflow import MlflowClient
+client = MlflowClient(sys.argv[1])
+times, cpu, runs = [], [], []
+for _ in range(3):
+    started = time.perf_counter()
+    started_cpu = time.process_time()
+    experiment_ids = [e.experiment_id for e in client.search_experiments()]
+    runs, token = [], None
+    while True:
+        page = client.search_runs(experiment_ids, max_results=1000, page_token=token)
+        runs.extend(page)
+        token = page.token
+        if not token:
+            break
+    times.append(time.perf_counter() - started)
+    cpu.append(time.process_time() - started_cpu)
+times.sort()
+cpu.sort()
+print(json.dumps({"seconds": times[1], "cpu": cpu[1], "runs": len(runs), "metrics": sum(len(r.data.metrics) for r in runs)}))
+`;
+
+/** One search_runs over every experiment, every page: what a script listing the runs does. */
+const ONE_SEARCH = `
+import os, sys
+os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+from mlflow import MlflowClient
+client = MlflowClient(sys.argv[1])
+ids = [e.experiment_id for e in client.search_experiments()]
+runs, token = [], None
+while True:
+    page = client.search_runs(ids, max_results=1000, page_token=token)
+    runs.extend(page)
+    token = page.token
+    if not token:
+        break
+assert len(runs) == ${RUNS}
+`;
+
+/** The cached store of a kind (`file`: mlruns/, `db`: mlflow.db), written by the mlflow client when missing. */
+function cachedStore(kind: 'file' | 'db', python: string, ctx: BenchContext): string {
+  const folder = path.join(CACHE, kind);
+  if (fs.existsSync(folder)) return folder;
+  const staging = `${folder}.${process.pid}.tmp`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  const uri = kind === 'file' ? `file:${path.join(staging, 'mlruns')}` : `sqlite:///${path.join(staging, 'mlflow.db')}`;
+  const started = Date.now();
+  execFileSync(python, ['-c', GENERATE, uri, String(RUNS)], {
+    cwd: staging,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...PYTHON_ENV },
+  });
+  // The file store records absolute artifact locations; the copy each measure reads is elsewhere, and neither side
+  // reads artifacts.
+  fs.rmSync(path.join(staging, 'mlartifacts'), { recursive: true, force: true });
+  if (kind === 'db') fs.rmSync(path.join(staging, 'mlruns'), { recursive: true, force: true });
+  fs.renameSync(staging, folder);
+  ctx.log(`wrote the ${kind} store with the mlflow client in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return folder;
+}
+
+async function measure(kind: 'file' | 'db', ctx: BenchContext): Promise<Measure> {
+  const id = kind === 'file' ? `runs-list-mlflow-${RUNS}` : `runs-list-mlflow-${RUNS}-db`;
+  if (!ctx.python) throw new Error('needs the Python venv with mlflow (npm run setup:python)');
+  const folder = path.join(ctx.tmp, kind);
+  fs.cpSync(cachedStore(kind, ctx.python, ctx), folder, { recursive: true });
+  const uri = kind === 'file' ? `file:${path.join(folder, 'mlruns')}` : `sqlite:///${path.join(folder, 'mlflow.db')}`;
+  const out = JSON.parse(
+    execFileSync(ctx.python, ['-c', BASELINE, uri], {
+      encoding: 'utf8',
+      env: { ...process.env, ...PYTHON_ENV },
+      maxBuffer: 16 * 1024 * 1024,
+    }),
+  ) as { seconds: number; cpu: number; runs: number; metrics: number };
+  if (out.runs !== RUNS || out.metrics !== RUNS * 10) throw new Error(`mlflow read ${JSON.stringify(out)}`);
+  // The same as a user runs it: a whole Python process (start, import mlflow, one search), median of 3.
+  const processMs = await timeMedian(() => {
+    execFileSync(ctx.python as string, ['-c', ONE_SEARCH, uri], { env: { ...process.env, ...PYTHON_ENV } });
+  }, 3);
+  ctx.log(`mlflow client in a whole Python process: ${processMs.toFixed(0)} ms`);
+  ctx.log(
+    `mlflow client search_runs: ${out.runs} runs in ${(out.seconds * 1000).toFixed(0)} ms (CPU ${(out.cpu * 1000).toFixed(0)} ms)`,
+  );
+
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  // The process's CPU time (user + system), written to a file as it exits: on a busy machine wall times swing.
+  const cpuFile = path.join(ctx.tmp, 'cpu.txt');
+  const preload = path.join(ctx.tmp, 'cpu.js');
+  fs.writeFileSync(
+    preload,
+    `process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(${JSON.stringify(cpuFile)}, String((u.user + u.system) / 1000)); });`,
+  );
+  const cpuTimes: number[] = [];
+  const args = ['--require', preload, cli, 'runs', 'list', '--format', 'json', '--sort', 'metrics.val/f1:desc'];
+  const env = { ...process.env, MLFLOW_TRACKING_URI: '', MLFLOW_TRACKING_TOKEN: '' };
+  let rows: { key: string; 'metrics.val/f1'?: number; note?: string | null }[] = [];
+  const once = (): void => {
+    const r = spawnSync(process.execPath, args, { cwd: folder, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`mlops runs list exited ${r.status}: ${r.stderr}`);
+    rows = JSON.parse(r.stdout) as typeof rows;
+    cpuTimes.push(Number(fs.readFileSync(cpuFile, 'utf8')));
+  };
+  once(); // warm-up (the page cache, node's compile cache)
+  const ms = await timeMedian(once, 5);
+  const notes = rows.filter((r) => r.note?.startsWith('note of run')).length;
+  if (rows.length !== RUNS || notes !== RUNS / 10) throw new Error(`ours read ${rows.length} rows, ${notes} notes`);
+  const f1 = rows.map((r) => r['metrics.val/f1'] ?? NaN);
+  if (f1.some((v, i) => i > 0 && v > f1[i - 1])) throw new Error('ours did not sort by val/f1');
+  // Ours in-process too (the same work without node's start), as the baseline is timed.
+  const inProcess = await timeMedian(async () => {
+    const { rows: collected } = await collectRows(folder, {});
+    const sorted = sortRows(collected, [parseSortKey('metrics.val/f1:desc')]);
+    if (exportRows(sorted, columnsOf(sorted), 'json').length < RUNS) throw new Error('no output');
+  }, 5);
+  ctx.log(`ours in-process: ${inProcess.toFixed(0)} ms`);
+  const cpu = cpuTimes.slice(1).sort((a, b) => a - b)[2] ?? NaN;
+  ctx.log(
+    `ours: ${rows.length} rows, sorted, as JSON in ${ms.toFixed(0)} ms (CPU ${cpu.toFixed(0)} ms; median of 5 processes)`,
+  );
+  const ratio = ms / 1000 / out.seconds;
+  return {
+    id,
+    value: ms,
+    unit: 'ms',
+    baseline: 'mlflow 3.17 MlflowClient.search_runs (all pages, in-process, median of 3)',
+    baselineValue: out.seconds * 1000,
+    ratio,
+    target: 'ratio <= 0.1',
+    met: ratio <= 0.1,
+    notes: `In-process: ours ${inProcess.toFixed(0)} ms vs search_runs ${(out.seconds * 1000).toFixed(0)} ms (ratio ${(inProcess / 1000 / out.seconds).toFixed(2)}). Whole processes: ours ${ms.toFixed(0)} ms vs a Python process running search_runs ${processMs.toFixed(0)} ms (ratio ${(ms / processMs).toFixed(2)}). CPU time: ours ${cpu.toFixed(0)} ms, mlflow ${(out.cpu * 1000).toFixed(0)} ms (ratio ${(cpu / 1000 / out.cpu).toFixed(2)}). ${RUNS} runs x 10 params x 10 metrics x 20 steps written by the mlflow client (${kind === 'file' ? 'file store' : 'mlflow.db'}); ours is the whole CLI process (node start, discovery, read, rows, notes, sort, JSON); the baseline excludes Python's start and mlflow's import`,
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    id: `runs-list-mlflow-${RUNS}`,
+    title: `mlops runs list over ${RUNS} MLflow runs in a file store vs MlflowClient.search_runs`,
+    run: (ctx) => measure('file', ctx),
+  },
+  {
+    id: `runs-list-mlflow-${RUNS}-db`,
+    title: `mlops runs list over ${RUNS} MLflow runs in mlflow.db vs MlflowClient.search_runs`,
+    run: (ctx) => measure('db', ctx),
+  },
+];

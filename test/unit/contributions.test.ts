@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+interface Setting {
+  type: string;
+  description?: string;
+  markdownDescription?: string;
+  order?: number;
+}
+interface ConfigurationGroup {
+  id: string;
+  title: string;
+  order: number;
+  properties: Record<string, Setting>;
+}
+interface Step {
+  id: string;
+  title: string;
+  description: string;
+  media: { image: { light: string; dark: string; hc: string; hcLight: string }; altText: string };
+  completionEvents: string[];
+}
+interface Manifest {
+  contributes: {
+    configuration: ConfigurationGroup[];
+    walkthroughs: { id: string; title: string; steps: Step[] }[];
+    commands: { command: string }[];
+    problemMatchers: {
+      name: string;
+      pattern: {
+        regexp: string;
+        file: number;
+        line: number;
+        column: number;
+        severity: number;
+        code: number;
+        message: number;
+      };
+    }[];
+    taskDefinitions: { type: string; properties: { command: { enum: string[] } } }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+  };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+
+/** The settings the extension shipped before they were grouped: their ids must never change. */
+const KNOWN_SETTINGS = [
+  'mlops.discovery.exclude',
+  'mlops.discovery.respectGitignore',
+  'mlops.discovery.autoRefresh',
+  'mlops.hash.algorithm',
+  'mlops.hash.maxFileSizeMB',
+  'mlops.checks.runOnSave',
+  'mlops.checks.retrainingAlerts',
+  'mlops.metrics.historyScope',
+  'mlops.mlflow.trackingUri',
+  'mlops.mlflow.timeoutSeconds',
+  'mlops.mlflow.maxPages',
+  'mlops.mlflow.maxResponseMB',
+  'mlops.terminal.addCliToPath',
+];
+const GROUPS = ['Discovery', 'Metrics', 'MLflow', 'Checks', 'Notebooks', 'Data', 'Telemetry', 'Terminal'];
+
+describe('package.json contributions', () => {
+  it('groups every setting in a titled configuration group, each with a markdown description, an example and an order', () => {
+    const groups = manifest.contributes.configuration;
+    assert.ok(Array.isArray(groups), 'contributes.configuration is a list of groups');
+    assert.ok(groups.length >= 4, `${groups.length} groups`);
+    const seen: string[] = [];
+    for (const group of groups) {
+      assert.ok(GROUPS.includes(group.title), `group '${group.title}' is one of ${GROUPS.join(', ')}`);
+      assert.equal(group.id, `mlops.${group.title.toLowerCase()}`);
+      assert.ok(Object.keys(group.properties).length > 0, `group ${group.title} has settings`);
+      const orders: number[] = [];
+      for (const [id, setting] of Object.entries(group.properties)) {
+        seen.push(id);
+        assert.equal(setting.description, undefined, `${id}: markdownDescription only`);
+        assert.ok((setting.markdownDescription ?? '').length > 40, `${id} has a markdownDescription`);
+        assert.match(setting.markdownDescription ?? '', /\n\nExamples?: \S/, `${id} gives an example`);
+        assert.ok(Number.isInteger(setting.order) && setting.order! > 0, `${id} has an order`);
+        orders.push(setting.order!);
+      }
+      assert.equal(new Set(orders).size, orders.length, `orders within ${group.title} are distinct`);
+    }
+    assert.deepEqual(
+      groups.map((g) => g.order),
+      groups.map((_, i) => i + 1),
+      'groups are ordered',
+    );
+    assert.equal(new Set(seen).size, seen.length, 'no setting is in two groups');
+    for (const id of KNOWN_SETTINGS) assert.ok(seen.includes(id), `${id} is still contributed under its id`);
+  });
+
+  it('contributes the walkthrough: six steps, each with a completion event, light and dark media that exist, and alt text', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.ok(walkthrough);
+    assert.equal(walkthrough.id, 'mlops.getStarted');
+    assert.equal(walkthrough.title, 'Get started with MLOps Workbench');
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['openProject', 'seeModels', 'chartMetric', 'runChecks', 'notebookFilter', 'addCi'],
+    );
+    const commands = new Set(manifest.contributes.commands.map((c) => c.command));
+    for (const step of walkthrough.steps) {
+      assert.ok(step.completionEvents.length > 0, `${step.id} has a completion event`);
+      for (const event of step.completionEvents) {
+        assert.match(event, /^(onCommand|onView|onContext|onSettingChanged|onLink|onStepSelected):/);
+        if (event.startsWith('onCommand:mlops.'))
+          assert.ok(commands.has(event.slice('onCommand:'.length)), `${event} names a contributed command`);
+      }
+      // VS Code reads all four; a missing one drops the whole walkthrough.
+      for (const theme of ['light', 'dark', 'hc', 'hcLight'] as const) {
+        const file = path.join(ROOT, step.media.image[theme]);
+        assert.ok(fs.existsSync(file), `${step.media.image[theme]} exists`);
+        const bytes = fs.readFileSync(file);
+        assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', `${step.media.image[theme]} is a PNG`);
+        assert.ok(bytes.length < 200_000, `${step.media.image[theme]} is small (${bytes.length} bytes)`);
+      }
+      assert.ok(step.media.altText.length > 10);
+      // Every command link of a description names a command the extension contributes (or a VS Code command).
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g))
+        assert.ok(commands.has(command) || command.startsWith('workbench.'), `${step.id}: ${command} exists`);
+    }
+  });
+
+  it('offers the $mlops problem matcher for the `mlops` task type, and Compare Metrics with HEAD in git SCM titles', () => {
+    assert.deepEqual(
+      manifest.contributes.taskDefinitions.map((t) => [t.type, t.properties.command.enum]),
+      [['mlops', ['check']]],
+    );
+    const [matcher] = manifest.contributes.problemMatchers;
+    assert.equal(matcher?.name, 'mlops');
+    const match = new RegExp(matcher.pattern.regexp).exec(
+      'models/a b.onnx:12:5: warning naming-convention: Model a b should be named in kebab-case.',
+    );
+    assert.ok(match);
+    const p = matcher.pattern;
+    assert.deepEqual(
+      [match[p.file], match[p.line], match[p.column], match[p.severity], match[p.code], match[p.message]],
+      ['models/a b.onnx', '12', '5', 'warning', 'naming-convention', 'Model a b should be named in kebab-case.'],
+    );
+    const lineOnly = new RegExp(p.regexp).exec('C:\\work\\x.ipynb:3: info lineage: m');
+    assert.deepEqual(
+      [lineOnly?.[p.file], lineOnly?.[p.line], lineOnly?.[p.column]],
+      ['C:\\work\\x.ipynb', '3', undefined],
+    );
+    assert.equal(new RegExp(p.regexp).exec('    hint: rename it'), null, 'hint lines are not findings');
+    assert.deepEqual(manifest.contributes.menus['scm/title'], [
+      { command: 'mlops.compareMetricsWithHead', when: 'scmProvider == git && isWorkspaceTrusted', group: '9_mlops@1' },
+    ]);
+  });
+});
