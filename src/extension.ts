@@ -7,6 +7,7 @@ import { registerDataset, type DatasetApi } from './features/data/register';
 import { registerExperiments, type ExperimentsApi } from './features/experiments/register';
 import { registerExplorer, type ExplorerApi } from './features/explorer/register';
 import { registerMetricHistory, type MetricHistoryApi } from './features/metricHistory/register';
+import { registerModels, type ModelsApi } from './features/models/register';
 import { registerNotebooks, type NotebooksApi } from './features/notebooks/register';
 import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
@@ -26,6 +27,7 @@ export interface ExtensionApi {
   readonly metricHistory?: MetricHistoryApi;
   readonly checks?: ChecksApi;
   readonly notebooks?: NotebooksApi;
+  readonly models?: ModelsApi;
   readonly tasks?: TasksApi;
   readonly terminal?: TerminalApi;
   readonly walkthrough?: WalkthroughApi;
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const runs = registerRuns(feature, experiments.service);
   const checks = registerChecks(feature, explorer.model);
   const notebooks = registerNotebooks(feature, explorer);
+  const models = registerModels(feature, explorer);
   const tasks = registerTasks(feature);
   const terminal = registerTerminal(feature);
   registerScm(feature);
@@ -72,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     terminal,
     walkthrough,
     dataset,
+    models,
   };
 }
 

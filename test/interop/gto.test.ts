@@ -14,6 +14,8 @@ import {
   unassignStage,
 } from '../../src/core/registry/actions';
 import { readRegistry } from '../../src/core/registry/read';
+import { versionDetails } from '../../src/core/registry/details';
+import { parseRecordMessage, recordMessage, reproducibilityRecord } from '../../src/core/registry/record';
 import type { Registry } from '../../src/core/registry/model';
 
 const python = process.env.MLOPS_PYTHON;
@@ -203,5 +205,42 @@ describe('interop: GTO', function () {
     assert.equal(churn.latest, 'v0.1.1');
     assert.deepEqual(compareWithGto(dir, ours, ours, 1), []);
     assert.deepEqual(compareWithGto(dir, await readRegistry(dir, { versionsPerStage: -1 }), ours, -1), []);
+  });
+
+  it('gto reads a registration whose tag message carries our reproducibility record, and the record reads back', async () => {
+    const { dir, commits } = repoWithCommits(2);
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'metrics.json'), '{"f1": 0.91}');
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'numpy==1.26.4\n');
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'evaluate']);
+    const head = git(dir, ['rev-parse', 'HEAD']).trim();
+    const details = await versionDetails(
+      {
+        model: 'churn',
+        version: 'v1.0.0',
+        source: 'gto',
+        registered: true,
+        active: true,
+        commit: head,
+        stages: [],
+        aliases: [],
+        events: [],
+      },
+      { root: dir, followed: { metrics: ['metrics.json'], params: [], plots: [], live: [] }, datasets: [] },
+    );
+    const record = reproducibilityRecord(details, head);
+    const message = recordMessage('Registering artifact churn version v1.0.0', record);
+    await registerVersion({ root: dir }, 'churn', { rev: head, version: 'v1.0.0', message });
+    await assignStage({ root: dir }, 'churn', 'production', { version: 'v1.0.0' });
+    const shown = JSON.parse(gto(dir, ['show', '--json'])) as GtoRegistry;
+    assert.equal(shown.churn?.version, 'v1.0.0');
+    assert.equal(shown.churn?.stage.production, 'v1.0.0');
+    const history = JSON.parse(gto(dir, ['history', 'churn', '--json'])) as GtoEvent[];
+    assert.ok(history.some((e) => e.event === 'registration' && e.version === 'v1.0.0' && e.commit === head));
+    const stored = git(dir, ['tag', '-l', '--format=%(contents)', 'churn@v1.0.0']);
+    assert.deepEqual(parseRecordMessage(stored), record);
+    assert.deepEqual(record.metrics, { f1: 0.91 });
+    assert.equal(commits.length, 2);
   });
 });

@@ -10,6 +10,7 @@ import { namingConvention } from './builtin/namingConvention';
 import { notebookHygiene } from './builtin/notebookHygiene';
 import { requiredFiles } from './builtin/requiredFiles';
 import { staleness } from './builtin/staleness';
+import { stageGate } from './builtin/stageGate';
 
 export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   metricThreshold,
@@ -21,6 +22,7 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   staleness,
   environment,
   requiredFiles,
+  stageGate,
   dataSchema,
   dataDrift,
 ];

@@ -333,6 +333,30 @@ export async function commitsBetween(
     });
 }
 
+/** Pushes exactly these tags to `remote` (nothing else: no branch, no other tag). */
+export async function pushTags(repo: GitLocation, remote: string, tags: readonly string[]): Promise<void> {
+  if (!tags.length) return;
+  if (remote.startsWith('-')) throw new GitError(`'${remote}' is not a remote name.`, 'failed', ['git', 'push']);
+  const args = ['push', '--no-verify', remote, ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`)];
+  await run(repo, args, (git) => git.raw(args));
+}
+
+/** The newest commits of HEAD's history, for a commit picker. */
+export async function recentCommits(
+  repo: GitLocation,
+  maxCount = 50,
+): Promise<{ sha: string; author: string; date: number; subject: string }[]> {
+  const args = ['log', `--max-count=${maxCount}`, '--format=%H%x00%an%x00%at%x00%s', 'HEAD', '--'];
+  const out = await run(repo, args, (git) => git.raw(args));
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha = '', author = '', at = '0', subject = ''] = line.split('\0');
+      return { sha, author, date: Number(at) * 1000, subject };
+    });
+}
+
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /**

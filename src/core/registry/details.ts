@@ -12,29 +12,8 @@ import { confineFollowed } from '../metrics/sources/gitHistory';
 import type { Run } from '../metrics/model';
 import type { ModelVersion } from './model';
 import { environmentFileKind } from '../checks/builtin/environment';
-
-export interface DatasetAtVersion {
-  path: string;
-  /** The mlops.yaml dataset name, when the path is one. */
-  name?: string;
-  /** The content hash: DVC's md5 (or other hash) when DVC tracks it, else the git blob (or tree) id. */
-  hash?: string;
-  hashKind: 'dvc' | 'git' | 'missing';
-  /** Where the hash comes from: `dvc.lock`, the `.dvc` file, or `git`. */
-  from?: string;
-  size?: number;
-}
-
-export interface EnvironmentFile {
-  path: string;
-  kind: 'requirements' | 'lock' | 'conda' | 'dockerfile';
-  /** The git blob id: two versions with the same id have the same file. */
-  hash: string;
-  /** Requirements: the pinned lines (`name==version`), normalised and sorted. */
-  pinned?: string[];
-  /** Dockerfile: the base images of its FROM lines. */
-  baseImages?: string[];
-}
+import type { DatasetAtVersion, EnvironmentFile } from './types';
+export type { DatasetAtVersion, EnvironmentFile };
 
 export interface VersionDetails {
   model: string;

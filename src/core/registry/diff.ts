@@ -16,29 +16,8 @@ import type { Run } from '../metrics/model';
 import { alignedTable } from '../textTable';
 import { versionDetails, type DetailsContext, type VersionDetails } from './details';
 import type { ModelVersion } from './model';
-
-export interface ParamChange {
-  key: string;
-  old?: string;
-  new?: string;
-}
-
-export interface DatasetChange {
-  path: string;
-  name?: string;
-  old?: string;
-  new?: string;
-  status: 'changed' | 'added' | 'removed';
-}
-
-export interface EnvironmentChange {
-  path: string;
-  status: 'changed' | 'added' | 'removed';
-  /** Requirements: pins only in the newer version / only in the older one. */
-  pinsAdded?: string[];
-  pinsRemoved?: string[];
-  baseImages?: { old: string[]; new: string[] };
-}
+import type { ParamChange, DatasetChange, EnvironmentChange } from './types';
+export type { ParamChange, DatasetChange, EnvironmentChange };
 
 export interface VersionDiff {
   model: string;
@@ -73,21 +52,32 @@ export async function diffVersions(
   } finally {
     await cat.close();
   }
+  return compareDetails(da, db, commits, context.root, goals);
+}
+
+/** Compares two sets of details already read (a version with the workspace, say). */
+export function compareDetails(
+  da: VersionDetails,
+  db: VersionDetails,
+  commits: VersionDiff['commits'],
+  root: string,
+  goals: Readonly<Record<string, Goal>> = {},
+): VersionDiff {
   const empty: Omit<Run, 'label'> = {
     id: '',
-    source: { kind: 'git', location: context.root },
+    source: { kind: 'git', location: root },
     params: {},
     tags: {},
     status: 'unknown' as const,
     metrics: [],
   };
-  const runA = da.run ?? { ...empty, label: `${a.model} ${a.version}` };
-  const runB = db.run ?? { ...empty, label: `${b.model} ${b.version}` };
+  const runA = da.run ?? { ...empty, label: `${da.model} ${da.version}` };
+  const runB = db.run ?? { ...empty, label: `${db.model} ${db.version}` };
   return {
-    model: a.model,
+    model: da.model,
     a: da,
     b: db,
-    metrics: metricsDiff({ ...runA, label: a.version }, { ...runB, label: b.version }, goals),
+    metrics: metricsDiff({ ...runA, label: da.version }, { ...runB, label: db.version }, goals),
     params: paramChanges(da.params, db.params),
     datasets: datasetChanges(da, db),
     environment: environmentChanges(da, db),
@@ -108,7 +98,7 @@ export function paramChanges(a: Record<string, string>, b: Record<string, string
   return out;
 }
 
-function datasetChanges(a: VersionDetails, b: VersionDetails): DatasetChange[] {
+export function datasetChanges(a: VersionDetails, b: VersionDetails): DatasetChange[] {
   const out: DatasetChange[] = [];
   const before = new Map(a.datasets.filter((d) => d.hash).map((d) => [d.path, d]));
   const after = new Map(b.datasets.filter((d) => d.hash).map((d) => [d.path, d]));
@@ -126,7 +116,7 @@ function datasetChanges(a: VersionDetails, b: VersionDetails): DatasetChange[] {
   return out;
 }
 
-function environmentChanges(a: VersionDetails, b: VersionDetails): EnvironmentChange[] {
+export function environmentChanges(a: VersionDetails, b: VersionDetails): EnvironmentChange[] {
   const out: EnvironmentChange[] = [];
   const before = new Map(a.environment.map((f) => [f.path, f]));
   const after = new Map(b.environment.map((f) => [f.path, f]));
@@ -162,8 +152,14 @@ export function versionDiffToText(d: VersionDiff): string {
   parts.push(
     d.datasets.length
       ? alignedTable([
-          ['Dataset', 'Status', d.a.version, d.b.version],
-          ...d.datasets.map((x) => [x.name ? `${x.name} (${x.path})` : x.path, x.status, short(x.old), short(x.new)]),
+          ['Dataset', 'Status', d.a.version, d.b.version, 'Rows'],
+          ...d.datasets.map((x) => [
+            x.name ? `${x.name} (${x.path})` : x.path,
+            x.status,
+            short(x.old),
+            short(x.new),
+            rowsText(x),
+          ]),
         ])
       : 'No dataset changed.\n',
   );
@@ -187,6 +183,14 @@ export function versionDiffToText(d: VersionDiff): string {
   return parts.join('\n');
 }
 
+/** `20000 → 21500 (+1500)`, or '' when neither side's rows are known. */
+export function rowsText(x: DatasetChange): string {
+  const { old, new: now } = x.rows ?? {};
+  if (old === undefined && now === undefined) return '';
+  const delta = old !== undefined && now !== undefined ? ` (${now - old >= 0 ? '+' : ''}${now - old})` : '';
+  return `${old ?? '?'} → ${now ?? '?'}${delta}`;
+}
+
 function environmentText(e: EnvironmentChange): string {
   const bits: string[] = [];
   if (e.pinsAdded?.length) bits.push(`+${e.pinsAdded.join(' +')}`);
@@ -207,10 +211,13 @@ export function versionDiffToMarkdown(d: VersionDiff): string {
   } else lines.push('No param changed.');
   lines.push('', '### Datasets', '');
   if (d.datasets.length) {
-    lines.push(`| Dataset | Status | ${md(d.a.version)} | ${md(d.b.version)} |`, '| --- | --- | --- | --- |');
+    lines.push(
+      `| Dataset | Status | ${md(d.a.version)} | ${md(d.b.version)} | Rows |`,
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const x of d.datasets)
       lines.push(
-        `| ${md(x.name ? `${x.name} (${x.path})` : x.path)} | ${x.status} | \`${short(x.old)}\` | \`${short(x.new)}\` |`,
+        `| ${md(x.name ? `${x.name} (${x.path})` : x.path)} | ${x.status} | \`${short(x.old)}\` | \`${short(x.new)}\` | ${rowsText(x)} |`,
       );
   } else lines.push('No dataset changed.');
   lines.push('', '### Environment', '');

@@ -343,11 +343,19 @@ function buildItem(item: WorkspaceItem, facts: ItemFacts, distinct?: string): vs
   }
   if (!item.missing && !item.mlflow && facts.folderKey) {
     tree.resourceUri = vscode.Uri.file(item.absolutePath);
-    tree.command = {
-      command: 'mlops.openItem',
-      title: 'Open',
-      arguments: [{ type: 'item', folderKey: facts.folderKey, itemId: item.id }],
-    };
+    // A model opens its page in the Model Dashboard ("Open File" stays in the context menu); others open the file.
+    tree.command =
+      item.kind === 'model'
+        ? {
+            command: 'mlops.showModelDashboard',
+            title: 'Show in Model Dashboard',
+            arguments: [{ type: 'item', folderKey: facts.folderKey, itemId: item.id }],
+          }
+        : {
+            command: 'mlops.openItem',
+            title: 'Open',
+            arguments: [{ type: 'item', folderKey: facts.folderKey, itemId: item.id }],
+          };
   }
   // A server's model has no file: none of the file menus (open, reveal, hash, history) apply.
   const flags = [

@@ -27,7 +27,7 @@ describe('check type facts', () => {
       BUILTIN_CHECK_TYPES.filter((t) => t.needsGit)
         .map((t) => t.type)
         .sort(),
-      ['data-drift', 'large-file-untracked', 'metric-regression', 'staleness'],
+      ['data-drift', 'large-file-untracked', 'metric-regression', 'stage-gate', 'staleness'],
     );
   });
 

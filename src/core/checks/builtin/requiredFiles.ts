@@ -26,8 +26,11 @@ export const requiredFiles: CheckTypeDefinition = {
   run: runRequiredFiles,
 };
 
+/** The files that count as a model's card, next to the model. */
+export const MODEL_CARD_FILES: readonly string[] = ['model_card.md', 'MODEL_CARD.md', 'README.md'];
+
 const DEFAULTS = {
-  models: ['model_card.md', 'MODEL_CARD.md', 'README.md'],
+  models: [...MODEL_CARD_FILES],
   datasets: ['README.md', 'datasheet.md', 'DATASHEET.md'],
   paths: ['LICENSE', 'LICENSE.*', 'LICENCE', 'LICENCE.*', 'COPYING'],
 };
