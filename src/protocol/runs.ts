@@ -329,39 +329,19 @@ export function decodeRuns(raw: unknown): RunRow[] | undefined {
   const extremeOf = new Int32Array(M).fill(-1);
   (extremes as number[]).forEach((c, e) => (extremeOf[c] = e));
 
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i] as number;
+    if (kind > PARAM_NULL || (kind === PARAM_TEXT && !columnTexts[Math.floor(i / n)])) return undefined;
+  }
+  for (let i = 0; i < mask.length; i++) if ((mask[i] as number) > 2) return undefined;
+
+  const view: TableView = {
+    n,
+    params: { index: indexOf(pKeys), keys: pKeys, kinds, numbers, strings: columnTexts },
+    metrics: { index: indexOf(mKeys), keys: mKeys, mask, latest, step, extremeOf, min, max },
+  };
   const rows: RunRow[] = new Array<RunRow>(n);
   for (let r = 0; r < n; r++) {
-    const rowParams: Record<string, CellValue> = {};
-    for (let c = 0; c < P; c++) {
-      const i = c * n + r;
-      const kind = kinds[i];
-      if (kind === PARAM_ABSENT) continue;
-      const k = pKeys[c] as string;
-      if (kind === PARAM_NUMBER) rowParams[k] = numbers[i] as number;
-      else if (kind === PARAM_TEXT) {
-        const column = columnTexts[c];
-        if (!column) return undefined;
-        rowParams[k] = column[r] as string;
-      } else if (kind === PARAM_TRUE) rowParams[k] = true;
-      else if (kind === PARAM_FALSE) rowParams[k] = false;
-      else if (kind === PARAM_NULL) rowParams[k] = null;
-      else return undefined;
-    }
-    const rowMetrics: Record<string, MetricCell> = {};
-    for (let c = 0; c < M; c++) {
-      const i = c * n + r;
-      const present = mask[i];
-      if (present === 0) continue;
-      if (present !== 1 && present !== 2) return undefined;
-      const value = latest[i] as number;
-      const e = extremeOf[c] as number;
-      const cell: MetricCell =
-        e < 0
-          ? { latest: value, min: value, max: value }
-          : { latest: value, min: min[e * n + r] as number, max: max[e * n + r] as number };
-      if (present === 1) cell.step = step[i];
-      rowMetrics[mKeys[c] as string] = cell;
-    }
     const row: RunRow = {
       key: raw.key[r] as string,
       runId: raw.runId[r] as string,
@@ -372,8 +352,8 @@ export function decodeRuns(raw: unknown): RunRow[] | undefined {
       tags: raw.tags[r] as string[],
       branches: raw.branches[r] as string[],
       status: raw.status[r] as RunRow['status'],
-      params: rowParams,
-      metrics: rowMetrics,
+      params: new Proxy<Record<string, CellValue>>({}, new ParamsView(view, r)),
+      metrics: new Proxy<Record<string, MetricCell>>({}, new MetricsView(view, r)),
       annotation: annotations[r] as RunAnnotation,
     };
     const commit = raw.commit[r];
@@ -389,6 +369,119 @@ export function decodeRuns(raw: unknown): RunRow[] | undefined {
     rows[r] = row;
   }
   return rows;
+}
+
+/** The decoded table's columns, shared by every row's params and metrics views. */
+interface TableView {
+  n: number;
+  params: {
+    index: Map<string, number>;
+    keys: string[];
+    kinds: Uint8Array;
+    numbers: Float64Array;
+    strings: (string[] | null)[];
+  };
+  metrics: {
+    index: Map<string, number>;
+    keys: string[];
+    mask: Uint8Array;
+    latest: Float64Array;
+    step: Float64Array;
+    extremeOf: Int32Array;
+    min: Float64Array;
+    max: Float64Array;
+  };
+}
+
+function indexOf(keys: readonly string[]): Map<string, number> {
+  return new Map(keys.map((k, i) => [k, i]));
+}
+
+/**
+ * A row's params or metrics read straight from the table's columns: an object to every reader (own keys, `in`,
+ * `hasOwnProperty`, `for…in`, `Object.keys`), read-only, and nothing is built until a value is read, so the panel
+ * shows 10,000 runs x 500 columns without first making millions of objects.
+ */
+abstract class ColumnsView<V> implements ProxyHandler<Record<string, V>> {
+  constructor(
+    protected readonly view: TableView,
+    protected readonly r: number,
+  ) {}
+  protected abstract cell(key: string): V | undefined;
+  protected abstract keys(): string[];
+  get(_target: Record<string, V>, key: string | symbol): V | undefined {
+    return typeof key === 'string' ? this.cell(key) : undefined;
+  }
+  has(_target: Record<string, V>, key: string | symbol): boolean {
+    return typeof key === 'string' && this.cell(key) !== undefined;
+  }
+  getOwnPropertyDescriptor(_target: Record<string, V>, key: string | symbol): PropertyDescriptor | undefined {
+    if (typeof key !== 'string') return undefined;
+    const value = this.cell(key);
+    return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };
+  }
+  ownKeys(): string[] {
+    return this.keys();
+  }
+  set(): boolean {
+    return false;
+  }
+  defineProperty(): boolean {
+    return false;
+  }
+  deleteProperty(): boolean {
+    return false;
+  }
+}
+
+class ParamsView extends ColumnsView<CellValue> {
+  protected cell(key: string): CellValue | undefined {
+    const { n, params } = this.view;
+    const c = params.index.get(key);
+    if (c === undefined) return undefined;
+    const i = c * n + this.r;
+    switch (params.kinds[i]) {
+      case PARAM_NUMBER:
+        return params.numbers[i];
+      case PARAM_TEXT:
+        return (params.strings[c] as string[])[this.r];
+      case PARAM_TRUE:
+        return true;
+      case PARAM_FALSE:
+        return false;
+      case PARAM_NULL:
+        return null;
+      default:
+        return undefined;
+    }
+  }
+  protected keys(): string[] {
+    const { n, params } = this.view;
+    return params.keys.filter((_k, c) => params.kinds[c * n + this.r] !== PARAM_ABSENT);
+  }
+}
+
+class MetricsView extends ColumnsView<MetricCell> {
+  protected cell(key: string): MetricCell | undefined {
+    const { n, metrics } = this.view;
+    const c = metrics.index.get(key);
+    if (c === undefined) return undefined;
+    const i = c * n + this.r;
+    const present = metrics.mask[i];
+    if (present === 0) return undefined;
+    const value = metrics.latest[i] as number;
+    const e = metrics.extremeOf[c] as number;
+    const cell: MetricCell =
+      e < 0
+        ? { latest: value, min: value, max: value }
+        : { latest: value, min: metrics.min[e * n + this.r] as number, max: metrics.max[e * n + this.r] as number };
+    if (present === 1) cell.step = metrics.step[i];
+    return cell;
+  }
+  protected keys(): string[] {
+    const { n, metrics } = this.view;
+    return metrics.keys.filter((_k, c) => metrics.mask[c * n + this.r] !== 0);
+  }
 }
 
 function keyColumns(value: unknown): value is string[] {

@@ -71,6 +71,14 @@ describe('Runs table on the wire', () => {
     assert.equal('f1' in (back?.[1]?.metrics ?? {}), false, 'an absent metric stays absent');
     assert.equal('step' in (back?.[0]?.metrics.loss ?? {}), false, 'a metric without a step has none');
     assert.equal('commit' in (back?.[1] ?? {}), false, 'absent optional fields stay absent');
+    assert.deepEqual(Object.keys(back?.[1]?.params ?? {}), ['lr', 'other']);
+    assert.equal(Object.prototype.hasOwnProperty.call(back?.[0]?.metrics, 'val/loss'), true);
+    assert.equal(Object.prototype.hasOwnProperty.call(back?.[1]?.metrics, 'val/loss'), false);
+    const decoded = back;
+    assert.throws(() => (decoded[0].params.lr = 2), TypeError, 'the decoded values are read-only');
+    const changed = awkwardRows();
+    changed[1].params.other = 3;
+    assert.notDeepEqual(back, changed, 'a changed value is seen through the views');
   });
 
   it('round-trips the demo-like rows and 60 x 800 synthetic rows exactly', () => {
