@@ -192,12 +192,16 @@ const PARAM_NULL = 5;
 /** Rows to their columnar form (the host, before posting them). */
 export function encodeRuns(rows: readonly RunRow[]): RunsTable {
   const n = rows.length;
+  // Rows of one source mostly list the same keys in the same order: each row's keys are looked up only when they
+  // differ from the previous row's.
   const paramIndex = new Map<string, number>();
   const metricIndex = new Map<string, number>();
-  for (const row of rows) {
-    for (const k in row.params) if (!paramIndex.has(k)) paramIndex.set(k, paramIndex.size);
-    for (const k in row.metrics) if (!metricIndex.has(k)) metricIndex.set(k, metricIndex.size);
-  }
+  const paramKeys = rows.map((row) => Object.keys(row.params));
+  const metricKeys = rows.map((row) => Object.keys(row.metrics));
+  for (const keys of paramKeys) for (const k of keys) if (!paramIndex.has(k)) paramIndex.set(k, paramIndex.size);
+  for (const keys of metricKeys) for (const k of keys) if (!metricIndex.has(k)) metricIndex.set(k, metricIndex.size);
+  const paramColumns = columnsOfKeys(paramKeys, paramIndex);
+  const metricColumns = columnsOfKeys(metricKeys, metricIndex);
   const P = paramIndex.size;
   const M = metricIndex.size;
   const kinds = new Uint8Array(n * P);
@@ -209,9 +213,11 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
   const differs = new Uint8Array(M);
   for (let r = 0; r < n; r++) {
     const row = rows[r] as RunRow;
-    for (const k in row.params) {
-      const c = paramIndex.get(k) as number;
-      const v = row.params[k];
+    const pValues = Object.values(row.params);
+    const pColumns = paramColumns[r] as number[];
+    for (let j = 0; j < pValues.length; j++) {
+      const c = pColumns[j] as number;
+      const v = pValues[j];
       const i = c * n + r;
       if (typeof v === 'number') {
         kinds[i] = PARAM_NUMBER;
@@ -223,9 +229,11 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
       else if (v === false) kinds[i] = PARAM_FALSE;
       else kinds[i] = PARAM_NULL;
     }
-    for (const k in row.metrics) {
-      const c = metricIndex.get(k) as number;
-      const m = row.metrics[k] as MetricCell;
+    const mValues = Object.values(row.metrics);
+    const mColumns = metricColumns[r] as number[];
+    for (let j = 0; j < mValues.length; j++) {
+      const c = mColumns[j] as number;
+      const m = mValues[j] as MetricCell;
       const i = c * n + r;
       latest[i] = m.latest;
       if (m.step === undefined) mask[i] = 2;
@@ -238,11 +246,11 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
   }
   const extremes: number[] = [];
   for (let c = 0; c < M; c++) if (differs[c]) extremes.push(c);
-  const metricKeys = [...metricIndex.keys()];
+  const metricNames = [...metricIndex.keys()];
   const min = new Float64Array(n * extremes.length);
   const max = new Float64Array(n * extremes.length);
   extremes.forEach((c, e) => {
-    const key = metricKeys[c] as string;
+    const key = metricNames[c] as string;
     for (let r = 0; r < n; r++) {
       const m = (rows[r] as RunRow).metrics[key];
       min[e * n + r] = m ? m.min : NaN;
@@ -268,8 +276,22 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
     durationMs: pick((r) => r.durationMs ?? null),
     annotation: pick((r) => r.annotation),
     params: { keys: [...paramIndex.keys()], kinds, numbers, strings },
-    metrics: { keys: metricKeys, mask, latest, step, extremes, min, max },
+    metrics: { keys: metricNames, mask, latest, step, extremes, min, max },
   };
+}
+
+/** Each row's keys as column indexes, reusing the previous row's when its keys are the same. */
+function columnsOfKeys(rowsKeys: readonly string[][], index: ReadonlyMap<string, number>): number[][] {
+  let previousKeys: string[] = [];
+  let previous: number[] = [];
+  return rowsKeys.map((keys) => {
+    const same = keys.length === previousKeys.length && keys.every((k, j) => k === previousKeys[j]);
+    if (!same) {
+      previousKeys = keys;
+      previous = keys.map((k) => index.get(k) as number);
+    }
+    return previous;
+  });
 }
 
 /** The most rows and params/metrics columns the panel accepts in one message. */
