@@ -1,6 +1,8 @@
 // The Runs panel's message contract, imported by the host (src/features/runs) and the panel (webview/runs). Every
-// message is plain JSON with a discriminating `type`; the host checks every field of what the panel sends.
-import type { ColumnDef, RunLabel, RunRow } from '../core/runs/model';
+// message is plain JSON with a discriminating `type`; the host checks every field of what the panel sends. The rows
+// travel in a columnar form (`RunsTable`): fixed fields as arrays, params and metrics as typed arrays per kind, so
+// 10,000 runs x 500 columns cross to the panel as a few buffers instead of millions of small objects.
+import type { CellValue, ColumnDef, MetricCell, RunAnnotation, RunLabel, RunRow } from '../core/runs/model';
 
 export const RUNS_VIEW_TYPE = 'mlops.runs';
 
@@ -21,7 +23,7 @@ export interface RunsViewRequest {
 
 export type HostToWebview =
   /** The rows and columns. `refresh`: a source changed on disk; the panel keeps filter, sort, selection, scroll. */
-  | { type: 'data'; rows: RunRow[]; columns: ColumnDef[]; reason: 'initial' | 'refresh'; problems: string[] }
+  | { type: 'data'; table: RunsTable; columns: ColumnDef[]; reason: 'initial' | 'refresh'; problems: string[] }
   | { type: 'loading'; message: string }
   | { type: 'error'; message: string }
   /** Replace filter, sort or grouping (from a command). */
@@ -132,4 +134,403 @@ function keyList(value: unknown): string[] | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---------------------------------------------------------------------------------------------- the rows on the wire
+
+/**
+ * The rows, column by column. Numbers travel in typed arrays, which VS Code's postMessage carries as binary buffers
+ * beside the JSON of the rest (NaN and +/-Infinity kept, nothing parsed); a matrix is column-major: the value of
+ * column `c` of row `r` is at `c * count + r`.
+ */
+export interface RunsTable {
+  count: number;
+  key: string[];
+  runId: string[];
+  name: string[];
+  sourceKind: string[];
+  sourceLabel: string[];
+  sourceLocation: string[];
+  status: string[];
+  commit: (string | null)[];
+  experiment: (string | null)[];
+  author: (string | null)[];
+  tags: string[][];
+  branches: string[][];
+  startTime: (number | null)[];
+  durationMs: (number | null)[];
+  annotation: RunAnnotation[];
+  params: {
+    keys: string[];
+    /** Per cell: 0 absent, 1 number (in `numbers`), 2 text (in `strings`), 3 true, 4 false, 5 null. */
+    kinds: Uint8Array;
+    numbers: Float64Array;
+    /** Per column: the texts of its rows (`''` where the cell is not text), or null when it has none. */
+    strings: (string[] | null)[];
+  };
+  metrics: {
+    keys: string[];
+    /** Per cell: 0 absent, 1 present with a step, 2 present without a step. */
+    mask: Uint8Array;
+    latest: Float64Array;
+    step: Float64Array;
+    /** The metric columns (indexes into `keys`) whose min or max differs from the latest value somewhere. */
+    extremes: number[];
+    /** Min and max of the `extremes` columns, column-major over them; the other columns' min and max are latest. */
+    min: Float64Array;
+    max: Float64Array;
+  };
+}
+
+const PARAM_ABSENT = 0;
+const PARAM_NUMBER = 1;
+const PARAM_TEXT = 2;
+const PARAM_TRUE = 3;
+const PARAM_FALSE = 4;
+const PARAM_NULL = 5;
+
+/** Rows to their columnar form (the host, before posting them). */
+export function encodeRuns(rows: readonly RunRow[]): RunsTable {
+  const n = rows.length;
+  // Rows of one source mostly list the same keys in the same order: each row's keys are looked up only when they
+  // differ from the previous row's.
+  const paramIndex = new Map<string, number>();
+  const metricIndex = new Map<string, number>();
+  const paramKeys = rows.map((row) => Object.keys(row.params));
+  const metricKeys = rows.map((row) => Object.keys(row.metrics));
+  for (const keys of paramKeys) for (const k of keys) if (!paramIndex.has(k)) paramIndex.set(k, paramIndex.size);
+  for (const keys of metricKeys) for (const k of keys) if (!metricIndex.has(k)) metricIndex.set(k, metricIndex.size);
+  const paramColumns = columnsOfKeys(paramKeys, paramIndex);
+  const metricColumns = columnsOfKeys(metricKeys, metricIndex);
+  const P = paramIndex.size;
+  const M = metricIndex.size;
+  const kinds = new Uint8Array(n * P);
+  const numbers = new Float64Array(n * P);
+  const strings: (string[] | null)[] = new Array<string[] | null>(P).fill(null);
+  const mask = new Uint8Array(n * M);
+  const latest = new Float64Array(n * M);
+  const step = new Float64Array(n * M);
+  const differs = new Uint8Array(M);
+  for (let r = 0; r < n; r++) {
+    const row = rows[r] as RunRow;
+    const pValues = Object.values(row.params);
+    const pColumns = paramColumns[r] as number[];
+    for (let j = 0; j < pValues.length; j++) {
+      const c = pColumns[j] as number;
+      const v = pValues[j];
+      const i = c * n + r;
+      if (typeof v === 'number') {
+        kinds[i] = PARAM_NUMBER;
+        numbers[i] = v;
+      } else if (typeof v === 'string') {
+        kinds[i] = PARAM_TEXT;
+        (strings[c] ??= new Array<string>(n).fill(''))[r] = v;
+      } else if (v === true) kinds[i] = PARAM_TRUE;
+      else if (v === false) kinds[i] = PARAM_FALSE;
+      else kinds[i] = PARAM_NULL;
+    }
+    const mValues = Object.values(row.metrics);
+    const mColumns = metricColumns[r] as number[];
+    for (let j = 0; j < mValues.length; j++) {
+      const c = mColumns[j] as number;
+      const m = mValues[j] as MetricCell;
+      const i = c * n + r;
+      latest[i] = m.latest;
+      if (m.step === undefined) mask[i] = 2;
+      else {
+        mask[i] = 1;
+        step[i] = m.step;
+      }
+      if (!Object.is(m.min, m.latest) || !Object.is(m.max, m.latest)) differs[c] = 1;
+    }
+  }
+  const extremes: number[] = [];
+  for (let c = 0; c < M; c++) if (differs[c]) extremes.push(c);
+  const metricNames = [...metricIndex.keys()];
+  const min = new Float64Array(n * extremes.length);
+  const max = new Float64Array(n * extremes.length);
+  extremes.forEach((c, e) => {
+    const key = metricNames[c] as string;
+    for (let r = 0; r < n; r++) {
+      const m = (rows[r] as RunRow).metrics[key];
+      min[e * n + r] = m ? m.min : NaN;
+      max[e * n + r] = m ? m.max : NaN;
+    }
+  });
+  const pick = <T>(f: (row: RunRow) => T) => rows.map(f);
+  return {
+    count: n,
+    key: pick((r) => r.key),
+    runId: pick((r) => r.runId),
+    name: pick((r) => r.name),
+    sourceKind: pick((r) => r.sourceKind),
+    sourceLabel: pick((r) => r.sourceLabel),
+    sourceLocation: pick((r) => r.sourceLocation),
+    status: pick((r) => r.status),
+    commit: pick((r) => r.commit ?? null),
+    experiment: pick((r) => r.experiment ?? null),
+    author: pick((r) => r.author ?? null),
+    tags: pick((r) => r.tags),
+    branches: pick((r) => r.branches),
+    startTime: pick((r) => r.startTime ?? null),
+    durationMs: pick((r) => r.durationMs ?? null),
+    annotation: pick((r) => r.annotation),
+    params: { keys: [...paramIndex.keys()], kinds, numbers, strings },
+    metrics: { keys: metricNames, mask, latest, step, extremes, min, max },
+  };
+}
+
+/** Each row's keys as column indexes, reusing the previous row's when its keys are the same. */
+function columnsOfKeys(rowsKeys: readonly string[][], index: ReadonlyMap<string, number>): number[][] {
+  let previousKeys: string[] = [];
+  let previous: number[] = [];
+  return rowsKeys.map((keys) => {
+    const same = keys.length === previousKeys.length && keys.every((k, j) => k === previousKeys[j]);
+    if (!same) {
+      previousKeys = keys;
+      previous = keys.map((k) => index.get(k) as number);
+    }
+    return previous;
+  });
+}
+
+/** The most rows and params/metrics columns the panel accepts in one message. */
+const MAX_ROWS = 1_000_000;
+const MAX_VALUE_COLUMNS = 100_000;
+
+/**
+ * The rows back from their columnar form (the panel, on receipt), in one pass; undefined when any field has the
+ * wrong shape, type or length (the whole message is then rejected, never half-read).
+ */
+export function decodeRuns(raw: unknown): RunRow[] | undefined {
+  if (!isRecord(raw)) return undefined;
+  const n = raw.count;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ROWS) return undefined;
+  const texts = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.length === n && v.every((s) => typeof s === 'string');
+  const optTexts = (v: unknown): v is (string | null)[] =>
+    Array.isArray(v) && v.length === n && v.every((s) => s === null || typeof s === 'string');
+  const optNumbers = (v: unknown): v is (number | null)[] =>
+    Array.isArray(v) && v.length === n && v.every((s) => s === null || typeof s === 'number');
+  const lists = (v: unknown): v is string[][] =>
+    Array.isArray(v) && v.length === n && v.every((l) => Array.isArray(l) && l.every((s) => typeof s === 'string'));
+  if (!texts(raw.key) || !texts(raw.runId) || !texts(raw.name) || !texts(raw.sourceKind)) return undefined;
+  if (!texts(raw.sourceLabel) || !texts(raw.sourceLocation) || !texts(raw.status)) return undefined;
+  if (!optTexts(raw.commit) || !optTexts(raw.experiment) || !optTexts(raw.author)) return undefined;
+  if (!lists(raw.tags) || !lists(raw.branches) || !optNumbers(raw.startTime) || !optNumbers(raw.durationMs))
+    return undefined;
+  if (!Array.isArray(raw.annotation) || raw.annotation.length !== n) return undefined;
+  const annotations: RunAnnotation[] = [];
+  for (const a of raw.annotation as unknown[]) {
+    const annotation = parseAnnotation(a);
+    if (!annotation) return undefined;
+    annotations.push(annotation);
+  }
+  const params = raw.params;
+  const metrics = raw.metrics;
+  if (!isRecord(params) || !isRecord(metrics)) return undefined;
+  const pKeys = params.keys;
+  const mKeys = metrics.keys;
+  if (!keyColumns(pKeys) || !keyColumns(mKeys)) return undefined;
+  const P = pKeys.length;
+  const M = mKeys.length;
+  const { kinds, numbers, strings } = params;
+  if (!(kinds instanceof Uint8Array) || kinds.length !== n * P) return undefined;
+  if (!(numbers instanceof Float64Array) || numbers.length !== n * P) return undefined;
+  if (!Array.isArray(strings) || strings.length !== P) return undefined;
+  for (const column of strings as unknown[]) if (column !== null && !texts(column)) return undefined;
+  const columnTexts = strings as (string[] | null)[];
+  const { mask, latest, step, extremes, min, max } = metrics;
+  if (!(mask instanceof Uint8Array) || mask.length !== n * M) return undefined;
+  if (!(latest instanceof Float64Array) || latest.length !== n * M) return undefined;
+  if (!(step instanceof Float64Array) || step.length !== n * M) return undefined;
+  if (!Array.isArray(extremes) || !extremes.every((c) => Number.isInteger(c) && c >= 0 && c < M)) return undefined;
+  const E = extremes.length;
+  if (!(min instanceof Float64Array) || min.length !== n * E) return undefined;
+  if (!(max instanceof Float64Array) || max.length !== n * E) return undefined;
+  const extremeOf = new Int32Array(M).fill(-1);
+  (extremes as number[]).forEach((c, e) => (extremeOf[c] = e));
+
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i] as number;
+    if (kind > PARAM_NULL || (kind === PARAM_TEXT && !columnTexts[Math.floor(i / n)])) return undefined;
+  }
+  for (let i = 0; i < mask.length; i++) if ((mask[i] as number) > 2) return undefined;
+
+  const view: TableView = {
+    n,
+    params: { index: indexOf(pKeys), keys: pKeys, kinds, numbers, strings: columnTexts },
+    metrics: { index: indexOf(mKeys), keys: mKeys, mask, latest, step, extremeOf, min, max },
+  };
+  const rows: RunRow[] = new Array<RunRow>(n);
+  for (let r = 0; r < n; r++) {
+    const row: RunRow = {
+      key: raw.key[r] as string,
+      runId: raw.runId[r] as string,
+      name: raw.name[r] as string,
+      sourceKind: raw.sourceKind[r] as RunRow['sourceKind'],
+      sourceLabel: raw.sourceLabel[r] as string,
+      sourceLocation: raw.sourceLocation[r] as string,
+      tags: raw.tags[r] as string[],
+      branches: raw.branches[r] as string[],
+      status: raw.status[r] as RunRow['status'],
+      params: new Proxy<Record<string, CellValue>>({}, new ParamsView(view, r)),
+      metrics: new Proxy<Record<string, MetricCell>>({}, new MetricsView(view, r)),
+      annotation: annotations[r] as RunAnnotation,
+    };
+    const commit = raw.commit[r];
+    const experiment = raw.experiment[r];
+    const author = raw.author[r];
+    const startTime = raw.startTime[r];
+    const durationMs = raw.durationMs[r];
+    if (commit != null) row.commit = commit;
+    if (experiment != null) row.experiment = experiment;
+    if (author != null) row.author = author;
+    if (startTime != null) row.startTime = startTime;
+    if (durationMs != null) row.durationMs = durationMs;
+    rows[r] = row;
+  }
+  return rows;
+}
+
+/** The decoded table's columns, shared by every row's params and metrics views. */
+interface TableView {
+  n: number;
+  params: {
+    index: Map<string, number>;
+    keys: string[];
+    kinds: Uint8Array;
+    numbers: Float64Array;
+    strings: (string[] | null)[];
+  };
+  metrics: {
+    index: Map<string, number>;
+    keys: string[];
+    mask: Uint8Array;
+    latest: Float64Array;
+    step: Float64Array;
+    extremeOf: Int32Array;
+    min: Float64Array;
+    max: Float64Array;
+  };
+}
+
+function indexOf(keys: readonly string[]): Map<string, number> {
+  return new Map(keys.map((k, i) => [k, i]));
+}
+
+/**
+ * A row's params or metrics read straight from the table's columns: an object to every reader (own keys, `in`,
+ * `hasOwnProperty`, `for…in`, `Object.keys`), read-only, and nothing is built until a value is read, so the panel
+ * shows 10,000 runs x 500 columns without first making millions of objects.
+ */
+abstract class ColumnsView<V> implements ProxyHandler<Record<string, V>> {
+  constructor(
+    protected readonly view: TableView,
+    protected readonly r: number,
+  ) {}
+  protected abstract cell(key: string): V | undefined;
+  protected abstract keys(): string[];
+  get(_target: Record<string, V>, key: string | symbol): V | undefined {
+    return typeof key === 'string' ? this.cell(key) : undefined;
+  }
+  has(_target: Record<string, V>, key: string | symbol): boolean {
+    return typeof key === 'string' && this.cell(key) !== undefined;
+  }
+  getOwnPropertyDescriptor(_target: Record<string, V>, key: string | symbol): PropertyDescriptor | undefined {
+    if (typeof key !== 'string') return undefined;
+    const value = this.cell(key);
+    return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };
+  }
+  ownKeys(): string[] {
+    return this.keys();
+  }
+  set(): boolean {
+    return false;
+  }
+  defineProperty(): boolean {
+    return false;
+  }
+  deleteProperty(): boolean {
+    return false;
+  }
+}
+
+class ParamsView extends ColumnsView<CellValue> {
+  protected cell(key: string): CellValue | undefined {
+    const { n, params } = this.view;
+    const c = params.index.get(key);
+    if (c === undefined) return undefined;
+    const i = c * n + this.r;
+    switch (params.kinds[i]) {
+      case PARAM_NUMBER:
+        return params.numbers[i];
+      case PARAM_TEXT:
+        return (params.strings[c] as string[])[this.r];
+      case PARAM_TRUE:
+        return true;
+      case PARAM_FALSE:
+        return false;
+      case PARAM_NULL:
+        return null;
+      default:
+        return undefined;
+    }
+  }
+  protected keys(): string[] {
+    const { n, params } = this.view;
+    return params.keys.filter((_k, c) => params.kinds[c * n + this.r] !== PARAM_ABSENT);
+  }
+}
+
+class MetricsView extends ColumnsView<MetricCell> {
+  protected cell(key: string): MetricCell | undefined {
+    const { n, metrics } = this.view;
+    const c = metrics.index.get(key);
+    if (c === undefined) return undefined;
+    const i = c * n + this.r;
+    const present = metrics.mask[i];
+    if (present === 0) return undefined;
+    const value = metrics.latest[i] as number;
+    const e = metrics.extremeOf[c] as number;
+    const cell: MetricCell =
+      e < 0
+        ? { latest: value, min: value, max: value }
+        : { latest: value, min: metrics.min[e * n + this.r] as number, max: metrics.max[e * n + this.r] as number };
+    if (present === 1) cell.step = metrics.step[i];
+    return cell;
+  }
+  protected keys(): string[] {
+    const { n, metrics } = this.view;
+    return metrics.keys.filter((_k, c) => metrics.mask[c * n + this.r] !== 0);
+  }
+}
+
+function keyColumns(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length <= MAX_VALUE_COLUMNS &&
+    value.every((k) => typeof k === 'string') &&
+    new Set(value).size === value.length
+  );
+}
+
+function parseAnnotation(raw: unknown): RunAnnotation | undefined {
+  if (!isRecord(raw) || !Array.isArray(raw.labels)) return undefined;
+  const labels: RunLabel[] = [];
+  for (const l of raw.labels as unknown[]) {
+    if (!isRecord(l) || typeof l.name !== 'string' || typeof l.color !== 'string') return undefined;
+    labels.push({ name: l.name, color: l.color });
+  }
+  const annotation: RunAnnotation = { labels };
+  if (raw.note !== undefined) {
+    if (typeof raw.note !== 'string') return undefined;
+    annotation.note = raw.note;
+  }
+  if (raw.noteSource !== undefined) {
+    if (raw.noteSource !== 'notes-file' && raw.noteSource !== 'mlflow' && raw.noteSource !== 'git-notes')
+      return undefined;
+    annotation.noteSource = raw.noteSource;
+  }
+  return annotation;
 }

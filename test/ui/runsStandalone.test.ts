@@ -6,15 +6,12 @@ import { exportRows } from '../../src/core/runs/export';
 import { compileFilter } from '../../src/core/runs/filter';
 import type { ColumnDef, RunRow } from '../../src/core/runs/model';
 import { sortRows } from '../../src/core/runs/sort';
-import type { HostToWebview, WebviewToHost } from '../../src/protocol/runs';
+import { encodeRuns, type HostToWebview, type WebviewToHost } from '../../src/protocol/runs';
+import { postLikeVsCode } from '../harness/vscodeMessage';
 import { demoLikeRows, syntheticRows } from '../helpers/runRows';
 import { openStandalone, type StandalonePanel, type ThemeName } from './metricHistoryStandaloneHarness';
 
 /** The harness speaks the Metric History contract; these helpers speak the Runs panel's. */
-async function post(panel: StandalonePanel, message: HostToWebview): Promise<void> {
-  await panel.post(message as never);
-}
-
 async function next<T extends WebviewToHost['type']>(
   panel: StandalonePanel,
   type: T,
@@ -28,7 +25,9 @@ async function open(theme: ThemeName, height = 820): Promise<StandalonePanel> {
 
 async function load(panel: StandalonePanel, rows: RunRow[], columns: ColumnDef[]) {
   await panel.waitForPosted('ready');
-  await post(panel, { type: 'data', rows, columns, reason: 'initial', problems: [] });
+  // As the host posts them: the columnar table, carried as VS Code carries a message (JSON beside binary buffers).
+  const data: HostToWebview = { type: 'data', table: encodeRuns(rows), columns, reason: 'initial', problems: [] };
+  await postLikeVsCode(panel.page, data);
   return next(panel, 'shown');
 }
 

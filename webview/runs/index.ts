@@ -13,6 +13,7 @@ import { compileFilter, FilterError } from '../../src/core/runs/filter';
 import type { ColumnDef, RunLabel, RunRow } from '../../src/core/runs/model';
 import { sortRows } from '../../src/core/runs/sort';
 import {
+  decodeRuns,
   LABEL_COLORS,
   type HostToWebview,
   type RunsGroupBy,
@@ -215,18 +216,24 @@ class RunsApp {
       case 'error':
         this.showMessage(message.message);
         return;
-      case 'data':
+      case 'data': {
         this.receivedAt = performance.now();
-        this.rows = message.rows;
+        const rows = decodeRuns(message.table);
+        if (!rows || !Array.isArray(message.columns)) {
+          this.showMessage('The runs could not be read: the message from the extension has the wrong shape.');
+          return;
+        }
+        this.rows = rows;
         this.columns = message.columns;
         this.message.hidden = true;
-        if (message.rows.length === 0)
+        if (rows.length === 0)
           this.showMessage(
             'No runs found. Commit metrics files, log runs with MLflow, DVCLive or TensorBoard, or configure sources in mlops.yaml.',
           );
         this.problems = message.problems;
         this.refresh();
         return;
+      }
       case 'view':
         this.applyRequest(message.request);
         return;

@@ -6,7 +6,13 @@ import { Disposable } from '../../platform/disposable';
 import { writeUriAtomic } from '../../platform/fsWrite';
 import { WebviewHost } from '../../platform/webviewHost';
 import type { MetricHistorySelection } from '../../protocol/metricHistory';
-import { parseWebviewMessage, type HostToWebview, type RunsViewRequest, type WebviewToHost } from '../../protocol/runs';
+import {
+  encodeRuns,
+  parseWebviewMessage,
+  type HostToWebview,
+  type RunsViewRequest,
+  type WebviewToHost,
+} from '../../protocol/runs';
 
 /** Where a row came from: the Experiments view's source id and the run id within it. */
 export interface RowOrigin {
@@ -100,7 +106,7 @@ export class RunsPanel extends Disposable {
       if (generation !== this.generation || this.isDisposed) return;
       this.rows = new Map(rows.map((r) => [r.key, r]));
       this.origins = origins;
-      this.host.post({ type: 'data', rows, columns, reason, problems });
+      this.host.post({ type: 'data', table: encodeRuns(rows), columns, reason, problems });
       this.context.onDidPostData(rows);
       if (this.pending) {
         this.host.post({ type: 'view', request: this.pending });

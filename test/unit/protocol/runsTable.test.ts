@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import type { RunRow } from '../../../src/core/runs/model';
+import { decodeRuns, encodeRuns, type RunsTable } from '../../../src/protocol/runs';
+import { demoLikeRows, syntheticRows } from '../../helpers/runRows';
+import { deserializeLikeVsCode, serializeLikeVsCode } from '../../harness/vscodeMessage';
+
+/** Rows with every kind of value the table has, the awkward ones included. */
+function awkwardRows(): RunRow[] {
+  return [
+    {
+      key: 'git:.:abc',
+      runId: 'abc',
+      name: '<img src=x onerror=alert(1)>',
+      sourceKind: 'git',
+      sourceLabel: 'Git history .',
+      sourceLocation: '.',
+      commit: 'abc1234',
+      tags: ['v1', 'model@2'],
+      experiment: 'exp',
+      branches: ['main'],
+      status: 'finished',
+      startTime: 1767225600000,
+      durationMs: 0,
+      author: 'Ada',
+      params: { lr: 0.01, nan: NaN, inf: -Infinity, opt: 'adam', on: true, off: false, none: null },
+      metrics: {
+        f1: { latest: NaN, min: -Infinity, max: Infinity, step: 3 },
+        loss: { latest: 0.5, min: 0.5, max: 0.5 },
+        'val/loss': { latest: Infinity, min: Infinity, max: Infinity, step: 0 },
+      },
+      annotation: {
+        note: 'Best so far',
+        noteSource: 'notes-file',
+        labels: [{ name: 'candidate', color: 'green' }],
+      },
+    },
+    {
+      key: 'mlflow-file:mlruns:1',
+      runId: '1',
+      name: 'run 1',
+      sourceKind: 'mlflow-file',
+      sourceLabel: 'MLflow mlruns',
+      sourceLocation: 'mlruns',
+      tags: [],
+      branches: [],
+      status: 'running',
+      params: { lr: 'auto', other: 2 },
+      metrics: { loss: { latest: 0.25, min: 0.1, max: 0.9, step: 10 } },
+      annotation: { labels: [] },
+    },
+  ];
+}
+
+/** Through the wire as VS Code carries a message from the host to the panel. */
+function carried(table: RunsTable): unknown {
+  const { message, buffers } = serializeLikeVsCode({ type: 'data', table });
+  return (deserializeLikeVsCode(message, buffers) as { table: unknown }).table;
+}
+
+describe('Runs table on the wire', () => {
+  it('round-trips every kind of value, NaN and +/-Infinity included, through VS Code message serialisation', () => {
+    const rows = awkwardRows();
+    const back = decodeRuns(carried(encodeRuns(rows)));
+    assert.deepEqual(back, rows);
+    // deepEqual treats NaN as NaN; check the signs and kinds explicitly too.
+    assert.ok(Number.isNaN(back?.[0]?.metrics.f1?.latest));
+    assert.equal(back?.[0]?.metrics.f1?.min, -Infinity);
+    assert.equal(back?.[0]?.params.inf, -Infinity);
+    assert.equal(back?.[0]?.params.none, null);
+    assert.equal('loss' in (back?.[1]?.params ?? {}), false, 'an absent param stays absent');
+    assert.equal('f1' in (back?.[1]?.metrics ?? {}), false, 'an absent metric stays absent');
+    assert.equal('step' in (back?.[0]?.metrics.loss ?? {}), false, 'a metric without a step has none');
+    assert.equal('commit' in (back?.[1] ?? {}), false, 'absent optional fields stay absent');
+    assert.deepEqual(Object.keys(back?.[1]?.params ?? {}), ['lr', 'other']);
+    assert.equal(Object.prototype.hasOwnProperty.call(back?.[0]?.metrics, 'val/loss'), true);
+    assert.equal(Object.prototype.hasOwnProperty.call(back?.[1]?.metrics, 'val/loss'), false);
+    const decoded = back;
+    assert.throws(() => (decoded[0].params.lr = 2), TypeError, 'the decoded values are read-only');
+    const changed = awkwardRows();
+    changed[1].params.other = 3;
+    assert.notDeepEqual(back, changed, 'a changed value is seen through the views');
+  });
+
+  it('round-trips the demo-like rows and 60 x 800 synthetic rows exactly', () => {
+    // These rows hold only finite numbers; JSON drops their fields that are set to undefined, as the wire does.
+    for (const { rows } of [demoLikeRows(), syntheticRows(60, 400, 400)])
+      assert.deepEqual(decodeRuns(carried(encodeRuns(rows))), JSON.parse(JSON.stringify(rows)));
+  });
+
+  it('sends min and max only for the metric columns where they differ from the latest value', () => {
+    const table = encodeRuns(awkwardRows());
+    assert.deepEqual(table.metrics.keys, ['f1', 'loss', 'val/loss']);
+    assert.deepEqual(table.metrics.extremes, [0, 1]);
+    assert.equal(table.metrics.min.length, 2 * 2);
+    // Row 1 has no f1: its min and max there are NaN and never read (the mask says absent).
+    assert.deepEqual([...table.metrics.mask], [1, 0, 2, 1, 1, 0]);
+  });
+
+  it('is much smaller as JSON than the rows it replaces, its numbers travelling as buffers', () => {
+    const { rows } = syntheticRows(200, 200, 200);
+    const { message, buffers } = serializeLikeVsCode({ table: encodeRuns(rows) });
+    const old = JSON.stringify({ rows });
+    assert.ok(message.length * 10 < old.length, `JSON ${message.length} chars vs ${old.length} before`);
+    assert.ok(buffers.length >= 4 && buffers.length <= 8, `${buffers.length} buffers`);
+  });
+
+  it('rejects a table with any field of the wrong shape, type or length', () => {
+    const good = () => carried(encodeRuns(awkwardRows())) as Record<string, unknown> & RunsTable;
+    const broken: [string, (t: Record<string, unknown> & RunsTable) => void][] = [
+      ['count too large', (t) => (t.count = 3)],
+      ['count not an integer', (t) => (t.count = 1.5)],
+      ['a key missing', (t) => (t.key = ['only one'])],
+      ['a name not text', (t) => ((t.name as unknown[])[0] = 5)],
+      ['tags not a list', (t) => ((t.tags as unknown[])[0] = 'v1')],
+      ['a start time as text', (t) => ((t.startTime as unknown[])[0] = '2026')],
+      ['a label without colour', (t) => ((t.annotation as unknown[])[0] = { labels: [{ name: 'x' }] })],
+      ['an unknown note source', (t) => ((t.annotation as unknown[])[0] = { labels: [], noteSource: 'web' })],
+      ['numbers as a plain array', (t) => (t.metrics.latest = [...t.metrics.latest] as unknown as Float64Array)],
+      ['a short mask', (t) => (t.metrics.mask = t.metrics.mask.subarray(1))],
+      ['an unknown mask value', (t) => (t.metrics.mask[0] = 7)],
+      ['an unknown param kind', (t) => (t.params.kinds[0] = 9)],
+      ['a text param without its texts', (t) => (t.params.strings = t.params.strings.map(() => null))],
+      ['duplicate metric keys', (t) => (t.metrics.keys = ['f1', 'f1', 'loss'])],
+      ['an extreme column out of range', (t) => (t.metrics.extremes = [0, 3])],
+      ['no params', (t) => delete (t as Partial<RunsTable>).params],
+    ];
+    assert.ok(decodeRuns(good()), 'the unbroken table is accepted');
+    for (const [what, breakIt] of broken) {
+      const table = good();
+      breakIt(table);
+      assert.equal(decodeRuns(table), undefined, what);
+    }
+    assert.equal(decodeRuns(null), undefined);
+    assert.equal(decodeRuns([]), undefined);
+  });
+});
