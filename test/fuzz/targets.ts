@@ -21,9 +21,13 @@ import { gtoModels } from '../../src/core/registry/gtoState';
 import { seededRandom } from '../helpers/prng';
 import { collectDataset } from '../../src/core/data/profile';
 import { DataFormatError } from '../../src/core/formats/data/source';
+import { NotesFileError, parseNotes } from '../../src/core/formats/runNotes';
 
 const CSV_SEED =
   'id,name,amount,when\r\n1,plain,10.5,2024-01-01\r\n2,"comma, ""q""\nline",,2024-01-02\r\n3,naïve,-3,\r\n';
+
+const NOTES_SEED =
+  'version: 1\nlabels:\n  candidate: green\nruns:\n  "git:.:abc":\n    note: "ship it"\n    labels: [candidate, x]\n';
 
 const GTO_ARTIFACTS = 'churn:\n  type: model\n  path: models/churn.pkl\n  labels: [tabular]\n  description: Churn\n';
 const GTO_TAGS = [
@@ -257,6 +261,13 @@ export function fuzzTargets(root: string): FuzzTarget[] {
       typedError: MetricsError,
       seeds: [read(project, 'data', 'images.dvc'), read(project, 'data', 'raw.csv.dvc')],
       run: (input) => parseDvcMetadata('data/fuzz.dvc', text(input)),
+    },
+    {
+      // The runs' notes file: problems are reported, never thrown (the error class is one parseNotes never throws).
+      name: 'notes.yaml',
+      typedError: NotesFileError,
+      seeds: [Buffer.from(NOTES_SEED)],
+      run: (input) => parseNotes(text(input)),
     },
     {
       name: 'artifacts.yaml',

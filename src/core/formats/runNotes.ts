@@ -9,9 +9,9 @@
 //       note: Best recall so far.
 //       labels: [candidate]
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { writeFileAtomic } from '../atomicWrite';
+import { OUTSIDE_WORKSPACE, resolveInside } from '../security/confine';
 import { nestingBeyond } from './yamlText';
 
 /** Where the notes file is, relative to the workspace folder. */
@@ -65,7 +65,7 @@ export function parseNotes(text: string): NotesFile {
     return out;
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length) {
     const first = doc.errors[0];
     out.problems.push({ message: first?.message.split('\n')[0] ?? 'not YAML', line: first?.linePos?.[0].line });
@@ -132,7 +132,7 @@ export interface RunNotesChange {
 
 function documentOf(text: string): Document {
   if (nestingBeyond(text)) throw new Error(`${NOTES_FILE} is nested too deeply to edit.`);
-  const doc = text.trim() ? parseDocument(text) : parseDocument('version: 1\n');
+  const doc = text.trim() ? parseDocument(text, { logLevel: 'error' }) : parseDocument('version: 1\n');
   if (doc.errors.length)
     throw new Error(`${NOTES_FILE} is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? ''}); fix it first.`);
   if (!isMap(doc.contents)) throw new Error(`${NOTES_FILE} is not a mapping; fix it first.`);
@@ -174,16 +174,65 @@ export function setLabelColor(text: string, label: string, color: LabelColor | n
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** The folder's notes file, or an empty one when there is none. */
+/** The largest notes file read or edited. */
+export const MAX_NOTES_BYTES = 4 * 1024 * 1024;
+
+/** A notes file that cannot be used: it leads outside the folder (a symbolic link) or is too large. */
+export class NotesFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotesFileError';
+  }
+}
+
+/**
+ * The folder's notes file, resolved (symbolic links included) inside the folder: a `.mlops/notes.yaml` (or `.mlops`)
+ * that links elsewhere is never read or written, so a note cannot overwrite a file outside the workspace.
+ */
+export function notesFilePath(root: string): string {
+  const file = resolveInside(root, NOTES_FILE);
+  if (file === undefined)
+    throw new NotesFileError(`${NOTES_FILE} ${OUTSIDE_WORKSPACE} (a symbolic link): notes are not read or written.`);
+  return file;
+}
+
+/** The notes file's text ('' when there is none), after the confinement and size checks. */
+async function notesText(root: string): Promise<string> {
+  const file = notesFilePath(root);
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size > MAX_NOTES_BYTES)
+      throw new NotesFileError(`${NOTES_FILE} is larger than ${MAX_NOTES_BYTES / 1024 / 1024} MB: notes are not read.`);
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
+/** The folder's notes file, or an empty one when there is none; one that cannot be used is a problem. */
 export async function readNotesFile(root: string): Promise<NotesFile> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(root, NOTES_FILE), 'utf8');
+    text = await notesText(root);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyNotes();
-    throw err;
+    if (!(err instanceof NotesFileError)) throw err;
+    const notes = emptyNotes();
+    notes.problems.push({ message: err.message });
+    return notes;
   }
   return parseNotes(text);
+}
+
+/** Declares label colours in the notes file's `labels:` map (atomically; the file is created when missing). */
+export async function declareLabelColors(
+  root: string,
+  labels: readonly { name: string; color: LabelColor }[],
+): Promise<void> {
+  if (labels.length === 0) return;
+  let text = await notesText(root);
+  for (const l of labels) text = setLabelColor(text, l.name, l.color);
+  await writeFileAtomic(notesFilePath(root), text, { createFolders: true });
 }
 
 /**
@@ -195,16 +244,10 @@ export async function writeRunNotes(
   key: string,
   change: RunNotesChange,
 ): Promise<{ before: RunNotesEntry; after: RunNotesEntry }> {
-  const file = path.join(root, NOTES_FILE);
-  let text = '';
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const text = await notesText(root);
   const before = parseNotes(text).runs.get(key) ?? { labels: [] };
   const next = setRunNotes(text, key, change);
-  await writeFileAtomic(file, next, { createFolders: true });
+  await writeFileAtomic(notesFilePath(root), next, { createFolders: true });
   const after = parseNotes(next).runs.get(key) ?? { labels: [] };
   return { before, after };
 }

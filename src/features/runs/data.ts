@@ -1,8 +1,5 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeFileAtomic } from '../../core/atomicWrite';
-import { LABEL_COLORS, NOTES_FILE, setLabelColor, writeRunNotes } from '../../core/formats/runNotes';
+import { declareLabelColors, LABEL_COLORS, NOTES_FILE, writeRunNotes } from '../../core/formats/runNotes';
 import type { Logger } from '../../core/logging';
 import type { Run } from '../../core/metrics/model';
 import { columnsOf } from '../../core/runs/columns';
@@ -104,9 +101,8 @@ async function declareColours(root: string, annotation: RunAnnotation, current: 
   const wanted = annotation.labels.filter(
     (l) => known.get(l.name) !== l.color && (LABEL_COLORS as readonly string[]).includes(l.color),
   );
-  if (wanted.length === 0) return;
-  const file = path.join(root, NOTES_FILE);
-  let text = await fs.readFile(file, 'utf8');
-  for (const l of wanted) text = setLabelColor(text, l.name, l.color as (typeof LABEL_COLORS)[number]);
-  await writeFileAtomic(file, text, { createFolders: true });
+  await declareLabelColors(
+    root,
+    wanted.map((l) => ({ name: l.name, color: l.color as (typeof LABEL_COLORS)[number] })),
+  );
 }

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  declareLabelColors,
   labelColor,
+  MAX_NOTES_BYTES,
   NOTES_FILE,
   parseNotes,
   readNotesFile,
@@ -124,6 +126,52 @@ describe('runs notes file', () => {
       assert.deepEqual(second.before, { note: 'hello', labels: ['x'] });
       assert.deepEqual((await readNotesFile(root)).runs.get('k1'), { note: 'changed', labels: ['x'] });
       assert.deepEqual(fs.readdirSync(path.join(root, '.mlops')), ['notes.yaml'], 'no temporary file left');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('never reads or writes through a notes file or .mlops folder that links outside the workspace', async () => {
+    const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-notes-link-')));
+    const outside = path.join(base, 'outside.yaml');
+    const secret = 'version: 1\nruns:\n  k1:\n    note: a secret from outside\n';
+    try {
+      for (const linked of ['file', 'folder'] as const) {
+        const root = path.join(base, `repo-${linked}`);
+        fs.mkdirSync(root);
+        fs.writeFileSync(outside, secret);
+        if (linked === 'file') {
+          fs.mkdirSync(path.join(root, '.mlops'));
+          fs.symlinkSync(outside, path.join(root, NOTES_FILE));
+        } else {
+          fs.mkdirSync(path.join(base, 'elsewhere'), { recursive: true });
+          fs.copyFileSync(outside, path.join(base, 'elsewhere', 'notes.yaml'));
+          fs.symlinkSync(path.join(base, 'elsewhere'), path.join(root, '.mlops'));
+        }
+        const read = await readNotesFile(root);
+        assert.equal(read.runs.size, 0, `${linked}: nothing read from outside`);
+        assert.match(read.problems[0]?.message ?? '', /notes\.yaml is outside the workspace/);
+        await assert.rejects(writeRunNotes(root, 'k1', { note: 'overwrite' }), /outside the workspace/);
+        await assert.rejects(declareLabelColors(root, [{ name: 'x', color: 'red' }]), /outside the workspace/);
+        assert.equal(fs.readFileSync(outside, 'utf8'), secret, `${linked}: the outside file is unchanged`);
+        if (linked === 'folder')
+          assert.equal(fs.readFileSync(path.join(base, 'elsewhere', 'notes.yaml'), 'utf8'), secret);
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a notes file over the size limit with a problem, and does not edit it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-notes-big-'));
+    try {
+      fs.mkdirSync(path.join(root, '.mlops'));
+      const big = `version: 1\n# ${'x'.repeat(MAX_NOTES_BYTES)}\n`;
+      fs.writeFileSync(path.join(root, NOTES_FILE), big);
+      const read = await readNotesFile(root);
+      assert.match(read.problems[0]?.message ?? '', /larger than 4 MB/);
+      await assert.rejects(writeRunNotes(root, 'k1', { note: 'n' }), /larger than 4 MB/);
+      assert.equal(fs.statSync(path.join(root, NOTES_FILE)).size, Buffer.byteLength(big));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
