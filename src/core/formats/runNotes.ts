@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { writeFileAtomic } from '../atomicWrite';
 import { OUTSIDE_WORKSPACE, resolveInside } from '../security/confine';
-import { nestingBeyond } from './yamlText';
+import { scanYaml } from './yamlText';
 
 /** Where the notes file is, relative to the workspace folder. */
 export const NOTES_FILE = '.mlops/notes.yaml';
@@ -59,13 +59,33 @@ const isColor = (v: unknown): v is LabelColor =>
 export function parseNotes(text: string): NotesFile {
   const out = emptyNotes();
   if (!text.trim()) return out;
-  const deep = nestingBeyond(text);
-  if (deep) {
-    out.problems.push({ message: `nested deeper than the notes format allows`, line: deep.line + 1 });
+  if (text.length > MAX_NOTES_BYTES) {
+    out.problems.push({
+      message: `${NOTES_FILE} is larger than ${MAX_NOTES_BYTES / 1024 / 1024} MB: notes are not read.`,
+    });
+    return out;
+  }
+  const excess = scanYaml(text);
+  if (excess) {
+    out.problems.push({
+      message:
+        excess.limit === 'tokens'
+          ? `${NOTES_FILE} has more YAML tokens than the notes format allows`
+          : `nested deeper than the notes format allows`,
+      line: excess.line + 1,
+    });
     return out;
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' });
+  } catch (err) {
+    // The nesting scan is a lexer pass; text the parser still recurses on too deeply is refused the same way.
+    if (!(err instanceof RangeError)) throw err;
+    out.problems.push({ message: `nested deeper than the notes format allows` });
+    return out;
+  }
   if (doc.errors.length) {
     const first = doc.errors[0];
     out.problems.push({ message: first?.message.split('\n')[0] ?? 'not YAML', line: first?.linePos?.[0].line });
@@ -131,8 +151,15 @@ export interface RunNotesChange {
 }
 
 function documentOf(text: string): Document {
-  if (nestingBeyond(text)) throw new Error(`${NOTES_FILE} is nested too deeply to edit.`);
-  const doc = text.trim() ? parseDocument(text, { logLevel: 'error' }) : parseDocument('version: 1\n');
+  if (text.length > MAX_NOTES_BYTES || scanYaml(text))
+    throw new Error(`${NOTES_FILE} is too large or nested too deeply to edit.`);
+  let doc: Document;
+  try {
+    doc = text.trim() ? parseDocument(text, { logLevel: 'error' }) : parseDocument('version: 1\n');
+  } catch (err) {
+    if (err instanceof RangeError) throw new Error(`${NOTES_FILE} is nested too deeply to edit.`, { cause: err });
+    throw err;
+  }
   if (doc.errors.length)
     throw new Error(`${NOTES_FILE} is not valid YAML (${doc.errors[0]?.message.split('\n')[0] ?? ''}); fix it first.`);
   if (!isMap(doc.contents)) throw new Error(`${NOTES_FILE} is not a mapping; fix it first.`);

@@ -17,6 +17,7 @@ import {
   writeRunNotes,
 } from '../../../src/core/formats/runNotes';
 import { readGitNotes } from '../../../src/core/git/commands';
+import { fuzzInput, fuzzTargets } from '../../fuzz/targets';
 import { NotARepositoryError } from '../../../src/core/git/gitProcess';
 import { mlflowFileStoreSource } from '../../../src/core/metrics/sources/mlflowFileStore';
 import { readHistory } from '../../../src/core/git/history';
@@ -175,6 +176,14 @@ describe('runs notes file', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('reports, never throws, on the fuzz input that overflowed the YAML parser (seed 1, input 77390)', () => {
+    const target = fuzzTargets(path.resolve(__dirname, '../../../..')).find((t) => t.name === 'notes.yaml')!;
+    const input = fuzzInput(target, 1, 77390).toString('utf8');
+    const notes = parseNotes(input);
+    assert.equal(notes.runs.size, 0);
+    assert.match(notes.problems[0]?.message ?? '', /larger than 4 MB|nested deeper/);
   });
 
   it('gives a label without a declared colour a stable palette colour', () => {
