@@ -49,12 +49,23 @@ describe("MLOps Workbench in VS Code's own places", function () {
     api = await activateExtension();
   });
 
-  it('provides the mlops check task: the shipped CLI run by this editor’s Node, read by $mlops', async () => {
+  it('provides the mlops check and data validate tasks: the shipped CLI run by this editor’s Node, read by $mlops', async () => {
     const tasks = await vscode.tasks.fetchTasks({ type: 'mlops' });
     assert.deepEqual(
       tasks.map((t) => [t.name, t.source, t.definition.type, (t.definition as { command?: string }).command]),
-      [['check', 'mlops', 'mlops', 'check']],
+      [
+        ['check', 'mlops', 'mlops', 'check'],
+        ['data validate', 'mlops', 'mlops', 'data validate'],
+      ],
     );
+    const validate = tasks[1];
+    assert.deepEqual(validate.problemMatchers, ['$mlops']);
+    assert.deepEqual((validate.execution as vscode.ProcessExecution).args.slice(1), [
+      'data',
+      'validate',
+      '--format',
+      'problems',
+    ]);
     const [task] = tasks;
     assert.ok(task);
     assert.deepEqual(task.problemMatchers, ['$mlops']);

@@ -130,7 +130,16 @@ describe('package.json contributions', () => {
   it('offers the $mlops problem matcher for the `mlops` task type, and Compare Metrics with HEAD in git SCM titles', () => {
     assert.deepEqual(
       manifest.contributes.taskDefinitions.map((t) => [t.type, t.properties.command.enum]),
-      [['mlops', ['check']]],
+      [['mlops', ['check', 'data validate']]],
+    );
+    assert.equal(
+      manifest.contributes.taskDefinitions[0]?.properties.command.enum.length,
+      (
+        manifest.contributes.taskDefinitions[0] as unknown as {
+          properties: { command: { enumDescriptions: string[] } };
+        }
+      ).properties.command.enumDescriptions.length,
+      'one description per task command',
     );
     const [matcher] = manifest.contributes.problemMatchers;
     assert.equal(matcher?.name, 'mlops');

@@ -4,13 +4,13 @@
 // errors. The data modules load only when the command runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SchemaViolation } from '../../core/data/model';
+import type { ValidationResult } from '../../core/data/report';
 import type { DataFormat } from '../../core/formats/data/source';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo } from '../registry';
 
 const text = escapeControlCharacters;
-const FORMATS = ['text', 'json', 'md'] as const;
+const FORMATS = ['text', 'json', 'md', 'problems'] as const;
 type Format = (typeof FORMATS)[number];
 
 const HELP = `Usage: mlops data <command> [options]
@@ -23,7 +23,8 @@ Commands:
   validate [PATH]            check the datasets of mlops.yaml (or the one at PATH) against their schema:
 
 Options:
-  --format <f>  text (default), json or md
+  --format <f>  text (default), json or md; validate also takes problems (one file:line:column: severity type:
+                message line per violation, for editors' problem matchers)
   --help        print this help
 
 Exit codes: 0 passing, 1 drifted or schema violated, 2 usage, configuration or read error.
@@ -94,6 +95,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   const { values, positionals: pos } = parsed;
   const fmt = format(values.format);
+  if (fmt === 'problems' && sub !== 'validate')
+    throw new UsageError(`--format problems is for data validate; data ${text(sub)} takes text, json or md.`, HELP);
   const report = await import('../../core/data/report.js');
   try {
     switch (sub) {
@@ -156,13 +159,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 async function validate(io: CliIo, target: string | undefined, fmt: Format): Promise<number> {
-  const [{ loadConfigSync }, { readDatasetSchema, validateDataset }, { datasetAt, datasetHistory }, { formatFor }] =
-    await Promise.all([
-      import('../../core/formats/mlopsYaml/validate.js'),
-      import('../../core/data/schema.js'),
-      import('../../core/data/versions.js'),
-      import('../../core/data/dataset.js'),
-    ]);
+  const [
+    { loadConfigSync },
+    { readDatasetSchema, validateDataset, violationPosition },
+    { datasetAt, datasetHistory },
+    { formatFor },
+  ] = await Promise.all([
+    import('../../core/formats/mlopsYaml/validate.js'),
+    import('../../core/data/schema.js'),
+    import('../../core/data/versions.js'),
+    import('../../core/data/dataset.js'),
+  ]);
   const where = target === undefined ? undefined : await locate(io.cwd, target);
   const folder = io.cwd;
   const loaded = loadConfigSync(folder);
@@ -183,11 +190,7 @@ async function validate(io: CliIo, target: string | undefined, fmt: Format): Pro
     );
     return EXIT.usage;
   }
-  const results: {
-    dataset: string;
-    rows: number;
-    violations: (SchemaViolation & { line?: number })[];
-  }[] = [];
+  const results: ValidationResult[] = [];
   for (const dataset of datasets) {
     const schema = readDatasetSchema(dataset.schema)!;
     const bytes = await datasetAt(folder, dataset.path, 'workspace');
@@ -210,22 +213,17 @@ async function validate(io: CliIo, target: string | undefined, fmt: Format): Pro
       dataset: dataset.name,
       rows: result.rows,
       violations: result.violations.map((v) => {
-        const position =
-          (v.column !== undefined ? positionOf?.(['datasets', index, 'schema', 'columns', v.column]) : undefined) ??
-          positionOf?.([
-            'datasets',
-            index,
-            'schema',
-            ...(v.rule === 'rows' || v.rule === 'freshness' ? [v.rule] : []),
-          ]) ??
-          dataset.position;
-        return position ? { ...v, line: position.line } : v;
+        const position = violationPosition(positionOf, index, dataset, v);
+        return position ? { ...v, line: position.line, character: position.column } : v;
       }),
     });
   }
-  const { violationText } = await import('../../core/data/report.js');
+  const { violationText, validationToProblems } = await import('../../core/data/report.js');
   if (fmt === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');
-  else {
+  else if (fmt === 'problems') {
+    const { CONFIG_FILE_NAME } = await import('../../core/formats/mlopsYaml/starter.js');
+    io.stdout(validationToProblems(results, CONFIG_FILE_NAME));
+  } else {
     const lines: string[] = [];
     for (const r of results) {
       lines.push(

@@ -1,9 +1,12 @@
 // Profiles, drift reports and schema violations as text and Markdown, for `mlops data` and "Copy as Markdown".
 // Every user-derived string (column names, values, paths) goes through the control-character escape.
+import { plural } from '../checks/report/common';
+import { problemLine } from '../checks/report/problems';
 import { escapeControlCharacters } from '../security/controlCharacters';
 import { formatBytes } from '../sizes';
 import { alignedTable } from '../textTable';
 import { type ColumnProfile, type DatasetProfile, type DriftReport, type Figure, type SchemaViolation } from './model';
+import { violationMessage } from './schema';
 
 const esc = escapeControlCharacters;
 
@@ -147,4 +150,42 @@ export function driftToMarkdown(r: DriftReport): string {
 export function violationText(v: SchemaViolation): string {
   const rows = v.rows.length > 0 ? ` (rows ${v.rows.join(', ')}${v.count > v.rows.length ? ', ...' : ''})` : '';
   return `${v.rule}${v.column !== undefined ? ` ${esc(v.column)}` : ''}: ${esc(v.message)}${rows}`;
+}
+
+/** One dataset's result of `mlops data validate`: its violations, each at its place in mlops.yaml when known. */
+export interface ValidationResult {
+  dataset: string;
+  rows: number;
+  /** `line` and `character`: 1-based line and column of the violation's place in mlops.yaml. */
+  violations: (SchemaViolation & { line?: number; character?: number })[];
+}
+
+/**
+ * `mlops data validate --format problems`: one `file:line:column: error data-schema: message` line per violation, in
+ * the shape and at the place of the data-schema check's findings (the `$mlops` problem matcher reads both), then the
+ * counts. `configFile` is mlops.yaml's path as the lines should name it.
+ */
+export function validationToProblems(results: readonly ValidationResult[], configFile: string): string {
+  const lines: string[] = [];
+  for (const r of results)
+    for (const v of r.violations) {
+      lines.push(
+        problemLine(
+          {
+            checkId: 'data-schema',
+            type: 'data-schema',
+            severity: 'error',
+            status: 'fail',
+            target: r.dataset,
+            message: violationMessage(r.dataset, v),
+            location: { file: configFile, line: v.line, column: v.character },
+          },
+          { configFile },
+        ),
+      );
+      lines.push('    hint: Fix the data, or change the schema in mlops.yaml if the data is right.');
+    }
+  const count = results.reduce((n, r) => n + r.violations.length, 0);
+  lines.push(`${plural(count, 'error')}, 0 warnings, 0 info`);
+  return `${lines.join('\n')}\n`;
 }

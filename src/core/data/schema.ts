@@ -4,6 +4,7 @@
 import { NA_VALUES } from '../formats/data/csv';
 import { readDataset, type ReadOptions } from '../formats/data/read';
 import { type DataFormat, type DataSource } from '../formats/data/source';
+import { type SourcePosition } from '../formats/mlopsYaml/model';
 import { DEFAULT_DRIFT, DRIFT_TESTS, type DriftOptions } from './drift';
 export { COLUMN_TYPES, datasetDriftFragment, datasetSchemaFragment } from './schemaFragments';
 import {
@@ -366,4 +367,32 @@ export function inferSchema(profile: DatasetProfile): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
   for (const column of profile.columns) columns[column.name] = inferColumn(column, profile.rows);
   return { columns, rows: { min: Math.floor(profile.rows / 2), max: profile.rows * 10 } };
+}
+
+/**
+ * Where a schema violation sits in mlops.yaml: at the column's rule (or the column, or the schema) for a column rule,
+ * at `rows:` or `freshness:` (or the schema) for a dataset rule, else at the dataset's entry. The data-schema check and
+ * `mlops data validate` both place violations here.
+ */
+export function violationPosition(
+  positionOf: ((path: readonly (string | number)[]) => SourcePosition | undefined) | undefined,
+  datasetIndex: number,
+  dataset: { position?: SourcePosition },
+  v: SchemaViolation,
+): SourcePosition | undefined {
+  const paths: (string | number)[][] =
+    v.column !== undefined
+      ? [['schema', 'columns', v.column, v.rule], ['schema', 'columns', v.column], ['schema']]
+      : [['schema', v.rule], ['schema']];
+  for (const p of paths) {
+    const position = positionOf?.(['datasets', datasetIndex, ...p]);
+    if (position) return position;
+  }
+  return dataset.position;
+}
+
+/** The finding's message for a violation, as the data-schema check and `mlops data validate --format problems` say it. */
+export function violationMessage(dataset: string, v: SchemaViolation): string {
+  const rows = v.rows.length > 0 ? ` (rows ${v.rows.join(', ')}${v.count > v.rows.length ? ', ...' : ''})` : '';
+  return `Dataset '${dataset}': ${v.message}${rows}.`;
 }

@@ -23,6 +23,11 @@ const TASK_COMMANDS: Readonly<
     matchers: ['$mlops'],
     detail: 'mlops check: the pipeline checks of mlops.yaml, findings in Problems',
   },
+  'data validate': {
+    argv: ['data', 'validate', '--format', 'problems'],
+    matchers: ['$mlops'],
+    detail: 'mlops data validate: the datasets of mlops.yaml against their schema, violations in Problems',
+  },
 };
 
 export interface TasksApi {
@@ -30,7 +35,7 @@ export interface TasksApi {
 }
 
 /**
- * The `mlops` task type: `mlops check` for each workspace folder, run by the shipped command line with this editor's
+ * The `mlops` task type: `mlops check` and `mlops data validate` for each workspace folder, run by the shipped command line with this editor's
  * Node, its findings read into Problems by the `$mlops` problem matcher. Nothing is provided or resolved in an
  * untrusted workspace (the task would run the workspace's checks).
  */

@@ -4,7 +4,13 @@
 // stage gate sees it.
 import { diffAt, formatFor } from '../../data/dataset';
 import { type DatasetConfig } from '../../formats/mlopsYaml/model';
-import { readDatasetSchema, readDriftConfig, validateDataset } from '../../data/schema';
+import {
+  readDatasetSchema,
+  readDriftConfig,
+  validateDataset,
+  violationMessage,
+  violationPosition,
+} from '../../data/schema';
 import { datasetAt, datasetHistory, NotInCacheError, WORKSPACE } from '../../data/versions';
 import { type DataFormat, formatOf } from '../../formats/data/source';
 import { throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
@@ -82,14 +88,13 @@ export const dataSchema: CheckTypeDefinition = {
         },
       );
       for (const v of result.violations) {
-        const where =
-          v.column !== undefined
-            ? at(context, dataset, ['schema', 'columns', v.column, v.rule], ['schema', 'columns', v.column], ['schema'])
-            : at(context, dataset, ['schema', v.rule], ['schema']);
-        const rows = v.rows.length > 0 ? ` (rows ${v.rows.join(', ')}${v.count > v.rows.length ? ', ...' : ''})` : '';
+        const where = configLocation(
+          context,
+          violationPosition(context.positionOf, context.config.datasets.indexOf(dataset), dataset, v),
+        );
         sink.fail({
           target: dataset.name,
-          message: `Dataset '${dataset.name}': ${v.message}${rows}.`,
+          message: violationMessage(dataset.name, v),
           hint: 'Fix the data, or change the schema in mlops.yaml if the data is right.',
           location: where,
           dataset: dataset.name,
