@@ -68,7 +68,8 @@ function table(head: string[], rows: (Node | string)[][], label: string, classNa
 
 function deltaNode(cell: MetricCell | undefined): Node {
   const span = el('span', { className: 'md-metric' });
-  span.append(el('span', { text: fmt(cell?.value) }));
+  // A compare's change column has a delta and no value: show the delta alone, not "— +0.02".
+  if (cell?.value !== undefined || cell?.delta === undefined) span.append(el('span', { text: fmt(cell?.value) }));
   if (cell?.delta !== undefined && cell.delta !== 0) {
     const cls =
       cell.improvement === undefined ? 'md-delta' : cell.improvement ? 'md-delta md-better' : 'md-delta md-worse';
@@ -359,7 +360,7 @@ class DashboardApp {
     }
     return [
       version,
-      date(v.date),
+      el('span', { className: 'md-nowrap', text: date(v.date) }),
       v.author ?? '',
       stages,
       ...this.keys.map((k) => deltaNode(v.metrics?.find((c) => c.key === k))),
