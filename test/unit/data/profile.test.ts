@@ -16,6 +16,37 @@ const col = (columns: ColumnProfile[], name: string): ColumnProfile => {
 };
 
 describe('dataset profile', () => {
+  it('holds timestamps as instants: distinct, top values in the column layout, min and max as written', async () => {
+    const p = await profileOf(
+      'ts,mixed,late\n2026-01-02 10:00:00,2026-01-02,2026-01-02\n2026-01-01 09:30:00,x,2026-01-02\n2026-01-02 10:00:00,2026-01-02,7\n',
+    );
+    const ts = col(p.columns, 'ts');
+    assert.deepEqual(
+      [ts.type, ts.distinct.value, ts.min, ts.max],
+      ['datetime', 2, '2026-01-01 09:30:00', '2026-01-02 10:00:00'],
+    );
+    assert.deepEqual(ts.topValues, [
+      { value: '2026-01-02 10:00:00', count: 2 },
+      { value: '2026-01-01 09:30:00', count: 1 },
+    ]);
+    // A column that turns out not to be all dates counts its dates as text, with the other values.
+    const mixed = col(p.columns, 'mixed');
+    assert.deepEqual([mixed.type, mixed.distinct.value], ['categorical', 2]);
+    assert.deepEqual(mixed.topValues, [
+      { value: '2026-01-02', count: 2 },
+      { value: 'x', count: 1 },
+    ]);
+    const late = col(p.columns, 'late');
+    assert.deepEqual([late.type, late.distinct.value], ['categorical', 2]);
+    assert.deepEqual(
+      late.topValues,
+      [
+        { value: '7', count: 1 },
+        { value: '2026-01-02', count: 2 },
+      ].sort((a, b) => b.count - a.count),
+    );
+  });
+
   it('equals pandas on a CSV with hostile quoting: types, nulls, distinct, describe, quantiles', async () => {
     const p = await profileOf(HOSTILE);
     assert.deepEqual([p.rows, p.columns.length, p.bytes, p.exact], [6, 5, Buffer.byteLength(HOSTILE), true]);
