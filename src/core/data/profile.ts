@@ -38,8 +38,38 @@ export interface Limits {
   exactDistinct: number;
 }
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER = /^[+-]?\d+$/;
+/**
+ * 1 when `s` is an integer ([+-]digits), 2 when it is another decimal number ([+-], digits with a point, an
+ * exponent), 0 otherwise: one pass over the characters, no regular expression.
+ */
+export function numberShape(s: string): 0 | 1 | 2 {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) i++;
+  let digits = 0;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+    i++;
+    digits++;
+  }
+  if (i === n) return digits > 0 ? 1 : 0;
+  if (c === 46) {
+    i++;
+    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+      i++;
+      digits++;
+    }
+    if (digits === 0) return 0;
+    if (i === n) return 2;
+  }
+  if (digits === 0 || (c !== 101 && c !== 69)) return 0;
+  i++;
+  c = s.charCodeAt(i);
+  if (c === 43 || c === 45) i++;
+  const start = i;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+  return i === n && i > start ? 2 : 0;
+}
 const BOOLEANS: Record<string, boolean> = {
   true: true,
   false: false,
@@ -117,11 +147,14 @@ export class ColumnAccumulator {
     }
     this.count++;
     const c = s.charCodeAt(0);
-    if (((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) && NUMBER.test(s)) {
-      if (INTEGER.test(s)) this.ints++;
-      else this.floats++;
-      this.addNumber(Number(s), s);
-      return;
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+      const shape = numberShape(s);
+      if (shape !== 0) {
+        if (shape === 1) this.ints++;
+        else this.floats++;
+        this.addNumber(Number(s), s);
+        return;
+      }
     }
     const b = BOOLEANS[s];
     if (b !== undefined) {

@@ -1,6 +1,12 @@
 // Profiles against pandas 2.3.3 on the same bytes (read_csv defaults; describe, isna, nunique, quantile).
 import assert from 'node:assert/strict';
-import { collectDataset, profileDataset, quantile, reservoirRankError } from '../../../src/core/data/profile';
+import {
+  collectDataset,
+  numberShape,
+  profileDataset,
+  quantile,
+  reservoirRankError,
+} from '../../../src/core/data/profile';
 import { type ColumnProfile } from '../../../src/core/data/model';
 
 const HOSTILE =
@@ -16,6 +22,60 @@ const col = (columns: ColumnProfile[], name: string): ColumnProfile => {
 };
 
 describe('dataset profile', () => {
+  it('tells integers and decimal numbers from other text as the number grammar does', () => {
+    const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+    const INTEGER = /^[+-]?\d+$/;
+    const cases = [
+      '0',
+      '-7',
+      '+12',
+      '1.',
+      '.5',
+      '-.5',
+      '1.5e3',
+      '1e5',
+      '1.e-2',
+      '2E+10',
+      '.',
+      '+',
+      '-',
+      'e5',
+      '1e',
+      '1e+',
+      '1.2.3',
+      '12a',
+      ' 1',
+      '1 ',
+      '0x10',
+      'Infinity',
+      '--1',
+      '.e1',
+      '1_000',
+    ];
+    const alphabet = '0123456789.+-eE x';
+    let x = 7;
+    for (let k = 0; k < 20_000; k++) {
+      let t = '';
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      let r = x >>> 0;
+      const len = 1 + (r % 6);
+      for (let j = 0; j < len; j++) {
+        t += alphabet[r % alphabet.length];
+        r = Math.floor(r / alphabet.length) + j * 7919;
+      }
+      cases.push(t);
+    }
+    let numbers = 0;
+    for (const t of cases) {
+      const want = NUMBER.test(t) ? (INTEGER.test(t) ? 1 : 2) : 0;
+      assert.equal(numberShape(t), want, JSON.stringify(t));
+      if (want) numbers++;
+    }
+    assert.ok(numbers > 1000, `${numbers} numbers among the cases`);
+  });
+
   it('holds timestamps as instants: distinct, top values in the column layout, min and max as written', async () => {
     const p = await profileOf(
       'ts,mixed,late\n2026-01-02 10:00:00,2026-01-02,2026-01-02\n2026-01-01 09:30:00,x,2026-01-02\n2026-01-02 10:00:00,2026-01-02,7\n',
