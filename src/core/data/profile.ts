@@ -6,13 +6,18 @@
 //   size: quantiles carry a rank error bound sqrt(ln(2/0.01) / (2 n)) = 0.0008 (99% confidence, DKW inequality)
 //   and the distinct count comes from a HyperLogLog (relative standard error 0.0081). Count, nulls, min, max,
 //   mean and standard deviation (Welford) stay exact at any size.
-// - other values (text, booleans, dates): counted in a map up to EXACT_DISTINCT (1,000,000) distinct values per
+// - dates and timestamps: held as epoch milliseconds like numbers, up to EXACT_VALUES per column, so the distinct
+//   count (of instants) and top values are exact; past it the distinct count comes from a HyperLogLog and top
+//   values are the most frequent among the first EXACT_VALUES. Top values are written in the layout of the
+//   column's first timestamp (ISO-8601 in UTC when it had an offset).
+// - other values (text, booleans): counted in a map up to EXACT_DISTINCT (1,000,000) distinct values per
 //   column; past it the distinct count switches to the HyperLogLog and top values are the most frequent among the
 //   first million distinct values.
 // Statistics follow pandas: sample standard deviation (ddof 1), quantiles by linear interpolation, pandas' default
 // missing-value markers for text formats.
 import crypto from 'node:crypto';
 import { NA_VALUES } from '../formats/data/csv';
+import { parseIsoDateTime } from './datetime';
 import { readDataset, type ReadOptions } from '../formats/data/read';
 import { chunks, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
 import { type ColumnProfile, type ColumnType, type DatasetProfile, type Figure, type HistogramBin } from './model';
@@ -33,9 +38,38 @@ export interface Limits {
   exactDistinct: number;
 }
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER = /^[+-]?\d+$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/**
+ * 1 when `s` is an integer ([+-]digits), 2 when it is another decimal number ([+-], digits with a point, an
+ * exponent), 0 otherwise: one pass over the characters, no regular expression.
+ */
+export function numberShape(s: string): 0 | 1 | 2 {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) i++;
+  let digits = 0;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+    i++;
+    digits++;
+  }
+  if (i === n) return digits > 0 ? 1 : 0;
+  if (c === 46) {
+    i++;
+    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+      i++;
+      digits++;
+    }
+    if (digits === 0) return 0;
+    if (i === n) return 2;
+  }
+  if (digits === 0 || (c !== 101 && c !== 69)) return 0;
+  i++;
+  c = s.charCodeAt(i);
+  if (c === 43 || c === 45) i++;
+  const start = i;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+  return i === n && i > start ? 2 : 0;
+}
 const BOOLEANS: Record<string, boolean> = {
   true: true,
   false: false,
@@ -81,6 +115,12 @@ export class ColumnAccumulator {
   private m2 = 0;
   private min = Infinity;
   private max = -Infinity;
+  /** Dates seen while the column had no text counts, as epoch milliseconds. */
+  private dateValues = new Float64Array(0);
+  private dateHeld = 0;
+  private dateHll: HyperLogLog | undefined;
+  /** The first timestamp's text: top values of dates are written in its layout. */
+  private dateLayout: string | undefined;
   private dateMin: { ms: number; text: string } | undefined;
   private dateMax: { ms: number; text: string } | undefined;
   private textMin: string | undefined;
@@ -107,11 +147,14 @@ export class ColumnAccumulator {
     }
     this.count++;
     const c = s.charCodeAt(0);
-    if (((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) && NUMBER.test(s)) {
-      if (INTEGER.test(s)) this.ints++;
-      else this.floats++;
-      this.addNumber(Number(s), s);
-      return;
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+      const shape = numberShape(s);
+      if (shape !== 0) {
+        if (shape === 1) this.ints++;
+        else this.floats++;
+        this.addNumber(Number(s), s);
+        return;
+      }
     }
     const b = BOOLEANS[s];
     if (b !== undefined) {
@@ -119,13 +162,10 @@ export class ColumnAccumulator {
       this.addKey(b ? 'True' : 'False');
       return;
     }
-    if (c >= 48 && c <= 57 && DATETIME.test(s)) {
-      const ms = Date.parse(s.length === 10 || /[Zz]|[+-]\d{2}:?\d{2}$/.test(s) ? s : s.replace(' ', 'T') + 'Z');
+    if (c >= 48 && c <= 57 && s.length >= 10) {
+      const ms = parseIsoDateTime(s);
       if (!Number.isNaN(ms)) {
-        this.dates++;
-        if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text: s };
-        if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text: s };
-        this.addKey(s);
+        this.addDate(ms, s);
         return;
       }
     }
@@ -169,6 +209,82 @@ export class ColumnAccumulator {
     }
   }
 
+  private addDate(ms: number, text: string): void {
+    this.dates++;
+    if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text };
+    if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text };
+    if (this.dateLayout === undefined) this.dateLayout = text;
+    if (this.counts) {
+      this.addKey(text);
+      return;
+    }
+    if (this.dateHeld < this.limits.exactValues) {
+      if (this.dateHeld === this.dateValues.length) {
+        const grown = new Float64Array(Math.min(Math.max(1024, this.dateValues.length * 2), this.limits.exactValues));
+        grown.set(this.dateValues);
+        this.dateValues = grown;
+      }
+      this.dateValues[this.dateHeld++] = ms;
+      return;
+    }
+    if (!this.dateHll) {
+      this.dateHll = new HyperLogLog();
+      for (let i = 0; i < this.dateHeld; i++) this.dateHll.add(String(this.dateValues[i]));
+    }
+    this.dateHll.add(String(ms));
+  }
+
+  /** A held date as text, in the layout of the column's first timestamp. */
+  private dateText(ms: number): string {
+    const iso = new Date(ms).toISOString();
+    const layout = this.dateLayout ?? iso;
+    const n = layout.length;
+    if (n === 10) return iso.slice(0, 10);
+    const last = layout.charCodeAt(n - 1);
+    const offset =
+      last === 90 ||
+      (n > 19 &&
+        (layout.charCodeAt(n - 6) === 43 ||
+          layout.charCodeAt(n - 6) === 45 ||
+          layout.charCodeAt(n - 5) === 43 ||
+          layout.charCodeAt(n - 5) === 45));
+    if (offset || n > 23) return iso;
+    const text = iso.slice(0, n);
+    return layout.charCodeAt(10) === 32 ? text.slice(0, 10) + ' ' + text.slice(11) : text;
+  }
+
+  /** Counts of every non-null value as text, made on first need from the numbers and dates held so far. */
+  private ensureCounts(): Map<string, number> {
+    let counts = this.counts;
+    if (counts) return counts;
+    counts = this.counts = new Map();
+    for (let i = 0; i < this.held; i++) {
+      const k = String(this.values[i]);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    for (let i = 0; i < this.dateHeld; i++) {
+      const k = this.dateText(this.dateValues[i] as number);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    if (this.dateHll) this.hll = this.dateHll;
+    this.dateValues = new Float64Array(0);
+    this.dateHeld = 0;
+    return counts;
+  }
+
+  /** Sorted held dates, their distinct instants and top values. */
+  private dateStats(): { distinct: number; top: { value: string; count: number }[] } {
+    const sorted = this.dateValues.subarray(0, this.dateHeld);
+    sorted.sort();
+    let distinct = 0;
+    const top: { value: number; count: number }[] = [];
+    runs(sorted, (value, count) => {
+      distinct++;
+      pushTop(top, { value, count });
+    });
+    return { distinct, top: top.map((t) => ({ value: this.dateText(t.value), count: t.count })) };
+  }
+
   private addString(s: string): void {
     const length = s.length;
     if (length < this.lenMin) this.lenMin = length;
@@ -181,15 +297,8 @@ export class ColumnAccumulator {
   }
 
   private addKey(key: string): void {
-    let counts = this.counts;
-    if (!counts) {
-      // The column is no longer purely numeric: count the numbers seen so far as text too.
-      counts = this.counts = new Map();
-      for (let i = 0; i < this.held; i++) {
-        const k = String(this.values[i]);
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-    }
+    // The column is no longer purely numeric or dates: count the numbers and dates seen so far as text too.
+    const counts = this.ensureCounts();
     const seen = counts.get(key);
     if (seen !== undefined) counts.set(key, seen + 1);
     else if (counts.size < this.limits.exactDistinct) counts.set(key, 1);
@@ -248,7 +357,7 @@ export class ColumnAccumulator {
     if (this.dates === n) return 'datetime';
     if (this.lists === n) return 'list';
     if (this.structs === n) return 'struct';
-    const distinct = this.counts?.size ?? 0;
+    const distinct = this.ensureCounts().size;
     if (!this.hll && distinct <= CATEGORICAL_MAX_DISTINCT && distinct < n) return 'categorical';
     return 'string';
   }
@@ -281,10 +390,20 @@ export class ColumnAccumulator {
         exact: this.numericExact,
       };
     }
+    if (type === 'datetime' && !this.counts) {
+      const counts = new Map<string, number>();
+      const sorted = this.dateValues.subarray(0, this.dateHeld);
+      sorted.sort();
+      runs(sorted, (value, count) => {
+        const k = this.dateText(value);
+        counts.set(k, (counts.get(k) ?? 0) + count);
+      });
+      return { name: this.name, type, counts, count: this.count, exact: !this.dateHll };
+    }
     return {
       name: this.name,
       type,
-      counts: this.counts ?? new Map<string, number>(),
+      counts: this.count > 0 ? this.ensureCounts() : new Map<string, number>(),
       count: this.count,
       exact: !this.hll,
     };
@@ -337,7 +456,19 @@ export class ColumnAccumulator {
       out.topValues = top.map((t) => ({ value: String(t.value), count: t.count }));
       return out;
     }
-    const counts = this.counts ?? new Map<string, number>();
+    if (type === 'datetime' && !this.counts) {
+      const { distinct, top } = this.dateStats();
+      out.distinct = this.dateHll
+        ? { value: this.dateHll.estimate(), exact: false, error: { bound: HLL_RELATIVE_ERROR, kind: 'relative' } }
+        : { value: distinct, exact: true };
+      out.topValues = top;
+      if (this.dateMin && this.dateMax) {
+        out.min = this.dateMin.text;
+        out.max = this.dateMax.text;
+      }
+      return out;
+    }
+    const counts = this.count > 0 ? this.ensureCounts() : new Map<string, number>();
     out.distinct = this.hll
       ? { value: this.hll.estimate(), exact: false, error: { bound: HLL_RELATIVE_ERROR, kind: 'relative' } }
       : { value: counts.size, exact: true };
@@ -360,7 +491,7 @@ export class ColumnAccumulator {
   }
 
   get exact(): boolean {
-    return !this.hll && this.numericExact;
+    return !this.hll && !this.dateHll && this.numericExact;
   }
 }
 
@@ -514,7 +645,14 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
     exact: accumulators.every((a) => a.exact),
   };
   if (dialect) profile.dialect = { ...dialect };
-  return { profile, columns: accumulators.map((a) => a.data()) };
+  // The drift values are made on first use: a profile alone never builds them.
+  let data: ColumnData[] | undefined;
+  return {
+    profile,
+    get columns(): ColumnData[] {
+      return (data ??= accumulators.map((a) => a.data()));
+    },
+  };
 }
 
 export async function profileDataset(input: ProfileInput): Promise<DatasetProfile> {

@@ -1,6 +1,12 @@
 // Profiles against pandas 2.3.3 on the same bytes (read_csv defaults; describe, isna, nunique, quantile).
 import assert from 'node:assert/strict';
-import { collectDataset, profileDataset, quantile, reservoirRankError } from '../../../src/core/data/profile';
+import {
+  collectDataset,
+  numberShape,
+  profileDataset,
+  quantile,
+  reservoirRankError,
+} from '../../../src/core/data/profile';
 import { type ColumnProfile } from '../../../src/core/data/model';
 
 const HOSTILE =
@@ -16,6 +22,91 @@ const col = (columns: ColumnProfile[], name: string): ColumnProfile => {
 };
 
 describe('dataset profile', () => {
+  it('tells integers and decimal numbers from other text as the number grammar does', () => {
+    const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+    const INTEGER = /^[+-]?\d+$/;
+    const cases = [
+      '0',
+      '-7',
+      '+12',
+      '1.',
+      '.5',
+      '-.5',
+      '1.5e3',
+      '1e5',
+      '1.e-2',
+      '2E+10',
+      '.',
+      '+',
+      '-',
+      'e5',
+      '1e',
+      '1e+',
+      '1.2.3',
+      '12a',
+      ' 1',
+      '1 ',
+      '0x10',
+      'Infinity',
+      '--1',
+      '.e1',
+      '1_000',
+    ];
+    const alphabet = '0123456789.+-eE x';
+    let x = 7;
+    for (let k = 0; k < 20_000; k++) {
+      let t = '';
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      let r = x >>> 0;
+      const len = 1 + (r % 6);
+      for (let j = 0; j < len; j++) {
+        t += alphabet[r % alphabet.length];
+        r = Math.floor(r / alphabet.length) + j * 7919;
+      }
+      cases.push(t);
+    }
+    let numbers = 0;
+    for (const t of cases) {
+      const want = NUMBER.test(t) ? (INTEGER.test(t) ? 1 : 2) : 0;
+      assert.equal(numberShape(t), want, JSON.stringify(t));
+      if (want) numbers++;
+    }
+    assert.ok(numbers > 1000, `${numbers} numbers among the cases`);
+  });
+
+  it('holds timestamps as instants: distinct, top values in the column layout, min and max as written', async () => {
+    const p = await profileOf(
+      'ts,mixed,late\n2026-01-02 10:00:00,2026-01-02,2026-01-02\n2026-01-01 09:30:00,x,2026-01-02\n2026-01-02 10:00:00,2026-01-02,7\n',
+    );
+    const ts = col(p.columns, 'ts');
+    assert.deepEqual(
+      [ts.type, ts.distinct.value, ts.min, ts.max],
+      ['datetime', 2, '2026-01-01 09:30:00', '2026-01-02 10:00:00'],
+    );
+    assert.deepEqual(ts.topValues, [
+      { value: '2026-01-02 10:00:00', count: 2 },
+      { value: '2026-01-01 09:30:00', count: 1 },
+    ]);
+    // A column that turns out not to be all dates counts its dates as text, with the other values.
+    const mixed = col(p.columns, 'mixed');
+    assert.deepEqual([mixed.type, mixed.distinct.value], ['categorical', 2]);
+    assert.deepEqual(mixed.topValues, [
+      { value: '2026-01-02', count: 2 },
+      { value: 'x', count: 1 },
+    ]);
+    const late = col(p.columns, 'late');
+    assert.deepEqual([late.type, late.distinct.value], ['categorical', 2]);
+    assert.deepEqual(
+      late.topValues,
+      [
+        { value: '7', count: 1 },
+        { value: '2026-01-02', count: 2 },
+      ].sort((a, b) => b.count - a.count),
+    );
+  });
+
   it('equals pandas on a CSV with hostile quoting: types, nulls, distinct, describe, quantiles', async () => {
     const p = await profileOf(HOSTILE);
     assert.deepEqual([p.rows, p.columns.length, p.bytes, p.exact], [6, 5, Buffer.byteLength(HOSTILE), true]);
