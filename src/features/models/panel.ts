@@ -327,7 +327,8 @@ export class ModelDashboardPanel extends Disposable {
           await this.sendRegistry(true);
           return;
         case 'showLineage':
-          if (this.data) this.post({ type: 'lineageGraph', graph: await readLineage(this.data.root, this.data.config) });
+          if (this.data)
+            this.post({ type: 'lineageGraph', graph: await readLineage(this.data.root, this.data.config) });
           return;
         case 'selectModel':
           await this.sendVersions(message.model);
