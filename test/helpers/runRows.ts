@@ -2,20 +2,8 @@
 // MLflow and TensorBoard runs with the demo's params and metrics) and a large synthetic set, both seeded.
 import type { SourceKind } from '../../src/core/metrics/model';
 import type { CellValue, ColumnDef, MetricCell, RunRow } from '../../src/core/runs/model';
+import { RUN_COLUMNS } from '../../src/core/runs/columns';
 import { seededRandom } from './prng';
-
-const RUN_COLUMNS: ColumnDef[] = [
-  { id: 'name', group: 'run', label: 'Run', type: 'text' },
-  { id: 'source', group: 'run', label: 'Source', type: 'text' },
-  { id: 'commit', group: 'run', label: 'Commit', type: 'text' },
-  { id: 'experiment', group: 'run', label: 'Experiment', type: 'text' },
-  { id: 'status', group: 'run', label: 'Status', type: 'text' },
-  { id: 'start', group: 'run', label: 'Started', type: 'time' },
-  { id: 'duration', group: 'run', label: 'Duration', type: 'duration' },
-  { id: 'author', group: 'run', label: 'Author', type: 'text' },
-  { id: 'labels', group: 'run', label: 'Labels', type: 'text' },
-  { id: 'note', group: 'run', label: 'Note', type: 'text' },
-];
 
 const SOURCES: { kind: SourceKind; label: string; location: string }[] = [
   { kind: 'git', label: 'Git history demo', location: '.' },
