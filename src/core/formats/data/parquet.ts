@@ -16,10 +16,20 @@ interface AsyncBuffer {
   byteLength: number;
   slice(start: number, end?: number): ArrayBuffer | Promise<ArrayBuffer>;
 }
+interface ColumnChunkMeta {
+  data_page_offset: bigint;
+  dictionary_page_offset?: bigint;
+  total_compressed_size: bigint;
+}
 interface FileMetaData {
   num_rows: bigint;
-  row_groups: { num_rows: bigint }[];
+  row_groups: { num_rows: bigint; columns?: { meta_data?: ColumnChunkMeta }[] }[];
 }
+interface PageReader {
+  view: DataView;
+  offset: number;
+}
+type ParquetHeader = (reader: PageReader) => { compressed_page_size?: unknown };
 interface Hyparquet {
   parquetMetadataAsync(file: AsyncBuffer): Promise<FileMetaData>;
   parquetSchema(metadata: FileMetaData): { children: { element: { name: string } }[] };
@@ -33,9 +43,59 @@ interface Hyparquet {
   }): Promise<void>;
 }
 
-async function load(): Promise<{ hy: Hyparquet; compressors: unknown }> {
-  const [hy, extra] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
-  return { hy: hy as unknown as Hyparquet, compressors: (extra as { compressors: unknown }).compressors };
+async function load(): Promise<{ hy: Hyparquet; compressors: unknown; parquetHeader: ParquetHeader }> {
+  const [hy, extra, column] = await Promise.all([
+    import('hyparquet'),
+    import('hyparquet-compressors'),
+    import('hyparquet/src/column.js'),
+  ]);
+  return {
+    hy: hy as unknown as Hyparquet,
+    compressors: (extra as { compressors: unknown }).compressors,
+    parquetHeader: (column as unknown as { parquetHeader: ParquetHeader }).parquetHeader,
+  };
+}
+
+/**
+ * Walks every page header of every column chunk before hyparquet decodes them: a header without a valid compressed
+ * size (a corrupt or hostile file) would make hyparquet's page loop start over at the chunk's first byte forever.
+ * Such a file is refused here with a DataFormatError. Reads each chunk once more, one chunk at a time.
+ */
+async function checkPageHeaders(
+  buffer: AsyncBuffer,
+  metadata: FileMetaData,
+  name: string,
+  parquetHeader: ParquetHeader,
+): Promise<void> {
+  for (const group of metadata.row_groups) {
+    for (const chunk of group.columns ?? []) {
+      const meta = chunk.meta_data;
+      if (!meta) continue;
+      const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+      const end = start + Number(meta.total_compressed_size);
+      if (
+        !Number.isSafeInteger(start) ||
+        !Number.isSafeInteger(end) ||
+        start < 0 ||
+        end > buffer.byteLength ||
+        end < start
+      )
+        throw new DataFormatError(`${name}: a column chunk lies outside the file (bytes ${start}-${end}).`);
+      const bytes = await buffer.slice(start, end);
+      const reader: PageReader = { view: new DataView(bytes), offset: 0 };
+      while (reader.offset < bytes.byteLength - 1) {
+        let size: unknown;
+        try {
+          size = parquetHeader(reader).compressed_page_size;
+        } catch (err) {
+          throw new DataFormatError(`${name}: a page header cannot be read: ${(err as Error).message}`);
+        }
+        if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || reader.offset + size > bytes.byteLength)
+          throw new DataFormatError(`${name}: a page header has no valid compressed size.`);
+        reader.offset += size;
+      }
+    }
+  }
 }
 
 function fileBuffer(file: string): { buffer: AsyncBuffer; close: () => void } {
@@ -93,9 +153,10 @@ export async function readParquet(source: DataSource, sink: RowSink, cancel?: Ca
   const { buffer, close } =
     source.kind === 'file' ? fileBuffer(source.path) : { buffer: bufferOf(source.bytes), close: () => undefined };
   try {
-    const { hy, compressors } = await load();
+    const { hy, compressors, parquetHeader } = await load();
     const metadata = await readMetadata(hy, buffer, sourceName(source));
     const columns = topColumns(hy, metadata, sourceName(source));
+    await checkPageHeaders(buffer, metadata, sourceName(source), parquetHeader);
     sink.columns(columns);
     let rowStart = 0;
     for (const group of metadata.row_groups) {

@@ -4,10 +4,23 @@ import { profileDataset } from '../../../../src/core/data/profile';
 import { readParquet } from '../../../../src/core/formats/data/parquet';
 import { DataFormatError } from '../../../../src/core/formats/data/source';
 import { root } from '../../../harness/paths';
+import { fuzzInput, fuzzTargets } from '../../../fuzz/targets';
 
 const fixture = (name: string): string => path.join(root, 'test', 'fixtures', 'data', name);
 
 describe('Parquet reader (files written by pyarrow)', () => {
+  it('refuses a page header without a compressed size instead of looping forever (fuzz seed 1, input 4884)', async () => {
+    const target = fuzzTargets(root).find((t) => t.name === 'parquet')!;
+    const bytes = fuzzInput(target, 1, 4884);
+    await assert.rejects(
+      readParquet(
+        { kind: 'buffer', bytes, name: 'f.parquet' },
+        { columns: () => undefined, row: () => undefined, bad: () => undefined },
+      ),
+      (err: unknown) => err instanceof DataFormatError && /page header/.test(err.message),
+    );
+  });
+
   for (const codec of ['snappy', 'gzip', 'zstd']) {
     it(`reads ${codec} row groups, nulls, list and struct columns`, async () => {
       const rows: unknown[][] = [];
