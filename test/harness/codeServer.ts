@@ -85,6 +85,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     XDG_CONFIG_HOME: path.join(tempDir, 'xdg-config'),
     XDG_DATA_HOME: path.join(tempDir, 'xdg-data'),
     XDG_CACHE_HOME: path.join(tempDir, 'xdg-cache'),
+    MLOPS_NO_FIRST_RUN_WALKTHROUGH: '1',
     ...options.env,
   };
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];

@@ -23,6 +23,9 @@ export function registerWalkthrough({ extension }: FeatureContext): WalkthroughA
   extension.subscriptions.push(vscode.commands.registerCommand('mlops.getStarted', open));
   const firstRun = async (): Promise<boolean> => {
     if (extension.extensionMode !== vscode.ExtensionMode.Production) return false;
+    // Automated sessions (the packaged-extension UI tests) say so: a remote extension host may not see VS Code's
+    // application-scoped walkthrough setting, and the walkthrough would cover the editor of every test.
+    if (process.env.MLOPS_NO_FIRST_RUN_WALKTHROUGH === '1') return false;
     if (extension.globalState.get<boolean>(SHOWN_KEY)) return false;
     await extension.globalState.update(SHOWN_KEY, true);
     if (!walkthroughsOpenOnInstall()) return false;
