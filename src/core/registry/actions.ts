@@ -144,6 +144,25 @@ function findVersion(s: State, name: string, options: StageOptions): ModelVersio
   return undefined;
 }
 
+/** Writes the stage tag (`assign` or `unassign`) with the model's next `#N` counter, as gto does; returns its name. */
+async function writeStageTag(
+  repo: GitLocation,
+  s: State,
+  kind: 'assign' | 'unassign',
+  name: string,
+  stage: string,
+  commit: string,
+  message: string,
+): Promise<string> {
+  const counter = nextCounter(
+    name,
+    s.tags.map((t) => t.name),
+  );
+  const tag = formatGtoTag(kind, name, { stage, counter });
+  await writeTag(repo, s, tag, commit, message);
+  return tag;
+}
+
 /** Assigns `stage` to a version of `name` (a commit without a version is registered first, as GTO does). */
 export async function assignStage(
   repo: GitLocation,
@@ -169,17 +188,12 @@ export async function assignStage(
   if (!version?.commit) throw new RegistryActionError(`No version of '${name}' to assign.`);
   if (!options.force && s.model?.stages[stage]?.includes(version.version) && version.stages.includes(stage))
     throw new RegistryActionError(`${name} ${version.version} is in stage '${stage}' already.`);
-  const tag = formatGtoTag('assign', name, {
-    stage,
-    counter: nextCounter(
-      name,
-      s.tags.map((t) => t.name),
-    ),
-  });
-  await writeTag(
+  const tag = await writeStageTag(
     repo,
     s,
-    tag,
+    'assign',
+    name,
+    stage,
     version.commit,
     options.message ?? `Assigning stage ${stage} to artifact ${name} version ${version.version}`,
   );
@@ -221,17 +235,12 @@ export async function unassignStage(
     throw new RegistryActionError(
       `Stage '${stage}' is not assigned to ${version ? `${name} ${version.version}` : `any version of '${name}'`}.`,
     );
-  const tag = formatGtoTag('unassign', name, {
-    stage,
-    counter: nextCounter(
-      name,
-      s.tags.map((t) => t.name),
-    ),
-  });
-  await writeTag(
+  const tag = await writeStageTag(
     repo,
     s,
-    tag,
+    'unassign',
+    name,
+    stage,
     version.commit,
     options.message ?? `Unassigning stage '${stage}' to artifact '${name}' version '${version.version}'`,
   );
