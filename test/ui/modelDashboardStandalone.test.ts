@@ -15,10 +15,11 @@ import { keyMetrics, stageBoard, versionRows } from '../../src/core/registry/das
 import { versionDetails, type DetailsContext } from '../../src/core/registry/details';
 import { diffVersions, versionDiffToMarkdown } from '../../src/core/registry/diff';
 import { readLineage } from '../../src/core/registry/lineage';
-import type { Registry, RegistryModel } from '../../src/core/registry/model';
+import type { Registry } from '../../src/core/registry/model';
 import { readRegistry } from '../../src/core/registry/read';
 import { addRowCounts } from '../../src/core/registry/workspace';
-import type { DashboardModel, HostToWebview, WebviewToHost } from '../../src/protocol/modelDashboard';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol/modelDashboard';
+import { dashboardModel } from '../../src/features/models/dashboardModel';
 import { openStandalone, type ThemeName } from './metricHistoryStandaloneHarness';
 
 interface DashboardStandalone {
@@ -56,20 +57,6 @@ async function readDemo(root: string): Promise<Demo> {
     details: { root, followed: followedFiles(root, { modelMetrics }).followed, datasets: config.datasets },
     goals,
   };
-}
-
-function dashboardModel(m: RegistryModel): DashboardModel {
-  const model: DashboardModel = {
-    name: m.name,
-    deprecated: m.deprecated,
-    sources: [...m.sources],
-    stages: m.stages,
-    versions: versionRows(m.versions, [], {}, []),
-  };
-  if (m.description) model.description = m.description;
-  if (m.path) model.path = m.path;
-  if (m.latest) model.latest = m.latest;
-  return model;
 }
 
 function registryMessage(demo: Demo, rename?: Record<string, string>): HostToWebview {

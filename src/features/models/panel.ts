@@ -16,13 +16,13 @@ import { readRegistry } from '../../core/registry/read';
 import { readLineage } from '../../core/registry/lineage';
 import { addRowCounts, diffWithWorkspace } from '../../core/registry/workspace';
 import { Disposable } from '../../platform/disposable';
+import { dashboardModel } from './dashboardModel';
 import { isTrusted } from '../../platform/trust';
 import { WebviewHost } from '../../platform/webviewHost';
 import {
   parseModelDashboardMessage,
   WORKSPACE_TARGET,
   type CompareView,
-  type DashboardModel,
   type HostToWebview,
   type VersionDetailView,
   type WebviewToHost,
@@ -81,20 +81,6 @@ async function readFolder(): Promise<FolderData | undefined> {
     first ??= data;
   }
   return first;
-}
-
-function dashboardModel(m: RegistryModel): DashboardModel {
-  const model: DashboardModel = {
-    name: m.name,
-    deprecated: m.deprecated,
-    sources: [...m.sources],
-    stages: m.stages,
-    versions: versionRows(m.versions, [], {}, []),
-  };
-  if (m.description) model.description = m.description;
-  if (m.path) model.path = m.path;
-  if (m.latest) model.latest = m.latest;
-  return model;
 }
 
 /**
