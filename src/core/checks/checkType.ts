@@ -64,6 +64,24 @@ export function isRetrainTrigger(type: CheckTypeDefinition | undefined, result: 
   return type?.retrainTrigger ? type.retrainTrigger(result) : result.retrain === true;
 }
 
+/**
+ * The text of one retraining alert for new trigger findings: the first finding, and for several the models and the
+ * check types they come from (stale models, metrics past thresholds, drifted data…), as the findings say.
+ */
+export function retrainingAlertMessage(results: readonly CheckResult[]): string {
+  const first = results[0]?.message ?? '';
+  if (results.length === 1) return `Retraining alert: ${first}`;
+  const models = [...new Set(results.map((r) => r.model).filter((m): m is string => Boolean(m)))];
+  const who =
+    models.length === 0
+      ? ''
+      : models.length === 1
+        ? ` for ${models[0]}`
+        : ` for ${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`;
+  const types = [...new Set(results.map((r) => r.type))].join(', ');
+  return `Retraining alert${who}: ${results.length} new findings (${types}). First: ${first}`;
+}
+
 /** Throws a CheckCancelledError-compatible abort when the signal fired. */
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('The checks were cancelled.');

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkTypeNamed } from '../../core/checks/builtinTypes';
-import { isRetrainTrigger as isTrigger } from '../../core/checks/checkType';
+import { isRetrainTrigger as isTrigger, retrainingAlertMessage as alertMessage } from '../../core/checks/checkType';
 import type { CheckResult } from '../../core/checks/types';
 import type { Logger } from '../../core/logging';
 import type { FolderRun } from './runner';
@@ -89,18 +89,4 @@ export class RetrainingAlerts {
       }
     });
   }
-}
-
-/** One sentence for one finding; a count and the models for several. */
-export function alertMessage(results: readonly CheckResult[]): string {
-  const first = results[0]?.message ?? '';
-  if (results.length === 1) return `Retraining alert: ${first}`;
-  const models = [...new Set(results.map((r) => r.model).filter((m): m is string => Boolean(m)))];
-  const who =
-    models.length === 0
-      ? ''
-      : models.length === 1
-        ? ` for ${models[0]}`
-        : ` for ${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`;
-  return `Retraining alert${who}: ${results.length} new findings (stale models or metrics past their thresholds). First: ${first}`;
 }

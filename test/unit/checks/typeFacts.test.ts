@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { BUILTIN_CHECK_TYPES, checkTypeNamed } from '../../../src/core/checks/builtinTypes';
-import { isRetrainTrigger } from '../../../src/core/checks/checkType';
+import { isRetrainTrigger, retrainingAlertMessage } from '../../../src/core/checks/checkType';
 import type { CheckResult } from '../../../src/core/checks/types';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -87,5 +87,39 @@ describe('check type facts', () => {
             offenders.push(`${path.relative(ROOT, file)}: ${id}`);
       }
     assert.deepEqual(offenders, []);
+  });
+});
+
+describe('retraining alert text', () => {
+  const finding = (type: string, model: string | undefined, message: string): CheckResult => ({
+    checkId: type,
+    type,
+    severity: 'warning',
+    status: 'fail',
+    target: 't',
+    message,
+    model,
+  });
+
+  it('names the models and the check types the new findings come from, not a fixed list of reasons', () => {
+    assert.equal(
+      retrainingAlertMessage([finding('data-drift', undefined, 'transactions drifted on amount')]),
+      'Retraining alert: transactions drifted on amount',
+    );
+    assert.equal(
+      retrainingAlertMessage([
+        finding('data-drift', undefined, 'transactions drifted on amount'),
+        finding('data-drift', undefined, 'transactions drifted on category'),
+      ]),
+      'Retraining alert: 2 new findings (data-drift). First: transactions drifted on amount',
+    );
+    assert.equal(
+      retrainingAlertMessage([
+        finding('metric-threshold', 'fraud', 'f1 below 0.99'),
+        finding('staleness', 'fraud', 'last updated 280 days ago'),
+        finding('metric-threshold', 'churn', 'auc below 0.9'),
+      ]),
+      'Retraining alert for fraud and churn: 3 new findings (metric-threshold, staleness). First: f1 below 0.99',
+    );
   });
 });
