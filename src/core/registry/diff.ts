@@ -2,6 +2,7 @@
 // differ, datasets whose hash changed, environment files that changed (pinned requirements added, removed or moved;
 // base images), and the commits in between. Rendered as text, JSON or Markdown (for a pull request).
 import { commitsBetween } from '../git/commands';
+import { explainAbsentAtRevision, neitherHasValuesMessage } from '../metrics/absence';
 import { CatFileBatch } from '../git/catFile';
 import {
   diff as metricsDiff,
@@ -30,6 +31,11 @@ export interface VersionDiff {
   /** Commits in `a..b` (newest first), when both versions have commits. */
   commits: { sha: string; author: string; date: number; subject: string }[];
   problems: string[];
+  /**
+   * When neither version has metric values: why, per version, as `mlops metrics diff` says it (declared in dvc.yaml,
+   * DVC-tracked, not in git: fetch them), instead of "no metric changed".
+   */
+  metricsAbsent?: string;
 }
 
 /** Compares version `a` (older) with `b`; `goals` maps metric keys to maximize/minimize. */
@@ -52,7 +58,22 @@ export async function diffVersions(
   } finally {
     await cat.close();
   }
-  return compareDetails(da, db, commits, context.root, goals);
+  const diff = compareDetails(da, db, commits, context.root, goals);
+  const files = context.followed.metrics;
+  const noValues = (d: VersionDetails) => !d.run?.metrics.length && !d.run?.textMetrics?.length;
+  if (files.length && a.commit && b.commit && noValues(da) && noValues(db)) {
+    const sides = await Promise.all(
+      [
+        [da, a.commit],
+        [db, b.commit],
+      ].map(async ([d, commit]) => ({
+        label: (d as VersionDetails).version,
+        absent: await explainAbsentAtRevision(context.root, commit as string, files),
+      })),
+    );
+    diff.metricsAbsent = neitherHasValuesMessage(files, sides).trimEnd();
+  }
+  return diff;
 }
 
 /** Compares two sets of details already read (a version with the workspace, say). */
@@ -141,7 +162,12 @@ const short = (hash: string | undefined): string => (hash ? hash.slice(0, 12) : 
 
 /** A plain-text report for a terminal (names escaped by the table). */
 export function versionDiffToText(d: VersionDiff): string {
-  const parts: string[] = [`${d.model}: ${d.a.version} → ${d.b.version}`, '', 'Metrics', diffToText(d.metrics)];
+  const parts: string[] = [
+    `${d.model}: ${d.a.version} → ${d.b.version}`,
+    '',
+    'Metrics',
+    d.metricsAbsent ? `${d.metricsAbsent}\n` : diffToText(d.metrics),
+  ];
   parts.push('Params');
   parts.push(
     d.params.length
@@ -203,7 +229,11 @@ function environmentText(e: EnvironmentChange): string {
 export function versionDiffToMarkdown(d: VersionDiff): string {
   const md = escapeMarkdownCell;
   const lines: string[] = [`## ${md(d.model)}: ${md(d.a.version)} → ${md(d.b.version)}`, ''];
-  lines.push(diffToMarkdown(d.metrics, { title: 'Metrics' }));
+  if (d.metricsAbsent) {
+    lines.push('### Metrics', '');
+    for (const l of d.metricsAbsent.split('\n')) lines.push(`> ${md(l.trim())}`);
+    lines.push('');
+  } else lines.push(diffToMarkdown(d.metrics, { title: 'Metrics' }));
   lines.push('### Params', '');
   if (d.params.length) {
     lines.push(`| Param | ${md(d.a.version)} | ${md(d.b.version)} |`, '| --- | --- | --- |');
@@ -242,6 +272,7 @@ export function versionDiffToJson(d: VersionDiff): Record<string, unknown> {
     datasets: d.datasets,
     environment: d.environment,
     commits: d.commits,
+    ...(d.metricsAbsent ? { metricsAbsent: d.metricsAbsent } : {}),
     problems: d.problems,
   };
 }

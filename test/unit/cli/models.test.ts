@@ -94,4 +94,37 @@ describe('mlops models', function () {
     const usage = await spawnMlops(['models', 'diff', 'churn'], dir);
     assert.equal(usage.code, 2);
   });
+
+  it('diff says why neither version has metric values (DVC-tracked, not in git) instead of "no metric changed"', async () => {
+    const repo = initRepo(path.join(tmp, 'not-pulled'));
+    const dvcYaml = 'stages:\n  evaluate:\n    cmd: python evaluate.py\n    metrics:\n      - eval/metrics.json\n';
+    const lock = (md5: string) =>
+      `schema: '2.0'\nstages:\n  evaluate:\n    cmd: python evaluate.py\n    outs:\n    - path: eval/metrics.json\n      hash: md5\n      md5: ${md5}\n      size: 40\n`;
+    commit(repo, 'v1', {
+      'dvc.yaml': dvcYaml,
+      'dvc.lock': lock('1111aaaa2222bbbb3333cccc4444dddd'),
+      '.gitignore': '/eval\n',
+    });
+    git(repo, ['tag', '-a', 'clf@v1.0.0', '-m', 'Registering artifact clf version v1.0.0']);
+    commit(repo, 'v2', { 'dvc.lock': lock('5555eeee6666ffff7777aaaa8888bbbb') });
+    git(repo, ['tag', '-a', 'clf@v1.1.0', '-m', 'Registering artifact clf version v1.1.0']);
+    const r = await spawnMlops(['models', 'diff', 'clf', 'v1.0.0', 'v1.1.0'], repo);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /No metric changed/);
+    assert.match(r.stdout, /Neither v1\.0\.0 nor v1\.1\.0 has values for eval\/metrics\.json\./);
+    assert.match(
+      r.stdout,
+      /at v1\.0\.0: eval\/metrics\.json: declared in dvc\.yaml, DVC-tracked \(md5 1111aaaa, 40 B\)/,
+    );
+    assert.match(
+      r.stdout,
+      /at v1\.1\.0: eval\/metrics\.json: declared in dvc\.yaml, DVC-tracked \(md5 5555eeee, 40 B\)/,
+    );
+    const json = JSON.parse(
+      (await spawnMlops(['models', 'diff', 'clf', 'v1.0.0', 'v1.1.0', '--json'], repo)).stdout,
+    ) as {
+      metricsAbsent?: string;
+    };
+    assert.match(json.metricsAbsent ?? '', /^Neither v1\.0\.0 nor v1\.1\.0 has values/);
+  });
 });
