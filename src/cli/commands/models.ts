@@ -1,8 +1,6 @@
 import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { followedFiles } from '../../core/metrics/sources/workspaceFiles';
 import type { Goal } from '../../core/metrics/diff';
-import fs from 'node:fs';
-import path from 'node:path';
 import { readRegistry, type ReadRegistryOptions } from '../../core/registry/read';
 import { MlflowRestClient } from '../../core/formats/mlflow/rest';
 import { DEFAULT_TIMEOUT_MS, trackingTarget } from '../../core/metrics/sources/mlflowServer';
@@ -161,8 +159,7 @@ function trackingOptions(cwd: string, flag: string | undefined): ReadRegistryOpt
         timeoutMs: DEFAULT_TIMEOUT_MS,
       }),
     };
-  const stores = [path.join(cwd, 'mlruns'), path.join(cwd, 'mlflow.db')].filter((p) => fs.existsSync(p));
-  return { mlflowStores: [...new Set([...stores, target.location])] };
+  return { extraMlflowStores: [target.location] };
 }
 
 function findModel(registry: Registry, name: string): RegistryModel {

@@ -13,14 +13,20 @@ import type { ModelConfig } from '../formats/mlopsYaml/model';
 import { readMlflowRegistry, readServerRegistry, type RegisteredModelVersion } from '../workspace/mlflowRegistry';
 import type { MlflowRestClient } from '../formats/mlflow/rest';
 import { isMlflowSqliteStore, type SqliteOptions } from '../formats/mlflow/sqlite';
+import { discoverSources } from '../metrics/sources/discover';
 import { compareModelVersions, gtoModels, sortNewestFirst, type GtoStateOptions } from './gtoState';
 import type { ModelVersion, Registry, RegistryEvent, RegistryModel, RegistryProblem } from './model';
 
 export interface ReadRegistryOptions extends GtoStateOptions {
   /** Read GTO tags with git (default true). */
   git?: boolean;
-  /** MLflow stores to read (a `mlruns` folder or an SQLite file); default: `mlruns` and `mlflow.db` at the root. */
+  /**
+   * MLflow stores to read (a `mlruns` folder or an SQLite file); default: the stores the metrics sources discover
+   * in the folder (file stores with a registry, and SQLite stores recognised by their tables, whatever their name).
+   */
   mlflowStores?: string[];
+  /** Stores read besides the default ones (a tracking URI naming a file store or a database). */
+  extraMlflowStores?: string[];
   /** An MLflow tracking server's registry, read through this client (its limits, timeout and token). */
   mlflowServer?: MlflowRestClient;
   sqlite?: SqliteOptions;
@@ -125,14 +131,8 @@ async function readMlflow(
   options: ReadRegistryOptions,
   problems: RegistryProblem[],
 ): Promise<RegisteredModelVersion[]> {
-  let stores = options.mlflowStores;
-  if (!stores) {
-    stores = [];
-    const mlruns = path.join(root, 'mlruns');
-    if (fs.existsSync(path.join(mlruns, 'models'))) stores.push(mlruns);
-    const db = path.join(root, 'mlflow.db');
-    if (fs.existsSync(db) && (await isMlflowSqliteStore(db))) stores.push(db);
-  }
+  const stores = options.mlflowStores ?? (await discoveredMlflowStores(root));
+  for (const extra of options.extraMlflowStores ?? []) if (!stores.includes(extra)) stores.push(extra);
   const versions: RegisteredModelVersion[] = [];
   const all = await Promise.all([
     ...stores.map((store) => readMlflowRegistry(store, options.sqlite)),
@@ -200,4 +200,14 @@ function readDvcArtifacts(root: string, problems: RegistryProblem[]) {
     problems.push({ source: 'gto', message: `dvc.yaml: ${err instanceof Error ? err.message : String(err)}` });
     return [];
   }
+}
+
+/** The MLflow stores of `root` as the metrics sources find them (one discovery for runs and registry). */
+async function discoveredMlflowStores(root: string): Promise<string[]> {
+  const { located } = await discoverSources(root);
+  const stores: string[] = [];
+  for (const store of located.get('mlflow-file') ?? [])
+    if (fs.existsSync(path.join(store, 'models'))) stores.push(store);
+  for (const db of located.get('mlflow-sqlite') ?? []) if (await isMlflowSqliteStore(db)) stores.push(db);
+  return stores;
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { commit, git, initRepo } from '../git/historyRepos';
 import {
   assignStage,
@@ -232,5 +233,23 @@ describe('model registry on a git repository', function () {
       'python:3.11',
       'scratch',
     ]);
+  });
+
+  it('reads the registry of an MLflow database in a subfolder, found as the metrics sources find stores', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-registry-sub-'));
+    try {
+      const db = gunzipSync(
+        fs.readFileSync(path.join(projectRoot, 'test/fixtures/checks/projects/mlflow/mlflow.db.gz')),
+      );
+      fs.mkdirSync(path.join(folder, 'week-02'));
+      fs.writeFileSync(path.join(folder, 'week-02', 'mlflow.db'), db);
+      const registry = await readRegistry(folder, { git: false });
+      const model = registry.models.find((m) => m.name === 'churn-classifier');
+      assert.ok(model, `models: ${registry.models.map((m) => m.name).join(', ')}`);
+      assert.deepEqual(model.sources, ['mlflow']);
+      assert.equal(model.versions.length, 1);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
