@@ -249,6 +249,14 @@ describe('Runs panel in Chromium (standalone)', function () {
     assert.deepEqual(selected, ['3', '4', '5']);
     assert.match((await page.locator('.rt-status').textContent()) ?? '', /3 selected/);
     await page.keyboard.press('End');
+    // The last column is rendered (columns are virtualised) and focused in the next frames: wait for it, then check.
+    await page
+      .waitForFunction(
+        (last) => document.activeElement?.getAttribute('aria-colindex') === last,
+        String(columns.length + 1),
+        { timeout: 5_000 },
+      )
+      .catch(() => undefined);
     assert.equal(
       await page.evaluate(() => document.activeElement?.getAttribute('aria-colindex')),
       String(columns.length + 1),
