@@ -158,11 +158,12 @@ export async function summarizeTelemetry(
       }
     } catch (err) {
       if (context.signal?.aborted) throw err;
-      problems.push({
-        severity: 'error',
-        message: `${location}: ${err instanceof Error ? err.message : String(err)}`,
-        ...(isUrl(location) ? {} : { file: location }),
-      });
+      const message = err instanceof Error ? err.message : String(err);
+      problems.push(
+        isUrl(location)
+          ? { severity: 'error', message: `${location}: ${message}` }
+          : { severity: 'error', message, file: location },
+      );
     }
   }
   const aggregate = aggregator.finish();

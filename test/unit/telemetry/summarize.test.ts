@@ -111,7 +111,7 @@ describe('summarizeTelemetry', () => {
       summary.problems.map((p) => [p.severity, p.message]),
       [
         ['warning', 'missing/*.jsonl matches no log file.'],
-        ['error', 'gone.jsonl: no such file or folder.'],
+        ['error', 'no such file or folder.'],
       ],
     );
   });
