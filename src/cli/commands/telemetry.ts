@@ -1,5 +1,5 @@
 // `mlops telemetry summary [folder] [--source PATH|URL]... [--since 1h|24h|7d|ISO] [--by model|version|caller]
-// [--format text|json|md]`: requests, errors, latency percentiles, memory and callers per model version from the
+// [--bucket 1m|5m|1h] [--format text|json|md]`: requests, errors, latency percentiles, memory and callers per model version from the
 // telemetry sources of mlops.yaml (or the logs discovery finds, or the sources given). Exit codes: 0 figures
 // printed, 2 usage or configuration errors, or no source could be read. The telemetry modules load only when run.
 import fs from 'node:fs';
@@ -21,6 +21,7 @@ Options:
   --source <s>   read this log file, folder or glob (or a Prometheus URL) instead; repeat for several
   --since <d>    only the last 1h, 24h, 7d... (ending at the newest logged request), or since an ISO date-time
   --by <g>       version (default: model and version), model or caller
+  --bucket <d>   the width of a time-series point: 1m, 5m, 1h... (default: about 200 points over the range)
   --format <f>   text (default), json (the whole summary, with its time series) or md
   --help         print this help
 
@@ -31,6 +32,7 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   since: { type: 'string' },
   by: { type: 'string' },
+  bucket: { type: 'string' },
   format: { type: 'string' },
 } as const;
 
@@ -77,6 +79,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
         throw new UsageError(`--since takes 1h, 24h, 7d... or an ISO date-time, not '${text(values.since)}'.`, HELP);
     }
   }
+  let bucketMs: number | undefined;
+  if (values.bucket !== undefined) {
+    bucketMs = parseDuration(values.bucket);
+    if (bucketMs === undefined || bucketMs < 1000)
+      throw new UsageError(`--bucket takes 1m, 5m, 1h... (1s at least), not '${text(values.bucket)}'.`, HELP);
+  }
   const loaded = await loadConfig(folder);
   const errors = loaded.validation.problems.filter((p) => p.severity === 'error' && p.path.startsWith('telemetry'));
   if (errors.length) {
@@ -92,7 +100,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const token = process.env.MLOPS_PROMETHEUS_TOKEN;
   const summary = await summarizeTelemetry(
     { root: folder, config, ...(token ? { token } : {}) },
-    { by, ...(from !== undefined ? { from } : {}) },
+    { by, ...(from !== undefined ? { from } : {}), ...(bucketMs !== undefined ? { bucketMs } : {}) },
     {
       ...(values.source?.length ? { locations: values.source } : {}),
       ...(prometheusUrl && !values.source?.length ? { prometheusUrl } : {}),

@@ -179,7 +179,26 @@ export function createAggregator(
   let firstTime = Infinity;
   let lastTime = -Infinity;
 
+  // The last group and bucket looked up: consecutive events of a log mostly share them.
+  let lastGroup: Group | undefined;
+  let lastModel = '';
+  let lastVersion = '';
+  let lastCaller = '';
   const groupOf = (event: TelemetryEvent): Group => {
+    if (
+      lastGroup &&
+      (by === 'caller'
+        ? event.caller === lastCaller
+        : event.model === lastModel && (by === 'model' || event.version === lastVersion))
+    )
+      return lastGroup;
+    lastModel = event.model;
+    lastVersion = event.version;
+    lastCaller = event.caller;
+    lastGroup = groupOfKey(event);
+    return lastGroup;
+  };
+  const groupOfKey = (event: TelemetryEvent): Group => {
     const key = by === 'caller' ? event.caller : by === 'model' ? event.model : `${event.model}@${event.version}`;
     let group = groups.get(key);
     if (!group) {

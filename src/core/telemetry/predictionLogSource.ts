@@ -110,7 +110,7 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
           fields: source?.fields ?? {},
           ...(source?.latencyUnit ? { latencyUnit: source.latencyUnit } : {}),
           ...(source?.model ? { model: source.model } : {}),
-          features: true,
+          features: context.features !== false,
           ...(context.signal ? { signal: context.signal } : {}),
         },
         stats,

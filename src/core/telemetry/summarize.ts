@@ -91,7 +91,7 @@ async function newestTime(reads: readonly Read[], context: TelemetryReadContext)
   for (const { definition, location } of reads) {
     if (!definition.events) continue;
     try {
-      for await (const batch of definition.events(location, { ...context, report: () => undefined }))
+      for await (const batch of definition.events(location, { ...context, features: false, report: () => undefined }))
         for (const event of batch) if (event.time > newest) newest = event.time;
     } catch {
       // Reported by the second read.
@@ -146,7 +146,7 @@ export async function summarizeTelemetry(
           sources.push({ kind: read.kind, location: read.location, events: read.events, badLines: read.badLines });
           for (const problem of read.problems) problems.push(problem);
         };
-        for await (const batch of definition.events(location, { ...context, report })) {
+        for await (const batch of definition.events(location, { ...context, features: false, report })) {
           for (const event of batch) aggregator.add(event);
           events += batch.length;
         }
