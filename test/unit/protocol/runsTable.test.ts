@@ -96,6 +96,40 @@ describe('Runs table on the wire', () => {
     assert.deepEqual([...table.metrics.mask], [1, 0, 2, 1, 1, 0]);
   });
 
+  it('sends a step every row of a metric column shares once, and per row only the steps that differ', () => {
+    const { rows } = syntheticRows(50, 3, 4);
+    const keys = Object.keys(rows[0]?.metrics ?? {});
+    assert.equal(keys.length, 4);
+    const [shared, varying, withNaN, none] = keys as [string, string, string, string];
+    rows.forEach((row, r) => {
+      row.metrics[shared].step = 20;
+      row.metrics[varying].step = r % 3;
+      row.metrics[withNaN].step = r === 7 ? NaN : 5;
+      delete row.metrics[none].step;
+    });
+    delete rows[3].metrics[shared];
+    const table = encodeRuns(rows);
+    const column = (key: string) => table.metrics.keys.indexOf(key);
+    assert.equal(table.metrics.sharedStep[column(shared)], 20);
+    assert.equal(table.metrics.sharedStep[column(varying)], null);
+    assert.equal(table.metrics.sharedStep[column(withNaN)], null, 'NaN is never shared (JSON would lose it)');
+    assert.equal(table.metrics.sharedStep[column(none)], 0, 'a column without steps shares nothing to send');
+    assert.equal(table.metrics.step.length, 2 * 50, 'only the two varying columns travel per row');
+    const back = decodeRuns(carried(table));
+    assert.equal(back?.[5]?.metrics[shared]?.step, 20);
+    assert.equal(back?.[3]?.metrics[shared], undefined, 'an absent cell stays absent');
+    assert.equal(back?.[5]?.metrics[varying]?.step, 2);
+    assert.ok(Number.isNaN(back?.[7]?.metrics[withNaN]?.step));
+    assert.equal('step' in (back?.[0]?.metrics[none] ?? {}), false);
+    assert.deepEqual(back, rows);
+    const broken = carried(table) as RunsTable;
+    broken.metrics.sharedStep = broken.metrics.sharedStep.slice(1);
+    assert.equal(decodeRuns(broken), undefined, 'a shared-step list of the wrong length is rejected');
+    const short = carried(table) as RunsTable;
+    short.metrics.step = short.metrics.step.subarray(50);
+    assert.equal(decodeRuns(short), undefined, 'steps of the wrong length are rejected');
+  });
+
   it('is much smaller as JSON than the rows it replaces, its numbers travelling as buffers', () => {
     const { rows } = syntheticRows(200, 200, 200);
     const { message, buffers } = serializeLikeVsCode({ table: encodeRuns(rows) });
