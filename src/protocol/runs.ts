@@ -22,8 +22,19 @@ export interface RunsViewRequest {
 }
 
 export type HostToWebview =
-  /** The rows and columns. `refresh`: a source changed on disk; the panel keeps filter, sort, selection, scroll. */
-  | { type: 'data'; table: RunsTable; columns: ColumnDef[]; reason: 'initial' | 'refresh'; problems: string[] }
+  /**
+   * The rows and columns. `refresh`: a source changed on disk; the panel keeps filter, sort, selection, scroll.
+   * `total`: the table holds only the first rows of this many (the first screen, sent ahead); every row follows in
+   * the next `data` message.
+   */
+  | {
+      type: 'data';
+      table: RunsTable;
+      columns: ColumnDef[];
+      reason: 'initial' | 'refresh';
+      problems: string[];
+      total?: number;
+    }
   | { type: 'loading'; message: string }
   | { type: 'error'; message: string }
   /** Replace filter, sort or grouping (from a command). */
@@ -43,6 +54,36 @@ export type WebviewToHost =
   | { type: 'copyMarkdown'; markdown: string }
   /** What the table shows after a render: the keys in order (tests, benchmarks), the total and the time taken. */
   | { type: 'shown'; keys: string[]; total: number; filter: string; filterError?: string; ms: number };
+
+/** The rows sent ahead of the rest when a panel opens: more than a screen shows. */
+export const FIRST_SCREEN_ROWS = 100;
+
+export type RunsDataMessage = Extract<HostToWebview, { type: 'data' }>;
+
+/**
+ * The `data` messages of the rows, in posting order. When a panel opens on more rows than a screen shows, the first
+ * screen's rows go ahead (encoded and carried in milliseconds, where every row of 10,000 runs x 500 columns takes a
+ * second), then every row; `ahead: false` sends every row at once. Each message is made when the next one is asked for: the host posts one and lets it go
+ * before making the next.
+ */
+export function* dataMessages(
+  rows: readonly RunRow[],
+  columns: ColumnDef[],
+  reason: 'initial' | 'refresh',
+  problems: string[],
+  ahead = reason === 'initial',
+): Generator<RunsDataMessage, void, void> {
+  if (ahead && rows.length > FIRST_SCREEN_ROWS)
+    yield {
+      type: 'data',
+      table: encodeRuns(rows.slice(0, FIRST_SCREEN_ROWS)),
+      columns,
+      reason,
+      problems,
+      total: rows.length,
+    };
+  yield { type: 'data', table: encodeRuns(rows), columns, reason, problems };
+}
 
 /** Upper bounds of what the host accepts from the panel. */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;

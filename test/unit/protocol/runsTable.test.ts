@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import type { RunRow } from '../../../src/core/runs/model';
-import { decodeRuns, encodeRuns, type RunsTable } from '../../../src/protocol/runs';
+import {
+  dataMessages,
+  decodeRuns,
+  encodeRuns,
+  FIRST_SCREEN_ROWS,
+  type RunsDataMessage,
+  type RunsTable,
+} from '../../../src/protocol/runs';
 import { demoLikeRows, syntheticRows } from '../../helpers/runRows';
 import { deserializeLikeVsCode, serializeLikeVsCode } from '../../harness/vscodeMessage';
 
@@ -136,6 +143,44 @@ describe('Runs table on the wire', () => {
     const old = JSON.stringify({ rows });
     assert.ok(message.length * 10 < old.length, `JSON ${message.length} chars vs ${old.length} before`);
     assert.ok(buffers.length >= 4 && buffers.length <= 8, `${buffers.length} buffers`);
+  });
+
+  it('sends the first screen of rows ahead of every row when a panel opens on more rows than a screen', () => {
+    const { rows, columns } = syntheticRows(FIRST_SCREEN_ROWS + 50, 3, 3);
+    const messages = [...dataMessages(rows, columns, 'initial', ['a problem'])];
+    assert.equal(messages.length, 2);
+    const [ahead, every] = messages as [RunsDataMessage, RunsDataMessage];
+    assert.equal(ahead.total, FIRST_SCREEN_ROWS + 50);
+    assert.equal(ahead.table.count, FIRST_SCREEN_ROWS);
+    assert.deepEqual(
+      decodeRuns(carried(ahead.table)),
+      decodeRuns(carried(encodeRuns(rows.slice(0, FIRST_SCREEN_ROWS)))),
+    );
+    assert.deepEqual(ahead.problems, ['a problem']);
+    assert.equal(every.total, undefined);
+    assert.equal(every.table.count, FIRST_SCREEN_ROWS + 50);
+    assert.deepEqual(decodeRuns(carried(every.table)), JSON.parse(JSON.stringify(rows)));
+    // A refresh, a panel opened with a filter to apply, or a screenful: every row at once.
+    for (const only of [
+      [...dataMessages(rows, columns, 'refresh', [])],
+      [...dataMessages(rows, columns, 'initial', [], false)],
+      [...dataMessages(rows.slice(0, FIRST_SCREEN_ROWS), columns, 'initial', [])],
+    ]) {
+      assert.equal(only.length, 1);
+      assert.equal(only[0]?.total, undefined);
+    }
+  });
+
+  it('makes the message with every row only when it is asked for (after the first one went out)', () => {
+    const { rows, columns } = syntheticRows(FIRST_SCREEN_ROWS + 1, 1, 1);
+    const messages = dataMessages(rows, columns, 'initial', []);
+    assert.equal((messages.next().value as RunsDataMessage).table.count, FIRST_SCREEN_ROWS);
+    rows[FIRST_SCREEN_ROWS].name = 'renamed after the first message';
+    assert.equal(
+      (messages.next().value as RunsDataMessage).table.name[FIRST_SCREEN_ROWS],
+      'renamed after the first message',
+    );
+    assert.equal(messages.next().done, true);
   });
 
   it('rejects a table with any field of the wrong shape, type or length', () => {
