@@ -472,7 +472,7 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
     if (i % BATCH === 0) await yieldToEventLoop();
     const entry = cached[directory];
     if (entry) {
-      const run = validCachedRun(directory, entry, experiment);
+      const run = validCachedRun(directory, entry, experiment, root);
       if (run) {
         kept[directory] = entry;
         if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
@@ -544,7 +544,12 @@ function cachedRunsOf(value: unknown): Record<string, CachedRun> {
  * tag files, the folders of its metrics, params and tags, which change when a key is added or removed); else
  * undefined. Params are not stamped one by one: MLflow never changes a logged param (a new one adds a file).
  */
-function validCachedRun(directory: string, entry: CachedRun, experiment: MlflowExperiment): MlflowRun | undefined {
+function validCachedRun(
+  directory: string,
+  entry: CachedRun,
+  experiment: MlflowExperiment,
+  root: string,
+): MlflowRun | undefined {
   try {
     const { run, stamp, stage } = entry;
     if (!Array.isArray(stamp) || typeof run !== 'object' || run === null || !Array.isArray(run.metrics))
@@ -553,7 +558,8 @@ function validCachedRun(directory: string, entry: CachedRun, experiment: MlflowE
       return undefined;
     const now = stampOf(stampedFiles(directory, run));
     if (now.length !== stamp.length || now.some((v, i) => v !== stamp[i])) return undefined;
-    // The experiment may have been renamed or deleted since: its fields come from this listing.
+    // The store as this listing names it, and the experiment as it is now (renamed or deleted since, perhaps).
+    run.source = { kind: 'mlflow-file', location: root };
     run.experiment = experiment.name;
     run.experimentId = experiment.id;
     run.lifecycleStage = experiment.lifecycleStage === 'deleted' ? 'deleted' : (stage ?? 'active');
