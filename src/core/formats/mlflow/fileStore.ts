@@ -504,12 +504,13 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
       const run = readRunFolder(directory, experiment, root, query.fullHistory ?? false, scratch, meta);
       if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
       if (cache) {
-        changed = true;
         const stamp = stampOf(stampedFiles(directory, run));
         // Files written while (or just before) this read may be written again within the same clock tick: such a
-        // run is read again next time.
-        if (!stamp.some((time, j) => j % 2 === 0 && time > started - SETTLE_MS))
+        // run (a run training now) is read again next time, and the cache is not rewritten for it.
+        if (!stamp.some((time, j) => j % 2 === 0 && time > started - SETTLE_MS)) {
           kept[directory] = { stamp, stage: textField(meta.lifecycle_stage) ?? null, run };
+          changed = true;
+        }
       }
     } catch (err) {
       if (!(err instanceof MetricsError)) throw err;
