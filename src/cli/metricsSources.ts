@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../core/formats/mlopsYaml/validate';
 import type { MetricDefinition } from '../core/formats/mlopsYaml/model';
 import type { Goal } from '../core/metrics/diff';
+import { defaultCacheDir, listingCache, type ListingCache } from '../core/listingCache';
 import type { SourceKind } from '../core/metrics/model';
 import type { readSources } from '../core/metrics/sources/discover';
 import { metricSources } from '../core/metrics/sources/list';
@@ -57,6 +58,12 @@ export interface SourceOptions {
   modelMetrics: string[];
 }
 
+/** The cache of MLflow listings in the user's cache folder (MLOPS_CACHE_DIR=off: none). */
+function cliCache(): ListingCache | undefined {
+  const folder = defaultCacheDir();
+  return folder === undefined ? undefined : listingCache(folder);
+}
+
 /** The tracking URI (flag, else MLFLOW_TRACKING_URI) and token (MLFLOW_TRACKING_TOKEN, never printed). */
 export function sourceOptions(options: SourceOptions): Parameters<typeof readSources>[1] {
   const fromFlag = options.trackingUri !== undefined;
@@ -65,7 +72,7 @@ export function sourceOptions(options: SourceOptions): Parameters<typeof readSou
     trackingUri,
     trackingUriName: fromFlag ? '--tracking-uri' : 'MLFLOW_TRACKING_URI',
     modelMetrics: options.modelMetrics,
-    context: { token: process.env.MLFLOW_TRACKING_TOKEN || undefined },
+    context: { token: process.env.MLFLOW_TRACKING_TOKEN || undefined, cache: cliCache() },
   };
 }
 

@@ -22,8 +22,19 @@ export interface RunsViewRequest {
 }
 
 export type HostToWebview =
-  /** The rows and columns. `refresh`: a source changed on disk; the panel keeps filter, sort, selection, scroll. */
-  | { type: 'data'; table: RunsTable; columns: ColumnDef[]; reason: 'initial' | 'refresh'; problems: string[] }
+  /**
+   * The rows and columns. `refresh`: a source changed on disk; the panel keeps filter, sort, selection, scroll.
+   * `total`: the table holds only the first rows of this many (the first screen, sent ahead); every row follows in
+   * the next `data` message.
+   */
+  | {
+      type: 'data';
+      table: RunsTable;
+      columns: ColumnDef[];
+      reason: 'initial' | 'refresh';
+      problems: string[];
+      total?: number;
+    }
   | { type: 'loading'; message: string }
   | { type: 'error'; message: string }
   /** Replace filter, sort or grouping (from a command). */
@@ -43,6 +54,36 @@ export type WebviewToHost =
   | { type: 'copyMarkdown'; markdown: string }
   /** What the table shows after a render: the keys in order (tests, benchmarks), the total and the time taken. */
   | { type: 'shown'; keys: string[]; total: number; filter: string; filterError?: string; ms: number };
+
+/** The rows sent ahead of the rest when a panel opens: more than a screen shows. */
+export const FIRST_SCREEN_ROWS = 100;
+
+export type RunsDataMessage = Extract<HostToWebview, { type: 'data' }>;
+
+/**
+ * The `data` messages of the rows, in posting order. When a panel opens on more rows than a screen shows, the first
+ * screen's rows go ahead (encoded and carried in milliseconds, where every row of 10,000 runs x 500 columns takes a
+ * second), then every row; `ahead: false` sends every row at once. Each message is made when the next one is asked for: the host posts one and lets it go
+ * before making the next.
+ */
+export function* dataMessages(
+  rows: readonly RunRow[],
+  columns: ColumnDef[],
+  reason: 'initial' | 'refresh',
+  problems: string[],
+  ahead = reason === 'initial',
+): Generator<RunsDataMessage, void, void> {
+  if (ahead && rows.length > FIRST_SCREEN_ROWS)
+    yield {
+      type: 'data',
+      table: encodeRuns(rows.slice(0, FIRST_SCREEN_ROWS)),
+      columns,
+      reason,
+      problems,
+      total: rows.length,
+    };
+  yield { type: 'data', table: encodeRuns(rows), columns, reason, problems };
+}
 
 /** Upper bounds of what the host accepts from the panel. */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
@@ -173,6 +214,12 @@ export interface RunsTable {
     /** Per cell: 0 absent, 1 present with a step, 2 present without a step. */
     mask: Uint8Array;
     latest: Float64Array;
+    /**
+     * Per column: the step every present cell of it shares (most columns: runs log the same number of steps), or
+     * null when its steps differ (then they are in `step`). A shared value travels once instead of once per row.
+     */
+    sharedStep: (number | null)[];
+    /** The steps of the columns whose `sharedStep` is null, column-major over them (in their order in `keys`). */
     step: Float64Array;
     /** The metric columns (indexes into `keys`) whose min or max differs from the latest value somewhere. */
     extremes: number[];
@@ -192,16 +239,10 @@ const PARAM_NULL = 5;
 /** Rows to their columnar form (the host, before posting them). */
 export function encodeRuns(rows: readonly RunRow[]): RunsTable {
   const n = rows.length;
-  // Rows of one source mostly list the same keys in the same order: each row's keys are looked up only when they
-  // differ from the previous row's.
   const paramIndex = new Map<string, number>();
   const metricIndex = new Map<string, number>();
-  const paramKeys = rows.map((row) => Object.keys(row.params));
-  const metricKeys = rows.map((row) => Object.keys(row.metrics));
-  for (const keys of paramKeys) for (const k of keys) if (!paramIndex.has(k)) paramIndex.set(k, paramIndex.size);
-  for (const keys of metricKeys) for (const k of keys) if (!metricIndex.has(k)) metricIndex.set(k, metricIndex.size);
-  const paramColumns = columnsOfKeys(paramKeys, paramIndex);
-  const metricColumns = columnsOfKeys(metricKeys, metricIndex);
+  const paramColumns = columnsOfKeys(rows, (row) => row.params, paramIndex);
+  const metricColumns = columnsOfKeys(rows, (row) => row.metrics, metricIndex);
   const P = paramIndex.size;
   const M = metricIndex.size;
   const kinds = new Uint8Array(n * P);
@@ -209,7 +250,8 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
   const strings: (string[] | null)[] = new Array<string[] | null>(P).fill(null);
   const mask = new Uint8Array(n * M);
   const latest = new Float64Array(n * M);
-  const step = new Float64Array(n * M);
+  // Steps row by row first; the columns whose steps are all the same then travel as that one value.
+  const steps = new Float64Array(n * M);
   const differs = new Uint8Array(M);
   for (let r = 0; r < n; r++) {
     const row = rows[r] as RunRow;
@@ -235,15 +277,33 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
       const c = mColumns[j] as number;
       const m = mValues[j] as MetricCell;
       const i = c * n + r;
-      latest[i] = m.latest;
+      const value = m.latest;
+      latest[i] = value;
       if (m.step === undefined) mask[i] = 2;
       else {
         mask[i] = 1;
-        step[i] = m.step;
+        steps[i] = m.step;
       }
-      if (!Object.is(m.min, m.latest) || !Object.is(m.max, m.latest)) differs[c] = 1;
+      if (differs[c] === 0 && (!Object.is(m.min, value) || !Object.is(m.max, value))) differs[c] = 1;
     }
   }
+  const sharedStep: (number | null)[] = new Array<number | null>(M).fill(null);
+  const varying: number[] = [];
+  for (let c = 0; c < M; c++) {
+    let shared: number | undefined;
+    let same = true;
+    for (let i = c * n, end = i + n; i < end && same; i++) {
+      if (mask[i] !== 1) continue;
+      const s = steps[i] as number;
+      if (shared === undefined) shared = s;
+      // Only finite steps are shared (JSON would turn NaN or Infinity into null).
+      same = s === shared && Number.isFinite(s);
+    }
+    if (same) sharedStep[c] = shared ?? 0;
+    else varying.push(c);
+  }
+  const step = new Float64Array(n * varying.length);
+  varying.forEach((c, v) => step.set(steps.subarray(c * n, c * n + n), v * n));
   const extremes: number[] = [];
   for (let c = 0; c < M; c++) if (differs[c]) extremes.push(c);
   const metricNames = [...metricIndex.keys()];
@@ -276,22 +336,45 @@ export function encodeRuns(rows: readonly RunRow[]): RunsTable {
     durationMs: pick((r) => r.durationMs ?? null),
     annotation: pick((r) => r.annotation),
     params: { keys: [...paramIndex.keys()], kinds, numbers, strings },
-    metrics: { keys: metricNames, mask, latest, step, extremes, min, max },
+    metrics: { keys: metricNames, mask, latest, sharedStep, step, extremes, min, max },
   };
 }
 
-/** Each row's keys as column indexes, reusing the previous row's when its keys are the same. */
-function columnsOfKeys(rowsKeys: readonly string[][], index: ReadonlyMap<string, number>): number[][] {
+/**
+ * Each row's keys (of its params or metrics) as column indexes, adding new keys to `index`. Rows of one source mostly
+ * list the same keys in the same order: a row whose keys are the previous row's shares its array, and is compared
+ * without making a list of its keys.
+ */
+function columnsOfKeys(
+  rows: readonly RunRow[],
+  values: (row: RunRow) => Record<string, unknown>,
+  index: Map<string, number>,
+): number[][] {
+  const out = new Array<number[]>(rows.length);
   let previousKeys: string[] = [];
   let previous: number[] = [];
-  return rowsKeys.map((keys) => {
-    const same = keys.length === previousKeys.length && keys.every((k, j) => k === previousKeys[j]);
-    if (!same) {
-      previousKeys = keys;
-      previous = keys.map((k) => index.get(k) as number);
+  for (let r = 0; r < rows.length; r++) {
+    const record = values(rows[r] as RunRow);
+    let j = 0;
+    let same = true;
+    for (const k in record) {
+      if (previousKeys[j] !== k) {
+        same = false;
+        break;
+      }
+      j++;
     }
-    return previous;
-  });
+    if (!same || j !== previousKeys.length) {
+      previousKeys = Object.keys(record);
+      previous = previousKeys.map((k) => {
+        let c = index.get(k);
+        if (c === undefined) index.set(k, (c = index.size));
+        return c;
+      });
+    }
+    out[r] = previous;
+  }
+  return out;
 }
 
 /** The most rows and params/metrics columns the panel accepts in one message. */
@@ -340,10 +423,17 @@ export function decodeRuns(raw: unknown): RunRow[] | undefined {
   if (!Array.isArray(strings) || strings.length !== P) return undefined;
   for (const column of strings as unknown[]) if (column !== null && !texts(column)) return undefined;
   const columnTexts = strings as (string[] | null)[];
-  const { mask, latest, step, extremes, min, max } = metrics;
+  const { mask, latest, sharedStep, step, extremes, min, max } = metrics;
   if (!(mask instanceof Uint8Array) || mask.length !== n * M) return undefined;
   if (!(latest instanceof Float64Array) || latest.length !== n * M) return undefined;
-  if (!(step instanceof Float64Array) || step.length !== n * M) return undefined;
+  if (!Array.isArray(sharedStep) || sharedStep.length !== M) return undefined;
+  if (!sharedStep.every((s) => s === null || (typeof s === 'number' && Number.isFinite(s)))) return undefined;
+  const stepOf = new Int32Array(M).fill(-1);
+  let varying = 0;
+  (sharedStep as (number | null)[]).forEach((s, c) => {
+    if (s === null) stepOf[c] = varying++;
+  });
+  if (!(step instanceof Float64Array) || step.length !== n * varying) return undefined;
   if (!Array.isArray(extremes) || !extremes.every((c) => Number.isInteger(c) && c >= 0 && c < M)) return undefined;
   const E = extremes.length;
   if (!(min instanceof Float64Array) || min.length !== n * E) return undefined;
@@ -360,7 +450,18 @@ export function decodeRuns(raw: unknown): RunRow[] | undefined {
   const view: TableView = {
     n,
     params: { index: indexOf(pKeys), keys: pKeys, kinds, numbers, strings: columnTexts },
-    metrics: { index: indexOf(mKeys), keys: mKeys, mask, latest, step, extremeOf, min, max },
+    metrics: {
+      index: indexOf(mKeys),
+      keys: mKeys,
+      mask,
+      latest,
+      sharedStep: sharedStep as (number | null)[],
+      stepOf,
+      step,
+      extremeOf,
+      min,
+      max,
+    },
   };
   const rows: RunRow[] = new Array<RunRow>(n);
   for (let r = 0; r < n; r++) {
@@ -408,6 +509,9 @@ interface TableView {
     keys: string[];
     mask: Uint8Array;
     latest: Float64Array;
+    sharedStep: (number | null)[];
+    /** Per column: its index among the columns whose steps are in `step`, or -1 (its step is shared). */
+    stepOf: Int32Array;
     step: Float64Array;
     extremeOf: Int32Array;
     min: Float64Array;
@@ -497,7 +601,10 @@ class MetricsView extends ColumnsView<MetricCell> {
       e < 0
         ? { latest: value, min: value, max: value }
         : { latest: value, min: metrics.min[e * n + this.r] as number, max: metrics.max[e * n + this.r] as number };
-    if (present === 1) cell.step = metrics.step[i];
+    if (present === 1) {
+      const s = metrics.stepOf[c] as number;
+      cell.step = s < 0 ? (metrics.sharedStep[c] as number) : metrics.step[s * n + this.r];
+    }
     return cell;
   }
   protected keys(): string[] {

@@ -39,7 +39,10 @@ export interface SpawnResult {
   stderr: string;
 }
 
-/** Runs `mlops <args>` in `cwd` as a child process; `env` replaces the inherited environment's entries it names. */
+/**
+ * Runs `mlops <args>` in `cwd` as a child process; `env` replaces the inherited environment's entries it names. Its
+ * listing cache is the bundle's own folder (never the user's).
+ */
 export async function spawnMlops(
   args: string[],
   cwd: string,
@@ -49,7 +52,7 @@ export async function spawnMlops(
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { ...process.env, MLOPS_CACHE_DIR: path.join(path.dirname(cli), 'cache'), ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -63,7 +66,10 @@ export async function spawnMlopsAsync(
 ): Promise<SpawnResult> {
   const cli = await cliBundle();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { ...process.env, MLOPS_CACHE_DIR: path.join(path.dirname(cli), 'cache'), ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

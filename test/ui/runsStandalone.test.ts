@@ -6,7 +6,13 @@ import { exportRows } from '../../src/core/runs/export';
 import { compileFilter } from '../../src/core/runs/filter';
 import type { ColumnDef, RunRow } from '../../src/core/runs/model';
 import { sortRows } from '../../src/core/runs/sort';
-import { encodeRuns, type HostToWebview, type WebviewToHost } from '../../src/protocol/runs';
+import {
+  dataMessages,
+  encodeRuns,
+  FIRST_SCREEN_ROWS,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../../src/protocol/runs';
 import { postLikeVsCode } from '../harness/vscodeMessage';
 import { demoLikeRows, syntheticRows } from '../helpers/runRows';
 import { openStandalone, type StandalonePanel, type ThemeName } from './metricHistoryStandaloneHarness';
@@ -157,6 +163,45 @@ describe('Runs panel in Chromium (standalone)', function () {
       .getAttribute('aria-sort');
     assert.equal(sortAttr, 'descending');
     await panel.screenshot('runs-sorted');
+  });
+
+  it('draws the first screen sent ahead at once, then every run; with a filter restored it waits for every run', async () => {
+    panel = await open('dark');
+    const { page } = panel;
+    const { rows, columns } = syntheticRows(FIRST_SCREEN_ROWS * 3, 20, 20);
+    const post = async () => {
+      await panel!.waitForPosted('ready');
+      for (const message of dataMessages(rows, columns, 'initial', [])) await postLikeVsCode(page, message);
+    };
+    await post();
+    const first = await next(panel, 'shown');
+    const every = await next(panel, 'shown');
+    assert.deepEqual(
+      first.keys,
+      rows.slice(0, FIRST_SCREEN_ROWS).map((r) => r.key),
+      'the first screen was drawn on its own',
+    );
+    assert.equal(first.total, FIRST_SCREEN_ROWS * 3, 'it says how many runs there are');
+    assert.equal(every.keys.length, FIRST_SCREEN_ROWS * 3);
+    assert.match(
+      (await page.locator('.rt-status').textContent()) ?? '',
+      new RegExp(`^${FIRST_SCREEN_ROWS * 3} of ${FIRST_SCREEN_ROWS * 3} runs`),
+    );
+
+    // A restored filter needs every run: the rows sent ahead are not drawn.
+    await filterTo(panel, 'status:finished');
+    await next(panel, 'shown');
+    await panel.reload();
+    await post();
+    const only = await next(panel, 'shown');
+    assert.equal(only.total, FIRST_SCREEN_ROWS * 3);
+    assert.deepEqual(
+      only.keys,
+      rows.filter(compileFilter('status:finished')).map((r) => r.key),
+    );
+    await page.waitForTimeout(300);
+    const renders = (await panel.posted()).filter((p) => (p.message.type as string) === 'shown');
+    assert.equal(renders.length, 1, 'one render after the reload, of every run');
   });
 
   it('groups by source, experiment and branch', async () => {

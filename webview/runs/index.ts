@@ -217,12 +217,18 @@ class RunsApp {
         this.showMessage(message.message);
         return;
       case 'data': {
-        this.receivedAt = performance.now();
+        const receivedAt = performance.now();
         const rows = decodeRuns(message.table);
         if (!rows || !Array.isArray(message.columns)) {
           this.showMessage('The runs could not be read: the message from the extension has the wrong shape.');
           return;
         }
+        const total = message.total;
+        const ahead = typeof total === 'number' && Number.isInteger(total) && total > rows.length;
+        // The first screen's rows, ahead of the rest: drawn only when they are what the first screen shows.
+        if (ahead && !this.showsRowsAsSent()) return;
+        this.receivedAt = receivedAt;
+        this.following = ahead ? total - rows.length : 0;
         this.rows = rows;
         this.columns = message.columns;
         this.message.hidden = true;
@@ -242,6 +248,24 @@ class RunsApp {
 
   private problems: string[] = [];
   private receivedAt: number | undefined;
+  /** How many rows are still to come after the first screen's (0: every row is here). */
+  private following = 0;
+
+  /**
+   * Whether the first rows in the host's order are the first rows shown: no filter, sort or grouping, no plot and
+   * no "only columns that differ" (which all need every row), and nothing shown yet.
+   */
+  private showsRowsAsSent(): boolean {
+    const s = this.state;
+    return (
+      this.rows.length === 0 &&
+      !s.filter.trim() &&
+      s.sort.length === 0 &&
+      s.group === 'none' &&
+      s.plot === 'none' &&
+      !s.onlyDiffering
+    );
+  }
 
   private applyRequest(request: RunsViewRequest): void {
     if (request.filter !== undefined) {
@@ -299,7 +323,7 @@ class RunsApp {
     channel.post({
       type: 'shown',
       keys: this.shown.map((r) => r.key),
-      total: this.rows.length,
+      total: this.rows.length + this.following,
       filter: this.state.filter,
       ...(error ? { filterError: error } : {}),
       ms,
@@ -350,7 +374,8 @@ class RunsApp {
     const bestOf = (id: string): BestValue | undefined => {
       if (!best.has(id)) {
         const column = byId.get(id);
-        best.set(id, column ? bestValues([column], shown)[id] : undefined);
+        // The best of the first screen's rows is not the best run: marked once every row is here.
+        best.set(id, column && !this.following ? bestValues([column], shown)[id] : undefined);
       }
       return best.get(id);
     };
@@ -364,7 +389,9 @@ class RunsApp {
     const selected = this.selectedKeys().length;
     const hiddenColumns = this.columns.length - columns.length;
     this.status.textContent =
-      `${this.shown.length} of ${this.rows.length} runs` +
+      (this.following
+        ? `The first ${this.rows.length} of ${this.rows.length + this.following} runs (reading the rest…)`
+        : `${this.shown.length} of ${this.rows.length} runs`) +
       (selected ? ` · ${selected} selected` : '') +
       ` · ${columns.length} of ${this.columns.length} columns` +
       (hiddenColumns && this.state.onlyDiffering ? ' (only those that differ)' : '') +

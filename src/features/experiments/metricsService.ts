@@ -13,6 +13,7 @@ import { declaredFiles, readDvcProjects } from '../../core/formats/dvc/project';
 import { MetricsIndex, type IndexSnapshot, type SourceReader } from '../../core/metrics/index';
 import { MlflowRestClient } from '../../core/formats/mlflow/rest';
 import { loadSqlJs } from '../../core/formats/mlflow/sqlite';
+import { listingCache, type ListingCache } from '../../core/listingCache';
 import { type MetricSeries, type Run, type SourceKind } from '../../core/metrics/model';
 import { discoverSources, type Discovered } from '../../core/metrics/sources/discover';
 import { DEFAULT_MAX_HISTORY, gitHistorySource } from '../../core/metrics/sources/gitHistory';
@@ -72,6 +73,8 @@ export interface MetricsServiceOptions {
   isTrusted?: () => boolean;
   /** Watch metrics files, tracker folders and git refs and reload what changed (default true). */
   watch?: boolean;
+  /** Where MLflow listings are kept between reads and sessions (the extension's storage); default: nowhere. */
+  cacheDir?: string;
 }
 
 const FILE_DEBOUNCE_MS = 300;
@@ -155,6 +158,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   private published: ServiceSource[] = [];
   private readonly byId = new Map<string, ServiceSource>();
   private sqlJs: ReturnType<typeof loadSqlJs> | undefined;
+  private readonly runsCache: ListingCache | undefined;
   private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
   /** Fires after sources were (re)loaded. */
   readonly onDidChange = this.changeEmitter.event;
@@ -163,6 +167,7 @@ export class MetricsService extends Disposable implements MetricHistoryData {
 
   constructor(private readonly options: MetricsServiceOptions) {
     super();
+    this.runsCache = options.cacheDir ? listingCache(options.cacheDir) : undefined;
     this.isTrusted = options.isTrusted ?? (() => vscode.workspace.isTrusted);
     this.folderList =
       options.folders ?? (() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file'));
@@ -478,7 +483,13 @@ export class MetricsService extends Disposable implements MetricHistoryData {
   }
 
   private readContext(record: FolderRecord): SourceReadContext {
-    return { root: record.root, followed: record.followed, sqlJs: () => this.loadSql(), logger: this.options.logger };
+    return {
+      root: record.root,
+      followed: record.followed,
+      sqlJs: () => this.loadSql(),
+      logger: this.options.logger,
+      cache: this.runsCache,
+    };
   }
 
   private loadSql(): ReturnType<typeof loadSqlJs> {

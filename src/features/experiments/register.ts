@@ -52,6 +52,9 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     logger,
     secrets: extension.secrets,
     wasmPath: path.join(extension.extensionUri.fsPath, 'dist', 'sql-wasm.wasm'),
+    // MLflow listings kept between sessions: a window reload rereads only the runs that changed.
+    cacheDir:
+      extension.globalStorageUri.scheme === 'file' ? path.join(extension.globalStorageUri.fsPath, 'cache') : undefined,
   });
   const tree = new ExperimentsTree(service);
   const view = vscode.window.createTreeView(EXPERIMENTS_VIEW, {

@@ -7,7 +7,7 @@ import { writeUriAtomic } from '../../platform/fsWrite';
 import { WebviewHost } from '../../platform/webviewHost';
 import type { MetricHistorySelection } from '../../protocol/metricHistory';
 import {
-  encodeRuns,
+  dataMessages,
   parseWebviewMessage,
   type HostToWebview,
   type RunsViewRequest,
@@ -106,7 +106,18 @@ export class RunsPanel extends Disposable {
       if (generation !== this.generation || this.isDisposed) return;
       this.rows = new Map(rows.map((r) => [r.key, r]));
       this.origins = origins;
-      this.host.post({ type: 'data', table: encodeRuns(rows), columns, reason, problems });
+      // A request (a source's filter) changes what the first screen shows: then every row goes at once.
+      const messages = dataMessages(rows, columns, reason, problems, reason === 'initial' && !this.pending);
+      let first = true;
+      for (const message of messages) {
+        if (!first) {
+          // Let the first screen's message go out before this thread encodes every row.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (generation !== this.generation || this.isDisposed) return;
+        }
+        first = false;
+        this.host.post(message);
+      }
       this.context.onDidPostData(rows);
       if (this.pending) {
         this.host.post({ type: 'view', request: this.pending });

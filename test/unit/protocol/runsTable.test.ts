@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import type { RunRow } from '../../../src/core/runs/model';
-import { decodeRuns, encodeRuns, type RunsTable } from '../../../src/protocol/runs';
+import {
+  dataMessages,
+  decodeRuns,
+  encodeRuns,
+  FIRST_SCREEN_ROWS,
+  type RunsDataMessage,
+  type RunsTable,
+} from '../../../src/protocol/runs';
 import { demoLikeRows, syntheticRows } from '../../helpers/runRows';
 import { deserializeLikeVsCode, serializeLikeVsCode } from '../../harness/vscodeMessage';
 
@@ -96,12 +103,84 @@ describe('Runs table on the wire', () => {
     assert.deepEqual([...table.metrics.mask], [1, 0, 2, 1, 1, 0]);
   });
 
+  it('sends a step every row of a metric column shares once, and per row only the steps that differ', () => {
+    const { rows } = syntheticRows(50, 3, 4);
+    const keys = Object.keys(rows[0]?.metrics ?? {});
+    assert.equal(keys.length, 4);
+    const [shared, varying, withNaN, none] = keys as [string, string, string, string];
+    rows.forEach((row, r) => {
+      row.metrics[shared].step = 20;
+      row.metrics[varying].step = r % 3;
+      row.metrics[withNaN].step = r === 7 ? NaN : 5;
+      delete row.metrics[none].step;
+    });
+    delete rows[3].metrics[shared];
+    const table = encodeRuns(rows);
+    const column = (key: string) => table.metrics.keys.indexOf(key);
+    assert.equal(table.metrics.sharedStep[column(shared)], 20);
+    assert.equal(table.metrics.sharedStep[column(varying)], null);
+    assert.equal(table.metrics.sharedStep[column(withNaN)], null, 'NaN is never shared (JSON would lose it)');
+    assert.equal(table.metrics.sharedStep[column(none)], 0, 'a column without steps shares nothing to send');
+    assert.equal(table.metrics.step.length, 2 * 50, 'only the two varying columns travel per row');
+    const back = decodeRuns(carried(table));
+    assert.equal(back?.[5]?.metrics[shared]?.step, 20);
+    assert.equal(back?.[3]?.metrics[shared], undefined, 'an absent cell stays absent');
+    assert.equal(back?.[5]?.metrics[varying]?.step, 2);
+    assert.ok(Number.isNaN(back?.[7]?.metrics[withNaN]?.step));
+    assert.equal('step' in (back?.[0]?.metrics[none] ?? {}), false);
+    assert.deepEqual(back, rows);
+    const broken = carried(table) as RunsTable;
+    broken.metrics.sharedStep = broken.metrics.sharedStep.slice(1);
+    assert.equal(decodeRuns(broken), undefined, 'a shared-step list of the wrong length is rejected');
+    const short = carried(table) as RunsTable;
+    short.metrics.step = short.metrics.step.subarray(50);
+    assert.equal(decodeRuns(short), undefined, 'steps of the wrong length are rejected');
+  });
+
   it('is much smaller as JSON than the rows it replaces, its numbers travelling as buffers', () => {
     const { rows } = syntheticRows(200, 200, 200);
     const { message, buffers } = serializeLikeVsCode({ table: encodeRuns(rows) });
     const old = JSON.stringify({ rows });
     assert.ok(message.length * 10 < old.length, `JSON ${message.length} chars vs ${old.length} before`);
     assert.ok(buffers.length >= 4 && buffers.length <= 8, `${buffers.length} buffers`);
+  });
+
+  it('sends the first screen of rows ahead of every row when a panel opens on more rows than a screen', () => {
+    const { rows, columns } = syntheticRows(FIRST_SCREEN_ROWS + 50, 3, 3);
+    const messages = [...dataMessages(rows, columns, 'initial', ['a problem'])];
+    assert.equal(messages.length, 2);
+    const [ahead, every] = messages as [RunsDataMessage, RunsDataMessage];
+    assert.equal(ahead.total, FIRST_SCREEN_ROWS + 50);
+    assert.equal(ahead.table.count, FIRST_SCREEN_ROWS);
+    assert.deepEqual(
+      decodeRuns(carried(ahead.table)),
+      decodeRuns(carried(encodeRuns(rows.slice(0, FIRST_SCREEN_ROWS)))),
+    );
+    assert.deepEqual(ahead.problems, ['a problem']);
+    assert.equal(every.total, undefined);
+    assert.equal(every.table.count, FIRST_SCREEN_ROWS + 50);
+    assert.deepEqual(decodeRuns(carried(every.table)), JSON.parse(JSON.stringify(rows)));
+    // A refresh, a panel opened with a filter to apply, or a screenful: every row at once.
+    for (const only of [
+      [...dataMessages(rows, columns, 'refresh', [])],
+      [...dataMessages(rows, columns, 'initial', [], false)],
+      [...dataMessages(rows.slice(0, FIRST_SCREEN_ROWS), columns, 'initial', [])],
+    ]) {
+      assert.equal(only.length, 1);
+      assert.equal(only[0]?.total, undefined);
+    }
+  });
+
+  it('makes the message with every row only when it is asked for (after the first one went out)', () => {
+    const { rows, columns } = syntheticRows(FIRST_SCREEN_ROWS + 1, 1, 1);
+    const messages = dataMessages(rows, columns, 'initial', []);
+    assert.equal((messages.next().value as RunsDataMessage).table.count, FIRST_SCREEN_ROWS);
+    rows[FIRST_SCREEN_ROWS].name = 'renamed after the first message';
+    assert.equal(
+      (messages.next().value as RunsDataMessage).table.name[FIRST_SCREEN_ROWS],
+      'renamed after the first message',
+    );
+    assert.equal(messages.next().done, true);
   });
 
   it('rejects a table with any field of the wrong shape, type or length', () => {

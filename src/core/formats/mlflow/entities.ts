@@ -2,6 +2,7 @@
 // runs with their MLflow-specific facts, status names, and how MLflow writes special float values.
 import { type MetricPoint, type MetricSeries, type Run, type RunStatus, type MetricsError } from '../../metrics/model';
 import { splitOf } from '../../metrics/split';
+import type { ListingCache } from '../../listingCache';
 
 export interface MlflowExperiment {
   /** A string: file-store ids have 18 digits, beyond what a JavaScript number holds exactly. */
@@ -65,6 +66,8 @@ export interface MlflowRunQuery {
   includeDeleted?: boolean;
   /** Read every metric's whole history (default false: only the latest point of each metric). */
   fullHistory?: boolean;
+  /** Where the listing of the latest values is kept between reads (the runs whose files did not change are reused). */
+  cache?: ListingCache;
 }
 
 export interface MlflowRunListing {

@@ -462,8 +462,23 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   const folders = experiments.flatMap((e) => runsOf(e).map((directory) => ({ directory, experiment: e.experiment })));
   const runs: MlflowRun[] = [];
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
+  const cache = query.fullHistory ? undefined : query.cache;
+  const cacheKey = `mlflow-file:${path.resolve(root)}`;
+  const cached = cache ? cachedRunsOf(cache.read(cacheKey)) : {};
+  const kept: Record<string, CachedRun> = {};
+  let changed = false;
+  const started = Date.now();
   for (const [i, { directory, experiment }] of folders.entries()) {
     if (i % BATCH === 0) await yieldToEventLoop();
+    const entry = cached[directory];
+    if (entry) {
+      const run = validCachedRun(directory, entry, experiment, root);
+      if (run) {
+        kept[directory] = entry;
+        if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
+        continue;
+      }
+    }
     // The meta.yaml is read here: a missing one (ENOENT) is a folder MLflow skips, without a stat for each run.
     const metaFile = child(directory, 'meta.yaml');
     let metaText: string | undefined;
@@ -488,13 +503,102 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
       const meta = parseMeta(metaText, metaFile);
       const run = readRunFolder(directory, experiment, root, query.fullHistory ?? false, scratch, meta);
       if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
+      if (cache) {
+        const stamp = stampOf(stampedFiles(directory, run));
+        // Files written while (or just before) this read may be written again within the same clock tick: such a
+        // run (a run training now) is read again next time, and the cache is not rewritten for it.
+        if (!stamp.some((time, j) => j % 2 === 0 && time > started - SETTLE_MS)) {
+          kept[directory] = { stamp, stage: textField(meta.lifecycle_stage) ?? null, run };
+          changed = true;
+        }
+      }
     } catch (err) {
       if (!(err instanceof MetricsError)) throw err;
       problems.push(err);
     }
   }
+  if (cache && (changed || Object.keys(kept).length !== Object.keys(cached).length))
+    cache.write(cacheKey, { runs: kept });
   runs.sort((a, b) => (b.time ?? 0) - (a.time ?? 0) || (a.id < b.id ? -1 : 1));
   return { runs, problems };
+}
+
+/** How long ago a run's files must have last changed for its listing to be kept in the cache. */
+const SETTLE_MS = 2000;
+
+/** A run folder's listing in the cache: the stamps of the files it was read from, its own lifecycle stage, the run. */
+interface CachedRun {
+  stamp: number[];
+  stage: string | null;
+  run: MlflowRun;
+}
+
+/** The cached run folders of a store, by folder; empty when the cache holds nothing usable. */
+function cachedRunsOf(value: unknown): Record<string, CachedRun> {
+  if (typeof value !== 'object' || value === null) return {};
+  const runs = (value as { runs?: unknown }).runs;
+  return typeof runs === 'object' && runs !== null && !Array.isArray(runs) ? (runs as Record<string, CachedRun>) : {};
+}
+
+/**
+ * The cached run of a folder when none of the files it was read from changed since (its meta.yaml, its metric and
+ * tag files, the folders of its metrics, params and tags, which change when a key is added or removed); else
+ * undefined. Params are not stamped one by one: MLflow never changes a logged param (a new one adds a file).
+ */
+function validCachedRun(
+  directory: string,
+  entry: CachedRun,
+  experiment: MlflowExperiment,
+  root: string,
+): MlflowRun | undefined {
+  try {
+    const { run, stamp, stage } = entry;
+    if (!Array.isArray(stamp) || typeof run !== 'object' || run === null || !Array.isArray(run.metrics))
+      return undefined;
+    if (typeof run.params !== 'object' || typeof run.tags !== 'object' || run.params === null || run.tags === null)
+      return undefined;
+    const now = stampOf(stampedFiles(directory, run));
+    if (now.length !== stamp.length || now.some((v, i) => v !== stamp[i])) return undefined;
+    // The store as this listing names it, and the experiment as it is now (renamed or deleted since, perhaps).
+    run.source = { kind: 'mlflow-file', location: root };
+    run.experiment = experiment.name;
+    run.experimentId = experiment.id;
+    run.lifecycleStage = experiment.lifecycleStage === 'deleted' ? 'deleted' : (stage ?? 'active');
+    return run;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The files and folders whose change makes a run's listing stale (see validCachedRun). */
+function stampedFiles(directory: string, run: MlflowRun): string[] {
+  const metrics = child(directory, 'metrics');
+  const params = child(directory, 'params');
+  const tags = child(directory, 'tags');
+  const files = [child(directory, 'meta.yaml'), metrics, params, tags];
+  const folders = new Set<string>();
+  const nested = (folder: string, key: string): string => {
+    const parts = key.split('/');
+    let at = folder;
+    for (const part of parts.slice(0, -1)) folders.add((at = child(at, part)));
+    return child(at, parts[parts.length - 1] ?? '');
+  };
+  for (const key of Object.keys(run.params)) nested(params, key);
+  const keyFiles = [
+    ...run.metrics.map((s) => nested(metrics, s.key)),
+    ...Object.keys(run.tags).map((key) => nested(tags, key)),
+  ];
+  return [...files, ...folders, ...keyFiles];
+}
+
+/** Each file's modification time and size (-1, -1 when it is missing). */
+function stampOf(files: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const file of files) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    out.push(stat ? stat.mtimeMs : -1, stat ? stat.size : -1);
+  }
+  return out;
 }
 
 /**

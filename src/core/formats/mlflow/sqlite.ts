@@ -1,7 +1,7 @@
 // MLflow's SQLite backend (`mlflow.db`), read with sql.js (SQLite compiled to WebAssembly: no native module). The
 // file's bytes are copied into memory and opened there, so the file is never written or locked, and a database a
 // tracking process is writing to is read as its bytes are at that moment.
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
@@ -273,6 +273,19 @@ function schemaRow(
   }
   const [type, name] = values;
   return values.length === 2 && type !== undefined && name !== undefined ? { type, name } : undefined;
+}
+
+/**
+ * The modification time and size of a database file and of its `-wal` and `-journal` files (-1, -1 for a missing
+ * one): SQLite changes at least one of them with every write, so an equal stamp means the same content.
+ */
+export function databaseStamp(file: string): number[] {
+  const out: number[] = [];
+  for (const name of [file, `${file}-wal`, `${file}-journal`]) {
+    const stat = statSync(name, { throwIfNoEntry: false });
+    out.push(stat ? stat.mtimeMs : -1, stat ? stat.size : -1);
+  }
+  return out;
 }
 
 /** Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. */

@@ -15,8 +15,8 @@ export const mlflowFileStoreSource: MetricSourceDefinition = {
   },
   watch: ['**/mlruns/**'],
   needs: {},
-  async read(location) {
-    const listing = await listRuns(location);
+  async read(location, context) {
+    const listing = await listRuns(location, { cache: context.cache });
     return {
       runs: listing.runs,
       problems: summarizeProblems(

@@ -1,6 +1,7 @@
 // What a metric source is: a plain definition saying how it is found, read and watched, and what it needs. The
 // editor (VS Code file search, watchers, secret storage, trust) and the CLI (a directory walk, flags and the
 // environment) both go through the list in `list.ts`.
+import type { ListingCache } from '../../listingCache';
 import type { Logger } from '../../logging';
 import type { SqlJsStatic } from '../../formats/mlflow/sqlite';
 import type { Run, SourceKind } from '../model';
@@ -49,6 +50,8 @@ export interface SourceReadContext {
   root: string;
   /** The files the workspace follows (mlops.yaml, dvc.yaml, DVCLive): read by the workspace and git sources. */
   followed: FollowedFiles;
+  /** Where MLflow listings are kept between reads (the CLI: the user's cache folder); none: every read is whole. */
+  cache?: ListingCache;
   /** sql.js, loaded once per adapter (mlflow.db). */
   sqlJs?: () => Promise<SqlJsStatic>;
   /** The tracking token of a server (never logged or printed). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root } from '../../../harness/paths';
+import { listingCache, type ListingCache } from '../../../../src/core/listingCache';
 import { MetricsError } from '../../../../src/core/metrics/model';
 import { parsePythonFloat } from '../../../../src/core/formats/metricsFiles/parse';
 import {
@@ -311,5 +312,115 @@ describe('MLflow file store reader', () => {
       assert.ok(listing.problems.every((p) => p instanceof MetricsError));
       assert.ok(listing.runs.length >= 3);
     }
+  });
+});
+
+describe('MLflow file store reader with a listing cache', () => {
+  let tmp: string;
+  let copy: string;
+  let cache: ListingCache;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-file-cache-'));
+    copy = path.join(tmp, 'mlruns');
+    fs.cpSync(store, copy, { recursive: true });
+    age(copy);
+    cache = listingCache(path.join(tmp, 'cache'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** Files written a minute ago (the cache keeps only runs whose files have settled). */
+  function age(dir: string): void {
+    const then = new Date(Date.now() - 60_000);
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true }))
+      fs.utimesSync(path.join(entry.parentPath, entry.name), then, then);
+    fs.utimesSync(dir, then, then);
+  }
+
+  /** The listing as plain data (fields set to undefined dropped, as a cached run has none). */
+  function plain(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(plain);
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, plain(v)]),
+    );
+  }
+
+  /** Marks every cached run's label, so a listing shows which runs came from the cache. */
+  function markCached(): void {
+    const key = `mlflow-file:${path.resolve(copy)}`;
+    const value = cache.read(key) as { runs: Record<string, { run: { label: string } }> };
+    assert.ok(Object.keys(value.runs).length >= 4, 'the first listing filled the cache');
+    for (const entry of Object.values(value.runs)) entry.run.label = `cached ${entry.run.label}`;
+    cache.write(key, value);
+  }
+
+  it('lists exactly what an uncached listing does (NaN and Infinity included), reusing unchanged runs', async () => {
+    const first = await listRuns(copy, { cache });
+    const uncached = await listRuns(copy);
+    assert.deepEqual(plain(first.runs), plain(uncached.runs));
+    markCached();
+    const second = await listRuns(copy, { cache });
+    assert.deepEqual(
+      second.runs.map((r) => r.label).sort(),
+      ['cached resnet-baseline', 'cached special-values', 'cached sweep-1', 'cached sweep-2'],
+      'every unchanged run came from the cache',
+    );
+    const unmark = (runs: typeof second.runs) => runs.map((r) => ({ ...r, label: r.label.replace(/^cached /, '') }));
+    assert.deepEqual(plain(unmark(second.runs)), plain(uncached.runs));
+    const weird = second.runs.find((r) => r.label === 'cached special-values')?.metrics;
+    assert.ok(
+      weird?.some((m) => m.points.some((p) => Number.isNaN(p.value))),
+      'NaN survives the cache',
+    );
+  });
+
+  it('reads a run again when a metric is appended, a tag rewritten in place, a metric added or meta.yaml changed', async () => {
+    await listRuns(copy, { cache });
+    markCached();
+    const runs = (await listRuns(copy)).runs;
+    const idOf = (label: string) => runs.find((r) => r.label === label)?.id ?? '';
+    const sweep1 = runDir(copy, idOf('sweep-1'));
+    const sweep2 = runDir(copy, idOf('sweep-2'));
+    const resnet = runDir(copy, idOf('resnet-baseline'));
+    // An append changes the file, not its folder; an in-place rewrite of a tag neither the folder nor (here) the size.
+    fs.appendFileSync(path.join(sweep2, 'metrics', 'train_loss'), '1800000000000 0.125 999\n');
+    const sweepTag = path.join(sweep1, 'tags', 'sweep');
+    const before = fs.readFileSync(sweepTag, 'utf8');
+    const fd = fs.openSync(sweepTag, 'r+');
+    fs.writeSync(fd, 'X', 0);
+    fs.closeSync(fd);
+    fs.writeFileSync(path.join(resnet, 'metrics', 'new_metric'), '1800000000000 7 0\n');
+    const listed = (await listRuns(copy, { cache })).runs;
+    const byId = (dir: string) => listed.find((r) => r.id === path.basename(dir));
+    assert.equal(byId(sweep2)?.label, 'sweep-2');
+    assert.deepEqual(byId(sweep2)?.metrics.find((m) => m.key === 'train_loss')?.points, [
+      { step: 999, value: 0.125, timestamp: 1800000000000 },
+    ]);
+    assert.equal(byId(sweep1)?.label, 'sweep-1');
+    assert.equal(byId(sweep1)?.tags.sweep, `X${before.slice(1)}`);
+    assert.equal(byId(resnet)?.label, 'resnet-baseline');
+    assert.equal(byId(resnet)?.metrics.find((m) => m.key === 'new_metric')?.points[0]?.value, 7);
+    assert.equal(listed.find((r) => r.label.endsWith('special-values'))?.label, 'cached special-values');
+    // meta.yaml rewritten (MLflow ends a run so), and a run folder removed.
+    const meta = path.join(runDir(copy, idOf('special-values')), 'meta.yaml');
+    fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replace(/^status: \d+$/m, 'status: 5'));
+    fs.rmSync(sweep1, { recursive: true });
+    const again = (await listRuns(copy, { cache })).runs;
+    assert.equal(again.find((r) => r.label.endsWith('special-values'))?.status, 'killed');
+    assert.equal(again.find((r) => r.label.endsWith('special-values'))?.label, 'special-values');
+    assert.equal(again.length, 3);
+  });
+
+  it('lists as without a cache when the cache file is corrupt or unwritable', async () => {
+    const uncached = plain((await listRuns(copy)).runs);
+    await listRuns(copy, { cache });
+    const dir = path.join(tmp, 'cache', 'listings');
+    for (const name of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, name), '{"format":1,"key":');
+    assert.deepEqual(plain((await listRuns(copy, { cache })).runs), uncached);
+    fs.rmSync(path.join(tmp, 'cache'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'cache'), 'not a folder');
+    assert.deepEqual(plain((await listRuns(copy, { cache })).runs), uncached);
   });
 });
