@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { pushTags, recentCommits, resolveCommit } from '../../core/git/commands';
 import { errorMessage } from '../../core/logging';
-import { followedFiles } from '../../core/metrics/sources/workspaceFiles';
 import {
   assignStage,
   deprecateModel,
@@ -12,11 +10,10 @@ import {
   versionToRegister,
   type ActionResult,
 } from '../../core/registry/actions';
-import { versionDetails } from '../../core/registry/details';
 import type { RegistryModel } from '../../core/registry/model';
 import { readRegistry } from '../../core/registry/read';
-import { recordMessage, reproducibilityRecord } from '../../core/registry/record';
 import type { FeatureContext } from '../../platform/context';
+import { Prompts } from '../../platform/prompts';
 import { isTrusted } from '../../platform/trust';
 import { MODEL_DASHBOARD_VIEW_TYPE, type HostToWebview, type ReleaseAction } from '../../protocol/modelDashboard';
 import type { ExplorerApi } from '../explorer/register';
@@ -49,6 +46,8 @@ export interface ModelsApi {
   lastPosted(type: HostToWebview['type']): HostToWebview | undefined;
   /** The tags the release actions wrote in this session and not pushed yet. */
   unpushedTags(): readonly string[];
+  /** The questions and messages of the release actions (tests answer them through its responder). */
+  readonly prompts: Prompts;
 }
 
 function folderRoot(): vscode.WorkspaceFolder | undefined {
@@ -65,17 +64,18 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
   let current: ModelDashboardPanel | undefined;
   const posted = new Map<string, HostToWebview>();
   const unpushed: string[] = [];
+  const prompts = new Prompts();
+  const confirm = async (args: ReleaseArgs, question: string, action: string): Promise<boolean> =>
+    args.confirmed === true || (await prompts.ask(question, undefined, action)) === action;
 
   const runAction = async (action: ReleaseAction, args: ReleaseArgs): Promise<ActionResult | undefined> => {
     if (!isTrusted()) {
-      void vscode.window.showWarningMessage(
-        'Release actions write git tags: trust this workspace first (Manage Workspace Trust).',
-      );
+      void prompts.warn('Release actions write git tags: trust this workspace first (Manage Workspace Trust).');
       return undefined;
     }
     const folder = folderRoot();
     if (!folder) {
-      void vscode.window.showWarningMessage('Open a folder with a git repository to register model versions.');
+      void prompts.warn('Open a folder with a git repository to register model versions.');
       return undefined;
     }
     const root = folder.uri.fsPath;
@@ -93,8 +93,7 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
         const sha = (await resolveCommit(repo, commit)) ?? commit;
         if (!(await confirm(args, `Register ${model} ${version} at commit ${sha.slice(0, 7)}?`, 'Register')))
           return undefined;
-        const message = await registrationMessage(root, model, version, sha);
-        result = await registerVersion(repo, model, { rev: sha, version, message });
+        result = await registerVersion(repo, model, { rev: sha, version, record: true });
         break;
       }
       case 'assign': {
@@ -131,7 +130,7 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
     logger.info(`models: ${result.summary}`);
     await current?.refresh();
     void explorer.model.reload();
-    void vscode.window.showInformationMessage(result.summary, 'Push Tags').then((choice) => {
+    void prompts.info(result.summary, 'Push Tags').then((choice) => {
       if (choice === 'Push Tags') void vscode.commands.executeCommand(PUSH_MODEL_TAGS_COMMAND);
     });
     return result;
@@ -206,22 +205,22 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
       const folder = folderRoot();
       if (!folder || !isTrusted()) return;
       if (!unpushed.length) {
-        void vscode.window.showInformationMessage('No new model tags to push.');
+        void prompts.info('No new model tags to push.');
         return;
       }
       const tags = [...unpushed];
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await prompts.ask(
         `Push ${tags.length} tag${tags.length === 1 ? '' : 's'} to origin: ${tags.join(', ')}?`,
-        { modal: true },
+        undefined,
         'Push',
       );
       if (answer !== 'Push') return;
       try {
         await pushTags({ root: folder.uri.fsPath }, 'origin', tags);
         unpushed.splice(0, unpushed.length);
-        void vscode.window.showInformationMessage(`Pushed ${tags.join(', ')} to origin.`);
+        void prompts.info(`Pushed ${tags.join(', ')} to origin.`);
       } catch (err) {
-        void vscode.window.showErrorMessage(`Could not push the tags: ${errorMessage(err)}`);
+        void prompts.error(`Could not push the tags: ${errorMessage(err)}`);
       }
     }),
     { dispose: () => current?.dispose() },
@@ -234,36 +233,13 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
           return await runAction(action, releaseArgs(arg));
         } catch (err) {
           logger.error(`models: ${action} failed: ${errorMessage(err)}`);
-          void vscode.window.showErrorMessage(`${errorMessage(err)}`);
+          void prompts.error(`${errorMessage(err)}`);
           return undefined;
         }
       }),
     );
 
-  return { show, lastPosted: (type) => posted.get(type), unpushedTags: () => unpushed };
-}
-
-async function confirm(args: ReleaseArgs, question: string, action: string): Promise<boolean> {
-  if (args.confirmed) return true;
-  return (await vscode.window.showWarningMessage(question, { modal: true }, action)) === action;
-}
-
-/** GTO's registration line and the reproducibility record of the version's commit. */
-async function registrationMessage(root: string, model: string, version: string, commit: string): Promise<string> {
-  let datasets: Parameters<typeof versionDetails>[1]['datasets'] = [];
-  let modelMetrics: string[] = [];
-  try {
-    const config = (await loadConfig(root)).validation.config;
-    datasets = config.datasets;
-    modelMetrics = config.models.flatMap((m) => m.metrics);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-  }
-  const details = await versionDetails(
-    { model, version, source: 'gto', registered: true, active: true, commit, stages: [], aliases: [], events: [] },
-    { root, followed: followedFiles(root, { modelMetrics }).followed, datasets },
-  );
-  return recordMessage(`Registering artifact ${model} version ${version}`, reproducibilityRecord(details, commit));
+  return { show, lastPosted: (type) => posted.get(type), unpushedTags: () => unpushed, prompts };
 }
 
 async function pickModel(models: RegistryModel[], action: ReleaseAction): Promise<string | undefined> {
