@@ -161,7 +161,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     assert.deepEqual(status.counts, { error: 0, warning: 7, info: 0 });
     assert.equal(status.visible, true);
     assert.equal(status.text, '$(checklist) $(error) 0 $(warning) 7');
-    assert.match(status.tooltip, /0 errors, 7 warnings, 0 info; 44 passed/);
+    assert.match(status.tooltip, /0 errors, 7 warnings, 0 info; 45 passed/);
   });
 
   it('renames a model to the convention with a quick fix, updates mlops.yaml in the same edit, and undo restores both', async () => {
