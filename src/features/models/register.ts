@@ -15,6 +15,9 @@ import { readRegistry } from '../../core/registry/read';
 import type { FeatureContext } from '../../platform/context';
 import { Prompts } from '../../platform/prompts';
 import { isTrusted } from '../../platform/trust';
+import { serverClientOptions } from '../../platform/mlflowServer';
+import { MLFLOW_STAGES, MlflowRestClient, type MlflowStage } from '../../core/formats/mlflow/rest';
+import { hostOf } from '../../core/metrics/sources/mlflowServer';
 import { MODEL_DASHBOARD_VIEW_TYPE, type HostToWebview, type ReleaseAction } from '../../protocol/modelDashboard';
 import type { ExplorerApi } from '../explorer/register';
 import type { ExplorerNode } from '../explorer/tree';
@@ -28,6 +31,25 @@ export const RELEASE_COMMANDS: Record<ReleaseAction, string> = {
   deprecate: 'mlops.deprecateModelVersion',
 };
 export const PUSH_MODEL_TAGS_COMMAND = 'mlops.pushModelTags';
+/** Release actions on an MLflow tracking server's registry (Models view server items, palette). */
+export const MLFLOW_COMMANDS = {
+  setAlias: 'mlops.setMlflowModelAlias',
+  removeAlias: 'mlops.removeMlflowModelAlias',
+  transitionStage: 'mlops.transitionMlflowModelStage',
+} as const;
+type MlflowAction = keyof typeof MLFLOW_COMMANDS;
+
+/** What an MLflow release command accepts: a Models view server item, or these fields (tests answer the prompts). */
+export interface MlflowReleaseArgs {
+  /** The tracking server's address as set in `mlops.mlflow.trackingUri`. */
+  server?: string;
+  model?: string;
+  version?: string;
+  alias?: string;
+  stage?: MlflowStage;
+  /** Move the versions now in the stage to Archived (transition only). */
+  archiveExisting?: boolean;
+}
 
 /** What a release command accepts: a Models view item, or a model (and version) from the dashboard or a test. */
 export interface ReleaseArgs {
@@ -136,6 +158,149 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
     return result;
   };
 
+  /** The server version a command argument names: a Models view server item, or the fields of MlflowReleaseArgs. */
+  const serverVersionOf = async (
+    arg: unknown,
+  ): Promise<{ setting: string; model: string; version: string; aliases: string[]; args: MlflowReleaseArgs }> => {
+    // A server item may carry the answers too (tests): `{ ...node, alias: 'champion' }`.
+    const given = arg && typeof arg === 'object' ? (arg as MlflowReleaseArgs) : {};
+    const servers = explorer.model.servers.servers();
+    const node = arg as ExplorerNode | undefined;
+    if (node && typeof node === 'object' && node.type === 'serverItem') {
+      const server = servers.find((s) => s.location === node.location);
+      const item = server?.items.find((i) => i.id === node.itemId);
+      if (server && item?.mlflow)
+        return {
+          setting: server.setting,
+          model: item.mlflow.registeredModel,
+          version: item.mlflow.version,
+          aliases: item.mlflow.aliases,
+          args: given,
+        };
+    }
+    if (given.server && given.model && given.version) {
+      const known = servers
+        .find((s) => s.setting === given.server || s.location === given.server)
+        ?.items.find((i) => i.mlflow?.registeredModel === given.model && i.mlflow?.version === given.version);
+      return {
+        setting: given.server,
+        model: given.model,
+        version: given.version,
+        aliases: known?.mlflow?.aliases ?? [],
+        args: given,
+      };
+    }
+    // From the palette: a version of a loaded server's registry.
+    const picks = servers.flatMap((s) =>
+      s.items.flatMap((i) =>
+        i.mlflow
+          ? [
+              {
+                label: `${i.mlflow.registeredModel} v${i.mlflow.version}`,
+                description: [i.stage, ...i.mlflow.aliases.map((a) => `@${a}`), s.host].filter(Boolean).join(' · '),
+                setting: s.setting,
+                mlflow: i.mlflow,
+              },
+            ]
+          : [],
+      ),
+    );
+    if (!picks.length)
+      throw new Error(
+        'No MLflow server models are listed: set mlops.mlflow.trackingUri to a tracking server and open the Models view.',
+      );
+    const picked = await vscode.window.showQuickPick(picks, { title: 'MLflow model version' });
+    if (!picked) throw new CancelledError();
+    return {
+      setting: picked.setting,
+      model: picked.mlflow.registeredModel,
+      version: picked.mlflow.version,
+      aliases: picked.mlflow.aliases,
+      args: given,
+    };
+  };
+
+  const runMlflowAction = async (action: MlflowAction, arg: unknown): Promise<string | undefined> => {
+    if (!isTrusted()) {
+      void prompts.warn('MLflow release actions change the tracking server: trust this workspace first.');
+      return undefined;
+    }
+    const target = await serverVersionOf(arg);
+    const { setting, model, version, args } = target;
+    const host = hostOf(setting);
+    const scope = vscode.workspace.workspaceFolders?.[0]?.uri;
+    let question: string;
+    let button: string;
+    let act: (client: MlflowRestClient) => Promise<string>;
+    switch (action) {
+      case 'setAlias': {
+        const alias =
+          args.alias ??
+          (await vscode.window.showInputBox({
+            title: `Set an alias of ${model} v${version}`,
+            prompt: 'Alias (e.g. champion); an alias another version holds moves to this one',
+            validateInput: (v) => (/^[\w-]+$/.test(v) ? undefined : 'Letters, digits, _ and -'),
+          }));
+        if (!alias) return undefined;
+        question = `Set alias '@${alias}' of ${model} to version ${version} on ${host}?`;
+        button = 'Set Alias';
+        act = async (client) => {
+          await client.setModelAlias(model, alias, version);
+          return `Set @${alias} of ${model} to version ${version} on ${host}.`;
+        };
+        break;
+      }
+      case 'removeAlias': {
+        const alias =
+          args.alias ??
+          (target.aliases.length === 1
+            ? target.aliases[0]
+            : (
+                await vscode.window.showQuickPick(
+                  target.aliases.map((a) => ({ label: a })),
+                  { title: `Remove an alias of ${model} v${version}` },
+                )
+              )?.label);
+        if (!alias) return undefined;
+        question = `Remove alias '@${alias}' from ${model} on ${host}?`;
+        button = 'Remove Alias';
+        act = async (client) => {
+          await client.deleteModelAlias(model, alias);
+          return `Removed @${alias} from ${model} on ${host}.`;
+        };
+        break;
+      }
+      case 'transitionStage': {
+        const stage =
+          args.stage ??
+          (
+            await vscode.window.showQuickPick(
+              MLFLOW_STAGES.map((s) => ({ label: s })),
+              { title: `Transition ${model} v${version} to stage` },
+            )
+          )?.label;
+        if (!stage) return undefined;
+        if (!MLFLOW_STAGES.includes(stage))
+          throw new Error(`'${String(stage)}' is not an MLflow stage (${MLFLOW_STAGES.join(', ')}).`);
+        const archive = args.archiveExisting ?? false;
+        question = `Transition ${model} version ${version} to ${stage} on ${host}${archive ? `, archiving the versions now in ${stage}` : ''}?`;
+        button = 'Transition';
+        act = async (client) => {
+          const moved = await client.transitionModelVersionStage(model, version, stage, archive);
+          return `${model} version ${version} is now in ${moved.stage ?? stage} on ${host}.`;
+        };
+        break;
+      }
+    }
+    if ((await prompts.ask(question, undefined, button)) !== button) return undefined;
+    const client = new MlflowRestClient(await serverClientOptions(setting, scope, extension.secrets));
+    const summary = await act(client);
+    logger.info(`models: ${summary}`);
+    void prompts.info(summary);
+    await explorer.model.servers.load();
+    return summary;
+  };
+
   const adopt = (webviewPanel: vscode.WebviewPanel, model?: string): ModelDashboardPanel => {
     webviewPanel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'media', 'mlops.svg');
     const panel = new ModelDashboardPanel(
@@ -239,6 +404,20 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
       }),
     );
 
+  for (const [action, id] of Object.entries(MLFLOW_COMMANDS) as [MlflowAction, string][])
+    extension.subscriptions.push(
+      vscode.commands.registerCommand(id, async (arg?: unknown) => {
+        try {
+          return await runMlflowAction(action, arg);
+        } catch (err) {
+          if (err instanceof CancelledError) return undefined;
+          logger.error(`models: MLflow ${action} failed: ${errorMessage(err)}`);
+          void prompts.error(`${errorMessage(err)}`);
+          return undefined;
+        }
+      }),
+    );
+
   return { show, lastPosted: (type) => posted.get(type), unpushedTags: () => unpushed, prompts };
 }
 
@@ -292,3 +471,6 @@ async function pickStage(stages: readonly string[], title: string, allowNew = tr
   if (!picked.label.startsWith('$(add)')) return picked.label;
   return vscode.window.showInputBox({ title, prompt: 'Stage name (letters, digits, - and _)' });
 }
+
+/** The user dismissed a pick: nothing to say. */
+class CancelledError extends Error {}
