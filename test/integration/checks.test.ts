@@ -150,7 +150,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     );
     assert.deepEqual(run.report.results, report.results);
     assert.deepEqual(run.report.counts, report.counts);
-    assert.equal(report.counts.passed, 44);
+    assert.equal(report.counts.passed, 45);
   });
 
   it('shows counts in the status bar equal to the diagnostics', () => {
