@@ -361,6 +361,8 @@ metrics:
     label: Fraud loss prevented
     unit: USD
     goal: maximize
+    # The release bar: v1.2.0, in production, prevented less (the stage-gate check says so); v2.0.0 clears it.
+    threshold: 850000
   - key: loss
     goal: minimize
 

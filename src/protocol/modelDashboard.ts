@@ -63,6 +63,8 @@ export interface CompareView {
   a: string;
   b: string;
   metrics: DiffEntry[];
+  /** Why neither version has metric values (DVC-tracked files not pulled, stages not run), as `mlops models diff` says. */
+  metricsAbsent?: string;
   params: ParamChange[];
   datasets: DatasetChange[];
   environment: EnvironmentChange[];

@@ -237,7 +237,7 @@ window.addEventListener('message', (event) => {
 api.postMessage({ type: 'ready' });
 `;
 
-async function bundle(source: string, name: string): Promise<string> {
+export async function bundle(source: string, name: string): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: name },

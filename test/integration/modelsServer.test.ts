@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import { MlflowRestClient } from '../../src/core/formats/mlflow/rest';
 import type { ExplorerNode, ExplorerTree } from '../../src/features/explorer/tree';
 import { freePort, quietEnv, startMlflowServer, testPython, type MlflowServer } from '../helpers/mlflowServer';
 import { activateExtension, EXTENSION_ID } from './activation.test';
@@ -137,5 +138,84 @@ describe('Models view with an MLflow tracking server', function () {
     );
     await config().update('mlflow.trackingUri', undefined, vscode.ConfigurationTarget.Global);
     await waitFor('the error item gone', async () => ((await children(tree)).length === 2 ? true : undefined));
+  });
+
+  it("sets and removes an alias and transitions a stage on the server from a version's item, after asking", async () => {
+    const tree = api.explorer.trees.models;
+    await config().update('mlflow.trackingUri', server.url, vscode.ConfigurationTarget.Global);
+    const host = new URL(server.url).host;
+    const version = async (v: string): Promise<Shown> => {
+      const group = await waitFor(`the models of ${host}`, async () =>
+        (await children(tree)).find((s) => s.label === host),
+      );
+      const found = (await children(tree, group.node)).find(
+        (s) => s.label === 'credit-risk' && withoutTime(s.item.description).startsWith(`v${v}`),
+      );
+      assert.ok(found, `credit-risk v${v} is listed`);
+      return found;
+    };
+    const client = new MlflowRestClient({ baseUrl: server.url, timeoutMs: 30_000 });
+    const aliases = async () => (await client.listRegisteredModels()).find((m) => m.name === 'credit-risk')?.aliases;
+    const prompts = api.models!.prompts;
+    const asked: string[] = [];
+    let yes = false;
+    prompts.responder = (p) => {
+      if (p.modal) asked.push(p.message);
+      return p.modal && yes ? p.items[0] : undefined;
+    };
+    try {
+      const v4 = await version('4');
+      assert.match(String(v4.item.contextValue), /^mlopsServerModel\b/, 'the server item the menu shows on');
+      // Dismissed: nothing changes on the server.
+      const dismissed = await vscode.commands.executeCommand('mlops.setMlflowModelAlias', {
+        ...v4.node,
+        alias: 'candidate',
+      });
+      assert.equal(dismissed, undefined);
+      assert.deepEqual(asked, [`Set alias '@candidate' of credit-risk to version 4 on ${host}?`]);
+      assert.deepEqual(await aliases(), { challenger: '3', champion: '2' });
+
+      yes = true;
+      const set = await vscode.commands.executeCommand('mlops.setMlflowModelAlias', { ...v4.node, alias: 'candidate' });
+      assert.equal(set, `Set @candidate of credit-risk to version 4 on ${host}.`);
+      assert.deepEqual(await aliases(), { candidate: '4', challenger: '3', champion: '2' });
+      await waitFor('the item to show the alias', async () => {
+        const tooltip = ((await version('4')).item.tooltip as vscode.MarkdownString).value;
+        return tooltip.includes('@candidate');
+      });
+
+      const removed = await vscode.commands.executeCommand('mlops.removeMlflowModelAlias', {
+        ...(await version('3')).node,
+        alias: 'challenger',
+      });
+      assert.equal(removed, `Removed @challenger from credit-risk on ${host}.`);
+      assert.deepEqual(await aliases(), { candidate: '4', champion: '2' });
+
+      const moved = await vscode.commands.executeCommand('mlops.transitionMlflowModelStage', {
+        ...(await version('4')).node,
+        stage: 'Production',
+        archiveExisting: true,
+      });
+      assert.equal(moved, `credit-risk version 4 is now in Production on ${host}.`);
+      assert.equal(
+        asked.at(-1),
+        `Transition credit-risk version 4 to Production on ${host}, archiving the versions now in Production?`,
+      );
+      const stages = async () =>
+        (await children(tree, (await children(tree)).find((s) => s.label === host)!.node))
+          .filter((s) => s.label === 'credit-risk')
+          .map((s) => withoutTime(s.item.description));
+      let seen: string[] = [];
+      await waitFor(
+        () => `the new stages (seen: ${seen.join(', ')})`,
+        async () => {
+          seen = await stages();
+          return seen.join('|') === 'v1 · archived|v2 · archived|v3 · staging|v4 · production';
+        },
+      );
+    } finally {
+      prompts.responder = undefined;
+      await config().update('mlflow.trackingUri', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -39,7 +39,7 @@ for (const { name, theme } of THEMES) {
       const page = wb.page;
       // The first run starts when the explorer loads the workspace.
       await openMlopsContainer(page);
-      const entry = page.locator('[aria-label^="Pipeline checks: 0 errors, 7 warnings, 0 info; 44 passed"]').first();
+      const entry = page.locator('[aria-label^="Pipeline checks: 0 errors, 7 warnings, 0 info; 45 passed"]').first();
       await entry.waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
         await wb.screenshot(`checks-status-missing-${name}`);
         throw err;
@@ -53,7 +53,7 @@ for (const { name, theme } of THEMES) {
       const frame = webviewFrame(page);
       await frame
         .locator('.ck-summary')
-        .filter({ hasText: /0 errors, 7 warnings, 0 info · 44 passed, 2 skipped · 12 checks at/ })
+        .filter({ hasText: /0 errors, 7 warnings, 0 info · 45 passed, 2 skipped · 12 checks at/ })
         .waitFor({ timeout: 60_000 });
     });
 
@@ -71,7 +71,7 @@ for (const { name, theme } of THEMES) {
       ]);
       assert.equal(await frame.locator('.ck-result').count(), 7);
       assert.equal(await frame.locator('#ck-show-warning').getAttribute('label'), 'Warnings (7)');
-      assert.equal(await frame.locator('#ck-show-passed').getAttribute('label'), 'Passed (46)');
+      assert.equal(await frame.locator('#ck-show-passed').getAttribute('label'), 'Passed (47)');
       // Findings with a quick fix have a Fix button (the same fixes as the light bulb in the editor).
       assert.deepEqual(await frame.locator('.ck-result-actions vscode-button').allInnerTexts(), ['Rename…', 'Rename…']);
       // The documentation of a check type: a summary, a link, and more on demand.

@@ -13,13 +13,13 @@ import { followedFiles } from '../../src/core/metrics/sources/workspaceFiles';
 import { latest } from '../../src/core/metrics/model';
 import { keyMetrics, stageBoard, versionRows } from '../../src/core/registry/dashboard';
 import { versionDetails, type DetailsContext } from '../../src/core/registry/details';
-import { diffVersions, versionDiffToMarkdown } from '../../src/core/registry/diff';
+import { diffVersions } from '../../src/core/registry/diff';
 import { readLineage } from '../../src/core/registry/lineage';
 import type { Registry } from '../../src/core/registry/model';
 import { readRegistry } from '../../src/core/registry/read';
 import { addRowCounts } from '../../src/core/registry/workspace';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/modelDashboard';
-import { dashboardModel } from '../../src/features/models/dashboardModel';
+import { compareView, dashboardModel } from '../../src/features/models/dashboardModel';
 import { openStandalone, type ThemeName } from './metricHistoryStandaloneHarness';
 
 interface DashboardStandalone {
@@ -123,21 +123,7 @@ async function compareMessage(demo: Demo, name: string, a: string, b: string): P
   assert.ok(va && vb);
   const diff = await diffVersions(va, vb, demo.details, demo.goals);
   await addRowCounts(diff, demo.root);
-  return {
-    type: 'compare',
-    compare: {
-      model: name,
-      a: diff.a.version,
-      b: diff.b.version,
-      metrics: diff.metrics.entries,
-      params: diff.params,
-      datasets: diff.datasets,
-      environment: diff.environment,
-      commits: diff.commits,
-      markdown: versionDiffToMarkdown(diff),
-      problems: diff.problems,
-    },
-  };
+  return { type: 'compare', compare: compareView(name, diff) };
 }
 
 async function rows(page: Page, selector: string): Promise<string[][]> {
@@ -311,8 +297,13 @@ describe('Model Dashboard panel, standalone in Chromium, on the demo', function 
         ),
         'the datasets table shows the new transactions snapshot',
       );
+      const release = execFileSync('git', ['rev-parse', '--short=7', 'fraud-classifier@v2.0.0^{commit}'], {
+        cwd: demo.root,
+      })
+        .toString()
+        .trim();
       assert.ok(
-        compare.some((r) => r.join('|') === 'cb4e200|2026-09-22 07:24|Ben Okafor|Release fraud-classifier v2.0.0'),
+        compare.some((r) => r.join('|') === `${release}|2026-09-22 07:24|Ben Okafor|Release fraud-classifier v2.0.0`),
         'the commits in between are listed',
       );
       const compareDeltas = await page
@@ -365,5 +356,66 @@ describe('Model Dashboard panel, standalone in Chromium, on the demo', function 
     );
     assert.equal(await page.locator('img, [onerror]').count(), 0, 'no element made from a model name');
     await panel.screenshot('dashboard-hostile-dark');
+  });
+
+  it('says why neither version has metric values, as mlops models diff does', async () => {
+    // Two versions whose metrics file DVC tracks (dvc.lock records it, git does not hold it): a fresh clone.
+    const repo = path.join(tmp, 'not-pulled');
+    fs.mkdirSync(repo);
+    const env = {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'A',
+      GIT_AUTHOR_EMAIL: 'a@example.com',
+      GIT_COMMITTER_NAME: 'A',
+      GIT_COMMITTER_EMAIL: 'a@example.com',
+    };
+    const git = (args: string[]) => execFileSync('git', args, { cwd: repo, env, stdio: 'pipe' }).toString();
+    const lock = (md5: string) =>
+      `schema: '2.0'\nstages:\n  evaluate:\n    cmd: python evaluate.py\n    outs:\n    - path: eval/metrics.json\n      hash: md5\n      md5: ${md5}\n      size: 40\n`;
+    git(['init', '-q', '-b', 'main']);
+    fs.writeFileSync(
+      path.join(repo, 'dvc.yaml'),
+      'stages:\n  evaluate:\n    cmd: python evaluate.py\n    metrics:\n      - eval/metrics.json\n',
+    );
+    fs.writeFileSync(path.join(repo, '.gitignore'), '/eval\n');
+    for (const [version, md5] of [
+      ['v1.0.0', '1111aaaa2222bbbb3333cccc4444dddd'],
+      ['v1.1.0', '5555eeee6666ffff7777aaaa8888bbbb'],
+    ] as const) {
+      fs.writeFileSync(path.join(repo, 'dvc.lock'), lock(md5));
+      git(['add', '-A']);
+      git(['commit', '-q', '-m', version]);
+      git(['tag', '-a', `clf@${version}`, '-m', `Registering artifact clf version ${version}`]);
+    }
+    const notPulled = await readDemo(repo);
+    const model = notPulled.registry.models.find((m) => m.name === 'clf');
+    const [vb, va] = model?.versions ?? [];
+    assert.ok(va && vb);
+    const diff = await diffVersions(va, vb, notPulled.details, notPulled.goals);
+    assert.ok(diff.metricsAbsent, 'the core explains the absence');
+
+    const panel = await open('dark');
+    const page = panel.page;
+    await panel.post(registryMessage(notPulled));
+    await panel.post({ type: 'compare', compare: compareView('clf', diff) });
+    await page.waitForSelector('.md-compare .md-absent');
+    const lines = await page.locator('.md-compare .md-absent p').allTextContents();
+    assert.deepEqual(
+      lines,
+      diff.metricsAbsent.split('\n').map((l) => l.trim()),
+      'the lines of the explanation, as text',
+    );
+    assert.equal(lines[0], 'Neither v1.0.0 nor v1.1.0 has values for eval/metrics.json.');
+    assert.ok(
+      lines.some((l) =>
+        /^at v1\.0\.0: eval\/metrics\.json: declared in dvc\.yaml, DVC-tracked \(md5 1111aaaa, 40 B\)/.test(l),
+      ),
+      lines.join('\n'),
+    );
+    assert.equal(await page.locator('.md-compare').getByText('No metric changed.').count(), 0);
+    await page.locator('.md-compare').scrollIntoViewIfNeeded();
+    await panel.screenshot('dashboard-compare-no-values-dark');
   });
 });

@@ -605,7 +605,13 @@ class DashboardApp {
             ]),
             'Metric deltas',
           )
-        : none('No metric changed.'),
+        : c.metricsAbsent
+          ? el(
+              'div',
+              { className: 'md-absent', attrs: { role: 'note' } },
+              c.metricsAbsent.split('\n').map((line) => el('p', { text: line.trim() })),
+            )
+          : none('No metric changed.'),
     );
     this.compare.append(el('h3', { text: 'Params' }));
     this.compare.append(

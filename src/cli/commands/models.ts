@@ -34,8 +34,9 @@ const help = `Usage:
       Compares two versions: metric deltas judged by goal, params that differ, datasets whose hash changed,
       environment changes (requirements pins, lock files, Dockerfile base image) and the commits in between.
   mlops models register <name> [<commit>] [--version vX.Y.Z | --bump-major | --bump-minor | --bump-patch] [-m <msg>]
-      Registers a version at a commit (default HEAD): tag <name>@vX.Y.Z. Without a version, the latest one is
-      bumped (patch unless told); the first version is v0.0.1.
+      Registers a version at a commit (default HEAD): tag <name>@vX.Y.Z, its message GTO's line (or -m) and the
+      reproducibility record of the commit (params, data hashes, metrics, environment digest). Without a version,
+      the latest one is bumped (patch unless told); the first version is v0.0.1.
   mlops models assign <name> <stage> [<commit> | --version vX.Y.Z] [-m <msg>] [--force]
       Assigns a stage: tag <name>#<stage>#N. A commit without a version is registered first.
   mlops models unassign <name> <stage> [<commit> | --version vX.Y.Z] [-m <msg>]
@@ -263,7 +264,13 @@ defineCommand(
       }
       case 'register': {
         need(1, 2, 'a model name and an optional commit');
-        const options = { version: values.version, bump: bumpOf(values), rev: pos[1], message: values.message };
+        const options = {
+          version: values.version,
+          bump: bumpOf(values),
+          rev: pos[1],
+          message: values.message,
+          record: true,
+        };
         return act(io, () => registerVersion(repo, pos[0]!, strip(options)), json);
       }
       case 'assign':

@@ -17,6 +17,7 @@ import {
   type Bump,
 } from '../formats/gto/tags';
 import { gtoModels } from './gtoState';
+import { registrationMessage, registrationSummary } from './registration';
 import type { ModelVersion, RegistryModel } from './model';
 
 export class RegistryActionError extends Error {}
@@ -75,7 +76,10 @@ export interface RegisterOptions {
   /** `vX.Y.Z`; else the latest version bumped. */
   version?: string;
   bump?: Bump;
+  /** The first line of the tag message (default GTO's). */
   message?: string;
+  /** Add the reproducibility record of the commit to the message (what the dashboard and the CLI write). */
+  record?: boolean;
 }
 
 /** The version `register` would write, without writing it. */
@@ -104,7 +108,9 @@ async function registerIn(repo: GitLocation, s: State, name: string, options: Re
     );
   const version = versionToRegister(s.model, options);
   const tag = formatGtoTag('register', name, { version });
-  await writeTag(repo, s, tag, commit, options.message ?? `Registering artifact ${name} version ${version}`);
+  const summary = options.message ?? registrationSummary(name, version);
+  const message = options.record ? await registrationMessage(repo.root, name, version, commit, summary) : summary;
+  await writeTag(repo, s, tag, commit, message);
   s.model = gtoModels(s.tags).find((m) => m.name === name);
   return {
     tags: [tag],

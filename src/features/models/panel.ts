@@ -10,19 +10,18 @@ import { latest } from '../../core/metrics/model';
 import { followedFiles } from '../../core/metrics/sources/workspaceFiles';
 import { keyMetrics, readModelCard, stageBoard, versionRows } from '../../core/registry/dashboard';
 import { versionDetails, type DetailsContext, type VersionDetails } from '../../core/registry/details';
-import { diffVersions, versionDiffToMarkdown, type VersionDiff } from '../../core/registry/diff';
+import { diffVersions, type VersionDiff } from '../../core/registry/diff';
 import type { ModelVersion, Registry, RegistryModel } from '../../core/registry/model';
 import { readRegistry } from '../../core/registry/read';
 import { readLineage } from '../../core/registry/lineage';
 import { addRowCounts, diffWithWorkspace } from '../../core/registry/workspace';
 import { Disposable } from '../../platform/disposable';
-import { dashboardModel } from './dashboardModel';
+import { compareView, dashboardModel } from './dashboardModel';
 import { isTrusted } from '../../platform/trust';
 import { WebviewHost } from '../../platform/webviewHost';
 import {
   parseModelDashboardMessage,
   WORKSPACE_TARGET,
-  type CompareView,
   type HostToWebview,
   type VersionDetailView,
   type WebviewToHost,
@@ -286,19 +285,7 @@ export class ModelDashboardPanel extends Disposable {
       diff = await diffVersions(va, vb, data.details, data.goals);
     }
     await addRowCounts(diff, data.root);
-    const compare: CompareView = {
-      model: name,
-      a: diff.a.version,
-      b: diff.b.version,
-      metrics: diff.metrics.entries,
-      params: diff.params,
-      datasets: diff.datasets,
-      environment: diff.environment,
-      commits: diff.commits,
-      markdown: versionDiffToMarkdown(diff),
-      problems: diff.problems,
-    };
-    this.post({ type: 'compare', compare });
+    this.post({ type: 'compare', compare: compareView(name, diff) });
   }
 
   private async onMessage(raw: unknown): Promise<void> {

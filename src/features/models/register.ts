@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { ConfigError, loadConfig } from '../../core/formats/mlopsYaml/validate';
 import { pushTags, recentCommits, resolveCommit } from '../../core/git/commands';
 import { errorMessage } from '../../core/logging';
-import { followedFiles } from '../../core/metrics/sources/workspaceFiles';
 import {
   assignStage,
   deprecateModel,
@@ -12,12 +10,14 @@ import {
   versionToRegister,
   type ActionResult,
 } from '../../core/registry/actions';
-import { versionDetails } from '../../core/registry/details';
 import type { RegistryModel } from '../../core/registry/model';
 import { readRegistry } from '../../core/registry/read';
-import { recordMessage, reproducibilityRecord } from '../../core/registry/record';
 import type { FeatureContext } from '../../platform/context';
+import { Prompts } from '../../platform/prompts';
 import { isTrusted } from '../../platform/trust';
+import { serverClientOptions } from '../../platform/mlflowServer';
+import { MLFLOW_STAGES, MlflowRestClient, type MlflowStage } from '../../core/formats/mlflow/rest';
+import { hostOf } from '../../core/metrics/sources/mlflowServer';
 import { MODEL_DASHBOARD_VIEW_TYPE, type HostToWebview, type ReleaseAction } from '../../protocol/modelDashboard';
 import type { ExplorerApi } from '../explorer/register';
 import type { ExplorerNode } from '../explorer/tree';
@@ -31,6 +31,25 @@ export const RELEASE_COMMANDS: Record<ReleaseAction, string> = {
   deprecate: 'mlops.deprecateModelVersion',
 };
 export const PUSH_MODEL_TAGS_COMMAND = 'mlops.pushModelTags';
+/** Release actions on an MLflow tracking server's registry (Models view server items, palette). */
+export const MLFLOW_COMMANDS = {
+  setAlias: 'mlops.setMlflowModelAlias',
+  removeAlias: 'mlops.removeMlflowModelAlias',
+  transitionStage: 'mlops.transitionMlflowModelStage',
+} as const;
+type MlflowAction = keyof typeof MLFLOW_COMMANDS;
+
+/** What an MLflow release command accepts: a Models view server item, or these fields (tests answer the prompts). */
+export interface MlflowReleaseArgs {
+  /** The tracking server's address as set in `mlops.mlflow.trackingUri`. */
+  server?: string;
+  model?: string;
+  version?: string;
+  alias?: string;
+  stage?: MlflowStage;
+  /** Move the versions now in the stage to Archived (transition only). */
+  archiveExisting?: boolean;
+}
 
 /** What a release command accepts: a Models view item, or a model (and version) from the dashboard or a test. */
 export interface ReleaseArgs {
@@ -49,6 +68,8 @@ export interface ModelsApi {
   lastPosted(type: HostToWebview['type']): HostToWebview | undefined;
   /** The tags the release actions wrote in this session and not pushed yet. */
   unpushedTags(): readonly string[];
+  /** The questions and messages of the release actions (tests answer them through its responder). */
+  readonly prompts: Prompts;
 }
 
 function folderRoot(): vscode.WorkspaceFolder | undefined {
@@ -65,17 +86,18 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
   let current: ModelDashboardPanel | undefined;
   const posted = new Map<string, HostToWebview>();
   const unpushed: string[] = [];
+  const prompts = new Prompts();
+  const confirm = async (args: ReleaseArgs, question: string, action: string): Promise<boolean> =>
+    args.confirmed === true || (await prompts.ask(question, undefined, action)) === action;
 
   const runAction = async (action: ReleaseAction, args: ReleaseArgs): Promise<ActionResult | undefined> => {
     if (!isTrusted()) {
-      void vscode.window.showWarningMessage(
-        'Release actions write git tags: trust this workspace first (Manage Workspace Trust).',
-      );
+      void prompts.warn('Release actions write git tags: trust this workspace first (Manage Workspace Trust).');
       return undefined;
     }
     const folder = folderRoot();
     if (!folder) {
-      void vscode.window.showWarningMessage('Open a folder with a git repository to register model versions.');
+      void prompts.warn('Open a folder with a git repository to register model versions.');
       return undefined;
     }
     const root = folder.uri.fsPath;
@@ -93,8 +115,7 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
         const sha = (await resolveCommit(repo, commit)) ?? commit;
         if (!(await confirm(args, `Register ${model} ${version} at commit ${sha.slice(0, 7)}?`, 'Register')))
           return undefined;
-        const message = await registrationMessage(root, model, version, sha);
-        result = await registerVersion(repo, model, { rev: sha, version, message });
+        result = await registerVersion(repo, model, { rev: sha, version, record: true });
         break;
       }
       case 'assign': {
@@ -131,10 +152,153 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
     logger.info(`models: ${result.summary}`);
     await current?.refresh();
     void explorer.model.reload();
-    void vscode.window.showInformationMessage(result.summary, 'Push Tags').then((choice) => {
+    void prompts.info(result.summary, 'Push Tags').then((choice) => {
       if (choice === 'Push Tags') void vscode.commands.executeCommand(PUSH_MODEL_TAGS_COMMAND);
     });
     return result;
+  };
+
+  /** The server version a command argument names: a Models view server item, or the fields of MlflowReleaseArgs. */
+  const serverVersionOf = async (
+    arg: unknown,
+  ): Promise<{ setting: string; model: string; version: string; aliases: string[]; args: MlflowReleaseArgs }> => {
+    // A server item may carry the answers too (tests): `{ ...node, alias: 'champion' }`.
+    const given = arg && typeof arg === 'object' ? (arg as MlflowReleaseArgs) : {};
+    const servers = explorer.model.servers.servers();
+    const node = arg as ExplorerNode | undefined;
+    if (node && typeof node === 'object' && node.type === 'serverItem') {
+      const server = servers.find((s) => s.location === node.location);
+      const item = server?.items.find((i) => i.id === node.itemId);
+      if (server && item?.mlflow)
+        return {
+          setting: server.setting,
+          model: item.mlflow.registeredModel,
+          version: item.mlflow.version,
+          aliases: item.mlflow.aliases,
+          args: given,
+        };
+    }
+    if (given.server && given.model && given.version) {
+      const known = servers
+        .find((s) => s.setting === given.server || s.location === given.server)
+        ?.items.find((i) => i.mlflow?.registeredModel === given.model && i.mlflow?.version === given.version);
+      return {
+        setting: given.server,
+        model: given.model,
+        version: given.version,
+        aliases: known?.mlflow?.aliases ?? [],
+        args: given,
+      };
+    }
+    // From the palette: a version of a loaded server's registry.
+    const picks = servers.flatMap((s) =>
+      s.items.flatMap((i) =>
+        i.mlflow
+          ? [
+              {
+                label: `${i.mlflow.registeredModel} v${i.mlflow.version}`,
+                description: [i.stage, ...i.mlflow.aliases.map((a) => `@${a}`), s.host].filter(Boolean).join(' · '),
+                setting: s.setting,
+                mlflow: i.mlflow,
+              },
+            ]
+          : [],
+      ),
+    );
+    if (!picks.length)
+      throw new Error(
+        'No MLflow server models are listed: set mlops.mlflow.trackingUri to a tracking server and open the Models view.',
+      );
+    const picked = await vscode.window.showQuickPick(picks, { title: 'MLflow model version' });
+    if (!picked) throw new CancelledError();
+    return {
+      setting: picked.setting,
+      model: picked.mlflow.registeredModel,
+      version: picked.mlflow.version,
+      aliases: picked.mlflow.aliases,
+      args: given,
+    };
+  };
+
+  const runMlflowAction = async (action: MlflowAction, arg: unknown): Promise<string | undefined> => {
+    if (!isTrusted()) {
+      void prompts.warn('MLflow release actions change the tracking server: trust this workspace first.');
+      return undefined;
+    }
+    const target = await serverVersionOf(arg);
+    const { setting, model, version, args } = target;
+    const host = hostOf(setting);
+    const scope = vscode.workspace.workspaceFolders?.[0]?.uri;
+    let question: string;
+    let button: string;
+    let act: (client: MlflowRestClient) => Promise<string>;
+    switch (action) {
+      case 'setAlias': {
+        const alias =
+          args.alias ??
+          (await vscode.window.showInputBox({
+            title: `Set an alias of ${model} v${version}`,
+            prompt: 'Alias (e.g. champion); an alias another version holds moves to this one',
+            validateInput: (v) => (/^[\w-]+$/.test(v) ? undefined : 'Letters, digits, _ and -'),
+          }));
+        if (!alias) return undefined;
+        question = `Set alias '@${alias}' of ${model} to version ${version} on ${host}?`;
+        button = 'Set Alias';
+        act = async (client) => {
+          await client.setModelAlias(model, alias, version);
+          return `Set @${alias} of ${model} to version ${version} on ${host}.`;
+        };
+        break;
+      }
+      case 'removeAlias': {
+        const alias =
+          args.alias ??
+          (target.aliases.length === 1
+            ? target.aliases[0]
+            : (
+                await vscode.window.showQuickPick(
+                  target.aliases.map((a) => ({ label: a })),
+                  { title: `Remove an alias of ${model} v${version}` },
+                )
+              )?.label);
+        if (!alias) return undefined;
+        question = `Remove alias '@${alias}' from ${model} on ${host}?`;
+        button = 'Remove Alias';
+        act = async (client) => {
+          await client.deleteModelAlias(model, alias);
+          return `Removed @${alias} from ${model} on ${host}.`;
+        };
+        break;
+      }
+      case 'transitionStage': {
+        const stage =
+          args.stage ??
+          (
+            await vscode.window.showQuickPick(
+              MLFLOW_STAGES.map((s) => ({ label: s })),
+              { title: `Transition ${model} v${version} to stage` },
+            )
+          )?.label;
+        if (!stage) return undefined;
+        if (!MLFLOW_STAGES.includes(stage))
+          throw new Error(`'${String(stage)}' is not an MLflow stage (${MLFLOW_STAGES.join(', ')}).`);
+        const archive = args.archiveExisting ?? false;
+        question = `Transition ${model} version ${version} to ${stage} on ${host}${archive ? `, archiving the versions now in ${stage}` : ''}?`;
+        button = 'Transition';
+        act = async (client) => {
+          const moved = await client.transitionModelVersionStage(model, version, stage, archive);
+          return `${model} version ${version} is now in ${moved.stage ?? stage} on ${host}.`;
+        };
+        break;
+      }
+    }
+    if ((await prompts.ask(question, undefined, button)) !== button) return undefined;
+    const client = new MlflowRestClient(await serverClientOptions(setting, scope, extension.secrets));
+    const summary = await act(client);
+    logger.info(`models: ${summary}`);
+    void prompts.info(summary);
+    await explorer.model.servers.load();
+    return summary;
   };
 
   const adopt = (webviewPanel: vscode.WebviewPanel, model?: string): ModelDashboardPanel => {
@@ -206,22 +370,22 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
       const folder = folderRoot();
       if (!folder || !isTrusted()) return;
       if (!unpushed.length) {
-        void vscode.window.showInformationMessage('No new model tags to push.');
+        void prompts.info('No new model tags to push.');
         return;
       }
       const tags = [...unpushed];
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await prompts.ask(
         `Push ${tags.length} tag${tags.length === 1 ? '' : 's'} to origin: ${tags.join(', ')}?`,
-        { modal: true },
+        undefined,
         'Push',
       );
       if (answer !== 'Push') return;
       try {
         await pushTags({ root: folder.uri.fsPath }, 'origin', tags);
         unpushed.splice(0, unpushed.length);
-        void vscode.window.showInformationMessage(`Pushed ${tags.join(', ')} to origin.`);
+        void prompts.info(`Pushed ${tags.join(', ')} to origin.`);
       } catch (err) {
-        void vscode.window.showErrorMessage(`Could not push the tags: ${errorMessage(err)}`);
+        void prompts.error(`Could not push the tags: ${errorMessage(err)}`);
       }
     }),
     { dispose: () => current?.dispose() },
@@ -234,36 +398,27 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
           return await runAction(action, releaseArgs(arg));
         } catch (err) {
           logger.error(`models: ${action} failed: ${errorMessage(err)}`);
-          void vscode.window.showErrorMessage(`${errorMessage(err)}`);
+          void prompts.error(`${errorMessage(err)}`);
           return undefined;
         }
       }),
     );
 
-  return { show, lastPosted: (type) => posted.get(type), unpushedTags: () => unpushed };
-}
+  for (const [action, id] of Object.entries(MLFLOW_COMMANDS) as [MlflowAction, string][])
+    extension.subscriptions.push(
+      vscode.commands.registerCommand(id, async (arg?: unknown) => {
+        try {
+          return await runMlflowAction(action, arg);
+        } catch (err) {
+          if (err instanceof CancelledError) return undefined;
+          logger.error(`models: MLflow ${action} failed: ${errorMessage(err)}`);
+          void prompts.error(`${errorMessage(err)}`);
+          return undefined;
+        }
+      }),
+    );
 
-async function confirm(args: ReleaseArgs, question: string, action: string): Promise<boolean> {
-  if (args.confirmed) return true;
-  return (await vscode.window.showWarningMessage(question, { modal: true }, action)) === action;
-}
-
-/** GTO's registration line and the reproducibility record of the version's commit. */
-async function registrationMessage(root: string, model: string, version: string, commit: string): Promise<string> {
-  let datasets: Parameters<typeof versionDetails>[1]['datasets'] = [];
-  let modelMetrics: string[] = [];
-  try {
-    const config = (await loadConfig(root)).validation.config;
-    datasets = config.datasets;
-    modelMetrics = config.models.flatMap((m) => m.metrics);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-  }
-  const details = await versionDetails(
-    { model, version, source: 'gto', registered: true, active: true, commit, stages: [], aliases: [], events: [] },
-    { root, followed: followedFiles(root, { modelMetrics }).followed, datasets },
-  );
-  return recordMessage(`Registering artifact ${model} version ${version}`, reproducibilityRecord(details, commit));
+  return { show, lastPosted: (type) => posted.get(type), unpushedTags: () => unpushed, prompts };
 }
 
 async function pickModel(models: RegistryModel[], action: ReleaseAction): Promise<string | undefined> {
@@ -316,3 +471,6 @@ async function pickStage(stages: readonly string[], title: string, allowNew = tr
   if (!picked.label.startsWith('$(add)')) return picked.label;
   return vscode.window.showInputBox({ title, prompt: 'Stage name (letters, digits, - and _)' });
 }
+
+/** The user dismissed a pick: nothing to say. */
+class CancelledError extends Error {}

@@ -17,7 +17,7 @@ import {
 } from '../../core/notebooks/gitFilter';
 import { cliCommand, parseCliCommand } from '../../core/notebooks/versioning';
 import { currentRuntime, ensureCli } from '../../platform/cli';
-import { type Prompts } from './prompts';
+import { type Prompts } from '../../platform/prompts';
 import { openDocumentsOf } from './targets';
 
 const OFFER_KEY = 'mlops.notebooks.gitFilterOffered';

@@ -7,7 +7,7 @@ import { openRepository, type GitRepository } from '../../core/git/state';
 import { parseNotebook } from '../../core/formats/notebook/format';
 import { revisionUri } from '../../platform/revisionUri';
 import { commitHeader, repoRelative, resolveCommit } from './git';
-import { type Prompts } from './prompts';
+import { type Prompts } from '../../platform/prompts';
 import { listRevisions, pickRevision, SummaryComputer, type NotebookRevision, type RevisionList } from './revisions';
 import { openDocumentsOf } from './targets';
 

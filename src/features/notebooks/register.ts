@@ -9,7 +9,7 @@ import { ensureCli } from '../../platform/cli';
 import { NotebookGitFilter, type FilterSetupResult } from './gitFilter';
 import { NotebookStatusBar } from './statusBar';
 import { NotebookHistory, type HistoryAction } from './history';
-import { Prompts } from './prompts';
+import { Prompts } from '../../platform/prompts';
 import { type RevisionList } from './revisions';
 import { NotebookSnapshots, type SnapshotOptions, type SnapshotResult } from './snapshot';
 import { stripNotebooks, type StripRunResult } from './strip';

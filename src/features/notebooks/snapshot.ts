@@ -20,7 +20,7 @@ import {
 import { changedPaths, createAnnotatedTag } from '../../core/git/commands';
 import { commitPaths, repoRelative, tagNames } from './git';
 import { readNotebooksSection } from './files';
-import { type Prompts } from './prompts';
+import { type Prompts } from '../../platform/prompts';
 import { isDirty, openDocumentsOf } from './targets';
 
 export interface SnapshotOptions {

@@ -10,7 +10,7 @@ import { stripNotebook, type StripOptions } from '../../core/notebooks/strip';
 import { formatBytes } from '../../core/sizes';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { readNotebooksSection } from './files';
-import { type Prompts } from './prompts';
+import { type Prompts } from '../../platform/prompts';
 import { isDirty, openDocumentsOf } from './targets';
 
 export type StripStatus = 'stripped' | 'unchanged' | 'skipped-unsaved' | 'failed' | 'cancelled';

@@ -231,7 +231,11 @@ describe('mlops check (CLI)', function () {
     );
     assert.deepEqual(passed('data-schema'), ['transactions'], 'the newest version matches the schema');
     assert.deepEqual(passed('environment'), ['requirements.txt'], 'requirements.txt is pinned');
-    assert.equal(passed('metric-thresholds').length, 13, 'every metric with a threshold, per split and file');
+    assert.equal(passed('metric-thresholds').length, 14, 'every metric with a threshold, per split and file');
+    assert.ok(
+      passed('metric-thresholds').some((t) => t.startsWith('fraud-classifier: fraud_loss_prevented_usd')),
+      'the release bar on fraud loss prevented',
+    );
     assert.ok(passed('metric-thresholds').includes('fraud-classifier: roc_auc (validation) in dvclive/metrics.json'));
     assert.deepEqual(passed('large-files'), ['(all files)']);
     assert.deepEqual(passed('dataset-naming'), ['holdout', 'transactions']);

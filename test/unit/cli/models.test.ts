@@ -7,6 +7,9 @@ import path from 'node:path';
 import { spawnMlops } from '../../helpers/cliBundle';
 import { commit, demoRepo, git, initRepo } from '../git/historyRepos';
 import type { RegistryModel } from '../../../src/core/registry/model';
+import { registerVersion } from '../../../src/core/registry/actions';
+import { parseRecordMessage } from '../../../src/core/registry/record';
+import { registrationMessage } from '../../../src/core/registry/registration';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Rel Ease',
@@ -126,5 +129,54 @@ describe('mlops models', function () {
       metricsAbsent?: string;
     };
     assert.match(json.metricsAbsent ?? '', /^Neither v1\.0\.0 nor v1\.1\.0 has values/);
+  });
+
+  it('register writes the reproducibility record the dashboard action writes: one message from the core', async () => {
+    const viaCli = demoRepo(path.join(tmp, 'register-cli'));
+    const viaAction = demoRepo(path.join(tmp, 'register-action'));
+    const head = git(viaCli, ['rev-parse', 'HEAD']).trim();
+    assert.equal(git(viaAction, ['rev-parse', 'HEAD']).trim(), head, 'the demo is deterministic');
+    const r = await spawnMlops(['models', 'register', 'fraud-classifier'], viaCli, IDENTITY);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Registered fraud-classifier v2\.0\.1 at [0-9a-f]{7} \(tag fraud-classifier@v2\.0\.1\)/);
+    // What the dashboard's Register Model Version… calls.
+    const action = await registerVersion({ root: viaAction }, 'fraud-classifier', {
+      rev: head,
+      version: 'v2.0.1',
+      record: true,
+    });
+    assert.deepEqual(action.tags, ['fraud-classifier@v2.0.1']);
+    const message = (dir: string) =>
+      git(dir, ['for-each-ref', '--format=%(contents)', 'refs/tags/fraud-classifier@v2.0.1']).trimEnd();
+    const expected = (await registrationMessage(viaCli, 'fraud-classifier', 'v2.0.1', head)).trimEnd();
+    assert.equal(message(viaCli), expected);
+    assert.equal(message(viaAction), expected);
+    assert.match(
+      expected,
+      /^Registering artifact fraud-classifier version v2\.0\.1\n\nmlops-reproducibility-record: v1\n/,
+    );
+    const record = parseRecordMessage(message(viaCli));
+    assert.ok(record, 'the record reads back');
+    assert.equal(record.commit, head);
+    const evalJson = JSON.parse(fs.readFileSync(path.join(viaCli, 'metrics', 'eval.json'), 'utf8')) as {
+      test: { f1: number };
+    };
+    assert.equal(record.metrics['test.f1'], evalJson.test.f1, 'the metrics at the commit');
+    assert.match(record.data['data/transactions.csv'] ?? '', /^[0-9a-f]{32}$/, 'the dataset hash from dvc.lock');
+    assert.ok(
+      Object.keys(record.params).some((k) => k.endsWith('train.max_depth')),
+      Object.keys(record.params).join(),
+    );
+    assert.match(record.environment, /^[0-9a-f]{64}$/);
+    // -m replaces GTO's line, the record stays.
+    const second = await spawnMlops(
+      ['models', 'register', 'fraud-classifier', 'HEAD~1', '-m', 'Candidate for the spring release'],
+      viaCli,
+      IDENTITY,
+    );
+    assert.equal(second.code, 0, second.stderr);
+    const withSummary = git(viaCli, ['for-each-ref', '--format=%(contents)', 'refs/tags/fraud-classifier@v2.0.2']);
+    assert.match(withSummary, /^Candidate for the spring release\n\nmlops-reproducibility-record: v1\n/);
+    assert.equal(parseRecordMessage(withSummary)?.commit, git(viaCli, ['rev-parse', 'HEAD~1']).trim());
   });
 });

@@ -1,5 +1,6 @@
 // A client for an MLflow tracking server's REST API (`<base>/api/2.0/mlflow/...`): experiments, runs with their
-// latest metrics, full metric histories and the model registry, following page tokens until done. Uses Node's
+// latest metrics, full metric histories and the model registry, following page tokens until done; and the registry's
+// release actions (set or delete an alias, transition a version's stage), which callers run only when the user asks. Uses Node's
 // global fetch with a timeout; an optional bearer token is sent but never appears in errors. A server cannot make
 // it loop or fill memory: pages per listing and bytes per answer are capped, and the error names the setting.
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
@@ -65,6 +66,10 @@ export interface MlflowRestOptions {
 }
 
 type Json = Record<string, unknown>;
+
+/** The stages MLflow's registry knows (`transition-stage` accepts these). */
+export const MLFLOW_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+export type MlflowStage = (typeof MLFLOW_STAGES)[number];
 
 const API = 'api/2.0/mlflow/';
 
@@ -190,8 +195,8 @@ export class MlflowRestClient {
     return new MlflowRestError(this.redact(message), this.baseUrl, kind, status);
   }
 
-  /** One call: GET with query parameters, or POST with a JSON body. */
-  async call(method: 'GET' | 'POST', endpoint: string, params: Json): Promise<Json> {
+  /** One call: GET with query parameters, or POST, PATCH or DELETE with a JSON body (as MLflow's own client sends). */
+  async call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', endpoint: string, params: Json): Promise<Json> {
     const url = new URL(endpoint, this.apiUrl);
     const init: RequestInit = { method, headers: { ...this.headers } };
     if (method === 'GET') {
@@ -496,22 +501,63 @@ export class MlflowRestClient {
       { max_results: this.registryPageSize ?? 10_000, filter },
       'model_versions',
     );
-    return list
-      .filter((v) => str(v.current_stage) !== DELETED_VERSION_STAGE)
-      .map((v) => ({
-        name: str(v.name) ?? '',
-        version: str(v.version) ?? '',
-        stage: str(v.current_stage),
-        status: str(v.status),
-        runId: str(v.run_id),
-        source: str(v.source),
-        description: typeof v.description === 'string' ? v.description : '',
-        creationTime: integerField(v.creation_timestamp),
-        lastUpdatedTime: integerField(v.last_updated_timestamp),
-        userId: str(v.user_id),
-        tags: keyValues(v.tags),
-      }));
+    return list.filter((v) => str(v.current_stage) !== DELETED_VERSION_STAGE).map(toModelVersion);
   }
+
+  /**
+   * Points `alias` of the registered model `name` at `version` (POST registered-models/alias); an alias another
+   * version holds moves to this one, as MLflow does.
+   */
+  async setModelAlias(name: string, alias: string, version: string): Promise<void> {
+    await this.call('POST', 'registered-models/alias', { name, alias, version });
+  }
+
+  /** Removes `alias` from the registered model `name` (DELETE registered-models/alias). */
+  async deleteModelAlias(name: string, alias: string): Promise<void> {
+    await this.call('DELETE', 'registered-models/alias', { name, alias });
+  }
+
+  /**
+   * Moves `version` of `name` to `stage` (POST model-versions/transition-stage); with `archiveExisting`, the versions
+   * in that stage now go to Archived. Returns the version as the server reports it after the change.
+   */
+  async transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: MlflowStage,
+    archiveExisting = false,
+  ): Promise<MlflowModelVersion> {
+    const answer = await this.call('POST', 'model-versions/transition-stage', {
+      name,
+      version,
+      stage,
+      archive_existing_versions: archiveExisting,
+    });
+    const raw = answer.model_version;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      throw this.fail(
+        `MLflow server at ${this.baseUrl} answered model-versions/transition-stage without the model version.`,
+        'malformed',
+      );
+    return toModelVersion(raw as Json);
+  }
+}
+
+/** A model version as the REST API returns it. */
+function toModelVersion(v: Json): MlflowModelVersion {
+  return {
+    name: str(v.name) ?? '',
+    version: str(v.version) ?? '',
+    stage: str(v.current_stage),
+    status: str(v.status),
+    runId: str(v.run_id),
+    source: str(v.source),
+    description: typeof v.description === 'string' ? v.description : '',
+    creationTime: integerField(v.creation_timestamp),
+    lastUpdatedTime: integerField(v.last_updated_timestamp),
+    userId: str(v.user_id),
+    tags: keyValues(v.tags),
+  };
 }
 
 /** Versions in numeric version order (`2` before `10`). */

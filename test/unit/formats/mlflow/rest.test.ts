@@ -643,4 +643,81 @@ describe('MLflow REST client: the model registry', function () {
       await server.close();
     }
   });
+
+  it('sends the release actions as MLflow expects: alias set (POST) and removal (DELETE) with JSON bodies, stage transition', async () => {
+    const server = await serve((req, body, url) => {
+      const path = url.pathname;
+      if (path.endsWith('/registered-models/alias')) return { body: '{}' };
+      if (path.endsWith('/model-versions/transition-stage')) {
+        const b = JSON.parse(body) as { name: string; version: string; stage: string };
+        if (b.name === 'broken') return { body: '{"ok": true}' };
+        if (b.name === 'missing')
+          return {
+            status: 404,
+            body: JSON.stringify({
+              error_code: 'RESOURCE_DOES_NOT_EXIST',
+              message: 'Registered Model with name=missing not found',
+            }),
+          };
+        return {
+          body: JSON.stringify({
+            model_version: {
+              name: b.name,
+              version: b.version,
+              current_stage: b.stage,
+              run_id: 'r1',
+              status: 'READY',
+              tags: [{ key: 'k', value: 'v' }],
+            },
+          }),
+        };
+      }
+      return { status: 404, body: 'not here', type: 'text/plain' };
+    });
+    try {
+      const client = new MlflowRestClient({ baseUrl: server.url, token: 't0k' });
+      await client.setModelAlias('credit-risk', 'champion', '3');
+      await client.deleteModelAlias("analyst's-model", 'latest-good');
+      const moved = await client.transitionModelVersionStage('credit-risk', '3', 'Production', true);
+      assert.deepEqual(
+        server.requests.map((r) => [r.method, r.url.pathname, r.url.search, JSON.parse(r.body) as unknown, r.auth]),
+        [
+          [
+            'POST',
+            '/api/2.0/mlflow/registered-models/alias',
+            '',
+            { name: 'credit-risk', alias: 'champion', version: '3' },
+            'Bearer t0k',
+          ],
+          [
+            'DELETE',
+            '/api/2.0/mlflow/registered-models/alias',
+            '',
+            { name: "analyst's-model", alias: 'latest-good' },
+            'Bearer t0k',
+          ],
+          [
+            'POST',
+            '/api/2.0/mlflow/model-versions/transition-stage',
+            '',
+            { name: 'credit-risk', version: '3', stage: 'Production', archive_existing_versions: true },
+            'Bearer t0k',
+          ],
+        ],
+      );
+      assert.deepEqual(
+        [moved.name, moved.version, moved.stage, moved.runId, moved.tags],
+        ['credit-risk', '3', 'Production', 'r1', { k: 'v' }],
+      );
+      const malformed = await rejection(client.transitionModelVersionStage('broken', '1', 'Staging'));
+      assert.equal(malformed.kind, 'malformed');
+      assert.match(malformed.message, /without the model version/);
+      const missing = await rejection(client.transitionModelVersionStage('missing', '1', 'Staging'));
+      assert.equal(missing.kind, 'not-found');
+      assert.match(missing.message, /Registered Model with name=missing not found \(RESOURCE_DOES_NOT_EXIST\)/);
+      assert.ok(!missing.message.includes('t0k'), 'the token never shows');
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 export type PromptKind = 'info' | 'warning' | 'error';
 
-/** One message the notebook commands showed (or would have shown), with the answer it got. */
+/** One message a feature's commands showed (or would have shown), with the answer it got. */
 export interface PromptRecord {
   kind: PromptKind;
   message: string;
@@ -13,7 +13,7 @@ export interface PromptRecord {
 }
 
 /**
- * Every message and question of the notebook commands goes through here, so tests can answer modal questions
+ * The messages and questions of a feature's commands (notebooks, model release actions) go through here, so tests can answer modal questions
  * (`responder`) and see what was asked (`log`). Without a responder the real notification or dialog is shown.
  */
 export class Prompts {
