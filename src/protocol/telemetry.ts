@@ -2,7 +2,7 @@
 // (webview/telemetry). Every message is plain JSON with a discriminating `type`; the figures are the one summary of
 // src/core/telemetry (`TelemetrySummary`), built by the core so the panel, the `service-slo` check and
 // `mlops telemetry summary` agree.
-import type { RegistryEventKind } from '../core/registry/model';
+import type { RegistryMarker, SloBreach, SloLine } from '../core/telemetry/overlays';
 import type { TelemetryProblem, TelemetrySummary } from '../core/telemetry/types';
 
 export const TELEMETRY_VIEW_TYPE = 'mlops.telemetry';
@@ -16,40 +16,6 @@ export const PRESET_MS: Record<Exclude<RangePreset, 'all'>, number> = {
   day: 86_400_000,
   week: 7 * 86_400_000,
 };
-
-/** A registry event drawn as a marker on the time axis: a stage assignment, a registration, a deprecation. */
-export interface RegistryMarker {
-  /** Milliseconds since the epoch. */
-  time: number;
-  model: string;
-  version?: string;
-  stage?: string;
-  kind: RegistryEventKind;
-  /** What the marker's label says: `v1.2.0 → production`. */
-  label: string;
-}
-
-/** A service-level objective as the charts draw it: a limit line on the error-rate or latency chart. */
-export interface SloLine {
-  /** The model it applies to (absent: every model). */
-  model?: string;
-  version?: string;
-  metric: 'errorRate' | 'latency';
-  /** Latency: the percentile judged (50, 95, 99). */
-  percentile?: number;
-  /** Error rate 0..1, or latency in milliseconds. */
-  limit: number;
-  /** The legend text: `error rate ≤ 2%`, `p95 ≤ 250 ms`. */
-  label: string;
-}
-
-/** A breached objective of one model version, as the `service-slo` check reports it. */
-export interface SloBreach {
-  model: string;
-  version: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
 
 /** What the host does for an empty state's buttons. */
 export type ConfigureAction = 'openConfig' | 'openSettings' | 'pickLog';

@@ -2,7 +2,7 @@
 // with a small plugin of their own that draws registry events as markers and service-level objectives as limit
 // lines. Labels are drawn on the canvas, so no name ever becomes HTML here.
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type Plugin } from 'chart.js';
-import type { RegistryMarker } from '../../src/protocol/telemetry';
+import type { RegistryMarker } from '../../src/core/telemetry/overlays';
 import { withAlpha, type ChartTheme } from '../metricHistory/theme';
 import { formatTick, formatTime, type XY } from './format';
 

@@ -2,7 +2,8 @@
 // Markdown" and the tests read a figure the same way.
 import { toMarkdownTable } from '../../src/core/chart/export';
 import type { TelemetryGroup, TelemetrySummary } from '../../src/core/telemetry/types';
-import { rangeLabel, type SloBreach, type TelemetryRange } from '../../src/protocol/telemetry';
+import type { SloBreach } from '../../src/core/telemetry/overlays';
+import { rangeLabel, type TelemetryRange } from '../../src/protocol/telemetry';
 
 export interface XY {
   x: number;
