@@ -17,6 +17,8 @@ import {
 } from '../checks/types';
 import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
+import { readTelemetryConfig } from '../telemetry/config';
+import { summarizeTelemetry } from '../telemetry/summarize';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
 import {
@@ -27,6 +29,8 @@ import {
   type HashProgress,
   type ScanFolderOutcome,
   type ScanFolderRequest,
+  type TelemetrySummaryOutcome,
+  type TelemetrySummaryRequest,
   type UpdateFolderOutcome,
   type UpdateFolderRequest,
   type WorkKind,
@@ -92,9 +96,41 @@ export class WorkTasks {
         return this.updateFolder(request as WorkRequestOf<'updateFolder'>);
       case 'hashFiles':
         return this.hashFiles(request as WorkRequestOf<'hashFiles'>, untyped);
+      case 'telemetrySummary':
+        return this.telemetrySummary(request as WorkRequestOf<'telemetrySummary'>, untyped);
       default:
         return Promise.reject(new Error(`Unknown kind of work '${String((request as { kind: unknown }).kind)}'.`));
     }
+  }
+
+  // --------------------------------------------------------------------------------------------- telemetry
+
+  /**
+   * The telemetry summary of a folder: mlops.yaml's telemetry: section (its sources, or the discovered ones when it
+   * names none) through the core's one summary. Large logs are streamed here, off the editor's thread.
+   */
+  async telemetrySummary(
+    request: TelemetrySummaryRequest,
+    context: TaskContext<unknown>,
+  ): Promise<TelemetrySummaryOutcome> {
+    const loaded = await loadConfig(request.root, this.validator);
+    const config = readTelemetryConfig(loaded.validation.config.telemetry);
+    const summary = await summarizeTelemetry(
+      {
+        root: request.root,
+        config,
+        logger: context.logger,
+        signal: context.signal,
+        ...(request.token !== undefined ? { token: request.token } : {}),
+        ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+      },
+      request.query,
+      {
+        ...(request.prometheusUrl ? { prometheusUrl: request.prometheusUrl } : {}),
+        ...(request.windowMs !== undefined ? { windowMs: request.windowMs } : {}),
+      },
+    );
+    return { summary, slos: config.slos };
   }
 
   // ------------------------------------------------------------------------------------------------ checks
