@@ -117,13 +117,13 @@ export function parseRange(raw: unknown): TelemetryRange | undefined {
 }
 
 /**
- * The `from`/`to` of a range. A preset ends at `anchor` (the newest event of log files, so a log written last month
- * still shows its last day; now for a server); `all` leaves both open (the sources' own extent).
+ * What a range asks of the sources: two dates, or a window that ends at the newest event of log files (a log written
+ * last month still has a last day) or now for a server; `all` leaves both ends open (the sources' own extent).
  */
-export function rangeBounds(range: TelemetryRange, anchor: number | undefined): { from?: number; to?: number } {
-  if (range.preset === 'custom') return { from: range.from, to: range.to };
-  if (range.preset === 'all' || anchor === undefined) return {};
-  return { from: anchor - PRESET_MS[range.preset], to: anchor };
+export function rangeQuery(range: TelemetryRange): { query: { from?: number; to?: number }; windowMs?: number } {
+  if (range.preset === 'custom') return { query: { from: range.from, to: range.to } };
+  if (range.preset === 'all') return { query: {} };
+  return { query: {}, windowMs: PRESET_MS[range.preset] };
 }
 
 /** What the picker and the Markdown call a range. */

@@ -6,7 +6,7 @@ import { Disposable } from '../../platform/disposable';
 import { WebviewHost } from '../../platform/webviewHost';
 import {
   parseWebviewMessage,
-  rangeBounds,
+  rangeQuery,
   rangeLabel,
   type ConfigureAction,
   type HostToWebview,
@@ -26,7 +26,8 @@ export interface TelemetryView {
  * sources, the SLO evaluation) and the registry reader, wired by the extension. The panel computes nothing itself.
  */
 export interface TelemetryData {
-  summarize(query: TelemetryQuery, signal: AbortSignal): Promise<TelemetryView>;
+  /** `windowMs`: a window ending at the newest event of log files (now for a server), when the query has no start. */
+  summarize(query: TelemetryQuery, signal: AbortSignal, windowMs?: number): Promise<TelemetryView>;
   /** The registry's dated events (stage assignments, registrations) as time-axis markers. */
   markers(signal: AbortSignal): Promise<RegistryMarker[]>;
   /** Whether a server (Prometheus) is a source: then the last hour/day/week end now, not at the newest event. */
@@ -57,8 +58,6 @@ export class TelemetryPanel extends Disposable {
   private readonly host: WebviewHost<HostToWebview, WebviewToHost>;
   private running: AbortController | undefined;
   private range: TelemetryRange = { preset: 'all' };
-  /** Where the last hour/day/week end: learned from a read of every event (log files) or now (a server). */
-  private anchor: { time: number; newestEvent: boolean } | undefined;
   private generation = 0;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
@@ -100,7 +99,6 @@ export class TelemetryPanel extends Disposable {
 
   /** Reads the figures again (after a change of mlops.yaml or the logs); resolves when the panel has them. */
   refresh(): Promise<void> {
-    this.anchor = undefined;
     return this.load();
   }
 
@@ -181,19 +179,10 @@ export class TelemetryPanel extends Disposable {
           this.context.logger.warn(`telemetry: no registry markers: ${errorMessage(err)}`);
           return [];
         });
-        let anchor = this.anchor;
-        if (range.preset !== 'all' && range.preset !== 'custom') {
-          if (await this.context.data.hasServer()) anchor = { time: Date.now(), newestEvent: false };
-          else if (!anchor) {
-            // A log written last month still has a last day: it ends at the newest event, learned from one read.
-            const all = await this.context.data.summarize({}, signal);
-            anchor = { time: all.summary.to, newestEvent: true };
-          }
-        }
-        const view = await this.context.data.summarize(rangeBounds(range, anchor?.time), signal);
-        if (range.preset === 'all' && view.summary.groups.length)
-          anchor = { time: view.summary.to, newestEvent: !(await this.context.data.hasServer()) };
-        return { view, markers: await markers, anchor: anchor ?? { time: view.summary.to, newestEvent: true } };
+        const { query, windowMs } = rangeQuery(range);
+        const view = await this.context.data.summarize(query, signal, windowMs);
+        const server = await this.context.data.hasServer();
+        return { view, markers: await markers, anchor: { time: view.summary.to, newestEvent: !server } };
       });
       if (this.isDisposed || generation !== this.generation) return;
       if (!result) {
@@ -206,17 +195,16 @@ export class TelemetryPanel extends Disposable {
         return;
       }
       const { view, markers, anchor } = result;
-      this.anchor = anchor;
       const { summary } = view;
       this.context.logger.debug(
         `telemetry: ${summary.groups.length} groups from ${summary.sources.length} sources in ${(performance.now() - started).toFixed(0)} ms`,
       );
       if (!summary.sources.length) {
-        const said = summary.problems.find((p) => p.severity !== 'error')?.message;
+        const said = summary.problems.find((p) => p.severity === 'info')?.message;
         this.post({
           type: 'empty',
           title: 'No telemetry source',
-          hint: said ? `${said} ${NO_SOURCE_HINT}` : NO_SOURCE_HINT,
+          hint: NO_SOURCE_HINT,
           actions: ['openConfig', 'pickLog', 'openSettings'],
           range,
           problems: summary.problems.filter((p) => p.message !== said),

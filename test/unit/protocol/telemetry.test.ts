@@ -3,7 +3,7 @@ import {
   MAX_MARKDOWN_CHARS,
   parseRange,
   parseWebviewMessage,
-  rangeBounds,
+  rangeQuery,
   rangeLabel,
   type WebviewToHost,
 } from '../../../src/protocol/telemetry';
@@ -55,13 +55,12 @@ describe('Telemetry panel protocol', () => {
     assert.deepEqual(parseRange({ preset: 'week', from: 1, to: 2 }), { preset: 'week' });
   });
 
-  it('ends the last hour, day and week at the anchor; All events and no anchor leave the range open', () => {
-    assert.deepEqual(rangeBounds({ preset: 'hour' }, T), { from: T - HOUR, to: T });
-    assert.deepEqual(rangeBounds({ preset: 'day' }, T), { from: T - 24 * HOUR, to: T });
-    assert.deepEqual(rangeBounds({ preset: 'week' }, T), { from: T - 7 * 24 * HOUR, to: T });
-    assert.deepEqual(rangeBounds({ preset: 'all' }, T), {});
-    assert.deepEqual(rangeBounds({ preset: 'day' }, undefined), {});
-    assert.deepEqual(rangeBounds({ preset: 'custom', from: 5, to: 9 }, T), { from: 5, to: 9 });
+  it('asks for the last hour, day and week as a window ending at the newest event; All events leaves both ends open', () => {
+    assert.deepEqual(rangeQuery({ preset: 'hour' }), { query: {}, windowMs: HOUR });
+    assert.deepEqual(rangeQuery({ preset: 'day' }), { query: {}, windowMs: 24 * HOUR });
+    assert.deepEqual(rangeQuery({ preset: 'week' }), { query: {}, windowMs: 7 * 24 * HOUR });
+    assert.deepEqual(rangeQuery({ preset: 'all' }), { query: {} });
+    assert.deepEqual(rangeQuery({ preset: 'custom', from: 5, to: 9 }), { query: { from: 5, to: 9 } });
   });
 
   it('names ranges for the picker and the Markdown', () => {

@@ -30,7 +30,7 @@ function rows(): Row[] {
     out.push({
       time: START + i * MINUTE,
       version: v2 ? 'v2' : 'v1',
-      caller: ['app', 'batch', 'partner'][i % 3]!,
+      caller: ['app', 'batch', 'partner'][i % 3],
       latency: v2 ? 100 + (i % 50) : 40 + (i % 20),
       error: v2 && i % 7 === 0,
     });
