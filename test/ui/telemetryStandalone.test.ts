@@ -150,6 +150,7 @@ describe('Telemetry panel, standalone in Chromium', function () {
           `${id}: the staging and production markers (the registration was the day before)`,
         );
       }
+      assert.equal(charts.requests?.markerLabels, '2', 'both labels drawn: the second on its own row');
       assert.equal(charts.requests?.series, '2');
       assert.equal(charts.latency?.series, '6', 'p50, p95 and p99 of both versions');
       assert.equal(charts.errors?.limits, '1', 'the error-rate objective');

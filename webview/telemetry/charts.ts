@@ -53,7 +53,10 @@ function overlay(spec: TimeChartSpec, theme: ChartTheme): Plugin<'line'> {
       ctx.font = `${Math.max(10, theme.fontSize - 2)}px ${theme.fontFamily}`;
       ctx.textBaseline = 'top';
       let markers = 0;
-      let lastLabelRight = -Infinity;
+      // Labels go on up to three rows; one that fits on none (markers too close together) is left out.
+      const rowHeight = Math.max(10, theme.fontSize - 2) + 3;
+      const rowsRight = [-Infinity, -Infinity, -Infinity];
+      let labels = 0;
       for (const m of spec.markers) {
         if (m.time < spec.from || m.time > spec.to) continue;
         const px = x.getPixelForValue(m.time);
@@ -73,13 +76,16 @@ function overlay(spec: TimeChartSpec, theme: ChartTheme): Plugin<'line'> {
         ctx.lineTo(px, chartArea.top + 5);
         ctx.closePath();
         ctx.fill();
-        // Labels that would overlap the previous one are left to the tooltip-free title attribute of the canvas.
         const width = ctx.measureText(m.label).width;
-        const left = Math.min(px + 4, chartArea.right - width);
-        if (left > lastLabelRight + 6) {
+        const left = Math.max(chartArea.left, Math.min(px + 4, chartArea.right - width));
+        const row = rowsRight.findIndex((right) => left > right + 6);
+        if (row >= 0) {
+          ctx.fillStyle = theme.background;
+          ctx.fillRect(left - 2, chartArea.top + 6 + row * rowHeight, width + 4, rowHeight - 1);
           ctx.fillStyle = theme.foreground;
-          ctx.fillText(m.label, left, chartArea.top + 6);
-          lastLabelRight = left + width;
+          ctx.fillText(m.label, left, chartArea.top + 7 + row * rowHeight);
+          rowsRight[row] = left + width;
+          labels++;
         }
       }
       let limits = 0;
@@ -104,6 +110,7 @@ function overlay(spec: TimeChartSpec, theme: ChartTheme): Plugin<'line'> {
       ctx.restore();
       const data = chart.canvas.dataset;
       data.markers = String(markers);
+      data.markerLabels = String(labels);
       data.limits = String(limits);
       data.xMin = String(x.min);
       data.xMax = String(x.max);
@@ -116,6 +123,13 @@ function suggestedMax(spec: TimeChartSpec): number | undefined {
   let max: number | undefined;
   for (const limit of spec.limits) max = max === undefined ? limit.value : Math.max(max, limit.value);
   return max === undefined ? undefined : max * 1.1;
+}
+
+const STEPS = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10_080].map((m) => m * 60_000);
+
+/** A tick step on whole minutes, hours or days that gives at most `count` ticks over `span`. */
+export function tickStep(span: number, count = 8): number {
+  return STEPS.find((step) => span / step <= count) ?? Math.ceil(span / count / 86_400_000) * 86_400_000;
 }
 
 /** A line chart of time series on the shared axis `spec.from`..`spec.to`. */
@@ -156,7 +170,8 @@ export function timeChart(canvas: HTMLCanvasElement, spec: TimeChartSpec, theme:
           ticks: {
             color: theme.muted,
             font: tickFont,
-            maxTicksLimit: 8,
+            stepSize: tickStep(span),
+            maxTicksLimit: 10,
             maxRotation: 0,
             callback: (value) => formatTick(Number(value), span),
           },

@@ -197,6 +197,7 @@ function renderHeader(): void {
     button('Refresh', 'refresh', () => channel.post({ type: 'refresh' }), true, 'tm-refresh'),
     button('Copy as Markdown', 'copy', copyMarkdown, true, 'tm-copy'),
   );
+  if (!shown) tools.querySelector('#tm-copy')?.setAttribute('disabled', '');
   const parts: HTMLElement[] = [title, tools];
   if (shown) {
     const { summary, anchor } = shown;
