@@ -119,7 +119,7 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
       if (context.signal?.aborted) throw err;
       read.problems.push({
         severity: 'error',
-        message: `${read.location}: ${err instanceof Error ? err.message : String(err)}`,
+        message: err instanceof Error ? err.message : String(err),
         file: read.location,
       });
     }

@@ -132,7 +132,8 @@ export async function summarizeTelemetry(
     const eventReads = reads.filter((r) => r.definition.events !== undefined);
     const newest = eventReads.length ? await newestTime(eventReads, context) : undefined;
     const end = query.to ?? newest ?? Date.now();
-    effective = { ...query, from: end - options.windowMs, to: end };
+    // (end - window, end]: a window of exactly its length.
+    effective = { ...query, from: end - options.windowMs + 1, to: end };
   }
 
   const aggregator = createAggregator(effective);
@@ -157,11 +158,12 @@ export async function summarizeTelemetry(
       }
     } catch (err) {
       if (context.signal?.aborted) throw err;
-      problems.push({
-        severity: 'error',
-        message: `${location}: ${err instanceof Error ? err.message : String(err)}`,
-        ...(isUrl(location) ? {} : { file: location }),
-      });
+      const message = err instanceof Error ? err.message : String(err);
+      problems.push(
+        isUrl(location)
+          ? { severity: 'error', message: `${location}: ${message}` }
+          : { severity: 'error', message, file: location },
+      );
     }
   }
   const aggregate = aggregator.finish();

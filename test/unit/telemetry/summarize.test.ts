@@ -111,18 +111,21 @@ describe('summarizeTelemetry', () => {
       summary.problems.map((p) => [p.severity, p.message]),
       [
         ['warning', 'missing/*.jsonl matches no log file.'],
-        ['error', 'gone.jsonl: no such file or folder.'],
+        ['error', 'no such file or folder.'],
       ],
     );
   });
 
   it('judges a window ending at the newest event, and reads the locations it is given instead', async () => {
-    write('logs/a.jsonl', [line(0, '1', 10), line(30, '1', 20), line(59, '1', 30), line(61, '1', 40)].join('\n'));
+    write(
+      'logs/a.jsonl',
+      [line(0, '1', 10), line(1, '1', 15), line(30, '1', 20), line(59, '1', 30), line(61, '1', 40)].join('\n'),
+    );
     write('elsewhere/b.csv', 'timestamp,latency_ms,model_version\n2026-03-01T12:00:00Z,5,z\n');
     const context = { root, config: emptyTelemetryConfig() };
     const last = await summarizeTelemetry(context, {}, { windowMs: 60 * MINUTE });
     assert.equal(last.to, T + 61 * MINUTE);
-    assert.equal(last.from, T + MINUTE);
+    assert.equal(last.from, T + MINUTE + 1);
     assert.deepEqual(
       last.groups.map((g) => [g.key, g.requests, g.latency.p50]),
       [['fraud@1', 3, 30]],
