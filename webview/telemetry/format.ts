@@ -179,7 +179,7 @@ export function telemetryMarkdown(input: MarkdownInput): string {
     const modelBreaches = breaches.filter((b) => b.model === model);
     if (modelBreaches.length) {
       out.push('SLO breaches:', '');
-      for (const b of modelBreaches) out.push(`- ${escapeHeading(`${b.version}: ${b.message}`)}`);
+      for (const b of modelBreaches) out.push(`- ${escapeHeading(b.message)}`);
       out.push('');
     }
   }

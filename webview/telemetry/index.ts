@@ -373,12 +373,7 @@ function renderBody(): void {
         el(
           'ul',
           {},
-          modelBreaches.map((b) =>
-            el('li', {}, [
-              el('span', { className: 'tm-name', text: b.version }),
-              el('span', { text: `: ${b.message}` }),
-            ]),
-          ),
+          modelBreaches.map((b) => el('li', { text: b.message, attrs: { 'data-version': b.version } })),
         ),
       ]),
     );

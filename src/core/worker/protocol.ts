@@ -5,6 +5,7 @@ import type { CheckProgress } from '../checks/engine';
 import type { CheckResult, CheckSummary, ReportCounts } from '../checks/types';
 import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { LoadedConfig } from '../formats/mlopsYaml/validate';
+import type { SloBreach } from '../telemetry/overlays';
 import type { SloConfig, TelemetryQuery, TelemetrySummary } from '../telemetry/types';
 import type { DiscoveryProblem, DiscoveryStats, FileChange, WorkspaceItem } from '../workspace/discovery';
 import type { HashAlgorithm, HashResult } from '../workspace/hash';
@@ -115,6 +116,8 @@ export interface TelemetrySummaryOutcome {
   summary: TelemetrySummary;
   /** The objectives of mlops.yaml's telemetry: section, which the panel draws as limit lines. */
   slos: SloConfig[];
+  /** The objectives breached, each judged over its own window as the `service-slo` check judges it. */
+  breaches: SloBreach[];
 }
 
 /** Every kind of work: request, result and progress. Adding a kind is one entry here and one case in tasks.ts. */

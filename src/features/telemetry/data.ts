@@ -38,7 +38,7 @@ export function telemetryData(work: CoreWork, logger: Logger, server: () => Prom
         },
         { signal },
       );
-      return { summary: outcome.summary, slos: sloLines(outcome.slos), breaches: [] };
+      return { summary: outcome.summary, slos: sloLines(outcome.slos), breaches: outcome.breaches };
     },
     async markers() {
       const root = folderRoot();

@@ -156,8 +156,18 @@ export const sampleSlos: SloLine[] = [
 
 export function sampleBreaches(model = MODEL, version = 'v1.2.0'): SloBreach[] {
   return [
-    { model, version, severity: 'error', message: 'error rate 3.4% is above the objective of 2% (24h)' },
-    { model, version, severity: 'error', message: 'p95 latency 318 ms is above the objective of 250 ms (24h)' },
+    {
+      model,
+      version,
+      severity: 'error',
+      message: `${model} ${version}: error rate 3.19% (432 of 13,563 requests in the last 24h) is above the SLO's 2%.`,
+    },
+    {
+      model,
+      version,
+      severity: 'error',
+      message: `${model} ${version}: latency p95 318 ms is above the SLO's 250 ms (13,563 requests in the last 24h).`,
+    },
   ];
 }
 

@@ -127,7 +127,12 @@ describe('Telemetry panel figures', () => {
     assert.ok(md.includes('| Figure | v1.1.0 | v1.2.0 |'), md);
     assert.ok(md.includes('| Latency p95 | 118 ms | 318 ms |'), md);
     assert.ok(/\| v1\.2\.0 \| partner-gateway \| [\d,]+ \| [\d,]+ \|/.test(md), md);
-    assert.ok(md.includes('- v1.2.0: p95 latency 318 ms is above the objective of 250 ms (24h)'), md);
+    assert.ok(
+      md.includes(
+        "- fraud-classifier v1.2.0: latency p95 318 ms is above the SLO's 250 ms (13,563 requests in the last 24h).",
+      ),
+      md,
+    );
     assert.ok(md.includes('| predictionLog | logs/predictions.jsonl |'), md);
   });
 

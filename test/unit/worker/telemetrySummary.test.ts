@@ -107,6 +107,16 @@ describe('The telemetry summary as background work', function () {
       outcome.slos.map((s) => [s.maxErrorRate, s.latency]),
       [[0.02, { percentile: 95, maxMs: 120 }]],
     );
+    // v2 fails every seventh request and its p95 is above 120 ms: both objectives of its day are breached.
+    assert.deepEqual(
+      outcome.breaches.map((b) => [b.model, b.version, b.severity]),
+      [
+        ['scorer', 'v2', 'error'],
+        ['scorer', 'v2', 'error'],
+      ],
+    );
+    assert.match(outcome.breaches[0]?.message ?? '', /^scorer v2: error rate [\d.]+% .* is above the SLO's 2%\.$/);
+    assert.match(outcome.breaches[1]?.message ?? '', /^scorer v2: latency p95 1\d\d ms is above the SLO's 120 ms/);
     // The same work in the editor's thread gives the same answer.
     assert.deepEqual(await new InThreadWork(quiet).run({ kind: 'telemetrySummary', root: dir, query: {} }), outcome);
   });
@@ -114,8 +124,10 @@ describe('The telemetry summary as background work', function () {
   it('reads the last hour of the log, ending at its newest event', async () => {
     const outcome = await worker.run({ kind: 'telemetrySummary', root: dir, query: {}, windowMs: 60 * MINUTE });
     const newest = START + (24 * 60 - 1) * MINUTE;
-    const inWindow = rows().filter((r) => r.time >= newest - 60 * MINUTE && r.time <= newest);
+    // The window is the hour up to and including the newest event: (newest - 1 h, newest].
+    const inWindow = rows().filter((r) => r.time > newest - 60 * MINUTE && r.time <= newest);
     assert.equal(outcome.summary.to, newest);
+    assert.equal(inWindow.length, 60);
     assert.equal(
       outcome.summary.groups.reduce((n, g) => n + g.requests, 0),
       inWindow.length,
