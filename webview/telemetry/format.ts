@@ -1,6 +1,6 @@
 // Text and series of the Telemetry panel: pure functions over the core's summary, so the page, its "Copy as
 // Markdown" and the tests read a figure the same way.
-import { toMarkdownTable } from '../../src/core/chart/export';
+import { summaryToMarkdown } from '../../src/core/telemetry/report';
 import type { TelemetryGroup, TelemetrySummary } from '../../src/core/telemetry/types';
 import type { SloBreach } from '../../src/core/telemetry/overlays';
 import { rangeLabel, type TelemetryRange } from '../../src/protocol/telemetry';
@@ -138,56 +138,22 @@ export interface MarkdownInput {
   breaches: readonly SloBreach[];
 }
 
-/** The panel's figures as Markdown: per model, a table of versions side by side, their top callers and breaches. */
+/**
+ * The panel's figures as Markdown: the core's summary Markdown (the one `mlops telemetry summary --format md` writes)
+ * of the models shown, under the range, with the SLO breaches the check reports.
+ */
 export function telemetryMarkdown(input: MarkdownInput): string {
   const { summary, range, breaches } = input;
-  const out: string[] = [
-    '# Telemetry',
-    '',
-    `${rangeLabel(range)}: ${formatTime(summary.from)} – ${formatTime(summary.to)}. ${percentileNote(summary)}`,
-    '',
-  ];
-  if (summary.sources.length)
-    out.push(
-      toMarkdownTable(
-        ['Source', 'Location', 'Events'],
-        summary.sources.map((s) => [s.kind, s.location, s.events === undefined ? '' : formatCount(s.events)]),
-        ['left', 'left', 'right'],
-      ),
-    );
-  for (const model of input.models ?? modelsOf(summary)) {
-    const groups = versionsOf(summary, model);
-    if (!groups.length) continue;
-    out.push(`## ${escapeHeading(model)}`, '');
-    out.push(
-      toMarkdownTable(
-        ['Figure', ...groups.map(versionName)],
-        figureRows(groups).map((r) => [r.label, ...r.values]),
-        ['left', ...groups.map(() => 'right' as const)],
-      ),
-    );
-    const callers = groups.flatMap((g) =>
-      g.topCallers.map((c) => [
-        versionName(g),
-        c.caller || '(unknown)',
-        formatCount(c.requests),
-        formatCount(c.errors),
-      ]),
-    );
-    if (callers.length)
-      out.push('Top callers:', '', toMarkdownTable(['Version', 'Caller', 'Requests', 'Errors'], callers));
-    const modelBreaches = breaches.filter((b) => b.model === model);
-    if (modelBreaches.length) {
-      out.push('SLO breaches:', '');
-      for (const b of modelBreaches) out.push(`- ${escapeHeading(b.message)}`);
-      out.push('');
-    }
-  }
-  return out.join('\n');
+  const models = input.models ?? modelsOf(summary);
+  const shown = { ...summary, groups: summary.groups.filter((g) => models.includes(g.model)) };
+  let out = `## Telemetry: ${rangeLabel(range)}\n\n${summaryToMarkdown(shown, 'version')}`;
+  const listed = breaches.filter((b) => models.includes(b.model));
+  if (listed.length) out += `\nSLO breaches:\n\n${listed.map((b) => `- ${escapeText(b.message)}`).join('\n')}\n`;
+  return out;
 }
 
-/** Text for a heading or list item: HTML-significant characters become entities, inline markup is escaped. */
-function escapeHeading(text: string): string {
+/** Text for a list item: HTML-significant characters become entities, inline markup is escaped. */
+function escapeText(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
     .replace(/&/g, '&amp;')

@@ -117,23 +117,26 @@ describe('Telemetry panel figures', () => {
     );
   });
 
-  it('copies a model as Markdown: sources, versions side by side, top callers and SLO breaches', () => {
+  it('copies the shown model as the core summary Markdown under its range, with the SLO breaches', () => {
     const summary = sampleSummary();
-    const md = telemetryMarkdown({ summary, range: { preset: 'day' }, breaches: sampleBreaches() });
+    const churn = sampleSummary({ model: 'churn-model' }).groups;
+    const md = telemetryMarkdown({
+      summary: { ...summary, groups: [...summary.groups, ...churn] },
+      range: { preset: 'day' },
+      models: [MODEL],
+      breaches: [...sampleBreaches(), ...sampleBreaches('churn-model')],
+    });
     const lines = md.split('\n');
-    assert.equal(lines[0], '# Telemetry');
-    assert.equal(lines[2], 'Last day: 2026-11-30 00:00 UTC – 2026-12-01 00:00 UTC. Percentiles are exact.');
-    assert.ok(md.includes('## fraud-classifier'), md);
-    assert.ok(md.includes('| Figure | v1.1.0 | v1.2.0 |'), md);
-    assert.ok(md.includes('| Latency p95 | 118 ms | 318 ms |'), md);
-    assert.ok(/\| v1\.2\.0 \| partner-gateway \| [\d,]+ \| [\d,]+ \|/.test(md), md);
-    assert.ok(
-      md.includes(
-        "- fraud-classifier v1.2.0: latency p95 318 ms is above the SLO's 250 ms (13,563 requests in the last 24h).",
-      ),
-      md,
+    assert.equal(lines[0], '## Telemetry: Last day');
+    assert.equal(lines[2], '### Telemetry 2026-11-30 00:00 UTC to 2026-12-01 00:00 UTC (24 h, points of 10 min)');
+    assert.ok(md.includes('| fraud-classifier v1.2.0 | 13,563 | 9.42 | 432 | 3.19% | 71 ms | 318 ms | 457 ms |'), md);
+    assert.ok(md.includes('| fraud-classifier v1.1.0 | 40,677 | 28.2 | 265 | 0.65% | 42 ms | 118 ms | 191 ms |'), md);
+    assert.ok(md.includes('partner-gateway 4,069 (367 errors)'), md);
+    assert.ok(!md.includes('churn-model'), 'only the model shown');
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('- fraud-classifier')),
+      sampleBreaches().map((b) => `- ${b.message}`),
     );
-    assert.ok(md.includes('| predictionLog | logs/predictions.jsonl |'), md);
   });
 
   it('escapes hostile names in the Markdown: no markup, no broken table', () => {
@@ -144,9 +147,12 @@ describe('Telemetry panel figures', () => {
       breaches: sampleBreaches(HOSTILE.model, HOSTILE.next),
     });
     assert.ok(!/<img|<script|<svg|<b>/i.test(md), md);
-    assert.ok(md.includes('## &lt;img src=x onerror="window.\\_\\_pwned=1"&gt;'), md);
-    assert.ok(md.includes('v2 &lt;b&gt;bold&lt;/b&gt; \\| pipe'), md);
-    for (const line of md.split('\n').filter((l) => l.startsWith('| Figure')))
-      assert.equal(line.split(/(?<!\\)\|/).length, 5, `three columns: ${line}`);
+    assert.ok(
+      md.includes('&lt;img src=x onerror="window.\\_\\_pwned=1"&gt; v2 &lt;b&gt;bold&lt;/b&gt; \\| pipe | 13,563 |'),
+      md,
+    );
+    const rows = md.split('\n').filter((l) => l.startsWith('| &lt;img') && l.includes(' ms |'));
+    assert.equal(rows.length, 2);
+    for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, 13, `eleven columns: ${row}`);
   });
 });
