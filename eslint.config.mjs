@@ -52,6 +52,7 @@ const BROWSER_SAFE = [
   'src/core/data/model',
   'src/core/metrics/(?:goals|model|split)',
   'src/core/runs/(?:columns|export|filter|model|sort)',
+  'src/core/telemetry/(?:overlays|report|types)',
 ];
 // And the browser packages the panels are built from.
 const WEBVIEW_PACKAGES = [

@@ -12,9 +12,13 @@ import { registerNotebooks, type NotebooksApi } from './features/notebooks/regis
 import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
 import { registerTasks, type TasksApi } from './features/tasks/register';
+import { telemetryData } from './features/telemetry/data';
+import { registerTelemetry, type TelemetryApi } from './features/telemetry/register';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
 import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
+import { backgroundWork } from './platform/backgroundWork';
+import { getSetting } from './platform/config';
 import { createLogger } from './platform/logger';
 
 /** What `activate` returns: used by the integration tests, and by nothing else. */
@@ -33,6 +37,7 @@ export interface ExtensionApi {
   readonly walkthrough?: WalkthroughApi;
   readonly runs?: RunsApi;
   readonly dataset?: DatasetApi;
+  readonly telemetry?: TelemetryApi;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -55,6 +60,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
   const dataset = registerDataset(feature, coreDatasetData(), explorer);
+  const telemetry = registerTelemetry(
+    feature,
+    telemetryData(backgroundWork(context, logger), logger, () =>
+      Promise.resolve({ url: getSetting('telemetry.prometheusUrl') || undefined }),
+    ),
+    explorer,
+  );
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
@@ -76,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     walkthrough,
     dataset,
     models,
+    telemetry,
   };
 }
 

@@ -23,6 +23,8 @@ export interface Settings {
   'mlflow.maxResponseMB': number;
   /** Window-scoped: read without a resource. */
   'terminal.addCliToPath': boolean;
+  /** A Prometheus (or compatible) server the Telemetry panel queries besides the workspace's logs. */
+  'telemetry.prometheusUrl': string;
 }
 
 const defaults: Settings = {
@@ -39,6 +41,7 @@ const defaults: Settings = {
   'mlflow.maxPages': DEFAULT_MAX_PAGES,
   'mlflow.maxResponseMB': DEFAULT_MAX_RESPONSE_MB,
   'terminal.addCliToPath': true,
+  'telemetry.prometheusUrl': '',
 };
 
 export function getSetting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {

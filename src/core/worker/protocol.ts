@@ -5,6 +5,8 @@ import type { CheckProgress } from '../checks/engine';
 import type { CheckResult, CheckSummary, ReportCounts } from '../checks/types';
 import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { LoadedConfig } from '../formats/mlopsYaml/validate';
+import type { SloBreach } from '../telemetry/overlays';
+import type { SloConfig, TelemetryQuery, TelemetrySummary } from '../telemetry/types';
 import type { DiscoveryProblem, DiscoveryStats, FileChange, WorkspaceItem } from '../workspace/discovery';
 import type { HashAlgorithm, HashResult } from '../workspace/hash';
 
@@ -97,6 +99,27 @@ export interface HashProgress {
   result?: HashResult;
 }
 
+/** The telemetry summary of a folder's configured or discovered sources (the Telemetry panel's figures). */
+export interface TelemetrySummaryRequest {
+  root: string;
+  query: TelemetryQuery;
+  /** A window ending at the newest event, when the query has no start (the last hour, day or week of a log). */
+  windowMs?: number;
+  /** A Prometheus (or compatible) server queried besides the files. */
+  prometheusUrl?: string;
+  /** Its bearer token (never logged). */
+  token?: string;
+  timeoutMs?: number;
+}
+
+export interface TelemetrySummaryOutcome {
+  summary: TelemetrySummary;
+  /** The objectives of mlops.yaml's telemetry: section, which the panel draws as limit lines. */
+  slos: SloConfig[];
+  /** The objectives breached, each judged over its own window as the `service-slo` check judges it. */
+  breaches: SloBreach[];
+}
+
 /** Every kind of work: request, result and progress. Adding a kind is one entry here and one case in tasks.ts. */
 export interface WorkKinds {
   checkFolder: { request: CheckFolderRequest; result: CheckFolderOutcome; progress: CheckProgress };
@@ -104,6 +127,7 @@ export interface WorkKinds {
   /** Null when the worker does not know the folder (it was restarted): scan it again. */
   updateFolder: { request: UpdateFolderRequest; result: UpdateFolderOutcome | null; progress: never };
   hashFiles: { request: HashFilesRequest; result: HashResult[]; progress: HashProgress };
+  telemetrySummary: { request: TelemetrySummaryRequest; result: TelemetrySummaryOutcome; progress: never };
 }
 
 export type WorkKind = keyof WorkKinds;

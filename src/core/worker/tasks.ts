@@ -17,6 +17,11 @@ import {
 } from '../checks/types';
 import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
+import { readTelemetryConfig } from '../telemetry/config';
+import { evaluateSlo, sloWindowMs } from '../telemetry/slo';
+import { summarizeTelemetry } from '../telemetry/summarize';
+import type { SloBreach } from '../telemetry/overlays';
+import type { TelemetrySummary } from '../telemetry/types';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
 import {
@@ -27,6 +32,8 @@ import {
   type HashProgress,
   type ScanFolderOutcome,
   type ScanFolderRequest,
+  type TelemetrySummaryOutcome,
+  type TelemetrySummaryRequest,
   type UpdateFolderOutcome,
   type UpdateFolderRequest,
   type WorkKind,
@@ -92,9 +99,62 @@ export class WorkTasks {
         return this.updateFolder(request as WorkRequestOf<'updateFolder'>);
       case 'hashFiles':
         return this.hashFiles(request as WorkRequestOf<'hashFiles'>, untyped);
+      case 'telemetrySummary':
+        return this.telemetrySummary(request as WorkRequestOf<'telemetrySummary'>, untyped);
       default:
         return Promise.reject(new Error(`Unknown kind of work '${String((request as { kind: unknown }).kind)}'.`));
     }
+  }
+
+  // --------------------------------------------------------------------------------------------- telemetry
+
+  /**
+   * The telemetry summary of a folder: mlops.yaml's telemetry: section (its sources, or the discovered ones when it
+   * names none) through the core's one summary. Large logs are streamed here, off the editor's thread.
+   */
+  async telemetrySummary(
+    request: TelemetrySummaryRequest,
+    context: TaskContext<unknown>,
+  ): Promise<TelemetrySummaryOutcome> {
+    const loaded = await loadConfig(request.root, this.validator);
+    const config = readTelemetryConfig(loaded.validation.config.telemetry);
+    const read = {
+      root: request.root,
+      config,
+      logger: context.logger,
+      signal: context.signal,
+      ...(request.token !== undefined ? { token: request.token } : {}),
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+    };
+    const server = request.prometheusUrl ? { prometheusUrl: request.prometheusUrl } : {};
+    const summary = await summarizeTelemetry(read, request.query, {
+      ...server,
+      ...(request.windowMs !== undefined ? { windowMs: request.windowMs } : {}),
+    });
+    // Each objective over its own window (ending at the newest event), as the service-slo check judges it: the panel
+    // marks the versions the check flags, whatever range it shows. The shown summary serves when it is that window.
+    const breaches: SloBreach[] = [];
+    const windows = new Map<number, Promise<TelemetrySummary>>();
+    if (request.windowMs !== undefined && request.query.from === undefined && request.query.to === undefined)
+      windows.set(request.windowMs, Promise.resolve(summary));
+    for (const slo of config.slos) {
+      if (summary.sources.length === 0) break;
+      const windowMs = sloWindowMs(slo);
+      let judged = windows.get(windowMs);
+      if (!judged) {
+        judged = summarizeTelemetry(read, { by: 'version', topCallers: 0 }, { ...server, windowMs });
+        windows.set(windowMs, judged);
+      }
+      for (const outcome of evaluateSlo(slo, await judged))
+        if (!outcome.passed)
+          breaches.push({
+            model: outcome.model,
+            version: outcome.version,
+            message: outcome.message,
+            severity: 'error',
+          });
+    }
+    return { summary, slos: config.slos, breaches };
   }
 
   // ------------------------------------------------------------------------------------------------ checks
