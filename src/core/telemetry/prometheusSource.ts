@@ -168,9 +168,9 @@ export function chooseStep(rangeMs: number, bucketMs?: number): { stepMs: number
   return { stepMs: Math.max(nice * 1000, minimum), widened: false };
 }
 
-/** The points of a range query: every step back from `to`, plus one before the first bucket as the counters' baseline. */
+/** The samples of a range query: every step back from `to`; the first, at `start`, is the counters' baseline. */
 export interface StepGrid {
-  /** The baseline sample's time; the first bucket starts one step later. */
+  /** The baseline sample's time, where the first bucket starts; sample k ends bucket k - 1. */
   start: number;
   end: number;
   stepMs: number;
@@ -180,12 +180,12 @@ export interface StepGrid {
 
 export function stepGrid(from: number, to: number, stepMs: number): StepGrid {
   const buckets = Math.max(1, Math.ceil((to - from) / stepMs));
-  return { start: to - (buckets + 1) * stepMs, end: to, stepMs, buckets };
+  return { start: to - buckets * stepMs, end: to, stepMs, buckets };
 }
 
 /** The start of bucket `i` (0-based): bucket i spans the samples at grid start + i*step and + (i+1)*step. */
 function bucketStart(grid: StepGrid, i: number): number {
-  return grid.start + (i + 1) * grid.stepMs;
+  return grid.start + i * grid.stepMs;
 }
 
 /**
@@ -467,7 +467,8 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
           const le = Number(series.labels.le === '+Inf' ? Infinity : series.labels.le);
           if (series.labels.le === undefined || Number.isNaN(le)) continue;
           const bound = le === Infinity ? Infinity : le * unit;
-          const group = groupFor(series.labels);
+          const group = groups.get(groupIdentity(series.labels, keyer).key);
+          if (!group) continue; // latency of a group that served nothing, or without the grouping label
           counterIncreases(series, grid).forEach((c, i) => {
             const histogram = group.histograms[i]!;
             histogram.set(bound, (histogram.get(bound) ?? 0) + c);
@@ -486,7 +487,8 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
       const fetched = await fetchRange(queries.latency, q);
       for (const result of fetched.results)
         for (const series of result.series) {
-          const group = groupFor(series.labels);
+          const group = groups.get(groupIdentity(series.labels, keyer).key);
+          if (!group) continue; // latency of a group that served nothing, or without the grouping label
           templatedValues(series).forEach((v, i) => {
             if (v !== undefined) group.latencyPoints[i]![field] = v * 1000;
           });
@@ -494,7 +496,8 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
       const whole = await client.query(fillTemplate(queries.latency, values(q, grid.buckets * stepMs)), to);
       for (const series of whole.series) {
         const value = series.samples[0]?.value;
-        if (value !== undefined && Number.isFinite(value)) groupFor(series.labels).latency[field] = value * 1000;
+        const group = groups.get(groupIdentity(series.labels, keyer).key);
+        if (group && value !== undefined && Number.isFinite(value)) group.latency[field] = value * 1000;
       }
     }
   });
@@ -602,7 +605,7 @@ function summary(
   location: string,
 ): TelemetrySummary {
   return {
-    from: Math.min(from, grid.start + grid.stepMs),
+    from: grid.start,
     to,
     bucketMs: grid.stepMs,
     groups,
