@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { PrometheusApiError, PrometheusClient } from '../../src/core/formats/prometheus/api';
 import { prometheusSource, summarizePrometheus } from '../../src/core/telemetry/prometheusSource';
+import { summarizeTelemetry } from '../../src/core/telemetry/summarize';
 import type { TelemetryConfig, TelemetryGroup, TelemetrySummary } from '../../src/core/telemetry/types';
 import {
   instantValue,
@@ -109,6 +110,20 @@ describe('Prometheus source against a live Prometheus', function () {
       assert.equal(sum(group.series.map((p) => p.requests)), requests);
       assert.deepEqual(group.memoryMb, { mean: version === '1' ? 512 : 640, max: version === '1' ? 512 : 640 });
     }
+  });
+
+  it('is read through the sources list: summarizeTelemetry with a Prometheus URL gives the same groups', async function () {
+    const direct = await prometheusSource.summarize(prometheus.url, { from, to }, { root: '.', config: EMPTY_CONFIG });
+    const listed = await summarizeTelemetry(
+      { root: '.', config: EMPTY_CONFIG },
+      { from, to },
+      { prometheusUrl: prometheus.url },
+    );
+    assert.deepEqual(listed.problems, []);
+    assert.deepEqual(listed.sources, [{ kind: 'prometheus', location: prometheus.url }]);
+    assert.deepEqual(listed.groups, direct.groups);
+    assert.equal(listed.groups.length, 2);
+    assert.deepEqual(listed.percentiles, { exact: false });
   });
 
   it('gives p50/p95/p99 inside the histogram buckets the exporter’s latencies fall in', async function () {
