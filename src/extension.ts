@@ -12,6 +12,7 @@ import { registerNotebooks, type NotebooksApi } from './features/notebooks/regis
 import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
 import { registerTasks, type TasksApi } from './features/tasks/register';
+import { registerPrometheus } from './features/telemetry/prometheus';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
 import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
   const dataset = registerDataset(feature, coreDatasetData(), explorer);
+  registerPrometheus(feature);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +

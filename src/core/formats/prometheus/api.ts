@@ -177,7 +177,7 @@ export class PrometheusClient {
       switch (err.kind) {
         case 'limit':
           throw this.fail(
-            `Prometheus server at ${this.baseUrl}: the answer to ${endpoint} is larger than ${megabytes(this.maxResponseBytes)}${err.announced === undefined ? '' : ` (it announces ${megabytes(err.announced)})`}; stopped reading it. Narrow the query (fewer series, a shorter range or a larger step), or raise the limit.`,
+            `Prometheus server at ${this.baseUrl}: the answer to ${endpoint} is larger than ${megabytes(this.maxResponseBytes)}${err.announced === undefined ? '' : ` (it announces ${megabytes(err.announced)})`}; stopped reading it. Narrow the query (fewer series, a shorter range or a larger step), or raise the mlops.telemetry.maxResponseMB setting (now ${Number((this.maxResponseBytes / MB).toFixed(1))}).`,
             'limit',
           );
         case 'timeout':
