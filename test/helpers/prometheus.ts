@@ -270,12 +270,15 @@ export async function instantValue(url: string, query: string): Promise<number |
   return value === undefined ? undefined : Number(value);
 }
 
-/** `promtool tsdb create-blocks-from openmetrics <file> <tsdb>`: backfills blocks; throws with its output on failure. */
+/**
+ * `promtool tsdb create-blocks-from openmetrics <file> <tsdb>`: backfills blocks (one day long: promtool reads the
+ * file once per block) and throws with its output on failure.
+ */
 export function backfill(openMetricsFile: string, tsdb: string): void {
   fs.mkdirSync(tsdb, { recursive: true });
   const result = spawnSync(
     prometheusBinary('promtool'),
-    ['tsdb', 'create-blocks-from', 'openmetrics', openMetricsFile, tsdb],
+    ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', openMetricsFile, tsdb],
     { encoding: 'utf8', timeout: 300_000 },
   );
   if (result.status !== 0) throw new Error(`promtool failed (${result.status}):\n${result.stdout}\n${result.stderr}`);

@@ -431,61 +431,114 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
     }
   };
 
-  let requests: Fetched;
-  try {
-    requests = await fetchRange(queries.requests);
-  } catch (err) {
-    if (err instanceof PrometheusApiError && err.kind === 'cancelled') throw err;
-    problems.push({ severity: 'error', message: message(err) });
+  // Every query goes out at once; the answers are applied in order (requests first: they make the groups).
+  const latencyNames = metricNames(queries.latency);
+  const memoryQuery = queries.memory;
+  const memoryNames = memoryQuery ? metricNames(memoryQuery) : undefined;
+  const callersQuery = keyer.by !== 'caller' ? queries.callers : undefined;
+  const requestsAnswer = settle(fetchRange(queries.requests));
+  const errorsAnswer = settle(fetchRange(queries.errors));
+  const histogramAnswer = latencyNames ? settle(fetchRange(queries.latency)) : undefined;
+  const quantileAnswers = latencyNames
+    ? undefined
+    : settle(
+        Promise.all(
+          QUANTILES.map(async ([field, q]) => ({
+            field,
+            range: await fetchRange(queries.latency, q),
+            whole: await client.query(fillTemplate(queries.latency, values(q, grid.buckets * stepMs)), to),
+          })),
+        ),
+      );
+  const memoryAnswer = memoryQuery
+    ? settle(
+        later(() =>
+          client.queryRange(
+            memoryNames
+              ? `sum by (${groupingLabels(keyer).join(', ')}) (${memoryNames.map((n) => `${n}${selector ? `{${selector}}` : ''}`).join(' + ')})`
+              : fillTemplate(memoryQuery, values()),
+            grid.start,
+            grid.end,
+            stepMs,
+          ),
+        ),
+      )
+    : undefined;
+  const callersAnswer = callersQuery
+    ? settle(
+        later(() =>
+          client.query(
+            fillTemplate(callersQuery, {
+              ...values(undefined, grid.buckets * stepMs),
+              by: [...groupingLabels(keyer), labels.caller],
+            }),
+            to,
+          ),
+        ),
+      )
+    : undefined;
+
+  const requests = await requestsAnswer;
+  if ('error' in requests) {
+    // The others settle on their own; a cancellation is the caller's.
+    if (requests.error instanceof PrometheusApiError && requests.error.kind === 'cancelled') throw requests.error;
+    problems.push({ severity: 'error', message: message(requests.error) });
     return summary(from, to, grid, [], problems, client.baseUrl);
   }
-  addCounts(requests, 'requests');
+  addCounts(requests.value, 'requests');
   if (!groups.size) {
     problems.push({
       severity: 'info',
-      message: `${client.baseUrl} has no series for ${requests.query}${selector ? ` (${selector})` : ''} in this range. If the model server names its metrics differently, set telemetry.prometheus.queries in mlops.yaml (metric names or PromQL templates).`,
+      message: `${client.baseUrl} has no series for ${requests.value.query}${selector ? ` (${selector})` : ''} in this range. If the model server names its metrics differently, set telemetry.prometheus.queries in mlops.yaml (metric names or PromQL templates).`,
     });
   }
 
-  const optional = async (what: string, work: () => Promise<void>): Promise<void> => {
+  /** Applies an optional answer, or notes why it is missing. */
+  const apply = async <T>(
+    what: string,
+    answer: Promise<Settled<T>> | undefined,
+    use: (value: T) => void,
+  ): Promise<void> => {
+    if (!answer) return;
+    const settled = await answer;
+    if ('error' in settled) {
+      if (settled.error instanceof PrometheusApiError && settled.error.kind === 'cancelled') throw settled.error;
+      problems.push({ severity: 'warning', message: `${what}: ${message(settled.error)}` });
+      return;
+    }
     try {
-      await work();
+      use(settled.value);
     } catch (err) {
-      if (err instanceof PrometheusApiError && err.kind === 'cancelled') throw err;
       problems.push({ severity: 'warning', message: `${what}: ${message(err)}` });
     }
   };
-  await optional('Errors', async () => addCounts(await fetchRange(queries.errors), 'errors'));
-  await optional('Latency', async () => {
-    const names = metricNames(queries.latency);
-    if (names) {
-      // A histogram's _bucket series: the increase of each bound per bucket, summed per group.
-      const fetched = await fetchRange(queries.latency);
-      const unit = latencyUnitMs(names[0] ?? '');
-      for (const result of fetched.results) {
-        for (const series of result.series) {
-          const le = Number(series.labels.le === '+Inf' ? Infinity : series.labels.le);
-          if (series.labels.le === undefined || Number.isNaN(le)) continue;
-          const bound = le === Infinity ? Infinity : le * unit;
-          const group = groups.get(groupIdentity(series.labels, keyer).key);
-          if (!group) continue; // latency of a group that served nothing, or without the grouping label
-          counterIncreases(series, grid).forEach((c, i) => {
-            const histogram = group.histograms[i]!;
-            histogram.set(bound, (histogram.get(bound) ?? 0) + c);
-            group.total.set(bound, (group.total.get(bound) ?? 0) + c);
-          });
-        }
+  await apply('Errors', errorsAnswer, (fetched) => addCounts(fetched, 'errors'));
+  await apply('Latency', histogramAnswer, (fetched) => {
+    // A histogram's _bucket series: the increase of each bound per bucket, summed per group.
+    const unit = latencyUnitMs(latencyNames?.[0] ?? '');
+    for (const result of fetched.results) {
+      for (const series of result.series) {
+        const le = Number(series.labels.le === '+Inf' ? Infinity : series.labels.le);
+        if (series.labels.le === undefined || Number.isNaN(le)) continue;
+        const bound = le === Infinity ? Infinity : le * unit;
+        const group = groups.get(groupIdentity(series.labels, keyer).key);
+        if (!group) continue; // latency of a group that served nothing, or without the grouping label
+        counterIncreases(series, grid).forEach((c, i) => {
+          const histogram = group.histograms[i]!;
+          histogram.set(bound, (histogram.get(bound) ?? 0) + c);
+          group.total.set(bound, (group.total.get(bound) ?? 0) + c);
+        });
       }
-      for (const group of groups.values()) {
-        group.histograms.forEach((h, i) => (group.latencyPoints[i] = quantiles(h)));
-        group.latency = quantiles(group.total);
-      }
-      return;
     }
+    for (const group of groups.values()) {
+      group.histograms.forEach((h, i) => (group.latencyPoints[i] = quantiles(h)));
+      group.latency = quantiles(group.total);
+    }
+  });
+  await apply('Latency', quantileAnswers, (answers) => {
     // A template giving seconds: per step with {range} one step, over the whole range with {range} the range.
-    for (const [field, q] of QUANTILES) {
-      const fetched = await fetchRange(queries.latency, q);
-      for (const result of fetched.results)
+    for (const { field, range, whole } of answers) {
+      for (const result of range.results)
         for (const series of result.series) {
           const group = groups.get(groupIdentity(series.labels, keyer).key);
           if (!group) continue; // latency of a group that served nothing, or without the grouping label
@@ -493,7 +546,6 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
             if (v !== undefined) group.latencyPoints[i]![field] = v * 1000;
           });
         }
-      const whole = await client.query(fillTemplate(queries.latency, values(q, grid.buckets * stepMs)), to);
       for (const series of whole.series) {
         const value = series.samples[0]?.value;
         const group = groups.get(groupIdentity(series.labels, keyer).key);
@@ -501,46 +553,44 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
       }
     }
   });
-  if (queries.memory) {
-    const memoryQuery = queries.memory;
-    await optional('Memory', async () => {
-      const names = metricNames(memoryQuery);
-      const expression = names
-        ? `sum by (${groupingLabels(keyer).join(', ')}) (${names.map((n) => `${n}${selector ? `{${selector}}` : ''}`).join(' + ')})`
-        : fillTemplate(memoryQuery, values());
-      const result = await client.queryRange(expression, grid.start, grid.end, stepMs);
-      for (const series of result.series) {
-        const identity = groupIdentity(series.labels, keyer);
-        const group = groups.get(identity.key);
-        if (!group) continue; // memory of a version that served nothing in the range
-        templatedValues(series).forEach((v, i) => {
-          if (v !== undefined) group.memory[i] = (group.memory[i] ?? 0) + v / (1024 * 1024);
-        });
-      }
-    });
-  }
-  if (queries.callers && keyer.by !== 'caller') {
-    const callersQuery = queries.callers;
-    await optional('Callers', async () => {
-      const filled = fillTemplate(callersQuery, {
-        ...values(undefined, grid.buckets * stepMs),
-        by: [...groupingLabels(keyer), labels.caller],
+  await apply('Memory', memoryAnswer, (result) => {
+    for (const series of result.series) {
+      const group = groups.get(groupIdentity(series.labels, keyer).key);
+      if (!group) continue; // memory of a version that served nothing in the range
+      templatedValues(series).forEach((v, i) => {
+        if (v !== undefined) group.memory[i] = (group.memory[i] ?? 0) + v / (1024 * 1024);
       });
-      const result = await client.query(filled, to);
-      for (const series of result.series) {
-        const group = groups.get(groupIdentity(series.labels, keyer).key);
-        const caller = series.labels[labels.caller];
-        const value = series.samples[0]?.value;
-        if (!group || caller === undefined || value === undefined || !Number.isFinite(value)) continue;
-        const figures = group.callers.get(caller) ?? { caller, requests: 0, errors: 0 };
-        figures.requests = value;
-        group.callers.set(caller, figures);
-      }
-    });
-  }
+    }
+  });
+  await apply('Callers', callersAnswer, (result) => {
+    for (const series of result.series) {
+      const group = groups.get(groupIdentity(series.labels, keyer).key);
+      const caller = series.labels[labels.caller];
+      const value = series.samples[0]?.value;
+      if (!group || caller === undefined || value === undefined || !Number.isFinite(value)) continue;
+      const figures = group.callers.get(caller) ?? { caller, requests: 0, errors: 0 };
+      figures.requests = value;
+      group.callers.set(caller, figures);
+    }
+  });
   const built = [...groups.values()].map((g) => toGroup(g, grid, query.topCallers ?? 10));
   built.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return summary(from, to, grid, built, problems, client.baseUrl);
+}
+
+/** Runs `work` as a promise, so what it throws while starting becomes a rejection. */
+async function later<T>(work: () => Promise<T>): Promise<T> {
+  return work();
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** A promise that never rejects: its value or its error (so answers not awaited yet never go unhandled). */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 function quantiles(histogram: Histogram): LatencyFigures {
