@@ -234,4 +234,59 @@ describe('Prometheus source: queries sent to a server', () => {
       await server.close();
     }
   });
+
+  it('keeps the figures it could read when an optional query is wrong: a bad template is a warning', async () => {
+    const now = 1_700_000_000_000;
+    const server = await serve((_req, body) => {
+      const params = new URLSearchParams(body);
+      const query = params.get('query') ?? '';
+      if (query.startsWith('count by'))
+        return { body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }) };
+      if (query.startsWith('model_errors_total'))
+        return {
+          status: 503,
+          body: JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'overloaded' }),
+        };
+      const start = Number(params.get('start'));
+      const step = Number(params.get('step'));
+      const result = query.startsWith('model_requests_total')
+        ? [
+            {
+              metric: { model: 'm', version: '1' },
+              values: [
+                [start, '0'],
+                [start + step, '7'],
+              ],
+            },
+          ]
+        : [];
+      return { body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } }) };
+    });
+    try {
+      const config: TelemetryConfig = {
+        sources: [],
+        slos: [],
+        prometheus: {
+          labels: { model: 'model', version: 'version', caller: 'caller' },
+          queries: { latency: 'histogram_quantile({q}, x)', memory: 'sum by ({by}) (mem{{window}})' },
+        },
+      };
+      const summary = await summarizePrometheus({
+        client: new PrometheusClient({ baseUrl: server.url }),
+        query: { from: now - 3_600_000, to: now, bucketMs: 3_600_000 },
+        config,
+      });
+      assert.deepEqual(
+        summary.groups.map((g) => [g.key, g.requests, g.errors]),
+        [['m@1', 7, 0]],
+      );
+      const messages = summary.problems.map((p) => `${p.severity}: ${p.message}`);
+      assert.equal(messages.length, 3, messages.join('\n'));
+      assert.match(messages[0], /^warning: Errors: .*rejected the range query \(unavailable\): overloaded$/);
+      assert.match(messages[1], /^warning: Latency: .*unknown placeholder \{q\}/);
+      assert.match(messages[2], /^warning: Memory: .*unknown placeholder \{window\}/);
+    } finally {
+      await server.close();
+    }
+  });
 });
