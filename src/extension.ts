@@ -13,12 +13,12 @@ import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
 import { registerTasks, type TasksApi } from './features/tasks/register';
 import { telemetryData } from './features/telemetry/data';
+import { prometheusReadOptions, registerPrometheus } from './features/telemetry/prometheus';
 import { registerTelemetry, type TelemetryApi } from './features/telemetry/register';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
 import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
 import { backgroundWork } from './platform/backgroundWork';
-import { getSetting } from './platform/config';
 import { createLogger } from './platform/logger';
 
 /** What `activate` returns: used by the integration tests, and by nothing else. */
@@ -60,11 +60,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
   const dataset = registerDataset(feature, coreDatasetData(), explorer);
+  registerPrometheus(feature);
   const telemetry = registerTelemetry(
     feature,
-    telemetryData(backgroundWork(context, logger), logger, () =>
-      Promise.resolve({ url: getSetting('telemetry.prometheusUrl') || undefined }),
-    ),
+    telemetryData(backgroundWork(context, logger), logger, async () => {
+      const server = await prometheusReadOptions(undefined, context.secrets);
+      return { url: server.prometheusUrl, token: server.token };
+    }),
     explorer,
   );
   const activationMs = performance.now() - started;
