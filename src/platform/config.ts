@@ -21,6 +21,7 @@ export interface Settings {
   'mlflow.timeoutSeconds': number;
   'mlflow.maxPages': number;
   'mlflow.maxResponseMB': number;
+  /** A Prometheus (or compatible) server the Telemetry panel, the status item and the checks query. */
   'telemetry.prometheusUrl': string;
   'telemetry.timeoutMs': number;
   'telemetry.maxResponseMB': number;
@@ -28,8 +29,6 @@ export interface Settings {
   'telemetry.pollIntervalSeconds': number;
   /** Window-scoped: read without a resource. */
   'terminal.addCliToPath': boolean;
-  /** A Prometheus (or compatible) server the Telemetry panel queries besides the workspace's logs. */
-  'telemetry.prometheusUrl': string;
 }
 
 const defaults: Settings = {
@@ -50,7 +49,6 @@ const defaults: Settings = {
   'telemetry.maxResponseMB': DEFAULT_MAX_RESPONSE_MB,
   'telemetry.pollIntervalSeconds': 0,
   'terminal.addCliToPath': true,
-  'telemetry.prometheusUrl': '',
 };
 
 export function getSetting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {
