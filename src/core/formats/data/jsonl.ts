@@ -2,7 +2,12 @@
 // union of the objects' keys in first-seen order; a line that is not a JSON object is a bad row with its line number.
 import { type Cancellation, CancelledError, chunks, type DataSource, type RowSink } from './source';
 
-export function readJsonl(source: DataSource, sink: RowSink, cancel?: Cancellation): void {
+export function readJsonl(
+  source: DataSource,
+  sink: RowSink,
+  cancel?: Cancellation,
+  onChunk?: (bytes: Uint8Array) => void,
+): void {
   const names: string[] = [];
   const index = new Map<string, number>();
   const decoder = new TextDecoder('utf-8');
@@ -42,6 +47,7 @@ export function readJsonl(source: DataSource, sink: RowSink, cancel?: Cancellati
   };
   for (const chunk of chunks(source)) {
     if (cancel?.cancelled) throw new CancelledError();
+    onChunk?.(chunk);
     let text = carry + decoder.decode(chunk, { stream: true });
     if (line === 0 && carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     let start = 0;
