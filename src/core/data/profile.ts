@@ -172,8 +172,8 @@ export class ColumnAccumulator {
   private dateHll: HyperLogLog | undefined;
   /** The first timestamp's text: top values of dates are written in its layout. */
   private dateLayout: string | undefined;
-  private dateMin: { ms: number; text: string } | undefined;
-  private dateMax: { ms: number; text: string } | undefined;
+  private dateMin: { ms: number; text: string | undefined } | undefined;
+  private dateMax: { ms: number; text: string | undefined } | undefined;
   private textMin: string | undefined;
   private textMax: string | undefined;
   private lenMin = Infinity;
@@ -253,11 +253,10 @@ export class ColumnAccumulator {
       this.addString(v);
     } else if (v instanceof Date) {
       const ms = v.getTime();
-      const text = Number.isNaN(ms) ? String(v) : v.toISOString();
-      this.dates++;
-      if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text };
-      if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text };
-      this.addKey(text);
+      if (Number.isNaN(ms)) {
+        this.dates++;
+        this.addKey(String(v));
+      } else this.addDate(ms, undefined);
     } else if (v instanceof Uint8Array) {
       this.addString(Buffer.from(v).toString('base64'));
     } else if (Array.isArray(v)) {
@@ -269,13 +268,14 @@ export class ColumnAccumulator {
     }
   }
 
-  private addDate(ms: number, text: string): void {
+  /** A date as epoch milliseconds, with its text as written (text formats) or none (Parquet, JSON: ISO-8601). */
+  private addDate(ms: number, text: string | undefined): void {
     this.dates++;
     if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text };
     if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text };
-    if (this.dateLayout === undefined) this.dateLayout = text;
+    if (this.dateLayout === undefined) this.dateLayout = text ?? ISO_LAYOUT;
     if (this.counts) {
-      this.addKey(text);
+      this.addKey(text ?? new Date(ms).toISOString());
       return;
     }
     if (this.dateValues.length < this.limits.exactValues) {
@@ -509,8 +509,8 @@ export class ColumnAccumulator {
         : { value: distinct, exact: true };
       out.topValues = top;
       if (this.dateMin && this.dateMax) {
-        out.min = this.dateMin.text;
-        out.max = this.dateMax.text;
+        out.min = dateAsWritten(this.dateMin);
+        out.max = dateAsWritten(this.dateMax);
       }
       return out;
     }
@@ -522,8 +522,8 @@ export class ColumnAccumulator {
     for (const [value, count] of counts) pushTop(top, { value, count });
     out.topValues = top;
     if (type === 'datetime' && this.dateMin && this.dateMax) {
-      out.min = this.dateMin.text;
-      out.max = this.dateMax.text;
+      out.min = dateAsWritten(this.dateMin);
+      out.max = dateAsWritten(this.dateMax);
     } else if (
       this.textMin !== undefined &&
       this.textMax !== undefined &&
@@ -539,6 +539,13 @@ export class ColumnAccumulator {
   get exact(): boolean {
     return !this.hll && !this.dateHll && this.numericExact;
   }
+}
+
+/** The layout of dates read as values (Parquet timestamps): ISO-8601 in UTC with milliseconds. */
+const ISO_LAYOUT = '1970-01-01T00:00:00.000Z';
+
+function dateAsWritten(date: { ms: number; text: string | undefined }): string {
+  return date.text ?? new Date(date.ms).toISOString();
 }
 
 function stringify(v: unknown): string {
