@@ -210,7 +210,7 @@ t = time.perf_counter()
 snapshot = Report([DataDriftPreset()]).run(current_data=cur, reference_data=ref)
 result = snapshot.dict()
 report = time.perf_counter() - t
-drifted = [m for m in result['metrics'] if 'DriftedColumnsCount' in m['metric_id']]
+drifted = [m for m in result['metrics'] if 'DriftedColumnsCount' in m['metric_name']]
 print(json.dumps({'read': read, 'report': report, 'tool': f'evidently {evidently.__version__}', 'drifted': drifted[0]['value'] if drifted else None}))
 `;
 
