@@ -48,18 +48,18 @@ function bigCsv(rows = 2_500_000): string {
   return file;
 }
 
-/** Wall seconds and peak RSS (MB) of `mlops data ...` in a child process. */
-function ours(args: string[], cwd: string): { seconds: number; rssMb: number; stdout: string } {
+/** Wall seconds, CPU seconds (user + system) and peak RSS (MB) of `mlops data ...` in a child process. */
+function ours(args: string[], cwd: string): { seconds: number; cpu: number; rssMb: number; stdout: string } {
   const started = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'data', ...args], {
+  const run = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, cli, 'data', ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0 && run.status !== 1) throw new Error(`mlops data failed: ${run.stderr}`);
-  const lines = run.stderr.trim().split('\n');
-  return { seconds, rssMb: Number(lines.at(-1)) / 1024, stdout: run.stdout };
+  const [rss, user, system] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { seconds, cpu: (user ?? NaN) + (system ?? NaN), rssMb: (rss ?? NaN) / 1024, stdout: run.stdout };
 }
 
 const BASELINE = `
@@ -70,7 +70,7 @@ if peer == 'duckdb':
     con = duckdb.connect(config={'threads': 1})
     con.execute('SET threads=1')
     src = f"read_csv('{path}')" if kind == 'csv' else f"read_parquet('{path}')"
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     exprs = []
     for name, typ, *_ in con.execute(f'DESCRIBE SELECT * FROM {src}').fetchall():
         q = '"' + name + '"'
@@ -78,13 +78,13 @@ if peer == 'duckdb':
         if typ in ('DOUBLE', 'FLOAT', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT') or typ.startswith('DECIMAL'):
             exprs += [f'avg({q})', f'stddev_samp({q})', f'quantile_cont({q}, [0.05, 0.25, 0.5, 0.75, 0.95])']
     con.execute(f"SELECT {', '.join(exprs)} FROM {src}").fetchall()
-    print(json.dumps({'seconds': time.perf_counter() - t, 'tool': f'duckdb {duckdb.__version__} (1 thread)'}))
+    print(json.dumps({'seconds': time.perf_counter() - t, 'cpu': time.process_time() - c, 'tool': f'duckdb {duckdb.__version__} (1 thread)'}))
 else:
     import pandas as pd
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     df = pd.read_csv(path) if kind == 'csv' else pd.read_parquet(path)
     df.describe(); df.isna().sum(); df.nunique(); df.select_dtypes('number').quantile([0.05, 0.25, 0.5, 0.75, 0.95])
-    print(json.dumps({'seconds': time.perf_counter() - t, 'tool': f'pandas {pd.__version__}'}))
+    print(json.dumps({'seconds': time.perf_counter() - t, 'cpu': time.process_time() - c, 'tool': f'pandas {pd.__version__}'}))
 `;
 
 function needPython(ctx: BenchContext): string {
@@ -98,11 +98,12 @@ function baseline(
   file: string,
   kind: 'csv' | 'parquet',
   peer: 'duckdb' | 'pandas',
-): { seconds: number; tool: string } {
+): { seconds: number; cpu: number; tool: string } {
   const script = path.join(ctx.tmp, 'baseline.py');
   fs.writeFileSync(script, BASELINE);
   return JSON.parse(execFileSync(needPython(ctx), [script, file, kind, peer], { encoding: 'utf8' })) as {
     seconds: number;
+    cpu: number;
     tool: string;
   };
 }
@@ -127,12 +128,12 @@ async function profile(ctx: BenchContext, file: string, kind: 'csv' | 'parquet',
   const run = ours(['profile', path.basename(file), '--format', 'json'], path.dirname(file));
   const profile = JSON.parse(run.stdout) as { rows: number; exact: boolean };
   ctx.log(
-    `ours: ${run.seconds.toFixed(2)} s, peak RSS ${run.rssMb.toFixed(0)} MB, ${profile.rows} rows, exact ${String(profile.exact)}`,
+    `ours: ${run.seconds.toFixed(2)} s (CPU ${run.cpu.toFixed(2)} s), peak RSS ${run.rssMb.toFixed(0)} MB, ${profile.rows} rows, exact ${String(profile.exact)}`,
   );
   const duck = baseline(ctx, file, kind, 'duckdb');
-  ctx.log(`${duck.tool}: ${duck.seconds.toFixed(2)} s`);
+  ctx.log(`${duck.tool}: ${duck.seconds.toFixed(2)} s (CPU ${duck.cpu.toFixed(2)} s)`);
   const pandas = baseline(ctx, file, kind, 'pandas');
-  ctx.log(`${pandas.tool}: ${pandas.seconds.toFixed(2)} s`);
+  ctx.log(`${pandas.tool}: ${pandas.seconds.toFixed(2)} s (CPU ${pandas.cpu.toFixed(2)} s)`);
   const ratio = run.seconds / duck.seconds;
   const rssLimit = kind === 'csv' ? 300 : Infinity;
   return Promise.resolve({
@@ -144,7 +145,7 @@ async function profile(ctx: BenchContext, file: string, kind: 'csv' | 'parquet',
     ratio,
     target: kind === 'csv' ? `ratio <= ${limit}, peak RSS <= 300 MB` : `ratio <= ${limit}`,
     met: ratio <= limit && run.rssMb <= rssLimit,
-    notes: `${(size / 1e6).toFixed(0)} MB ${kind === 'csv' ? 'CSV' : 'snappy Parquet (pyarrow)'}, ${profile.rows} rows x 9 columns, exact profile; ours includes Node start-up and the sha256 of the file; peak RSS ${run.rssMb.toFixed(0)} MB; ${pandas.tool} ${pandas.seconds.toFixed(2)} s (ratio ${(run.seconds / pandas.seconds).toFixed(2)})`,
+    notes: `${(size / 1e6).toFixed(0)} MB ${kind === 'csv' ? 'CSV' : 'snappy Parquet (pyarrow)'}, ${profile.rows} rows x 9 columns, exact profile; ours includes Node start-up and the sha256 of the file; peak RSS ${run.rssMb.toFixed(0)} MB; CPU seconds ours ${run.cpu.toFixed(2)} vs DuckDB ${duck.cpu.toFixed(2)} (ratio ${(run.cpu / duck.cpu).toFixed(2)}: steadier than wall time on a busy machine); ${pandas.tool} ${pandas.seconds.toFixed(2)} s (ratio ${(run.seconds / pandas.seconds).toFixed(2)})`,
   });
 }
 
@@ -202,7 +203,7 @@ import evidently
 from evidently import Report
 from evidently.presets import DataDriftPreset
 repo = sys.argv[1]
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 ref = pd.read_csv(io.BytesIO(subprocess.run(['git', 'show', 'HEAD~1:data.csv'], cwd=repo, capture_output=True, check=True).stdout))
 cur = pd.read_csv(io.BytesIO(subprocess.run(['git', 'show', 'HEAD:data.csv'], cwd=repo, capture_output=True, check=True).stdout))
 read = time.perf_counter() - t
@@ -210,8 +211,9 @@ t = time.perf_counter()
 snapshot = Report([DataDriftPreset()]).run(current_data=cur, reference_data=ref)
 result = snapshot.dict()
 report = time.perf_counter() - t
+cpu = time.process_time() - c
 drifted = [m for m in result['metrics'] if 'DriftedColumnsCount' in m['metric_name']]
-print(json.dumps({'read': read, 'report': report, 'tool': f'evidently {evidently.__version__}', 'drifted': drifted[0]['value'] if drifted else None}))
+print(json.dumps({'read': read, 'report': report, 'cpu': cpu, 'tool': f'evidently {evidently.__version__}', 'drifted': drifted[0]['value'] if drifted else None}))
 `;
 
 function drift1m(ctx: BenchContext): Promise<Measure> {
@@ -220,13 +222,14 @@ function drift1m(ctx: BenchContext): Promise<Measure> {
   const report = JSON.parse(run.stdout) as { columns: { drifted: boolean }[]; drifted: boolean };
   const drifted = report.columns.filter((c) => c.drifted).length;
   ctx.log(
-    `ours: ${run.seconds.toFixed(2)} s, peak RSS ${run.rssMb.toFixed(0)} MB, ${drifted} of ${report.columns.length} columns drifted`,
+    `ours: ${run.seconds.toFixed(2)} s (CPU ${run.cpu.toFixed(2)} s), peak RSS ${run.rssMb.toFixed(0)} MB, ${drifted} of ${report.columns.length} columns drifted`,
   );
   const script = path.join(ctx.tmp, 'evidently_peer.py');
   fs.writeFileSync(script, EVIDENTLY);
   const peer = JSON.parse(execFileSync(needPython(ctx), [script, repo], { encoding: 'utf8' })) as {
     read: number;
     report: number;
+    cpu: number;
     tool: string;
     drifted: unknown;
   };
@@ -244,7 +247,7 @@ function drift1m(ctx: BenchContext): Promise<Measure> {
     ratio,
     target: 'ratio <= 0.1',
     met: ratio <= 0.1,
-    notes: `two 1M-row x 20-column CSV versions from git; ours includes Node start-up and both git reads; ${drifted} of 20 columns drifted (Evidently: ${JSON.stringify(peer.drifted)}); Evidently's report alone ${peer.report.toFixed(2)} s (ratio ${(run.seconds / peer.report).toFixed(2)}); peak RSS ${run.rssMb.toFixed(0)} MB`,
+    notes: `two 1M-row x 20-column CSV versions from git; ours includes Node start-up and both git reads; ${drifted} of 20 columns drifted (Evidently: ${JSON.stringify(peer.drifted)}); Evidently's report alone ${peer.report.toFixed(2)} s (ratio ${(run.seconds / peer.report).toFixed(2)}); CPU seconds ours ${run.cpu.toFixed(2)} vs Evidently ${peer.cpu.toFixed(2)} (ratio ${(run.cpu / peer.cpu).toFixed(2)}); peak RSS ${run.rssMb.toFixed(0)} MB`,
   });
 }
 

@@ -160,7 +160,7 @@ export class ColumnAccumulator {
   private dates = 0;
   private lists = 0;
   private structs = 0;
-  private readonly values = new ValueStore();
+  private values = new ValueStore();
   private readonly parsed: NumberOut = { value: 0 };
   private numbersSeen = 0;
   private mean = 0;
@@ -536,6 +536,12 @@ export class ColumnAccumulator {
     return out;
   }
 
+  /** Lets go of the values held (after profile(), when no drift values are wanted). */
+  release(): void {
+    this.values = new ValueStore();
+    this.dateValues = new ValueStore();
+  }
+
   get exact(): boolean {
     return !this.hll && !this.dateHll && this.numericExact;
   }
@@ -627,6 +633,8 @@ export interface ProfileInput {
   hash?: string;
   limits?: Partial<Limits>;
   read?: ReadOptions;
+  /** Only the profile is wanted: no column values are kept for drift (`columns` is then empty). */
+  profileOnly?: boolean;
 }
 
 export interface CollectedDataset {
@@ -689,7 +697,12 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
     },
     read,
   );
-  const columns = accumulators.map((a) => a.profile());
+  const columns = accumulators.map((a) => {
+    const column = a.profile();
+    // A profile alone lets each column's values go as soon as its figures are made.
+    if (input.profileOnly) a.release();
+    return column;
+  });
   const profile: DatasetProfile = {
     path: input.path,
     revision: input.revision ?? 'workspace',
@@ -707,11 +720,12 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
   return {
     profile,
     get columns(): ColumnData[] {
+      if (input.profileOnly) return [];
       return (data ??= accumulators.map((a) => a.data()));
     },
   };
 }
 
 export async function profileDataset(input: ProfileInput): Promise<DatasetProfile> {
-  return (await collectDataset(input)).profile;
+  return (await collectDataset({ ...input, profileOnly: true })).profile;
 }
