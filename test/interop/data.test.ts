@@ -1,5 +1,6 @@
 // Profiles against pandas and drift scores against scipy (with Evidently's test choice) on data written by pandas
-// (CSV with delimiters, quotes and line breaks in text) and pyarrow (snappy Parquet).
+// (CSV with delimiters, quotes and line breaks in text) and pyarrow (snappy Parquet); drift tests, scores and
+// verdicts against Evidently itself (pinned; its legacy Report with DataDriftPreset) on the same two versions.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,16 +21,32 @@ interface Expected {
   driftSmall: Expected['drift'];
 }
 
+interface EvidentlyDrift {
+  columns: Record<string, { test: string; score: number; threshold: number; drifted: boolean }>;
+  drifted: boolean;
+  share: number;
+}
+
+/** Evidently's names of the tests (stattest_name). */
+const EVIDENTLY_TESTS: Record<string, string> = {
+  ks: 'K-S p_value',
+  'chi-squared': 'chi-square p_value',
+  'z-test': 'Z-test p_value',
+  wasserstein: 'Wasserstein distance (normed)',
+  'jensen-shannon': 'Jensen-Shannon distance',
+};
+
 const near = (a: number | undefined, b: number | undefined, rel = 1e-9, what = ''): void =>
   assert.ok(
     a !== undefined && b !== undefined && Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)),
     `${what}: ${String(a)} vs ${String(b)}`,
   );
 
-describe('interop: data metrics against pandas and scipy', function () {
+describe('interop: data metrics against pandas, scipy and Evidently', function () {
   this.timeout(240_000);
   let tmp: string;
   let expected: Expected;
+  let evidently: { version: string; drift: EvidentlyDrift; driftSmall: EvidentlyDrift };
   const read = (file: string, format: 'csv' | 'parquet'): Promise<CollectedDataset> =>
     collectDataset({ source: { kind: 'file', path: path.join(tmp, file) }, format, path: file });
 
@@ -38,6 +55,8 @@ describe('interop: data metrics against pandas and scipy', function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-interop-data-'));
     execFileSync(python, [path.join(root, 'test', 'interop', 'data', 'oracle.py'), tmp, '5000']);
     expected = JSON.parse(fs.readFileSync(path.join(tmp, 'expected.json'), 'utf8')) as Expected;
+    execFileSync(python, [path.join(root, 'test', 'interop', 'data', 'evidently_verdicts.py'), tmp]);
+    evidently = JSON.parse(fs.readFileSync(path.join(tmp, 'evidently.json'), 'utf8')) as typeof evidently;
   });
   after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -64,7 +83,7 @@ describe('interop: data metrics against pandas and scipy', function () {
     });
   }
 
-  it('drift scores and verdicts equal scipy with Evidently test choice (large and small references)', async () => {
+  it('drift tests, scores and verdicts equal scipy and Evidently itself (large and small references)', async () => {
     const ref = await read('ref.csv', 'csv');
     const cur = await read('cur.csv', 'csv');
     const check = (report: ReturnType<typeof driftReport>, want: Expected['drift']): void => {
@@ -114,5 +133,27 @@ describe('interop: data metrics against pandas and scipy', function () {
       current: { revision: 'b', columns: (await head('cur.csv', 600)).columns },
     });
     check(small, expected.driftSmall);
+    const large = driftReport({
+      path: 'd',
+      reference: { revision: 'a', columns: ref.columns },
+      current: { revision: 'b', columns: cur.columns },
+    });
+    // Evidently itself: per column the test it chose, its score and its verdict; the dataset's verdict and share.
+    for (const [report, want] of [
+      [large, evidently.drift],
+      [small, evidently.driftSmall],
+    ] as const) {
+      assert.equal(report.columns.length, Object.keys(want.columns).length);
+      for (const c of report.columns) {
+        const w = want.columns[c.column];
+        assert.ok(w, c.column);
+        assert.equal(EVIDENTLY_TESTS[c.test], w.test, `${c.column}: Evidently ${evidently.version} chose ${w.test}`);
+        near(c.score, w.score, c.test === 'ks' ? 1e-6 : 1e-9, `${c.column} ${c.test} vs Evidently`);
+        assert.equal(c.threshold, w.threshold, `${c.column} threshold`);
+        assert.equal(c.drifted, w.drifted, `${c.column} verdict vs Evidently`);
+      }
+      assert.equal(report.drifted, want.drifted, 'dataset verdict vs Evidently');
+      near(report.share, want.share, 1e-12, 'share of drifted columns vs Evidently');
+    }
   });
 });

@@ -58,6 +58,7 @@ export async function profileAt(request: DatasetRequest): Promise<DatasetProfile
     path: request.path,
     revision,
     hash,
+    profileOnly: true,
     limits: request.limits,
     read: request.read,
   });

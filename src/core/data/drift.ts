@@ -2,6 +2,8 @@
 // - the test per column: reference with <= 1,000 non-null values: numeric columns with more than 5 distinct values
 //   (reference and current together) get the two-sample Kolmogorov-Smirnov test, other columns chi-squared, or the
 //   Z-test for two proportions when there are at most 2 distinct values; drift when p < 0.05 (p <= 0.05 for KS).
+//   Integer columns (without missing values) with at most 5 distinct values in the reference are categorical, as
+//   Evidently types them: compared by value counts, never by numeric bins.
 //   Above 1,000 values: numeric with more than 5 distinct values get the Wasserstein distance divided by the
 //   reference's population standard deviation (floored at 0.001), others the Jensen-Shannon distance (natural log);
 //   drift when the distance >= 0.1. PSI on request (Sturges bins, empty bins floored at 0.0001; drift >= 0.1).
@@ -64,6 +66,21 @@ function distinctUnion(a: Map<string, number>, b: Map<string, number>): string[]
   return keys;
 }
 
+/**
+ * Whether Evidently types a numeric column as categorical: an integer dtype in pandas (the current version's dtype:
+ * integers without missing values) with at most `categoricalMaxDistinct` distinct values in the reference (the
+ * current's when the reference has none). Such a column is compared by value counts, not by numeric bins.
+ */
+export function integerCategorical(
+  reference: ColumnData,
+  current: ColumnData,
+  options: DriftOptions = DEFAULT_DRIFT,
+): boolean {
+  if (current.type !== 'integer' || current.nulls) return false;
+  const distinct = reference.counts.size || current.counts.size;
+  return distinct <= options.categoricalMaxDistinct;
+}
+
 /** Evidently's default test for a column. */
 export function defaultTest(
   reference: ColumnData,
@@ -71,7 +88,10 @@ export function defaultTest(
   options: DriftOptions = DEFAULT_DRIFT,
 ): DriftTest {
   const distinct = distinctUnion(reference.counts, current.counts).length;
-  const numeric = reference.numeric !== undefined && current.numeric !== undefined;
+  const numeric =
+    reference.numeric !== undefined &&
+    current.numeric !== undefined &&
+    !integerCategorical(reference, current, options);
   const asNumeric = numeric && distinct > options.categoricalMaxDistinct;
   if (reference.count <= options.smallReference) {
     if (asNumeric) return 'ks';
@@ -85,10 +105,20 @@ function counts(column: ColumnData, keys: readonly string[]): number[] {
 }
 
 /** Reference and current shares per bin: categories for text, Sturges bins for numbers (Evidently's get_binned_data). */
-function binned(reference: ColumnData, current: ColumnData, floor: boolean): { ref: number[]; cur: number[] } {
+function binned(
+  reference: ColumnData,
+  current: ColumnData,
+  floor: boolean,
+  options: DriftOptions,
+): { ref: number[]; cur: number[] } {
   let ref: number[];
   let cur: number[];
-  if (reference.numeric && current.numeric && reference.type !== 'categorical') {
+  if (
+    reference.numeric &&
+    current.numeric &&
+    reference.type !== 'categorical' &&
+    !integerCategorical(reference, current, options)
+  ) {
     // pandas keeps an integer dtype only without missing values; numpy's integer bins are at least 1 wide.
     const integer = reference.type === 'integer' && current.type === 'integer' && !reference.nulls && !current.nulls;
     const edges = sturgesEdges(reference.numeric, current.numeric, integer);
@@ -111,7 +141,12 @@ function binned(reference: ColumnData, current: ColumnData, floor: boolean): { r
 }
 
 /** The score of one test: a p-value or a distance. */
-export function driftScore(test: DriftTest, reference: ColumnData, current: ColumnData): number {
+export function driftScore(
+  test: DriftTest,
+  reference: ColumnData,
+  current: ColumnData,
+  options: DriftOptions = DEFAULT_DRIFT,
+): number {
   switch (test) {
     case 'ks': {
       if (!reference.numeric || !current.numeric)
@@ -143,11 +178,11 @@ export function driftScore(test: DriftTest, reference: ColumnData, current: Colu
       return Number.isNaN(z) ? NaN : normalTwoSided(z);
     }
     case 'jensen-shannon': {
-      const { ref, cur } = binned(reference, current, false);
+      const { ref, cur } = binned(reference, current, false, options);
       return jensenShannon(ref, cur);
     }
     case 'psi': {
-      const { ref, cur } = binned(reference, current, true);
+      const { ref, cur } = binned(reference, current, true, options);
       let psi = 0;
       for (let i = 0; i < ref.length; i++) {
         const a = ref[i] as number;
@@ -175,7 +210,7 @@ export function columnDrift(
   const own = options.columns?.[reference.name];
   const test = own?.test ?? options.test ?? defaultTest(reference, current, options);
   const threshold = own?.threshold ?? (P_VALUE_TESTS.has(test) ? options.pValue : options.distance);
-  const score = driftScore(test, reference, current);
+  const score = driftScore(test, reference, current, options);
   return { column: reference.name, test, score, threshold, drifted: isDrifted(test, score, threshold) };
 }
 

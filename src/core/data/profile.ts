@@ -1,7 +1,8 @@
 // Dataset profiles: one streaming pass through a reader of src/core/formats/data, one accumulator per column.
 //
 // Exact up to stated limits, sketches above them (each Figure says which):
-// - numeric values: up to EXACT_VALUES (4,194,304) per column are held in a Float64Array, so quantiles, distinct
+// - numeric values: up to EXACT_VALUES (4,194,304) per column are held (a ValueStore: counted while they have few
+//   distinct values, else in fixed blocks of doubles), so quantiles, distinct
 //   count, top values and the histogram are exact; past it the array becomes a uniform reservoir sample of that
 //   size: quantiles carry a rank error bound sqrt(ln(2/0.01) / (2 n)) = 0.0008 (99% confidence, DKW inequality)
 //   and the distinct count comes from a HyperLogLog (relative standard error 0.0081). Count, nulls, min, max,
@@ -18,10 +19,11 @@
 import crypto from 'node:crypto';
 import { NA_VALUES } from '../formats/data/csv';
 import { parseIsoDateTime } from './datetime';
-import { readDataset, type ReadOptions } from '../formats/data/read';
+import { isStreamed, readDataset, type ReadOptions } from '../formats/data/read';
 import { chunks, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
 import { type ColumnProfile, type ColumnType, type DatasetProfile, type Figure, type HistogramBin } from './model';
 import { HLL_RELATIVE_ERROR, HyperLogLog } from './sketch';
+import { SortScratch, ValueStore } from './values';
 
 export const EXACT_VALUES = 4_194_304;
 export const EXACT_DISTINCT = 1_000_000;
@@ -38,38 +40,88 @@ export interface Limits {
   exactDistinct: number;
 }
 
+/** Exact powers of ten: a mantissa below 2^53 times or over one of them is correctly rounded (Clinger's fast path). */
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
+
+/** Where readNumber puts the value it read. */
+export interface NumberOut {
+  value: number;
+}
+
 /**
- * 1 when `s` is an integer ([+-]digits), 2 when it is another decimal number ([+-], digits with a point, an
- * exponent), 0 otherwise: one pass over the characters, no regular expression.
+ * Reads a decimal number ([+-], digits with a point, an exponent) in one pass over the characters, without a regular
+ * expression: returns 1 for an integer, 2 for another decimal number, 0 for other text, and puts the value (equal
+ * to Number(s)) in `out` when it is a number. Up to 15 significant digits and a power of ten within 22 are computed
+ * here exactly; longer ones go to Number().
  */
-export function numberShape(s: string): 0 | 1 | 2 {
+export function readNumber(s: string, out: NumberOut): 0 | 1 | 2 {
   const n = s.length;
   let i = 0;
   let c = s.charCodeAt(0);
-  if (c === 43 || c === 45) i++;
+  let negative = false;
+  if (c === 43 || c === 45) {
+    negative = c === 45;
+    i++;
+  }
   let digits = 0;
+  let mantissa = 0;
   while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+    mantissa = mantissa * 10 + (c - 48);
     i++;
     digits++;
   }
-  if (i === n) return digits > 0 ? 1 : 0;
-  if (c === 46) {
-    i++;
-    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+  let shape: 1 | 2 = 1;
+  let scale = 0;
+  let exponent = 0;
+  if (i < n) {
+    shape = 2;
+    if (c === 46) {
       i++;
-      digits++;
+      while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        scale++;
+        i++;
+        digits++;
+      }
+      if (digits === 0) return 0;
     }
-    if (digits === 0) return 0;
-    if (i === n) return 2;
+    if (i < n) {
+      if (digits === 0 || (c !== 101 && c !== 69)) return 0;
+      i++;
+      c = s.charCodeAt(i);
+      let negativeExponent = false;
+      if (c === 43 || c === 45) {
+        negativeExponent = c === 45;
+        i++;
+      }
+      const start = i;
+      while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+        if (exponent < 100_000) exponent = exponent * 10 + (c - 48);
+        i++;
+      }
+      if (i !== n || i === start) return 0;
+      if (negativeExponent) exponent = -exponent;
+    }
   }
-  if (digits === 0 || (c !== 101 && c !== 69)) return 0;
-  i++;
-  c = s.charCodeAt(i);
-  if (c === 43 || c === 45) i++;
-  const start = i;
-  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
-  return i === n && i > start ? 2 : 0;
+  if (digits === 0) return 0;
+  const power = exponent - scale;
+  if (digits <= 15 && power >= -22 && power <= 22) {
+    const magnitude = power >= 0 ? mantissa * (POW10[power] as number) : mantissa / (POW10[-power] as number);
+    out.value = negative ? -magnitude : magnitude;
+  } else out.value = Number(s);
+  return shape;
 }
+
+/** 1 when `s` is an integer ([+-]digits), 2 when it is another decimal number, 0 otherwise. */
+export function numberShape(s: string): 0 | 1 | 2 {
+  return readNumber(s, { value: 0 });
+}
+
+/** The longest missing-value marker. */
+const NA_LONGEST = [...NA_VALUES].reduce((longest, v) => Math.max(longest, v.length), 0);
 const BOOLEANS: Record<string, boolean> = {
   true: true,
   false: false,
@@ -108,21 +160,20 @@ export class ColumnAccumulator {
   private dates = 0;
   private lists = 0;
   private structs = 0;
-  private values = new Float64Array(1024);
-  private held = 0;
+  private values = new ValueStore();
+  private readonly parsed: NumberOut = { value: 0 };
   private numbersSeen = 0;
   private mean = 0;
   private m2 = 0;
   private min = Infinity;
   private max = -Infinity;
   /** Dates seen while the column had no text counts, as epoch milliseconds. */
-  private dateValues = new Float64Array(0);
-  private dateHeld = 0;
+  private dateValues = new ValueStore();
   private dateHll: HyperLogLog | undefined;
   /** The first timestamp's text: top values of dates are written in its layout. */
   private dateLayout: string | undefined;
-  private dateMin: { ms: number; text: string } | undefined;
-  private dateMax: { ms: number; text: string } | undefined;
+  private dateMin: { ms: number; text: string | undefined } | undefined;
+  private dateMax: { ms: number; text: string | undefined } | undefined;
   private textMin: string | undefined;
   private textMax: string | undefined;
   private lenMin = Infinity;
@@ -137,30 +188,39 @@ export class ColumnAccumulator {
   constructor(
     readonly name: string,
     private readonly limits: Limits,
+    private readonly scratch?: SortScratch,
   ) {}
 
   /** A cell of a text format: missing markers are nulls, numbers, booleans and ISO dates are recognised. */
   addText(s: string | null | undefined): void {
-    if (s === null || s === undefined || NA_VALUES.has(s)) {
+    if (s === null || s === undefined || s.length === 0) {
+      this.nulls++;
+      return;
+    }
+    const c = s.charCodeAt(0);
+    // Numbers first: no missing-value marker reads as a number.
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+      const shape = readNumber(s, this.parsed);
+      if (shape !== 0) {
+        this.count++;
+        if (shape === 1) this.ints++;
+        else this.floats++;
+        this.addNumber(this.parsed.value, s);
+        return;
+      }
+    }
+    if (s.length <= NA_LONGEST && NA_VALUES.has(s)) {
       this.nulls++;
       return;
     }
     this.count++;
-    const c = s.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-      const shape = numberShape(s);
-      if (shape !== 0) {
-        if (shape === 1) this.ints++;
-        else this.floats++;
-        this.addNumber(Number(s), s);
+    if ((s.length === 4 || s.length === 5) && (c === 116 || c === 84 || c === 102 || c === 70)) {
+      const b = BOOLEANS[s];
+      if (b !== undefined) {
+        this.bools++;
+        this.addKey(b ? 'True' : 'False');
         return;
       }
-    }
-    const b = BOOLEANS[s];
-    if (b !== undefined) {
-      this.bools++;
-      this.addKey(b ? 'True' : 'False');
-      return;
     }
     if (c >= 48 && c <= 57 && s.length >= 10) {
       const ms = parseIsoDateTime(s);
@@ -193,11 +253,10 @@ export class ColumnAccumulator {
       this.addString(v);
     } else if (v instanceof Date) {
       const ms = v.getTime();
-      const text = Number.isNaN(ms) ? String(v) : v.toISOString();
-      this.dates++;
-      if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text };
-      if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text };
-      this.addKey(text);
+      if (Number.isNaN(ms)) {
+        this.dates++;
+        this.addKey(String(v));
+      } else this.addDate(ms, undefined);
     } else if (v instanceof Uint8Array) {
       this.addString(Buffer.from(v).toString('base64'));
     } else if (Array.isArray(v)) {
@@ -209,27 +268,23 @@ export class ColumnAccumulator {
     }
   }
 
-  private addDate(ms: number, text: string): void {
+  /** A date as epoch milliseconds, with its text as written (text formats) or none (Parquet, JSON: ISO-8601). */
+  private addDate(ms: number, text: string | undefined): void {
     this.dates++;
     if (!this.dateMin || ms < this.dateMin.ms) this.dateMin = { ms, text };
     if (!this.dateMax || ms > this.dateMax.ms) this.dateMax = { ms, text };
-    if (this.dateLayout === undefined) this.dateLayout = text;
+    if (this.dateLayout === undefined) this.dateLayout = text ?? ISO_LAYOUT;
     if (this.counts) {
-      this.addKey(text);
+      this.addKey(text ?? new Date(ms).toISOString());
       return;
     }
-    if (this.dateHeld < this.limits.exactValues) {
-      if (this.dateHeld === this.dateValues.length) {
-        const grown = new Float64Array(Math.min(Math.max(1024, this.dateValues.length * 2), this.limits.exactValues));
-        grown.set(this.dateValues);
-        this.dateValues = grown;
-      }
-      this.dateValues[this.dateHeld++] = ms;
+    if (this.dateValues.length < this.limits.exactValues) {
+      this.dateValues.push(ms);
       return;
     }
     if (!this.dateHll) {
-      this.dateHll = new HyperLogLog();
-      for (let i = 0; i < this.dateHeld; i++) this.dateHll.add(String(this.dateValues[i]));
+      const hll = (this.dateHll = new HyperLogLog());
+      this.dateValues.forEachRun((v) => hll.add(String(v)));
     }
     this.dateHll.add(String(ms));
   }
@@ -258,24 +313,22 @@ export class ColumnAccumulator {
     let counts = this.counts;
     if (counts) return counts;
     counts = this.counts = new Map();
-    for (let i = 0; i < this.held; i++) {
-      const k = String(this.values[i]);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
-    for (let i = 0; i < this.dateHeld; i++) {
-      const k = this.dateText(this.dateValues[i] as number);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
+    this.values.forEachRun((value, count) => {
+      const k = String(value);
+      counts.set(k, (counts.get(k) ?? 0) + count);
+    });
+    this.dateValues.forEachRun((value, count) => {
+      const k = this.dateText(value);
+      counts.set(k, (counts.get(k) ?? 0) + count);
+    });
     if (this.dateHll) this.hll = this.dateHll;
-    this.dateValues = new Float64Array(0);
-    this.dateHeld = 0;
+    this.dateValues = new ValueStore();
     return counts;
   }
 
   /** Sorted held dates, their distinct instants and top values. */
   private dateStats(): { distinct: number; top: { value: string; count: number }[] } {
-    const sorted = this.dateValues.subarray(0, this.dateHeld);
-    sorted.sort();
+    const sorted = this.dateValues.sorted(this.scratch);
     let distinct = 0;
     const top: { value: number; count: number }[] = [];
     runs(sorted, (value, count) => {
@@ -320,23 +373,19 @@ export class ColumnAccumulator {
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
     if (this.counts) this.addKey(text ?? String(x));
-    if (this.held < this.limits.exactValues) {
-      if (this.held === this.values.length) {
-        const grown = new Float64Array(Math.min(this.values.length * 2, this.limits.exactValues));
-        grown.set(this.values);
-        this.values = grown;
-      }
-      this.values[this.held++] = x;
+    const values = this.values;
+    if (values.length < this.limits.exactValues) {
+      values.push(x);
       return;
     }
     // Reservoir sampling (algorithm R) past the limit, with a HyperLogLog for the distinct count.
     if (!this.hll) {
-      this.hll = new HyperLogLog();
-      for (let i = 0; i < this.held; i++) this.hll.add(String(this.values[i]));
+      const hll = (this.hll = new HyperLogLog());
+      values.forEachRun((v) => hll.add(String(v)));
     }
     if (!this.counts) this.hll.add(String(x));
     const j = Math.floor(this.random() * this.numbersSeen);
-    if (j < this.held) this.values[j] = x;
+    if (j < values.length) values.set(j, x);
   }
 
   private random(): number {
@@ -368,9 +417,7 @@ export class ColumnAccumulator {
 
   /** The sorted numeric values held (all of them while exact). */
   sortedValues(): Float64Array {
-    const sorted = this.values.subarray(0, this.held);
-    sorted.sort();
-    return sorted;
+    return this.values.sorted(this.scratch);
   }
 
   data(): ColumnData {
@@ -392,8 +439,7 @@ export class ColumnAccumulator {
     }
     if (type === 'datetime' && !this.counts) {
       const counts = new Map<string, number>();
-      const sorted = this.dateValues.subarray(0, this.dateHeld);
-      sorted.sort();
+      const sorted = this.dateValues.sorted(this.scratch);
       runs(sorted, (value, count) => {
         const k = this.dateText(value);
         counts.set(k, (counts.get(k) ?? 0) + count);
@@ -463,8 +509,8 @@ export class ColumnAccumulator {
         : { value: distinct, exact: true };
       out.topValues = top;
       if (this.dateMin && this.dateMax) {
-        out.min = this.dateMin.text;
-        out.max = this.dateMax.text;
+        out.min = dateAsWritten(this.dateMin);
+        out.max = dateAsWritten(this.dateMax);
       }
       return out;
     }
@@ -476,8 +522,8 @@ export class ColumnAccumulator {
     for (const [value, count] of counts) pushTop(top, { value, count });
     out.topValues = top;
     if (type === 'datetime' && this.dateMin && this.dateMax) {
-      out.min = this.dateMin.text;
-      out.max = this.dateMax.text;
+      out.min = dateAsWritten(this.dateMin);
+      out.max = dateAsWritten(this.dateMax);
     } else if (
       this.textMin !== undefined &&
       this.textMax !== undefined &&
@@ -490,9 +536,22 @@ export class ColumnAccumulator {
     return out;
   }
 
+  /** Lets go of the values held (after profile(), when no drift values are wanted). */
+  release(): void {
+    this.values = new ValueStore();
+    this.dateValues = new ValueStore();
+  }
+
   get exact(): boolean {
     return !this.hll && !this.dateHll && this.numericExact;
   }
+}
+
+/** The layout of dates read as values (Parquet timestamps): ISO-8601 in UTC with milliseconds. */
+const ISO_LAYOUT = '1970-01-01T00:00:00.000Z';
+
+function dateAsWritten(date: { ms: number; text: string | undefined }): string {
+  return date.text ?? new Date(date.ms).toISOString();
 }
 
 function stringify(v: unknown): string {
@@ -574,6 +633,8 @@ export interface ProfileInput {
   hash?: string;
   limits?: Partial<Limits>;
   read?: ReadOptions;
+  /** Only the profile is wanted: no column values are kept for drift (`columns` is then empty). */
+  profileOnly?: boolean;
 }
 
 export interface CollectedDataset {
@@ -593,10 +654,14 @@ export function hashSource(source: DataSource): string {
 export async function collectDataset(input: ProfileInput): Promise<CollectedDataset> {
   const limits: Limits = { exactValues: EXACT_VALUES, exactDistinct: EXACT_DISTINCT, ...input.limits };
   const accumulators: ColumnAccumulator[] = [];
+  const scratch = new SortScratch();
   let rows = 0;
   const bad: number[] = [];
   let badCount = 0;
   const text = input.format === 'csv' || input.format === 'tsv';
+  // A streamed format is hashed in the same pass as it is read.
+  const hashing = input.hash === undefined && isStreamed(input.format) ? crypto.createHash('sha256') : undefined;
+  const read: ReadOptions = hashing ? { ...input.read, onChunk: (bytes) => hashing.update(bytes) } : { ...input.read };
   const dialect = await readDataset(
     input.source,
     input.format,
@@ -612,7 +677,7 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
             name = `${name}.${k}`;
           }
           seen.add(name);
-          const acc = new ColumnAccumulator(name, limits);
+          const acc = new ColumnAccumulator(name, limits, scratch);
           // A column first seen late (JSON Lines) was null in every earlier row.
           acc.nulls = rows;
           accumulators.push(acc);
@@ -630,14 +695,19 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
         if (bad.length < BAD_LINES_KEPT) bad.push(line);
       },
     },
-    input.read,
+    read,
   );
-  const columns = accumulators.map((a) => a.profile());
+  const columns = accumulators.map((a) => {
+    const column = a.profile();
+    // A profile alone lets each column's values go as soon as its figures are made.
+    if (input.profileOnly) a.release();
+    return column;
+  });
   const profile: DatasetProfile = {
     path: input.path,
     revision: input.revision ?? 'workspace',
     format: input.format,
-    hash: input.hash ?? hashSource(input.source),
+    hash: input.hash ?? hashing?.digest('hex') ?? hashSource(input.source),
     bytes: sourceSize(input.source),
     rows,
     columns,
@@ -650,11 +720,12 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
   return {
     profile,
     get columns(): ColumnData[] {
+      if (input.profileOnly) return [];
       return (data ??= accumulators.map((a) => a.data()));
     },
   };
 }
 
 export async function profileDataset(input: ProfileInput): Promise<DatasetProfile> {
-  return (await collectDataset(input)).profile;
+  return (await collectDataset({ ...input, profileOnly: true })).profile;
 }

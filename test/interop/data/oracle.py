@@ -1,6 +1,6 @@
 """Writes two versions of a dataset (pandas CSV with hostile text, pyarrow Parquet) and the oracles: pandas
-statistics of each column and scipy's drift scores with Evidently's default test choice (Evidently itself is not in
-the interop environment: its dependencies take minutes to install; the test choice follows its get_default_stattest).
+statistics of each column and scipy's drift scores with Evidently's default test choice and column typing (its
+get_default_stattest and _get_column_type; evidently_verdicts.py asks Evidently itself).
 Usage: oracle.py OUT_DIR ROWS"""
 import json, os, sys
 import numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
@@ -71,8 +71,15 @@ def drift(r, c, numeric):
         drifted = score >= 0.1
     return {'test': test, 'score': float(score), 'drifted': bool(drifted)}
 
+def numerical(r, c):
+    # Evidently's column typing: an integer dtype (of the current version) with at most 5 distinct values in the
+    # reference (else the current) is categorical; other numeric dtypes are numerical.
+    if pd.api.types.is_integer_dtype(c):
+        return (r.nunique() or c.nunique()) > 5
+    return pd.api.types.is_numeric_dtype(c)
+
 def report(r, c):
-    cols = {k: drift(r[k], c[k], pd.api.types.is_numeric_dtype(r[k])) for k in r.columns}
+    cols = {k: drift(r[k], c[k], numerical(r[k], c[k])) for k in r.columns}
     share = sum(v['drifted'] for v in cols.values()) / len(cols)
     return {'columns': cols, 'drifted': share >= 0.5}
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { defaultTest, driftReport, driftScore, columnDrift } from '../../../src/core/data/drift';
+import { columnDrift, defaultTest, driftReport, driftScore, integerCategorical } from '../../../src/core/data/drift';
 import { type ColumnData } from '../../../src/core/data/profile';
 
 function numeric(name: string, values: number[]): ColumnData {
@@ -116,6 +116,37 @@ describe('drift (Evidently defaults)', () => {
       share: 0.5,
     });
     assert.deepEqual([ks?.test, ks?.score], ['ks', 1]);
+  });
+
+  it('integer columns with at most 5 distinct reference values are categorical, as Evidently types them', () => {
+    const ints = (zeros: number, ones: number): ColumnData => ({
+      ...numeric(
+        'flag',
+        range(zeros + ones, (i) => (i < zeros ? 0 : 1)),
+      ),
+      type: 'integer',
+      nulls: 0,
+    });
+    const ref = ints(3500, 1500);
+    const cur = ints(3400, 1600);
+    // Sturges bins of 0/1 integers are one bin (numpy's integer bins are at least 1 wide): the distance would be 0.
+    assert.equal(defaultTest(ref, cur), 'jensen-shannon');
+    // scipy.spatial.distance.jensenshannon([0.7, 0.3], [0.68, 0.32])
+    assert.ok(Math.abs(driftScore('jensen-shannon', ref, cur) - 0.015290016740580186) < 1e-12);
+    // With missing values pandas reads the current column as floats: numeric again.
+    assert.equal(integerCategorical(ref, { ...cur, nulls: 3 }), false);
+    assert.equal(integerCategorical(ref, cur), true);
+    // Few distinct in the reference but more in the current: still categorical (chi-squared, not KS).
+    const small = ints(60, 40);
+    const wide: ColumnData = {
+      ...numeric(
+        'flag',
+        range(100, (i) => i % 10),
+      ),
+      type: 'integer',
+      nulls: 0,
+    };
+    assert.equal(defaultTest(small, wide), 'chi-squared');
   });
 
   it('chi-squared: expected counts scaled to the current size; a new category is drift', () => {

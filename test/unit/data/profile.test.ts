@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import {
   collectDataset,
+  ColumnAccumulator,
   numberShape,
   profileDataset,
   quantile,
@@ -205,6 +206,20 @@ describe('dataset profile', () => {
     assert.equal(s.distinct.exact, false);
     assert.ok(Math.abs(s.distinct.value - 5000) / 5000 < 0.05, String(s.distinct.value));
     assert.equal(columns.find((c) => c.name === 'v')?.exact, false);
+  });
+
+  it('holds Parquet timestamps (Date values) as instants: exact distinct past the distinct-text limit, ISO text', () => {
+    const acc = new ColumnAccumulator('ts', { exactValues: 1000, exactDistinct: 2 });
+    const base = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 10; i++) acc.addValue(new Date(base + (i % 5) * 3_600_000));
+    acc.addValue(null);
+    const p = acc.profile();
+    assert.deepEqual(
+      [p.type, p.count, p.nulls, p.distinct, p.min, p.max],
+      ['datetime', 10, 1, { value: 5, exact: true }, '2026-01-01T00:00:00.000Z', '2026-01-01T04:00:00.000Z'],
+    );
+    assert.deepEqual(p.topValues?.[0], { value: '2026-01-01T00:00:00.000Z', count: 2 });
+    assert.equal(acc.exact, true);
   });
 
   it('quantile interpolates linearly like pandas', () => {

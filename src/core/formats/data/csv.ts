@@ -3,6 +3,7 @@
 // header, then scans the decoded text chunk by chunk: RFC 4180 quoting ("" inside quotes, line breaks inside quoted
 // fields), CRLF/LF/CR line ends. A record whose field count differs from the header's is a bad row (counted with its
 // line number), as is a quoted field left open at the end of the file. Memory: one chunk plus the record it splits.
+import { StringDecoder } from 'node:string_decoder';
 import {
   type Cancellation,
   CancelledError,
@@ -28,6 +29,8 @@ export interface CsvOptions {
   /** The delimiter to prefer when the sample is ambiguous (`\t` for .tsv). */
   preferDelimiter?: string;
   cancel?: Cancellation;
+  /** Sees every byte of the source in order, chunk by chunk (to hash it in the same pass). */
+  onChunk?: (bytes: Uint8Array) => void;
 }
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -253,6 +256,19 @@ export class CsvParser {
   }
 }
 
+/**
+ * A streaming decoder: Node's StringDecoder for UTF-8 (its fast path decodes at about twice TextDecoder's speed; both
+ * keep a sequence cut at a chunk's end for the next chunk and write U+FFFD for invalid bytes), TextDecoder else.
+ */
+function textDecoder(encoding: CsvDialect['encoding']): { write(bytes: Uint8Array): string; end(): string } {
+  if (encoding === 'utf-8') {
+    const utf8 = new StringDecoder('utf8');
+    return { write: (bytes) => utf8.write(bytes), end: () => utf8.end() };
+  }
+  const decoder = new TextDecoder(encoding);
+  return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
+}
+
 /** Reads a CSV/TSV source into `sink`; returns the dialect it used. */
 export function readCsv(source: DataSource, sink: RowSink, options: CsvOptions = {}): CsvDialect {
   const sample = head(source, SAMPLE_BYTES);
@@ -282,15 +298,16 @@ export function readCsv(source: DataSource, sink: RowSink, options: CsvOptions =
     },
     (line) => sink.bad(line, 'a quoted field is not closed'),
   );
-  const decoder = new TextDecoder(encoding);
+  const decoder = textDecoder(encoding);
   let first = true;
   for (const chunk of chunks(source)) {
     if (options.cancel?.cancelled) throw new CancelledError();
+    options.onChunk?.(chunk);
     const bytes = first ? chunk.subarray(bom) : chunk;
     first = false;
-    parser.push(decoder.decode(bytes, { stream: true }));
+    parser.push(decoder.write(bytes));
   }
-  parser.push(decoder.decode());
+  parser.push(decoder.end());
   parser.end();
   if (width < 0) sink.columns([]);
   return dialect;

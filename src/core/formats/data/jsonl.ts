@@ -56,7 +56,12 @@ export class JsonLineSplitter {
   }
 }
 
-export function readJsonl(source: DataSource, sink: RowSink, cancel?: Cancellation): void {
+export function readJsonl(
+  source: DataSource,
+  sink: RowSink,
+  cancel?: Cancellation,
+  onChunk?: (bytes: Uint8Array) => void,
+): void {
   const names: string[] = [];
   const index = new Map<string, number>();
   const decoder = new TextDecoder('utf-8');
@@ -94,6 +99,7 @@ export function readJsonl(source: DataSource, sink: RowSink, cancel?: Cancellati
   const splitter = new JsonLineSplitter(onLine);
   for (const chunk of chunks(source)) {
     if (cancel?.cancelled) throw new CancelledError();
+    onChunk?.(chunk);
     splitter.push(decoder.decode(chunk, { stream: true }));
   }
   splitter.push(decoder.decode());

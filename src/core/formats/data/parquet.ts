@@ -1,6 +1,6 @@
 // The one Parquet reader, on hyparquet (pure JavaScript; snappy built in, gzip/zstd/brotli/lz4 through
-// hyparquet-compressors). Reads one row group at a time so memory stays at one row group's decoded columns, and
-// feeds rows to the sink: INT64 as bigint, timestamps as Date, lists as arrays, structs as objects.
+// hyparquet-compressors). Reads one row group at a time as decoded columns (memory: one row group's columns, never
+// its rows) and feeds rows to the sink from them: INT64 as bigint, timestamps as Date, lists as arrays, structs as objects.
 import fs from 'node:fs';
 import {
   type Cancellation,
@@ -29,6 +29,13 @@ interface PageReader {
   view: DataView;
   offset: number;
 }
+/** Decoded values of one top-level column for rows [rowStart, rowEnd) of the file. */
+interface ColumnChunk {
+  columnName: string;
+  columnData: ArrayLike<unknown>;
+  rowStart: number;
+  rowEnd: number;
+}
 type ParquetHeader = (reader: PageReader) => { compressed_page_size?: unknown };
 interface Hyparquet {
   parquetMetadataAsync(file: AsyncBuffer): Promise<FileMetaData>;
@@ -39,7 +46,7 @@ interface Hyparquet {
     compressors: unknown;
     rowStart: number;
     rowEnd: number;
-    onComplete: (rows: unknown[][]) => void;
+    onChunk: (chunk: ColumnChunk) => void;
   }): Promise<void>;
 }
 
@@ -149,6 +156,33 @@ function topColumns(hy: Hyparquet, metadata: FileMetaData, name = 'the file'): s
   }
 }
 
+/**
+ * Rows [rowStart, rowEnd) to the sink from the columns' decoded chunks: one row array reused for every row (the sink
+ * reads it before the next), so no row group is ever held as rows.
+ */
+function feedRows(
+  columns: readonly string[],
+  chunks: Map<string, ColumnChunk[]>,
+  rowStart: number,
+  rowEnd: number,
+  sink: RowSink,
+): void {
+  const lists = columns.map((name) => (chunks.get(name) ?? []).sort((a, b) => a.rowStart - b.rowStart));
+  const at = columns.map(() => 0);
+  const row = new Array<unknown>(columns.length).fill(null);
+  for (let r = rowStart; r < rowEnd; r++) {
+    for (let c = 0; c < columns.length; c++) {
+      const list = lists[c] as ColumnChunk[];
+      let k = at[c] as number;
+      while (k < list.length && (list[k] as ColumnChunk).rowEnd <= r) k++;
+      at[c] = k;
+      const chunk = list[k];
+      row[c] = chunk && chunk.rowStart <= r ? (chunk.columnData[r - chunk.rowStart] ?? null) : null;
+    }
+    sink.row(row, r + 1);
+  }
+}
+
 export async function readParquet(source: DataSource, sink: RowSink, cancel?: Cancellation): Promise<void> {
   const { buffer, close } =
     source.kind === 'file' ? fileBuffer(source.path) : { buffer: bufferOf(source.bytes), close: () => undefined };
@@ -162,7 +196,7 @@ export async function readParquet(source: DataSource, sink: RowSink, cancel?: Ca
     for (const group of metadata.row_groups) {
       if (cancel?.cancelled) throw new CancelledError();
       const rowEnd = rowStart + Number(group.num_rows);
-      let rows: unknown[][] = [];
+      const chunks = new Map<string, ColumnChunk[]>();
       try {
         await hy.parquetRead({
           file: buffer,
@@ -170,8 +204,10 @@ export async function readParquet(source: DataSource, sink: RowSink, cancel?: Ca
           compressors,
           rowStart,
           rowEnd,
-          onComplete: (r: unknown[][]) => {
-            rows = r;
+          onChunk: (chunk: ColumnChunk) => {
+            const list = chunks.get(chunk.columnName);
+            if (list) list.push(chunk);
+            else chunks.set(chunk.columnName, [chunk]);
           },
         });
       } catch (err) {
@@ -179,7 +215,7 @@ export async function readParquet(source: DataSource, sink: RowSink, cancel?: Ca
           `${sourceName(source)}: rows ${rowStart + 1}-${rowEnd} cannot be read: ${(err as Error).message}`,
         );
       }
-      for (let i = 0; i < rows.length; i++) sink.row(rows[i] ?? [], rowStart + i + 1);
+      feedRows(columns, chunks, rowStart, rowEnd, sink);
       rowStart = rowEnd;
     }
   } finally {

@@ -8,6 +8,11 @@ export interface ReadOptions extends Omit<CsvOptions, 'cancel'> {
   cancel?: Cancellation;
 }
 
+/** Whether `format` is read as a stream of bytes (its reader calls `onChunk` with every byte of the source). */
+export function isStreamed(format: DataFormat): boolean {
+  return format === 'csv' || format === 'tsv' || format === 'jsonl';
+}
+
 /** Reads `source` as `format` into `sink`; returns the CSV dialect for text tables. */
 export async function readDataset(
   source: DataSource,
@@ -21,7 +26,7 @@ export async function readDataset(
     case 'tsv':
       return readCsv(source, sink, { preferDelimiter: '\t', ...options });
     case 'jsonl':
-      readJsonl(source, sink, options.cancel);
+      readJsonl(source, sink, options.cancel, options.onChunk);
       return undefined;
     case 'parquet':
       await readParquet(source, sink, options.cancel);

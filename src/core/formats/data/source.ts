@@ -46,16 +46,19 @@ export function sourceSize(source: DataSource): number {
   return source.kind === 'file' ? fs.statSync(source.path).size : source.bytes.byteLength;
 }
 
-/** The byte chunks of a source, at most CHUNK_BYTES each (a buffer source yields slices without copying). */
+/**
+ * The byte chunks of a source, at most CHUNK_BYTES each (a buffer source yields slices without copying). A file is
+ * read into one buffer reused for every chunk: a chunk is valid until the next one is asked for.
+ */
 export function* chunks(source: DataSource, size = CHUNK_BYTES): Generator<Uint8Array> {
   if (source.kind === 'buffer') {
     for (let at = 0; at < source.bytes.byteLength; at += size) yield source.bytes.subarray(at, at + size);
     return;
   }
   const fd = fs.openSync(source.path, 'r');
+  const buffer = Buffer.allocUnsafe(size);
   try {
     for (;;) {
-      const buffer = Buffer.allocUnsafe(size);
       const n = fs.readSync(fd, buffer, 0, size, null);
       if (n <= 0) return;
       yield buffer.subarray(0, n);
