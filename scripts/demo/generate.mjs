@@ -381,6 +381,22 @@ conventions:
 
 exclude:
   - "data/prepared/**"
+
+# Operational telemetry of the deployed model: the scoring service's prediction log (logs/, not in git).
+telemetry:
+  sources:
+    - path: logs/predictions.jsonl
+      fields: { features: features, prediction: score }
+  slos:
+    # Every version of fraud-classifier, judged over the last day of its traffic.
+    - model: fraud-classifier
+      maxErrorRate: 0.05
+      latency: { percentile: 95, maxMs: 250 }
+      minRequests: 50
+      window: 24h
+  # Prediction drift: the logged input features against the training data.
+  drift:
+    dataset: transactions
 `,
   'models/fraud-classifier/model_card.md': `# fraud-classifier
 

@@ -8,6 +8,7 @@ import { metricRegression } from './builtin/metricRegression';
 import { metricThreshold } from './builtin/metricThreshold';
 import { namingConvention } from './builtin/namingConvention';
 import { notebookHygiene } from './builtin/notebookHygiene';
+import { predictionDrift } from './builtin/predictionDrift';
 import { requiredFiles } from './builtin/requiredFiles';
 import { staleness } from './builtin/staleness';
 import { stageGate } from './builtin/stageGate';
@@ -25,6 +26,7 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   stageGate,
   dataSchema,
   dataDrift,
+  predictionDrift,
 ];
 
 export function checkTypeNamed(type: string): CheckTypeDefinition | undefined {

@@ -1,6 +1,7 @@
 // The checks engine: resolves the `checks:` section of mlops.yaml (or the default set), runs each check against a
 // CheckContext in declaration order, isolates a check that throws, and returns a CheckReport.
 import type { MlopsConfig } from '../formats/mlopsYaml/model';
+import { readTelemetryConfig } from '../telemetry/config';
 import { BUILTIN_CHECK_TYPES, checkTypeNamed } from './builtinTypes';
 import type { CheckSink, Finding } from './checkType';
 import {
@@ -117,6 +118,10 @@ export function defaultChecks(config: MlopsConfig): CheckDefinition[] {
     check('model-card', 'required-files', 'warning', 'models'),
     check('data-schema', 'data-schema', 'error', 'datasets'),
     check('data-drift', 'data-drift', 'warning', 'datasets'),
+    // Prediction drift where mlops.yaml names the training data the logged features are compared with.
+    ...(readTelemetryConfig(config.telemetry).drift
+      ? [check('prediction-drift', 'prediction-drift', 'warning', 'models')]
+      : []),
   ];
 }
 

@@ -141,7 +141,6 @@ export const telemetryConfigSchema = {
         description: 'At least one of maxErrorRate, latency and minRequests.',
         type: 'object',
         additionalProperties: false,
-        anyOf: [{ required: ['maxErrorRate'] }, { required: ['latency'] }, { required: ['minRequests'] }],
         properties: {
           model: name('Model', "The model it applies to; '*' or absent: every model."),
           version: name('Version', 'A version it applies to; absent: each version separately.'),

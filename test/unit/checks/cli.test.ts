@@ -223,7 +223,18 @@ describe('mlops check (CLI)', function () {
           'warning',
           `Dataset 'transactions' drifted on '${column}': ${score} (threshold 0.1); 2 of 6 columns drifted since ${previous} (share 0.33, threshold 0.3).`,
         ]),
+        [
+          'prediction-drift',
+          'warning',
+          "The inputs logged for 'fraud-classifier' drifted from the training data 'transactions' from 2026-10-02 to 2026-10-04 (2 windows of 1d, 1428 requests): amount (wasserstein distance 0.468), merchant_category (jensen-shannon distance 0.158); up to 2 of 5 features drifted (share 0.40, threshold 0.3).",
+        ],
       ],
+    );
+    assert.ok(
+      report.results
+        .filter((r) => r.checkId === 'prediction-drift' && r.status === 'fail')
+        .every((r) => r.retrain === true),
+      "the logged inputs' drift episode is a retraining trigger",
     );
     assert.ok(
       report.results.filter((r) => r.checkId === 'data-drift' && r.status === 'fail').every((r) => r.retrain === true),
