@@ -10,6 +10,7 @@ import { namingConvention } from './builtin/namingConvention';
 import { notebookHygiene } from './builtin/notebookHygiene';
 import { predictionDrift } from './builtin/predictionDrift';
 import { requiredFiles } from './builtin/requiredFiles';
+import { serviceSlo } from './builtin/serviceSlo';
 import { staleness } from './builtin/staleness';
 import { stageGate } from './builtin/stageGate';
 
@@ -26,6 +27,7 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   stageGate,
   dataSchema,
   dataDrift,
+  serviceSlo,
   predictionDrift,
 ];
 

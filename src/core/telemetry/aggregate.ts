@@ -161,7 +161,11 @@ function latencyFigures(sorted: Float64Array, c: Counters): LatencyFigures {
  * Aggregates events into the figures of a summary. Events outside `query.from`..`query.to` (inclusive) and of models
  * not in `query.models` are skipped. Events may come in any order.
  */
-export function createAggregator(query: TelemetryQuery): TelemetryAggregator {
+export function createAggregator(
+  query: TelemetryQuery,
+  options: { exactLatencyLimit?: number } = {},
+): TelemetryAggregator {
+  const exactLimit = Math.max(1, options.exactLatencyLimit ?? EXACT_LATENCY_LIMIT);
   const by = query.by ?? 'version';
   const models = query.models ? new Set(query.models) : undefined;
   const topCount = Math.max(0, query.topCallers ?? 10);
@@ -231,10 +235,10 @@ export function createAggregator(query: TelemetryQuery): TelemetryAggregator {
     const latency = event.latencyMs;
     if (latency === undefined || !Number.isFinite(latency)) return;
     group.seen++;
-    if (!sampling && latenciesKept < EXACT_LATENCY_LIMIT) {
+    if (!sampling && latenciesKept < exactLimit) {
       group.keep(latency, unit);
       latenciesKept++;
-      if (latenciesKept === EXACT_LATENCY_LIMIT) sampling = true;
+      if (latenciesKept === exactLimit) sampling = true;
       return;
     }
     // Reservoir sampling (algorithm R) per group, within the room the group has when sampling starts.

@@ -132,7 +132,8 @@ export async function summarizeTelemetry(
     const eventReads = reads.filter((r) => r.definition.events !== undefined);
     const newest = eventReads.length ? await newestTime(eventReads, context) : undefined;
     const end = query.to ?? newest ?? Date.now();
-    effective = { ...query, from: end - options.windowMs, to: end };
+    // (end - window, end]: a window of exactly its length.
+    effective = { ...query, from: end - options.windowMs + 1, to: end };
   }
 
   const aggregator = createAggregator(effective);

@@ -19,7 +19,17 @@ export const DEFAULT_FIELD_NAMES: Readonly<Record<keyof TelemetryFieldMapping, r
   model: ['model', 'model_name'],
   version: ['version', 'model_version'],
   caller: ['caller', 'client', 'client_id', 'app', 'user', 'user_id'],
-  latency: ['latency_ms', 'latency', 'duration_ms', 'duration', 'response_time_ms', 'elapsed_ms'],
+  latency: [
+    'latency_ms',
+    'latency',
+    'duration_ms',
+    'duration',
+    'response_time_ms',
+    'elapsed_ms',
+    'latency_s',
+    'duration_s',
+    'duration_seconds',
+  ],
   status: ['status', 'status_code', 'http_status'],
   error: ['error', 'err', 'exception'],
   memory: ['memory_mb', 'rss_mb', 'memory'],
@@ -474,12 +484,12 @@ export async function* readPredictionLog(
       if (batch.length >= BATCH_EVENTS) {
         const full = batch;
         batch = [];
-        yield full;
+        for (let at = 0; at < full.length; at += BATCH_EVENTS) yield full.slice(at, at + BATCH_EVENTS);
       }
     }
     push(decoder.decode());
     end();
-    if (batch.length > 0) yield batch;
+    for (let at = 0; at < batch.length; at += BATCH_EVENTS) yield batch.slice(at, at + BATCH_EVENTS);
   } finally {
     stream.destroy();
   }
