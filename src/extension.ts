@@ -12,6 +12,7 @@ import { registerNotebooks, type NotebooksApi } from './features/notebooks/regis
 import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
 import { registerTasks, type TasksApi } from './features/tasks/register';
+import { registerTelemetryStatus, type TelemetryStatusBar } from './features/telemetry/status';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
 import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
@@ -33,6 +34,7 @@ export interface ExtensionApi {
   readonly walkthrough?: WalkthroughApi;
   readonly runs?: RunsApi;
   readonly dataset?: DatasetApi;
+  readonly telemetryStatus?: TelemetryStatusBar;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -55,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
   const dataset = registerDataset(feature, coreDatasetData(), explorer);
+  const telemetryStatus = registerTelemetryStatus(feature);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
@@ -76,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     walkthrough,
     dataset,
     models,
+    telemetryStatus,
   };
 }
 
