@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, unit, harness self-test, integration (real extension host), UI (real workbench in
 // Chromium, from the development folder and from the packaged VSIX). `npm test -- unit integration` runs a subset.
-// `interop` regenerates fixtures with the real Python tools and compares our readers with them.
+// `interop` regenerates fixtures with the real Python tools and compares our readers with them; `prometheus` queries
+// a live Prometheus (the Debian package) scraping a seeded exporter.
 // Prints the time of each tier and ends with one line 'summary: N passed, N failed'.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const allTiers = ['lint', 'typecheck', 'unit', 'interop', 'selftest', 'integration', 'ui', 'ui-vsix'];
+const allTiers = ['lint', 'typecheck', 'unit', 'interop', 'prometheus', 'selftest', 'integration', 'ui', 'ui-vsix'];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const tiers = requested.length ? requested : allTiers;
 for (const t of tiers) {
@@ -123,6 +124,7 @@ for (const t of tiers) {
       return mochaTier('out/test/interop/**/*.test.js', { MLOPS_PYTHON: python, MLOPS_MLFLOW_PYTHONS: mlflowPythons });
     });
   }
+  if (t === 'prometheus') await tier('prometheus', () => mochaTier('out/test/prometheus/**/*.test.js'));
   if (t === 'selftest') {
     await tier('selftest', async () => {
       const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-selftest-'));

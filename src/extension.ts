@@ -12,6 +12,7 @@ import { registerNotebooks, type NotebooksApi } from './features/notebooks/regis
 import { registerRuns, type RunsApi } from './features/runs/register';
 import { registerScm } from './features/scm/register';
 import { registerTasks, type TasksApi } from './features/tasks/register';
+import { registerPrometheus } from './features/telemetry/prometheus';
 import { registerTelemetryStatus, type TelemetryStatusBar } from './features/telemetry/status';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
 import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
   const dataset = registerDataset(feature, coreDatasetData(), explorer);
+  registerPrometheus(feature);
   const telemetryStatus = registerTelemetryStatus(feature);
   const activationMs = performance.now() - started;
   logger.info(

@@ -21,6 +21,11 @@ export interface Settings {
   'mlflow.timeoutSeconds': number;
   'mlflow.maxPages': number;
   'mlflow.maxResponseMB': number;
+  'telemetry.prometheusUrl': string;
+  'telemetry.timeoutMs': number;
+  'telemetry.maxResponseMB': number;
+  /** Window-scoped: read without a resource. 0 = off. */
+  'telemetry.pollIntervalSeconds': number;
   /** Window-scoped: read without a resource. */
   'terminal.addCliToPath': boolean;
 }
@@ -38,6 +43,10 @@ const defaults: Settings = {
   'mlflow.timeoutSeconds': 10,
   'mlflow.maxPages': DEFAULT_MAX_PAGES,
   'mlflow.maxResponseMB': DEFAULT_MAX_RESPONSE_MB,
+  'telemetry.prometheusUrl': '',
+  'telemetry.timeoutMs': 10_000,
+  'telemetry.maxResponseMB': DEFAULT_MAX_RESPONSE_MB,
+  'telemetry.pollIntervalSeconds': 0,
   'terminal.addCliToPath': true,
 };
 

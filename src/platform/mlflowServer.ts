@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { type MlflowRestOptions } from '../core/formats/mlflow/rest';
 import { DEFAULT_TIMEOUT_MS, trackingTarget } from '../core/metrics/sources/mlflowServer';
 import { getSetting } from './config';
+import { serverTokenKey } from './serverToken';
 
 /**
  * The MLflow tracking server of the settings, as every feature reaches it: the address from
@@ -9,22 +10,16 @@ import { getSetting } from './config';
  * log), and the timeout and limits from `mlops.mlflow.*`.
  */
 
-const TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
+export const MLFLOW_TOKEN_KEY_PREFIX = 'mlops.mlflow.token:';
 
 /** The secret-storage key of the token for a tracking server (one per origin, so a token only goes where it was set). */
 export function tokenKey(url: string): string {
-  let origin = url;
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    // A malformed address keys by its text.
-  }
-  return `${TOKEN_KEY_PREFIX}${origin}`;
+  return serverTokenKey(MLFLOW_TOKEN_KEY_PREFIX, url);
 }
 
 /** Whether a secret-storage key holds a tracking server's token. */
 export function isTokenKey(key: string): boolean {
-  return key.startsWith(TOKEN_KEY_PREFIX);
+  return key.startsWith(MLFLOW_TOKEN_KEY_PREFIX);
 }
 
 /** The tracking server (http or https) a folder's `mlops.mlflow.trackingUri` names; undefined for none or a store. */

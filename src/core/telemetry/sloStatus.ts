@@ -25,6 +25,8 @@ export interface SloStatusOptions {
   name: string;
   prometheusUrl?: string;
   token?: string;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
   validator?: ConfigValidator;
   signal?: AbortSignal;
   logger?: Logger;
@@ -39,6 +41,8 @@ export async function folderSloStatus(root: string, options: SloStatusOptions): 
     root,
     config,
     ...(options.token ? { token: options.token } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };

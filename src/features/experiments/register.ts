@@ -10,7 +10,9 @@ import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import type { MetricHistorySelection } from '../../protocol/metricHistory';
 import { relativeTime } from '../../core/relativeTime';
 import { revisionUri } from '../../platform/revisionUri';
-import { MetricsService, tokenKey, trackingTarget, type ServiceSource } from './metricsService';
+import { MLFLOW_TOKEN_KEY_PREFIX } from '../../platform/mlflowServer';
+import { clearServerToken, setServerToken, type TokenServerKind } from '../../platform/serverToken';
+import { MetricsService, trackingTarget, type ServiceSource } from './metricsService';
 import { ExperimentsTree, metricEntries, runLabel, type ExperimentsNode } from './tree';
 
 export const EXPERIMENTS_VIEW = 'mlops.views.experiments';
@@ -234,8 +236,8 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
       return uri;
     }),
-    vscode.commands.registerCommand('mlops.setMlflowToken', () => setToken(extension.secrets)),
-    vscode.commands.registerCommand('mlops.clearMlflowToken', () => clearToken(extension.secrets)),
+    vscode.commands.registerCommand('mlops.setMlflowToken', () => setServerToken(extension.secrets, MLFLOW_TOKENS)),
+    vscode.commands.registerCommand('mlops.clearMlflowToken', () => clearServerToken(extension.secrets, MLFLOW_TOKENS)),
   );
 
   return { service, tree, view };
@@ -377,54 +379,16 @@ function configuredServers(): string[] {
   return [...servers];
 }
 
-async function chooseServer(action: string): Promise<string | undefined> {
-  const servers = configuredServers();
-  if (servers.length === 0) {
-    const open = 'Open Settings';
-    const choice = await vscode.window.showWarningMessage(
+/** MLflow tracking servers, for the shared token commands. */
+const MLFLOW_TOKENS: TokenServerKind = {
+  keyPrefix: MLFLOW_TOKEN_KEY_PREFIX,
+  title: 'MLflow tracking token',
+  product: 'MLflow',
+  servers: configuredServers,
+  missing: {
+    message: (action) =>
       `Set mlops.mlflow.trackingUri to your MLflow tracking server's address (http:// or https://) first, then ${action}.`,
-      open,
-    );
-    if (choice === open)
-      await vscode.commands.executeCommand('workbench.action.openSettings', settingId('mlflow.trackingUri'));
-    return undefined;
-  }
-  if (servers.length === 1) return servers[0];
-  const chosen = await vscode.window.showQuickPick(servers, {
-    title: 'MLflow tracking server',
-    placeHolder: `The server to ${action} for`,
-  });
-  return chosen;
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
-
-async function setToken(secrets: vscode.SecretStorage): Promise<boolean> {
-  const server = await chooseServer('set its token');
-  if (!server) return false;
-  const token = await vscode.window.showInputBox({
-    title: 'MLflow tracking token',
-    prompt: `Token for ${originOf(server)}, sent as a bearer token. It is kept in VS Code's secret storage, never in settings or logs.`,
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'Enter the token, or press Escape to cancel.'),
-  });
-  if (!token?.trim()) return false;
-  await secrets.store(tokenKey(server), token.trim());
-  void vscode.window.showInformationMessage(`Saved the MLflow token for ${originOf(server)}.`);
-  return true;
-}
-
-async function clearToken(secrets: vscode.SecretStorage): Promise<boolean> {
-  const server = await chooseServer('clear its token');
-  if (!server) return false;
-  await secrets.delete(tokenKey(server));
-  void vscode.window.showInformationMessage(`Cleared the MLflow token for ${originOf(server)}.`);
-  return true;
-}
+    setting: settingId('mlflow.trackingUri'),
+  },
+  pickTitle: 'MLflow tracking server',
+};

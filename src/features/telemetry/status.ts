@@ -4,18 +4,21 @@ import { errorMessage, type Logger } from '../../core/logging';
 import { folderSloStatus, sloStatusText, type SloStatus } from '../../core/telemetry/sloStatus';
 import { telemetrySources } from '../../core/telemetry/sources';
 import { sharedValidator } from '../../platform/configValidator';
-import { affectsSetting, getSetting } from '../../platform/config';
+import { affectsSetting } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 import { Disposable } from '../../platform/disposable';
 import { isTrusted } from '../../platform/trust';
+import { isPrometheusTokenKey, prometheusPollMs, prometheusReadOptions } from './prometheus';
 
 /** The Telemetry panel's command (when the build has one) and the checks' (otherwise): what a click runs. */
 const SHOW_TELEMETRY_COMMAND = 'mlops.showTelemetry';
 const RUN_CHECKS_COMMAND = 'mlops.runChecks';
-/** The live source's setting, contributed by the Prometheus source. */
-const PROMETHEUS_URL_SETTING = 'telemetry.prometheusUrl';
 /** Changes to logs come in bursts (a service appending): one refresh a second at most. */
 const DEBOUNCE_MS = 1000;
+/** The first refresh waits for activation and the first views to settle. */
+const FIRST_REFRESH_MS = 2000;
+/** Folders discovery never looks into. */
+const DISCOVERY_EXCLUDE = '**/{node_modules,.git,.hg,.svn,.venv,venv,.tox,.nox,__pycache__,site-packages,.dvc}/**';
 
 export interface TelemetryStatusSnapshot {
   visible: boolean;
@@ -53,7 +56,10 @@ export class TelemetryStatusBar extends Disposable {
     refreshes: 0,
   };
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly secrets: vscode.SecretStorage,
+  ) {
     super();
     this.item.name = 'MLOps Service-Level Objectives';
     this.register({ dispose: () => this.stop() });
@@ -64,7 +70,7 @@ export class TelemetryStatusBar extends Disposable {
     this.register(watcher.onDidDelete(onFile));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affectsSetting(e, 'telemetry') || e.affectsConfiguration(`mlops.${PROMETHEUS_URL_SETTING}`)) {
+        if (affectsSetting(e, 'telemetry')) {
           this.restartPolling();
           this.schedule();
         }
@@ -72,6 +78,7 @@ export class TelemetryStatusBar extends Disposable {
     );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()));
+    this.register(secrets.onDidChange((e) => isPrometheusTokenKey(e.key) && this.schedule()));
     this.restartPolling();
   }
 
@@ -109,12 +116,18 @@ export class TelemetryStatusBar extends Disposable {
     this.abort = new AbortController();
     const statuses: SloStatus[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const url = prometheusUrl(folder);
       try {
+        // A server named in the settings is read only in a trusted workspace (the address may come from it).
+        const server = isTrusted() ? await prometheusReadOptions(folder.uri, this.secrets) : {};
         const status = await folderSloStatus(folder.uri.fsPath, {
           name: folder.name,
-          ...(url ? { prometheusUrl: url } : {}),
+          ...server,
           validator: sharedValidator(),
+          // Discovery through the editor's file search (its excludes and index), not a walk of the folder.
+          findFiles: async (glob, max) =>
+            (await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), DISCOVERY_EXCLUDE, max)).map(
+              (uri) => uri.fsPath,
+            ),
           signal: this.abort.signal,
           logger: this.logger,
         });
@@ -154,8 +167,8 @@ export class TelemetryStatusBar extends Disposable {
   private restartPolling(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    const seconds = getSetting('telemetry.pollIntervalSeconds');
-    if (seconds > 0) this.timer = setInterval(() => void this.refresh(), Math.max(5, seconds) * 1000);
+    const every = prometheusPollMs();
+    if (every > 0) this.timer = setInterval(() => void this.refresh(), every);
   }
 
   private stop(): void {
@@ -163,13 +176,6 @@ export class TelemetryStatusBar extends Disposable {
     if (this.debounce) clearTimeout(this.debounce);
     this.abort?.abort();
   }
-}
-
-/** The Prometheus URL of a folder's settings; ignored in an untrusted workspace (it may come from the workspace). */
-function prometheusUrl(folder: vscode.WorkspaceFolder): string | undefined {
-  if (!isTrusted()) return undefined;
-  const url = vscode.workspace.getConfiguration('mlops', folder.uri).get<string>(PROMETHEUS_URL_SETTING, '');
-  return url.trim() || undefined;
 }
 
 /** mlops.yaml and the logs the file sources discover (configured paths are refreshed through mlops.yaml's change). */
@@ -183,8 +189,8 @@ function watchGlob(): string {
 
 /** Creates the status item (its first refresh after activation returns). */
 export function registerTelemetryStatus(feature: FeatureContext): TelemetryStatusBar {
-  const status = new TelemetryStatusBar(feature.logger);
+  const status = new TelemetryStatusBar(feature.logger, feature.extension.secrets);
   feature.extension.subscriptions.push(status);
-  status.schedule(0);
+  status.schedule(FIRST_REFRESH_MS);
   return status;
 }

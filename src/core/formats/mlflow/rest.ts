@@ -2,6 +2,7 @@
 // latest metrics, full metric histories and the model registry, following page tokens until done. Uses Node's
 // global fetch with a timeout; an optional bearer token is sent but never appears in errors. A server cannot make
 // it loop or fill memory: pages per listing and bytes per answer are capped, and the error names the setting.
+import { HttpFailure, MB, megabytes, redact, requestText, serverAddress } from '../../httpRequest';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
 import {
   compareText,
@@ -70,12 +71,6 @@ const API = 'api/2.0/mlflow/';
 
 export const DEFAULT_MAX_PAGES = 1000;
 export const DEFAULT_MAX_RESPONSE_MB = 64;
-const MB = 1024 * 1024;
-
-/** `64 MB`, `1.5 MB`. */
-function megabytes(bytes: number): string {
-  return `${Number((bytes / MB).toFixed(1))} MB`;
-}
 
 function asArray(value: unknown): Json[] {
   return Array.isArray(value) ? (value.filter((v) => v !== null && typeof v === 'object') as Json[]) : [];
@@ -133,42 +128,20 @@ export class MlflowRestClient {
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: MlflowRestOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
+    const address = serverAddress(options.baseUrl, options.token);
+    if ('error' in address) {
       throw new MlflowRestError(
-        `'${options.baseUrl}' is not a URL; give the tracking server's address, e.g. http://127.0.0.1:5000.`,
+        address.error === 'invalid'
+          ? `'${options.baseUrl}' is not a URL; give the tracking server's address, e.g. http://127.0.0.1:5000.`
+          : `${address.protocol}// is not supported for a tracking server; use an http:// or https:// address.`,
         options.baseUrl,
         'invalid-url',
       );
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new MlflowRestError(
-        `${url.protocol}// is not supported for a tracking server; use an http:// or https:// address.`,
-        options.baseUrl,
-        'invalid-url',
-      );
-    }
-    this.headers = { Accept: 'application/json' };
-    this.secrets = [];
-    if (url.username || url.password) {
-      // Credentials in the URL become Basic authentication (fetch refuses URLs that carry them).
-      const user = decodeURIComponent(url.username);
-      const password = decodeURIComponent(url.password);
-      this.headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-      if (password) this.secrets.push(password, url.password);
-      url.username = '';
-      url.password = '';
-    }
-    if (options.token) {
-      this.headers.Authorization = `Bearer ${options.token}`;
-      this.secrets.push(options.token);
-    }
-    url.search = '';
-    url.hash = '';
-    if (!url.pathname.endsWith('/')) url.pathname += '/';
-    this.baseUrl = url.toString().replace(/\/$/, '');
+    const url = address.url;
+    this.headers = address.headers;
+    this.secrets = address.secrets;
+    this.baseUrl = address.shown;
     this.apiUrl = new URL(API, url);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.runPageSize = options.runPageSize ?? 1000;
@@ -181,9 +154,7 @@ export class MlflowRestClient {
 
   /** Removes the token and any password from a text. */
   private redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) if (secret) out = out.split(secret).join('***');
-    return out;
+    return redact(text, this.secrets);
   }
 
   private fail(message: string, kind: MlflowRestErrorKind, status?: number): MlflowRestError {
@@ -205,36 +176,33 @@ export class MlflowRestClient {
       (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
     }
     const shown = `${this.baseUrl}/${API}${endpoint}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let response: Response;
     let body: string;
     try {
-      response = await this.fetchImpl(url, { ...init, signal: controller.signal });
-      body = await this.readBody(response, endpoint, controller);
+      ({ response, body } = await requestText(url, init, {
+        timeoutMs: this.timeoutMs,
+        maxResponseBytes: this.maxResponseBytes,
+        fetch: this.fetchImpl,
+      }));
     } catch (err) {
-      if (err instanceof MlflowRestError) throw err;
-      if (controller.signal.aborted) {
+      if (!(err instanceof HttpFailure)) throw err;
+      if (err.kind === 'limit') throw this.tooLarge(endpoint, err.announced);
+      if (err.kind === 'timeout' || err.kind === 'cancelled') {
         throw this.fail(
           `MLflow server at ${this.baseUrl} did not answer within ${this.timeoutMs / 1000} s (${shown}); check that it is not overloaded, or raise the timeout.`,
           'timeout',
         );
       }
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const code = cause?.code ?? (err as NodeJS.ErrnoException).code;
-      if (code === 'ECONNREFUSED') {
+      if (err.kind === 'refused') {
         throw this.fail(
           `MLflow server at ${this.baseUrl} is not reachable: is \`mlflow server\` running? (connection refused)`,
           'unreachable',
         );
       }
-      const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
       throw this.fail(
-        `MLflow server at ${this.baseUrl} is not reachable (${detail}): check the address and that \`mlflow server\` is running.`,
+        `MLflow server at ${this.baseUrl} is not reachable (${err.detail}): check the address and that \`mlflow server\` is running.`,
         'unreachable',
       );
-    } finally {
-      clearTimeout(timer);
     }
     let json: unknown;
     let parsed = true;
@@ -281,44 +249,13 @@ export class MlflowRestClient {
     return errorBody;
   }
 
-  /**
-   * The body as text, read as a stream and abandoned (connection closed) once it passes maxResponseBytes; an
-   * answer that announces a larger Content-Length is refused before its body is read.
-   */
-  private async readBody(response: Response, endpoint: string, controller: AbortController): Promise<string> {
+  /** The answer to `endpoint` passed maxResponseBytes (or announced that it would). */
+  private tooLarge(endpoint: string, announced?: number): MlflowRestError {
     const limit = this.maxResponseBytes;
-    const tooLarge = (announced?: number): MlflowRestError =>
-      this.fail(
-        `MLflow server at ${this.baseUrl}: the answer to ${endpoint} is larger than ${megabytes(limit)}${announced === undefined ? '' : ` (it announces ${megabytes(announced)})`}; stopped reading it. If the server really sends that much, raise the mlops.mlflow.maxResponseMB setting (now ${Number((limit / MB).toFixed(1))}).`,
-        'limit',
-      );
-    const announced = Number(response.headers.get('content-length') ?? '');
-    if (Number.isFinite(announced) && announced > limit && !response.headers.get('content-encoding')) {
-      controller.abort();
-      throw tooLarge(announced);
-    }
-    if (!response.body) {
-      const text = await response.text();
-      if (Buffer.byteLength(text) > limit) throw tooLarge();
-      return text;
-    }
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    const parts: string[] = [];
-    let received = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      received += value.byteLength;
-      if (received > limit) {
-        controller.abort();
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      parts.push(decoder.decode(value, { stream: true }));
-    }
-    parts.push(decoder.decode());
-    return parts.join('');
+    return this.fail(
+      `MLflow server at ${this.baseUrl}: the answer to ${endpoint} is larger than ${megabytes(limit)}${announced === undefined ? '' : ` (it announces ${megabytes(announced)})`}; stopped reading it. If the server really sends that much, raise the mlops.mlflow.maxResponseMB setting (now ${Number((limit / MB).toFixed(1))}).`,
+      'limit',
+    );
   }
 
   /** Follows `next_page_token` until done, collecting `field` of each page. */
