@@ -5,6 +5,7 @@ import type { CheckProgress } from '../checks/engine';
 import type { CheckResult, CheckSummary, ReportCounts } from '../checks/types';
 import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { LoadedConfig } from '../formats/mlopsYaml/validate';
+import type { SloStatus } from '../telemetry/sloStatus';
 import type { DiscoveryProblem, DiscoveryStats, FileChange, WorkspaceItem } from '../workspace/discovery';
 import type { HashAlgorithm, HashResult } from '../workspace/hash';
 
@@ -97,6 +98,18 @@ export interface HashProgress {
   result?: HashResult;
 }
 
+/** The service-level objectives of one folder, judged on its telemetry (the status bar). */
+export interface SloStatusRequest {
+  root: string;
+  /** The folder's name, for the status of several folders. */
+  name: string;
+  /** A Prometheus server to read besides the logs, with its token, timeout and answer limit. */
+  prometheusUrl?: string;
+  token?: string;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
 /** Every kind of work: request, result and progress. Adding a kind is one entry here and one case in tasks.ts. */
 export interface WorkKinds {
   checkFolder: { request: CheckFolderRequest; result: CheckFolderOutcome; progress: CheckProgress };
@@ -104,6 +117,8 @@ export interface WorkKinds {
   /** Null when the worker does not know the folder (it was restarted): scan it again. */
   updateFolder: { request: UpdateFolderRequest; result: UpdateFolderOutcome | null; progress: never };
   hashFiles: { request: HashFilesRequest; result: HashResult[]; progress: HashProgress };
+  /** Null when the folder has no telemetry source. */
+  sloStatus: { request: SloStatusRequest; result: SloStatus | null; progress: never };
 }
 
 export type WorkKind = keyof WorkKinds;

@@ -17,6 +17,7 @@ import {
 } from '../checks/types';
 import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
+import { folderSloStatus, type SloStatus } from '../telemetry/sloStatus';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
 import {
@@ -27,6 +28,7 @@ import {
   type HashProgress,
   type ScanFolderOutcome,
   type ScanFolderRequest,
+  type SloStatusRequest,
   type UpdateFolderOutcome,
   type UpdateFolderRequest,
   type WorkKind,
@@ -92,9 +94,27 @@ export class WorkTasks {
         return this.updateFolder(request as WorkRequestOf<'updateFolder'>);
       case 'hashFiles':
         return this.hashFiles(request as WorkRequestOf<'hashFiles'>, untyped);
+      case 'sloStatus':
+        return this.sloStatus(request as WorkRequestOf<'sloStatus'>, untyped);
       default:
         return Promise.reject(new Error(`Unknown kind of work '${String((request as { kind: unknown }).kind)}'.`));
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------ telemetry
+
+  /** The SLO state of a folder (null without any telemetry source). */
+  async sloStatus(request: WorkRequestOf<'sloStatus'>, context: TaskContext<unknown>): Promise<SloStatus | null> {
+    const { root, name, prometheusUrl, token, timeoutMs, maxResponseBytes } = request;
+    const server: Omit<SloStatusRequest, 'root' | 'name'> = { prometheusUrl, token, timeoutMs, maxResponseBytes };
+    const status = await folderSloStatus(root, {
+      name,
+      ...server,
+      validator: this.validator,
+      signal: context.signal,
+      logger: context.logger,
+    });
+    return status ?? null;
   }
 
   // ------------------------------------------------------------------------------------------------ checks

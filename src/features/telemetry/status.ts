@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
-import { folderSloStatus, sloStatusText, type SloStatus } from '../../core/telemetry/sloStatus';
+import { sloStatusText, type SloStatus } from '../../core/telemetry/sloStatus';
+import type { CoreWork } from '../../core/worker/client';
 import { telemetrySources } from '../../core/telemetry/sources';
-import { sharedValidator } from '../../platform/configValidator';
+import { backgroundWork } from '../../platform/backgroundWork';
 import { affectsSetting } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 import { Disposable } from '../../platform/disposable';
@@ -17,8 +18,6 @@ const RUN_CHECKS_COMMAND = 'mlops.runChecks';
 const DEBOUNCE_MS = 1000;
 /** The first refresh waits for activation and the first views to settle. */
 const FIRST_REFRESH_MS = 2000;
-/** Folders discovery never looks into. */
-const DISCOVERY_EXCLUDE = '**/{node_modules,.git,.hg,.svn,.venv,venv,.tox,.nox,__pycache__,site-packages,.dvc}/**';
 
 export interface TelemetryStatusSnapshot {
   visible: boolean;
@@ -59,6 +58,7 @@ export class TelemetryStatusBar extends Disposable {
   constructor(
     private readonly logger: Logger,
     private readonly secrets: vscode.SecretStorage,
+    private readonly work: CoreWork,
   ) {
     super();
     this.item.name = 'MLOps Service-Level Objectives';
@@ -119,18 +119,11 @@ export class TelemetryStatusBar extends Disposable {
       try {
         // A server named in the settings is read only in a trusted workspace (the address may come from it).
         const server = isTrusted() ? await prometheusReadOptions(folder.uri, this.secrets) : {};
-        const status = await folderSloStatus(folder.uri.fsPath, {
-          name: folder.name,
-          ...server,
-          validator: sharedValidator(),
-          // Discovery through the editor's file search (its excludes and index), not a walk of the folder.
-          findFiles: async (glob, max) =>
-            (await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), DISCOVERY_EXCLUDE, max)).map(
-              (uri) => uri.fsPath,
-            ),
-          signal: this.abort.signal,
-          logger: this.logger,
-        });
+        // Read and judged in the background worker, off the extension host's thread.
+        const status = await this.work.run(
+          { kind: 'sloStatus', root: folder.uri.fsPath, name: folder.name, ...server },
+          { signal: this.abort.signal },
+        );
         if (status) statuses.push(status);
       } catch (err) {
         if (this.abort.signal.aborted) return;
@@ -189,7 +182,11 @@ function watchGlob(): string {
 
 /** Creates the status item (its first refresh after activation returns). */
 export function registerTelemetryStatus(feature: FeatureContext): TelemetryStatusBar {
-  const status = new TelemetryStatusBar(feature.logger, feature.extension.secrets);
+  const status = new TelemetryStatusBar(
+    feature.logger,
+    feature.extension.secrets,
+    backgroundWork(feature.extension, feature.logger),
+  );
   feature.extension.subscriptions.push(status);
   status.schedule(FIRST_REFRESH_MS);
   return status;
