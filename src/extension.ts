@@ -15,6 +15,7 @@ import { registerTasks, type TasksApi } from './features/tasks/register';
 import { telemetryData } from './features/telemetry/data';
 import { prometheusReadOptions, registerPrometheus } from './features/telemetry/prometheus';
 import { registerTelemetry, type TelemetryApi } from './features/telemetry/register';
+import { registerTelemetryStatus, type TelemetryStatusBar } from './features/telemetry/status';
 import { registerTerminal, type TerminalApi } from './features/terminal/register';
 import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough/register';
 import { registerWelcome } from './features/welcome/register';
@@ -38,6 +39,7 @@ export interface ExtensionApi {
   readonly runs?: RunsApi;
   readonly dataset?: DatasetApi;
   readonly telemetry?: TelemetryApi;
+  readonly telemetryStatus?: TelemetryStatusBar;
 }
 
 /** Composes the features. Does no scanning: heavy work starts when a view or command first needs it. */
@@ -69,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     explorer,
   );
+  const telemetryStatus = registerTelemetryStatus(feature);
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +
@@ -91,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     dataset,
     models,
     telemetry,
+    telemetryStatus,
   };
 }
 

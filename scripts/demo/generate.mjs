@@ -73,20 +73,31 @@ const md5 = (text) => createHash('md5').update(text).digest('hex');
 const CATEGORIES = ['grocery', 'electronics', 'travel', 'restaurants', 'fuel', 'online_retail', 'gaming', 'pharmacy'];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'NL', 'BR', 'IN', 'NG'];
 
+/** The shape of a transactions snapshot: merchant-category weights (in CATEGORIES order) and an amount scale. */
+const NORMAL_MIX = { catWeights: [24, 9, 7, 18, 14, 16, 4, 8], scale: 1 };
+/** The newest snapshot drifts: more online retail and gaming, larger amounts. */
+const DRIFTED_MIX = { catWeights: [14, 10, 6, 10, 6, 30, 18, 6], scale: 1.35 };
+/** The predictions log's drift episode: the same shift, further (mostly online retail and gaming, amounts x2.4). */
+const EPISODE_MIX = { catWeights: [6, 8, 4, 6, 4, 36, 30, 6], scale: 1.35 * 1.8 };
+
+/** One transaction's features (the columns the model takes) drawn from a mix. */
+function transactionFeatures(rng, mix) {
+  const category = rng.pick(CATEGORIES, mix.catWeights);
+  const country = rng.pick(COUNTRIES, [40, 12, 10, 9, 6, 8, 9, 6]);
+  const cardPresent = rng.next() < (category === 'online_retail' || category === 'gaming' ? 0.05 : 0.7) ? 1 : 0;
+  const hour = Math.floor(rng.next() * 24);
+  const amount =
+    Math.exp(3.4 + 1.1 * rng.normal()) * mix.scale * (category === 'travel' ? 4 : category === 'electronics' ? 3 : 1);
+  return { amount, category, country, cardPresent, hour };
+}
+
 /** ~20k transactions; version 2 drifts: more online retail and gaming, larger amounts. */
 function transactions(rng, version, rows = 20_000) {
-  const drift = version === 2;
-  const catWeights = drift ? [14, 10, 6, 10, 6, 30, 18, 6] : [24, 9, 7, 18, 14, 16, 4, 8];
+  const mix = version === 2 ? DRIFTED_MIX : NORMAL_MIX;
   const lines = ['transaction_id,timestamp,amount,merchant_category,country,card_present,hour,is_fraud'];
   const base = START - 90 * DAY + version * 120 * DAY;
   for (let i = 0; i < rows; i++) {
-    const category = rng.pick(CATEGORIES, catWeights);
-    const country = rng.pick(COUNTRIES, [40, 12, 10, 9, 6, 8, 9, 6]);
-    const cardPresent = rng.next() < (category === 'online_retail' || category === 'gaming' ? 0.05 : 0.7) ? 1 : 0;
-    const hour = Math.floor(rng.next() * 24);
-    const scale = drift ? 1.35 : 1;
-    const amount =
-      Math.exp(3.4 + 1.1 * rng.normal()) * scale * (category === 'travel' ? 4 : category === 'electronics' ? 3 : 1);
+    const { amount, category, country, cardPresent, hour } = transactionFeatures(rng, mix);
     const risk =
       0.004 +
       (cardPresent ? 0 : 0.02) +
@@ -372,6 +383,22 @@ conventions:
 
 exclude:
   - "data/prepared/**"
+
+# Operational telemetry of the deployed model: the scoring service's prediction log (logs/, not in git).
+telemetry:
+  sources:
+    - path: logs/predictions.jsonl
+      fields: { features: features, prediction: score }
+  slos:
+    # Every version of fraud-classifier, judged over the last day of its traffic.
+    - model: fraud-classifier
+      maxErrorRate: 0.05
+      latency: { percentile: 95, maxMs: 250 }
+      minRequests: 50
+      window: 24h
+  # Prediction drift: the logged input features against the training data.
+  drift:
+    dataset: transactions
 `,
   'models/fraud-classifier/model_card.md': `# fraud-classifier
 
@@ -644,29 +671,77 @@ export function generate(dir, { seed = 20260105, commits: totalCommits = 40 } = 
   };
 }
 
-/** Operational telemetry: one JSON line per prediction served. */
-function predictionsLog(rng, endSeconds, rows = 5_000) {
-  const apps = ['checkout-api', 'mobile-app', 'back-office', 'partner-gateway'];
-  const versions = DEMO.releases.slice(-2).map((r) => r.version);
+/** The version each stage holds once every registry event has happened (production 1.2.0, staging 2.0.0). */
+export function finalStages() {
+  const stages = {};
+  for (const e of DEMO.registry) {
+    if (e.deregister) continue;
+    for (const [stage, version] of Object.entries(stages)) if (version === e.version) delete stages[stage];
+    stages[e.stage] = e.version;
+  }
+  return stages;
+}
+
+// The predictions log: 14 days of traffic to fraud-classifier. The production version serves everything until the
+// A/B split, then the staging version takes a share of the requests. The staging version has a latency regression
+// (p95 far above 250 ms), partner-gateway errors often (about 15% of its calls), and for two days (the drift
+// episode) the logged input features shift the way the newest transactions snapshot did, only further.
+export const PREDICTIONS = {
+  days: 14,
+  rows: 10_000,
+  /** The A/B split starts this many days before the newest request; the staging version then gets `share`. */
+  split: { daysBeforeEnd: 6, share: 0.3 },
+  /** The drift episode: whole UTC days, from the start of the day `from` days before the newest request to `to`. */
+  driftEpisode: { from: 5, to: 3 },
+  callers: ['checkout-api', 'mobile-app', 'back-office', 'partner-gateway'],
+  callerWeights: [50, 30, 8, 12],
+  errorRate: { 'partner-gateway': 0.15, other: 0.01 },
+};
+
+/** Operational telemetry: one JSON line per prediction served, with the input features the model took. */
+function predictionsLog(rng, endSeconds) {
+  const stages = finalStages();
+  const production = stages.production;
+  const staging = stages.staging;
   const lines = [];
-  let t = endSeconds - 14 * DAY;
-  for (let i = 0; i < rows; i++) {
-    t += Math.floor(rng.next() * 480);
-    const app = rng.pick(apps, [50, 30, 8, 12]);
-    const version = t > endSeconds - 5 * DAY ? versions[1] : versions[0];
-    const latency = Math.round(8 + Math.exp(2 + 0.6 * rng.normal()) * (app === 'partner-gateway' ? 2 : 1));
-    const status = rng.next() < 0.012 ? 'error' : 'ok';
-    lines.push(
-      JSON.stringify({
-        timestamp: new Date(t * 1000).toISOString(),
-        model: DEMO.model,
-        model_version: version,
-        caller: app,
-        latency_ms: latency,
-        status,
-        score: round(rng.next() ** 6, 4),
-      }),
-    );
+  const start = endSeconds - PREDICTIONS.days * DAY;
+  const gap = (PREDICTIONS.days * DAY) / PREDICTIONS.rows;
+  const splitAt = endSeconds - PREDICTIONS.split.daysBeforeEnd * DAY;
+  const midnight = (seconds) => seconds - (seconds % DAY);
+  const driftFrom = midnight(endSeconds - PREDICTIONS.driftEpisode.from * DAY);
+  const driftTo = midnight(endSeconds - PREDICTIONS.driftEpisode.to * DAY);
+  for (let i = 0; i < PREDICTIONS.rows; i++) {
+    // Evenly spread with jitter; the last request is at endSeconds exactly.
+    const t =
+      i === PREDICTIONS.rows - 1 ? endSeconds : Math.min(endSeconds, start + Math.floor(i * gap + rng.next() * gap));
+    const caller = rng.pick(PREDICTIONS.callers, PREDICTIONS.callerWeights);
+    const version = t >= splitAt && rng.next() < PREDICTIONS.split.share ? staging : production;
+    const regressed = version === staging;
+    const latency = regressed
+      ? 60 + Math.exp(4.9 + 0.45 * rng.normal()) * (caller === 'partner-gateway' ? 1.3 : 1)
+      : 20 + Math.exp(3.6 + 0.5 * rng.normal()) * (caller === 'partner-gateway' ? 1.5 : 1);
+    const failed = rng.next() < (PREDICTIONS.errorRate[caller] ?? PREDICTIONS.errorRate.other);
+    const mix = t >= driftFrom && t < driftTo ? EPISODE_MIX : DRIFTED_MIX;
+    const f = transactionFeatures(rng, mix);
+    const memory = (regressed ? 620 : 410) + 15 * rng.normal();
+    const record = {
+      timestamp: new Date(t * 1000).toISOString(),
+      model: DEMO.model,
+      model_version: version,
+      caller,
+      latency_ms: round(latency, 1),
+      status: failed ? 'error' : 'ok',
+      memory_mb: round(memory, 1),
+      features: {
+        amount: round(f.amount, 2),
+        merchant_category: f.category,
+        country: f.country,
+        card_present: f.cardPresent,
+        hour: f.hour,
+      },
+      score: failed ? null : round(rng.next() ** 6, 4),
+    };
+    lines.push(JSON.stringify(record));
   }
   return lines.join('\n') + '\n';
 }

@@ -96,7 +96,11 @@ describe('Pipeline checks in the editor on the demo', function () {
 
   it('shows every finding of `mlops check --format json` in Problems, at its file, line and column', async () => {
     const { code, report } = await cliReport();
-    assert.equal(code, 0, 'warnings only: mlops check passes at --fail-on error');
+    assert.equal(
+      code,
+      1,
+      "the staging version's latency SLO is breached (an error): mlops check fails at --fail-on error",
+    );
     const findings = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
     const byType = (type: string, key?: string) =>
       findings.filter((r) => r.type === type && (key === undefined || r.key === key)).length;
@@ -104,7 +108,9 @@ describe('Pipeline checks in the editor on the demo', function () {
     assert.equal(byType('notebook-hygiene', 'outputs'), 2, 'two notebooks have committed outputs');
     assert.equal(byType('lineage'), 1, 'one model declares no metric files');
     assert.equal(byType('data-drift'), 2, 'the newest transactions drift on amount and merchant_category');
-    assert.equal(findings.length, 7);
+    assert.equal(byType('service-slo'), 1, 'the staging version breaches its p95 latency SLO');
+    assert.equal(byType('prediction-drift'), 1, 'one drift episode in the logged inputs');
+    assert.equal(findings.length, 9);
 
     const expected = findings
       .map((r) => ({
@@ -133,6 +139,8 @@ describe('Pipeline checks in the editor on the demo', function () {
         [13, 4, 'naming-convention'],
         [28, 16, 'data-drift'],
         [30, 10, 'data-drift'],
+        [82, 6, 'service-slo'],
+        [89, 13, 'prediction-drift'],
       ],
     );
     // A config entry is underlined to the end of its line: "- name: fraud-classifier".
@@ -150,7 +158,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     );
     assert.deepEqual(run.report.results, report.results);
     assert.deepEqual(run.report.counts, report.counts);
-    assert.equal(report.counts.passed, 45);
+    assert.equal(report.counts.passed, 50);
   });
 
   it('shows counts in the status bar equal to the diagnostics', () => {
@@ -158,10 +166,10 @@ describe('Pipeline checks in the editor on the demo', function () {
     const diagnostics = publishedDiagnostics(checks);
     const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
     assert.deepEqual(status.counts, { error: count('Error'), warning: count('Warning'), info: count('Information') });
-    assert.deepEqual(status.counts, { error: 0, warning: 7, info: 0 });
+    assert.deepEqual(status.counts, { error: 1, warning: 8, info: 0 });
     assert.equal(status.visible, true);
-    assert.equal(status.text, '$(checklist) $(error) 0 $(warning) 7');
-    assert.match(status.tooltip, /0 errors, 7 warnings, 0 info; 45 passed/);
+    assert.equal(status.text, '$(checklist) $(error) 1 $(warning) 8');
+    assert.match(status.tooltip, /1 error, 8 warnings, 0 info; 50 passed/);
   });
 
   it('renames a model to the convention with a quick fix, updates mlops.yaml in the same edit, and undo restores both', async () => {
@@ -209,7 +217,7 @@ describe('Pipeline checks in the editor on the demo', function () {
         () => publishedDiagnostics(checks).filter((d) => d.type === 'naming-convention').length === 1,
       );
       await checks.whenIdle();
-      assert.equal(checks.status().counts.warning, 6);
+      assert.equal(checks.status().counts.warning, 7);
 
       // Undo (in the editor of mlops.yaml) takes back the text edit and the rename together.
       await vscode.window.showTextDocument(config);
@@ -229,9 +237,9 @@ describe('Pipeline checks in the editor on the demo', function () {
       if (fs.readFileSync(config.fsPath, 'utf8') !== original) fs.writeFileSync(config.fsPath, original);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 7);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
     await checks.whenIdle();
-    assert.deepEqual(checks.status().counts, { error: 0, warning: 7, info: 0 });
+    assert.deepEqual(checks.status().counts, { error: 1, warning: 8, info: 0 });
   });
 
   it("adds a Git LFS rule to .gitattributes for a large untracked file (the panel's Fix), and the finding goes away", async () => {
@@ -286,7 +294,7 @@ describe('Pipeline checks in the editor on the demo', function () {
       fs.writeFileSync(attributes, original);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 7);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
   });
 
   it('creates a missing model card from a template with a quick fix on the model in mlops.yaml', async () => {
@@ -358,7 +366,7 @@ describe('Pipeline checks in the editor on the demo', function () {
       fs.rmSync(path.join(root(), 'models', 'churn'), { recursive: true, force: true });
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 7);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
   });
 
   it('raises one retraining alert when metrics fall past their thresholds, and not again on the next run', async () => {
@@ -390,7 +398,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     }
     await waitFor(
       'the thresholds to pass again',
-      () => checks.status().counts.error === 0 && publishedDiagnostics(checks).length === 7,
+      () => checks.status().counts.error === 1 && publishedDiagnostics(checks).length === 9,
     );
   });
 
@@ -434,7 +442,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     } finally {
       fs.writeFileSync(config, original);
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 7);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
   });
 
   it('writes a CI workflow that parses with "Add CI Workflow…", and refuses to overwrite it', async () => {

@@ -129,7 +129,7 @@ describe("MLOps Workbench in VS Code's own places", function () {
         });
     });
     own.sort((a, b) => key(a).localeCompare(key(b)));
-    assert.equal(own.length, 7, 'the demo has seven findings (two of them data drift)');
+    assert.equal(own.length, 9, 'the demo has nine findings (two of them data drift, one an SLO breach)');
     assert.deepEqual(taskFindings(), [], 'no task findings before the task runs');
 
     const [task] = await vscode.tasks.fetchTasks({ type: 'mlops' });
@@ -143,7 +143,7 @@ describe("MLOps Workbench in VS Code's own places", function () {
     });
     const started = Date.now();
     await vscode.tasks.executeTask(task);
-    assert.equal(await ended, 0, 'warnings only: mlops check passes');
+    assert.equal(await ended, 1, "the staging version's SLO breach is an error: mlops check fails");
     console.log(`mlops check as a task took ${Date.now() - started} ms`);
     await waitFor('the task’s findings in Problems', () => taskFindings().length >= own.length, 30_000);
     assert.deepEqual(taskFindings(), own);
@@ -160,6 +160,8 @@ describe("MLOps Workbench in VS Code's own places", function () {
       'naming-convention',
       'notebook-hygiene',
       'notebook-hygiene',
+      'prediction-drift',
+      'service-slo',
     ]);
   });
 

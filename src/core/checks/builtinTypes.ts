@@ -8,6 +8,7 @@ import { metricRegression } from './builtin/metricRegression';
 import { metricThreshold } from './builtin/metricThreshold';
 import { namingConvention } from './builtin/namingConvention';
 import { notebookHygiene } from './builtin/notebookHygiene';
+import { predictionDrift } from './builtin/predictionDrift';
 import { requiredFiles } from './builtin/requiredFiles';
 import { serviceSlo } from './builtin/serviceSlo';
 import { staleness } from './builtin/staleness';
@@ -27,6 +28,7 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   dataSchema,
   dataDrift,
   serviceSlo,
+  predictionDrift,
 ];
 
 export function checkTypeNamed(type: string): CheckTypeDefinition | undefined {

@@ -122,6 +122,10 @@ export function defaultChecks(config: MlopsConfig): CheckDefinition[] {
     ...(readTelemetryConfig(config.telemetry).slos.length
       ? [check('service-slos', 'service-slo', 'error', 'models')]
       : []),
+    // Prediction drift where mlops.yaml names the training data the logged features are compared with.
+    ...(readTelemetryConfig(config.telemetry).drift
+      ? [check('prediction-drift', 'prediction-drift', 'warning', 'models')]
+      : []),
   ];
 }
 

@@ -34,7 +34,7 @@ export interface SummarizeOptions {
 export const NO_SOURCE_MESSAGE =
   'No telemetry source: name a prediction log in mlops.yaml (telemetry: sources: - path: logs/predictions.jsonl), put JSON Lines logs under logs/, or give a Prometheus URL (the mlops.telemetry.prometheusUrl setting, or --source URL).';
 
-interface Read {
+export interface Read {
   definition: TelemetrySourceDefinition;
   location: string;
 }
@@ -49,7 +49,7 @@ export function kindOfLocation(location: string, format?: string): TelemetrySour
   return /\.json(\.gz)?$/i.test(location) ? 'otlp' : 'predictionLog';
 }
 
-async function plannedReads(
+export async function plannedReads(
   context: TelemetryReadContext,
   options: SummarizeOptions,
   problems: TelemetryProblem[],

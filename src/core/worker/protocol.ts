@@ -7,6 +7,7 @@ import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { LoadedConfig } from '../formats/mlopsYaml/validate';
 import type { SloBreach } from '../telemetry/overlays';
 import type { SloConfig, TelemetryQuery, TelemetrySummary } from '../telemetry/types';
+import type { SloStatus } from '../telemetry/sloStatus';
 import type { DiscoveryProblem, DiscoveryStats, FileChange, WorkspaceItem } from '../workspace/discovery';
 import type { HashAlgorithm, HashResult } from '../workspace/hash';
 
@@ -118,6 +119,16 @@ export interface TelemetrySummaryOutcome {
   slos: SloConfig[];
   /** The objectives breached, each judged over its own window as the `service-slo` check judges it. */
   breaches: SloBreach[];
+/** The service-level objectives of one folder, judged on its telemetry (the status bar). */
+export interface SloStatusRequest {
+  root: string;
+  /** The folder's name, for the status of several folders. */
+  name: string;
+  /** A Prometheus server to read besides the logs, with its token, timeout and answer limit. */
+  prometheusUrl?: string;
+  token?: string;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
 /** Every kind of work: request, result and progress. Adding a kind is one entry here and one case in tasks.ts. */
@@ -128,6 +139,8 @@ export interface WorkKinds {
   updateFolder: { request: UpdateFolderRequest; result: UpdateFolderOutcome | null; progress: never };
   hashFiles: { request: HashFilesRequest; result: HashResult[]; progress: HashProgress };
   telemetrySummary: { request: TelemetrySummaryRequest; result: TelemetrySummaryOutcome; progress: never };
+  /** Null when the folder has no telemetry source. */
+  sloStatus: { request: SloStatusRequest; result: SloStatus | null; progress: never };
 }
 
 export type WorkKind = keyof WorkKinds;

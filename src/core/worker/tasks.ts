@@ -22,6 +22,7 @@ import { evaluateSlo, sloWindowMs } from '../telemetry/slo';
 import { summarizeTelemetry } from '../telemetry/summarize';
 import type { SloBreach } from '../telemetry/overlays';
 import type { TelemetrySummary } from '../telemetry/types';
+import { folderSloStatus, type SloStatus } from '../telemetry/sloStatus';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
 import {
@@ -34,6 +35,7 @@ import {
   type ScanFolderRequest,
   type TelemetrySummaryOutcome,
   type TelemetrySummaryRequest,
+  type SloStatusRequest,
   type UpdateFolderOutcome,
   type UpdateFolderRequest,
   type WorkKind,
@@ -101,6 +103,8 @@ export class WorkTasks {
         return this.hashFiles(request as WorkRequestOf<'hashFiles'>, untyped);
       case 'telemetrySummary':
         return this.telemetrySummary(request as WorkRequestOf<'telemetrySummary'>, untyped);
+      case 'sloStatus':
+        return this.sloStatus(request as WorkRequestOf<'sloStatus'>, untyped);
       default:
         return Promise.reject(new Error(`Unknown kind of work '${String((request as { kind: unknown }).kind)}'.`));
     }
@@ -155,6 +159,20 @@ export class WorkTasks {
           });
     }
     return { summary, slos: config.slos, breaches };
+  }
+
+  /** The SLO state of a folder (null without any telemetry source). */
+  async sloStatus(request: WorkRequestOf<'sloStatus'>, context: TaskContext<unknown>): Promise<SloStatus | null> {
+    const { root, name, prometheusUrl, token, timeoutMs, maxResponseBytes } = request;
+    const server: Omit<SloStatusRequest, 'root' | 'name'> = { prometheusUrl, token, timeoutMs, maxResponseBytes };
+    const status = await folderSloStatus(root, {
+      name,
+      ...server,
+      validator: this.validator,
+      signal: context.signal,
+      logger: context.logger,
+    });
+    return status ?? null;
   }
 
   // ------------------------------------------------------------------------------------------------ checks

@@ -167,7 +167,7 @@ describe('mlops check (CLI)', function () {
     const demo = path.join(tempDir('mlops-demo-'), 'demo');
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'demo', 'generate.mjs'), demo], { stdio: 'pipe' });
     const result = await cli(['check', '--format', 'json'], demo);
-    assert.equal(result.code, 0, 'only warnings: passes at --fail-on error');
+    assert.equal(result.code, 1, 'the staging version breaches its latency SLO (an error): fails at --fail-on error');
     const report = JSON.parse(result.stdout) as {
       results: {
         checkId: string;
@@ -226,7 +226,23 @@ describe('mlops check (CLI)', function () {
           'warning',
           `Dataset 'transactions' drifted on '${column}': ${score} (threshold 0.1); 3 of 6 columns drifted since ${previous} (share 0.50, threshold 0.3).`,
         ]),
+        [
+          'service-slos',
+          'error',
+          "fraud-classifier 2.0.0: latency p95 352 ms is above the SLO's 250 ms (218 requests in the last 24h).",
+        ],
+        [
+          'prediction-drift',
+          'warning',
+          "The inputs logged for 'fraud-classifier' drifted from the training data 'transactions' from 2026-10-02 to 2026-10-04 (2 windows of 1d, 1428 requests): amount (wasserstein distance 0.468), merchant_category (jensen-shannon distance 0.158); up to 2 of 5 features drifted (share 0.40, threshold 0.3).",
+        ],
       ],
+    );
+    assert.ok(
+      report.results
+        .filter((r) => r.checkId === 'prediction-drift' && r.status === 'fail')
+        .every((r) => r.retrain === true),
+      "the logged inputs' drift episode is a retraining trigger",
     );
     assert.ok(
       report.results.filter((r) => r.checkId === 'data-drift' && r.status === 'fail').every((r) => r.retrain === true),
@@ -242,6 +258,17 @@ describe('mlops check (CLI)', function () {
     assert.ok(passed('metric-thresholds').includes('fraud-classifier: roc_auc (validation) in dvclive/metrics.json'));
     assert.deepEqual(passed('large-files'), ['(all files)']);
     assert.deepEqual(passed('dataset-naming'), ['holdout', 'transactions']);
+    assert.deepEqual(
+      passed('service-slos'),
+      [
+        'fraud-classifier 1.2.0',
+        'fraud-classifier 1.2.0',
+        'fraud-classifier 1.2.0',
+        'fraud-classifier 2.0.0',
+        'fraud-classifier 2.0.0',
+      ],
+      'production meets traffic, error rate and latency; staging meets traffic and error rate',
+    );
     const tagged = await cli(['check', '--only', 'metric-regression', '--fail-on', 'warning'], demo);
     assert.equal(tagged.code, 0, 'no regression against the merge base (HEAD itself on main)');
     assert.equal((await cli(['check', '--fail-on', 'warning'], demo)).code, 1);
