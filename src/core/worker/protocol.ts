@@ -119,6 +119,8 @@ export interface TelemetrySummaryOutcome {
   slos: SloConfig[];
   /** The objectives breached, each judged over its own window as the `service-slo` check judges it. */
   breaches: SloBreach[];
+}
+
 /** The service-level objectives of one folder, judged on its telemetry (the status bar). */
 export interface SloStatusRequest {
   root: string;
