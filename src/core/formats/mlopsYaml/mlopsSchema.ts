@@ -1,11 +1,13 @@
 // The JSON schema of mlops.yaml (format version 1), as a module the validator imports. The build writes it to
 // dist/mlops.schema.json for editors (jsonValidation, and the YAML extension through yamlValidation). The `checks` and
-// `notebooks` sections are composed in from the fragments their readers own (`checksSchema` in
-// src/core/checks/engine.ts, `notebooksConfigSchema` in src/core/notebooks/config.ts), and a dataset's `schema`/`drift` from
+// `notebooks` and `telemetry` sections are composed in from the fragments their readers own (`checksSchema` in
+// src/core/checks/engine.ts, `notebooksConfigSchema` in src/core/notebooks/config.ts, `telemetryConfigSchema` in
+// src/core/telemetry/config.ts), and a dataset's `schema`/`drift` from
 // src/core/data/schemaFragments.ts: one source for each.
 import { checksSchema } from '../../checks/engine';
 import { datasetDriftFragment, datasetSchemaFragment } from '../../data/schemaFragments';
 import { notebooksConfigSchema } from '../../notebooks/config';
+import { telemetryConfigSchema } from '../../telemetry/config';
 import type {
   ConventionKind,
   DatasetConfig,
@@ -38,9 +40,9 @@ export const mlopsSchema = {
   $id: 'urn:mlops-workbench:schema:mlops.yaml:1',
   title: 'MLOps Workbench configuration (mlops.yaml)',
   description:
-    'The shared team configuration of MLOps Workbench, committed at the root of a workspace folder: the models and datasets of the project, how its metrics are judged, naming conventions, paths to skip, pipeline checks and how notebooks are stripped.',
+    'The shared team configuration of MLOps Workbench, committed at the root of a workspace folder: the models and datasets of the project, how its metrics are judged, naming conventions, paths to skip, pipeline checks, how notebooks are stripped and where the telemetry of deployed models comes from.',
   markdownDescription:
-    'The shared team configuration of **MLOps Workbench**, committed at the root of a workspace folder: the models and datasets of the project, how its metrics are judged, naming conventions, paths to skip, pipeline checks and how notebooks are stripped.',
+    'The shared team configuration of **MLOps Workbench**, committed at the root of a workspace folder: the models and datasets of the project, how its metrics are judged, naming conventions, paths to skip, pipeline checks, how notebooks are stripped and where the telemetry of deployed models comes from.',
   type: 'object',
   required: ['version'],
   additionalProperties: false,
@@ -141,6 +143,7 @@ export const mlopsSchema = {
     },
     checks: forEditors(checksSchema),
     notebooks: forEditors(notebooksConfigSchema),
+    telemetry: forEditors(telemetryConfigSchema),
   },
   definitions: {
     relativePath: {

@@ -73,6 +73,8 @@ export interface MlopsConfig {
   checks?: unknown;
   /** The `notebooks:` section as written (read by `readNotebooksConfig`); undefined when absent or empty. */
   notebooks?: unknown;
+  /** The `telemetry:` section as written (read by `readTelemetryConfig`); undefined when absent or empty. */
+  telemetry?: unknown;
   /** Top-level sections this version does not know (kept for later sections and for tools that read them). */
   unknownSections: Record<string, unknown>;
 }

@@ -918,6 +918,27 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
         entry.metrics.forEach((m: unknown, i) => checkPath([section, index, 'metrics', i], m));
     });
   }
+  const telemetry = data.telemetry;
+  if (isRecord(telemetry)) {
+    if (Array.isArray(telemetry.sources))
+      telemetry.sources.forEach((entry: unknown, index) => {
+        if (isRecord(entry)) checkPath(['telemetry', 'sources', index, 'path'], entry.path);
+      });
+    // The drift dataset is a name from the datasets section or a path (it has a / or an extension).
+    const dataset = isRecord(telemetry.drift) ? telemetry.drift.dataset : undefined;
+    if (typeof dataset === 'string' && !datasets.has(dataset) && !/[/\\.]/.test(dataset)) {
+      const segments = ['telemetry', 'drift', 'dataset'];
+      problems.push({
+        ...locator.valueSpan(segments),
+        message: `${formatConfigPath(segments)} names "${shortened(dataset)}", which is not in the datasets section (nor a path).${known.length ? ` Known datasets: ${someOf(known)}.` : ''}`,
+        severity: 'error',
+        path: formatConfigPath(segments),
+        code: 'unknown-dataset',
+      });
+    } else if (typeof dataset === 'string' && !datasets.has(dataset)) {
+      checkPath(['telemetry', 'drift', 'dataset'], dataset);
+    }
+  }
   return problems;
 }
 
@@ -1017,6 +1038,7 @@ function toConfig(
   config.exclude = texts(data.exclude);
   if (data.checks !== undefined && data.checks !== null) config.checks = data.checks;
   if (data.notebooks !== undefined && data.notebooks !== null) config.notebooks = data.notebooks;
+  if (data.telemetry !== undefined && data.telemetry !== null) config.telemetry = data.telemetry;
   for (const [key, value] of Object.entries(data)) if (!known.has(key)) config.unknownSections[key] = value;
   return config;
 }

@@ -1,0 +1,360 @@
+// The one aggregator of telemetry events: whatever a source reads (a prediction log, OTLP spans) goes through it, so
+// the panel, the `service-slo` check and `mlops telemetry summary` see the same figures.
+//
+// Per group (model@version by default, or model, or caller): requests, errors, error rate, requests per minute,
+// latency p50/p95/p99/mean/max, memory mean/max, unique callers, top callers and a time series of buckets with the
+// same figures. Percentiles are exact, computed like numpy's default (`linear`: the value at rank (n - 1) * q,
+// interpolated between the two nearest order statistics), for up to EXACT_LATENCY_LIMIT latencies in all. Beyond it
+// each group keeps a uniform sample (reservoir, seeded, so a run repeats) of its latencies and the summary says
+// `exact: false` with the rank error of that sample.
+//
+// Memory: 12 bytes per latency kept (a double and the bucket it fell in), one counter record per group and bucket,
+// one entry per distinct caller of a group (callers that are '' are not counted; up to MAX_TRACKED_CALLERS; later new callers are counted as `(other)`).
+import type {
+  CallerFigures,
+  LatencyFigures,
+  TelemetryEvent,
+  TelemetryGroup,
+  TelemetryPoint,
+  TelemetryQuery,
+  TelemetrySummary,
+} from './types';
+
+/** Latencies kept for exact percentiles, over all groups (96 MB of doubles and 48 MB of bucket indices). */
+export const EXACT_LATENCY_LIMIT = 12_000_000;
+/** Distinct callers counted per group; callers first seen after that are counted together as OTHER_CALLERS. */
+export const MAX_TRACKED_CALLERS = 100_000;
+export const OTHER_CALLERS = '(other)';
+/** Roughly how many points a series has when the query does not say how wide a bucket is. */
+export const TARGET_POINTS = 200;
+const MINUTE = 60_000;
+/** Bucket widths chosen from when the query gives none (1 minute and up). */
+const NICE_WIDTHS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map((m) => m * MINUTE);
+
+export type TelemetryAggregate = Omit<TelemetrySummary, 'sources' | 'problems'>;
+
+export interface TelemetryAggregator {
+  add(event: TelemetryEvent): void;
+  finish(): TelemetryAggregate;
+}
+
+/** numpy's default percentile (`linear`) of ascending `sorted` values; q in 0..100. */
+export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number | undefined {
+  const n = sorted.length;
+  if (n === 0) return undefined;
+  const position = ((n - 1) * q) / 100;
+  const low = Math.floor(position);
+  const high = Math.min(n - 1, low + 1);
+  const a = sorted[low]!;
+  const b = sorted[high]!;
+  const fraction = position - low;
+  return fraction === 0 ? a : a + (b - a) * fraction;
+}
+
+interface Counters {
+  requests: number;
+  errors: number;
+  latencySum: number;
+  latencyCount: number;
+  latencyMax: number;
+  memorySum: number;
+  memoryCount: number;
+  memoryMax: number;
+}
+
+const counters = (): Counters => ({
+  requests: 0,
+  errors: 0,
+  latencySum: 0,
+  latencyCount: 0,
+  latencyMax: -Infinity,
+  memorySum: 0,
+  memoryCount: 0,
+  memoryMax: -Infinity,
+});
+
+function count(c: Counters, event: TelemetryEvent): void {
+  c.requests++;
+  if (event.error) c.errors++;
+  const latency = event.latencyMs;
+  if (latency !== undefined && Number.isFinite(latency)) {
+    c.latencySum += latency;
+    c.latencyCount++;
+    if (latency > c.latencyMax) c.latencyMax = latency;
+  }
+  const memory = event.memoryMb;
+  if (memory !== undefined && Number.isFinite(memory)) {
+    c.memorySum += memory;
+    c.memoryCount++;
+    if (memory > c.memoryMax) c.memoryMax = memory;
+  }
+}
+
+/** A small seeded generator (mulberry32) for the reservoir: the same log gives the same figures. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Group {
+  readonly total = counters();
+  /** Bucket index (time / unit) -> counters. */
+  readonly buckets = new Map<number, Counters>();
+  readonly callers = new Map<string, { requests: number; errors: number }>();
+  latencies = new Float64Array(1024);
+  units = new Uint32Array(1024);
+  /** Latencies kept (<= latencies seen when sampling). */
+  kept = 0;
+  /** Latencies seen. */
+  seen = 0;
+  firstTime = Infinity;
+  lastTime = -Infinity;
+
+  constructor(
+    readonly key: string,
+    readonly model: string,
+    readonly version: string,
+  ) {}
+
+  keep(latency: number, unit: number): void {
+    if (this.kept === this.latencies.length) {
+      const grown = new Float64Array(this.latencies.length * 2);
+      grown.set(this.latencies);
+      this.latencies = grown;
+      const units = new Uint32Array(this.units.length * 2);
+      units.set(this.units);
+      this.units = units;
+    }
+    this.latencies[this.kept] = latency;
+    this.units[this.kept] = unit;
+    this.kept++;
+  }
+}
+
+/** A bucket width of at least a minute giving about TARGET_POINTS points over `rangeMs`. */
+export function chooseBucketMs(rangeMs: number): number {
+  for (const width of NICE_WIDTHS) if (rangeMs / width <= TARGET_POINTS) return width;
+  return Math.ceil(rangeMs / TARGET_POINTS / MINUTE) * MINUTE;
+}
+
+function latencyFigures(sorted: Float64Array, c: Counters): LatencyFigures {
+  const figures: LatencyFigures = {};
+  if (sorted.length > 0) {
+    figures.p50 = percentileOfSorted(sorted, 50);
+    figures.p95 = percentileOfSorted(sorted, 95);
+    figures.p99 = percentileOfSorted(sorted, 99);
+  }
+  if (c.latencyCount > 0) {
+    figures.mean = c.latencySum / c.latencyCount;
+    figures.max = c.latencyMax;
+  }
+  return figures;
+}
+
+/**
+ * Aggregates events into the figures of a summary. Events outside `query.from`..`query.to` (inclusive) and of models
+ * not in `query.models` are skipped. Events may come in any order.
+ */
+export function createAggregator(query: TelemetryQuery): TelemetryAggregator {
+  const by = query.by ?? 'version';
+  const models = query.models ? new Set(query.models) : undefined;
+  const topCount = Math.max(0, query.topCallers ?? 10);
+  // Events are counted in units of the query's bucket width, or of a minute when the width is chosen at the end
+  // (then units are merged into wider buckets). Indices are time / unit, which fits 32 bits for units >= 1 s.
+  const unitMs = query.bucketMs !== undefined ? Math.max(1000, Math.round(query.bucketMs)) : MINUTE;
+  const groups = new Map<string, Group>();
+  const random = seeded(0x5eed);
+  let latenciesKept = 0;
+  let sampling = false;
+  let firstTime = Infinity;
+  let lastTime = -Infinity;
+
+  const groupOf = (event: TelemetryEvent): Group => {
+    const key = by === 'caller' ? event.caller : by === 'model' ? event.model : `${event.model}@${event.version}`;
+    let group = groups.get(key);
+    if (!group) {
+      group =
+        by === 'caller'
+          ? new Group(key, '', '')
+          : by === 'model'
+            ? new Group(key, event.model, '')
+            : new Group(key, event.model, event.version);
+      groups.set(key, group);
+    }
+    return group;
+  };
+
+  const add = (event: TelemetryEvent): void => {
+    const time = event.time;
+    if (!Number.isFinite(time)) return;
+    if (query.from !== undefined && time < query.from) return;
+    if (query.to !== undefined && time > query.to) return;
+    if (models && !models.has(event.model)) return;
+    if (time < firstTime) firstTime = time;
+    if (time > lastTime) lastTime = time;
+    const group = groupOf(event);
+    if (time < group.firstTime) group.firstTime = time;
+    if (time > group.lastTime) group.lastTime = time;
+    count(group.total, event);
+    const unit = Math.floor(time / unitMs);
+    let bucket = group.buckets.get(unit);
+    if (!bucket) {
+      bucket = counters();
+      group.buckets.set(unit, bucket);
+    }
+    count(bucket, event);
+
+    let caller = event.caller === '' ? undefined : group.callers.get(event.caller);
+    if (!caller && event.caller !== '') {
+      if (group.callers.size >= MAX_TRACKED_CALLERS) {
+        caller = group.callers.get(OTHER_CALLERS);
+        if (!caller) {
+          caller = { requests: 0, errors: 0 };
+          group.callers.set(OTHER_CALLERS, caller);
+        }
+      } else {
+        caller = { requests: 0, errors: 0 };
+        group.callers.set(event.caller, caller);
+      }
+    }
+    if (caller) {
+      caller.requests++;
+      if (event.error) caller.errors++;
+    }
+
+    const latency = event.latencyMs;
+    if (latency === undefined || !Number.isFinite(latency)) return;
+    group.seen++;
+    if (!sampling && latenciesKept < EXACT_LATENCY_LIMIT) {
+      group.keep(latency, unit);
+      latenciesKept++;
+      if (latenciesKept === EXACT_LATENCY_LIMIT) sampling = true;
+      return;
+    }
+    // Reservoir sampling (algorithm R) per group, within the room the group has when sampling starts.
+    sampling = true;
+    if (group.kept === 0) {
+      group.keep(latency, unit);
+      return;
+    }
+    const slot = Math.floor(random() * group.seen);
+    if (slot < group.kept) {
+      group.latencies[slot] = latency;
+      group.units[slot] = unit;
+    }
+  };
+
+  const finish = (): TelemetryAggregate => {
+    const from = query.from ?? (Number.isFinite(firstTime) ? firstTime : Date.now());
+    const to = query.to ?? (Number.isFinite(lastTime) ? lastTime : from);
+    const bucketMs = query.bucketMs !== undefined ? unitMs : chooseBucketMs(Math.max(0, to - from));
+    const unitsPerBucket = Math.max(1, Math.round(bucketMs / unitMs));
+    const rangeMinutes = Math.max(1, (to - from) / MINUTE);
+    let smallestSample = Infinity;
+    const result: TelemetryGroup[] = [];
+    for (const group of [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+      if (group.seen > group.kept) smallestSample = Math.min(smallestSample, group.kept);
+      result.push(groupFigures(group, unitMs, unitsPerBucket, rangeMinutes, topCount));
+    }
+    const percentiles: TelemetryAggregate['percentiles'] = Number.isFinite(smallestSample)
+      ? { exact: false, rankError: sampleRankError(smallestSample) }
+      : { exact: true };
+    return { from, to, bucketMs, groups: result, percentiles };
+  };
+
+  return { add, finish };
+}
+
+/**
+ * The rank error of a percentile read from a uniform sample of `n` values: three standard deviations of the sampled
+ * rank at the median (the worst case), sqrt(0.25 / n) * 3, as a fraction of the whole.
+ */
+export function sampleRankError(n: number): number {
+  return n > 0 ? 3 * Math.sqrt(0.25 / n) : 1;
+}
+
+function groupFigures(
+  group: Group,
+  unitMs: number,
+  unitsPerBucket: number,
+  rangeMinutes: number,
+  topCount: number,
+): TelemetryGroup {
+  const c = group.total;
+  const n = group.kept;
+  const latencies = group.latencies.subarray(0, n);
+  const units = group.units.subarray(0, n);
+  const bucketOf = (unit: number): number => Math.floor(unit / unitsPerBucket);
+
+  // Merge the unit counters into buckets.
+  const merged = new Map<number, Counters>();
+  for (const [unit, u] of group.buckets) {
+    const b = bucketOf(unit);
+    let into = merged.get(b);
+    if (!into) {
+      into = counters();
+      merged.set(b, into);
+    }
+    into.requests += u.requests;
+    into.errors += u.errors;
+    into.latencySum += u.latencySum;
+    into.latencyCount += u.latencyCount;
+    into.latencyMax = Math.max(into.latencyMax, u.latencyMax);
+    into.memorySum += u.memorySum;
+    into.memoryCount += u.memoryCount;
+    into.memoryMax = Math.max(into.memoryMax, u.memoryMax);
+  }
+  const order = [...merged.keys()].sort((a, b) => a - b);
+  const slotOf = new Map<number, number>();
+  order.forEach((b, i) => slotOf.set(b, i));
+
+  // Latencies grouped by bucket (a counting sort), then each bucket's run sorted for its percentiles.
+  const starts = new Uint32Array(order.length + 1);
+  for (let i = 0; i < n; i++) starts[slotOf.get(bucketOf(units[i]!))! + 1]!++;
+  for (let i = 0; i < order.length; i++) starts[i + 1]! += starts[i]!;
+  const byBucket = new Float64Array(n);
+  const next = starts.slice(0, order.length);
+  for (let i = 0; i < n; i++) {
+    const slot = slotOf.get(bucketOf(units[i]!))!;
+    byBucket[next[slot]!++] = latencies[i]!;
+  }
+  const series: TelemetryPoint[] = order.map((b, i) => {
+    const u = merged.get(b)!;
+    const run = byBucket.subarray(starts[i], starts[i + 1]).sort();
+    const point: TelemetryPoint = {
+      t: b * unitsPerBucket * unitMs,
+      requests: u.requests,
+      errors: u.errors,
+      latency: latencyFigures(run, u),
+    };
+    if (u.memoryCount > 0) point.memoryMb = u.memorySum / u.memoryCount;
+    return point;
+  });
+  const sorted = byBucket.sort();
+
+  const callers: CallerFigures[] = [...group.callers].map(([caller, f]) => ({ caller, ...f }));
+  callers.sort((a, b) => b.requests - a.requests || (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : 0));
+  const figures: TelemetryGroup = {
+    key: group.key,
+    model: group.model,
+    version: group.version,
+    requests: c.requests,
+    errors: c.errors,
+    errorRate: c.requests > 0 ? c.errors / c.requests : 0,
+    requestsPerMinute: c.requests / rangeMinutes,
+    latency: latencyFigures(sorted, c),
+    uniqueCallers: group.callers.size,
+    topCallers: callers.slice(0, topCount),
+    series,
+  };
+  if (c.memoryCount > 0) figures.memoryMb = { mean: c.memorySum / c.memoryCount, max: c.memoryMax };
+  if (Number.isFinite(group.firstTime)) figures.firstTime = group.firstTime;
+  if (Number.isFinite(group.lastTime)) figures.lastTime = group.lastTime;
+  return figures;
+}
