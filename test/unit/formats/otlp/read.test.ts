@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { root } from '../../../harness/paths';
 import {
   anyValue,
   looksLikeOtlp,
@@ -18,31 +17,7 @@ import {
 } from '../../../../src/core/formats/otlp/read';
 import { BucketSum, histogramDeltas, histogramQuantile } from '../../../../src/core/formats/otlp/histogram';
 import type { TelemetryEvent } from '../../../../src/core/telemetry/types';
-
-export const OTLP_FIXTURES = path.join(root, 'test', 'fixtures', 'telemetry', 'otlp');
-
-export interface ExpectedRequest {
-  timeMs: number;
-  latencyMs: number;
-  model: string;
-  version: string;
-  caller: string;
-  error: boolean;
-  status: number | null;
-  collection?: number;
-}
-
-export interface ExpectedOtlp {
-  boundariesSeconds: number[];
-  collectionsMs: number[];
-  traces: ExpectedRequest[];
-  single: ExpectedRequest[];
-  histograms: Record<string, { requests: number; errors: number; buckets: number[]; latenciesMs: number[] }[]>;
-}
-
-export function expectedOtlp(): ExpectedOtlp {
-  return JSON.parse(fs.readFileSync(path.join(OTLP_FIXTURES, 'expected.json'), 'utf8')) as ExpectedOtlp;
-}
+import { expectedOtlp, OTLP_FIXTURES, type ExpectedRequest } from './fixtures';
 
 interface Collected {
   events: TelemetryEvent[];
