@@ -198,6 +198,17 @@ export interface TelemetryReadContext {
   maxResponseBytes?: number;
   logger?: Logger;
   signal?: AbortSignal;
+  /** Told by an event source, at the end of each file it read, what it found there (counts and problems). */
+  report?: (read: TelemetrySourceRead) => void;
+}
+
+/** What an event source found in one file (`TelemetryReadContext.report`). */
+export interface TelemetrySourceRead {
+  kind: TelemetrySourceKind;
+  location: string;
+  events: number;
+  badLines: number;
+  problems: TelemetryProblem[];
 }
 
 /** One kind of telemetry source. Adding one is a module exporting this and an entry in the list. */

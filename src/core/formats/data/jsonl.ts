@@ -2,15 +2,66 @@
 // union of the objects' keys in first-seen order; a line that is not a JSON object is a bad row with its line number.
 import { type Cancellation, CancelledError, chunks, type DataSource, type RowSink } from './source';
 
+/**
+ * The line splitter of JSON Lines: push decoded text, get one callback per line with its 1-based number (a BOM at
+ * the start dropped, a CR before the LF kept for JSON.parse to ignore). A line longer than `maxLineChars` is not
+ * kept: `onTooLong` gets its number and the text up to the next line end is skipped, so memory stays bounded.
+ */
+export class JsonLineSplitter {
+  private carry = '';
+  private line = 0;
+  private skipping = false;
+  private started = false;
+
+  constructor(
+    private readonly onLine: (text: string, line: number) => void,
+    private readonly maxLineChars = Infinity,
+    private readonly onTooLong?: (line: number) => void,
+  ) {}
+
+  push(chunk: string): void {
+    let text = this.carry.length > 0 ? this.carry + chunk : chunk;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      this.line++;
+      if (this.skipping) this.skipping = false;
+      else if (nl - start > this.maxLineChars) this.onTooLong?.(this.line);
+      else this.onLine(text.slice(start, nl), this.line);
+      start = nl + 1;
+    }
+    this.carry = text.slice(start);
+    if (this.carry.length > this.maxLineChars && !this.skipping) {
+      this.skipping = true;
+      this.onTooLong?.(this.line + 1);
+    }
+    if (this.skipping) this.carry = '';
+  }
+
+  /** The last line, when the text does not end with a line end. */
+  end(): void {
+    if (this.skipping) {
+      this.line++;
+      this.skipping = false;
+    } else if (this.carry.length > 0) {
+      this.line++;
+      this.onLine(this.carry, this.line);
+    }
+    this.carry = '';
+  }
+}
+
 export function readJsonl(source: DataSource, sink: RowSink, cancel?: Cancellation): void {
   const names: string[] = [];
   const index = new Map<string, number>();
   const decoder = new TextDecoder('utf-8');
-  let carry = '';
-  let line = 0;
   let announced = 0;
-  const onLine = (text: string): void => {
-    line++;
+  const onLine = (text: string, line: number): void => {
     if (text.trim() === '') return;
     let value: unknown;
     try {
@@ -40,20 +91,12 @@ export function readJsonl(source: DataSource, sink: RowSink, cancel?: Cancellati
     }
     sink.row(cells, line);
   };
+  const splitter = new JsonLineSplitter(onLine);
   for (const chunk of chunks(source)) {
     if (cancel?.cancelled) throw new CancelledError();
-    let text = carry + decoder.decode(chunk, { stream: true });
-    if (line === 0 && carry === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      onLine(text.slice(start, nl));
-      start = nl + 1;
-    }
-    carry = text.slice(start);
+    splitter.push(decoder.decode(chunk, { stream: true }));
   }
-  carry += decoder.decode();
-  if (carry.length > 0) onLine(carry);
+  splitter.push(decoder.decode());
+  splitter.end();
   if (announced === 0) sink.columns([]);
 }

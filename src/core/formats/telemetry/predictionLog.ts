@@ -1,0 +1,486 @@
+// The one reader of prediction and request logs: JSON Lines (the line splitter of src/core/formats/data/jsonl.ts) and
+// CSV/TSV (the record scanner of src/core/formats/data/csv.ts), gzip-compressed or not (node:zlib, streaming). Each
+// record becomes a TelemetryEvent through a field mapping: the names mlops.yaml gives, else the common names below.
+//
+// Streaming with bounded memory: one chunk of the file plus one batch of events at a time; a line longer than
+// MAX_LINE_CHARS is refused (counted as a bad line) without being kept. Bad lines (not JSON, not an object, no
+// readable timestamp, a wrong number of CSV fields) are counted; the first MAX_LISTED_BAD_LINES are listed with
+// their line numbers.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { CsvParser, detectDialect } from '../data/csv';
+import { JsonLineSplitter } from '../data/jsonl';
+import type { LatencyUnit, TelemetryEvent, TelemetryFieldMapping } from '../../telemetry/types';
+
+/** The names tried, in order, for each field a log does not name in mlops.yaml. */
+export const DEFAULT_FIELD_NAMES: Readonly<Record<keyof TelemetryFieldMapping, readonly string[]>> = {
+  timestamp: ['timestamp', 'ts', 'time', '@timestamp', 'datetime', 'created_at'],
+  model: ['model', 'model_name'],
+  version: ['version', 'model_version'],
+  caller: ['caller', 'client', 'client_id', 'app', 'user', 'user_id'],
+  latency: ['latency_ms', 'latency', 'duration_ms', 'duration', 'response_time_ms', 'elapsed_ms'],
+  status: ['status', 'status_code', 'http_status'],
+  error: ['error', 'err', 'exception'],
+  memory: ['memory_mb', 'rss_mb', 'memory'],
+  features: ['features', 'inputs', 'input'],
+  prediction: ['prediction', 'score', 'output', 'predictions'],
+};
+
+/** A line longer than this (in characters) is refused. */
+export const MAX_LINE_CHARS = 1024 * 1024;
+export const MAX_LISTED_BAD_LINES = 5;
+/** Events handed over at a time. */
+export const BATCH_EVENTS = 4096;
+
+export type PredictionLogFormat = 'jsonl' | 'csv';
+
+export interface PredictionLogOptions {
+  format?: PredictionLogFormat;
+  fields?: Partial<TelemetryFieldMapping>;
+  /** The latency unit when the field's name does not say it (default ms). */
+  latencyUnit?: LatencyUnit;
+  /** The model of records that name none. */
+  model?: string;
+  /** Read the features and the prediction too (prediction drift); off, they are skipped. */
+  features?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface BadLine {
+  line: number;
+  message: string;
+}
+
+/** What a read found, filled in as it goes. */
+export interface PredictionLogStats {
+  lines: number;
+  events: number;
+  badLines: number;
+  /** The first MAX_LISTED_BAD_LINES bad lines. */
+  bad: BadLine[];
+}
+
+export const emptyStats = (): PredictionLogStats => ({ lines: 0, events: 0, badLines: 0, bad: [] });
+
+/** The format of a log file from its name (a `.gz` looked through); undefined when the name does not say. */
+export function predictionLogFormat(file: string): PredictionLogFormat | undefined {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.jsonl') || name.endsWith('.ndjson') || name.endsWith('.log')) return 'jsonl';
+  if (name.endsWith('.csv') || name.endsWith('.tsv')) return 'csv';
+  return undefined;
+}
+
+const UNIT_FACTOR: Record<LatencyUnit, number> = { ms: 1, s: 1000, us: 0.001, ns: 0.000001 };
+
+/** The unit a latency field's name says (`latency_ms`, `duration_seconds`, `elapsedUs`), else undefined. */
+export function unitOfName(name: string): LatencyUnit | undefined {
+  const lower = name.toLowerCase();
+  if (/(^|[_.-])(ms|millis|milliseconds)$|[a-z]Ms$/.test(name) || lower.endsWith('_ms')) return 'ms';
+  if (/(^|[_.-])(s|sec|secs|seconds)$|[a-z]Seconds$/.test(name)) return 's';
+  if (/(^|[_.-])(us|micros|microseconds)$|[a-z]Us$/.test(name)) return 'us';
+  if (/(^|[_.-])(ns|nanos|nanoseconds)$|[a-z]Ns$/.test(name)) return 'ns';
+  return undefined;
+}
+
+/** Megabytes per unit a memory field's name says (`rss_kb`, `memory_bytes`); 1 when it says MB or nothing. */
+function memoryFactorOfName(name: string): number {
+  const lower = name.toLowerCase();
+  if (/(^|[_.-])(kb|kib)$/.test(lower)) return 1 / 1024;
+  if (/(^|[_.-])(bytes|b)$/.test(lower)) return 1 / (1024 * 1024);
+  if (/(^|[_.-])(gb|gib)$/.test(lower)) return 1024;
+  return 1;
+}
+
+const digit = (code: number): number => code - 48;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** ISO 8601 date-times (`2024-05-01T12:00:00.123Z`, a space instead of T, an offset; none: UTC) without Date.parse. */
+function parseIso(s: string): number | undefined {
+  const n = s.length;
+  if (n < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
+  const num = (at: number, len: number): number => {
+    let v = 0;
+    for (let i = at; i < at + len; i++) {
+      const c = s.charCodeAt(i);
+      if (!isDigit(c)) return NaN;
+      v = v * 10 + digit(c);
+    }
+    return v;
+  };
+  const year = num(0, 4);
+  const month = num(5, 2);
+  const day = num(8, 2);
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let ms = 0;
+  let i = 10;
+  if (i < n && (s[i] === 'T' || s[i] === ' ' || s[i] === 't')) {
+    if (n < i + 6 || s.charCodeAt(i + 3) !== 58) return undefined;
+    hour = num(i + 1, 2);
+    minute = num(i + 4, 2);
+    i += 6;
+    if (i < n && s.charCodeAt(i) === 58) {
+      second = num(i + 1, 2);
+      i += 3;
+      if (i < n && (s[i] === '.' || s[i] === ',')) {
+        i++;
+        let scale = 100;
+        while (i < n && isDigit(s.charCodeAt(i))) {
+          ms += digit(s.charCodeAt(i)) * scale;
+          scale /= 10;
+          i++;
+        }
+      }
+    }
+  }
+  let offset = 0;
+  if (i < n) {
+    const c = s[i];
+    if (c === 'Z' || c === 'z') i++;
+    else if (c === '+' || c === '-') {
+      const oh = num(i + 1, 2);
+      const om = s.charCodeAt(i + 3) === 58 ? num(i + 4, 2) : num(i + 3, 2);
+      offset = (c === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
+      i += s.charCodeAt(i + 3) === 58 ? 6 : 5;
+    }
+    if (i !== n) return undefined;
+  }
+  const t = Date.UTC(year, month - 1, day, hour, minute, second) + ms - offset;
+  if (!Number.isFinite(t) || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  return t;
+}
+
+/** A number of seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by size. */
+function epochToMs(value: number): number {
+  const a = Math.abs(value);
+  if (a >= 1e17) return value / 1e6;
+  if (a >= 1e14) return value / 1e3;
+  if (a >= 1e11) return value;
+  return value * 1000;
+}
+
+/** Milliseconds since the epoch of a logged timestamp; undefined when it is not one. */
+export function parseTimestamp(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : undefined;
+  if (typeof value !== 'string' || value === '') return undefined;
+  const trimmed = value.trim();
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return epochToMs(Number(trimmed));
+  const iso = parseIso(trimmed);
+  if (iso !== undefined) return iso;
+  const parsed = Date.parse(trimmed);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+const toNumber = (value: unknown): number | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+};
+
+const toText = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+
+const FAILED_STATUS = /^(error|errors|err|fail|failed|failure|exception|timeout|timed[ _-]?out|ko)$/i;
+const NO_ERROR = new Set(['', 'false', '0', 'null', 'none', 'nan', 'no']);
+
+/** A status that says the request failed: 'error', 'fail...', 'exception', false, or a number >= 500. */
+export function statusFailed(value: unknown): boolean {
+  if (value === false) return true;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isFinite(n)) return n >= 500;
+  return typeof value === 'string' && (FAILED_STATUS.test(value) || /^fail/i.test(value));
+}
+
+/** An error field that says the request failed: present and not empty, null, false or 0. */
+export function errorPresent(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0) return false;
+  if (typeof value === 'string') return !NO_ERROR.has(value.trim().toLowerCase());
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+/** A value by a field name: the key itself, else a dotted path into objects. */
+function lookup(record: Record<string, unknown>, name: string): unknown {
+  const direct = record[name];
+  if (direct !== undefined || !name.includes('.')) return direct;
+  let value: unknown = record;
+  for (const part of name.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+type Field = keyof TelemetryFieldMapping;
+const SCALAR_FIELDS: readonly Exclude<Field, 'features'>[] = [
+  'timestamp',
+  'model',
+  'version',
+  'caller',
+  'latency',
+  'status',
+  'error',
+  'memory',
+  'prediction',
+];
+
+/**
+ * Turns records into events. The names tried for a field are the configured one, else the defaults; the one that
+ * answered last is tried first, so a log of one shape costs one lookup per field.
+ */
+class RecordMapper {
+  private readonly candidates: Record<Exclude<Field, 'features'>, string[]>;
+  private readonly featureList: string[] | undefined;
+  private readonly featureObjects: string[];
+  private readonly latencyFactors = new Map<string, number>();
+  private readonly memoryFactors = new Map<string, number>();
+
+  constructor(private readonly options: PredictionLogOptions) {
+    const fields = options.fields ?? {};
+    const candidates = {} as Record<Exclude<Field, 'features'>, string[]>;
+    for (const field of SCALAR_FIELDS) {
+      const named = fields[field];
+      candidates[field] = typeof named === 'string' ? [named] : [...DEFAULT_FIELD_NAMES[field]];
+    }
+    this.candidates = candidates;
+    const features = fields.features;
+    this.featureList = Array.isArray(features) ? features : undefined;
+    this.featureObjects = typeof features === 'string' ? [features] : [...DEFAULT_FIELD_NAMES.features];
+  }
+
+  /** The value of a field and the name that held it. */
+  private find(record: Record<string, unknown>, field: Exclude<Field, 'features'>): [unknown, string] | undefined {
+    const names = this.candidates[field];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const value = lookup(record, name);
+      if (value === undefined || value === null || value === '') continue;
+      if (i > 0) {
+        names.splice(i, 1);
+        names.unshift(name);
+      }
+      return [value, name];
+    }
+    return undefined;
+  }
+
+  private latencyFactor(name: string): number {
+    let factor = this.latencyFactors.get(name);
+    if (factor === undefined) {
+      factor = UNIT_FACTOR[unitOfName(name) ?? this.options.latencyUnit ?? 'ms'];
+      this.latencyFactors.set(name, factor);
+    }
+    return factor;
+  }
+
+  private memoryFactor(name: string): number {
+    let factor = this.memoryFactors.get(name);
+    if (factor === undefined) {
+      factor = memoryFactorOfName(name);
+      this.memoryFactors.set(name, factor);
+    }
+    return factor;
+  }
+
+  /** The event of a record, or the reason it is a bad line. */
+  map(record: Record<string, unknown>, line: number): TelemetryEvent | string {
+    const stamp = this.find(record, 'timestamp');
+    if (!stamp) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
+    const time = parseTimestamp(stamp[0]);
+    if (time === undefined) return `"${String(stamp[1])}" is not a timestamp`;
+    const model = this.find(record, 'model');
+    const version = this.find(record, 'version');
+    const caller = this.find(record, 'caller');
+    const event: TelemetryEvent = {
+      time,
+      model: model ? toText(model[0]) : (this.options.model ?? ''),
+      version: version ? toText(version[0]) : '',
+      caller: caller ? toText(caller[0]) : '',
+      error: false,
+      line,
+    };
+    const latency = this.find(record, 'latency');
+    if (latency) {
+      const n = toNumber(latency[0]);
+      if (n !== undefined) event.latencyMs = n * this.latencyFactor(latency[1]);
+    }
+    const status = this.find(record, 'status');
+    if (status && statusFailed(status[0])) event.error = true;
+    if (!event.error) {
+      const error = this.find(record, 'error');
+      if (error && errorPresent(error[0])) event.error = true;
+    }
+    const memory = this.find(record, 'memory');
+    if (memory) {
+      const n = toNumber(memory[0]);
+      if (n !== undefined) event.memoryMb = n * this.memoryFactor(memory[1]);
+    }
+    if (this.options.features) {
+      if (this.featureList) {
+        const features: Record<string, unknown> = {};
+        for (const name of this.featureList) features[name] = lookup(record, name) ?? null;
+        event.features = features;
+      } else {
+        for (const name of this.featureObjects) {
+          const value = lookup(record, name);
+          if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+            event.features = value as Record<string, unknown>;
+            break;
+          }
+        }
+      }
+      const prediction = this.find(record, 'prediction');
+      if (prediction) event.prediction = prediction[0];
+    }
+    return event;
+  }
+}
+
+/** The bytes of a log, gunzipped when they start with the gzip magic bytes. */
+function openLog(file: string): Readable {
+  const magic = Buffer.alloc(2);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, magic, 0, 2, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  if (n < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b) return input;
+  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  input.on('error', (err) => gunzip.destroy(err));
+  return input.pipe(gunzip);
+}
+
+/** Raised when a read is aborted through its signal. */
+export class PredictionLogAbortedError extends Error {
+  constructor() {
+    super('Reading the log was cancelled.');
+    this.name = 'PredictionLogAbortedError';
+  }
+}
+
+/**
+ * The events of a prediction log, in batches of up to BATCH_EVENTS. `stats` is filled in as the read goes (events,
+ * bad lines with the first few line numbers). Throws the file system's error when the file cannot be read.
+ */
+export async function* readPredictionLog(
+  file: string,
+  options: PredictionLogOptions = {},
+  stats: PredictionLogStats = emptyStats(),
+): AsyncGenerator<TelemetryEvent[]> {
+  const format = options.format ?? predictionLogFormat(file) ?? 'jsonl';
+  const mapper = new RecordMapper(options);
+  let batch: TelemetryEvent[] = [];
+  const bad = (line: number, message: string): void => {
+    stats.badLines++;
+    if (stats.bad.length < MAX_LISTED_BAD_LINES) stats.bad.push({ line, message });
+  };
+  const take = (record: Record<string, unknown>, line: number): void => {
+    const event = mapper.map(record, line);
+    if (typeof event === 'string') bad(line, event);
+    else {
+      stats.events++;
+      batch.push(event);
+    }
+  };
+
+  let push: (text: string) => void;
+  let end: () => void;
+  if (format === 'jsonl') {
+    const splitter = new JsonLineSplitter(
+      (text, line) => {
+        stats.lines = line;
+        if (text.length === 0 || text.trim() === '') return;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          bad(line, 'not valid JSON');
+          return;
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(line, 'not a JSON object');
+        else take(value as Record<string, unknown>, line);
+      },
+      MAX_LINE_CHARS,
+      (line) => {
+        stats.lines = line;
+        bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`);
+      },
+    );
+    push = (text) => splitter.push(text);
+    end = () => splitter.end();
+  } else {
+    let parser: CsvParser | undefined;
+    let header: string[] | undefined;
+    let pending = '';
+    const tsv = file.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv');
+    const start = (sample: string): CsvParser => {
+      const dialect = detectDialect(sample, { header: true, ...(tsv ? { preferDelimiter: '\t' } : {}) });
+      return new CsvParser(
+        dialect.delimiter,
+        dialect.quote,
+        (cells, line) => {
+          stats.lines = line;
+          if (!header) {
+            header = cells.map((c) => c.trim());
+            return;
+          }
+          if (cells.length !== header.length) {
+            bad(line, `expected ${header.length} fields, saw ${cells.length}`);
+            return;
+          }
+          const record: Record<string, unknown> = {};
+          for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i];
+          take(record, line);
+        },
+        (line) => bad(line, 'a quoted field is not closed'),
+      );
+    };
+    // The dialect is detected on the first 64 KiB (or the whole file when shorter).
+    push = (text) => {
+      if (!parser) {
+        pending += text;
+        if (pending.length < 64 * 1024) return;
+        parser = start(pending);
+        text = pending;
+        pending = '';
+      }
+      parser.push(text);
+    };
+    end = () => {
+      if (!parser) {
+        parser = start(pending);
+        parser.push(pending);
+        pending = '';
+      }
+      parser.push('', true);
+      parser.end();
+    };
+  }
+
+  const decoder = new TextDecoder('utf-8');
+  const stream = openLog(file);
+  try {
+    for await (const chunk of stream) {
+      if (options.signal?.aborted) throw new PredictionLogAbortedError();
+      push(decoder.decode(chunk as Buffer, { stream: true }));
+      if (batch.length >= BATCH_EVENTS) {
+        const full = batch;
+        batch = [];
+        yield full;
+      }
+    }
+    push(decoder.decode());
+    end();
+    if (batch.length > 0) yield batch;
+  } finally {
+    stream.destroy();
+  }
+}

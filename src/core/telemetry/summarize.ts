@@ -1,0 +1,190 @@
+// The one summary of a workspace's telemetry: every configured source (mlops.yaml `telemetry.sources`), else every
+// discovered one, read through the list of sources. Events of all event sources (logs, OTLP files) go through one
+// aggregator, so percentiles stay exact across files; a server's summary (Prometheus) is added group by group.
+import path from 'node:path';
+import { type FindFiles, walkingFinder } from '../metrics/sources/discover';
+import { createAggregator } from './aggregate';
+import { telemetrySource, telemetrySources } from './sources';
+import type {
+  TelemetryGroup,
+  TelemetryProblem,
+  TelemetryQuery,
+  TelemetryReadContext,
+  TelemetrySourceDefinition,
+  TelemetrySourceKind,
+  TelemetrySourceRead,
+  TelemetrySummary,
+} from './types';
+
+export interface SummarizeOptions {
+  /** A Prometheus (or compatible) server to query besides the files. */
+  prometheusUrl?: string;
+  /** Locations read instead of the configured or discovered ones (`--source`): files, folders, globs or URLs. */
+  locations?: readonly string[];
+  /**
+   * A window ending at the newest event (milliseconds), used when `query.from` is absent: `--since 24h` on a log
+   * judges its last day. Event sources are then read twice (the newest time first).
+   */
+  windowMs?: number;
+  /** The file search of discovery (the editor's); default a walk of the root. */
+  findFiles?: FindFiles;
+}
+
+/** What to do when there is nothing to read. */
+export const NO_SOURCE_MESSAGE =
+  'No telemetry source: name a prediction log in mlops.yaml (telemetry: sources: - path: logs/predictions.jsonl), put JSON Lines logs under logs/, or give a Prometheus URL (the mlops.telemetry.prometheusUrl setting, or --source URL).';
+
+interface Read {
+  definition: TelemetrySourceDefinition;
+  location: string;
+}
+
+const isUrl = (location: string): boolean => /^https?:\/\//i.test(location);
+
+/** The kind of source a file location is (OTLP JSON for `.json`, a log otherwise), or the configured format's. */
+export function kindOfLocation(location: string, format?: string): TelemetrySourceKind {
+  if (isUrl(location)) return 'prometheus';
+  if (format === 'otlp') return 'otlp';
+  if (format === 'jsonl' || format === 'csv') return 'predictionLog';
+  return /\.json(\.gz)?$/i.test(location) ? 'otlp' : 'predictionLog';
+}
+
+async function plannedReads(
+  context: TelemetryReadContext,
+  options: SummarizeOptions,
+  problems: TelemetryProblem[],
+): Promise<Read[]> {
+  const reads: Read[] = [];
+  const add = (kind: TelemetrySourceKind, location: string): void => {
+    const definition = telemetrySource(kind);
+    if (definition) reads.push({ definition, location });
+    else problems.push({ severity: 'error', message: `${location}: this build reads no ${kind} source.` });
+  };
+  if (options.locations?.length) {
+    for (const location of options.locations) {
+      const configured = context.config.sources.find((s) => s.path === location);
+      add(kindOfLocation(location, configured?.format), location);
+    }
+    return reads;
+  }
+  for (const source of context.config.sources) add(kindOfLocation(source.path, source.format), source.path);
+  if (options.prometheusUrl) add('prometheus', options.prometheusUrl);
+  if (reads.length > 0 || context.config.sources.length > 0) return reads;
+  // Nothing configured: each file source's discovery globs, bounded per source.
+  const find = options.findFiles ?? walkingFinder(context.root);
+  for (const definition of telemetrySources) {
+    if (definition.discovery === 'server') continue;
+    const found = new Set<string>();
+    for (const glob of definition.discovery.globs) {
+      if (found.size >= definition.discovery.maxResults) break;
+      for (const file of await find(glob, definition.discovery.maxResults - found.size)) found.add(file);
+    }
+    for (const file of [...found].sort())
+      reads.push({ definition, location: path.relative(context.root, file).split(path.sep).join('/') });
+  }
+  return reads;
+}
+
+/** The newest event time of event sources (for a window ending at it); undefined when they hold no event. */
+async function newestTime(reads: readonly Read[], context: TelemetryReadContext): Promise<number | undefined> {
+  let newest = -Infinity;
+  for (const { definition, location } of reads) {
+    if (!definition.events) continue;
+    try {
+      for await (const batch of definition.events(location, { ...context, report: () => undefined }))
+        for (const event of batch) if (event.time > newest) newest = event.time;
+    } catch {
+      // Reported by the second read.
+    }
+  }
+  return Number.isFinite(newest) ? newest : undefined;
+}
+
+/**
+ * The telemetry summary of a workspace folder: groups over the query's range from every source; with no source,
+ * no groups and a problem saying what to configure. Reading errors become problems; the figures of the sources
+ * that could be read are kept.
+ */
+export async function summarizeTelemetry(
+  context: TelemetryReadContext,
+  query: TelemetryQuery,
+  options: SummarizeOptions = {},
+): Promise<TelemetrySummary> {
+  const problems: TelemetryProblem[] = [];
+  const reads = await plannedReads(context, options, problems);
+  const sources: TelemetrySummary['sources'] = [];
+  if (reads.length === 0) {
+    const now = Date.now();
+    if (problems.length === 0) problems.push({ severity: 'info', message: NO_SOURCE_MESSAGE });
+    return {
+      from: query.from ?? now,
+      to: query.to ?? now,
+      bucketMs: query.bucketMs ?? 60_000,
+      groups: [],
+      percentiles: { exact: true },
+      sources,
+      problems,
+    };
+  }
+
+  let effective = query;
+  if (options.windowMs !== undefined && query.from === undefined) {
+    const eventReads = reads.filter((r) => r.definition.events !== undefined);
+    const newest = eventReads.length ? await newestTime(eventReads, context) : undefined;
+    const end = query.to ?? newest ?? Date.now();
+    effective = { ...query, from: end - options.windowMs, to: end };
+  }
+
+  const aggregator = createAggregator(effective);
+  let events = 0;
+  const serverSummaries: TelemetrySummary[] = [];
+  for (const { definition, location } of reads) {
+    try {
+      if (definition.events) {
+        const report = (read: TelemetrySourceRead): void => {
+          sources.push({ kind: read.kind, location: read.location, events: read.events, badLines: read.badLines });
+          for (const problem of read.problems) problems.push(problem);
+        };
+        for await (const batch of definition.events(location, { ...context, report })) {
+          for (const event of batch) aggregator.add(event);
+          events += batch.length;
+        }
+      } else {
+        const summary = await definition.summarize(location, effective, context);
+        serverSummaries.push(summary);
+        for (const source of summary.sources) sources.push(source);
+        for (const problem of summary.problems) problems.push(problem);
+      }
+    } catch (err) {
+      if (context.signal?.aborted) throw err;
+      problems.push({
+        severity: 'error',
+        message: `${location}: ${err instanceof Error ? err.message : String(err)}`,
+        ...(isUrl(location) ? {} : { file: location }),
+      });
+    }
+  }
+  const aggregate = aggregator.finish();
+  if (serverSummaries.length === 0) return { ...aggregate, sources, problems };
+
+  // Server groups join the file groups; a key both have keeps the file's figures and the server's as a second group.
+  const groups: TelemetryGroup[] = events > 0 ? [...aggregate.groups] : [];
+  let from = events > 0 ? aggregate.from : Infinity;
+  let to = events > 0 ? aggregate.to : -Infinity;
+  let percentiles = aggregate.percentiles;
+  for (const summary of serverSummaries) {
+    for (const group of summary.groups) groups.push(group);
+    from = Math.min(from, summary.from);
+    to = Math.max(to, summary.to);
+    if (!summary.percentiles.exact) percentiles = summary.percentiles;
+  }
+  return {
+    from: Number.isFinite(from) ? from : aggregate.from,
+    to: Number.isFinite(to) ? to : aggregate.to,
+    bucketMs: events > 0 ? aggregate.bucketMs : (serverSummaries[0]?.bucketMs ?? aggregate.bucketMs),
+    groups,
+    percentiles,
+    sources,
+    problems,
+  };
+}
