@@ -1,15 +1,15 @@
-// The `otlp` telemetry source: OpenTelemetry OTLP JSON files (spans and duration histograms) in the workspace, read
-// by the one OTLP reader (src/core/formats/otlp/read.ts). Spans go through the one aggregator as events; histograms
-// (which are counts already) give the figures of the models and versions no span speaks of, with percentiles
-// interpolated within buckets as Prometheus's histogram_quantile does.
+// The `otlp` telemetry source: OpenTelemetry OTLP JSON files (spans and request-duration histograms) in the workspace,
+// read by the one OTLP reader (src/core/formats/otlp/read.ts). Server spans are events; histograms give the events
+// of the model versions no span in the location speaks of (their requests spread within their buckets, see
+// src/core/formats/otlp/histogram.ts), so a service exporting both traces and metrics is not counted twice. Events go
+// through the one aggregator like every other event source.
 //
-// A location is a file, a folder (its OTLP JSON files, not its subfolders) or a glob, relative to the workspace
-// folder; `telemetry.sources[]` entries with the same path give the field names, the model and the latency unit.
+// A location is a file, a folder (its .json, .jsonl and .ndjson files, gzip too) or a glob, relative to the workspace
+// folder; the `telemetry.sources[]` entry with the same path gives the field names, the model and the latency unit.
 import fs from 'node:fs';
 import path from 'node:path';
 import { walkingFinder } from '../metrics/sources/discover';
-import { errorMessage } from '../logging';
-import { histogramDeltas, histogramGroups } from '../formats/otlp/histogram';
+import { histogramDeltas, HistogramSpreader } from '../formats/otlp/histogram';
 import {
   looksLikeOtlp,
   OtlpFormatError,
@@ -18,22 +18,25 @@ import {
   type OtlpReadOptions,
 } from '../formats/otlp/read';
 import { createAggregator } from './aggregate';
+import { configuredSource } from './predictionLogSource';
 import type {
   TelemetryEvent,
   TelemetryProblem,
   TelemetryQuery,
   TelemetryReadContext,
   TelemetrySourceDefinition,
+  TelemetrySourceRead,
   TelemetrySummary,
 } from './types';
 
-/** Bad lines listed one by one in a summary's problems (the rest are counted). */
+/** Bad lines listed one by one in a file's problems (the rest are counted). */
 const LISTED_BAD_LINES = 5;
 /** Files a folder or a glob may stand for. */
 const MAX_FILES = 200;
 const EVENT_BATCH = 5000;
 const OTLP_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 
+/** Where discovery looks when mlops.yaml names no source. */
 export const OTLP_GLOBS: readonly string[] = [
   '**/*.otlp.{json,jsonl}',
   '**/*.otlp.{json,jsonl}.gz',
@@ -41,51 +44,27 @@ export const OTLP_GLOBS: readonly string[] = [
   '**/{otel,otlp,opentelemetry}/**/*.{json,jsonl}.gz',
 ];
 
-export const otlpSource: TelemetrySourceDefinition = {
-  kind: 'otlp',
-  label: 'OpenTelemetry (OTLP JSON)',
-  description:
-    'OTLP JSON files as the OpenTelemetry file exporters write them (spans, and http.server.request.duration histograms), mapped through the semantic conventions.',
-  discovery: { globs: OTLP_GLOBS, maxResults: 50 },
-  needs: {},
-  summarize: summarizeOtlp,
-  events: otlpEvents,
-};
+const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
 
-/** The read options of a location: the `telemetry.sources[]` entry with the same path, if any. */
-function optionsFor(location: string, context: TelemetryReadContext): OtlpReadOptions {
-  const entry = context.config.sources.find((s) => s.path === location);
-  const options: OtlpReadOptions = {};
-  if (entry) {
-    options.fields = entry.fields;
-    if (entry.model) options.model = entry.model;
-    if (entry.latencyUnit) options.latencyUnit = entry.latencyUnit;
-  }
-  if (context.signal) options.signal = context.signal;
-  return options;
-}
-
-/** The files a location stands for (absolute paths) and what was wrong with it. */
-async function filesOf(
-  location: string,
-  context: TelemetryReadContext,
-): Promise<{ files: string[]; problem?: string }> {
-  const full = path.resolve(context.root, location);
-  if (/[*?[\]{}]/.test(location)) {
-    const found = await walkingFinder(context.root)(location.split(path.sep).join('/'), MAX_FILES);
-    return found.length ? { files: found } : { files: [], problem: `No file matches ${location}.` };
-  }
-  let stat: fs.Stats;
+/** The OTLP files of a location: a file, a folder (its OTLP-named files) or a glob, relative to the root or absolute. */
+async function otlpFiles(root: string, location: string): Promise<string[]> {
+  const full = path.resolve(root, location);
+  let stat: fs.Stats | undefined;
   try {
     stat = await fs.promises.stat(full);
   } catch {
-    return { files: [], problem: `${location} does not exist.` };
+    stat = undefined;
   }
-  if (!stat.isDirectory()) return { files: [full] };
-  const names = (await fs.promises.readdir(full)).filter((n) => OTLP_NAME.test(n)).sort();
-  return names.length
-    ? { files: names.slice(0, MAX_FILES).map((n) => path.join(full, n)) }
-    : { files: [], problem: `${location} has no .json or .jsonl files.` };
+  if (stat?.isFile()) return [full];
+  if (stat?.isDirectory()) {
+    const found = await walkingFinder(full)('**/*', MAX_FILES * 10);
+    return found.filter((f) => OTLP_NAME.test(f)).slice(0, MAX_FILES);
+  }
+  if (/[*?[{]/.test(location)) {
+    const glob = path.isAbsolute(location) ? relative(root, location) : location.replace(/^\.\//, '');
+    return walkingFinder(root)(glob, MAX_FILES);
+  }
+  throw new Error(`${location}: no such file or folder.`);
 }
 
 /** Whether a file starts like OTLP JSON (gzip files are taken on trust: the reader says if they are not). */
@@ -94,140 +73,157 @@ async function startsLikeOtlp(file: string): Promise<boolean> {
   try {
     const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    const bytes = head.subarray(0, bytesRead);
-    return (bytes[0] === 0x1f && bytes[1] === 0x8b) || bytesRead === 0 || looksLikeOtlp(bytes);
+    return (head[0] === 0x1f && head[1] === 0x8b) || bytesRead === 0 || looksLikeOtlp(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
 }
 
-async function summarizeOtlp(
-  location: string,
-  query: TelemetryQuery,
-  context: TelemetryReadContext,
-): Promise<TelemetrySummary> {
-  const problems: TelemetryProblem[] = [];
-  const relative = (file: string): string => path.relative(context.root, file).split(path.sep).join('/');
-  const { files, problem } = await filesOf(location, context);
-  if (problem) problems.push({ severity: 'warning', message: problem });
-  const options = optionsFor(location, context);
-  const aggregator = createAggregator(query);
-  const points: OtlpHistogramPoint[] = [];
-  let events = 0;
-  let badLines = 0;
+const keyOf = (e: { model: string; version: string }): string => `${e.model}@${e.version}`;
+
+async function* events(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]> {
+  const source = configuredSource(context, location);
+  const options: OtlpReadOptions = {
+    fields: source?.fields ?? {},
+    ...(source?.model ? { model: source.model } : {}),
+    ...(source?.latencyUnit ? { latencyUnit: source.latencyUnit } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+  const files = await otlpFiles(context.root, location);
+  const spanKeys = new Set<string>();
+  /** Files with histograms: reported once their events are known. */
+  const pending: { read: TelemetrySourceRead; points: OtlpHistogramPoint[] }[] = [];
   for (const file of files) {
-    const rel = relative(file);
+    const read: TelemetrySourceRead = {
+      kind: 'otlp',
+      location: relative(context.root, file),
+      events: 0,
+      badLines: 0,
+      problems: [],
+    };
+    const spans: TelemetryEvent[] = [];
+    const points: OtlpHistogramPoint[] = [];
     try {
       if (!(await startsLikeOtlp(file))) {
-        problems.push({
+        read.problems.push({
           severity: 'warning',
-          file: rel,
-          message: `${rel} is not OTLP JSON (it does not start with resourceSpans or resourceMetrics); name its format in telemetry.sources if it is a prediction log.`,
+          file: read.location,
+          message: `${read.location} is not OTLP JSON (it does not start with resourceSpans or resourceMetrics); if it is a prediction log, name it in telemetry.sources with format: jsonl.`,
         });
+        context.report?.(read);
         continue;
       }
-      let listed = 0;
-      let fileBad = 0;
-      const stats = await readOtlpFile(
+      await readOtlpFile(
         file,
         {
-          event: (event) => aggregator.add(event),
+          event: (event) => spans.push(event),
           histogram: (point) => points.push(point),
           bad: (line, reason) => {
-            fileBad++;
-            if (listed++ < LISTED_BAD_LINES)
-              problems.push({ severity: 'warning', file: rel, line, message: `${rel}:${line}: ${reason}` });
+            if (read.badLines++ < LISTED_BAD_LINES)
+              read.problems.push({
+                severity: 'warning',
+                file: read.location,
+                line,
+                message: `${read.location}:${line}: ${reason}`,
+              });
           },
         },
         options,
       );
-      events += stats.events;
-      badLines += fileBad;
-      if (fileBad > LISTED_BAD_LINES)
-        problems.push({
-          severity: 'warning',
-          file: rel,
-          message: `${rel}: ${fileBad} records could not be read (the first ${LISTED_BAD_LINES} are listed).`,
-        });
     } catch (err) {
       if (context.signal?.aborted) throw err;
       const line = err instanceof OtlpFormatError ? err.line : undefined;
-      problems.push({
+      read.problems.push({
         severity: 'error',
-        file: rel,
+        file: read.location,
         ...(line !== undefined ? { line } : {}),
-        message: errorMessage(err),
+        message: err instanceof Error ? err.message : String(err),
       });
-      context.logger?.warn(`OTLP: ${errorMessage(err)}`);
     }
-  }
-  const fromSpans = aggregator.finish();
-  let summary: Omit<TelemetrySummary, 'sources' | 'problems'> = fromSpans;
-  if (points.length) {
-    const spanKeys = new Set(fromSpans.groups.map((g) => g.key));
-    const hasSpans = fromSpans.groups.length > 0;
-    const fromHistograms = histogramGroups(histogramDeltas(points), query, hasSpans ? fromSpans.bucketMs : undefined);
-    const extra = fromHistograms.groups.filter((g) => !spanKeys.has(g.key));
-    if (extra.length) {
-      problems.push({
-        severity: 'info',
-        message: `Latency percentiles of ${extra.map((g) => g.key || 'all requests').join(', ')} are estimated from histogram buckets (linear interpolation within a bucket, as Prometheus's histogram_quantile).`,
+    if (read.badLines > LISTED_BAD_LINES)
+      read.problems.push({
+        severity: 'warning',
+        file: read.location,
+        message: `${read.location}: ${read.badLines} records could not be read (the first ${LISTED_BAD_LINES} are listed).`,
       });
-      summary = hasSpans
-        ? {
-            from: Math.min(fromSpans.from, fromHistograms.from),
-            to: Math.max(fromSpans.to, fromHistograms.to),
-            bucketMs: fromSpans.bucketMs,
-            groups: [...fromSpans.groups, ...extra].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-            percentiles: { exact: false },
-          }
-        : {
-            from: fromHistograms.from,
-            to: fromHistograms.to,
-            bucketMs: fromHistograms.bucketMs,
-            groups: fromHistograms.groups,
-            percentiles: { exact: false },
-          };
-    }
-    if (extra.length < fromHistograms.groups.length)
-      problems.push({
-        severity: 'info',
-        message: 'Histograms of versions that also have spans were left out: their spans were counted.',
-      });
+    for (const span of spans) spanKeys.add(keyOf(span));
+    read.events = spans.length;
+    for (let at = 0; at < spans.length; at += EVENT_BATCH) yield spans.slice(at, at + EVENT_BATCH);
+    if (points.length) pending.push({ read, points });
+    else context.report?.(read);
   }
-  if (files.length && events === 0 && points.length === 0 && !problems.some((p) => p.severity === 'error'))
-    problems.push({
+
+  // Histograms of the versions no span here speaks of; the notes go with the first file of histograms.
+  const estimated = new Set<string>();
+  const skipped = new Set<string>();
+  const intervals = pending.map(({ read, points }) => ({
+    read,
+    deltas: histogramDeltas(points).filter((delta) => {
+      const key = keyOf(delta);
+      (spanKeys.has(key) ? skipped : estimated).add(key);
+      return !spanKeys.has(key);
+    }),
+  }));
+  const first = intervals[0]?.read.problems;
+  if (first && estimated.size)
+    first.push({
       severity: 'info',
-      message: `${location}: no server spans and no request-duration histograms were found.`,
+      message: `${[...estimated].sort().join(', ')}: from histograms; latency percentiles are interpolated within buckets, as Prometheus's histogram_quantile does.`,
     });
+  if (first && skipped.size)
+    first.push({
+      severity: 'info',
+      message: `${[...skipped].sort().join(', ')}: spans counted, the histograms of the same requests left out.`,
+    });
+  const spreader = new HistogramSpreader(intervals.flatMap((i) => i.deltas));
+  for (const { read, deltas } of intervals) {
+    let batch: TelemetryEvent[] = [];
+    for (const delta of deltas)
+      for (const event of spreader.events(delta)) {
+        batch.push(event);
+        read.events++;
+        if (batch.length >= EVENT_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+    if (batch.length) yield batch;
+    context.report?.(read);
+  }
+}
+
+async function summarize(
+  location: string,
+  query: TelemetryQuery,
+  context: TelemetryReadContext,
+): Promise<TelemetrySummary> {
+  const aggregator = createAggregator(query);
+  const reads: TelemetrySourceRead[] = [];
+  const problems: TelemetryProblem[] = [];
+  try {
+    for await (const batch of events(location, { ...context, report: (read) => reads.push(read) }))
+      for (const event of batch) aggregator.add(event);
+  } catch (err) {
+    if (context.signal?.aborted) throw err;
+    problems.push({ severity: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+  const aggregate = aggregator.finish();
+  const fromHistograms = reads.some((r) => r.problems.some((p) => /histogram_quantile/.test(p.message)));
   return {
-    ...summary,
-    sources: [{ kind: 'otlp', location, events, badLines }],
-    problems,
+    ...aggregate,
+    ...(fromHistograms ? { percentiles: { exact: false } } : {}),
+    sources: reads.map((r) => ({ kind: r.kind, location: r.location, events: r.events, badLines: r.badLines })),
+    problems: [...problems, ...reads.flatMap((r) => r.problems)],
   };
 }
 
-async function* otlpEvents(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]> {
-  const { files } = await filesOf(location, context);
-  const options = optionsFor(location, context);
-  for (const file of files) {
-    if (!(await startsLikeOtlp(file))) continue;
-    const batch: TelemetryEvent[] = [];
-    const batches: TelemetryEvent[][] = [];
-    // A file's events are handed out once it is read (OTLP files are written in rotated pieces, not gigabytes).
-    await readOtlpFile(
-      file,
-      {
-        event: (event) => {
-          batch.push(event);
-          if (batch.length >= EVENT_BATCH) batches.push(batch.splice(0));
-        },
-        histogram: () => undefined,
-        bad: () => undefined,
-      },
-      options,
-    );
-    if (batch.length) batches.push(batch.splice(0));
-    for (const b of batches) yield b;
-  }
-}
+export const otlpSource: TelemetrySourceDefinition = {
+  kind: 'otlp',
+  label: 'OpenTelemetry (OTLP JSON)',
+  description:
+    'OTLP JSON files as the OpenTelemetry file exporters write them: server spans, and http.server.request.duration histograms, mapped through the semantic conventions.',
+  discovery: { globs: OTLP_GLOBS, maxResults: 50 },
+  needs: {},
+  summarize,
+  events,
+};

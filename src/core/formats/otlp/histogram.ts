@@ -1,10 +1,11 @@
 // Duration histograms read from OTLP metrics: cumulative points turned into the requests of each interval (deltas),
-// buckets merged, and latency quantiles estimated from buckets the way Prometheus's histogram_quantile does (linear
-// interpolation within the bucket that holds the rank, the first bucket starting at 0, a rank in the +Inf bucket
-// giving the highest finite bound). Where the points report a maximum, a rank in the +Inf bucket gives that maximum
-// instead, and no estimate is above it.
-import { chooseBucketMs, type TelemetryAggregate } from '../../telemetry/aggregate';
-import type { LatencyFigures, TelemetryGroup, TelemetryPoint, TelemetryQuery } from '../../telemetry/types';
+// and the requests spread within their buckets as events, so histograms go through the one aggregator like spans and
+// logs. Spreading a bucket's n requests evenly over it (at lower + width * (k + 0.5) / n) makes the aggregator's
+// percentiles interpolate linearly within the bucket that holds the rank, as Prometheus's histogram_quantile does
+// (within half a step, width / n / 2, of histogramQuantile below); the first bucket starts at 0; requests in the +Inf
+// bucket are put at the recorded maximum, or at the highest finite bound as histogram_quantile answers. Their times
+// are spread evenly over their interval.
+import type { TelemetryEvent } from '../../telemetry/types';
 import type { OtlpHistogramPoint } from './read';
 
 /** The requests of one interval of one series. */
@@ -23,6 +24,8 @@ export interface HistogramDelta {
   maxMs?: number;
   boundsMs: number[];
   counts: number[];
+  /** The line of the point (the interval's end). */
+  line?: number;
 }
 
 /**
@@ -57,6 +60,7 @@ export function histogramDeltas(points: readonly OtlpHistogramPoint[]): Histogra
           count: point.count - previous.count,
           boundsMs: point.boundsMs,
           counts: point.counts.map((c, i) => c - previous!.counts[i]!),
+          line: point.line,
         };
         if (point.sumMs !== undefined && previous.sumMs !== undefined) delta.sumMs = point.sumMs - previous.sumMs;
         if (delta.count > 0) out.push(delta);
@@ -85,65 +89,12 @@ function asDelta(point: OtlpHistogramPoint, fromMs: number | undefined, withMax:
     count: point.count,
     boundsMs: point.boundsMs,
     counts: point.counts.slice(),
+    line: point.line,
   };
   if (fromMs !== undefined) delta.fromMs = fromMs;
   if (point.sumMs !== undefined) delta.sumMs = point.sumMs;
   if (withMax && point.maxMs !== undefined) delta.maxMs = point.maxMs;
   return delta;
-}
-
-/** Buckets being merged: the bounds of the first histogram added; others' counts go to the bucket holding their bound. */
-export class BucketSum {
-  boundsMs: number[] | undefined;
-  counts: number[] = [];
-  total = 0;
-  sumMs = 0;
-  /** Requests whose sum is known (the mean is sumMs / summed). */
-  summed = 0;
-  maxMs: number | undefined;
-  /** Some requests came from an interval without a maximum. */
-  maxUnknown = false;
-
-  add(delta: Pick<HistogramDelta, 'boundsMs' | 'counts' | 'count' | 'sumMs' | 'maxMs'>): void {
-    if (!this.boundsMs) {
-      this.boundsMs = delta.boundsMs;
-      this.counts = new Array<number>(delta.boundsMs.length + 1).fill(0);
-    }
-    const same =
-      delta.boundsMs === this.boundsMs ||
-      (delta.boundsMs.length === this.boundsMs.length && delta.boundsMs.every((b, i) => b === this.boundsMs![i]));
-    for (let i = 0; i < delta.counts.length; i++) {
-      const c = delta.counts[i]!;
-      if (c === 0) continue;
-      const at = same ? i : bucketIndex(this.boundsMs, delta.boundsMs[i] ?? Number.POSITIVE_INFINITY);
-      this.counts[at]! += c;
-    }
-    this.total += delta.count;
-    if (delta.sumMs !== undefined) {
-      this.sumMs += delta.sumMs;
-      this.summed += delta.count;
-    }
-    if (delta.maxMs !== undefined) this.maxMs = Math.max(this.maxMs ?? -Infinity, delta.maxMs);
-    else if (delta.count > 0) this.maxUnknown = true;
-  }
-
-  quantile(q: number): number | undefined {
-    return this.boundsMs
-      ? histogramQuantile(q, this.boundsMs, this.counts, this.maxUnknown ? undefined : this.maxMs)
-      : undefined;
-  }
-}
-
-/** The bucket of `value`: the first whose upper bound is >= value (the last bucket is +Inf). */
-function bucketIndex(boundsMs: readonly number[], value: number): number {
-  let low = 0;
-  let high = boundsMs.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (boundsMs[mid]! >= value) high = mid;
-    else low = mid + 1;
-  }
-  return low;
 }
 
 /**
@@ -181,111 +132,76 @@ export function histogramQuantile(
   return cap(lower + (upper - lower) * ((rank - below) / inBucket));
 }
 
-/**
- * The figures of each group (model@version, model, or one group per caller-less model when grouped by caller) from
- * histogram intervals, like the event aggregator's: an interval counts in the bucket of its end time; percentiles are
- * estimated from the merged buckets (histogramQuantile). `bucketMs` aligns the series with other figures.
- */
-export function histogramGroups(
-  deltas: readonly HistogramDelta[],
-  query: TelemetryQuery,
-  bucketMs?: number,
-): TelemetryAggregate & { intervals: number } {
-  const by = query.by ?? 'version';
-  const models = query.models ? new Set(query.models) : undefined;
-  const kept = deltas.filter(
-    (d) =>
-      Number.isFinite(d.timeMs) &&
-      (query.from === undefined || d.timeMs >= query.from) &&
-      (query.to === undefined || d.timeMs <= query.to) &&
-      (!models || models.has(d.model)),
-  );
-  let first = Infinity;
-  let last = -Infinity;
-  for (const d of kept) {
-    first = Math.min(first, d.fromMs !== undefined && Number.isFinite(d.fromMs) ? d.fromMs : d.timeMs);
-    last = Math.max(last, d.timeMs);
-  }
-  const from = query.from ?? (Number.isFinite(first) ? first : Date.now());
-  const to = query.to ?? (Number.isFinite(last) ? last : from);
-  const width =
-    bucketMs ??
-    (query.bucketMs !== undefined
-      ? Math.max(1000, Math.round(query.bucketMs))
-      : chooseBucketMs(Math.max(0, to - from)));
-  const rangeMinutes = Math.max(1, (to - from) / 60_000);
+/** A step coprime with n near n / golden ratio: (m * step) mod n visits 0..n-1 once each, well spread. */
+function spreadingStep(n: number): number {
+  if (n <= 2) return 1;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let step = Math.max(1, Math.round(n * 0.6180339887498949));
+  while (gcd(step, n) !== 1) step++;
+  return step;
+}
 
-  interface Acc {
-    key: string;
-    model: string;
-    version: string;
-    errors: number;
-    all: BucketSum;
-    points: Map<number, { errors: number; sum: BucketSum }>;
-    firstTime: number;
-    lastTime: number;
+/**
+ * Turns histogram intervals into events. All intervals of a model version are known first, so the requests of each
+ * bucket, over all intervals, take the places lower + width * (k + 0.5) / n (k = 0..n-1) once each, in a spread
+ * order: every interval's share covers the bucket, and the union is evenly spaced.
+ */
+export class HistogramSpreader {
+  private readonly totals = new Map<string, number>();
+  private readonly used = new Map<string, number>();
+
+  constructor(deltas: Iterable<HistogramDelta>) {
+    for (const delta of deltas)
+      delta.counts.forEach((n, i) => {
+        if (n > 0) {
+          const key = this.key(delta, i);
+          this.totals.set(key, (this.totals.get(key) ?? 0) + n);
+        }
+      });
   }
-  const groups = new Map<string, Acc>();
-  for (const d of kept) {
-    const key = by === 'caller' ? '' : by === 'model' ? d.model : `${d.model}@${d.version}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = {
-        key,
-        model: by === 'caller' ? '' : d.model,
-        version: by === 'version' ? d.version : '',
-        errors: 0,
-        all: new BucketSum(),
-        points: new Map(),
-        firstTime: Infinity,
-        lastTime: -Infinity,
-      };
-      groups.set(key, g);
+
+  private key(delta: HistogramDelta, i: number): string {
+    return `${delta.model}\u0000${delta.version}\u0000${delta.boundsMs[i - 1] ?? ''}\u0000${delta.boundsMs[i] ?? ''}`;
+  }
+
+  /** The events of one interval: its requests placed within their buckets (see above) and evenly over its time. */
+  *events(delta: HistogramDelta): Generator<TelemetryEvent> {
+    const { boundsMs, counts } = delta;
+    const total = counts.reduce((a, b) => a + b, 0);
+    const end = delta.timeMs;
+    const start = delta.fromMs !== undefined && delta.fromMs <= end ? delta.fromMs : end;
+    let j = 0;
+    for (let i = 0; i < counts.length; i++) {
+      const n = counts[i]!;
+      if (n <= 0) continue;
+      let lower: number;
+      let upper: number;
+      if (i >= boundsMs.length) {
+        lower = delta.maxMs ?? boundsMs[boundsMs.length - 1] ?? Number.NaN;
+        upper = lower;
+      } else {
+        upper = boundsMs[i]!;
+        lower = i === 0 ? Math.min(0, upper) : boundsMs[i - 1]!;
+      }
+      const key = this.key(delta, i);
+      const places = Math.max(n, this.totals.get(key) ?? n);
+      const step = spreadingStep(places);
+      let used = this.used.get(key) ?? 0;
+      for (let k = 0; k < n; k++, j++, used++) {
+        const event: TelemetryEvent = {
+          time: Math.floor(start + ((end - start) * (j + 0.5)) / total),
+          model: delta.model,
+          version: delta.version,
+          caller: '',
+          error: delta.error,
+        };
+        const place = (used * step) % places;
+        const latency = lower + ((upper - lower) * (place + 0.5)) / places;
+        if (Number.isFinite(latency)) event.latencyMs = latency;
+        if (delta.line !== undefined) event.line = delta.line;
+        yield event;
+      }
+      this.used.set(key, used);
     }
-    g.all.add(d);
-    if (d.error) g.errors += d.count;
-    g.firstTime = Math.min(g.firstTime, d.timeMs);
-    g.lastTime = Math.max(g.lastTime, d.timeMs);
-    const t = Math.floor(d.timeMs / width) * width;
-    let p = g.points.get(t);
-    if (!p) g.points.set(t, (p = { errors: 0, sum: new BucketSum() }));
-    p.sum.add(d);
-    if (d.error) p.errors += d.count;
   }
-  const figures = (sum: BucketSum): LatencyFigures => {
-    const out: LatencyFigures = {};
-    const p50 = sum.quantile(0.5);
-    const p95 = sum.quantile(0.95);
-    const p99 = sum.quantile(0.99);
-    if (p50 !== undefined) out.p50 = p50;
-    if (p95 !== undefined) out.p95 = p95;
-    if (p99 !== undefined) out.p99 = p99;
-    if (sum.summed > 0) out.mean = sum.sumMs / sum.summed;
-    if (sum.maxMs !== undefined && !sum.maxUnknown) out.max = sum.maxMs;
-    return out;
-  };
-  const result: TelemetryGroup[] = [...groups.values()]
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((g) => {
-      const series: TelemetryPoint[] = [...g.points.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([t, p]) => ({ t, requests: p.sum.total, errors: p.errors, latency: figures(p.sum) }));
-      const group: TelemetryGroup = {
-        key: g.key,
-        model: g.model,
-        version: g.version,
-        requests: g.all.total,
-        errors: g.errors,
-        errorRate: g.all.total > 0 ? g.errors / g.all.total : 0,
-        requestsPerMinute: g.all.total / rangeMinutes,
-        latency: figures(g.all),
-        uniqueCallers: 0,
-        topCallers: [],
-        series,
-      };
-      if (Number.isFinite(g.firstTime)) group.firstTime = g.firstTime;
-      if (Number.isFinite(g.lastTime)) group.lastTime = g.lastTime;
-      return group;
-    });
-  return { from, to, bucketMs: width, groups: result, percentiles: { exact: false }, intervals: kept.length };
 }

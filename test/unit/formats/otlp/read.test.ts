@@ -15,7 +15,12 @@ import {
   type OtlpReadOptions,
   type OtlpReadStats,
 } from '../../../../src/core/formats/otlp/read';
-import { BucketSum, histogramDeltas, histogramQuantile } from '../../../../src/core/formats/otlp/histogram';
+import {
+  histogramDeltas,
+  HistogramSpreader,
+  histogramQuantile,
+  type HistogramDelta,
+} from '../../../../src/core/formats/otlp/histogram';
 import type { TelemetryEvent } from '../../../../src/core/telemetry/types';
 import { expectedOtlp, OTLP_FIXTURES, type ExpectedRequest } from './fixtures';
 
@@ -180,13 +185,12 @@ describe('OTLP JSON reader (files written by the OpenTelemetry Python SDK)', () 
             want.errors,
             `${version} collection ${c} errors`,
           );
-          const sum = new BucketSum();
-          for (const d of mine) sum.add(d);
-          assert.deepEqual(sum.counts, want.buckets, `${version} collection ${c} buckets`);
+          assert.deepEqual(bucketTotals(mine), want.buckets, `${version} collection ${c} buckets`);
           assert.ok(mine.every((d) => d.model === 'churn'));
           // The mean from the histogram sums equals the mean of the raw latencies.
           const mean = want.latenciesMs.reduce((a, b) => a + b, 0) / want.latenciesMs.length;
-          assert.ok(Math.abs(sum.sumMs / sum.summed - mean) < 1e-9 * mean, `${version} collection ${c} mean`);
+          const sumMs = mine.reduce((s, d) => s + d.sumMs!, 0);
+          assert.ok(Math.abs(sumMs / want.requests - mean) < 1e-9 * mean, `${version} collection ${c} mean`);
         });
       }
     });
@@ -195,13 +199,13 @@ describe('OTLP JSON reader (files written by the OpenTelemetry Python SDK)', () 
   it("estimates quantiles in the bucket that holds the exact one (histogram_quantile's interpolation)", () => {
     const deltas = histogramDeltas(readBytes(fixture('metrics.jsonl')).points);
     for (const version of ['v1', 'v2']) {
-      const sum = new BucketSum();
-      for (const d of deltas.filter((x) => x.version === version)) sum.add(d);
+      const counts = bucketTotals(deltas.filter((x) => x.version === version));
+      const boundsMs = expected.boundariesSeconds.map((b) => b * 1000);
       const sorted = expected.histograms[version].flatMap((h) => h.latenciesMs).sort((a, b) => a - b);
       const bounds = [0, ...expected.boundariesSeconds.map((b) => b * 1000)];
       for (const q of [0.5, 0.95, 0.99]) {
         const exact = sorted[Math.ceil(q * sorted.length) - 1];
-        const estimate = sum.quantile(q)!;
+        const estimate = histogramQuantile(q, boundsMs, counts)!;
         const bucket = bounds.findIndex((b) => b >= exact);
         assert.ok(
           estimate > bounds[bucket - 1] && estimate <= bounds[bucket],
@@ -211,6 +215,13 @@ describe('OTLP JSON reader (files written by the OpenTelemetry Python SDK)', () 
     }
   });
 });
+
+/** Bucket counts added up over intervals (all with the same bounds). */
+function bucketTotals(deltas: readonly HistogramDelta[]): number[] {
+  const out = new Array<number>(deltas[0].counts.length).fill(0);
+  for (const d of deltas) d.counts.forEach((c, i) => (out[i] += c));
+  return out;
+}
 
 describe('histogram quantiles (as Prometheus histogram_quantile)', () => {
   it('interpolates linearly inside the bucket of the rank; the first bucket starts at 0', () => {
@@ -225,6 +236,43 @@ describe('histogram quantiles (as Prometheus histogram_quantile)', () => {
     assert.equal(histogramQuantile(0.99, [1, 2], [1, 1, 8]), 2);
     assert.equal(histogramQuantile(0.99, [1, 2], [1, 1, 8], 7.5), 7.5);
     assert.equal(histogramQuantile(0.5, [1, 2], [0, 4, 0], 1.5), 1.5, 'capped at the maximum');
+  });
+
+  it("spreads an interval's requests within their buckets and over its time", () => {
+    const delta: HistogramDelta = {
+      series: 's',
+      model: 'm',
+      version: 'v',
+      error: true,
+      fromMs: 1000,
+      timeMs: 2000,
+      count: 5,
+      boundsMs: [10, 20],
+      counts: [2, 2, 1],
+      maxMs: 35,
+      line: 4,
+    };
+    const second = { ...delta, fromMs: 2000, timeMs: 3000, count: 2, counts: [2, 0, 0] };
+    const spreader = new HistogramSpreader([delta, second]);
+    const events = [...spreader.events(delta)];
+    assert.deepEqual(
+      events.map((e) => [e.time, e.latencyMs, e.error, e.line, e.caller]),
+      [
+        [1100, 1.25, true, 4, ''],
+        [1300, 8.75, true, 4, ''],
+        [1500, 12.5, true, 4, ''],
+        [1700, 17.5, true, 4, ''],
+        [1900, 35, true, 4, ''],
+      ],
+    );
+    // The second interval takes the first bucket's other places: together they are evenly spaced.
+    assert.deepEqual(
+      [...spreader.events(second)].map((e) => [e.time, e.latencyMs]),
+      [
+        [2250, 6.25],
+        [2750, 3.75],
+      ],
+    );
   });
 
   it('has no answer without requests or for q outside 0..1', () => {
