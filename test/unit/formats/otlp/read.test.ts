@@ -238,7 +238,7 @@ describe('histogram quantiles (as Prometheus histogram_quantile)', () => {
     assert.equal(histogramQuantile(0.5, [1, 2], [0, 4, 0], 1.5), 1.5, 'capped at the maximum');
   });
 
-  it("spreads an interval's requests within their buckets and over its time", () => {
+  it("spreads intervals' requests evenly within their buckets (over all intervals) and over each interval's time", () => {
     const delta: HistogramDelta = {
       series: 's',
       model: 'm',
