@@ -35,6 +35,7 @@ const LISTED_BAD_LINES = 5;
 const MAX_FILES = 200;
 const EVENT_BATCH = 5000;
 const OTLP_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+const OTLP_FOLDER = /^(otel|otlp|opentelemetry)$/;
 
 /** Where discovery looks when mlops.yaml names no source. */
 export const OTLP_GLOBS: readonly string[] = [
@@ -77,6 +78,21 @@ async function startsLikeOtlp(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The locations of discovered files: an otel/otlp/opentelemetry folder as a whole (so the traces and the metrics a
+ * service exports side by side are one location and its requests are not counted twice), other files on their own.
+ */
+export function otlpLocations(files: readonly string[], root: string): string[] {
+  const locations = new Set<string>();
+  for (const file of files) {
+    const parts = relative(root, file).split('/');
+    const at = parts.findIndex((part, i) => i < parts.length - 1 && OTLP_FOLDER.test(part));
+    locations.add(at >= 0 ? parts.slice(0, at + 1).join('/') : parts.join('/'));
+  }
+  const all = [...locations].sort();
+  return all.filter((l) => !all.some((other) => other !== l && l.startsWith(`${other}/`)));
 }
 
 const keyOf = (e: { model: string; version: string }): string => `${e.model}@${e.version}`;
@@ -222,7 +238,7 @@ export const otlpSource: TelemetrySourceDefinition = {
   label: 'OpenTelemetry (OTLP JSON)',
   description:
     'OTLP JSON files as the OpenTelemetry file exporters write them: server spans, and http.server.request.duration histograms, mapped through the semantic conventions.',
-  discovery: { globs: OTLP_GLOBS, maxResults: 50 },
+  discovery: { globs: OTLP_GLOBS, maxResults: 50, locate: otlpLocations },
   needs: {},
   summarize,
   events,

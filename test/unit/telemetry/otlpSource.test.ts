@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { otlpSource } from '../../../src/core/telemetry/otlpSource';
+import { otlpLocations, otlpSource } from '../../../src/core/telemetry/otlpSource';
+import { summarizeTelemetry } from '../../../src/core/telemetry/summarize';
 import { percentileOfSorted } from '../../../src/core/telemetry/aggregate';
 import { histogramQuantile } from '../../../src/core/formats/otlp/histogram';
 import type { TelemetryConfig, TelemetryEvent, TelemetryReadContext } from '../../../src/core/telemetry/types';
@@ -181,5 +182,54 @@ describe('otlp telemetry source', () => {
     assert.equal(events.length, 240);
     const globs = otlpSource.discovery === 'server' ? [] : otlpSource.discovery.globs;
     assert.ok(globs.length > 0);
+  });
+
+  it('is found by discovery and read folder by folder through summarizeTelemetry (no request counted twice)', async () => {
+    put('services/otel', 'traces.jsonl', 'metrics.jsonl', 'traces-single.json');
+    put('exports', 'metrics-delta.jsonl');
+    fs.renameSync(path.join(root, 'exports', 'metrics-delta.jsonl'), path.join(root, 'exports', 'fraud.otlp.jsonl'));
+    fs.writeFileSync(path.join(root, 'package.json'), '{"name": "not telemetry"}');
+    const summary = await summarizeTelemetry(context(), {});
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests, g.errors]),
+      [
+        ['churn@v1', 120 + 120, 15 + 15],
+        ['churn@v2', 120 + 120, 20 + 20],
+        ['fraud-model-server@2.0.0', 10, 1],
+      ],
+      'services/otel: spans only (its histograms are the same requests); exports/fraud.otlp.jsonl: histograms',
+    );
+    assert.deepEqual(
+      summary.sources.map((s) => [s.kind, s.location, s.events]),
+      [
+        ['otlp', 'exports/fraud.otlp.jsonl', 240],
+        ['otlp', 'services/otel/traces-single.json', 10],
+        ['otlp', 'services/otel/traces.jsonl', 240],
+        ['otlp', 'services/otel/metrics.jsonl', 0],
+      ],
+    );
+  });
+
+  it('is read through summarizeTelemetry for a configured .jsonl file with format: otlp', async () => {
+    put('var', 'traces.jsonl');
+    const summary = await summarizeTelemetry(
+      context({ sources: [{ path: 'var/traces.jsonl', format: 'otlp', fields: {} }] }),
+      { by: 'model' },
+    );
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests]),
+      [['churn', 240]],
+    );
+  });
+
+  it('locates discovered files: otel folders as a whole, other files on their own', () => {
+    const abs = (...files: string[]) => files.map((f) => path.join(root, ...f.split('/')));
+    assert.deepEqual(
+      otlpLocations(
+        abs('a/otel/t.jsonl', 'a/otel/sub/m.jsonl', 'b/x.otlp.json', 'otlp/y.json', 'otlp/deeper/otel/z.json'),
+        root,
+      ),
+      ['a/otel', 'b/x.otlp.json', 'otlp'],
+    );
   });
 });
