@@ -34,6 +34,8 @@ const LISTED_BAD_LINES = 5;
 /** Files a folder or a glob may stand for. */
 const MAX_FILES = 200;
 const EVENT_BATCH = 5000;
+/** Requests of histograms turned into events per location; more (a count no file of one service holds) is refused. */
+export const MAX_HISTOGRAM_REQUESTS = 50_000_000;
 const OTLP_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 const OTLP_FOLDER = /^(otel|otlp|opentelemetry)$/;
 
@@ -180,6 +182,17 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
       return !spanKeys.has(key);
     }),
   }));
+  const requests = intervals.reduce((n, i) => n + i.deltas.reduce((m, d) => m + d.count, 0), 0);
+  if (requests > MAX_HISTOGRAM_REQUESTS) {
+    for (const { read } of intervals)
+      read.problems.push({
+        severity: 'error',
+        file: read.location,
+        message: `${read.location}: the histograms count ${requests} requests, more than ${MAX_HISTOGRAM_REQUESTS} read from files; query them through Prometheus instead.`,
+      });
+    intervals.forEach((i) => (i.deltas = []));
+    estimated.clear();
+  }
   const first = intervals[0]?.read.problems;
   if (first && estimated.size)
     first.push({
