@@ -12,6 +12,7 @@ import './commands/metrics';
 import './commands/models';
 import './commands/data';
 import './commands/runs';
+import './commands/telemetry';
 
 function usage(): string {
   const lines = [

@@ -21,6 +21,8 @@ export interface CheckArgs {
   failOn: FailOn;
   only?: string[];
   verbose: boolean;
+  /** Telemetry the service-slo check reads instead of mlops.yaml's sources (logs, folders, globs or a URL). */
+  telemetry?: string[];
 }
 
 const HELP = `Usage: mlops check [folder] [options]
@@ -35,6 +37,8 @@ Options:
   --output <file> write the report to a file (a text summary still goes to stdout)
   --fail-on <l>   error (default), warning or never: the level that makes the exit code 1
   --only <ids>    run only these check ids (comma-separated)
+  --telemetry <s> the prediction log, folder, glob or Prometheus URL the service-slo check
+                  judges instead of the telemetry sources of mlops.yaml (repeatable)
   --verbose       text format: list passing results too
   --help          print this help
 
@@ -47,6 +51,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   only: { type: 'string', multiple: true },
   verbose: { type: 'boolean' },
+  telemetry: { type: 'string', multiple: true },
 } as const;
 
 /** Parses the arguments of `mlops check`; throws UsageError. Returns undefined for --help. */
@@ -77,6 +82,7 @@ export function parseCheckArgs(args: readonly string[]): CheckArgs | undefined {
     if (ids.length === 0) throw new UsageError('--only needs at least one check id.');
     result.only = ids;
   }
+  if (values.telemetry !== undefined) result.telemetry = values.telemetry;
   if (positionals.length > 1)
     throw new UsageError(`only one folder may be checked; got '${positionals[0]}' and '${positionals[1]}'.`);
   result.folder = positionals[0] ?? '.';
@@ -140,6 +146,7 @@ async function runCheckCommand(args: readonly string[], io: CliIo): Promise<numb
         error: () => undefined,
       },
     });
+    if (parsed.telemetry) context.telemetry = { locations: parsed.telemetry };
     report = await runChecks(context, { only: parsed.only });
   } catch (err) {
     const code = configError(err);

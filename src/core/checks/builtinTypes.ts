@@ -9,6 +9,7 @@ import { metricThreshold } from './builtin/metricThreshold';
 import { namingConvention } from './builtin/namingConvention';
 import { notebookHygiene } from './builtin/notebookHygiene';
 import { requiredFiles } from './builtin/requiredFiles';
+import { serviceSlo } from './builtin/serviceSlo';
 import { staleness } from './builtin/staleness';
 import { stageGate } from './builtin/stageGate';
 
@@ -25,6 +26,7 @@ export const BUILTIN_CHECK_TYPES: readonly CheckTypeDefinition[] = [
   stageGate,
   dataSchema,
   dataDrift,
+  serviceSlo,
 ];
 
 export function checkTypeNamed(type: string): CheckTypeDefinition | undefined {

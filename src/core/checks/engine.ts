@@ -2,6 +2,7 @@
 // CheckContext in declaration order, isolates a check that throws, and returns a CheckReport.
 import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import { BUILTIN_CHECK_TYPES, checkTypeNamed } from './builtinTypes';
+import { readTelemetryConfig } from '../telemetry/config';
 import type { CheckSink, Finding } from './checkType';
 import {
   CheckCancelledError,
@@ -117,6 +118,10 @@ export function defaultChecks(config: MlopsConfig): CheckDefinition[] {
     check('model-card', 'required-files', 'warning', 'models'),
     check('data-schema', 'data-schema', 'error', 'datasets'),
     check('data-drift', 'data-drift', 'warning', 'datasets'),
+    // Only where mlops.yaml sets service-level objectives: a workspace without telemetry gets no empty skip.
+    ...(readTelemetryConfig(config.telemetry).slos.length
+      ? [check('service-slos', 'service-slo', 'error', 'models')]
+      : []),
   ];
 }
 

@@ -102,6 +102,11 @@ export interface CheckContext {
   logger: Logger;
   /** The clock, in ms since the epoch (tests pin it). */
   now: () => number;
+  /**
+   * Where the service-slo check reads telemetry instead of mlops.yaml's sources (`mlops check --telemetry`), and a
+   * server to query (a setting in the editor); the token is never logged.
+   */
+  telemetry?: { locations?: readonly string[]; prometheusUrl?: string; token?: string };
 }
 
 // ------------------------------------------------------------------------------------------------ results

@@ -161,7 +161,11 @@ function latencyFigures(sorted: Float64Array, c: Counters): LatencyFigures {
  * Aggregates events into the figures of a summary. Events outside `query.from`..`query.to` (inclusive) and of models
  * not in `query.models` are skipped. Events may come in any order.
  */
-export function createAggregator(query: TelemetryQuery): TelemetryAggregator {
+export function createAggregator(
+  query: TelemetryQuery,
+  options: { exactLatencyLimit?: number } = {},
+): TelemetryAggregator {
+  const exactLimit = Math.max(1, options.exactLatencyLimit ?? EXACT_LATENCY_LIMIT);
   const by = query.by ?? 'version';
   const models = query.models ? new Set(query.models) : undefined;
   const topCount = Math.max(0, query.topCallers ?? 10);
@@ -175,7 +179,26 @@ export function createAggregator(query: TelemetryQuery): TelemetryAggregator {
   let firstTime = Infinity;
   let lastTime = -Infinity;
 
+  // The last group and bucket looked up: consecutive events of a log mostly share them.
+  let lastGroup: Group | undefined;
+  let lastModel = '';
+  let lastVersion = '';
+  let lastCaller = '';
   const groupOf = (event: TelemetryEvent): Group => {
+    if (
+      lastGroup &&
+      (by === 'caller'
+        ? event.caller === lastCaller
+        : event.model === lastModel && (by === 'model' || event.version === lastVersion))
+    )
+      return lastGroup;
+    lastModel = event.model;
+    lastVersion = event.version;
+    lastCaller = event.caller;
+    lastGroup = groupOfKey(event);
+    return lastGroup;
+  };
+  const groupOfKey = (event: TelemetryEvent): Group => {
     const key = by === 'caller' ? event.caller : by === 'model' ? event.model : `${event.model}@${event.version}`;
     let group = groups.get(key);
     if (!group) {
@@ -231,10 +254,10 @@ export function createAggregator(query: TelemetryQuery): TelemetryAggregator {
     const latency = event.latencyMs;
     if (latency === undefined || !Number.isFinite(latency)) return;
     group.seen++;
-    if (!sampling && latenciesKept < EXACT_LATENCY_LIMIT) {
+    if (!sampling && latenciesKept < exactLimit) {
       group.keep(latency, unit);
       latenciesKept++;
-      if (latenciesKept === EXACT_LATENCY_LIMIT) sampling = true;
+      if (latenciesKept === exactLimit) sampling = true;
       return;
     }
     // Reservoir sampling (algorithm R) per group, within the room the group has when sampling starts.

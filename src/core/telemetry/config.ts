@@ -41,6 +41,8 @@ export const FIELD_NAMES: readonly (keyof TelemetryFieldMapping)[] = [
   'prediction',
 ];
 export const LATENCY_UNITS: readonly LatencyUnit[] = ['ms', 's', 'us', 'ns'];
+/** The latency percentiles an SLO may judge (the ones every summary carries). */
+export const SLO_PERCENTILES = [50, 95, 99] as const;
 export const SOURCE_FORMATS = ['jsonl', 'csv', 'otlp'] as const;
 const QUERY_NAMES: readonly (keyof PrometheusQueries)[] = ['requests', 'errors', 'latency', 'memory', 'callers'];
 
@@ -141,7 +143,6 @@ export const telemetryConfigSchema = {
         description: 'At least one of maxErrorRate, latency and minRequests.',
         type: 'object',
         additionalProperties: false,
-        anyOf: [{ required: ['maxErrorRate'] }, { required: ['latency'] }, { required: ['minRequests'] }],
         properties: {
           model: name('Model', "The model it applies to; '*' or absent: every model."),
           version: name('Version', 'A version it applies to; absent: each version separately.'),
@@ -154,17 +155,17 @@ export const telemetryConfigSchema = {
           },
           latency: {
             title: 'Latency',
-            description: 'The highest acceptable latency at a percentile, e.g. { percentile: 95, maxMs: 250 }.',
+            description:
+              'The highest acceptable latency at a percentile (50, 95 or 99), e.g. { percentile: 95, maxMs: 250 }.',
             type: 'object',
             required: ['percentile', 'maxMs'],
             additionalProperties: false,
             properties: {
               percentile: {
                 title: 'Percentile',
-                description: 'The percentile judged, e.g. 95 or 99.',
+                description: 'The percentile judged: 50, 95 or 99.',
                 type: 'number',
-                exclusiveMinimum: 0,
-                maximum: 100,
+                enum: [...SLO_PERCENTILES],
               },
               maxMs: {
                 title: 'Maximum (ms)',
@@ -338,7 +339,12 @@ function readSlo(entry: unknown): SloConfig | undefined {
   if (isRecord(entry.latency)) {
     const percentile = finite(entry.latency.percentile);
     const maxMs = finite(entry.latency.maxMs);
-    if (percentile !== undefined && percentile > 0 && percentile <= 100 && maxMs !== undefined && maxMs > 0)
+    if (
+      percentile !== undefined &&
+      (SLO_PERCENTILES as readonly number[]).includes(percentile) &&
+      maxMs !== undefined &&
+      maxMs > 0
+    )
       slo.latency = { percentile, maxMs };
   }
   const minRequests = finite(entry.minRequests);

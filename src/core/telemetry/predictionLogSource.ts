@@ -64,7 +64,7 @@ export async function logFiles(root: string, location: string): Promise<string[]
     const glob = path.isAbsolute(location) ? relative(root, location) : location.replace(/^\.\//, '');
     return walkingFinder(root)(glob, MAX_LOG_FILES);
   }
-  throw new Error(`${location}: no such file or folder.`);
+  throw new Error('no such file or folder.');
 }
 
 /** The problems of a read: one line about the bad lines, then the first few with their numbers. */
@@ -84,6 +84,14 @@ export function badLineProblems(file: string, stats: PredictionLogStats): Teleme
 async function* events(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]> {
   const source = configuredSource(context, location);
   const files = await logFiles(context.root, location);
+  if (files.length === 0)
+    context.report?.({
+      kind: 'predictionLog',
+      location,
+      events: 0,
+      badLines: 0,
+      problems: [{ severity: 'warning', message: `${location} matches no log file.`, file: location }],
+    });
   for (const file of files) {
     const stats = emptyStats();
     const format = source?.format === 'csv' || source?.format === 'jsonl' ? source.format : predictionLogFormat(file);
@@ -102,7 +110,7 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
           fields: source?.fields ?? {},
           ...(source?.latencyUnit ? { latencyUnit: source.latencyUnit } : {}),
           ...(source?.model ? { model: source.model } : {}),
-          features: true,
+          features: context.features !== false,
           ...(context.signal ? { signal: context.signal } : {}),
         },
         stats,
@@ -111,7 +119,7 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
       if (context.signal?.aborted) throw err;
       read.problems.push({
         severity: 'error',
-        message: `${read.location}: ${err instanceof Error ? err.message : String(err)}`,
+        message: err instanceof Error ? err.message : String(err),
         file: read.location,
       });
     }

@@ -94,7 +94,7 @@ async function newestTime(reads: readonly Read[], context: TelemetryReadContext)
   for (const { definition, location } of reads) {
     if (!definition.events) continue;
     try {
-      for await (const batch of definition.events(location, { ...context, report: () => undefined }))
+      for await (const batch of definition.events(location, { ...context, features: false, report: () => undefined }))
         for (const event of batch) if (event.time > newest) newest = event.time;
     } catch {
       // Reported by the second read.
@@ -135,7 +135,8 @@ export async function summarizeTelemetry(
     const eventReads = reads.filter((r) => r.definition.events !== undefined);
     const newest = eventReads.length ? await newestTime(eventReads, context) : undefined;
     const end = query.to ?? newest ?? Date.now();
-    effective = { ...query, from: end - options.windowMs, to: end };
+    // (end - window, end]: a window of exactly its length.
+    effective = { ...query, from: end - options.windowMs + 1, to: end };
   }
 
   const aggregator = createAggregator(effective);
@@ -148,7 +149,7 @@ export async function summarizeTelemetry(
           sources.push({ kind: read.kind, location: read.location, events: read.events, badLines: read.badLines });
           for (const problem of read.problems) problems.push(problem);
         };
-        for await (const batch of definition.events(location, { ...context, report })) {
+        for await (const batch of definition.events(location, { ...context, features: false, report })) {
           for (const event of batch) aggregator.add(event);
           events += batch.length;
         }
@@ -160,11 +161,12 @@ export async function summarizeTelemetry(
       }
     } catch (err) {
       if (context.signal?.aborted) throw err;
-      problems.push({
-        severity: 'error',
-        message: `${location}: ${err instanceof Error ? err.message : String(err)}`,
-        ...(isUrl(location) ? {} : { file: location }),
-      });
+      const message = err instanceof Error ? err.message : String(err);
+      problems.push(
+        isUrl(location)
+          ? { severity: 'error', message: `${location}: ${message}` }
+          : { severity: 'error', message, file: location },
+      );
     }
   }
   const aggregate = aggregator.finish();

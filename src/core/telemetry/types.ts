@@ -198,6 +198,8 @@ export interface TelemetryReadContext {
   maxResponseBytes?: number;
   logger?: Logger;
   signal?: AbortSignal;
+  /** Event sources: whether to read the input features and the prediction (default true; summaries need neither). */
+  features?: boolean;
   /** Told by an event source, at the end of each file it read, what it found there (counts and problems). */
   report?: (read: TelemetrySourceRead) => void;
 }

@@ -245,7 +245,7 @@ describe('checks engine', () => {
       items.properties.type.enum,
       BUILTIN_CHECK_TYPES.map((t) => t.type),
     );
-    assert.equal(items.allOf.length, 12);
+    assert.equal(items.allOf.length, 13);
     assert.deepEqual(JSON.parse(JSON.stringify(checksSchema)), checksSchema, 'plain JSON');
   });
 });

@@ -168,7 +168,7 @@ describe('report formats', () => {
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 1));
     const [runLog] = sarif.runs;
     const rules = runLog.tool.driver.rules;
-    assert.equal(rules.length, 12);
+    assert.equal(rules.length, 13);
     assert.ok(rules.every((r) => r.helpUri.endsWith(`#${r.id}`) && r.fullDescription.text.length > 50));
     const failing = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
     assert.equal(runLog.results.length, failing.length);

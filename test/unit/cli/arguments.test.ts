@@ -19,7 +19,7 @@ describe('mlops: arguments of every command', () => {
   before(() => (folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-args-'))));
   after(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-  it('lists the nine commands', () => {
+  it('lists the ten commands', () => {
     assert.deepEqual([...commands.keys()].sort(), [
       'check',
       'data',
@@ -30,10 +30,22 @@ describe('mlops: arguments of every command', () => {
       'nbdiff',
       'nbstrip',
       'runs',
+      'telemetry',
     ]);
   });
 
-  for (const name of ['check', 'data', 'init', 'init-ci', 'metrics', 'models', 'nbdiff', 'nbstrip', 'runs']) {
+  for (const name of [
+    'check',
+    'data',
+    'init',
+    'init-ci',
+    'metrics',
+    'models',
+    'nbdiff',
+    'nbstrip',
+    'runs',
+    'telemetry',
+  ]) {
     it(`${name}: --help and -h print the usage and exit 0; an unknown option exits 2 naming it, with the usage`, async () => {
       for (const flag of ['--help', '-h']) {
         const help = await cli([name, flag], folder);
@@ -48,7 +60,9 @@ describe('mlops: arguments of every command', () => {
             ? ['list']
             : name === 'data'
               ? ['validate']
-              : [];
+              : name === 'telemetry'
+                ? ['summary']
+                : [];
       const unknown = await cli([name, ...sub, '--frobnicate=3'], folder);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, new RegExp(`^mlops ${name}: unknown option '--frobnicate'\\.\\n[\\s\\S]*Usage:`));

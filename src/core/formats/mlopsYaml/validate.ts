@@ -924,6 +924,18 @@ function crossChecks(data: Record<string, unknown>, locator: Locator): ConfigPro
       telemetry.sources.forEach((entry: unknown, index) => {
         if (isRecord(entry)) checkPath(['telemetry', 'sources', index, 'path'], entry.path);
       });
+    if (Array.isArray(telemetry.slos))
+      telemetry.slos.forEach((entry: unknown, index) => {
+        if (!isRecord(entry) || ['maxErrorRate', 'latency', 'minRequests'].some((key) => key in entry)) return;
+        const segments = ['telemetry', 'slos', index];
+        problems.push({
+          ...locator.parentSpan(segments),
+          message: `${formatConfigPath(segments)} sets no objective: give it maxErrorRate, latency or minRequests.`,
+          severity: 'error',
+          path: formatConfigPath(segments),
+          code: 'no-objective',
+        });
+      });
     // The drift dataset is a name from the datasets section or a path (it has a / or an extension).
     const dataset = isRecord(telemetry.drift) ? telemetry.drift.dataset : undefined;
     if (typeof dataset === 'string' && !datasets.has(dataset) && !/[/\\.]/.test(dataset)) {

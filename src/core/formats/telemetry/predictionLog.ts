@@ -20,7 +20,17 @@ export const DEFAULT_FIELD_NAMES: Readonly<Record<keyof TelemetryFieldMapping, r
   model: ['model', 'model_name'],
   version: ['version', 'model_version'],
   caller: ['caller', 'client', 'client_id', 'app', 'user', 'user_id'],
-  latency: ['latency_ms', 'latency', 'duration_ms', 'duration', 'response_time_ms', 'elapsed_ms'],
+  latency: [
+    'latency_ms',
+    'latency',
+    'duration_ms',
+    'duration',
+    'response_time_ms',
+    'elapsed_ms',
+    'latency_s',
+    'duration_s',
+    'duration_seconds',
+  ],
   status: ['status', 'status_code', 'http_status'],
   error: ['error', 'err', 'exception'],
   memory: ['memory_mb', 'rss_mb', 'memory'],
@@ -96,8 +106,51 @@ function memoryFactorOfName(name: string): number {
 const digit = (code: number): number => code - 48;
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
+/** The last date and hour parsed (`2024-05-01T12`) and its time: a log's timestamps mostly share them. */
+export interface HourCache {
+  text: string;
+  ms: number;
+}
+
 /** ISO 8601 date-times (`2024-05-01T12:00:00.123Z`, a space instead of T, an offset; none: UTC) without Date.parse. */
-function parseIso(s: string): number | undefined {
+function parseIso(s: string, cache: HourCache): number | undefined {
+  // The common shape `YYYY-MM-DDTHH:MM:SS[.fff]Z`: the hour from the cache, minutes, seconds and fraction here.
+  const n0 = s.length;
+  if (n0 >= 20 && s.charCodeAt(n0 - 1) === 90 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
+    const hour = s.slice(0, 13);
+    if (hour !== cache.text) {
+      const t = parseIsoSlow(`${hour}:00:00Z`);
+      if (t === undefined) return parseIsoSlow(s);
+      cache.text = hour;
+      cache.ms = t;
+    }
+    const c14 = s.charCodeAt(14);
+    const c15 = s.charCodeAt(15);
+    const c17 = s.charCodeAt(17);
+    const c18 = s.charCodeAt(18);
+    if (isDigit(c14) && isDigit(c15) && isDigit(c17) && isDigit(c18)) {
+      let ms = 0;
+      let i = 19;
+      if (i < n0 - 1) {
+        if (s.charCodeAt(i) !== 46) return parseIsoSlow(s);
+        i++;
+        let scale = 100;
+        for (; i < n0 - 1; i++) {
+          const c = s.charCodeAt(i);
+          if (!isDigit(c)) return parseIsoSlow(s);
+          ms += digit(c) * scale;
+          scale /= 10;
+        }
+      }
+      const minute = digit(c14) * 10 + digit(c15);
+      const second = digit(c17) * 10 + digit(c18);
+      if (minute < 60 && second < 61) return cache.ms + minute * 60_000 + second * 1000 + ms;
+    }
+  }
+  return parseIsoSlow(s);
+}
+
+function parseIsoSlow(s: string): number | undefined {
   const n = s.length;
   if (n < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
   const num = (at: number, len: number): number => {
@@ -163,13 +216,14 @@ function epochToMs(value: number): number {
 }
 
 /** Milliseconds since the epoch of a logged timestamp; undefined when it is not one. */
-export function parseTimestamp(value: unknown): number | undefined {
+export function parseTimestamp(value: unknown, cache: HourCache = { text: '', ms: 0 }): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : undefined;
   if (typeof value !== 'string' || value === '') return undefined;
   const trimmed = value.trim();
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return epochToMs(Number(trimmed));
-  const iso = parseIso(trimmed);
-  if (iso !== undefined) return iso;
+  if (trimmed.charCodeAt(4) === 45) {
+    const iso = parseIso(trimmed, cache);
+    if (iso !== undefined) return iso;
+  } else if (/^-?\d+(\.\d+)?$/.test(trimmed)) return epochToMs(Number(trimmed));
   const parsed = Date.parse(trimmed);
   return Number.isFinite(parsed) ? parsed : undefined;
 }
@@ -217,6 +271,8 @@ function lookup(record: Record<string, unknown>, name: string): unknown {
   return value;
 }
 
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+
 type Field = keyof TelemetryFieldMapping;
 const SCALAR_FIELDS: readonly Exclude<Field, 'features'>[] = [
   'timestamp',
@@ -240,6 +296,7 @@ class RecordMapper {
   private readonly featureObjects: string[];
   private readonly latencyFactors = new Map<string, number>();
   private readonly memoryFactors = new Map<string, number>();
+  private readonly hour: HourCache = { text: '', ms: 0 };
 
   constructor(private readonly options: PredictionLogOptions) {
     const fields = options.fields ?? {};
@@ -292,7 +349,7 @@ class RecordMapper {
   map(record: Record<string, unknown>, line: number): TelemetryEvent | string {
     const stamp = this.find(record, 'timestamp');
     if (!stamp) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
-    const time = parseTimestamp(stamp[0]);
+    const time = parseTimestamp(stamp[0], this.hour);
     if (time === undefined) return `"${String(stamp[1])}" is not a timestamp`;
     const model = this.find(record, 'model');
     const version = this.find(record, 'version');
@@ -406,7 +463,7 @@ export async function* readPredictionLog(
     const splitter = new JsonLineSplitter(
       (text, line) => {
         stats.lines = line;
-        if (text.length === 0 || text.trim() === '') return;
+        if (text.length === 0 || (isSpace(text.charCodeAt(0)) && text.trim() === '')) return;
         let value: unknown;
         try {
           value = JSON.parse(text);
@@ -487,12 +544,12 @@ export async function* readPredictionLog(
       if (batch.length >= BATCH_EVENTS) {
         const full = batch;
         batch = [];
-        yield full;
+        for (let at = 0; at < full.length; at += BATCH_EVENTS) yield full.slice(at, at + BATCH_EVENTS);
       }
     }
     push(decoder.decode());
     end();
-    if (batch.length > 0) yield batch;
+    for (let at = 0; at < batch.length; at += BATCH_EVENTS) yield batch.slice(at, at + BATCH_EVENTS);
   } catch (err) {
     // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, ...) say the gzip stream is damaged or cut short.
     const code = (err as { code?: unknown }).code;

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { emptyTelemetryConfig } from '../../../src/core/telemetry/config';
+import { telemetrySources } from '../../../src/core/telemetry/sources';
+import { NO_SOURCE_MESSAGE, kindOfLocation, summarizeTelemetry } from '../../../src/core/telemetry/summarize';
+import type { TelemetryConfig } from '../../../src/core/telemetry/types';
+
+const MINUTE = 60_000;
+const T = Date.UTC(2026, 2, 1, 12, 0, 0);
+let root: string;
+
+function write(rel: string, content: string | Buffer): void {
+  const file = path.join(root, ...rel.split('/'));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+const line = (minute: number, version: string, latency: number, extra = ''): string =>
+  `{"timestamp":"${new Date(T + minute * MINUTE).toISOString()}","model":"fraud","model_version":"${version}","caller":"web","latency_ms":${latency}${extra}}`;
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'telemetry-'));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('summarizeTelemetry', () => {
+  it('lists the prediction-log source with its discovery globs', () => {
+    assert.deepEqual(
+      telemetrySources.map((s) => s.kind),
+      ['predictionLog'],
+    );
+    const [log] = telemetrySources;
+    assert.ok(log?.discovery !== 'server' && log?.discovery.globs.includes('logs/**/*.jsonl'));
+    assert.deepEqual(
+      ['logs/a.jsonl', 'a.csv', 'spans.json', 'x.json.gz', 'http://prom:9090'].map((l) => kindOfLocation(l)),
+      ['predictionLog', 'predictionLog', 'otlp', 'otlp', 'prometheus'],
+    );
+  });
+
+  it('with no source: no groups and a problem saying what to configure', async () => {
+    const summary = await summarizeTelemetry({ root, config: emptyTelemetryConfig() }, {});
+    assert.deepEqual(summary.groups, []);
+    assert.deepEqual(summary.sources, []);
+    assert.deepEqual(summary.problems, [{ severity: 'info', message: NO_SOURCE_MESSAGE }]);
+    assert.match(NO_SOURCE_MESSAGE, /telemetry: sources:/);
+  });
+
+  it('discovers logs when mlops.yaml names none, and aggregates all files through one aggregator (exact across files)', async () => {
+    write('logs/2026-03-01.jsonl', [line(0, '1', 10), line(1, '1', 30), line(2, '2', 50)].join('\n'));
+    write('logs/old/2026-02-28.jsonl.gz', zlib.gzipSync([line(3, '1', 20), 'broken', line(4, '1', 40)].join('\n')));
+    write('data/predictions-eval.jsonl', line(5, '2', 70));
+    write('data/train.jsonl', line(6, '9', 1)); // not a log by its name: not discovered
+    const summary = await summarizeTelemetry({ root, config: emptyTelemetryConfig() }, {});
+    assert.deepEqual(
+      summary.sources.map((s) => [s.location, s.events, s.badLines]),
+      [
+        ['data/predictions-eval.jsonl', 1, 0],
+        ['logs/2026-03-01.jsonl', 3, 0],
+        ['logs/old/2026-02-28.jsonl.gz', 2, 1],
+      ],
+    );
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests, g.latency.p50, g.latency.max]),
+      [
+        ['fraud@1', 4, 25, 40],
+        ['fraud@2', 2, 60, 70],
+      ],
+    );
+    assert.deepEqual(
+      summary.problems.map((p) => [p.severity, p.file, p.line, p.message]),
+      [
+        [
+          'warning',
+          'logs/old/2026-02-28.jsonl.gz',
+          undefined,
+          'logs/old/2026-02-28.jsonl.gz: 1 of 3 lines could not be read (first at line 2).',
+        ],
+        ['warning', 'logs/old/2026-02-28.jsonl.gz', 2, 'not valid JSON'],
+      ],
+    );
+  });
+
+  it('reads the configured sources with their field mapping, and says when one is missing', async () => {
+    write(
+      'serving/requests.log',
+      '{"when":1772366400,"rev":"a","took":0.1}\n{"when":1772366460,"rev":"a","took":0.3}\n',
+    );
+    write('logs/ignored.jsonl', line(0, 'x', 1));
+    const config: TelemetryConfig = {
+      sources: [
+        {
+          path: 'serving/requests.log',
+          fields: { timestamp: 'when', version: 'rev', latency: 'took' },
+          latencyUnit: 's',
+          model: 'ranker',
+        },
+        { path: 'missing/*.jsonl', fields: {} },
+        { path: 'gone.jsonl', fields: {} },
+      ],
+      slos: [],
+    };
+    const summary = await summarizeTelemetry({ root, config }, {});
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests, g.latency.p50]),
+      [['ranker@a', 2, 200]],
+    );
+    assert.deepEqual(
+      summary.problems.map((p) => [p.severity, p.message]),
+      [
+        ['warning', 'missing/*.jsonl matches no log file.'],
+        ['error', 'no such file or folder.'],
+      ],
+    );
+  });
+
+  it('judges a window ending at the newest event, and reads the locations it is given instead', async () => {
+    write(
+      'logs/a.jsonl',
+      [line(0, '1', 10), line(1, '1', 15), line(30, '1', 20), line(59, '1', 30), line(61, '1', 40)].join('\n'),
+    );
+    write('elsewhere/b.csv', 'timestamp,latency_ms,model_version\n2026-03-01T12:00:00Z,5,z\n');
+    const context = { root, config: emptyTelemetryConfig() };
+    const last = await summarizeTelemetry(context, {}, { windowMs: 60 * MINUTE });
+    assert.equal(last.to, T + 61 * MINUTE);
+    assert.equal(last.from, T + MINUTE + 1);
+    assert.deepEqual(
+      last.groups.map((g) => [g.key, g.requests, g.latency.p50]),
+      [['fraud@1', 3, 30]],
+    );
+    const given = await summarizeTelemetry(context, {}, { locations: ['elsewhere/b.csv'] });
+    assert.deepEqual(
+      given.groups.map((g) => [g.key, g.requests]),
+      [['@z', 1]],
+    );
+  });
+});
