@@ -413,6 +413,8 @@ function openLog(file: string): Readable {
   if (n < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b) return input;
   const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
   input.on('error', (err) => gunzip.destroy(err));
+  // A damaged stream or an early stop ends the gunzip side only: close the file with it (fuzzing found the leak).
+  gunzip.once('close', () => input.destroy());
   return input.pipe(gunzip);
 }
 

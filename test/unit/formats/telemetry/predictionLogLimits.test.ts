@@ -65,4 +65,17 @@ describe('prediction log reader: damaged gzip and overlong CSV records', () => {
     assert.equal(stats.badLines, 1);
     assert.deepEqual(stats.bad, [{ line: 3, message: `longer than ${MAX_LINE_CHARS} characters: not read` }]);
   });
+
+  it('closes the file when a gzip stream turns out damaged (no descriptor left open)', async () => {
+    const whole = gzipSync(
+      Array.from({ length: 500 }, (_, i) => `{"ts": ${1_700_000_000 + i}, "model": "m"}`).join('\n'),
+    );
+    const file = path.join(tmp, 'damaged.jsonl.gz');
+    fs.writeFileSync(file, whole.subarray(0, whole.length - 40));
+    const open = (): number => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 50; i++) await assert.rejects(readAll(file), PredictionLogFormatError);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(open(), before);
+  });
 });
