@@ -22,6 +22,14 @@ import { seededRandom } from '../helpers/prng';
 import { collectDataset } from '../../src/core/data/profile';
 import { DataFormatError } from '../../src/core/formats/data/source';
 import { NotesFileError, parseNotes } from '../../src/core/formats/runNotes';
+import { OtlpFormatError, readOtlpBuffer, type OtlpHistogramPoint } from '../../src/core/formats/otlp/read';
+import { histogramDeltas, HistogramSpreader } from '../../src/core/formats/otlp/histogram';
+import {
+  emptyStats,
+  PredictionLogFormatError,
+  readPredictionLog,
+} from '../../src/core/formats/telemetry/predictionLog';
+import { gzipSync } from 'node:zlib';
 
 const CSV_SEED =
   'id,name,amount,when\r\n1,plain,10.5,2024-01-01\r\n2,"comma, ""q""\nline",,2024-01-02\r\n3,naïve,-3,\r\n';
@@ -83,6 +91,20 @@ function filesUnder(folder: string, keep: (name: string) => boolean): string[] {
 
 const text = (input: Buffer): string => input.toString('utf8');
 
+/** The first `n` lines of a file (small seeds mutate faster than the whole fixture). */
+function firstLines(file: string, n: number): Buffer {
+  return Buffer.from(`${fs.readFileSync(file, 'utf8').split('\n').slice(0, n).join('\n')}\n`);
+}
+
+const PREDICTION_JSONL = [
+  '{"timestamp":"2026-03-02T10:00:01.250Z","model":"churn","model_version":"v1","caller":"billing","latency_ms":41.5,"status":200,"features":{"age":41,"plan":"pro"},"prediction":0.82}',
+  '{"ts":1772445602,"model":"churn","version":"v2","client_id":"10.0.0.7","duration":0.231,"status_code":500,"error":"timeout","memory_mb":812}',
+  '{"time":"2026-03-02 10:00:03","model_name":"churn","model_version":"v2","user":"batch","latency":"88","status":"ok","inputs":[1,2.5,null]}',
+].join('\n');
+
+const PREDICTION_CSV =
+  'timestamp,model,model_version,caller,latency_ms,status,error,age,plan\r\n2026-03-02T10:00:01Z,churn,v1,billing,41.5,200,,41,pro\r\n1772445602000,churn,v2,"a ""quoted"", caller",230,500,timeout,29,free\r\n';
+
 /** The fuzz targets, seeded from the fixtures under `root` (the repository). */
 export function fuzzTargets(root: string): FuzzTarget[] {
   const fixtures = path.join(root, 'test', 'fixtures');
@@ -101,6 +123,35 @@ export function fuzzTargets(root: string): FuzzTarget[] {
   let sqlJs: Awaited<ReturnType<typeof loadSqlJs>> | undefined;
   let store = '';
   let runFolder = '';
+
+  const otlp = path.join(fixtures, 'telemetry', 'otlp');
+  let logFolder = '';
+  const predictionLog = (name: string, extension: string, seeds: Buffer[]): FuzzTarget => ({
+    // A prediction log through the reader, from a file (the reader's input), plain or gzip; content problems are bad
+    // lines, never thrown; a damaged gzip stream is a PredictionLogFormatError.
+    name,
+    typedError: PredictionLogFormatError,
+    seeds,
+    open() {
+      logFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-fuzz-log-'));
+      return Promise.resolve();
+    },
+    close() {
+      if (logFolder) fs.rmSync(logFolder, { recursive: true, force: true });
+    },
+    async run(input, index) {
+      const file = path.join(
+        logFolder,
+        `log${index % 2 === 0 ? '' : '-gz'}.${extension}${index % 2 === 0 ? '' : '.gz'}`,
+      );
+      fs.writeFileSync(file, input);
+      const stats = emptyStats();
+      let events = 0;
+      for await (const batch of readPredictionLog(file, { features: index % 3 === 0 }, stats)) events += batch.length;
+      if (events !== stats.events) throw new Error(`${events} events yielded, stats say ${stats.events}`);
+      return stats;
+    },
+  });
 
   const restAnswers = [
     JSON.stringify({
@@ -314,6 +365,41 @@ export function fuzzTargets(root: string): FuzzTarget[] {
           path: 'f.parquet',
         }),
     },
+    {
+      // OTLP JSON as the OpenTelemetry SDK's file exporters write it (JSON lines, one indented request, gzip), through
+      // the reader, the cumulative-to-delta histogram step and the spreading of histogram requests into events.
+      name: 'otlp-json',
+      typedError: OtlpFormatError,
+      seeds: [
+        firstLines(path.join(otlp, 'traces.jsonl'), 1),
+        read(otlp, 'traces-single.json'),
+        read(otlp, 'metrics.jsonl'),
+        firstLines(path.join(otlp, 'metrics-delta.jsonl'), 2),
+        gzipSync(read(otlp, 'traces-single.json')),
+      ],
+      run(input) {
+        const points: OtlpHistogramPoint[] = [];
+        let events = 0;
+        const stats = readOtlpBuffer(
+          input,
+          'fuzz.jsonl',
+          { event: () => events++, histogram: (p) => points.push(p), bad: () => undefined },
+          { maxLineBytes: 1024 * 1024, maxDocumentBytes: 8 * 1024 * 1024 },
+        );
+        if (events !== stats.events) throw new Error(`${events} events, stats say ${stats.events}`);
+        const deltas = histogramDeltas(points);
+        const requests = deltas.reduce((n, d) => n + d.count, 0);
+        // The source refuses more histogram requests than it can spread; spread what a fuzz input may hold.
+        if (requests <= 100_000) {
+          const spreader = new HistogramSpreader(deltas);
+          for (const delta of deltas)
+            for (const event of spreader.events(delta)) if (!Number.isFinite(event.time)) throw new Error('no time');
+        }
+        return stats;
+      },
+    },
+    predictionLog('prediction-log-jsonl', 'jsonl', [Buffer.from(PREDICTION_JSONL), gzipSync(PREDICTION_JSONL)]),
+    predictionLog('prediction-log-csv', 'csv', [Buffer.from(PREDICTION_CSV), gzipSync(PREDICTION_CSV)]),
     {
       // One answer per listing is the input; the endpoint is chosen by the input index.
       name: 'mlflow-rest',

@@ -24,6 +24,9 @@ const COUNTS: Record<string, number> = {
   csv: 500,
   jsonl: 500,
   parquet: 300,
+  'otlp-json': 500,
+  'prediction-log-jsonl': 300,
+  'prediction-log-csv': 300,
 };
 
 describe('fuzzing every parser (unit share of npm run fuzz)', function () {

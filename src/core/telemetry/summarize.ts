@@ -79,8 +79,11 @@ export async function plannedReads(
       if (found.size >= definition.discovery.maxResults) break;
       for (const file of await find(glob, definition.discovery.maxResults - found.size)) found.add(file);
     }
-    for (const file of [...found].sort())
-      reads.push({ definition, location: path.relative(context.root, file).split(path.sep).join('/') });
+    const files = [...found].sort();
+    const locations = definition.discovery.locate
+      ? definition.discovery.locate(files, context.root)
+      : files.map((file) => path.relative(context.root, file).split(path.sep).join('/'));
+    for (const location of locations) reads.push({ definition, location });
   }
   return reads;
 }

@@ -219,7 +219,14 @@ export interface TelemetrySourceDefinition {
   label: string;
   description: string;
   /** File sources: globs found when mlops.yaml names none; `server`: a URL from a setting, a flag or the environment. */
-  discovery: { globs: readonly string[]; maxResults: number } | 'server';
+  discovery:
+    | {
+        globs: readonly string[];
+        maxResults: number;
+        /** The locations read for the files found (relative to the root); default: each file on its own. */
+        locate?(files: readonly string[], root: string): string[];
+      }
+    | 'server';
   needs: { network?: boolean; secret?: boolean; trust?: boolean };
   summarize(location: string, query: TelemetryQuery, context: TelemetryReadContext): Promise<TelemetrySummary>;
   /** Event sources only: the events themselves, in batches (prediction drift reads the features). */

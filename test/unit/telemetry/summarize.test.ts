@@ -30,7 +30,7 @@ describe('summarizeTelemetry', () => {
   it('lists the prediction-log source with its discovery globs', () => {
     assert.deepEqual(
       telemetrySources.map((s) => s.kind),
-      ['predictionLog', 'prometheus'],
+      ['predictionLog', 'otlp', 'prometheus'],
     );
     const [log] = telemetrySources;
     assert.ok(log?.discovery !== 'server' && log?.discovery.globs.includes('logs/**/*.jsonl'));

@@ -131,11 +131,16 @@ export class CsvParser {
   private readonly d: number;
   private readonly q: number;
 
+  /** Skipping the rest of a record that grew past `limit.maxRecordChars`, up to the next line end. */
+  private skipping = false;
+
   constructor(
     delimiter: string,
     quote: string,
     private readonly onRecord: (cells: string[], line: number) => void,
     private readonly onOpenQuote?: (line: number) => void,
+    /** A record longer than this is dropped (reported, then skipped to the next line end): memory stays bounded. */
+    private readonly limit?: { maxRecordChars: number; onTooLong: (line: number) => void },
   ) {
     this.d = delimiter.charCodeAt(0);
     this.q = quote.charCodeAt(0);
@@ -143,6 +148,20 @@ export class CsvParser {
 
   /** Scans `text` (appended to any unfinished record); keeps the unfinished tail for the next push or end(). */
   push(text: string, final = false): void {
+    if (this.skipping) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) return;
+      this.skipping = false;
+      this.line++;
+      text = text.slice(nl + 1);
+    }
+    // An unfinished record cannot end in text without a line end: append it instead of scanning the record again
+    // (a record spread over many chunks would otherwise be scanned once per chunk).
+    if (!final && this.carry.length > 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+      this.carry += text;
+      if (this.limit && this.carry.length > this.limit.maxRecordChars) this.tooLong();
+      return;
+    }
     const s = this.carry.length > 0 ? this.carry + text : text;
     const n = s.length;
     const d = this.d;
@@ -210,7 +229,7 @@ export class CsvParser {
       }
       if (i >= n) {
         if (!final) return this.keep(s, recordStart, lineAtRecord);
-        this.emit(lineAtRecord);
+        this.emit(lineAtRecord, i - recordStart);
         break;
       }
       c = s.charCodeAt(i);
@@ -219,7 +238,7 @@ export class CsvParser {
         if (i >= n) {
           if (!final) return this.keep(s, recordStart, lineAtRecord);
           cells.push('');
-          this.emit(lineAtRecord);
+          this.emit(lineAtRecord, i - recordStart);
         }
         continue;
       }
@@ -230,7 +249,7 @@ export class CsvParser {
       }
       i++;
       line++;
-      this.emit(lineAtRecord);
+      this.emit(lineAtRecord, i - recordStart);
       recordStart = i;
       lineAtRecord = line;
     }
@@ -242,17 +261,32 @@ export class CsvParser {
     this.carry = s.slice(recordStart);
     this.line = line;
     this.cells.length = 0;
+    if (this.limit && this.carry.length > this.limit.maxRecordChars) this.tooLong();
   }
 
-  private emit(line: number): void {
+  private tooLong(): void {
+    const line = this.line;
+    for (let i = this.carry.indexOf('\n'); i >= 0; i = this.carry.indexOf('\n', i + 1)) this.line++;
+    this.carry = '';
+    this.cells.length = 0;
+    this.skipping = true;
+    this.limit?.onTooLong(line);
+  }
+
+  private emit(line: number, chars: number): void {
     const cells = this.cells;
+    if (this.limit && chars > this.limit.maxRecordChars) {
+      cells.length = 0;
+      this.limit.onTooLong(line);
+      return;
+    }
     // A blank line is no record.
     if (!(cells.length === 1 && cells[0] === '')) this.onRecord(cells, line);
     cells.length = 0;
   }
 
   end(): void {
-    if (this.carry.length > 0) this.push('', true);
+    if (this.carry.length > 0 && !this.skipping) this.push('', true);
   }
 }
 

@@ -7,6 +7,7 @@
 // readable timestamp, a wrong number of CSV fields) are counted; the first MAX_LISTED_BAD_LINES are listed with
 // their line numbers.
 import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { CsvParser, detectDialect } from '../data/csv';
@@ -412,7 +413,17 @@ function openLog(file: string): Readable {
   if (n < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b) return input;
   const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
   input.on('error', (err) => gunzip.destroy(err));
+  // A damaged stream or an early stop ends the gunzip side only: close the file with it (fuzzing found the leak).
+  gunzip.once('close', () => input.destroy());
   return input.pipe(gunzip);
+}
+
+/** Raised when a log's bytes cannot be read as what they claim to be (a gzip file that is not whole). */
+export class PredictionLogFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PredictionLogFormatError';
+  }
 }
 
 /** Raised when a read is aborted through its signal. */
@@ -498,6 +509,10 @@ export async function* readPredictionLog(
           take(record, line);
         },
         (line) => bad(line, 'a quoted field is not closed'),
+        {
+          maxRecordChars: MAX_LINE_CHARS,
+          onTooLong: (line) => bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`),
+        },
       );
     };
     // The dialect is detected on the first 64 KiB (or the whole file when shorter).
@@ -537,6 +552,14 @@ export async function* readPredictionLog(
     push(decoder.decode());
     end();
     for (let at = 0; at < batch.length; at += BATCH_EVENTS) yield batch.slice(at, at + BATCH_EVENTS);
+  } catch (err) {
+    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, ...) say the gzip stream is damaged or cut short.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_'))
+      throw new PredictionLogFormatError(
+        `${path.basename(file)} is not a readable gzip file (${(err as Error).message}); ${stats.events} events were read before it.`,
+      );
+    throw err;
   } finally {
     stream.destroy();
   }

@@ -131,3 +131,58 @@ describe('JSON Lines reader', () => {
     ]);
   });
 });
+
+describe('CSV record limit (found by fuzzing the prediction-log reader)', () => {
+  const run = (chunks: string[], maxRecordChars: number) => {
+    const records: [number, string[]][] = [];
+    const tooLong: number[] = [];
+    const parser = new CsvParser(',', '"', (cells, line) => records.push([line, [...cells]]), undefined, {
+      maxRecordChars,
+      onTooLong: (line) => tooLong.push(line),
+    });
+    for (const chunk of chunks) parser.push(chunk);
+    parser.push('', true);
+    parser.end();
+    return { records, tooLong };
+  };
+
+  it('drops a record past the limit, says where it started, and reads on from the next line', () => {
+    const long = 'x'.repeat(500);
+    const out = run(['a,b\n1,2\n', `3,${long.slice(0, 200)}`, long, long, `${long}\n5,6\n`, '7,8\n'], 1000);
+    assert.deepEqual(out.tooLong, [3]);
+    // Within one chunk too.
+    assert.deepEqual(run([`a,b\n1,${long}${long}${long}\n5,6\n`], 1000).tooLong, [2]);
+    assert.deepEqual(out.records, [
+      [1, ['a', 'b']],
+      [2, ['1', '2']],
+      [4, ['5', '6']],
+      [5, ['7', '8']],
+    ]);
+  });
+
+  it('drops an unclosed quote that runs past the limit, counting the lines it spanned', () => {
+    const out = run(['a,b\n"open,', 'y\n'.repeat(300), 'z\n1,2\n'], 100);
+    assert.deepEqual(out.tooLong, [2]);
+    // The record from line 2 and the rest of the line where skipping stopped are gone; later lines keep their numbers.
+    assert.equal(out.records[0][0], 1);
+    assert.deepEqual(out.records.at(-1), [303, ['1', '2']]);
+  });
+
+  it('reads a record spread over thousands of chunks without scanning it again for each (8 MB in 2,000 chunks)', () => {
+    const cell = 'v'.repeat(4096);
+    const chunks = ['a,b\n1,', ...Array.from({ length: 2000 }, () => cell), '\n2,3\n'];
+    const started = performance.now();
+    const out = run(chunks, 16 * 1024 * 1024);
+    const took = performance.now() - started;
+    assert.deepEqual(
+      out.records.map(([line, cells]) => [line, cells.length, cells[1].length]),
+      [
+        [1, 2, 1],
+        [2, 2, 4096 * 2000],
+        [3, 2, 1],
+      ],
+    );
+    // Scanning it once per chunk would read 8 GB.
+    assert.ok(took < 5000, `took ${took.toFixed(0)} ms`);
+  });
+});
