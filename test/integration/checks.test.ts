@@ -107,10 +107,14 @@ describe('Pipeline checks in the editor on the demo', function () {
     assert.equal(byType('naming-convention'), 2, 'two models break the naming convention');
     assert.equal(byType('notebook-hygiene', 'outputs'), 2, 'two notebooks have committed outputs');
     assert.equal(byType('lineage'), 1, 'one model declares no metric files');
-    assert.equal(byType('data-drift'), 2, 'the newest transactions drift on amount and merchant_category');
+    assert.equal(
+      byType('data-drift'),
+      3,
+      'the newest transactions drift on amount, merchant_category and card_present (a 0/1 column judged as categories, as Evidently does)',
+    );
     assert.equal(byType('service-slo'), 1, 'the staging version breaches its p95 latency SLO');
     assert.equal(byType('prediction-drift'), 1, 'one drift episode in the logged inputs');
-    assert.equal(findings.length, 9);
+    assert.equal(findings.length, 10);
 
     const expected = findings
       .map((r) => ({
@@ -166,10 +170,10 @@ describe('Pipeline checks in the editor on the demo', function () {
     const diagnostics = publishedDiagnostics(checks);
     const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
     assert.deepEqual(status.counts, { error: count('Error'), warning: count('Warning'), info: count('Information') });
-    assert.deepEqual(status.counts, { error: 1, warning: 8, info: 0 });
+    assert.deepEqual(status.counts, { error: 1, warning: 9, info: 0 });
     assert.equal(status.visible, true);
-    assert.equal(status.text, '$(checklist) $(error) 1 $(warning) 8');
-    assert.match(status.tooltip, /1 error, 8 warnings, 0 info; 50 passed/);
+    assert.equal(status.text, '$(checklist) $(error) 1 $(warning) 9');
+    assert.match(status.tooltip, /1 error, 9 warnings, 0 info; 50 passed/);
   });
 
   it('renames a model to the convention with a quick fix, updates mlops.yaml in the same edit, and undo restores both', async () => {
@@ -217,7 +221,7 @@ describe('Pipeline checks in the editor on the demo', function () {
         () => publishedDiagnostics(checks).filter((d) => d.type === 'naming-convention').length === 1,
       );
       await checks.whenIdle();
-      assert.equal(checks.status().counts.warning, 7);
+      assert.equal(checks.status().counts.warning, 8);
 
       // Undo (in the editor of mlops.yaml) takes back the text edit and the rename together.
       await vscode.window.showTextDocument(config);
@@ -237,7 +241,7 @@ describe('Pipeline checks in the editor on the demo', function () {
       if (fs.readFileSync(config.fsPath, 'utf8') !== original) fs.writeFileSync(config.fsPath, original);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 10);
     await checks.whenIdle();
     assert.deepEqual(checks.status().counts, { error: 1, warning: 8, info: 0 });
   });
@@ -294,7 +298,7 @@ describe('Pipeline checks in the editor on the demo', function () {
       fs.writeFileSync(attributes, original);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 10);
   });
 
   it('creates a missing model card from a template with a quick fix on the model in mlops.yaml', async () => {
@@ -366,7 +370,7 @@ describe('Pipeline checks in the editor on the demo', function () {
       fs.rmSync(path.join(root(), 'models', 'churn'), { recursive: true, force: true });
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 10);
   });
 
   it('raises one retraining alert when metrics fall past their thresholds, and not again on the next run', async () => {
@@ -398,7 +402,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     }
     await waitFor(
       'the thresholds to pass again',
-      () => checks.status().counts.error === 1 && publishedDiagnostics(checks).length === 9,
+      () => checks.status().counts.error === 1 && publishedDiagnostics(checks).length === 10,
     );
   });
 
@@ -442,7 +446,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     } finally {
       fs.writeFileSync(config, original);
     }
-    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 9);
+    await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 10);
   });
 
   it('writes a CI workflow that parses with "Add CI Workflow…", and refuses to overwrite it', async () => {

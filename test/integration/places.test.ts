@@ -129,7 +129,7 @@ describe("MLOps Workbench in VS Code's own places", function () {
         });
     });
     own.sort((a, b) => key(a).localeCompare(key(b)));
-    assert.equal(own.length, 9, 'the demo has nine findings (two of them data drift, one an SLO breach)');
+    assert.equal(own.length, 10, 'the demo has ten findings (three of them data drift, one an SLO breach)');
     assert.deepEqual(taskFindings(), [], 'no task findings before the task runs');
 
     const [task] = await vscode.tasks.fetchTasks({ type: 'mlops' });
