@@ -73,6 +73,15 @@ export function serverAddress(
 }
 
 /** Removes every secret from a text. */
+/** An answer's body read as JSON; `parsed` is false when it is not JSON (the caller words what that means). */
+export function parseJsonBody(body: string): { parsed: boolean; json: unknown } {
+  try {
+    return { parsed: true, json: JSON.parse(body) as unknown };
+  } catch {
+    return { parsed: false, json: undefined };
+  }
+}
+
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join('***');

@@ -3,7 +3,7 @@
 // release actions (set or delete an alias, transition a version's stage), which callers run only when the user asks. Uses Node's
 // global fetch with a timeout; an optional bearer token is sent but never appears in errors. A server cannot make
 // it loop or fill memory: pages per listing and bytes per answer are capped, and the error names the setting.
-import { HttpFailure, MB, megabytes, redact, requestText, serverAddress } from '../../httpRequest';
+import { HttpFailure, MB, megabytes, parseJsonBody, redact, requestText, serverAddress } from '../../httpRequest';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
 import {
   compareText,
@@ -209,13 +209,7 @@ export class MlflowRestClient {
         'unreachable',
       );
     }
-    let json: unknown;
-    let parsed = true;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      parsed = false;
-    }
+    const { parsed, json } = parseJsonBody(body);
     const errorBody = parsed && json !== null && typeof json === 'object' ? (json as Json) : undefined;
     const serverMessage = errorBody && typeof errorBody.message === 'string' ? errorBody.message : undefined;
     const errorCode = errorBody && typeof errorBody.error_code === 'string' ? errorBody.error_code : undefined;

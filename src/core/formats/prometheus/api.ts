@@ -3,7 +3,7 @@
 // fit. Shares the request path of the other server clients (timeout, answer size limit, credentials in the address,
 // a bearer token that never appears in a message). Every way an answer can be wrong becomes a
 // `PrometheusApiError` whose `kind` says what went wrong and whose message says what to do.
-import { HttpFailure, MB, megabytes, redact, requestText, serverAddress } from '../../httpRequest';
+import { HttpFailure, MB, megabytes, parseJsonBody, redact, requestText, serverAddress } from '../../httpRequest';
 
 export type PrometheusApiErrorKind =
   | 'invalid-url'
@@ -199,13 +199,7 @@ export class PrometheusClient {
           );
       }
     }
-    let json: unknown;
-    let parsed = true;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      parsed = false;
-    }
+    const { parsed, json } = parseJsonBody(body);
     const answer =
       parsed && json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Json) : undefined;
     const errorText = answer && typeof answer.error === 'string' ? answer.error : undefined;
