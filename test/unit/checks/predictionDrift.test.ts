@@ -4,20 +4,12 @@ import { isRetrainTrigger, retrainingAlertMessage } from '../../../src/core/chec
 import { defaultChecks } from '../../../src/core/checks/engine';
 import { parseProjectConfig } from '../../../src/core/checks/defaults/config';
 import { failures, passes, removeTempDirs, run, tempDir, writeFiles } from './helpers';
+import { seededRandom } from '../../helpers/prng';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const CATEGORIES = ['grocery', 'travel', 'gaming', 'fuel'];
 

@@ -3,21 +3,12 @@ import { driftReport } from '../../../src/core/data/drift';
 import { collectDataset } from '../../../src/core/data/profile';
 import { episodeRange, predictionDrift, type DriftReference } from '../../../src/core/telemetry/drift';
 import type { TelemetryEvent } from '../../../src/core/telemetry/types';
+import { seededRandom } from '../../helpers/prng';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1); // a UTC midnight
 
-/** mulberry32, as the demo generator uses. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const CATEGORIES = ['grocery', 'travel', 'gaming', 'fuel'];
 
