@@ -17,7 +17,7 @@ import {
   type OtlpHistogramPoint,
   type OtlpReadOptions,
 } from '../formats/otlp/read';
-import { createAggregator } from './aggregate';
+import { combinePercentiles, createAggregator } from './aggregate';
 import { configuredSource } from './predictionLogSource';
 import type {
   TelemetryEvent,
@@ -206,6 +206,8 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
     });
   const spreader = new HistogramSpreader(intervals.flatMap((i) => i.deltas));
   for (const { read, deltas } of intervals) {
+    // Events spread within histogram buckets: their percentiles are interpolated, with no known rank error.
+    if (deltas.length) read.percentiles = { exact: false };
     let batch: TelemetryEvent[] = [];
     for (const delta of deltas)
       for (const event of spreader.events(delta)) {
@@ -237,10 +239,9 @@ async function summarize(
     problems.push({ severity: 'error', message: err instanceof Error ? err.message : String(err) });
   }
   const aggregate = aggregator.finish();
-  const fromHistograms = reads.some((r) => r.problems.some((p) => /histogram_quantile/.test(p.message)));
   return {
     ...aggregate,
-    ...(fromHistograms ? { percentiles: { exact: false } } : {}),
+    percentiles: reads.reduce((all, r) => combinePercentiles(all, r.percentiles), aggregate.percentiles),
     sources: reads.map((r) => ({ kind: r.kind, location: r.location, events: r.events, badLines: r.badLines })),
     problems: [...problems, ...reads.flatMap((r) => r.problems)],
   };

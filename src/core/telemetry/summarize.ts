@@ -1,9 +1,10 @@
 // The one summary of a workspace's telemetry: every configured source (mlops.yaml `telemetry.sources`), else every
 // discovered one, read through the list of sources. Events of all event sources (logs, OTLP files) go through one
-// aggregator, so percentiles stay exact across files; a server's summary (Prometheus) is added group by group.
+// aggregator, so percentiles stay exact across files; a server's summary (Prometheus) is added group by group. The
+// summary's percentiles are exact only when every part's are (histogram-derived or sampled ones are not).
 import path from 'node:path';
 import { type FindFiles, walkingFinder } from '../metrics/sources/discover';
-import { createAggregator } from './aggregate';
+import { combinePercentiles, createAggregator } from './aggregate';
 import { telemetrySource, telemetrySources } from './sources';
 import type {
   TelemetryGroup,
@@ -141,12 +142,15 @@ export async function summarizeTelemetry(
 
   const aggregator = createAggregator(effective);
   let events = 0;
+  /** What the event sources say of their own percentiles (estimated events are not exact). */
+  let readPercentiles: TelemetrySummary['percentiles'] = { exact: true };
   const serverSummaries: TelemetrySummary[] = [];
   for (const { definition, location } of reads) {
     try {
       if (definition.events) {
         const report = (read: TelemetrySourceRead): void => {
           sources.push({ kind: read.kind, location: read.location, events: read.events, badLines: read.badLines });
+          readPercentiles = combinePercentiles(readPercentiles, read.percentiles);
           for (const problem of read.problems) problems.push(problem);
         };
         for await (const batch of definition.events(location, { ...context, features: false, report })) {
@@ -169,7 +173,8 @@ export async function summarizeTelemetry(
       );
     }
   }
-  const aggregate = aggregator.finish();
+  const finished = aggregator.finish();
+  const aggregate = { ...finished, percentiles: combinePercentiles(finished.percentiles, readPercentiles) };
   if (serverSummaries.length === 0) return { ...aggregate, sources, problems };
 
   // Server groups join the file groups; a key both have keeps the file's figures and the server's as a second group.
@@ -181,7 +186,7 @@ export async function summarizeTelemetry(
     for (const group of summary.groups) groups.push(group);
     from = Math.min(from, summary.from);
     to = Math.max(to, summary.to);
-    if (!summary.percentiles.exact) percentiles = summary.percentiles;
+    percentiles = combinePercentiles(percentiles, summary.percentiles);
   }
   return {
     from: Number.isFinite(from) ? from : aggregate.from,

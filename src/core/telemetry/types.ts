@@ -211,6 +211,8 @@ export interface TelemetrySourceRead {
   events: number;
   badLines: number;
   problems: TelemetryProblem[];
+  /** Set when the events read are estimates (e.g. spread from histogram buckets): their percentiles are not exact. */
+  percentiles?: TelemetrySummary['percentiles'];
 }
 
 /** One kind of telemetry source. Adding one is a module exporting this and an entry in the list. */

@@ -7,6 +7,7 @@ import { emptyTelemetryConfig } from '../../../src/core/telemetry/config';
 import { telemetrySources } from '../../../src/core/telemetry/sources';
 import { NO_SOURCE_MESSAGE, kindOfLocation, summarizeTelemetry } from '../../../src/core/telemetry/summarize';
 import type { TelemetryConfig } from '../../../src/core/telemetry/types';
+import { OTLP_FIXTURES } from '../formats/otlp/fixtures';
 
 const MINUTE = 60_000;
 const T = Date.UTC(2026, 2, 1, 12, 0, 0);
@@ -81,6 +82,46 @@ describe('summarizeTelemetry', () => {
         ['warning', 'logs/old/2026-02-28.jsonl.gz', 2, 'not valid JSON'],
       ],
     );
+  });
+
+  it('says the percentiles are not exact when a source’s events are estimates (OTLP histograms), exact otherwise', async () => {
+    write('logs/predictions.jsonl', [line(0, '1', 10), line(1, '1', 30), line(2, '2', 50)].join('\n'));
+    write('otel/metrics.jsonl', fs.readFileSync(path.join(OTLP_FIXTURES, 'metrics.jsonl')));
+    write('otel/traces.jsonl', fs.readFileSync(path.join(OTLP_FIXTURES, 'traces.jsonl')));
+    const config = (...paths: string[]): TelemetryConfig => ({
+      sources: paths.map((p) => ({
+        path: p,
+        fields: {},
+        ...(p.startsWith('otel/') ? { format: 'otlp' as const } : {}),
+      })),
+      slos: [],
+    });
+    const logOnly = await summarizeTelemetry({ root, config: config('logs/predictions.jsonl') }, {});
+    assert.deepEqual(
+      logOnly.groups.map((g) => [g.key, g.requests]),
+      [
+        ['fraud@1', 2],
+        ['fraud@2', 1],
+      ],
+    );
+    assert.deepEqual(logOnly.percentiles, { exact: true });
+    const spans = await summarizeTelemetry({ root, config: config('logs/predictions.jsonl', 'otel/traces.jsonl') }, {});
+    assert.equal(spans.groups.length, 4);
+    assert.deepEqual(spans.percentiles, { exact: true }, 'spans carry each latency');
+    const histograms = await summarizeTelemetry(
+      { root, config: config('logs/predictions.jsonl', 'otel/metrics.jsonl') },
+      {},
+    );
+    assert.deepEqual(
+      histograms.groups.map((g) => [g.key, g.requests]),
+      [
+        ['churn@v1', 120],
+        ['churn@v2', 120],
+        ['fraud@1', 2],
+        ['fraud@2', 1],
+      ],
+    );
+    assert.deepEqual(histograms.percentiles, { exact: false }, 'interpolated within buckets: no rank error to state');
   });
 
   it('reads the configured sources with their field mapping, and says when one is missing', async () => {
