@@ -124,6 +124,73 @@ describe('summarizeTelemetry', () => {
     assert.deepEqual(histograms.percentiles, { exact: false }, 'interpolated within buckets: no rank error to state');
   });
 
+  it('reads OTLP JSON named like a log (.jsonl, gzip too) with the otlp source: configured, given, or under logs/', async () => {
+    const traces = fs.readFileSync(path.join(OTLP_FIXTURES, 'traces.jsonl'));
+    const metrics = fs.readFileSync(path.join(OTLP_FIXTURES, 'metrics.jsonl'));
+    write('var/spans.jsonl', traces);
+    write('var/histograms.jsonl.gz', zlib.gzipSync(metrics));
+    write('var/predictions.jsonl', [line(0, '1', 10), line(1, '2', 30)].join('\n'));
+    const configured: TelemetryConfig = {
+      sources: ['var/spans.jsonl', 'var/histograms.jsonl.gz', 'var/predictions.jsonl'].map((p) => ({
+        path: p,
+        fields: {},
+      })),
+      slos: [],
+    };
+    const summary = await summarizeTelemetry({ root, config: configured }, { by: 'model' });
+    assert.deepEqual(
+      summary.sources.map((s) => [s.kind, s.location, s.events, s.badLines]),
+      [
+        ['otlp', 'var/spans.jsonl', 240, 0],
+        ['otlp', 'var/histograms.jsonl.gz', 240, 0],
+        ['predictionLog', 'var/predictions.jsonl', 2, 0],
+      ],
+    );
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests]),
+      [
+        ['churn', 480],
+        ['fraud', 2],
+      ],
+    );
+    assert.deepEqual(summary.percentiles, { exact: false }, 'the gzip file holds histograms');
+    assert.equal(summary.problems.filter((p) => p.severity !== 'info').length, 0);
+
+    const given = await summarizeTelemetry(
+      { root, config: emptyTelemetryConfig() },
+      { by: 'model' },
+      { locations: ['var/spans.jsonl'] },
+    );
+    assert.deepEqual(
+      given.sources.map((s) => [s.kind, s.location, s.events]),
+      [['otlp', 'var/spans.jsonl', 240]],
+    );
+    assert.deepEqual(given.percentiles, { exact: true });
+
+    // Discovered: logs/ holds a prediction log, an OTLP export named .jsonl, and an otel folder OTLP discovery finds
+    // too (read once, as a folder).
+    fs.rmSync(path.join(root, 'var'), { recursive: true });
+    write('logs/predictions.jsonl', [line(0, '1', 10), line(1, '2', 30)].join('\n'));
+    write('logs/export.jsonl', traces);
+    write('logs/otel/traces.jsonl', traces);
+    const discovered = await summarizeTelemetry({ root, config: emptyTelemetryConfig() }, { by: 'model' });
+    assert.deepEqual(
+      discovered.sources.map((s) => [s.kind, s.location, s.events, s.badLines]),
+      [
+        ['otlp', 'logs/export.jsonl', 240, 0],
+        ['predictionLog', 'logs/predictions.jsonl', 2, 0],
+        ['otlp', 'logs/otel/traces.jsonl', 240, 0],
+      ],
+    );
+    assert.deepEqual(
+      discovered.groups.map((g) => [g.key, g.requests]),
+      [
+        ['churn', 480],
+        ['fraud', 2],
+      ],
+    );
+  });
+
   it('reads the configured sources with their field mapping, and says when one is missing', async () => {
     write(
       'serving/requests.log',
