@@ -49,15 +49,21 @@ describe("MLOps Workbench in VS Code's own places", function () {
     api = await activateExtension();
   });
 
-  it('provides the mlops check and data validate tasks: the shipped CLI run by this editor’s Node, read by $mlops', async () => {
+  it('provides the mlops check, data validate and telemetry summary tasks: the shipped CLI run by this editor’s Node, read by $mlops', async () => {
     const tasks = await vscode.tasks.fetchTasks({ type: 'mlops' });
     assert.deepEqual(
       tasks.map((t) => [t.name, t.source, t.definition.type, (t.definition as { command?: string }).command]),
       [
         ['check', 'mlops', 'mlops', 'check'],
         ['data validate', 'mlops', 'mlops', 'data validate'],
+        ['telemetry summary', 'mlops', 'mlops', 'telemetry summary'],
       ],
     );
+    const telemetry = tasks[2];
+    assert.ok(telemetry);
+    assert.deepEqual(telemetry.problemMatchers, [], 'a summary in the terminal, no findings');
+    assert.equal(telemetry.group, undefined, 'not a test task');
+    assert.deepEqual((telemetry.execution as vscode.ProcessExecution).args.slice(1), ['telemetry', 'summary']);
     const validate = tasks[1];
     assert.deepEqual(validate.problemMatchers, ['$mlops']);
     assert.deepEqual((validate.execution as vscode.ProcessExecution).args.slice(1), [

@@ -130,8 +130,12 @@ describe('package.json contributions', () => {
   it('offers the $mlops problem matcher for the `mlops` task type, and Compare Metrics with HEAD in git SCM titles', () => {
     assert.deepEqual(
       manifest.contributes.taskDefinitions.map((t) => [t.type, t.properties.command.enum]),
-      [['mlops', ['check', 'data validate']]],
+      [['mlops', ['check', 'data validate', 'telemetry summary']]],
     );
+    // The provider offers exactly the commands the manifest declares (its list is in the tasks feature's source).
+    const provider = fs.readFileSync(path.join(ROOT, 'src', 'features', 'tasks', 'register.ts'), 'utf8');
+    const offered = [...provider.matchAll(/^ {2}(?:'([\w ]+)'|(\w+)): \{$/gm)].map((m) => m[1] ?? m[2]);
+    assert.deepEqual(offered, ['check', 'data validate', 'telemetry summary']);
     assert.equal(
       manifest.contributes.taskDefinitions[0]?.properties.command.enum.length,
       (

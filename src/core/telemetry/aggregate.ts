@@ -295,6 +295,21 @@ export function createAggregator(
 }
 
 /**
+ * The percentiles of figures from two parts together: exact when both are; otherwise not, with the larger rank error
+ * when every inexact part states one (an interpolated histogram states none, so the whole states none).
+ */
+export function combinePercentiles(
+  a: TelemetryAggregate['percentiles'],
+  b: TelemetryAggregate['percentiles'] | undefined,
+): TelemetryAggregate['percentiles'] {
+  if (!b || b.exact) return a;
+  if (a.exact) return b.rankError === undefined ? { exact: false } : { exact: false, rankError: b.rankError };
+  return a.rankError !== undefined && b.rankError !== undefined
+    ? { exact: false, rankError: Math.max(a.rankError, b.rankError) }
+    : { exact: false };
+}
+
+/**
  * The rank error of a percentile read from a uniform sample of `n` values: three standard deviations of the sampled
  * rank at the median (the worst case), sqrt(0.25 / n) * 3, as a fraction of the whole.
  */

@@ -8,6 +8,7 @@
 // folder; the `telemetry.sources[]` entry with the same path gives the field names, the model and the latency unit.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { walkingFinder } from '../metrics/sources/discover';
 import { histogramDeltas, HistogramSpreader } from '../formats/otlp/histogram';
 import {
@@ -17,7 +18,7 @@ import {
   type OtlpHistogramPoint,
   type OtlpReadOptions,
 } from '../formats/otlp/read';
-import { createAggregator } from './aggregate';
+import { combinePercentiles, createAggregator } from './aggregate';
 import { configuredSource } from './predictionLogSource';
 import type {
   TelemetryEvent,
@@ -77,6 +78,32 @@ async function startsLikeOtlp(file: string): Promise<boolean> {
     const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return (head[0] === 0x1f && head[1] === 0x8b) || bytesRead === 0 || looksLikeOtlp(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether a file's first bytes are OTLP JSON; a gzip file is looked at through its first decompressed bytes. */
+export async function isOtlpFile(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    let bytes = head.subarray(0, bytesRead);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      try {
+        // A prefix of the stream: flushed as far as it goes, no error for the missing end (4 KB inflate to 4 MB at most).
+        bytes = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 * 1024 * 1024 });
+      } catch {
+        return false;
+      }
+    }
+    return looksLikeOtlp(bytes);
   } finally {
     await handle.close();
   }
@@ -206,6 +233,8 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
     });
   const spreader = new HistogramSpreader(intervals.flatMap((i) => i.deltas));
   for (const { read, deltas } of intervals) {
+    // Events spread within histogram buckets: their percentiles are interpolated, with no known rank error.
+    if (deltas.length) read.percentiles = { exact: false };
     let batch: TelemetryEvent[] = [];
     for (const delta of deltas)
       for (const event of spreader.events(delta)) {
@@ -237,10 +266,9 @@ async function summarize(
     problems.push({ severity: 'error', message: err instanceof Error ? err.message : String(err) });
   }
   const aggregate = aggregator.finish();
-  const fromHistograms = reads.some((r) => r.problems.some((p) => /histogram_quantile/.test(p.message)));
   return {
     ...aggregate,
-    ...(fromHistograms ? { percentiles: { exact: false } } : {}),
+    percentiles: reads.reduce((all, r) => combinePercentiles(all, r.percentiles), aggregate.percentiles),
     sources: reads.map((r) => ({ kind: r.kind, location: r.location, events: r.events, badLines: r.badLines })),
     problems: [...problems, ...reads.flatMap((r) => r.problems)],
   };
@@ -253,6 +281,7 @@ export const otlpSource: TelemetrySourceDefinition = {
     'OTLP JSON files as the OpenTelemetry file exporters write them: server spans, and http.server.request.duration histograms, mapped through the semantic conventions.',
   discovery: { globs: OTLP_GLOBS, maxResults: 50, locate: otlpLocations },
   needs: {},
+  recognizes: isOtlpFile,
   summarize,
   events,
 };

@@ -47,10 +47,13 @@ function header(summary: TelemetrySummary): string[] {
   const lines = [
     `Telemetry ${isoMinute(summary.from)} to ${isoMinute(summary.to)} (${duration(summary.to - summary.from)}, points of ${duration(summary.bucketMs)})`,
   ];
+  const { exact, rankError } = summary.percentiles;
   lines.push(
-    summary.percentiles.exact
+    exact
       ? 'Percentiles: exact (as numpy computes them).'
-      : `Percentiles: from a sample, rank error within ${Number(((summary.percentiles.rankError ?? 0) * 100).toFixed(2))}%.`,
+      : rankError === undefined
+        ? 'Percentiles: estimated, interpolated within histogram buckets (no rank error can be stated).'
+        : `Percentiles: from a sample, rank error within ${Number((rankError * 100).toFixed(2))}%.`,
   );
   if (summary.sources.length)
     lines.push(

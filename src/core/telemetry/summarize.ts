@@ -1,9 +1,11 @@
 // The one summary of a workspace's telemetry: every configured source (mlops.yaml `telemetry.sources`), else every
 // discovered one, read through the list of sources. Events of all event sources (logs, OTLP files) go through one
-// aggregator, so percentiles stay exact across files; a server's summary (Prometheus) is added group by group.
+// aggregator, so percentiles stay exact across files; a server's summary (Prometheus) is added group by group. The
+// summary's percentiles are exact only when every part's are (histogram-derived or sampled ones are not).
+import fs from 'node:fs';
 import path from 'node:path';
 import { type FindFiles, walkingFinder } from '../metrics/sources/discover';
-import { createAggregator } from './aggregate';
+import { combinePercentiles, createAggregator } from './aggregate';
 import { telemetrySource, telemetrySources } from './sources';
 import type {
   TelemetryGroup,
@@ -49,6 +51,33 @@ export function kindOfLocation(location: string, format?: string): TelemetrySour
   return /\.json(\.gz)?$/i.test(location) ? 'otlp' : 'predictionLog';
 }
 
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Another file source that recognizes a file's content as its own (OTLP JSON named like a log), if one does. */
+async function recognizedBy(file: string, kind: TelemetrySourceKind): Promise<TelemetrySourceDefinition | undefined> {
+  for (const definition of telemetrySources)
+    if (definition.kind !== kind && definition.recognizes && (await definition.recognizes(file))) return definition;
+  return undefined;
+}
+
+/**
+ * The kind of source a location is: its configured format's; else, for a single file, the source recognizing its
+ * content (OTLP JSON in a `.jsonl` file); else the kind its name says.
+ */
+async function kindOfSource(root: string, location: string, format?: string): Promise<TelemetrySourceKind> {
+  const kind = kindOfLocation(location, format);
+  if (format !== undefined || kind === 'prometheus') return kind;
+  const file = path.resolve(root, location);
+  if (!isFile(file)) return kind;
+  return (await recognizedBy(file, kind))?.kind ?? kind;
+}
+
 export async function plannedReads(
   context: TelemetryReadContext,
   options: SummarizeOptions,
@@ -63,11 +92,12 @@ export async function plannedReads(
   if (options.locations?.length) {
     for (const location of options.locations) {
       const configured = context.config.sources.find((s) => s.path === location);
-      add(kindOfLocation(location, configured?.format), location);
+      add(await kindOfSource(context.root, location, configured?.format), location);
     }
     return reads;
   }
-  for (const source of context.config.sources) add(kindOfLocation(source.path, source.format), source.path);
+  for (const source of context.config.sources)
+    add(await kindOfSource(context.root, source.path, source.format), source.path);
   if (options.prometheusUrl) add('prometheus', options.prometheusUrl);
   if (reads.length > 0 || context.config.sources.length > 0) return reads;
   // Nothing configured: each file source's discovery globs, bounded per source.
@@ -85,8 +115,20 @@ export async function plannedReads(
       : files.map((file) => path.relative(context.root, file).split(path.sep).join('/'));
     for (const location of locations) reads.push({ definition, location });
   }
-  return reads;
+  // A discovered file whose content another source recognizes (OTLP JSON under logs/) is read by that source, once.
+  const planned: Read[] = [];
+  for (const read of reads) {
+    const file = path.resolve(context.root, read.location);
+    const other = isFile(file) ? await recognizedBy(file, read.definition.kind) : undefined;
+    if (!other) planned.push(read);
+    else if (!reads.some((r) => r.definition === other && covers(r.location, read.location)))
+      planned.push({ definition: other, location: read.location });
+  }
+  return planned;
 }
+
+/** Whether a location (a file or a folder) stands for another. */
+const covers = (location: string, other: string): boolean => other === location || other.startsWith(`${location}/`);
 
 /** The newest event time of event sources (for a window ending at it); undefined when they hold no event. */
 async function newestTime(reads: readonly Read[], context: TelemetryReadContext): Promise<number | undefined> {
@@ -141,12 +183,15 @@ export async function summarizeTelemetry(
 
   const aggregator = createAggregator(effective);
   let events = 0;
+  /** What the event sources say of their own percentiles (estimated events are not exact). */
+  let readPercentiles: TelemetrySummary['percentiles'] = { exact: true };
   const serverSummaries: TelemetrySummary[] = [];
   for (const { definition, location } of reads) {
     try {
       if (definition.events) {
         const report = (read: TelemetrySourceRead): void => {
           sources.push({ kind: read.kind, location: read.location, events: read.events, badLines: read.badLines });
+          readPercentiles = combinePercentiles(readPercentiles, read.percentiles);
           for (const problem of read.problems) problems.push(problem);
         };
         for await (const batch of definition.events(location, { ...context, features: false, report })) {
@@ -169,7 +214,8 @@ export async function summarizeTelemetry(
       );
     }
   }
-  const aggregate = aggregator.finish();
+  const finished = aggregator.finish();
+  const aggregate = { ...finished, percentiles: combinePercentiles(finished.percentiles, readPercentiles) };
   if (serverSummaries.length === 0) return { ...aggregate, sources, problems };
 
   // Server groups join the file groups; a key both have keeps the file's figures and the server's as a second group.
@@ -181,7 +227,7 @@ export async function summarizeTelemetry(
     for (const group of summary.groups) groups.push(group);
     from = Math.min(from, summary.from);
     to = Math.max(to, summary.to);
-    if (!summary.percentiles.exact) percentiles = summary.percentiles;
+    percentiles = combinePercentiles(percentiles, summary.percentiles);
   }
   return {
     from: Number.isFinite(from) ? from : aggregate.from,

@@ -211,6 +211,8 @@ export interface TelemetrySourceRead {
   events: number;
   badLines: number;
   problems: TelemetryProblem[];
+  /** Set when the events read are estimates (e.g. spread from histogram buckets): their percentiles are not exact. */
+  percentiles?: TelemetrySummary['percentiles'];
 }
 
 /** One kind of telemetry source. Adding one is a module exporting this and an entry in the list. */
@@ -228,6 +230,11 @@ export interface TelemetrySourceDefinition {
       }
     | 'server';
   needs: { network?: boolean; secret?: boolean; trust?: boolean };
+  /**
+   * File sources whose files share a name with another's (`.jsonl`): whether a file's content is this source's. A
+   * file another source would read by its name (configured without a format, or discovered) is then read by this one.
+   */
+  recognizes?(file: string): Promise<boolean>;
   summarize(location: string, query: TelemetryQuery, context: TelemetryReadContext): Promise<TelemetrySummary>;
   /** Event sources only: the events themselves, in batches (prediction drift reads the features). */
   events?(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]>;

@@ -16,17 +16,25 @@ export interface MlopsTaskDefinition extends vscode.TaskDefinition {
  * Only commands the shipped command line has; one entry per command.
  */
 const TASK_COMMANDS: Readonly<
-  Record<string, { argv: readonly string[]; matchers: readonly string[]; detail: string }>
+  Record<string, { argv: readonly string[]; matchers: readonly string[]; detail: string; test: boolean }>
 > = {
   check: {
     argv: ['check', '--format', 'problems'],
     matchers: ['$mlops'],
     detail: 'mlops check: the pipeline checks of mlops.yaml, findings in Problems',
+    test: true,
   },
   'data validate': {
     argv: ['data', 'validate', '--format', 'problems'],
     matchers: ['$mlops'],
     detail: 'mlops data validate: the datasets of mlops.yaml against their schema, violations in Problems',
+    test: true,
+  },
+  'telemetry summary': {
+    argv: ['telemetry', 'summary'],
+    matchers: [],
+    detail: 'mlops telemetry summary: requests, errors, latency and callers per model version, in the terminal',
+    test: false,
   },
 };
 
@@ -35,7 +43,7 @@ export interface TasksApi {
 }
 
 /**
- * The `mlops` task type: `mlops check` and `mlops data validate` for each workspace folder, run by the shipped command line with this editor's
+ * The `mlops` task type: `mlops check`, `mlops data validate` and `mlops telemetry summary` for each workspace folder, run by the shipped command line with this editor's
  * Node, its findings read into Problems by the `$mlops` problem matcher. Nothing is provided or resolved in an
  * untrusted workspace (the task would run the workspace's checks).
  */
@@ -59,7 +67,7 @@ export function registerTasks({ extension, logger }: FeatureContext): TasksApi {
     );
     const task = new vscode.Task(definition, folder, definition.command, TASK_TYPE, execution, [...command.matchers]);
     task.detail = command.detail;
-    task.group = vscode.TaskGroup.Test;
+    if (command.test) task.group = vscode.TaskGroup.Test;
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, clear: true };
     return task;
   };

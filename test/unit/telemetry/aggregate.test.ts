@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   chooseBucketMs,
+  combinePercentiles,
   createAggregator,
   percentileOfSorted,
   sampleRankError,
@@ -239,6 +240,27 @@ describe('telemetry aggregator', () => {
       assert.ok(Math.abs(rank / sorted.length - q / 100) <= rankError, `p${q} rank ${rank / sorted.length}`);
     }
     assert.equal(group?.latency.max, sorted[sorted.length - 1]);
+  });
+
+  it('combines the percentiles of parts: exact only when all are, the larger rank error when every part states one', () => {
+    assert.deepEqual(combinePercentiles({ exact: true }, undefined), { exact: true });
+    assert.deepEqual(combinePercentiles({ exact: true }, { exact: true }), { exact: true });
+    assert.deepEqual(combinePercentiles({ exact: true }, { exact: false }), { exact: false });
+    assert.deepEqual(combinePercentiles({ exact: true }, { exact: false, rankError: 0.01 }), {
+      exact: false,
+      rankError: 0.01,
+    });
+    assert.deepEqual(combinePercentiles({ exact: false, rankError: 0.015 }, { exact: true }), {
+      exact: false,
+      rankError: 0.015,
+    });
+    assert.deepEqual(combinePercentiles({ exact: false, rankError: 0.015 }, { exact: false, rankError: 0.004 }), {
+      exact: false,
+      rankError: 0.015,
+    });
+    // A histogram's interpolation states no rank error: the whole then states none.
+    assert.deepEqual(combinePercentiles({ exact: false, rankError: 0.015 }, { exact: false }), { exact: false });
+    assert.deepEqual(combinePercentiles({ exact: false }, { exact: false, rankError: 0.004 }), { exact: false });
   });
 
   it('states the rank error of a sample', () => {

@@ -199,6 +199,7 @@ describe('otlp telemetry source', () => {
       ],
       'services/otel: spans only (its histograms are the same requests); exports/fraud.otlp.jsonl: histograms',
     );
+    assert.deepEqual(summary.percentiles, { exact: false }, 'the fraud model’s percentiles come from its histograms');
     assert.deepEqual(
       summary.sources.map((s) => [s.kind, s.location, s.events]),
       [
@@ -220,6 +221,7 @@ describe('otlp telemetry source', () => {
       summary.groups.map((g) => [g.key, g.requests]),
       [['churn', 240]],
     );
+    assert.deepEqual(summary.percentiles, { exact: true });
   });
 
   it('locates discovered files: otel folders as a whole, other files on their own', () => {

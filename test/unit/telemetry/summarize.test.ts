@@ -7,6 +7,7 @@ import { emptyTelemetryConfig } from '../../../src/core/telemetry/config';
 import { telemetrySources } from '../../../src/core/telemetry/sources';
 import { NO_SOURCE_MESSAGE, kindOfLocation, summarizeTelemetry } from '../../../src/core/telemetry/summarize';
 import type { TelemetryConfig } from '../../../src/core/telemetry/types';
+import { OTLP_FIXTURES } from '../formats/otlp/fixtures';
 
 const MINUTE = 60_000;
 const T = Date.UTC(2026, 2, 1, 12, 0, 0);
@@ -79,6 +80,113 @@ describe('summarizeTelemetry', () => {
           'logs/old/2026-02-28.jsonl.gz: 1 of 3 lines could not be read (first at line 2).',
         ],
         ['warning', 'logs/old/2026-02-28.jsonl.gz', 2, 'not valid JSON'],
+      ],
+    );
+  });
+
+  it('says the percentiles are not exact when a source’s events are estimates (OTLP histograms), exact otherwise', async () => {
+    write('logs/predictions.jsonl', [line(0, '1', 10), line(1, '1', 30), line(2, '2', 50)].join('\n'));
+    write('otel/metrics.jsonl', fs.readFileSync(path.join(OTLP_FIXTURES, 'metrics.jsonl')));
+    write('otel/traces.jsonl', fs.readFileSync(path.join(OTLP_FIXTURES, 'traces.jsonl')));
+    const config = (...paths: string[]): TelemetryConfig => ({
+      sources: paths.map((p) => ({
+        path: p,
+        fields: {},
+        ...(p.startsWith('otel/') ? { format: 'otlp' as const } : {}),
+      })),
+      slos: [],
+    });
+    const logOnly = await summarizeTelemetry({ root, config: config('logs/predictions.jsonl') }, {});
+    assert.deepEqual(
+      logOnly.groups.map((g) => [g.key, g.requests]),
+      [
+        ['fraud@1', 2],
+        ['fraud@2', 1],
+      ],
+    );
+    assert.deepEqual(logOnly.percentiles, { exact: true });
+    const spans = await summarizeTelemetry({ root, config: config('logs/predictions.jsonl', 'otel/traces.jsonl') }, {});
+    assert.equal(spans.groups.length, 4);
+    assert.deepEqual(spans.percentiles, { exact: true }, 'spans carry each latency');
+    const histograms = await summarizeTelemetry(
+      { root, config: config('logs/predictions.jsonl', 'otel/metrics.jsonl') },
+      {},
+    );
+    assert.deepEqual(
+      histograms.groups.map((g) => [g.key, g.requests]),
+      [
+        ['churn@v1', 120],
+        ['churn@v2', 120],
+        ['fraud@1', 2],
+        ['fraud@2', 1],
+      ],
+    );
+    assert.deepEqual(histograms.percentiles, { exact: false }, 'interpolated within buckets: no rank error to state');
+  });
+
+  it('reads OTLP JSON named like a log (.jsonl, gzip too) with the otlp source: configured, given, or under logs/', async () => {
+    const traces = fs.readFileSync(path.join(OTLP_FIXTURES, 'traces.jsonl'));
+    const metrics = fs.readFileSync(path.join(OTLP_FIXTURES, 'metrics.jsonl'));
+    write('var/spans.jsonl', traces);
+    write('var/histograms.jsonl.gz', zlib.gzipSync(metrics));
+    write('var/predictions.jsonl', [line(0, '1', 10), line(1, '2', 30)].join('\n'));
+    const configured: TelemetryConfig = {
+      sources: ['var/spans.jsonl', 'var/histograms.jsonl.gz', 'var/predictions.jsonl'].map((p) => ({
+        path: p,
+        fields: {},
+      })),
+      slos: [],
+    };
+    const summary = await summarizeTelemetry({ root, config: configured }, { by: 'model' });
+    assert.deepEqual(
+      summary.sources.map((s) => [s.kind, s.location, s.events, s.badLines]),
+      [
+        ['otlp', 'var/spans.jsonl', 240, 0],
+        ['otlp', 'var/histograms.jsonl.gz', 240, 0],
+        ['predictionLog', 'var/predictions.jsonl', 2, 0],
+      ],
+    );
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests]),
+      [
+        ['churn', 480],
+        ['fraud', 2],
+      ],
+    );
+    assert.deepEqual(summary.percentiles, { exact: false }, 'the gzip file holds histograms');
+    assert.equal(summary.problems.filter((p) => p.severity !== 'info').length, 0);
+
+    const given = await summarizeTelemetry(
+      { root, config: emptyTelemetryConfig() },
+      { by: 'model' },
+      { locations: ['var/spans.jsonl'] },
+    );
+    assert.deepEqual(
+      given.sources.map((s) => [s.kind, s.location, s.events]),
+      [['otlp', 'var/spans.jsonl', 240]],
+    );
+    assert.deepEqual(given.percentiles, { exact: true });
+
+    // Discovered: logs/ holds a prediction log, an OTLP export named .jsonl, and an otel folder OTLP discovery finds
+    // too (read once, as a folder).
+    fs.rmSync(path.join(root, 'var'), { recursive: true });
+    write('logs/predictions.jsonl', [line(0, '1', 10), line(1, '2', 30)].join('\n'));
+    write('logs/export.jsonl', traces);
+    write('logs/otel/traces.jsonl', traces);
+    const discovered = await summarizeTelemetry({ root, config: emptyTelemetryConfig() }, { by: 'model' });
+    assert.deepEqual(
+      discovered.sources.map((s) => [s.kind, s.location, s.events, s.badLines]),
+      [
+        ['otlp', 'logs/export.jsonl', 240, 0],
+        ['predictionLog', 'logs/predictions.jsonl', 2, 0],
+        ['otlp', 'logs/otel/traces.jsonl', 240, 0],
+      ],
+    );
+    assert.deepEqual(
+      discovered.groups.map((g) => [g.key, g.requests]),
+      [
+        ['churn', 480],
+        ['fraud', 2],
       ],
     );
   });
