@@ -7,9 +7,8 @@
 // A location is a file, a folder (its .json, .jsonl and .ndjson files, gzip too) or a glob, relative to the workspace
 // folder; the `telemetry.sources[]` entry with the same path gives the field names, the model and the latency unit.
 import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import { walkingFinder } from '../metrics/sources/discover';
+import { locationFiles, relativePath } from './locationFiles';
 import { histogramDeltas, HistogramSpreader } from '../formats/otlp/histogram';
 import {
   looksLikeOtlp,
@@ -48,27 +47,11 @@ export const OTLP_GLOBS: readonly string[] = [
   '**/{otel,otlp,opentelemetry}/**/*.{json,jsonl}.gz',
 ];
 
-const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
+const relative = relativePath;
 
 /** The OTLP files of a location: a file, a folder (its OTLP-named files) or a glob, relative to the root or absolute. */
-async function otlpFiles(root: string, location: string): Promise<string[]> {
-  const full = path.resolve(root, location);
-  let stat: fs.Stats | undefined;
-  try {
-    stat = await fs.promises.stat(full);
-  } catch {
-    stat = undefined;
-  }
-  if (stat?.isFile()) return [full];
-  if (stat?.isDirectory()) {
-    const found = await walkingFinder(full)('**/*', MAX_FILES * 10);
-    return found.filter((f) => OTLP_NAME.test(f)).slice(0, MAX_FILES);
-  }
-  if (/[*?[{]/.test(location)) {
-    const glob = path.isAbsolute(location) ? relative(root, location) : location.replace(/^\.\//, '');
-    return walkingFinder(root)(glob, MAX_FILES);
-  }
-  throw new Error(`${location}: no such file or folder.`);
+function otlpFiles(root: string, location: string): Promise<string[]> {
+  return locationFiles(root, location, OTLP_NAME, MAX_FILES, `${location}: no such file or folder.`);
 }
 
 /** Whether a file starts like OTLP JSON (gzip files are taken on trust: the reader says if they are not). */

@@ -1,8 +1,6 @@
 // The prediction-log telemetry source: JSON Lines and CSV request logs (gzip too) in the workspace, read by the one
 // reader in src/core/formats/telemetry/predictionLog.ts with the field mapping of their `telemetry.sources[]` entry.
-import fs from 'node:fs';
-import path from 'node:path';
-import { walkingFinder } from '../metrics/sources/discover';
+import { locationFiles, relativePath } from './locationFiles';
 import {
   emptyStats,
   predictionLogFormat,
@@ -38,7 +36,7 @@ export const PREDICTION_LOG_GLOBS: readonly string[] = [
   '**/requests*.jsonl.gz',
 ];
 
-const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
+const relative = relativePath;
 
 /** The configured source a location stands for (same path), or undefined for a discovered file. */
 export function configuredSource(context: TelemetryReadContext, location: string): TelemetrySourceConfig | undefined {
@@ -47,24 +45,8 @@ export function configuredSource(context: TelemetryReadContext, location: string
 }
 
 /** The log files of a location: a file, a folder (its log files) or a glob, relative to the root or absolute. */
-export async function logFiles(root: string, location: string): Promise<string[]> {
-  const full = path.resolve(root, location);
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(full);
-  } catch {
-    stat = undefined;
-  }
-  if (stat?.isFile()) return [full];
-  if (stat?.isDirectory()) {
-    const found = await walkingFinder(full)('**/*', MAX_LOG_FILES * 10);
-    return found.filter((f) => LOG_FILE.test(f)).slice(0, MAX_LOG_FILES);
-  }
-  if (/[*?[{]/.test(location)) {
-    const glob = path.isAbsolute(location) ? relative(root, location) : location.replace(/^\.\//, '');
-    return walkingFinder(root)(glob, MAX_LOG_FILES);
-  }
-  throw new Error('no such file or folder.');
+export function logFiles(root: string, location: string): Promise<string[]> {
+  return locationFiles(root, location, LOG_FILE, MAX_LOG_FILES);
 }
 
 /** The problems of a read: one line about the bad lines, then the first few with their numbers. */
