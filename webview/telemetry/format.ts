@@ -121,15 +121,6 @@ export function figureRows(groups: readonly TelemetryGroup[]): { label: string; 
   ];
 }
 
-/** How the percentiles were computed, for the header and the Markdown. */
-export function percentileNote(summary: TelemetrySummary): string {
-  if (summary.percentiles.exact) return 'Percentiles are exact.';
-  const error = summary.percentiles.rankError;
-  return error === undefined
-    ? 'Percentiles are sketched.'
-    : `Percentiles are sketched (rank error ≤ ${+(error * 100).toPrecision(3)}%).`;
-}
-
 export interface MarkdownInput {
   summary: TelemetrySummary;
   range: TelemetryRange;

@@ -30,12 +30,12 @@ import {
   formatTime,
   hasMemory,
   modelsOf,
-  percentileNote,
   seriesOf,
   telemetryMarkdown,
   versionName,
   versionsOf,
 } from './format';
+import { percentileNote } from '../../src/core/telemetry/report';
 
 interface UiState {
   range?: TelemetryRange;

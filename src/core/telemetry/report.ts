@@ -43,18 +43,20 @@ export function groupName(group: TelemetryGroup): string {
   return group.key || '(none)';
 }
 
+/** How the percentiles were computed (the CLI's header, the Telemetry panel's header and its Markdown). */
+export function percentileNote(summary: TelemetrySummary): string {
+  const { exact, rankError } = summary.percentiles;
+  if (exact) return 'Percentiles: exact (as numpy computes them).';
+  return rankError === undefined
+    ? 'Percentiles: estimated, interpolated within histogram buckets (no rank error can be stated).'
+    : `Percentiles: from a sample, rank error within ${Number((rankError * 100).toFixed(2))}%.`;
+}
+
 function header(summary: TelemetrySummary): string[] {
   const lines = [
     `Telemetry ${isoMinute(summary.from)} to ${isoMinute(summary.to)} (${duration(summary.to - summary.from)}, points of ${duration(summary.bucketMs)})`,
   ];
-  const { exact, rankError } = summary.percentiles;
-  lines.push(
-    exact
-      ? 'Percentiles: exact (as numpy computes them).'
-      : rankError === undefined
-        ? 'Percentiles: estimated, interpolated within histogram buckets (no rank error can be stated).'
-        : `Percentiles: from a sample, rank error within ${Number((rankError * 100).toFixed(2))}%.`,
-  );
+  lines.push(percentileNote(summary));
   if (summary.sources.length)
     lines.push(
       `Sources: ${summary.sources

@@ -6,11 +6,11 @@ import {
   formatTick,
   hasMemory,
   modelsOf,
-  percentileNote,
   seriesOf,
   telemetryMarkdown,
   versionsOf,
 } from '../../../webview/telemetry/format';
+import { percentileNote } from '../../../src/core/telemetry/report';
 import {
   BUCKET_MS,
   DAY_START,
@@ -110,10 +110,10 @@ describe('Telemetry panel figures', () => {
     assert.equal(formatTick(ROLLOUT, 24 * 3_600_000), '12:00');
     assert.equal(formatTick(ROLLOUT, 7 * 24 * 3_600_000), '11-30 12h');
     assert.equal(formatTick(ROLLOUT, 30 * 24 * 3_600_000), '2026-11-30');
-    assert.equal(percentileNote(sampleSummary()), 'Percentiles are exact.');
+    assert.equal(percentileNote(sampleSummary()), 'Percentiles: exact (as numpy computes them).');
     assert.equal(
       percentileNote({ ...sampleSummary(), percentiles: { exact: false, rankError: 0.01 } }),
-      'Percentiles are sketched (rank error ≤ 1%).',
+      'Percentiles: from a sample, rank error within 1%.',
     );
   });
 
