@@ -21,6 +21,7 @@ import { registerWalkthrough, type WalkthroughApi } from './features/walkthrough
 import { registerWelcome } from './features/welcome/register';
 import { backgroundWork } from './platform/backgroundWork';
 import { createLogger } from './platform/logger';
+import { isTrusted } from './platform/trust';
 
 /** What `activate` returns: used by the integration tests, and by nothing else. */
 export interface ExtensionApi {
@@ -66,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const telemetry = registerTelemetry(
     feature,
     telemetryData(backgroundWork(context, logger), logger, async () => {
-      const server = await prometheusReadOptions(undefined, context.secrets);
+      // A server named in the settings is queried only in a trusted workspace (the address may come from it).
+      const server = isTrusted() ? await prometheusReadOptions(undefined, context.secrets) : {};
       return { url: server.prometheusUrl, token: server.token };
     }),
     explorer,
