@@ -143,8 +143,9 @@ describe('Pipeline checks in the editor on the demo', function () {
         [13, 4, 'naming-convention'],
         [28, 16, 'data-drift'],
         [30, 10, 'data-drift'],
-        [82, 6, 'service-slo'],
-        [89, 13, 'prediction-drift'],
+        [33, 22, 'data-drift'],
+        [84, 6, 'service-slo'],
+        [91, 13, 'prediction-drift'],
       ],
     );
     // A config entry is underlined to the end of its line: "- name: fraud-classifier".
@@ -221,7 +222,7 @@ describe('Pipeline checks in the editor on the demo', function () {
         () => publishedDiagnostics(checks).filter((d) => d.type === 'naming-convention').length === 1,
       );
       await checks.whenIdle();
-      assert.equal(checks.status().counts.warning, 8);
+      await waitFor('the status bar to count the fixed finding out', () => checks.status().counts.warning === 8);
 
       // Undo (in the editor of mlops.yaml) takes back the text edit and the rename together.
       await vscode.window.showTextDocument(config);

@@ -161,6 +161,7 @@ describe("MLOps Workbench in VS Code's own places", function () {
     assert.deepEqual(codes, [
       'data-drift',
       'data-drift',
+      'data-drift',
       'lineage',
       'naming-convention',
       'naming-convention',
