@@ -40,3 +40,12 @@ export function formatBytes(bytes: number): string {
   }
   return `${shown(value)} ${units[unit]}`;
 }
+
+/**
+ * Whether `bytes` is over a limit given in megabytes (a setting such as `mlops.data.maxProfileSizeMB`); a limit of 0,
+ * a negative one or one that is not a number means no limit.
+ */
+export function exceedsLimitMB(bytes: number, limitMB: number): boolean {
+  if (!Number.isFinite(limitMB) || limitMB <= 0) return false;
+  return bytes > limitMB * 1024 ** 2;
+}

@@ -17,6 +17,10 @@ export interface Settings {
   /** Window-scoped: read without a resource. */
   'checks.retrainingAlerts': boolean;
   'metrics.historyScope': 'current' | 'all';
+  /** Whether the active notebook's status bar item is shown. */
+  'notebooks.statusItem': boolean;
+  /** The Dataset panel asks before profiling a working-tree file larger than this (MB); 0 = never asks. */
+  'data.maxProfileSizeMB': number;
   'mlflow.trackingUri': string;
   'mlflow.timeoutSeconds': number;
   'mlflow.maxPages': number;
@@ -40,6 +44,8 @@ const defaults: Settings = {
   'checks.runOnSave': true,
   'checks.retrainingAlerts': true,
   'metrics.historyScope': 'current',
+  'notebooks.statusItem': true,
+  'data.maxProfileSizeMB': 1024,
   'mlflow.trackingUri': '',
   'mlflow.timeoutSeconds': 10,
   'mlflow.maxPages': DEFAULT_MAX_PAGES,

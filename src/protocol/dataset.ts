@@ -42,7 +42,7 @@ export type HostToWebview =
     }
   /** The drift report of two versions, with both profiles for the overlaid histograms. */
   | { type: 'compare'; report: DriftReport; reference: DatasetProfile; current: DatasetProfile }
-  /** Nothing to show: no dataset chosen, or the dataset is empty. */
+  /** Nothing to show: no dataset chosen, the dataset is empty, or the user declined to profile a large file. */
   | { type: 'empty'; title: string; hint: string }
   /** The bytes of a version are not on this machine: `command` is what brings them (e.g. `dvc pull data.csv.dvc`). */
   | { type: 'notPulled'; path: string; revision: string; command: string }

@@ -243,6 +243,20 @@ describe("MLOps Workbench in VS Code's own places", function () {
       shown.tooltip,
       /^02-evaluate-model\.ipynb \([\d.]+ KB\): its outputs will be committed with it\. Click to set up the notebook git filter\.$/,
     );
+    // mlops.notebooks.statusItem hides the item and shows it again, live, with the notebook still open.
+    const config = () => vscode.workspace.getConfiguration('mlops');
+    try {
+      await config().update('notebooks.statusItem', false, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the item hidden by the setting', () => !status.snapshot.visible);
+      assert.equal(vscode.window.activeNotebookEditor?.notebook.uri.fsPath, file, 'the notebook is still open');
+      await config().update('notebooks.statusItem', true, vscode.ConfigurationTarget.Workspace);
+      const again = await waitFor('the item shown again', () =>
+        status.snapshot.visible && status.snapshot.notebook === file ? status.snapshot : undefined,
+      );
+      assert.equal(again.text, shown.text);
+    } finally {
+      await config().update('notebooks.statusItem', undefined, vscode.ConfigurationTarget.Workspace);
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await waitFor('the item hidden without a notebook editor', () => !status.snapshot.visible);
   });

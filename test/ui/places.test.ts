@@ -109,7 +109,7 @@ for (const { name, theme } of THEMES) {
       await runCommand(page, 'MLOps: Show Pipeline Checks');
       await webviewFrame(page)
         .locator('.ck-summary')
-        .filter({ hasText: /7 warnings/ })
+        .filter({ hasText: /1 error, 9 warnings/ })
         .waitFor({ timeout: 90_000 });
       await stepPicture(wb, 'runChecks', name);
 

@@ -6,6 +6,9 @@ const ROOT = path.resolve(__dirname, '../../..');
 
 interface Setting {
   type: string;
+  default?: unknown;
+  minimum?: number;
+  scope?: string;
   description?: string;
   markdownDescription?: string;
   order?: number;
@@ -93,6 +96,29 @@ describe('package.json contributions', () => {
     );
     assert.equal(new Set(seen).size, seen.length, 'no setting is in two groups');
     for (const id of KNOWN_SETTINGS) assert.ok(seen.includes(id), `${id} is still contributed under its id`);
+  });
+
+  it('orders the groups as Discovery, Metrics, MLflow, Checks, Notebooks, Data, Telemetry (then Terminal)', () => {
+    assert.deepEqual(
+      manifest.contributes.configuration.map((g) => [g.order, g.title]),
+      GROUPS.map((title, i) => [i + 1, title]),
+    );
+  });
+
+  it('offers a Notebooks setting that hides the status item and a Data setting that limits what is profiled unasked', () => {
+    const group = (title: string) => manifest.contributes.configuration.find((g) => g.title === title)?.properties;
+    const statusItem = group('Notebooks')?.['mlops.notebooks.statusItem'];
+    assert.deepEqual(
+      [statusItem?.type, statusItem?.default, statusItem?.scope, statusItem?.order],
+      ['boolean', true, 'resource', 1],
+    );
+    assert.match(statusItem?.markdownDescription ?? '', /status bar item/);
+    const maxProfile = group('Data')?.['mlops.data.maxProfileSizeMB'];
+    assert.deepEqual(
+      [maxProfile?.type, maxProfile?.default, maxProfile?.minimum, maxProfile?.scope, maxProfile?.order],
+      ['number', 1024, 0, 'resource', 1],
+    );
+    assert.match(maxProfile?.markdownDescription ?? '', /`0` never asks/);
   });
 
   it('contributes the walkthrough: six steps, each with a completion event, light and dark media that exist, and alt text', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatBytes, parseSize } from '../../src/core/sizes';
+import { exceedsLimitMB, formatBytes, parseSize } from '../../src/core/sizes';
 
 describe('sizes', () => {
   it('parses and formats sizes in units of 1024', () => {
@@ -40,5 +40,16 @@ describe('sizes', () => {
       const back = parseSize(formatBytes(bytes).replace(' ', ''));
       assert.ok(back !== undefined && Math.abs(back - bytes) / bytes < 0.05, `${bytes} -> ${formatBytes(bytes)}`);
     }
+  });
+
+  it('compares a size with a limit in megabytes; 0 or no number means no limit', () => {
+    const mb = 1024 ** 2;
+    assert.equal(exceedsLimitMB(1024 * mb, 1024), false, 'exactly the limit is not over it');
+    assert.equal(exceedsLimitMB(1024 * mb + 1, 1024), true);
+    assert.equal(exceedsLimitMB(1.5 * mb, 1), true);
+    assert.equal(exceedsLimitMB(0.5 * mb, 0.75), false, 'fractional limits count');
+    assert.equal(exceedsLimitMB(10 * 1024 * mb, 0), false, '0 never asks');
+    assert.equal(exceedsLimitMB(10 * mb, -1), false);
+    assert.equal(exceedsLimitMB(10 * mb, Number.NaN), false);
   });
 });

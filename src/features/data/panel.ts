@@ -1,6 +1,10 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetProfile, DriftReport, SchemaViolation } from '../../core/data/model';
 import { errorMessage, type Logger } from '../../core/logging';
+import { exceedsLimitMB, formatBytes } from '../../core/sizes';
+import { getSetting, settingId } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import { WebviewHost } from '../../platform/webviewHost';
 import {
@@ -218,6 +222,14 @@ export class DatasetPanel extends Disposable {
     }
     const revision = this.revision;
     const label = revision === 'workspace' ? target.path : `${target.path} @ ${revision}`;
+    if (revision === 'workspace') {
+      const declined = await this.declinedLargeFile(target);
+      if (this.isDisposed || this.target !== target || this.revision !== revision) return;
+      if (declined) {
+        this.post({ type: 'empty', title: `${target.path} was not profiled`, hint: declined });
+        return;
+      }
+    }
     this.post({ type: 'loading', path: target.path, message: `Profiling ${label}…` });
     try {
       const result = await this.withProgress(`Profiling ${label}`, async (signal, report) => {
@@ -265,6 +277,29 @@ export class DatasetPanel extends Disposable {
         hint: 'Check that the file is CSV, TSV, JSON Lines, Parquet or Arrow and readable; the MLOps Workbench output channel has details.',
       });
     }
+  }
+
+  /**
+   * Asks before profiling a working-tree file larger than `mlops.data.maxProfileSizeMB`: undefined when it is smaller
+   * (or unreadable: the profile says why) or the user chose to go on, else the hint the panel shows.
+   */
+  private async declinedLargeFile(target: DatasetTarget): Promise<string | undefined> {
+    const limitMB = getSetting('data.maxProfileSizeMB', vscode.Uri.file(target.folder));
+    const bytes = await fs.stat(path.join(target.folder, ...target.path.split('/'))).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (bytes === undefined || !exceedsLimitMB(bytes, limitMB)) return undefined;
+    const size = `${target.path} is ${formatBytes(bytes)}, more than the ${limitMB} MB of ${settingId('data.maxProfileSizeMB')}`;
+    const go = 'Profile Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Profile ${target.path}?`,
+      { modal: true, detail: `${size}. Profiling reads every row, which can take a while.` },
+      go,
+    );
+    return choice === go
+      ? undefined
+      : `${size}. Run "MLOps: Show Dataset Profile" on it again and choose ${go}, or raise the setting.`;
   }
 
   private async runCompare(reference: string, current: string): Promise<void> {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage, type Logger } from '../../core/logging';
 import { formatBytes } from '../../core/sizes';
+import { affectsSetting, getSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
 import type { NotebookGitFilter } from './gitFilter';
 import { isNotebookPath } from './targets';
@@ -21,7 +22,7 @@ export interface NotebookStatusSnapshot {
 /**
  * The status bar item of the active notebook: whether its outputs will be committed (the repository's git filter is
  * set up in this clone or not) and its size on disk. A click strips its outputs when the filter is set up, sets the
- * filter up when it is not.
+ * filter up when it is not. `mlops.notebooks.statusItem` (read for the notebook's folder) hides it, live.
  */
 export class NotebookStatusBar extends Disposable {
   private readonly item = this.register(
@@ -44,6 +45,11 @@ export class NotebookStatusBar extends Disposable {
     this.register(vscode.window.onDidChangeActiveNotebookEditor(refresh));
     this.register(vscode.workspace.onDidSaveNotebookDocument(refresh));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(refresh));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsSetting(event, 'notebooks.statusItem')) refresh();
+      }),
+    );
     this.register(watcher.onDidCreate(refresh));
     this.register(watcher.onDidChange(refresh));
     this.register(watcher.onDidDelete(refresh));
@@ -59,7 +65,8 @@ export class NotebookStatusBar extends Disposable {
     const generation = ++this.generation;
     const uri = vscode.window.activeNotebookEditor?.notebook.uri;
     let next: NotebookStatusSnapshot;
-    if (!uri || uri.scheme !== 'file' || !isNotebookPath(uri)) next = { visible: false, text: '', tooltip: '' };
+    if (!uri || uri.scheme !== 'file' || !isNotebookPath(uri) || !getSetting('notebooks.statusItem', uri))
+      next = { visible: false, text: '', tooltip: '' };
     else next = await this.describe(uri);
     if (generation !== this.generation) return this.snapshotValue;
     this.show(next, uri);
