@@ -39,21 +39,21 @@ for (const { name, theme } of THEMES) {
       const page = wb.page;
       // The first run starts when the explorer loads the workspace.
       await openMlopsContainer(page);
-      const entry = page.locator('[aria-label^="Pipeline checks: 0 errors, 7 warnings, 0 info; 45 passed"]').first();
+      const entry = page.locator('[aria-label^="Pipeline checks: 1 error, 9 warnings, 0 info; 50 passed"]').first();
       await entry.waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
         await wb.screenshot(`checks-status-missing-${name}`);
         throw err;
       });
       assert.equal(
         (await entry.innerText()).replace(/\s+/g, ' ').trim(),
-        '0 7',
+        '1 9',
         'error and warning counts next to their icons',
       );
       await entry.click();
       const frame = webviewFrame(page);
       await frame
         .locator('.ck-summary')
-        .filter({ hasText: /0 errors, 7 warnings, 0 info · 45 passed, 2 skipped · 12 checks at/ })
+        .filter({ hasText: /1 error, 9 warnings, 0 info · 50 passed, 3 skipped · 14 checks at/ })
         .waitFor({ timeout: 60_000 });
     });
 
@@ -62,16 +62,18 @@ for (const { name, theme } of THEMES) {
       const frame = webviewFrame(page);
       const headings = async () =>
         frame.locator('vscode-collapsible').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('heading') ?? ''));
-      // Passed results are hidden at first: four checks have findings.
+      // Passed results are hidden at first: six checks have findings.
       assert.deepEqual(await headings(), [
         'Paths follow the naming convention',
         'Notebooks are clean and free of secrets',
         'Models declare existing datasets and metrics',
         'Datasets have not drifted (retraining trigger)',
+        'Deployed model versions meet their service-level objectives',
+        'Logged model inputs have not drifted from the training data (retraining trigger)',
       ]);
-      assert.equal(await frame.locator('.ck-result').count(), 7);
-      assert.equal(await frame.locator('#ck-show-warning').getAttribute('label'), 'Warnings (7)');
-      assert.equal(await frame.locator('#ck-show-passed').getAttribute('label'), 'Passed (47)');
+      assert.equal(await frame.locator('.ck-result').count(), 10);
+      assert.equal(await frame.locator('#ck-show-warning').getAttribute('label'), 'Warnings (9)');
+      assert.equal(await frame.locator('#ck-show-passed').getAttribute('label'), 'Passed (53)');
       // Findings with a quick fix have a Fix button (the same fixes as the light bulb in the editor).
       assert.deepEqual(await frame.locator('.ck-result-actions vscode-button').allInnerTexts(), ['Rename…', 'Rename…']);
       // The documentation of a check type: a summary, a link, and more on demand.
@@ -87,8 +89,8 @@ for (const { name, theme } of THEMES) {
 
       // Passed on: every check is listed, those without findings folded.
       await frame.locator('#ck-show-passed').click();
-      await frame.locator('vscode-collapsible').nth(11).waitFor();
-      assert.equal((await headings()).length, 12);
+      await frame.locator('vscode-collapsible').nth(13).waitFor();
+      assert.equal((await headings()).length, 14);
       await page.mouse.move(2, 2);
       await iconsLoaded(frame);
       await wb.screenshot(`checks-panel-${name}`);
@@ -114,7 +116,7 @@ for (const { name, theme } of THEMES) {
       await frame.locator('vscode-radio[value="check"]').click();
       await frame
         .locator('.ck-status')
-        .filter({ hasText: '7 results shown in 4 groups.' })
+        .filter({ hasText: '10 results shown in 6 groups.' })
         .waitFor({ timeout: 10_000 });
     });
 
@@ -184,7 +186,7 @@ for (const { name, theme } of THEMES) {
       await page.locator('.tab').filter({ hasText: 'Pipeline Checks' }).click();
       await webviewFrame(page)
         .locator('.ck-summary')
-        .filter({ hasText: /0 errors, 7 warnings/ })
+        .filter({ hasText: /1 error, 9 warnings/ })
         .waitFor({ timeout: 60_000 });
       assert.equal(await webviewFrame(page).locator('.ck-problem').count(), 0);
     });
