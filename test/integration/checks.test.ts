@@ -244,7 +244,7 @@ describe('Pipeline checks in the editor on the demo', function () {
     }
     await waitFor('the findings to be back', () => publishedDiagnostics(checks).length === 10);
     await checks.whenIdle();
-    assert.deepEqual(checks.status().counts, { error: 1, warning: 8, info: 0 });
+    assert.deepEqual(checks.status().counts, { error: 1, warning: 9, info: 0 });
   });
 
   it("adds a Git LFS rule to .gitattributes for a large untracked file (the panel's Fix), and the finding goes away", async () => {
