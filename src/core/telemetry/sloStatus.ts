@@ -4,9 +4,9 @@
 import type { Logger } from '../logging';
 import { ConfigValidator, loadConfig } from '../formats/mlopsYaml/validate';
 import { readTelemetryConfig } from './config';
-import { evaluateSlo, sloWindowMs } from './slo';
-import { plannedReads, summarizeTelemetry, type SummarizeOptions } from './summarize';
-import type { TelemetryProblem, TelemetryReadContext, TelemetrySummary } from './types';
+import { evaluateSlo } from './slo';
+import { plannedReads, sloSummaries, type SummarizeOptions } from './summarize';
+import type { TelemetryProblem, TelemetryReadContext } from './types';
 
 export interface SloStatus {
   /** The folder's name (multi-root workspaces). */
@@ -53,16 +53,10 @@ export async function folderSloStatus(root: string, options: SloStatusOptions): 
   const reads = await plannedReads(context, summarizeOptions, []);
   if (reads.length === 0) return undefined;
   const status: SloStatus = { folder: options.name, slos: config.slos.length, met: 0, breached: [], problems: [] };
-  const summaries = new Map<number, Promise<TelemetrySummary>>();
+  const summaryOf = sloSummaries(context, summarizeOptions);
   const problems = new Set<string>();
   for (const slo of config.slos) {
-    const windowMs = sloWindowMs(slo);
-    let summary = summaries.get(windowMs);
-    if (!summary) {
-      summary = summarizeTelemetry(context, { by: 'version', topCallers: 0 }, { ...summarizeOptions, windowMs });
-      summaries.set(windowMs, summary);
-    }
-    const read = await summary;
+    const read = await summaryOf(slo);
     for (const p of read.problems.filter((x: TelemetryProblem) => x.severity === 'error')) problems.add(p.message);
     for (const outcome of evaluateSlo(slo, read)) {
       if (outcome.passed) status.met++;

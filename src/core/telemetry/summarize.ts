@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type FindFiles, walkingFinder } from '../metrics/sources/discover';
 import { combinePercentiles, createAggregator } from './aggregate';
+import { sloWindowMs } from './slo';
 import { telemetrySource, telemetrySources } from './sources';
 import type {
+  SloConfig,
   TelemetryGroup,
   TelemetryProblem,
   TelemetryQuery,
@@ -237,5 +239,28 @@ export async function summarizeTelemetry(
     percentiles,
     sources,
     problems,
+  };
+}
+
+/**
+ * The summary each SLO is judged on: by model version over the SLO's window (ending at the newest event), read once
+ * per distinct window and shared by the SLOs that have it. `known` seeds a window whose summary is already at hand.
+ * The `service-slo` check, the SLO status item and the Telemetry panel judge through this one function.
+ */
+export function sloSummaries(
+  context: TelemetryReadContext,
+  options: SummarizeOptions = {},
+  known?: { windowMs: number; summary: TelemetrySummary },
+): (slo: SloConfig) => Promise<TelemetrySummary> {
+  const summaries = new Map<number, Promise<TelemetrySummary>>();
+  if (known) summaries.set(known.windowMs, Promise.resolve(known.summary));
+  return (slo) => {
+    const windowMs = sloWindowMs(slo);
+    let summary = summaries.get(windowMs);
+    if (!summary) {
+      summary = summarizeTelemetry(context, { by: 'version', topCallers: 0 }, { ...options, windowMs });
+      summaries.set(windowMs, summary);
+    }
+    return summary;
   };
 }

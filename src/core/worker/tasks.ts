@@ -18,10 +18,9 @@ import {
 import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
 import { readTelemetryConfig } from '../telemetry/config';
-import { evaluateSlo, sloWindowMs } from '../telemetry/slo';
-import { summarizeTelemetry } from '../telemetry/summarize';
+import { evaluateSlo } from '../telemetry/slo';
+import { sloSummaries, summarizeTelemetry } from '../telemetry/summarize';
 import type { SloBreach } from '../telemetry/overlays';
-import type { TelemetrySummary } from '../telemetry/types';
 import { folderSloStatus, type SloStatus } from '../telemetry/sloStatus';
 import { DiscoveryCancelledError, WorkspaceIndex, statItems } from '../workspace/discovery';
 import { HashCache, HashCancelledError, hashFile, type HashResult } from '../workspace/hash';
@@ -138,17 +137,14 @@ export class WorkTasks {
     // Each objective over its own window (ending at the newest event), as the service-slo check judges it: the panel
     // marks the versions the check flags, whatever range it shows. The shown summary serves when it is that window.
     const breaches: SloBreach[] = [];
-    const windows = new Map<number, Promise<TelemetrySummary>>();
-    if (request.windowMs !== undefined && request.query.from === undefined && request.query.to === undefined)
-      windows.set(request.windowMs, Promise.resolve(summary));
+    const shown =
+      request.windowMs !== undefined && request.query.from === undefined && request.query.to === undefined
+        ? { windowMs: request.windowMs, summary }
+        : undefined;
+    const judgedOn = sloSummaries(read, server, shown);
     for (const slo of config.slos) {
       if (summary.sources.length === 0) break;
-      const windowMs = sloWindowMs(slo);
-      let judged = windows.get(windowMs);
-      if (!judged) {
-        judged = summarizeTelemetry(read, { by: 'version', topCallers: 0 }, { ...server, windowMs });
-        windows.set(windowMs, judged);
-      }
+      const judged = judgedOn(slo);
       for (const outcome of evaluateSlo(slo, await judged))
         if (!outcome.passed)
           breaches.push({

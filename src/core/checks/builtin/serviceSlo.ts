@@ -3,9 +3,9 @@
 // traffic, per model version. Findings sit at the SLO's entry in mlops.yaml and say which version, which objective,
 // the measured figure against the bound, and the window.
 import { readTelemetryConfig } from '../../telemetry/config';
-import { evaluateSlo, sloWindowMs } from '../../telemetry/slo';
-import { summarizeTelemetry } from '../../telemetry/summarize';
-import type { SloConfig, TelemetryReadContext, TelemetrySummary } from '../../telemetry/types';
+import { evaluateSlo } from '../../telemetry/slo';
+import { sloSummaries } from '../../telemetry/summarize';
+import type { TelemetryReadContext } from '../../telemetry/types';
 import { throwIfAborted, type CheckRun, type CheckTypeDefinition } from '../checkType';
 import { configLocation } from '../scope';
 
@@ -25,24 +25,10 @@ async function runServiceSlo({ context, check, sink, signal }: CheckRun): Promis
     ...(context.telemetry?.token ? { token: context.telemetry.token } : {}),
   };
   // One summary per distinct window, by model version.
-  const summaries = new Map<number, Promise<TelemetrySummary>>();
-  const summaryOf = (slo: SloConfig): Promise<TelemetrySummary> => {
-    const windowMs = sloWindowMs(slo);
-    let summary = summaries.get(windowMs);
-    if (!summary) {
-      summary = summarizeTelemetry(
-        read,
-        { by: 'version', topCallers: 0 },
-        {
-          windowMs,
-          ...(context.telemetry?.locations ? { locations: context.telemetry.locations } : {}),
-          ...(context.telemetry?.prometheusUrl ? { prometheusUrl: context.telemetry.prometheusUrl } : {}),
-        },
-      );
-      summaries.set(windowMs, summary);
-    }
-    return summary;
-  };
+  const summaryOf = sloSummaries(read, {
+    ...(context.telemetry?.locations ? { locations: context.telemetry.locations } : {}),
+    ...(context.telemetry?.prometheusUrl ? { prometheusUrl: context.telemetry.prometheusUrl } : {}),
+  });
 
   for (const [index, slo] of slos.entries()) {
     throwIfAborted(signal);
