@@ -95,6 +95,7 @@ export function versionRows(
     if (author) row.author = author;
     if (v.commit) row.commit = v.commit;
     if (v.message) row.message = v.message;
+    if (v.server) row.server = v.server;
     const own = details[i];
     if (!own) return row;
     let previous: VersionDetails | undefined;
