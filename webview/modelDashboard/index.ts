@@ -197,7 +197,11 @@ class DashboardApp {
         this.renderServer();
         this.subtitle.textContent = `${m.folder} · ${m.models.length} ${m.models.length === 1 ? 'model' : 'models'}`;
         if (m.select) this.state.model = m.select;
-        if (!this.state.model || !this.models.some((x) => x.name === this.state.model))
+        // While the tracking server is read, a model of its registry stays selected (its versions are on the way).
+        if (
+          !this.state.model ||
+          (!this.models.some((x) => x.name === this.state.model) && m.server?.status !== 'loading')
+        )
           this.state.model = this.models.find((x) => !x.deprecated && x.versions.length)?.name ?? this.models[0]?.name;
         this.save();
         this.renderBoard(m.board);
