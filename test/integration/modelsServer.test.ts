@@ -324,7 +324,6 @@ describe('Models view with an MLflow tracking server', function () {
       assert.ok(serverProduction.length > 0, 'the server has a version in production');
       assert.ok(production?.includes('fraud-classifier v1.2.0'));
       assert.deepEqual(m.problems, [], 'no warnings');
-      assert.equal(m.select, 'credit-risk', 'the model asked for is shown');
       const versions = await waitFor('the versions of credit-risk', () => {
         const v = models().lastPosted('versions');
         return v?.type === 'versions' && v.model === 'credit-risk' ? v : undefined;
