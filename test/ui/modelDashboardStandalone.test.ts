@@ -488,13 +488,14 @@ describe('Model Dashboard panel, standalone in Chromium, on the demo', function 
         assert.equal(await page.locator('.md-model h2').first().textContent(), 'credit-risk');
         const table = await rows(page, '.md-versions-table');
         assert.deepEqual(
-          table.map((r) => [r[0], r[3], r.at(-1)]),
+          table.map((r) => [r[0], r[3], r[4], r[5], r.at(-1)]),
           [
-            ['4server', '', 'Set Alias…Transition Stage…'],
-            ['3server', 'staging@challenger×', 'Set Alias…Transition Stage…'],
-            ['2server', 'production@champion×', 'Set Alias…Transition Stage…'],
-            ['1server', 'archived', 'Set Alias…Transition Stage…'],
+            ['4server', '', '', '', 'Set Alias…Transition Stage…'],
+            ['3server', 'staging@challenger×', '', '', 'Set Alias…Transition Stage…'],
+            ['2server', 'production@champion×', '', '', 'Set Alias…Transition Stage…'],
+            ['1server', 'archived', '', '', 'Set Alias…Transition Stage…'],
           ],
+          'no commit, so nothing is said about datasets or environment changes',
         );
         assert.equal(await page.getByText('Promote…').count(), 0, 'no GTO action on a server version');
 
