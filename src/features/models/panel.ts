@@ -157,6 +157,7 @@ export class ModelDashboardPanel extends Disposable {
   reveal(model?: string): void {
     this.panel.reveal(undefined, false);
     if (!model) return;
+    this.shownModel = model;
     if (this.host.isReady && this.data) {
       this.post({ type: 'select', model });
       void this.sendVersions(model);
@@ -256,7 +257,13 @@ export class ModelDashboardPanel extends Disposable {
       ...(select ? { select } : {}),
       ...(server ? { server: { ...server } } : {}),
     });
-    return select ?? this.shownModel ?? models.find((m) => !m.deprecated && m.versions.length)?.name;
+    // The model asked for, else the one shown, else the first with versions (as the panel picks); while the server is
+    // read, a model of its registry is kept (its versions are sent when they are in).
+    const kept = (name: string | undefined) =>
+      name !== undefined && (models.some((m) => m.name === name) || server?.status === 'loading');
+    const shown = [select, this.shownModel].find(kept) ?? models.find((m) => !m.deprecated && m.versions.length)?.name;
+    this.shownModel = shown;
+    return shown;
   }
 
   private model(name: string): RegistryModel | undefined {
