@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { type MlflowRestOptions } from '../core/formats/mlflow/rest';
+import { MlflowRestClient, type MlflowRestOptions } from '../core/formats/mlflow/rest';
 import { DEFAULT_TIMEOUT_MS, trackingTarget } from '../core/metrics/sources/mlflowServer';
 import { getSetting } from './config';
 import { serverTokenKey } from './serverToken';
@@ -28,6 +28,15 @@ export function configuredServer(folder: vscode.WorkspaceFolder): string | undef
   if (!uri) return undefined;
   const target = trackingTarget(uri, folder.uri.fsPath);
   return target.kind === 'server' ? target.location : undefined;
+}
+
+/** The address of the server `setting` names without credentials (what is shown and logged). */
+export function serverLocation(setting: string): string {
+  try {
+    return new MlflowRestClient({ baseUrl: setting }).baseUrl;
+  } catch {
+    return setting.replace(/\/\/[^/@]*@/, '//');
+  }
 }
 
 /**

@@ -73,6 +73,22 @@ export interface CompareView {
   problems: string[];
 }
 
+/** The MLflow tracking server the settings name, as the dashboard shows it (never its credentials). */
+export interface ServerRegistryView {
+  /** The server's address without credentials. */
+  location: string;
+  /** Its host (and port), what labels it. */
+  host: string;
+  /**
+   * `loading`: its registry is being read; `loaded`: its versions are in `models`; `failed`: it could not be read
+   * (`message` says why and what to do); `untrusted`: not contacted in an untrusted workspace.
+   */
+  status: 'loading' | 'loaded' | 'failed' | 'untrusted';
+  /** The versions read from it (loaded). */
+  versions: number;
+  message?: string;
+}
+
 export type HostToWebview =
   | { type: 'loading'; message: string }
   /** The registry of the folder (first message after each `ready`, and after each change). */
@@ -87,6 +103,8 @@ export type HostToWebview =
       problems: string[];
       /** The model to show, when the host asks (a model item was clicked). */
       select?: string;
+      /** The tracking server of `mlops.mlflow.trackingUri`, when one is set. */
+      server?: ServerRegistryView;
     }
   /** The versions table of a model with metrics and changes filled in (`limited`: only the newest were read). */
   | { type: 'versions'; model: string; keys: string[]; rows: VersionRow[]; limited?: number }
@@ -101,6 +119,9 @@ export type HostToWebview =
 
 export type ReleaseAction = 'register' | 'assign' | 'unassign' | 'deprecate';
 
+/** The release actions on a version of a tracking server's registry (the host asks before it writes). */
+export type ServerAction = 'setAlias' | 'removeAlias' | 'transitionStage';
+
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'refresh' }
@@ -113,6 +134,11 @@ export type WebviewToHost =
   /** Open a folder-relative file. */
   | { type: 'openFile'; file: string }
   | { type: 'action'; action: ReleaseAction; model: string; version?: string }
+  /**
+   * An action on a version of the tracking server's registry; `alias` (remove: the alias to remove; set: the host
+   * asks when absent) and `stage` (the MLflow stage; the host asks when absent) are optional.
+   */
+  | { type: 'serverAction'; action: ServerAction; model: string; version: string; alias?: string; stage?: string }
   | { type: 'trust' };
 
 export type { LineageGraph, MetricCell, StageCell, VersionRow };
@@ -125,6 +151,7 @@ const text = (value: unknown, max = 512): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= max && !value.includes('\0');
 
 const ACTIONS: readonly ReleaseAction[] = ['register', 'assign', 'unassign', 'deprecate'];
+const SERVER_ACTIONS: readonly ServerAction[] = ['setAlias', 'removeAlias', 'transitionStage'];
 
 /** Checks a message from the panel and returns it typed, or undefined when its shape is wrong. */
 export function parseModelDashboardMessage(raw: unknown): WebviewToHost | undefined {
@@ -158,6 +185,21 @@ export function parseModelDashboardMessage(raw: unknown): WebviewToHost | undefi
       return typeof raw.version === 'string'
         ? { type: 'action', action, model: raw.model, version: raw.version }
         : { type: 'action', action, model: raw.model };
+    }
+    case 'serverAction': {
+      const action = SERVER_ACTIONS.find((a) => a === raw.action);
+      if (!action || !text(raw.model) || !text(raw.version, 128)) return undefined;
+      if (raw.alias !== undefined && !text(raw.alias, 256)) return undefined;
+      if (raw.stage !== undefined && !text(raw.stage, 64)) return undefined;
+      if (action === 'removeAlias' && raw.alias === undefined) return undefined;
+      return {
+        type: 'serverAction',
+        action,
+        model: raw.model,
+        version: raw.version,
+        ...(typeof raw.alias === 'string' ? { alias: raw.alias } : {}),
+        ...(typeof raw.stage === 'string' ? { stage: raw.stage } : {}),
+      };
     }
     default:
       return undefined;

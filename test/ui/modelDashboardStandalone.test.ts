@@ -1,11 +1,14 @@
 // The Model Dashboard panel in plain Chromium: the real bundle, the real CSP, a fake VS Code API. The test plays the
-// host with messages built by the real core from the demo repository (scripts/demo/generate.mjs).
+// host with messages built by the real core from the demo repository (scripts/demo/generate.mjs), and with the
+// registry of a live MLflow tracking server that the real MlflowClient filled (test/interop/mlflow/registry.py).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { MlflowRestClient } from '../../src/core/formats/mlflow/rest';
 import { commitsBetween } from '../../src/core/git/commands';
 import { loadConfig } from '../../src/core/formats/mlopsYaml/validate';
 import type { Goal } from '../../src/core/metrics/diff';
@@ -20,6 +23,7 @@ import { readRegistry } from '../../src/core/registry/read';
 import { addRowCounts } from '../../src/core/registry/workspace';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/modelDashboard';
 import { compareView, dashboardModel } from '../../src/features/models/dashboardModel';
+import { quietEnv, startMlflowServer, testPython, type MlflowServer } from '../helpers/mlflowServer';
 import { openStandalone, type ThemeName } from './metricHistoryStandaloneHarness';
 
 interface DashboardStandalone {
@@ -417,5 +421,166 @@ describe('Model Dashboard panel, standalone in Chromium, on the demo', function 
     assert.equal(await page.locator('.md-compare').getByText('No metric changed.').count(), 0);
     await page.locator('.md-compare').scrollIntoViewIfNeeded();
     await panel.screenshot('dashboard-compare-no-values-dark');
+  });
+
+  describe('with an MLflow tracking server', () => {
+    let server: MlflowServer;
+    let withServer: Demo;
+    let host: string;
+
+    before(async function () {
+      this.timeout(240_000);
+      const python = testPython();
+      const dir = path.join(tmp, 'server');
+      server = await startMlflowServer(python, dir);
+      await promisify(execFile)(
+        python,
+        [path.join(ROOT, 'test', 'interop', 'mlflow', 'registry.py'), server.url, path.join(dir, 'expected.json')],
+        { env: quietEnv },
+      );
+      host = new URL(server.url).host;
+      const client = new MlflowRestClient({ baseUrl: server.url, timeoutMs: 30_000 });
+      withServer = { ...demo, registry: await readRegistry(demo.root, { git: true, mlflowServer: client }) };
+    });
+
+    after(async () => {
+      await server?.stop();
+    });
+
+    function serverRegistry(aliases?: Record<string, string>): HostToWebview {
+      const message = registryMessage(withServer) as Extract<HostToWebview, { type: 'registry' }>;
+      if (aliases)
+        for (const m of message.models) for (const v of m.versions) v.aliases = v.aliases.map((a) => aliases[a] ?? a);
+      return {
+        ...message,
+        select: 'credit-risk',
+        server: { location: server.url, host, status: 'loaded', versions: withServer.registry.server?.versions ?? 0 },
+      };
+    }
+
+    for (const theme of ['dark', 'light'] as const) {
+      it(`shows the server's versions with their stages, aliases and actions, merged with the demo's (${theme})`, async () => {
+        const panel = await open(theme);
+        const page = panel.page;
+        await panel.post(serverRegistry());
+        await panel.waitForPosted('showLineage');
+        await panel.post(await versionsMessage(withServer, 'credit-risk'));
+        await page.waitForSelector('.md-versions-table tbody tr');
+
+        assert.equal(
+          (await page.locator('.md-server').innerText()).replace(/\s+/g, ' ').trim(),
+          `MLflow server ${host} 5 versions in its registry, merged below; set or remove an alias and transition a stage on a server version.`,
+        );
+        // The stage board holds the server's versions beside the demo's GTO ones.
+        const board = await page
+          .locator('.md-column')
+          .evaluateAll((els) =>
+            els.map((e) => [
+              e.querySelector('h3')?.textContent ?? '',
+              Array.from(e.querySelectorAll('.md-card'), (c) => (c.textContent ?? '').trim()).join(' | '),
+            ]),
+          );
+        assert.deepEqual(board, [
+          ['staging', 'credit-risk3 | fraud-classifierv2.0.0'],
+          ['production', 'credit-risk2 | fraud-classifierv1.2.0'],
+          ['archived', 'credit-risk1'],
+        ]);
+        assert.equal(await page.locator('.md-model h2').first().textContent(), 'credit-risk');
+        const table = await rows(page, '.md-versions-table');
+        assert.deepEqual(
+          table.map((r) => [r[0], r[3], r[4], r[5], r.at(-1)]),
+          [
+            ['4server', '', '', '', 'Set Alias…Transition Stage…'],
+            ['3server', 'staging@challenger×', '', '', 'Set Alias…Transition Stage…'],
+            ['2server', 'production@champion×', '', '', 'Set Alias…Transition Stage…'],
+            ['1server', 'archived', '', '', 'Set Alias…Transition Stage…'],
+          ],
+          'no commit, so nothing is said about datasets or environment changes',
+        );
+        assert.equal(await page.getByText('Promote…').count(), 0, 'no GTO action on a server version');
+
+        // Each button posts its action for its version; the host asks before anything is written.
+        const row = (version: string) =>
+          page.locator('.md-versions-table tbody tr').filter({ hasText: `${version}server` });
+        await row('3').getByText('Set Alias…').click();
+        assert.deepEqual(await panel.waitForPosted('serverAction'), {
+          type: 'serverAction',
+          action: 'setAlias',
+          model: 'credit-risk',
+          version: '3',
+        });
+        await row('4').getByText('Transition Stage…').click();
+        assert.deepEqual(await panel.waitForPosted('serverAction'), {
+          type: 'serverAction',
+          action: 'transitionStage',
+          model: 'credit-risk',
+          version: '4',
+        });
+        await page.getByRole('button', { name: 'Remove alias @champion' }).click();
+        assert.deepEqual(await panel.waitForPosted('serverAction'), {
+          type: 'serverAction',
+          action: 'removeAlias',
+          model: 'credit-risk',
+          version: '2',
+          alias: 'champion',
+        });
+        await panel.screenshot(`dashboard-server-${theme}`);
+      });
+    }
+
+    it('renders hostile alias names as text, and posts them back unchanged', async () => {
+      const panel = await open('dark');
+      const page = panel.page;
+      const hostile = '<img src=x onerror=alert(1)>';
+      await panel.post(serverRegistry({ champion: hostile, challenger: 'a"b\n::warning::x' }));
+      await panel.waitForPosted('showLineage');
+      await page.waitForSelector('.md-versions-table tbody tr');
+      const chips = await page.locator('.md-alias').allTextContents();
+      assert.deepEqual(chips, ['@a"b\n::warning::x×', `@${hostile}×`]);
+      assert.equal(await page.locator('img, [onerror]').count(), 0, 'no element made from an alias');
+      await page.getByRole('button', { name: `Remove alias @${hostile}` }).click();
+      assert.deepEqual(await panel.waitForPosted('serverAction'), {
+        type: 'serverAction',
+        action: 'removeAlias',
+        model: 'credit-risk',
+        version: '2',
+        alias: hostile,
+      });
+      await panel.screenshot('dashboard-server-hostile-dark');
+    });
+
+    it('shows a server that cannot be read, or is not contacted, as a state with what to do, and no server action', async () => {
+      const panel = await open('light');
+      const page = panel.page;
+      const message = `MLflow server at ${server.url} refused the request (HTTP 401: Invalid token): check the token (none was given).`;
+      await panel.post({
+        ...(registryMessage(demo) as Extract<HostToWebview, { type: 'registry' }>),
+        server: { location: server.url, host, status: 'failed', versions: 0, message },
+      });
+      await panel.waitForPosted('showLineage');
+      await page.waitForSelector('.md-server-failed');
+      assert.equal(
+        (await page.locator('.md-server').innerText()).replace(/\s+/g, ' ').trim(),
+        `MLflow server ${host} cannot read its registry. ${message} Refresh`,
+      );
+      assert.equal(await page.getByText('Set Alias…').count(), 0);
+      await page.locator('.md-server').getByText('Refresh').click();
+      await panel.waitForPosted('refresh');
+      await panel.screenshot('dashboard-server-failed-light');
+
+      const untrusted = `Trust this workspace to see the registry of the MLflow server at ${server.url} (MLOps Workbench contacts no tracking server in an untrusted workspace).`;
+      await panel.post({
+        ...(registryMessage(demo) as Extract<HostToWebview, { type: 'registry' }>),
+        trusted: false,
+        server: { location: server.url, host, status: 'untrusted', versions: 0, message: untrusted },
+      });
+      await page.waitForSelector('.md-server-untrusted');
+      assert.equal(
+        (await page.locator('.md-server').innerText()).replace(/\s+/g, ' ').trim(),
+        `MLflow server ${host} ${untrusted} Manage Workspace Trust`,
+      );
+      await page.locator('.md-server').getByText('Manage Workspace Trust').click();
+      await panel.waitForPosted('trust');
+    });
   });
 });

@@ -11,6 +11,8 @@ import type {
   HostToWebview,
   LineageGraph,
   MetricCell,
+  ServerAction,
+  ServerRegistryView,
   VersionDetailView,
   VersionRow,
   WebviewToHost,
@@ -89,10 +91,16 @@ class DashboardApp {
   private models: DashboardModel[] = [];
   private keys: string[] = [];
   private trusted = true;
+  private server: ServerRegistryView | undefined;
   private readonly root =
     document.getElementById('root') ?? document.body.appendChild(el('main', { attrs: { id: 'root' } }));
   private readonly subtitle = el('p', { className: 'md-subtitle' });
   private readonly status = el('div', { className: 'md-status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  /** The tracking server's state: reading, its versions, why it cannot be read, or why it is not contacted. */
+  private readonly serverStatus = el('div', {
+    className: 'md-server',
+    attrs: { role: 'status', 'aria-live': 'polite', 'aria-label': 'MLflow tracking server' },
+  });
   private readonly modelSelect = el('vscode-single-select', { attrs: { 'aria-label': 'Model', id: 'md-model' } });
   private readonly board = el('section', { className: 'md-board', attrs: { 'aria-label': 'Stage board' } });
   private readonly header = el('section', { className: 'md-model' });
@@ -140,9 +148,11 @@ class DashboardApp {
       this.selectB,
       button('Compare', 'Compare the two versions', () => this.requestCompare()),
     );
+    this.serverStatus.hidden = true;
     this.root.append(
       header,
       this.status,
+      this.serverStatus,
       el('h2', { text: 'Stages' }),
       this.board,
       this.header,
@@ -183,9 +193,15 @@ class DashboardApp {
       case 'registry':
         this.trusted = m.trusted;
         this.models = m.models;
+        this.server = m.server;
+        this.renderServer();
         this.subtitle.textContent = `${m.folder} · ${m.models.length} ${m.models.length === 1 ? 'model' : 'models'}`;
         if (m.select) this.state.model = m.select;
-        if (!this.state.model || !this.models.some((x) => x.name === this.state.model))
+        // While the tracking server is read, a model of its registry stays selected (its versions are on the way).
+        if (
+          !this.state.model ||
+          (!this.models.some((x) => x.name === this.state.model) && m.server?.status !== 'loading')
+        )
           this.state.model = this.models.find((x) => !x.deprecated && x.versions.length)?.name ?? this.models[0]?.name;
         this.save();
         this.renderBoard(m.board);
@@ -246,6 +262,54 @@ class DashboardApp {
       model: this.state.model ?? '',
       ...(version ? { version } : {}),
     });
+  }
+
+  private serverAction(action: ServerAction, version: string, extra: { alias?: string } = {}): void {
+    if (!this.state.model) return;
+    channel.post({ type: 'serverAction', action, model: this.state.model, version, ...extra });
+  }
+
+  private renderServer(): void {
+    const s = this.server;
+    this.serverStatus.replaceChildren();
+    this.serverStatus.hidden = !s;
+    if (!s) return;
+    this.serverStatus.className = `md-server md-server-${s.status}`;
+    const title = el('strong', { text: `MLflow server ${s.host}` });
+    const refresh = () =>
+      button('Refresh', `Read the registry of ${s.location} again`, () => channel.post({ type: 'refresh' }), 'refresh');
+    switch (s.status) {
+      case 'loading':
+        this.serverStatus.append(
+          el('vscode-progress-ring', { attrs: { 'aria-label': 'Reading the server' } }),
+          title,
+          el('span', { text: `Reading the registry of ${s.location}…` }),
+        );
+        return;
+      case 'loaded':
+        this.serverStatus.append(
+          title,
+          el('span', {
+            text: `${s.versions} ${s.versions === 1 ? 'version' : 'versions'} in its registry, merged below; set or remove an alias and transition a stage on a server version.`,
+          }),
+        );
+        return;
+      case 'failed':
+        this.serverStatus.append(
+          el('span', { className: 'codicon codicon-error', attrs: { 'aria-hidden': 'true' } }),
+          title,
+          el('span', { text: `cannot read its registry. ${s.message ?? ''}` }),
+          refresh(),
+        );
+        return;
+      case 'untrusted':
+        this.serverStatus.append(
+          title,
+          el('span', { text: s.message ?? 'Not contacted in an untrusted workspace.' }),
+          button('Manage Workspace Trust', 'Manage Workspace Trust', () => channel.post({ type: 'trust' })),
+        );
+        return;
+    }
   }
 
   private renderModelSelect(): void {
@@ -345,14 +409,43 @@ class DashboardApp {
     });
     const version = el('span', {}, [link]);
     if (!v.active) version.append(el('span', { className: 'md-tag md-deregistered', text: 'deregistered' }));
+    // A version on the tracking server can be acted on while the server answers (and the workspace is trusted).
+    const onServer = v.server !== undefined && this.trusted && this.server?.status === 'loaded';
+    if (v.server !== undefined)
+      version.append(
+        el('span', { className: 'md-tag md-server-tag', text: 'server', attrs: { title: `On ${v.server}` } }),
+      );
     const stages = el(
       'span',
       {},
-      [...v.stages, ...v.aliases.map((a) => `@${a}`)].map((s) => el('span', { className: 'md-tag', text: s })),
+      v.stages.map((s) => el('span', { className: 'md-tag', text: s })),
     );
+    for (const alias of v.aliases) {
+      const chip = el('span', { className: 'md-tag md-alias', text: `@${alias}` });
+      if (onServer) {
+        const remove = el('button', {
+          className: 'md-alias-remove',
+          text: '×',
+          attrs: { type: 'button', title: `Remove alias @${alias}`, 'aria-label': `Remove alias @${alias}` },
+        });
+        remove.addEventListener('click', () => this.serverAction('removeAlias', v.version, { alias }));
+        chip.append(remove);
+      }
+      stages.append(chip);
+    }
     const changed = (list: string[] | undefined) => (list === undefined ? '' : list.length ? list.join(', ') : 'no');
     const actions = el('span', { className: 'md-actions' });
-    if (this.trusted && v.active && v.registered) {
+    if (v.server !== undefined) {
+      if (onServer)
+        actions.append(
+          button('Set Alias…', `Set an alias of ${v.version} on the tracking server`, () =>
+            this.serverAction('setAlias', v.version),
+          ),
+          button('Transition Stage…', `Move ${v.version} to an MLflow stage on the tracking server`, () =>
+            this.serverAction('transitionStage', v.version),
+          ),
+        );
+    } else if (this.trusted && v.active && v.registered) {
       actions.append(
         button('Promote…', `Assign a stage to ${v.version}`, () => this.action('assign', v.version)),
         button('Deprecate…', `Deprecate ${v.version}`, () => this.action('deprecate', v.version)),

@@ -95,6 +95,7 @@ export function versionRows(
     if (author) row.author = author;
     if (v.commit) row.commit = v.commit;
     if (v.message) row.message = v.message;
+    if (v.server) row.server = v.server;
     const own = details[i];
     if (!own) return row;
     let previous: VersionDetails | undefined;
@@ -112,7 +113,9 @@ export function versionRows(
       if (previous && entry?.improvement !== undefined) cell.improvement = entry.improvement;
       return cell;
     });
-    if (previous) {
+    // What changed is known between two commits only (a registry version without one, e.g. on a tracking server, has no
+    // files to compare).
+    if (previous?.commit && own.commit) {
       row.datasetsChanged = datasetChanges(previous, own).map((c) => c.name ?? c.path);
       row.environmentChanged = environmentChanges(previous, own).map((c) => c.path);
     }

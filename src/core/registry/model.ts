@@ -34,6 +34,8 @@ export interface ModelVersion {
   commit?: string;
   /** The MLflow run the version came from. */
   runId?: string;
+  /** The tracking server whose registry holds the version (its address, never with credentials). */
+  server?: string;
   /** When, by whom and why it was registered (the tag's tagger, date and message; MLflow's creation time). */
   createdAt?: number;
   author?: string;
@@ -76,6 +78,18 @@ export interface RegistryModel {
 export interface RegistryProblem {
   source: RegistrySource;
   message: string;
+  /** The tracking server the problem is about (its registry could not be read). */
+  server?: string;
+}
+
+/** What became of reading a tracking server's registry. */
+export interface ServerRegistryRead {
+  /** The server's address, never with credentials. */
+  location: string;
+  /** The versions read from it. */
+  versions: number;
+  /** Why its registry could not be read (unreachable, refused, timed out, over a limit). */
+  problem?: string;
 }
 
 export interface Registry {
@@ -83,4 +97,6 @@ export interface Registry {
   /** Every stage in use, sorted. */
   stages: string[];
   problems: RegistryProblem[];
+  /** The tracking server's registry, when one was read (`mlflowServer`). */
+  server?: ServerRegistryRead;
 }

@@ -10,12 +10,24 @@ import { readDvcProjects } from '../formats/dvc/project';
 import { ConfigError, loadConfig } from '../formats/mlopsYaml/validate';
 import { CONFIG_FILE_NAME } from '../formats/mlopsYaml/starter';
 import type { ModelConfig } from '../formats/mlopsYaml/model';
-import { readMlflowRegistry, readServerRegistry, type RegisteredModelVersion } from '../workspace/mlflowRegistry';
+import {
+  readMlflowRegistry,
+  readServerRegistry,
+  type RegisteredModelVersion,
+  type RegistryContents,
+} from '../workspace/mlflowRegistry';
 import type { MlflowRestClient } from '../formats/mlflow/rest';
 import { isMlflowSqliteStore, type SqliteOptions } from '../formats/mlflow/sqlite';
 import { discoverSources } from '../metrics/sources/discover';
 import { compareModelVersions, gtoModels, sortNewestFirst, type GtoStateOptions } from './gtoState';
-import type { ModelVersion, Registry, RegistryEvent, RegistryModel, RegistryProblem } from './model';
+import type {
+  ModelVersion,
+  Registry,
+  RegistryEvent,
+  RegistryModel,
+  RegistryProblem,
+  ServerRegistryRead,
+} from './model';
 
 export interface ReadRegistryOptions extends GtoStateOptions {
   /** Read GTO tags with git (default true). */
@@ -39,6 +51,7 @@ export interface ReadRegistryOptions extends GtoStateOptions {
 /** The merged registry of the workspace folder `root`. */
 export async function readRegistry(root: string, options: ReadRegistryOptions = {}): Promise<Registry> {
   const problems: RegistryProblem[] = [];
+  const server: { read?: ServerRegistryRead } = {};
   const [tags, config, mlflow] = await Promise.all([
     options.tags
       ? Promise.resolve(options.tags)
@@ -46,7 +59,7 @@ export async function readRegistry(root: string, options: ReadRegistryOptions = 
         ? Promise.resolve([])
         : readTags(root, problems),
     options.models ? Promise.resolve(options.models) : readModelsConfig(root, problems),
-    readMlflow(root, options, problems),
+    readMlflow(root, options, problems, server),
   ]);
   const models = new Map<string, RegistryModel>();
   for (const model of gtoModels(tags, options)) models.set(model.name, model);
@@ -100,7 +113,7 @@ export async function readRegistry(root: string, options: ReadRegistryOptions = 
   }
   const list = [...models.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const stages = [...new Set(list.flatMap((m) => Object.keys(m.stages)))].sort();
-  return { models: list, stages, problems };
+  return { models: list, stages, problems, ...(server.read ? { server: server.read } : {}) };
 }
 
 async function readTags(root: string, problems: RegistryProblem[]): Promise<TagRecord[]> {
@@ -130,19 +143,42 @@ async function readMlflow(
   root: string,
   options: ReadRegistryOptions,
   problems: RegistryProblem[],
+  server: { read?: ServerRegistryRead },
 ): Promise<RegisteredModelVersion[]> {
   const stores = options.mlflowStores ?? (await discoveredMlflowStores(root));
   for (const extra of options.extraMlflowStores ?? []) if (!stores.includes(extra)) stores.push(extra);
   const versions: RegisteredModelVersion[] = [];
-  const all = await Promise.all([
+  const [fromServer, ...all] = await Promise.all([
+    options.mlflowServer ? readServer(options.mlflowServer) : Promise.resolve(undefined),
     ...stores.map((store) => readMlflowRegistry(store, options.sqlite)),
-    ...(options.mlflowServer ? [readServerRegistry(options.mlflowServer)] : []),
   ]);
   for (const contents of all) {
     for (const v of contents.versions) versions.push(v);
     for (const p of contents.problems) problems.push({ source: 'mlflow', message: `${p.file}: ${p.message}` });
   }
+  if (fromServer && options.mlflowServer) {
+    const location = options.mlflowServer.baseUrl;
+    for (const v of fromServer.versions) versions.push(v);
+    const [problem] = fromServer.problems;
+    server.read = { location, versions: fromServer.versions.length };
+    if (problem) {
+      server.read.problem = problem.message;
+      problems.push({ source: 'mlflow', message: `${problem.file}: ${problem.message}`, server: location });
+    }
+  }
   return versions;
+}
+
+/** A tracking server's registry; whatever goes wrong (not only what the client names) is its one problem. */
+async function readServer(client: MlflowRestClient): Promise<RegistryContents> {
+  try {
+    return await readServerRegistry(client);
+  } catch (err) {
+    return {
+      versions: [],
+      problems: [{ file: client.baseUrl, message: err instanceof Error ? err.message : String(err) }],
+    };
+  }
 }
 
 function mlflowVersion(v: RegisteredModelVersion): ModelVersion {
@@ -157,6 +193,7 @@ function mlflowVersion(v: RegisteredModelVersion): ModelVersion {
     events: [],
   };
   if (v.runId) mv.runId = v.runId;
+  if (v.backend === 'server') mv.server = v.folder;
   if (v.user) mv.author = v.user;
   if (v.description) mv.message = v.description;
   if (v.created !== undefined) {

@@ -68,6 +68,8 @@ export interface VersionRow {
   aliases: string[];
   active: boolean;
   registered: boolean;
+  /** The tracking server whose registry holds the version (its address, never with credentials). */
+  server?: string;
   /** Undefined until details are read. */
   metrics?: MetricCell[];
   /** Paths of datasets whose hash differs from the previous version (undefined: not known). */

@@ -6,7 +6,7 @@ import { registryItem, type WorkspaceItem } from '../../core/workspace/discovery
 import { readServerRegistry } from '../../core/workspace/mlflowRegistry';
 import { affectsSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
-import { configuredServer, isTokenKey, serverClientOptions } from '../../platform/mlflowServer';
+import { configuredServer, isTokenKey, serverClientOptions, serverLocation } from '../../platform/mlflowServer';
 import { isTrusted } from '../../platform/trust';
 
 /** The registered models of one tracking server, as the Models view shows them. */
@@ -74,12 +74,7 @@ export class ServerRegistries extends Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const setting = configuredServer(folder);
       if (!setting) continue;
-      let location: string;
-      try {
-        location = new MlflowRestClient({ baseUrl: setting }).baseUrl;
-      } catch {
-        location = setting.replace(/\/\/[^/@]*@/, '//');
-      }
+      const location = serverLocation(setting);
       if (!wanted.has(location)) wanted.set(location, { setting, folder });
     }
     const states: ServerRegistryState[] = [...wanted].map(([location, { setting }]) => ({

@@ -15,7 +15,11 @@ import type { ModelVersion, Registry, RegistryModel } from '../../core/registry/
 import { readRegistry } from '../../core/registry/read';
 import { readLineage } from '../../core/registry/lineage';
 import { addRowCounts, diffWithWorkspace } from '../../core/registry/workspace';
+import { MlflowRestClient } from '../../core/formats/mlflow/rest';
+import { hostOf } from '../../core/metrics/sources/mlflowServer';
+import { affectsSetting } from '../../platform/config';
 import { Disposable } from '../../platform/disposable';
+import { configuredServer, isTokenKey, serverClientOptions, serverLocation } from '../../platform/mlflowServer';
 import { compareView, dashboardModel } from './dashboardModel';
 import { isTrusted } from '../../platform/trust';
 import { WebviewHost } from '../../platform/webviewHost';
@@ -23,6 +27,7 @@ import {
   parseModelDashboardMessage,
   WORKSPACE_TARGET,
   type HostToWebview,
+  type ServerRegistryView,
   type VersionDetailView,
   type WebviewToHost,
 } from '../../protocol/modelDashboard';
@@ -37,9 +42,17 @@ export interface ModelDashboardContext {
   onDidPost(message: HostToWebview): void;
   /** Runs a release action from the panel (the commands ask, write and say what they did). */
   runAction(message: Extract<WebviewToHost, { type: 'action' }>): Promise<void>;
+  /**
+   * Runs an action on a version of the tracking server's registry (`server`: the address as set), through the
+   * commands the Models view uses: they ask, write through the REST client and say what they did.
+   */
+  runServerAction(message: Extract<WebviewToHost, { type: 'serverAction' }> & { server: string }): Promise<void>;
+  /** Where the tracking server's token is (one per server). */
+  secrets?: vscode.SecretStorage;
 }
 
 interface FolderData {
+  folder: vscode.WorkspaceFolder;
   root: string;
   config?: MlopsConfig;
   name: string;
@@ -69,6 +82,7 @@ async function readFolder(): Promise<FolderData | undefined> {
     }
     const registry = await readRegistry(root, { git: isTrusted() });
     const data: FolderData = {
+      folder,
       root,
       ...(config ? { config } : {}),
       name: folder.name,
@@ -92,7 +106,11 @@ export class ModelDashboardPanel extends Disposable {
   private data: FolderData | undefined;
   private loading: Promise<FolderData | undefined> | undefined;
   private pendingSelect: string | undefined;
+  /** The model whose versions were sent last (sent again when the registry is). */
+  private shownModel: string | undefined;
   private readonly detailsCache = new Map<string, Promise<VersionDetails>>();
+  /** Counts registry reads: a read superseded by a later one posts nothing more. */
+  private generation = 0;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
 
@@ -114,6 +132,18 @@ export class ModelDashboardPanel extends Disposable {
     this.register(this.host.onReady(() => void this.sendRegistry(false)));
     this.register(this.host.onMessage((raw) => void this.onMessage(raw)));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendRegistry(true)));
+    // A tracking server set, changed or removed, or its token: read the registry again.
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.host.isReady && affectsSetting(e, 'mlflow')) void this.sendRegistry(true);
+      }),
+    );
+    if (context.secrets)
+      this.register(
+        context.secrets.onDidChange((e) => {
+          if (this.host.isReady && isTokenKey(e.key)) void this.sendRegistry(true);
+        }),
+      );
     this.register(panel.onDidDispose(() => this.dispose()));
   }
 
@@ -127,6 +157,7 @@ export class ModelDashboardPanel extends Disposable {
   reveal(model?: string): void {
     this.panel.reveal(undefined, false);
     if (!model) return;
+    this.shownModel = model;
     if (this.host.isReady && this.data) {
       this.post({ type: 'select', model });
       void this.sendVersions(model);
@@ -153,9 +184,11 @@ export class ModelDashboardPanel extends Disposable {
   }
 
   private async sendRegistry(fresh: boolean): Promise<void> {
+    const generation = ++this.generation;
     this.post({ type: 'loading', message: 'Reading the model registry…' });
     try {
       const data = await this.load(fresh);
+      if (generation !== this.generation) return;
       if (!data) {
         this.post({
           type: 'error',
@@ -165,19 +198,29 @@ export class ModelDashboardPanel extends Disposable {
       }
       const select = this.pendingSelect;
       this.pendingSelect = undefined;
-      const models = data.registry.models.map(dashboardModel);
-      this.post({
-        type: 'registry',
-        folder: data.name,
-        trusted: isTrusted(),
-        models,
-        board: stageBoard(data.registry),
-        goals: data.goals,
-        problems: data.registry.problems.map((p) => `${p.source}: ${p.message}`),
-        ...(select ? { select } : {}),
-      });
-      const shown = select ?? models.find((m) => !m.deprecated && m.versions.length)?.name;
+      // The local registries first; a tracking server's versions join them when its answer is in.
+      const setting = configuredServer(data.folder);
+      const server = setting ? this.serverView(setting) : undefined;
+      const shown = this.postRegistry(data, server, select);
       if (shown && isTrusted()) await this.sendVersions(shown);
+      if (!setting || server?.status !== 'loading') return;
+      const started = performance.now();
+      const client = new MlflowRestClient(await serverClientOptions(setting, data.folder.uri, this.context.secrets));
+      const registry = await readRegistry(data.root, { git: true, mlflowServer: client });
+      if (generation !== this.generation) return;
+      const read = registry.server;
+      if (read?.problem) {
+        this.context.logger.warn(`model dashboard: MLflow server: ${read.problem}`);
+        Object.assign(server, { status: 'failed', message: read.problem });
+      } else {
+        this.context.logger.info(
+          `model dashboard: MLflow server ${server.location}: ${read?.versions ?? 0} model versions (${(performance.now() - started).toFixed(0)} ms)`,
+        );
+        Object.assign(server, { status: 'loaded', versions: read?.versions ?? 0 });
+      }
+      data.registry = registry;
+      const again = this.postRegistry(data, server);
+      if (again) await this.sendVersions(again);
     } catch (err) {
       this.context.logger.error(`model dashboard: ${errorMessage(err)}`);
       this.post({
@@ -186,6 +229,41 @@ export class ModelDashboardPanel extends Disposable {
         action: 'refresh',
       });
     }
+  }
+
+  /** What the panel shows of the tracking server `setting` before its registry is read. */
+  private serverView(setting: string): ServerRegistryView {
+    const location = serverLocation(setting);
+    const view: ServerRegistryView = { location, host: hostOf(location), status: 'loading', versions: 0 };
+    if (!isTrusted()) {
+      view.status = 'untrusted';
+      view.message = `Trust this workspace to see the registry of the MLflow server at ${location} (MLOps Workbench contacts no tracking server in an untrusted workspace).`;
+    }
+    return view;
+  }
+
+  /** Posts the registry of `data`; returns the model whose versions to send (the selected or the first one). */
+  private postRegistry(data: FolderData, server?: ServerRegistryView, select?: string): string | undefined {
+    const models = data.registry.models.map(dashboardModel);
+    this.post({
+      type: 'registry',
+      folder: data.name,
+      trusted: isTrusted(),
+      models,
+      board: stageBoard(data.registry),
+      goals: data.goals,
+      // The server's own problem is its state, not a warning.
+      problems: data.registry.problems.filter((p) => !p.server).map((p) => `${p.source}: ${p.message}`),
+      ...(select ? { select } : {}),
+      ...(server ? { server: { ...server } } : {}),
+    });
+    // The model asked for, else the one shown, else the first with versions (as the panel picks); while the server is
+    // read, a model of its registry is kept (its versions are sent when they are in).
+    const kept = (name: string | undefined) =>
+      name !== undefined && (models.some((m) => m.name === name) || server?.status === 'loading');
+    const shown = [select, this.shownModel].find(kept) ?? models.find((m) => !m.deprecated && m.versions.length)?.name;
+    this.shownModel = shown;
+    return shown;
   }
 
   private model(name: string): RegistryModel | undefined {
@@ -207,6 +285,7 @@ export class ModelDashboardPanel extends Disposable {
     const data = this.data;
     const model = this.model(name);
     if (!data || !model || !isTrusted()) return;
+    this.shownModel = name;
     const versions = model.versions.slice(0, DETAILS_LIMIT);
     const cat = new CatFileBatch(data.root);
     let details: VersionDetails[];
@@ -288,6 +367,11 @@ export class ModelDashboardPanel extends Disposable {
     this.post({ type: 'compare', compare: compareView(name, diff) });
   }
 
+  /** Handles `raw` as if the panel had sent it (the test hook); resolves when it is handled. */
+  receive(raw: unknown): Promise<void> {
+    return this.onMessage(raw);
+  }
+
   private async onMessage(raw: unknown): Promise<void> {
     const message = parseModelDashboardMessage(raw);
     if (!message) {
@@ -330,6 +414,9 @@ export class ModelDashboardPanel extends Disposable {
         case 'action':
           await this.context.runAction(message);
           return;
+        case 'serverAction':
+          await this.serverAction(message);
+          return;
         case 'trust':
           await vscode.commands.executeCommand('workbench.trust.manage');
           return;
@@ -340,6 +427,38 @@ export class ModelDashboardPanel extends Disposable {
       this.context.logger.error(`model dashboard: ${message.type} failed: ${errorMessage(err)}`);
       this.post({ type: 'error', message: `${errorMessage(err)}` });
     }
+  }
+
+  private async serverAction(message: Extract<WebviewToHost, { type: 'serverAction' }>): Promise<void> {
+    if (!isTrusted()) {
+      this.post({
+        type: 'error',
+        message: 'MLflow release actions change the tracking server: trust this workspace first.',
+        action: 'trust',
+      });
+      return;
+    }
+    const setting = this.data && configuredServer(this.data.folder);
+    if (!setting) {
+      this.post({
+        type: 'error',
+        message: 'No MLflow tracking server is set: set mlops.mlflow.trackingUri to its address (http:// or https://).',
+      });
+      return;
+    }
+    const location = serverLocation(setting);
+    const known = this.model(message.model)?.versions.some(
+      (v) => v.version === message.version && v.server === location,
+    );
+    if (!known) {
+      this.post({
+        type: 'error',
+        message: `${message.model} version ${message.version} is not in the registry of the MLflow server at ${location}: refresh the dashboard.`,
+        action: 'refresh',
+      });
+      return;
+    }
+    await this.context.runServerAction({ ...message, server: setting });
   }
 
   private async openFile(file: string): Promise<void> {

@@ -70,6 +70,8 @@ export interface ModelsApi {
   unpushedTags(): readonly string[];
   /** The questions and messages of the release actions (tests answer them through its responder). */
   readonly prompts: Prompts;
+  /** Handles `message` as if the open dashboard had sent it (tests); resolves when it is handled. */
+  receive(message: unknown): Promise<void>;
 }
 
 function folderRoot(): vscode.WorkspaceFolder | undefined {
@@ -297,7 +299,7 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
     const summary = await act(client);
     logger.info(`models: ${summary}`);
     void prompts.info(summary);
-    await explorer.model.servers.load();
+    await Promise.all([explorer.model.servers.load(), current?.refresh()]);
     return summary;
   };
 
@@ -312,6 +314,13 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
         runAction: async (m) => {
           await vscode.commands.executeCommand(RELEASE_COMMANDS[m.action], { model: m.model, version: m.version });
         },
+        runServerAction: async (m) => {
+          const args: MlflowReleaseArgs = { server: m.server, model: m.model, version: m.version };
+          if (m.alias !== undefined) args.alias = m.alias;
+          if (m.stage !== undefined) args.stage = m.stage as MlflowStage;
+          await vscode.commands.executeCommand(MLFLOW_COMMANDS[m.action], args);
+        },
+        secrets: extension.secrets,
       },
       model,
     );
@@ -418,7 +427,15 @@ export function registerModels(feature: FeatureContext, explorer: ExplorerApi): 
       }),
     );
 
-  return { show, lastPosted: (type) => posted.get(type), unpushedTags: () => unpushed, prompts };
+  return {
+    show,
+    lastPosted: (type) => posted.get(type),
+    unpushedTags: () => unpushed,
+    prompts,
+    receive: async (message) => {
+      await current?.receive(message);
+    },
+  };
 }
 
 async function pickModel(models: RegistryModel[], action: ReleaseAction): Promise<string | undefined> {

@@ -217,6 +217,44 @@ describe('model dashboard data', function () {
       model: 'm',
       version: 'v1',
     });
+    assert.deepEqual(
+      parseModelDashboardMessage({ type: 'serverAction', action: 'setAlias', model: 'm', version: '3', x: 1 }),
+      { type: 'serverAction', action: 'setAlias', model: 'm', version: '3' },
+    );
+    assert.deepEqual(
+      parseModelDashboardMessage({
+        type: 'serverAction',
+        action: 'transitionStage',
+        model: 'm',
+        version: '3',
+        stage: 'Production',
+      }),
+      { type: 'serverAction', action: 'transitionStage', model: 'm', version: '3', stage: 'Production' },
+    );
+    assert.deepEqual(
+      parseModelDashboardMessage({
+        type: 'serverAction',
+        action: 'removeAlias',
+        model: 'm',
+        version: '3',
+        alias: '<b>x</b>',
+      }),
+      { type: 'serverAction', action: 'removeAlias', model: 'm', version: '3', alias: '<b>x</b>' },
+    );
+    // Removing needs the alias; the version is required; only the three server actions.
+    assert.equal(
+      parseModelDashboardMessage({ type: 'serverAction', action: 'removeAlias', model: 'm', version: '3' }),
+      undefined,
+    );
+    assert.equal(parseModelDashboardMessage({ type: 'serverAction', action: 'setAlias', model: 'm' }), undefined);
+    assert.equal(
+      parseModelDashboardMessage({ type: 'serverAction', action: 'deleteModel', model: 'm', version: '3' }),
+      undefined,
+    );
+    assert.equal(
+      parseModelDashboardMessage({ type: 'serverAction', action: 'setAlias', model: 'm', version: '3', alias: 7 }),
+      undefined,
+    );
     assert.equal(parseModelDashboardMessage({ type: 'openFile', file: 'a\0b' }), undefined);
     assert.equal(parseModelDashboardMessage('ready'), undefined);
     assert.equal(parseModelDashboardMessage({ type: 'evil' }), undefined);

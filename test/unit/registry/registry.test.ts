@@ -15,10 +15,12 @@ import {
   unassignStage,
 } from '../../../src/core/registry/actions';
 import { readRegistry } from '../../../src/core/registry/read';
+import { versionRows } from '../../../src/core/registry/dashboard';
 import { diffVersions, versionDiffToMarkdown, versionDiffToText } from '../../../src/core/registry/diff';
 import { pinnedRequirements, dockerBaseImages } from '../../../src/core/registry/details';
 import { root as projectRoot } from '../../harness/paths';
 import { MlflowRestClient } from '../../../src/core/formats/mlflow/rest';
+import { serve } from '../../helpers/httpServer';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Rel Ease',
@@ -156,6 +158,67 @@ describe('model registry on a git repository', function () {
         ['1', [], 'ana', 'r1', 1_700_000_000_000],
       ],
     );
+    // Each version says which server holds it (the dashboard offers the server's actions on those only).
+    assert.deepEqual(
+      churn.versions.map((v) => v.server),
+      ['http://127.0.0.1:9', 'http://127.0.0.1:9'],
+    );
+    assert.deepEqual(registry.server, { location: 'http://127.0.0.1:9', versions: 2 });
+    assert.deepEqual(
+      versionRows(churn.versions, [], {}, []).map((r) => [r.version, r.stages, r.aliases, r.server]),
+      [
+        ['2', ['production'], ['champion'], 'http://127.0.0.1:9'],
+        ['1', ['archived'], [], 'http://127.0.0.1:9'],
+      ],
+      'the versions table carries it',
+    );
+    assert.deepEqual(registry.problems, []);
+  });
+
+  it('keeps the local registries when the tracking server refuses, times out or is not there, and says which', async () => {
+    fs.cpSync(path.join(projectRoot, 'test', 'fixtures', 'mlflow', 'mlruns'), path.join(dir, 'mlruns'), {
+      recursive: true,
+    });
+    const sha = commit(dir, 'model', { 'a.txt': '1' });
+    git(dir, ['tag', '-a', '-m', 'first', 'churn@v1.0.0', sha]);
+    const refusing = await serve(() => ({ status: 403, body: '{"error_code":"PERMISSION_DENIED","message":"no"}' }));
+    const silent = await serve(() => undefined);
+    const gone = await serve(() => ({ body: '{}' }));
+    await gone.close();
+    try {
+      const cases: [string, RegExp][] = [
+        [refusing.url, /refused the request \(HTTP 403: no\): check the token/],
+        [silent.url, /did not answer within 0\.3 s|timed? ?out/i],
+        [gone.url, /is not reachable/],
+      ];
+      const local = await readRegistry(dir);
+      for (const [url, expected] of cases) {
+        const client = new MlflowRestClient({ baseUrl: url, timeoutMs: 300, token: 'sekrit-token' });
+        const registry = await readRegistry(dir, { mlflowServer: client });
+        assert.deepEqual(
+          registry.models.map((m) => [m.name, m.versions.map((v) => v.version)]),
+          local.models.map((m) => [m.name, m.versions.map((v) => v.version)]),
+          `${url}: the local models stay`,
+        );
+        assert.ok(
+          registry.models.every((m) => m.versions.every((v) => v.server === undefined)),
+          'no version is said to be on the server',
+        );
+        assert.equal(registry.server?.location, url);
+        assert.equal(registry.server?.versions, 0);
+        assert.match(registry.server?.problem ?? '', expected);
+        assert.ok(registry.server?.problem?.includes(url), 'the problem names the server');
+        assert.ok(!registry.server?.problem?.includes('sekrit'), 'never the token');
+        assert.deepEqual(
+          registry.problems.map((p) => [p.source, p.server]),
+          [['mlflow', url]],
+          'one problem, marked as the server’s',
+        );
+      }
+    } finally {
+      await refusing.close();
+      await silent.close();
+    }
   });
 
   it('compares two versions: metric deltas by goal, params, dataset hashes, environment and commits', async () => {
