@@ -31,6 +31,7 @@ interface Manifest {
     configuration: ConfigurationGroup[];
     walkthroughs: { id: string; title: string; steps: Step[] }[];
     commands: { command: string }[];
+    views: Record<string, { id: string }[]>;
     problemMatchers: {
       name: string;
       pattern: {
@@ -131,10 +132,17 @@ describe('package.json contributions', () => {
       ['openProject', 'seeModels', 'chartMetric', 'runChecks', 'notebookFilter', 'addCi'],
     );
     const commands = new Set(manifest.contributes.commands.map((c) => c.command));
+    const views = new Set(Object.values(manifest.contributes.views).flatMap((list) => list.map((v) => v.id)));
+    assert.ok(views.has('mlops.views.models') && views.has('mlops.views.experiments'));
     for (const step of walkthrough.steps) {
       assert.ok(step.completionEvents.length > 0, `${step.id} has a completion event`);
       for (const event of step.completionEvents) {
         assert.match(event, /^(onCommand|onView|onContext|onSettingChanged|onLink|onStepSelected):/);
+        // VS Code records an onContext event only when the expression turns true while its walkthrough service
+        // listens; one that already holds when the walkthrough registers (a folder is open) is never recorded.
+        assert.doesNotMatch(event, /^onContext:.*workbenchState/, `${step.id}: ${event} holds before it is observed`);
+        if (event.startsWith('onView:mlops.'))
+          assert.ok(views.has(event.slice('onView:'.length)), `${event} names a contributed view`);
         if (event.startsWith('onCommand:mlops.'))
           assert.ok(commands.has(event.slice('onCommand:'.length)), `${event} names a contributed command`);
       }
