@@ -34,15 +34,10 @@ interface Manifest {
     views: Record<string, { id: string }[]>;
     problemMatchers: {
       name: string;
-      pattern: {
-        regexp: string;
-        file: number;
-        line: number;
-        column: number;
-        severity: number;
-        code: number;
-        message: number;
-      };
+      pattern: [
+        { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number },
+        { regexp: string; message: number },
+      ];
     }[];
     taskDefinitions: { type: string; properties: { command: { enum: string[] } } }[];
     menus: Record<string, { command: string; when?: string }[]>;
@@ -181,11 +176,13 @@ describe('package.json contributions', () => {
     );
     const [matcher] = manifest.contributes.problemMatchers;
     assert.equal(matcher?.name, 'mlops');
-    const match = new RegExp(matcher.pattern.regexp).exec(
+    // Two lines per finding: the finding, then its hint (joined into one message, as the editor's diagnostic has it).
+    assert.equal(matcher.pattern.length, 2);
+    const [p, hint] = matcher.pattern;
+    const match = new RegExp(p.regexp).exec(
       'models/a b.onnx:12:5: warning naming-convention: Model a b should be named in kebab-case.',
     );
     assert.ok(match);
-    const p = matcher.pattern;
     assert.deepEqual(
       [match[p.file], match[p.line], match[p.column], match[p.severity], match[p.code], match[p.message]],
       ['models/a b.onnx', '12', '5', 'warning', 'naming-convention', 'Model a b should be named in kebab-case.'],
@@ -196,6 +193,8 @@ describe('package.json contributions', () => {
       ['C:\\work\\x.ipynb', '3', undefined],
     );
     assert.equal(new RegExp(p.regexp).exec('    hint: rename it'), null, 'hint lines are not findings');
+    assert.equal(new RegExp(hint.regexp).exec('    hint: rename it')?.[hint.message], 'rename it');
+    assert.equal(new RegExp(hint.regexp).exec('mlops.yaml:1:1: error lineage: m'), null, 'findings are not hints');
     assert.deepEqual(manifest.contributes.menus['scm/title'], [
       { command: 'mlops.compareMetricsWithHead', when: 'scmProvider == git && isWorkspaceTrusted', group: '9_mlops@1' },
     ]);
