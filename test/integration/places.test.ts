@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { MetricsDiffReport } from '../../src/features/scm/register';
+import { WALKTHROUGH_ID, WALKTHROUGH_STEPS } from '../../src/platform/walkthrough';
 import { activateExtension, EXTENSION_ID } from './activation.test';
 import { waitFor } from './wait';
 
@@ -17,11 +18,25 @@ function root(): string {
 interface Finding {
   file: string;
   line: number;
+  column: number;
   severity: string;
+  code: string;
+  source: string | undefined;
   message: string;
 }
 
-const key = (f: Finding) => `${f.file}:${f.line} ${f.severity} ${f.message}`;
+const key = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`;
+
+/** A diagnostic as the Problems panel lists it: where, how bad, which check, from whom, and what it says. */
+const finding = (uri: vscode.Uri, d: vscode.Diagnostic): Finding => ({
+  file: relative(uri),
+  line: d.range.start.line + 1,
+  column: d.range.start.character + 1,
+  severity: vscode.DiagnosticSeverity[d.severity],
+  code: String(typeof d.code === 'object' ? d.code.value : d.code),
+  source: d.source,
+  message: d.message,
+});
 const relative = (uri: vscode.Uri) => path.relative(root(), uri.fsPath).split(path.sep).join('/');
 
 /** Diagnostics with source 'mlops' whose code is plain text: what the $mlops problem matcher of a task reports. */
@@ -31,12 +46,7 @@ function taskFindings(): Finding[] {
     .flatMap(([uri, list]) =>
       list
         .filter((d) => d.source === 'mlops' && (typeof d.code === 'string' || typeof d.code === 'number'))
-        .map((d) => ({
-          file: relative(uri),
-          line: d.range.start.line + 1,
-          severity: vscode.DiagnosticSeverity[d.severity],
-          message: d.message,
-        })),
+        .map((d) => finding(uri, d)),
     )
     .sort((a, b) => key(a).localeCompare(key(b)));
 }
@@ -125,14 +135,7 @@ describe("MLOps Workbench in VS Code's own places", function () {
     await checks.whenIdle();
     const own: Finding[] = [];
     checks.diagnostics.forEach((uri, list) => {
-      for (const d of list)
-        own.push({
-          file: relative(uri),
-          line: d.range.start.line + 1,
-          severity: vscode.DiagnosticSeverity[d.severity],
-          // The editor adds the hint as a second line; the task prints it on a line of its own for people.
-          message: d.message.split('\n')[0],
-        });
+      for (const d of list) own.push(finding(uri, d));
     });
     own.sort((a, b) => key(a).localeCompare(key(b)));
     assert.equal(own.length, 10, 'the demo has ten findings (three of them data drift, one an SLO breach)');
@@ -152,7 +155,13 @@ describe("MLOps Workbench in VS Code's own places", function () {
     assert.equal(await ended, 1, "the staging version's SLO breach is an error: mlops check fails");
     console.log(`mlops check as a task took ${Date.now() - started} ms`);
     await waitFor('the task’s findings in Problems', () => taskFindings().length >= own.length, 30_000);
+    // The same entries: file, line, column, severity, check type, source, and the whole message (the finding, then
+    // its hint on a line of its own: the task prints the hint under the finding and $mlops reads both lines).
     assert.deepEqual(taskFindings(), own);
+    assert.ok(
+      own.every((f) => f.source === 'mlops' && f.message.split('\n').length === 2),
+      'each message is the finding and its hint',
+    );
     // Each at the same place with the same check type as the editor's diagnostic.
     const codes = vscode.languages
       .getDiagnostics()
@@ -213,6 +222,13 @@ describe("MLOps Workbench in VS Code's own places", function () {
     const [walkthrough] = walkthroughs;
     assert.equal(`${EXTENSION_ID}#${walkthrough.id}`, api.walkthrough!.id);
     assert.equal(walkthrough.steps.length, 6);
+    // The steps the extension ticks itself are the contributed ones, through a command this VS Code has.
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      [...WALKTHROUGH_STEPS],
+    );
+    assert.equal(walkthrough.id, WALKTHROUGH_ID);
+    assert.ok((await vscode.commands.getCommands(true)).includes('welcome.markStepComplete'));
     for (const step of walkthrough.steps) {
       assert.deepEqual(Object.keys(step.media.image).sort(), ['dark', 'hc', 'hcLight', 'light']);
       for (const file of Object.values(step.media.image))

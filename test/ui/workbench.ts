@@ -22,8 +22,12 @@ export const uiMode = (): 'dev' | 'vsix' => (process.env.MLOPS_UI_MODE === 'vsix
 /** Whether this run replaces the committed pictures (README, walkthrough): only a development run asked to. */
 export const updateMedia = (): boolean => uiMode() === 'dev' && process.env.MLOPS_UPDATE_MEDIA === '1';
 
+/**
+ * Opens the real workbench on a folder, or on an empty window when `folder` is undefined (then `openFolder` opens one
+ * later, in the same browser profile, as File > Open Folder does).
+ */
 export async function openWorkbench(
-  folder: string,
+  folder: string | undefined,
   options: { theme?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {},
 ): Promise<Workbench> {
   const mode = uiMode();
@@ -36,14 +40,7 @@ export async function openWorkbench(
   });
   const browser = await openBrowser({ colorScheme: options.theme?.includes('Light') ? 'light' : 'dark' });
   const page = browser.page;
-  await page.goto(server.workbenchUrl(folder, mode === 'dev' ? { extensionDevelopmentPath: root } : undefined));
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  // The first paint is unthemed; wait for the theme class on the workbench.
-  await page.waitForSelector(
-    '.monaco-workbench.vs-dark, .monaco-workbench.vs, .monaco-workbench.hc-black, .monaco-workbench.hc-light',
-    { timeout: 60_000 },
-  );
-  await page.waitForSelector('.part.activitybar', { timeout: 60_000 });
+  await goToWorkbench(page, server, folder);
   return {
     page,
     server,
@@ -60,6 +57,29 @@ export async function openWorkbench(
       await server.stop();
     },
   };
+}
+
+/** Loads the workbench page on `folder` (an empty window when undefined) and waits until it is themed and ready. */
+async function goToWorkbench(page: Page, server: CodeServer, folder: string | undefined): Promise<void> {
+  const payload = uiMode() === 'dev' ? { extensionDevelopmentPath: root } : undefined;
+  const url = new URL(server.workbenchUrl(folder ?? '/', payload));
+  if (folder === undefined) {
+    url.searchParams.delete('folder');
+    url.searchParams.set('ew', 'true');
+  }
+  await page.goto(url.toString());
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // The first paint is unthemed; wait for the theme class on the workbench.
+  await page.waitForSelector(
+    '.monaco-workbench.vs-dark, .monaco-workbench.vs, .monaco-workbench.hc-black, .monaco-workbench.hc-light',
+    { timeout: 60_000 },
+  );
+  await page.waitForSelector('.part.activitybar', { timeout: 60_000 });
+}
+
+/** Opens a folder in the workbench's window (the window reloads on it, as after File > Open Folder). */
+export async function openFolder(wb: Workbench, folder: string): Promise<void> {
+  await goToWorkbench(wb.page, wb.server, folder);
 }
 
 /**

@@ -31,17 +31,13 @@ interface Manifest {
     configuration: ConfigurationGroup[];
     walkthroughs: { id: string; title: string; steps: Step[] }[];
     commands: { command: string }[];
+    views: Record<string, { id: string }[]>;
     problemMatchers: {
       name: string;
-      pattern: {
-        regexp: string;
-        file: number;
-        line: number;
-        column: number;
-        severity: number;
-        code: number;
-        message: number;
-      };
+      pattern: [
+        { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number },
+        { regexp: string; message: number },
+      ];
     }[];
     taskDefinitions: { type: string; properties: { command: { enum: string[] } } }[];
     menus: Record<string, { command: string; when?: string }[]>;
@@ -131,10 +127,17 @@ describe('package.json contributions', () => {
       ['openProject', 'seeModels', 'chartMetric', 'runChecks', 'notebookFilter', 'addCi'],
     );
     const commands = new Set(manifest.contributes.commands.map((c) => c.command));
+    const views = new Set(Object.values(manifest.contributes.views).flatMap((list) => list.map((v) => v.id)));
+    assert.ok(views.has('mlops.views.models') && views.has('mlops.views.experiments'));
     for (const step of walkthrough.steps) {
       assert.ok(step.completionEvents.length > 0, `${step.id} has a completion event`);
       for (const event of step.completionEvents) {
         assert.match(event, /^(onCommand|onView|onContext|onSettingChanged|onLink|onStepSelected):/);
+        // VS Code records an onContext event only when the expression turns true while its walkthrough service
+        // listens; one that already holds when the walkthrough registers (a folder is open) is never recorded.
+        assert.doesNotMatch(event, /^onContext:.*workbenchState/, `${step.id}: ${event} holds before it is observed`);
+        if (event.startsWith('onView:mlops.'))
+          assert.ok(views.has(event.slice('onView:'.length)), `${event} names a contributed view`);
         if (event.startsWith('onCommand:mlops.'))
           assert.ok(commands.has(event.slice('onCommand:'.length)), `${event} names a contributed command`);
       }
@@ -173,11 +176,13 @@ describe('package.json contributions', () => {
     );
     const [matcher] = manifest.contributes.problemMatchers;
     assert.equal(matcher?.name, 'mlops');
-    const match = new RegExp(matcher.pattern.regexp).exec(
+    // Two lines per finding: the finding, then its hint (joined into one message, as the editor's diagnostic has it).
+    assert.equal(matcher.pattern.length, 2);
+    const [p, hint] = matcher.pattern;
+    const match = new RegExp(p.regexp).exec(
       'models/a b.onnx:12:5: warning naming-convention: Model a b should be named in kebab-case.',
     );
     assert.ok(match);
-    const p = matcher.pattern;
     assert.deepEqual(
       [match[p.file], match[p.line], match[p.column], match[p.severity], match[p.code], match[p.message]],
       ['models/a b.onnx', '12', '5', 'warning', 'naming-convention', 'Model a b should be named in kebab-case.'],
@@ -188,6 +193,8 @@ describe('package.json contributions', () => {
       ['C:\\work\\x.ipynb', '3', undefined],
     );
     assert.equal(new RegExp(p.regexp).exec('    hint: rename it'), null, 'hint lines are not findings');
+    assert.equal(new RegExp(hint.regexp).exec('    hint: rename it')?.[hint.message], 'rename it');
+    assert.equal(new RegExp(hint.regexp).exec('mlops.yaml:1:1: error lineage: m'), null, 'findings are not hints');
     assert.deepEqual(manifest.contributes.menus['scm/title'], [
       { command: 'mlops.compareMetricsWithHead', when: 'scmProvider == git && isWorkspaceTrusted', group: '9_mlops@1' },
     ]);

@@ -32,8 +32,9 @@ mlops.yaml: then on the models, datasets and notebooks discovery finds).
 
 Options:
   --format <f>    text (default), json, junit, sarif, markdown or problems (one
-                  \`file:line:column: severity type: message\` line per finding, for
-                  editors' problem matchers such as VS Code's $mlops)
+                  \`file:line:column: severity type: message\` line per finding and
+                  its \`    hint: ...\` line, for editors' problem matchers such as
+                  VS Code's $mlops)
   --output <file> write the report to a file (a text summary still goes to stdout)
   --fail-on <l>   error (default), warning or never: the level that makes the exit code 1
   --only <ids>    run only these check ids (comma-separated)

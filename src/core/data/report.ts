@@ -1,7 +1,7 @@
 // Profiles, drift reports and schema violations as text and Markdown, for `mlops data` and "Copy as Markdown".
 // Every user-derived string (column names, values, paths) goes through the control-character escape.
 import { plural } from '../checks/report/common';
-import { problemLine } from '../checks/report/problems';
+import { problemRecord } from '../checks/report/problems';
 import { escapeControlCharacters } from '../security/controlCharacters';
 import { formatBytes } from '../sizes';
 import { alignedTable } from '../textTable';
@@ -169,21 +169,20 @@ export function validationToProblems(results: readonly ValidationResult[], confi
   const lines: string[] = [];
   for (const r of results)
     for (const v of r.violations) {
-      lines.push(
-        problemLine(
-          {
-            checkId: 'data-schema',
-            type: 'data-schema',
-            severity: 'error',
-            status: 'fail',
-            target: r.dataset,
-            message: violationMessage(r.dataset, v),
-            location: { file: configFile, line: v.line, column: v.character },
-          },
-          { configFile },
-        ),
+      const record = problemRecord(
+        {
+          checkId: 'data-schema',
+          type: 'data-schema',
+          severity: 'error',
+          status: 'fail',
+          target: r.dataset,
+          message: violationMessage(r.dataset, v),
+          hint: 'Fix the data, or change the schema in mlops.yaml if the data is right.',
+          location: { file: configFile, line: v.line, column: v.character },
+        },
+        { configFile },
       );
-      lines.push('    hint: Fix the data, or change the schema in mlops.yaml if the data is right.');
+      for (const line of record) lines.push(line);
     }
   const count = results.reduce((n, r) => n + r.violations.length, 0);
   lines.push(`${plural(count, 'error')}, 0 warnings, 0 info`);

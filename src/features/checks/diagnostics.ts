@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkTypeNamed } from '../../core/checks/builtinTypes';
 import { DEFAULT_HELP_URI } from '../../core/checks/report/common';
+import { problemMessage } from '../../core/checks/report/problems';
 import type { CheckResult, Location, Severity } from '../../core/checks/types';
 import type { FolderRun } from './runner';
 
@@ -66,11 +67,7 @@ export class ChecksDiagnostics implements vscode.Disposable {
         const location: Location = result.location ?? { file: run.configFile };
         const uri = resolveInFolder(run.folder, location.file) ?? vscode.Uri.joinPath(run.folder.uri, run.configFile);
         const range = rangeOf(location, await textOf(uri));
-        const diagnostic = new vscode.Diagnostic(
-          range,
-          result.hint ? `${result.message}\n${result.hint}` : result.message,
-          SEVERITY[result.severity],
-        );
+        const diagnostic = new vscode.Diagnostic(range, problemMessage(result), SEVERITY[result.severity]);
         diagnostic.source = 'mlops';
         diagnostic.code = { value: result.type, target: checkTypeHelpUri(result.type) };
         const list = entries.get(uri.toString()) ?? [];

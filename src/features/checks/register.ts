@@ -20,6 +20,7 @@ import { ChecksPanel } from './panel';
 import { CHECKS_WATCH_GLOB, ChecksRunner } from './runner';
 import { getSetting } from '../../platform/config';
 import { ChecksStatusBar, type StatusSnapshot } from './statusBar';
+import { completeWalkthroughStep } from '../../platform/walkthrough';
 
 export const RUN_CHECKS_COMMAND = 'mlops.runChecks';
 export const SHOW_CHECKS_COMMAND = 'mlops.showChecks';
@@ -227,6 +228,7 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
         (_progress, token) => runner.run('command', token),
       );
       await published;
+      completeWalkthroughStep(extension, 'runChecks', logger);
       const status = statusBar.snapshot;
       void vscode.window.setStatusBarMessage(
         `Pipeline checks: ${status.counts.error} errors, ${status.counts.warning} warnings, ${status.counts.info} info`,
@@ -248,9 +250,10 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
       });
       return { ...status.counts, message };
     }),
-    vscode.commands.registerCommand(SHOW_CHECKS_COMMAND, (filter?: ChecksPanelFilter) =>
-      showPanel(filter && typeof filter === 'object' ? { retrainOnly: filter.retrainOnly === true } : undefined),
-    ),
+    vscode.commands.registerCommand(SHOW_CHECKS_COMMAND, (filter?: ChecksPanelFilter) => {
+      showPanel(filter && typeof filter === 'object' ? { retrainOnly: filter.retrainOnly === true } : undefined);
+      completeWalkthroughStep(extension, 'runChecks', logger);
+    }),
     vscode.commands.registerCommand(ADD_CI_WORKFLOW_COMMAND, (provider?: CiProvider) => addCiWorkflow(provider)),
     { dispose: () => panel?.dispose() },
   );
@@ -335,6 +338,8 @@ export function registerChecks(feature: FeatureContext, trigger: ChecksTrigger):
     });
     const shown = vscode.workspace.asRelativePath(target, folders.length > 1);
     const result = await createFileExclusive(target, text);
+    // The project has its CI workflow either way.
+    completeWalkthroughStep(extension, 'addCi', logger);
     if (result === 'exists') {
       const openExisting = 'Open Existing';
       void vscode.window

@@ -6,6 +6,7 @@ import type { Run } from '../../core/metrics/model';
 import { comparisonMarkdown, runDetailsMarkdown, runShortName, type RunDescription } from '../../core/metrics/report';
 import { affectsSetting, getSetting, settingId } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
+import { completeWalkthroughStep } from '../../platform/walkthrough';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import type { MetricHistorySelection } from '../../protocol/metricHistory';
 import { relativeTime } from '../../core/relativeTime';
@@ -65,6 +66,12 @@ export function registerExperiments({ extension, logger }: FeatureContext): Expe
     showCollapseAll: true,
   });
   subscriptions.push(service, tree, view);
+  // "See models and runs": the Experiments view shown.
+  const seen = () => {
+    if (view.visible) completeWalkthroughStep(extension, 'seeModels', logger);
+  };
+  seen();
+  subscriptions.push(view.onDidChangeVisibility(seen));
 
   subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(() => void service.reload()),

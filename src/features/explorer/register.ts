@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/logging';
 import { fileHistory, openRepository, showFileAtRevision } from '../../core/git/state';
 import { type WorkspaceItem, type WorkspaceItemKind } from '../../core/workspace/discovery';
 import type { FeatureContext } from '../../platform/context';
+import { completeWalkthroughStep } from '../../platform/walkthrough';
 import { isTrusted, UNTRUSTED_REASON } from '../../platform/trust';
 import { REVISION_SCHEME, revisionUri } from '../../platform/revisionUri';
 import { RevisionFileSystem } from '../revisions/provider';
@@ -60,14 +61,21 @@ export function registerExplorer({ extension, logger }: FeatureContext): Explore
     notebooks: new ExplorerTree('notebook', model),
   };
   for (const [name, tree] of Object.entries(trees)) {
-    subscriptions.push(
-      tree,
-      vscode.window.createTreeView(`mlops.views.${name}`, {
-        treeDataProvider: tree,
-        showCollapseAll: name === 'models',
-        canSelectMany: name === 'notebooks',
-      }),
-    );
+    subscriptions.push(tree);
+    const view = vscode.window.createTreeView(`mlops.views.${name}`, {
+      treeDataProvider: tree,
+      showCollapseAll: name === 'models',
+      canSelectMany: name === 'notebooks',
+    });
+    subscriptions.push(view);
+    // "See models and runs": the Models view shown.
+    if (name === 'models') {
+      const seen = () => {
+        if (view.visible) completeWalkthroughStep(extension, 'seeModels', logger);
+      };
+      seen();
+      subscriptions.push(view.onDidChangeVisibility(seen));
+    }
   }
 
   // Context keys from discovery: set when they change, after every scan or file event.

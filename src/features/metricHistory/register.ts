@@ -4,6 +4,7 @@ import type { ChartPayload, MetricHistoryQuery, PlotSource } from '../../core/ch
 import { availableKeys, defaultKeys } from '../../core/chart/prepare';
 import { errorMessage } from '../../core/logging';
 import type { FeatureContext } from '../../platform/context';
+import { completeWalkthroughStep } from '../../platform/walkthrough';
 import { METRIC_HISTORY_VIEW_TYPE, type MetricHistorySelection } from '../../protocol/metricHistory';
 import { labelled, MetricHistoryPanel, type MetricHistoryDeps, type PanelContext } from './panel';
 
@@ -74,7 +75,10 @@ export function registerMetricHistory(feature: FeatureContext, deps: MetricHisto
     vscode.commands.registerCommand(SHOW_METRIC_HISTORY_COMMAND, async (arg?: unknown) => {
       try {
         const selection = await chooseSelection(arg, deps);
-        if (selection) show(selection);
+        if (selection) {
+          show(selection);
+          completeWalkthroughStep(extension, 'chartMetric', logger);
+        }
       } catch (err) {
         logger.error(`showMetricHistory: ${errorMessage(err)}`);
         void vscode.window.showErrorMessage(`Could not show the metric history: ${errorMessage(err)}`);

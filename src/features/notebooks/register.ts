@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/logging';
 import { notebookDiffHidesOutputs, setNotebookDiffHidesOutputs } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
 import { UNTRUSTED_REASON } from '../../platform/trust';
+import { completeWalkthroughStep } from '../../platform/walkthrough';
 import type { ExplorerApi } from '../explorer/register';
 import { ensureCli } from '../../platform/cli';
 import { NotebookGitFilter, type FilterSetupResult } from './gitFilter';
@@ -70,6 +71,7 @@ export function registerNotebooks(feature: FeatureContext, explorer: ExplorerApi
     const result = await filter.setUp(folder);
     void status.refresh();
     if (result) {
+      completeWalkthroughStep(extension, 'notebookFilter', logger);
       void prompts.info(
         `Notebooks in ${path.basename(result.repo)} are now stripped of outputs when added to git (working copies keep them). ` +
           `${result.attributesChanged ? 'Commit .gitattributes so the team strips them too; each clone runs this command once. ' : ''}` +

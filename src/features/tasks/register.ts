@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { cliProcess } from '../../platform/cli';
 import type { FeatureContext } from '../../platform/context';
+import { completeWalkthroughStep } from '../../platform/walkthrough';
 
 export const TASK_TYPE = 'mlops';
 
@@ -92,5 +93,13 @@ export function registerTasks({ extension, logger }: FeatureContext): TasksApi {
     },
   };
   extension.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
+  // "Run the checks" of the walkthrough: the check task counts as much as the command.
+  extension.subscriptions.push(
+    vscode.tasks.onDidStartTask(({ execution }) => {
+      const definition = execution.task.definition as Partial<MlopsTaskDefinition>;
+      if (definition.type === TASK_TYPE && definition.command === 'check')
+        completeWalkthroughStep(extension, 'runChecks', logger);
+    }),
+  );
   return { provider };
 }

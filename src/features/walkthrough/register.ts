@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { walkthroughsOpenOnInstall } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
-
-export const WALKTHROUGH_ID = 'mlops.getStarted';
+import { completeWalkthroughStep, WALKTHROUGH_ID } from '../../platform/walkthrough';
 const SHOWN_KEY = 'mlops.walkthrough.shown';
 
 export interface WalkthroughApi {
@@ -15,10 +14,17 @@ export interface WalkthroughApi {
 /**
  * "MLOps: Get Started" opens the walkthrough "Get started with MLOps Workbench"; it opens by itself once, on the first
  * activation after install (remembered in globalState), unless VS Code's own setting says not to open walkthroughs
- * on install. Development and test hosts never open it by themselves.
+ * on install. Development and test hosts never open it by themselves. Each step is ticked when the user has done
+ * what it asks (see `completeWalkthroughStep`); here, "Open a project".
  */
-export function registerWalkthrough({ extension }: FeatureContext): WalkthroughApi {
+export function registerWalkthrough({ extension, logger }: FeatureContext): WalkthroughApi {
   const id = `${extension.extension.id}#${WALKTHROUGH_ID}`;
+  // "Open a project": this window has a folder (opening one reloads the window, so the activation is the moment after).
+  const projectOpen = () => {
+    if (vscode.workspace.workspaceFolders?.length) completeWalkthroughStep(extension, 'openProject', logger);
+  };
+  projectOpen();
+  extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(projectOpen));
   const open = () => vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
   extension.subscriptions.push(vscode.commands.registerCommand('mlops.getStarted', open));
   const firstRun = async (): Promise<boolean> => {

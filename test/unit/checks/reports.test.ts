@@ -6,9 +6,11 @@ import { formatJson } from '../../../src/core/checks/report/json';
 import { escapeXmlAttribute, formatJunit } from '../../../src/core/checks/report/junit';
 import { escapeMarkdownCell, formatMarkdown } from '../../../src/core/checks/report/markdown';
 import { formatSarif, toSarif } from '../../../src/core/checks/report/sarif';
-import { formatProblems, problemLine } from '../../../src/core/checks/report/problems';
+import { findings } from '../../../src/core/checks/report/common';
+import { findingHint, formatProblems, problemLine, problemMessage } from '../../../src/core/checks/report/problems';
 import { formatText } from '../../../src/core/checks/report/text';
-import type { CheckReport } from '../../../src/core/checks/types';
+import type { CheckReport, CheckResult } from '../../../src/core/checks/types';
+import { contributedMatchers, matchProblems } from '../../helpers/problemMatcher';
 import { FAKE, removeTempDirs, run } from './helpers';
 import { parseXml, type XmlElement } from './xml';
 import { AWKWARD_FILE, sampleRepo } from './sample';
@@ -87,6 +89,44 @@ describe('report formats', () => {
     const hinted = failing.find((r) => r.hint);
     assert.ok(hinted, 'the sample has a finding with a hint');
     assert.ok(text.includes(`${problemLine(hinted, { configFile: 'mlops.yaml' })}\n    hint: `));
+  });
+
+  it('problems: VS Code’s $mlops matcher reads every finding with its hint, as the editor’s diagnostic message', () => {
+    const noHint: CheckResult = {
+      checkId: 'own-lineage',
+      type: 'lineage',
+      status: 'fail',
+      severity: 'info',
+      target: 't',
+      message: 'A finding whose check gives no hint.',
+      location: { file: 'src/train.py', line: 4 },
+    };
+    const withOne = { ...report, results: [...report.results, noHint] };
+    const text = formatProblems(withOne, { configFile: 'mlops.yaml' });
+    const failing = findings(withOne);
+    assert.ok(failing.some((r) => r.hint) && failing.some((r) => !r.hint), 'findings with and without a hint');
+    assert.equal(text.split('\n').filter((l) => l.startsWith('    hint: ')).length, failing.length, 'a hint line each');
+    assert.match(
+      text,
+      /^src\/train\.py:4: info lineage: A finding whose check gives no hint\.\n {4}hint: Fix what it names, or change the check 'own-lineage' \(its severity, or enabled: false\)\.$/m,
+    );
+    const [$mlops] = contributedMatchers(ROOT);
+    const read = matchProblems($mlops, text);
+    assert.deepEqual(
+      read,
+      failing.map((r) => {
+        const column = r.location?.line === undefined ? 1 : r.location.column;
+        return {
+          file: r.location?.file ?? 'mlops.yaml',
+          line: String(r.location?.line ?? 1),
+          ...(column === undefined ? {} : { column: String(column) }),
+          severity: r.severity,
+          code: r.type,
+          message: problemMessage(r),
+        };
+      }),
+    );
+    assert.equal(problemMessage(noHint), `${noHint.message}\n${findingHint(noHint)}`);
   });
 
   it('JSON: versioned, with the tool, counts, checks and results', () => {

@@ -8,6 +8,7 @@ import { validationToProblems } from '../../../src/core/data/report';
 import { readDatasetSchema, validateDataset, violationPosition } from '../../../src/core/data/schema';
 import { validateConfig } from '../../../src/core/formats/mlopsYaml/validate';
 import { spawnMlops } from '../../helpers/cliBundle';
+import { contributedMatchers, matchProblems } from '../../helpers/problemMatcher';
 
 const CONFIG = `version: 1
 datasets:
@@ -74,9 +75,9 @@ describe('mlops data validate --format problems', function () {
         'the data-schema check puts its findings at the same places',
       );
       const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')) as {
-        contributes: { problemMatchers: { pattern: Record<string, string | number> }[] };
+        contributes: { problemMatchers: { pattern: Record<string, string | number>[] }[] };
       };
-      const p = manifest.contributes.problemMatchers[0].pattern;
+      const p = manifest.contributes.problemMatchers[0].pattern[0];
       const match = new RegExp(p.regexp as string).exec(validate.stdout.split('\n')[0]);
       assert.ok(match);
       assert.deepEqual(
@@ -84,6 +85,15 @@ describe('mlops data validate --format problems', function () {
         ['mlops.yaml', '8', '16', 'error', 'data-schema'],
       );
       assert.equal(new RegExp(p.regexp as string).exec(LINES[1]), null, 'the hint is not a finding');
+      // Read as VS Code reads a task's output: each violation with its hint, as the data-schema check's diagnostic.
+      const [$mlops] = contributedMatchers(path.resolve(__dirname, '../../../..'));
+      assert.deepEqual(
+        matchProblems($mlops, validate.stdout).map((m) => [m.line, m.column, m.code, m.message]),
+        [
+          ['8', '16', 'data-schema', `${LINES[0].split('data-schema: ')[1]}\n${LINES[1].slice('    hint: '.length)}`],
+          ['9', '25', 'data-schema', `${LINES[2].split('data-schema: ')[1]}\n${LINES[3].slice('    hint: '.length)}`],
+        ],
+      );
       const profile = await spawnMlops(['data', 'profile', 'd.csv', '--format', 'problems'], dir);
       assert.equal(profile.code, 2);
       assert.match(profile.stderr, /--format problems is for data validate/);
