@@ -795,12 +795,12 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           invalidate.add(location);
           continue;
         }
-        // A new source: search again; a marker file names its location before a search may see it.
-        rediscover = true;
-        if (discoveryMatchers.get(d)?.(rel)) {
-          const list = (found[d.kind] ??= []);
-          for (const l of d.discovery.locate([file], record.root)) if (fs.existsSync(l)) list.push(l);
-        }
+        // A new source: search again; a marker file names its location before a search may see it. A source whose
+        // `locate` checks the file's content searches again only for a file it keeps (not every other database).
+        const marker = discoveryMatchers.get(d)?.(rel) ?? false;
+        const named = marker ? d.discovery.locate([file], record.root).filter((l) => fs.existsSync(l)) : [];
+        if (!d.discovery.checks || named.length) rediscover = true;
+        if (named.length) found[d.kind] = [...(found[d.kind] ?? []), ...named];
       }
     }
     this.options.logger.debug(
