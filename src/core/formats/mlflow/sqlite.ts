@@ -391,21 +391,34 @@ export class MlflowDatabase {
     for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) this.requireColumns(table, columns);
   }
 
+  /** The schema revision alembic recorded (`alembic_version.version_num`), when the database has one. */
+  revision(): string | undefined {
+    if (!this.has('alembic_version', 'version_num')) return undefined;
+    try {
+      return str(this.db.exec('SELECT version_num FROM alembic_version LIMIT 1')[0]?.values[0]?.[0]);
+    } catch {
+      return undefined;
+    }
+  }
+
   private requireColumns(table: string, columns: string[]): void {
     const present = this.columns.get(table);
-    if (!present) {
+    const missing = present ? columns.filter((c) => !present.has(c)) : columns;
+    if (!missing.length) return;
+    const revision = this.revision();
+    const uri = `sqlite:///${path.basename(this.file)}`;
+    const what = present
+      ? `table '${table}' has no column ${missing.map((c) => `'${c}'`).join(', ')}`
+      : `no table '${table}'`;
+    if (revision === undefined)
       throw new MetricsError(
-        `${this.file}: no table '${table}': this is not an MLflow tracking database, or one from an MLflow version too old to read (upgrade it with 'mlflow db upgrade sqlite:///${path.basename(this.file)}').`,
+        `${this.file}: ${what}, and no schema revision (alembic_version): this is not an MLflow tracking database, or one from an MLflow version too old to read (upgrade a copy with 'mlflow db upgrade ${uri}').`,
         this.file,
       );
-    }
-    const missing = columns.filter((c) => !present.has(c));
-    if (missing.length) {
-      throw new MetricsError(
-        `${this.file}: table '${table}' has no column ${missing.map((c) => `'${c}'`).join(', ')}: the database comes from an MLflow version this reader does not support (upgrade it with 'mlflow db upgrade sqlite:///${path.basename(this.file)}').`,
-        this.file,
-      );
-    }
+    throw new MetricsError(
+      `${this.file}: ${what} (schema revision ${revision}): the database comes from an MLflow release whose schema this reader does not know. If that release is newer than MLflow 3, read the database through its server ('mlflow server --backend-store-uri ${uri}', then set the tracking URI to the server); if it is older, upgrade a copy with 'mlflow db upgrade ${uri}'.`,
+      this.file,
+    );
   }
 
   private sqlError(err: unknown, doing: string): MetricsError {
