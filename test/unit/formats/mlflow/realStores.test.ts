@@ -312,6 +312,37 @@ describe('MLflow stores as users have them (three releases, no mlops.yaml)', fun
     });
   }
 
+  it('names the schema revision of a database it cannot read, and what to do', async () => {
+    const version = releases[releases.length - 1];
+    const db = new sqlJs.Database(databaseOf(version));
+    const [[revision]] = db.exec('SELECT version_num FROM alembic_version')[0].values;
+    // As a release that renamed a column this reader needs might write it.
+    db.run('ALTER TABLE runs RENAME COLUMN run_uuid TO run_key');
+    const file = path.join(tmp, 'future.db');
+    fs.writeFileSync(file, db.export());
+    db.close();
+    await assert.rejects(openMlflowDatabase(file, { sqlJs }), (err: Error) => {
+      assert.ok(err.message.includes(`table 'runs' has no column 'run_uuid' (schema revision ${String(revision)})`));
+      assert.ok(err.message.includes('mlflow server --backend-store-uri sqlite:///future.db'), err.message);
+      assert.ok(err.message.includes('mlflow db upgrade sqlite:///future.db'), err.message);
+      return true;
+    });
+    // The runs table lists the source with that message, and the other sources still read.
+    fs.cpSync(path.join(realDir, version, 'copied', 'mlruns'), path.join(tmp, 'mlruns'), { recursive: true });
+    const { rows, sources } = await collectRows(tmp, {
+      trusted: false,
+      context: { sqlJs: () => Promise.resolve(sqlJs) },
+    });
+    assert.deepEqual(
+      sources.map((s) => [s.kind, s.runs.length, s.problems.length]),
+      [
+        ['mlflow-file', rows.length, 1],
+        ['mlflow-sqlite', 0, 1],
+      ],
+    );
+    assert.match(sources[1].problems[0].message, /schema revision \w+/);
+  });
+
   it('the runs table says what is wrong with a copied store, and keeps the other runs', async () => {
     const version = releases[releases.length - 1];
     const expected = expectedOf(version);
