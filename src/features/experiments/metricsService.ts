@@ -724,6 +724,8 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     };
     try {
       add(new vscode.RelativePattern(record.folder, WORKSPACE_FILE_GLOB), onFile);
+      // MLFLOW_TRACKING_URI in a committed .env names a store (when no setting does).
+      add(new vscode.RelativePattern(record.folder, '.env'), onFile);
       for (const d of metricSources)
         for (const glob of watchGlobs(d)) add(new vscode.RelativePattern(record.folder, glob), onFile);
       const dir = record.git.dir;
@@ -772,6 +774,10 @@ export class MetricsService extends Disposable implements MetricHistoryData {
       const name = path.basename(file);
       if (rel === 'mlops.yaml' || rel === 'dvc.yaml') {
         reconfigure = true;
+        continue;
+      }
+      if (rel === '.env') {
+        rediscover = true;
         continue;
       }
       const workspaceFile =
