@@ -76,7 +76,8 @@ export async function readRegistry(root: string, options: ReadRegistryOptions = 
   for (const v of mlflow) {
     const m = model(v.name);
     if (!m.sources.includes('mlflow')) m.sources.push('mlflow');
-    if (!m.description && v.description) m.description = v.description;
+    // The registered model's description; a version's own description is that version's message.
+    if (!m.description && v.modelDescription) m.description = v.modelDescription;
     m.versions.push(mlflowVersion(v));
     if (v.stage) (m.stages[v.stage] ??= []).push(v.version);
   }
@@ -195,7 +196,7 @@ function mlflowVersion(v: RegisteredModelVersion): ModelVersion {
   if (v.runId) mv.runId = v.runId;
   if (v.backend === 'server') mv.server = v.folder;
   if (v.user) mv.author = v.user;
-  if (v.description) mv.message = v.description;
+  if (v.versionDescription) mv.message = v.versionDescription;
   if (v.created !== undefined) {
     mv.createdAt = v.created;
     const event: RegistryEvent = {

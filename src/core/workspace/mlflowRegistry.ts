@@ -23,7 +23,12 @@ export interface RegisteredModelVersion {
   folder: string;
   /** The backend: a file store (`mlruns`), an SQLite store (`mlflow.db`) or a tracking server (REST). */
   backend: RegistryBackend;
+  /** The version's description, else its registered model's (for display). */
   description?: string;
+  /** The version's own description (MLflow's notes on the version). */
+  versionDescription?: string;
+  /** The registered model's description. */
+  modelDescription?: string;
   /** MLflow's legacy stage (`None`, `Staging`, `Production`, `Archived`) mapped to ours; undefined for `None`. */
   stage?: ModelStage;
   runId?: string;
@@ -116,6 +121,8 @@ export function registryVersions(
       };
       const description = v.description || model.description;
       if (description) item.description = description;
+      if (v.description) item.versionDescription = v.description;
+      if (model.description) item.modelDescription = model.description;
       const stage = STAGES[String(v.stage).toLowerCase()];
       if (stage) item.stage = stage;
       if (v.runId) item.runId = v.runId;

@@ -21,7 +21,8 @@ export interface MlflowStoreSummary {
 }
 
 /** File extensions an SQLite store usually has; files without an extension are candidates too. */
-const SQLITE_EXTENSIONS = new Set(['.db', '.sqlite', '.sqlite3', '.db3']);
+export const SQLITE_STORE_EXTENSIONS: readonly string[] = ['.db', '.sqlite', '.sqlite3', '.db3'];
+const SQLITE_EXTENSIONS = new Set(SQLITE_STORE_EXTENSIONS);
 
 /**
  * Whether a file's name is worth checking with `isMlflowSqliteStore`: `.db`, `.sqlite`, `.sqlite3`, `.db3`, or no

@@ -724,6 +724,8 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     };
     try {
       add(new vscode.RelativePattern(record.folder, WORKSPACE_FILE_GLOB), onFile);
+      // MLFLOW_TRACKING_URI in a committed .env names a store (when no setting does).
+      add(new vscode.RelativePattern(record.folder, '.env'), onFile);
       for (const d of metricSources)
         for (const glob of watchGlobs(d)) add(new vscode.RelativePattern(record.folder, glob), onFile);
       const dir = record.git.dir;
@@ -774,6 +776,10 @@ export class MetricsService extends Disposable implements MetricHistoryData {
         reconfigure = true;
         continue;
       }
+      if (rel === '.env') {
+        rediscover = true;
+        continue;
+      }
       const workspaceFile =
         followed.metrics.includes(rel) ||
         followed.params.some((p) => p.path === rel) ||
@@ -795,12 +801,12 @@ export class MetricsService extends Disposable implements MetricHistoryData {
           invalidate.add(location);
           continue;
         }
-        // A new source: search again; a marker file names its location before a search may see it.
-        rediscover = true;
-        if (discoveryMatchers.get(d)?.(rel)) {
-          const list = (found[d.kind] ??= []);
-          for (const l of d.discovery.locate([file], record.root)) if (fs.existsSync(l)) list.push(l);
-        }
+        // A new source: search again; a marker file names its location before a search may see it. A source whose
+        // `locate` checks the file's content searches again only for a file it keeps (not every other database).
+        const marker = discoveryMatchers.get(d)?.(rel) ?? false;
+        const named = marker ? d.discovery.locate([file], record.root).filter((l) => fs.existsSync(l)) : [];
+        if (!d.discovery.checks || named.length) rediscover = true;
+        if (named.length) found[d.kind] = [...(found[d.kind] ?? []), ...named];
       }
     }
     this.options.logger.debug(

@@ -460,7 +460,7 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   let experiments = experimentFolders(root, includeDeleted, problems);
   if (query.experimentIds) experiments = experiments.filter((e) => query.experimentIds!.includes(e.experiment.id));
   const folders = experiments.flatMap((e) => runsOf(e).map((directory) => ({ directory, experiment: e.experiment })));
-  const runs: MlflowRun[] = [];
+  const listed: Placed[] = [];
   const scratch = { buffer: Buffer.allocUnsafe(TAIL_BYTES) };
   const cache = query.fullHistory ? undefined : query.cache;
   const cacheKey = `mlflow-file:${path.resolve(root)}`;
@@ -475,7 +475,8 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
       const run = validCachedRun(directory, entry, experiment, root);
       if (run) {
         kept[directory] = entry;
-        if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
+        if (includeDeleted || run.lifecycleStage !== 'deleted')
+          listed.push({ run, directory, metaExperimentId: entry.experimentId });
         continue;
       }
     }
@@ -502,13 +503,23 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
     try {
       const meta = parseMeta(metaText, metaFile);
       const run = readRunFolder(directory, experiment, root, query.fullHistory ?? false, scratch, meta);
-      if (includeDeleted || run.lifecycleStage !== 'deleted') runs.push(run);
+      // An id the YAML parser read as a number beyond 2^53 is not comparable: taken as agreeing.
+      const metaExperimentId =
+        typeof meta.experiment_id === 'number' && !Number.isSafeInteger(meta.experiment_id)
+          ? undefined
+          : textField(meta.experiment_id);
+      if (includeDeleted || run.lifecycleStage !== 'deleted') listed.push({ run, directory, metaExperimentId });
       if (cache) {
         const stamp = stampOf(stampedFiles(directory, run));
         // Files written while (or just before) this read may be written again within the same clock tick: such a
         // run (a run training now) is read again next time, and the cache is not rewritten for it.
         if (!stamp.some((time, j) => j % 2 === 0 && time > started - SETTLE_MS)) {
-          kept[directory] = { stamp, stage: textField(meta.lifecycle_stage) ?? null, run };
+          kept[directory] = {
+            stamp,
+            stage: textField(meta.lifecycle_stage) ?? null,
+            experimentId: metaExperimentId,
+            run,
+          };
           changed = true;
         }
       }
@@ -519,8 +530,54 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
   }
   if (cache && (changed || Object.keys(kept).length !== Object.keys(cached).length))
     cache.write(cacheKey, { runs: kept });
+  const runs = placedRuns(root, listed, problems);
   runs.sort((a, b) => (b.time ?? 0) - (a.time ?? 0) || (a.id < b.id ? -1 : 1));
   return { runs, problems };
+}
+
+/**
+ * The runs of a listing, each run id once. A run whose meta.yaml names another experiment than the folder it is in
+ * (a run folder copied by hand into another experiment) is listed where it is, with a problem: MLflow ignores such a
+ * run ("Wrong experiment ID"). When one run id is in two folders (a copy), the run in its own experiment's folder is
+ * listed and the other copy is a problem.
+ */
+interface Placed {
+  run: MlflowRun;
+  /** The run's folder. */
+  directory: string;
+  /** The experiment id its meta.yaml names. */
+  metaExperimentId: string | undefined;
+}
+
+function placedRuns(root: string, listed: Placed[], problems: MetricsError[]): MlflowRun[] {
+  const agrees = (e: Placed): boolean => e.metaExperimentId === undefined || e.metaExperimentId === e.run.experimentId;
+  const byId = new Map<string, Placed>();
+  for (const entry of listed) {
+    const other = byId.get(entry.run.id);
+    if (!other || (!agrees(other) && agrees(entry))) byId.set(entry.run.id, entry);
+  }
+  const runs: MlflowRun[] = [];
+  for (const entry of listed) {
+    const { run, metaExperimentId, directory: folder } = entry;
+    if (byId.get(run.id) !== entry) {
+      problems.push(
+        new MetricsError(
+          `${folder}: run ${run.id} is also in the folder of experiment ${byId.get(run.id)?.run.experimentId ?? '?'}; this copy is left out (MLflow reads one of them): delete one copy.`,
+          folder,
+        ),
+      );
+      continue;
+    }
+    if (!agrees(entry))
+      problems.push(
+        new MetricsError(
+          `${path.join(folder, 'meta.yaml')}: the run's experiment_id is ${metaExperimentId} but it is in the folder of experiment ${run.experimentId}; it is listed there, but MLflow ignores it (wrong experiment ID): set experiment_id: '${run.experimentId}' in its meta.yaml, or move the folder into ${path.join(root, metaExperimentId ?? '')}.`,
+          path.join(folder, 'meta.yaml'),
+        ),
+      );
+    runs.push(run);
+  }
+  return runs;
 }
 
 /** How long ago a run's files must have last changed for its listing to be kept in the cache. */
@@ -530,6 +587,8 @@ const SETTLE_MS = 2000;
 interface CachedRun {
   stamp: number[];
   stage: string | null;
+  /** The experiment id its meta.yaml names (it may disagree with the folder the run is in). */
+  experimentId?: string;
   run: MlflowRun;
 }
 
@@ -634,6 +693,8 @@ function findRunFolder(
   experimentId?: string,
 ): { directory: string; experiment: MlflowExperiment } {
   if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new MetricsError(`${root}: '${runId}' is not an MLflow run id.`, root);
+  // A copy in another experiment's folder is taken only when the run is nowhere else (as listRuns lists it).
+  let misplaced: { directory: string; experiment: MlflowExperiment } | undefined;
   for (const e of experimentFolders(root, true, [])) {
     if (experimentId !== undefined && e.experiment.id !== experimentId) continue;
     const directories = [
@@ -641,8 +702,17 @@ function findRunFolder(
       ...e.looseRuns.filter((d) => path.basename(d) === runId),
     ];
     const directory = directories.find((d) => exists(path.join(d, 'meta.yaml')));
-    if (directory) return { directory, experiment: e.experiment };
+    if (!directory) continue;
+    let named: string | undefined;
+    try {
+      named = textField(readMeta(path.join(directory, 'meta.yaml')).experiment_id);
+    } catch {
+      named = undefined;
+    }
+    if (named === undefined || named === e.experiment.id) return { directory, experiment: e.experiment };
+    misplaced ??= { directory, experiment: e.experiment };
   }
+  if (misplaced) return misplaced;
   throw new MetricsError(
     `${root}: no run ${runId} in this file store${experimentId !== undefined ? ` (experiment ${experimentId})` : ''}; it may have been deleted for good (mlflow gc).`,
     root,

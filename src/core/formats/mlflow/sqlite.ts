@@ -1,7 +1,8 @@
 // MLflow's SQLite backend (`mlflow.db`), read with sql.js (SQLite compiled to WebAssembly: no native module). The
 // file's bytes are copied into memory and opened there, so the file is never written or locked, and a database a
 // tracking process is writing to is read as its bytes are at that moment.
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
@@ -165,7 +166,18 @@ const SCHEMA_READ_LIMIT = 4 * 1024 * 1024;
  * costs one 100-byte read. False for anything unreadable.
  */
 export async function isMlflowSqliteStore(file: string): Promise<boolean> {
-  const tables = await readSqliteTableNames(file).catch(() => undefined);
+  await yieldToEventLoop();
+  return isMlflowSqliteStoreSync(file);
+}
+
+/** `isMlflowSqliteStore` with synchronous reads (a few KiB at most), for discovery that filters found files. */
+export function isMlflowSqliteStoreSync(file: string): boolean {
+  let tables: Set<string> | undefined;
+  try {
+    tables = readSqliteTableNamesSync(file);
+  } catch {
+    return false;
+  }
   return !!tables && MLFLOW_TABLES.every((t) => tables.has(t));
 }
 
@@ -174,10 +186,16 @@ export async function isMlflowSqliteStore(file: string): Promise<boolean> {
  * 1) without loading the file; undefined when the file is not an SQLite database.
  */
 export async function readSqliteTableNames(file: string): Promise<Set<string> | undefined> {
-  const handle = await fs.open(file, 'r');
+  await yieldToEventLoop();
+  return readSqliteTableNamesSync(file);
+}
+
+/** `readSqliteTableNames` with synchronous reads (the header, then the schema's pages: a few KiB, at most 4 MiB). */
+export function readSqliteTableNamesSync(file: string): Set<string> | undefined {
+  const handle = openSync(file, 'r');
   try {
     const header = Buffer.alloc(100);
-    const { bytesRead } = await handle.read(header, 0, 100, 0);
+    const bytesRead = readSync(handle, header, 0, 100, 0);
     if (bytesRead < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
     const rawPageSize = header.readUInt16BE(16);
     const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
@@ -200,8 +218,8 @@ export async function readSqliteTableNames(file: string): Promise<Set<string> | 
       visited.add(pageNumber);
       budget -= pageSize;
       const page = Buffer.alloc(pageSize);
-      const read = await handle.read(page, 0, pageSize, (pageNumber - 1) * pageSize);
-      if (read.bytesRead < pageSize) return undefined;
+      const read = readSync(handle, page, 0, pageSize, (pageNumber - 1) * pageSize);
+      if (read < pageSize) return undefined;
       const start = pageNumber === 1 ? 100 : 0;
       const type = page[start];
       const cells = page.readUInt16BE(start + 3);
@@ -218,7 +236,7 @@ export async function readSqliteTableNames(file: string): Promise<Set<string> | 
     }
     return tables;
   } finally {
-    await handle.close();
+    closeSync(handle);
   }
 }
 
@@ -373,21 +391,34 @@ export class MlflowDatabase {
     for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) this.requireColumns(table, columns);
   }
 
+  /** The schema revision alembic recorded (`alembic_version.version_num`), when the database has one. */
+  revision(): string | undefined {
+    if (!this.has('alembic_version', 'version_num')) return undefined;
+    try {
+      return str(this.db.exec('SELECT version_num FROM alembic_version LIMIT 1')[0]?.values[0]?.[0]);
+    } catch {
+      return undefined;
+    }
+  }
+
   private requireColumns(table: string, columns: string[]): void {
     const present = this.columns.get(table);
-    if (!present) {
+    const missing = present ? columns.filter((c) => !present.has(c)) : columns;
+    if (!missing.length) return;
+    const revision = this.revision();
+    const uri = `sqlite:///${path.basename(this.file)}`;
+    const what = present
+      ? `table '${table}' has no column ${missing.map((c) => `'${c}'`).join(', ')}`
+      : `no table '${table}'`;
+    if (revision === undefined)
       throw new MetricsError(
-        `${this.file}: no table '${table}': this is not an MLflow tracking database, or one from an MLflow version too old to read (upgrade it with 'mlflow db upgrade sqlite:///${path.basename(this.file)}').`,
+        `${this.file}: ${what}, and no schema revision (alembic_version): this is not an MLflow tracking database, or one from an MLflow version too old to read (upgrade a copy with 'mlflow db upgrade ${uri}').`,
         this.file,
       );
-    }
-    const missing = columns.filter((c) => !present.has(c));
-    if (missing.length) {
-      throw new MetricsError(
-        `${this.file}: table '${table}' has no column ${missing.map((c) => `'${c}'`).join(', ')}: the database comes from an MLflow version this reader does not support (upgrade it with 'mlflow db upgrade sqlite:///${path.basename(this.file)}').`,
-        this.file,
-      );
-    }
+    throw new MetricsError(
+      `${this.file}: ${what} (schema revision ${revision}): the database comes from an MLflow release whose schema this reader does not know. If that release is newer than MLflow 3, read the database through its server ('mlflow server --backend-store-uri ${uri}', then set the tracking URI to the server); if it is older, upgrade a copy with 'mlflow db upgrade ${uri}'.`,
+      this.file,
+    );
   }
 
   private sqlError(err: unknown, doing: string): MetricsError {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { SKIPPED_FOLDERS } from '../../checks/defaults/files';
+import { readDotEnv } from '../../formats/dotEnv';
 import { errorMessage } from '../../logging';
 import { hostOf, trackingTarget } from './mlflowServer';
 import type { Run, SourceKind } from '../model';
@@ -118,8 +119,38 @@ export async function discoverSources(root: string, options: DiscoverOptions = {
     else if (target.kind === 'unsupported')
       problems.push({ severity: 'warning', message: `${name}: ${target.reason}` });
     else problems.push({ severity: 'warning', message: `${name}: ${target.location} does not exist.` });
+  } else {
+    const envUri = readDotEnv(path.join(root, DOT_ENV))[TRACKING_URI_VARIABLE]?.trim();
+    if (envUri) discoverDotEnvTarget(envUri, root, located, problems);
   }
   return { located, live, server, problems };
+}
+
+const DOT_ENV = '.env';
+const TRACKING_URI_VARIABLE = 'MLFLOW_TRACKING_URI';
+
+/**
+ * The store a committed `.env` names with MLFLOW_TRACKING_URI (`sqlite:///mlruns.db`, a file store), read like the
+ * stores found in the folder. A tracking server named there is not contacted: a cloned repository must not choose
+ * where a tracking token is sent; the problem says how to read it.
+ */
+function discoverDotEnvTarget(
+  uri: string,
+  root: string,
+  located: Map<SourceKind, string[]>,
+  problems: SourceProblem[],
+): void {
+  const name = `${DOT_ENV} (${TRACKING_URI_VARIABLE})`;
+  const target = trackingTarget(uri, root);
+  if (target.kind === 'server')
+    problems.push({
+      severity: 'info',
+      message: `${name} names the tracking server ${hostOf(target.location)}; it is read only when a setting, --tracking-uri or the ${TRACKING_URI_VARIABLE} variable names it (mlops.mlflow.trackingUri in the editor).`,
+    });
+  else if (target.kind === 'store' && isDirectory(target.location)) add(located, 'mlflow-file', target.location);
+  else if (target.kind === 'database' && fs.existsSync(target.location)) add(located, 'mlflow-sqlite', target.location);
+  else if (target.kind === 'unsupported') problems.push({ severity: 'warning', message: `${name}: ${target.reason}` });
+  // A store not created yet (a fresh clone: the database is not committed) is nothing to read and nothing wrong.
 }
 
 function add(located: Map<SourceKind, string[]>, kind: SourceKind, location: string): void {

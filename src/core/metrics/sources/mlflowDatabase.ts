@@ -1,6 +1,15 @@
-// An MLflow SQLite database (`mlflow.db`), read with sql.js (no native module).
+// An MLflow SQLite database (`mlflow.db`, `mlruns.db`, `mlflow.sqlite`, ...), read with sql.js (no native module).
+// Any `.db`, `.sqlite`, `.sqlite3` or `.db3` file is a candidate; it is a store only when its header says SQLite and
+// its schema has MLflow's tables (a few KiB read, never the whole file).
 import path from 'node:path';
-import { databaseStamp, loadSqlJs, openMlflowDatabase, type SqlJsStatic } from '../../formats/mlflow/sqlite';
+import {
+  databaseStamp,
+  isMlflowSqliteStoreSync,
+  loadSqlJs,
+  openMlflowDatabase,
+  type SqlJsStatic,
+} from '../../formats/mlflow/sqlite';
+import { SQLITE_STORE_EXTENSIONS } from '../../workspace/mlflowStores';
 import type { Run } from '../model';
 import type { MetricSourceDefinition, SourceReadContext, SourceReadResult } from './types';
 import { summarizeProblems } from './types';
@@ -16,9 +25,18 @@ function sqlJsOf(context: SourceReadContext): Promise<SqlJsStatic> {
 export const mlflowDatabaseSource: MetricSourceDefinition = {
   kind: 'mlflow-sqlite',
   label: 'MLflow',
-  description: 'An MLflow tracking database (mlflow.db): its experiments and runs.',
-  discovery: { globs: ['**/mlflow.db'], maxResults: 50, locate: (matches) => [...new Set(matches)].sort() },
-  watch: ['**/mlflow.db*'],
+  description: 'An MLflow tracking database (mlflow.db, or any SQLite file with its tables): its experiments and runs.',
+  discovery: {
+    // mlflow.db first: a workspace with many other databases still finds it.
+    globs: ['**/mlflow.db', ...SQLITE_STORE_EXTENSIONS.map((e) => `**/*${e}`)],
+    maxResults: 200,
+    locate: (matches) => [...new Set(matches)].filter(isMlflowSqliteStoreSync).sort(),
+    checks: true,
+  },
+  // One watcher: the databases and their -wal and -journal files.
+  watch: [
+    `**/*.{${SQLITE_STORE_EXTENSIONS.flatMap((e) => [e, `${e}-wal`, `${e}-journal`].map((x) => x.slice(1))).join(',')}}`,
+  ],
   needs: {},
   async read(location, context): Promise<SourceReadResult> {
     const { cache } = context;

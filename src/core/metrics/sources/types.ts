@@ -31,8 +31,16 @@ export interface SourceDiscovery {
   globs: readonly string[];
   /** The most matches a search returns per glob. */
   maxResults: number;
-  /** The source locations (absolute) of the matched files (absolute); several files may name one location. */
+  /**
+   * The source locations (absolute) of the matched files (absolute); several files may name one location. It may
+   * read a few bytes of each match to keep only the files that are this source (see `checks`).
+   */
   locate(matches: readonly string[], root: string): string[];
+  /**
+   * Whether `locate` checks each matched file's content (an SQLite file is an MLflow store only when it has MLflow's
+   * tables): then a changed file it does not keep, or a file beside one (`-wal`), is no reason to search again.
+   */
+  checks?: boolean;
 }
 
 /** The workspace's followed files (posix paths relative to the folder). */

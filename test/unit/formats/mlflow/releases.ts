@@ -54,11 +54,13 @@ function registryShape(versions: RegisteredModelVersion[], runNames: Map<string,
       source: _source,
       runId,
       description,
+      versionDescription,
       ...rest
     }) => ({
       ...rest,
       run: runId && runNames.get(runId),
       description: description?.replace(/from \w{8}/, 'from <run>'),
+      versionDescription: versionDescription?.replace(/from \w{8}/, 'from <run>'),
     }),
   );
 }
