@@ -661,7 +661,16 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
   const text = input.format === 'csv' || input.format === 'tsv';
   // A streamed format is hashed in the same pass as it is read.
   const hashing = input.hash === undefined && isStreamed(input.format) ? crypto.createHash('sha256') : undefined;
-  const read: ReadOptions = hashing ? { ...input.read, onChunk: (bytes) => hashing.update(bytes) } : { ...input.read };
+  const onChunk = input.read?.onChunk;
+  const read: ReadOptions = hashing
+    ? {
+        ...input.read,
+        onChunk: (bytes) => {
+          hashing.update(bytes);
+          onChunk?.(bytes);
+        },
+      }
+    : { ...input.read };
   const dialect = await readDataset(
     input.source,
     input.format,

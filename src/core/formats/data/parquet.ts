@@ -183,7 +183,12 @@ function feedRows(
   }
 }
 
-export async function readParquet(source: DataSource, sink: RowSink, cancel?: Cancellation): Promise<void> {
+export async function readParquet(
+  source: DataSource,
+  sink: RowSink,
+  cancel?: Cancellation,
+  onProgress?: (fraction: number) => void,
+): Promise<void> {
   const { buffer, close } =
     source.kind === 'file' ? fileBuffer(source.path) : { buffer: bufferOf(source.bytes), close: () => undefined };
   try {
@@ -217,6 +222,7 @@ export async function readParquet(source: DataSource, sink: RowSink, cancel?: Ca
       }
       feedRows(columns, chunks, rowStart, rowEnd, sink);
       rowStart = rowEnd;
+      onProgress?.(rowEnd / Math.max(1, Number(metadata.num_rows)));
     }
   } finally {
     close();
