@@ -20,7 +20,7 @@ import crypto from 'node:crypto';
 import { NA_VALUES } from '../formats/data/csv';
 import { parseIsoDateTime } from './datetime';
 import { isStreamed, readDataset, type ReadOptions } from '../formats/data/read';
-import { chunks, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
+import { chunks, type ColumnBatch, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
 import { type ColumnProfile, type ColumnType, type DatasetProfile, type Figure, type HistogramBin } from './model';
 import { HLL_RELATIVE_ERROR, HyperLogLog } from './sketch';
 import { SortScratch, ValueStore } from './values';
@@ -265,6 +265,47 @@ export class ColumnAccumulator {
     } else {
       this.structs++;
       this.addKey(stringify(v));
+    }
+  }
+
+  /**
+   * A batch of a column's values (a columnar reader's page): the same figures as addValue of each value and of a
+   * null per missing row, without a JS value per row for numbers and instants.
+   */
+  addBatch(batch: ColumnBatch): void {
+    this.nulls += batch.nulls;
+    const { index, length } = batch;
+    if (batch.kind === 'value') {
+      const values = batch.values;
+      if (index) for (let i = 0; i < length; i++) this.addValue(values[index[i] as number]);
+      else for (let i = 0; i < length; i++) this.addValue(values[i]);
+      return;
+    }
+    const values = batch.values;
+    if (batch.kind === 'date') {
+      for (let i = 0; i < length; i++) {
+        const ms = values[index ? (index[i] as number) : i] as number;
+        this.count++;
+        // new Date(ms) of an instant out of its range is an Invalid Date, which addValue counts as text.
+        if (ms >= -MAX_DATE_MS && ms <= MAX_DATE_MS) this.addDate(ms, undefined);
+        else {
+          this.dates++;
+          this.addKey('Invalid Date');
+        }
+      }
+      return;
+    }
+    const integer = batch.integer;
+    for (let i = 0; i < length; i++) {
+      const x = values[index ? (index[i] as number) : i] as number;
+      if (x !== x) {
+        this.nulls++;
+        continue;
+      }
+      this.count++;
+      if (integer || Number.isInteger(x)) this.ints++;
+      else this.floats++;
+      this.addNumber(x, undefined);
     }
   }
 
@@ -547,6 +588,9 @@ export class ColumnAccumulator {
   }
 }
 
+/** The largest instant a Date holds, in milliseconds either side of the epoch. */
+const MAX_DATE_MS = 8.64e15;
+
 /** The layout of dates read as values (Parquet timestamps): ISO-8601 in UTC with milliseconds. */
 const ISO_LAYOUT = '1970-01-01T00:00:00.000Z';
 
@@ -702,6 +746,15 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
       bad(line) {
         badCount++;
         if (bad.length < BAD_LINES_KEPT) bad.push(line);
+      },
+      // A columnar format hands over each column's values page by page: no row is ever made.
+      columnar: {
+        values(column, batch) {
+          (accumulators[column] as ColumnAccumulator).addBatch(batch);
+        },
+        rowsRead(count) {
+          rows += count;
+        },
       },
     },
     read,
