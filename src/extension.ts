@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const terminal = registerTerminal(feature);
   registerScm(feature);
   const walkthrough = registerWalkthrough(feature);
-  const dataset = registerDataset(feature, coreDatasetData(), explorer);
+  const dataset = registerDataset(feature, coreDatasetData(backgroundWork(context, logger)), explorer);
   registerPrometheus(feature);
   const telemetry = registerTelemetry(
     feature,

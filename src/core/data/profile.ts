@@ -20,7 +20,7 @@ import crypto from 'node:crypto';
 import { NA_VALUES } from '../formats/data/csv';
 import { parseIsoDateTime } from './datetime';
 import { isStreamed, readDataset, type ReadOptions } from '../formats/data/read';
-import { chunks, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
+import { chunks, type ColumnBatch, type DataFormat, type DataSource, sourceSize } from '../formats/data/source';
 import { type ColumnProfile, type ColumnType, type DatasetProfile, type Figure, type HistogramBin } from './model';
 import { HLL_RELATIVE_ERROR, HyperLogLog } from './sketch';
 import { SortScratch, ValueStore } from './values';
@@ -122,14 +122,75 @@ export function numberShape(s: string): 0 | 1 | 2 {
 
 /** The longest missing-value marker. */
 const NA_LONGEST = [...NA_VALUES].reduce((longest, v) => Math.max(longest, v.length), 0);
-const BOOLEANS: Record<string, boolean> = {
-  true: true,
-  false: false,
-  True: true,
-  False: false,
-  TRUE: true,
-  FALSE: false,
-};
+/** The first characters of the missing-value markers: other text skips the set lookup. */
+const NA_FIRST = new Uint8Array(128);
+for (const v of NA_VALUES) if (v.length > 0 && v.charCodeAt(0) < 128) NA_FIRST[v.charCodeAt(0)] = 1;
+
+/** The boolean a text cell spells (true, True, TRUE, false, False, FALSE), else undefined. */
+function booleanOf(s: string): boolean | undefined {
+  switch (s) {
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Counts of text keys in first-seen order: a map from key to slot and an array of counts, so counting a key seen
+ * before is one hash lookup.
+ */
+class KeyCounts {
+  private readonly slots = new Map<string, number>();
+  private readonly counts: number[] = [];
+
+  get size(): number {
+    return this.counts.length;
+  }
+
+  /** Counts one more `key`; false (and nothing counted) when it is new and `limit` keys are counted already. */
+  add(key: string, limit: number): boolean {
+    const slot = this.slots.get(key);
+    if (slot !== undefined) {
+      this.counts[slot] = (this.counts[slot] as number) + 1;
+      return true;
+    }
+    if (this.counts.length >= limit) return false;
+    this.slots.set(key, this.counts.length);
+    this.counts.push(1);
+    return true;
+  }
+
+  /** Counts `count` more of `key`, whatever the limit. */
+  addCount(key: string, count: number): void {
+    const slot = this.slots.get(key);
+    if (slot !== undefined) this.counts[slot] = (this.counts[slot] as number) + count;
+    else {
+      this.slots.set(key, this.counts.length);
+      this.counts.push(count);
+    }
+  }
+
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  forEach(each: (key: string, count: number) => void): void {
+    for (const [key, slot] of this.slots) each(key, this.counts[slot] as number);
+  }
+
+  toMap(): Map<string, number> {
+    const map = new Map<string, number>();
+    this.forEach((key, count) => map.set(key, count));
+    return map;
+  }
+}
 
 /** Rank error bound of quantiles from a uniform sample of n values (99% confidence). */
 export function reservoirRankError(n: number): number {
@@ -176,12 +237,14 @@ export class ColumnAccumulator {
   private dateMax: { ms: number; text: string | undefined } | undefined;
   private textMin: string | undefined;
   private textMax: string | undefined;
+  private textMinFirst = -1;
+  private textMaxFirst = -1;
   private lenMin = Infinity;
   private lenMax = -Infinity;
   private lenSum = 0;
   private lenCount = 0;
   /** Non-numeric values (numbers too once the column is mixed). */
-  private counts: Map<string, number> | undefined;
+  private counts: KeyCounts | undefined;
   private hll: HyperLogLog | undefined;
   private rngState = 0x9e3779b9;
 
@@ -209,13 +272,13 @@ export class ColumnAccumulator {
         return;
       }
     }
-    if (s.length <= NA_LONGEST && NA_VALUES.has(s)) {
+    if (s.length <= NA_LONGEST && c < 128 && NA_FIRST[c] === 1 && NA_VALUES.has(s)) {
       this.nulls++;
       return;
     }
     this.count++;
     if ((s.length === 4 || s.length === 5) && (c === 116 || c === 84 || c === 102 || c === 70)) {
-      const b = BOOLEANS[s];
+      const b = booleanOf(s);
       if (b !== undefined) {
         this.bools++;
         this.addKey(b ? 'True' : 'False');
@@ -268,6 +331,47 @@ export class ColumnAccumulator {
     }
   }
 
+  /**
+   * A batch of a column's values (a columnar reader's page): the same figures as addValue of each value and of a
+   * null per missing row, without a JS value per row for numbers and instants.
+   */
+  addBatch(batch: ColumnBatch): void {
+    this.nulls += batch.nulls;
+    const { index, length } = batch;
+    if (batch.kind === 'value') {
+      const values = batch.values;
+      if (index) for (let i = 0; i < length; i++) this.addValue(values[index[i] as number]);
+      else for (let i = 0; i < length; i++) this.addValue(values[i]);
+      return;
+    }
+    const values = batch.values;
+    if (batch.kind === 'date') {
+      for (let i = 0; i < length; i++) {
+        const ms = values[index ? (index[i] as number) : i] as number;
+        this.count++;
+        // new Date(ms) of an instant out of its range is an Invalid Date, which addValue counts as text.
+        if (ms >= -MAX_DATE_MS && ms <= MAX_DATE_MS) this.addDate(ms, undefined);
+        else {
+          this.dates++;
+          this.addKey('Invalid Date');
+        }
+      }
+      return;
+    }
+    const integer = batch.integer;
+    for (let i = 0; i < length; i++) {
+      const x = values[index ? (index[i] as number) : i] as number;
+      if (x !== x) {
+        this.nulls++;
+        continue;
+      }
+      this.count++;
+      if (integer || Number.isInteger(x)) this.ints++;
+      else this.floats++;
+      this.addNumber(x, undefined);
+    }
+  }
+
   /** A date as epoch milliseconds, with its text as written (text formats) or none (Parquet, JSON: ISO-8601). */
   private addDate(ms: number, text: string | undefined): void {
     this.dates++;
@@ -309,18 +413,12 @@ export class ColumnAccumulator {
   }
 
   /** Counts of every non-null value as text, made on first need from the numbers and dates held so far. */
-  private ensureCounts(): Map<string, number> {
+  private ensureCounts(): KeyCounts {
     let counts = this.counts;
     if (counts) return counts;
-    counts = this.counts = new Map();
-    this.values.forEachRun((value, count) => {
-      const k = String(value);
-      counts.set(k, (counts.get(k) ?? 0) + count);
-    });
-    this.dateValues.forEachRun((value, count) => {
-      const k = this.dateText(value);
-      counts.set(k, (counts.get(k) ?? 0) + count);
-    });
+    counts = this.counts = new KeyCounts();
+    this.values.forEachRun((value, count) => counts.addCount(String(value), count));
+    this.dateValues.forEachRun((value, count) => counts.addCount(this.dateText(value), count));
     if (this.dateHll) this.hll = this.dateHll;
     this.dateValues = new ValueStore();
     return counts;
@@ -344,22 +442,25 @@ export class ColumnAccumulator {
     if (length > this.lenMax) this.lenMax = length;
     this.lenSum += length;
     this.lenCount++;
-    if (this.textMin === undefined || s < this.textMin) this.textMin = s;
-    if (this.textMax === undefined || s > this.textMax) this.textMax = s;
+    // Text is compared only when its first code unit does not already decide it (-1 for the empty text).
+    const first = length === 0 ? -1 : s.charCodeAt(0);
+    if (this.textMin === undefined || (first <= this.textMinFirst && s < this.textMin)) {
+      this.textMin = s;
+      this.textMinFirst = first;
+    }
+    if (this.textMax === undefined || (first >= this.textMaxFirst && s > this.textMax)) {
+      this.textMax = s;
+      this.textMaxFirst = first;
+    }
     this.addKey(s);
   }
 
   private addKey(key: string): void {
     // The column is no longer purely numeric or dates: count the numbers and dates seen so far as text too.
     const counts = this.ensureCounts();
-    const seen = counts.get(key);
-    if (seen !== undefined) counts.set(key, seen + 1);
-    else if (counts.size < this.limits.exactDistinct) counts.set(key, 1);
-    else {
-      if (!this.hll) {
-        this.hll = new HyperLogLog();
-        for (const k of counts.keys()) this.hll.add(k);
-      }
+    if (!counts.add(key, this.limits.exactDistinct) && !this.hll) {
+      this.hll = new HyperLogLog();
+      for (const k of counts.keys()) this.hll.add(k);
     }
     this.hll?.add(key);
   }
@@ -449,7 +550,7 @@ export class ColumnAccumulator {
     return {
       name: this.name,
       type,
-      counts: this.count > 0 ? this.ensureCounts() : new Map<string, number>(),
+      counts: this.count > 0 ? this.ensureCounts().toMap() : new Map<string, number>(),
       count: this.count,
       exact: !this.hll,
     };
@@ -514,12 +615,12 @@ export class ColumnAccumulator {
       }
       return out;
     }
-    const counts = this.count > 0 ? this.ensureCounts() : new Map<string, number>();
+    const counts = this.count > 0 ? this.ensureCounts() : new KeyCounts();
     out.distinct = this.hll
       ? { value: this.hll.estimate(), exact: false, error: { bound: HLL_RELATIVE_ERROR, kind: 'relative' } }
       : { value: counts.size, exact: true };
     const top: { value: string; count: number }[] = [];
-    for (const [value, count] of counts) pushTop(top, { value, count });
+    counts.forEach((value, count) => pushTop(top, { value, count }));
     out.topValues = top;
     if (type === 'datetime' && this.dateMin && this.dateMax) {
       out.min = dateAsWritten(this.dateMin);
@@ -546,6 +647,9 @@ export class ColumnAccumulator {
     return !this.hll && !this.dateHll && this.numericExact;
   }
 }
+
+/** The largest instant a Date holds, in milliseconds either side of the epoch. */
+const MAX_DATE_MS = 8.64e15;
 
 /** The layout of dates read as values (Parquet timestamps): ISO-8601 in UTC with milliseconds. */
 const ISO_LAYOUT = '1970-01-01T00:00:00.000Z';
@@ -608,12 +712,25 @@ export function histogram(
   }
   const width = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
-  for (let i = 0; i < sorted.length; i++) {
-    const x = sorted[i] as number;
-    let b = Math.floor((x - lo) / width);
-    if (b >= bins) b = bins - 1;
-    if (b < 0) b = 0;
-    counts[b] = (counts[b] ?? 0) + 1;
+  // A value's bin, floor((x - lo) / width) clamped, never decreases as x grows (each step rounds monotonically):
+  // over sorted values each bin is one run, found by a binary search for where the next bin starts.
+  const binOf = (x: number): number => {
+    const b = Math.floor((x - lo) / width);
+    return b >= bins ? bins - 1 : b < 0 ? 0 : b;
+  };
+  const n = sorted.length;
+  let start = 0;
+  while (start < n) {
+    const b = binOf(sorted[start] as number);
+    let low = start + 1;
+    let high = n;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (binOf(sorted[mid] as number) === b) low = mid + 1;
+      else high = mid;
+    }
+    counts[b] = (counts[b] ?? 0) + (low - start);
+    start = low;
   }
   return counts.map((count, b) => ({
     lower: lo + b * width,
@@ -661,7 +778,16 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
   const text = input.format === 'csv' || input.format === 'tsv';
   // A streamed format is hashed in the same pass as it is read.
   const hashing = input.hash === undefined && isStreamed(input.format) ? crypto.createHash('sha256') : undefined;
-  const read: ReadOptions = hashing ? { ...input.read, onChunk: (bytes) => hashing.update(bytes) } : { ...input.read };
+  const onChunk = input.read?.onChunk;
+  const read: ReadOptions = hashing
+    ? {
+        ...input.read,
+        onChunk: (bytes) => {
+          hashing.update(bytes);
+          onChunk?.(bytes);
+        },
+      }
+    : { ...input.read };
   const dialect = await readDataset(
     input.source,
     input.format,
@@ -693,6 +819,15 @@ export async function collectDataset(input: ProfileInput): Promise<CollectedData
       bad(line) {
         badCount++;
         if (bad.length < BAD_LINES_KEPT) bad.push(line);
+      },
+      // A columnar format hands over each column's values page by page: no row is ever made.
+      columnar: {
+        values(column, batch) {
+          (accumulators[column] as ColumnAccumulator).addBatch(batch);
+        },
+        rowsRead(count) {
+          rows += count;
+        },
       },
     },
     read,

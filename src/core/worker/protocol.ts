@@ -3,6 +3,15 @@
 // results are plain data (structured clone); errors cross as a name and a message and become the typed errors below.
 import type { CheckProgress } from '../checks/engine';
 import type { CheckResult, CheckSummary, ReportCounts } from '../checks/types';
+import type {
+  DatasetProgress,
+  DiffDatasetOutcome,
+  DiffDatasetRequest,
+  ProfileDatasetOutcome,
+  ProfileDatasetRequest,
+  ValidateDatasetRequest,
+} from '../data/datasetWork';
+import type { SchemaViolation } from '../data/model';
 import type { MlopsConfig } from '../formats/mlopsYaml/model';
 import type { LoadedConfig } from '../formats/mlopsYaml/validate';
 import type { SloBreach } from '../telemetry/overlays';
@@ -143,6 +152,12 @@ export interface WorkKinds {
   telemetrySummary: { request: TelemetrySummaryRequest; result: TelemetrySummaryOutcome; progress: never };
   /** Null when the folder has no telemetry source. */
   sloStatus: { request: SloStatusRequest; result: SloStatus | null; progress: never };
+  /** A dataset version's profile (the Dataset panel), cached by content hash in the request's folder. */
+  profileDataset: { request: ProfileDatasetRequest; result: ProfileDatasetOutcome; progress: DatasetProgress };
+  /** The drift report between two versions of a dataset. */
+  diffDataset: { request: DiffDatasetRequest; result: DiffDatasetOutcome; progress: DatasetProgress };
+  /** mlops.yaml's schema checked on a dataset version; null when the dataset has no schema. */
+  validateDataset: { request: ValidateDatasetRequest; result: SchemaViolation[] | null; progress: never };
 }
 
 export type WorkKind = keyof WorkKinds;

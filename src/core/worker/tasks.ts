@@ -15,6 +15,17 @@ import {
   type CheckResult,
   type CheckSummary,
 } from '../checks/types';
+import {
+  diffDatasetVersions,
+  ProfileCaches,
+  profileDatasetVersion,
+  validateDatasetVersion,
+  type DatasetProgress,
+  type DiffDatasetOutcome,
+  type ProfileDatasetOutcome,
+} from '../data/datasetWork';
+import type { SchemaViolation } from '../data/model';
+import { CancelledError as ReadCancelledError } from '../formats/data/source';
 import { loadConfig, ConfigValidator, type LoadedConfig } from '../formats/mlopsYaml/validate';
 import { errorMessage, type Logger } from '../logging';
 import { readTelemetryConfig } from '../telemetry/config';
@@ -69,7 +80,8 @@ export function isCancellation(err: unknown, signal?: AbortSignal): boolean {
     err instanceof WorkCancelledError ||
     err instanceof CheckCancelledError ||
     err instanceof DiscoveryCancelledError ||
-    err instanceof HashCancelledError
+    err instanceof HashCancelledError ||
+    err instanceof ReadCancelledError
   );
 }
 
@@ -81,6 +93,7 @@ export class WorkTasks {
   private validatorInstance: ConfigValidator | undefined;
   private readonly indexes = new Map<string, WorkspaceIndex>();
   private readonly caches = new Map<string, Promise<HashCache>>();
+  private readonly profiles = new ProfileCaches();
 
   private get validator(): ConfigValidator {
     this.validatorInstance ??= new ConfigValidator();
@@ -104,8 +117,70 @@ export class WorkTasks {
         return this.telemetrySummary(request as WorkRequestOf<'telemetrySummary'>, untyped);
       case 'sloStatus':
         return this.sloStatus(request as WorkRequestOf<'sloStatus'>, untyped);
+      case 'profileDataset':
+        return this.profileDataset(request as WorkRequestOf<'profileDataset'>, untyped);
+      case 'diffDataset':
+        return this.diffDataset(request as WorkRequestOf<'diffDataset'>, untyped);
+      case 'validateDataset':
+        return this.validateDataset(request as WorkRequestOf<'validateDataset'>, untyped);
       default:
         return Promise.reject(new Error(`Unknown kind of work '${String((request as { kind: unknown }).kind)}'.`));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ datasets
+
+  /**
+   * A dataset version's profile, from the profile cache of the request's folder when the same bytes were profiled
+   * before. Cancelling stops the read at its next chunk or row group.
+   */
+  async profileDataset(
+    request: WorkRequestOf<'profileDataset'>,
+    context: TaskContext<DatasetProgress>,
+  ): Promise<ProfileDatasetOutcome> {
+    const { kind: _kind, ...rest } = request;
+    return this.cancellable(context, () =>
+      profileDatasetVersion(
+        rest,
+        { ...this.datasetContext(context), progress: (p) => context.progress(p) },
+        this.profiles,
+      ),
+    );
+  }
+
+  /** The drift report between two versions of a dataset, with its `drift:` settings from mlops.yaml. */
+  async diffDataset(
+    request: WorkRequestOf<'diffDataset'>,
+    context: TaskContext<DatasetProgress>,
+  ): Promise<DiffDatasetOutcome> {
+    const { kind: _kind, ...rest } = request;
+    return this.cancellable(context, () =>
+      diffDatasetVersions(rest, { ...this.datasetContext(context), progress: (p) => context.progress(p) }),
+    );
+  }
+
+  /** The schema violations of a dataset version (null without a schema). */
+  async validateDataset(
+    request: WorkRequestOf<'validateDataset'>,
+    context: TaskContext<unknown>,
+  ): Promise<SchemaViolation[] | null> {
+    const { kind: _kind, ...rest } = request;
+    return this.cancellable(
+      context,
+      async () => (await validateDatasetVersion(rest, this.datasetContext(context))) ?? null,
+    );
+  }
+
+  private datasetContext(context: TaskContext<unknown>): { signal: AbortSignal; validator: ConfigValidator } {
+    return { signal: context.signal, validator: this.validator };
+  }
+
+  private async cancellable<T>(context: TaskContext<unknown>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (isCancellation(err, context.signal)) throw new WorkCancelledError('Reading the dataset was cancelled.');
+      throw err;
     }
   }
 

@@ -1,60 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { diffAt, formatFor, profileAt } from '../../core/data/dataset';
-import { inferSchema, readDatasetSchema, readDriftConfig, validateDataset } from '../../core/data/schema';
-import { datasetAt, datasetHistory, NotInCacheError, WORKSPACE } from '../../core/data/versions';
-import { ProfileCache } from '../../core/formats/data/profileCache';
-import type { Cancellation, DataFormat } from '../../core/formats/data/source';
+import { formatOfEntry, samePath } from '../../core/data/datasetWork';
+import { inferSchema } from '../../core/data/schema';
+import { datasetHistory, WORKSPACE } from '../../core/data/versions';
 import { setDatasetSchema } from '../../core/formats/mlopsYaml/edits';
-import type { DatasetConfig } from '../../core/formats/mlopsYaml/model';
-import { loadConfig, validateConfig } from '../../core/formats/mlopsYaml/validate';
+import { validateConfig } from '../../core/formats/mlopsYaml/validate';
+import type { CoreWork } from '../../core/worker/client';
 import type { DatasetFacts, DatasetVersionInfo } from '../../protocol/dataset';
-import type { NotPulled } from './panel';
 import type { DatasetFeatureData } from './register';
-
-/** A profile cache that counts its hits, so the panel can say a profile came from the cache. */
-class CountingCache extends ProfileCache {
-  hits = 0;
-  override get(hash: string): ReturnType<ProfileCache['get']> {
-    const found = super.get(hash);
-    if (found) this.hits++;
-    return found;
-  }
-}
-
-function cancellation(signal: AbortSignal): Cancellation {
-  return {
-    get cancelled() {
-      return signal.aborted;
-    },
-  };
-}
-
-/** `dvc pull` of the dataset's `.dvc` file when it has one, else of the dataset (a dvc.yaml output). */
-function notPulled(folder: string, dataPath: string, revision: string): NotPulled {
-  const dotDvc = `${dataPath}.dvc`;
-  const target = fs.existsSync(path.join(folder, dotDvc)) ? dotDvc : dataPath;
-  return { notPulled: { revision, command: `dvc pull ${target}` } };
-}
-
-function samePath(a: string, b: string): boolean {
-  const clean = (p: string) => path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/+$/, '');
-  return clean(a) === clean(b);
-}
-
-/** The `datasets:` entry of mlops.yaml for a data file, if it has one. */
-async function entryOf(folder: string, dataPath: string): Promise<DatasetConfig | undefined> {
-  try {
-    const loaded = await loadConfig(folder);
-    return loaded.validation.config.datasets.find((d) => samePath(d.path, dataPath));
-  } catch {
-    return undefined;
-  }
-}
-
-function formatOfEntry(dataPath: string, entry: DatasetConfig | undefined): DataFormat {
-  return formatFor(dataPath, entry?.format as DataFormat | undefined);
-}
 
 /** One edit that turns `before` into `after`: the changed middle only, so undo and the diff stay small. */
 function minimalEdit(before: string, after: string): { range: [number, number]; text: string } {
@@ -75,36 +28,27 @@ function plural(n: number, word: string): string {
 }
 
 /**
- * The Dataset panel's data: the data-metrics functions of src/core/data. Profiles are cached by content hash in
- * `cacheDir` (one JSON per hash), so reopening a dataset whose bytes did not change reads no data.
+ * The Dataset panel's data: the data-metrics functions of src/core/data, run in the background worker (profiles,
+ * drift and schema validation read every row there, off the editor's thread; cancelling stops the worker's read).
+ * Profiles are cached by content hash in `cacheDir` (one JSON per hash), so reopening a dataset whose bytes did not
+ * change reads no data.
  */
-export function coreDatasetData(): DatasetFeatureData {
-  const caches = new Map<string, CountingCache>();
-  const cacheFor = (dir: string) => {
-    let cache = caches.get(dir);
-    if (!cache) caches.set(dir, (cache = new CountingCache(dir)));
-    return cache;
-  };
+export function coreDatasetData(work: CoreWork): DatasetFeatureData {
   return {
     async profile(request) {
-      const cache = cacheFor(request.cacheDir);
-      const before = cache.hits;
-      request.onProgress?.(`reading ${request.path}`);
-      try {
-        const entry = await entryOf(request.folder, request.path);
-        const profile = await profileAt({
+      return work.run(
+        {
+          kind: 'profileDataset',
           root: request.folder,
           path: request.path,
           revision: request.revision,
-          format: formatOfEntry(request.path, entry),
-          cache,
-          read: { cancel: cancellation(request.signal) },
-        });
-        return { profile, cached: cache.hits > before };
-      } catch (err) {
-        if (err instanceof NotInCacheError) return notPulled(request.folder, request.path, request.revision);
-        throw err;
-      }
+          cacheDir: request.cacheDir,
+        },
+        {
+          signal: request.signal,
+          ...(request.onProgress ? { onProgress: (p) => request.onProgress?.(p.message, p.fraction) } : {}),
+        },
+      );
     },
 
     async versions(target) {
@@ -145,44 +89,25 @@ export function coreDatasetData(): DatasetFeatureData {
     },
 
     async drift(request) {
-      // The dataset's `drift:` settings in mlops.yaml (tests, thresholds, share) apply here as in the data-drift check.
-      const entry = await entryOf(request.folder, request.path);
-      try {
-        return await diffAt(
-          {
-            root: request.folder,
-            path: request.path,
-            reference: request.reference,
-            current: request.current,
-            format: formatOfEntry(request.path, entry),
-            read: { cancel: cancellation(request.signal) },
-          },
-          readDriftConfig(entry?.drift),
-        );
-      } catch (err) {
-        if (err instanceof NotInCacheError) return notPulled(request.folder, request.path, err.revision);
-        throw err;
-      }
+      // The dataset's `drift:` settings in mlops.yaml (tests, thresholds, share) apply there as in the data-drift check.
+      return work.run(
+        {
+          kind: 'diffDataset',
+          root: request.folder,
+          path: request.path,
+          reference: request.reference,
+          current: request.current,
+        },
+        { signal: request.signal },
+      );
     },
 
     async validate(target, profile, signal) {
-      const entry = await entryOf(target.folder, target.path);
-      const schema = readDatasetSchema(entry?.schema);
-      if (!schema) return undefined;
-      const bytes = await datasetAt(target.folder, target.path, profile.revision);
-      let lastChange: Date | undefined;
-      if (profile.revision === WORKSPACE) {
-        try {
-          lastChange = fs.statSync(path.join(target.folder, target.path)).mtime;
-        } catch {
-          lastChange = undefined;
-        }
-      }
-      const result = await validateDataset(bytes.source, formatOfEntry(target.path, entry), schema, {
-        read: { cancel: cancellation(signal) },
-        lastChange,
-      });
-      return result.violations;
+      const violations = await work.run(
+        { kind: 'validateDataset', root: target.folder, path: target.path, revision: profile.revision },
+        { signal },
+      );
+      return violations ?? undefined;
     },
 
     async inferSchemaEdits(target, configText, { cacheDir, signal }) {
@@ -191,14 +116,20 @@ export function coreDatasetData(): DatasetFeatureData {
         throw new Error(
           `mlops.yaml has no dataset with path ${target.path}: add one under datasets: (name and path), then infer its schema.`,
         );
-      const profile = await profileAt({
-        root: target.folder,
-        path: target.path,
-        format: formatOfEntry(target.path, entry),
-        cache: cacheFor(cacheDir),
-        read: { cancel: cancellation(signal) },
-      });
-      const after = setDatasetSchema(configText, entry.name, inferSchema(profile));
+      const profiled = await work.run(
+        {
+          kind: 'profileDataset',
+          root: target.folder,
+          path: target.path,
+          revision: WORKSPACE,
+          cacheDir,
+          format: formatOfEntry(target.path, entry),
+        },
+        { signal },
+      );
+      if ('notPulled' in profiled)
+        throw new Error(`${target.path} is not in the local cache: ${profiled.notPulled.command}`);
+      const after = setDatasetSchema(configText, entry.name, inferSchema(profiled.profile));
       return after === configText ? [] : [minimalEdit(configText, after)];
     },
   };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   collectDataset,
   ColumnAccumulator,
+  histogram,
   numberShape,
   profileDataset,
   quantile,
@@ -226,5 +227,48 @@ describe('dataset profile', () => {
     assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
     assert.equal(quantile([1, 2, 3, 4], 0.25), 1.75);
     assert.ok(Number.isNaN(quantile([], 0.5)));
+  });
+
+  it('bins sorted values by runs with the counts of binning each value (numpy.histogram edges)', () => {
+    let seed = 7;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 4294967296;
+    };
+    const perValue = (sorted: Float64Array, bins: number): number[] => {
+      let lo = sorted[0];
+      let hi = sorted[sorted.length - 1];
+      if (lo === hi) {
+        lo -= 0.5;
+        hi += 0.5;
+      }
+      const width = (hi - lo) / bins;
+      const counts = new Array<number>(bins).fill(0);
+      for (const x of sorted) counts[Math.min(bins - 1, Math.max(0, Math.floor((x - lo) / width)))] += 1;
+      return counts;
+    };
+    const samples: [string, Float64Array][] = [
+      ['skewed amounts', Float64Array.from({ length: 50_000 }, () => Math.round(Math.exp(next() * 8) * 100) / 100)],
+      ['integers with repeats', Float64Array.from({ length: 20_000 }, () => Math.floor(next() * 37) - 18)],
+      ['negative tiny', Float64Array.from({ length: 5_000 }, () => -next() * 1e-9)],
+      ['constant', new Float64Array(300).fill(4.5)],
+      ['one value', Float64Array.of(-2)],
+    ];
+    for (const [name, values] of samples) {
+      const sorted = values.sort();
+      const bins = histogram(sorted, sorted[0], sorted[sorted.length - 1], 20);
+      assert.deepEqual(
+        bins.map((b) => b.count),
+        perValue(sorted, 20),
+        name,
+      );
+      assert.equal(
+        bins.reduce((s, b) => s + b.count, 0),
+        sorted.length,
+        name,
+      );
+    }
   });
 });

@@ -8,6 +8,8 @@ import { type DatasetProfile } from '../../data/model';
 /** Profiles cached by content hash: in memory, and in `dir` (one JSON file per hash) when given. */
 export class ProfileCache {
   private readonly memory = new Map<string, DatasetProfile>();
+  /** Lookups answered from the cache (so a caller can say a profile was cached). */
+  hits = 0;
 
   constructor(
     private readonly dir?: string,
@@ -21,12 +23,16 @@ export class ProfileCache {
 
   get(hash: string): DatasetProfile | undefined {
     const hit = this.memory.get(hash);
-    if (hit) return hit;
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
     const file = this.file(hash);
     if (!file || !fs.existsSync(file)) return undefined;
     try {
       const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as DatasetProfile;
       this.remember(hash, profile);
+      this.hits++;
       return profile;
     } catch {
       return undefined;

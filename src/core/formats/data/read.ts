@@ -2,10 +2,31 @@
 import { readCsv, type CsvDialect, type CsvOptions } from './csv';
 import { readJsonl } from './jsonl';
 import { readParquet } from './parquet';
-import { type Cancellation, DataFormatError, type DataFormat, type DataSource, type RowSink } from './source';
+import {
+  type Cancellation,
+  DataFormatError,
+  type DataFormat,
+  type DataSource,
+  type RowSink,
+  sourceSize,
+} from './source';
 
 export interface ReadOptions extends Omit<CsvOptions, 'cancel'> {
   cancel?: Cancellation;
+  /** The share of the source read so far (0..1): bytes of text formats, rows of Parquet. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** `onChunk` that also reports the share of `total` bytes seen. */
+function countingChunks(options: ReadOptions, total: number): ((bytes: Uint8Array) => void) | undefined {
+  const { onChunk, onProgress } = options;
+  if (!onProgress || total <= 0) return onChunk;
+  let seen = 0;
+  return (bytes) => {
+    onChunk?.(bytes);
+    seen += bytes.byteLength;
+    onProgress(seen / total);
+  };
 }
 
 /** Whether `format` is read as a stream of bytes (its reader calls `onChunk` with every byte of the source). */
@@ -20,16 +41,19 @@ export async function readDataset(
   sink: RowSink,
   options: ReadOptions = {},
 ): Promise<CsvDialect | undefined> {
+  const onChunk =
+    options.onProgress && isStreamed(format) ? countingChunks(options, sourceSize(source)) : options.onChunk;
+  const streamed = onChunk ? { ...options, onChunk } : options;
   switch (format) {
     case 'csv':
-      return readCsv(source, sink, options);
+      return readCsv(source, sink, streamed);
     case 'tsv':
-      return readCsv(source, sink, { preferDelimiter: '\t', ...options });
+      return readCsv(source, sink, { preferDelimiter: '\t', ...streamed });
     case 'jsonl':
-      readJsonl(source, sink, options.cancel, options.onChunk);
+      readJsonl(source, sink, options.cancel, onChunk);
       return undefined;
     case 'parquet':
-      await readParquet(source, sink, options.cancel);
+      await readParquet(source, sink, options.cancel, options.onProgress);
       return undefined;
     case 'arrow':
       throw new DataFormatError(

@@ -14,6 +14,30 @@ export interface RowSink {
   row(cells: readonly unknown[], line: number): void;
   /** A row that could not be read. */
   bad(line: number, reason: string): void;
+  /**
+   * A sink that does not need rows (a profile) may take a columnar format's values column by column instead: then
+   * `values` receives every column's values in row order, batch after batch, and `rowsRead` the rows they cover,
+   * and `row` is never called. Readers of row formats ignore both.
+   */
+  columnar?: ColumnSink;
+}
+
+/**
+ * One batch of a column's values in row order, nulls left out (`nulls` says how many rows had none). The i-th value
+ * is `values[index[i]]` when `index` is given (dictionary-encoded data), else `values[i]`; `length` values in all.
+ * - `number`: numbers (integer columns: `integer` is true; NaN counts as missing, as in a row's cell);
+ * - `date`: instants as epoch milliseconds;
+ * - `value`: JS values as rows carry them (strings, booleans, Dates, bigints, byte arrays).
+ */
+export type ColumnBatch =
+  | { kind: 'number'; integer: boolean; values: Float64Array; index?: ArrayLike<number>; length: number; nulls: number }
+  | { kind: 'date'; values: Float64Array; index?: ArrayLike<number>; length: number; nulls: number }
+  | { kind: 'value'; values: ArrayLike<unknown>; index?: ArrayLike<number>; length: number; nulls: number };
+
+export interface ColumnSink {
+  values(column: number, batch: ColumnBatch): void;
+  /** Rows whose every column was delivered. */
+  rowsRead(count: number): void;
 }
 
 /** Raised when a file cannot be read as its format: the message says what to fix. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { profileDataset } from '../../../../src/core/data/profile';
+import { ColumnAccumulator, EXACT_DISTINCT, EXACT_VALUES, profileDataset } from '../../../../src/core/data/profile';
 import { readParquet } from '../../../../src/core/formats/data/parquet';
 import { DataFormatError } from '../../../../src/core/formats/data/source';
 import { root } from '../../../harness/paths';
@@ -54,6 +54,79 @@ describe('Parquet reader (files written by pyarrow)', () => {
         ],
       );
       assert.equal(p.columns[1]?.mean, 253.5625);
+    });
+  }
+
+  for (const file of ['flat-snappy.parquet', 'flat-zstd-v2.parquet']) {
+    it(`profiles ${file} column by column with the figures of a row-by-row read`, async () => {
+      // Row by row: every cell as the rows carry it, into one accumulator per column.
+      const accumulators: ColumnAccumulator[] = [];
+      let rows = 0;
+      await readParquet(
+        { kind: 'file', path: fixture(file) },
+        {
+          columns: (names) => {
+            for (const name of names)
+              accumulators.push(
+                new ColumnAccumulator(name, { exactValues: EXACT_VALUES, exactDistinct: EXACT_DISTINCT }),
+              );
+          },
+          row: (cells) => {
+            rows++;
+            cells.forEach((cell, i) => accumulators[i]?.addValue(cell));
+          },
+          bad: () => assert.fail('no bad rows'),
+        },
+      );
+      // Column by column (the profile's own read): pages of numbers and instants, no row made.
+      let columnar = 0;
+      await readParquet(
+        { kind: 'file', path: fixture(file) },
+        {
+          columns: () => undefined,
+          row: () => assert.fail('a columnar read makes no row'),
+          bad: () => assert.fail('no bad rows'),
+          columnar: { values: () => columnar++, rowsRead: () => undefined },
+        },
+      );
+      assert.ok(columnar > 17 * 3, `${columnar} batches: several pages per column chunk`);
+      const p = await profileDataset({ source: { kind: 'file', path: fixture(file) }, format: 'parquet', path: file });
+      assert.equal(rows, 3000);
+      assert.equal(p.rows, 3000);
+      assert.deepEqual(
+        p.columns,
+        accumulators.map((a) => a.profile()),
+      );
+      const column = (name: string) => p.columns.find((c) => c.name === name);
+      assert.deepEqual(
+        p.columns.map((c) => [c.name, c.type]),
+        [
+          ['i8', 'integer'],
+          ['i32', 'integer'],
+          ['i64', 'integer'],
+          ['u32', 'integer'],
+          ['u64', 'integer'],
+          ['f32', 'number'],
+          ['f64', 'number'],
+          ['flag', 'boolean'],
+          ['cat', 'categorical'],
+          ['text', 'string'],
+          ['ts_ms', 'datetime'],
+          ['ts_us', 'datetime'],
+          ['ts_ns_tz', 'datetime'],
+          ['day', 'datetime'],
+          ['price', 'number'],
+          ['blob', 'string'],
+          ['empty', 'string'],
+        ],
+      );
+      // Nulls of f64 as pandas counts them (isna): every fifth row, and NaN counts as missing too.
+      assert.equal(column('f64')?.nulls, 683);
+      assert.equal(column('i64')?.max, 2 ** 40 + 59_870);
+      assert.equal(column('u64')?.min, 2 ** 63);
+      assert.equal(column('ts_ms')?.min, '2026-01-01T01:00:07.000Z');
+      assert.equal(column('ts_ns_tz')?.max, '2025-06-03T02:48:59.000Z');
+      assert.equal(column('empty')?.nulls, 3000);
     });
   }
 
