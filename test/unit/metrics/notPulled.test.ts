@@ -21,6 +21,7 @@ import { ChartError } from '../../../src/core/chart/types';
 import { datasetAt, DatasetNotFoundError, NotInCacheError, WORKSPACE } from '../../../src/core/data/versions';
 import { readAtRevision, readHistory } from '../../../src/core/git/history';
 import { discoverWorkspace } from '../../../src/core/workspace/discovery';
+import { gitHistorySource } from '../../../src/core/metrics/sources/gitHistory';
 import { followedFiles, readWorkspaceRun } from '../../../src/core/metrics/sources/workspaceFiles';
 import { checkFolder, findings } from '../checks/helpers';
 import { git } from '../formats/dvc/oracle';
@@ -150,6 +151,26 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
         message: `metrics/eval.json: declared in dvc.yaml, DVC-tracked (md5 ${metrics.md5.slice(0, 8)}, ${metrics.size} B), not in git: run "dvc pull metrics/eval.json".`,
       },
     ]);
+  });
+
+  it('the git history source says why its revisions have no metric values: DVC-tracked, and what to run', async () => {
+    const { followed } = followedFiles(clone);
+    const { runs, problems } = await gitHistorySource.read(clone, { root: clone, followed });
+    assert.equal(runs.length, 2 + expected.experiments.length);
+    assert.ok(runs.every((r) => r.metrics.length === 0));
+    assert.equal(runs[0]?.revision, exp('deep').rev, 'the newest revision is the last experiment');
+    assert.deepEqual(problems, [
+      {
+        severity: 'info',
+        message: `${runs.length} of ${runs.length} revisions have no metric values in git. At ${exp('deep').rev.slice(0, 7)}, the newest of them, metrics/eval.json is DVC-tracked: dvc.lock holds its hash, the DVC cache or remote the values. Run "dvc fetch --all-commits --type metrics" and compare with "dvc metrics diff" or "dvc exp show".`,
+      },
+    ]);
+    // A metrics file git holds has values: nothing to explain.
+    const params = await gitHistorySource.read(clone, {
+      root: clone,
+      followed: { metrics: ['params.yaml'], params: [], plots: [], live: [] },
+    });
+    assert.deepEqual(params.problems, []);
   });
 
   it('the checks find no lineage problem with the outputs DVC holds in its cache (metrics included)', async () => {
