@@ -19,6 +19,7 @@ import { diffVersions, versionDiffToJson, versionDiffToMarkdown, versionDiffToTe
 import type { DetailsContext } from '../../core/registry/details';
 import { escapeControlCharacters } from '../../core/security/controlCharacters';
 import { alignedTable } from '../../core/textTable';
+import { discoverWorkspace } from '../../core/workspace/discovery';
 import { defineCommand, EXIT, parseCommandArgs, UsageError, type CliIo, type OptionSpecs } from '../registry';
 
 const help = `Usage:
@@ -74,11 +75,33 @@ function stageText(model: RegistryModel, stage: string): string {
   return (model.stages[stage] ?? []).join(', ') || '—';
 }
 
-function listText(registry: Registry, models: RegistryModel[]): string {
+const MAX_UNREGISTERED = 10;
+
+/** Model files and DVC artifacts the explorer lists that no registry holds a version of (the Models view shows them). */
+async function unregisteredText(root: string): Promise<string> {
+  const found = (await discoverWorkspace({ root })).items.filter((i) => i.kind === 'model' && !i.mlflow);
+  if (!found.length) return '';
+  const describe = (i: (typeof found)[number]): string => {
+    const facts = [
+      i.dvc?.artifact ? `DVC artifact '${text(i.dvc.artifact)}'` : '',
+      i.notPulled ? 'DVC-tracked, not pulled' : '',
+    ].filter(Boolean);
+    return `  ${text(i.relativePath)}${facts.length ? ` (${facts.join(', ')})` : ''}\n`;
+  };
+  const more = found.length > MAX_UNREGISTERED ? `  and ${found.length - MAX_UNREGISTERED} more\n` : '';
+  return (
+    `Model files found, with no version registered (${found.length}):\n` +
+    found.slice(0, MAX_UNREGISTERED).map(describe).join('') +
+    more +
+    "Register a version with 'mlops models register <name>', or name them in mlops.yaml ('mlops init').\n"
+  );
+}
+
+function listText(registry: Registry, models: RegistryModel[], unregistered = ''): string {
   if (!models.length)
     return registry.models.length
       ? `No active models (${registry.models.length} deprecated; --deprecated lists them).\n`
-      : 'No models: no GTO tags, MLflow registry or mlops.yaml models in this workspace.\n';
+      : 'No models: no GTO tags, MLflow registry or mlops.yaml models in this workspace.\n' + unregistered;
   const stages = [...new Set(models.flatMap((m) => Object.keys(m.stages)))].sort();
   const rows = [
     ['Model', 'Latest', ...stages.map((s) => `#${s}`), 'Versions', 'Sources'],
@@ -230,7 +253,10 @@ defineCommand(
         need(0, 0, 'no arguments');
         const registry = await readRegistry(io.cwd, { versionsPerStage: values['all-stages'] ? -1 : 1 });
         const models = registry.models.filter((m) => values.deprecated === true || !m.deprecated);
-        io.stdout(json ? JSON.stringify({ ...registry, models }, null, 2) + '\n' : listText(registry, models));
+        const unregistered = !json && !registry.models.length ? await unregisteredText(io.cwd) : '';
+        io.stdout(
+          json ? JSON.stringify({ ...registry, models }, null, 2) + '\n' : listText(registry, models, unregistered),
+        );
         return EXIT.ok;
       }
       case 'show': {

@@ -237,8 +237,11 @@ defineCommand(
 
     let failures = 0;
     let pending = 0;
+    let pendingBytes = 0;
     let removed = 0;
+    let seen = 0;
     for (const file of collect(parsed.files, io.cwd)) {
+      seen++;
       const shown = escapeControlCharacters(path.relative(io.cwd, file) || file);
       try {
         let input: Buffer;
@@ -258,6 +261,7 @@ defineCommand(
         }
         if (parsed.check) {
           pending++;
+          pendingBytes += result.bytesRemoved;
           io.stdout(line(`${shown}: would be stripped (${result.bytesRemoved} bytes)`));
           continue;
         }
@@ -290,6 +294,8 @@ defineCommand(
       }
     }
     if (removed > 0) io.stdout(`${removed} bytes removed in total\n`);
+    // Many notebooks: the count a reader would otherwise tally from the lines above.
+    if (pending > 1) io.stdout(`${pending} of ${seen} notebooks would be stripped (${pendingBytes} bytes in total)\n`);
     return failures > 0 || pending > 0 ? EXIT.failed : EXIT.ok;
   },
 );

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type DataSource } from '../formats/data/source';
 import { parseDotDvc, parseDvcLock } from '../formats/dvc/project';
+import { explainAbsentInWorkspace } from '../metrics/absence';
 import { CatFileBatch } from '../git/catFile';
 import { runGit } from '../git/run';
 
@@ -16,8 +17,14 @@ export class NotInCacheError extends Error {
   constructor(
     readonly dataPath: string,
     readonly revision: string,
+    /** The DVC-tracked folder that holds the file, when DVC tracks the folder rather than the file. */
+    readonly within?: string,
   ) {
-    super(`${dataPath} at ${revision} is not in the local cache: dvc pull ${dataPath}`);
+    super(
+      revision === WORKSPACE
+        ? `${dataPath} is tracked by DVC but not pulled: it is not in the working tree nor in the local cache: dvc pull ${within ?? dataPath}`
+        : `${dataPath} at ${revision} is not in the local cache: dvc pull ${within ?? dataPath}`,
+    );
     this.name = 'NotInCacheError';
   }
 }
@@ -80,13 +87,44 @@ function checkRevision(revision: string): void {
   if (revision.startsWith('-') || /[\s\n\r:]/.test(revision)) throw new Error(`'${revision}' is not a revision name.`);
 }
 
+function readIfFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A data file absent from the working tree: DVC-tracked ones (a `.dvc` file or a dvc.lock out, as on a fresh clone)
+ * are read from the local cache when `dvc fetch` put them there, else they are not pulled (NotInCacheError, with the
+ * `dvc pull` target); the others do not exist (DatasetNotFoundError).
+ */
+async function notInWorkingTree(root: string, rel: string): Promise<DatasetBytes> {
+  let hit: { md5: string; dvc3: boolean } | undefined;
+  try {
+    hit = dvcMd5(rel, readIfFile(path.join(root, `${rel}.dvc`)), readIfFile(path.join(root, 'dvc.lock')));
+  } catch {
+    hit = undefined; // DVC metadata that does not parse: the DVC reader reports it where it is shown.
+  }
+  if (hit) {
+    for (const cached of dvcCachePaths(root, hit.md5, hit.dvc3))
+      if (fs.existsSync(cached)) return { source: { kind: 'file', path: cached }, md5: hit.md5, storage: 'dvc-cache' };
+    throw new NotInCacheError(rel, WORKSPACE);
+  }
+  // Inside a DVC-tracked folder (a folder out or a `dvc add`ed folder): DVC pulls the folder.
+  const [absent] = await explainAbsentInWorkspace(root, [rel]);
+  if (absent?.state === 'not-pulled') throw new NotInCacheError(rel, WORKSPACE, absent.within);
+  throw new DatasetNotFoundError(rel, WORKSPACE);
+}
+
 /** The dataset's bytes at a revision (`workspace` for the working tree). `root` is the repository's top folder. */
 export async function datasetAt(root: string, dataPath: string, revision: string): Promise<DatasetBytes> {
   const rel = posix(dataPath);
   if (revision === WORKSPACE) {
     const file = path.join(root, rel);
-    if (!fs.existsSync(file)) throw new DatasetNotFoundError(rel, revision);
-    return { source: { kind: 'file', path: file }, storage: 'workspace' };
+    if (fs.existsSync(file)) return { source: { kind: 'file', path: file }, storage: 'workspace' };
+    return notInWorkingTree(root, rel);
   }
   checkRevision(revision);
   const cat = new CatFileBatch(root);

@@ -183,6 +183,9 @@ function label(rev: Revision, experiment: string | undefined, branches: string[]
   return subject ? `${rev.shortSha} ${subject}` : rev.shortSha;
 }
 
+/** Plot files that hold values; in a followed plots folder the rest (images, HTML reports) are not read. */
+const PLOT_DATA_FILE = /\.(json|ya?ml|csv|tsv)$/i;
+
 function followedList(info: RepoInfo, files: FollowedFiles): Followed[] {
   const out: Followed[] = [];
   const clean = (p: string): string => p.split(path.sep).join('/').replace(/^\.\//, '').replace(/\/+$/, '');
@@ -199,7 +202,7 @@ function followedList(info: RepoInfo, files: FollowedFiles): Followed[] {
     });
   }
   for (const p of files.plots ?? []) {
-    const folder = !/\.(json|ya?ml|csv|tsv)$/i.test(p);
+    const folder = !PLOT_DATA_FILE.test(p);
     out.push({ top: top(p), given: clean(p), role: 'plots', folder });
   }
   return out;
@@ -322,6 +325,8 @@ function matcher(followed: Followed[], aliases: Map<string, string>): (p: string
     const name = aliases.get(p) ?? p;
     const hit = exact.get(name);
     if (hit) return hit;
+    // A plots folder also holds the figures (DVC image plots): only its data files carry values.
+    if (!PLOT_DATA_FILE.test(name)) return undefined;
     return folders.find((f) => f.top === '' || name.startsWith(`${f.top}/`));
   };
 }

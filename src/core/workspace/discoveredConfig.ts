@@ -169,6 +169,11 @@ export async function discoverConfig(root: string, options: DiscoverConfigOption
     config,
     origins,
     metricFiles,
-    counts: { models: config.models.length, datasets: config.datasets.length, notebooks: notebooks.length },
+    counts: {
+      models: config.models.length,
+      datasets: config.datasets.length,
+      // A folder of many notebooks is one item of the Notebooks view: count its notebooks.
+      notebooks: notebooks.reduce((sum, item) => sum + (item.isDirectory ? (item.fileCount ?? 0) : 1), 0),
+    },
   };
 }

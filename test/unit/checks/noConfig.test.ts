@@ -9,7 +9,7 @@ import type { CheckReport, CheckResult } from '../../../src/core/checks/types';
 import { seedConfigFor } from '../../../src/core/formats/mlopsYaml/seed';
 import { ConfigValidator } from '../../../src/core/formats/mlopsYaml/validate';
 import { detectConvention } from '../../../src/core/workspace/discoveredConfig';
-import { checkFolder, cloneFixture, commitAll, findings, git, removeTempDirs, tempDir } from './helpers';
+import { checkFolder, cloneFixture, commitAll, findings, git, removeTempDirs, tempDir, writeFiles } from './helpers';
 
 describe('checks without mlops.yaml', () => {
   after(removeTempDirs);
@@ -49,6 +49,51 @@ describe('checks without mlops.yaml', () => {
     assert.equal(
       report.results.some((r) => r.message.includes('mlruns/')),
       false,
+    );
+  });
+
+  it('a book of many notebooks with committed outputs: counted as notebooks, their outputs one summary finding', async () => {
+    // The nbformat notebooks of test/fixtures/checks/notebooks (make_notebooks.py), as a course or book repository
+    // holds them: 30 chapters that commit their outputs (one folder item in the Notebooks view) and 2 stripped ones.
+    const notebooks = path.resolve(__dirname, '../../../..', 'test', 'fixtures', 'checks', 'notebooks');
+    const withOutputs = fs.readFileSync(path.join(notebooks, 'with-outputs.ipynb'));
+    const stripped = fs.readFileSync(path.join(notebooks, 'stripped.ipynb'));
+    const dir = tempDir();
+    const files: Record<string, Buffer> = { 'intro.ipynb': stripped, 'setup.ipynb': stripped };
+    for (let n = 1; n <= 30; n++) files[`book/chapter-${String(n).padStart(2, '0')}.ipynb`] = withOutputs;
+    writeFiles(dir, files);
+    git(dir, ['init', '--quiet']);
+    commitAll(dir, 'The book');
+    const { report, notice } = await checkFolder(dir);
+    assert.match(notice ?? '', /\(0 models, 0 datasets, 32 notebooks\)/);
+    const hygiene = report.results.filter((r) => r.checkId === 'notebook-hygiene');
+    const outputs = hygiene.filter((r) => r.status === 'fail');
+    assert.equal(outputs.length, 1, outputs.map((r) => r.message).join('\n'));
+    const [summary] = outputs;
+    assert.match(
+      summary?.message ?? '',
+      /^30 of 32 notebooks have committed outputs \(\d+(\.\d)? KB in total\); the largest: book\/chapter-01\.ipynb \(\d+ B\), book\/chapter-02\.ipynb \(\d+ B\), book\/chapter-03\.ipynb \(\d+ B\)\.$/,
+    );
+    assert.equal(summary?.location?.file, 'book/chapter-01.ipynb');
+    assert.equal(summary?.severity, 'warning');
+    const skipped = hygiene.filter((r) => r.status === 'skip');
+    assert.equal(skipped.length, 30);
+    assert.match(skipped[0]?.message ?? '', /counted in the summary of 30 notebooks$/);
+    assert.equal(hygiene.filter((r) => r.status === 'pass').length, 2 + 32 * 3);
+
+    // Up to ten: one finding per notebook, as before.
+    const few = tempDir();
+    const some: Record<string, Buffer> = {};
+    for (let n = 1; n <= 10; n++) some[`chapter-${n}.ipynb`] = withOutputs;
+    writeFiles(few, some);
+    const each = (await checkFolder(few)).report.results.filter(
+      (r) => r.checkId === 'notebook-hygiene' && r.status === 'fail',
+    );
+    assert.equal(each.length, 10);
+    assert.ok(
+      each.every((r) =>
+        /^chapter-\d+\.ipynb has committed outputs in 2 cells \(\d+ B\), first in cell 2\.$/.test(r.message),
+      ),
     );
   });
 

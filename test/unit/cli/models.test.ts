@@ -45,6 +45,28 @@ describe('mlops models', function () {
     );
   });
 
+  it('list with no registered version names the model files the explorer found (DVC artifact, not pulled)', async () => {
+    // A DVC pipeline with a model artifact, built by the real dvc and cloned without the cache
+    // (test/interop/checks/make_projects.py): `gto show` says "Nothing found", the Models view lists the artifact.
+    const dir = path.join(tmp, 'unregistered');
+    fs.cpSync(path.resolve(__dirname, '../../../..', 'test', 'fixtures', 'checks', 'projects', 'dvc'), dir, {
+      recursive: true,
+    });
+    initRepo(dir);
+    commit(dir, 'Clone');
+    const r = await spawnMlops(['models', 'list'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      'No models: no GTO tags, MLflow registry or mlops.yaml models in this workspace.\n' +
+        'Model files found, with no version registered (1):\n' +
+        "  models/model.pkl (DVC artifact 'churn-model', DVC-tracked, not pulled)\n" +
+        "Register a version with 'mlops models register <name>', or name them in mlops.yaml ('mlops init').\n",
+    );
+    const json = await spawnMlops(['models', 'list', '--json'], dir);
+    assert.deepEqual((JSON.parse(json.stdout) as { models: unknown[] }).models, []);
+  });
+
   it('diffs two demo versions as JSON and Markdown', async () => {
     const json = await spawnMlops(['models', 'diff', 'fraud-classifier', 'v1.2.0', 'v2.0.0', '--json'], demo);
     assert.equal(json.code, 0, json.stderr);

@@ -269,6 +269,31 @@ describe('git history: renames, merges, subfolders and odd repositories', functi
     assert.equal(tagged.metrics.find((m) => m.key === 'loss')!.file, 'plots/loss.csv');
   });
 
+  it('reads the data files of a plots folder and leaves its images alone (DVC image plots are not metrics)', async () => {
+    const repo = initRepo(path.join(tmp, 'r'));
+    // A 1x1 PNG, as a training script saves a figure beside its plot data (plots: - plots in dvc.yaml).
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const sha = commit(repo, 'c1', {
+      'metrics.json': '{"acc": 0.9}',
+      'plots/loss.csv': 'step,loss\n0,1\n1,0.5\n',
+      'plots/confusion.png': png,
+      'plots/figures/roc.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    });
+    const result = await readHistory(repo, { metrics: ['metrics.json'], plots: ['plots'] });
+    assert.deepEqual(result.errors, []);
+    const run = result.runs.find((r) => r.id === sha)!;
+    assert.deepEqual(
+      run.metrics.map((m) => [m.file, m.key]),
+      [
+        ['metrics.json', 'acc'],
+        ['plots/loss.csv', 'loss'],
+      ],
+    );
+  });
+
   it('reports a malformed file at one revision and still reads the others', async () => {
     const repo = initRepo(path.join(tmp, 'r'));
     const good = commit(repo, 'good', { 'm.json': '{"acc": 1}' });

@@ -2,6 +2,7 @@
 // metrics are DVC-tracked, so git holds only their hashes. Every view and command must say so ("not pulled", with the
 // size and hash DVC recorded, and `dvc pull`), and DVC experiment names must work as revisions.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,8 +18,10 @@ import {
 import { MetricsError } from '../../../src/core/metrics/model';
 import { applyRange } from '../../../src/core/chart/series';
 import { ChartError } from '../../../src/core/chart/types';
+import { datasetAt, DatasetNotFoundError, NotInCacheError, WORKSPACE } from '../../../src/core/data/versions';
 import { readAtRevision, readHistory } from '../../../src/core/git/history';
 import { discoverWorkspace } from '../../../src/core/workspace/discovery';
+import { gitHistorySource } from '../../../src/core/metrics/sources/gitHistory';
 import { followedFiles, readWorkspaceRun } from '../../../src/core/metrics/sources/workspaceFiles';
 import { checkFolder, findings } from '../checks/helpers';
 import { git } from '../formats/dvc/oracle';
@@ -150,6 +153,26 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
     ]);
   });
 
+  it('the git history source says why its revisions have no metric values: DVC-tracked, and what to run', async () => {
+    const { followed } = followedFiles(clone);
+    const { runs, problems } = await gitHistorySource.read(clone, { root: clone, followed });
+    assert.equal(runs.length, 2 + expected.experiments.length);
+    assert.ok(runs.every((r) => r.metrics.length === 0));
+    assert.equal(runs[0]?.revision, exp('deep').rev, 'the newest revision is the last experiment');
+    assert.deepEqual(problems, [
+      {
+        severity: 'info',
+        message: `${runs.length} of ${runs.length} revisions have no metric values in git. At ${exp('deep').rev.slice(0, 7)}, the newest of them, metrics/eval.json is DVC-tracked: dvc.lock holds its hash, the DVC cache or remote the values. Run "dvc fetch --all-commits --type metrics" and compare with "dvc metrics diff" or "dvc exp show".`,
+      },
+    ]);
+    // A metrics file git holds has values: nothing to explain.
+    const params = await gitHistorySource.read(clone, {
+      root: clone,
+      followed: { metrics: ['params.yaml'], params: [], plots: [], live: [] },
+    });
+    assert.deepEqual(params.problems, []);
+  });
+
   it('the checks find no lineage problem with the outputs DVC holds in its cache (metrics included)', async () => {
     const { report, file } = await checkFolder(clone);
     assert.equal(file, undefined, 'no mlops.yaml: the default checks on what discovery found');
@@ -221,6 +244,45 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
       () => applyRange(history.runs, { kind: 'branch', name: 'tuned' }),
       (err: unknown) => err instanceof ChartError && /'tuned' names 2 DVC experiments/.test(err.message),
     );
+  });
+
+  it('mlops data profile on a DVC-tracked file not pulled says so and what to run, not that it does not exist', async () => {
+    const profile = await cli(clone, ['data', 'profile', 'data/raw.csv']);
+    assert.equal(profile.code, 2);
+    assert.equal(profile.stdout, '');
+    assert.doesNotMatch(profile.stderr, /does not exist/);
+    assert.match(
+      profile.stderr,
+      /data\/raw\.csv is tracked by DVC but not pulled: it is not in the working tree nor in the local cache: dvc pull data\/raw\.csv\n/,
+    );
+    await assert.rejects(
+      datasetAt(clone, 'models/model.pkl', WORKSPACE),
+      (err: unknown) => err instanceof NotInCacheError && /dvc pull models\/model\.pkl$/.test(err.message),
+    );
+    await assert.rejects(
+      datasetAt(clone, 'data/nowhere.csv', WORKSPACE),
+      (err: unknown) => err instanceof DatasetNotFoundError && /does not exist in the working tree/.test(err.message),
+    );
+  });
+
+  it('a DVC-tracked file fetched into the local cache but not checked out is profiled from the cache', async () => {
+    // The bytes train.py read in test/interop/dvc/generateNotPulled.py, where `dvc add` recorded their md5.
+    const bytes = 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${i % 2}\n`).join('');
+    const raw = expected.dotDvcOuts[0];
+    assert.equal(createHash('md5').update(bytes).digest('hex'), raw.md5);
+    const cached = path.join(clone, '.dvc', 'cache', 'files', 'md5', raw.md5.slice(0, 2), raw.md5.slice(2));
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    fs.writeFileSync(cached, bytes); // what `dvc fetch` leaves: the cache filled, the working tree not
+    try {
+      const found = await datasetAt(clone, 'data/raw.csv', WORKSPACE);
+      assert.deepEqual([found.storage, found.md5], ['dvc-cache', raw.md5]);
+      const profile = await cli(clone, ['data', 'profile', 'data/raw.csv', '--format', 'json']);
+      assert.equal(profile.code, 0, profile.stderr);
+      const parsed = JSON.parse(profile.stdout) as { rows: number; columns: { name: string }[] };
+      assert.deepEqual([parsed.rows, parsed.columns.map((c) => c.name)], [40, ['x', 'y']]);
+    } finally {
+      fs.rmSync(path.join(clone, '.dvc', 'cache'), { recursive: true, force: true });
+    }
   });
 
   it('the explorer lists the clone’s outs as not pulled (size and hash from DVC), not as missing warnings', async () => {

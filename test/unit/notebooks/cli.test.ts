@@ -68,6 +68,19 @@ describe('notebooks: mlops nbstrip and mlops nbdiff', () => {
     assert.equal(after.mtimeMs, before.mtimeMs, 'not written');
   });
 
+  it('--check over many notebooks ends with how many would be stripped and the bytes in total', async () => {
+    fs.mkdirSync(path.join(folder, 'book'));
+    for (const name of ['ch1', 'ch2', 'ch3']) fs.writeFileSync(path.join(folder, 'book', `${name}.ipynb`), basic);
+    fs.writeFileSync(path.join(folder, 'book', 'index.ipynb'), stripNotebook(basic).text);
+    const bytes = stripNotebook(basic).bytesRemoved;
+    assert.ok(bytes > 0);
+    const check = await run('nbstrip', ['--check', 'book'], folder);
+    assert.equal(check.code, 1);
+    const lines = check.stdout.trimEnd().split('\n');
+    assert.equal(lines.filter((l) => l.endsWith(`: would be stripped (${bytes} bytes)`)).length, 3);
+    assert.equal(lines.at(-1), `3 of 4 notebooks would be stripped (${3 * bytes} bytes in total)`);
+  });
+
   it('checks without writing, walks folders, and keeps going after a broken file', async () => {
     fs.mkdirSync(path.join(folder, 'nb', '.ipynb_checkpoints'), { recursive: true });
     fs.writeFileSync(path.join(folder, 'nb', 'a.ipynb'), basic);

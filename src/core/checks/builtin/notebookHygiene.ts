@@ -1,7 +1,14 @@
 // notebook-hygiene: committed outputs (with their size), execution counts out of order, missing kernel metadata,
 // and secrets in cell sources or outputs. Secrets are reported by kind and position only, never by value.
 import { NOTEBOOK_EXTENSIONS } from '../../workspace/discovery';
-import { option, throwIfAborted, type CheckRun, type CheckTypeDefinition, type Finding } from '../checkType';
+import {
+  option,
+  throwIfAborted,
+  type CheckRun,
+  type CheckSink,
+  type CheckTypeDefinition,
+  type Finding,
+} from '../checkType';
 import { scanJson } from '../../formats/jsonScan';
 import { JsonSyntaxError, parseJson } from '../../formats/notebook/jsonText';
 import { findSecrets } from '../secrets';
@@ -32,6 +39,13 @@ export const notebookHygiene: CheckTypeDefinition = {
       title: 'Execution order',
       type: 'boolean',
       description: 'Report execution counts out of order (default true).',
+    },
+    summarizeAbove: {
+      title: 'Summarize above',
+      type: 'integer',
+      minimum: 0,
+      description:
+        'When more notebooks than this have committed outputs, report them as one finding (how many, their total size, the largest) instead of one per notebook (default 10; 0 never summarizes).',
     },
     kernel: { title: 'Kernel', type: 'boolean', description: 'Report missing kernel metadata (default true).' },
     secrets: { title: 'Secrets', type: 'boolean', description: 'Report secrets (default true).' },
@@ -87,6 +101,10 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
   const wantKernel = option(check, 'kernel', true);
   const wantSecrets = option(check, 'secrets', true);
   const secretsSeverity = option<Severity>(check, 'secretsSeverity', 'error');
+  const summarizeAbove = option(check, 'summarizeAbove', DEFAULT_SUMMARIZE_ABOVE);
+  /** Committed-output findings, held until every notebook is read: many become one summary finding. */
+  const withOutputs: { finding: Finding; bytes: number }[] = [];
+  let inspected = 0;
   for (const file of await selectNotebooks(context, check, signal)) {
     throwIfAborted(signal);
     const path = file.path;
@@ -141,6 +159,7 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
       return { file: file.path, line, column };
     };
     const findings: Finding[] = [];
+    inspected++;
 
     if (wantOutputs) {
       let cellsWithOutputs = 0;
@@ -154,12 +173,15 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
         }
       });
       if (cellsWithOutputs > 0 && bytes > maxOutputBytes) {
-        findings.push({
-          target: path,
-          message: `${path} has committed outputs in ${cellsWithOutputs} cell${cellsWithOutputs === 1 ? '' : 's'} (${formatBytes(bytes)}), first in cell ${first + 1}.`,
-          hint: 'Strip them (mlops nbstrip, or MLOps: Strip Notebook Outputs) and let git strip them on every commit (MLOps: Set Up Notebook Git Filter).',
-          location: at(first, 'outputs'),
-          key: 'outputs',
+        withOutputs.push({
+          bytes,
+          finding: {
+            target: path,
+            message: `${path} has committed outputs in ${cellsWithOutputs} cell${cellsWithOutputs === 1 ? '' : 's'} (${formatBytes(bytes)}), first in cell ${first + 1}.`,
+            hint: 'Strip them (mlops nbstrip, or MLOps: Strip Notebook Outputs) and let git strip them on every commit (MLOps: Set Up Notebook Git Filter).',
+            location: at(first, 'outputs'),
+            key: 'outputs',
+          },
         });
       } else
         sink.pass(
@@ -267,4 +289,50 @@ async function runNotebookHygiene({ context, check, sink, signal }: CheckRun): P
     }
     for (const finding of findings) sink.fail(finding);
   }
+  reportOutputs(sink, withOutputs, inspected, summarizeAbove);
+}
+
+const DEFAULT_SUMMARIZE_ABOVE = 10;
+const LARGEST_NAMED = 3;
+
+/**
+ * One finding per notebook with committed outputs, or, when more than `summarizeAbove` have them (a book or course
+ * repository that commits its outputs on purpose), one finding that says how many, their total size and the largest,
+ * at the largest notebook's first output; each notebook then gets a skip that points to the summary.
+ */
+function reportOutputs(
+  sink: CheckSink,
+  withOutputs: readonly { finding: Finding; bytes: number }[],
+  inspected: number,
+  summarizeAbove: number,
+): void {
+  if (summarizeAbove <= 0 || withOutputs.length <= summarizeAbove) {
+    for (const { finding } of withOutputs) sink.fail(finding);
+    return;
+  }
+  const largest = [...withOutputs].sort(
+    (a, b) => b.bytes - a.bytes || a.finding.target.localeCompare(b.finding.target),
+  );
+  const total = withOutputs.reduce((sum, o) => sum + o.bytes, 0);
+  const named = largest
+    .slice(0, LARGEST_NAMED)
+    .map((o) => `${o.finding.target} (${formatBytes(o.bytes)})`)
+    .join(', ');
+  const [top] = largest;
+  sink.fail({
+    target: `${withOutputs.length} notebooks`,
+    message: `${withOutputs.length} of ${inspected} notebooks have committed outputs (${formatBytes(total)} in total); the largest: ${named}.`,
+    hint: 'If the outputs are meant to be read on the web, keep them and set notebook-hygiene options.outputs: false in mlops.yaml; else strip them all (mlops nbstrip) and let git strip them on every commit (MLOps: Set Up Notebook Git Filter).',
+    ...(top?.finding.location ? { location: top.finding.location } : {}),
+    key: 'outputs-summary',
+  });
+  for (const { finding, bytes } of withOutputs)
+    sink.skip(
+      finding.target,
+      `committed outputs (${formatBytes(bytes)}), counted in the summary of ${withOutputs.length} notebooks`,
+      {
+        ...(finding.location ? { location: finding.location } : {}),
+        key: 'outputs',
+      },
+    );
 }

@@ -1,6 +1,8 @@
 // The git history of the workspace's followed files: the current branch (or every branch), tags and DVC
 // experiment refs (refs/exps), one run per revision. Read with the streaming history reader; needs git and trust.
 import { readHistory } from '../../git/history';
+import { explainAbsentAtRevision } from '../absence';
+import type { Run } from '../model';
 import { outsideMessage, resolveInside } from '../../security/confine';
 import { formatDate } from '../report';
 import type { FollowedFiles, MetricSourceDefinition, SourceProblem, SourceReadResult } from './types';
@@ -24,6 +26,33 @@ export function confineFollowed(root: string, followed: FollowedFiles): { follow
       live: followed.live.filter(keep),
     },
     refused,
+  };
+}
+
+/**
+ * Revisions without a metric value, explained at the newest of them: on a DVC project the metrics files a stage
+ * writes with the cache on are DVC-tracked, so git holds only their hash (dvc.lock) and the history has no values.
+ */
+async function cachedMetricsProblem(
+  root: string,
+  metrics: readonly string[],
+  runs: readonly Run[],
+): Promise<SourceProblem | undefined> {
+  const empty = runs.filter((r) => r.metrics.length === 0 && !r.textMetrics?.length);
+  const newest = empty[0];
+  if (!metrics.length || !newest?.revision) return undefined;
+  let absent;
+  try {
+    absent = (await explainAbsentAtRevision(root, newest.revision, metrics)).filter((a) => a.state === 'not-pulled');
+  } catch {
+    return undefined; // The revision's DVC files are unreadable: the history reader reports what it could not read.
+  }
+  if (!absent.length) return undefined;
+  const at = newest.revisionInfo?.shortSha ?? newest.revision.slice(0, 7);
+  const files = absent.map((a) => (a.within ? `${a.path} (in the folder ${a.within})` : a.path)).join(', ');
+  return {
+    severity: 'info',
+    message: `${empty.length} of ${runs.length} revisions have no metric values in git. At ${at}, the newest of them, ${files} ${absent.length === 1 ? 'is' : 'are'} DVC-tracked: dvc.lock holds ${absent.length === 1 ? 'its hash' : 'their hashes'}, the DVC cache or remote the values. Run "dvc fetch --all-commits --type metrics" and compare with "dvc metrics diff" or "dvc exp show".`,
   };
 }
 
@@ -64,6 +93,8 @@ export const gitHistorySource: MetricSourceDefinition = {
       'metrics files could not be read at some revisions',
     );
     for (const problem of summary) problems.push(problem);
+    const cached = await cachedMetricsProblem(location, followed.metrics, result.runs);
+    if (cached) problems.push(cached);
     return { runs: result.runs, problems };
   },
 };
