@@ -11,7 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { CsvParser, detectDialect } from '../data/csv';
-import { JsonLineSplitter } from '../data/jsonl';
+import { JsonFieldScanner } from './jsonFields';
 import type { LatencyUnit, TelemetryEvent, TelemetryFieldMapping } from '../../telemetry/types';
 
 /** The names tried, in order, for each field a log does not name in mlops.yaml. */
@@ -56,6 +56,11 @@ export interface PredictionLogOptions {
   /** Read the features and the prediction too (prediction drift); off, they are skipped. */
   features?: boolean;
   signal?: AbortSignal;
+  /**
+   * Only the bytes `start` to `end` (exclusive) of an uncompressed JSON Lines file, starting at a line start: one
+   * part of a log read in parallel. Line numbers then count from the part's first line.
+   */
+  range?: { start: number; end: number };
 }
 
 export interface BadLine {
@@ -259,8 +264,12 @@ export function errorPresent(value: unknown): boolean {
   return true;
 }
 
+/** A record read by JSON.parse (or the CSV scanner), or the line the field scanner has just scanned. */
+type RecordView = Record<string, unknown> | JsonFieldScanner;
+
 /** A value by a field name: the key itself, else a dotted path into objects. */
-function lookup(record: Record<string, unknown>, name: string): unknown {
+function lookup(record: RecordView, name: string): unknown {
+  if (record instanceof JsonFieldScanner) return record.value(name);
   const direct = record[name];
   if (direct !== undefined || !name.includes('.')) return direct;
   let value: unknown = record;
@@ -311,8 +320,23 @@ class RecordMapper {
     this.featureObjects = typeof features === 'string' ? [features] : [...DEFAULT_FIELD_NAMES.features];
   }
 
-  /** The value of a field and the name that held it. */
-  private find(record: Record<string, unknown>, field: Exclude<Field, 'features'>): [unknown, string] | undefined {
+  /**
+   * The keys the JSON field scanner takes out of each line, or undefined when records need JSON.parse (features
+   * and predictions are read, or a name is a dotted path).
+   */
+  scannedNames(): string[] | undefined {
+    if (this.options.features) return undefined;
+    const names = new Set<string>();
+    for (const field of SCALAR_FIELDS)
+      if (field !== 'prediction') for (const name of this.candidates[field]) names.add(name);
+    return JsonFieldScanner.serves([...names]) ? [...names] : undefined;
+  }
+
+  /** The name that held the value `find` returned last. */
+  private found = '';
+
+  /** The value of a field (its name in `found`), or undefined. */
+  private find(record: RecordView, field: Exclude<Field, 'features'>): unknown {
     const names = this.candidates[field];
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -322,9 +346,22 @@ class RecordMapper {
         names.splice(i, 1);
         names.unshift(name);
       }
-      return [value, name];
+      this.found = name;
+      return value;
     }
     return undefined;
+  }
+
+  private lastStatus: unknown = undefined;
+  private lastStatusFailed = false;
+
+  /** statusFailed, remembering the last answer (a log's statuses are a handful of values). */
+  private failed(status: unknown): boolean {
+    if (status !== this.lastStatus) {
+      this.lastStatus = status;
+      this.lastStatusFailed = statusFailed(status);
+    }
+    return this.lastStatusFailed;
   }
 
   private latencyFactor(name: string): number {
@@ -346,37 +383,37 @@ class RecordMapper {
   }
 
   /** The event of a record, or the reason it is a bad line. */
-  map(record: Record<string, unknown>, line: number): TelemetryEvent | string {
+  map(record: RecordView, line: number): TelemetryEvent | string {
     const stamp = this.find(record, 'timestamp');
-    if (!stamp) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
-    const time = parseTimestamp(stamp[0], this.hour);
-    if (time === undefined) return `"${String(stamp[1])}" is not a timestamp`;
+    if (stamp === undefined) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
+    const time = parseTimestamp(stamp, this.hour);
+    if (time === undefined) return `"${String(this.found)}" is not a timestamp`;
     const model = this.find(record, 'model');
     const version = this.find(record, 'version');
     const caller = this.find(record, 'caller');
     const event: TelemetryEvent = {
       time,
-      model: model ? toText(model[0]) : (this.options.model ?? ''),
-      version: version ? toText(version[0]) : '',
-      caller: caller ? toText(caller[0]) : '',
+      model: model !== undefined ? toText(model) : (this.options.model ?? ''),
+      version: version !== undefined ? toText(version) : '',
+      caller: caller !== undefined ? toText(caller) : '',
       error: false,
       line,
     };
     const latency = this.find(record, 'latency');
-    if (latency) {
-      const n = toNumber(latency[0]);
-      if (n !== undefined) event.latencyMs = n * this.latencyFactor(latency[1]);
+    if (latency !== undefined) {
+      const n = toNumber(latency);
+      if (n !== undefined) event.latencyMs = n * this.latencyFactor(this.found);
     }
     const status = this.find(record, 'status');
-    if (status && statusFailed(status[0])) event.error = true;
+    if (status !== undefined && this.failed(status)) event.error = true;
     if (!event.error) {
       const error = this.find(record, 'error');
-      if (error && errorPresent(error[0])) event.error = true;
+      if (error !== undefined && errorPresent(error)) event.error = true;
     }
     const memory = this.find(record, 'memory');
-    if (memory) {
-      const n = toNumber(memory[0]);
-      if (n !== undefined) event.memoryMb = n * this.memoryFactor(memory[1]);
+    if (memory !== undefined) {
+      const n = toNumber(memory);
+      if (n !== undefined) event.memoryMb = n * this.memoryFactor(this.found);
     }
     if (this.options.features) {
       if (this.featureList) {
@@ -393,14 +430,15 @@ class RecordMapper {
         }
       }
       const prediction = this.find(record, 'prediction');
-      if (prediction) event.prediction = prediction[0];
+      if (prediction !== undefined) event.prediction = prediction;
     }
     return event;
   }
 }
 
 /** The bytes of a log, gunzipped when they start with the gzip magic bytes. */
-function openLog(file: string): Readable {
+function openLog(file: string, range?: { start: number; end: number }): Readable {
+  if (range) return fs.createReadStream(file, { highWaterMark: 1024 * 1024, start: range.start, end: range.end - 1 });
   const magic = Buffer.alloc(2);
   const fd = fs.openSync(file, 'r');
   let n: number;
@@ -434,6 +472,116 @@ export class PredictionLogAbortedError extends Error {
   }
 }
 
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const startsWithBom = (buf: Buffer, at: number, end: number): boolean =>
+  end - at >= 3 && buf[at] === UTF8_BOM[0] && buf[at + 1] === UTF8_BOM[1] && buf[at + 2] === UTF8_BOM[2];
+
+/**
+ * JSON Lines from bytes: lines are cut at '\n' bytes (which never occur inside a UTF-8 sequence), each line is
+ * scanned for the mapped fields (jsonFields.ts) and only handed to JSON.parse when the scanner is not sure. Decoded
+ * text is the same as a streaming UTF-8 decode of the whole file would give (a leading byte order mark dropped), so
+ * line numbers, bad lines and events are too.
+ */
+class JsonLines {
+  private readonly scanner: JsonFieldScanner | undefined;
+  private readonly decoder = new TextDecoder('utf-8');
+  /** The start of a line that did not end in the chunks so far. */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private line = 0;
+  /** The current line is too long: its bytes are dropped until it ends. */
+  private skipping = false;
+
+  constructor(
+    private readonly mapper: RecordMapper,
+    private readonly stats: PredictionLogStats,
+    private readonly take: (record: RecordView, line: number) => void,
+    private readonly bad: (line: number, message: string) => void,
+    /** Whether the bytes start the file (a byte order mark may lead them). */
+    private readonly fileStart: boolean,
+  ) {
+    const names = mapper.scannedNames();
+    this.scanner = names ? new JsonFieldScanner(names) : undefined;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.carryBytes > 0 || this.skipping) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.keep(chunk);
+        return;
+      }
+      this.keep(chunk.subarray(0, nl));
+      this.endCarried();
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      this.onLine(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+  }
+
+  end(): void {
+    if (this.carryBytes > 0 || this.skipping) this.endCarried();
+  }
+
+  /** Keeps the start of an unfinished line, or stops keeping it once it is surely too long. */
+  private keep(bytes: Buffer): void {
+    if (this.skipping) return;
+    this.carry.push(bytes);
+    this.carryBytes += bytes.length;
+    // A UTF-16 character takes at most 3 UTF-8 bytes: beyond 3x the limit in bytes the line is too long whatever it holds.
+    if (this.carryBytes > 3 * MAX_LINE_CHARS) {
+      this.skipping = true;
+      this.carry = [];
+      this.carryBytes = 0;
+    }
+  }
+
+  private endCarried(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.stats.lines = ++this.line;
+      this.bad(this.line, `longer than ${MAX_LINE_CHARS} characters: not read`);
+      return;
+    }
+    const bytes = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.onLine(bytes, 0, bytes.length);
+  }
+
+  private onLine(buf: Buffer, start: number, end: number): void {
+    const line = ++this.line;
+    this.stats.lines = line;
+    if (line === 1 && this.fileStart) for (let k = 0; k < 2 && startsWithBom(buf, start, end); k++) start += 3;
+    if (start === end) return;
+    if (end - start <= MAX_LINE_CHARS && this.scanner?.scan(buf, start, end)) {
+      this.take(this.scanner, line);
+      return;
+    }
+    const text = this.decoder.decode(buf.subarray(start, end));
+    if (text.length > MAX_LINE_CHARS) {
+      this.bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`);
+      return;
+    }
+    if (text.length === 0 || (isSpace(text.charCodeAt(0)) && text.trim() === '')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.bad(line, 'not valid JSON');
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.bad(line, 'not a JSON object');
+    else this.take(value as Record<string, unknown>, line);
+  }
+}
+
 /**
  * The events of a prediction log, in batches of up to BATCH_EVENTS. `stats` is filled in as the read goes (events,
  * bad lines with the first few line numbers). Throws the file system's error when the file cannot be read.
@@ -450,7 +598,7 @@ export async function* readPredictionLog(
     stats.badLines++;
     if (stats.bad.length < MAX_LISTED_BAD_LINES) stats.bad.push({ line, message });
   };
-  const take = (record: Record<string, unknown>, line: number): void => {
+  const take = (record: RecordView, line: number): void => {
     const event = mapper.map(record, line);
     if (typeof event === 'string') bad(line, event);
     else {
@@ -461,29 +609,12 @@ export async function* readPredictionLog(
 
   let push: (text: string) => void;
   let end: () => void;
+  let pushBytes: ((chunk: Buffer) => void) | undefined;
   if (format === 'jsonl') {
-    const splitter = new JsonLineSplitter(
-      (text, line) => {
-        stats.lines = line;
-        if (text.length === 0 || (isSpace(text.charCodeAt(0)) && text.trim() === '')) return;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          bad(line, 'not valid JSON');
-          return;
-        }
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(line, 'not a JSON object');
-        else take(value as Record<string, unknown>, line);
-      },
-      MAX_LINE_CHARS,
-      (line) => {
-        stats.lines = line;
-        bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`);
-      },
-    );
-    push = (text) => splitter.push(text);
-    end = () => splitter.end();
+    const lines = new JsonLines(mapper, stats, take, bad, (options.range?.start ?? 0) === 0);
+    pushBytes = (chunk) => lines.push(chunk);
+    push = () => undefined;
+    end = () => lines.end();
   } else {
     let parser: CsvParser | undefined;
     let header: string[] | undefined;
@@ -538,18 +669,19 @@ export async function* readPredictionLog(
   }
 
   const decoder = new TextDecoder('utf-8');
-  const stream = openLog(file);
+  const stream = openLog(file, options.range);
   try {
     for await (const chunk of stream) {
       if (options.signal?.aborted) throw new PredictionLogAbortedError();
-      push(decoder.decode(chunk as Buffer, { stream: true }));
+      if (pushBytes) pushBytes(chunk as Buffer);
+      else push(decoder.decode(chunk as Buffer, { stream: true }));
       if (batch.length >= BATCH_EVENTS) {
         const full = batch;
         batch = [];
         for (let at = 0; at < full.length; at += BATCH_EVENTS) yield full.slice(at, at + BATCH_EVENTS);
       }
     }
-    push(decoder.decode());
+    if (!pushBytes) push(decoder.decode());
     end();
     for (let at = 0; at < batch.length; at += BATCH_EVENTS) yield batch.slice(at, at + BATCH_EVENTS);
   } catch (err) {
