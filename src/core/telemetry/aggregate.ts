@@ -483,19 +483,39 @@ function groupFigures(
     addCounters(into, u);
   }
   const order = [...merged.keys()].sort((a, b) => a - b);
-  const slotOf = new Map<number, number>();
-  order.forEach((b, i) => slotOf.set(b, i));
+  // The slot of each latency's bucket in `order`: a table by unit when the units span a few million, else a map.
+  let firstUnit = Infinity;
+  let lastUnit = -Infinity;
+  for (const unit of group.buckets.keys()) {
+    if (unit < firstUnit) firstUnit = unit;
+    if (unit > lastUnit) lastUnit = unit;
+  }
+  const span = order.length ? lastUnit - firstUnit + 1 : 0;
+  let slotOfUnit: (unit: number) => number;
+  if (span > 0 && span <= 4_000_000) {
+    const table = new Int32Array(span);
+    const slotOfBucket = new Map<number, number>();
+    order.forEach((b, i) => slotOfBucket.set(b, i));
+    for (const unit of group.buckets.keys()) table[unit - firstUnit] = slotOfBucket.get(bucketOf(unit))!;
+    slotOfUnit = (unit) => table[unit - firstUnit]!;
+  } else {
+    const slotOf = new Map<number, number>();
+    order.forEach((b, i) => slotOf.set(b, i));
+    slotOfUnit = (unit) => slotOf.get(bucketOf(unit))!;
+  }
 
   // Latencies grouped by bucket (a counting sort), then each bucket's run sorted for its percentiles.
+  const slots = new Uint32Array(n);
   const starts = new Uint32Array(order.length + 1);
-  for (let i = 0; i < n; i++) starts[slotOf.get(bucketOf(units[i]!))! + 1]!++;
+  for (let i = 0; i < n; i++) {
+    const slot = slotOfUnit(units[i]!);
+    slots[i] = slot;
+    starts[slot + 1]!++;
+  }
   for (let i = 0; i < order.length; i++) starts[i + 1]! += starts[i]!;
   const byBucket = new Float64Array(n);
   const next = starts.slice(0, order.length);
-  for (let i = 0; i < n; i++) {
-    const slot = slotOf.get(bucketOf(units[i]!))!;
-    byBucket[next[slot]!++] = latencies[i]!;
-  }
+  for (let i = 0; i < n; i++) byBucket[next[slots[i]!]!++] = latencies[i]!;
   const series: TelemetryPoint[] = order.map((b, i) => {
     const u = merged.get(b)!;
     const run = byBucket.subarray(starts[i], starts[i + 1]).sort();

@@ -58,10 +58,14 @@ export function transferables(part: AggregatePart): ArrayBuffer[] {
   return [...buffers];
 }
 
-/** How many threads read a file of `size` bytes: 1 below PARALLEL_MIN_BYTES, else up to the cores (at most 4). */
-export function logThreads(size: number, cores: number = os.availableParallelism()): number {
-  if (size < PARALLEL_MIN_BYTES) return 1;
-  return Math.max(1, Math.min(MAX_LOG_THREADS, cores, Math.ceil(size / PARALLEL_MIN_BYTES)));
+/** How many threads read a file of `size` bytes: 1 below `minBytes`, else one per `minBytes`, up to the cores and 4. */
+export function logThreads(
+  size: number,
+  cores: number = os.availableParallelism(),
+  minBytes: number = PARALLEL_MIN_BYTES,
+): number {
+  if (size < minBytes) return 1;
+  return Math.max(1, Math.min(MAX_LOG_THREADS, cores, Math.ceil(size / Math.max(1, minBytes))));
 }
 
 /** Byte ranges of about equal size, each ending just after a line end (the last at the end of the file). */
@@ -153,9 +157,9 @@ export async function aggregateLogInParts(
   query: TelemetryQuery,
   into: TelemetryAggregator,
   stats: PredictionLogStats,
-  workerScript: string = path.join(__dirname, WORKER_SCRIPT),
-  cores?: number,
+  tuning: { workerScript?: string; cores?: number; minBytes?: number } = {},
 ): Promise<boolean> {
+  const workerScript = tuning.workerScript ?? path.join(__dirname, WORKER_SCRIPT);
   if (options.features || options.range || options.format === 'csv') return false;
   let size: number;
   const magic = Buffer.alloc(2);
@@ -166,7 +170,7 @@ export async function aggregateLogInParts(
   } finally {
     fs.closeSync(fd);
   }
-  const threads = logThreads(size, cores);
+  const threads = logThreads(size, tuning.cores, tuning.minBytes);
   if (threads < 2 || !fs.existsSync(workerScript)) return false;
   const ranges = splitAtLines(file, size, threads);
   if (ranges.length < 2) return false;

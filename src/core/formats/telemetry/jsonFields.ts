@@ -69,7 +69,22 @@ export class JsonFieldScanner {
   /** The value a wanted key held in the line scanned last (undefined when absent), as JSON.parse gives it. */
   value(name: string): unknown {
     const slot = this.slots.get(name);
-    if (slot === undefined) return undefined;
+    return slot === undefined ? undefined : this.valueAt(slot);
+  }
+
+  /** The slot of a wanted name (its index in `names`, the first when a name is listed twice), or -1. */
+  slotOf(name: string): number {
+    return this.slots.get(name) ?? -1;
+  }
+
+  /** Whether a slot held something other than null or '' (what the field mapping skips). */
+  present(slot: number): boolean {
+    const kind = this.kinds[slot];
+    return kind === STRING ? this.ends[slot]! > this.starts[slot]! : kind !== ABSENT && kind !== NULL;
+  }
+
+  /** The value a slot held, like `value`. */
+  valueAt(slot: number): unknown {
     switch (this.kinds[slot]) {
       case STRING:
         return this.string(slot);
@@ -85,6 +100,21 @@ export class JsonFieldScanner {
         return undefined;
     }
   }
+
+  /** The bytes of the string a slot held (ASCII, no escapes), in `buffer` from `start` to `end`; false when no string. */
+  stringBytes(slot: number): boolean {
+    if (this.kinds[slot] !== STRING) return false;
+    this.start = this.starts[slot]!;
+    this.stop = this.ends[slot]!;
+    return true;
+  }
+
+  /** Where the string of the last `stringBytes` is. */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+  start = 0;
+  stop = 0;
 
   /** The string a slot held (ASCII, no escapes). */
   private string(slot: number): string {
@@ -157,7 +187,7 @@ export class JsonFieldScanner {
         if (c === BACKSLASH || c < 32 || c >= 128) return false;
         j++;
       }
-      const slot = this.slotOf(position, keyStart, j);
+      const slot = this.keySlot(position, keyStart, j);
       i = this.ws(j + 1);
       if (i >= end || buf[i] !== 58) return false;
       i = this.ws(i + 1);
@@ -208,7 +238,7 @@ export class JsonFieldScanner {
   }
 
   /** The slot of the key at `buf[start..end)` (the `position`th key of its line), or -1. */
-  private slotOf(position: number, start: number, end: number): number {
+  private keySlot(position: number, start: number, end: number): number {
     const buf = this.buf;
     const length = end - start;
     if (position < MAX_POSITIONS) {

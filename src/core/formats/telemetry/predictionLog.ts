@@ -264,12 +264,8 @@ export function errorPresent(value: unknown): boolean {
   return true;
 }
 
-/** A record read by JSON.parse (or the CSV scanner), or the line the field scanner has just scanned. */
-type RecordView = Record<string, unknown> | JsonFieldScanner;
-
 /** A value by a field name: the key itself, else a dotted path into objects. */
-function lookup(record: RecordView, name: string): unknown {
-  if (record instanceof JsonFieldScanner) return record.value(name);
+function lookup(record: Record<string, unknown>, name: string): unknown {
   const direct = record[name];
   if (direct !== undefined || !name.includes('.')) return direct;
   let value: unknown = record;
@@ -294,6 +290,13 @@ const SCALAR_FIELDS: readonly Exclude<Field, 'features'>[] = [
   'memory',
   'prediction',
 ];
+
+/** Moves the item at i to the front, the ones before it one place on. */
+function toFront<T>(items: T[], i: number): void {
+  const item = items[i]!;
+  items.copyWithin(1, 0, i);
+  items[0] = item;
+}
 
 /**
  * Turns records into events. The names tried for a field are the configured one, else the defaults; the one that
@@ -335,21 +338,108 @@ class RecordMapper {
   /** The name that held the value `find` returned last. */
   private found = '';
 
+  /** The scanner's slot of each candidate name, in the order of `candidates` (set by `scanWith`). */
+  private candidateSlots: Record<Exclude<Field, 'features'>, number[]> | undefined;
+
+  /** Scanned lines come from this scanner: candidate names are looked up by slot. */
+  scanWith(scanner: JsonFieldScanner): void {
+    const slots = {} as Record<Exclude<Field, 'features'>, number[]>;
+    for (const field of SCALAR_FIELDS) slots[field] = this.candidates[field].map((name) => scanner.slotOf(name));
+    this.candidateSlots = slots;
+  }
+
   /** The value of a field (its name in `found`), or undefined. */
-  private find(record: RecordView, field: Exclude<Field, 'features'>): unknown {
+  private find(record: Record<string, unknown>, field: Exclude<Field, 'features'>): unknown {
     const names = this.candidates[field];
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const value = lookup(record, name);
       if (value === undefined || value === null || value === '') continue;
-      if (i > 0) {
-        names.splice(i, 1);
-        names.unshift(name);
-      }
+      if (i > 0) this.moveToFront(field, i);
       this.found = name;
       return value;
     }
     return undefined;
+  }
+
+  /**
+   * `find` in a scanned line: the slot holding a field's value (its name in `found`), or -1, without making the
+   * value. `names` and `slots` are the field's candidates and their slots.
+   */
+  private pick(scanner: JsonFieldScanner, names: string[], slots: number[]): number {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot < 0 || !scanner.present(slot)) continue;
+      this.found = names[i]!;
+      if (i > 0) {
+        toFront(names, i);
+        toFront(slots, i);
+      }
+      return slot;
+    }
+    return -1;
+  }
+
+  /** The name that answered is tried first next time. */
+  private moveToFront(field: Exclude<Field, 'features'>, i: number): void {
+    const names = this.candidates[field];
+    toFront(names, i);
+    const slots = this.candidateSlots?.[field];
+    if (slots) toFront(slots, i);
+  }
+
+  /** The hour (`2024-05-01T12`) of the last timestamp read from bytes, and its time. */
+  private readonly hourBytes = new Uint8Array(13);
+  private hourMs = NaN;
+
+  /**
+   * The time of a timestamp of the common shape `YYYY-MM-DDTHH:MM:SS[.fff]Z` straight from a scanned line's bytes
+   * (no string made); undefined for any other shape, which `parseTimestamp` then reads (the same answer either way).
+   */
+  private scannedTime(scanner: JsonFieldScanner, slot: number): number | undefined {
+    if (!scanner.stringBytes(slot)) return undefined;
+    const buf = scanner.buffer;
+    const s = scanner.start;
+    const n = scanner.stop - s;
+    if (
+      n < 20 ||
+      buf[s + n - 1] !== 90 ||
+      buf[s + 4] !== 45 ||
+      buf[s + 13] !== 58 ||
+      buf[s + 16] !== 58 ||
+      !isDigit(buf[s]!)
+    )
+      return undefined;
+    const hour = this.hourBytes;
+    let same = this.hourMs === this.hourMs;
+    for (let i = 0; same && i < 13; i++) same = buf[s + i] === hour[i];
+    if (!same) {
+      const t = parseIsoSlow(`${buf.toString('latin1', s, s + 13)}:00:00Z`);
+      if (t === undefined) return undefined;
+      for (let i = 0; i < 13; i++) hour[i] = buf[s + i]!;
+      this.hourMs = t;
+    }
+    const c14 = buf[s + 14]!;
+    const c15 = buf[s + 15]!;
+    const c17 = buf[s + 17]!;
+    const c18 = buf[s + 18]!;
+    if (!isDigit(c14) || !isDigit(c15) || !isDigit(c17) || !isDigit(c18)) return undefined;
+    let ms = 0;
+    let i = 19;
+    if (i < n - 1) {
+      if (buf[s + i] !== 46) return undefined;
+      i++;
+      let scale = 100;
+      for (; i < n - 1; i++) {
+        const c = buf[s + i]!;
+        if (!isDigit(c)) return undefined;
+        ms += digit(c) * scale;
+        scale /= 10;
+      }
+    }
+    const minute = digit(c14) * 10 + digit(c15);
+    const second = digit(c17) * 10 + digit(c18);
+    return minute < 60 && second < 61 ? this.hourMs + minute * 60_000 + second * 1000 + ms : undefined;
   }
 
   private lastStatus: unknown = undefined;
@@ -382,8 +472,46 @@ class RecordMapper {
     return factor;
   }
 
+  /** The event of a line the scanner read (features are not read then), like `map` of its record. */
+  mapScanned(scanner: JsonFieldScanner, line: number): TelemetryEvent | string {
+    const names = this.candidates;
+    const slots = this.candidateSlots!;
+    const stamp = this.pick(scanner, names.timestamp, slots.timestamp);
+    if (stamp < 0) return `no timestamp (looked for ${names.timestamp.join(', ')})`;
+    const time = this.scannedTime(scanner, stamp) ?? parseTimestamp(scanner.valueAt(stamp), this.hour);
+    if (time === undefined) return `"${String(this.found)}" is not a timestamp`;
+    const model = this.pick(scanner, names.model, slots.model);
+    const version = this.pick(scanner, names.version, slots.version);
+    const caller = this.pick(scanner, names.caller, slots.caller);
+    const event: TelemetryEvent = {
+      time,
+      model: model >= 0 ? toText(scanner.valueAt(model)) : (this.options.model ?? ''),
+      version: version >= 0 ? toText(scanner.valueAt(version)) : '',
+      caller: caller >= 0 ? toText(scanner.valueAt(caller)) : '',
+      error: false,
+      line,
+    };
+    const latency = this.pick(scanner, names.latency, slots.latency);
+    if (latency >= 0) {
+      const n = toNumber(scanner.valueAt(latency));
+      if (n !== undefined) event.latencyMs = n * this.latencyFactor(this.found);
+    }
+    const status = this.pick(scanner, names.status, slots.status);
+    if (status >= 0 && this.failed(scanner.valueAt(status))) event.error = true;
+    if (!event.error) {
+      const error = this.pick(scanner, names.error, slots.error);
+      if (error >= 0 && errorPresent(scanner.valueAt(error))) event.error = true;
+    }
+    const memory = this.pick(scanner, names.memory, slots.memory);
+    if (memory >= 0) {
+      const n = toNumber(scanner.valueAt(memory));
+      if (n !== undefined) event.memoryMb = n * this.memoryFactor(this.found);
+    }
+    return event;
+  }
+
   /** The event of a record, or the reason it is a bad line. */
-  map(record: RecordView, line: number): TelemetryEvent | string {
+  map(record: Record<string, unknown>, line: number): TelemetryEvent | string {
     const stamp = this.find(record, 'timestamp');
     if (stamp === undefined) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
     const time = parseTimestamp(stamp, this.hour);
@@ -495,13 +623,14 @@ class JsonLines {
   constructor(
     private readonly mapper: RecordMapper,
     private readonly stats: PredictionLogStats,
-    private readonly take: (record: RecordView, line: number) => void,
+    private readonly take: (record: Record<string, unknown> | JsonFieldScanner, line: number) => void,
     private readonly bad: (line: number, message: string) => void,
     /** Whether the bytes start the file (a byte order mark may lead them). */
     private readonly fileStart: boolean,
   ) {
     const names = mapper.scannedNames();
     this.scanner = names ? new JsonFieldScanner(names) : undefined;
+    if (this.scanner) mapper.scanWith(this.scanner);
   }
 
   push(chunk: Buffer): void {
@@ -598,8 +727,8 @@ export async function* readPredictionLog(
     stats.badLines++;
     if (stats.bad.length < MAX_LISTED_BAD_LINES) stats.bad.push({ line, message });
   };
-  const take = (record: RecordView, line: number): void => {
-    const event = mapper.map(record, line);
+  const take = (record: Record<string, unknown> | JsonFieldScanner, line: number): void => {
+    const event = record instanceof JsonFieldScanner ? mapper.mapScanned(record, line) : mapper.map(record, line);
     if (typeof event === 'string') bad(line, event);
     else {
       stats.events++;
