@@ -15,7 +15,7 @@ import {
   type PredictionLogOptions,
   type PredictionLogStats,
 } from '../formats/telemetry/predictionLog';
-import { createAggregator, type AggregatePart, type TelemetryAggregator } from './aggregate';
+import { createAggregator, EXACT_LATENCY_LIMIT, type AggregatePart, type TelemetryAggregator } from './aggregate';
 import type { TelemetryQuery } from './types';
 
 /** Files smaller than this are read by one thread (starting workers costs more than it saves). */
@@ -31,6 +31,8 @@ export interface LogPartRequest {
   range: { start: number; end: number };
   options: Omit<PredictionLogOptions, 'signal' | 'range'>;
   query: TelemetryQuery;
+  /** The part's share of the latencies kept exactly: past it the part samples, and the file is read by one thread. */
+  exactLatencyLimit: number;
 }
 
 export interface LogPartResult {
@@ -40,7 +42,7 @@ export interface LogPartResult {
 
 /** Reads one range of a log into a fresh aggregator (in a worker, or in this thread). */
 export async function readLogPart(request: LogPartRequest, signal?: AbortSignal): Promise<LogPartResult> {
-  const aggregator = createAggregator(request.query);
+  const aggregator = createAggregator(request.query, { exactLatencyLimit: request.exactLatencyLimit });
   const stats = emptyStats();
   const options: PredictionLogOptions = { ...request.options, range: request.range, ...(signal ? { signal } : {}) };
   for await (const batch of readPredictionLog(request.file, options, stats))
@@ -149,7 +151,8 @@ export function joinStats(parts: readonly PredictionLogStats[]): PredictionLogSt
 /**
  * Reads a large uncompressed JSON Lines log in parallel into `into`, filling `stats` as one read would. Answers
  * false, having added nothing, when the file is better read by one thread (small, compressed, features wanted, one
- * core, no worker script) or a worker could not run; the caller then reads it the ordinary way.
+ * core, no worker script), a worker could not run, or the latencies are too many to keep exactly (then one read
+ * samples them); the caller then reads it the ordinary way.
  */
 export async function aggregateLogInParts(
   file: string,
@@ -157,7 +160,7 @@ export async function aggregateLogInParts(
   query: TelemetryQuery,
   into: TelemetryAggregator,
   stats: PredictionLogStats,
-  tuning: { workerScript?: string; cores?: number; minBytes?: number } = {},
+  tuning: { workerScript?: string; cores?: number; minBytes?: number; exactLatencyLimit?: number } = {},
 ): Promise<boolean> {
   const workerScript = tuning.workerScript ?? path.join(__dirname, WORKER_SCRIPT);
   if (options.features || options.range || options.format === 'csv') return false;
@@ -175,7 +178,9 @@ export async function aggregateLogInParts(
   const ranges = splitAtLines(file, size, threads);
   if (ranges.length < 2) return false;
   const { signal, ...plain } = options;
-  const requests = ranges.map((range): LogPartRequest => ({ file, range, options: plain, query }));
+  // Each part keeps its share of the exact latencies, so the parts together hold no more than one read would.
+  const exactLatencyLimit = Math.floor((tuning.exactLatencyLimit ?? EXACT_LATENCY_LIMIT) / ranges.length);
+  const requests = ranges.map((range): LogPartRequest => ({ file, range, options: plain, query, exactLatencyLimit }));
   // Each read stops the others when it fails: a cancel, a read error, or a worker that cannot run.
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();

@@ -121,6 +121,14 @@ describe('prediction logs read in parallel parts', () => {
       a.groups.reduce((n, g) => n + g.requests, 0),
       30_000 - 30,
     );
+
+    // More latencies than the parts may keep exactly: nothing is added, and one read (which samples) takes over.
+    const capped = createAggregator(query);
+    const cappedStats = emptyStats();
+    const tuning = { cores: 3, minBytes: 1, exactLatencyLimit: 1000 };
+    assert.equal(await aggregateLogInParts(file, { features: false }, query, capped, cappedStats, tuning), false);
+    assert.equal(cappedStats.lines, 0);
+    assert.equal(capped.finish().groups.length, 0);
     for (const [i, g] of b.groups.entries())
       assert.ok(Math.abs(g.latency.mean! - a.groups[i].latency.mean!) < 1e-9 * a.groups[i].latency.mean!);
   });
