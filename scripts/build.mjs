@@ -54,6 +54,8 @@ const configs = [
     entryPoints: {
       extension: path.join(root, 'src', 'extension.ts'),
       worker: path.join(root, 'src', 'core', 'worker', 'worker.ts'),
+      // The threads that read parts of a large prediction log (src/core/telemetry/parallelLog.ts).
+      telemetryWorker: path.join(root, 'src', 'core', 'telemetry', 'telemetryWorker.ts'),
     },
     outdir: path.join(root, 'dist'),
     platform: 'node',

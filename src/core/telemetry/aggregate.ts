@@ -36,6 +36,43 @@ export type TelemetryAggregate = Omit<TelemetrySummary, 'sources' | 'problems'>;
 export interface TelemetryAggregator {
   add(event: TelemetryEvent): void;
   finish(): TelemetryAggregate;
+  /**
+   * What was added so far as plain data (typed arrays for the latencies, transferable to another thread), for
+   * `merge` into an aggregator of the same query: parts of one file read in parallel give the figures of one read.
+   */
+  part(): AggregatePart;
+  /**
+   * Adds parts' counts and latencies, all or none: false (and nothing added) when their latencies cannot join
+   * exactly (a part sampled, or more latencies than the exact limit); the caller then reads the events one by one.
+   */
+  merge(parts: readonly AggregatePart[]): boolean;
+}
+
+/** One group of an AggregatePart. */
+export interface GroupPart {
+  key: string;
+  model: string;
+  version: string;
+  total: Counters;
+  /** [unit, counters] per bucket unit. */
+  buckets: [number, Counters][];
+  callers: [string, { requests: number; errors: number }][];
+  /** The latencies kept and the unit of each (the first `kept` entries). */
+  latencies: Float64Array;
+  units: Uint32Array;
+  kept: number;
+  seen: number;
+  firstTime: number;
+  lastTime: number;
+}
+
+/** The state of an aggregator as plain data (see TelemetryAggregator.part). */
+export interface AggregatePart {
+  groups: GroupPart[];
+  firstTime: number;
+  lastTime: number;
+  /** Latencies were sampled: the part's percentiles are not exact. */
+  sampled: boolean;
 }
 
 /** numpy's default percentile (`linear`) of ascending `sorted` values; q in 0..100. */
@@ -51,7 +88,7 @@ export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number
   return fraction === 0 ? a : a + (b - a) * fraction;
 }
 
-interface Counters {
+export interface Counters {
   requests: number;
   errors: number;
   latencySum: number;
@@ -121,6 +158,25 @@ class Group {
     readonly model: string,
     readonly version: string,
   ) {}
+
+  /** Room for `n` more latencies, grown to the exact size (one copy for the parts merged together). */
+  reserve(n: number): void {
+    if (this.kept + n <= this.latencies.length) return;
+    const grown = new Float64Array(this.kept + n);
+    grown.set(this.latencies.subarray(0, this.kept));
+    this.latencies = grown;
+    const grownUnits = new Uint32Array(this.kept + n);
+    grownUnits.set(this.units.subarray(0, this.kept));
+    this.units = grownUnits;
+  }
+
+  /** Appends latencies and their units. */
+  append(latencies: Float64Array, units: Uint32Array, n: number): void {
+    this.reserve(n);
+    this.latencies.set(latencies.subarray(0, n), this.kept);
+    this.units.set(units.subarray(0, n), this.kept);
+    this.kept += n;
+  }
 
   keep(latency: number, unit: number): void {
     if (this.kept === this.latencies.length) {
@@ -291,7 +347,92 @@ export function createAggregator(
     return { from, to, bucketMs, groups: result, percentiles };
   };
 
-  return { add, finish };
+  const part = (): AggregatePart => ({
+    groups: [...groups.values()].map((g) => ({
+      key: g.key,
+      model: g.model,
+      version: g.version,
+      total: g.total,
+      buckets: [...g.buckets],
+      callers: [...g.callers],
+      latencies: g.latencies,
+      units: g.units,
+      kept: g.kept,
+      seen: g.seen,
+      firstTime: g.firstTime,
+      lastTime: g.lastTime,
+    })),
+    firstTime,
+    lastTime,
+    sampled: sampling,
+  });
+
+  const merge = (parts: readonly AggregatePart[]): boolean => {
+    if (sampling || parts.some((p) => p.sampled)) return false;
+    const kept = parts.reduce((n, p) => n + p.groups.reduce((m, g) => m + g.kept, 0), 0);
+    if (latenciesKept + kept > exactLimit) return false;
+    latenciesKept += kept;
+    const room = new Map<string, number>();
+    for (const p of parts) for (const g of p.groups) room.set(g.key, (room.get(g.key) ?? 0) + g.kept);
+    for (const [key, n] of room) groupNamed(key, parts).reserve(n);
+    for (const p of parts) mergePart(p);
+    return true;
+  };
+
+  const groupNamed = (key: string, parts: readonly AggregatePart[]): Group => {
+    let group = groups.get(key);
+    if (!group) {
+      const from = parts.flatMap((p) => p.groups).find((g) => g.key === key)!;
+      group = new Group(key, from.model, from.version);
+      groups.set(key, group);
+    }
+    return group;
+  };
+
+  const mergePart = (p: AggregatePart): void => {
+    if (p.firstTime < firstTime) firstTime = p.firstTime;
+    if (p.lastTime > lastTime) lastTime = p.lastTime;
+    for (const from of p.groups) {
+      const group = groupNamed(from.key, [p]);
+      lastGroup = undefined;
+      if (from.firstTime < group.firstTime) group.firstTime = from.firstTime;
+      if (from.lastTime > group.lastTime) group.lastTime = from.lastTime;
+      addCounters(group.total, from.total);
+      for (const [unit, c] of from.buckets) {
+        const bucket = group.buckets.get(unit);
+        if (bucket) addCounters(bucket, c);
+        else group.buckets.set(unit, { ...c });
+      }
+      for (const [name, c] of from.callers) {
+        let caller = group.callers.get(name);
+        if (!caller) {
+          const key = group.callers.size >= MAX_TRACKED_CALLERS ? OTHER_CALLERS : name;
+          caller = group.callers.get(key);
+          if (!caller) {
+            caller = { requests: 0, errors: 0 };
+            group.callers.set(key, caller);
+          }
+        }
+        caller.requests += c.requests;
+        caller.errors += c.errors;
+      }
+      group.seen += from.seen;
+      group.append(from.latencies, from.units, from.kept);
+    }
+  };
+
+  return { add, finish, part, merge };
+}
+
+function addCounters(into: Counters, c: Counters): void {
+  into.requests += c.requests;
+  into.errors += c.errors;
+  into.latencySum += c.latencySum;
+  into.latencyCount += c.latencyCount;
+  into.latencyMax = Math.max(into.latencyMax, c.latencyMax);
+  into.memorySum += c.memorySum;
+  into.memoryCount += c.memoryCount;
+  into.memoryMax = Math.max(into.memoryMax, c.memoryMax);
 }
 
 /**
@@ -339,29 +480,42 @@ function groupFigures(
       into = counters();
       merged.set(b, into);
     }
-    into.requests += u.requests;
-    into.errors += u.errors;
-    into.latencySum += u.latencySum;
-    into.latencyCount += u.latencyCount;
-    into.latencyMax = Math.max(into.latencyMax, u.latencyMax);
-    into.memorySum += u.memorySum;
-    into.memoryCount += u.memoryCount;
-    into.memoryMax = Math.max(into.memoryMax, u.memoryMax);
+    addCounters(into, u);
   }
   const order = [...merged.keys()].sort((a, b) => a - b);
-  const slotOf = new Map<number, number>();
-  order.forEach((b, i) => slotOf.set(b, i));
+  // The slot of each latency's bucket in `order`: a table by unit when the units span a few million, else a map.
+  let firstUnit = Infinity;
+  let lastUnit = -Infinity;
+  for (const unit of group.buckets.keys()) {
+    if (unit < firstUnit) firstUnit = unit;
+    if (unit > lastUnit) lastUnit = unit;
+  }
+  const span = order.length ? lastUnit - firstUnit + 1 : 0;
+  let slotOfUnit: (unit: number) => number;
+  if (span > 0 && span <= 4_000_000) {
+    const table = new Int32Array(span);
+    const slotOfBucket = new Map<number, number>();
+    order.forEach((b, i) => slotOfBucket.set(b, i));
+    for (const unit of group.buckets.keys()) table[unit - firstUnit] = slotOfBucket.get(bucketOf(unit))!;
+    slotOfUnit = (unit) => table[unit - firstUnit]!;
+  } else {
+    const slotOf = new Map<number, number>();
+    order.forEach((b, i) => slotOf.set(b, i));
+    slotOfUnit = (unit) => slotOf.get(bucketOf(unit))!;
+  }
 
   // Latencies grouped by bucket (a counting sort), then each bucket's run sorted for its percentiles.
+  const slots = new Uint32Array(n);
   const starts = new Uint32Array(order.length + 1);
-  for (let i = 0; i < n; i++) starts[slotOf.get(bucketOf(units[i]!))! + 1]!++;
+  for (let i = 0; i < n; i++) {
+    const slot = slotOfUnit(units[i]!);
+    slots[i] = slot;
+    starts[slot + 1]!++;
+  }
   for (let i = 0; i < order.length; i++) starts[i + 1]! += starts[i]!;
   const byBucket = new Float64Array(n);
   const next = starts.slice(0, order.length);
-  for (let i = 0; i < n; i++) {
-    const slot = slotOf.get(bucketOf(units[i]!))!;
-    byBucket[next[slot]!++] = latencies[i]!;
-  }
+  for (let i = 0; i < n; i++) byBucket[next[slots[i]!]!++] = latencies[i]!;
   const series: TelemetryPoint[] = order.map((b, i) => {
     const u = merged.get(b)!;
     const run = byBucket.subarray(starts[i], starts[i + 1]).sort();

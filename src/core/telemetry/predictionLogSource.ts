@@ -5,9 +5,11 @@ import {
   emptyStats,
   predictionLogFormat,
   readPredictionLog,
+  type PredictionLogOptions,
   type PredictionLogStats,
 } from '../formats/telemetry/predictionLog';
-import { createAggregator } from './aggregate';
+import { createAggregator, type TelemetryAggregator } from './aggregate';
+import { aggregateLogInParts } from './parallelLog';
 import type {
   TelemetryEvent,
   TelemetryProblem,
@@ -63,7 +65,32 @@ export function badLineProblems(file: string, stats: PredictionLogStats): Teleme
   return problems;
 }
 
-async function* events(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]> {
+/** The reader's options for a file of a location. */
+function readOptions(
+  context: TelemetryReadContext,
+  source: TelemetrySourceConfig | undefined,
+  file: string,
+): PredictionLogOptions {
+  const format = source?.format === 'csv' || source?.format === 'jsonl' ? source.format : predictionLogFormat(file);
+  return {
+    ...(format ? { format } : {}),
+    fields: source?.fields ?? {},
+    ...(source?.latencyUnit ? { latencyUnit: source.latencyUnit } : {}),
+    ...(source?.model ? { model: source.model } : {}),
+    features: context.features !== false,
+    ...(context.signal ? { signal: context.signal } : {}),
+  };
+}
+
+/**
+ * Reads each file of a location through `readFile` (its events into `stats`), then reports what it found there;
+ * a file that cannot be read becomes a problem of its own.
+ */
+async function* eachFile<T>(
+  location: string,
+  context: TelemetryReadContext,
+  readFile: (file: string, options: PredictionLogOptions, stats: PredictionLogStats) => AsyncIterable<T>,
+): AsyncIterable<T> {
   const source = configuredSource(context, location);
   const files = await logFiles(context.root, location);
   if (files.length === 0)
@@ -76,7 +103,6 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
     });
   for (const file of files) {
     const stats = emptyStats();
-    const format = source?.format === 'csv' || source?.format === 'jsonl' ? source.format : predictionLogFormat(file);
     const read: TelemetrySourceRead = {
       kind: 'predictionLog',
       location: relative(context.root, file),
@@ -85,18 +111,7 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
       problems: [],
     };
     try {
-      yield* readPredictionLog(
-        file,
-        {
-          ...(format ? { format } : {}),
-          fields: source?.fields ?? {},
-          ...(source?.latencyUnit ? { latencyUnit: source.latencyUnit } : {}),
-          ...(source?.model ? { model: source.model } : {}),
-          features: context.features !== false,
-          ...(context.signal ? { signal: context.signal } : {}),
-        },
-        stats,
-      );
+      yield* readFile(file, readOptions(context, source, file), stats);
     } catch (err) {
       if (context.signal?.aborted) throw err;
       read.problems.push({
@@ -112,6 +127,25 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
   }
 }
 
+function events(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]> {
+  return eachFile(location, context, (file, options, stats) => readPredictionLog(file, options, stats));
+}
+
+/** The events of a location into an aggregator: a large log in parallel parts (parallelLog.ts), others in order. */
+async function aggregate(
+  location: string,
+  query: TelemetryQuery,
+  context: TelemetryReadContext,
+  into: TelemetryAggregator,
+): Promise<void> {
+  const files = eachFile(location, context, async function* (file, options, stats) {
+    if (!(await aggregateLogInParts(file, options, query, into, stats)))
+      for await (const batch of readPredictionLog(file, options, stats)) for (const event of batch) into.add(event);
+    yield file;
+  });
+  for await (const file of files) void file;
+}
+
 async function summarize(
   location: string,
   query: TelemetryQuery,
@@ -119,8 +153,7 @@ async function summarize(
 ): Promise<TelemetrySummary> {
   const aggregator = createAggregator(query);
   const reads: TelemetrySourceRead[] = [];
-  for await (const batch of events(location, { ...context, report: (read) => reads.push(read) }))
-    for (const event of batch) aggregator.add(event);
+  await aggregate(location, query, { ...context, features: false, report: (read) => reads.push(read) }, aggregator);
   return {
     ...aggregator.finish(),
     sources: reads.map((r) => ({ kind: r.kind, location: r.location, events: r.events, badLines: r.badLines })),
@@ -136,4 +169,5 @@ export const predictionLogSource: TelemetrySourceDefinition = {
   needs: {},
   summarize,
   events,
+  aggregate,
 };

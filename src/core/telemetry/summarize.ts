@@ -195,11 +195,15 @@ export async function summarizeTelemetry(
           sources.push({ kind: read.kind, location: read.location, events: read.events, badLines: read.badLines });
           readPercentiles = combinePercentiles(readPercentiles, read.percentiles);
           for (const problem of read.problems) problems.push(problem);
+          if (definition.aggregate) events += read.events;
         };
-        for await (const batch of definition.events(location, { ...context, features: false, report })) {
-          for (const event of batch) aggregator.add(event);
-          events += batch.length;
-        }
+        if (definition.aggregate)
+          await definition.aggregate(location, effective, { ...context, features: false, report }, aggregator);
+        else
+          for await (const batch of definition.events(location, { ...context, features: false, report })) {
+            for (const event of batch) aggregator.add(event);
+            events += batch.length;
+          }
       } else {
         const summary = await definition.summarize(location, effective, context);
         serverSummaries.push(summary);

@@ -3,6 +3,7 @@
 // `service-slo` check, `mlops telemetry summary`). Telemetry sources are a list of plain definitions
 // (`TelemetrySourceDefinition`): prediction and request logs, OpenTelemetry OTLP JSON files, a Prometheus server.
 import type { Logger } from '../logging';
+import type { TelemetryAggregator } from './aggregate';
 
 /** One request served by a model, as read from a prediction log or an OpenTelemetry span. */
 export interface TelemetryEvent {
@@ -238,4 +239,14 @@ export interface TelemetrySourceDefinition {
   summarize(location: string, query: TelemetryQuery, context: TelemetryReadContext): Promise<TelemetrySummary>;
   /** Event sources only: the events themselves, in batches (prediction drift reads the features). */
   events?(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]>;
+  /**
+   * Event sources that can do better than handing over every event (a large log read in parallel parts): adds the
+   * location's events to `into`, which aggregates `query`, with the figures `events` would give; reports like it.
+   */
+  aggregate?(
+    location: string,
+    query: TelemetryQuery,
+    context: TelemetryReadContext,
+    into: TelemetryAggregator,
+  ): Promise<void>;
 }

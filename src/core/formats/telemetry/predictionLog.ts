@@ -11,7 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { CsvParser, detectDialect } from '../data/csv';
-import { JsonLineSplitter } from '../data/jsonl';
+import { JsonFieldScanner } from './jsonFields';
 import type { LatencyUnit, TelemetryEvent, TelemetryFieldMapping } from '../../telemetry/types';
 
 /** The names tried, in order, for each field a log does not name in mlops.yaml. */
@@ -56,6 +56,11 @@ export interface PredictionLogOptions {
   /** Read the features and the prediction too (prediction drift); off, they are skipped. */
   features?: boolean;
   signal?: AbortSignal;
+  /**
+   * Only the bytes `start` to `end` (exclusive) of an uncompressed JSON Lines file, starting at a line start: one
+   * part of a log read in parallel. Line numbers then count from the part's first line.
+   */
+  range?: { start: number; end: number };
 }
 
 export interface BadLine {
@@ -286,6 +291,13 @@ const SCALAR_FIELDS: readonly Exclude<Field, 'features'>[] = [
   'prediction',
 ];
 
+/** Moves the item at i to the front, the ones before it one place on. */
+function toFront<T>(items: T[], i: number): void {
+  const item = items[i]!;
+  items.copyWithin(1, 0, i);
+  items[0] = item;
+}
+
 /**
  * Turns records into events. The names tried for a field are the configured one, else the defaults; the one that
  * answered last is tried first, so a log of one shape costs one lookup per field.
@@ -311,20 +323,135 @@ class RecordMapper {
     this.featureObjects = typeof features === 'string' ? [features] : [...DEFAULT_FIELD_NAMES.features];
   }
 
-  /** The value of a field and the name that held it. */
-  private find(record: Record<string, unknown>, field: Exclude<Field, 'features'>): [unknown, string] | undefined {
+  /**
+   * The keys the JSON field scanner takes out of each line, or undefined when records need JSON.parse (features
+   * and predictions are read, or a name is a dotted path).
+   */
+  scannedNames(): string[] | undefined {
+    if (this.options.features) return undefined;
+    const names = new Set<string>();
+    for (const field of SCALAR_FIELDS)
+      if (field !== 'prediction') for (const name of this.candidates[field]) names.add(name);
+    return JsonFieldScanner.serves([...names]) ? [...names] : undefined;
+  }
+
+  /** The name that held the value `find` returned last. */
+  private found = '';
+
+  /** The scanner's slot of each candidate name, in the order of `candidates` (set by `scanWith`). */
+  private candidateSlots: Record<Exclude<Field, 'features'>, number[]> | undefined;
+
+  /** Scanned lines come from this scanner: candidate names are looked up by slot. */
+  scanWith(scanner: JsonFieldScanner): void {
+    const slots = {} as Record<Exclude<Field, 'features'>, number[]>;
+    for (const field of SCALAR_FIELDS) slots[field] = this.candidates[field].map((name) => scanner.slotOf(name));
+    this.candidateSlots = slots;
+  }
+
+  /** The value of a field (its name in `found`), or undefined. */
+  private find(record: Record<string, unknown>, field: Exclude<Field, 'features'>): unknown {
     const names = this.candidates[field];
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const value = lookup(record, name);
       if (value === undefined || value === null || value === '') continue;
-      if (i > 0) {
-        names.splice(i, 1);
-        names.unshift(name);
-      }
-      return [value, name];
+      if (i > 0) this.moveToFront(field, i);
+      this.found = name;
+      return value;
     }
     return undefined;
+  }
+
+  /**
+   * `find` in a scanned line: the slot holding a field's value (its name in `found`), or -1, without making the
+   * value. `names` and `slots` are the field's candidates and their slots.
+   */
+  private pick(scanner: JsonFieldScanner, names: string[], slots: number[]): number {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot < 0 || !scanner.present(slot)) continue;
+      this.found = names[i]!;
+      if (i > 0) {
+        toFront(names, i);
+        toFront(slots, i);
+      }
+      return slot;
+    }
+    return -1;
+  }
+
+  /** The name that answered is tried first next time. */
+  private moveToFront(field: Exclude<Field, 'features'>, i: number): void {
+    const names = this.candidates[field];
+    toFront(names, i);
+    const slots = this.candidateSlots?.[field];
+    if (slots) toFront(slots, i);
+  }
+
+  /** The hour (`2024-05-01T12`) of the last timestamp read from bytes, and its time. */
+  private readonly hourBytes = new Uint8Array(13);
+  private hourMs = NaN;
+
+  /**
+   * The time of a timestamp of the common shape `YYYY-MM-DDTHH:MM:SS[.fff]Z` straight from a scanned line's bytes
+   * (no string made); undefined for any other shape, which `parseTimestamp` then reads (the same answer either way).
+   */
+  private scannedTime(scanner: JsonFieldScanner, slot: number): number | undefined {
+    if (!scanner.stringBytes(slot)) return undefined;
+    const buf = scanner.buffer;
+    const s = scanner.start;
+    const n = scanner.stop - s;
+    if (
+      n < 20 ||
+      buf[s + n - 1] !== 90 ||
+      buf[s + 4] !== 45 ||
+      buf[s + 13] !== 58 ||
+      buf[s + 16] !== 58 ||
+      !isDigit(buf[s]!)
+    )
+      return undefined;
+    const hour = this.hourBytes;
+    let same = this.hourMs === this.hourMs;
+    for (let i = 0; same && i < 13; i++) same = buf[s + i] === hour[i];
+    if (!same) {
+      const t = parseIsoSlow(`${buf.toString('latin1', s, s + 13)}:00:00Z`);
+      if (t === undefined) return undefined;
+      for (let i = 0; i < 13; i++) hour[i] = buf[s + i]!;
+      this.hourMs = t;
+    }
+    const c14 = buf[s + 14]!;
+    const c15 = buf[s + 15]!;
+    const c17 = buf[s + 17]!;
+    const c18 = buf[s + 18]!;
+    if (!isDigit(c14) || !isDigit(c15) || !isDigit(c17) || !isDigit(c18)) return undefined;
+    let ms = 0;
+    let i = 19;
+    if (i < n - 1) {
+      if (buf[s + i] !== 46) return undefined;
+      i++;
+      let scale = 100;
+      for (; i < n - 1; i++) {
+        const c = buf[s + i]!;
+        if (!isDigit(c)) return undefined;
+        ms += digit(c) * scale;
+        scale /= 10;
+      }
+    }
+    const minute = digit(c14) * 10 + digit(c15);
+    const second = digit(c17) * 10 + digit(c18);
+    return minute < 60 && second < 61 ? this.hourMs + minute * 60_000 + second * 1000 + ms : undefined;
+  }
+
+  private lastStatus: unknown = undefined;
+  private lastStatusFailed = false;
+
+  /** statusFailed, remembering the last answer (a log's statuses are a handful of values). */
+  private failed(status: unknown): boolean {
+    if (status !== this.lastStatus) {
+      this.lastStatus = status;
+      this.lastStatusFailed = statusFailed(status);
+    }
+    return this.lastStatusFailed;
   }
 
   private latencyFactor(name: string): number {
@@ -345,38 +472,76 @@ class RecordMapper {
     return factor;
   }
 
+  /** The event of a line the scanner read (features are not read then), like `map` of its record. */
+  mapScanned(scanner: JsonFieldScanner, line: number): TelemetryEvent | string {
+    const names = this.candidates;
+    const slots = this.candidateSlots!;
+    const stamp = this.pick(scanner, names.timestamp, slots.timestamp);
+    if (stamp < 0) return `no timestamp (looked for ${names.timestamp.join(', ')})`;
+    const time = this.scannedTime(scanner, stamp) ?? parseTimestamp(scanner.valueAt(stamp), this.hour);
+    if (time === undefined) return `"${String(this.found)}" is not a timestamp`;
+    const model = this.pick(scanner, names.model, slots.model);
+    const version = this.pick(scanner, names.version, slots.version);
+    const caller = this.pick(scanner, names.caller, slots.caller);
+    const event: TelemetryEvent = {
+      time,
+      model: model >= 0 ? toText(scanner.valueAt(model)) : (this.options.model ?? ''),
+      version: version >= 0 ? toText(scanner.valueAt(version)) : '',
+      caller: caller >= 0 ? toText(scanner.valueAt(caller)) : '',
+      error: false,
+      line,
+    };
+    const latency = this.pick(scanner, names.latency, slots.latency);
+    if (latency >= 0) {
+      const n = toNumber(scanner.valueAt(latency));
+      if (n !== undefined) event.latencyMs = n * this.latencyFactor(this.found);
+    }
+    const status = this.pick(scanner, names.status, slots.status);
+    if (status >= 0 && this.failed(scanner.valueAt(status))) event.error = true;
+    if (!event.error) {
+      const error = this.pick(scanner, names.error, slots.error);
+      if (error >= 0 && errorPresent(scanner.valueAt(error))) event.error = true;
+    }
+    const memory = this.pick(scanner, names.memory, slots.memory);
+    if (memory >= 0) {
+      const n = toNumber(scanner.valueAt(memory));
+      if (n !== undefined) event.memoryMb = n * this.memoryFactor(this.found);
+    }
+    return event;
+  }
+
   /** The event of a record, or the reason it is a bad line. */
   map(record: Record<string, unknown>, line: number): TelemetryEvent | string {
     const stamp = this.find(record, 'timestamp');
-    if (!stamp) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
-    const time = parseTimestamp(stamp[0], this.hour);
-    if (time === undefined) return `"${String(stamp[1])}" is not a timestamp`;
+    if (stamp === undefined) return `no timestamp (looked for ${this.candidates.timestamp.join(', ')})`;
+    const time = parseTimestamp(stamp, this.hour);
+    if (time === undefined) return `"${String(this.found)}" is not a timestamp`;
     const model = this.find(record, 'model');
     const version = this.find(record, 'version');
     const caller = this.find(record, 'caller');
     const event: TelemetryEvent = {
       time,
-      model: model ? toText(model[0]) : (this.options.model ?? ''),
-      version: version ? toText(version[0]) : '',
-      caller: caller ? toText(caller[0]) : '',
+      model: model !== undefined ? toText(model) : (this.options.model ?? ''),
+      version: version !== undefined ? toText(version) : '',
+      caller: caller !== undefined ? toText(caller) : '',
       error: false,
       line,
     };
     const latency = this.find(record, 'latency');
-    if (latency) {
-      const n = toNumber(latency[0]);
-      if (n !== undefined) event.latencyMs = n * this.latencyFactor(latency[1]);
+    if (latency !== undefined) {
+      const n = toNumber(latency);
+      if (n !== undefined) event.latencyMs = n * this.latencyFactor(this.found);
     }
     const status = this.find(record, 'status');
-    if (status && statusFailed(status[0])) event.error = true;
+    if (status !== undefined && this.failed(status)) event.error = true;
     if (!event.error) {
       const error = this.find(record, 'error');
-      if (error && errorPresent(error[0])) event.error = true;
+      if (error !== undefined && errorPresent(error)) event.error = true;
     }
     const memory = this.find(record, 'memory');
-    if (memory) {
-      const n = toNumber(memory[0]);
-      if (n !== undefined) event.memoryMb = n * this.memoryFactor(memory[1]);
+    if (memory !== undefined) {
+      const n = toNumber(memory);
+      if (n !== undefined) event.memoryMb = n * this.memoryFactor(this.found);
     }
     if (this.options.features) {
       if (this.featureList) {
@@ -393,14 +558,15 @@ class RecordMapper {
         }
       }
       const prediction = this.find(record, 'prediction');
-      if (prediction) event.prediction = prediction[0];
+      if (prediction !== undefined) event.prediction = prediction;
     }
     return event;
   }
 }
 
 /** The bytes of a log, gunzipped when they start with the gzip magic bytes. */
-function openLog(file: string): Readable {
+function openLog(file: string, range?: { start: number; end: number }): Readable {
+  if (range) return fs.createReadStream(file, { highWaterMark: 1024 * 1024, start: range.start, end: range.end - 1 });
   const magic = Buffer.alloc(2);
   const fd = fs.openSync(file, 'r');
   let n: number;
@@ -434,6 +600,117 @@ export class PredictionLogAbortedError extends Error {
   }
 }
 
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const startsWithBom = (buf: Buffer, at: number, end: number): boolean =>
+  end - at >= 3 && buf[at] === UTF8_BOM[0] && buf[at + 1] === UTF8_BOM[1] && buf[at + 2] === UTF8_BOM[2];
+
+/**
+ * JSON Lines from bytes: lines are cut at '\n' bytes (which never occur inside a UTF-8 sequence), each line is
+ * scanned for the mapped fields (jsonFields.ts) and only handed to JSON.parse when the scanner is not sure. Decoded
+ * text is the same as a streaming UTF-8 decode of the whole file would give (a leading byte order mark dropped), so
+ * line numbers, bad lines and events are too.
+ */
+class JsonLines {
+  private readonly scanner: JsonFieldScanner | undefined;
+  private readonly decoder = new TextDecoder('utf-8');
+  /** The start of a line that did not end in the chunks so far. */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private line = 0;
+  /** The current line is too long: its bytes are dropped until it ends. */
+  private skipping = false;
+
+  constructor(
+    private readonly mapper: RecordMapper,
+    private readonly stats: PredictionLogStats,
+    private readonly take: (record: Record<string, unknown> | JsonFieldScanner, line: number) => void,
+    private readonly bad: (line: number, message: string) => void,
+    /** Whether the bytes start the file (a byte order mark may lead them). */
+    private readonly fileStart: boolean,
+  ) {
+    const names = mapper.scannedNames();
+    this.scanner = names ? new JsonFieldScanner(names) : undefined;
+    if (this.scanner) mapper.scanWith(this.scanner);
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.carryBytes > 0 || this.skipping) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.keep(chunk);
+        return;
+      }
+      this.keep(chunk.subarray(0, nl));
+      this.endCarried();
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      this.onLine(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.keep(chunk.subarray(start));
+  }
+
+  end(): void {
+    if (this.carryBytes > 0 || this.skipping) this.endCarried();
+  }
+
+  /** Keeps the start of an unfinished line, or stops keeping it once it is surely too long. */
+  private keep(bytes: Buffer): void {
+    if (this.skipping) return;
+    this.carry.push(bytes);
+    this.carryBytes += bytes.length;
+    // A UTF-16 character takes at most 3 UTF-8 bytes: beyond 3x the limit in bytes the line is too long whatever it holds.
+    if (this.carryBytes > 3 * MAX_LINE_CHARS) {
+      this.skipping = true;
+      this.carry = [];
+      this.carryBytes = 0;
+    }
+  }
+
+  private endCarried(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.stats.lines = ++this.line;
+      this.bad(this.line, `longer than ${MAX_LINE_CHARS} characters: not read`);
+      return;
+    }
+    const bytes = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.onLine(bytes, 0, bytes.length);
+  }
+
+  private onLine(buf: Buffer, start: number, end: number): void {
+    const line = ++this.line;
+    this.stats.lines = line;
+    if (line === 1 && this.fileStart) for (let k = 0; k < 2 && startsWithBom(buf, start, end); k++) start += 3;
+    if (start === end) return;
+    if (end - start <= MAX_LINE_CHARS && this.scanner?.scan(buf, start, end)) {
+      this.take(this.scanner, line);
+      return;
+    }
+    const text = this.decoder.decode(buf.subarray(start, end));
+    if (text.length > MAX_LINE_CHARS) {
+      this.bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`);
+      return;
+    }
+    if (text.length === 0 || (isSpace(text.charCodeAt(0)) && text.trim() === '')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.bad(line, 'not valid JSON');
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.bad(line, 'not a JSON object');
+    else this.take(value as Record<string, unknown>, line);
+  }
+}
+
 /**
  * The events of a prediction log, in batches of up to BATCH_EVENTS. `stats` is filled in as the read goes (events,
  * bad lines with the first few line numbers). Throws the file system's error when the file cannot be read.
@@ -450,8 +727,8 @@ export async function* readPredictionLog(
     stats.badLines++;
     if (stats.bad.length < MAX_LISTED_BAD_LINES) stats.bad.push({ line, message });
   };
-  const take = (record: Record<string, unknown>, line: number): void => {
-    const event = mapper.map(record, line);
+  const take = (record: Record<string, unknown> | JsonFieldScanner, line: number): void => {
+    const event = record instanceof JsonFieldScanner ? mapper.mapScanned(record, line) : mapper.map(record, line);
     if (typeof event === 'string') bad(line, event);
     else {
       stats.events++;
@@ -461,29 +738,12 @@ export async function* readPredictionLog(
 
   let push: (text: string) => void;
   let end: () => void;
+  let pushBytes: ((chunk: Buffer) => void) | undefined;
   if (format === 'jsonl') {
-    const splitter = new JsonLineSplitter(
-      (text, line) => {
-        stats.lines = line;
-        if (text.length === 0 || (isSpace(text.charCodeAt(0)) && text.trim() === '')) return;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          bad(line, 'not valid JSON');
-          return;
-        }
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(line, 'not a JSON object');
-        else take(value as Record<string, unknown>, line);
-      },
-      MAX_LINE_CHARS,
-      (line) => {
-        stats.lines = line;
-        bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`);
-      },
-    );
-    push = (text) => splitter.push(text);
-    end = () => splitter.end();
+    const lines = new JsonLines(mapper, stats, take, bad, (options.range?.start ?? 0) === 0);
+    pushBytes = (chunk) => lines.push(chunk);
+    push = () => undefined;
+    end = () => lines.end();
   } else {
     let parser: CsvParser | undefined;
     let header: string[] | undefined;
@@ -538,18 +798,19 @@ export async function* readPredictionLog(
   }
 
   const decoder = new TextDecoder('utf-8');
-  const stream = openLog(file);
+  const stream = openLog(file, options.range);
   try {
     for await (const chunk of stream) {
       if (options.signal?.aborted) throw new PredictionLogAbortedError();
-      push(decoder.decode(chunk as Buffer, { stream: true }));
+      if (pushBytes) pushBytes(chunk as Buffer);
+      else push(decoder.decode(chunk as Buffer, { stream: true }));
       if (batch.length >= BATCH_EVENTS) {
         const full = batch;
         batch = [];
         for (let at = 0; at < full.length; at += BATCH_EVENTS) yield full.slice(at, at + BATCH_EVENTS);
       }
     }
-    push(decoder.decode());
+    if (!pushBytes) push(decoder.decode());
     end();
     for (let at = 0; at < batch.length; at += BATCH_EVENTS) yield batch.slice(at, at + BATCH_EVENTS);
   } catch (err) {
