@@ -3,7 +3,7 @@
 // tracking process is writing to is read as its bytes are at that moment.
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
 import {
   compareText,
@@ -64,6 +64,8 @@ export async function loadSqlJs(options: Pick<SqliteOptions, 'locateFile'> = {})
     );
   }
   try {
+    // Imported here, not at the top: a process that reads no database does not load sql.js.
+    const { default: initSqlJs } = await import('sql.js');
     return await initSqlJs({ locateFile });
   } catch (err) {
     throw new MetricsError(
