@@ -1,7 +1,7 @@
 // The CLI loads what a command needs when it runs: `mlops --version` loads no command, `mlops runs list` loads
 // neither the other commands nor the mlops.yaml validator (and the checks engine behind its schema) when the folder
-// has no mlops.yaml, nor sql.js when it has no MLflow database. Run as real processes (the transpiled CLI), each
-// recording the modules it loaded.
+// has no mlops.yaml, nor sql.js when it has no MLflow database, nor the git façade outside a repository. Run as real
+// processes (the transpiled CLI), each recording the modules it loaded.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -81,7 +81,7 @@ describe('mlops: modules are loaded when a command needs them', function () {
     assert.ok(help.modules.has('cli/commands/check.js'));
   });
 
-  it('runs list without mlops.yaml or mlflow.db: no other command, no validator, no checks engine, no sql.js', () => {
+  it('runs list without mlops.yaml, mlflow.db or git: no other command, no validator, no checks engine, no sql.js, no git', () => {
     const r = run(['runs', 'list', '--format', 'json'], folder, scratch);
     assert.equal(r.code, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as { key: string }[];
@@ -100,6 +100,9 @@ describe('mlops: modules are loaded when a command needs them', function () {
       'core/checks/engine.js',
       'node_modules/ajv',
       'node_modules/sql.js',
+      // Not a git repository: no git runs, no git notes.
+      'node_modules/simple-git',
+      'core/git/history.js',
     ])
       assert.ok(!r.modules.has(unwanted), `${unwanted} was loaded`);
   });

@@ -1,6 +1,5 @@
 // The git history of the workspace's followed files: the current branch (or every branch), tags and DVC
 // experiment refs (refs/exps), one run per revision. Read with the streaming history reader; needs git and trust.
-import { readHistory } from '../../git/history';
 import { outsideMessage, resolveInside } from '../../security/confine';
 import { formatDate } from '../report';
 import type { FollowedFiles, MetricSourceDefinition, SourceProblem, SourceReadResult } from './types';
@@ -38,6 +37,8 @@ export const gitHistorySource: MetricSourceDefinition = {
     const { followed, refused } = confineFollowed(context.root, context.followed);
     const problems: SourceProblem[] = refused.map((p) => ({ severity: 'warning', message: outsideMessage(p) }));
     const maxCount = context.maxHistory ?? DEFAULT_MAX_HISTORY;
+    // The history reader (git processes, the DVC readers) is loaded when a repository's history is read.
+    const { readHistory } = await import('../../git/history.js');
     const result = await readHistory(location, {
       metrics: followed.metrics,
       params: followed.params,
