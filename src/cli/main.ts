@@ -3,16 +3,28 @@ import { errorMessage } from '../core/logging';
 
 import { line } from './output';
 import { commands, EXIT, UsageError, type CliIo } from './registry';
-// Each subcommand module registers itself with `defineCommand` when imported.
-import './commands/init';
-import './commands/nbstrip';
-import './commands/nbdiff';
-import './commands/check';
-import './commands/metrics';
-import './commands/models';
-import './commands/data';
-import './commands/runs';
-import './commands/telemetry';
+
+/**
+ * Every command and the module that defines it (with `defineCommand`, when imported). A module is loaded when its
+ * command runs: `mlops runs list` does not load the checks engine, notebooks or data readers.
+ */
+export const COMMAND_MODULES: Readonly<Record<string, () => Promise<unknown>>> = {
+  check: () => import('./commands/check.js'),
+  data: () => import('./commands/data.js'),
+  init: () => import('./commands/init.js'),
+  'init-ci': () => import('./commands/initCi.js'),
+  metrics: () => import('./commands/metrics.js'),
+  models: () => import('./commands/models.js'),
+  nbdiff: () => import('./commands/nbdiff.js'),
+  nbstrip: () => import('./commands/nbstrip.js'),
+  runs: () => import('./commands/runs.js'),
+  telemetry: () => import('./commands/telemetry.js'),
+};
+
+/** Loads every command's module (for the help, which lists them all with their summaries). */
+export async function loadAllCommands(): Promise<void> {
+  await Promise.all(Object.values(COMMAND_MODULES).map((load) => load()));
+}
 
 function usage(): string {
   const lines = [
@@ -35,9 +47,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    await loadAllCommands();
     io.stdout(usage());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
+  const load = Object.hasOwn(COMMAND_MODULES, first) ? COMMAND_MODULES[first] : undefined;
+  if (load) await load();
   const command = commands.get(first);
   if (!command) {
     io.stderr(line(`mlops: unknown command '${first}'. Run 'mlops --help' for the list.`));

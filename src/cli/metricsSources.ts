@@ -1,8 +1,9 @@
 // What the commands that read metric sources share (`mlops metrics`, `mlops runs`): the --kind names, the parts of
 // mlops.yaml they use, and the tracking URI and token from flags and the environment.
 import { line } from './output';
+import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../core/formats/mlopsYaml/validate';
+import { CONFIG_FILE_NAME } from '../core/formats/mlopsYaml/starter';
 import type { MetricDefinition } from '../core/formats/mlopsYaml/model';
 import type { Goal } from '../core/metrics/diff';
 import { defaultCacheDir, listingCache, type ListingCache } from '../core/listingCache';
@@ -33,6 +34,9 @@ export interface TeamConfig {
  */
 export async function readTeamConfig(folder: string, io: CliIo, prefix: string): Promise<TeamConfig> {
   const config: TeamConfig = { metricsFiles: [], goals: {}, metrics: [] };
+  // Without mlops.yaml there is nothing to read: its validator (the schema composes every check type's) is not loaded.
+  if (!mayHaveConfig(folder)) return config;
+  const { ConfigError, loadConfig } = await import('../core/formats/mlopsYaml/validate.js');
   let loaded;
   try {
     loaded = await loadConfig(folder);
@@ -51,6 +55,15 @@ export async function readTeamConfig(folder: string, io: CliIo, prefix: string):
     if (metric.goal) config.goals[metric.key] = metric.goal;
   }
   return config;
+}
+
+/** False when the folder has no mlops.yaml (any other answer, an unreadable folder too, is left to the reader). */
+function mayHaveConfig(folder: string): boolean {
+  try {
+    return fs.statSync(path.join(folder, CONFIG_FILE_NAME), { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 export interface SourceOptions {

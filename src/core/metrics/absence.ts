@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DVC_LOCK, DVC_YAML, parseDotDvc, parseDvcLock, parseDvcYaml } from '../formats/dvc/project';
-import { showFileText } from '../git/commands';
 import { resolveInside } from '../security/confine';
 import { escapeControlCharacters } from '../security/controlCharacters';
 import { formatBytes } from '../sizes';
@@ -104,13 +103,15 @@ export async function explainAbsentInWorkspace(folder: string, files: readonly s
 }
 
 /** `files` as they are at a git revision (none of them there), explained by that revision's DVC metadata. */
-export function explainAbsentAtRevision(
+export async function explainAbsentAtRevision(
   folder: string,
   revision: string,
   files: readonly string[],
 ): Promise<AbsentFile[]> {
   // Only paths that stay in the folder as written (the history reader refuses the others).
   const inside = files.filter((f) => !path.isAbsolute(f) && !path.posix.normalize(f).startsWith('..'));
+  // The git façade is loaded when a revision's files are explained, not with the module.
+  const { showFileText } = await import('../git/commands.js');
   return explainAbsent(inside, (rel) => showFileText(folder, revision, rel));
 }
 

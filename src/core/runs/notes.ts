@@ -2,7 +2,6 @@
 // src/core/formats/runNotes.ts), MLflow's `mlflow.note.content` run tag, and git notes on the commits of git runs.
 // The notes file wins; the annotation says where its note came from.
 import { labelColor, readNotesFile, type NotesFile } from '../formats/runNotes';
-import { readGitNotes } from '../git/commands';
 import type { Run } from '../metrics/model';
 import type { RunAnnotation } from './model';
 
@@ -66,9 +65,12 @@ export async function loadNoteSources(root: string, runs: readonly Run[], git: b
     if (commit) commits.push(commit);
   }
   if (git && commits.length)
-    gitNotes = await readGitNotes(root, commits).catch((err: unknown) => {
-      problems.push(`git notes: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    });
+    // The git façade (simple-git) is loaded only when there are git runs to annotate.
+    gitNotes = await import('../git/commands.js')
+      .then(({ readGitNotes }) => readGitNotes(root, commits))
+      .catch((err: unknown) => {
+        problems.push(`git notes: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
   return { ...(file ? { file } : {}), ...(gitNotes ? { gitNotes } : {}), problems };
 }

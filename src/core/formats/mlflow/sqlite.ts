@@ -4,7 +4,7 @@
 import { closeSync, existsSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { MetricsError, type MetricPoint, type MetricSeries } from '../../metrics/model';
 import {
   compareText,
@@ -65,6 +65,8 @@ export async function loadSqlJs(options: Pick<SqliteOptions, 'locateFile'> = {})
     );
   }
   try {
+    // Imported here, not at the top: a process that reads no database does not load sql.js.
+    const { default: initSqlJs } = await import('sql.js');
     return await initSqlJs({ locateFile });
   } catch (err) {
     throw new MetricsError(

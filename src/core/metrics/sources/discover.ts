@@ -7,6 +7,7 @@ import { SKIPPED_FOLDERS } from '../../checks/defaults/files';
 import { readDotEnv } from '../../formats/dotEnv';
 import { errorMessage } from '../../logging';
 import { hostOf, trackingTarget } from './mlflowServer';
+import type { ListingCache } from '../../listingCache';
 import type { Run, SourceKind } from '../model';
 import { metricSources } from './list';
 import type { MetricSourceDefinition, SourceProblem, SourceReadContext } from './types';
@@ -23,32 +24,86 @@ const MLFLOW_RUN_FOLDER = /(?:^|\/)mlruns\/[^/]+\/[^/]+$/;
 /** Its folders of one file per key, where no source's marker can be: not walked (a store holds thousands). */
 const MLFLOW_KEY_FOLDERS = new Set(['metrics', 'params', 'tags']);
 
+/** A folder's entries as the walk keeps them between processes: its modification time, subfolders and files. */
+interface WalkedFolder {
+  m: number;
+  d: string[];
+  f: string[];
+}
+
+/** How long ago a folder must have last changed for its entries to be kept (a change in the same clock tick). */
+const WALK_SETTLE_MS = 2000;
+
+/** The walked folders a cache holds for a root, by path relative to it; empty when it holds nothing usable. */
+function cachedWalk(value: unknown): Record<string, WalkedFolder> {
+  if (typeof value !== 'object' || value === null) return {};
+  const folders = (value as { folders?: unknown }).folders;
+  return typeof folders === 'object' && folders !== null && !Array.isArray(folders)
+    ? (folders as Record<string, WalkedFolder>)
+    : {};
+}
+
+/** Whether a cached folder is usable: well-formed, and the folder's modification time is the one it was read at. */
+function stillValid(entry: WalkedFolder | undefined, mtimeMs: number): entry is WalkedFolder {
+  return (
+    entry !== undefined &&
+    entry.m === mtimeMs &&
+    Array.isArray(entry.d) &&
+    Array.isArray(entry.f) &&
+    entry.d.every((n) => typeof n === 'string') &&
+    entry.f.every((n) => typeof n === 'string')
+  );
+}
+
 /**
  * A FindFiles over the file system: one walk (no symlinks followed, version control and caches skipped, and the
  * metrics, params and tags folders of MLflow file-store runs left out).
+ *
+ * With `cache`, each folder's entries are kept between processes and reused while the folder's modification time is
+ * the same (adding, removing or renaming an entry changes it): a folder that did not change costs one stat instead
+ * of a listing. Folders changed in the last two seconds are listed every time.
  */
-export function walkingFinder(root: string): FindFiles {
+export function walkingFinder(root: string, options: { cache?: ListingCache } = {}): FindFiles {
   let files: string[] | undefined;
+  const { cache } = options;
+  const cacheKey = `walk:${path.resolve(root)}`;
   const list = (): string[] => {
     if (files) return files;
     files = [];
+    const cached = cache ? cachedWalk(cache.read(cacheKey)) : {};
+    const kept: Record<string, WalkedFolder> = {};
+    let changed = false;
+    const started = Date.now();
     const stack = [''];
     while (stack.length && files.length < MAX_WALKED_FILES) {
       const rel = stack.pop() ?? '';
-      let entries: fs.Dirent[];
+      const full = path.join(root, rel);
+      let folder: WalkedFolder;
       try {
-        entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+        const mtimeMs = cache ? (fs.statSync(full).mtimeMs ?? NaN) : NaN;
+        const entry = cached[rel];
+        if (stillValid(entry, mtimeMs)) folder = entry;
+        else {
+          folder = { m: mtimeMs, d: [], f: [] };
+          for (const e of fs.readdirSync(full, { withFileTypes: true })) {
+            if (e.isDirectory()) folder.d.push(e.name);
+            else if (e.isFile()) folder.f.push(e.name);
+          }
+          changed = true;
+        }
       } catch {
         continue;
       }
+      // The modification time was read before the listing: a folder changed since is listed again next time.
+      if (cache && folder.m < started - WALK_SETTLE_MS) kept[rel] = folder;
       const mlflowRun = MLFLOW_RUN_FOLDER.test(rel);
-      for (const e of entries) {
-        const child = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) {
-          if (!SKIPPED_FOLDERS.has(e.name) && !(mlflowRun && MLFLOW_KEY_FOLDERS.has(e.name))) stack.push(child);
-        } else if (e.isFile()) files.push(child);
-      }
+      const prefix = rel ? `${rel}/` : '';
+      for (const name of folder.d)
+        if (!SKIPPED_FOLDERS.has(name) && !(mlflowRun && MLFLOW_KEY_FOLDERS.has(name))) stack.push(prefix + name);
+      for (const name of folder.f) files.push(prefix + name);
     }
+    if (cache && (changed || Object.keys(kept).length !== Object.keys(cached).length))
+      cache.write(cacheKey, { folders: kept });
     files.sort();
     return files;
   };
@@ -87,11 +142,13 @@ export interface DiscoverOptions {
   trackingUriName?: string;
   /** Locations a watcher just reported, taken as they are (a search may not see them yet). */
   found?: Partial<Record<SourceKind, string[]>>;
+  /** Where the directory walk (when no `find` is given) keeps folder listings between processes. */
+  walkCache?: ListingCache;
 }
 
 /** The sources found by their marker globs, the DVCLive folders and the tracking URI's target. */
 export async function discoverSources(root: string, options: DiscoverOptions = {}): Promise<Discovered> {
-  const find = options.find ?? walkingFinder(root);
+  const find = options.find ?? walkingFinder(root, { cache: options.walkCache });
   const problems: SourceProblem[] = [];
   const located = new Map<SourceKind, string[]>();
   await Promise.all(
@@ -199,7 +256,10 @@ export interface ReadSourcesOptions extends DiscoverOptions {
 
 /** Every source of a folder, discovered and read, in list order (the order the Experiments view shows). */
 export async function readSources(root: string, options: ReadSourcesOptions = {}): Promise<ListedSource[]> {
-  const discovered = await discoverSources(root, options);
+  const discovered = await discoverSources(root, {
+    ...options,
+    walkCache: options.walkCache ?? options.context?.cache,
+  });
   const {
     followed,
     kind: workspaceKind,

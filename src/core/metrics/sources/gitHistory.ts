@@ -1,7 +1,5 @@
 // The git history of the workspace's followed files: the current branch (or every branch), tags and DVC
 // experiment refs (refs/exps), one run per revision. Read with the streaming history reader; needs git and trust.
-import { readHistory } from '../../git/history';
-import { explainAbsentAtRevision } from '../absence';
 import type { Run } from '../model';
 import { outsideMessage, resolveInside } from '../../security/confine';
 import { formatDate } from '../report';
@@ -43,6 +41,7 @@ async function cachedMetricsProblem(
   if (!metrics.length || !newest?.revision) return undefined;
   let absent;
   try {
+    const { explainAbsentAtRevision } = await import('../absence.js');
     absent = (await explainAbsentAtRevision(root, newest.revision, metrics)).filter((a) => a.state === 'not-pulled');
   } catch {
     return undefined; // The revision's DVC files are unreadable: the history reader reports what it could not read.
@@ -67,6 +66,8 @@ export const gitHistorySource: MetricSourceDefinition = {
     const { followed, refused } = confineFollowed(context.root, context.followed);
     const problems: SourceProblem[] = refused.map((p) => ({ severity: 'warning', message: outsideMessage(p) }));
     const maxCount = context.maxHistory ?? DEFAULT_MAX_HISTORY;
+    // The history reader (git processes, the DVC readers) is loaded when a repository's history is read.
+    const { readHistory } = await import('../../git/history.js');
     const result = await readHistory(location, {
       metrics: followed.metrics,
       params: followed.params,
