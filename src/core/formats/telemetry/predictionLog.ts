@@ -11,6 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { CsvParser, detectDialect } from '../data/csv';
+import { JsonLineSplitter } from '../data/jsonl';
 import { JsonFieldScanner } from './jsonFields';
 import type { LatencyUnit, TelemetryEvent, TelemetryFieldMapping } from '../../telemetry/types';
 
@@ -600,94 +601,49 @@ export class PredictionLogAbortedError extends Error {
   }
 }
 
-const UTF8_BOM = [0xef, 0xbb, 0xbf];
-const startsWithBom = (buf: Buffer, at: number, end: number): boolean =>
-  end - at >= 3 && buf[at] === UTF8_BOM[0] && buf[at + 1] === UTF8_BOM[1] && buf[at + 2] === UTF8_BOM[2];
-
 /**
- * JSON Lines from bytes: lines are cut at '\n' bytes (which never occur inside a UTF-8 sequence), each line is
- * scanned for the mapped fields (jsonFields.ts) and only handed to JSON.parse when the scanner is not sure. Decoded
- * text is the same as a streaming UTF-8 decode of the whole file would give (a leading byte order mark dropped), so
- * line numbers, bad lines and events are too.
+ * JSON Lines from bytes, cut by the one JSON Lines splitter: each line is scanned for the mapped fields
+ * (jsonFields.ts) and only handed to JSON.parse when the scanner is not sure. Decoded text is the same as a streaming
+ * UTF-8 decode of the whole file would give, so line numbers, bad lines and events are too.
  */
 class JsonLines {
   private readonly scanner: JsonFieldScanner | undefined;
   private readonly decoder = new TextDecoder('utf-8');
-  /** The start of a line that did not end in the chunks so far. */
-  private carry: Buffer[] = [];
-  private carryBytes = 0;
-  private line = 0;
-  /** The current line is too long: its bytes are dropped until it ends. */
-  private skipping = false;
+  private readonly splitter: JsonLineSplitter;
 
   constructor(
-    private readonly mapper: RecordMapper,
+    mapper: RecordMapper,
     private readonly stats: PredictionLogStats,
     private readonly take: (record: Record<string, unknown> | JsonFieldScanner, line: number) => void,
     private readonly bad: (line: number, message: string) => void,
     /** Whether the bytes start the file (a byte order mark may lead them). */
-    private readonly fileStart: boolean,
+    fileStart: boolean,
   ) {
     const names = mapper.scannedNames();
     this.scanner = names ? new JsonFieldScanner(names) : undefined;
     if (this.scanner) mapper.scanWith(this.scanner);
+    // A UTF-16 character takes at most 3 UTF-8 bytes: beyond 3x the limit in bytes a line is too long whatever it holds.
+    this.splitter = new JsonLineSplitter(
+      (buf, start, end, line) => this.onLine(buf, start, end, line),
+      3 * MAX_LINE_CHARS,
+      (line) => {
+        this.stats.lines = line;
+        this.bad(line, `longer than ${MAX_LINE_CHARS} characters: not read`);
+      },
+      fileStart,
+    );
   }
 
   push(chunk: Buffer): void {
-    let start = 0;
-    if (this.carryBytes > 0 || this.skipping) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        this.keep(chunk);
-        return;
-      }
-      this.keep(chunk.subarray(0, nl));
-      this.endCarried();
-      start = nl + 1;
-    }
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
-      this.onLine(chunk, start, nl);
-      start = nl + 1;
-    }
-    if (start < chunk.length) this.keep(chunk.subarray(start));
+    this.splitter.push(chunk);
   }
 
   end(): void {
-    if (this.carryBytes > 0 || this.skipping) this.endCarried();
+    this.splitter.end();
   }
 
-  /** Keeps the start of an unfinished line, or stops keeping it once it is surely too long. */
-  private keep(bytes: Buffer): void {
-    if (this.skipping) return;
-    this.carry.push(bytes);
-    this.carryBytes += bytes.length;
-    // A UTF-16 character takes at most 3 UTF-8 bytes: beyond 3x the limit in bytes the line is too long whatever it holds.
-    if (this.carryBytes > 3 * MAX_LINE_CHARS) {
-      this.skipping = true;
-      this.carry = [];
-      this.carryBytes = 0;
-    }
-  }
-
-  private endCarried(): void {
-    if (this.skipping) {
-      this.skipping = false;
-      this.stats.lines = ++this.line;
-      this.bad(this.line, `longer than ${MAX_LINE_CHARS} characters: not read`);
-      return;
-    }
-    const bytes = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry, this.carryBytes);
-    this.carry = [];
-    this.carryBytes = 0;
-    this.onLine(bytes, 0, bytes.length);
-  }
-
-  private onLine(buf: Buffer, start: number, end: number): void {
-    const line = ++this.line;
+  private onLine(buf: Buffer, start: number, end: number, line: number): void {
     this.stats.lines = line;
-    if (line === 1 && this.fileStart) for (let k = 0; k < 2 && startsWithBom(buf, start, end); k++) start += 3;
     if (start === end) return;
     if (end - start <= MAX_LINE_CHARS && this.scanner?.scan(buf, start, end)) {
       this.take(this.scanner, line);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CsvParser, detectDialect, detectEncoding, readCsv } from '../../../../src/core/formats/data/csv';
-import { readJsonl } from '../../../../src/core/formats/data/jsonl';
+import { JsonLineSplitter, readJsonl } from '../../../../src/core/formats/data/jsonl';
 import { type DataSource, type RowSink } from '../../../../src/core/formats/data/source';
 
 function collect(): RowSink & { names: string[]; rows: unknown[][]; lines: number[]; bads: [number, string][] } {
@@ -129,6 +129,64 @@ describe('JSON Lines reader', () => {
       [3, 'not valid JSON'],
       [4, 'not a JSON object'],
     ]);
+  });
+});
+
+describe('JSON Lines splitter (the one splitter of the dataset and prediction-log readers)', () => {
+  const split = (parts: Uint8Array[], maxLineBytes = Infinity, fileStart = true) => {
+    const lines: [number, string][] = [];
+    const tooLong: number[] = [];
+    const splitter = new JsonLineSplitter(
+      (buf, start, end, line) => lines.push([line, buf.toString('utf8', start, end)]),
+      maxLineBytes,
+      (line) => tooLong.push(line),
+      fileStart,
+    );
+    // One reused buffer, as the file reader hands out: a kept line start must survive the next chunk.
+    const reused = Buffer.alloc(Math.max(1, ...parts.map((p) => p.length)));
+    for (const part of parts) {
+      reused.set(part);
+      splitter.push(reused.subarray(0, part.length));
+      reused.fill(0x21);
+    }
+    splitter.end();
+    return { lines, tooLong };
+  };
+  const text = '\ufeff{"a":"é"}\r\n\n{"b":2}\n{"long":"' + 'x'.repeat(40) + '"}\n{"c":3}';
+  const bytes = Buffer.from(text, 'utf8');
+
+  it('gives the same lines whole and byte by byte from a reused buffer: BOM dropped, CR kept, last line without LF', () => {
+    const whole = split([bytes]);
+    const byByte = split(Array.from(bytes, (b) => Uint8Array.of(b)));
+    assert.deepEqual(byByte, whole);
+    assert.deepEqual(
+      whole.lines.map(([n]) => n),
+      [1, 2, 3, 4, 5],
+    );
+    assert.equal(whole.lines[0][1], '{"a":"é"}\r');
+    assert.equal(whole.lines[1][1], '');
+    assert.equal(whole.lines[4][1], '{"c":3}');
+    assert.deepEqual(whole.tooLong, []);
+  });
+
+  it('skips a line over the byte limit, whole or spread over chunks, and numbers the next lines on', () => {
+    for (const parts of [
+      [bytes],
+      Array.from(bytes, (b) => Uint8Array.of(b)),
+      [bytes.subarray(0, 30), bytes.subarray(30)],
+    ]) {
+      const out = split(parts, 20);
+      assert.deepEqual(out.tooLong, [4]);
+      assert.deepEqual(
+        out.lines.map(([n]) => n),
+        [1, 2, 3, 5],
+      );
+    }
+  });
+
+  it('keeps a byte order mark in the middle of a file (a part read from its middle)', () => {
+    const out = split([Buffer.from('\ufeff{"a":1}\n', 'utf8')], Infinity, false);
+    assert.equal(out.lines[0][1], '\ufeff{"a":1}');
   });
 });
 
