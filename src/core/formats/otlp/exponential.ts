@@ -94,22 +94,28 @@ export function downscale(buckets: ExponentialBuckets, scale: number): Exponenti
   return { ...buckets, scale, positive: range(buckets.positive), negative: range(buckets.negative) };
 }
 
-/** Both points on the lower of their scales and the union of their ranges, so their buckets line up one for one. */
+/** Most buckets of a range aligned for two points (the SDKs keep 160); a wider union is put on a lower scale. */
+export const MAX_ALIGNED_BUCKETS = 4096;
+
+/**
+ * Both points on the lower of their scales and the union of their ranges, so their buckets line up one for one. Two
+ * ranges far apart (more than MAX_ALIGNED_BUCKETS buckets together) are put on a lower scale until they fit.
+ */
 export function alignExponential(
   a: ExponentialBuckets,
   b: ExponentialBuckets,
 ): [ExponentialBuckets, ExponentialBuckets] {
-  const scale = Math.min(a.scale, b.scale);
-  const x = downscale(a, scale);
-  const y = downscale(b, scale);
-  const union = (p: ExponentialBuckets['positive'], q: ExponentialBuckets['positive']) => {
-    if (!p.counts.length || !q.counts.length) {
-      const r = p.counts.length ? p : q;
-      return { offset: r.offset, length: r.counts.length };
-    }
-    const offset = Math.min(p.offset, q.offset);
-    return { offset, length: Math.max(p.offset + p.counts.length, q.offset + q.counts.length) - offset };
-  };
+  let scale = Math.min(a.scale, b.scale);
+  let x = downscale(a, scale);
+  let y = downscale(b, scale);
+  for (;;) {
+    const widest = Math.max(union(x.positive, y.positive).length, union(x.negative, y.negative).length);
+    if (widest <= MAX_ALIGNED_BUCKETS || scale <= MIN_SCALE) break;
+    // Each scale step halves the span.
+    scale = Math.max(MIN_SCALE, scale - Math.max(1, Math.ceil(Math.log2(widest / MAX_ALIGNED_BUCKETS))));
+    x = downscale(a, scale);
+    y = downscale(b, scale);
+  }
   const widen = (r: ExponentialBuckets['positive'], to: { offset: number; length: number }) => {
     const counts = new Array<number>(to.length).fill(0);
     r.counts.forEach((count, k) => (counts[r.offset + k - to.offset] = count));
@@ -121,4 +127,17 @@ export function alignExponential(
     { ...x, positive: widen(x.positive, positive), negative: widen(x.negative, negative) },
     { ...y, positive: widen(y.positive, positive), negative: widen(y.negative, negative) },
   ];
+}
+
+/** The smallest range holding both. */
+function union(
+  p: ExponentialBuckets['positive'],
+  q: ExponentialBuckets['positive'],
+): { offset: number; length: number } {
+  if (!p.counts.length || !q.counts.length) {
+    const r = p.counts.length ? p : q;
+    return { offset: r.offset, length: r.counts.length };
+  }
+  const offset = Math.min(p.offset, q.offset);
+  return { offset, length: Math.max(p.offset + p.counts.length, q.offset + q.counts.length) - offset };
 }

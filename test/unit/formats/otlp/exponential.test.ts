@@ -10,6 +10,7 @@ import {
   downscale,
   exponentialLayout,
   exponentialRelativeError,
+  MAX_ALIGNED_BUCKETS,
   type ExponentialBuckets,
 } from '../../../../src/core/formats/otlp/exponential';
 import { histogramDeltas, histogramQuantile } from '../../../../src/core/formats/otlp/histogram';
@@ -107,6 +108,20 @@ describe('exponential histogram buckets', () => {
       [0, { offset: 0, counts: [1, 0] }, 0, { offset: 0, counts: [0, 2] }],
     );
     assert.deepEqual(exponentialLayout(a).boundsMs, exponentialLayout(b).boundsMs);
+  });
+
+  it('puts two ranges far apart on a scale low enough that their union stays within MAX_ALIGNED_BUCKETS', () => {
+    const [a, b] = alignExponential(
+      buckets({ scale: 20, positive: { offset: 0, counts: [1] } }),
+      buckets({ scale: 20, positive: { offset: 1_000_000, counts: [2] } }),
+    );
+    // 1,000,001 buckets at scale 20; 2^8 fewer at scale 12: offsets 0 and floor(1e6 / 256) = 3906.
+    assert.equal(MAX_ALIGNED_BUCKETS, 4096);
+    assert.deepEqual([a.scale, b.scale, a.positive.counts.length, b.positive.offset], [12, 12, 3907, 0]);
+    assert.deepEqual(
+      [a.positive.counts[0], a.positive.counts[3906], b.positive.counts[0], b.positive.counts[3906]],
+      [1, 0, 0, 2],
+    );
   });
 
   it('bounds the relative error of a value within a bucket by base - 1', () => {
