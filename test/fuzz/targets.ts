@@ -367,8 +367,8 @@ export function fuzzTargets(root: string): FuzzTarget[] {
     },
     {
       // OTLP JSON as the OpenTelemetry SDK's file exporters write it (JSON lines, one indented request, gzip; explicit and
-      // exponential histograms), through
-      // the reader, the cumulative-to-delta histogram step and the spreading of histogram requests into events.
+      // exponential histograms), through the reader, the cumulative-to-delta histogram step and the spreading of
+      // histogram requests into events.
       name: 'otlp-json',
       typedError: OtlpFormatError,
       seeds: [
