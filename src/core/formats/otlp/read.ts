@@ -8,8 +8,9 @@
 // call) is one request; its time is the start, its latency end - start; it failed when its status code is 2 (ERROR),
 // its HTTP status is >= 500 or it has an `error.type`; model, version and caller come from the attributes listed in
 // OTLP_DEFAULT_FIELDS (or the ones `telemetry.sources[].fields` names), then from the resource's service.name and
-// service.version. Duration histograms (http.server.request.duration and its older names) become histogram points
-// with their buckets in milliseconds; ./histogram.ts turns them into per-interval counts and quantiles.
+// service.version. Duration histograms (http.server.request.duration and its older names), explicit or base-2
+// exponential (./exponential.ts lays the exponential buckets out as bounds), become histogram points with their buckets
+// in milliseconds; ./histogram.ts turns them into per-interval counts and quantiles.
 //
 // Memory is bounded: a JSON-lines file is read a line at a time (a line longer than maxLineBytes is skipped as bad),
 // an indented single document is refused past maxDocumentBytes. A line that is not an OTLP request is a bad line with
