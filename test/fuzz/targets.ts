@@ -366,8 +366,9 @@ export function fuzzTargets(root: string): FuzzTarget[] {
         }),
     },
     {
-      // OTLP JSON as the OpenTelemetry SDK's file exporters write it (JSON lines, one indented request, gzip), through
-      // the reader, the cumulative-to-delta histogram step and the spreading of histogram requests into events.
+      // OTLP JSON as the OpenTelemetry SDK's file exporters write it (JSON lines, one indented request, gzip; explicit and
+      // exponential histograms), through the reader, the cumulative-to-delta histogram step and the spreading of
+      // histogram requests into events.
       name: 'otlp-json',
       typedError: OtlpFormatError,
       seeds: [
@@ -375,6 +376,7 @@ export function fuzzTargets(root: string): FuzzTarget[] {
         read(otlp, 'traces-single.json'),
         read(otlp, 'metrics.jsonl'),
         firstLines(path.join(otlp, 'metrics-delta.jsonl'), 2),
+        read(otlp, 'metrics-exponential.jsonl'),
         gzipSync(read(otlp, 'traces-single.json')),
       ],
       run(input) {

@@ -14,7 +14,14 @@ import type { TelemetryEvent } from '../../src/core/telemetry/types';
 import { OTLP_FIXTURES, type ExpectedOtlp } from '../unit/formats/otlp/fixtures';
 
 const run = promisify(execFile);
-const FILES = ['traces.jsonl', 'traces-single.json', 'metrics.jsonl', 'metrics-delta.jsonl', 'expected.json'];
+const FILES = [
+  'traces.jsonl',
+  'traces-single.json',
+  'metrics.jsonl',
+  'metrics-delta.jsonl',
+  'metrics-exponential.jsonl',
+  'expected.json',
+];
 
 describe('OpenTelemetry interop (real opentelemetry-sdk 1.45 and its OTLP JSON file exporters)', function () {
   this.timeout(120_000);
@@ -75,7 +82,7 @@ describe('OpenTelemetry interop (real opentelemetry-sdk 1.45 and its OTLP JSON f
         .sort((a, b) => a[0]! - b[0]!);
     assert.deepEqual(strip((await read('traces.jsonl')).events), strip(expected.traces));
     assert.deepEqual(strip((await read('traces-single.json')).events), strip(expected.single));
-    for (const name of ['metrics.jsonl', 'metrics-delta.jsonl']) {
+    for (const name of ['metrics.jsonl', 'metrics-delta.jsonl', 'metrics-exponential.jsonl']) {
       const deltas = histogramDeltas((await read(name)).points);
       for (const version of ['v1', 'v2'])
         expected.collectionsMs.forEach((timeMs, c) => {
@@ -83,6 +90,15 @@ describe('OpenTelemetry interop (real opentelemetry-sdk 1.45 and its OTLP JSON f
           const buckets = new Array<number>(expected.boundariesSeconds.length + 1).fill(0);
           for (const d of mine) d.counts.forEach((n, i) => (buckets[i] += n));
           const want = expected.histograms[version][c];
+          if (name === 'metrics-exponential.jsonl') {
+            // Exponential buckets differ between series (scales): counts and errors here, buckets in the next test.
+            assert.deepEqual(
+              [mine.reduce((s, d) => s + d.count, 0), mine.filter((d) => d.error).reduce((s, d) => s + d.count, 0)],
+              [want.requests, want.errors],
+              `${name} ${version} collection ${c}`,
+            );
+            return;
+          }
           assert.deepEqual(
             [
               mine.reduce((s, d) => s + d.count, 0),
@@ -93,6 +109,28 @@ describe('OpenTelemetry interop (real opentelemetry-sdk 1.45 and its OTLP JSON f
             `${name} ${version} collection ${c}`,
           );
         });
+    }
+  });
+
+  it("counts the generator's latencies in the exponential buckets the SDK chose, each point at its own scale", async () => {
+    const expected = JSON.parse(fs.readFileSync(path.join(tmp, 'expected.json'), 'utf8')) as ExpectedOtlp;
+    const points: OtlpHistogramPoint[] = [];
+    await readOtlpFile(path.join(tmp, 'metrics-exponential.jsonl'), {
+      event: () => undefined,
+      histogram: (p) => points.push(p),
+      bad: (line, reason) => assert.fail(`${line}: ${reason}`),
+    });
+    assert.ok(points.length > 0);
+    for (const p of points) {
+      const status = /"http\.response\.status_code",(\d+)/.exec(p.series);
+      const c = expected.collectionsMs.indexOf(p.timeMs);
+      const mine = expected.traces.filter(
+        (r) => r.version === p.version && r.status === (status ? Number(status[1]) : null) && (r.collection ?? 0) <= c,
+      );
+      const { scale, positive } = p.exponential!;
+      const counts = new Array<number>(positive.counts.length).fill(0);
+      for (const r of mine) counts[Math.ceil(Math.log2(r.latencyMs / 1000) * 2 ** scale) - 1 - positive.offset]++;
+      assert.deepEqual([p.count, positive.counts], [mine.length, counts], p.series);
     }
   });
 });

@@ -437,17 +437,23 @@ function addCounters(into: Counters, c: Counters): void {
 
 /**
  * The percentiles of figures from two parts together: exact when both are; otherwise not, with the larger rank error
- * when every inexact part states one (an interpolated histogram states none, so the whole states none).
+ * when every inexact part states one (an interpolated histogram states none, so the whole states none), or the larger
+ * relative error when every inexact part states one (exponential histogram buckets).
  */
 export function combinePercentiles(
   a: TelemetryAggregate['percentiles'],
   b: TelemetryAggregate['percentiles'] | undefined,
 ): TelemetryAggregate['percentiles'] {
   if (!b || b.exact) return a;
-  if (a.exact) return b.rankError === undefined ? { exact: false } : { exact: false, rankError: b.rankError };
-  return a.rankError !== undefined && b.rankError !== undefined
-    ? { exact: false, rankError: Math.max(a.rankError, b.rankError) }
-    : { exact: false };
+  if (a.exact) {
+    if (b.rankError !== undefined) return { exact: false, rankError: b.rankError };
+    return b.relativeError !== undefined ? { exact: false, relativeError: b.relativeError } : { exact: false };
+  }
+  if (a.rankError !== undefined && b.rankError !== undefined)
+    return { exact: false, rankError: Math.max(a.rankError, b.rankError) };
+  if (a.relativeError !== undefined && b.relativeError !== undefined)
+    return { exact: false, relativeError: Math.max(a.relativeError, b.relativeError) };
+  return { exact: false };
 }
 
 /**

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { locationFiles, relativePath } from './locationFiles';
+import { exponentialRelativeError } from '../formats/otlp/exponential';
 import { histogramDeltas, HistogramSpreader } from '../formats/otlp/histogram';
 import {
   looksLikeOtlp,
@@ -204,10 +205,23 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
     estimated.clear();
   }
   const first = intervals[0]?.read.problems;
+  // Exponential buckets bound the error of a value interpolated within them: base - 1 of the coarsest scale.
+  const used = intervals.flatMap((i) => i.deltas);
+  let coarsest = Infinity;
+  let exponential = 0;
+  for (const d of used)
+    if (d.exponentialScale !== undefined) {
+      exponential++;
+      coarsest = Math.min(coarsest, d.exponentialScale);
+    }
+  const relativeError = exponential && exponential === used.length ? exponentialRelativeError(coarsest) : undefined;
   if (first && estimated.size)
     first.push({
       severity: 'info',
-      message: `${[...estimated].sort().join(', ')}: from histograms; latency percentiles are interpolated within buckets, as Prometheus's histogram_quantile does.`,
+      message:
+        relativeError !== undefined
+          ? `${[...estimated].sort().join(', ')}: from exponential histograms; latency percentiles are interpolated within buckets of scale ${coarsest} or finer, so within ${Math.ceil(relativeError * 10_000) / 100}% of the true value.`
+          : `${[...estimated].sort().join(', ')}: from histograms; latency percentiles are interpolated within buckets, as Prometheus's histogram_quantile does.`,
     });
   if (first && skipped.size)
     first.push({
@@ -216,8 +230,10 @@ async function* events(location: string, context: TelemetryReadContext): AsyncIt
     });
   const spreader = new HistogramSpreader(intervals.flatMap((i) => i.deltas));
   for (const { read, deltas } of intervals) {
-    // Events spread within histogram buckets: their percentiles are interpolated, with no known rank error.
-    if (deltas.length) read.percentiles = { exact: false };
+    // Events spread within histogram buckets: their percentiles are interpolated, with no known rank error (exponential
+    // buckets bound the relative error).
+    if (deltas.length)
+      read.percentiles = relativeError !== undefined ? { exact: false, relativeError } : { exact: false };
     let batch: TelemetryEvent[] = [];
     for (const delta of deltas)
       for (const event of spreader.events(delta)) {

@@ -29,6 +29,11 @@ function isoMinute(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** A fraction as a percentage, rounded up at the second decimal (a bound stays a bound). */
+function percent(fraction: number): number {
+  return Math.ceil(fraction * 10_000) / 100;
+}
+
 function duration(ms: number): string {
   const minutes = ms / 60_000;
   if (minutes < 60) return `${Math.round(minutes)} min`;
@@ -45,8 +50,10 @@ export function groupName(group: TelemetryGroup): string {
 
 /** How the percentiles were computed (the CLI's header, the Telemetry panel's header and its Markdown). */
 export function percentileNote(summary: TelemetrySummary): string {
-  const { exact, rankError } = summary.percentiles;
+  const { exact, rankError, relativeError } = summary.percentiles;
   if (exact) return 'Percentiles: exact (as numpy computes them).';
+  if (rankError === undefined && relativeError !== undefined)
+    return `Percentiles: estimated, interpolated within exponential histogram buckets (within ${percent(relativeError)}% of the true value).`;
   return rankError === undefined
     ? 'Percentiles: estimated, interpolated within histogram buckets (no rank error can be stated).'
     : `Percentiles: from a sample, rank error within ${Number((rankError * 100).toFixed(2))}%.`;

@@ -180,8 +180,11 @@ export interface TelemetrySummary {
   to: number;
   bucketMs: number;
   groups: TelemetryGroup[];
-  /** Each percentile exact, or a sketch with its rank error. */
-  percentiles: { exact: boolean; rankError?: number };
+  /**
+   * Each percentile exact, or a sketch with its rank error, or estimated within exponential histogram buckets with the
+   * largest relative error of a value (base - 1 of the coarsest scale).
+   */
+  percentiles: { exact: boolean; rankError?: number; relativeError?: number };
   /** Where the figures came from, for the panel's header and the CLI. */
   sources: { kind: TelemetrySourceKind; location: string; events?: number; badLines?: number }[];
   problems: TelemetryProblem[];

@@ -10,6 +10,9 @@ Usage: python generateOtlp.py <out-dir>
   <out-dir>/metrics.jsonl         http.server.request.duration histograms (cumulative temporality, the SDK's
                                   default), written by FileMetricExporter at two collections
   <out-dir>/metrics-delta.jsonl   the same measurements with delta temporality
+  <out-dir>/metrics-exponential.jsonl
+                                  the same measurements in base-2 exponential bucket histograms (a view with
+                                  ExponentialBucketHistogramAggregation, cumulative temporality)
   <out-dir>/expected.json         every request as the generator made it (time, latency, model, version, caller,
                                   error) and the histogram figures computed from the raw latencies
 
@@ -34,6 +37,7 @@ from opentelemetry.exporter.otlp.json.file.metric_exporter import FileMetricExpo
 from opentelemetry.exporter.otlp.json.file.trace_exporter import FileSpanExporter
 from opentelemetry.sdk.metrics import Histogram, MeterProvider
 from opentelemetry.sdk.metrics.export import AggregationTemporality, PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics.view import ExponentialBucketHistogramAggregation, View
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
@@ -51,6 +55,8 @@ VERSIONS = [
     ("1.5.0", "v2", (70_000, 240_000)),
 ]
 REQUESTS_PER_VERSION = 120
+# Buckets of the exponential histograms (the SDK's default is 160): fewer, so the SDK lowers the scale as it goes.
+EXPONENTIAL_MAX_SIZE = 40
 
 
 class SeededIds(IdGenerator):
@@ -125,7 +131,14 @@ def outcome(rng, caller):
 
 def main(out):
     out.mkdir(parents=True, exist_ok=True)
-    for name in ["traces.jsonl", "metrics.jsonl", "metrics-delta.jsonl", "traces-single.json", "expected.json"]:
+    for name in [
+        "traces.jsonl",
+        "metrics.jsonl",
+        "metrics-delta.jsonl",
+        "metrics-exponential.jsonl",
+        "traces-single.json",
+        "expected.json",
+    ]:
         (out / name).unlink(missing_ok=True)
     Clock.install()
     rng = random.Random(16)
@@ -146,13 +159,23 @@ def main(out):
         tracer_providers.append(provider)
         tracers[model_version] = provider.get_tracer("model-server", "0.3.0")
         histograms[model_version] = []
-        for file, temporality in [
-            ("metrics.jsonl", AggregationTemporality.CUMULATIVE),
-            ("metrics-delta.jsonl", AggregationTemporality.DELTA),
+        for file, temporality, views in [
+            ("metrics.jsonl", AggregationTemporality.CUMULATIVE, []),
+            ("metrics-delta.jsonl", AggregationTemporality.DELTA, []),
+            (
+                "metrics-exponential.jsonl",
+                AggregationTemporality.CUMULATIVE,
+                [
+                    View(
+                        instrument_name="http.server.request.duration",
+                        aggregation=ExponentialBucketHistogramAggregation(max_size=EXPONENTIAL_MAX_SIZE),
+                    )
+                ],
+            ),
         ]:
             exporter = FileMetricExporter(out / file, preferred_temporality={Histogram: temporality})
             reader = PeriodicExportingMetricReader(exporter, export_interval_millis=float("inf"))
-            meters = MeterProvider(resource=res, metric_readers=[reader])
+            meters = MeterProvider(resource=res, metric_readers=[reader], views=views)
             meter_providers.append(meters)
             histograms[model_version].append(
                 meters.get_meter("model-server", "0.3.0").create_histogram(

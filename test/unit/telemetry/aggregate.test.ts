@@ -263,6 +263,25 @@ describe('telemetry aggregator', () => {
     assert.deepEqual(combinePercentiles({ exact: false }, { exact: false, rankError: 0.004 }), { exact: false });
   });
 
+  it('combines the relative errors of exponential histograms: the larger one, none beside a rank error', () => {
+    assert.deepEqual(combinePercentiles({ exact: true }, { exact: false, relativeError: 0.044 }), {
+      exact: false,
+      relativeError: 0.044,
+    });
+    assert.deepEqual(
+      combinePercentiles({ exact: false, relativeError: 0.022 }, { exact: false, relativeError: 0.044 }),
+      { exact: false, relativeError: 0.044 },
+    );
+    assert.deepEqual(combinePercentiles({ exact: false, relativeError: 0.022 }, { exact: true }), {
+      exact: false,
+      relativeError: 0.022,
+    });
+    assert.deepEqual(combinePercentiles({ exact: false, relativeError: 0.022 }, { exact: false, rankError: 0.01 }), {
+      exact: false,
+    });
+    assert.deepEqual(combinePercentiles({ exact: false, relativeError: 0.022 }, { exact: false }), { exact: false });
+  });
+
   it('states the rank error of a sample', () => {
     assert.equal(sampleRankError(10_000), 0.015);
     assert.ok(sampleRankError(12_000_000) < 0.001);

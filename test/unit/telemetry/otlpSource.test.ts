@@ -105,6 +105,44 @@ describe('otlp telemetry source', () => {
     }
   });
 
+  it('summarizes exponential histograms alone: the same counts, percentiles within the stated relative error', async () => {
+    put('otel', 'metrics-exponential.jsonl');
+    const summary = await otlpSource.summarize('otel', {}, context());
+    // The coarsest scale the SDK chose is 4: base 2^(1/16), so within 2^(1/16) - 1 = 4.43%.
+    const bound = Math.pow(2, 1 / 16) - 1;
+    assert.deepEqual(summary.percentiles, { exact: false, relativeError: bound });
+    assert.deepEqual(
+      summary.problems.map((p) => [p.severity, p.message]),
+      [
+        [
+          'info',
+          'churn@v1, churn@v2: from exponential histograms; latency percentiles are interpolated within buckets of scale 4 or finer, so within 4.43% of the true value.',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests, g.errors]),
+      [
+        ['churn@v1', 120, 15],
+        ['churn@v2', 120, 20],
+      ],
+    );
+    for (const group of summary.groups) {
+      const sorted = expected.traces
+        .filter((r) => r.version === group.version)
+        .map((r) => r.latencyMs)
+        .sort((a, b) => a - b);
+      for (const [p, figure] of [
+        [50, group.latency.p50],
+        [95, group.latency.p95],
+        [99, group.latency.p99],
+      ] as const) {
+        const exact = percentileOfSorted(sorted, p)!;
+        assert.ok(Math.abs(figure! - exact) <= bound * exact, `${group.key} p${p} ${figure} vs exact ${exact}`);
+      }
+    }
+  });
+
   it('reads a folder: spans win over histograms of the same versions; a service without model attributes joins', async () => {
     put('otel', 'traces.jsonl', 'metrics.jsonl', 'traces-single.json');
     const summary = await otlpSource.summarize('otel', { by: 'version' }, context());

@@ -17,5 +17,13 @@ describe('telemetry report', () => {
     const interpolated = 'Percentiles: estimated, interpolated within histogram buckets (no rank error can be stated).';
     assert.equal(percentileLine(summaryToText(as({ exact: false }))), interpolated);
     assert.ok(summaryToMarkdown(as({ exact: false })).includes(interpolated));
+    // Exponential histogram buckets bound the relative error (rounded up: a bound stays a bound).
+    const exponential =
+      'Percentiles: estimated, interpolated within exponential histogram buckets (within 4.43% of the true value).';
+    assert.equal(
+      percentileLine(summaryToText(as({ exact: false, relativeError: Math.pow(2, 1 / 16) - 1 }))),
+      exponential,
+    );
+    assert.ok(summaryToMarkdown(as({ exact: false, relativeError: 0.04427 })).includes(exponential));
   });
 });

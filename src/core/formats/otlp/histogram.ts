@@ -6,6 +6,7 @@
 // bucket are put at the recorded maximum, or at the highest finite bound as histogram_quantile answers. Their times
 // are spread evenly over their interval.
 import type { TelemetryEvent } from '../../telemetry/types';
+import { alignExponential, exponentialLayout } from './exponential';
 import type { OtlpHistogramPoint } from './read';
 
 /** The requests of one interval of one series. */
@@ -26,6 +27,8 @@ export interface HistogramDelta {
   counts: number[];
   /** The line of the point (the interval's end). */
   line?: number;
+  /** The scale of an exponential histogram's buckets (absent for explicit bounds). */
+  exponentialScale?: number;
 }
 
 /**
@@ -47,7 +50,8 @@ export function histogramDeltas(points: readonly OtlpHistogramPoint[]): Histogra
   for (const list of bySeries.values()) {
     list.sort((a, b) => a.timeMs - b.timeMs);
     let previous: OtlpHistogramPoint | undefined;
-    for (const point of list) {
+    for (let point of list) {
+      if (previous?.exponential && point.exponential) [previous, point] = aligned(previous, point);
       if (previous && previous.timeMs === point.timeMs && previous.count === point.count) continue; // a repeat
       if (previous && continues(previous, point)) {
         const delta: HistogramDelta = {
@@ -63,12 +67,23 @@ export function histogramDeltas(points: readonly OtlpHistogramPoint[]): Histogra
           line: point.line,
         };
         if (point.sumMs !== undefined && previous.sumMs !== undefined) delta.sumMs = point.sumMs - previous.sumMs;
+        if (point.exponential) delta.exponentialScale = point.exponential.scale;
         if (delta.count > 0) out.push(delta);
       } else out.push(asDelta(point, point.startMs, true));
       previous = point;
     }
   }
   return out.sort((a, b) => a.timeMs - b.timeMs || (a.series < b.series ? -1 : a.series > b.series ? 1 : 0));
+}
+
+/** Two exponential points of a series on one scale and one range of buckets (see ./exponential.ts). */
+function aligned(previous: OtlpHistogramPoint, point: OtlpHistogramPoint): [OtlpHistogramPoint, OtlpHistogramPoint] {
+  if (previous.exponential!.zeroThreshold !== point.exponential!.zeroThreshold) return [previous, point];
+  return alignExponential(previous.exponential!, point.exponential!).map((exponential, i) => ({
+    ...(i === 0 ? previous : point),
+    ...exponentialLayout(exponential),
+    exponential,
+  })) as [OtlpHistogramPoint, OtlpHistogramPoint];
 }
 
 function continues(previous: OtlpHistogramPoint, point: OtlpHistogramPoint): boolean {
@@ -94,6 +109,7 @@ function asDelta(point: OtlpHistogramPoint, fromMs: number | undefined, withMax:
   if (fromMs !== undefined) delta.fromMs = fromMs;
   if (point.sumMs !== undefined) delta.sumMs = point.sumMs;
   if (withMax && point.maxMs !== undefined) delta.maxMs = point.maxMs;
+  if (point.exponential) delta.exponentialScale = point.exponential.scale;
   return delta;
 }
 

@@ -8,8 +8,9 @@
 // call) is one request; its time is the start, its latency end - start; it failed when its status code is 2 (ERROR),
 // its HTTP status is >= 500 or it has an `error.type`; model, version and caller come from the attributes listed in
 // OTLP_DEFAULT_FIELDS (or the ones `telemetry.sources[].fields` names), then from the resource's service.name and
-// service.version. Duration histograms (http.server.request.duration and its older names) become histogram points
-// with their buckets in milliseconds; ./histogram.ts turns them into per-interval counts and quantiles.
+// service.version. Duration histograms (http.server.request.duration and its older names), explicit or base-2
+// exponential (./exponential.ts lays the exponential buckets out as bounds), become histogram points with their buckets
+// in milliseconds; ./histogram.ts turns them into per-interval counts and quantiles.
 //
 // Memory is bounded: a JSON-lines file is read a line at a time (a line longer than maxLineBytes is skipped as bad),
 // an indented single document is refused past maxDocumentBytes. A line that is not an OTLP request is a bad line with
@@ -17,6 +18,7 @@
 import fs from 'node:fs';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { LatencyUnit, TelemetryEvent, TelemetryFieldMapping } from '../../telemetry/types';
+import { exponentialLayout, MAX_SCALE, MIN_SCALE, type ExponentialBuckets } from './exponential';
 
 /** Raised when a file cannot be read as OTLP JSON; the message names the file (and line) and what to do. */
 export class OtlpFormatError extends Error {
@@ -78,6 +80,8 @@ export interface OtlpHistogramPoint {
   boundsMs: number[];
   /** One count per bucket: boundsMs.length + 1 of them. */
   counts: number[];
+  /** The buckets of an exponential histogram as written (boundsMs and counts are their layout). */
+  exponential?: ExponentialBuckets;
   line: number;
 }
 
@@ -715,15 +719,12 @@ class OtlpMapper {
           const metric = record(metricValue);
           const name = typeof metric?.name === 'string' ? metric.name : undefined;
           if (!metric || !name || !this.fields.histograms.includes(name)) continue;
-          const histogram = record(metric.histogram);
-          if (!histogram) {
-            if (metric.exponentialHistogram || metric.exponential_histogram)
-              this.sink.bad(
-                line,
-                `${name}: exponential histograms are not read yet (configure the SDK's explicit buckets)`,
-              );
-            continue;
-          }
+          const explicit = record(metric.histogram);
+          const exponential = explicit
+            ? undefined
+            : record(field(metric, 'exponentialHistogram', 'exponential_histogram'));
+          const histogram = explicit ?? exponential;
+          if (!histogram) continue;
           const unit = typeof metric.unit === 'string' && metric.unit !== '' ? metric.unit : undefined;
           const scale =
             unit !== undefined
@@ -746,7 +747,14 @@ class OtlpMapper {
           for (const pointValue of list(field(histogram, 'dataPoints', 'data_points')) ?? [])
             this.histogramPoint(
               pointValue,
-              { name, scale, temporality, resource, key: `${resourceKey}|${scopeKey}|${name}` },
+              {
+                name,
+                scale,
+                temporality,
+                resource,
+                key: `${resourceKey}|${scopeKey}|${name}`,
+                exponential: exponential !== undefined,
+              },
               line,
             );
         }
@@ -762,6 +770,7 @@ class OtlpMapper {
       temporality: OtlpHistogramPoint['temporality'];
       resource: Map<string, unknown>;
       key: string;
+      exponential: boolean;
     },
     line: number,
   ): void {
@@ -776,21 +785,38 @@ class OtlpMapper {
       this.sink.bad(line, `${metric.name}: a data point without timeUnixNano or count`);
       return;
     }
-    const bounds = (list(field(point, 'explicitBounds', 'explicit_bounds')) ?? []).map(double);
-    const counts = (list(field(point, 'bucketCounts', 'bucket_counts')) ?? []).map(count);
-    if (bounds.some((b) => b === undefined || Number.isNaN(b)) || counts.some((c) => c === undefined)) {
-      this.sink.bad(line, `${metric.name}: bucket bounds or counts that are not numbers`);
-      return;
-    }
-    // No bucket counts: only the total is known (one +Inf bucket).
-    const boundsMs = counts.length === 0 ? [] : (bounds as number[]).map((b) => b * metric.scale);
-    const bucketCounts = counts.length === 0 ? [total] : (counts as number[]);
-    if (bucketCounts.length !== boundsMs.length + 1 || boundsMs.some((b, i) => i > 0 && b <= boundsMs[i - 1]!)) {
-      this.sink.bad(
-        line,
-        `${metric.name}: ${bucketCounts.length} bucket counts for ${boundsMs.length} bounds (expected ascending bounds and one more count than bounds)`,
-      );
-      return;
+    let boundsMs: number[];
+    let bucketCounts: number[];
+    let exponential: ExponentialBuckets | undefined;
+    if (metric.exponential) {
+      const read = this.exponentialBuckets(point, metric.scale);
+      if (typeof read === 'string') {
+        this.sink.bad(line, `${metric.name}: ${read}`);
+        return;
+      }
+      exponential = read;
+      ({ boundsMs, counts: bucketCounts } = exponentialLayout(read));
+      if (!boundsMs.every(Number.isFinite)) {
+        this.sink.bad(line, `${metric.name}: bucket bounds beyond the range of numbers (scale ${read.scale})`);
+        return;
+      }
+    } else {
+      const bounds = (list(field(point, 'explicitBounds', 'explicit_bounds')) ?? []).map(double);
+      const counts = (list(field(point, 'bucketCounts', 'bucket_counts')) ?? []).map(count);
+      if (bounds.some((b) => b === undefined || Number.isNaN(b)) || counts.some((c) => c === undefined)) {
+        this.sink.bad(line, `${metric.name}: bucket bounds or counts that are not numbers`);
+        return;
+      }
+      // No bucket counts: only the total is known (one +Inf bucket).
+      boundsMs = counts.length === 0 ? [] : (bounds as number[]).map((b) => b * metric.scale);
+      bucketCounts = counts.length === 0 ? [total] : (counts as number[]);
+      if (bucketCounts.length !== boundsMs.length + 1 || boundsMs.some((b, i) => i > 0 && b <= boundsMs[i - 1]!)) {
+        this.sink.bad(
+          line,
+          `${metric.name}: ${bucketCounts.length} bucket counts for ${boundsMs.length} bounds (expected ascending bounds and one more count than bounds)`,
+        );
+        return;
+      }
     }
     const inBuckets = bucketCounts.reduce((a, b) => a + b, 0);
     if (inBuckets !== total) {
@@ -820,6 +846,7 @@ class OtlpMapper {
       counts: bucketCounts,
       line,
     };
+    if (exponential) out.exponential = exponential;
     if (start !== undefined && start !== 0n) out.startMs = nanosToMs(start);
     const sum = double(point.sum);
     if (sum !== undefined && Number.isFinite(sum)) out.sumMs = sum * metric.scale;
@@ -829,6 +856,48 @@ class OtlpMapper {
     if (max !== undefined && Number.isFinite(max)) out.maxMs = max * metric.scale;
     this.sink.histogram(out);
   }
+
+  /** The buckets of an exponential histogram point, or what is wrong with them. */
+  private exponentialBuckets(point: Record<string, unknown>, unitMs: number): ExponentialBuckets | string {
+    // ProtoJSON leaves out a scale of 0.
+    const scale = point.scale === undefined ? 0 : integer(point.scale);
+    if (scale === undefined || scale < MIN_SCALE || scale > MAX_SCALE)
+      return `a scale that is not an integer from ${MIN_SCALE} to ${MAX_SCALE}`;
+    const zeroCount =
+      point.zeroCount === undefined && point.zero_count === undefined
+        ? 0
+        : count(field(point, 'zeroCount', 'zero_count'));
+    const zeroThreshold = field(point, 'zeroThreshold', 'zero_threshold');
+    const threshold = zeroThreshold === undefined ? 0 : double(zeroThreshold);
+    if (zeroCount === undefined || threshold === undefined || !Number.isFinite(threshold) || threshold < 0)
+      return 'a zero count or zero threshold that is not a number';
+    const range = (value: unknown): ExponentialBuckets['positive'] | undefined => {
+      const buckets = record(value);
+      if (value !== undefined && !buckets) return undefined;
+      const offset = buckets?.offset === undefined ? 0 : integer(buckets.offset);
+      const counts = (list(field(buckets ?? {}, 'bucketCounts', 'bucket_counts')) ?? []).map(count);
+      if (offset === undefined || counts.some((c) => c === undefined)) return undefined;
+      // Empty buckets at either end say nothing (the SDK writes a range of zeros): left out.
+      let first = 0;
+      let end = counts.length;
+      while (first < end && counts[first] === 0) first++;
+      while (end > first && counts[end - 1] === 0) end--;
+      return first < end
+        ? { offset: offset + first, counts: counts.slice(first, end) as number[] }
+        : { offset: 0, counts: [] };
+    };
+    const positive = range(point.positive);
+    const negative = range(point.negative);
+    if (!positive || !negative) return 'bucket offsets or counts that are not numbers';
+    return { scale, zeroCount, zeroThreshold: threshold, positive, negative, unitMs };
+  }
+}
+
+/** A signed integer (a number, or a decimal string as ProtoJSON writes sint32). */
+function integer(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function firstOf(attrs: Map<string, unknown>, keys: readonly string[]): unknown {
