@@ -74,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     explorer,
   );
   const telemetryStatus = registerTelemetryStatus(feature);
+  // An open Telemetry panel follows the same changes as the status item (one watcher, one debounce).
+  context.subscriptions.push(telemetryStatus.onDidChangeSources(() => void telemetry.current()?.refresh()));
   const activationMs = performance.now() - started;
   logger.info(
     `MLOps Workbench ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${activationMs.toFixed(1)} ms ` +

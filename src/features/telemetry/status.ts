@@ -3,7 +3,7 @@ import { CONFIG_FILE_NAME } from '../../core/formats/mlopsYaml/starter';
 import { errorMessage, type Logger } from '../../core/logging';
 import { sloStatusText, type SloStatus } from '../../core/telemetry/sloStatus';
 import type { CoreWork } from '../../core/worker/client';
-import { telemetrySources } from '../../core/telemetry/sources';
+import { telemetryWatchGlob } from '../../core/telemetry/sources';
 import { backgroundWork } from '../../platform/backgroundWork';
 import { affectsSetting } from '../../platform/config';
 import type { FeatureContext } from '../../platform/context';
@@ -55,15 +55,19 @@ export class TelemetryStatusBar extends Disposable {
     refreshes: 0,
   };
 
+  private readonly sourcesChanged = this.register(new vscode.EventEmitter<void>());
+  private pendingChange = false;
+
   constructor(
     private readonly logger: Logger,
     private readonly secrets: vscode.SecretStorage,
     private readonly work: CoreWork,
   ) {
     super();
+    this.onDidChangeSources = this.sourcesChanged.event;
     this.item.name = 'MLOps Service-Level Objectives';
     this.register({ dispose: () => this.stop() });
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(watchGlob()));
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(telemetryWatchGlob(CONFIG_FILE_NAME)));
     const onFile = (): void => this.schedule();
     this.register(watcher.onDidCreate(onFile));
     this.register(watcher.onDidChange(onFile));
@@ -86,12 +90,21 @@ export class TelemetryStatusBar extends Disposable {
     return this.snapshotValue;
   }
 
-  /** Refreshes soon (changes in a burst are one refresh). */
-  schedule(delay = DEBOUNCE_MS): void {
+  /**
+   * Fires, once per burst, after a log, `mlops.yaml`, the telemetry settings, the folders, the trust or the Prometheus
+   * token changed: what the Telemetry panel shows may have changed too.
+   */
+  readonly onDidChangeSources: vscode.Event<void>;
+
+  /** Refreshes soon (changes in a burst are one refresh); `changed` false for the first read after activation. */
+  schedule(delay = DEBOUNCE_MS, changed = true): void {
     if (this.isDisposed) return;
     if (this.debounce) clearTimeout(this.debounce);
+    this.pendingChange ||= changed;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
+      if (this.pendingChange) this.sourcesChanged.fire();
+      this.pendingChange = false;
       void this.refresh();
     }, delay);
   }
@@ -171,15 +184,6 @@ export class TelemetryStatusBar extends Disposable {
   }
 }
 
-/** mlops.yaml and the logs the file sources discover (configured paths are refreshed through mlops.yaml's change). */
-function watchGlob(): string {
-  const names = new Set<string>([CONFIG_FILE_NAME, '*.jsonl', '*.ndjson', '*.csv', '*.tsv', '*.gz']);
-  for (const source of telemetrySources)
-    if (source.discovery !== 'server')
-      for (const glob of source.discovery.globs) names.add(glob.split('/').pop() ?? glob);
-  return `**/{${[...names].join(',')}}`;
-}
-
 /** Creates the status item (its first refresh after activation returns). */
 export function registerTelemetryStatus(feature: FeatureContext): TelemetryStatusBar {
   const status = new TelemetryStatusBar(
@@ -188,6 +192,6 @@ export function registerTelemetryStatus(feature: FeatureContext): TelemetryStatu
     backgroundWork(feature.extension, feature.logger),
   );
   feature.extension.subscriptions.push(status);
-  status.schedule(FIRST_REFRESH_MS);
+  status.schedule(FIRST_REFRESH_MS, false);
   return status;
 }
