@@ -17,7 +17,14 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { combineFiles, parseLoaded, type Combined, type LoadedFile, type ParamsFile } from '../formats/dvc/project';
+import {
+  combineFiles,
+  isPlotDataFile,
+  parseLoaded,
+  type Combined,
+  type LoadedFile,
+  type ParamsFile,
+} from '../formats/dvc/project';
 import { MetricsError, type Revision, type Run, type Split } from '../metrics/model';
 import { type SplitTokens } from '../metrics/split';
 import { AmbiguousExperimentError, EXPERIMENT_REF, resolveExperiment, type ExperimentRef } from './experimentRefs';
@@ -183,9 +190,6 @@ function label(rev: Revision, experiment: string | undefined, branches: string[]
   return subject ? `${rev.shortSha} ${subject}` : rev.shortSha;
 }
 
-/** Plot files that hold values; in a followed plots folder the rest (images, HTML reports) are not read. */
-const PLOT_DATA_FILE = /\.(json|ya?ml|csv|tsv)$/i;
-
 function followedList(info: RepoInfo, files: FollowedFiles): Followed[] {
   const out: Followed[] = [];
   const clean = (p: string): string => p.split(path.sep).join('/').replace(/^\.\//, '').replace(/\/+$/, '');
@@ -202,7 +206,7 @@ function followedList(info: RepoInfo, files: FollowedFiles): Followed[] {
     });
   }
   for (const p of files.plots ?? []) {
-    const folder = !PLOT_DATA_FILE.test(p);
+    const folder = !isPlotDataFile(p);
     out.push({ top: top(p), given: clean(p), role: 'plots', folder });
   }
   return out;
@@ -326,7 +330,7 @@ function matcher(followed: Followed[], aliases: Map<string, string>): (p: string
     const hit = exact.get(name);
     if (hit) return hit;
     // A plots folder also holds the figures (DVC image plots): only its data files carry values.
-    if (!PLOT_DATA_FILE.test(name)) return undefined;
+    if (!isPlotDataFile(name)) return undefined;
     return folders.find((f) => f.top === '' || name.startsWith(`${f.top}/`));
   };
 }

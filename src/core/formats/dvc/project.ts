@@ -514,6 +514,11 @@ export function declaredFiles(root: string, projects: DvcProject[]): DeclaredFil
 
 const plotExtensions = new Set(['.json', '.yaml', '.yml', '.csv', '.tsv']);
 
+/** Whether a plots file holds values DVC reads (data files); images and HTML reports in a plots folder do not. */
+export function isPlotDataFile(file: string): boolean {
+  return plotExtensions.has(path.extname(file).toLowerCase());
+}
+
 /** Files under a folder (recursively) that can hold plots data, relative to `root`, sorted. */
 export function plotFilesUnder(root: string, folder: string): string[] {
   const out: string[] = [];
@@ -528,7 +533,7 @@ export function plotFilesUnder(root: string, folder: string): string[] {
     for (const e of entries) {
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(child, depth + 1);
-      else if (e.isFile() && plotExtensions.has(path.extname(e.name).toLowerCase())) out.push(child);
+      else if (e.isFile() && isPlotDataFile(e.name)) out.push(child);
     }
   };
   walk(folder, 0);
