@@ -1,5 +1,5 @@
 // `mlops telemetry summary [folder] [--source PATH|URL]... [--since 1h|24h|7d|ISO] [--by model|version|caller]
-// [--bucket 1m|5m|1h] [--format text|json|md]`: requests, errors, latency percentiles, memory and callers per model version from the
+// [--bucket 1m|5m|1h] [--format text|json|md] [--threads N]`: requests, errors, latency percentiles, memory and callers per model version from the
 // telemetry sources of mlops.yaml (or the logs discovery finds, or the sources given). Exit codes: 0 figures
 // printed, 2 usage or configuration errors, or no source could be read. The telemetry modules load only when run.
 import fs from 'node:fs';
@@ -23,6 +23,7 @@ Options:
   --by <g>       version (default: model and version), model or caller
   --bucket <d>   the width of a time-series point: 1m, 5m, 1h... (default: about 200 points over the range)
   --format <f>   text (default), json (the whole summary, with its time series) or md
+  --threads <n>  read a large log (over 64 MB) with at most n threads (default: one per core, up to 4)
   --help         print this help
 
 Exit codes: 0 figures printed, 2 usage or configuration error, or no source could be read.
@@ -34,6 +35,7 @@ const OPTIONS = {
   by: { type: 'string' },
   bucket: { type: 'string' },
   format: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -85,6 +87,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (bucketMs === undefined || bucketMs < 1000)
       throw new UsageError(`--bucket takes 1m, 5m, 1h... (1s at least), not '${text(values.bucket)}'.`, HELP);
   }
+  let threads: number | undefined;
+  if (values.threads !== undefined) {
+    threads = /^\d+$/.test(values.threads) ? Number(values.threads) : NaN;
+    if (!(threads >= 1 && threads <= 64))
+      throw new UsageError(`--threads takes a whole number from 1 to 64, not '${text(values.threads)}'.`, HELP);
+  }
   const loaded = await loadConfig(folder);
   const errors = loaded.validation.problems.filter((p) => p.severity === 'error' && p.path.startsWith('telemetry'));
   if (errors.length) {
@@ -99,7 +107,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const prometheusUrl = process.env.MLOPS_PROMETHEUS_URL;
   const token = process.env.MLOPS_PROMETHEUS_TOKEN;
   const summary = await summarizeTelemetry(
-    { root: folder, config, ...(token ? { token } : {}) },
+    { root: folder, config, ...(token ? { token } : {}), ...(threads !== undefined ? { threads } : {}) },
     { by, ...(from !== undefined ? { from } : {}), ...(bucketMs !== undefined ? { bucketMs } : {}) },
     {
       ...(values.source?.length ? { locations: values.source } : {}),

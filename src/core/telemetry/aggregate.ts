@@ -88,6 +88,100 @@ export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number
   return fraction === 0 ? a : a + (b - a) * fraction;
 }
 
+/** Runs this short are sorted (insertion sort) rather than partitioned. */
+const SELECT_SORTS_BELOW = 32;
+
+/** Insertion sort of a[lo..hi]. */
+function insertionSort(a: Float64Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= lo && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
+ * Rearranges a[lo..hi] (no NaN) so that a[k] holds the value a sort would put there, every value before it is no
+ * larger and every value after it no smaller (quickselect, median of three; after 2·log2(n) rounds without closing in,
+ * the rest is sorted, so a hostile order cannot make it quadratic).
+ */
+export function selectInPlace(a: Float64Array, k: number, lo = 0, hi = a.length - 1): void {
+  let rounds = 2 * Math.ceil(Math.log2(hi - lo + 2));
+  while (hi - lo >= SELECT_SORTS_BELOW) {
+    if (rounds-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const mid = (lo + hi) >>> 1;
+    // Median of three to a[mid], then Hoare partition around it.
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    // a[lo..j] <= pivot <= a[i..hi], and a[j+1..i-1] (if any) equal the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+  insertionSort(a, lo, hi);
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/**
+ * numpy's default percentiles (`linear`) of `values` (no NaN), like percentileOfSorted of the sorted values but
+ * without sorting them: the order statistics each needs are selected in place (the array is reordered), in
+ * ascending order, each search confined to the values above the one before.
+ */
+export function percentilesInPlace(values: Float64Array, qs: readonly number[]): (number | undefined)[] {
+  const n = values.length;
+  if (n === 0) return qs.map(() => undefined);
+  if (n < SELECT_SORTS_BELOW * 4) {
+    values.sort();
+    return qs.map((q) => percentileOfSorted(values, q));
+  }
+  const ranks = new Set<number>();
+  for (const q of qs) {
+    const position = ((n - 1) * q) / 100;
+    const low = Math.floor(position);
+    ranks.add(low);
+    if (position > low) ranks.add(Math.min(n - 1, low + 1));
+  }
+  const value = new Map<number, number>();
+  let from = 0;
+  for (const rank of [...ranks].sort((a, b) => a - b)) {
+    selectInPlace(values, rank, from, n - 1);
+    value.set(rank, values[rank]!);
+    from = rank + 1;
+  }
+  return qs.map((q) => {
+    const position = ((n - 1) * q) / 100;
+    const low = Math.floor(position);
+    const a = value.get(low)!;
+    const fraction = position - low;
+    return fraction === 0 ? a : a + (value.get(Math.min(n - 1, low + 1))! - a) * fraction;
+  });
+}
+
 export interface Counters {
   requests: number;
   errors: number;
@@ -199,12 +293,16 @@ export function chooseBucketMs(rangeMs: number): number {
   return Math.ceil(rangeMs / TARGET_POINTS / MINUTE) * MINUTE;
 }
 
-function latencyFigures(sorted: Float64Array, c: Counters): LatencyFigures {
+const QUANTILES = [50, 95, 99];
+
+/** The latency figures of a run of latencies (reordered in place) and its counters. */
+function latencyFigures(latencies: Float64Array, c: Counters): LatencyFigures {
   const figures: LatencyFigures = {};
-  if (sorted.length > 0) {
-    figures.p50 = percentileOfSorted(sorted, 50);
-    figures.p95 = percentileOfSorted(sorted, 95);
-    figures.p99 = percentileOfSorted(sorted, 99);
+  if (latencies.length > 0) {
+    const [p50, p95, p99] = percentilesInPlace(latencies, QUANTILES);
+    figures.p50 = p50;
+    figures.p95 = p95;
+    figures.p99 = p99;
   }
   if (c.latencyCount > 0) {
     figures.mean = c.latencySum / c.latencyCount;
@@ -254,8 +352,31 @@ export function createAggregator(
     lastGroup = groupOfKey(event);
     return lastGroup;
   };
+  const groupNamedOrNew = (key: string, model: string, version: string): Group => {
+    let group = groups.get(key);
+    if (!group) {
+      group = new Group(key, model, version);
+      groups.set(key, group);
+    }
+    return group;
+  };
+  // model -> version -> group (by version): a lookup without making the key string.
+  const byVersion = new Map<string, Map<string, Group>>();
   const groupOfKey = (event: TelemetryEvent): Group => {
-    const key = by === 'caller' ? event.caller : by === 'model' ? event.model : `${event.model}@${event.version}`;
+    if (by === 'version') {
+      let versions = byVersion.get(event.model);
+      if (!versions) {
+        versions = new Map();
+        byVersion.set(event.model, versions);
+      }
+      let group = versions.get(event.version);
+      if (!group) {
+        group = groupNamedOrNew(`${event.model}@${event.version}`, event.model, event.version);
+        versions.set(event.version, group);
+      }
+      return group;
+    }
+    const key = by === 'caller' ? event.caller : event.model;
     let group = groups.get(key);
     if (!group) {
       group =
@@ -524,7 +645,7 @@ function groupFigures(
   for (let i = 0; i < n; i++) byBucket[next[slots[i]!]!++] = latencies[i]!;
   const series: TelemetryPoint[] = order.map((b, i) => {
     const u = merged.get(b)!;
-    const run = byBucket.subarray(starts[i], starts[i + 1]).sort();
+    const run = byBucket.subarray(starts[i], starts[i + 1]);
     const point: TelemetryPoint = {
       t: b * unitsPerBucket * unitMs,
       requests: u.requests,
@@ -534,7 +655,6 @@ function groupFigures(
     if (u.memoryCount > 0) point.memoryMb = u.memorySum / u.memoryCount;
     return point;
   });
-  const sorted = byBucket.sort();
 
   const callers: CallerFigures[] = [...group.callers].map(([caller, f]) => ({ caller, ...f }));
   callers.sort((a, b) => b.requests - a.requests || (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : 0));
@@ -546,7 +666,7 @@ function groupFigures(
     errors: c.errors,
     errorRate: c.requests > 0 ? c.errors / c.requests : 0,
     requestsPerMinute: c.requests / rangeMinutes,
-    latency: latencyFigures(sorted, c),
+    latency: latencyFigures(byBucket, c),
     uniqueCallers: group.callers.size,
     topCallers: callers.slice(0, topCount),
     series,

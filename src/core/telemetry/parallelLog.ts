@@ -11,7 +11,7 @@ import {
   emptyStats,
   MAX_LISTED_BAD_LINES,
   PredictionLogAbortedError,
-  readPredictionLog,
+  eachPredictionLogEvent,
   type PredictionLogOptions,
   type PredictionLogStats,
 } from '../formats/telemetry/predictionLog';
@@ -45,8 +45,7 @@ export async function readLogPart(request: LogPartRequest, signal?: AbortSignal)
   const aggregator = createAggregator(request.query, { exactLatencyLimit: request.exactLatencyLimit });
   const stats = emptyStats();
   const options: PredictionLogOptions = { ...request.options, range: request.range, ...(signal ? { signal } : {}) };
-  for await (const batch of readPredictionLog(request.file, options, stats))
-    for (const event of batch) aggregator.add(event);
+  await eachPredictionLogEvent(request.file, options, stats, (event) => aggregator.add(event));
   return { part: aggregator.part(), stats };
 }
 

@@ -4,6 +4,7 @@ import { locationFiles, relativePath } from './locationFiles';
 import {
   emptyStats,
   predictionLogFormat,
+  eachPredictionLogEvent,
   readPredictionLog,
   type PredictionLogOptions,
   type PredictionLogStats,
@@ -139,8 +140,9 @@ async function aggregate(
   into: TelemetryAggregator,
 ): Promise<void> {
   const files = eachFile(location, context, async function* (file, options, stats) {
-    if (!(await aggregateLogInParts(file, options, query, into, stats)))
-      for await (const batch of readPredictionLog(file, options, stats)) for (const event of batch) into.add(event);
+    const tuning = context.threads !== undefined ? { cores: context.threads } : {};
+    if (!(await aggregateLogInParts(file, options, query, into, stats, tuning)))
+      await eachPredictionLogEvent(file, options, stats, (event) => into.add(event));
     yield file;
   });
   for await (const file of files) void file;

@@ -202,6 +202,8 @@ export interface TelemetryReadContext {
   maxResponseBytes?: number;
   logger?: Logger;
   signal?: AbortSignal;
+  /** At most this many threads read one large log (default: one per core, up to 4; 1 reads in this thread only). */
+  threads?: number;
   /** Event sources: whether to read the input features and the prediction (default true; summaries need neither). */
   features?: boolean;
   /** Told by an event source, at the end of each file it read, what it found there (counts and problems). */

@@ -106,6 +106,16 @@ describe('mlops telemetry summary', function () {
     assert.match(bad.stderr, /--by must be one of version, model, caller, not 'region'/);
     const since = await spawnMlops(['telemetry', 'summary', '--since', 'lately'], dir);
     assert.equal(since.code, 2);
+    for (const threads of ['0', '1.5', 'many']) {
+      const refused = await spawnMlops(['telemetry', 'summary', '--threads', threads], dir);
+      assert.equal(refused.code, 2, threads);
+      assert.match(refused.stderr, new RegExp(`--threads takes a whole number from 1 to 64, not '${threads}'`));
+    }
+    const oneThread = await spawnMlops(
+      ['telemetry', 'summary', '--since', '1h', '--threads', '1', '--format', 'json'],
+      dir,
+    );
+    assert.deepEqual(JSON.parse(oneThread.stdout), JSON.parse(last.stdout));
     const missing = await spawnMlops(['telemetry', 'summary', '--source', 'nope.jsonl'], dir);
     assert.equal(missing.code, 2);
     assert.match(missing.stdout, /error: nope\.jsonl: no such file or folder\./);

@@ -4,7 +4,9 @@ import {
   combinePercentiles,
   createAggregator,
   percentileOfSorted,
+  percentilesInPlace,
   sampleRankError,
+  selectInPlace,
 } from '../../../src/core/telemetry/aggregate';
 import type { TelemetryEvent } from '../../../src/core/telemetry/types';
 
@@ -280,6 +282,47 @@ describe('telemetry aggregator', () => {
       exact: false,
     });
     assert.deepEqual(combinePercentiles({ exact: false, relativeError: 0.022 }, { exact: false }), { exact: false });
+  });
+
+  it('selects percentiles without sorting, equal to those of the sorted values, whatever the order', () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    const orders: Record<string, (n: number) => number[]> = {
+      random: (n) => Array.from({ length: n }, () => Math.round(random() * 1000) / 10),
+      'few values': (n) => Array.from({ length: n }, () => Math.floor(random() * 3)),
+      ascending: (n) => Array.from({ length: n }, (_, i) => i),
+      descending: (n) => Array.from({ length: n }, (_, i) => n - i),
+      'all equal': (n) => new Array<number>(n).fill(4.2),
+      'organ pipe': (n) => Array.from({ length: n }, (_, i) => Math.min(i, n - i)),
+      'negative and zero': (n) => Array.from({ length: n }, (_, i) => (i % 5) - 2 + random()),
+    };
+    const qs = [0, 1, 25, 50, 95, 99, 99.9, 100];
+    let checked = 0;
+    for (const [name, make] of Object.entries(orders))
+      for (const n of [0, 1, 2, 3, 31, 127, 128, 129, 1000, 4099]) {
+        const values = make(n);
+        const sorted = Float64Array.from(values).sort();
+        const expected = qs.map((q) => percentileOfSorted(sorted, q));
+        const shuffled = Float64Array.from(values);
+        assert.deepEqual(percentilesInPlace(shuffled, qs), expected, `${name}, n=${n}`);
+        // Reordered in place, never changed: the same values remain.
+        assert.deepEqual(shuffled.slice().sort(), sorted, `${name}, n=${n}: values kept`);
+        checked++;
+      }
+    assert.equal(checked, 70);
+    // One order statistic: everything before it is no larger, everything after no smaller.
+    const a = Float64Array.from(orders.random(5000));
+    const sorted = a.slice().sort();
+    for (const k of [0, 17, 2500, 4999]) {
+      const b = a.slice();
+      selectInPlace(b, k);
+      assert.equal(b[k], sorted[k]);
+      assert.ok(b.subarray(0, k).every((v) => v <= b[k]));
+      assert.ok(b.subarray(k + 1).every((v) => v >= b[k]));
+    }
   });
 
   it('states the rank error of a sample', () => {

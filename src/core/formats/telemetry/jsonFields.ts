@@ -17,6 +17,8 @@ const NULL = 5;
 const MAX_DEPTH = 64;
 /** Strings up to this many bytes are remembered per key, so a repeated value is one string. */
 const CACHED_BYTES = 64;
+/** Distinct strings remembered per key (a log's models, versions, callers and statuses are mostly a handful). */
+const CACHED_STRINGS = 16;
 /** Key positions remembered (a log of one shape has its keys in the same order). */
 const MAX_POSITIONS = 64;
 
@@ -25,6 +27,13 @@ const BACKSLASH = 92;
 
 /** 10^k for k = 0..22: exact doubles, so m / 10^k is the correctly rounded value of a decimal with m < 2^53. */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** Whether `known` equals buf[start..start+length). */
+function sameBytes(known: Uint8Array, buf: Buffer, start: number, length: number): boolean {
+  if (known.length !== length) return false;
+  for (let i = 0; i < length; i++) if (buf[start + i] !== known[i]) return false;
+  return true;
+}
 
 const isWs = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -36,13 +45,22 @@ const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 &&
  */
 export class JsonFieldScanner {
   private readonly slots = new Map<string, number>();
-  private readonly kinds: Uint8Array;
+  /**
+   * Per slot, the line it was set in (the scan's generation, shifted left by 3) and what it held (low 3 bits): a
+   * slot set in an earlier line is absent, so nothing is cleared between lines.
+   */
+  private readonly kinds: Uint32Array;
+  private generation = 0;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
-  /** Per slot, the bytes and string of the last string value decoded. */
-  private readonly lastBytes: Uint8Array[];
-  private readonly lastLength: Int32Array;
-  private readonly lastString: string[];
+  /** Per slot, the bytes and strings of up to CACHED_STRINGS string values decoded, and the one found last. */
+  private readonly cachedBytes: Uint8Array[][];
+  private readonly cachedStrings: string[][];
+  private readonly lastHit: Int32Array;
+  private readonly nextFree: Int32Array;
+  /** Per slot, in the line scanned last: the cached string its value equals (-1: not known yet), or its number. */
+  private readonly resolved: Int32Array;
+  private readonly numbers: Float64Array;
   /** Per key position: the key's bytes and its slot (-1: not wanted) the last time a key was seen there. */
   private readonly positionKeys: (Uint8Array | undefined)[] = [];
   private readonly positionSlots = new Int32Array(MAX_POSITIONS);
@@ -53,12 +71,15 @@ export class JsonFieldScanner {
     names.forEach((name, slot) => {
       if (!this.slots.has(name)) this.slots.set(name, slot);
     });
-    this.kinds = new Uint8Array(names.length);
+    this.kinds = new Uint32Array(names.length);
     this.starts = new Int32Array(names.length);
     this.ends = new Int32Array(names.length);
-    this.lastBytes = names.map(() => new Uint8Array(CACHED_BYTES));
-    this.lastLength = new Int32Array(names.length).fill(-1);
-    this.lastString = names.map(() => '');
+    this.cachedBytes = names.map(() => []);
+    this.cachedStrings = names.map(() => []);
+    this.lastHit = new Int32Array(names.length);
+    this.nextFree = new Int32Array(names.length);
+    this.resolved = new Int32Array(names.length);
+    this.numbers = new Float64Array(names.length);
   }
 
   /** Whether these names can be served here (plain ASCII keys; dotted paths and `__proto__` need JSON.parse). */
@@ -77,19 +98,25 @@ export class JsonFieldScanner {
     return this.slots.get(name) ?? -1;
   }
 
+  /** What a slot held in the line scanned last. */
+  private kindOf(slot: number): number {
+    const kind = this.kinds[slot]!;
+    return (kind & ~7) === this.generation ? kind & 7 : ABSENT;
+  }
+
   /** Whether a slot held something other than null or '' (what the field mapping skips). */
   present(slot: number): boolean {
-    const kind = this.kinds[slot];
+    const kind = this.kindOf(slot);
     return kind === STRING ? this.ends[slot]! > this.starts[slot]! : kind !== ABSENT && kind !== NULL;
   }
 
   /** The value a slot held, like `value`. */
   valueAt(slot: number): unknown {
-    switch (this.kinds[slot]) {
+    switch (this.kindOf(slot)) {
       case STRING:
         return this.string(slot);
       case NUMBER:
-        return this.number(slot);
+        return this.numbers[slot]!;
       case TRUE:
         return true;
       case FALSE:
@@ -103,7 +130,7 @@ export class JsonFieldScanner {
 
   /** The bytes of the string a slot held (ASCII, no escapes), in `buffer` from `start` to `end`; false when no string. */
   stringBytes(slot: number): boolean {
-    if (this.kinds[slot] !== STRING) return false;
+    if (this.kindOf(slot) !== STRING) return false;
     this.start = this.starts[slot]!;
     this.stop = this.ends[slot]!;
     return true;
@@ -122,28 +149,33 @@ export class JsonFieldScanner {
     const start = this.starts[slot]!;
     const length = this.ends[slot]! - start;
     if (length > CACHED_BYTES) return buf.toString('latin1', start, start + length);
-    const last = this.lastBytes[slot]!;
-    if (length === this.lastLength[slot]) {
-      let same = true;
-      for (let i = 0; i < length; i++)
-        if (buf[start + i] !== last[i]) {
-          same = false;
-          break;
-        }
-      if (same) return this.lastString[slot]!;
+    const strings = this.cachedStrings[slot]!;
+    const known = this.resolved[slot]!;
+    if (known >= 0) return strings[known]!;
+    const cached = this.cachedBytes[slot]!;
+    const count = cached.length;
+    // The value found last first, then the others.
+    const last = this.lastHit[slot]!;
+    for (let k = 0; k < count; k++) {
+      const at = k === 0 ? last : k === last ? 0 : k;
+      if (sameBytes(cached[at]!, buf, start, length)) {
+        this.lastHit[slot] = at;
+        return strings[at]!;
+      }
     }
-    for (let i = 0; i < length; i++) last[i] = buf[start + i]!;
-    this.lastLength[slot] = length;
     const text = buf.toString('latin1', start, start + length);
-    this.lastString[slot] = text;
+    const bytes = Uint8Array.prototype.slice.call(buf, start, start + length);
+    const at = count < CACHED_STRINGS ? count : this.nextFree[slot]!;
+    if (count >= CACHED_STRINGS) this.nextFree[slot] = (at + 1) % CACHED_STRINGS;
+    cached[at] = bytes;
+    strings[at] = text;
+    this.lastHit[slot] = at;
     return text;
   }
 
-  /** The number a slot held, as JSON.parse reads it. */
-  private number(slot: number): number {
+  /** The number at buf[start..end) (JSON's grammar checked), as JSON.parse reads it. */
+  private number(start: number, end: number): number {
     const buf = this.buf;
-    const start = this.starts[slot]!;
-    const end = this.ends[slot]!;
     let i = start;
     const negative = buf[i] === 45;
     if (negative) i++;
@@ -171,7 +203,11 @@ export class JsonFieldScanner {
   scan(buf: Buffer, start: number, end: number): boolean {
     this.buf = buf;
     this.end = end;
-    this.kinds.fill(ABSENT);
+    this.generation += 8;
+    if (this.generation >= 0x80000000) {
+      this.kinds.fill(ABSENT);
+      this.generation = 8;
+    }
     let i = this.ws(start);
     if (i >= end || buf[i] !== 123) return false;
     i = this.ws(i + 1);
@@ -180,61 +216,103 @@ export class JsonFieldScanner {
       if (i >= end || buf[i] !== QUOTE) return false;
       const keyStart = i + 1;
       let j = keyStart;
-      for (;;) {
-        if (j >= end) return false;
-        const c = buf[j]!;
-        if (c === QUOTE) break;
-        if (c === BACKSLASH || c < 32 || c >= 128) return false;
-        j++;
+      let slot: number;
+      // The key seen at this position before (checked when it was first read) answers without a second look.
+      const known = position < MAX_POSITIONS ? this.positionKeys[position] : undefined;
+      if (
+        known !== undefined &&
+        keyStart + known.length < end &&
+        buf[keyStart + known.length] === QUOTE &&
+        sameBytes(known, buf, keyStart, known.length)
+      ) {
+        j = keyStart + known.length;
+        slot = this.positionSlots[position]!;
+      } else {
+        for (;;) {
+          if (j >= end) return false;
+          const c = buf[j]!;
+          if (c === QUOTE) break;
+          if (c === BACKSLASH || c < 32 || c >= 128) return false;
+          j++;
+        }
+        slot = this.keySlot(position, keyStart, j);
       }
-      const slot = this.keySlot(position, keyStart, j);
-      i = this.ws(j + 1);
+      i = buf[j + 1]! > 32 ? j + 1 : this.ws(j + 1);
       if (i >= end || buf[i] !== 58) return false;
-      i = this.ws(i + 1);
+      i = buf[i + 1]! > 32 ? i + 1 : this.ws(i + 1);
       if (i >= end) return false;
       if (slot >= 0) {
         const c = buf[i]!;
         const valueStart = i;
         if (c === QUOTE) {
           i++;
-          for (;;) {
-            if (i >= end) return false;
-            const d = buf[i]!;
-            if (d === QUOTE) break;
-            if (d === BACKSLASH || d < 32 || d >= 128) return false;
-            i++;
-          }
-          this.kinds[slot] = STRING;
+          // A value the slot held before (checked then) is taken whole; else each byte is checked.
+          const at = this.cachedAt(slot, i);
+          this.resolved[slot] = at;
+          if (at >= 0) i += this.cachedBytes[slot]![at]!.length;
+          else
+            for (;;) {
+              if (i >= end) return false;
+              const d = buf[i]!;
+              if (d === QUOTE) break;
+              if (d === BACKSLASH || d < 32 || d >= 128) return false;
+              i++;
+            }
+          this.kinds[slot] = this.generation | STRING;
           this.starts[slot] = valueStart + 1;
           this.ends[slot] = i;
           i++;
         } else if (c === 45 || isDigit(c)) {
           i = this.skipNumber(i);
           if (i < 0) return false;
-          this.kinds[slot] = NUMBER;
+          this.kinds[slot] = this.generation | NUMBER;
           this.starts[slot] = valueStart;
           this.ends[slot] = i;
+          this.numbers[slot] = this.number(valueStart, i);
         } else if (c === 116 && this.literal(i, 'true')) {
-          this.kinds[slot] = TRUE;
+          this.kinds[slot] = this.generation | TRUE;
           i += 4;
         } else if (c === 102 && this.literal(i, 'false')) {
-          this.kinds[slot] = FALSE;
+          this.kinds[slot] = this.generation | FALSE;
           i += 5;
         } else if (c === 110 && this.literal(i, 'null')) {
-          this.kinds[slot] = NULL;
+          this.kinds[slot] = this.generation | NULL;
           i += 4;
         } else return false;
       } else {
         i = this.skipValue(i, 1);
         if (i < 0) return false;
       }
-      i = this.ws(i);
+      i = buf[i]! > 32 ? i : this.ws(i);
       if (i >= end) return false;
       const c = buf[i];
-      if (c === 44) i = this.ws(i + 1);
+      if (c === 44) i = buf[i + 1]! > 32 ? i + 1 : this.ws(i + 1);
       else if (c === 125) return this.ws(i + 1) === end;
       else return false;
     }
+  }
+
+  /**
+   * The index of the cached string of `slot` that the string starting at `start` (after its opening quote) equals,
+   * closing quote included, or -1: the value found last is tried first.
+   */
+  private cachedAt(slot: number, start: number): number {
+    const cached = this.cachedBytes[slot]!;
+    const count = cached.length;
+    if (count === 0) return -1;
+    const buf = this.buf;
+    const end = this.end;
+    const last = this.lastHit[slot]!;
+    for (let k = 0; k < count; k++) {
+      const at = k === 0 ? last : k === last ? 0 : k;
+      const bytes = cached[at]!;
+      const close = start + bytes.length;
+      if (close < end && buf[close] === QUOTE && sameBytes(bytes, buf, start, bytes.length)) {
+        this.lastHit[slot] = at;
+        return at;
+      }
+    }
+    return -1;
   }
 
   /** The slot of the key at `buf[start..end)` (the `position`th key of its line), or -1. */
@@ -349,13 +427,13 @@ export class JsonFieldScanner {
         if (i >= end || buf[i] !== QUOTE) return -1;
         i = this.skipString(i);
         if (i < 0) return -1;
-        i = this.ws(i);
+        i = buf[i]! > 32 ? i : this.ws(i);
         if (i >= end || buf[i] !== 58) return -1;
-        i = this.skipValue(this.ws(i + 1), depth + 1);
+        i = this.skipValue(buf[i + 1]! > 32 ? i + 1 : this.ws(i + 1), depth + 1);
         if (i < 0) return -1;
-        i = this.ws(i);
+        i = buf[i]! > 32 ? i : this.ws(i);
         if (i >= end) return -1;
-        if (buf[i] === 44) i = this.ws(i + 1);
+        if (buf[i] === 44) i = buf[i + 1]! > 32 ? i + 1 : this.ws(i + 1);
         else if (buf[i] === 125) return i + 1;
         else return -1;
       }
@@ -368,7 +446,7 @@ export class JsonFieldScanner {
         if (i < 0) return -1;
         i = this.ws(i);
         if (i >= end) return -1;
-        if (buf[i] === 44) i = this.ws(i + 1);
+        if (buf[i] === 44) i = buf[i + 1]! > 32 ? i + 1 : this.ws(i + 1);
         else if (buf[i] === 93) return i + 1;
         else return -1;
       }

@@ -473,8 +473,11 @@ class RecordMapper {
     return factor;
   }
 
-  /** The event of a line the scanner read (features are not read then), like `map` of its record. */
-  mapScanned(scanner: JsonFieldScanner, line: number): TelemetryEvent | string {
+  /**
+   * The event of a line the scanner read (features are not read then), like `map` of its record; written into
+   * `into` when given (its latency and memory set to undefined when the line has none), else a new object.
+   */
+  mapScanned(scanner: JsonFieldScanner, line: number, into?: TelemetryEvent): TelemetryEvent | string {
     const names = this.candidates;
     const slots = this.candidateSlots!;
     const stamp = this.pick(scanner, names.timestamp, slots.timestamp);
@@ -484,14 +487,26 @@ class RecordMapper {
     const model = this.pick(scanner, names.model, slots.model);
     const version = this.pick(scanner, names.version, slots.version);
     const caller = this.pick(scanner, names.caller, slots.caller);
-    const event: TelemetryEvent = {
-      time,
-      model: model >= 0 ? toText(scanner.valueAt(model)) : (this.options.model ?? ''),
-      version: version >= 0 ? toText(scanner.valueAt(version)) : '',
-      caller: caller >= 0 ? toText(scanner.valueAt(caller)) : '',
-      error: false,
-      line,
-    };
+    let event: TelemetryEvent;
+    if (into) {
+      event = into;
+      event.time = time;
+      event.model = model >= 0 ? toText(scanner.valueAt(model)) : (this.options.model ?? '');
+      event.version = version >= 0 ? toText(scanner.valueAt(version)) : '';
+      event.caller = caller >= 0 ? toText(scanner.valueAt(caller)) : '';
+      event.error = false;
+      event.line = line;
+      event.latencyMs = undefined;
+      event.memoryMb = undefined;
+    } else
+      event = {
+        time,
+        model: model >= 0 ? toText(scanner.valueAt(model)) : (this.options.model ?? ''),
+        version: version >= 0 ? toText(scanner.valueAt(version)) : '',
+        caller: caller >= 0 ? toText(scanner.valueAt(caller)) : '',
+        error: false,
+        line,
+      };
     const latency = this.pick(scanner, names.latency, slots.latency);
     if (latency >= 0) {
       const n = toNumber(scanner.valueAt(latency));
@@ -676,6 +691,30 @@ export async function* readPredictionLog(
   options: PredictionLogOptions = {},
   stats: PredictionLogStats = emptyStats(),
 ): AsyncGenerator<TelemetryEvent[]> {
+  yield* readLog(file, options, stats);
+}
+
+/**
+ * The events of a prediction log handed to `onEvent` one by one, as they are read: the same events as
+ * readPredictionLog, but the object passed is only valid during the call (lines the field scanner reads all reuse
+ * one object), so nothing is allocated per line for a caller that only counts them, like the aggregator.
+ */
+export async function eachPredictionLogEvent(
+  file: string,
+  options: PredictionLogOptions,
+  stats: PredictionLogStats,
+  onEvent: (event: TelemetryEvent) => void,
+): Promise<void> {
+  for await (const batch of readLog(file, options, stats, onEvent)) for (const event of batch) onEvent(event);
+}
+
+/** readPredictionLog, or with `onEvent` eachPredictionLogEvent (then only lines read by JSON.parse are batched). */
+async function* readLog(
+  file: string,
+  options: PredictionLogOptions,
+  stats: PredictionLogStats,
+  onEvent?: (event: TelemetryEvent) => void,
+): AsyncGenerator<TelemetryEvent[]> {
   const format = options.format ?? predictionLogFormat(file) ?? 'jsonl';
   const mapper = new RecordMapper(options);
   let batch: TelemetryEvent[] = [];
@@ -683,7 +722,31 @@ export async function* readPredictionLog(
     stats.badLines++;
     if (stats.bad.length < MAX_LISTED_BAD_LINES) stats.bad.push({ line, message });
   };
+  const reused: TelemetryEvent = {
+    time: 0,
+    model: '',
+    version: '',
+    caller: '',
+    error: false,
+    line: 0,
+    latencyMs: undefined,
+    memoryMb: undefined,
+  };
   const take = (record: Record<string, unknown> | JsonFieldScanner, line: number): void => {
+    if (onEvent && record instanceof JsonFieldScanner) {
+      const event = mapper.mapScanned(record, line, reused);
+      if (typeof event === 'string') bad(line, event);
+      else {
+        stats.events++;
+        // Events read earlier by JSON.parse go first: the order is the file's.
+        if (batch.length > 0) {
+          for (const earlier of batch) onEvent(earlier);
+          batch = [];
+        }
+        onEvent(event);
+      }
+      return;
+    }
     const event = record instanceof JsonFieldScanner ? mapper.mapScanned(record, line) : mapper.map(record, line);
     if (typeof event === 'string') bad(line, event);
     else {

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { JsonFieldScanner } from '../../../../src/core/formats/telemetry/jsonFields';
 import {
+  BATCH_EVENTS,
+  eachPredictionLogEvent,
   emptyStats,
   readPredictionLog,
   type PredictionLogStats,
@@ -111,6 +113,36 @@ describe('JSON field scanner (prediction logs)', () => {
     assert.equal(agrees(scanner, ' \t{ "caller" : "a" , "x" : [ { } , [ ] ] }\r'), true);
   });
 
+  it('checks again what it remembers (keys by position, values per key) wherever a line differs', () => {
+    const fresh = new JsonFieldScanner(NAMES);
+    const line = (caller: string, extra = ''): string =>
+      `{"timestamp":"2026-03-01T00:00:00Z","caller":${caller},"status":"ok"${extra}}`;
+    const cases: [string, boolean][] = [
+      [line('"web"'), true],
+      [line('"web"'), true],
+      [line('"web2"'), true], // longer than the value remembered
+      [line('"we"'), true], // shorter: a prefix of it
+      [line('"web"'), true],
+      [line('"web\\"x"'), false], // an escape after the remembered bytes: JSON.parse decides
+      [line('"web\u0001"'), false], // a control character after them: not JSON
+      [line('"web'), false], // no closing quote
+      [line('"web" '), true],
+      [line('12'), true], // a number where a string was
+      ['{"caller":"web","timestamp":"2026-03-01T00:00:00Z","status":"ok"}', true], // other key order
+      ['{"callers":"x","timestamp":"2026-03-01T00:00:00Z","status":"ok"}', true], // a longer key at the position
+      ['{"calle":"x","timestamp":"2026-03-01T00:00:00Z","status":"ok"}', true], // a shorter one
+      ['{"caller":"web","timestamp":"2026-03-01T00:00:00Z","statu\\u0073":"error"}', false], // escaped key
+      ['{"caller\u0000":"web"}', false],
+    ];
+    // More distinct values than are remembered per key, then the first ones again.
+    for (let k = 0; k < 40; k++) cases.push([line(`"caller-${k % 20}"`), true]);
+    for (const [text, answers] of cases) assert.equal(agrees(fresh, text), answers, text);
+    assert.equal(agrees(fresh, line('"caller-3"')), true);
+    assert.equal(fresh.value('caller'), 'caller-3');
+    assert.equal(agrees(fresh, line('"web"', ',"caller":"last"')), true);
+    assert.equal(fresh.value('caller'), 'last');
+  });
+
   it('never disagrees with JSON.parse on damaged lines (10,000 seeded mutations)', () => {
     const base =
       '{"timestamp":"2026-03-01T00:00:00.042Z","model":"fraud","model_version":"2.0.0","caller":"web","latency_ms":-9.93e1,"status":"ok","memory_mb":485,"features":{"a":[1,{"b":"c\\n"}],"t":true},"score":null}';
@@ -205,7 +237,49 @@ describe('prediction log reader: scanned lines give the events JSON.parse gives'
       ],
     );
     assert.equal(scanned.events[0].time, Date.UTC(2026, 2, 1, 12, 0, 0));
+    // One by one (one reused object for scanned lines): the same events, in the same order.
+    const each: TelemetryEvent[] = [];
+    const eachStats = emptyStats();
+    await eachPredictionLogEvent(file, {}, eachStats, (e) => each.push(withoutUndefined(e)));
+    assert.deepEqual(each, scanned.events.map(withoutUndefined));
+    assert.deepEqual(eachStats, scanned.stats);
     assert.equal(scanned.events[3].time, Date.UTC(2026, 2, 1, 12, 59, 59, 999));
     assert.equal(scanned.events[4].time, Date.UTC(2026, 2, 1, 12, 0, 0));
   });
+
+  it('hands events one by one in file order when scanned and parsed lines alternate across batches', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3 * BATCH_EVENTS + 10; i++) {
+      const second = String(i % 60).padStart(2, '0');
+      // Every 7th line has an escaped caller, so JSON.parse reads it and its event is batched.
+      const caller = i % 7 === 0 ? `"c\\u00e9-${i % 3}"` : `"web-${i % 5}"`;
+      const latency = i % 11 === 0 ? '' : `,"latency_ms":${(i % 97) / 4}`;
+      lines.push(
+        `{"timestamp":"2026-03-01T12:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${second}Z","model":"m","model_version":"${i % 3}","caller":${caller}${latency},"status":"${i % 13 === 0 ? 'error' : 'ok'}"}`,
+      );
+    }
+    lines.splice(100, 0, 'not json');
+    const file = path.join(dir, 'alternating.jsonl');
+    fs.writeFileSync(file, lines.join('\n'));
+    const batched = await read(file, false);
+    const each: TelemetryEvent[] = [];
+    const stats = emptyStats();
+    await eachPredictionLogEvent(file, {}, stats, (e) => each.push(withoutUndefined(e)));
+    assert.equal(each.length, 3 * BATCH_EVENTS + 10);
+    assert.deepEqual(each, batched.events.map(withoutUndefined));
+    assert.deepEqual(stats, batched.stats);
+    assert.deepEqual(
+      each.slice(0, 3).map((e) => [e.line, e.caller, e.latencyMs]),
+      [
+        [1, 'cé-0', undefined],
+        [2, 'web-1', 0.25],
+        [3, 'web-2', 0.5],
+      ],
+    );
+  });
 });
+
+/** A copy of an event without the keys that hold undefined (a reused event keeps them as keys). */
+function withoutUndefined(event: TelemetryEvent): TelemetryEvent {
+  return Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as unknown as TelemetryEvent;
+}
