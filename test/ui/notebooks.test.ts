@@ -115,11 +115,15 @@ describe(`Notebook versioning in the workbench (${uiMode()})`, function () {
     await toolbar.getByText('History').click();
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: 30_000 });
+    // The title says "comparing n/m" only once the first summary lands, so wait on the rows themselves: every
+    // shown commit's "comparing…" placeholder replaced by its summary against the previous commit.
     await page.waitForFunction(
-      () =>
-        !(document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? '').includes('comparing'),
+      () => {
+        const list = document.querySelector('.quick-input-widget .quick-input-list')?.textContent ?? '';
+        return list.includes('vs previous: ') && !list.includes('comparing…');
+      },
       undefined,
-      { timeout: 60_000 },
+      { timeout: 120_000 },
     );
     const text = await page.locator('.quick-input-widget .quick-input-list').innerText();
     assert.match(text, /vs previous: /);
