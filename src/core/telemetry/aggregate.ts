@@ -37,6 +37,11 @@ export interface TelemetryAggregator {
   add(event: TelemetryEvent): void;
   finish(): TelemetryAggregate;
   /**
+   * The newest time of every event added, those outside the query's range or models included (-Infinity when none):
+   * whether a window guessed to end at some time really ends at the newest event.
+   */
+  newestSeen(): number;
+  /**
    * What was added so far as plain data (typed arrays for the latencies, transferable to another thread), for
    * `merge` into an aggregator of the same query: parts of one file read in parallel give the figures of one read.
    */
@@ -73,6 +78,8 @@ export interface AggregatePart {
   lastTime: number;
   /** Latencies were sampled: the part's percentiles are not exact. */
   sampled: boolean;
+  /** The newest time of every event added (TelemetryAggregator.newestSeen). */
+  newestSeen: number;
 }
 
 /** numpy's default percentile (`linear`) of ascending `sorted` values; q in 0..100. */
@@ -390,9 +397,12 @@ export function createAggregator(
     return group;
   };
 
+  let newestSeen = -Infinity;
+
   const add = (event: TelemetryEvent): void => {
     const time = event.time;
     if (!Number.isFinite(time)) return;
+    if (time > newestSeen) newestSeen = time;
     if (query.from !== undefined && time < query.from) return;
     if (query.to !== undefined && time > query.to) return;
     if (models && !models.has(event.model)) return;
@@ -486,6 +496,7 @@ export function createAggregator(
     firstTime,
     lastTime,
     sampled: sampling,
+    newestSeen,
   });
 
   const merge = (parts: readonly AggregatePart[]): boolean => {
@@ -511,6 +522,7 @@ export function createAggregator(
   };
 
   const mergePart = (p: AggregatePart): void => {
+    if (p.newestSeen > newestSeen) newestSeen = p.newestSeen;
     if (p.firstTime < firstTime) firstTime = p.firstTime;
     if (p.lastTime > lastTime) lastTime = p.lastTime;
     for (const from of p.groups) {
@@ -542,7 +554,7 @@ export function createAggregator(
     }
   };
 
-  return { add, finish, part, merge };
+  return { add, finish, part, merge, newestSeen: () => newestSeen };
 }
 
 function addCounters(into: Counters, c: Counters): void {

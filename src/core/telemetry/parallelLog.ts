@@ -69,6 +69,18 @@ export function logThreads(
   return Math.max(1, Math.min(MAX_LOG_THREADS, cores, Math.ceil(size / Math.max(1, minBytes))));
 }
 
+/** The offset just after the first line end at or after `at` (`size` when there is none). */
+function nextLineStart(fd: number, at: number, size: number, probe: Buffer): number {
+  while (at < size) {
+    const n = fs.readSync(fd, probe, 0, probe.length, at);
+    if (n <= 0) break;
+    const nl = probe.subarray(0, n).indexOf(10);
+    if (nl >= 0) return at + nl + 1;
+    at += n;
+  }
+  return size;
+}
+
 /** Byte ranges of about equal size, each ending just after a line end (the last at the end of the file). */
 export function splitAtLines(file: string, size: number, parts: number): { start: number; end: number }[] {
   const cuts = [0];
@@ -76,18 +88,8 @@ export function splitAtLines(file: string, size: number, parts: number): { start
   try {
     const probe = Buffer.alloc(64 * 1024);
     for (let k = 1; k < parts; k++) {
-      let at = Math.max(Math.floor((size * k) / parts), cuts[cuts.length - 1]!);
-      let cut = size;
-      while (at < size) {
-        const n = fs.readSync(fd, probe, 0, probe.length, at);
-        if (n <= 0) break;
-        const nl = probe.subarray(0, n).indexOf(10);
-        if (nl >= 0) {
-          cut = at + nl + 1;
-          break;
-        }
-        at += n;
-      }
+      const at = Math.max(Math.floor((size * k) / parts), cuts[cuts.length - 1]!);
+      const cut = nextLineStart(fd, at, size, probe);
       if (cut >= size) break;
       if (cut > cuts[cuts.length - 1]!) cuts.push(cut);
     }
@@ -95,6 +97,21 @@ export function splitAtLines(file: string, size: number, parts: number): { start
     fs.closeSync(fd);
   }
   return cuts.map((start, i) => ({ start, end: cuts[i + 1] ?? size }));
+}
+
+/**
+ * The last whole lines of a file of `size` bytes, about `bytes` of them: the range from the first line start in the
+ * last `bytes`, or the whole file when it is no larger; undefined when those bytes hold no line end.
+ */
+export function tailRange(file: string, size: number, bytes: number): { start: number; end: number } | undefined {
+  if (size <= bytes) return { start: 0, end: size };
+  const fd = fs.openSync(file, 'r');
+  try {
+    const start = nextLineStart(fd, size - bytes, size, Buffer.alloc(64 * 1024));
+    return start < size ? { start, end: size } : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A worker that could not start or stopped without an answer: the file is then read by one thread. */

@@ -1,5 +1,6 @@
 // The prediction-log telemetry source: JSON Lines and CSV request logs (gzip too) in the workspace, read by the one
 // reader in src/core/formats/telemetry/predictionLog.ts with the field mapping of their `telemetry.sources[]` entry.
+import fs from 'node:fs';
 import { locationFiles, relativePath } from './locationFiles';
 import {
   emptyStats,
@@ -10,7 +11,7 @@ import {
   type PredictionLogStats,
 } from '../formats/telemetry/predictionLog';
 import { createAggregator, type TelemetryAggregator } from './aggregate';
-import { aggregateLogInParts } from './parallelLog';
+import { aggregateLogInParts, tailRange } from './parallelLog';
 import type {
   TelemetryEvent,
   TelemetryProblem,
@@ -148,6 +149,47 @@ async function aggregate(
   for await (const file of files) void file;
 }
 
+/** How much of the end of each log the newest-time hint reads. */
+export const TAIL_BYTES = 1024 * 1024;
+
+/**
+ * The newest event time in the last lines (about TAIL_BYTES) of each file of a location, or undefined when a file is
+ * not uncompressed JSON Lines, holds no event there, or cannot be read (the whole read then decides).
+ */
+async function newestTimeHint(location: string, context: TelemetryReadContext): Promise<number | undefined> {
+  const source = configuredSource(context, location);
+  const files = await logFiles(context.root, location);
+  if (files.length === 0) return undefined;
+  let newest = -Infinity;
+  for (const file of files) {
+    const options = readOptions({ ...context, features: false }, source, file);
+    if ((options.format ?? 'jsonl') !== 'jsonl') return undefined;
+    try {
+      const magic = Buffer.alloc(2);
+      const fd = fs.openSync(file, 'r');
+      let size: number;
+      try {
+        size = fs.fstatSync(fd).size;
+        if (fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return undefined;
+      } finally {
+        fs.closeSync(fd);
+      }
+      const range = tailRange(file, size, TAIL_BYTES);
+      if (!range) return undefined;
+      let fileNewest = -Infinity;
+      await eachPredictionLogEvent(file, { ...options, range }, emptyStats(), (event) => {
+        if (event.time > fileNewest) fileNewest = event.time;
+      });
+      if (!Number.isFinite(fileNewest)) return undefined;
+      if (fileNewest > newest) newest = fileNewest;
+    } catch (err) {
+      if (context.signal?.aborted) throw err;
+      return undefined;
+    }
+  }
+  return newest;
+}
+
 async function summarize(
   location: string,
   query: TelemetryQuery,
@@ -172,4 +214,5 @@ export const predictionLogSource: TelemetrySourceDefinition = {
   summarize,
   events,
   aggregate,
+  newestTimeHint,
 };

@@ -27,7 +27,8 @@ export interface SummarizeOptions {
   locations?: readonly string[];
   /**
    * A window ending at the newest event (milliseconds), used when `query.from` is absent: `--since 24h` on a log
-   * judges its last day. Event sources are then read twice (the newest time first).
+   * judges its last day. Logs whose last lines tell their newest event (uncompressed JSON Lines) are read once;
+   * other event sources twice (the newest time first), and a log whose newest event is not near its end too.
    */
   windowMs?: number;
   /** The file search of discovery (the editor's); default a walk of the root. */
@@ -174,15 +175,49 @@ export async function summarizeTelemetry(
     };
   }
 
-  let effective = query;
   if (options.windowMs !== undefined && query.from === undefined) {
+    const windowMs = options.windowMs;
     const eventReads = reads.filter((r) => r.definition.events !== undefined);
-    const newest = eventReads.length ? await newestTime(eventReads, context) : undefined;
-    const end = query.to ?? newest ?? Date.now();
+    const window = (end: number): TelemetryQuery => ({ ...query, from: end - windowMs + 1, to: end });
+    // One read when the end of each log tells its newest event: the window ends there, and the read confirms it (no
+    // newer event anywhere); else the window ends at the newest event that read found, and a second read judges it.
+    const hint = query.to === undefined && eventReads.length ? await newestTimeHint(eventReads, context) : undefined;
+    if (hint !== undefined) {
+      const guessed = await readSources(reads, window(hint), context, problems);
+      const newest = guessed.newestSeen;
+      if (newest <= hint) return guessed.summary;
+      return (await readSources(reads, window(newest), context, problems)).summary;
+    }
+    const newest = query.to === undefined && eventReads.length ? await newestTime(eventReads, context) : undefined;
     // (end - window, end]: a window of exactly its length.
-    effective = { ...query, from: end - options.windowMs + 1, to: end };
+    return (await readSources(reads, window(query.to ?? newest ?? Date.now()), context, problems)).summary;
   }
+  return (await readSources(reads, query, context, problems)).summary;
+}
 
+/**
+ * The newest event time the end of every event source's files tells (newestTimeHint), or undefined when one cannot
+ * tell it.
+ */
+async function newestTimeHint(reads: readonly Read[], context: TelemetryReadContext): Promise<number | undefined> {
+  let newest = -Infinity;
+  for (const { definition, location } of reads) {
+    const hint = await definition.newestTimeHint?.(location, { ...context, features: false });
+    if (hint === undefined) return undefined;
+    if (hint > newest) newest = hint;
+  }
+  return Number.isFinite(newest) ? newest : undefined;
+}
+
+/** Every planned read over one query: the summary, and the newest time of every event read (in range or not). */
+async function readSources(
+  reads: readonly Read[],
+  effective: TelemetryQuery,
+  context: TelemetryReadContext,
+  planProblems: readonly TelemetryProblem[],
+): Promise<{ summary: TelemetrySummary; newestSeen: number }> {
+  const problems: TelemetryProblem[] = [...planProblems];
+  const sources: TelemetrySummary['sources'] = [];
   const aggregator = createAggregator(effective);
   let events = 0;
   /** What the event sources say of their own percentiles (estimated events are not exact). */
@@ -222,7 +257,8 @@ export async function summarizeTelemetry(
   }
   const finished = aggregator.finish();
   const aggregate = { ...finished, percentiles: combinePercentiles(finished.percentiles, readPercentiles) };
-  if (serverSummaries.length === 0) return { ...aggregate, sources, problems };
+  const newestSeen = aggregator.newestSeen();
+  if (serverSummaries.length === 0) return { summary: { ...aggregate, sources, problems }, newestSeen };
 
   // Server groups join the file groups; a key both have keeps the file's figures and the server's as a second group.
   const groups: TelemetryGroup[] = events > 0 ? [...aggregate.groups] : [];
@@ -236,13 +272,16 @@ export async function summarizeTelemetry(
     percentiles = combinePercentiles(percentiles, summary.percentiles);
   }
   return {
-    from: Number.isFinite(from) ? from : aggregate.from,
-    to: Number.isFinite(to) ? to : aggregate.to,
-    bucketMs: events > 0 ? aggregate.bucketMs : (serverSummaries[0]?.bucketMs ?? aggregate.bucketMs),
-    groups,
-    percentiles,
-    sources,
-    problems,
+    summary: {
+      from: Number.isFinite(from) ? from : aggregate.from,
+      to: Number.isFinite(to) ? to : aggregate.to,
+      bucketMs: events > 0 ? aggregate.bucketMs : (serverSummaries[0]?.bucketMs ?? aggregate.bucketMs),
+      groups,
+      percentiles,
+      sources,
+      problems,
+    },
+    newestSeen,
   };
 }
 

@@ -245,6 +245,12 @@ export interface TelemetrySourceDefinition {
   /** Event sources only: the events themselves, in batches (prediction drift reads the features). */
   events?(location: string, context: TelemetryReadContext): AsyncIterable<TelemetryEvent[]>;
   /**
+   * Event sources that can tell the newest event time from a little of each file (the last lines of an uncompressed
+   * log): the newest time read there, or undefined when a file cannot be looked at that way. A hint only (a log need
+   * not be in time order): a window ending at it is confirmed by the aggregator's newestSeen after the read.
+   */
+  newestTimeHint?(location: string, context: TelemetryReadContext): Promise<number | undefined>;
+  /**
    * Event sources that can do better than handing over every event (a large log read in parallel parts): adds the
    * location's events to `into`, which aggregates `query`, with the figures `events` would give; reports like it.
    */

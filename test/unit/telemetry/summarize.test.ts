@@ -244,4 +244,76 @@ describe('summarizeTelemetry', () => {
       [['@z', 1]],
     );
   });
+
+  it('judges a window on one read of a log in time order, and on a second when a newer event hides earlier', async () => {
+    // About 1.5 MB of log (more than the end the newest-time hint reads), one request a second.
+    const lines = (order: 'sorted' | 'newest first'): string => {
+      const out: string[] = [];
+      for (let s = 0; s < 12_000; s++)
+        out.push(line(s / 60, s % 3 === 0 ? '2' : '1', (s % 97) + 1, ',"pad":"' + 'x'.repeat(40) + '"'));
+      if (order === 'newest first') out.unshift(line(12_000 / 60 + 5, '1', 999));
+      return out.join('\n') + '\n';
+    };
+    const context = { root, config: emptyTelemetryConfig() };
+    const bytesRead: number[] = [];
+    const original = fs.createReadStream;
+    const counting = ((file: fs.PathLike, options?: { start?: number; end?: number }) => {
+      const stream = original(file, options);
+      let n = 0;
+      stream.on('data', (chunk) => (n += chunk.length));
+      stream.on('close', () => bytesRead.push(n));
+      return stream;
+    }) as typeof fs.createReadStream;
+    const judge = async (): Promise<{ summary: Awaited<ReturnType<typeof summarizeTelemetry>>; read: number }> => {
+      bytesRead.length = 0;
+      fs.createReadStream = counting;
+      try {
+        const summary = await summarizeTelemetry(context, {}, { windowMs: 60 * MINUTE });
+        return { summary, read: bytesRead.reduce((a, b) => a + b, 0) };
+      } finally {
+        fs.createReadStream = original;
+      }
+    };
+    /** What a window ending at the newest event gives, from a read of all events with the window computed first. */
+    const reference = async (end: number) => summarizeTelemetry(context, { from: end - 60 * MINUTE + 1, to: end }, {});
+
+    write('logs/a.jsonl', lines('sorted'));
+    const size = fs.statSync(path.join(root, 'logs', 'a.jsonl')).size;
+    assert.ok(size > 1.4e6, `${size}`);
+    const sorted = await judge();
+    const end = T + (11_999 / 60) * MINUTE;
+    assert.equal(sorted.summary.to, end);
+    assert.deepEqual(sorted.summary, await reference(end));
+    assert.deepEqual(
+      sorted.summary.groups.map((g) => [g.key, g.requests]),
+      [
+        ['fraud@1', 2400],
+        ['fraud@2', 1200],
+      ],
+    );
+    // The whole file once, and its last MiB for the hint: not the file twice.
+    assert.ok(sorted.read < size + 1.1 * 1024 * 1024, `read ${sorted.read} of ${size}`);
+    assert.ok(sorted.read >= size, `read ${sorted.read} of ${size}`);
+
+    // The newest event is the first line: the hint (from the end) is wrong, the first read finds it, a second judges.
+    write('logs/a.jsonl', lines('newest first'));
+    const unsorted = await judge();
+    const newest = T + (12_000 / 60 + 5) * MINUTE;
+    assert.equal(unsorted.summary.to, newest);
+    assert.deepEqual(unsorted.summary, await reference(newest));
+    assert.deepEqual(
+      unsorted.summary.groups.map((g) => [g.key, g.requests, g.latency.max]),
+      [
+        ['fraud@1', 2201, 999],
+        ['fraud@2', 1099, 97],
+      ],
+    );
+    assert.ok(unsorted.read > 2 * size, `read ${unsorted.read} of ${size}`);
+
+    // gzip: no hint; the newest time is read first, then the window (as before), with the same figures.
+    write('logs/a.jsonl', zlib.gzipSync(lines('sorted')));
+    const gzipped = await judge();
+    assert.deepEqual(gzipped.summary.groups, sorted.summary.groups);
+    assert.equal(gzipped.summary.to, end);
+  });
 });
