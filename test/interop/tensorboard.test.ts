@@ -1,6 +1,6 @@
 // Interop with the real TensorBoard writers and reader: event files written by tensorboardX (simple_value) and by
 // TensorBoard's EventFileWriter with TF2-style scalar tensors, read back by TensorBoard's EventAccumulator; our
-// reader must read exactly the same scalars.
+// reader must read exactly the same scalars, and the hyperparameters TensorBoard's HParams plugin reads.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +31,26 @@ describe('TensorBoard interop (real tensorboard 2.21, tensorboardX 2.6)', functi
 
   it('reads the same scalars as EventAccumulator, run by run and tag by tag', async () => {
     const expected = JSON.parse(fs.readFileSync(path.join(tmp, 'expected.json'), 'utf8')) as ExpectedLogs;
-    assert.deepEqual(Object.keys(expected.runs).sort(), ['tbx', 'tbx/compare/a', 'tbx/compare/b', 'tf2']);
+    assert.deepEqual(Object.keys(expected.runs).sort(), [
+      'hparam_tuning',
+      'hparam_tuning/run-0',
+      'hparam_tuning/run-1',
+      'hparam_tuning/run-2',
+      'tbx',
+      'tbx-hparams',
+      'tbx-hparams/trial',
+      'tbx/compare/a',
+      'tbx/compare/b',
+      'tf2',
+    ]);
+    // HParams as TensorBoard's plugin reads them: Keras-style trials and tensorboardX's add_hparams.
+    assert.deepEqual(Object.keys(expected.hparams).sort(), [
+      'hparam_tuning/run-0',
+      'hparam_tuning/run-1',
+      'hparam_tuning/run-2',
+      'tbx-hparams/trial',
+    ]);
+    assert.deepEqual(expected.definitionOnly, ['hparam_tuning']);
     const points = await compareWithTensorBoard(path.join(tmp, 'logs'), expected);
     assert.ok(points > 1000, `compared ${points} points`);
   });

@@ -7,7 +7,9 @@ Usage: python generate.py <out-dir>
 Both scalar styles are written: tensorboardX's `simple_value` (what PyTorch's SummaryWriter writes) and TF2-style
 scalar tensors (`tensor_content`, `float_val`, `double_val`, `half_val`, `int_val`, `int64_val`), built with
 TensorBoard's bundled protos and written with TensorBoard's EventFileWriter. Non-scalar summaries (histogram,
-text) are mixed in and must be ignored.
+text) are mixed in and must be ignored. HParams as Keras's tuning writes them (tensorboard's hparams summaries: the
+experiment definition on top, one session per trial folder) and as tensorboardX's add_hparams writes them; expected
+hyperparameters as TensorBoard's HParams plugin reads them.
 
 The copy the unit tests read (test/fixtures/tensorboard: logs/, expected.json) was made by running this script into
 a temporary folder; the interop test regenerates it every run.
@@ -112,6 +114,60 @@ def write_tf2(logdir, suffix, steps, offset):
     writer.close()
 
 
+def write_keras_hparams(logdir):
+    """What Keras's HParams tuning writes: the experiment definition (`hp.hparams_config`) at the top of the tuning
+    folder, and one folder per trial with its session (`hp.hparams`) and TF2-style scalars."""
+    from tensorboard.plugins.hparams import summary_v2 as hp
+
+    optimizer = hp.HParam("optimizer", hp.Discrete(["adam", "sgd"]))
+    units = hp.HParam("num_units", hp.Discrete([16, 32]))
+    dropout = hp.HParam("dropout", hp.RealInterval(0.1, 0.2))
+    flag = hp.HParam("batch_norm", hp.Discrete([True, False]))
+    writer = EventFileWriter(logdir)
+    writer.add_event(event_pb2.Event(wall_time=WALL, step=0, summary=hp.hparams_config_pb([optimizer, units, dropout, flag], [hp.Metric("accuracy")])))
+    writer.close()
+    trials = [
+        ("adam", 16, 0.1, True),
+        ("sgd", 32, 0.2, False),
+        # A value with a decimal expansion and odd characters in a string.
+        ("adam <b>&amp;", 16, 1e-05, True),
+    ]
+    for i, (opt, n, drop, bn) in enumerate(trials):
+        trial = EventFileWriter(os.path.join(logdir, f"run-{i}"))
+        session = hp.hparams_pb({optimizer: opt, units: n, dropout: drop, flag: bn}, trial_id=f"trial-{i}", start_time_secs=WALL + i)
+        trial.add_event(event_pb2.Event(wall_time=WALL + i, step=0, summary=session))
+        metadata = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"))
+        accuracy = scalar_tensor(types_pb2.DT_FLOAT, tensor_content=struct.pack("<f", 0.5 + i / 10))
+        trial.add_event(event_pb2.Event(wall_time=WALL + i + 1, step=1, summary=summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="accuracy", tensor=accuracy, metadata=metadata)])))
+        trial.close()
+
+
+def write_tensorboardx_hparams(logdir):
+    """PyTorch-style: tensorboardX's add_hparams writes the experiment, the session and the metric into a sub-folder."""
+    writer = SummaryWriter(logdir, flush_secs=1)
+    writer.add_hparams({"lr": 0.01, "batch_size": 64, "optimizer": "adamw", "amsgrad": False}, {"hparam/accuracy": 0.91}, name="trial", global_step=3)
+    writer.close()
+
+
+def expected_hparams_for(run_dir):
+    """The hyperparameters TensorBoard's HParams plugin reads from a run folder's session start, typed as stored."""
+    from tensorboard.plugins.hparams import metadata
+
+    acc = plugin_event_accumulator.EventAccumulator(run_dir, size_guidance={"tensors": 0, "scalars": 0})
+    acc.Reload()
+    if metadata.PLUGIN_NAME not in acc.ActivePlugins():
+        return {}, False
+    content = acc.PluginTagToContent(metadata.PLUGIN_NAME)
+    found = {}
+    for tag, data in content.items():
+        if tag == metadata.SESSION_START_INFO_TAG:
+            info = metadata.parse_session_start_info_plugin_data(data)
+            for name, value in info.hparams.items():
+                kind = value.WhichOneof("kind")
+                found[name] = {"number_value": value.number_value, "string_value": value.string_value, "bool_value": value.bool_value}[kind]
+    return found, metadata.EXPERIMENT_TAG in content
+
+
 def expected_for(run_dir):
     acc = plugin_event_accumulator.EventAccumulator(run_dir, size_guidance={"tensors": 0, "scalars": 0})
     acc.Reload()
@@ -130,12 +186,22 @@ def main():
     write_tf2(os.path.join(logs, "tf2"), ".v2", range(0, 60), 0)
     # A second file in the same folder (a resumed run): same tags, later steps.
     write_tf2(os.path.join(logs, "tf2"), ".v2.resumed", range(60, 80), 0)
+    write_keras_hparams(os.path.join(logs, "hparam_tuning"))
+    write_tensorboardx_hparams(os.path.join(logs, "tbx-hparams"))
     runs = {}
+    hparams = {}
+    definitions = []
     for dirpath, _dirnames, filenames in sorted(os.walk(logs)):
         if any(f.startswith("events.out.tfevents.") for f in filenames):
-            runs[os.path.relpath(dirpath, logs).replace(os.sep, "/")] = expected_for(dirpath)
+            run = os.path.relpath(dirpath, logs).replace(os.sep, "/")
+            runs[run] = expected_for(dirpath)
+            values, definition = expected_hparams_for(dirpath)
+            if values:
+                hparams[run] = values
+            if definition and not values and not runs[run]:
+                definitions.append(run)
     with open(os.path.join(out_dir, "expected.json"), "w", encoding="utf-8") as f:
-        json.dump({"runs": runs}, f, allow_nan=False, separators=(",", ":"))
+        json.dump({"runs": runs, "hparams": hparams, "definitionOnly": definitions}, f, allow_nan=False, separators=(",", ":"))
         f.write("\n")
 
 

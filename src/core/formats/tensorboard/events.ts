@@ -40,7 +40,17 @@ export interface EventReadResult {
   /** Smallest and largest wall time seen, in seconds. */
   firstWallTime?: number;
   lastWallTime?: number;
+  /**
+   * The hyperparameters of the run's HParams session (`_hparams_/session_start_info`, as Keras's `hp.hparams` and
+   * tensorboardX's `add_hparams` write them), when this read saw one; the last one wins.
+   */
+  hparams?: Record<string, HParamValue>;
+  /** This read saw the HParams experiment definition (`_hparams_/experiment`: the domains, not a run's values). */
+  hparamsExperiment?: boolean;
 }
+
+/** A hyperparameter's value (google.protobuf.Value's number, string or bool). */
+export type HParamValue = number | string | boolean;
 
 export interface EventReaderOptions {
   /** Bytes read at a time (default 8 MiB); a larger record grows the buffer. */
@@ -115,6 +125,8 @@ export class EventParser {
   fileVersion?: string;
   firstWallTime?: number;
   lastWallTime?: number;
+  hparams?: Record<string, HParamValue>;
+  hparamsExperiment = false;
   /** Bytes the record at the stop position needs in total (header, data, footer), once its header was read. */
   needed = 0;
 
@@ -130,6 +142,8 @@ export class EventParser {
     fileVersion?: string;
     firstWallTime?: number;
     lastWallTime?: number;
+    hparams?: Record<string, HParamValue>;
+    hparamsExperiment: boolean;
   } {
     for (const entry of this.touched) entry.columns = undefined;
     const out = {
@@ -138,7 +152,11 @@ export class EventParser {
       fileVersion: this.fileVersion,
       firstWallTime: this.firstWallTime,
       lastWallTime: this.lastWallTime,
+      hparams: this.hparams,
+      hparamsExperiment: this.hparamsExperiment,
     };
+    this.hparams = undefined;
+    this.hparamsExperiment = false;
     this.scalars = [];
     this.touched = [];
     this.events = 0;
@@ -279,6 +297,10 @@ export class EventParser {
     const entry = this.entryFor(bytes, tagStart, tagEnd);
     if (metadataStart >= 0 && entry.plugin === undefined)
       entry.plugin = this.pluginName(bytes, metadataStart, metadataEnd);
+    if (entry.plugin === 'hparams') {
+      if (metadataStart >= 0) this.readHParams(bytes, metadataStart, metadataEnd);
+      return;
+    }
     let value: number;
     if (hasSimple) value = simple;
     else if (tensorStart >= 0 && entry.plugin === 'scalars') {
@@ -323,6 +345,98 @@ export class EventParser {
     };
     this.tags.set(hash, entry);
     return entry;
+  }
+
+  /**
+   * The HParams plugin's data in SummaryMetadata.plugin_data(1).content(2): an HParamsPluginData whose
+   * session_start_info(3) holds the hparams(1) map (key(1) -> google.protobuf.Value(2)), or whose experiment(2) defines
+   * the domains. Other parts (session end, domains, metrics) are skipped.
+   */
+  private readHParams(bytes: Buffer, start: number, end: number): void {
+    const metadata = new ProtobufReader(bytes, start, end);
+    while (metadata.pos < end) {
+      const key = metadata.uint32();
+      if (key !== ((1 << 3) | WIRE_LENGTH_DELIMITED)) {
+        metadata.skip(key & 7);
+        continue;
+      }
+      const dataEnd = metadata.delimitedEnd();
+      const data = new ProtobufReader(bytes, metadata.pos, dataEnd);
+      metadata.pos = dataEnd;
+      while (data.pos < dataEnd) {
+        const dataKey = data.uint32();
+        if (dataKey !== ((2 << 3) | WIRE_LENGTH_DELIMITED)) {
+          data.skip(dataKey & 7);
+          continue;
+        }
+        const contentEnd = data.delimitedEnd();
+        const content = new ProtobufReader(bytes, data.pos, contentEnd);
+        data.pos = contentEnd;
+        while (content.pos < contentEnd) {
+          const contentKey = content.uint32();
+          if (contentKey === ((2 << 3) | WIRE_LENGTH_DELIMITED)) {
+            this.hparamsExperiment = true;
+            content.pos = content.delimitedEnd();
+          } else if (contentKey === ((3 << 3) | WIRE_LENGTH_DELIMITED)) {
+            const sessionEnd = content.delimitedEnd();
+            this.hparams = this.sessionHParams(bytes, content.pos, sessionEnd);
+            content.pos = sessionEnd;
+          } else content.skip(contentKey & 7);
+        }
+      }
+    }
+  }
+
+  /** SessionStartInfo.hparams(1): map entries of key(1) and google.protobuf.Value(2). */
+  private sessionHParams(bytes: Buffer, start: number, end: number): Record<string, HParamValue> {
+    const hparams: Record<string, HParamValue> = Object.create(null) as Record<string, HParamValue>;
+    const session = new ProtobufReader(bytes, start, end);
+    while (session.pos < end) {
+      const key = session.uint32();
+      if (key !== ((1 << 3) | WIRE_LENGTH_DELIMITED)) {
+        session.skip(key & 7);
+        continue;
+      }
+      const entryEnd = session.delimitedEnd();
+      const entry = new ProtobufReader(bytes, session.pos, entryEnd);
+      session.pos = entryEnd;
+      let name: string | undefined;
+      let value: HParamValue | undefined;
+      while (entry.pos < entryEnd) {
+        const entryKey = entry.uint32();
+        if (entryKey === ((1 << 3) | WIRE_LENGTH_DELIMITED)) {
+          const nameEnd = entry.delimitedEnd();
+          name = bytes.toString('utf8', entry.pos, nameEnd);
+          entry.pos = nameEnd;
+        } else if (entryKey === ((2 << 3) | WIRE_LENGTH_DELIMITED)) {
+          const valueEnd = entry.delimitedEnd();
+          value = this.protobufValue(bytes, entry.pos, valueEnd);
+          entry.pos = valueEnd;
+        } else entry.skip(entryKey & 7);
+      }
+      if (name !== undefined && value !== undefined) hparams[name] = value;
+    }
+    return hparams;
+  }
+
+  /** google.protobuf.Value: number_value(2), string_value(3) or bool_value(4); undefined for null, struct, list. */
+  private protobufValue(bytes: Buffer, start: number, end: number): HParamValue | undefined {
+    const r = new ProtobufReader(bytes, start, end);
+    let value: HParamValue | undefined;
+    while (r.pos < end) {
+      const key = r.uint32();
+      if (key === ((2 << 3) | WIRE_FIXED64)) value = r.double();
+      else if (key === ((3 << 3) | WIRE_LENGTH_DELIMITED)) {
+        const textEnd = r.delimitedEnd();
+        value = bytes.toString('utf8', r.pos, textEnd);
+        r.pos = textEnd;
+      } else if (key === ((4 << 3) | WIRE_VARINT)) value = r.uint32() !== 0;
+      else {
+        r.skip(key & 7);
+        value = undefined;
+      }
+    }
+    return value;
   }
 
   /** SummaryMetadata.plugin_data(1).plugin_name(1). */
@@ -598,6 +712,8 @@ export class EventFileReader {
         fileVersion: taken.fileVersion,
         firstWallTime: taken.firstWallTime,
         lastWallTime: taken.lastWallTime,
+        ...(taken.hparams ? { hparams: taken.hparams } : {}),
+        ...(taken.hparamsExperiment ? { hparamsExperiment: true } : {}),
       };
     } catch (err) {
       if (err instanceof MetricsError) throw err;

@@ -108,6 +108,11 @@ export interface EventRunRead {
   truncated: { file: string; offset: number }[];
   /** Per file, where a later `EventFileReader.readFrom()` would continue. */
   offsets: Record<string, number>;
+  /**
+   * The folder holds only an HParams experiment definition (the domains Keras's `hp.hparams_config` writes at the
+   * top of a tuning folder): no scalar, no session: not a run of its own.
+   */
+  definitionOnly: boolean;
 }
 
 /** Reads all event files of a run folder into one Run (source kind `tensorboard`, id = the folder id). */
@@ -120,7 +125,20 @@ export async function readEventRun(folder: EventRunFolder, options: EventReaderO
       .filter((r) => r.truncatedAt !== undefined)
       .map((r) => ({ file: r.file, offset: r.truncatedAt! })),
     offsets: Object.fromEntries(results.map((r) => [r.file, r.nextOffset])),
+    definitionOnly:
+      results.some((r) => r.hparamsExperiment) && results.every((r) => r.scalars.length === 0 && !r.hparams),
   };
+}
+
+/** The hyperparameters of a run's HParams session (the last file's that has one) as params: text, as logged. */
+function hparamsOf(results: readonly EventReadResult[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const r of results)
+    if (r.hparams) {
+      for (const key of Object.keys(params)) delete params[key];
+      for (const [name, value] of Object.entries(r.hparams)) params[name] = String(value);
+    }
+  return params;
 }
 
 /** Builds the Run of a folder from read results of its files (in file order). */
@@ -137,7 +155,7 @@ export function runFromEvents(folder: EventRunFolder, results: readonly EventRea
     label: folder.id === '.' ? path.basename(folder.directory) : folder.id,
     time: first === undefined ? undefined : first * 1000,
     endTime: last === undefined ? undefined : last * 1000,
-    params: {},
+    params: hparamsOf(results),
     tags: {},
     status: 'unknown',
     metrics: scalarSeries(mergeScalars(results.map((r) => r.scalars))),

@@ -10,7 +10,8 @@ import { summarizeProblems } from './types';
 export const tensorboardSource: MetricSourceDefinition = {
   kind: 'tensorboard',
   label: 'TensorBoard',
-  description: 'TensorBoard log folders: one run per folder of event files, with every scalar per step.',
+  description:
+    'TensorBoard log folders: one run per folder of event files, with every scalar per step and its HParams as params.',
   discovery: {
     globs: ['**/events.out.tfevents.*'],
     maxResults: 5000,
@@ -23,8 +24,8 @@ export const tensorboardSource: MetricSourceDefinition = {
     const problems: string[] = [];
     for (const folder of await findEventRuns(location)) {
       try {
-        const { run } = await readEventRun(folder);
-        runs.push({ ...run, source: { kind: 'tensorboard', location } });
+        const { run, definitionOnly } = await readEventRun(folder);
+        if (!definitionOnly) runs.push({ ...run, source: { kind: 'tensorboard', location } });
       } catch (err) {
         problems.push(errorMessage(err));
       }

@@ -7,6 +7,10 @@ import { readEventFile } from '../../../../src/core/formats/tensorboard/events';
 type Float = number | 'NaN' | 'Infinity' | '-Infinity';
 export interface ExpectedLogs {
   runs: Record<string, Record<string, [number, number, Float][]>>;
+  /** Per run folder, the hyperparameters TensorBoard's HParams plugin reads from its session (typed as stored). */
+  hparams: Record<string, Record<string, number | string | boolean>>;
+  /** Run folders holding only the HParams experiment definition. */
+  definitionOnly: string[];
 }
 
 function decode(value: Float): number {
@@ -38,9 +42,17 @@ export async function compareWithTensorBoard(logDir: string, expected: ExpectedL
       );
       points += got.length;
     }
-    const { run, truncated } = await readEventRun(folder);
+    const { run, truncated, definitionOnly } = await readEventRun(folder);
     assert.deepEqual(truncated, []);
     assert.equal(run.source.kind, 'tensorboard');
+    // Hyperparameters become params as text (numbers as JavaScript writes them); the definition folder is no run.
+    const hparams = expected.hparams[folder.id] ?? {};
+    assert.deepEqual(
+      run.params,
+      Object.fromEntries(Object.entries(hparams).map(([name, value]) => [name, String(value)])),
+      `${folder.id}: hparams`,
+    );
+    assert.equal(definitionOnly, expected.definitionOnly.includes(folder.id), `${folder.id}: definition only`);
     for (const series of run.metrics) {
       const rows = want[series.key];
       assert.deepEqual(

@@ -8,6 +8,7 @@ import { findEventRuns, readEventRun, runFromEvents } from '../../../../src/core
 import { EventFileReader } from '../../../../src/core/formats/tensorboard/events';
 import { type ExpectedLogs } from './oracle';
 import { event, eventFile } from './write';
+import { tensorboardSource } from '../../../../src/core/metrics/sources/tensorboard';
 
 const fixture = path.join(root, 'test', 'fixtures', 'tensorboard');
 const logs = path.join(fixture, 'logs');
@@ -22,7 +23,18 @@ describe('TensorBoard runs', () => {
     const runs = await findEventRuns(logs);
     assert.deepEqual(
       runs.map((r) => r.id),
-      ['tbx', 'tbx/compare/a', 'tbx/compare/b', 'tf2'],
+      [
+        'hparam_tuning',
+        'hparam_tuning/run-0',
+        'hparam_tuning/run-1',
+        'hparam_tuning/run-2',
+        'tbx',
+        'tbx-hparams',
+        'tbx-hparams/trial',
+        'tbx/compare/a',
+        'tbx/compare/b',
+        'tf2',
+      ],
     );
     const tf2 = runs.find((r) => r.id === 'tf2')!;
     assert.equal(tf2.directory, path.join(logs, 'tf2'));
@@ -31,12 +43,38 @@ describe('TensorBoard runs', () => {
     assert.ok(tf2.files[1].endsWith('.resumed'));
     assert.deepEqual(
       (await findEventRuns(logs, { maxDepth: 1 })).map((r) => r.id),
-      ['tbx', 'tf2'],
+      ['hparam_tuning', 'tbx', 'tbx-hparams', 'tf2'],
     );
     assert.deepEqual(
       (await findEventRuns(path.join(logs, 'tf2'))).map((r) => r.id),
       ['.'],
     );
+  });
+
+  it('reads HParams sessions as params and leaves out a folder holding only the experiment definition', async () => {
+    const folders = await findEventRuns(logs);
+    const read = async (id: string) => readEventRun(folders.find((r) => r.id === id)!);
+    const keras = await read('hparam_tuning/run-2');
+    assert.deepEqual(keras.run.params, {
+      optimizer: 'adam <b>&amp;',
+      num_units: '16',
+      dropout: '0.00001',
+      batch_norm: 'true',
+    });
+    assert.deepEqual(
+      keras.run.metrics.map((m) => [m.key, m.points.length]),
+      [['accuracy', 1]],
+    );
+    assert.equal(keras.definitionOnly, false);
+    assert.equal((await read('hparam_tuning')).definitionOnly, true);
+    const torch = await read('tbx-hparams/trial');
+    assert.deepEqual(torch.run.params, { lr: '0.01', batch_size: '64', optimizer: 'adamw', amsgrad: 'false' });
+    assert.equal(torch.definitionOnly, false);
+    // Through the metrics source (what the Runs table, the CLI and the Experiments view list): no definition run.
+    const listed = await tensorboardSource.read(logs, {});
+    const ids = listed.runs.map((r) => r.id);
+    assert.ok(!ids.includes('hparam_tuning') && ids.includes('hparam_tuning/run-0'), ids.join());
+    assert.equal(listed.runs.find((r) => r.id === 'hparam_tuning/run-1')?.params.optimizer, 'sgd');
   });
 
   it('merges the files of a run per tag, with splits recognised from tags', async () => {
