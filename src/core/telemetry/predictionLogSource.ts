@@ -1,10 +1,13 @@
 // The prediction-log telemetry source: JSON Lines and CSV request logs (gzip too) in the workspace, read by the one
 // reader in src/core/formats/telemetry/predictionLog.ts with the field mapping of their `telemetry.sources[]` entry.
 import fs from 'node:fs';
+import path from 'node:path';
 import { locationFiles, relativePath } from './locationFiles';
 import {
   emptyStats,
+  isRequestLogHeader,
   predictionLogFormat,
+  readCsvHeader,
   eachPredictionLogEvent,
   readPredictionLog,
   type PredictionLogOptions,
@@ -38,7 +41,23 @@ export const PREDICTION_LOG_GLOBS: readonly string[] = [
   '**/predictions*.csv.gz',
   '**/requests*.jsonl',
   '**/requests*.jsonl.gz',
+  // CSV under logs/ only when its header reads as a request log (admitsLog).
+  'logs/**/*.csv',
+  'logs/**/*.csv.gz',
+  'logs/**/*.tsv',
 ];
+
+/**
+ * Whether a discovered file is read as a prediction log: JSON Lines and files named predictions* or requests* are;
+ * another CSV or TSV (under logs/) only when its header has a timestamp column and a latency, status, error, model or
+ * version column, so a training log or a dataset kept there is left alone.
+ */
+export function admitsLog(file: string): Promise<boolean> {
+  const name = path.basename(file).toLowerCase();
+  if (!/\.(csv|tsv)(\.gz)?$/.test(name) || /^(predictions|requests)/.test(name)) return Promise.resolve(true);
+  const header = readCsvHeader(file);
+  return Promise.resolve(header !== undefined && isRequestLogHeader(header));
+}
 
 const relative = relativePath;
 
@@ -209,7 +228,7 @@ export const predictionLogSource: TelemetrySourceDefinition = {
   kind: 'predictionLog',
   label: 'Prediction log',
   description: 'JSON Lines or CSV request logs (gzip too), one record per prediction.',
-  discovery: { globs: PREDICTION_LOG_GLOBS, maxResults: 50 },
+  discovery: { globs: PREDICTION_LOG_GLOBS, maxResults: 50, admits: admitsLog },
   needs: {},
   summarize,
   events,

@@ -37,7 +37,7 @@ export interface SummarizeOptions {
 
 /** What to do when there is nothing to read. */
 export const NO_SOURCE_MESSAGE =
-  'No telemetry source: name a prediction log in mlops.yaml (telemetry: sources: - path: logs/predictions.jsonl), put JSON Lines logs under logs/, or give a Prometheus URL (the mlops.telemetry.prometheusUrl setting, or --source URL).';
+  'No telemetry source: name a prediction log in mlops.yaml (telemetry: sources: - path: logs/predictions.jsonl), put JSON Lines or CSV request logs under logs/, or give a Prometheus URL (the mlops.telemetry.prometheusUrl setting, or --source URL).';
 
 export interface Read {
   definition: TelemetrySourceDefinition;
@@ -112,7 +112,12 @@ export async function plannedReads(
       if (found.size >= definition.discovery.maxResults) break;
       for (const file of await find(glob, definition.discovery.maxResults - found.size)) found.add(file);
     }
-    const files = [...found].sort();
+    const admits = definition.discovery.admits;
+    let files = [...found].sort();
+    if (admits) {
+      const admitted = await Promise.all(files.map((file) => admits(file)));
+      files = files.filter((_, i) => admitted[i]);
+    }
     const locations = definition.discovery.locate
       ? definition.discovery.locate(files, context.root)
       : files.map((file) => path.relative(context.root, file).split(path.sep).join('/'));

@@ -233,6 +233,8 @@ export interface TelemetrySourceDefinition {
         maxResults: number;
         /** The locations read for the files found (relative to the root); default: each file on its own. */
         locate?(files: readonly string[], root: string): string[];
+        /** Whether a file found is this source's (looked at before it is read); default: every file found. */
+        admits?: (file: string) => Promise<boolean>;
       }
     | 'server';
   needs: { network?: boolean; secret?: boolean; trust?: boolean };

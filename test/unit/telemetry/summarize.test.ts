@@ -316,4 +316,40 @@ describe('summarizeTelemetry', () => {
     assert.deepEqual(gzipped.summary.groups, sorted.summary.groups);
     assert.equal(gzipped.summary.to, end);
   });
+
+  it('discovers a CSV request log under logs/ by its header, and leaves a training log or a dataset there alone', async () => {
+    // The shape of an A/B monitoring log a Streamlit app appends with Python's csv module: local times without a zone,
+    // two model versions, a quoted comment holding commas.
+    write(
+      'logs/monitoring_logs.csv',
+      [
+        'timestamp,app_version,model_version,latency_ms,prediction,probability,feedback_score,feedback_comment',
+        '2026-01-11T16:55:13,v1_ui,v1,87.56,1,0.8124,2,Not intuitive.',
+        '2026-01-11T16:55:13,v1_ui,v2,279.96,1,0.5903,2,Not intuitive.',
+        '2026-01-11T16:56:17,v1_ui,v1,30.04,1,0.7545,3,"The workflow should be the result first, then feedback."',
+        '2026-01-11T16:56:17,v1_ui,v2,195.6,1,0.6047,3,"The workflow should be the result first, then feedback."',
+      ].join('\r\n') + '\r\n',
+    );
+    write('logs/training_log.csv', 'epoch,accuracy,loss,val_accuracy,val_loss\n0,0.8,0.5,0.79,0.52\n');
+    write('logs/features.tsv', 'timestamp\tamount\tcountry\n2026-01-11T16:55:13\t12.5\tUS\n');
+    write('logs/old/requests.csv.gz', zlib.gzipSync('ts,latency_ms,model_version\n1768150513,12,v3\n'));
+    const summary = await summarizeTelemetry({ root, config: emptyTelemetryConfig() }, {});
+    assert.deepEqual(
+      summary.sources.map((s) => [s.location, s.events, s.badLines]),
+      [
+        ['logs/monitoring_logs.csv', 4, 0],
+        ['logs/old/requests.csv.gz', 1, 0],
+      ],
+    );
+    assert.deepEqual(
+      summary.groups.map((g) => [g.key, g.requests, g.latency.max]),
+      [
+        ['@v1', 2, 87.56],
+        ['@v2', 2, 279.96],
+        ['@v3', 1, 12],
+      ],
+    );
+    // A zone-less time is read as UTC.
+    assert.equal(summary.from, Date.UTC(2026, 0, 11, 16, 55, 13));
+  });
 });

@@ -88,6 +88,48 @@ export function predictionLogFormat(file: string): PredictionLogFormat | undefin
   return undefined;
 }
 
+/**
+ * Whether a CSV header names the columns of a request log by the default names: a timestamp, and a latency, status,
+ * error, model or version column (a training log's `epoch,loss,...` or a dataset does not).
+ */
+export function isRequestLogHeader(cells: readonly string[]): boolean {
+  const names = new Set(cells.map((c) => c.trim()));
+  const has = (field: keyof TelemetryFieldMapping): boolean => DEFAULT_FIELD_NAMES[field].some((n) => names.has(n));
+  return has('timestamp') && (['latency', 'status', 'error', 'model', 'version'] as const).some(has);
+}
+
+/**
+ * The header cells of a CSV or TSV log (gzip too) from its first 64 KiB; undefined when it cannot be read. For
+ * deciding whether a file found by a broad glob is a request log before reading it all.
+ */
+export function readCsvHeader(file: string): string[] | undefined {
+  let sample: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    let bytes: Buffer;
+    try {
+      const head = Buffer.alloc(64 * 1024);
+      bytes = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+      bytes = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    sample = new TextDecoder('utf-8').decode(bytes);
+  } catch {
+    return undefined;
+  }
+  const tsv = file.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv');
+  const dialect = detectDialect(sample, { header: true, ...(tsv ? { preferDelimiter: '\t' } : {}) });
+  let header: string[] | undefined;
+  const parser = new CsvParser(dialect.delimiter, dialect.quote, (cells) => {
+    header ??= [...cells];
+  });
+  parser.push(sample.replace(/^\ufeff/, ''));
+  parser.push('', true);
+  return header;
+}
+
 const UNIT_FACTOR: Record<LatencyUnit, number> = { ms: 1, s: 1000, us: 0.001, ns: 0.000001 };
 
 /** The unit a latency field's name says (`latency_ms`, `duration_seconds`, `elapsedUs`), else undefined. */
