@@ -34,20 +34,32 @@ const originOf = (item: WorkspaceItem): string => {
 const strip = (p: string): string => p.replace(/^\.\//, '').replace(/\/+$/, '');
 const within = (child: string, parent: string): boolean => child === parent || child.startsWith(`${parent}/`);
 
-/** Unique names: a name used twice gets its folder (`data/raw/winequality`), as editor tabs tell files apart. */
+/**
+ * Unique names: a name used twice is told apart by its file's own name when that differs (`model_v1.pkl` and
+ * `model_v2.pkl`, both named `model` by discovery, become `model_v1` and `model_v2`), else by its folder
+ * (`data/raw/winequality`), as editor tabs tell files apart.
+ */
 function uniqueNames(items: readonly WorkspaceItem[]): string[] {
   // A file's name without its extension (`model.joblib` -> `model`), as discovery names the files it finds.
-  const base = items.map((item) => {
+  const stems = items.map((item) => {
     const file = path.posix.basename(strip(item.relativePath));
     const ext = fileExtension(file);
-    return !item.isDirectory && item.name === file && ext ? file.slice(0, -ext.length - 1) : item.name;
+    return !item.isDirectory && ext ? file.slice(0, -ext.length - 1) : file;
+  });
+  const base = items.map((item, n) => {
+    const file = path.posix.basename(strip(item.relativePath));
+    return !item.isDirectory && item.name === file && fileExtension(file) ? stems[n]! : item.name;
   });
   const count = new Map<string, number>();
   for (const name of base) count.set(name, (count.get(name) ?? 0) + 1);
+  const stemCount = new Map<string, number>();
+  for (const stem of stems) stemCount.set(stem, (stemCount.get(stem) ?? 0) + 1);
   const taken = new Set<string>();
   return items.map((item, n) => {
     let name = base[n] ?? item.name;
-    if ((count.get(name) ?? 0) > 1) {
+    const stem = stems[n]!;
+    if ((count.get(name) ?? 0) > 1 && stem !== name && stemCount.get(stem) === 1 && !count.has(stem)) name = stem;
+    else if ((count.get(name) ?? 0) > 1) {
       const folder = path.posix.dirname(strip(item.relativePath));
       name = folder === '.' ? name : `${folder}/${name}`;
     }

@@ -189,6 +189,28 @@ describe('environment', () => {
     assert.match(failures(report).find((f) => f.target === 'svc/pyproject.toml')!.message, /no lock file beside it/);
   });
 
+  it('reads UTF-16 requirements (PowerShell `pip freeze >`) as text, like their UTF-8 copy', async () => {
+    const text = 'streamlit==1.29.0\r\npandas\r\nscikit-learn>=1.3\r\n';
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const utf16be = Buffer.from(utf16le);
+    utf16be.swap16();
+    const dir = makeRepo({
+      'mlops.yaml': config(checks),
+      'requirements.txt': utf16le,
+      'be/requirements.txt': utf16be,
+      'utf8/requirements.txt': text,
+    });
+    const report = await run(dir);
+    const found = (prefix: string): string[] =>
+      failures(report)
+        .filter((f) => f.target === `${prefix}requirements.txt`)
+        .map((f) => `${f.location?.line}:${f.location?.column} ${f.message.replace(/^[^:]+:/, '')}`);
+    assert.deepEqual(found(''), found('utf8/'));
+    assert.deepEqual(found('be/'), found('utf8/'));
+    assert.equal(found('').length, 2);
+    assert.ok(!failures(report).some((f) => /binary/.test(f.message)));
+  });
+
   it('reads requirement, conda and image specs', () => {
     assert.equal(requirementPinned('pandas==2.2.3'), true);
     assert.equal(requirementPinned('pandas[excel]==2.2.3'), true);

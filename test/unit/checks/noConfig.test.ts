@@ -211,6 +211,28 @@ describe('mlops init seeds mlops.yaml from discovery', () => {
     assert.match(text, /^datasets: \[\]$/m);
   });
 
+  it('names model files that discovery reads as versions of one model by their own names, not name-2', async () => {
+    const dir = tempDir();
+    git(dir, ['init', '--quiet']);
+    writeFiles(dir, {
+      'models/model_v1.pkl': 'v1',
+      'models/model_v2.pkl': 'v2',
+      'a/churn.pkl': 'a',
+      'b/churn.pkl': 'b',
+    });
+    commitAll(dir, 'models');
+    const validation = validator.validate(await seedConfigFor(dir, 'm'));
+    assert.deepEqual(
+      validation.config.models.map((m) => [m.name, m.path]),
+      [
+        ['a/churn', 'a/churn.pkl'],
+        ['b/churn', 'b/churn.pkl'],
+        ['model_v1', 'models/model_v1.pkl'],
+        ['model_v2', 'models/model_v2.pkl'],
+      ],
+    );
+  });
+
   it('detects a convention only when every existing name follows it', () => {
     assert.equal(
       detectConvention([

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { detectEncoding } from '../../formats/data/csv';
 import { outsideMessage, resolveInside } from '../../security/confine';
 import { globMatcher } from '../scope';
 import { formatBytes } from '../../sizes';
@@ -153,6 +154,11 @@ export function createFileLister(root: string, options: FileListerOptions = {}):
           relativePath,
         );
       const buffer = await fs.promises.readFile(full);
+      // A UTF-16 byte-order mark says the file is text: Windows PowerShell writes `pip freeze > requirements.txt` so,
+      // and pip reads it.
+      const { encoding, bom } = detectEncoding(buffer.subarray(0, 4));
+      if (encoding === 'utf-16le' || encoding === 'utf-16be')
+        return new TextDecoder(encoding).decode(buffer.subarray(bom));
       if (buffer.subarray(0, 8000).includes(0))
         throw new CheckInputError(`${relativePath} is a binary file, not text.`, relativePath);
       return buffer.toString('utf8').replace(/^\uFEFF/, '');
