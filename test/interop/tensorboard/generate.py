@@ -2,7 +2,9 @@
 
 Usage: python generate.py <out-dir>
   <out-dir>/logs/...      event files (one folder per run)
-  <out-dir>/expected.json scalars per run folder and tag, as TensorBoard's EventAccumulator reads them
+  <out-dir>/hparams/...   HParams tuning runs (Keras-style and tensorboardX's add_hparams)
+  <out-dir>/expected.json scalars per run folder and tag, as TensorBoard's EventAccumulator reads them, and the
+                          hyperparameters its HParams plugin reads (hparamsLogs: the same for hparams/)
 
 Both scalar styles are written: tensorboardX's `simple_value` (what PyTorch's SummaryWriter writes) and TF2-style
 scalar tensors (`tensor_content`, `float_val`, `double_val`, `half_val`, `int_val`, `int64_val`), built with
@@ -179,15 +181,8 @@ def expected_for(run_dir):
     return tags
 
 
-def main():
-    out_dir = os.path.abspath(sys.argv[1])
-    logs = os.path.join(out_dir, "logs")
-    write_tensorboardx(os.path.join(logs, "tbx"))
-    write_tf2(os.path.join(logs, "tf2"), ".v2", range(0, 60), 0)
-    # A second file in the same folder (a resumed run): same tags, later steps.
-    write_tf2(os.path.join(logs, "tf2"), ".v2.resumed", range(60, 80), 0)
-    write_keras_hparams(os.path.join(logs, "hparam_tuning"))
-    write_tensorboardx_hparams(os.path.join(logs, "tbx-hparams"))
+def expected_logs(logs):
+    """Per run folder of a log folder: the scalars, the HParams session's values, and the definition-only folders."""
     runs = {}
     hparams = {}
     definitions = []
@@ -200,8 +195,24 @@ def main():
                 hparams[run] = values
             if definition and not values and not runs[run]:
                 definitions.append(run)
+    return {"runs": runs, "hparams": hparams, "definitionOnly": definitions}
+
+
+def main():
+    out_dir = os.path.abspath(sys.argv[1])
+    logs = os.path.join(out_dir, "logs")
+    write_tensorboardx(os.path.join(logs, "tbx"))
+    write_tf2(os.path.join(logs, "tf2"), ".v2", range(0, 60), 0)
+    # A second file in the same folder (a resumed run): same tags, later steps.
+    write_tf2(os.path.join(logs, "tf2"), ".v2.resumed", range(60, 80), 0)
+    # HParams in a log folder of their own (hparams/), so the runs of logs/ stay as they were.
+    hparams_logs = os.path.join(out_dir, "hparams")
+    write_keras_hparams(os.path.join(hparams_logs, "hparam_tuning"))
+    write_tensorboardx_hparams(os.path.join(hparams_logs, "tbx-hparams"))
+    expected = expected_logs(logs)
+    expected["hparamsLogs"] = expected_logs(hparams_logs)
     with open(os.path.join(out_dir, "expected.json"), "w", encoding="utf-8") as f:
-        json.dump({"runs": runs, "hparams": hparams, "definitionOnly": definitions}, f, allow_nan=False, separators=(",", ":"))
+        json.dump(expected, f, allow_nan=False, separators=(",", ":"))
         f.write("\n")
 
 

@@ -11,6 +11,8 @@ export interface ExpectedLogs {
   hparams: Record<string, Record<string, number | string | boolean>>;
   /** Run folders holding only the HParams experiment definition. */
   definitionOnly: string[];
+  /** The same for the HParams log folder (`hparams/` beside `logs/`). */
+  hparamsLogs?: ExpectedLogs;
 }
 
 function decode(value: Float): number {
