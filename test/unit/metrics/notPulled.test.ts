@@ -173,6 +173,64 @@ describe('DVC outputs not pulled, and experiment names as revisions (fixture by 
     assert.deepEqual(params.problems, []);
   });
 
+  it('the git history source reads the metrics of revisions whose files the local DVC cache holds', async () => {
+    // What `dvc exp run` and `dvc repro` leave in the cache of the repository they ran in: train.py's metrics file
+    // (json.dump with indent 2) for each revision's params, checked against the md5 that revision's dvc.lock records.
+    const { followed } = followedFiles(clone);
+    const before = await gitHistorySource.read(clone, { root: clone, followed });
+    const cache = path.join(clone, '.dvc', 'cache');
+    const written: { revision: string; acc: number; loss: number }[] = [];
+    try {
+      for (const run of before.runs) {
+        const lr = Number(run.params['train.lr']);
+        const layers = Number(run.params['train.layers']);
+        const acc = Math.round((0.5 + lr + 0.05 * layers) * 1e5) / 1e5;
+        const loss = Math.round((1 - acc) * 1e5) / 1e5;
+        const bytes = `{\n  "acc": ${acc},\n  "loss": ${loss}\n}`;
+        const [recorded] = await explainAbsentAtRevision(clone, run.revision!, ['metrics/eval.json']);
+        assert.equal(
+          createHash('md5').update(bytes).digest('hex'),
+          recorded?.md5,
+          `${run.label}: the bytes dvc cached`,
+        );
+        // All but the oldest revision's metrics in the cache: that one stays explained as not fetched.
+        if (run === before.runs.at(-1)) continue;
+        const object = path.join(cache, 'files', 'md5', recorded.md5!.slice(0, 2), recorded.md5!.slice(2));
+        fs.mkdirSync(path.dirname(object), { recursive: true });
+        fs.writeFileSync(object, bytes);
+        written.push({ revision: run.revision!, acc, loss });
+      }
+      const { runs, problems } = await gitHistorySource.read(clone, { root: clone, followed });
+      const values = (revision: string) => {
+        const run = runs.find((r) => r.revision === revision)!;
+        const last = (key: string) => run.metrics.find((m) => m.key === key)?.points.at(-1)?.value;
+        return { revision, acc: last('acc')!, loss: last('loss')! };
+      };
+      assert.equal(written.length, runs.length - 1);
+      assert.deepEqual(
+        written.map((w) => values(w.revision)),
+        written,
+      );
+      // The values dvc exp show lists for the experiments (deep 0.9; tuned 0.65 on v1.0.0, 0.75 on v1.1.0).
+      assert.deepEqual(
+        ['deep', 'tuned']
+          .flatMap((name) => expected.experiments.filter((e) => e.name === name))
+          .map((e) => values(e.rev).acc),
+        [0.9, 0.65, 0.75],
+      );
+      assert.equal(runs.at(-1)!.metrics.length, 0);
+      assert.deepEqual(
+        problems.map((p) => p.message.replace(/At \w+,/, 'At <rev>,')),
+        [
+          `The metric values of ${written.length} revisions come from the local DVC cache: their metrics files are DVC-tracked (dvc.lock holds the hash, git not the file).`,
+          `1 of ${runs.length} revisions have no metric values in git. At <rev>, the newest of them, metrics/eval.json is DVC-tracked: dvc.lock holds its hash, the DVC cache or remote the values. Run "dvc fetch --all-commits --type metrics" and compare with "dvc metrics diff" or "dvc exp show".`,
+        ],
+      );
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it('the checks find no lineage problem with the outputs DVC holds in its cache (metrics included)', async () => {
     const { report, file } = await checkFolder(clone);
     assert.equal(file, undefined, 'no mlops.yaml: the default checks on what discovery found');

@@ -94,6 +94,18 @@ export const gitHistorySource: MetricSourceDefinition = {
       'metrics files could not be read at some revisions',
     );
     for (const problem of summary) problems.push(problem);
+    // Revisions whose metrics files DVC caches: their values from the local DVC cache, when it holds them.
+    try {
+      const { fillMetricsFromDvcCache } = await import('../dvcCache.js');
+      const filled = await fillMetricsFromDvcCache(location, followed.metrics, result.runs);
+      if (filled > 0)
+        problems.push({
+          severity: 'info',
+          message: `The metric values of ${filled} revision${filled === 1 ? '' : 's'} come from the local DVC cache: their metrics files are DVC-tracked (dvc.lock holds the hash, git not the file).`,
+        });
+    } catch {
+      // An unreadable cache or revision leaves those revisions without values, explained below.
+    }
     const cached = await cachedMetricsProblem(location, followed.metrics, result.runs);
     if (cached) problems.push(cached);
     return { runs: result.runs, problems };
