@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   PrometheusApiError,
+  isLoopbackHost,
   PrometheusClient,
   sampleValue,
   type PrometheusApiErrorKind,
@@ -302,6 +303,53 @@ describe('Prometheus API client', () => {
         assert.ok(!err.message.includes('hunter2'), err.message);
         assert.equal(requests[0].auth, `Basic ${Buffer.from('ops:hunter2').toString('base64')}`);
       },
+    );
+  });
+
+  it('asks a server on the loopback interface for uncompressed answers, any other server for gzip', async () => {
+    const encodings: (string | undefined)[] = [];
+    await withServer(
+      (req) => {
+        encodings.push(req.headers['accept-encoding']);
+        return json({ status: 'success', data: { resultType: 'vector', result: [] } });
+      },
+      async (url) => {
+        await new PrometheusClient({ baseUrl: url }).query('up');
+        await new PrometheusClient({ baseUrl: url.replace('127.0.0.1', 'localhost') }).query('up');
+      },
+    );
+    assert.deepEqual(encodings, ['identity', 'identity']);
+    // A remote server: no Accept-Encoding of ours, so fetch asks for gzip as it does by default.
+    const sent: Record<string, string>[] = [];
+    const client = new PrometheusClient({
+      baseUrl: 'https://prometheus.example.com:9090',
+      fetch: (_url, init) => {
+        sent.push(init?.headers as Record<string, string>);
+        return Promise.resolve(
+          new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } })),
+        );
+      },
+    });
+    assert.equal((await client.query('up')).series.length, 0);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]['Accept-Encoding'], undefined);
+    assert.equal(sent[0]['Content-Type'], 'application/x-www-form-urlencoded');
+    assert.deepEqual(
+      [
+        'localhost',
+        'LOCALHOST.',
+        'grafana.localhost',
+        '127.0.0.1',
+        '127.10.0.3',
+        '[::1]',
+        '[::ffff:7f00:1]',
+        '128.0.0.1',
+        '10.0.0.1',
+        'localhost.example.com',
+        '[::2]',
+        '127.0.0.1.nip.io',
+      ].map(isLoopbackHost),
+      [true, true, true, true, true, true, true, false, false, false, false, false],
     );
   });
 
