@@ -5,9 +5,9 @@ import {
   PrometheusApiError,
   isLoopbackHost,
   PrometheusClient,
-  sampleValue,
   type PrometheusApiErrorKind,
 } from '../../../../src/core/formats/prometheus/api';
+import { sampleValue } from '../../../../src/core/formats/prometheus/samples';
 import { serve, type Handler } from '../../../helpers/httpServer';
 
 const TOKEN = 's3cr3t-prometheus-token';
@@ -71,16 +71,16 @@ describe('Prometheus API client', () => {
         assert.equal(result.resultType, 'matrix');
         assert.deepEqual(result.warnings, ['query is slow']);
         assert.deepEqual(result.series[0].labels, { __name__: 'model_requests_total', model: 'churn', version: '2' });
-        const samples = result.series[0].samples;
+        const { times, values } = result.series[0];
         assert.deepEqual(
-          samples.map((s) => s.t),
+          [...times],
           [1_700_000_000_000, 1_700_000_060_500, 1_700_000_120_000, 1_700_000_180_000, 1_700_000_240_000],
         );
-        assert.equal(samples[0].value, 1);
-        assert.ok(Number.isNaN(samples[1].value));
-        assert.equal(samples[2].value, Infinity);
-        assert.equal(samples[3].value, -Infinity);
-        assert.equal(samples[4].value, 1500);
+        assert.equal(values[0], 1);
+        assert.ok(Number.isNaN(values[1]));
+        assert.equal(values[2], Infinity);
+        assert.equal(values[3], -Infinity);
+        assert.equal(values[4], 1500);
         // A form post under the path prefix, with the bearer token.
         const sent = requests[0];
         assert.equal(sent.url.pathname, '/prom/api/v1/query_range');
@@ -107,13 +107,15 @@ describe('Prometheus API client', () => {
           data: { resultType: 'vector', result: [{ metric: { version: '1' }, value: [1700000000.25, '42'] }] },
         };
         const vector = await client.query('sum by (version) (x)', 1_700_000_000_250);
-        assert.deepEqual(vector.series, [{ labels: { version: '1' }, samples: [{ t: 1_700_000_000_250, value: 42 }] }]);
+        assert.deepEqual(vector.series, [
+          { labels: { version: '1' }, times: Float64Array.of(1_700_000_000_250), values: Float64Array.of(42) },
+        ]);
         assert.equal(new URLSearchParams(requests[0].body).get('time'), '1700000000.25');
         answer = { status: 'success', data: { resultType: 'scalar', result: [1700000000, 'NaN'] } };
         const scalar = await client.query('0/0');
         assert.equal(scalar.series.length, 1);
         assert.deepEqual(scalar.series[0].labels, {});
-        assert.ok(Number.isNaN(scalar.series[0].samples[0].value));
+        assert.ok(Number.isNaN(scalar.series[0].values[0]));
         assert.equal(new URLSearchParams(requests[1].body).get('time'), null);
       },
     );
