@@ -60,140 +60,137 @@ function read(text: string): MatrixAnswer {
   const parts: string[] = [];
   let copied = 0;
   let i = 0;
-  const n = text.length;
-  const skipSpace = (): void => {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-  };
-  /** From the opening quote at i: the index after the closing quote; whether the text holds an escape. */
-  const stringEnd = (): { end: number; escaped: boolean } => {
-    let j = text.indexOf('"', i + 1);
-    let escaped = false;
-    for (;;) {
-      if (j < 0) throw new GiveUp();
-      let slashes = 0;
-      while (text.charCodeAt(j - 1 - slashes) === BACKSLASH) slashes++;
-      if (slashes > 0) escaped = true;
-      if (slashes % 2 === 0) return { end: j + 1, escaped };
-      j = text.indexOf('"', j + 1);
-    }
-  };
-  /** A JSON number at i (without an exponent): its value; i moves past it. */
-  const number = (): number => {
-    const start = i;
-    if (text.charCodeAt(i) === MINUS) i++;
-    const digits = i;
-    let whole = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c < ZERO || c > NINE) break;
-      whole = whole * 10 + (c - ZERO);
-      i++;
-    }
-    const count = i - digits;
-    if (count === 0 || (count > 1 && text.charCodeAt(digits) === ZERO)) throw new GiveUp();
-    if (text.charCodeAt(i) === DOT) {
-      i++;
-      const fraction = i;
-      while (i < n && text.charCodeAt(i) >= ZERO && text.charCodeAt(i) <= NINE) i++;
-      if (i === fraction) throw new GiveUp();
-      return Number(text.slice(start, i));
-    }
-    const c = text.charCodeAt(i);
-    if (c === 0x65 || c === 0x45) throw new GiveUp(); // an exponent: rare, left to JSON.parse
-    if (count > 15) return Number(text.slice(start, i));
-    return start === digits ? whole : -whole;
-  };
-  /** A sample value as text (`"123"`, `"0.25"`, `"NaN"`) at i, the opening quote. */
-  const value = (): number => {
-    const { end, escaped } = stringEnd();
-    if (escaped) throw new GiveUp();
-    const first = i + 1;
-    const last = end - 1;
-    i = end;
-    // Whole numbers of up to 15 digits: exact as doubles, and as Number() reads them.
-    let whole = 0;
-    let k = first;
-    const negative = text.charCodeAt(k) === MINUS;
-    if (negative) k++;
-    if (k < last && last - k <= 15) {
-      for (; k < last; k++) {
-        const c = text.charCodeAt(k);
-        if (c < ZERO || c > NINE) break;
-        whole = whole * 10 + (c - ZERO);
-      }
-      if (k === last) return negative ? -whole : whole;
-    }
-    // Anything else as sampleValue reads it; a control character is not JSON, so JSON.parse words that.
-    for (k = first; k < last; k++) if (text.charCodeAt(k) < 0x20) throw new GiveUp();
-    const parsed = sampleValue(text.slice(first, last));
-    if (parsed === undefined) throw new GiveUp();
-    return parsed;
-  };
-  const expect = (code: number): void => {
-    skipSpace();
-    if (text.charCodeAt(i) !== code) throw new GiveUp();
-    i++;
-  };
-  /** The list of pairs at i (its `[`), into a column. */
-  const pairs = (): SampleColumns => {
-    let times = new Float64Array(1024);
-    let values = new Float64Array(1024);
-    let count = 0;
-    i++;
-    skipSpace();
-    if (text.charCodeAt(i) === CLOSE) {
-      i++;
-      return { times: new Float64Array(0), values: new Float64Array(0) };
-    }
-    for (;;) {
-      expect(OPEN);
-      skipSpace();
-      const t = number();
-      if (!Number.isFinite(t)) throw new GiveUp();
-      expect(COMMA);
-      skipSpace();
-      if (text.charCodeAt(i) !== QUOTE) throw new GiveUp();
-      const v = value();
-      expect(CLOSE);
-      if (count === times.length) {
-        const grownTimes = new Float64Array(count * 2);
-        grownTimes.set(times);
-        times = grownTimes;
-        const grownValues = new Float64Array(count * 2);
-        grownValues.set(values);
-        values = grownValues;
-      }
-      times[count] = Math.round(t * 1000);
-      values[count] = v;
-      count++;
-      skipSpace();
-      const c = text.charCodeAt(i);
-      i++;
-      if (c === CLOSE) break;
-      if (c !== COMMA) throw new GiveUp();
-    }
-    return { times: times.slice(0, count), values: values.slice(0, count) };
-  };
-
   for (;;) {
     const quote = text.indexOf('"', i);
     if (quote < 0) break;
-    i = quote;
-    const { end } = stringEnd();
-    const isValuesKey = end - i === 8 && text.startsWith('values', i + 1);
+    const end = stringEnd(text, quote);
     i = end;
-    if (!isValuesKey) continue;
-    skipSpace();
+    if (end - quote !== 8 || !text.startsWith('values', quote + 1)) continue;
+    i = space(text, i);
     if (text.charCodeAt(i) !== COLON) continue; // the text "values", not a key
-    i++;
-    skipSpace();
+    i = space(text, i + 1);
     const c = text.charCodeAt(i);
     if (c === QUOTE) continue; // a label named `values`
     if (c !== OPEN) throw new GiveUp();
     parts.push(text.slice(copied, i), String(columns.length));
-    columns.push(pairs());
-    copied = i;
+    const { column, end: after } = readPairs(text, i);
+    columns.push(column);
+    i = copied = after;
   }
   parts.push(text.slice(copied));
   return { json: JSON.parse(parts.join('')) as unknown, columns };
+}
+
+/** The index of the first character at or after `i` that is not JSON whitespace. */
+function space(text: string, i: number): number {
+  while (isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** From the opening quote at `i`: the index after the closing quote (one not escaped by a backslash). */
+function stringEnd(text: string, i: number): number {
+  let j = text.indexOf('"', i + 1);
+  for (;;) {
+    if (j < 0) throw new GiveUp();
+    let slashes = 0;
+    while (text.charCodeAt(j - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return j + 1;
+    j = text.indexOf('"', j + 1);
+  }
+}
+
+/**
+ * The list of [time, "value"] pairs whose `[` is at `open`, into a column, and the index after its `]`. One loop with
+ * its position in a local variable: this is where a large answer's time goes.
+ */
+function readPairs(text: string, open: number): { column: SampleColumns; end: number } {
+  let times = new Float64Array(1024);
+  let values = new Float64Array(1024);
+  let count = 0;
+  let i = space(text, open + 1);
+  if (text.charCodeAt(i) === CLOSE)
+    return { column: { times: new Float64Array(0), values: new Float64Array(0) }, end: i + 1 };
+  for (;;) {
+    if (text.charCodeAt(i) !== OPEN) throw new GiveUp();
+    i = space(text, i + 1);
+    // The time: a JSON number without an exponent (an exponent is rare: left to JSON.parse).
+    const start = i;
+    let c = text.charCodeAt(i);
+    const negativeTime = c === MINUS;
+    if (negativeTime) c = text.charCodeAt(++i);
+    const digits = i;
+    let whole = 0;
+    while (c >= ZERO && c <= NINE) {
+      whole = whole * 10 + (c - ZERO);
+      c = text.charCodeAt(++i);
+    }
+    const length = i - digits;
+    if (length === 0 || (length > 1 && text.charCodeAt(digits) === ZERO) || c === 0x65 || c === 0x45)
+      throw new GiveUp();
+    let t: number;
+    if (c === DOT) {
+      const fraction = ++i;
+      c = text.charCodeAt(i);
+      while (c >= ZERO && c <= NINE) c = text.charCodeAt(++i);
+      if (i === fraction || c === 0x65 || c === 0x45) throw new GiveUp();
+      t = Number(text.slice(start, i));
+    } else if (length > 15) {
+      t = Number(text.slice(start, i));
+    } else {
+      t = negativeTime ? -whole : whole;
+    }
+    if (!Number.isFinite(t)) throw new GiveUp();
+    i = space(text, i);
+    if (text.charCodeAt(i) !== COMMA) throw new GiveUp();
+    i = space(text, i + 1);
+    if (text.charCodeAt(i) !== QUOTE) throw new GiveUp();
+    // The value: whole numbers of up to 15 digits read here (exact as doubles, as Number() reads them); anything
+    // else as sampleValue reads it. A backslash (an escape) or a control character (not JSON) is left to JSON.parse.
+    const first = i + 1;
+    let k = first;
+    c = text.charCodeAt(k);
+    const negative = c === MINUS;
+    if (negative) c = text.charCodeAt(++k);
+    const valueDigits = k;
+    let v = 0;
+    while (c >= ZERO && c <= NINE) {
+      v = v * 10 + (c - ZERO);
+      c = text.charCodeAt(++k);
+    }
+    let value: number;
+    if (c === QUOTE && k > valueDigits && k - valueDigits <= 15) {
+      value = negative ? -v : v;
+      i = k + 1;
+    } else {
+      const close = text.indexOf('"', first);
+      if (close < 0) throw new GiveUp();
+      for (k = first; k < close; k++) {
+        const d = text.charCodeAt(k);
+        if (d === BACKSLASH || d < 0x20) throw new GiveUp();
+      }
+      const parsed = sampleValue(text.slice(first, close));
+      if (parsed === undefined) throw new GiveUp();
+      value = parsed;
+      i = close + 1;
+    }
+    i = space(text, i);
+    if (text.charCodeAt(i) !== CLOSE) throw new GiveUp();
+    if (count === times.length) {
+      const grownTimes = new Float64Array(count * 2);
+      grownTimes.set(times);
+      times = grownTimes;
+      const grownValues = new Float64Array(count * 2);
+      grownValues.set(values);
+      values = grownValues;
+    }
+    times[count] = Math.round(t * 1000);
+    values[count] = value;
+    count++;
+    i = space(text, i + 1);
+    c = text.charCodeAt(i);
+    if (c === CLOSE) break;
+    if (c !== COMMA) throw new GiveUp();
+    i = space(text, i + 1);
+  }
+  return { column: { times: times.slice(0, count), values: values.slice(0, count) }, end: i + 1 };
 }
