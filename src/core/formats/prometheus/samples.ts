@@ -73,7 +73,8 @@ function read(text: string): MatrixAnswer {
     if (c === QUOTE) continue; // a label named `values`
     if (c !== OPEN) throw new GiveUp();
     parts.push(text.slice(copied, i), String(columns.length));
-    const { column, end: after } = readPairs(text, i);
+    // The series of a range answer mostly have the same number of samples: the last one's is the first guess.
+    const { column, end: after } = readPairs(text, i, columns[columns.length - 1]?.times.length ?? 0);
     columns.push(column);
     i = copied = after;
   }
@@ -100,12 +101,13 @@ function stringEnd(text: string, i: number): number {
 }
 
 /**
- * The list of [time, "value"] pairs whose `[` is at `open`, into a column, and the index after its `]`. One loop with
- * its position in a local variable: this is where a large answer's time goes.
+ * The list of [time, "value"] pairs whose `[` is at `open`, into a column (room for `expected` samples to begin
+ * with), and the index after its `]`. One loop with its position in a local variable: this is where a large answer's
+ * time goes.
  */
-function readPairs(text: string, open: number): { column: SampleColumns; end: number } {
-  let times = new Float64Array(1024);
-  let values = new Float64Array(1024);
+function readPairs(text: string, open: number, expected: number): { column: SampleColumns; end: number } {
+  let times = new Float64Array(Math.max(expected, 64));
+  let values = new Float64Array(times.length);
   let count = 0;
   let i = space(text, open + 1);
   if (text.charCodeAt(i) === CLOSE)
@@ -192,5 +194,7 @@ function readPairs(text: string, open: number): { column: SampleColumns; end: nu
     if (c !== COMMA) throw new GiveUp();
     i = space(text, i + 1);
   }
-  return { column: { times: times.slice(0, count), values: values.slice(0, count) }, end: i + 1 };
+  const column =
+    count === times.length ? { times, values } : { times: times.slice(0, count), values: values.slice(0, count) };
+  return { column, end: i + 1 };
 }

@@ -100,6 +100,29 @@ describe('Prometheus answers read into columns', () => {
     assert.deepEqual(json.data.result[0].metric, { values: 'a label named values', text: '"values":[[1,"2"]]' });
   });
 
+  it('reads series of any length, longer or shorter than the one before', () => {
+    const series = (length: number, seed: number): unknown => ({
+      metric: { n: String(length) },
+      values: Array.from({ length }, (_, i) => [1_700_000_000 + i * 15, String((i * seed) % 1000)]),
+    });
+    const text = matrix([
+      series(1000, 7),
+      series(10, 3),
+      series(10, 5),
+      series(2500, 11),
+      series(1, 2),
+      series(64, 13),
+    ]);
+    const fast = fastColumns(text);
+    assert.ok(fast);
+    assert.deepEqual(
+      fast.map((c) => c.times.length),
+      [1000, 10, 10, 2500, 1, 64],
+    );
+    assert.deepStrictEqual(fast, parsedColumns(text));
+    assert.equal(fast[3].values[2499], (2499 * 11) % 1000);
+  });
+
   it('gives up on anything but the well-formed shape, and the client then reads it the ordinary way', async () => {
     const giveUp = [
       matrix([{ metric: {}, values: [[1, '\\u0031']] }]).replace('\\\\u0031', '\\u0031'), // an escape in a value
