@@ -7,7 +7,6 @@ import {
   PrometheusClient,
   type PrometheusApiErrorKind,
 } from '../../../../src/core/formats/prometheus/api';
-import { sampleValue } from '../../../../src/core/formats/prometheus/samples';
 import { serve, type Handler } from '../../../helpers/httpServer';
 
 const TOKEN = 's3cr3t-prometheus-token';
@@ -353,17 +352,5 @@ describe('Prometheus API client', () => {
       ].map(isLoopbackHost),
       [true, true, true, true, true, true, true, false, false, false, false, false],
     );
-  });
-
-  it('reads sample values as Prometheus writes them', () => {
-    assert.equal(sampleValue('0.25'), 0.25);
-    assert.equal(sampleValue('-3e-2'), -0.03);
-    assert.equal(sampleValue('+Inf'), Infinity);
-    assert.equal(sampleValue('-Inf'), -Infinity);
-    assert.ok(Number.isNaN(sampleValue('NaN')));
-    assert.equal(sampleValue(''), undefined);
-    assert.equal(sampleValue('abc'), undefined);
-    assert.equal(sampleValue(1), undefined);
-    assert.equal(sampleValue(null), undefined);
   });
 });

@@ -38,6 +38,18 @@ const matrix = (result: unknown[]): string =>
   JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
 
 describe('Prometheus answers read into columns', () => {
+  it('reads sample values as Prometheus writes them', () => {
+    assert.equal(sampleValue('0.25'), 0.25);
+    assert.equal(sampleValue('-3e-2'), -0.03);
+    assert.equal(sampleValue('+Inf'), Infinity);
+    assert.equal(sampleValue('-Inf'), -Infinity);
+    assert.ok(Number.isNaN(sampleValue('NaN')));
+    assert.equal(sampleValue(''), undefined);
+    assert.equal(sampleValue('abc'), undefined);
+    assert.equal(sampleValue(1), undefined);
+    assert.equal(sampleValue(null), undefined);
+  });
+
   it('reads every recorded answer of a real Prometheus as JSON.parse does', () => {
     const recorded = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as Recorded;
     let samples = 0;
