@@ -307,7 +307,7 @@ interface GroupAccumulator {
   version: string;
   requests: number[];
   errors: number[];
-  /** Per bound, the histogram's cumulative count in each bucket. */
+  /** Per bound (`le`), that cumulative bucket's increase in each bucket of the grid. */
   histogram: Map<number, Float64Array>;
   total: Histogram;
   latencyPoints: LatencyFigures[];
