@@ -30,6 +30,8 @@ import {
   readPredictionLog,
 } from '../../src/core/formats/telemetry/predictionLog';
 import { gzipSync } from 'node:zlib';
+import { PrometheusApiError, PrometheusClient } from '../../src/core/formats/prometheus/api';
+import { sampleValue } from '../../src/core/formats/prometheus/samples';
 
 const CSV_SEED =
   'id,name,amount,when\r\n1,plain,10.5,2024-01-01\r\n2,"comma, ""q""\nline",,2024-01-02\r\n3,naïve,-3,\r\n';
@@ -104,6 +106,17 @@ const PREDICTION_JSONL = [
 
 const PREDICTION_CSV =
   'timestamp,model,model_version,caller,latency_ms,status,error,age,plan\r\n2026-03-02T10:00:01Z,churn,v1,billing,41.5,200,,41,pro\r\n1772445602000,churn,v2,"a ""quoted"", caller",230,500,timeout,29,free\r\n';
+
+/** A real Prometheus server's recorded range answers. */
+function prometheusAnswers(fixtures: string): Buffer[] {
+  const recorded = JSON.parse(
+    fs.readFileSync(path.join(fixtures, 'telemetry', 'prometheus', 'answers.json'), 'utf8'),
+  ) as {
+    cases: { answers: { answer: string }[] }[];
+  };
+  const answers = recorded.cases.flatMap((c) => c.answers.map((a) => a.answer)).filter((a) => a.includes('"matrix"'));
+  return answers.map((a) => Buffer.from(a));
+}
 
 /** The fuzz targets, seeded from the fixtures under `root` (the repository). */
 export function fuzzTargets(root: string): FuzzTarget[] {
@@ -398,6 +411,34 @@ export function fuzzTargets(root: string): FuzzTarget[] {
             for (const event of spreader.events(delta)) if (!Number.isFinite(event.time)) throw new Error('no time');
         }
         return stats;
+      },
+    },
+    {
+      // A range query's answer; what the client reads must be what JSON.parse of the same text gives (the fast reader
+      // of large answers against the ordinary one): a difference is an untyped error.
+      name: 'prometheus-answer',
+      typedError: PrometheusApiError,
+      seeds: prometheusAnswers(fixtures),
+      async run(input) {
+        const client = new PrometheusClient({
+          baseUrl: 'http://127.0.0.1:9',
+          fetch: () => Promise.resolve(new Response(new Uint8Array(input))),
+        });
+        const read = await client.queryRange('x', 0, 60_000, 15_000);
+        if (read.resultType !== 'matrix') return read;
+        const json = JSON.parse(new TextDecoder().decode(input)) as { data: { result: { values: unknown[][] }[] } };
+        read.series.forEach((series, i) => {
+          const pairs = json.data.result[i].values;
+          const same =
+            pairs.length === series.times.length &&
+            pairs.every(
+              ([t, v], j) =>
+                Object.is(Math.round((t as number) * 1000), series.times[j]) &&
+                Object.is(sampleValue(v), series.values[j]),
+            );
+          if (!same) throw new Error(`series ${i + 1} reads differently from JSON.parse of the same answer`);
+        });
+        return read;
       },
     },
     predictionLog('prediction-log-jsonl', 'jsonl', [Buffer.from(PREDICTION_JSONL), gzipSync(PREDICTION_JSONL)]),

@@ -235,9 +235,9 @@ describe('Prometheus source against a live Prometheus', function () {
     assert.equal(summary.problems[0]?.severity, 'error');
     assert.match(summary.problems[0]?.message ?? '', /rejected the range query \(bad_data\): .*parse error/);
     const client = new PrometheusClient({ baseUrl: prometheus.url });
-    assert.ok(Number.isNaN((await client.query('0/0')).series[0].samples[0].value));
-    assert.equal((await client.query('1/0')).series[0].samples[0].value, Infinity);
-    assert.equal((await client.query('-1/0')).series[0].samples[0].value, -Infinity);
+    assert.ok(Number.isNaN((await client.query('0/0')).series[0].values[0]));
+    assert.equal((await client.query('1/0')).series[0].values[0], Infinity);
+    assert.equal((await client.query('-1/0')).series[0].values[0], -Infinity);
     await assert.rejects(
       client.queryRange('up', to - 86_400_000, to, 1000),
       (err: unknown) => err instanceof PrometheusApiError && err.kind === 'bad-query' && /11000/.test(err.message),

@@ -25,6 +25,7 @@ const COUNTS: Record<string, number> = {
   jsonl: 500,
   parquet: 300,
   'otlp-json': 500,
+  'prometheus-answer': 500,
   'prediction-log-jsonl': 300,
   'prediction-log-csv': 300,
 };

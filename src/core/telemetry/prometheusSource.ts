@@ -196,7 +196,10 @@ function bucketStart(grid: StepGrid, i: number): number {
 export function counterIncreases(series: PrometheusSeries, grid: StepGrid): number[] {
   const out = new Array<number>(grid.buckets).fill(0);
   let previous: number | undefined;
-  for (const { t, value } of series.samples) {
+  const { times, values } = series;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    const value = values[k]!;
     if (!Number.isFinite(value)) continue;
     const index = Math.round((t - grid.start) / grid.stepMs) - 1;
     if (previous === undefined) {
@@ -221,24 +224,46 @@ export type Histogram = Map<number, number>;
  * from 0 when its bound is positive); in the +Inf bucket, the highest finite bound. Undefined without observations.
  */
 export function histogramQuantile(q: number, histogram: Histogram): number | undefined {
-  const bounds = [...histogram.entries()].sort((a, b) => a[0] - b[0]);
-  if (!bounds.length) return undefined;
-  // Cumulative counts can come out of order (series scraped at different times); keep them monotonic.
+  const entries = [...histogram.entries()].sort((a, b) => a[0] - b[0]);
+  const bounds = entries.map(([le]) => le);
+  const cumulative = new Float64Array(entries.length);
+  monotonic(
+    entries.map(([, count]) => count),
+    cumulative,
+  );
+  return sortedHistogramQuantile(q, bounds, cumulative);
+}
+
+/**
+ * Cumulative counts (in the order of their ascending bounds) made monotonic, into `out`: they can come out of order
+ * (series scraped at different times), and a lower count than the bound below it would give a negative width.
+ */
+function monotonic(counts: ArrayLike<number>, out: Float64Array): void {
   let running = 0;
-  const cumulative = bounds.map(([le, count]): [number, number] => {
-    running = Math.max(running, count);
-    return [le, running];
-  });
-  const last = cumulative[cumulative.length - 1]!;
-  const total = last[1];
+  for (let b = 0; b < counts.length; b++) {
+    running = Math.max(running, counts[b]!);
+    out[b] = running;
+  }
+}
+
+/** `histogramQuantile` of a histogram given as ascending bounds and their monotonic cumulative counts. */
+function sortedHistogramQuantile(
+  q: number,
+  bounds: readonly number[],
+  cumulative: ArrayLike<number>,
+): number | undefined {
+  const n = bounds.length;
+  if (!n) return undefined;
+  const total = cumulative[n - 1]!;
   if (!(total > 0)) return undefined;
   const rank = q * total;
   let lowerBound = 0;
   let lowerCount = 0;
-  for (let i = 0; i < cumulative.length; i++) {
-    const [le, count] = cumulative[i]!;
+  for (let i = 0; i < n; i++) {
+    const le = bounds[i]!;
+    const count = cumulative[i]!;
     if (count >= rank) {
-      if (le === Infinity) return i > 0 ? cumulative[i - 1]![0] : undefined;
+      if (le === Infinity) return i > 0 ? bounds[i - 1] : undefined;
       if (i === 0 && le <= 0) return le;
       if (count === lowerCount) return le;
       return lowerBound + (le - lowerBound) * ((rank - lowerCount) / (count - lowerCount));
@@ -246,7 +271,25 @@ export function histogramQuantile(q: number, histogram: Histogram): number | und
     lowerBound = le;
     lowerCount = count;
   }
-  return last[0];
+  return bounds[n - 1];
+}
+
+/**
+ * p50, p95 and p99 of every bucket of a histogram kept as one column per bound (each bound's increase per bucket of
+ * the grid): the figures `histogramQuantile` gives for each bucket's histogram, without building one per bucket.
+ */
+export function bucketQuantiles(histogram: ReadonlyMap<number, ArrayLike<number>>, buckets: number): LatencyFigures[] {
+  const bounds = [...histogram.keys()].sort((a, b) => a - b);
+  const columns = bounds.map((le) => histogram.get(le)!);
+  const counts = new Float64Array(bounds.length);
+  const cumulative = new Float64Array(bounds.length);
+  const out: LatencyFigures[] = new Array<LatencyFigures>(buckets);
+  for (let i = 0; i < buckets; i++) {
+    for (let b = 0; b < columns.length; b++) counts[b] = columns[b]![i] ?? 0;
+    monotonic(counts, cumulative);
+    out[i] = sortedQuantiles(bounds, cumulative);
+  }
+  return out;
 }
 
 /** Milliseconds per unit of a histogram whose name says its unit (`_seconds`, `_milliseconds`/`_ms`, `_us`); seconds otherwise. */
@@ -264,8 +307,8 @@ interface GroupAccumulator {
   version: string;
   requests: number[];
   errors: number[];
-  /** Per bucket, cumulative histogram counts by bound. */
-  histograms: Histogram[];
+  /** Per bound (`le`), that cumulative bucket's increase in each bucket of the grid. */
+  histogram: Map<number, Float64Array>;
   total: Histogram;
   latencyPoints: LatencyFigures[];
   latency: LatencyFigures;
@@ -390,7 +433,7 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
         ...identity,
         requests: new Array<number>(grid.buckets).fill(0),
         errors: new Array<number>(grid.buckets).fill(0),
-        histograms: Array.from({ length: grid.buckets }, () => new Map<number, number>()),
+        histogram: new Map(),
         total: new Map(),
         latencyPoints: Array.from({ length: grid.buckets }, () => ({})),
         latency: {},
@@ -404,8 +447,10 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
   /** Per-bucket values of a templated answer (the sample at the end of each bucket). */
   const templatedValues = (series: PrometheusSeries): (number | undefined)[] => {
     const out = new Array<number | undefined>(grid.buckets).fill(undefined);
-    for (const { t, value } of series.samples) {
-      const index = Math.round((t - grid.start) / stepMs) - 1;
+    const { times, values } = series;
+    for (let k = 0; k < times.length; k++) {
+      const value = values[k]!;
+      const index = Math.round((times[k]! - grid.start) / stepMs) - 1;
       if (index >= 0 && index < grid.buckets && Number.isFinite(value)) out[index] = value;
     }
     return out;
@@ -523,15 +568,18 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
         const bound = le === Infinity ? Infinity : le * unit;
         const group = groups.get(groupIdentity(series.labels, keyer).key);
         if (!group) continue; // latency of a group that served nothing, or without the grouping label
+        let column = group.histogram.get(bound);
+        if (!column) group.histogram.set(bound, (column = new Float64Array(grid.buckets)));
+        let total = group.total.get(bound) ?? 0;
         counterIncreases(series, grid).forEach((c, i) => {
-          const histogram = group.histograms[i]!;
-          histogram.set(bound, (histogram.get(bound) ?? 0) + c);
-          group.total.set(bound, (group.total.get(bound) ?? 0) + c);
+          column[i] = column[i]! + c;
+          total += c;
         });
+        group.total.set(bound, total);
       }
     }
     for (const group of groups.values()) {
-      group.histograms.forEach((h, i) => (group.latencyPoints[i] = quantiles(h)));
+      if (group.histogram.size) group.latencyPoints = bucketQuantiles(group.histogram, grid.buckets);
       group.latency = quantiles(group.total);
     }
   });
@@ -547,7 +595,7 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
           });
         }
       for (const series of whole.series) {
-        const value = series.samples[0]?.value;
+        const value = series.values[0];
         const group = groups.get(groupIdentity(series.labels, keyer).key);
         if (group && value !== undefined && Number.isFinite(value)) group.latency[field] = value * 1000;
       }
@@ -566,7 +614,7 @@ export async function summarizePrometheus(input: PrometheusSummaryInput): Promis
     for (const series of result.series) {
       const group = groups.get(groupIdentity(series.labels, keyer).key);
       const caller = series.labels[labels.caller];
-      const value = series.samples[0]?.value;
+      const value = series.values[0];
       if (!group || caller === undefined || value === undefined || !Number.isFinite(value)) continue;
       const figures = group.callers.get(caller) ?? { caller, requests: 0, errors: 0 };
       figures.requests = value;
@@ -597,6 +645,15 @@ function quantiles(histogram: Histogram): LatencyFigures {
   const out: LatencyFigures = {};
   for (const [field, q] of QUANTILES) {
     const value = histogramQuantile(q, histogram);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+function sortedQuantiles(bounds: readonly number[], cumulative: ArrayLike<number>): LatencyFigures {
+  const out: LatencyFigures = {};
+  for (const [field, q] of QUANTILES) {
+    const value = sortedHistogramQuantile(q, bounds, cumulative);
     if (value !== undefined) out[field] = value;
   }
   return out;

@@ -1,8 +1,11 @@
 // The Prometheus source's pure parts (templates, step choice, counter increases, histogram quantiles) and, against a
 // local HTTP server on 127.0.0.1 speaking the query API, its choice of metric names and the queries it sends.
 import assert from 'node:assert/strict';
-import { PrometheusClient } from '../../../src/core/formats/prometheus/api';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrometheusClient, type PrometheusSeries } from '../../../src/core/formats/prometheus/api';
 import {
+  bucketQuantiles,
   chooseStep,
   counterIncreases,
   fillTemplate,
@@ -15,8 +18,12 @@ import {
   summarizePrometheus,
   type TemplateValues,
 } from '../../../src/core/telemetry/prometheusSource';
-import type { TelemetryConfig } from '../../../src/core/telemetry/types';
+import type { TelemetryConfig, TelemetryQuery, TelemetrySummary } from '../../../src/core/telemetry/types';
 import { serve } from '../../helpers/httpServer';
+import { seededRandom } from '../../helpers/prng';
+
+/** A real Prometheus server's answers to the source's queries, and the summaries the source made of them. */
+const RECORDED = path.resolve(__dirname, '../../../../test/fixtures/telemetry/prometheus/answers.json');
 
 const VALUES: TemplateValues = {
   labels: { model: 'model_name', version: 'model_version', caller: 'client' },
@@ -100,40 +107,40 @@ describe('Prometheus source: templates and steps', () => {
   });
 });
 
+/** A series without labels from [time ms, value] samples. */
+function columns(samples: [number, number][], labels: Record<string, string> = {}): PrometheusSeries {
+  return {
+    labels,
+    times: Float64Array.from(samples, ([t]) => t),
+    values: Float64Array.from(samples, ([, v]) => v),
+  };
+}
+
 describe('Prometheus source: counting', () => {
   const grid = stepGrid(0, 40_000, 10_000); // samples at 0 (baseline), 10, 20, 30, 40 s; 4 buckets
 
   it('counts a counter exactly: differences between samples, a reset counted from zero', () => {
-    const series = {
-      labels: {},
-      samples: [
-        { t: 0, value: 100 },
-        { t: 10_000, value: 105 },
-        { t: 20_000, value: 105 },
-        { t: 30_000, value: 3 },
-        { t: 40_000, value: 10 },
-      ],
-    };
+    const series = columns([
+      [0, 100],
+      [10_000, 105],
+      [20_000, 105],
+      [30_000, 3],
+      [40_000, 10],
+    ]);
     assert.deepEqual(counterIncreases(series, grid), [5, 0, 3, 7]);
   });
 
   it('counts a series born in the range from zero, and skips NaN samples and gaps', () => {
-    const born = {
-      labels: {},
-      samples: [
-        { t: 20_000, value: 4 },
-        { t: 40_000, value: 9 },
-      ],
-    };
+    const born = columns([
+      [20_000, 4],
+      [40_000, 9],
+    ]);
     assert.deepEqual(counterIncreases(born, grid), [0, 4, 0, 5]);
-    const holes = {
-      labels: {},
-      samples: [
-        { t: 0, value: 1 },
-        { t: 10_000, value: NaN },
-        { t: 20_000, value: 6 },
-      ],
-    };
+    const holes = columns([
+      [0, 1],
+      [10_000, NaN],
+      [20_000, 6],
+    ]);
     assert.deepEqual(counterIncreases(holes, grid), [0, 5, 0, 0]);
   });
 
@@ -163,6 +170,85 @@ describe('Prometheus source: counting', () => {
       ),
       10 * (5 / 6),
     );
+  });
+});
+
+describe('Prometheus source: recorded answers of a real server', () => {
+  const recorded = JSON.parse(fs.readFileSync(RECORDED, 'utf8')) as {
+    cases: { query: TelemetryQuery; answers: { request: string; answer: string }[]; expected: TelemetrySummary }[];
+  };
+
+  /** The summary of a recorded case, its answers passed through `edit` on the way. */
+  function replay(index: number, edit: (answer: string) => string = (a) => a): Promise<TelemetrySummary> {
+    const { query, answers } = recorded.cases[index];
+    const byRequest = new Map(answers.map((a) => [a.request, edit(a.answer)]));
+    const client = new PrometheusClient({
+      baseUrl: 'http://127.0.0.1:9090',
+      fetch: (_url, init) => {
+        const answer = byRequest.get(init?.body as string);
+        assert.ok(answer !== undefined, `a request that was not recorded: ${init?.body as string}`);
+        return Promise.resolve(new Response(answer));
+      },
+    });
+    return summarizePrometheus({ client, query, config: { sources: [], slos: [] } });
+  }
+
+  /** The first value of each series written with an escape (`\u0031` for `1`): the same JSON, off the fast path. */
+  const escapeFirstValue = (answer: string): string =>
+    answer.replace(/"values":\[\[([0-9.]+),"([0-9])/g, (_m, t: string, d: string) => `"values":[[${t},"\\u003${d}`);
+
+  it('gives the figures it gave before its columnar reader: by version, resets, gaps, two instances, NaN', async () => {
+    const expected = recorded.cases[0].expected;
+    // The case is not trivial: two versions, an hour of minutes, latency per point.
+    assert.equal(expected.groups.length, 2);
+    assert.ok(expected.groups.every((g) => g.series.length === 55 && g.requests > 1000 && g.latency.p99 !== undefined));
+    assert.ok(expected.groups[0].series.filter((p) => p.latency.p50 !== undefined).length > 50);
+    assert.deepEqual(await replay(0), expected);
+    // The same answers read by JSON.parse (an escape keeps them off the fast path) give the same figures.
+    const slow = recorded.cases[0].answers.map((a) => escapeFirstValue(a.answer));
+    assert.ok(slow.filter((a, i) => a !== recorded.cases[0].answers[i].answer).length >= 3);
+    assert.deepEqual(await replay(0, escapeFirstValue), expected);
+  });
+
+  it('gives the figures it gave before its columnar reader: by caller', async () => {
+    const expected = recorded.cases[1].expected;
+    assert.deepEqual(
+      expected.groups.map((g) => g.key),
+      ['batch', 'web'],
+    );
+    assert.deepEqual(await replay(1), expected);
+    assert.deepEqual(await replay(1, escapeFirstValue), expected);
+  });
+
+  it('gives each bucket the quantiles histogramQuantile gives its histogram', () => {
+    const random = seededRandom(5);
+    const bounds = [0.005, 0.01, 0.1, 0.25, 1, Infinity, -0.5, 0];
+    for (let round = 0; round < 200; round++) {
+      const buckets = 1 + Math.floor(random() * 6);
+      const histogram = new Map<number, Float64Array>();
+      for (const le of bounds.filter(() => random() < 0.7)) {
+        // Mostly cumulative counts, sometimes out of order, sometimes empty.
+        histogram.set(
+          le,
+          Float64Array.from({ length: buckets }, () => (random() < 0.2 ? 0 : Math.floor(random() * 50) * (le + 2))),
+        );
+      }
+      const figures = bucketQuantiles(histogram, buckets);
+      assert.equal(figures.length, buckets);
+      figures.forEach((point, i) => {
+        const one = new Map([...histogram].map(([le, column]) => [le, column[i]]));
+        const expected: Record<string, number> = {};
+        for (const [field, q] of [
+          ['p50', 0.5],
+          ['p95', 0.95],
+          ['p99', 0.99],
+        ] as const) {
+          const value = histogramQuantile(q, one);
+          if (value !== undefined) expected[field] = value;
+        }
+        assert.deepEqual(point, expected, `round ${round}, bucket ${i}`);
+      });
+    }
   });
 });
 

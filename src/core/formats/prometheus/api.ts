@@ -3,7 +3,12 @@
 // fit. Shares the request path of the other server clients (timeout, answer size limit, credentials in the address,
 // a bearer token that never appears in a message). Every way an answer can be wrong becomes a
 // `PrometheusApiError` whose `kind` says what went wrong and whose message says what to do.
+//
+// A server on the loopback interface is asked for uncompressed answers: Prometheus gzips a week of fine-stepped
+// series (megabytes of JSON) several times slower than the loopback carries them, so compression only costs there;
+// any other server is asked for gzip, which pays for itself on a network.
 import { HttpFailure, MB, megabytes, parseJsonBody, redact, requestText, serverAddress } from '../../httpRequest';
+import { readMatrixAnswer, sampleValue, type SampleColumns } from './samples';
 
 export type PrometheusApiErrorKind =
   | 'invalid-url'
@@ -47,16 +52,12 @@ export interface PrometheusClientOptions {
   fetch?: typeof fetch;
 }
 
-/** One sample: time in milliseconds since the epoch, the value as sent (`"NaN"`, `"+Inf"` included) and as a number. */
-export interface PrometheusSample {
-  t: number;
-  value: number;
-}
-
-/** One series of an answer: its labels (`__name__` included when the server sends it) and samples in time order. */
-export interface PrometheusSeries {
+/**
+ * One series of an answer: its labels (`__name__` included when the server sends it) and its samples in time order,
+ * as two columns: `times` in milliseconds since the epoch, `values` as numbers (`"NaN"`, `"+Inf"` included).
+ */
+export interface PrometheusSeries extends SampleColumns {
   labels: Record<string, string>;
-  samples: PrometheusSample[];
 }
 
 /** An answer, normalised: a matrix as is, a vector as one sample per series, a scalar as one series without labels. */
@@ -74,15 +75,12 @@ export const DEFAULT_MAX_RESPONSE_MB = 64;
 
 type Json = Record<string, unknown>;
 
-/** A sample value as Prometheus sends it: a decimal string, `NaN`, `+Inf`, `-Inf`; undefined when it is none. */
-export function sampleValue(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (value === 'NaN') return NaN;
-  if (value === '+Inf' || value === 'Inf') return Infinity;
-  if (value === '-Inf') return -Infinity;
-  if (value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isNaN(n) ? undefined : n;
+/** Whether a URL's host name is this machine's loopback interface: `localhost` (and `*.localhost`), 127.0.0.0/8 (IPv4-mapped too), [::1]. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]' || host === '::1' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** A time for the API: seconds since the epoch with millisecond precision. */
@@ -115,6 +113,7 @@ export class PrometheusClient {
     this.baseUrl = address.shown;
     this.apiUrl = new URL('api/v1/', address.url);
     this.headers = { ...address.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (isLoopbackHost(address.url.hostname)) this.headers['Accept-Encoding'] = 'identity';
     this.secrets = address.secrets;
     this.timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.maxResponseBytes = Math.max(1, Math.floor(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB));
@@ -199,7 +198,9 @@ export class PrometheusClient {
           );
       }
     }
-    const { parsed, json } = parseJsonBody(body);
+    // A large answer's samples are read straight into columns; anything unusual is read (and worded) by JSON.parse.
+    const fast = response.ok ? readMatrixAnswer(body) : undefined;
+    const { parsed, json } = fast ? { parsed: true, json: fast.json } : parseJsonBody(body);
     const answer =
       parsed && json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Json) : undefined;
     const errorText = answer && typeof answer.error === 'string' ? answer.error : undefined;
@@ -244,7 +245,7 @@ export class PrometheusClient {
     if (answer.status !== 'success') {
       throw this.malformed(shown, `its status is ${JSON.stringify(answer.status)}, not "success"`);
     }
-    return this.result(shown, answer);
+    return this.result(shown, answer, fast?.columns);
   }
 
   private malformed(shown: string, what: string): PrometheusApiError {
@@ -254,7 +255,8 @@ export class PrometheusClient {
     );
   }
 
-  private result(shown: string, answer: Json): PrometheusResult {
+  /** The answer's series; `columns`: the fast path's samples, which its `values` are indexes into. */
+  private result(shown: string, answer: Json, columns: SampleColumns[] | undefined): PrometheusResult {
     const data = answer.data;
     if (data === null || typeof data !== 'object' || Array.isArray(data))
       throw this.malformed(shown, "no 'data' object");
@@ -262,13 +264,19 @@ export class PrometheusClient {
     const warnings = Array.isArray(answer.warnings)
       ? answer.warnings.filter((w): w is string => typeof w === 'string')
       : [];
-    const sample = (pair: unknown, where: string): PrometheusSample => {
-      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number' || !Number.isFinite(pair[0]))
-        throw this.malformed(shown, `${where} is not a [time, "value"] pair`);
-      const value = sampleValue(pair[1]);
-      if (value === undefined)
-        throw this.malformed(shown, `${where} has the value ${JSON.stringify(pair[1])}, not a number as text`);
-      return { t: Math.round(pair[0] * 1000), value };
+    const samples = (pairs: readonly unknown[], where: (j: number) => string): SampleColumns => {
+      const times = new Float64Array(pairs.length);
+      const values = new Float64Array(pairs.length);
+      pairs.forEach((pair, j) => {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number' || !Number.isFinite(pair[0]))
+          throw this.malformed(shown, `${where(j)} is not a [time, "value"] pair`);
+        const value = sampleValue(pair[1]);
+        if (value === undefined)
+          throw this.malformed(shown, `${where(j)} has the value ${JSON.stringify(pair[1])}, not a number as text`);
+        times[j] = Math.round(pair[0] * 1000);
+        values[j] = value;
+      });
+      return { times, values };
     };
     const labels = (item: Json, where: string): Record<string, string> => {
       const metric = item.metric ?? {};
@@ -283,7 +291,7 @@ export class PrometheusClient {
     };
     if (resultType === 'scalar' || resultType === 'string') {
       if (resultType === 'string') return { resultType, series: [], warnings };
-      return { resultType, series: [{ labels: {}, samples: [sample(result, 'the scalar')] }], warnings };
+      return { resultType, series: [{ labels: {}, ...samples([result], () => 'the scalar') }], warnings };
     }
     if (resultType !== 'matrix' && resultType !== 'vector')
       throw this.malformed(shown, `resultType ${JSON.stringify(resultType)}`);
@@ -294,12 +302,11 @@ export class PrometheusClient {
         throw this.malformed(shown, `${where} is not an object`);
       const entry = item as Json;
       if (resultType === 'vector')
-        return { labels: labels(entry, where), samples: [sample(entry.value, `${where}'s value`)] };
+        return { labels: labels(entry, where), ...samples([entry.value], () => `${where}'s value`) };
+      const column = columns && typeof entry.values === 'number' ? columns[entry.values] : undefined;
+      if (column) return { labels: labels(entry, where), ...column };
       if (!Array.isArray(entry.values)) throw this.malformed(shown, `${where} has no 'values' list`);
-      return {
-        labels: labels(entry, where),
-        samples: entry.values.map((pair: unknown, j) => sample(pair, `${where}, point ${j + 1}`)),
-      };
+      return { labels: labels(entry, where), ...samples(entry.values, (j) => `${where}, point ${j + 1}`) };
     });
     return { resultType, series, warnings };
   }

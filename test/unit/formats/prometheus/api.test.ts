@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import {
   PrometheusApiError,
+  isLoopbackHost,
   PrometheusClient,
-  sampleValue,
   type PrometheusApiErrorKind,
 } from '../../../../src/core/formats/prometheus/api';
 import { serve, type Handler } from '../../../helpers/httpServer';
@@ -70,16 +70,16 @@ describe('Prometheus API client', () => {
         assert.equal(result.resultType, 'matrix');
         assert.deepEqual(result.warnings, ['query is slow']);
         assert.deepEqual(result.series[0].labels, { __name__: 'model_requests_total', model: 'churn', version: '2' });
-        const samples = result.series[0].samples;
+        const { times, values } = result.series[0];
         assert.deepEqual(
-          samples.map((s) => s.t),
+          [...times],
           [1_700_000_000_000, 1_700_000_060_500, 1_700_000_120_000, 1_700_000_180_000, 1_700_000_240_000],
         );
-        assert.equal(samples[0].value, 1);
-        assert.ok(Number.isNaN(samples[1].value));
-        assert.equal(samples[2].value, Infinity);
-        assert.equal(samples[3].value, -Infinity);
-        assert.equal(samples[4].value, 1500);
+        assert.equal(values[0], 1);
+        assert.ok(Number.isNaN(values[1]));
+        assert.equal(values[2], Infinity);
+        assert.equal(values[3], -Infinity);
+        assert.equal(values[4], 1500);
         // A form post under the path prefix, with the bearer token.
         const sent = requests[0];
         assert.equal(sent.url.pathname, '/prom/api/v1/query_range');
@@ -106,13 +106,15 @@ describe('Prometheus API client', () => {
           data: { resultType: 'vector', result: [{ metric: { version: '1' }, value: [1700000000.25, '42'] }] },
         };
         const vector = await client.query('sum by (version) (x)', 1_700_000_000_250);
-        assert.deepEqual(vector.series, [{ labels: { version: '1' }, samples: [{ t: 1_700_000_000_250, value: 42 }] }]);
+        assert.deepEqual(vector.series, [
+          { labels: { version: '1' }, times: Float64Array.of(1_700_000_000_250), values: Float64Array.of(42) },
+        ]);
         assert.equal(new URLSearchParams(requests[0].body).get('time'), '1700000000.25');
         answer = { status: 'success', data: { resultType: 'scalar', result: [1700000000, 'NaN'] } };
         const scalar = await client.query('0/0');
         assert.equal(scalar.series.length, 1);
         assert.deepEqual(scalar.series[0].labels, {});
-        assert.ok(Number.isNaN(scalar.series[0].samples[0].value));
+        assert.ok(Number.isNaN(scalar.series[0].values[0]));
         assert.equal(new URLSearchParams(requests[1].body).get('time'), null);
       },
     );
@@ -305,15 +307,50 @@ describe('Prometheus API client', () => {
     );
   });
 
-  it('reads sample values as Prometheus writes them', () => {
-    assert.equal(sampleValue('0.25'), 0.25);
-    assert.equal(sampleValue('-3e-2'), -0.03);
-    assert.equal(sampleValue('+Inf'), Infinity);
-    assert.equal(sampleValue('-Inf'), -Infinity);
-    assert.ok(Number.isNaN(sampleValue('NaN')));
-    assert.equal(sampleValue(''), undefined);
-    assert.equal(sampleValue('abc'), undefined);
-    assert.equal(sampleValue(1), undefined);
-    assert.equal(sampleValue(null), undefined);
+  it('asks a server on the loopback interface for uncompressed answers, any other server for gzip', async () => {
+    const encodings: (string | undefined)[] = [];
+    await withServer(
+      (req) => {
+        encodings.push(req.headers['accept-encoding']);
+        return json({ status: 'success', data: { resultType: 'vector', result: [] } });
+      },
+      async (url) => {
+        await new PrometheusClient({ baseUrl: url }).query('up');
+        await new PrometheusClient({ baseUrl: url.replace('127.0.0.1', 'localhost') }).query('up');
+      },
+    );
+    assert.deepEqual(encodings, ['identity', 'identity']);
+    // A remote server: no Accept-Encoding of ours, so fetch asks for gzip as it does by default.
+    const sent: Record<string, string>[] = [];
+    const client = new PrometheusClient({
+      baseUrl: 'https://prometheus.example.com:9090',
+      fetch: (_url, init) => {
+        sent.push(init?.headers as Record<string, string>);
+        return Promise.resolve(
+          new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } })),
+        );
+      },
+    });
+    assert.equal((await client.query('up')).series.length, 0);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]['Accept-Encoding'], undefined);
+    assert.equal(sent[0]['Content-Type'], 'application/x-www-form-urlencoded');
+    assert.deepEqual(
+      [
+        'localhost',
+        'LOCALHOST.',
+        'grafana.localhost',
+        '127.0.0.1',
+        '127.10.0.3',
+        '[::1]',
+        '[::ffff:7f00:1]',
+        '128.0.0.1',
+        '10.0.0.1',
+        'localhost.example.com',
+        '[::2]',
+        '127.0.0.1.nip.io',
+      ].map(isLoopbackHost),
+      [true, true, true, true, true, true, true, false, false, false, false, false],
+    );
   });
 });
