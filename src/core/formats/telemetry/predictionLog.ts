@@ -624,7 +624,7 @@ class RecordMapper {
 
 /** The bytes of a log, gunzipped when they start with the gzip magic bytes. */
 function openLog(file: string, range?: { start: number; end: number }): Readable {
-  if (range) return fs.createReadStream(file, { highWaterMark: 1024 * 1024, start: range.start, end: range.end - 1 });
+  if (range) return fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024, start: range.start, end: range.end - 1 });
   const magic = Buffer.alloc(2);
   const fd = fs.openSync(file, 'r');
   let n: number;
@@ -633,7 +633,7 @@ function openLog(file: string, range?: { start: number; end: number }): Readable
   } finally {
     fs.closeSync(fd);
   }
-  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const input = fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
   if (n < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b) return input;
   const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
   input.on('error', (err) => gunzip.destroy(err));
