@@ -624,7 +624,7 @@ class RecordMapper {
 
 /** The bytes of a log, gunzipped when they start with the gzip magic bytes. */
 function openLog(file: string, range?: { start: number; end: number }): Readable {
-  if (range) return fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024, start: range.start, end: range.end - 1 });
+  if (range) return fs.createReadStream(file, { highWaterMark: 1024 * 1024, start: range.start, end: range.end - 1 });
   const magic = Buffer.alloc(2);
   const fd = fs.openSync(file, 'r');
   let n: number;
