@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dvcCachePaths } from '../data/versions';
+import { md5InDirListing } from '../formats/dvc/dirListing';
 import { combineFiles } from '../formats/dvc/project';
 import { CatFileBatch } from '../git/catFile';
 import { explainAbsent } from './absence';
@@ -30,20 +31,6 @@ function cacheObject(root: string, md5: string): Buffer | undefined {
       // Not in this layout: try the other.
     }
   }
-  return undefined;
-}
-
-/** The md5 of `relative` in a cached folder's `.dir` listing (`[{md5, relpath}, ...]`), if it lists it. */
-function md5InListing(listing: Buffer, relative: string): string | undefined {
-  let entries: unknown;
-  try {
-    entries = JSON.parse(listing.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(entries)) return undefined;
-  for (const entry of entries as { md5?: unknown; relpath?: unknown }[])
-    if (entry && entry.relpath === relative && typeof entry.md5 === 'string') return entry.md5;
   return undefined;
 }
 
@@ -80,7 +67,7 @@ export async function fillMetricsFromDvcCache(
         let content: Buffer | undefined;
         if (a.within) {
           const listing = a.md5.endsWith('.dir') ? cacheObject(root, a.md5) : undefined;
-          const md5 = listing && md5InListing(listing, path.posix.relative(a.within, a.path));
+          const md5 = listing && md5InDirListing(listing, path.posix.relative(a.within, a.path));
           content = md5 ? cacheObject(root, md5) : undefined;
         } else content = cacheObject(root, a.md5);
         if (!content) continue;

@@ -223,7 +223,7 @@ describe('mlops init seeds mlops.yaml from discovery', () => {
     commitAll(dir, 'models');
     const validation = validator.validate(await seedConfigFor(dir, 'm'));
     assert.deepEqual(
-      validation.config.models.map((m) => [m.name, m.path]),
+      validation.config.models.map((m) => [m.name, m.path]).sort((a, b) => (a[0] < b[0] ? -1 : 1)),
       [
         ['a/churn', 'a/churn.pkl'],
         ['b/churn', 'b/churn.pkl'],
