@@ -63,7 +63,10 @@ describe('TensorBoard runs', () => {
     assert.deepEqual(torch.run.params, { lr: '0.01', batch_size: '64', optimizer: 'adamw', amsgrad: 'false' });
     assert.equal(torch.definitionOnly, false);
     // Through the metrics source (what the Runs table, the CLI and the Experiments view list): no definition run.
-    const listed = await tensorboardSource.read(hparamsLogs, {});
+    const listed = await tensorboardSource.read(hparamsLogs, {
+      root: hparamsLogs,
+      followed: { metrics: [], params: [], plots: [], live: [] },
+    });
     const ids = listed.runs.map((r) => r.id);
     assert.ok(!ids.includes('hparam_tuning') && ids.includes('hparam_tuning/run-0'), ids.join());
     assert.equal(listed.runs.find((r) => r.id === 'hparam_tuning/run-1')?.params.optimizer, 'sgd');
