@@ -72,7 +72,9 @@ export function listingCache(folder: string): ListingCache {
       const temporary = `${file}.${process.pid}.tmp`;
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(temporary, JSON.stringify({ format: FORMAT, key, value }, keepNonFinite));
+        // The replacer costs a call per value: only a value holding NaN or an infinity needs it.
+        const record = { format: FORMAT, key, value };
+        writeFileSync(temporary, hasNonFinite(value) ? JSON.stringify(record, keepNonFinite) : JSON.stringify(record));
         renameSync(temporary, file);
       } catch {
         try {
@@ -120,6 +122,24 @@ function hashOf(key: string): string {
     b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
   }
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/** Whether a JSON value holds NaN or an infinity (or an object with its own toJSON, which may give one). */
+function hasNonFinite(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) pending.push(element);
+    } else if (typeof item === 'object' && item !== null) {
+      if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return true;
+      for (const key in item)
+        if (Object.prototype.hasOwnProperty.call(item, key)) pending.push((item as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 function keepNonFinite(_key: string, value: unknown): unknown {

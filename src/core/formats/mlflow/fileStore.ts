@@ -761,6 +761,7 @@ function stampedFiles(directory: string, run: MlflowRun): string[] {
   const files = [child(directory, 'meta.yaml'), metrics, params, tags];
   const folders = new Set<string>();
   const nested = (folder: string, key: string): string => {
+    if (!key.includes('/')) return child(folder, key);
     const parts = key.split('/');
     let at = folder;
     for (const part of parts.slice(0, -1)) folders.add((at = child(at, part)));
