@@ -104,6 +104,18 @@ const REGISTRY_COLUMNS: Record<string, string[]> = {
   ],
 };
 
+/** Every table this reader reads or looks for: the only ones whose columns are loaded. */
+const SCHEMA_TABLES = [
+  ...Object.keys(REQUIRED_COLUMNS),
+  'latest_metrics',
+  'experiment_tags',
+  'alembic_version',
+  ...Object.keys(REGISTRY_COLUMNS),
+  'registered_model_tags',
+  'registered_model_aliases',
+  'model_version_tags',
+];
+
 function str(value: SqlValue | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   return typeof value === 'string'
@@ -570,12 +582,13 @@ export class MlflowDatabase {
   }
 
   private loadSchema(): void {
-    // Every table's columns in one query (a PRAGMA per table costs a statement each).
+    // The columns of the tables this reader uses, in one query (a PRAGMA per table costs a statement each; MLflow 3
+    // has some ninety tables, most of them never read here).
     let rows: SqlValue[][];
     try {
       rows =
         this.db.exec(
-          "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table'",
+          `SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' AND m.name IN (${SCHEMA_TABLES.map((t) => `'${t}'`).join(', ')})`,
         )[0]?.values ?? [];
     } catch (err) {
       throw this.sqlError(err, 'reading the list of tables');
