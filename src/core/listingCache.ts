@@ -12,8 +12,11 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import os from 'node:os';
 import path from 'node:path';
 
-/** Bump when what a reader stores changes shape: older files then read as nothing cached. */
-const FORMAT = 1;
+/**
+ * Bump when what a reader stores changes shape or meaning: older files then read as nothing cached. 2: a small
+ * MLflow metric file's latest point is its highest step, no longer its last line.
+ */
+const FORMAT = 2;
 /** The most files kept; the least recently written go first. */
 const MAX_FILES = 200;
 const NON_FINITE = '$nonFinite';
