@@ -252,7 +252,7 @@ export function parseMetricFile(content: string, file: string): MetricPoint[] {
 
 /**
  * The latest point of a metric file, read with one call when the file is at most HEAD_BYTES (`scratch` is a buffer
- * reused between files): then it is the point the full history gives (see latestOfText), the highest step as
+ * reused between files): then it is the point the full history gives (see latestOfBytes), the highest step as
  * MLflow's own "latest". A larger file is read from its tail: its last complete line, which is the same point unless
  * a lower step was logged after a higher one (the full history is always exact).
  */
@@ -267,7 +267,7 @@ function readLatestPoint(file: string, scratch: Scratch): MetricPoint | undefine
     if (scratch.buffer.length < HEAD_BYTES + 1) scratch.buffer = Buffer.allocUnsafe(HEAD_BYTES + 1);
     // One byte more than HEAD_BYTES: a read that fills it means the file is larger.
     const headRead = readSync(fd, scratch.buffer, 0, HEAD_BYTES + 1, 0);
-    if (headRead <= HEAD_BYTES) return latestOfText(file, scratch.buffer.toString('utf8', 0, headRead));
+    if (headRead <= HEAD_BYTES) return latestOfBytes(file, scratch.buffer, headRead);
     const size = fstatSync(fd).size;
     let length = Math.min(size, TAIL_BYTES);
     for (;;) {
@@ -297,74 +297,81 @@ function isAsciiSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);
 }
 
-/** A whole number written in `text` from `start` to `end` (as INTEGER matches it), else NaN. */
-function integerAt(text: string, start: number, end: number): number {
+/** A whole number written in `bytes` from `start` to `end` (as INTEGER matches it), else NaN. */
+function integerAt(bytes: Buffer, start: number, end: number): number {
   let at = start;
-  const negative = at < end && text.charCodeAt(at) === 45;
+  const negative = at < end && bytes[at] === 45;
   if (negative) at++;
   // Beyond 15 digits a running sum may round differently from Number(): the text goes through Number().
   if (at === end || end - at > 15) {
-    const digits = text.slice(start, end);
+    const digits = bytes.toString('latin1', start, end);
     return INTEGER.test(digits) ? Number(digits) : NaN;
   }
   let value = 0;
   for (; at < end; at++) {
-    const digit = text.charCodeAt(at) - 48;
+    const digit = (bytes[at] ?? 0) - 48;
     if (digit < 0 || digit > 9) return NaN;
     value = value * 10 + digit;
   }
   return negative ? -value : value;
 }
 
+/** The first space in `bytes` from `from` before `end`, else -1. */
+function spaceAt(bytes: Buffer, from: number, end: number): number {
+  const at = from < end ? bytes.indexOf(32, from) : -1;
+  return at < end ? at : -1;
+}
+
 /**
  * The step of the metric line from `start` to `end` (trimmed): 0 for `<timestamp> <value>`, the third field of 3 or
  * 5 fields; NaN when the fields are not those of a metric line.
  */
-function stepOfLine(text: string, start: number, end: number): number {
-  const first = text.indexOf(' ', start);
-  if (first === -1 || first >= end) return NaN;
-  const second = text.indexOf(' ', first + 1);
-  if (second === -1 || second >= end) return 0;
-  let third = text.indexOf(' ', second + 1);
-  if (third === -1 || third > end) third = end;
-  if (third < end) {
-    const fourth = text.indexOf(' ', third + 1);
-    if (fourth === -1 || fourth >= end) return NaN;
-    const fifth = text.indexOf(' ', fourth + 1);
-    if (fifth !== -1 && fifth < end) return NaN;
+function stepOfLine(bytes: Buffer, start: number, end: number): number {
+  const first = spaceAt(bytes, start, end);
+  if (first === -1) return NaN;
+  const second = spaceAt(bytes, first + 1, end);
+  if (second === -1) return 0;
+  let third = spaceAt(bytes, second + 1, end);
+  if (third === -1) third = end;
+  else {
+    const fourth = spaceAt(bytes, third + 1, end);
+    if (fourth === -1 || spaceAt(bytes, fourth + 1, end) !== -1) return NaN;
   }
-  return integerAt(text, second + 1, third);
+  return integerAt(bytes, second + 1, third);
 }
 
 /**
- * The latest point of a whole metric file's text, the one the full history gives (see latestOf), without parsing
- * every line: each line's step is read in place and only the chosen line is parsed. A last line still being written
- * is left out; a file with a line that is not a metric line reads as parseMetricFile reads it (an error naming it).
+ * The latest point of a whole metric file (its first `length` bytes in `bytes`), the one the full history gives (see
+ * latestOf), without decoding or parsing every line: each line's step is read from the bytes and only the chosen
+ * line is parsed. A last line still being written is left out; a file with a line that is not a metric line reads
+ * as parseMetricFile reads it (an error naming it).
  */
-function latestOfText(file: string, text: string): MetricPoint | undefined {
+function latestOfBytes(file: string, bytes: Buffer, length: number): MetricPoint | undefined {
+  const whole = (): MetricPoint | undefined => latestOf(parseMetricFile(bytes.toString('utf8', 0, length), file));
   let bestStart = -1;
   let bestEnd = -1;
   let bestStep = -Infinity;
   let previousStart = -1;
   let previousEnd = -1;
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf('\n', start);
+  for (let start = 0; start < length; ) {
+    let newline = bytes.indexOf(10, start);
+    if (newline >= length) newline = -1;
     let lineStart = start;
-    let lineEnd = newline === -1 ? text.length : newline;
-    while (lineStart < lineEnd && isAsciiSpace(text.charCodeAt(lineStart))) lineStart++;
-    while (lineEnd > lineStart && isAsciiSpace(text.charCodeAt(lineEnd - 1))) lineEnd--;
+    let lineEnd = newline === -1 ? length : newline;
+    while (lineStart < lineEnd && isAsciiSpace(bytes[lineStart] ?? 0)) lineStart++;
+    while (lineEnd > lineStart && isAsciiSpace(bytes[lineEnd - 1] ?? 0)) lineEnd--;
     if (lineStart < lineEnd) {
       // The last piece has no newline after it: it may be a line still being written.
       if (
         newline === -1 &&
         isPartial(
-          text.slice(lineStart, lineEnd),
-          previousStart < 0 ? undefined : text.slice(previousStart, previousEnd),
+          bytes.toString('utf8', lineStart, lineEnd),
+          previousStart < 0 ? undefined : bytes.toString('utf8', previousStart, previousEnd),
         )
       )
         break;
-      const step = stepOfLine(text, lineStart, lineEnd);
-      if (Number.isNaN(step)) return latestOf(parseMetricFile(text, file));
+      const step = stepOfLine(bytes, lineStart, lineEnd);
+      if (Number.isNaN(step)) return whole();
       if (step >= bestStep) {
         bestStep = step;
         bestStart = lineStart;
@@ -377,7 +384,7 @@ function latestOfText(file: string, text: string): MetricPoint | undefined {
     start = newline + 1;
   }
   if (bestStart < 0) return undefined;
-  return parseMetricLine(text.slice(bestStart, bestEnd)) ?? latestOf(parseMetricFile(text, file));
+  return parseMetricLine(bytes.toString('utf8', bestStart, bestEnd)) ?? whole();
 }
 
 /**

@@ -145,6 +145,9 @@ describe('MLflow file store reader', () => {
       negativeSteps: '1 0.4 -3\n2 0.6 -7\n',
       crlf: '1 0.1 4\r\n2 0.2 2\r\n',
       hugeSteps: '1 0.1 90071992547409930\n2 0.2 90071992547409910\n',
+      // White space trim() removes beyond ASCII: a byte-order mark, a no-break space.
+      bom: '\uFEFF1 0.1 3\n2 0.2 1\n',
+      noBreakSpace: '1 0.1 3\u00A0\n2 0.2 1\n',
     };
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(metrics, name), text);
     const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
@@ -158,6 +161,8 @@ describe('MLflow file store reader', () => {
     assert.deepEqual(latest('negativeSteps'), [{ step: -3, value: 0.4, timestamp: 1 }]);
     assert.deepEqual(latest('crlf'), [{ step: 4, value: 0.1, timestamp: 1 }]);
     assert.deepEqual(latest('hugeSteps'), [{ step: Number('90071992547409930'), value: 0.1, timestamp: 1 }]);
+    assert.deepEqual(latest('bom'), [{ step: 3, value: 0.1, timestamp: 1 }]);
+    assert.deepEqual(latest('noBreakSpace'), [{ step: 3, value: 0.1, timestamp: 1 }]);
     // The rows of the listing and of the full history agree on every latest value and step; min and max come from
     // the full history (mlops runs list --min-max).
     const [listedRow] = runsToRows([listed], { root: tmp });
