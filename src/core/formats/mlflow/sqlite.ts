@@ -208,14 +208,9 @@ export async function readSqliteTableNames(file: string): Promise<Set<string> | 
 export function readSqliteTableNamesSync(file: string): Set<string> | undefined {
   const handle = openSync(file, 'r');
   try {
-    const header = Buffer.alloc(100);
-    const bytesRead = readSync(handle, header, 0, 100, 0);
-    if (bytesRead < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
-    const rawPageSize = header.readUInt16BE(16);
-    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-    if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
-    const usable = pageSize - header.readUInt8(20);
-    const encoding = header.readUInt32BE(56);
+    const header = readHeader(handle);
+    if (!header) return undefined;
+    const { pageSize, encoding } = header;
     const decode = (bytes: Buffer): string =>
       encoding === 2
         ? bytes.toString('utf16le')
@@ -224,34 +219,38 @@ export function readSqliteTableNamesSync(file: string): Set<string> | undefined 
           : bytes.toString('utf8');
     const tables = new Set<string>();
     let budget = SCHEMA_READ_LIMIT;
-    const visited = new Set<number>();
-    const pending = [1];
-    while (pending.length) {
-      const pageNumber = pending.pop()!;
-      if (visited.has(pageNumber) || budget < pageSize) return undefined;
-      visited.add(pageNumber);
-      budget -= pageSize;
-      const page = Buffer.alloc(pageSize);
-      const read = readSync(handle, page, 0, pageSize, (pageNumber - 1) * pageSize);
-      if (read < pageSize) return undefined;
-      const start = pageNumber === 1 ? 100 : 0;
-      const type = page[start];
-      const cells = page.readUInt16BE(start + 3);
-      if (type === 0x05) {
-        // Interior table page: child pointers, then the right-most child.
-        for (let i = 0; i < cells; i++) pending.push(page.readUInt32BE(page.readUInt16BE(start + 12 + 2 * i)));
-        pending.push(page.readUInt32BE(start + 8));
-      } else if (type === 0x0d) {
-        for (let i = 0; i < cells; i++) {
-          const row = schemaRow(page, page.readUInt16BE(start + 8 + 2 * i), usable, decode);
-          if (row?.type === 'table') tables.add(row.name);
-        }
-      } else return undefined;
-    }
+    walkBtree(
+      1,
+      (page) => {
+        if (!Number.isInteger(page) || page < 1 || budget < pageSize) throw new UnexpectedPage();
+        budget -= pageSize;
+        const bytes = Buffer.alloc(pageSize);
+        if (readSync(handle, bytes, 0, pageSize, (page - 1) * pageSize) < pageSize) throw new UnexpectedPage();
+        return [bytes, 0];
+      },
+      header.usable,
+      (payload) => {
+        const [type, name] = recordValues(payload, 2, decode);
+        if (type === 'table' && typeof name === 'string') tables.add(name);
+      },
+    );
     return tables;
+  } catch (err) {
+    if (err instanceof UnexpectedPage) return undefined;
+    throw err;
   } finally {
     closeSync(handle);
   }
+}
+
+/** The page size, usable bytes per page and text encoding from an SQLite file's header; undefined if not SQLite. */
+function readHeader(fd: number): { pageSize: number; usable: number; encoding: number } | undefined {
+  const header = Buffer.alloc(100);
+  if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
+  return { pageSize, usable: pageSize - header.readUInt8(20), encoding: header.readUInt32BE(56) };
 }
 
 /** A varint of the SQLite file format at `offset`: its value and length. */
@@ -265,46 +264,6 @@ function varint(bytes: Buffer, offset: number): [number, number] {
     if (byte < 0x80) return [value, i + 1];
   }
   return [value, 9];
-}
-
-/** The `type` and `name` of one `sqlite_master` row (a table-leaf cell); undefined when they are not in the page. */
-function schemaRow(
-  page: Buffer,
-  cell: number,
-  usable: number,
-  decode: (bytes: Buffer) => string,
-): { type: string; name: string } | undefined {
-  const [payloadSize, sizeLength] = varint(page, cell);
-  const [, rowidLength] = varint(page, cell + sizeLength);
-  const payloadStart = cell + sizeLength + rowidLength;
-  // The part of the payload stored on this page (the rest is on overflow pages).
-  const maxLocal = usable - 35;
-  let local = payloadSize;
-  if (payloadSize > maxLocal) {
-    const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
-    const k = minLocal + ((payloadSize - minLocal) % (usable - 4));
-    local = k <= maxLocal ? k : minLocal;
-  }
-  const payload = page.subarray(payloadStart, Math.min(page.length, payloadStart + local));
-  const [headerSize, headerLength] = varint(payload, 0);
-  const types: number[] = [];
-  for (let at = headerLength; at < headerSize && types.length < 2; ) {
-    const [serial, length] = varint(payload, at);
-    if (Number.isNaN(serial)) return undefined;
-    types.push(serial);
-    at += length;
-  }
-  const values: string[] = [];
-  let at = headerSize;
-  for (const serial of types) {
-    if (serial < 13 || serial % 2 === 0) return undefined; // type and name are text.
-    const length = (serial - 13) / 2;
-    if (at + length > payload.length) return undefined;
-    values.push(decode(payload.subarray(at, at + length)));
-    at += length;
-  }
-  const [type, name] = values;
-  return values.length === 2 && type !== undefined && name !== undefined ? { type, name } : undefined;
 }
 
 /** The tables a listing reads (experiments, runs with their params, tags and latest metrics). */
@@ -332,28 +291,24 @@ export function partialImage(file: string, tables: readonly string[]): Buffer | 
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    const header = Buffer.alloc(100);
-    if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
-    const rawPageSize = header.readUInt16BE(16);
-    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-    if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0 || size % pageSize !== 0) return undefined;
-    const usable = pageSize - header.readUInt8(20);
-    const encoding = header.readUInt32BE(56);
-    if (encoding !== 1) return undefined;
+    const header = readHeader(fd);
+    // Text in UTF-16 is left to SQLite: the walk below reads the schema's names as UTF-8.
+    if (!header || header.encoding !== 1 || size % header.pageSize !== 0) return undefined;
+    const { pageSize, usable } = header;
     const pageCount = size / pageSize;
     const image = Buffer.alloc(size);
     const loaded = new Uint8Array(pageCount + 1);
-    const load = (page: number): number => {
+    const load = (page: number): [Buffer, number] => {
       if (!Number.isInteger(page) || page < 1 || page > pageCount) throw new UnexpectedPage();
       const at = (page - 1) * pageSize;
       if (!loaded[page]) {
         if (readSync(fd, image, at, pageSize, at) !== pageSize) throw new UnexpectedPage();
         loaded[page] = 1;
       }
-      return at;
+      return [image, at];
     };
     const schema: Buffer[] = [];
-    walkBtree(1, load, image, usable, (payload) => schema.push(payload));
+    walkBtree(1, load, usable, (payload) => schema.push(payload));
     const wanted = new Set(tables.map((t) => t.toLowerCase()));
     const roots: number[] = [];
     const names = new Set<string>();
@@ -366,7 +321,7 @@ export function partialImage(file: string, tables: readonly string[]): Buffer | 
     }
     // Without latest_metrics a listing reads the metrics table: the whole file is as good.
     if (!names.has('latest_metrics')) return undefined;
-    for (const root of roots) walkBtree(root, load, image, usable);
+    for (const root of roots) walkBtree(root, load, usable);
     return image;
   } catch (err) {
     if (err instanceof UnexpectedPage) return undefined;
@@ -378,12 +333,13 @@ export function partialImage(file: string, tables: readonly string[]): Buffer | 
 
 /**
  * Loads every page of the b-tree rooted at `root` (interior and leaf pages, and the overflow pages of cells whose
- * payload does not fit), calling `onRow` with each table-leaf row's payload when given.
+ * payload does not fit), calling `onRow` with each table-leaf row's payload when given. `load` gives the bytes that
+ * hold a page and the page's offset in them; a page that is not a b-tree page, or one reached twice, throws
+ * UnexpectedPage.
  */
 function walkBtree(
   root: number,
-  load: (page: number) => number,
-  image: Buffer,
+  load: (page: number) => [Buffer, number],
   usable: number,
   onRow?: (payload: Buffer) => void,
 ): void {
@@ -396,7 +352,7 @@ function walkBtree(
     const page = pending.pop()!;
     if (visited.has(page)) throw new UnexpectedPage();
     visited.add(page);
-    const at = load(page);
+    const [image, at] = load(page);
     const start = at + (page === 1 ? 100 : 0);
     const type = image[start];
     const interior = type === 0x02 || type === 0x05;
@@ -428,19 +384,23 @@ function walkBtree(
       let remaining = payloadSize - local;
       let next = remaining > 0 ? image.readUInt32BE(cell + local) : 0;
       while (remaining > 0) {
-        const overflow = load(next);
+        const [bytes, overflow] = load(next);
         const take = Math.min(remaining, usable - 4);
-        parts?.push(image.subarray(overflow + 4, overflow + 4 + take));
+        parts?.push(bytes.subarray(overflow + 4, overflow + 4 + take));
         remaining -= take;
-        next = image.readUInt32BE(overflow);
+        next = bytes.readUInt32BE(overflow);
       }
       if (parts) onRow?.(Buffer.concat(parts));
     }
   }
 }
 
-/** The first `count` values of an SQLite record (UTF-8 text, integers; others as null). */
-function recordValues(payload: Buffer, count: number): (string | number | null)[] {
+/** The first `count` values of an SQLite record (text decoded with `decode`, integers; others as null). */
+function recordValues(
+  payload: Buffer,
+  count: number,
+  decode: (bytes: Buffer) => string = (bytes) => bytes.toString('utf8'),
+): (string | number | null)[] {
   const [headerSize, headerLength] = varint(payload, 0);
   const serials: number[] = [];
   for (let at = headerLength; at < headerSize && serials.length < count; ) {
@@ -454,7 +414,7 @@ function recordValues(payload: Buffer, count: number): (string | number | null)[
   for (const serial of serials) {
     const length = serial >= 12 ? Math.floor((serial - 12) / 2) : ([0, 1, 2, 3, 4, 6, 8, 8, 0, 0][serial] ?? 0);
     if (at + length > payload.length) break;
-    if (serial >= 13 && serial % 2 === 1) values.push(payload.toString('utf8', at, at + length));
+    if (serial >= 13 && serial % 2 === 1) values.push(decode(payload.subarray(at, at + length)));
     else if (serial >= 1 && serial <= 6)
       values.push(length === 8 ? Number(payload.readBigInt64BE(at)) : payload.readIntBE(at, length));
     else if (serial === 8 || serial === 9) values.push(serial - 8);
