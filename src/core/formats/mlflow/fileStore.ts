@@ -1,6 +1,6 @@
 // MLflow's file store (`mlruns/`): experiments, runs, metric histories, params, tags and the model registry, read
-// straight from the files. Listing runs reads only the tail of each metric file (its latest values); a full history
-// is read on demand.
+// straight from the files. Listing runs reads each metric file's latest value only: a small file in one read (its
+// highest step), a larger one from its tail; a full history is read on demand.
 //
 //   mlruns/<experiment_id>/meta.yaml              experiment (ids are strings: never parsed as numbers)
 //   mlruns/<experiment_id>/<run_id>/meta.yaml     run (status 1..5, start/end time, lifecycle_stage)

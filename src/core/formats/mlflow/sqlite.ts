@@ -1,6 +1,7 @@
 // MLflow's SQLite backend (`mlflow.db`), read with sql.js (SQLite compiled to WebAssembly: no native module). The
 // file's bytes are copied into memory and opened there, so the file is never written or locked, and a database a
-// tracking process is writing to is read as its bytes are at that moment.
+// tracking process is writing to is read as its bytes are at that moment. A listing copies only the pages of the
+// tables it reads (partialImage), not the metric histories.
 import { closeSync, existsSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
