@@ -12,8 +12,11 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import os from 'node:os';
 import path from 'node:path';
 
-/** Bump when what a reader stores changes shape: older files then read as nothing cached. */
-const FORMAT = 1;
+/**
+ * Bump when what a reader stores changes shape or meaning: older files then read as nothing cached. 2: a small
+ * MLflow metric file's latest point is its highest step, no longer its last line.
+ */
+const FORMAT = 2;
 /** The most files kept; the least recently written go first. */
 const MAX_FILES = 200;
 const NON_FINITE = '$nonFinite';
@@ -72,7 +75,9 @@ export function listingCache(folder: string): ListingCache {
       const temporary = `${file}.${process.pid}.tmp`;
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(temporary, JSON.stringify({ format: FORMAT, key, value }, keepNonFinite));
+        // The replacer costs a call per value: only a value holding NaN or an infinity needs it.
+        const record = { format: FORMAT, key, value };
+        writeFileSync(temporary, hasNonFinite(value) ? JSON.stringify(record, keepNonFinite) : JSON.stringify(record));
         renameSync(temporary, file);
       } catch {
         try {
@@ -120,6 +125,24 @@ function hashOf(key: string): string {
     b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
   }
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/** Whether a JSON value holds NaN or an infinity (or an object with its own toJSON, which may give one). */
+function hasNonFinite(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) pending.push(element);
+    } else if (typeof item === 'object' && item !== null) {
+      if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return true;
+      for (const key in item)
+        if (Object.prototype.hasOwnProperty.call(item, key)) pending.push((item as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 function keepNonFinite(_key: string, value: unknown): unknown {

@@ -21,6 +21,18 @@ describe('listing cache', () => {
     assert.equal(listingCache(tmp).read('mlflow-file:/y'), undefined, 'another key has nothing');
   });
 
+  it('keeps a lone NaN or infinity deep in objects, and finite values as plain JSON', () => {
+    const cache = listingCache(tmp);
+    for (const deep of [NaN, Infinity, -Infinity]) {
+      cache.write('deep', { a: { b: { c: [1, { d: deep }] } }, e: 2 });
+      const back = cache.read('deep') as { a: { b: { c: [number, { d: number }] } }; e: number };
+      assert.ok(Object.is(back.a.b.c[1].d, deep), String(deep));
+      assert.equal(back.e, 2);
+    }
+    cache.write('finite', { a: [0.5, -0, 1e308], b: { c: 'Infinity' } });
+    assert.deepEqual(cache.read('finite'), { a: [0.5, 0, 1e308], b: { c: 'Infinity' } });
+  });
+
   it('reads a corrupt, foreign or older-format file as nothing cached, and overwrites it', () => {
     const cache = listingCache(tmp);
     cache.write('k', { a: 1 });

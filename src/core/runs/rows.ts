@@ -51,13 +51,14 @@ export function paramValue(text: string): CellValue {
 }
 
 function metricCells(run: Run): Record<string, MetricCell> {
-  const counts = new Map<string, number>();
-  for (const s of run.metrics) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
+  // Only series read from a file can share a key (trackers keep one series per key).
+  const counts = run.metrics.some((s) => s.file) ? new Map<string, number>() : undefined;
+  if (counts) for (const s of run.metrics) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
   const out: Record<string, MetricCell> = {};
   for (const series of run.metrics) {
     if (series.points.length === 0) continue;
     // The same key in two metrics files of one run: each is named by its file.
-    const key = (counts.get(series.key) ?? 0) > 1 && series.file ? `${series.file}:${series.key}` : series.key;
+    const key = (counts?.get(series.key) ?? 0) > 1 && series.file ? `${series.file}:${series.key}` : series.key;
     let latest = series.points[0];
     let min = NaN;
     let max = NaN;

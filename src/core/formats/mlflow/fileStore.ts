@@ -1,6 +1,6 @@
 // MLflow's file store (`mlruns/`): experiments, runs, metric histories, params, tags and the model registry, read
-// straight from the files. Listing runs reads only the tail of each metric file (its latest values); a full history
-// is read on demand.
+// straight from the files. Listing runs reads each metric file's latest value only: a small file in one read (its
+// highest step), a larger one from its tail; a full history is read on demand.
 //
 //   mlruns/<experiment_id>/meta.yaml              experiment (ids are strings: never parsed as numbers)
 //   mlruns/<experiment_id>/<run_id>/meta.yaml     run (status 1..5, start/end time, lifecycle_stage)
@@ -61,12 +61,41 @@ function exists(file: string): boolean {
   }
 }
 
-/** The text of a file, or a MetricsError naming it. */
-function readText(file: string): string {
+/** A buffer reused by the reads of one listing (grown when a file does not fit). */
+interface Scratch {
+  buffer: Buffer;
+}
+
+/**
+ * The text of a file, or a MetricsError naming it. With `scratch`, a file that fits its buffer costs one open, one
+ * read and one close, and no buffer of its own (the params, tags and meta.yaml of a run are small).
+ */
+function readText(file: string, scratch?: Scratch): string {
   try {
-    return readFileSync(file, 'utf8');
+    return scratch ? readInto(file, scratch) : readFileSync(file, 'utf8');
   } catch (err) {
     throw new MetricsError(`${file}: cannot read (${errorCode(err)}).`, file);
+  }
+}
+
+/** A whole file's text, read into `scratch.buffer` (grown when the file does not fit); fs errors as they are. */
+function readInto(file: string, scratch: Scratch): string {
+  const fd = openSync(file, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === scratch.buffer.length) {
+        const grown = Buffer.allocUnsafe(scratch.buffer.length * 2);
+        scratch.buffer.copy(grown, 0, 0, length);
+        scratch.buffer = grown;
+      }
+      const bytesRead = readSync(fd, scratch.buffer, length, scratch.buffer.length - length, length);
+      length += bytesRead;
+      // A read that does not fill the buffer reached the end of the file.
+      if (bytesRead === 0 || length < scratch.buffer.length) return scratch.buffer.toString('utf8', 0, length);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -161,9 +190,9 @@ function listKeyFiles(directory: string): [string, string][] {
 }
 
 /** Files under `directory` as key -> raw text (params and tags). */
-function readKeyValues(directory: string): Record<string, string> {
+function readKeyValues(directory: string, scratch?: Scratch): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, file] of listKeyFiles(directory)) out[key] = readText(file);
+  for (const [key, file] of listKeyFiles(directory)) out[key] = readText(file, scratch);
   return out;
 }
 
@@ -222,12 +251,12 @@ export function parseMetricFile(content: string, file: string): MetricPoint[] {
 }
 
 /**
- * The latest point of a metric file: its last complete line, read from the file's tail (`scratch` is a buffer
- * reused between files). A file of at most HEAD_BYTES is read whole in one call. MLflow's own "latest" is the highest
- * step; the two differ only for a metric logged with a lower step after a higher one, and the full history is always
- * exact.
+ * The latest point of a metric file, read with one call when the file is at most HEAD_BYTES (`scratch` is a buffer
+ * reused between files): then it is the point the full history gives (see latestOfBytes), the highest step as
+ * MLflow's own "latest". A larger file is read from its tail: its last complete line, which is the same point unless
+ * a lower step was logged after a higher one (the full history is always exact).
  */
-function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint | undefined {
+function readLatestPoint(file: string, scratch: Scratch): MetricPoint | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -238,7 +267,7 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
     if (scratch.buffer.length < HEAD_BYTES + 1) scratch.buffer = Buffer.allocUnsafe(HEAD_BYTES + 1);
     // One byte more than HEAD_BYTES: a read that fills it means the file is larger.
     const headRead = readSync(fd, scratch.buffer, 0, HEAD_BYTES + 1, 0);
-    if (headRead <= HEAD_BYTES) return lastPoint(file, scratch.buffer.toString('utf8', 0, headRead), true) ?? undefined;
+    if (headRead <= HEAD_BYTES) return latestOfBytes(file, scratch.buffer, headRead);
     const size = fstatSync(fd).size;
     let length = Math.min(size, TAIL_BYTES);
     for (;;) {
@@ -254,6 +283,108 @@ function readLatestPoint(file: string, scratch: { buffer: Buffer }): MetricPoint
   } finally {
     closeSync(fd);
   }
+}
+
+/** The point of `points` a row shows as the latest: the highest step, and of equal steps the later one. */
+export function latestOf(points: readonly MetricPoint[]): MetricPoint | undefined {
+  let latest: MetricPoint | undefined;
+  for (const p of points) if (latest === undefined || p.step >= latest.step) latest = p;
+  return latest;
+}
+
+/** White space `String.prototype.trim` removes, in ASCII (tab, line feed, vertical tab, form feed, return, space). */
+function isAsciiSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+/** A whole number written in `bytes` from `start` to `end` (as INTEGER matches it), else NaN. */
+function integerAt(bytes: Buffer, start: number, end: number): number {
+  let at = start;
+  const negative = at < end && bytes[at] === 45;
+  if (negative) at++;
+  // Beyond 15 digits a running sum may round differently from Number(): the text goes through Number().
+  if (at === end || end - at > 15) {
+    const digits = bytes.toString('latin1', start, end);
+    return INTEGER.test(digits) ? Number(digits) : NaN;
+  }
+  let value = 0;
+  for (; at < end; at++) {
+    const digit = (bytes[at] ?? 0) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+/** The first space in `bytes` from `from` before `end`, else -1. */
+function spaceAt(bytes: Buffer, from: number, end: number): number {
+  const at = from < end ? bytes.indexOf(32, from) : -1;
+  return at < end ? at : -1;
+}
+
+/**
+ * The step of the metric line from `start` to `end` (trimmed): 0 for `<timestamp> <value>`, the third field of 3 or
+ * 5 fields; NaN when the fields are not those of a metric line.
+ */
+function stepOfLine(bytes: Buffer, start: number, end: number): number {
+  const first = spaceAt(bytes, start, end);
+  if (first === -1) return NaN;
+  const second = spaceAt(bytes, first + 1, end);
+  if (second === -1) return 0;
+  let third = spaceAt(bytes, second + 1, end);
+  if (third === -1) third = end;
+  else {
+    const fourth = spaceAt(bytes, third + 1, end);
+    if (fourth === -1 || spaceAt(bytes, fourth + 1, end) !== -1) return NaN;
+  }
+  return integerAt(bytes, second + 1, third);
+}
+
+/**
+ * The latest point of a whole metric file (its first `length` bytes in `bytes`), the one the full history gives (see
+ * latestOf), without decoding or parsing every line: each line's step is read from the bytes and only the chosen
+ * line is parsed. A last line still being written is left out; a file with a line that is not a metric line reads
+ * as parseMetricFile reads it (an error naming it).
+ */
+function latestOfBytes(file: string, bytes: Buffer, length: number): MetricPoint | undefined {
+  const whole = (): MetricPoint | undefined => latestOf(parseMetricFile(bytes.toString('utf8', 0, length), file));
+  let bestStart = -1;
+  let bestEnd = -1;
+  let bestStep = -Infinity;
+  let previousStart = -1;
+  let previousEnd = -1;
+  for (let start = 0; start < length; ) {
+    let newline = bytes.indexOf(10, start);
+    if (newline >= length) newline = -1;
+    let lineStart = start;
+    let lineEnd = newline === -1 ? length : newline;
+    while (lineStart < lineEnd && isAsciiSpace(bytes[lineStart] ?? 0)) lineStart++;
+    while (lineEnd > lineStart && isAsciiSpace(bytes[lineEnd - 1] ?? 0)) lineEnd--;
+    if (lineStart < lineEnd) {
+      // The last piece has no newline after it: it may be a line still being written.
+      if (
+        newline === -1 &&
+        isPartial(
+          bytes.toString('utf8', lineStart, lineEnd),
+          previousStart < 0 ? undefined : bytes.toString('utf8', previousStart, previousEnd),
+        )
+      )
+        break;
+      const step = stepOfLine(bytes, lineStart, lineEnd);
+      if (Number.isNaN(step)) return whole();
+      if (step >= bestStep) {
+        bestStep = step;
+        bestStart = lineStart;
+        bestEnd = lineEnd;
+      }
+      previousStart = lineStart;
+      previousEnd = lineEnd;
+    }
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  if (bestStart < 0) return undefined;
+  return parseMetricLine(bytes.toString('utf8', bestStart, bestEnd)) ?? whole();
 }
 
 /**
@@ -412,14 +543,14 @@ function readRunFolder(
   experiment: MlflowExperiment,
   root: string,
   fullHistory: boolean,
-  scratch: { buffer: Buffer },
-  meta = readMeta(child(directory, 'meta.yaml')),
+  scratch: Scratch,
+  meta = parseMeta(readText(child(directory, 'meta.yaml'), scratch), child(directory, 'meta.yaml')),
 ): MlflowRun {
   const runId = path.basename(directory);
-  const params = readKeyValues(child(directory, 'params'));
-  const tags = readKeyValues(child(directory, 'tags'));
+  const params = readKeyValues(child(directory, 'params'), scratch);
+  const tags = readKeyValues(child(directory, 'tags'), scratch);
   const metrics: MetricSeries[] = listKeyFiles(child(directory, 'metrics')).map(([key, file]) => {
-    if (fullHistory) return metricSeries(key, parseMetricFile(readText(file), file));
+    if (fullHistory) return metricSeries(key, parseMetricFile(readText(file, scratch), file));
     const latest = readLatestPoint(file, scratch);
     return metricSeries(key, latest ? [latest] : []);
   });
@@ -484,7 +615,7 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
     const metaFile = child(directory, 'meta.yaml');
     let metaText: string | undefined;
     try {
-      metaText = readFileSync(metaFile, 'utf8');
+      metaText = readInto(metaFile, scratch);
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') {
         problems.push(new MetricsError(`${metaFile}: cannot read (${errorCode(err)}).`, metaFile));
@@ -637,6 +768,7 @@ function stampedFiles(directory: string, run: MlflowRun): string[] {
   const files = [child(directory, 'meta.yaml'), metrics, params, tags];
   const folders = new Set<string>();
   const nested = (folder: string, key: string): string => {
+    if (!key.includes('/')) return child(folder, key);
     const parts = key.split('/');
     let at = folder;
     for (const part of parts.slice(0, -1)) folders.add((at = child(at, part)));

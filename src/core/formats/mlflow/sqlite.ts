@@ -1,7 +1,8 @@
 // MLflow's SQLite backend (`mlflow.db`), read with sql.js (SQLite compiled to WebAssembly: no native module). The
 // file's bytes are copied into memory and opened there, so the file is never written or locked, and a database a
-// tracking process is writing to is read as its bytes are at that moment.
-import { closeSync, existsSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
+// tracking process is writing to is read as its bytes are at that moment. A listing copies only the pages of the
+// tables it reads (partialImage), not the metric histories.
+import { closeSync, existsSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
@@ -104,6 +105,18 @@ const REGISTRY_COLUMNS: Record<string, string[]> = {
   ],
 };
 
+/** Every table this reader reads or looks for: the only ones whose columns are loaded. */
+const SCHEMA_TABLES = [
+  ...Object.keys(REQUIRED_COLUMNS),
+  'latest_metrics',
+  'experiment_tags',
+  'alembic_version',
+  ...Object.keys(REGISTRY_COLUMNS),
+  'registered_model_tags',
+  'registered_model_aliases',
+  'model_version_tags',
+];
+
 function str(value: SqlValue | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   return typeof value === 'string'
@@ -196,14 +209,9 @@ export async function readSqliteTableNames(file: string): Promise<Set<string> | 
 export function readSqliteTableNamesSync(file: string): Set<string> | undefined {
   const handle = openSync(file, 'r');
   try {
-    const header = Buffer.alloc(100);
-    const bytesRead = readSync(handle, header, 0, 100, 0);
-    if (bytesRead < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
-    const rawPageSize = header.readUInt16BE(16);
-    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-    if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
-    const usable = pageSize - header.readUInt8(20);
-    const encoding = header.readUInt32BE(56);
+    const header = readHeader(handle);
+    if (!header) return undefined;
+    const { pageSize, encoding } = header;
     const decode = (bytes: Buffer): string =>
       encoding === 2
         ? bytes.toString('utf16le')
@@ -212,34 +220,38 @@ export function readSqliteTableNamesSync(file: string): Set<string> | undefined 
           : bytes.toString('utf8');
     const tables = new Set<string>();
     let budget = SCHEMA_READ_LIMIT;
-    const visited = new Set<number>();
-    const pending = [1];
-    while (pending.length) {
-      const pageNumber = pending.pop()!;
-      if (visited.has(pageNumber) || budget < pageSize) return undefined;
-      visited.add(pageNumber);
-      budget -= pageSize;
-      const page = Buffer.alloc(pageSize);
-      const read = readSync(handle, page, 0, pageSize, (pageNumber - 1) * pageSize);
-      if (read < pageSize) return undefined;
-      const start = pageNumber === 1 ? 100 : 0;
-      const type = page[start];
-      const cells = page.readUInt16BE(start + 3);
-      if (type === 0x05) {
-        // Interior table page: child pointers, then the right-most child.
-        for (let i = 0; i < cells; i++) pending.push(page.readUInt32BE(page.readUInt16BE(start + 12 + 2 * i)));
-        pending.push(page.readUInt32BE(start + 8));
-      } else if (type === 0x0d) {
-        for (let i = 0; i < cells; i++) {
-          const row = schemaRow(page, page.readUInt16BE(start + 8 + 2 * i), usable, decode);
-          if (row?.type === 'table') tables.add(row.name);
-        }
-      } else return undefined;
-    }
+    walkBtree(
+      1,
+      (page) => {
+        if (!Number.isInteger(page) || page < 1 || budget < pageSize) throw new UnexpectedPage();
+        budget -= pageSize;
+        const bytes = Buffer.alloc(pageSize);
+        if (readSync(handle, bytes, 0, pageSize, (page - 1) * pageSize) < pageSize) throw new UnexpectedPage();
+        return [bytes, 0];
+      },
+      header.usable,
+      (payload) => {
+        const [type, name] = recordValues(payload, 2, decode);
+        if (type === 'table' && typeof name === 'string') tables.add(name);
+      },
+    );
     return tables;
+  } catch (err) {
+    if (err instanceof UnexpectedPage) return undefined;
+    throw err;
   } finally {
     closeSync(handle);
   }
+}
+
+/** The page size, usable bytes per page and text encoding from an SQLite file's header; undefined if not SQLite. */
+function readHeader(fd: number): { pageSize: number; usable: number; encoding: number } | undefined {
+  const header = Buffer.alloc(100);
+  if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 16) !== SQLITE_HEADER) return undefined;
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return undefined;
+  return { pageSize, usable: pageSize - header.readUInt8(20), encoding: header.readUInt32BE(56) };
 }
 
 /** A varint of the SQLite file format at `offset`: its value and length. */
@@ -255,44 +267,162 @@ function varint(bytes: Buffer, offset: number): [number, number] {
   return [value, 9];
 }
 
-/** The `type` and `name` of one `sqlite_master` row (a table-leaf cell); undefined when they are not in the page. */
-function schemaRow(
-  page: Buffer,
-  cell: number,
+/** The tables a listing reads (experiments, runs with their params, tags and latest metrics). */
+const LISTING_TABLES = [
+  'experiments',
+  'experiment_tags',
+  'runs',
+  'params',
+  'tags',
+  'latest_metrics',
+  'alembic_version',
+];
+
+/** A database file whose pages are not as a partial image expects: it is read whole instead. */
+class UnexpectedPage extends Error {}
+
+/**
+ * An image of an SQLite file, as large as the file, that holds only the pages of `tables`: the schema, the b-trees
+ * of those tables and of their indexes with their overflow pages, and SQLite's own tables (`sqlite_*`); every other
+ * page is zeros and never read from disk. A listing of a database with long metric histories reads a few MiB
+ * instead of the whole file. Undefined when the file holds something this walk does not expect (then it is read
+ * whole).
+ */
+export function partialImage(file: string, tables: readonly string[]): Buffer | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const header = readHeader(fd);
+    // Text in UTF-16 is left to SQLite: the walk below reads the schema's names as UTF-8.
+    if (!header || header.encoding !== 1 || size % header.pageSize !== 0) return undefined;
+    const { pageSize, usable } = header;
+    const pageCount = size / pageSize;
+    const image = Buffer.alloc(size);
+    const loaded = new Uint8Array(pageCount + 1);
+    const load = (page: number): [Buffer, number] => {
+      if (!Number.isInteger(page) || page < 1 || page > pageCount) throw new UnexpectedPage();
+      const at = (page - 1) * pageSize;
+      if (!loaded[page]) {
+        if (readSync(fd, image, at, pageSize, at) !== pageSize) throw new UnexpectedPage();
+        loaded[page] = 1;
+      }
+      return [image, at];
+    };
+    const schema: Buffer[] = [];
+    walkBtree(1, load, usable, (payload) => schema.push(payload));
+    const wanted = new Set(tables.map((t) => t.toLowerCase()));
+    const roots: number[] = [];
+    const names = new Set<string>();
+    for (const payload of schema) {
+      const [type, name, table, root] = recordValues(payload, 4);
+      if (typeof name !== 'string' || typeof table !== 'string' || typeof root !== 'number' || root <= 0) continue;
+      if (type === 'table') names.add(name.toLowerCase());
+      if (wanted.has(table.toLowerCase()) || (type === 'table' && name.toLowerCase().startsWith('sqlite_')))
+        roots.push(root);
+    }
+    // Without latest_metrics a listing reads the metrics table: the whole file is as good.
+    if (!names.has('latest_metrics')) return undefined;
+    for (const root of roots) walkBtree(root, load, usable);
+    return image;
+  } catch (err) {
+    if (err instanceof UnexpectedPage) return undefined;
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Loads every page of the b-tree rooted at `root` (interior and leaf pages, and the overflow pages of cells whose
+ * payload does not fit), calling `onRow` with each table-leaf row's payload when given. `load` gives the bytes that
+ * hold a page and the page's offset in them; a page that is not a b-tree page, or one reached twice, throws
+ * UnexpectedPage.
+ */
+function walkBtree(
+  root: number,
+  load: (page: number) => [Buffer, number],
   usable: number,
-  decode: (bytes: Buffer) => string,
-): { type: string; name: string } | undefined {
-  const [payloadSize, sizeLength] = varint(page, cell);
-  const [, rowidLength] = varint(page, cell + sizeLength);
-  const payloadStart = cell + sizeLength + rowidLength;
-  // The part of the payload stored on this page (the rest is on overflow pages).
-  const maxLocal = usable - 35;
-  let local = payloadSize;
-  if (payloadSize > maxLocal) {
-    const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
-    const k = minLocal + ((payloadSize - minLocal) % (usable - 4));
-    local = k <= maxLocal ? k : minLocal;
+  onRow?: (payload: Buffer) => void,
+): void {
+  const pending = [root];
+  const visited = new Set<number>();
+  // The most of a payload kept on a b-tree page (table leaves, index pages) and the least kept before overflowing.
+  const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
+  const maxIndexLocal = Math.floor(((usable - 12) * 64) / 255) - 23;
+  while (pending.length) {
+    const page = pending.pop()!;
+    if (visited.has(page)) throw new UnexpectedPage();
+    visited.add(page);
+    const [image, at] = load(page);
+    const start = at + (page === 1 ? 100 : 0);
+    const type = image[start];
+    const interior = type === 0x02 || type === 0x05;
+    if (!interior && type !== 0x0a && type !== 0x0d) throw new UnexpectedPage();
+    const cells = image.readUInt16BE(start + 3);
+    const pointers = start + (interior ? 12 : 8);
+    if (interior) pending.push(image.readUInt32BE(start + 8));
+    for (let i = 0; i < cells; i++) {
+      let cell = at + image.readUInt16BE(pointers + 2 * i);
+      if (cell + 4 > at + usable) throw new UnexpectedPage();
+      if (interior) {
+        pending.push(image.readUInt32BE(cell));
+        // A table's interior cells hold a child and a rowid only.
+        if (type === 0x05) continue;
+        cell += 4;
+      }
+      const [payloadSize, sizeLength] = varint(image, cell);
+      cell += sizeLength;
+      if (type === 0x0d) cell += varint(image, cell)[1];
+      if (!Number.isSafeInteger(payloadSize)) throw new UnexpectedPage();
+      const maxLocal = type === 0x0d ? usable - 35 : maxIndexLocal;
+      let local = payloadSize;
+      if (payloadSize > maxLocal) {
+        const k = minLocal + ((payloadSize - minLocal) % (usable - 4));
+        local = k <= maxLocal ? k : minLocal;
+      }
+      if (cell + local > at + usable) throw new UnexpectedPage();
+      const parts = onRow && type === 0x0d ? [image.subarray(cell, cell + local)] : undefined;
+      let remaining = payloadSize - local;
+      let next = remaining > 0 ? image.readUInt32BE(cell + local) : 0;
+      while (remaining > 0) {
+        const [bytes, overflow] = load(next);
+        const take = Math.min(remaining, usable - 4);
+        parts?.push(bytes.subarray(overflow + 4, overflow + 4 + take));
+        remaining -= take;
+        next = bytes.readUInt32BE(overflow);
+      }
+      if (parts) onRow?.(Buffer.concat(parts));
+    }
   }
-  const payload = page.subarray(payloadStart, Math.min(page.length, payloadStart + local));
+}
+
+/** The first `count` values of an SQLite record (text decoded with `decode`, integers; others as null). */
+function recordValues(
+  payload: Buffer,
+  count: number,
+  decode: (bytes: Buffer) => string = (bytes) => bytes.toString('utf8'),
+): (string | number | null)[] {
   const [headerSize, headerLength] = varint(payload, 0);
-  const types: number[] = [];
-  for (let at = headerLength; at < headerSize && types.length < 2; ) {
+  const serials: number[] = [];
+  for (let at = headerLength; at < headerSize && serials.length < count; ) {
     const [serial, length] = varint(payload, at);
-    if (Number.isNaN(serial)) return undefined;
-    types.push(serial);
+    if (Number.isNaN(serial)) break;
+    serials.push(serial);
     at += length;
   }
-  const values: string[] = [];
+  const values: (string | number | null)[] = [];
   let at = headerSize;
-  for (const serial of types) {
-    if (serial < 13 || serial % 2 === 0) return undefined; // type and name are text.
-    const length = (serial - 13) / 2;
-    if (at + length > payload.length) return undefined;
-    values.push(decode(payload.subarray(at, at + length)));
+  for (const serial of serials) {
+    const length = serial >= 12 ? Math.floor((serial - 12) / 2) : ([0, 1, 2, 3, 4, 6, 8, 8, 0, 0][serial] ?? 0);
+    if (at + length > payload.length) break;
+    if (serial >= 13 && serial % 2 === 1) values.push(decode(payload.subarray(at, at + length)));
+    else if (serial >= 1 && serial <= 6)
+      values.push(length === 8 ? Number(payload.readBigInt64BE(at)) : payload.readIntBE(at, length));
+    else if (serial === 8 || serial === 9) values.push(serial - 8);
+    else values.push(null);
     at += length;
   }
-  const [type, name] = values;
-  return values.length === 2 && type !== undefined && name !== undefined ? { type, name } : undefined;
+  return values;
 }
 
 /**
@@ -308,11 +438,22 @@ export function databaseStamp(file: string): number[] {
   return out;
 }
 
-/** Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. */
-export async function openMlflowDatabase(file: string, options: SqliteOptions = {}): Promise<MlflowDatabase> {
-  let bytes: Buffer;
+/**
+ * Opens an `mlflow.db` read-only (an in-memory copy of its bytes). Close it when done. With `listing`, only the pages
+ * of the tables a listing reads are copied (see partialImage): the database then serves listExperiments, countRuns
+ * and listRuns without full history, and nothing else.
+ */
+export async function openMlflowDatabase(
+  file: string,
+  options: SqliteOptions & { listing?: boolean } = {},
+): Promise<MlflowDatabase> {
+  let bytes: Buffer | undefined;
   try {
-    bytes = await fs.readFile(file);
+    if (options.listing) {
+      await yieldToEventLoop();
+      bytes = partialImage(file, LISTING_TABLES);
+    }
+    bytes ??= await fs.readFile(file);
   } catch (err) {
     throw new MetricsError(`${file}: cannot read the MLflow database (${errorCode(err)}).`, file);
   }
@@ -324,6 +465,33 @@ export async function openMlflowDatabase(file: string, options: SqliteOptions = 
   }
   const sqlJs = options.sqlJs ?? (await loadSqlJs(options));
   return MlflowDatabase.fromBytes(bytes, file, sqlJs, walPending);
+}
+
+/**
+ * The runs of a database as listRuns gives them without full history, and whether its `-wal` holds changes not yet
+ * in it: read from the pages of the tables a listing needs, and from the whole file when those pages do not give a
+ * listing (a database this walk did not expect).
+ */
+export async function readDatabaseListing(
+  file: string,
+  options: SqliteOptions = {},
+): Promise<{ listing: MlflowRunListing; walPending: boolean }> {
+  let db = await openMlflowDatabase(file, { ...options, listing: true }).catch(() => undefined);
+  if (db) {
+    try {
+      return { listing: db.listRuns(), walPending: db.walPending };
+    } catch {
+      // Read whole below: its error, if any, is the one to report.
+    } finally {
+      db.close();
+    }
+  }
+  db = await openMlflowDatabase(file, options);
+  try {
+    return { listing: db.listRuns(), walPending: db.walPending };
+  } finally {
+    db.close();
+  }
 }
 
 /** An MLflow SQLite database opened in memory. All reads are synchronous once it is open. */
@@ -375,12 +543,13 @@ export class MlflowDatabase {
   }
 
   private loadSchema(): void {
-    // Every table's columns in one query (a PRAGMA per table costs a statement each).
+    // The columns of the tables this reader uses, in one query (a PRAGMA per table costs a statement each; MLflow 3
+    // has some ninety tables, most of them never read here).
     let rows: SqlValue[][];
     try {
       rows =
         this.db.exec(
-          "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table'",
+          `SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' AND m.name IN (${SCHEMA_TABLES.map((t) => `'${t}'`).join(', ')})`,
         )[0]?.values ?? [];
     } catch (err) {
       throw this.sqlError(err, 'reading the list of tables');
@@ -595,16 +764,26 @@ export class MlflowDatabase {
     // sorting every row in SQL).
     const keyed = (table: 'params' | 'tags'): void => {
       const byRun = new Map<MlflowRun, [string, string][]>();
+      // Rows of one run usually follow each other (MLflow logs a run's params and tags in batches).
+      let lastId: SqlValue | null | undefined;
+      let entries: [string, string][] | undefined;
       for (const [runId, key, value] of this.keyValueRows(table)) {
-        const run = runs.get(String(runId));
-        if (!run) continue;
-        let entries = byRun.get(run);
-        if (!entries) byRun.set(run, (entries = []));
-        entries.push([String(key), typeof value === 'string' ? value : (str(value) ?? '')]);
+        if (runId !== lastId || lastId === undefined) {
+          lastId = runId;
+          const run = runs.get(typeof runId === 'string' ? runId : String(runId));
+          entries = run ? byRun.get(run) : undefined;
+          if (run && !entries) byRun.set(run, (entries = []));
+        }
+        entries?.push([
+          typeof key === 'string' ? key : String(key),
+          typeof value === 'string' ? value : (str(value) ?? ''),
+        ]);
       }
-      for (const [run, entries] of byRun) {
-        entries.sort(([a], [b]) => compareBinary(a, b));
-        for (const [key, value] of entries) run[table][key] = value;
+      const byKey = ([a]: [string, string], [b]: [string, string]): number => compareBinary(a, b);
+      for (const [run, list] of byRun) {
+        list.sort(byKey);
+        const out = run[table];
+        for (const [key, value] of list) out[key] = value;
       }
     };
     keyed('params');
@@ -617,13 +796,21 @@ export class MlflowDatabase {
           'reading metrics',
         )
       : this.latestMetricRows();
+    let lastRun: SqlValue | undefined;
+    let byKey: Map<string, MetricPoint[]> | undefined;
     for (const [key, value, timestamp, step, isNan, runId] of metricRows) {
-      if (!runs.has(String(runId))) continue;
-      let byKey = series.get(String(runId));
-      if (!byKey) series.set(String(runId), (byKey = new Map<string, MetricPoint[]>()));
-      let points = byKey.get(String(key));
-      if (!points) byKey.set(String(key), (points = []));
-      points.push(storedPoint(value, timestamp, step, isNan));
+      if (runId !== lastRun || lastRun === undefined) {
+        lastRun = runId;
+        const id = typeof runId === 'string' ? runId : String(runId);
+        byKey = series.get(id);
+        if (!byKey && runs.has(id)) series.set(id, (byKey = new Map<string, MetricPoint[]>()));
+      }
+      if (!byKey) continue;
+      const name = typeof key === 'string' ? key : String(key);
+      const points = byKey.get(name);
+      const point = storedPoint(value, timestamp, step, isNan);
+      if (points) points.push(point);
+      else byKey.set(name, [point]);
     }
     for (const run of runs.values()) {
       run.label = runLabel(run.id, run.label, run.tags);

@@ -7,6 +7,7 @@ import {
   isMlflowSqliteStoreSync,
   loadSqlJs,
   openMlflowDatabase,
+  readDatabaseListing,
   type SqlJsStatic,
 } from '../../formats/mlflow/sqlite';
 import { SQLITE_STORE_EXTENSIONS } from '../../workspace/mlflowStores';
@@ -78,27 +79,22 @@ function cachedListing(value: unknown, stamp: readonly number[]): SourceReadResu
 }
 
 async function readListing(location: string, context: SourceReadContext): Promise<SourceReadResult> {
-  const db = await openMlflowDatabase(location, { sqlJs: await sqlJsOf(context) });
-  try {
-    const listing = db.listRuns();
-    return {
-      runs: listing.runs,
-      problems: [
-        ...summarizeProblems(
-          listing.problems.map((e) => e.message),
-          'runs could not be read',
-        ),
-        ...(db.walPending
-          ? [
-              {
-                severity: 'info' as const,
-                message: 'The newest runs may be missing: MLflow has not yet written its -wal file into the database.',
-              },
-            ]
-          : []),
-      ],
-    };
-  } finally {
-    db.close();
-  }
+  const { listing, walPending } = await readDatabaseListing(location, { sqlJs: await sqlJsOf(context) });
+  return {
+    runs: listing.runs,
+    problems: [
+      ...summarizeProblems(
+        listing.problems.map((e) => e.message),
+        'runs could not be read',
+      ),
+      ...(walPending
+        ? [
+            {
+              severity: 'info' as const,
+              message: 'The newest runs may be missing: MLflow has not yet written its -wal file into the database.',
+            },
+          ]
+        : []),
+    ],
+  };
 }

@@ -14,6 +14,7 @@ import {
   readMetricHistory,
   readRun,
 } from '../../../../src/core/formats/mlflow/fileStore';
+import { runsToRows } from '../../../../src/core/runs/rows';
 import { compareWithMlflow, type ExpectedStore } from './oracle';
 import { seededRandom } from '../../../helpers/prng';
 import { mutate } from './fuzz';
@@ -129,6 +130,83 @@ describe('MLflow file store reader', () => {
       assert.deepEqual(listed.metrics.find((m) => m.key === name)!.points, [history[history.length - 1]], name);
       assert.equal(history[history.length - 1]?.step, count - 1, name);
     }
+  });
+
+  it('lists as latest the point the full history gives: the highest step, of equal steps the later line', async () => {
+    const run = expected.runs.find((r) => r.name === 'resnet-baseline')!;
+    const metrics = path.join(runDir(copy, run.id), 'metrics');
+    const files: Record<string, string> = {
+      // The last line is not the highest step: a step logged late, a resumed run.
+      outOfOrder: '1 0.1 0\n2 0.5 5\n3 0.3 3\n',
+      repeatedStep: '1 1 0\n2 2 2\n3 3 2\n4 4 1\n',
+      partialAfterHighest: '1 0.1 0\n2 0.9 7\n3 0.2 1\n17000',
+      noStep: '1 0.5\n2 0.7\n',
+      withDataset: '1 0.4 9 train d1\n2 0.6 4 train d1\n',
+      negativeSteps: '1 0.4 -3\n2 0.6 -7\n',
+      crlf: '1 0.1 4\r\n2 0.2 2\r\n',
+      hugeSteps: '1 0.1 90071992547409930\n2 0.2 90071992547409910\n',
+      // White space trim() removes beyond ASCII: a byte-order mark, a no-break space.
+      bom: '\uFEFF1 0.1 3\n2 0.2 1\n',
+      noBreakSpace: '1 0.1 3\u00A0\n2 0.2 1\n',
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(metrics, name), text);
+    const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    const full = (await listRuns(copy, { fullHistory: true })).runs.find((r) => r.id === run.id)!;
+    const latest = (key: string) => listed.metrics.find((m) => m.key === key)!.points;
+    assert.deepEqual(latest('outOfOrder'), [{ step: 5, value: 0.5, timestamp: 2 }]);
+    assert.deepEqual(latest('repeatedStep'), [{ step: 2, value: 3, timestamp: 3 }]);
+    assert.deepEqual(latest('partialAfterHighest'), [{ step: 7, value: 0.9, timestamp: 2 }]);
+    assert.deepEqual(latest('noStep'), [{ step: 0, value: 0.7, timestamp: 2 }]);
+    assert.deepEqual(latest('withDataset'), [{ step: 9, value: 0.4, timestamp: 1 }]);
+    assert.deepEqual(latest('negativeSteps'), [{ step: -3, value: 0.4, timestamp: 1 }]);
+    assert.deepEqual(latest('crlf'), [{ step: 4, value: 0.1, timestamp: 1 }]);
+    assert.deepEqual(latest('hugeSteps'), [{ step: Number('90071992547409930'), value: 0.1, timestamp: 1 }]);
+    assert.deepEqual(latest('bom'), [{ step: 3, value: 0.1, timestamp: 1 }]);
+    assert.deepEqual(latest('noBreakSpace'), [{ step: 3, value: 0.1, timestamp: 1 }]);
+    // The rows of the listing and of the full history agree on every latest value and step; min and max come from
+    // the full history (mlops runs list --min-max).
+    const [listedRow] = runsToRows([listed], { root: tmp });
+    const [fullRow] = runsToRows([full], { root: tmp });
+    for (const key of Object.keys(files)) {
+      assert.equal(listedRow.metrics[key].latest, fullRow.metrics[key].latest, key);
+      assert.equal(listedRow.metrics[key].step, fullRow.metrics[key].step, key);
+    }
+    for (const series of full.metrics)
+      assert.equal(listedRow.metrics[series.key].latest, fullRow.metrics[series.key].latest, series.key);
+    assert.deepEqual(fullRow.metrics.outOfOrder, { latest: 0.5, min: 0.1, max: 0.5, step: 5 });
+    assert.deepEqual(fullRow.metrics.repeatedStep, { latest: 3, min: 1, max: 4, step: 2 });
+    assert.deepEqual(listedRow.metrics.outOfOrder, { latest: 0.5, min: 0.5, max: 0.5, step: 5 });
+  });
+
+  it('lists a run whose metric file has a bad line with that line as a problem, as its full history does', async () => {
+    const run = expected.runs.find((r) => r.name === 'resnet-baseline')!;
+    fs.writeFileSync(path.join(runDir(copy, run.id), 'metrics', 'bad'), '1 0.1 0\nnot a metric line\n2 0.2 1\n');
+    for (const fullHistory of [false, true]) {
+      const listing = await listRuns(copy, { fullHistory });
+      assert.equal(
+        listing.runs.find((r) => r.id === run.id),
+        undefined,
+      );
+      assert.ok(
+        listing.problems.some((p) => /bad:2: not a metric line/.test(p.message)),
+        listing.problems.map((p) => p.message).join('\n'),
+      );
+    }
+  });
+
+  it('takes the last complete line of a metric file larger than the part read whole (its tail only is read)', async () => {
+    const run = expected.runs.find((r) => r.name === 'resnet-baseline')!;
+    const metrics = path.join(runDir(copy, run.id), 'metrics');
+    const lines = Array.from({ length: 200 }, (_, i) => `${1700000000000 + i} ${i / 100} ${i}\n`);
+    // A step lower than the highest logged last: the full history's latest is step 199, the tail's is step 5.
+    fs.writeFileSync(path.join(metrics, 'late'), lines.join('') + '1700000009999 0.5 5\n');
+    assert.ok(fs.statSync(path.join(metrics, 'late')).size > 4096);
+    const listed = (await listRuns(copy)).runs.find((r) => r.id === run.id)!;
+    assert.deepEqual(listed.metrics.find((m) => m.key === 'late')!.points, [
+      { step: 5, value: 0.5, timestamp: 1700000009999 },
+    ]);
+    const history = await readMetricHistory(copy, run.id, 'late');
+    assert.equal(history.points.length, 201);
   });
 
   it('reads one run with full histories, and one history by run id and key', async () => {

@@ -2,11 +2,19 @@
 // as the sorted queries give, keys in SQLite's own order, on the databases of three MLflow releases and the fixture.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type SqlJsStatic, type SqlValue } from 'sql.js';
 import { root } from '../../../harness/paths';
-import { compareBinary, loadSqlJs, MlflowDatabase } from '../../../../src/core/formats/mlflow/sqlite';
+import {
+  compareBinary,
+  loadSqlJs,
+  MlflowDatabase,
+  openMlflowDatabase,
+  partialImage,
+  readDatabaseListing,
+} from '../../../../src/core/formats/mlflow/sqlite';
 
 const fixtures = path.join(root, 'test', 'fixtures', 'mlflow');
 const releasesDir = path.join(fixtures, 'releases');
@@ -138,4 +146,126 @@ describe('mlflow.db run listing', function () {
       }
     });
   }
+
+  describe('read from the pages of the tables a listing needs', () => {
+    let tmp: string;
+    beforeEach(() => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-pages-'));
+    });
+    afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    /** The listing (runs with deleted ones, experiments, count) of a database opened for listing and opened whole. */
+    async function bothListings(file: string) {
+      const out = [];
+      for (const listing of [true, false]) {
+        const db = await openMlflowDatabase(file, { sqlJs, listing });
+        try {
+          out.push({
+            runs: db.listRuns({ includeDeleted: true }),
+            live: db.listRuns(),
+            experiments: db.listExperiments({ includeDeleted: true }),
+            count: db.countRuns(),
+          });
+        } finally {
+          db.close();
+        }
+      }
+      return out;
+    }
+
+    /** Page `page` (1-based) of an image is all zeros. */
+    function zeroPage(image: Uint8Array, page: number, pageSize: number): boolean {
+      return image.subarray((page - 1) * pageSize, page * pageSize).every((b) => b === 0);
+    }
+
+    for (const gz of databases) {
+      const name = path.relative(fixtures, gz);
+      it(`${name}: lists exactly what the whole file gives, without the pages of the metric histories`, async () => {
+        const file = path.join(tmp, 'mlflow.db');
+        fs.writeFileSync(file, gunzipSync(fs.readFileSync(gz)));
+        const [partial, whole] = await bothListings(file);
+        assert.ok(whole.runs.runs.length >= 2);
+        assert.deepEqual(partial, whole);
+        const image = partialImage(file, [
+          'experiments',
+          'experiment_tags',
+          'runs',
+          'params',
+          'tags',
+          'latest_metrics',
+        ]);
+        const bytes = fs.readFileSync(file);
+        const [[metricsRoot, pageSize] = []] = rowsOf(
+          sqlJs,
+          bytes,
+          "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'metrics'",
+        );
+        const hasLatest = rowsOf(sqlJs, bytes, "SELECT 1 FROM sqlite_master WHERE name = 'latest_metrics'").length > 0;
+        if (!hasLatest) {
+          assert.equal(image, undefined, 'without latest_metrics the listing reads the metrics table: the whole file');
+          return;
+        }
+        assert.ok(image, 'a partial image');
+        assert.equal(image.length, bytes.length);
+        assert.ok(zeroPage(image, Number(metricsRoot), Number(pageSize)), 'the metrics table is not read');
+        assert.ok(!zeroPage(bytes, Number(metricsRoot), Number(pageSize)));
+      });
+    }
+
+    it('follows the overflow pages of long params and tags, and the b-tree of a large store', async () => {
+      const original = new sqlJs.Database(gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow.db.gz'))));
+      let bytes: Uint8Array;
+      const runId = String(original.exec('SELECT run_uuid FROM runs LIMIT 1')[0]?.values[0]?.[0]);
+      try {
+        // A note and a param longer than several pages, and enough rows for interior pages in every table.
+        original.run("INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.note.content', ?, ?)", [
+          'note '.repeat(5000),
+          runId,
+        ]);
+        original.run("INSERT INTO params (key, value, run_uuid) VALUES ('long', ?, ?)", ['é'.repeat(9000), runId]);
+        for (let i = 0; i < 3000; i++) {
+          original.run('INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)', [`p${i}`, `${i / 7}`, runId]);
+          original.run(
+            'INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?)',
+            [`m${i}`, i / 3, i, i, runId],
+          );
+        }
+        bytes = original.export();
+      } finally {
+        original.close();
+      }
+      const file = path.join(tmp, 'mlflow.db');
+      fs.writeFileSync(file, bytes);
+      assert.ok(partialImage(file, ['runs', 'params', 'tags', 'latest_metrics']), 'a partial image');
+      const [partial, whole] = await bothListings(file);
+      assert.deepEqual(partial, whole);
+      const run = partial.runs.runs.find((r) => r.id === runId)!;
+      assert.equal(run.tags['mlflow.note.content'], 'note '.repeat(5000));
+      assert.equal(run.params.long, 'é'.repeat(9000));
+      assert.equal(run.params.p2999, String(2999 / 7));
+      assert.equal(run.metrics.find((m) => m.key === 'm2999')?.points[0]?.value, 999.6666666666666);
+    });
+
+    it('reads the whole file when the pages are not as expected, and lists the same', async () => {
+      const bytes = Buffer.from(gunzipSync(fs.readFileSync(path.join(fixtures, 'mlflow.db.gz'))));
+      const file = path.join(tmp, 'mlflow.db');
+      fs.writeFileSync(file, bytes);
+      const want = await readDatabaseListing(file, { sqlJs });
+      // An index of params the listing does not use, broken: the walk of its pages stops, the file is read whole.
+      const [[root, pageSize] = []] = rowsOf(
+        sqlJs,
+        bytes,
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'index_params_run_uuid'",
+      );
+      bytes[(Number(root) - 1) * Number(pageSize)] = 0x42;
+      fs.writeFileSync(file, bytes);
+      assert.equal(partialImage(file, ['params']), undefined);
+      assert.deepEqual(await readDatabaseListing(file, { sqlJs }), want);
+      assert.equal(want.listing.runs.length, 4);
+      // Not SQLite at all: no image, and the whole file's error.
+      fs.writeFileSync(file, 'not a database');
+      assert.equal(partialImage(file, ['params']), undefined);
+      await assert.rejects(readDatabaseListing(file, { sqlJs }), /not an SQLite database/);
+    });
+  });
 });
