@@ -258,9 +258,11 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private sourceItem(id: string): vscode.TreeItem {
     const source = this.service.source(id);
     if (!source) return new vscode.TreeItem('(gone)');
-    // Few sources open by themselves; among many, those with a problem to read open, the rest stay closed.
+    // Few sources open by themselves; among many, those with a problem to read open (not for a quiet note, such as
+    // where values came from), the rest stay closed.
     const expanded =
-      this.service.sources().filter((s) => s.folderKey === source.folderKey).length <= 2 || source.problems.length > 0;
+      this.service.sources().filter((s) => s.folderKey === source.folderKey).length <= 2 ||
+      source.problems.some((p) => !p.quiet);
     const item = new vscode.TreeItem(
       source.label,
       expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,

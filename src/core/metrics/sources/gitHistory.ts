@@ -101,6 +101,7 @@ export const gitHistorySource: MetricSourceDefinition = {
       if (filled > 0)
         problems.push({
           severity: 'info',
+          quiet: true,
           message: `The metric values of ${filled} revision${filled === 1 ? '' : 's'} come from the local DVC cache: their metrics files are DVC-tracked (dvc.lock holds the hash, git not the file).`,
         });
     } catch {

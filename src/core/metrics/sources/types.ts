@@ -11,6 +11,8 @@ export interface SourceProblem {
   severity: 'warning' | 'info';
   message: string;
   detail?: string;
+  /** A note that needs no attention (where values came from): shown, but the source does not open for it. */
+  quiet?: boolean;
 }
 
 /** What reading a source requires; the adapter refuses (with a problem) what it cannot grant. */
