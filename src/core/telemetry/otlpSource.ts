@@ -7,7 +7,7 @@
 // A location is a file, a folder (its .json, .jsonl and .ndjson files, gzip too) or a glob, relative to the workspace
 // folder; the `telemetry.sources[]` entry with the same path gives the field names, the model and the latency unit.
 import fs from 'node:fs';
-import zlib from 'node:zlib';
+import { fileHead } from '../formats/fileHead';
 import { locationFiles, relativePath } from './locationFiles';
 import { exponentialRelativeError } from '../formats/otlp/exponential';
 import { histogramDeltas, HistogramSpreader } from '../formats/otlp/histogram';
@@ -69,28 +69,8 @@ async function startsLikeOtlp(file: string): Promise<boolean> {
 
 /** Whether a file's first bytes are OTLP JSON; a gzip file is looked at through its first decompressed bytes. */
 export async function isOtlpFile(file: string): Promise<boolean> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    let bytes = head.subarray(0, bytesRead);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      try {
-        // A prefix of the stream: flushed as far as it goes, no error for the missing end (4 KB inflate to 4 MB at most).
-        bytes = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 * 1024 * 1024 });
-      } catch {
-        return false;
-      }
-    }
-    return looksLikeOtlp(bytes);
-  } finally {
-    await handle.close();
-  }
+  const head = await fileHead(file, 4096);
+  return head !== undefined && looksLikeOtlp(head);
 }
 
 /**

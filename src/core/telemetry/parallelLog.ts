@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { isGzip } from '../formats/fileHead';
 import {
   emptyStats,
   MAX_LISTED_BAD_LINES,
@@ -57,6 +58,22 @@ export function transferables(part: AggregatePart): ArrayBuffer[] {
     buffers.add(group.units.buffer as ArrayBuffer);
   }
   return [...buffers];
+}
+
+/**
+ * The size of a file whose bytes can be read in ranges (not gzip: a compressed stream is read from its start), or
+ * undefined for a gzip file. Throws the file system's error when it cannot be opened.
+ */
+export function uncompressedSize(file: string): number | undefined {
+  const magic = Buffer.alloc(2);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    fs.readSync(fd, magic, 0, 2, 0);
+    return isGzip(magic) ? undefined : size;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** How many threads read a file of `size` bytes: 1 below `minBytes`, else one per `minBytes`, up to the cores and 4. */
@@ -180,15 +197,8 @@ export async function aggregateLogInParts(
 ): Promise<boolean> {
   const workerScript = tuning.workerScript ?? path.join(__dirname, WORKER_SCRIPT);
   if (options.features || options.range || options.format === 'csv') return false;
-  let size: number;
-  const magic = Buffer.alloc(2);
-  const fd = fs.openSync(file, 'r');
-  try {
-    size = fs.fstatSync(fd).size;
-    if (fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return false;
-  } finally {
-    fs.closeSync(fd);
-  }
+  const size = uncompressedSize(file);
+  if (size === undefined) return false;
   const threads = logThreads(size, tuning.cores, tuning.minBytes);
   if (threads < 2 || !fs.existsSync(workerScript)) return false;
   const ranges = splitAtLines(file, size, threads);

@@ -1,6 +1,5 @@
 // The prediction-log telemetry source: JSON Lines and CSV request logs (gzip too) in the workspace, read by the one
 // reader in src/core/formats/telemetry/predictionLog.ts with the field mapping of their `telemetry.sources[]` entry.
-import fs from 'node:fs';
 import path from 'node:path';
 import { locationFiles, relativePath } from './locationFiles';
 import {
@@ -14,7 +13,7 @@ import {
   type PredictionLogStats,
 } from '../formats/telemetry/predictionLog';
 import { createAggregator, type TelemetryAggregator } from './aggregate';
-import { aggregateLogInParts, tailRange } from './parallelLog';
+import { aggregateLogInParts, tailRange, uncompressedSize } from './parallelLog';
 import type {
   TelemetryEvent,
   TelemetryProblem,
@@ -52,11 +51,11 @@ export const PREDICTION_LOG_GLOBS: readonly string[] = [
  * another CSV or TSV (under logs/) only when its header has a timestamp column and a latency, status, error, model or
  * version column, so a training log or a dataset kept there is left alone.
  */
-export function admitsLog(file: string): Promise<boolean> {
+export async function admitsLog(file: string): Promise<boolean> {
   const name = path.basename(file).toLowerCase();
-  if (!/\.(csv|tsv)(\.gz)?$/.test(name) || /^(predictions|requests)/.test(name)) return Promise.resolve(true);
-  const header = readCsvHeader(file);
-  return Promise.resolve(header !== undefined && isRequestLogHeader(header));
+  if (!/\.(csv|tsv)(\.gz)?$/.test(name) || /^(predictions|requests)/.test(name)) return true;
+  const header = await readCsvHeader(file);
+  return header !== undefined && isRequestLogHeader(header);
 }
 
 const relative = relativePath;
@@ -184,15 +183,8 @@ async function newestTimeHint(location: string, context: TelemetryReadContext): 
     const options = readOptions({ ...context, features: false }, source, file);
     if ((options.format ?? 'jsonl') !== 'jsonl') return undefined;
     try {
-      const magic = Buffer.alloc(2);
-      const fd = fs.openSync(file, 'r');
-      let size: number;
-      try {
-        size = fs.fstatSync(fd).size;
-        if (fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return undefined;
-      } finally {
-        fs.closeSync(fd);
-      }
+      const size = uncompressedSize(file);
+      if (size === undefined) return undefined;
       const range = tailRange(file, size, TAIL_BYTES);
       if (!range) return undefined;
       let fileNewest = -Infinity;

@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { CsvParser, detectDialect } from '../data/csv';
 import { JsonLineSplitter } from '../data/jsonl';
+import { fileHead, isGzip } from '../fileHead';
 import { JsonFieldScanner } from './jsonFields';
 import type { LatencyUnit, TelemetryEvent, TelemetryFieldMapping } from '../../telemetry/types';
 
@@ -102,23 +103,10 @@ export function isRequestLogHeader(cells: readonly string[]): boolean {
  * The header cells of a CSV or TSV log (gzip too) from its first 64 KiB; undefined when it cannot be read. For
  * deciding whether a file found by a broad glob is a request log before reading it all.
  */
-export function readCsvHeader(file: string): string[] | undefined {
-  let sample: string;
-  try {
-    const fd = fs.openSync(file, 'r');
-    let bytes: Buffer;
-    try {
-      const head = Buffer.alloc(64 * 1024);
-      bytes = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
-      bytes = zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    sample = new TextDecoder('utf-8').decode(bytes);
-  } catch {
-    return undefined;
-  }
+export async function readCsvHeader(file: string): Promise<string[] | undefined> {
+  const head = await fileHead(file, 64 * 1024);
+  if (!head) return undefined;
+  const sample = new TextDecoder('utf-8').decode(head);
   const tsv = file.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv');
   const dialect = detectDialect(sample, { header: true, ...(tsv ? { preferDelimiter: '\t' } : {}) });
   let header: string[] | undefined;
@@ -634,7 +622,7 @@ function openLog(file: string, range?: { start: number; end: number }): Readable
     fs.closeSync(fd);
   }
   const input = fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
-  if (n < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b) return input;
+  if (!isGzip(magic.subarray(0, n))) return input;
   const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
   input.on('error', (err) => gunzip.destroy(err));
   // A damaged stream or an early stop ends the gunzip side only: close the file with it (fuzzing found the leak).
