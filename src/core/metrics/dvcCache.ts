@@ -49,18 +49,25 @@ export async function fillMetricsFromDvcCache(
     .slice(0, MAX_REVISIONS);
   if (empty.length === 0) return 0;
   const cat = new CatFileBatch(root);
+  const names = ['dvc.yaml', 'dvc.lock', ...metricsFiles.map((f) => `${f}.dvc`)];
+  // Revisions mostly share their DVC files (experiments of one baseline): explained once per set of blobs.
+  const explained = new Map<string, Awaited<ReturnType<typeof explainAbsent>>>();
   let filled = 0;
   try {
     for (const run of empty) {
       const revision = run.revision!;
-      const names = ['dvc.yaml', 'dvc.lock', ...metricsFiles.map((f) => `${f}.dvc`)];
       const objects = await cat.readMany(names.map((n) => `${revision}:${n}`));
       const blobs = new Map<string, Buffer>();
       objects.forEach((o, i) => {
         if (o?.type === 'blob') blobs.set(names[i]!, o.content);
       });
       if (blobs.size === 0) continue;
-      const absent = await explainAbsent(metricsFiles, (rel) => blobs.get(rel));
+      const key = objects.map((o) => (o?.type === 'blob' ? o.oid : '')).join(' ');
+      let absent = explained.get(key);
+      if (!absent) {
+        absent = await explainAbsent(metricsFiles, (rel) => blobs.get(rel));
+        explained.set(key, absent);
+      }
       const loaded = [];
       for (const a of absent) {
         if (a.state !== 'not-pulled' || !a.md5) continue;

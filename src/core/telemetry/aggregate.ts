@@ -384,17 +384,7 @@ export function createAggregator(
       return group;
     }
     const key = by === 'caller' ? event.caller : event.model;
-    let group = groups.get(key);
-    if (!group) {
-      group =
-        by === 'caller'
-          ? new Group(key, '', '')
-          : by === 'model'
-            ? new Group(key, event.model, '')
-            : new Group(key, event.model, event.version);
-      groups.set(key, group);
-    }
-    return group;
+    return groupNamedOrNew(key, by === 'caller' ? '' : event.model, '');
   };
 
   let newestSeen = -Infinity;
@@ -512,13 +502,10 @@ export function createAggregator(
   };
 
   const groupNamed = (key: string, parts: readonly AggregatePart[]): Group => {
-    let group = groups.get(key);
-    if (!group) {
-      const from = parts.flatMap((p) => p.groups).find((g) => g.key === key)!;
-      group = new Group(key, from.model, from.version);
-      groups.set(key, group);
-    }
-    return group;
+    const known = groups.get(key);
+    if (known) return known;
+    const from = parts.flatMap((p) => p.groups).find((g) => g.key === key)!;
+    return groupNamedOrNew(key, from.model, from.version);
   };
 
   const mergePart = (p: AggregatePart): void => {

@@ -268,7 +268,7 @@ function varint(bytes: Buffer, offset: number): [number, number] {
 }
 
 /** The tables a listing reads (experiments, runs with their params, tags and latest metrics). */
-const LISTING_TABLES = [
+export const LISTING_TABLES = [
   'experiments',
   'experiment_tags',
   'runs',

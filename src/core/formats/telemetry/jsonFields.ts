@@ -150,19 +150,11 @@ export class JsonFieldScanner {
     const length = this.ends[slot]! - start;
     if (length > CACHED_BYTES) return buf.toString('latin1', start, start + length);
     const strings = this.cachedStrings[slot]!;
+    // The scan already compared the value with every remembered one (cachedAt): unresolved means new.
     const known = this.resolved[slot]!;
     if (known >= 0) return strings[known]!;
     const cached = this.cachedBytes[slot]!;
     const count = cached.length;
-    // The value found last first, then the others.
-    const last = this.lastHit[slot]!;
-    for (let k = 0; k < count; k++) {
-      const at = k === 0 ? last : k === last ? 0 : k;
-      if (sameBytes(cached[at]!, buf, start, length)) {
-        this.lastHit[slot] = at;
-        return strings[at]!;
-      }
-    }
     const text = buf.toString('latin1', start, start + length);
     const bytes = Uint8Array.prototype.slice.call(buf, start, start + length);
     const at = count < CACHED_STRINGS ? count : this.nextFree[slot]!;
@@ -170,6 +162,7 @@ export class JsonFieldScanner {
     cached[at] = bytes;
     strings[at] = text;
     this.lastHit[slot] = at;
+    this.resolved[slot] = at;
     return text;
   }
 

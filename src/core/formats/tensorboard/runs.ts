@@ -132,13 +132,8 @@ export async function readEventRun(folder: EventRunFolder, options: EventReaderO
 
 /** The hyperparameters of a run's HParams session (the last file's that has one) as params: text, as logged. */
 function hparamsOf(results: readonly EventReadResult[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const r of results)
-    if (r.hparams) {
-      for (const key of Object.keys(params)) delete params[key];
-      for (const [name, value] of Object.entries(r.hparams)) params[name] = String(value);
-    }
-  return params;
+  const session = [...results].reverse().find((r) => r.hparams)?.hparams ?? {};
+  return Object.fromEntries(Object.entries(session).map(([name, value]) => [name, String(value)]));
 }
 
 /** Builds the Run of a folder from read results of its files (in file order). */

@@ -9,6 +9,7 @@ import { type SqlJsStatic, type SqlValue } from 'sql.js';
 import { root } from '../../../harness/paths';
 import {
   compareBinary,
+  LISTING_TABLES,
   loadSqlJs,
   MlflowDatabase,
   openMlflowDatabase,
@@ -186,14 +187,7 @@ describe('mlflow.db run listing', function () {
         const [partial, whole] = await bothListings(file);
         assert.ok(whole.runs.runs.length >= 2);
         assert.deepEqual(partial, whole);
-        const image = partialImage(file, [
-          'experiments',
-          'experiment_tags',
-          'runs',
-          'params',
-          'tags',
-          'latest_metrics',
-        ]);
+        const image = partialImage(file, LISTING_TABLES);
         const bytes = fs.readFileSync(file);
         const [[metricsRoot, pageSize] = []] = rowsOf(
           sqlJs,
