@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [id...]`: builds, runs every benchmark in out/test/bench/*.bench.js (or the ids given), prints a
+// `npm run bench [id...]`: builds (the production bundles, as the VSIX ships them), runs every benchmark in out/test/bench/*.bench.js (or the ids given), prints a
 // table and writes test-results/bench.json (one object per measure).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-execFileSync('node', [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+execFileSync('node', [path.join(root, 'scripts', 'build.mjs'), '--production'], { stdio: 'inherit' });
 execFileSync('node', [path.join(root, 'scripts', 'build.mjs'), '--tests'], { stdio: 'inherit' });
 
 const wanted = process.argv.slice(2);

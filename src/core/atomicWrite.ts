@@ -2,7 +2,7 @@
 // over the target, so a crash or a full disk never leaves half a file. The target keeps its permissions; a read-only
 // target is refused (nothing replaces a file its owner protected); a symbolic link is written through, so the link
 // stays a link and its target gets the new content, atomically.
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -81,6 +81,28 @@ export async function writeFileAtomic(
     await fs.rm(temporary, { force: true }).catch(() => undefined);
   }
   await syncFolder(folder);
+}
+
+/**
+ * Replaces (or creates, with its folders) a file of a cache, synchronously: a temporary file beside it renamed over
+ * it, so a reader never sees half of one. Without fsync (a cache lost in a crash is rebuilt) and without throwing:
+ * answers whether the file was written. For the user's cache folder, never for a workspace file.
+ */
+export function replaceCacheFileSync(file: string, content: string | Uint8Array): boolean {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+    return true;
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written (the folder could not be made).
+    }
+    return false;
+  }
 }
 
 /** Writable for this process, and not protected by its mode (root may write anything, but a 444 file says no). */

@@ -8,15 +8,17 @@
 // need an ignore rule written into the user's repository, would travel with copies of the workspace, and a read-only
 // checkout could not keep it. A missing, unreadable, corrupt or foreign file reads as "nothing cached"; a write that
 // fails is skipped; every write is a whole file renamed into place, so a reader never sees half of one.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { replaceCacheFileSync } from './atomicWrite';
 
 /**
  * Bump when what a reader stores changes shape or meaning: older files then read as nothing cached. 2: a small
- * MLflow metric file's latest point is its highest step, no longer its last line.
+ * MLflow metric file's latest point is its highest step, no longer its last line. 3: a cached MLflow run keeps the
+ * names of the files it was stamped from.
  */
-const FORMAT = 2;
+const FORMAT = 3;
 /** The most files kept; the least recently written go first. */
 const MAX_FILES = 200;
 const NON_FINITE = '$nonFinite';
@@ -71,23 +73,15 @@ export function listingCache(folder: string): ListingCache {
       }
     },
     write(key, value) {
-      const file = fileOf(key);
-      const temporary = `${file}.${process.pid}.tmp`;
+      // The replacer costs a call per value: only a value holding NaN or an infinity needs it.
+      const record = { format: FORMAT, key, value };
+      let text: string;
       try {
-        mkdirSync(dir, { recursive: true });
-        // The replacer costs a call per value: only a value holding NaN or an infinity needs it.
-        const record = { format: FORMAT, key, value };
-        writeFileSync(temporary, hasNonFinite(value) ? JSON.stringify(record, keepNonFinite) : JSON.stringify(record));
-        renameSync(temporary, file);
+        text = hasNonFinite(value) ? JSON.stringify(record, keepNonFinite) : JSON.stringify(record);
       } catch {
-        try {
-          unlinkSync(temporary);
-        } catch {
-          // Nothing was written.
-        }
         return;
       }
-      prune(dir);
+      if (replaceCacheFileSync(fileOf(key), text)) prune(dir);
     },
   };
 }

@@ -28,24 +28,52 @@ export function cliBinFolder(context: vscode.ExtensionContext): string {
 }
 
 /**
- * Copies dist/cli.js to `<globalStorage>/bin/mlops-cli.js` when it is missing or the extension changed (version, or
- * the bundle's size and time in development). Atomic: a temporary file renamed into place.
+ * The bundled command line's files in dist/ and the names of their copies: the bundle and what it loads beside it
+ * (SQLite's WebAssembly, the prediction-log reading threads), then the entry that loads the bundle (last, so that a
+ * process starting during the copy finds the bundle it loads).
+ */
+const CLI_FILES: readonly (readonly [string, string])[] = [
+  ['cli-main.js', 'cli-main.js'],
+  ['sql-wasm.wasm', 'sql-wasm.wasm'],
+  ['telemetryWorker.js', 'telemetryWorker.js'],
+  ['cli.js', 'mlops-cli.js'],
+];
+
+/**
+ * Copies the command line (dist/cli.js as `<globalStorage>/bin/mlops-cli.js`, and the files it loads beside it) when
+ * a copy is missing or the extension changed (version, or the files' sizes and times in development). Each file is
+ * written atomically: a temporary file renamed into place.
  */
 export async function ensureCli(context: vscode.ExtensionContext): Promise<string> {
   const folder = cliBinFolder(context);
-  const source = context.asAbsolutePath(path.join('dist', 'cli.js'));
-  const target = path.join(folder, 'mlops-cli.js');
-  const stat = await fs.stat(source).catch(() => undefined);
-  if (!stat) throw new Error(`the bundled command line (${source}) is missing; reinstall MLOps Workbench`);
-  const stamp = `${extensionVersion(context)}:${stat.size}:${Math.round(stat.mtimeMs)}`;
-  const present = await fs.stat(target).then(
-    (s) => s.isFile(),
-    () => false,
+  const files = CLI_FILES.map(([name, copy]) => ({
+    source: context.asAbsolutePath(path.join('dist', name)),
+    target: path.join(folder, copy),
+  }));
+  const stamps: string[] = [extensionVersion(context)];
+  for (const { source } of files) {
+    const stat = await fs.stat(source).catch(() => undefined);
+    if (!stat) throw new Error(`the bundled command line (${source}) is missing; reinstall MLOps Workbench`);
+    stamps.push(`${stat.size}:${Math.round(stat.mtimeMs)}`);
+  }
+  const stamp = stamps.join(':');
+  const entry = files[files.length - 1]!.target;
+  const present = await Promise.all(
+    files.map(({ target }) =>
+      fs.stat(target).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
+    ),
   );
-  if (present && context.globalState.get<string>(CLI_STAMP_KEY) === stamp) return target;
-  await writeFileAtomic(target, await fs.readFile(source), { mode: 0o755, createFolders: true });
+  if (present.every(Boolean) && context.globalState.get<string>(CLI_STAMP_KEY) === stamp) return entry;
+  for (const { source, target } of files)
+    await writeFileAtomic(target, await fs.readFile(source), {
+      mode: target === entry ? 0o755 : 0o644,
+      createFolders: true,
+    });
   await context.globalState.update(CLI_STAMP_KEY, stamp);
-  return target;
+  return entry;
 }
 
 /**

@@ -361,11 +361,19 @@ describe('Notebook versioning in the editor', function () {
 
     const cli = await notebooks.cliPath();
     assert.equal(path.basename(cli), 'mlops-cli.js');
+    const dist = path.join(__dirname, '..', '..', '..', 'dist');
     assert.deepEqual(
       fs.readFileSync(cli),
-      fs.readFileSync(path.join(__dirname, '..', '..', '..', 'dist', 'cli.js')),
+      fs.readFileSync(path.join(dist, 'cli.js')),
       'the CLI copy is the bundled one',
     );
+    // With what it loads beside it: the bundle, SQLite's WebAssembly, the log-reading threads.
+    for (const name of ['cli-main.js', 'sql-wasm.wasm', 'telemetryWorker.js'])
+      assert.deepEqual(
+        fs.readFileSync(path.join(path.dirname(cli), name)),
+        fs.readFileSync(path.join(dist, name)),
+        `${name} is copied beside the CLI`,
+      );
     const clean = git('config', '--get', 'filter.mlops-nbstrip.clean').trim();
     assert.ok(clean.endsWith(' nbstrip --stdin'));
     assert.ok(clean.includes(cli), `the filter runs the copy in global storage: ${clean}`);

@@ -641,11 +641,13 @@ export async function listRuns(root: string, query: MlflowRunQuery = {}): Promis
           : textField(meta.experiment_id);
       if (includeDeleted || run.lifecycleStage !== 'deleted') listed.push({ run, directory, metaExperimentId });
       if (cache) {
-        const stamp = stampOf(stampedFiles(directory, run));
+        const files = stampedFiles(run);
+        const stamp = stampOf(directory, files);
         // Files written while (or just before) this read may be written again within the same clock tick: such a
         // run (a run training now) is read again next time, and the cache is not rewritten for it.
         if (!stamp.some((time, j) => j % 2 === 0 && time > started - SETTLE_MS)) {
           kept[directory] = {
+            files,
             stamp,
             stage: textField(meta.lifecycle_stage) ?? null,
             experimentId: metaExperimentId,
@@ -716,6 +718,9 @@ const SETTLE_MS = 2000;
 
 /** A run folder's listing in the cache: the stamps of the files it was read from, its own lifecycle stage, the run. */
 interface CachedRun {
+  /** The files and folders it was read from, relative to the run folder (`/`-separated). */
+  files: string[];
+  /** Their modification times and sizes, two numbers per file. */
   stamp: number[];
   stage: string | null;
   /** The experiment id its meta.yaml names (it may disagree with the folder the run is in). */
@@ -733,7 +738,8 @@ function cachedRunsOf(value: unknown): Record<string, CachedRun> {
 /**
  * The cached run of a folder when none of the files it was read from changed since (its meta.yaml, its metric and
  * tag files, the folders of its metrics, params and tags, which change when a key is added or removed); else
- * undefined. Params are not stamped one by one: MLflow never changes a logged param (a new one adds a file).
+ * undefined. Params are not stamped one by one: MLflow never changes a logged param (a new one adds a file). The
+ * files are checked in the order they were stamped, and the first that changed ends the check.
  */
 function validCachedRun(
   directory: string,
@@ -742,13 +748,17 @@ function validCachedRun(
   root: string,
 ): MlflowRun | undefined {
   try {
-    const { run, stamp, stage } = entry;
-    if (!Array.isArray(stamp) || typeof run !== 'object' || run === null || !Array.isArray(run.metrics))
-      return undefined;
+    const { run, files, stamp, stage } = entry;
+    if (!Array.isArray(files) || !Array.isArray(stamp) || stamp.length !== files.length * 2) return undefined;
+    if (typeof run !== 'object' || run === null || !Array.isArray(run.metrics)) return undefined;
     if (typeof run.params !== 'object' || typeof run.tags !== 'object' || run.params === null || run.tags === null)
       return undefined;
-    const now = stampOf(stampedFiles(directory, run));
-    if (now.length !== stamp.length || now.some((v, i) => v !== stamp[i])) return undefined;
+    for (let i = 0; i < files.length; i++) {
+      const name = files[i];
+      if (typeof name !== 'string') return undefined;
+      const stat = statSync(child(directory, name), { throwIfNoEntry: false });
+      if ((stat ? stat.mtimeMs : -1) !== stamp[2 * i] || (stat ? stat.size : -1) !== stamp[2 * i + 1]) return undefined;
+    }
     // The store as this listing names it, and the experiment as it is now (renamed or deleted since, perhaps).
     run.source = { kind: 'mlflow-file', location: root };
     run.experiment = experiment.name;
@@ -760,33 +770,33 @@ function validCachedRun(
   }
 }
 
-/** The files and folders whose change makes a run's listing stale (see validCachedRun). */
-function stampedFiles(directory: string, run: MlflowRun): string[] {
-  const metrics = child(directory, 'metrics');
-  const params = child(directory, 'params');
-  const tags = child(directory, 'tags');
-  const files = [child(directory, 'meta.yaml'), metrics, params, tags];
+/**
+ * The files and folders whose change makes a run's listing stale (see validCachedRun), relative to the run folder
+ * with `/` (which every platform's file functions take): meta.yaml, the key folders and their subfolders, then each
+ * metric and tag file.
+ */
+function stampedFiles(run: MlflowRun): string[] {
+  const files = ['meta.yaml', 'metrics', 'params', 'tags'];
   const folders = new Set<string>();
   const nested = (folder: string, key: string): string => {
-    if (!key.includes('/')) return child(folder, key);
-    const parts = key.split('/');
-    let at = folder;
-    for (const part of parts.slice(0, -1)) folders.add((at = child(at, part)));
-    return child(at, parts[parts.length - 1] ?? '');
+    const rel = `${folder}/${key}`;
+    for (let slash = rel.indexOf('/', folder.length + 1); slash !== -1; slash = rel.indexOf('/', slash + 1))
+      folders.add(rel.slice(0, slash));
+    return rel;
   };
-  for (const key of Object.keys(run.params)) nested(params, key);
+  for (const key of Object.keys(run.params)) nested('params', key);
   const keyFiles = [
-    ...run.metrics.map((s) => nested(metrics, s.key)),
-    ...Object.keys(run.tags).map((key) => nested(tags, key)),
+    ...run.metrics.map((s) => nested('metrics', s.key)),
+    ...Object.keys(run.tags).map((key) => nested('tags', key)),
   ];
   return [...files, ...folders, ...keyFiles];
 }
 
-/** Each file's modification time and size (-1, -1 when it is missing). */
-function stampOf(files: readonly string[]): number[] {
+/** Each file's modification time and size (-1, -1 when it is missing), for files relative to `directory`. */
+function stampOf(directory: string, files: readonly string[]): number[] {
   const out: number[] = [];
   for (const file of files) {
-    const stat = statSync(file, { throwIfNoEntry: false });
+    const stat = statSync(child(directory, file), { throwIfNoEntry: false });
     out.push(stat ? stat.mtimeMs : -1, stat ? stat.size : -1);
   }
   return out;
