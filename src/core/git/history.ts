@@ -53,6 +53,11 @@ export interface HistoryOptions extends FollowedFiles {
   /** At most this many commits from git log (the newest). */
   maxCount?: number;
   splits?: SplitTokens;
+  /**
+   * Files whose change makes a revision but which are not read as metrics or params: the DVC files that record a
+   * DVC-cached metrics file's hash (dvc.lock, `<file>.dvc`), whose values come from the DVC cache afterwards.
+   */
+  markers?: string[];
 }
 
 export interface HistoryResult {
@@ -90,6 +95,8 @@ interface Followed {
   role: LoadedFile['role'];
   folder: boolean;
   keys?: string[];
+  /** A marker (see HistoryOptions.markers): its changes make revisions, its content is never read. */
+  marker?: true;
 }
 
 const expRef = EXPERIMENT_REF;
@@ -190,10 +197,11 @@ function label(rev: Revision, experiment: string | undefined, branches: string[]
   return subject ? `${rev.shortSha} ${subject}` : rev.shortSha;
 }
 
-function followedList(info: RepoInfo, files: FollowedFiles): Followed[] {
+function followedList(info: RepoInfo, files: FollowedFiles, markers: readonly string[] = []): Followed[] {
   const out: Followed[] = [];
   const clean = (p: string): string => p.split(path.sep).join('/').replace(/^\.\//, '').replace(/\/+$/, '');
   const top = (p: string): string => path.posix.normalize(info.prefix + clean(p));
+  for (const m of markers) out.push({ top: top(m), given: clean(m), role: 'metrics', folder: false, marker: true });
   for (const m of files.metrics ?? []) out.push({ top: top(m), given: clean(m), role: 'metrics', folder: false });
   for (const p of files.params ?? []) {
     const spec = typeof p === 'string' ? { path: p } : p;
@@ -218,7 +226,8 @@ function pathspecs(followed: Followed[]): string[] {
   for (const f of followed) {
     specs.add(`:(literal)${f.top}`);
     const ext = path.posix.extname(f.top);
-    if (!f.folder && ext && /^\.[A-Za-z0-9_-]+$/.test(ext)) specs.add(`:(glob)**/*${ext}`);
+    // A marker's renames do not matter (and `**/*.lock` would list every lock file's commits).
+    if (!f.folder && !f.marker && ext && /^\.[A-Za-z0-9_-]+$/.test(ext)) specs.add(`:(glob)**/*${ext}`);
   }
   return [...specs];
 }
@@ -605,7 +614,7 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
   const cat = new CatFileBatch(folder);
   try {
     const [info, refs, head] = await Promise.all([repoInfo(folder), listRefs(folder), cat.read('HEAD^{commit}')]);
-    const followed = followedList(info, options);
+    const followed = followedList(info, options, options.markers);
     const deco = decorations(refs);
     const result: HistoryResult = { runs: [], errors: [], shallow: info.shallow, root: info.root };
     const tips = new Map<string, string | undefined>();
@@ -662,7 +671,7 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
           }
           if (ch.status === 'D' || builder.has(ch.dst)) continue;
           const f = match(ch.path);
-          if (!f) continue;
+          if (!f || f.marker) continue;
           const shown = shownPath(f, aliases.get(ch.path) ?? ch.path, info.prefix);
           builder.request(ch.dst, f, shown, `${c.sha.slice(0, 7)}:${shown}`);
         }
@@ -727,12 +736,15 @@ export async function readHistory(folder: string, options: HistoryOptions): Prom
     }
     for (const [sha, commitInfo] of tipInfo) emitted.push({ sha, rev: revision(sha, commitInfo, deco) });
 
-    for (const e of emitted) for (const oid of states.get(e.sha)!.values()) builder.request(oid);
+    for (const e of emitted)
+      for (const [file, oid] of states.get(e.sha)!) if (!match(file)?.marker) builder.request(oid);
     await builder.settle();
     for (const e of emitted) {
       const files = filesOf(states.get(e.sha)!, match, aliases, info.prefix);
       if (files.length === 0) continue;
-      result.runs.push(builder.build(e.sha, e.rev, files, deco.experiments.get(e.sha), deco.branches.get(e.sha)));
+      // A revision holding only markers is a run without values yet (the DVC cache may fill them).
+      const read = files.filter((f) => !f.followed.marker);
+      result.runs.push(builder.build(e.sha, e.rev, read, deco.experiments.get(e.sha), deco.branches.get(e.sha)));
     }
     result.runs.sort((a, b) => (b.time ?? 0) - (a.time ?? 0));
     result.errors = builder.errors;

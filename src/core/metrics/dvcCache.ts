@@ -35,6 +35,26 @@ function cacheObject(root: string, md5: string): Buffer | undefined {
 }
 
 /**
+ * The DVC files whose changes are revisions of DVC-cached metrics files (dvc.lock, `<file>.dvc`): none unless the
+ * folder is a DVC project and a followed metrics file is not held by git at HEAD. Such a file changes in git only
+ * through its recorded hash, so the history follows these files too (their values come from the DVC cache).
+ */
+export async function dvcMetricsMarkers(root: string, metricsFiles: readonly string[]): Promise<string[]> {
+  if (metricsFiles.length === 0 || !fs.existsSync(path.join(root, '.dvc'))) return [];
+  const cat = new CatFileBatch(root);
+  try {
+    // `HEAD:./<path>` is relative to the folder cat-file runs in (the project may be a subfolder of the repository).
+    const objects = await cat.readMany(metricsFiles.map((f) => `HEAD:./${f}`));
+    if (objects.every((o) => o?.type === 'blob')) return [];
+  } catch {
+    return []; // No commit yet, or git cannot read: the history explains that itself.
+  } finally {
+    await cat.close();
+  }
+  return ['dvc.lock', ...metricsFiles.map((f) => `${f}.dvc`)];
+}
+
+/**
  * Fills the runs of revisions that have no metric values with those of their DVC-tracked metrics files found in the
  * local DVC cache. Returns how many runs it filled. `metricsFiles` are the followed metrics files (relative, posix).
  */

@@ -68,10 +68,12 @@ export const gitHistorySource: MetricSourceDefinition = {
     const maxCount = context.maxHistory ?? DEFAULT_MAX_HISTORY;
     // The history reader (git processes, the DVC readers) is loaded when a repository's history is read.
     const { readHistory } = await import('../../git/history.js');
+    const { dvcMetricsMarkers, fillMetricsFromDvcCache } = await import('../dvcCache.js');
     const result = await readHistory(location, {
       metrics: followed.metrics,
       params: followed.params,
       plots: followed.plots,
+      markers: await dvcMetricsMarkers(location, followed.metrics),
       branches: context.historyScope ?? 'current',
       tags: true,
       experiments: true,
@@ -96,7 +98,6 @@ export const gitHistorySource: MetricSourceDefinition = {
     for (const problem of summary) problems.push(problem);
     // Revisions whose metrics files DVC caches: their values from the local DVC cache, when it holds them.
     try {
-      const { fillMetricsFromDvcCache } = await import('../dvcCache.js');
       const filled = await fillMetricsFromDvcCache(location, followed.metrics, result.runs);
       if (filled > 0)
         problems.push({
