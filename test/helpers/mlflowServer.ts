@@ -47,9 +47,14 @@ export interface MlflowServer {
 
 /**
  * Starts `mlflow server` with the database `dir/mlflow.db` (created, or used as it is) and artifacts under `dir`, and
- * waits until /health answers (at most 90 s).
+ * waits until /health answers (at most 90 s). With `defaultArtifacts`, the server keeps artifacts where it does by
+ * default (`dir/mlartifacts`, served to clients through `mlflow-artifacts:` URIs).
  */
-export async function startMlflowServer(python: string, dir: string): Promise<MlflowServer> {
+export async function startMlflowServer(
+  python: string,
+  dir: string,
+  options: { defaultArtifacts?: boolean } = {},
+): Promise<MlflowServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   fs.mkdirSync(dir, { recursive: true });
@@ -68,8 +73,7 @@ export async function startMlflowServer(python: string, dir: string): Promise<Ml
       '1',
       '--backend-store-uri',
       `sqlite:///${path.join(dir, 'mlflow.db')}`,
-      '--default-artifact-root',
-      path.join(dir, 'artifacts'),
+      ...(options.defaultArtifacts ? [] : ['--default-artifact-root', path.join(dir, 'artifacts')]),
     ],
     { cwd: dir, env: quietEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -215,7 +215,14 @@ interface FolderTask {
   levels: IgnoreLevel[];
 }
 
-type PruneReason = 'skipped' | 'virtual-environment' | 'excluded' | 'gitignored' | 'mlflow-store' | 'symlink';
+type PruneReason =
+  | 'skipped'
+  | 'virtual-environment'
+  | 'excluded'
+  | 'gitignored'
+  | 'mlflow-store'
+  | 'mlflow-artifacts'
+  | 'symlink';
 
 interface StatFact {
   exists: boolean;
@@ -613,6 +620,9 @@ export class WorkspaceIndex {
     if (SKIPPED_FOLDER_NAMES.includes(name)) return 'skipped';
     if (this.excludeMatcher(relative)) return 'excluded';
     if (name === 'mlruns') return 'mlflow-store';
+    // What `mlflow server` keeps of each run (`mlartifacts/<experiment>/<run>/artifacts/…`, and MLflow 3's logged
+    // models under `<experiment>/models/`): copies MLflow owns, not the project's models and datasets.
+    if (name === 'mlartifacts') return 'mlflow-artifacts';
     if (isIgnored(levels, relative, true)) return 'gitignored';
     return undefined;
   }

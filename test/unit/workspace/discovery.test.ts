@@ -182,6 +182,9 @@ datasets:
       '.dvc/tmp/x.csv': 'x',
       'mlruns/.trash/1/x.pkl': 'x',
       'mlruns/0/abc/artifacts/model.pkl': 'x',
+      'mlartifacts/1/abc/artifacts/model/model.pkl': 'x',
+      'mlartifacts/1/models/m-abc/artifacts/model.pkl': 'x',
+      'mlartifacts/1/abc/artifacts/eval.csv': 'x',
     });
     const result = await discover();
     assert.deepEqual(summary(result.items), [
