@@ -4,36 +4,21 @@
 // show --all-commits` reads from the local cache (it listed none: it followed only the metrics file, which git never
 // holds).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gitHistorySource } from '../../src/core/metrics/sources/gitHistory';
 import { followedFiles } from '../../src/core/metrics/sources/workspaceFiles';
+import { dvcTool, interopPython, runTool } from '../helpers/pythonTools';
 
-const python = process.env.MLOPS_PYTHON;
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Dee Veecee',
-  GIT_AUTHOR_EMAIL: 'dvc@example.com',
-  GIT_COMMITTER_NAME: 'Dee Veecee',
-  GIT_COMMITTER_EMAIL: 'dvc@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  DVC_NO_ANALYTICS: '1',
-};
-
-function run(cwd: string, bin: string, args: string[], env: Record<string, string> = {}): string {
-  return execFileSync(bin, args, { cwd, env: { ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
-}
-const dvc = (cwd: string, args: string[]) => run(cwd, path.join(path.dirname(python!), 'dvc'), args);
-const git = (cwd: string, args: string[]) => run(cwd, 'git', args);
+const git = (cwd: string, args: string[]) => runTool(cwd, 'git', args);
+const dvc = dvcTool;
 /** Commits a day apart, so newest first is one order. */
 let day = 0;
 const commit = (cwd: string, message: string) => {
   const date = `2026-0${1 + Math.floor(day / 28)}-${String(1 + (day % 28)).padStart(2, '0')}T12:00:00Z`;
   day++;
-  run(cwd, 'git', ['commit', '-q', '-m', message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  runTool(cwd, 'git', ['commit', '-q', '-m', message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
 };
 
 describe('history of DVC-cached metrics without a params file (the real dvc)', function () {
@@ -44,8 +29,7 @@ describe('history of DVC-cached metrics without a params file (the real dvc)', f
   const commits: string[] = [];
 
   before(function () {
-    if (!python)
-      throw new Error('MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to .cache/venv/bin/python');
+    interopPython();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-interop-dvc-cached-'));
     git(dir, ['init', '-q', '-b', 'main']);
     dvc(dir, ['init', '-q']);

@@ -2,28 +2,14 @@
 // `dvc repro` nothing needs a rerun; a changed dependency, a changed param and a changed script each mark exactly the
 // stages `dvc status` names.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readLineage } from '../../src/core/registry/lineage';
+import { dvcTool, interopPython, runTool } from '../helpers/pythonTools';
 
-const python = process.env.MLOPS_PYTHON;
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Li Neage',
-  GIT_AUTHOR_EMAIL: 'lineage@example.com',
-  GIT_COMMITTER_NAME: 'Li Neage',
-  GIT_COMMITTER_EMAIL: 'lineage@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  DVC_NO_ANALYTICS: '1',
-};
-
-function run(cwd: string, bin: string, args: string[]): string {
-  return execFileSync(bin, args, { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
-}
-const dvc = (cwd: string, args: string[]) => run(cwd, path.join(path.dirname(python!), 'dvc'), args);
+const run = runTool;
+const dvc = dvcTool;
 
 /** The stages `dvc status` says changed. */
 function dvcChanged(dir: string): string[] {
@@ -45,8 +31,7 @@ describe('lineage: needs rerun, as dvc status reports it', function () {
   this.timeout(120_000);
   let dir: string;
   before(function () {
-    if (!python)
-      throw new Error('MLOPS_PYTHON is not set: run `npm run test:interop`, or set it to .cache/venv/bin/python');
+    interopPython();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-interop-lineage-'));
     run(dir, 'git', ['init', '-q', '-b', 'main']);
     dvc(dir, ['init', '-q']);

@@ -810,6 +810,8 @@ export class WorkspaceIndex {
           kindByName === 'model' || (isDirectory && /(^|\/)(models?|checkpoints?|weights)(\/|$)/i.test(out.path))
             ? 'model'
             : 'dataset';
+        // A `.dvc` file DVCLive's users add for its plots (`dvc add dvclive/plots/images`): not a dataset.
+        if (isDotDvc && kind === 'dataset' && isMetricsFile(out.path)) continue;
         const lock = locks.get(out.path);
         upsert(out.path, kind, 'dvc-tracked', (item) => {
           item.isDirectory = isDirectory;
