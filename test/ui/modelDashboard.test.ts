@@ -208,9 +208,19 @@ for (const { name, theme } of [
       // column is in view.
       const pinned = await region.evaluate(async (r) => {
         const left = (selector: string) => r.querySelector(selector)?.getBoundingClientRect().left ?? NaN;
+        // The arrow key's smooth scroll may still run: wait until the position holds still between frames.
+        const settle = async () => {
+          for (let last = NaN; r.scrollLeft !== last; ) {
+            last = r.scrollLeft;
+            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          }
+        };
+        await settle();
+        r.scrollTo({ left: 0, behavior: 'instant' });
+        await settle();
         const before = { version: left('tbody tr td:first-child'), date: left('tbody tr td:nth-child(2)') };
-        r.scrollLeft = r.scrollWidth;
-        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        r.scrollTo({ left: r.scrollWidth, behavior: 'instant' });
+        await settle();
         const edge = r.getBoundingClientRect().left + r.clientLeft;
         const last = r.querySelector('thead th:last-child')?.getBoundingClientRect();
         const cell = r.querySelector('tbody tr td:first-child');
@@ -237,7 +247,10 @@ for (const { name, theme } of [
         `the Version cell is pinned: ${JSON.stringify(pinned)}`,
       );
       assert.ok(Math.abs(pinned.after.header - pinned.edge) < 1, 'the Version heading is pinned');
-      assert.ok(Math.abs(pinned.before.date - pinned.after.date - pinned.scrollLeft) < 1, 'the other columns scrolled');
+      assert.ok(
+        Math.abs(pinned.before.date - pinned.after.date - pinned.scrollLeft) < 1,
+        `the other columns scrolled: ${JSON.stringify(pinned)}`,
+      );
       assert.ok(pinned.lastRight <= pinned.right + 1, 'the last column can be brought into view');
       assert.equal(pinned.background, pinned.page, 'the pinned column has the editor background');
       assert.doesNotMatch(pinned.background, /rgba\(.*, 0\)|transparent/, 'an opaque background');
