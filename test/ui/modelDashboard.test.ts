@@ -36,7 +36,8 @@ for (const { name, theme } of [
 ]) {
   describe(`Model Dashboard in the workbench, ${name} theme (${uiMode()})`, function () {
     this.timeout(300_000);
-    const session = useWorkbench(demoWithHostileModel, { theme }, name);
+    // Native scrollbars drawn, as in a user's editor: the versions table and the lineage graph show theirs.
+    const session = useWorkbench(demoWithHostileModel, { theme, scrollbars: true }, name);
     const dialogs: string[] = [];
 
     before(() => {
@@ -105,6 +106,208 @@ for (const { name, theme } of [
       assert.equal(texts.filter((t) => t === 'needs rerun').length, 2);
       await frame.locator('.md-lineage').scrollIntoViewIfNeeded();
       await session.wb.screenshot(`model-dashboard-lineage-${name}`);
+    });
+
+    it('fits the versions table and the lineage graph in the panel', async () => {
+      const page = session.wb.page;
+      const frame = webviewFrame(page);
+      const region = frame.locator('.md-versions .scroll-region');
+      await region.scrollIntoViewIfNeeded();
+
+      // Words wrap only between words: no word of a cell is split over two lines, and a "Datasets changed" cell
+      // holding one word is one line high.
+      const cells = await frame.locator('.md-versions-table').evaluate((table) => {
+        const lines = (range: Range) => new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+        const broken: string[] = [];
+        for (const cell of Array.from(table.querySelectorAll('tbody td'))) {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode())
+            for (const word of (node.textContent ?? '').matchAll(/\S+/g)) {
+              const range = document.createRange();
+              range.setStart(node, word.index);
+              range.setEnd(node, word.index + word[0].length);
+              if (lines(range) > 1) broken.push(word[0]);
+            }
+        }
+        const column = Array.from(table.querySelectorAll('thead th'), (th) => th.textContent).indexOf(
+          'Datasets changed',
+        );
+        const cell = table.querySelector(`tbody tr:first-child td:nth-child(${column + 1})`);
+        const range = document.createRange();
+        if (cell) range.selectNodeContents(cell);
+        return {
+          broken,
+          datasets: cell?.textContent ?? '',
+          datasetsLines: lines(range),
+          datasetsHeight: range.getBoundingClientRect().height,
+          lineHeight: cell ? parseFloat(getComputedStyle(cell).lineHeight) : 0,
+          // Dates, versions, authors, stage tags and metric values (with their deltas) never wrap.
+          wrapped: Array.from(table.querySelectorAll('tbody .md-nowrap, tbody .md-metric, tbody .md-tag'), (e) => [
+            e.textContent ?? '',
+            new Set(Array.from(e.getClientRects(), (r) => Math.round(r.top))).size,
+          ]).filter(([, n]) => n !== 1),
+        };
+      });
+      assert.deepEqual(cells.broken, [], 'no word is broken inside');
+      assert.equal(cells.datasets, 'transactions');
+      assert.equal(cells.datasetsLines, 1, 'the one-word datasets cell is one line');
+      assert.ok(
+        cells.datasetsHeight > 0 && cells.datasetsHeight < cells.lineHeight * 1.5,
+        `one line high: ${cells.datasetsHeight} px, line ${cells.lineHeight} px`,
+      );
+      assert.deepEqual(cells.wrapped, [], 'dates, versions, authors, stages and metrics keep to one line');
+
+      // The page itself never scrolls sideways: what is wider than the panel scrolls in its own container.
+      const measure = () =>
+        region.evaluate((r) => {
+          const style = getComputedStyle(r);
+          const table = r.querySelector('table');
+          return {
+            scrollWidth: r.scrollWidth,
+            clientWidth: r.clientWidth,
+            tableWidth: table?.getBoundingClientRect().width ?? 0,
+            overflowX: style.overflowX,
+            tabIndex: r.getAttribute('tabindex'),
+            label: r.getAttribute('aria-label') ?? '',
+            scrollbar:
+              (r as HTMLElement).offsetHeight -
+              r.clientHeight -
+              parseFloat(style.borderTopWidth) -
+              parseFloat(style.borderBottomWidth),
+            pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          };
+        });
+      let box = await measure();
+      assert.equal(box.pageOverflow, 0, 'the panel does not scroll sideways');
+      if (box.scrollWidth <= box.clientWidth) {
+        // The table fits this panel: then it is not a tab stop. Narrow its container to see it scroll.
+        assert.ok(box.tableWidth <= box.clientWidth + 1, JSON.stringify(box));
+        assert.equal(box.tabIndex, null, 'a container that does not scroll is no tab stop');
+        await region.evaluate((r) => {
+          (r as HTMLElement).style.maxWidth = '420px';
+        });
+        await frame.locator('.md-versions .scroll-region[tabindex="0"]').waitFor({ timeout: 5_000 });
+        box = await measure();
+      }
+      assert.ok(box.scrollWidth > box.clientWidth, JSON.stringify(box));
+      assert.ok(['auto', 'scroll'].includes(box.overflowX), `scrolls sideways: overflow-x ${box.overflowX}`);
+      assert.equal(box.tabIndex, '0', 'keyboard users can focus the scrolling table');
+      assert.equal(box.label, 'Versions of fraud-classifier, scrollable');
+      assert.ok(box.scrollbar > 0, `a visible scrollbar (${box.scrollbar} px)`);
+
+      // The arrow keys scroll the focused container.
+      await region.focus();
+      await page.keyboard.press('ArrowRight');
+      await frame
+        .locator('.md-versions .scroll-region.is-scrolled')
+        .waitFor({ timeout: 5_000 })
+        .catch(() => undefined);
+      assert.ok((await region.evaluate((r) => r.scrollLeft)) > 0, 'ArrowRight scrolled the table');
+
+      // Scrolled to its end, the Version column stays pinned at the left edge over an opaque background, and the last
+      // column is in view.
+      const pinned = await region.evaluate(async (r) => {
+        const left = (selector: string) => r.querySelector(selector)?.getBoundingClientRect().left ?? NaN;
+        // The arrow key's smooth scroll may still run: wait until the position holds still between frames.
+        const settle = async () => {
+          for (let last = NaN; r.scrollLeft !== last; ) {
+            last = r.scrollLeft;
+            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          }
+        };
+        await settle();
+        r.scrollTo({ left: 0, behavior: 'instant' });
+        await settle();
+        const before = { version: left('tbody tr td:first-child'), date: left('tbody tr td:nth-child(2)') };
+        r.scrollTo({ left: r.scrollWidth, behavior: 'instant' });
+        await settle();
+        const edge = r.getBoundingClientRect().left + r.clientLeft;
+        const last = r.querySelector('thead th:last-child')?.getBoundingClientRect();
+        const cell = r.querySelector('tbody tr td:first-child');
+        return {
+          scrollLeft: r.scrollLeft,
+          edge,
+          before,
+          after: {
+            header: left('thead th:first-child'),
+            version: left('tbody tr td:first-child'),
+            date: left('tbody tr td:nth-child(2)'),
+          },
+          lastRight: last?.right ?? NaN,
+          right: r.getBoundingClientRect().left + r.clientLeft + r.clientWidth,
+          position: cell ? getComputedStyle(cell).position : '',
+          background: cell ? getComputedStyle(cell).backgroundColor : '',
+          page: getComputedStyle(document.body).backgroundColor,
+        };
+      });
+      assert.ok(pinned.scrollLeft > 0, JSON.stringify(pinned));
+      assert.equal(pinned.position, 'sticky');
+      assert.ok(
+        Math.abs(pinned.after.version - pinned.edge) < 1,
+        `the Version cell is pinned: ${JSON.stringify(pinned)}`,
+      );
+      assert.ok(Math.abs(pinned.after.header - pinned.edge) < 1, 'the Version heading is pinned');
+      assert.ok(
+        Math.abs(pinned.before.date - pinned.after.date - pinned.scrollLeft) < 1,
+        `the other columns scrolled: ${JSON.stringify(pinned)}`,
+      );
+      assert.ok(pinned.lastRight <= pinned.right + 1, 'the last column can be brought into view');
+      assert.equal(pinned.background, pinned.page, 'the pinned column has the editor background');
+      assert.doesNotMatch(pinned.background, /rgba\(.*, 0\)|transparent/, 'an opaque background');
+      await session.wb.screenshot(`model-dashboard-versions-scrolled-${name}`);
+      await region.evaluate((r) => {
+        r.scrollLeft = 0;
+      });
+
+      // The lineage graph fits the panel's width down to a legible scale; wider than that its container scrolls, and
+      // the right-most node can be scrolled into view.
+      const graph = frame.locator('.md-lineage .scroll-region');
+      await graph.scrollIntoViewIfNeeded();
+      const lineage = await graph.evaluate(async (r) => {
+        const svg = r.querySelector('svg');
+        const style = getComputedStyle(r);
+        const box = svg?.getBoundingClientRect();
+        const rightMost = () =>
+          Math.max(...Array.from(r.querySelectorAll('.md-node'), (n) => n.getBoundingClientRect().right));
+        const start = { svgRight: box?.right ?? NaN, rightMost: rightMost() };
+        r.scrollLeft = r.scrollWidth;
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        return {
+          start,
+          atEnd: rightMost(),
+          right: r.getBoundingClientRect().left + r.clientLeft + r.clientWidth,
+          panel: document.documentElement.clientWidth,
+          scale: (box?.width ?? 0) / (svg?.viewBox.baseVal.width ?? 1),
+          fontSize: parseFloat(getComputedStyle(r.querySelector('.md-node text') ?? r).fontSize),
+          scrollWidth: r.scrollWidth,
+          clientWidth: r.clientWidth,
+          overflowX: style.overflowX,
+          tabIndex: r.getAttribute('tabindex'),
+          label: r.getAttribute('aria-label') ?? '',
+          scrollbar:
+            (r as HTMLElement).offsetHeight -
+            r.clientHeight -
+            parseFloat(style.borderTopWidth) -
+            parseFloat(style.borderBottomWidth),
+        };
+      });
+      assert.ok(lineage.right <= lineage.panel, `the graph's container fits the panel: ${JSON.stringify(lineage)}`);
+      assert.ok(lineage.fontSize * lineage.scale >= 10, `labels stay legible: ${lineage.fontSize * lineage.scale} px`);
+      if (lineage.start.svgRight > lineage.right + 1) {
+        assert.ok(lineage.scrollWidth > lineage.clientWidth, JSON.stringify(lineage));
+        assert.ok(['auto', 'scroll'].includes(lineage.overflowX), `scrolls sideways: overflow-x ${lineage.overflowX}`);
+        assert.equal(lineage.tabIndex, '0', 'keyboard users can focus the scrolling graph');
+        assert.equal(lineage.label, 'Lineage graph, scrollable');
+        assert.ok(lineage.scrollbar > 0, `a visible scrollbar (${lineage.scrollbar} px)`);
+        assert.ok(
+          lineage.atEnd <= lineage.right + 1,
+          `the right-most node scrolls into view: ${JSON.stringify(lineage)}`,
+        );
+      } else assert.ok(lineage.start.rightMost <= lineage.right + 1, 'every node is in view');
+      await session.wb.screenshot(`model-dashboard-lineage-scrolled-${name}`);
+      await graph.evaluate((r) => {
+        r.scrollLeft = 0;
+      });
     });
 
     it('renders a model whose name is markup as text', async () => {

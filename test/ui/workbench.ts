@@ -28,7 +28,13 @@ export const updateMedia = (): boolean => uiMode() === 'dev' && process.env.MLOP
  */
 export async function openWorkbench(
   folder: string | undefined,
-  options: { theme?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {},
+  options: {
+    theme?: string;
+    settings?: Record<string, unknown>;
+    workspaceTrust?: boolean;
+    /** Native scrollbars drawn, as in a user's editor (webview content that scrolls shows its scrollbar). */
+    scrollbars?: boolean;
+  } = {},
 ): Promise<Workbench> {
   const mode = uiMode();
   if (mode === 'vsix' && !fs.existsSync(vsixPath))
@@ -38,7 +44,10 @@ export async function openWorkbench(
     workspaceTrust: options.workspaceTrust,
     settings: { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings },
   });
-  const browser = await openBrowser({ colorScheme: options.theme?.includes('Light') ? 'light' : 'dark' });
+  const browser = await openBrowser({
+    colorScheme: options.theme?.includes('Light') ? 'light' : 'dark',
+    ...(options.scrollbars ? { scrollbars: true } : {}),
+  });
   const page = browser.page;
   await goToWorkbench(page, server, folder);
   return {

@@ -17,6 +17,7 @@ import type {
   VersionRow,
   WebviewToHost,
 } from '../../src/protocol/modelDashboard';
+import { scrollRegion } from '../shared/scrollRegion';
 import { connect, el } from '../shared/vscodeApi';
 
 interface UiState {
@@ -26,6 +27,8 @@ interface UiState {
 }
 
 const WORKSPACE = 'workspace';
+/** The smallest scale of the lineage graph: its 12px labels stay at least 10px tall. */
+const MIN_GRAPH_SCALE = 0.85;
 const channel = connect<WebviewToHost, HostToWebview, UiState>();
 
 const date = (ms: number | undefined): string =>
@@ -393,7 +396,8 @@ class DashboardApp {
     const head = ['Version', 'Date', 'Author', 'Stages', ...this.keys, 'Datasets changed', 'Environment changed', ''];
     const rows = model.versions.map((v) => this.versionRow(v));
     const t = table(head, rows, `Versions of ${model.name}`, 'md-table md-versions-table');
-    this.versions.append(t);
+    // Wider than the panel, the table scrolls in its own container with the Version column pinned.
+    this.versions.append(scrollRegion(`Versions of ${model.name}`, t, 'md-versions-scroll'));
     if (limited)
       this.versions.append(
         el('p', { className: 'md-note', text: `Metrics and changes are read for the ${limited} newest versions.` }),
@@ -402,7 +406,7 @@ class DashboardApp {
   }
 
   private versionRow(v: VersionRow): (Node | string)[] {
-    const link = el('a', { text: v.version, attrs: { href: '#', title: `Show ${v.version}` } });
+    const link = el('a', { className: 'md-nowrap', text: v.version, attrs: { href: '#', title: `Show ${v.version}` } });
     link.addEventListener('click', (e) => {
       e.preventDefault();
       channel.post({ type: 'showVersion', model: this.state.model ?? '', version: v.version });
@@ -454,7 +458,7 @@ class DashboardApp {
     return [
       version,
       el('span', { className: 'md-nowrap', text: date(v.date) }),
-      v.author ?? '',
+      el('span', { className: 'md-nowrap', text: v.author ?? '' }),
       stages,
       ...this.keys.map((k) => deltaNode(v.metrics?.find((c) => c.key === k))),
       changed(v.datasetsChanged),
@@ -664,7 +668,13 @@ class DashboardApp {
       });
       svg.append(g);
     }
-    this.lineage.append(el('div', { className: 'md-graph-scroll' }, [svg]));
+    // The graph shrinks to the panel's width down to a scale whose labels stay legible; wider than that, its
+    // container scrolls. The size is set through the style object (the CSP allows no inline style attribute).
+    const width = Math.ceil(graph.width);
+    svg.style.maxWidth = `${width}px`;
+    svg.style.minWidth = `${Math.ceil(width * MIN_GRAPH_SCALE)}px`;
+    svg.style.aspectRatio = `${width} / ${Math.max(1, Math.ceil(graph.height))}`;
+    this.lineage.append(scrollRegion('Lineage graph', svg, 'md-graph-scroll'));
     for (const p of graph.problems) this.lineage.append(el('p', { className: 'md-warning', text: p }));
   }
 
