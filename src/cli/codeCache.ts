@@ -5,8 +5,8 @@
 // Node 22 does this itself (module.enableCompileCache), the Node 20 this extension supports does not, so this file
 // does it with `vm.Script`'s cachedData: the first run of a command saves the code it compiled as it exits, the next
 // runs of that command start from it. Each command keeps its own file (each compiles other functions), named by the
-// bundle's size and time and by the Node version, in the user's cache folder (the listing cache's; MLOPS_CACHE_DIR=off
-// turns both off). A cache V8 refuses (another V8, other flags) or whose checksum is wrong is not used and is
+// bundle's size and time and by the Node and V8 versions, in the user's cache folder (the listing cache's;
+// MLOPS_CACHE_DIR=off turns both off). A cache V8 refuses (another V8, other flags) or whose checksum is wrong is not used and is
 // written again; one that cannot be read or written is skipped: the command runs the same either way, only slower.
 //
 // The bundle has no dynamic `import()` (esbuild turns the commands' lazy imports into function calls), so the script
