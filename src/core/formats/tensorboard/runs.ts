@@ -62,7 +62,17 @@ export async function findEventRuns(logDir: string, options: FindEventRunsOption
     await Promise.all(folders.map((e) => walk(path.join(directory, e.name), depth + 1)));
   };
   await walk(root, 0);
-  return runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return runs.sort((a, b) => compareRunIds(a.id, b.id));
+}
+
+const runIdCollator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Run folders in natural order, as TensorBoard lists them: numbers inside names compare as numbers (Lightning's
+ * `version_2` before `version_10`), then code points, so the order never depends on the locale.
+ */
+export function compareRunIds(a: string, b: string): number {
+  return runIdCollator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Scalar columns merged per tag, in order of first appearance (a tag in several files keeps file order). */

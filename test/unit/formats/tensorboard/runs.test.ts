@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { root } from '../../../harness/paths';
 import { MetricsError } from '../../../../src/core/metrics/model';
-import { findEventRuns, readEventRun, runFromEvents } from '../../../../src/core/formats/tensorboard/runs';
+import {
+  compareRunIds,
+  findEventRuns,
+  readEventRun,
+  runFromEvents,
+} from '../../../../src/core/formats/tensorboard/runs';
 import { EventFileReader } from '../../../../src/core/formats/tensorboard/events';
 import { compareWithTensorBoard, type ExpectedLogs } from './oracle';
 import { event, eventFile } from './write';
@@ -38,6 +43,20 @@ describe('TensorBoard runs', () => {
       (await findEventRuns(path.join(logs, 'tf2'))).map((r) => r.id),
       ['.'],
     );
+  });
+
+  it('lists run folders in natural order, as TensorBoard does (version_2 before version_10)', async () => {
+    const names = ['version_10', 'version_2', 'version_1', 'Version_3', 'run-b', 'run-a9', 'run-a10', 'v1.10', 'v1.9'];
+    for (const name of names) {
+      fs.mkdirSync(path.join(tmp, name));
+      fs.writeFileSync(path.join(tmp, name, 'events.out.tfevents.1.host'), '');
+    }
+    assert.deepEqual(
+      (await findEventRuns(tmp)).map((r) => r.id),
+      ['run-a9', 'run-a10', 'run-b', 'v1.9', 'v1.10', 'version_1', 'version_2', 'Version_3', 'version_10'],
+    );
+    assert.equal(compareRunIds('a', 'A') !== 0, true, 'distinct names never compare equal');
+    assert.equal(Math.sign(compareRunIds('a', 'A')), -Math.sign(compareRunIds('A', 'a')));
   });
 
   it('reads HParams sessions as params and leaves out a folder holding only the experiment definition', async () => {
