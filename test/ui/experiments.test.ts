@@ -237,8 +237,11 @@ describe(`Experiments view with an MLflow tracking server (${uiMode()})`, functi
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    if (this.currentTest?.state === 'failed') {
+      const name = `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`;
+      await wb?.screenshot(name);
+      wb?.saveLogs(name);
+    }
   });
 
   after(async () => {

@@ -14,6 +14,8 @@ export interface Workbench {
   server: CodeServer;
   browser: Browser;
   screenshot(name: string): Promise<string>;
+  /** Copies code-server's logs (the extension's output channel among them) beside the screenshots, as `<name>-logs`. */
+  saveLogs(name: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,14 @@ export async function openWorkbench(
       await page.screenshot({ path: file });
       return file;
     },
+    saveLogs(name) {
+      const logs = path.join(server.tempDir, 'user-data', 'logs');
+      if (!fs.existsSync(logs)) return undefined;
+      const target = path.join(resultsDir, 'ui', mode, `${name}-logs`);
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.cpSync(logs, target, { recursive: true });
+      return target;
+    },
     async close() {
       await browser.close();
       await server.stop();
@@ -92,8 +102,8 @@ export async function openFolder(wb: Workbench, folder: string): Promise<void> {
 }
 
 /**
- * Opens a workbench on a fresh folder for a mocha suite: `makeFolder` before the suite, a screenshot of any failing
- * test (`failed-<test>-<suffix>`), and the workbench closed and the folder removed after it. Call inside `describe`.
+ * Opens a workbench on a fresh folder for a mocha suite: `makeFolder` before the suite, a screenshot and code-server's
+ * logs of any failing test (`failed-<test>-<suffix>`), and the workbench closed and the folder removed after it. Call inside `describe`.
  */
 export function useWorkbench(
   makeFolder: () => string,
@@ -108,8 +118,11 @@ export function useWorkbench(
   });
   afterEach(async function () {
     const test = this.currentTest;
-    if (test?.state === 'failed' && wb)
-      await wb.screenshot(`failed-${test.title.replace(/\W+/g, '-').slice(0, 60)}${suffix ? `-${suffix}` : ''}`);
+    if (test?.state === 'failed' && wb) {
+      const name = `failed-${test.title.replace(/\W+/g, '-').slice(0, 60)}${suffix ? `-${suffix}` : ''}`;
+      await wb.screenshot(name);
+      wb.saveLogs(name);
+    }
   });
   after(async () => {
     await wb?.close();

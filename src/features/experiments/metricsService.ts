@@ -543,6 +543,10 @@ export class MetricsService extends Disposable implements MetricHistoryData {
     for (const record of this.records.values())
       if (record.trackingServer && !wanted.has(record.trackingServer)) wanted.set(record.trackingServer, record.key);
     for (const key of [...this.servers.keys()]) if (!wanted.has(key)) this.servers.delete(key);
+    // Which servers the settings name at this load (a server missing from the view is explained by this line).
+    this.options.logger.info(
+      `experiments: MLflow tracking servers from settings: ${wanted.size ? [...wanted.keys()].map(hostOf).join(', ') : 'none'}`,
+    );
     await Promise.all([...wanted].map(([setting, folderKey]) => this.loadServer(setting, folderKey)));
   }
 
