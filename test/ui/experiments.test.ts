@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import {
@@ -230,7 +231,15 @@ describe(`Experiments view with an MLflow tracking server (${uiMode()})`, functi
   before(async () => {
     mlflow = await fakeMlflow();
     folder = demoWorkspace();
-    wb = await openWorkbench(folder, { settings: { 'mlops.mlflow.trackingUri': mlflow.url } });
+    // In the workspace's settings: code-server's window is a remote one, where VS Code ignores a machine-overridable
+    // setting in the user settings once the extension's settings are registered (the extension then listed no
+    // server in some runs, its log showing none named).
+    fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, '.vscode', 'settings.json'),
+      JSON.stringify({ 'mlops.mlflow.trackingUri': mlflow.url }, null, 2),
+    );
+    wb = await openWorkbench(folder);
     await openMlopsContainer(wb.page);
     await collapseOthers(wb.page);
     await widenSidebar(wb.page, 620);
